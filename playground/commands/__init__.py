@@ -1,0 +1,1 @@
+"""Subcommands of the `playground` command line; one module each."""

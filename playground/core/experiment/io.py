@@ -1,0 +1,197 @@
+"""Load, validate and save experiment files (format v1, `GUIDE.md` §3).
+
+Every failure is an `ExperimentError` whose problems name the JSON path and say what is wrong;
+nothing else escapes, whatever the input. Saving is canonical and atomic.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from playground.core.errors import ExperimentError, Problem
+from playground.core.experiment.migrate import migrate
+from playground.core.experiment.schema import FORMAT_ID, Experiment
+from playground.core.experiment.validate import semantic_problems
+from playground.core.jsonio import atomic_write_text, canonical_json, parse_json_text, read_json_file
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def _loc_to_path(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _describe(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    given = error.get("input")
+    if kind == "extra_forbidden":
+        return "unknown key (check the spelling; see the format description in GUIDE.md §3)"
+    if kind == "missing":
+        return "required key is missing"
+    message = error["msg"]
+    message = message.replace("Input should be", "must be").replace("Value error, ", "")
+    if kind.endswith("_type") or kind in ("literal_error",) or kind.startswith(("greater", "less")):
+        shown = json.dumps(given, ensure_ascii=False) if _jsonable(given) else repr(given)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        message += f", got {shown}"
+    return message
+
+
+def _jsonable(value: Any) -> bool:
+    try:
+        json.dumps(value)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def _schema_problems(exc: ValidationError) -> list[Problem]:
+    return [Problem(_loc_to_path(tuple(error["loc"])), _describe(error)) for error in exc.errors(include_url=False)]
+
+
+def _apply_normalised(experiment: Experiment, normalised: dict[str, dict[str, Any]]) -> None:
+    """Store the checked parameter values (1 → 1.0 for a float, [3, 3] → 3) back in the document."""
+    for path, params in normalised.items():
+        if path == "data.params":
+            experiment.data.params = params
+        elif path.startswith("model.nodes["):
+            index = int(path[len("model.nodes["):path.index("]")])
+            experiment.model.nodes[index].params = params
+        elif path == "training.loss.params":
+            experiment.training.loss.params = params
+        elif path == "training.optimizer.params":
+            experiment.training.optimizer.params = params
+        elif path == "training.scheduler.params" and experiment.training.scheduler is not None:
+            experiment.training.scheduler.params = params
+
+
+def experiment_from_dict(document: Any, source: str | None = None) -> Experiment:
+    """Validate a parsed JSON document (any value) into an Experiment, or raise ExperimentError."""
+    if not isinstance(document, dict):
+        raise ExperimentError(Problem("", f"an experiment file holds a JSON object, got {type(document).__name__}"),
+                              source)
+    if document.get("format") != FORMAT_ID:
+        raise ExperimentError(
+            Problem("format", f"must be {FORMAT_ID!r}, got {document.get('format')!r}: this is not a Neural "
+                              f"Network Playground experiment file"), source)
+    document = migrate(document, source)
+    try:
+        experiment = Experiment.model_validate_json(json.dumps(document, allow_nan=False), strict=True)
+    except ValidationError as exc:
+        raise ExperimentError(_schema_problems(exc), source) from None
+    except (ValueError, RecursionError) as exc:
+        raise ExperimentError(Problem("", f"cannot be read: {exc}"), source) from None
+    problems, normalised = semantic_problems(experiment)
+    if problems:
+        raise ExperimentError(problems, source)
+    _apply_normalised(experiment, normalised)
+    return experiment
+
+
+def experiment_from_json(text: str, source: str | None = None) -> Experiment:
+    return experiment_from_dict(parse_json_text(text, source), source)
+
+
+def load_experiment(path: str | os.PathLike[str]) -> Experiment:
+    """Read, migrate and validate an experiment file; raises ExperimentError naming the file."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    if size > MAX_FILE_BYTES:
+        raise ExperimentError(f"is {size // 1_000_000} MB; experiment files are small JSON documents", str(path))
+    return experiment_from_dict(read_json_file(path), str(path))
+
+
+def experiment_to_dict(experiment: Experiment) -> dict[str, Any]:
+    """The canonical document: keys in the format's order, optional keys left out when unset."""
+    data = experiment.data
+    document: dict[str, Any] = {
+        "format": experiment.format,
+        "version": experiment.version,
+        "name": experiment.name,
+        "description": experiment.description,
+        "data": {
+            "dataset": data.dataset,
+            "params": dict(data.params),
+            "split": {"train": data.split.train, "val": data.split.val, "test": data.split.test},
+            "seed": data.seed,
+        },
+        "model": {
+            "nodes": [_node_dict(node) for node in experiment.model.nodes],
+            "edges": [[source, target] for source, target in experiment.model.edges],
+        },
+        "training": _training_dict(experiment),
+    }
+    if experiment.model.init != "default":
+        document["model"]["init"] = experiment.model.init
+    return document
+
+
+def _node_dict(node) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": node.id, "type": node.type}
+    if node.params:
+        entry["params"] = dict(node.params)
+    if node.pos is not None:
+        entry["pos"] = [_round(node.pos[0]), _round(node.pos[1])]
+    return entry
+
+
+def _round(value: float) -> float | int:
+    rounded = round(float(value), 1)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def _training_dict(experiment: Experiment) -> dict[str, Any]:
+    training = experiment.training
+    result: dict[str, Any] = {
+        "loss": {"type": training.loss.type, "params": dict(training.loss.params)},
+        "optimizer": {"type": training.optimizer.type, "params": dict(training.optimizer.params)},
+        "scheduler": None,
+        "epochs": training.epochs,
+        "batch_size": training.batch_size,
+        "seed": training.seed,
+        "device": training.device,
+    }
+    if training.scheduler is not None:
+        scheduler = training.scheduler
+        result["scheduler"] = {"type": scheduler.type, "params": dict(scheduler.params),
+                               "interval": scheduler.interval, "warmup_steps": scheduler.warmup_steps}
+    if training.l1:
+        result["l1"] = training.l1
+    for key in ("gradient_clipping", "early_stopping", "keep_best"):
+        value = getattr(training, key)
+        if value is not None:
+            result[key] = value.model_dump()
+    return result
+
+
+def experiment_to_json(experiment: Experiment) -> str:
+    return canonical_json(experiment_to_dict(experiment))
+
+
+def save_experiment(experiment: Experiment, path: str | os.PathLike[str]) -> None:
+    """Write canonically and atomically. Raises ExperimentError (never leaves a half file)."""
+    text = experiment_to_json(experiment)
+    try:
+        atomic_write_text(path, text)
+    except OSError as exc:
+        raise ExperimentError(f"cannot be saved: {exc.strerror or exc}", str(path)) from None
+
+
+def copy_experiment(experiment: Experiment) -> Experiment:
+    """A deep, independent copy (the editor's undo stack and comparison runs use it)."""
+    return experiment.model_copy(deep=True)

@@ -1,0 +1,39 @@
+"""Ordered migration steps from older format versions to the current one.
+
+To change the format: bump FORMAT_VERSION in schema.py and add a step here that turns a
+version-N document (a plain dict) into version N+1. Steps run in order, so a file of any
+older version reaches the current one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from playground.core.errors import ExperimentError, Problem
+from playground.core.experiment.schema import FORMAT_VERSION
+
+Document = dict[str, Any]
+
+# version N -> function turning a version-N document into version N+1
+MIGRATIONS: dict[int, Callable[[Document], Document]] = {}
+
+
+def migrate(document: Document, source: str | None = None) -> Document:
+    """Bring `document` to FORMAT_VERSION; refuse versions from the future."""
+    version = document.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ExperimentError(Problem("version", f"must be a positive integer, got {version!r}"), source)
+    if version > FORMAT_VERSION:
+        raise ExperimentError(
+            Problem("version", f"this file was written by a newer Neural Network Playground (format version "
+                               f"{version}; this version reads up to {FORMAT_VERSION}): update the app to open it"),
+            source,
+        )
+    while version < FORMAT_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise ExperimentError(Problem("version", f"no migration from format version {version}"), source)
+        document = step(dict(document))
+        version += 1
+        document["version"] = version
+    return document

@@ -1,0 +1,77 @@
+"""Meaning checks that the schema alone cannot make: known types, parameters, edges, ids.
+
+Graph-level problems (cycles, shapes) are not format errors: a half-built network is a valid
+file. They are reported by `playground.core.graph.check_experiment`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playground.core.catalogue import LAYERS
+from playground.core.catalogue.training import LOSSES, OPTIMIZERS, SCHEDULERS
+from playground.core.errors import Problem
+from playground.core.experiment.schema import Experiment
+from playground.core.params import validate_params
+
+
+def _known(kind: str, name: str, table: dict[str, Any], path: str) -> list[Problem]:
+    if name in table:
+        return []
+    return [Problem(path, f"unknown {kind} {name!r} (available: {', '.join(table)})")]
+
+
+def semantic_problems(experiment: Experiment) -> tuple[list[Problem], dict[str, dict[str, Any]]]:
+    """All meaning problems, plus normalised params by JSON path for the caller to store."""
+    from playground.core.data import validate_dataset_params  # local: data imports heavier modules
+
+    problems: list[Problem] = []
+    normalised: dict[str, dict[str, Any]] = {}
+
+    def check_params(specs, params, path) -> None:
+        clean, found = validate_params(specs, params, path)
+        problems.extend(Problem(p, m) for p, m in found)
+        if not found:
+            normalised[path] = clean
+
+    data_clean, data_found = validate_dataset_params(experiment.data.dataset, experiment.data.params, "data.params")
+    problems.extend(Problem(p, m) for p, m in data_found)
+    if not data_found:
+        normalised["data.params"] = data_clean
+
+    seen: dict[str, int] = {}
+    for index, node in enumerate(experiment.model.nodes):
+        path = f"model.nodes[{index}]"
+        if node.id in seen:
+            problems.append(Problem(f"{path}.id", f"duplicate node id {node.id!r} (also model.nodes[{seen[node.id]}])"))
+        seen.setdefault(node.id, index)
+        if node.type not in LAYERS:
+            problems.append(Problem(f"{path}.type", f"unknown layer type {node.type!r} (available: {', '.join(LAYERS)})"))
+            continue
+        check_params(LAYERS[node.type].params, node.params, f"{path}.params")
+
+    pairs: set[tuple[str, str]] = set()
+    for index, (source, target) in enumerate(experiment.model.edges):
+        path = f"model.edges[{index}]"
+        for end, node_id in ((0, source), (1, target)):
+            if node_id not in seen:
+                problems.append(Problem(f"{path}[{end}]", f"no node has the id {node_id!r}"))
+        if source == target:
+            problems.append(Problem(path, f"an edge from {source!r} to itself is a cycle"))
+        if (source, target) in pairs:
+            problems.append(Problem(path, f"duplicate edge {source!r} → {target!r}"))
+        pairs.add((source, target))
+
+    training = experiment.training
+    problems += _known("loss", training.loss.type, LOSSES, "training.loss.type")
+    if training.loss.type in LOSSES:
+        check_params(LOSSES[training.loss.type].params, training.loss.params, "training.loss.params")
+    problems += _known("optimizer", training.optimizer.type, OPTIMIZERS, "training.optimizer.type")
+    if training.optimizer.type in OPTIMIZERS:
+        check_params(OPTIMIZERS[training.optimizer.type].params, training.optimizer.params, "training.optimizer.params")
+    if training.scheduler is not None:
+        problems += _known("scheduler", training.scheduler.type, SCHEDULERS, "training.scheduler.type")
+        if training.scheduler.type in SCHEDULERS:
+            check_params(SCHEDULERS[training.scheduler.type].params, training.scheduler.params,
+                         "training.scheduler.params")
+    return problems, normalised

@@ -1,0 +1,321 @@
+"""Eager shape inference over the experiment's graph, with messages that explain themselves.
+
+`check_experiment` looks at the structure (one Input, no cycles, nothing dangling, merges fed),
+infers each node's output shape, parameter count and multiply-adds in topological order, and
+finally checks that the model's output fits the dataset's targets and the loss. Every problem
+names its node, says what it got and what it expected, and carries fixes where one is mechanical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from playground.core.catalogue import LAYERS, Fix, InferContext, Inferred, ShapeError, TensorSpec
+from playground.core.experiment.schema import Experiment
+from playground.core.params import resolved
+
+CLASS_INDEX_LOSSES = ("CrossEntropyLoss", "FocalLoss", "KLDivLoss")
+
+
+class TargetFacts(Protocol):
+    """What inference needs to know of the dataset (a `DatasetInfo` satisfies it)."""
+
+    task: str
+    input_shape: tuple[int, ...]
+    input_dtype: str
+    num_classes: int | None
+    target_dim: int | None
+    vocab_size: int | None
+
+
+@dataclass(frozen=True)
+class GraphIssue:
+    """One problem (or warning) with the graph, located by node and JSON path."""
+
+    node: str | None
+    path: str
+    message: str
+    severity: str = "error"  # "error" or "warning"
+    fixes: tuple[Fix, ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+@dataclass
+class NodeReport:
+    id: str
+    type: str
+    inputs: tuple[TensorSpec, ...] = ()
+    output: TensorSpec | None = None
+    params: int = 0
+    macs: int | None = None
+    kwargs: dict[str, Any] = field(default_factory=dict)  # inferred constructor arguments
+    error: GraphIssue | None = None
+
+
+@dataclass
+class GraphReport:
+    nodes: dict[str, NodeReport]
+    issues: list[GraphIssue]
+    order: list[str]  # topological order of the nodes that take part (Input first)
+    input_id: str | None
+    output_id: str | None
+    incoming: dict[str, list[str]]  # node -> its inputs, in edge order
+
+    @property
+    def errors(self) -> list[GraphIssue]:
+        return [issue for issue in self.issues if issue.severity == "error"]
+
+    @property
+    def warnings(self) -> list[GraphIssue]:
+        return [issue for issue in self.issues if issue.severity == "warning"]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors and self.output_id is not None
+
+    @property
+    def total_params(self) -> int:
+        return sum(report.params for report in self.nodes.values())
+
+    @property
+    def total_macs(self) -> int:
+        return sum(report.macs or 0 for report in self.nodes.values())
+
+    def output_shape(self) -> TensorSpec | None:
+        return self.nodes[self.output_id].output if self.output_id else None
+
+
+class _Collector:
+    def __init__(self, experiment: Experiment):
+        self.index = {node.id: i for i, node in enumerate(experiment.model.nodes)}
+        self.issues: list[GraphIssue] = []
+
+    def node(self, node_id: str, message: str, *fixes: Fix, severity: str = "error") -> GraphIssue:
+        issue = GraphIssue(node_id, f"model.nodes[{self.index[node_id]}]", message, severity, tuple(fixes))
+        self.issues.append(issue)
+        return issue
+
+    def model(self, message: str) -> None:
+        self.issues.append(GraphIssue(None, "model", message))
+
+
+def check_experiment(experiment: Experiment, facts: TargetFacts) -> GraphReport:
+    """Infer every node's shape and collect every problem; never raises for a bad graph."""
+    nodes = experiment.model.nodes
+    collect = _Collector(experiment)
+    reports = {node.id: NodeReport(node.id, node.type) for node in nodes}
+    incoming: dict[str, list[str]] = {node.id: [] for node in nodes}
+    outgoing: dict[str, list[str]] = {node.id: [] for node in nodes}
+    for source, target in experiment.model.edges:
+        if source in incoming and target in incoming:
+            outgoing[source].append(target)
+            incoming[target].append(source)
+
+    inputs = [node.id for node in nodes if node.type == "Input"]
+    input_id = inputs[0] if inputs else None
+    if not inputs:
+        collect.model("the model has no Input node: drag an Input from the palette and connect it to the first layer")
+    for extra in inputs[1:]:
+        collect.node(extra, f"second Input node '{extra}': a model has exactly one Input ('{inputs[0]}'); delete this one")
+    for node_id in inputs:
+        if incoming[node_id]:
+            collect.node(node_id, f"Input '{node_id}' cannot receive edges (it gets {', '.join(incoming[node_id])}); remove them")
+
+    order, cyclic = _topological_order(nodes, incoming, outgoing)
+    for node_id in cyclic:
+        collect.node(node_id, f"'{node_id}' is part of a cycle; a network must flow one way: remove one of the "
+                              f"edges that loops back ({_cycle_text(node_id, outgoing, set(cyclic))})")
+
+    reachable = _reachable(input_id, outgoing) if input_id else set()
+    sinks = [node_id for node_id in order if not outgoing[node_id] and node_id in reachable]
+    output_id = sinks[0] if len(sinks) == 1 else None
+    if input_id and len(sinks) > 1:
+        for sink in sinks:
+            others = ", ".join(f"'{s}'" for s in sinks if s != sink)
+            collect.node(sink, f"'{sink}' leads nowhere, and so do {others}: a model has one output; connect "
+                               f"'{sink}' onward (e.g. into an Add or Concat) or delete it")
+    for node in nodes:
+        if node.id in cyclic or node.type == "Input":
+            continue
+        if input_id and node.id not in reachable:
+            if incoming[node.id]:
+                collect.node(node.id, f"'{node.id}' is not connected to the Input '{input_id}': connect its "
+                                      f"inputs to the network or delete it")
+            else:
+                collect.node(node.id, f"'{node.id}' has no input: drag an edge into it from the layer before it, or delete it")
+
+    _infer_shapes(experiment, facts, order, reachable, incoming, reports, collect, input_id)
+    if output_id and not collect.issues:
+        _check_output(experiment, facts, output_id, incoming, reports, collect)
+    _warn_softmax_before_loss(experiment, output_id, reports, collect)
+    return GraphReport(reports, collect.issues, [n for n in order if n in reachable], input_id, output_id, incoming)
+
+
+def _topological_order(nodes, incoming, outgoing) -> tuple[list[str], list[str]]:
+    """Kahn's algorithm; nodes left over sit on or behind a cycle."""
+    remaining = {node.id: len(incoming[node.id]) for node in nodes}
+    ready = [node.id for node in reversed(nodes) if remaining[node.id] == 0]
+    order: list[str] = []
+    while ready:  # depth-first among ready nodes, so chains stay together in forward()
+        current = ready.pop()
+        order.append(current)
+        for target in reversed(outgoing[current]):
+            remaining[target] -= 1
+            if remaining[target] == 0:
+                ready.append(target)
+    left = [node.id for node in nodes if node.id not in set(order)]
+    on_cycle = [node_id for node_id in left if _on_cycle(node_id, outgoing)]
+    return order, on_cycle
+
+
+def _on_cycle(start: str, outgoing) -> bool:
+    seen, stack = set(), list(outgoing[start])
+    while stack:
+        current = stack.pop()
+        if current == start:
+            return True
+        if current not in seen:
+            seen.add(current)
+            stack.extend(outgoing[current])
+    return False
+
+
+def _cycle_text(start: str, outgoing, cyclic: set[str]) -> str:
+    path, current = [start], start
+    for _ in range(len(cyclic) + 1):
+        following = [n for n in outgoing[current] if n in cyclic]
+        if not following:
+            break
+        current = following[0]
+        path.append(current)
+        if current == start:
+            break
+    return " → ".join(path)
+
+
+def _reachable(start: str, outgoing) -> set[str]:
+    seen, stack = {start}, [start]
+    while stack:
+        for target in outgoing[stack.pop()]:
+            if target not in seen:
+                seen.add(target)
+                stack.append(target)
+    return seen
+
+
+def _infer_shapes(experiment, facts, order, reachable, incoming, reports, collect, input_id) -> None:
+    for node_id in order:
+        if node_id not in reachable:
+            continue
+        node = experiment.node(node_id)
+        layer = LAYERS[node.type]
+        report = reports[node_id]
+        if node_id == input_id:
+            report.output = TensorSpec(tuple(facts.input_shape), facts.input_dtype, facts.vocab_size)
+            continue
+        sources = incoming[node_id]
+        count = len(sources)
+        if count < layer.min_inputs:
+            report.error = collect.node(
+                node_id, f"{node.type} '{node_id}' needs at least {layer.min_inputs} inputs but has {count}: "
+                         f"connect the other branch (e.g. the shortcut) into it")
+            continue
+        if layer.max_inputs is not None and count > layer.max_inputs:
+            report.error = collect.node(
+                node_id, f"{node.type} '{node_id}' takes one input but {count} edges lead into it "
+                         f"({', '.join(sources)}): merge them first with Add or Concat")
+            continue
+        upstream = [reports[s].output for s in sources]
+        if any(spec is None for spec in upstream):
+            continue  # an earlier node failed; its own message says why
+        report.inputs = tuple(upstream)
+        ctx = InferContext(node_id, tuple(upstream), resolved(layer.params, node.params))
+        try:
+            inferred: Inferred = layer.infer(ctx)
+        except ShapeError as exc:
+            report.error = collect.node(node_id, exc.message, *exc.fixes)
+            continue
+        if any(size < 1 for size in inferred.output.shape):
+            report.error = collect.node(
+                node_id, f"{node.type} '{node_id}' would produce an empty tensor {inferred.output} from "
+                         f"{ctx.x}: the input is too small for this layer; use less pooling/stride or more padding")
+            continue
+        report.output = inferred.output
+        report.kwargs = inferred.kwargs
+        report.params = layer.count_parameters(inferred.kwargs)
+        report.macs = layer.macs(ctx, inferred) if layer.macs else None
+
+
+def _expected_output(experiment: Experiment, facts: TargetFacts) -> tuple[tuple[int, ...], ...]:
+    loss = experiment.training.loss.type
+    if facts.task == "classification":
+        classes = facts.num_classes or 2
+        if loss == "BCEWithLogitsLoss" and classes == 2:
+            return ((1,), (2,))
+        return ((classes,),)
+    return ((facts.target_dim or 1,),)
+
+
+def _check_output(experiment, facts, output_id, incoming, reports, collect) -> None:
+    out = reports[output_id].output
+    if out is None:
+        return
+    expected = _expected_output(experiment, facts)
+    if out.shape in expected:
+        return
+    want = expected[0]
+    what = (f"{facts.num_classes} classes" if facts.task == "classification" else
+            f"{want[0]} target value{'s' if want[0] != 1 else ''}")
+    fixes: list[Fix] = []
+    hint = ""
+    if out.rank > 1:
+        culprit = _first_linear_on_grid(output_id, incoming, reports, experiment)
+        if culprit is not None:
+            spec = reports[culprit].inputs[0]
+            if spec.rank >= 2 and _is_sequence_like(spec, facts):
+                fixes.append(Fix("insert_before", culprit, f"Insert SequencePool before '{culprit}'", "SequencePool"))
+                hint = f": insert SequencePool before '{culprit}' to keep one vector per sequence"
+            else:
+                fixes.append(Fix("insert_before", culprit, f"Insert Flatten before '{culprit}'", "Flatten"))
+                hint = (f": Linear '{culprit}' was fed {spec} and works on the last axis only; "
+                        f"insert Flatten before '{culprit}'")
+        else:
+            hint = ": flatten or pool the output down to one vector per sample"
+    else:
+        node = experiment.node(output_id)
+        if node.type == "Linear":
+            fixes.append(Fix("set_param", output_id, f"Set out_features of '{output_id}' to {want[0]}",
+                             params={"out_features": want[0]}))
+            hint = f": set out_features of '{output_id}' to {want[0]}"
+        else:
+            hint = f": end the model with a Linear layer of {want[0]} outputs"
+    collect.node(output_id, f"the model output '{output_id}' is {out} but the dataset has {what}, so the "
+                            f"{experiment.training.loss.type} expects (N, {', '.join(map(str, want))}){hint}", *fixes)
+
+
+def _is_sequence_like(spec: TensorSpec, facts: TargetFacts) -> bool:
+    return spec.rank == 2 and len(facts.input_shape) in (1, 2) and getattr(facts, "modality", "sequence") in (
+        "sequence", "tokens")
+
+
+def _first_linear_on_grid(output_id, incoming, reports, experiment) -> str | None:
+    """Walk back from the output to the earliest Linear that was fed more than a vector."""
+    culprit, current, seen = None, output_id, set()
+    while current and current not in seen:
+        seen.add(current)
+        report = reports[current]
+        if report.type == "Linear" and report.inputs and report.inputs[0].rank > 1:
+            culprit = current
+        sources = incoming[current]
+        current = sources[0] if len(sources) == 1 else None
+    return culprit
+
+
+def _warn_softmax_before_loss(experiment, output_id, reports, collect) -> None:
+    if output_id and reports[output_id].type == "Softmax" and experiment.training.loss.type in CLASS_INDEX_LOSSES:
+        collect.node(output_id, f"Softmax '{output_id}' feeds {experiment.training.loss.type}, which applies "
+                                f"log-softmax itself: remove '{output_id}' and train on the raw scores (logits)",
+                     severity="warning")

@@ -1,0 +1,212 @@
+"""Typed parameter declarations shared by layers, datasets, losses, optimizers and schedulers.
+
+One `ParamSpec` says everything the format validator, the inspector's editors, the code
+exporter and the help cards need to know about one constructor argument.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Literal, Mapping
+
+ParamKind = Literal[
+    "int",  # a whole number
+    "float",  # a real number
+    "bool",
+    "choice",  # one string out of `choices`
+    "str",  # free text (a column name, a path)
+    "int_or_pair",  # kernel_size=3 or [3, 5]
+    "int_list",  # MultiStepLR milestones
+    "float_list",  # class weights
+    "shape",  # a list of positive ints (a reshape target)
+    "multi_choice",  # a list of distinct strings out of `choices` (feature columns)
+]
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One parameter: its type, default, bounds and a one-line help text."""
+
+    name: str
+    kind: ParamKind
+    default: Any = None
+    help: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    choices: tuple[str, ...] = ()
+    optional: bool = False  # None is an accepted value
+    advanced: bool = False  # hidden behind "more" in the inspector
+    length: int | None = None  # fixed length of a list parameter (Adam's betas: 2)
+
+    def describe_range(self) -> str:
+        """Human phrase for the accepted values, used in messages and tooltips."""
+        if self.kind in ("choice", "multi_choice"):
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.kind == "bool":
+            return "true or false"
+        low, high = self.minimum, self.maximum
+        if self.kind in ("int", "int_or_pair", "int_list", "shape"):
+            noun = "an integer" if self.kind == "int" else "a positive integer or a pair"
+            if self.kind == "int" and low == 1 and high is None:
+                return "a positive integer"
+            if self.kind == "int" and low == 0 and high is None:
+                return "a non-negative integer"
+            if self.kind in ("int_list", "shape"):
+                noun = "a list of integers"
+        else:
+            noun = "a number"
+        if low is not None and high is not None:
+            return f"{noun} between {_fmt(low)} and {_fmt(high)}"
+        if low is not None:
+            sign = ">" if self.exclusive_minimum else "≥"
+            return f"{noun} {sign} {_fmt(low)}"
+        if high is not None:
+            return f"{noun} ≤ {_fmt(high)}"
+        return noun
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+class ParamError(ValueError):
+    """A single invalid value; the caller adds the JSON path."""
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)) and math.isfinite(value)
+
+
+def _check_bounds(spec: ParamSpec, value: float, shown: Any) -> None:
+    too_low = spec.minimum is not None and (
+        value <= spec.minimum if spec.exclusive_minimum else value < spec.minimum
+    )
+    too_high = spec.maximum is not None and value > spec.maximum
+    if not (too_low or too_high):
+        return
+    integer = spec.kind != "float" and spec.kind != "float_list"
+    if not integer and spec.minimum is not None and spec.maximum is not None:
+        wanted = spec.describe_range()
+    elif too_low and integer and spec.minimum == 1:
+        wanted = "a positive integer"
+    elif too_low and integer and spec.minimum == 0:
+        wanted = "a non-negative integer"
+    elif too_low:
+        wanted = f"{'>' if spec.exclusive_minimum else '≥'} {_fmt(spec.minimum)}"
+    else:
+        wanted = f"at most {_fmt(spec.maximum)}"
+    raise ParamError(f"must be {wanted}, got {shown!r}")
+
+
+def coerce_value(spec: ParamSpec, value: Any) -> Any:
+    """Return the normalised value or raise ParamError with a message that says what is wrong."""
+    if value is None:
+        if spec.optional:
+            return None
+        raise ParamError(f"must be {spec.describe_range()}, got null")
+    kind = spec.kind
+    if kind == "int":
+        if not _is_int(value):
+            raise ParamError(f"must be {spec.describe_range()}, got {value!r}")
+        _check_bounds(spec, value, value)
+        return int(value)
+    if kind == "float":
+        if not _is_number(value):
+            raise ParamError(f"must be {spec.describe_range()}, got {value!r}")
+        _check_bounds(spec, float(value), value)
+        return float(value)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ParamError(f"must be true or false, got {value!r}")
+        return value
+    if kind == "choice":
+        if value not in spec.choices:
+            raise ParamError(f"must be {spec.describe_range()}, got {value!r}")
+        return value
+    if kind == "multi_choice":
+        if not isinstance(value, (list, tuple)) or not value or not all(v in spec.choices for v in value):
+            raise ParamError(f"must be a non-empty list of {spec.describe_range()}, got {value!r}")
+        if len(set(value)) != len(value):
+            raise ParamError(f"must not repeat an entry, got {value!r}")
+        return list(value)
+    if kind == "str":
+        if not isinstance(value, str):
+            raise ParamError(f"must be a string, got {value!r}")
+        return value
+    if kind == "int_or_pair":
+        items = [value] if _is_int(value) else value
+        if not isinstance(items, (list, tuple)) or len(items) not in (1, 2) or not all(
+            _is_int(v) for v in items
+        ):
+            raise ParamError(f"must be an integer or a pair of integers, got {value!r}")
+        for item in items:
+            _check_bounds(spec, item, value)
+        return int(items[0]) if len(items) == 1 or items[0] == items[1] else [int(v) for v in items]
+    if kind in ("int_list", "shape"):
+        if not isinstance(value, (list, tuple)) or not all(_is_int(v) for v in value):
+            raise ParamError(f"must be a list of integers, got {value!r}")
+        if kind == "shape" and (not value or any(v < 1 and v != -1 for v in value)):
+            raise ParamError(f"must be a non-empty list of positive integers (one may be -1), got {value!r}")
+        for item in value:
+            if kind == "int_list":
+                _check_bounds(spec, item, value)
+        return [int(v) for v in value]
+    if kind == "float_list":
+        if not isinstance(value, (list, tuple)) or not all(_is_number(v) for v in value):
+            raise ParamError(f"must be a list of numbers, got {value!r}")
+        if spec.length is not None and len(value) != spec.length:
+            raise ParamError(f"must be a list of {spec.length} numbers, got {value!r}")
+        for item in value:
+            _check_bounds(spec, float(item), value)
+        return [float(v) for v in value]
+    raise AssertionError(f"unknown parameter kind {kind!r}")
+
+
+def validate_params(
+    specs: Iterable[ParamSpec], params: Mapping[str, Any] | None, path: str
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Check `params` against `specs`.
+
+    Returns the normalised params (only the keys given, in declaration order) and a list of
+    (json_path, message) problems: unknown keys and invalid values.
+    """
+    specs = tuple(specs)
+    by_name = {spec.name: spec for spec in specs}
+    problems: list[tuple[str, str]] = []
+    clean: dict[str, Any] = {}
+    if params is None:
+        return clean, problems
+    if not isinstance(params, Mapping):
+        return clean, [(path, f"must be an object, got {params!r}")]
+    for key in params:
+        if key not in by_name:
+            allowed = ", ".join(by_name) or "none"
+            problems.append((f"{path}.{key}", f"unknown parameter (allowed: {allowed})"))
+    for spec in specs:
+        if spec.name in params:
+            try:
+                clean[spec.name] = coerce_value(spec, params[spec.name])
+            except ParamError as exc:
+                problems.append((f"{path}.{spec.name}", str(exc)))
+    return clean, problems
+
+
+def resolved(specs: Iterable[ParamSpec], params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The given params with every missing one filled by its default."""
+    params = params or {}
+    return {spec.name: params.get(spec.name, spec.default) for spec in specs}
+
+
+@dataclass(frozen=True)
+class Declared:
+    """Base for catalogue entries of losses, optimizers, schedulers and datasets."""
+
+    name: str
+    params: tuple[ParamSpec, ...] = field(default_factory=tuple)
+    help: str = ""
