@@ -1,7 +1,8 @@
 """Strict JSON reading and canonical, atomic JSON writing.
 
-Canonical means: two-space indentation, keys in the order the caller built them, short lists of
-scalars on one line (positions, edges, shapes), no NaN or Infinity ever. Presets then diff cleanly.
+Canonical means: two-space indentation, keys in the order the caller built them, small objects and
+lists below the top two levels on one line (a node, an edge, a params object), no NaN or Infinity
+ever. Presets then diff cleanly: one changed node is one changed line.
 """
 
 from __future__ import annotations
@@ -72,9 +73,21 @@ def _is_scalar(value: Any) -> bool:
     return value is None or isinstance(value, (bool, int, float, str))
 
 
+def _depth(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, (list, tuple)):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
 def _encode(value: Any, indent: int) -> str:
     pad = "  " * indent
     inner = "  " * (indent + 1)
+    if indent >= 2 and isinstance(value, (dict, list, tuple)) and _depth(value) <= 2:
+        flat = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+        if len(flat) + len(pad) <= _INLINE_LIMIT:
+            return flat  # a node, an edge or a small params object stays on one line
     if isinstance(value, dict):
         if not value:
             return "{}"

@@ -149,7 +149,7 @@ def test_save_is_canonical_and_round_trips(tmp_path):
     save_experiment(experiment, path)
     text = path.read_text()
     assert text.endswith("}\n")
-    assert '"edges": [\n      ["input", "hidden"],' in text  # short lists stay on one line
+    assert '\n      {"id": "hidden", "type": "Linear", "params": {"out_features": 4}},\n' in text  # a node per line
     again = load_experiment(path)
     assert again == experiment
     save_experiment(again, path)

@@ -1,0 +1,111 @@
+"""Real datasets shipped with the app: UCI digits (8x8), a 5,000-image MNIST subset and iris.
+
+The files are compressed .npz of uint8 made by ``resources/datasets/make_bundled.py``; see
+``resources/datasets/LICENSES.md`` for their sources and licences. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from playground.core.data.assemble import Builder, RawData
+from playground.core.data.types import DatasetType
+from playground.core.errors import DatasetError
+from playground.core.params import ParamSpec as P
+from playground.core.resources import resource_path
+
+DIGIT_NAMES = tuple(str(d) for d in range(10))
+
+
+def read_bundled(file_name: str) -> dict[str, np.ndarray]:
+    """All arrays of a bundled .npz file (never pickled objects)."""
+    path = resource_path("datasets", file_name)
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return {key: archive[key] for key in archive.files}
+    except FileNotFoundError as exc:
+        raise DatasetError(
+            f"bundled dataset file {path} is missing: reinstall the playground or restore resources/datasets"
+        ) from exc
+    except (OSError, ValueError, zipfile.BadZipFile) as exc:
+        raise DatasetError(f"bundled dataset file {path} is damaged ({exc}): reinstall the playground") from exc
+
+
+def _balanced_subset(labels: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
+    """`count` indices drawn at random with the classes as equal as possible (MNIST's file is sorted)."""
+    order = rng.permutation(len(labels))
+    rank = np.empty(len(labels), np.int64)
+    for label in np.unique(labels):
+        members = order[labels[order] == label]
+        rank[members] = np.arange(len(members))
+    position = np.empty(len(labels), np.int64)
+    position[order] = np.arange(len(labels))
+    chosen = np.lexsort((position, rank))[:count]  # round robin over classes, random within each
+    return np.sort(chosen)
+
+
+def _images(file_name: str) -> Builder:
+    def build(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | None) -> RawData:
+        arrays = read_bundled(file_name)
+        x, y = arrays["x"], arrays["y"].astype(np.int64)
+        if "samples" in params and params["samples"] < len(x):
+            keep = _balanced_subset(y, params["samples"], rng)
+            x, y = x[keep], y[keep]
+        return RawData(
+            x=x[:, None, :, :].astype(np.float32),
+            y=y,
+            task="classification",
+            modality="image",
+            class_names=tuple(str(name) for name in arrays["class_names"]),
+            scaling="scalar",
+        )
+
+    return build
+
+
+def _iris(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | None) -> RawData:
+    arrays = read_bundled("iris.npz")
+    return RawData(
+        x=arrays["x"].astype(np.float64) * float(arrays["x_scale"]),
+        y=arrays["y"].astype(np.int64),
+        task="classification",
+        modality="features",
+        class_names=tuple(str(name) for name in arrays["class_names"]),
+        feature_names=tuple(str(name) for name in arrays["feature_names"]),
+        scaling="per_feature",
+    )
+
+
+ENTRIES: tuple[tuple[DatasetType, Builder], ...] = (
+    (
+        DatasetType(
+            "digits", "Digits 8×8",
+            "1,797 handwritten digits as 8×8 grey images (UCI): small enough to train a CNN in seconds.",
+            (), "Real data",
+        ),
+        _images("digits.npz"),
+    ),
+    (
+        DatasetType(
+            "mnist", "MNIST (5,000)",
+            "5,000 handwritten digits as 28×28 grey images, 500 of each: the classic CNN benchmark, "
+            "in a size that trains on a laptop.",
+            (P("samples", "int", 5000, "Use this many images (balanced over the digits).",
+               minimum=100, maximum=5000),),
+            "Real data",
+        ),
+        _images("mnist_5k.npz"),
+    ),
+    (
+        DatasetType(
+            "iris", "Iris flowers",
+            "150 iris flowers, 4 measurements each, 3 species: a first tabular classifier.",
+            (), "Real data",
+        ),
+        _iris,
+    ),
+)

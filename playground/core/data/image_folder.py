@@ -1,0 +1,114 @@
+"""Load the user's folder of images: one subfolder per class, every image resized to size×size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from playground.core.data.assemble import RawData
+from playground.core.data.images import IMAGE_SUFFIXES, decode_image
+from playground.core.data.types import DatasetType
+from playground.core.data.user_files import resolve_user_path
+from playground.core.errors import DatasetError
+from playground.core.params import ParamSpec as P
+
+_LUMA = np.array([0.299, 0.587, 0.114])
+
+
+def _visible(path: Path) -> bool:
+    return not path.name.startswith((".", "_"))
+
+
+def class_folders(root: Path) -> list[Path]:
+    """The class subfolders in sorted order (their names are the class names)."""
+    folders = sorted((p for p in root.iterdir() if p.is_dir() and _visible(p)), key=lambda p: p.name)
+    if len(folders) < 2:
+        loose = [p.name for p in root.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES]
+        hint = f" (it holds {len(loose)} images directly; move them into class folders)" if loose else ""
+        raise DatasetError(
+            f"{root} needs one subfolder per class, at least two (found {len(folders)}){hint}: e.g. "
+            f"{root.name}/cat/*.png and {root.name}/dog/*.png"
+        )
+    return folders
+
+
+def _image_files(folder: Path) -> list[Path]:
+    files = sorted(
+        (p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES and _visible(p)),
+        key=lambda p: str(p.relative_to(folder)),
+    )
+    if not files:
+        raise DatasetError(f"class folder {folder} holds no images (.png, .jpg, ...); add some or remove it")
+    return files
+
+
+def to_channels(image: np.ndarray, grayscale: bool) -> np.ndarray:
+    """uint8 (H, W, 1-4) -> float (H, W, 1 or 3) in 0..255; transparency is laid over white."""
+    pixels = image.astype(np.float64)
+    if pixels.shape[2] in (2, 4):
+        colour, alpha = pixels[:, :, :-1], pixels[:, :, -1:] / 255.0
+        pixels = colour * alpha + 255.0 * (1 - alpha)
+    if grayscale:
+        return pixels if pixels.shape[2] == 1 else (pixels @ _LUMA)[:, :, None]
+    return np.repeat(pixels, 3, axis=2) if pixels.shape[2] == 1 else pixels
+
+
+def resize(image: np.ndarray, size: int) -> np.ndarray:
+    """(H, W, C) -> (size, size, C): box-average big reductions first, then bilinear."""
+    height, width = image.shape[:2]
+    factor_y, factor_x = max(1, height // size), max(1, width // size)
+    if factor_y > 1 or factor_x > 1:  # averaging first avoids the aliasing of plain bilinear
+        height, width = height // factor_y * factor_y, width // factor_x * factor_x
+        image = image[:height, :width].reshape(
+            height // factor_y, factor_y, width // factor_x, factor_x, -1
+        ).mean(axis=(1, 3))
+        height, width = image.shape[:2]
+    if (height, width) == (size, size):
+        return image
+
+    def axis(source: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        centres = np.clip((np.arange(size) + 0.5) * source / size - 0.5, 0, source - 1)
+        low = np.floor(centres).astype(np.int64)
+        high = np.minimum(low + 1, source - 1)
+        return low, high, centres - low
+
+    y0, y1, wy = axis(height)
+    x0, x1, wx = axis(width)
+    rows = image[y0] * (1 - wy)[:, None, None] + image[y1] * wy[:, None, None]
+    return rows[:, x0] * (1 - wx)[None, :, None] + rows[:, x1] * wx[None, :, None]
+
+
+def load_image_folder(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | None) -> RawData:
+    root = resolve_user_path(params["path"], base_dir, "image folder", want_dir=True)
+    size, grayscale = params["size"], params["grayscale"]
+    images: list[np.ndarray] = []
+    labels: list[int] = []
+    folders = class_folders(root)
+    for label, folder in enumerate(folders):
+        for file in _image_files(folder):
+            image = decode_image(file)
+            images.append(resize(to_channels(image, grayscale), size).astype(np.float32))
+            labels.append(label)
+    x = np.stack(images).transpose(0, 3, 1, 2)  # (N, C, H, W)
+    return RawData(
+        x=x, y=np.array(labels, np.int64), task="classification", modality="image",
+        class_names=tuple(folder.name for folder in folders), scaling="scalar",
+    )
+
+
+ENTRY = (
+    DatasetType(
+        "image_folder", "Image folder",
+        "Your own pictures, one subfolder per class (the folder names become the class names); every "
+        "image is resized to size×size.",
+        (
+            P("path", "str", "", "The folder that holds one subfolder per class."),
+            P("size", "int", 28, "Images are resized to size×size pixels.", minimum=4, maximum=256),
+            P("grayscale", "bool", True, "Convert to one grey channel (otherwise three RGB channels)."),
+        ),
+        "Your data",
+    ),
+    load_image_folder,
+)

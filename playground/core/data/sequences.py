@@ -1,0 +1,119 @@
+"""Generated sequence datasets for recurrent, attention and embedding models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from playground.core.data.assemble import Builder, RawData
+from playground.core.data.types import DatasetType
+from playground.core.params import ParamSpec as P
+
+SINE_PERIOD = 25.0  # steps per cycle: a window of 20 sees most of one period
+WAVE_NAMES = ("sine", "square", "triangle", "sawtooth")
+
+
+def _sine(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | None) -> RawData:
+    """Independent windows (random phase) so train and test windows never overlap."""
+    n, window = params["samples"], params["window"]
+    phase = rng.uniform(0, 2 * np.pi, (n, 1))
+    steps = np.arange(window + 1) * (2 * np.pi / SINE_PERIOD)
+    series = np.sin(phase + steps) + rng.normal(0, params["noise"], (n, window + 1))
+    return RawData(
+        x=series[:, :window, None],
+        y=series[:, window:],  # the next value, horizon 1
+        task="regression",
+        modality="sequence",
+        scaling="per_feature",
+        scale_target_like_input=True,  # the target stays "the next value of the same series"
+    )
+
+
+def _wave(kind: int, cycle: np.ndarray) -> np.ndarray:
+    """One period shape evaluated at `cycle` in [0, 1)."""
+    if kind == 0:
+        return np.sin(2 * np.pi * cycle)
+    if kind == 1:
+        return np.where(cycle < 0.5, 1.0, -1.0)
+    if kind == 2:
+        return 1 - 4 * np.abs(cycle - 0.5)
+    return 2 * cycle - 1
+
+
+def _waveforms(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | None) -> RawData:
+    n, window = params["samples"], params["window"]
+    labels = np.arange(n) % len(WAVE_NAMES)  # balanced; the split shuffles
+    top_cycles = max(1.2, min(4.0, window / 6))  # at least ~6 samples per period
+    cycles = rng.uniform(1.0, top_cycles, (n, 1))
+    phase = rng.uniform(0, 1, (n, 1))
+    amplitude = rng.uniform(0.7, 1.3, (n, 1))
+    position = np.mod(phase + cycles * np.arange(window) / window, 1.0)
+    series = np.empty((n, window))
+    for kind in range(len(WAVE_NAMES)):
+        rows = labels == kind
+        series[rows] = _wave(kind, position[rows])
+    series = amplitude * series + rng.normal(0, params["noise"], (n, window))
+    return RawData(
+        x=series[:, :, None], y=labels.astype(np.int64), task="classification", modality="sequence",
+        class_names=WAVE_NAMES, scaling="per_feature",
+    )
+
+
+def _majority(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | None) -> RawData:
+    n, vocab, length = params["samples"], params["vocab"], params["length"]
+    tokens = rng.integers(0, vocab, (n, length), dtype=np.int64)
+    counts = np.zeros((n, vocab), np.int64)
+    np.add.at(counts, (np.repeat(np.arange(n), length), tokens.ravel()), 1)
+    labels = counts.argmax(axis=1)  # argmax takes the first maximum: ties go to the smallest token
+    return RawData(
+        x=tokens, y=labels, task="classification", modality="tokens",
+        class_names=tuple(str(t) for t in range(vocab)), vocab_size=vocab, scaling="none",
+    )
+
+
+def _samples(default: int) -> P:
+    return P("samples", "int", default, "How many sequences to generate (all splits together).",
+             minimum=20, maximum=10000)
+
+
+def _noise(default: float) -> P:
+    return P("noise", "float", default, "Standard deviation of the Gaussian noise added to each value.",
+             minimum=0.0, maximum=0.5)
+
+
+ENTRIES: tuple[tuple[DatasetType, Builder], ...] = (
+    (
+        DatasetType(
+            "sine", "Sine: next value",
+            "Windows of a noisy sine wave; predict the value that comes next. A first RNN/LSTM task.",
+            (_samples(1000), P("window", "int", 20, "Time steps per window (T).", minimum=4, maximum=200),
+             _noise(0.05)),
+            "Sequences",
+        ),
+        _sine,
+    ),
+    (
+        DatasetType(
+            "waveforms", "Waveform shapes",
+            "Tell sine, square, triangle and sawtooth waves apart, whatever their frequency and phase: "
+            "suits a small Transformer or a 1-D CNN.",
+            (_samples(800), P("window", "int", 32, "Time steps per window (T).", minimum=8, maximum=256),
+             _noise(0.1)),
+            "Sequences",
+        ),
+        _waveforms,
+    ),
+    (
+        DatasetType(
+            "majority", "Majority token",
+            "Sequences of tokens; the label is the most frequent token (ties: the smallest). For an "
+            "Embedding followed by an LSTM or attention.",
+            (_samples(1000), P("vocab", "int", 6, "Number of distinct tokens (V).", minimum=2, maximum=50),
+             P("length", "int", 12, "Tokens per sequence (T).", minimum=2, maximum=200)),
+            "Sequences",
+        ),
+        _majority,
+    ),
+)
