@@ -1,0 +1,289 @@
+"""The editable experiment: the single source of truth the editor changes and the views mirror.
+
+Every edit goes through a method here, which changes the `Experiment` and emits a past-tense
+event (`node_added`, `edge_removed`, ...). The canvas, inspector, code view and summary subscribe
+to the events; they never change the experiment themselves. Undo commands (in the UI) call these
+methods with the values needed to invert an edit, which each method returns.
+
+Qt-free: events are psygnal signals, so the core can be tested and scripted without a GUI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from psygnal import Signal
+from pydantic import ValidationError
+
+from playground.core.catalogue import LAYERS, Fix
+from playground.core.errors import PlaygroundError
+from playground.core.experiment.io import copy_experiment
+from playground.core.experiment.schema import DataSpec, Experiment, NodeSpec, TrainingSpec
+from playground.core.graph.fixes import apply_fix
+from playground.core.graph.inference import GraphReport, check_experiment
+
+
+class EditError(PlaygroundError):
+    """An edit the document refuses (a cycle, a duplicate id); the message says why."""
+
+
+@dataclass(frozen=True)
+class RemovedNode:
+    """Everything needed to put a removed node back exactly where it was."""
+
+    node: NodeSpec
+    index: int
+    edges: tuple[tuple[int, tuple[str, str]], ...]  # (position in the edge list, edge)
+
+
+class ExperimentDocument:
+    """An experiment being edited, with change events and a cached shape check."""
+
+    node_added = Signal(str)  # node id
+    node_removed = Signal(str)
+    node_moved = Signal(str, object)  # node id, (x, y)
+    node_changed = Signal(str)  # params changed
+    node_renamed = Signal(str, str)  # old id, new id
+    edge_added = Signal(str, str)
+    edge_removed = Signal(str, str)
+    settings_changed = Signal(str)  # "data", "training", "init", "name", "description"
+    reset = Signal()  # the whole experiment was replaced (open, new)
+    changed = Signal()  # after any edit: views that show derived data re-read
+
+    def __init__(self, experiment: Experiment, path: str | Path | None = None):
+        self._experiment = experiment
+        self.path: Path | None = Path(path) if path else None
+        self._report: GraphReport | None = None
+        self._report_error: str | None = None
+
+    # ---- reading ---------------------------------------------------------------------------
+    @property
+    def experiment(self) -> Experiment:
+        return self._experiment
+
+    def snapshot(self) -> Experiment:
+        """An independent copy (for saving in a thread, training, or undo of a whole replace)."""
+        return copy_experiment(self._experiment)
+
+    def base_dir(self) -> Path | None:
+        """Where relative data paths (csv, npz, image folders) are resolved: the file's folder."""
+        return self.path.parent if self.path else None
+
+    def dataset_info(self):
+        """The dataset's facts for shape inference; raises DatasetError for unusable data."""
+        from playground.core.data import describe_dataset
+
+        return describe_dataset(self._experiment.data, self.base_dir())
+
+    def report(self) -> GraphReport | None:
+        """The shape check of the current graph (cached until the next edit).
+
+        None when the dataset itself cannot be read; `report_error` then says why.
+        """
+        if self._report is None and self._report_error is None:
+            try:
+                self._report = check_experiment(self._experiment, self.dataset_info())
+            except PlaygroundError as exc:
+                self._report_error = str(exc)
+        return self._report
+
+    @property
+    def report_error(self) -> str | None:
+        self.report()
+        return self._report_error
+
+    def has_node(self, node_id: str) -> bool:
+        return any(node.id == node_id for node in self._experiment.model.nodes)
+
+    def edges(self) -> list[tuple[str, str]]:
+        return list(self._experiment.model.edges)
+
+    def _touched(self) -> None:
+        self._report = None
+        self._report_error = None
+        self.changed.emit()
+
+    # ---- nodes -----------------------------------------------------------------------------
+    def add_node(self, layer_type: str, pos: tuple[float, float] | None = None, params: dict[str, Any] | None = None,
+                 node_id: str | None = None, index: int | None = None) -> str:
+        """Add a node of `layer_type`; returns its id (a fresh one unless given)."""
+        if layer_type not in LAYERS:
+            raise EditError(f"unknown layer type {layer_type!r}")
+        node_id = node_id or self._experiment.unique_id(layer_type)
+        if self.has_node(node_id):
+            raise EditError(f"a node called {node_id!r} already exists")
+        node = NodeSpec(id=node_id, type=layer_type, params=dict(params or {}), pos=pos)
+        nodes = self._experiment.model.nodes
+        nodes.insert(len(nodes) if index is None else index, node)
+        self.node_added.emit(node_id)
+        self._touched()
+        return node_id
+
+    def restore_node(self, removed: RemovedNode) -> None:
+        """Undo of `remove_node`: the node and its edges return to their old places."""
+        self._experiment.model.nodes.insert(removed.index, removed.node.model_copy(deep=True))
+        self.node_added.emit(removed.node.id)
+        edges = self._experiment.model.edges
+        for position, edge in sorted(removed.edges):
+            edges.insert(position, edge)
+            self.edge_added.emit(*edge)
+        self._touched()
+
+    def remove_node(self, node_id: str) -> RemovedNode:
+        """Remove a node and every edge touching it, in one step."""
+        nodes = self._experiment.model.nodes
+        index = next((i for i, node in enumerate(nodes) if node.id == node_id), None)
+        if index is None:
+            raise EditError(f"no node called {node_id!r}")
+        edges = self._experiment.model.edges
+        touching = tuple((i, edge) for i, edge in enumerate(edges) if node_id in edge)
+        for position, edge in reversed(touching):
+            del edges[position]
+            self.edge_removed.emit(*edge)
+        node = nodes.pop(index)
+        self.node_removed.emit(node_id)
+        self._touched()
+        return RemovedNode(node, index, touching)
+
+    def move_node(self, node_id: str, pos: tuple[float, float] | None) -> tuple[float, float] | None:
+        """Move a node; returns the old position."""
+        node = self._experiment.node(node_id)
+        old = node.pos
+        node.pos = None if pos is None else (float(pos[0]), float(pos[1]))
+        self.node_moved.emit(node_id, node.pos)
+        self.changed.emit()  # positions do not change shapes: keep the cached report
+        return old
+
+    def set_node_params(self, node_id: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Replace a node's parameters (values are checked by the caller's editors); returns the old ones."""
+        node = self._experiment.node(node_id)
+        old = dict(node.params)
+        node.params = dict(params)
+        self.node_changed.emit(node_id)
+        self._touched()
+        return old
+
+    def rename_node(self, old_id: str, new_id: str) -> None:
+        """Give a node a new id; edges follow."""
+        if old_id == new_id:
+            return
+        if self.has_node(new_id):
+            raise EditError(f"a node called {new_id!r} already exists")
+        try:
+            NodeSpec(id=new_id, type="Identity")
+        except ValidationError as exc:  # the schema explains what a valid id is
+            raise EditError(exc.errors()[0]["msg"].replace("Value error, ", "")) from None
+        self._experiment.node(old_id).id = new_id
+        self._experiment.model.edges = [
+            (new_id if a == old_id else a, new_id if b == old_id else b) for a, b in self._experiment.model.edges
+        ]
+        self.node_renamed.emit(old_id, new_id)
+        self._touched()
+
+    # ---- edges -----------------------------------------------------------------------------
+    def connection_problem(self, source: str, target: str) -> str | None:
+        """Why `source → target` may not be added, or None when it may."""
+        if source == target:
+            return "a layer cannot feed itself"
+        if not (self.has_node(source) and self.has_node(target)):
+            return "both ends must be nodes of this model"
+        if (source, target) in self._experiment.model.edges:
+            return f"'{source}' is already connected to '{target}'"
+        target_type = LAYERS[self._experiment.node(target).type]
+        if target_type.max_inputs == 0:
+            return f"'{target}' is the Input: nothing can flow into it"
+        if self._reaches(target, source):
+            return f"connecting '{source}' to '{target}' would make a cycle"
+        if target_type.max_inputs == 1 and any(b == target for _, b in self._experiment.model.edges):
+            return (f"'{target}' already has an input; {self._experiment.node(target).type} takes one "
+                    f"(merge branches with Add or Concat)")
+        return None
+
+    def _reaches(self, start: str, goal: str) -> bool:
+        outgoing: dict[str, list[str]] = {}
+        for a, b in self._experiment.model.edges:
+            outgoing.setdefault(a, []).append(b)
+        stack, seen = [start], set()
+        while stack:
+            current = stack.pop()
+            if current == goal:
+                return True
+            if current not in seen:
+                seen.add(current)
+                stack.extend(outgoing.get(current, []))
+        return False
+
+    def add_edge(self, source: str, target: str, index: int | None = None, check: bool = True) -> None:
+        """Connect two nodes; refused with EditError when `connection_problem` objects."""
+        if check:
+            problem = self.connection_problem(source, target)
+            if problem:
+                raise EditError(problem)
+        edges = self._experiment.model.edges
+        edges.insert(len(edges) if index is None else index, (source, target))
+        self.edge_added.emit(source, target)
+        self._touched()
+
+    def remove_edge(self, source: str, target: str) -> int:
+        """Disconnect; returns the edge's old position (for undo)."""
+        edges = self._experiment.model.edges
+        try:
+            index = edges.index((source, target))
+        except ValueError:
+            raise EditError(f"'{source}' is not connected to '{target}'") from None
+        del edges[index]
+        self.edge_removed.emit(source, target)
+        self._touched()
+        return index
+
+    # ---- settings --------------------------------------------------------------------------
+    def set_data(self, data: DataSpec) -> DataSpec:
+        old = self._experiment.data
+        self._experiment.data = data
+        self.settings_changed.emit("data")
+        self._touched()
+        return old
+
+    def set_training(self, training: TrainingSpec) -> TrainingSpec:
+        old = self._experiment.training
+        self._experiment.training = training
+        self.settings_changed.emit("training")
+        self._touched()
+        return old
+
+    def set_init(self, scheme: str) -> str:
+        old = self._experiment.model.init
+        self._experiment.model.init = scheme  # type: ignore[assignment]
+        self.settings_changed.emit("init")
+        self._touched()
+        return old
+
+    def set_text(self, field: str, value: str) -> str:
+        """Set the experiment's `name` or `description`."""
+        if field not in ("name", "description"):
+            raise ValueError(field)
+        old = getattr(self._experiment, field)
+        setattr(self._experiment, field, value)
+        self.settings_changed.emit(field)
+        self.changed.emit()
+        return old
+
+    # ---- whole document --------------------------------------------------------------------
+    def replace(self, experiment: Experiment, path: str | Path | None = None) -> None:
+        """Swap in another experiment (open, new, undo of a fix); views rebuild from scratch."""
+        self._experiment = experiment
+        if path is not None:
+            self.path = Path(path)
+        self._report = None
+        self._report_error = None
+        self.reset.emit()
+        self.changed.emit()
+
+    def apply_fix(self, fix: Fix) -> str | None:
+        """Apply a fix offered by shape inference. Emits `reset` (the UI wraps it in one undo step)."""
+        experiment = self.snapshot()
+        created = apply_fix(experiment, fix)
+        self.replace(experiment)
+        return created
