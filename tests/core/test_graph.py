@@ -252,3 +252,14 @@ def test_catalogue_declares_every_required_type_once_with_help():
                               "embed_dim", "d_model", "num_embeddings"}
             assert spec.name not in inferred_names, "input sizes are inferred, never typed"
 
+
+
+def test_auto_layout_puts_each_node_right_of_its_inputs():
+    from playground.core.graph.layout import auto_layout
+
+    experiment = experiment_from_dict(resnet_block_document())
+    positions = auto_layout(experiment)
+    assert set(positions) == set(experiment.node_ids())
+    for source, target in experiment.model.edges:
+        assert positions[source][0] < positions[target][0]
+    assert len(set(positions.values())) == len(positions)  # no two nodes on one spot
