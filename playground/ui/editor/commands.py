@@ -1,0 +1,276 @@
+"""Undo commands: every edit of the experiment is one of these, pushed on the window's QUndoStack.
+
+Each command calls `ExperimentDocument` methods only (the views follow through its events).
+Consecutive edits of one field merge into one step (typing 1, 2, 8 into a spin box is one undo).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QUndoCommand
+
+from playground.core.catalogue import Fix
+from playground.core.document import ExperimentDocument, RemovedNode
+from playground.core.experiment.schema import DataSpec, Experiment, TrainingSpec
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("EditorCommands", text)
+
+
+# Merge ids: QUndoCommand.id() values; commands with the same id may merge.
+_MERGE_PARAMS, _MERGE_MOVE, _MERGE_DATA, _MERGE_TRAINING, _MERGE_TEXT = 1001, 1002, 1003, 1004, 1005
+
+
+class AddNodeCommand(QUndoCommand):
+    def __init__(self, document: ExperimentDocument, layer_type: str, pos: tuple[float, float] | None,
+                 params: dict[str, Any] | None = None, node_id: str | None = None, parent: QUndoCommand | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.layer_type = layer_type
+        self.pos = pos
+        self.params = dict(params or {})
+        self.node_id = node_id or document.experiment.unique_id(layer_type)
+        self.setText(tr("Add {type}").format(type=layer_type))
+
+    def redo(self) -> None:
+        self.document.add_node(self.layer_type, self.pos, self.params, node_id=self.node_id)
+
+    def undo(self) -> None:
+        self.document.remove_node(self.node_id)
+
+
+class RemoveNodeCommand(QUndoCommand):
+    """Removes a node and its edges in one step; undo restores both in their old places."""
+
+    def __init__(self, document: ExperimentDocument, node_id: str, parent: QUndoCommand | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.node_id = node_id
+        self.removed: RemovedNode | None = None
+        self.setText(tr("Delete {id}").format(id=node_id))
+
+    def redo(self) -> None:
+        self.removed = self.document.remove_node(self.node_id)
+
+    def undo(self) -> None:
+        assert self.removed is not None
+        self.document.restore_node(self.removed)
+
+
+class MoveNodesCommand(QUndoCommand):
+    """One drag of one or more nodes, pushed on mouse release."""
+
+    def __init__(self, document: ExperimentDocument, moves: dict[str, tuple[tuple[float, float] | None,
+                 tuple[float, float]]], parent: QUndoCommand | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.moves = dict(moves)  # id -> (old, new)
+        self.setText(tr("Move {count} node(s)").format(count=len(moves)))
+
+    def redo(self) -> None:
+        for node_id, (_, new) in self.moves.items():
+            self.document.move_node(node_id, new)
+
+    def undo(self) -> None:
+        for node_id, (old, _) in self.moves.items():
+            self.document.move_node(node_id, old)
+
+
+class AddEdgeCommand(QUndoCommand):
+    def __init__(self, document: ExperimentDocument, source: str, target: str, parent: QUndoCommand | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.edge = (source, target)
+        self.index: int | None = None
+        self.setText(tr("Connect {a} → {b}").format(a=source, b=target))
+
+    def redo(self) -> None:
+        self.document.add_edge(*self.edge, index=self.index, check=self.index is None)
+        self.index = self.document.edges().index(self.edge)
+
+    def undo(self) -> None:
+        self.document.remove_edge(*self.edge)
+
+
+class RemoveEdgeCommand(QUndoCommand):
+    def __init__(self, document: ExperimentDocument, source: str, target: str, parent: QUndoCommand | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.edge = (source, target)
+        self.index = 0
+        self.setText(tr("Disconnect {a} → {b}").format(a=source, b=target))
+
+    def redo(self) -> None:
+        self.index = self.document.remove_edge(*self.edge)
+
+    def undo(self) -> None:
+        self.document.add_edge(*self.edge, index=self.index, check=False)
+
+
+class SetNodeParamsCommand(QUndoCommand):
+    """Change a node's parameters; successive changes of the same parameter merge."""
+
+    def __init__(self, document: ExperimentDocument, node_id: str, params: dict[str, Any], field: str = "",
+                 parent: QUndoCommand | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.node_id = node_id
+        self.old = dict(document.experiment.node(node_id).params)
+        self.new = dict(params)
+        self.field = field
+        self.setText(tr("Change {field} of {id}").format(field=field or tr("parameters"), id=node_id))
+
+    def id(self) -> int:
+        return _MERGE_PARAMS
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetNodeParamsCommand) or (other.node_id, other.field) != (self.node_id, self.field):
+            return False
+        self.new = other.new
+        return True
+
+    def redo(self) -> None:
+        self.document.set_node_params(self.node_id, self.new)
+
+    def undo(self) -> None:
+        self.document.set_node_params(self.node_id, self.old)
+
+
+class RenameNodeCommand(QUndoCommand):
+    def __init__(self, document: ExperimentDocument, old_id: str, new_id: str, parent: QUndoCommand | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.old_id, self.new_id = old_id, new_id
+        self.setText(tr("Rename {a} to {b}").format(a=old_id, b=new_id))
+
+    def redo(self) -> None:
+        self.document.rename_node(self.old_id, self.new_id)
+
+    def undo(self) -> None:
+        self.document.rename_node(self.new_id, self.old_id)
+
+
+class _SettingCommand(QUndoCommand):
+    """Replace one settings value; consecutive edits of the same field merge."""
+
+    merge_id = 0
+
+    def __init__(self, document: ExperimentDocument, new: Any, field: str, label: str,
+                 parent: QUndoCommand | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.field = field
+        self.new = new
+        self.old = self.read()
+        self.setText(label)
+
+    def read(self) -> Any:
+        raise NotImplementedError
+
+    def write(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def id(self) -> int:
+        return self.merge_id
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if type(other) is not type(self) or other.field != self.field or not self.field:
+            return False
+        self.new = other.new
+        return True
+
+    def redo(self) -> None:
+        self.write(self.new)
+
+    def undo(self) -> None:
+        self.write(self.old)
+
+
+class SetDataCommand(_SettingCommand):
+    """Change the data settings (dataset, its params, split, seed). `field` names what changed."""
+
+    merge_id = _MERGE_DATA
+
+    def __init__(self, document: ExperimentDocument, data: DataSpec, field: str = "",
+                 parent: QUndoCommand | None = None):
+        super().__init__(document, data.model_copy(deep=True), field, tr("Change data settings"), parent)
+
+    def read(self) -> DataSpec:
+        return self.document.experiment.data.model_copy(deep=True)
+
+    def write(self, value: DataSpec) -> None:
+        self.document.set_data(value.model_copy(deep=True))
+
+
+class SetTrainingCommand(_SettingCommand):
+    """Change the training settings (loss, optimizer, schedule, epochs, ...)."""
+
+    merge_id = _MERGE_TRAINING
+
+    def __init__(self, document: ExperimentDocument, training: TrainingSpec, field: str = "",
+                 parent: QUndoCommand | None = None):
+        super().__init__(document, training.model_copy(deep=True), field, tr("Change training settings"), parent)
+
+    def read(self) -> TrainingSpec:
+        return self.document.experiment.training.model_copy(deep=True)
+
+    def write(self, value: TrainingSpec) -> None:
+        self.document.set_training(value.model_copy(deep=True))
+
+
+class SetInitCommand(_SettingCommand):
+    merge_id = _MERGE_DATA + 10
+
+    def __init__(self, document: ExperimentDocument, scheme: str, parent: QUndoCommand | None = None):
+        super().__init__(document, scheme, "init", tr("Change initialisation"), parent)
+
+    def read(self) -> str:
+        return self.document.experiment.model.init
+
+    def write(self, value: str) -> None:
+        self.document.set_init(value)
+
+
+class SetTextCommand(_SettingCommand):
+    """Change the experiment's name or lesson text (`field` is "name" or "description")."""
+
+    merge_id = _MERGE_TEXT
+
+    def __init__(self, document: ExperimentDocument, field: str, value: str, parent: QUndoCommand | None = None):
+        super().__init__(document, value, field, tr("Edit {field}").format(field=field), parent)
+
+    def read(self) -> str:
+        return getattr(self.document.experiment, self.field)
+
+    def write(self, value: str) -> None:
+        self.document.set_text(self.field, value)
+
+
+class ReplaceExperimentCommand(QUndoCommand):
+    """Swap the whole experiment (a fix, a paste of many nodes, auto-arrange): exact undo by copy."""
+
+    def __init__(self, document: ExperimentDocument, after: Experiment, label: str,
+                 parent: QUndoCommand | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.before = document.snapshot()
+        self.after = after.model_copy(deep=True)
+        self.setText(label)
+
+    def redo(self) -> None:
+        self.document.replace(self.after.model_copy(deep=True))
+
+    def undo(self) -> None:
+        self.document.replace(self.before.model_copy(deep=True))
+
+
+def fix_command(document: ExperimentDocument, fix: Fix) -> ReplaceExperimentCommand:
+    """The undoable form of a shape-inference fix ("Insert Flatten before 'fc1'")."""
+    from playground.core.graph.fixes import apply_fix
+
+    after = document.snapshot()
+    apply_fix(after, fix)
+    return ReplaceExperimentCommand(document, after, fix.label)

@@ -1,0 +1,33 @@
+"""GUI test set-up: offscreen Qt, isolated settings and data folders, no leaked threads."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QSettings, QThread  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, monkeypatch):
+    """Each test gets empty QSettings and its own data folder (autosave, recent files)."""
+    monkeypatch.setenv("NN_PLAYGROUND_DATA_DIR", str(tmp_path / "userdata"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    QCoreApplication.setOrganizationName("nn-playground-tests")
+    QCoreApplication.setApplicationName("nn-playground-tests")
+    yield
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_running(qapp):
+    """Fail any test that leaves a QThread running (training must always shut down cleanly)."""
+    yield
+    qapp.processEvents()
+    leaked = [thread for thread in qapp.findChildren(QThread) if thread.isRunning()]
+    from playground.ui import threads
+
+    leaked += [thread for thread in threads.running_threads() if thread not in leaked]
+    assert not leaked, f"{len(leaked)} QThread(s) still running after the test"
