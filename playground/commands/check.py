@@ -1,0 +1,183 @@
+"""`playground check FILE [--json]`: shapes, parameter counts and every problem of an experiment.
+
+Exit status 0 when the model is valid, 1 when the file cannot be read or the graph has errors
+(each listed with its node, message and offered fixes), 2 for usage errors. Warnings are shown
+but do not fail the check. `--json` prints one JSON object for scripts and CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from playground.core.errors import ExperimentError, PlaygroundError
+from playground.core.jsonio import canonical_json
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="check an experiment file: shapes, parameter counts and errors",
+        description="Check an experiment file: infer every node's output shape and parameter count, and "
+        "list every problem with its fix. Exits 0 when the model is valid, 1 when it is not.",
+    )
+    parser.add_argument("file", metavar="FILE", help="the experiment file (.json)")
+    parser.add_argument("--json", action="store_true",
+                        help='print one JSON object: {"valid", "total_params", "nodes", "errors", "warnings"}')
+
+
+def run(args: argparse.Namespace) -> int:
+    result = check_file(Path(args.file))
+    if args.json:
+        print(canonical_json(result.as_json()), end="")
+    else:
+        result.print_text()
+    return 0 if result.valid else 1
+
+
+class CheckResult:
+    """What `check` found, printable as a table or as JSON."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.experiment: Any = None
+        self.facts: Any = None
+        self.report: Any = None
+        self.read_error: ExperimentError | None = None  # the file could not be read or is invalid
+        self.errors: list[dict[str, Any]] = []
+        self.warnings: list[dict[str, Any]] = []
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors and self.report is not None and self.report.valid
+
+    # ---- the rows of the table ---------------------------------------------------------------
+    def node_rows(self) -> list[dict[str, Any]]:
+        if self.experiment is None:
+            return []
+        nodes = self.experiment.model.nodes
+        reports = self.report.nodes if self.report is not None else {}
+        order = list(self.report.order) if self.report is not None else []
+        order += [node.id for node in nodes if node.id not in set(order)]
+        rows = []
+        for node_id in order:
+            node = self.experiment.node(node_id)
+            report = reports.get(node_id)
+            shape = report.output if report is not None else None
+            rows.append({
+                "id": node_id,
+                "type": node.type,
+                "output_shape": [None, *shape.shape] if shape is not None else None,
+                "params": int(report.params) if report is not None and shape is not None else 0,
+                "_text": shape.text() if shape is not None else ("error" if report and report.error else "?"),
+            })
+        return rows
+
+    @property
+    def total_params(self) -> int:
+        return int(self.report.total_params) if self.report is not None else 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "total_params": self.total_params,
+            "nodes": [{key: value for key, value in row.items() if not key.startswith("_")}
+                      for row in self.node_rows()],
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }
+
+    # ---- text output ---------------------------------------------------------------------------
+    def print_text(self) -> None:
+        if self.read_error is not None:
+            print(f"error: {self.read_error}", file=sys.stderr)
+            return
+        print(self._heading())
+        rows = self.node_rows()
+        if rows:
+            print()
+            print(_table(rows, self.total_params))
+        for issue in self.warnings:
+            print(f"warning: {_issue_text(issue)}", file=sys.stderr)
+        if self.errors:
+            count = len(self.errors)
+            print(f"{self.path}: {count} error{'s' if count != 1 else ''}:", file=sys.stderr)
+            for issue in self.errors:
+                print(f"  - {_issue_text(issue)}", file=sys.stderr)
+                for fix in issue.get("fixes", ()):
+                    print(f"      fix: {fix}", file=sys.stderr)
+        elif self.valid:
+            print()
+            print(f"valid: {self.total_params:,} trainable parameters")
+
+    def _heading(self) -> str:
+        experiment = self.experiment
+        text = f"{experiment.name}  ({self.path})"
+        facts = self.facts
+        if facts is not None:
+            shape = "(" + ", ".join(["N", *map(str, facts.input_shape)]) + ")"
+            target = (f"{facts.num_classes} classes" if facts.task == "classification"
+                      else f"{facts.target_dim or 1} target value{'s' if (facts.target_dim or 1) != 1 else ''}")
+            sizes = getattr(facts, "sizes", None)
+            split = f", {'/'.join(f'{size:,}' for size in sizes)} train/val/test samples" if sizes else ""
+            text += f"\ndataset {experiment.data.dataset}: input {shape}, {target}{split}"
+        return text
+
+
+def _issue_text(issue: dict[str, Any]) -> str:
+    where = issue["path"] or "file"
+    if issue.get("node"):
+        where = f"{issue['node']} ({issue['path']})"
+    return f"{where}: {issue['message']}"
+
+
+def _table(rows: list[dict[str, Any]], total: int) -> str:
+    headers = ("node", "type", "output", "params")
+    cells = [(row["id"], row["type"], row["_text"], f"{row['params']:,}") for row in rows]
+    footer = ("total", "", "", f"{total:,}")
+    widths = [max(len(line[i]) for line in [headers, *cells, footer]) for i in range(4)]
+
+    def line(values: tuple[str, ...]) -> str:
+        left = "  ".join(value.ljust(width) for value, width in zip(values[:3], widths[:3]))
+        return f"{left}  {values[3].rjust(widths[3])}".rstrip()
+
+    rule = "-" * (sum(widths) + 6)
+    return "\n".join([line(headers), rule, *(line(c) for c in cells), rule, line(footer)])
+
+
+def _issue(node: str | None, path: str, message: str, fixes: tuple[Any, ...] = ()) -> dict[str, Any]:
+    return {"node": node, "path": path, "message": message, "fixes": [fix.label for fix in fixes]}
+
+
+def check_file(path: Path) -> CheckResult:
+    """Read, validate and shape-check `path`; never raises for a user error."""
+    from playground.core.experiment import load_experiment
+
+    result = CheckResult(path)
+    try:
+        experiment = load_experiment(path)
+    except ExperimentError as exc:
+        result.read_error = exc
+        # A problem of the whole file (not found, not JSON) has no JSON path: name the file instead.
+        result.errors = [_issue(None, problem.path, problem.message if problem.path else f"{path}: {problem.message}")
+                         for problem in exc.problems]
+        return result
+    result.experiment = experiment
+
+    from playground.core.data import describe_dataset
+    from playground.core.graph import check_experiment
+
+    try:
+        result.facts = describe_dataset(experiment.data, base_dir=path.parent)
+    except PlaygroundError as exc:
+        result.errors = [_issue(None, "data", f"the dataset cannot be loaded: {exc}")]
+        return result
+    report = check_experiment(experiment, result.facts)
+    result.report = report
+    result.errors = [_issue(issue.node, issue.path, issue.message, issue.fixes) for issue in report.errors]
+    if not report.errors and report.output_id is None:
+        result.errors.append(_issue(None, "model", "the model has no output node"))
+    result.warnings = [_issue(issue.node, issue.path, issue.message, issue.fixes) for issue in report.warnings]
+    return result

@@ -1,0 +1,84 @@
+"""`playground export FILE --format python|onnx|pt2|safetensors -o OUT`: export the model.
+
+python: one standalone .py file (model class + training script) and its data beside it;
+onnx: an .onnx file (needs the optional extra: pip install "nn-playground[onnx]");
+pt2: a `torch.export` program; safetensors: the initial weights plus a JSON sidecar.
+Exit status 0 with a one-line confirmation, 1 with a plain message, 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from playground.core.errors import PlaygroundError
+
+# The same table as `playground.core.export.FORMATS`, kept here so that building the parser (and
+# `playground --help`) does not import torch; a test checks that the two agree.
+FORMAT_SUFFIXES = {"python": ".py", "onnx": ".onnx", "pt2": ".pt2", "safetensors": ".safetensors"}
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "export",
+        help="export the model as Python code, ONNX, a torch.export program or weights",
+        description="Export an experiment's model. python: a standalone .py file with the model class and a "
+        "training script, plus its data (<name>_data.npz) beside it; onnx: an .onnx file (needs "
+        'pip install "nn-playground[onnx]"); pt2: a torch.export program; safetensors: the initial '
+        "weights and a JSON sidecar.",
+    )
+    parser.add_argument("file", metavar="FILE", help="the experiment file (.json)")
+    parser.add_argument("--format", "-f", choices=tuple(FORMAT_SUFFIXES), dest="format",
+                        help="what to write (default: from the suffix of OUT)")
+    parser.add_argument("-o", "--output", metavar="OUT", dest="output",
+                        help="the file to write (default: FILE's name with the format's suffix, in the "
+                        "current folder)")
+    parser.set_defaults(export_parser=parser)
+
+
+def _format_for(output: str | None) -> str | None:
+    if output is None:
+        return None
+    suffix = Path(output).suffix.lower()
+    for name, ending in FORMAT_SUFFIXES.items():
+        if suffix == ending:
+            return name
+    return None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def run(args: argparse.Namespace) -> int:
+    fmt = args.format or _format_for(args.output)
+    if fmt is None:
+        parser = getattr(args, "export_parser", None)
+        message = "choose a format with --format python|onnx|pt2|safetensors (or give OUT a known suffix)"
+        if parser is not None:
+            parser.error(message)  # exits with status 2
+        print(f"error: {message}", file=sys.stderr)
+        return 2
+    source = Path(args.file)
+    output = Path(args.output) if args.output else Path.cwd() / (source.stem + FORMAT_SUFFIXES[fmt])
+
+    if _same_file(output, source):
+        print(f"error: {output} is the experiment file itself; choose another name with -o", file=sys.stderr)
+        return 1
+
+    from playground.core.experiment import load_experiment
+    from playground.core.export import export
+
+    try:
+        experiment = load_experiment(source)
+        result = export(experiment, fmt, output, base_dir=source.parent)
+    except PlaygroundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(result.describe())
+    return 0

@@ -1,0 +1,165 @@
+"""What every export shares: a checked graph, the model to export, an example input, safe writes.
+
+Exports read the experiment (the one source of truth) and build the model exactly as the app
+does: `torch.manual_seed(training.seed)` first, so an exported model without trained weights has
+the same initial weights as the app's. The global RNG is left as it was (the GUI may be training).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import torch
+from torch import nn
+
+from playground.core.errors import ExportError, PlaygroundError
+from playground.core.experiment.schema import Experiment
+from playground.core.graph import GraphReport, build_model, check_experiment
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote: the main file, files written beside it, and notes for the user."""
+
+    format: str
+    path: Path
+    extra_paths: tuple[Path, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def describe(self) -> str:
+        """One line for the command line and the status bar."""
+        text = f"exported {self.format} to {self.path}"
+        if self.extra_paths:
+            text += " (with " + ", ".join(p.name for p in self.extra_paths) + ")"
+        if self.notes:
+            text += "; " + "; ".join(self.notes)
+        return text
+
+
+def dataset_facts(experiment: Experiment, base_dir: str | os.PathLike[str] | None = None) -> Any:
+    """The dataset's `DatasetInfo` (shape inference needs it); a dataset problem becomes ExportError."""
+    from playground.core.data import describe_dataset
+
+    try:
+        return describe_dataset(experiment.data, base_dir=base_dir)
+    except PlaygroundError as exc:
+        raise ExportError(f"cannot export: the dataset cannot be loaded: {exc}") from None
+
+
+def checked_report(experiment: Experiment, facts: Any) -> GraphReport:
+    """The graph report, or ExportError listing every problem when the graph is not valid."""
+    report = check_experiment(experiment, facts)
+    if not report.valid:
+        lines = [f"  - {issue.node or issue.path}: {issue.message}" for issue in report.errors]
+        if not lines:
+            lines = ["  - the model has no output node"]
+        raise ExportError("cannot export: the model graph is not valid:\n" + "\n".join(lines))
+    return report
+
+
+def prepared_model(
+    experiment: Experiment,
+    facts: Any,
+    report: GraphReport,
+    model: nn.Module | None = None,
+    state_dict: Mapping[str, torch.Tensor] | None = None,
+) -> nn.Module:
+    """The model to export: `model` as given, or a fresh one built after seeding like the app.
+
+    `state_dict` (trained weights) is loaded into the model either way. The caller's global RNG
+    state is not disturbed.
+    """
+    if model is None:
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(experiment.training.seed)
+            model = build_model(experiment, facts, report)
+    if state_dict is not None:
+        try:
+            model.load_state_dict(dict(state_dict))
+        except (RuntimeError, KeyError, TypeError) as exc:
+            raise ExportError(f"cannot export: the weights do not fit this model: {exc}") from None
+    return model
+
+
+def example_input(facts: Any, batch: int = 2) -> torch.Tensor:
+    """A small batch of the dataset's input shape: random numbers, or token ids below the vocab size."""
+    shape = (batch, *tuple(facts.input_shape))
+    generator = torch.Generator().manual_seed(0)
+    if getattr(facts, "input_dtype", "float32") == "int64":
+        vocab = int(getattr(facts, "vocab_size", None) or 2)
+        return torch.randint(0, vocab, shape, generator=generator, dtype=torch.int64)
+    return torch.randn(shape, generator=generator)
+
+
+@contextlib.contextmanager
+def quiet():
+    """Exporters print progress, warnings and log lines; a one-line confirmation is all a user needs."""
+    names = ("torch.onnx", "onnxscript", "torch.export", "torch._dynamo", "torch._export")
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
+
+
+class eval_mode:
+    """Put a model in eval mode for the block and restore its previous mode afterwards."""
+
+    def __init__(self, model: nn.Module):
+        self.model = model
+        self.was_training = model.training
+
+    def __enter__(self) -> nn.Module:
+        self.model.eval()
+        return self.model
+
+    def __exit__(self, *exc: object) -> None:
+        self.model.train(self.was_training)
+
+
+def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
+    """Call `write(temp_path)` for a temporary file beside `path`, then move it into place.
+
+    The target is either the old file or the complete new one, never half a file. OSError
+    becomes ExportError naming the file.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise ExportError(f"cannot export to {path}: it is a folder; give a file name")
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise ExportError(f"cannot export to {path}: the folder {directory} does not exist")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.tmp-", suffix=path.suffix, dir=directory)
+        os.close(fd)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644  # mkstemp makes it private
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        if tmp.exists():
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+    return path

@@ -1,0 +1,97 @@
+"""Export the model to ONNX with `torch.onnx.export`'s dynamo path (needs the `onnx` extra).
+
+`onnx` and `onnxscript` are an optional extra (``pip install "nn-playground[onnx]"``); without
+them the export says so instead of failing with an import error. The batch dimension is dynamic
+when the exporter accepts it; otherwise the model is exported for the example batch size.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+import torch
+from torch import nn
+
+from playground.core.errors import ExportError
+from playground.core.experiment.schema import Experiment
+from playground.core.export.common import (
+    ExportResult,
+    checked_report,
+    dataset_facts,
+    eval_mode,
+    example_input,
+    prepared_model,
+    quiet,
+    write_atomically,
+)
+
+EXTRA_HINT = 'pip install "nn-playground[onnx]"'
+REQUIRED_PACKAGES = ("onnx", "onnxscript")
+EXAMPLE_BATCH = 4
+
+
+def missing_packages() -> list[str]:
+    """The packages of the `onnx` extra that are not installed."""
+    return [name for name in REQUIRED_PACKAGES if importlib.util.find_spec(name) is None]
+
+
+def require_onnx() -> None:
+    missing = missing_packages()
+    if missing:
+        raise ExportError(f"ONNX export needs {' and '.join(missing)}, which are not installed: {EXTRA_HINT}")
+
+
+def _onnx_program(model: nn.Module, example: torch.Tensor, dynamic: bool) -> Any:
+    kwargs: dict[str, Any] = {"dynamo": True, "input_names": ["x"], "output_names": ["y"], "verbose": False,
+                              "optimize": True}
+    if dynamic:
+        kwargs["dynamic_shapes"] = ({0: torch.export.Dim("batch", min=1, max=1 << 20)},)
+    return torch.onnx.export(model, (example,), **kwargs)
+
+
+def onnx_program(model: nn.Module, example: torch.Tensor) -> tuple[Any, bool]:
+    """The `torch.onnx.ONNXProgram` in eval mode; (program, whether the batch dimension is dynamic)."""
+    require_onnx()
+    with eval_mode(model), quiet():
+        try:
+            return _onnx_program(model, example, dynamic=True), True
+        except Exception:  # noqa: BLE001 - a refused dynamic batch: fall back to a fixed one
+            pass
+        try:
+            return _onnx_program(model, example, dynamic=False), False
+        except Exception as exc:  # noqa: BLE001 - the exporter raises many types; report plainly
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            raise ExportError(f"ONNX export failed: {type(exc).__name__}: {first}") from exc
+
+
+def export_onnx(
+    experiment: Experiment,
+    out_path: str | os.PathLike[str],
+    base_dir: str | os.PathLike[str] | None = None,
+    *,
+    model: nn.Module | None = None,
+    state_dict: Mapping[str, torch.Tensor] | None = None,
+    facts: Any | None = None,
+) -> ExportResult:
+    """Write the model (fresh seeded weights, or the given model/state_dict) as an `.onnx` file.
+
+    The input is named ``x`` and the output ``y``; weights are stored inside the file.
+    """
+    require_onnx()
+    out_path = Path(out_path)
+    facts = facts if facts is not None else dataset_facts(experiment, base_dir)
+    report = checked_report(experiment, facts)
+    module = prepared_model(experiment, facts, report, model, state_dict)
+    example = example_input(facts, EXAMPLE_BATCH)
+    program, dynamic = onnx_program(module, example)
+
+    def write(tmp: Path) -> None:
+        with quiet():
+            program.save(str(tmp), external_data=False)
+
+    write_atomically(out_path, write)
+    notes = () if dynamic else (f"fixed batch size {EXAMPLE_BATCH} (the exporter refused a dynamic batch)",)
+    return ExportResult("onnx", out_path, (), notes)
