@@ -1,0 +1,166 @@
+"""Copy, cut, paste and duplicate of canvas nodes through the system clipboard.
+
+The clipboard carries a JSON fragment under `NODES_MIME_TYPE`: the copied nodes (id, type,
+params, pos) and the edges between them. Pasting checks every entry (the clipboard is outside
+our control), gives the nodes fresh ids and puts them beside the originals, all as one undo step.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QMimeData
+from PySide6.QtGui import QGuiApplication, QUndoStack
+from pydantic import ValidationError
+
+from playground.core.catalogue import LAYERS
+from playground.core.document import ExperimentDocument
+from playground.core.experiment.schema import NodeSpec
+from playground.ui.editor.commands import AddEdgeCommand, AddNodeCommand
+
+NODES_MIME_TYPE = "application/x-nn-playground-nodes"
+FRAGMENT_FORMAT = "nn-playground.fragment"
+PASTE_OFFSET = 40.0
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Clipboard", text)
+
+
+@dataclass
+class Fragment:
+    """Nodes and the edges among them, independent of any document."""
+
+    nodes: list[NodeSpec]
+    edges: list[tuple[str, str]]
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "format": FRAGMENT_FORMAT,
+            "version": 1,
+            "nodes": [node.model_dump(mode="json") for node in self.nodes],
+            "edges": [list(edge) for edge in self.edges],
+        })
+
+    @classmethod
+    def from_json(cls, text: str) -> "Fragment | None":
+        """The fragment in `text`, or None if it is not one; bad entries are dropped."""
+        try:
+            data = json.loads(text)
+        except (ValueError, UnicodeDecodeError):
+            return None
+        if not isinstance(data, dict) or data.get("format") != FRAGMENT_FORMAT:
+            return None
+        nodes: list[NodeSpec] = []
+        for raw in data.get("nodes", []) if isinstance(data.get("nodes"), list) else []:
+            try:
+                node = NodeSpec.model_validate(_as_node(raw))
+            except (ValidationError, TypeError, ValueError):
+                continue
+            if node.type in LAYERS and all(other.id != node.id for other in nodes):
+                nodes.append(node)
+        ids = {node.id for node in nodes}
+        edges = []
+        for raw in data.get("edges", []) if isinstance(data.get("edges"), list) else []:
+            if (isinstance(raw, list) and len(raw) == 2 and raw[0] in ids and raw[1] in ids
+                    and raw[0] != raw[1] and (raw[0], raw[1]) not in edges):
+                edges.append((raw[0], raw[1]))
+        return cls(nodes, edges) if nodes else None
+
+
+def _as_node(raw: Any) -> Any:
+    if isinstance(raw, dict) and isinstance(raw.get("pos"), list):
+        raw = {**raw, "pos": tuple(raw["pos"])}
+    return raw
+
+
+def fragment_of(document: ExperimentDocument, node_ids: list[str],
+                positions: dict[str, tuple[float, float]]) -> Fragment:
+    """The nodes `node_ids` (at their shown `positions`) and the edges among them."""
+    chosen = set(node_ids)
+    nodes = []
+    for node in document.experiment.model.nodes:
+        if node.id in chosen:
+            copy = node.model_copy(deep=True)
+            copy.pos = positions.get(node.id, node.pos)
+            nodes.append(copy)
+    edges = [(a, b) for a, b in document.edges() if a in chosen and b in chosen]
+    return Fragment(nodes, edges)
+
+
+def fresh_id(document: ExperimentDocument, wanted: str) -> str:
+    """`wanted` if free, else `wanted` with the next free number (``conv1`` → ``conv1_2``)."""
+    if not document.has_node(wanted):
+        return wanted
+    base = re.sub(r"_\d+$", "", wanted) or wanted
+    index = 2
+    while document.has_node(f"{base}_{index}"):
+        index += 1
+    return f"{base}_{index}"
+
+
+def mime_data(fragment: Fragment) -> QMimeData:
+    mime = QMimeData()
+    mime.setData(NODES_MIME_TYPE, QByteArray(fragment.to_json().encode("utf-8")))
+    return mime
+
+
+def fragment_from_mime(mime: QMimeData | None) -> Fragment | None:
+    if mime is None or not mime.hasFormat(NODES_MIME_TYPE):
+        return None
+    return Fragment.from_json(bytes(mime.data(NODES_MIME_TYPE).data()).decode("utf-8", "replace"))
+
+
+class NodeClipboard:
+    """Puts fragments on the system clipboard and pastes them back as one undo step."""
+
+    def __init__(self) -> None:
+        self._fallback: Fragment | None = None  # where no system clipboard is available
+
+    def put(self, fragment: Fragment) -> None:
+        self._fallback = fragment
+        clipboard = QGuiApplication.clipboard()
+        if clipboard is not None:
+            clipboard.setMimeData(mime_data(fragment))
+
+    def get(self) -> Fragment | None:
+        clipboard = QGuiApplication.clipboard()
+        if clipboard is not None:
+            mime = clipboard.mimeData()
+            if mime is not None and mime.hasFormat(NODES_MIME_TYPE):
+                return fragment_from_mime(mime)
+        return self._fallback
+
+    def can_paste(self) -> bool:
+        return self.get() is not None
+
+
+def paste_fragment(document: ExperimentDocument, stack: QUndoStack, fragment: Fragment,
+                   occupied: set[tuple[float, float]], label: str) -> list[str]:
+    """Add `fragment`'s nodes with fresh ids, shifted until no card lands on an `occupied` spot.
+
+    One undo step (a macro); returns the new ids in fragment order.
+    """
+    offset = PASTE_OFFSET
+    positions = [node.pos for node in fragment.nodes if node.pos is not None]
+    while positions and any((x + offset, y + offset) in occupied for x, y in positions) and offset < 4000:
+        offset += PASTE_OFFSET
+    renamed: dict[str, str] = {}
+    stack.beginMacro(label)
+    try:
+        for node in fragment.nodes:
+            pos = None if node.pos is None else (node.pos[0] + offset, node.pos[1] + offset)
+            command = AddNodeCommand(document, node.type, pos, dict(node.params),
+                                     node_id=fresh_id(document, node.id))
+            stack.push(command)
+            renamed[node.id] = command.node_id
+        for source, target in fragment.edges:
+            new_source, new_target = renamed[source], renamed[target]
+            if document.connection_problem(new_source, new_target) is None:
+                stack.push(AddEdgeCommand(document, new_source, new_target))
+    finally:
+        stack.endMacro()
+    return [renamed[node.id] for node in fragment.nodes]

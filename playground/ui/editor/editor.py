@@ -1,0 +1,446 @@
+"""The graph editor widget: canvas scene + view, with the editing operations the window calls.
+
+Every operation here pushes undo commands (see `commands.py`) that act on the document only;
+the scene follows the document's events. The main window owns the QActions and shortcuts
+(Cut, Copy, Paste, Duplicate, Select All, Undo, Redo) and calls these methods; the view itself
+handles Delete/Backspace, F2 and Space-drag panning.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
+from PySide6.QtGui import QAction, QUndoStack
+from PySide6.QtWidgets import QGraphicsItem, QMenu, QVBoxLayout, QWidget
+from pydantic import ValidationError
+
+from playground.core.catalogue import LAYERS, Fix
+from playground.core.document import ExperimentDocument
+from playground.core.experiment.schema import NodeSpec
+from playground.core.graph.fixes import apply_fix
+from playground.ui.editor.clipboard import NodeClipboard, fragment_of, paste_fragment
+from playground.ui.editor.commands import (
+    AddEdgeCommand,
+    AddNodeCommand,
+    MoveNodesCommand,
+    RemoveEdgeCommand,
+    RemoveNodeCommand,
+    RenameNodeCommand,
+    ReplaceExperimentCommand,
+    fix_command,
+)
+from playground.ui.editor.edge_item import EdgeItem
+from playground.ui.editor.node_item import HEADER_HEIGHT, LINE_HEIGHT, NODE_HEIGHT, NODE_WIDTH, NodeItem
+from playground.ui.editor.scene import COLUMN_SPACING, GraphScene, arranged_positions, snap
+from playground.ui.editor.view import GraphView
+
+
+class GraphEditor(QWidget):
+    selection_changed = Signal(list)  # node ids, after every selection change
+    status_message = Signal(str)
+
+    def __init__(self, document: ExperimentDocument, undo_stack: QUndoStack, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("graphEditor")
+        self.document = document
+        self.undo_stack = undo_stack
+        self.clipboard = NodeClipboard()
+        self._scene = GraphScene(document, undo_stack, self)
+        self._scene.menu_provider = self._menu_for
+        self._view = GraphView(self._scene, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._view)
+        self._fit_pending = True  # fit once the view has its real size
+
+        self._scene.selectionChanged.connect(self._on_selection_changed)
+        self._scene.status_message.connect(self.status_message)
+        self._scene.rename_requested.connect(self.start_rename)
+        self._scene.rebuilt.connect(self._on_rebuilt)
+        self._view.layer_dropped.connect(self._on_layer_dropped)
+        self._view.delete_requested.connect(self.delete_selection)
+        self._view.rename_requested.connect(self._on_rename_key)
+        self._last_selection: list[str] = []
+        self._last_path = document.path
+
+    # ---- parts --------------------------------------------------------------------------------
+    def view(self) -> GraphView:
+        return self._view
+
+    def scene(self) -> GraphScene:
+        return self._scene
+
+    # ---- selection ----------------------------------------------------------------------------
+    def selected_node_ids(self) -> list[str]:
+        return self._scene.selected_node_ids()
+
+    def select_nodes(self, ids: list[str]) -> None:
+        scene = self._scene
+        blocked = scene.blockSignals(True)
+        try:
+            scene.clearSelection()
+            for node_id in ids:
+                item = scene.node_item(node_id)
+                if item is not None:
+                    item.setSelected(True)
+        finally:
+            scene.blockSignals(blocked)
+        self._on_selection_changed()
+        if len(ids) == 1 and scene.node_item(ids[0]) is not None:
+            self._view.ensureVisible(scene.node_item(ids[0]).sceneBoundingRect(), 40, 40)
+
+    def select_all(self) -> None:
+        self.select_nodes(self.document.experiment.node_ids())
+
+    def _on_selection_changed(self) -> None:
+        ids = self.selected_node_ids()
+        self._last_selection = ids
+        self.selection_changed.emit(ids)
+
+    # ---- read-only while training ---------------------------------------------------------------
+    def set_read_only(self, read_only: bool, reason: str = "") -> None:
+        self._scene.set_read_only(read_only, reason)
+
+    def is_read_only(self) -> bool:
+        return self._scene.read_only
+
+    def _refused(self) -> bool:
+        return self._scene.refuse_if_read_only()
+
+    # ---- adding -------------------------------------------------------------------------------
+    def _on_layer_dropped(self, layer_type: str, scene_pos: QPointF) -> None:
+        self.add_layer_at(layer_type, scene_pos)
+
+    def add_layer_at(self, layer_type: str, scene_pos: QPointF) -> str | None:
+        """A new `layer_type` card centred on `scene_pos` (snapped to the grid); selected."""
+        if self._refused() or layer_type not in LAYERS:
+            return None
+        pos = snap(scene_pos.x() - NODE_WIDTH / 2, scene_pos.y() - NODE_HEIGHT / 2)
+        command = AddNodeCommand(self.document, layer_type, pos)
+        self.undo_stack.push(command)
+        self.select_nodes([command.node_id])
+        return command.node_id
+
+    def add_layer_after_selection(self, layer_type: str) -> str:
+        """Add `layer_type` right of the selected node (or the model's output), connected from it.
+
+        If that node fed exactly one successor, the new layer is spliced in between (when the
+        catalogue allows it), and nodes downstream shift right to make room. One undo step.
+        """
+        if self._refused() or layer_type not in LAYERS:
+            return ""
+        anchor = self._anchor_node()
+        experiment = self.document.experiment
+        if anchor is None:
+            center = self._view.center_point()
+            return self.add_layer_at(layer_type, center) or ""
+        ax, ay = self._scene.display_position(anchor)
+        new_pos = snap(ax + COLUMN_SPACING, ay)
+        successors = [b for a, b in self.document.edges() if a == anchor]
+        rewire = successors[0] if len(successors) == 1 else None
+        new_id = experiment.unique_id(layer_type)
+        accepts_input = LAYERS[layer_type].max_inputs != 0
+        if rewire is not None and (not accepts_input or not self._splice_allowed(anchor, new_id, rewire, layer_type)):
+            rewire = None
+        moves = self._make_room(anchor, new_pos) if rewire is not None or self._occupied(new_pos) else {}
+        with self._scene.batch():
+            self.undo_stack.beginMacro(self.tr("Add {type} after {id}").format(type=layer_type, id=anchor))
+            try:
+                if moves:
+                    self.undo_stack.push(MoveNodesCommand(self.document, moves))
+                self.undo_stack.push(AddNodeCommand(self.document, layer_type, new_pos, node_id=new_id))
+                removed = None
+                if rewire is not None:
+                    removed = RemoveEdgeCommand(self.document, anchor, rewire)
+                    self.undo_stack.push(removed)
+                if accepts_input and self.document.connection_problem(anchor, new_id) is None:
+                    self.undo_stack.push(AddEdgeCommand(self.document, anchor, new_id))
+                if removed is not None and self.document.connection_problem(new_id, rewire) is None:
+                    spliced = AddEdgeCommand(self.document, new_id, rewire)
+                    spliced.index = removed.index  # same place in the edge list: Concat keeps its input order
+                    self.undo_stack.push(spliced)
+            finally:
+                self.undo_stack.endMacro()
+        self.select_nodes([new_id])
+        return new_id
+
+    def _anchor_node(self) -> str | None:
+        selected = self.selected_node_ids()
+        if selected:
+            return selected[-1] if len(selected) > 1 else selected[0]
+        report = self.document.report()
+        if report is not None and report.output_id:
+            return report.output_id
+        ids = self.document.experiment.node_ids()
+        sinks = [node_id for node_id in ids if not any(a == node_id for a, _ in self.document.edges())]
+        return sinks[-1] if sinks else (ids[-1] if ids else None)
+
+    def _splice_allowed(self, anchor: str, new_id: str, successor: str, layer_type: str) -> bool:
+        """Would anchor → new → successor be accepted in place of anchor → successor?"""
+        trial = ExperimentDocument(self.document.snapshot())
+        trial.remove_edge(anchor, successor)
+        trial.add_node(layer_type, node_id=new_id)
+        return (trial.connection_problem(anchor, new_id) is None
+                and trial.connection_problem(new_id, successor) is None)
+
+    def _occupied(self, pos: tuple[float, float], ignore: set[str] = frozenset()) -> bool:
+        rect = QRectF(pos[0], pos[1], NODE_WIDTH, NODE_HEIGHT).adjusted(-10, -10, 10, 10)
+        return any(item.sceneBoundingRect().intersects(rect) for item in self._scene.node_items()
+                   if item.node_id not in ignore)
+
+    def _make_room(self, anchor: str, new_pos: tuple[float, float]) -> dict:
+        """Moves that shift everything downstream of `anchor` at or right of `new_pos` one column right."""
+        downstream: set[str] = set()
+        stack = [b for a, b in self.document.edges() if a == anchor]
+        while stack:
+            node_id = stack.pop()
+            if node_id not in downstream:
+                downstream.add(node_id)
+                stack.extend(b for a, b in self.document.edges() if a == node_id)
+        if not self._occupied(new_pos) and not any(
+                self._scene.display_position(n)[0] < new_pos[0] + NODE_WIDTH for n in downstream):
+            return {}
+        moves = {}
+        for node_id in downstream:
+            x, y = self._scene.display_position(node_id)
+            if x >= new_pos[0] - NODE_WIDTH / 2:
+                moves[node_id] = (self.document.experiment.node(node_id).pos, (x + COLUMN_SPACING, y))
+        return moves
+
+    # ---- deleting -----------------------------------------------------------------------------
+    def delete_selection(self) -> None:
+        nodes = self.selected_node_ids()
+        edges = [edge for edge in self._scene.selected_edges() if edge[0] not in nodes and edge[1] not in nodes]
+        if not nodes and not edges:
+            return
+        if self._refused():
+            return
+        count = len(nodes) + len(edges)
+        with self._scene.batch():
+            self.undo_stack.beginMacro(self.tr("Delete {count} item(s)").format(count=count))
+            try:
+                for source, target in edges:
+                    self.undo_stack.push(RemoveEdgeCommand(self.document, source, target))
+                for node_id in nodes:
+                    self.undo_stack.push(RemoveNodeCommand(self.document, node_id))
+            finally:
+                self.undo_stack.endMacro()
+
+    def delete_edge(self, source: str, target: str) -> None:
+        if not self._refused():
+            self.undo_stack.push(RemoveEdgeCommand(self.document, source, target))
+
+    # ---- clipboard ----------------------------------------------------------------------------
+    def _selected_fragment(self):
+        ids = self.selected_node_ids()
+        if not ids:
+            return None
+        positions = {node_id: self._scene.display_position(node_id) for node_id in ids}
+        return fragment_of(self.document, ids, positions)
+
+    def copy(self) -> None:
+        fragment = self._selected_fragment()
+        if fragment is not None:
+            self.clipboard.put(fragment)
+            self.status_message.emit(self.tr("Copied {count} layer(s)").format(count=len(fragment.nodes)))
+
+    def cut(self) -> None:
+        if not self.selected_node_ids() or self._refused():
+            return
+        self.copy()
+        self.delete_selection()
+
+    def paste(self) -> list[str]:
+        if self._refused():
+            return []
+        fragment = self.clipboard.get()
+        if fragment is None:
+            self.status_message.emit(self.tr("Nothing to paste"))
+            return []
+        return self._paste(fragment, self.tr("Paste {count} layer(s)").format(count=len(fragment.nodes)))
+
+    def duplicate(self) -> list[str]:
+        """Copies of the selection beside it (the clipboard is left alone)."""
+        fragment = self._selected_fragment()
+        if fragment is None or self._refused():
+            return []
+        return self._paste(fragment, self.tr("Duplicate {count} layer(s)").format(count=len(fragment.nodes)))
+
+    def _paste(self, fragment, label: str) -> list[str]:
+        occupied = {self._scene.display_position(node_id) for node_id in self.document.experiment.node_ids()}
+        with self._scene.batch():
+            new_ids = paste_fragment(self.document, self.undo_stack, fragment, occupied, label)
+        self.select_nodes(new_ids)
+        return new_ids
+
+    def can_paste(self) -> bool:
+        return self.clipboard.can_paste()
+
+    # ---- renaming -----------------------------------------------------------------------------
+    def _on_rename_key(self) -> None:
+        ids = self.selected_node_ids()
+        if len(ids) == 1:
+            self.start_rename(ids[0])
+
+    def start_rename(self, node_id: str) -> None:
+        """Open an inline editor over the card's id; Enter renames (one undo step)."""
+        item = self._scene.node_item(node_id)
+        if item is None or self._refused():
+            return
+        rect = item.mapRectToScene(QRectF(2.0, HEADER_HEIGHT + 2.0, NODE_WIDTH - 4.0, LINE_HEIGHT + 4.0))
+        self._view.edit_inline(rect, node_id, lambda text, old=node_id: self.rename_node(old, text))
+
+    def rename_node(self, old_id: str, new_id: str) -> bool:
+        """Rename, or say why not (status message); True when renamed."""
+        new_id = new_id.strip()
+        if not new_id or new_id == old_id or not self.document.has_node(old_id):
+            return False
+        if self._refused():
+            return False
+        problem = None
+        if self.document.has_node(new_id):
+            problem = self.tr("a node called '{id}' already exists").format(id=new_id)
+        else:
+            try:
+                NodeSpec(id=new_id, type=self.document.experiment.node(old_id).type)
+            except ValidationError as exc:
+                problem = exc.errors()[0]["msg"].replace("Value error, ", "")
+        if problem:
+            self.status_message.emit(self.tr("Cannot rename '{id}': {reason}").format(id=old_id, reason=problem))
+            return False
+        self.undo_stack.push(RenameNodeCommand(self.document, old_id, new_id))
+        return True
+
+    # ---- layout and zoom ----------------------------------------------------------------------
+    def auto_arrange(self) -> None:
+        """Tidy every node into layered columns (one undo step)."""
+        if self._refused() or not self.document.experiment.model.nodes:
+            return
+        after = self.document.snapshot()
+        positions = arranged_positions(after)
+        for node in after.model.nodes:
+            node.pos = positions[node.id]
+        self.undo_stack.push(ReplaceExperimentCommand(self.document, after, self.tr("Auto-arrange")))
+        self.fit_to_view()
+
+    def zoom_in(self) -> None:
+        self._view.zoom_in()
+
+    def zoom_out(self) -> None:
+        self._view.zoom_out()
+
+    def fit_to_view(self) -> None:
+        self._view.fit_to_view()
+
+    def _on_rebuilt(self) -> None:
+        """After open/new, show the whole graph; after an undo or a fix, keep the view unless lost."""
+        if self.document.path != self._last_path:
+            self._last_path = self.document.path
+            self._fit_pending = True
+        rect = self._scene.nodes_rect()
+        if self._fit_pending or (not rect.isEmpty() and not self._view.visible_scene_rect().intersects(rect)):
+            if self._view.isVisible():
+                self._fit_pending = False
+                self.fit_to_view()
+            else:
+                self._fit_pending = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._fit_pending:
+            QTimer.singleShot(0, self, self._fit_if_pending)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._fit_pending and self.isVisible():
+            QTimer.singleShot(0, self, self._fit_if_pending)
+
+    def _fit_if_pending(self) -> None:
+        if self._fit_pending and self._view.isVisible():
+            self._fit_pending = False
+            self.fit_to_view()
+
+    # ---- fixes and context menus --------------------------------------------------------------
+    def apply_fix(self, fix: Fix) -> None:
+        """Apply a shape-inference fix as one undo step, moving cards aside if a new one lands on them."""
+        if self._refused():
+            return
+        if fix.kind != "insert_before":
+            self.undo_stack.push(fix_command(self.document, fix))
+            return
+        after = self.document.snapshot()
+        created = apply_fix(after, fix)
+        if created is not None:
+            self._place_created_node(after, created, fix.node)
+        self.undo_stack.push(ReplaceExperimentCommand(self.document, after, fix.label))
+
+    def _place_created_node(self, experiment, created: str, target: str) -> None:
+        """Put a node a fix inserted before `target` where the target was, and shift the rest right."""
+        node = experiment.node(created)
+        positions = {n.id: (n.pos if n.pos is not None else self._scene.display_position(n.id))
+                     for n in experiment.model.nodes if n.id != created}
+        if experiment.node(target).pos is None:
+            return  # an unplaced graph is laid out automatically anyway
+        tx, ty = positions[target]
+        node.pos = (tx, ty)
+        downstream = {target}
+        stack = [target]
+        while stack:
+            current = stack.pop()
+            for a, b in experiment.model.edges:
+                if a == current and b not in downstream:
+                    downstream.add(b)
+                    stack.append(b)
+        for other in experiment.model.nodes:
+            if other.id in downstream and other.pos is not None and other.pos[0] >= tx - NODE_WIDTH / 2:
+                other.pos = (other.pos[0] + COLUMN_SPACING, other.pos[1])
+
+    def node_menu(self, node_id: str) -> QMenu:
+        """The context menu of a card: its fixes first, then Rename, Duplicate, Delete."""
+        menu = QMenu(self)
+        item = self._scene.node_item(node_id)
+        fixes = item.content.fixes if item is not None else ()
+        for fix in fixes:
+            action = QAction(fix.label, menu)
+            action.setObjectName("fixAction")
+            action.setData(fix)
+            action.triggered.connect(lambda checked=False, f=fix: self.apply_fix(f))
+            action.setEnabled(not self.is_read_only())
+            menu.addAction(action)
+        if fixes:
+            menu.addSeparator()
+        rename = menu.addAction(self.tr("Rename…"), lambda: self.start_rename(node_id))
+        rename.setShortcut("F2")
+        menu.addAction(self.tr("Duplicate"), self.duplicate)
+        menu.addSeparator()
+        delete = menu.addAction(self.tr("Delete"), self.delete_selection)
+        delete.setShortcut("Del")
+        for action in menu.actions():
+            if action.objectName() != "fixAction" and not action.isSeparator():
+                action.setEnabled(not self.is_read_only())
+        return menu
+
+    def edge_menu(self, source: str, target: str) -> QMenu:
+        menu = QMenu(self)
+        action = menu.addAction(self.tr("Delete connection {a} → {b}").format(a=source, b=target),
+                                lambda: self.delete_edge(source, target))
+        action.setEnabled(not self.is_read_only())
+        return menu
+
+    def canvas_menu(self) -> QMenu:
+        """The context menu of the empty canvas."""
+        menu = QMenu(self)
+        paste = menu.addAction(self.tr("Paste"), self.paste)
+        paste.setEnabled(self.can_paste() and not self.is_read_only())
+        menu.addAction(self.tr("Select All"), self.select_all)
+        menu.addSeparator()
+        arrange = menu.addAction(self.tr("Auto-arrange"), self.auto_arrange)
+        arrange.setEnabled(not self.is_read_only())
+        menu.addAction(self.tr("Fit Graph in View"), self.fit_to_view)
+        return menu
+
+    def _menu_for(self, item: QGraphicsItem | None) -> QMenu | None:
+        if isinstance(item, NodeItem):
+            return self.node_menu(item.node_id)
+        if isinstance(item, EdgeItem):
+            return self.edge_menu(*item.key)
+        return self.canvas_menu()

@@ -1,0 +1,337 @@
+"""The canvas card of one layer: type, id, key parameters, output shape and parameter count.
+
+A `NodeItem` only displays; what it shows comes from the document and its shape report via
+`NodeContent` (built by `describe_node`). Moving it by mouse is reported to the scene, which
+turns the finished drag into one undo command.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from playground.core.catalogue import LAYERS, Fix
+from playground.core.experiment.schema import NodeSpec
+from playground.ui.editor.port_item import PortItem
+from playground.ui.editor.theme import CanvasColors, mix, readable_on
+
+if TYPE_CHECKING:
+    from playground.core.graph.inference import GraphIssue, NodeReport
+
+NODE_WIDTH = 140.0
+HEADER_HEIGHT = 22.0
+LINE_HEIGHT = 15.0
+NODE_HEIGHT = HEADER_HEIGHT + 6 + 4 * LINE_HEIGHT + 4  # 92
+CORNER = 6.0
+LOD_OVERVIEW = 0.62  # below this zoom a card shows only its type and shape, in larger letters
+OVERVIEW_SCREEN_PIXELS = 10.0
+PADDING = 7.0
+
+# Short labels for the key parameters shown on a card (the inspector shows full names).
+_SHORT_NAMES = {
+    "out_features": "out", "out_channels": "out", "kernel_size": "k", "stride": "s", "padding": "p",
+    "hidden_size": "hidden", "num_heads": "heads", "nhead": "heads", "dim_feedforward": "ff",
+    "embedding_dim": "dim", "negative_slope": "slope", "output_size": "size", "unflattened_size": "shape",
+}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("NodeItem", text)
+
+
+def format_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return "×".join(format_value(v) for v in value)
+    return str(value)
+
+
+def key_params_text(node: NodeSpec) -> str:
+    layer = LAYERS.get(node.type)
+    if layer is None:
+        return ""
+    parts = []
+    for name in layer.key_params:
+        try:
+            default = layer.param(name).default
+        except KeyError:
+            default = None
+        value = node.params.get(name, default)
+        if value is None:
+            continue
+        parts.append(f"{_SHORT_NAMES.get(name, name)} {format_value(value)}")
+    return " · ".join(parts)
+
+
+@dataclass
+class NodeContent:
+    """Everything a card shows, already worded."""
+
+    layer_type: str
+    key_params: str = ""
+    shape: str = ""
+    params: str = ""
+    error: str = ""  # first error message; the card turns red
+    warning: str = ""
+    fixes: tuple[Fix, ...] = ()
+    tooltip: str = ""
+    color: str = "#5b8def"
+    output_text: str = ""  # the shape text an outgoing edge carries
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def describe_node(node: NodeSpec, report: "NodeReport | None", issues: list["GraphIssue"],
+                  report_error: str | None, dataset: str = "") -> NodeContent:
+    """Word the card of `node` from the shape report (None when the dataset cannot be read)."""
+    layer = LAYERS.get(node.type)
+    content = NodeContent(node.type, color=layer.color if layer else "#888888")
+    content.key_params = key_params_text(node)
+    if node.type == "Input" and dataset:
+        content.key_params = tr("data: {name}").format(name=dataset)
+    errors = [issue for issue in issues if issue.severity == "error"]
+    warnings = [issue for issue in issues if issue.severity != "error"]
+    if report is not None and report.output is not None:
+        content.output_text = report.output.text()
+        content.shape = content.output_text
+        if layer is not None and layer.has_module:
+            content.params = tr("{count} params").format(count=f"{report.params:,}")
+        elif node.type != "Input":
+            content.params = tr("no parameters")
+    elif report_error:
+        content.shape = tr("shape unknown")
+    else:
+        content.shape = "—"
+    if errors:
+        content.error = errors[0].message
+        content.fixes = tuple(fix for issue in errors for fix in issue.fixes)
+    if warnings:
+        content.warning = warnings[0].message
+        content.fixes += tuple(fix for issue in warnings for fix in issue.fixes)
+
+    lines = [f"<b>{html.escape(node.type)}</b> &nbsp;<code>{html.escape(node.id)}</code>"]
+    for issue in errors:
+        lines.append(f"<p style='color:#d62728'>⚠ {html.escape(issue.message)}</p>")
+    for issue in warnings:
+        lines.append(f"<p style='color:#b07800'>⚠ {html.escape(issue.message)}</p>")
+    if report_error:
+        lines.append(f"<p>{html.escape(tr('Shapes cannot be checked: {error}').format(error=report_error))}</p>")
+    if content.fixes:
+        lines.append(f"<p><i>{html.escape(tr('Right-click for a fix.'))}</i></p>")
+    if report is not None and report.output is not None:
+        facts = tr("Output {shape}").format(shape=report.output.text())
+        if layer is not None and layer.has_module:
+            facts += " · " + tr("{count} parameters").format(count=f"{report.params:,}")
+        if report.macs:
+            facts += " · " + tr("{count} multiply-adds").format(count=f"{report.macs:,}")
+        lines.append(f"<p>{html.escape(facts)}</p>")
+    if layer is not None:
+        lines.append(f"<p>{html.escape(layer.help)}</p>")
+        if layer.formula:
+            lines.append(f"<p><code>{html.escape(layer.formula)}</code></p>")
+    content.tooltip = "".join(lines)
+    return content
+
+
+class NodeItem(QGraphicsItem):
+    """A rounded card; its position is the card's top-left corner (the document's `pos`)."""
+
+    def __init__(self, node_id: str, content: NodeContent):
+        super().__init__()
+        self.node_id = node_id
+        self.content = content
+        self.edges: list = []  # EdgeItems touching this node, kept by the scene
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+                      | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(1.0)
+        self._hovered = False
+        layer = LAYERS.get(content.layer_type)
+        self.input_port: PortItem | None = None
+        if layer is None or layer.max_inputs != 0:
+            multiple = layer is not None and (layer.max_inputs is None or layer.max_inputs > 1)
+            self.input_port = PortItem(self, is_output=False, multiple=multiple)
+            self.input_port.setPos(0.0, NODE_HEIGHT / 2)
+        self.output_port = PortItem(self, is_output=True)
+        self.output_port.setPos(NODE_WIDTH, NODE_HEIGHT / 2)
+        self.set_content(content)
+
+    # ---- what it shows ----------------------------------------------------------------------
+    @property
+    def invalid(self) -> bool:
+        return bool(self.content.error)
+
+    @property
+    def has_warning(self) -> bool:
+        return bool(self.content.warning) and not self.content.error
+
+    def set_content(self, content: NodeContent) -> None:
+        self.content = content
+        self.setToolTip(content.tooltip)
+        self.update()
+
+    def colors(self) -> CanvasColors:
+        scene = self.scene()
+        if scene is not None and hasattr(scene, "colors"):
+            return scene.colors()
+        from PySide6.QtWidgets import QApplication
+
+        return CanvasColors.from_palette(QApplication.palette())
+
+    def card_rect(self) -> QRectF:
+        return QRectF(0.0, 0.0, NODE_WIDTH, NODE_HEIGHT)
+
+    def boundingRect(self) -> QRectF:
+        return self.card_rect().adjusted(-8.0, -8.0, 8.0, 8.0)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(self.card_rect(), CORNER, CORNER)
+        return path
+
+    def output_anchor(self) -> QPointF:
+        return self.output_port.anchor()
+
+    def input_anchor(self, index: int = 0, count: int = 1) -> QPointF:
+        if self.input_port is None:
+            return self.mapToScene(QPointF(0.0, NODE_HEIGHT / 2))
+        return self.input_port.anchor(index, count)
+
+    # ---- interaction ------------------------------------------------------------------------
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for edge in self.edges:
+                edge.update_path()
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self.setZValue(2.0 if value else 1.0)
+        return super().itemChange(change, value)
+
+    def hoverEnterEvent(self, event) -> None:
+        self._hovered = True
+        self.update()
+
+    def hoverLeaveEvent(self, event) -> None:
+        self._hovered = False
+        self.update()
+
+    # ---- painting -------------------------------------------------------------------------
+    def fonts(self) -> tuple[QFont, QFont, QFont]:
+        scene = self.scene()
+        base = QFont(scene.font()) if scene is not None else QFont()
+        header = QFont(base)
+        header.setPointSizeF(8.5)
+        header.setBold(True)
+        body = QFont(base)
+        body.setPointSizeF(8.0)
+        strong = QFont(body)
+        strong.setBold(True)
+        return header, body, strong
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        colors = self.colors()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        rect = self.card_rect()
+        content = self.content
+
+        # soft shadow, then the card
+        shadow = QColor(0, 0, 0, 90 if colors.dark else 40)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(shadow)
+        painter.drawRoundedRect(rect.translated(0.0, 2.0), CORNER, CORNER)
+        painter.setBrush(QBrush(colors.card))
+        painter.drawRoundedRect(rect, CORNER, CORNER)
+
+        # coloured header
+        header_color = colors.layer_color(content.color)
+        header = QPainterPath()
+        header.setFillRule(Qt.FillRule.WindingFill)
+        header_rect = QRectF(rect.left(), rect.top(), rect.width(), HEADER_HEIGHT)
+        header.addRoundedRect(header_rect, CORNER, CORNER)
+        header.addRect(QRectF(rect.left(), rect.top() + HEADER_HEIGHT / 2, rect.width(), HEADER_HEIGHT / 2))
+        painter.setBrush(header_color)
+        painter.drawPath(header.simplified())
+
+        header_font, body_font, strong_font = self.fonts()
+        inner = rect.width() - 2 * PADDING
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < LOD_OVERVIEW:
+            self._paint_overview(painter, colors, header_font, lod)
+            self._paint_border(painter, colors)
+            return
+        painter.setFont(header_font)
+        painter.setPen(readable_on(header_color))
+        metrics = QFontMetricsF(header_font)
+        painter.drawText(QRectF(PADDING, 0.0, inner, HEADER_HEIGHT),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                         metrics.elidedText(content.layer_type, Qt.TextElideMode.ElideRight, inner))
+
+        top = HEADER_HEIGHT + 4.0
+        lines: list[tuple[str, QFont, QColor]] = [(self.node_id, strong_font, colors.text),
+                                                   (content.key_params, body_font, colors.dim_text)]
+        if content.error:
+            lines.append(("⚠ " + content.error, body_font, colors.error))
+            lines.append((tr("right-click to fix") if content.fixes else content.shape, body_font,
+                          colors.error if content.fixes else colors.dim_text))
+        else:
+            lines.append((content.shape, body_font, colors.text))
+            lines.append((content.params, body_font, colors.dim_text))
+        lines = [line for line in lines if line[0]]  # no gap where a layer has no key parameters
+        for index, (text, font, color) in enumerate(lines):
+            painter.setFont(font)
+            painter.setPen(color)
+            elided = QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, inner)
+            painter.drawText(QRectF(PADDING, top + index * LINE_HEIGHT, inner, LINE_HEIGHT),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, elided)
+
+        self._paint_border(painter, colors)
+
+    def _paint_overview(self, painter: QPainter, colors: CanvasColors, font: QFont, lod: float) -> None:
+        """Zoomed far out: the type and the shape in letters big enough to read on screen."""
+        content = self.content
+        inner = NODE_WIDTH - 2 * PADDING
+        big = QFont(font)
+        big.setPixelSize(max(8, min(26, round(OVERVIEW_SCREEN_PIXELS / max(lod, 0.05)))))
+        metrics = QFontMetricsF(big)
+        body = QRectF(PADDING, HEADER_HEIGHT, inner, NODE_HEIGHT - HEADER_HEIGHT)
+        painter.setFont(big)
+        painter.setPen(colors.text)
+        first = QRectF(body.left(), body.top() + 2, inner, body.height() / 2)
+        painter.drawText(first, Qt.AlignmentFlag.AlignCenter,
+                         metrics.elidedText(content.layer_type, Qt.TextElideMode.ElideRight, inner))
+        second = QRectF(body.left(), body.top() + body.height() / 2 - 2, inner, body.height() / 2)
+        painter.setPen(colors.error if content.error else colors.dim_text)
+        text = "⚠" if content.error else content.shape
+        small = QFont(big)
+        small.setBold(False)
+        small.setPixelSize(max(8, round(big.pixelSize() * 0.85)))
+        painter.setFont(small)
+        painter.drawText(second, Qt.AlignmentFlag.AlignCenter,
+                         QFontMetricsF(small).elidedText(text, Qt.TextElideMode.ElideRight, inner))
+
+    def _paint_border(self, painter: QPainter, colors: CanvasColors) -> None:
+        """Selection, error, warning and hover outlines (at least 2 screen pixels when zoomed out)."""
+        rect = self.card_rect()
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        thick = min(5.0, 2.0 / min(1.0, max(lod, 0.1)))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if self.invalid:
+            painter.setPen(QPen(colors.error, thick))
+        elif self.has_warning:
+            painter.setPen(QPen(colors.warning, thick))
+        elif self._hovered:
+            painter.setPen(QPen(mix(colors.card_border, colors.highlight, 0.6), 1.2))
+        else:
+            painter.setPen(QPen(colors.card_border, 1.0))
+        painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), CORNER, CORNER)
+        if self.isSelected():
+            painter.setPen(QPen(colors.highlight, thick * 1.25))
+            painter.drawRoundedRect(rect.adjusted(-3.0, -3.0, 3.0, 3.0), CORNER + 3, CORNER + 3)

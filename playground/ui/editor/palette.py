@@ -1,0 +1,204 @@
+"""The layer palette: every catalogue layer by category, with a search box.
+
+Drag an item onto the canvas to place it there (MIME type `LAYER_MIME_TYPE`, data: the layer
+type name); double-click it or press Enter to add it after the selected node.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QMimeData, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.core.catalogue import CATEGORIES, LAYERS, LayerType
+
+LAYER_MIME_TYPE = "application/x-nn-playground-layer"
+_LAYER_ROLE = Qt.ItemDataRole.UserRole + 1
+_SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def _swatch(color: str, size: int = 14) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QColor(color).darker(130))
+    painter.setBrush(QColor(color))
+    painter.drawRoundedRect(QRectF(1.5, 1.5, size - 3, size - 3), 3, 3)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def layer_tooltip(layer: LayerType) -> str:
+    parts = [f"<b>{html.escape(layer.name)}</b> <span style='color:gray'>"
+             f"({html.escape(QCoreApplication.translate('LayerPalette', layer.category))})</span>",
+             f"<p>{html.escape(layer.help)}</p>"]
+    if layer.formula:
+        parts.append(f"<p><code>{html.escape(layer.formula)}</code></p>")
+    parts.append("<p><i>" + html.escape(QCoreApplication.translate(
+        "LayerPalette", "Drag onto the canvas, or double-click to add after the selected layer.")) + "</i></p>")
+    return "".join(parts)
+
+
+class _LayerTree(QTreeWidget):
+    """The tree; drags carry the layer type name under `LAYER_MIME_TYPE`."""
+
+    def __init__(self, palette: "LayerPalette"):
+        super().__init__(palette)
+        self._palette = palette
+
+    def mimeTypes(self) -> list[str]:
+        return [LAYER_MIME_TYPE]
+
+    def mimeData(self, items) -> QMimeData:
+        names = [item.data(0, _LAYER_ROLE) for item in items if item.data(0, _LAYER_ROLE)]
+        return self._palette.mime_data(names[0] if names else "")
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            item = self.currentItem()
+            if item is not None and item.data(0, _LAYER_ROLE):
+                self._palette.layer_activated.emit(item.data(0, _LAYER_ROLE))
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+
+class LayerPalette(QWidget):
+    layer_activated = Signal(str)  # double-click or Enter on an item
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("layerPalette")
+        self.search = QLineEdit(self)
+        self.search.setObjectName("layerSearch")
+        self.search.setPlaceholderText(self.tr("Search layers…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._on_search_changed)
+        self.search.returnPressed.connect(self._on_search_return)
+        self.search.installEventFilter(self)
+        self.tree = _LayerTree(self)
+        self.tree.setObjectName("layerTree")
+        self.tree.setHeaderHidden(True)
+        self.tree.setRootIsDecorated(True)
+        self.tree.setIndentation(14)
+        self.tree.setIconSize(QSize(14, 14))
+        self.tree.setDragEnabled(True)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.tree.setDefaultDropAction(Qt.DropAction.CopyAction)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setUniformRowHeights(True)
+        self.tree.itemDoubleClicked.connect(self._on_item_double_clicked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self.search)
+        layout.addWidget(self.tree)
+        self._populate()
+
+    # ---- contents ---------------------------------------------------------------------------
+    def _populate(self) -> None:
+        self.tree.clear()
+        categories = list(CATEGORIES) + sorted({layer.category for layer in LAYERS.values()} - set(CATEGORIES))
+        for category in categories:
+            layers = [layer for layer in LAYERS.values() if layer.category == category]
+            if not layers:
+                continue
+            category_item = QTreeWidgetItem(self.tree, [QCoreApplication.translate("LayerPalette", category)])
+            font = category_item.font(0)
+            font.setBold(True)
+            category_item.setFont(0, font)
+            category_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            category_item.setData(0, _SEARCH_ROLE, category.lower())
+            for layer in layers:
+                item = QTreeWidgetItem(category_item, [layer.name])
+                item.setData(0, _LAYER_ROLE, layer.name)
+                item.setData(0, _SEARCH_ROLE, " ".join([layer.name, category, layer.help]).lower())
+                item.setIcon(0, _swatch(layer.color))
+                item.setToolTip(0, layer_tooltip(layer))
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
+            category_item.setExpanded(True)
+
+    def mime_data(self, layer_type: str) -> QMimeData:
+        """What a drag of `layer_type` carries (the canvas accepts exactly this)."""
+        mime = QMimeData()
+        mime.setData(LAYER_MIME_TYPE, QByteArray(layer_type.encode("utf-8")))
+        return mime
+
+    def layer_items(self) -> list[QTreeWidgetItem]:
+        items = []
+        for index in range(self.tree.topLevelItemCount()):
+            category = self.tree.topLevelItem(index)
+            items.extend(category.child(i) for i in range(category.childCount()))
+        return items
+
+    def item_for(self, layer_type: str) -> QTreeWidgetItem | None:
+        return next((item for item in self.layer_items() if item.data(0, _LAYER_ROLE) == layer_type), None)
+
+    def visible_layers(self) -> list[str]:
+        return [item.data(0, _LAYER_ROLE) for item in self.layer_items()
+                if not item.isHidden() and not item.parent().isHidden()]
+
+    # ---- search -----------------------------------------------------------------------------
+    def set_filter(self, text: str) -> None:
+        self.search.setText(text)
+
+    def _on_search_changed(self, text: str) -> None:
+        words = text.lower().split()
+        first_visible = None
+        for index in range(self.tree.topLevelItemCount()):
+            category = self.tree.topLevelItem(index)
+            any_visible = False
+            for i in range(category.childCount()):
+                item = category.child(i)
+                haystack = item.data(0, _SEARCH_ROLE)
+                visible = all(word in haystack for word in words)
+                item.setHidden(not visible)
+                if visible:
+                    any_visible = True
+                    first_visible = first_visible or item
+            category.setHidden(not any_visible)
+            if words:
+                category.setExpanded(True)
+        if words and first_visible is not None:
+            self.tree.setCurrentItem(first_visible)
+
+    def _on_search_return(self) -> None:
+        """Enter in the search box adds the first match (type, Enter: a fast keyboard workflow)."""
+        visible = self.visible_layers()
+        current = self.tree.currentItem()
+        if current is not None and current.data(0, _LAYER_ROLE) in visible:
+            self.layer_activated.emit(current.data(0, _LAYER_ROLE))
+        elif visible:
+            self.layer_activated.emit(visible[0])
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.search and event.type() == event.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Down:
+                self.tree.setFocus()
+                if self.tree.currentItem() is None or self.tree.currentItem().isHidden():
+                    visible = [self.item_for(name) for name in self.visible_layers()]
+                    if visible:
+                        self.tree.setCurrentItem(visible[0])
+                return True
+            if event.key() == Qt.Key.Key_Escape and self.search.text():
+                self.search.clear()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _on_item_double_clicked(self, item: QTreeWidgetItem, column: int) -> None:
+        name = item.data(0, _LAYER_ROLE)
+        if name:
+            self.layer_activated.emit(name)

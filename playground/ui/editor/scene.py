@@ -1,0 +1,552 @@
+"""The canvas scene: graphics items that mirror an `ExperimentDocument`.
+
+The document is the source of truth. The scene listens to its events (`node_added`,
+`edge_removed`, `reset`, `changed`, ...) and adds, removes or updates items; it never changes
+the experiment itself. What the mouse does here (finish a drag, connect two ports, detach an
+edge) becomes an undo command on the shared `QUndoStack`, whose `redo` calls the document,
+whose events then update the items.
+
+Positions: a node's document `pos` is the top-left corner of its card. Files saved without
+positions are shown with an automatic layered layout (`arranged_positions`), for display only:
+opening such a file does not modify it. A node gets a stored position when the user moves it
+(one undo step), or for all nodes at once with Auto-arrange (one undo step).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsSceneContextMenuEvent,
+    QGraphicsSceneMouseEvent,
+    QMenu,
+)
+
+from playground.core.document import ExperimentDocument
+from playground.core.experiment.schema import Experiment
+from playground.core.graph.layout import COLUMN_WIDTH, ROW_HEIGHT, auto_layout
+from playground.ui.editor.commands import AddEdgeCommand, MoveNodesCommand, RemoveEdgeCommand
+from playground.ui.editor.edge_item import ConnectionLine, EdgeItem
+from playground.ui.editor.node_item import NODE_HEIGHT, NODE_WIDTH, NodeItem, describe_node
+from playground.ui.editor.port_item import PortItem
+from playground.ui.editor.theme import CanvasColors
+
+GRID = 20.0
+COLUMN_SPACING = 200.0  # cards are 140 wide: room for the edge between them
+ROW_SPACING = 120.0
+SCENE_EXTENT = 50_000.0
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("GraphScene", text)
+
+
+def snap(x: float, y: float) -> tuple[float, float]:
+    """The nearest grid point."""
+    return (round(x / GRID) * GRID, round(y / GRID) * GRID)
+
+
+def arranged_positions(experiment: Experiment) -> dict[str, tuple[float, float]]:
+    """Columns from `auto_layout` (depth), rows that keep the main branch on one straight line.
+
+    Each node takes the row of its deepest input (the main branch of a residual block, not the
+    shortcut); nodes of a column that want the same row are stacked below each other, in
+    `auto_layout`'s order. Spaced for this canvas's cards and snapped to the grid.
+    """
+    layout = auto_layout(experiment)
+    column = {node_id: round(x / COLUMN_WIDTH) for node_id, (x, _) in layout.items()}
+    core_row = {node_id: y / ROW_HEIGHT for node_id, (_, y) in layout.items()}
+    incoming: dict[str, list[str]] = {node_id: [] for node_id in layout}
+    for source, target in experiment.model.edges:
+        if source in layout and target in layout and source != target:
+            incoming[target].append(source)
+    row: dict[str, float] = {}
+    for index in sorted(set(column.values())):
+        members = sorted((n for n in layout if column[n] == index), key=lambda n: core_row[n])
+        wanted = {}
+        for node_id in members:
+            placed = [s for s in incoming[node_id] if s in row]
+            wanted[node_id] = row[max(placed, key=lambda s: column[s])] if placed else core_row[node_id]
+        previous = None
+        for node_id in sorted(members, key=lambda n: wanted[n]):  # stable: keeps auto_layout's order
+            value = wanted[node_id] if previous is None else max(wanted[node_id], previous + 1)
+            row[node_id] = previous = value
+    return {node_id: snap(column[node_id] * COLUMN_SPACING, row[node_id] * ROW_SPACING) for node_id in layout}
+
+
+class _ConnectionDrag:
+    """State of a connection being dragged from a port."""
+
+    def __init__(self, fixed: PortItem, from_output: bool, line: ConnectionLine,
+                 detached: tuple[str, str] | None):
+        self.fixed = fixed
+        self.from_output = from_output
+        self.line = line
+        self.detached = detached
+        self.hovered: PortItem | None = None
+
+
+class GraphScene(QGraphicsScene):
+    status_message = Signal(str)
+    rename_requested = Signal(str)  # node id (double-click on a card)
+    rebuilt = Signal()  # after a reset rebuilt every item
+
+    def __init__(self, document: ExperimentDocument, undo_stack: QUndoStack, parent=None):
+        super().__init__(parent)
+        self.document = document
+        self.undo_stack = undo_stack
+        self.read_only = False
+        self.read_only_reason = ""
+        self.menu_provider: Callable[[QGraphicsItem | None], QMenu | None] | None = None  # None: the canvas
+        self.setSceneRect(QRectF(-SCENE_EXTENT, -SCENE_EXTENT, 2 * SCENE_EXTENT, 2 * SCENE_EXTENT))
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)  # few items, often moved
+        self._nodes: dict[str, NodeItem] = {}
+        self._edges: dict[tuple[str, str], EdgeItem] = {}
+        self._auto_positions: dict[str, tuple[float, float]] = {}
+        self._colors: tuple[int, CanvasColors] | None = None
+        self._batch_depth = 0
+        self._dirty = False
+        self._drag: _ConnectionDrag | None = None
+        self._press_positions: dict[str, QPointF] = {}
+
+        self._subscriptions = [
+            (document.node_added, self._on_node_added),
+            (document.node_removed, self._on_node_removed),
+            (document.node_moved, self._on_node_moved),
+            (document.node_changed, self._on_node_changed),
+            (document.node_renamed, self._on_node_renamed),
+            (document.edge_added, self._on_edge_added),
+            (document.edge_removed, self._on_edge_removed),
+            (document.settings_changed, self._on_settings_changed),
+            (document.reset, self._on_reset),
+            (document.changed, self._on_changed),
+        ]
+        for signal, callback in self._subscriptions:
+            signal.connect(callback)
+        subscriptions = list(self._subscriptions)
+        self.destroyed.connect(lambda *_: _disconnect(subscriptions))
+        self.rebuild()
+
+    def detach(self) -> None:
+        """Stop mirroring the document (the editor is going away)."""
+        _disconnect(self._subscriptions)
+        self._subscriptions = []
+
+    # ---- reading ------------------------------------------------------------------------------
+    def colors(self) -> CanvasColors:
+        palette = self.palette()
+        key = palette.cacheKey()
+        if self._colors is None or self._colors[0] != key:
+            self._colors = (key, CanvasColors.from_palette(palette))
+        return self._colors[1]
+
+    def node_item(self, node_id: str) -> NodeItem | None:
+        return self._nodes.get(node_id)
+
+    def edge_item(self, source: str, target: str) -> EdgeItem | None:
+        return self._edges.get((source, target))
+
+    def node_items(self) -> list[NodeItem]:
+        return list(self._nodes.values())
+
+    def edge_items(self) -> list[EdgeItem]:
+        return list(self._edges.values())
+
+    def nodes_rect(self) -> QRectF:
+        """Bounding rectangle of all cards (empty when there are none)."""
+        rect = QRectF()
+        for item in self._nodes.values():
+            rect = rect.united(item.sceneBoundingRect())
+        return rect
+
+    def selected_node_ids(self) -> list[str]:
+        """Selected nodes, in the document's node order (stable for copy and delete)."""
+        selected = {item.node_id for item in self.selectedItems() if isinstance(item, NodeItem)}
+        return [node_id for node_id in self.document.experiment.node_ids() if node_id in selected]
+
+    def selected_edges(self) -> list[tuple[str, str]]:
+        return [item.key for item in self.selectedItems() if isinstance(item, EdgeItem)]
+
+    def incoming_order(self, node_id: str) -> list[str]:
+        return [source for source, target in self.document.edges() if target == node_id]
+
+    def display_position(self, node_id: str) -> tuple[float, float]:
+        """Where a node is drawn: its stored position, or the automatic layout's."""
+        pos = self.document.experiment.node(node_id).pos
+        if pos is not None:
+            return (float(pos[0]), float(pos[1]))
+        if node_id not in self._auto_positions:  # a new unplaced node: place it, leave the others
+            for other, position in arranged_positions(self.document.experiment).items():
+                self._auto_positions.setdefault(other, position)
+        return self._auto_positions.get(node_id, (0.0, 0.0))
+
+    # ---- mirroring the document ---------------------------------------------------------------
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Refresh texts once after many edits (a paste, a multi-delete) instead of after each."""
+        self._batch_depth += 1
+        try:
+            yield
+        finally:
+            self._batch_depth -= 1
+            if self._batch_depth == 0 and self._dirty:
+                self.refresh()
+
+    def rebuild(self) -> None:
+        selected = set(self.selected_node_ids()) if self._nodes else set()
+        self._cancel_connection()
+        blocked = self.blockSignals(True)
+        try:
+            for item in list(self._edges.values()) + list(self._nodes.values()):
+                self.removeItem(item)
+            self._nodes.clear()
+            self._edges.clear()
+            self._auto_positions = arranged_positions(self.document.experiment)
+            for node in self.document.experiment.model.nodes:
+                self._add_node_item(node.id)
+            for source, target in self.document.edges():
+                self._add_edge_item(source, target)
+            for node_id in selected:
+                if node_id in self._nodes:
+                    self._nodes[node_id].setSelected(True)
+        finally:
+            self.blockSignals(blocked)
+        self.refresh()
+        self.selectionChanged.emit()
+        self.rebuilt.emit()
+
+    def refresh(self) -> None:
+        """Re-read shapes, parameter counts and errors into every card and edge label."""
+        if self._batch_depth:
+            self._dirty = True
+            return
+        self._dirty = False
+        report = self.document.report()
+        report_error = self.document.report_error
+        issues: dict[str, list] = defaultdict(list)
+        if report is not None:
+            for issue in report.issues:
+                if issue.node:
+                    issues[issue.node].append(issue)
+        dataset = self.document.experiment.data.dataset
+        for node_id, item in self._nodes.items():
+            try:
+                node = self.document.experiment.node(node_id)
+            except KeyError:
+                continue
+            node_report = report.nodes.get(node_id) if report is not None else None
+            item.set_content(describe_node(node, node_report, issues.get(node_id, []), report_error, dataset))
+        for edge in self._edges.values():
+            edge.set_label(edge.source.content.output_text)
+        self.reroute()
+
+    def reroute(self) -> None:
+        """Recompute every edge's path (cards moved: a shortcut may now need to go around one)."""
+        for edge in self._edges.values():
+            edge.update_path()
+        self.update_label_visibility()
+
+    def update_label_visibility(self) -> None:
+        """Show an edge's shape label only where it does not cover a card."""
+        cards = [item.sceneBoundingRect() for item in self._nodes.values()]
+        for edge in self._edges.values():
+            rect = edge.label_rect()
+            edge.set_label_visible(bool(edge.label) and not any(card.intersects(rect) for card in cards))
+
+    def _add_node_item(self, node_id: str) -> NodeItem:
+        node = self.document.experiment.node(node_id)
+        item = NodeItem(node_id, describe_node(node, None, [], None, self.document.experiment.data.dataset))
+        item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, not self.read_only)
+        self.addItem(item)
+        item.setPos(*self.display_position(node_id))
+        self._nodes[node_id] = item
+        return item
+
+    def _add_edge_item(self, source: str, target: str) -> EdgeItem | None:
+        if source not in self._nodes or target not in self._nodes or (source, target) in self._edges:
+            return None
+        edge = EdgeItem(self._nodes[source], self._nodes[target])
+        self._nodes[source].edges.append(edge)
+        self._nodes[target].edges.append(edge)
+        self.addItem(edge)
+        edge.update_path()  # now that it can see the other cards
+        self._edges[(source, target)] = edge
+        self._relayout_incoming(target)
+        return edge
+
+    def _relayout_incoming(self, target: str) -> None:
+        item = self._nodes.get(target)
+        if item is not None:
+            for edge in item.edges:
+                if edge.target is item:
+                    edge.update_path()
+
+    def _on_node_added(self, node_id: str) -> None:
+        if node_id not in self._nodes:
+            self._add_node_item(node_id)
+
+    def _on_node_removed(self, node_id: str) -> None:
+        item = self._nodes.pop(node_id, None)
+        if item is None:
+            return
+        for edge in list(item.edges):
+            self._remove_edge_item(edge)
+        self.removeItem(item)
+
+    def _on_node_moved(self, node_id: str, pos) -> None:
+        item = self._nodes.get(node_id)
+        if item is not None:
+            item.setPos(*self.display_position(node_id))
+
+    def _on_node_changed(self, node_id: str) -> None:
+        pass  # texts follow on `changed`, which every edit emits after its own event
+
+    def _on_node_renamed(self, old_id: str, new_id: str) -> None:
+        item = self._nodes.pop(old_id, None)
+        if item is None:
+            return
+        item.node_id = new_id
+        self._nodes[new_id] = item
+        self._edges = {edge.key: edge for edge in self._edges.values()}
+        if old_id in self._auto_positions:
+            self._auto_positions[new_id] = self._auto_positions.pop(old_id)
+        self.selectionChanged.emit()  # ids of the selection changed
+
+    def _on_edge_added(self, source: str, target: str) -> None:
+        self._add_edge_item(source, target)
+
+    def _on_edge_removed(self, source: str, target: str) -> None:
+        edge = self._edges.get((source, target))
+        if edge is not None:
+            self._remove_edge_item(edge)
+
+    def _remove_edge_item(self, edge: EdgeItem) -> None:
+        self._edges.pop(edge.key, None)
+        for node in (edge.source, edge.target):
+            if edge in node.edges:
+                node.edges.remove(edge)
+        if self._drag is not None and self._drag.detached == edge.key:
+            self._cancel_connection()
+        self.removeItem(edge)
+        self._relayout_incoming(edge.target.node_id)
+
+    def _on_settings_changed(self, name: str) -> None:
+        pass  # the dataset shows on the Input card: `changed` follows and refreshes it
+
+    def _on_reset(self) -> None:
+        self.rebuild()
+
+    def _on_changed(self) -> None:
+        self.refresh()
+
+    # ---- editing state ------------------------------------------------------------------------
+    def set_read_only(self, read_only: bool, reason: str = "") -> None:
+        self.read_only = read_only
+        self.read_only_reason = reason
+        if read_only:
+            self._cancel_connection()
+        for item in self._nodes.values():
+            item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, not read_only)
+
+    def refuse_if_read_only(self) -> bool:
+        """True (and says why) when edits are blocked."""
+        if self.read_only:
+            self.status_message.emit(self.read_only_reason or tr("Editing is locked right now"))
+        return self.read_only
+
+    def connection_problem(self, source: str, target: str, ignoring: tuple[str, str] | None = None) -> str | None:
+        """Why `source → target` is refused, as if the edge `ignoring` were already removed."""
+        if ignoring is None:
+            return self.document.connection_problem(source, target)
+        if (source, target) == ignoring:
+            return None
+        trial = ExperimentDocument(self.document.snapshot())
+        trial.remove_edge(*ignoring)
+        return trial.connection_problem(source, target)
+
+    # ---- mouse: connections and moves ---------------------------------------------------------
+    def _port_at(self, point: QPointF) -> PortItem | None:
+        for item in self.items(point):
+            if isinstance(item, PortItem):
+                return item
+        return None
+
+    def _node_at(self, point: QPointF) -> NodeItem | None:
+        for item in self.items(point):
+            if isinstance(item, NodeItem):
+                return item
+            if isinstance(item, PortItem):
+                return item.node
+        return None
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            port = self._port_at(event.scenePos())
+            if port is not None:
+                event.accept()
+                if not self.refuse_if_read_only():
+                    self._begin_connection(port, event.scenePos())
+                return
+        super().mousePressEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press_positions = {item.node_id: item.pos() for item in self.selectedItems()
+                                     if isinstance(item, NodeItem)}
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._drag is not None:
+            event.accept()
+            self._drag.line.follow(event.scenePos())
+            target = self._target_port(event.scenePos())
+            if target is not self._drag.hovered:
+                if self._drag.hovered is not None:
+                    self._drag.hovered.set_state(None)
+                self._drag.hovered = target
+            if target is not None:
+                source, dest = self._edge_for(target)
+                problem = self.connection_problem(source, dest, self._drag.detached)
+                target.set_state("invalid" if problem else "valid")
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._drag is not None and event.button() == Qt.MouseButton.LeftButton:
+            event.accept()
+            self._finish_connection(event.scenePos())
+            return
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and self._press_positions:
+            self._push_moves()
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._port_at(event.scenePos()) is None:
+            node = self._node_at(event.scenePos())
+            if node is not None and event.button() == Qt.MouseButton.LeftButton:
+                event.accept()
+                self.rename_requested.emit(node.node_id)
+                return
+        super().mouseDoubleClickEvent(event)
+
+    def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:
+        target: QGraphicsItem | None = None
+        for item in self.items(event.scenePos()):
+            if isinstance(item, PortItem):
+                target = item.node
+                break
+            if isinstance(item, (NodeItem, EdgeItem)):
+                target = item
+                break
+        if self.menu_provider is None:
+            super().contextMenuEvent(event)
+            return
+        if target is not None and not target.isSelected():
+            self.clearSelection()
+            target.setSelected(True)
+        menu = self.menu_provider(target)
+        if menu is not None:
+            event.accept()
+            menu.exec(event.screenPos())
+            menu.deleteLater()
+
+    def _push_moves(self) -> None:
+        moves = {}
+        for node_id, before in self._press_positions.items():
+            item = self._nodes.get(node_id)
+            if item is None or (item.pos() - before).manhattanLength() < 0.5:
+                continue
+            old = self.document.experiment.node(node_id).pos
+            new = snap(item.pos().x(), item.pos().y())
+            moves[node_id] = (old, new)
+        self._press_positions = {}
+        if moves:
+            self.undo_stack.push(MoveNodesCommand(self.document, moves))
+
+    def _begin_connection(self, port: PortItem, point: QPointF) -> None:
+        detached = None
+        fixed, from_output = port, port.is_output
+        if not port.is_output:
+            incoming = [edge for edge in port.node.edges if edge.target is port.node]
+            if incoming:  # pull the nearest edge off this input and carry it elsewhere
+                nearest = min(incoming, key=lambda edge: (edge.target.input_anchor(*edge._target_index()) - point)
+                              .manhattanLength())
+                detached = nearest.key
+                nearest.setVisible(False)
+                fixed, from_output = nearest.source.output_port, True
+        start = fixed.anchor()
+        line = ConnectionLine(start, from_output, self.colors().highlight)
+        self.addItem(line)
+        line.follow(point)
+        self._drag = _ConnectionDrag(fixed, from_output, line, detached)
+
+    def _target_port(self, point: QPointF) -> PortItem | None:
+        """The port a connection would end on: the one under the mouse, or that of the card under it."""
+        drag = self._drag
+        assert drag is not None
+        port = self._port_at(point)
+        if port is None:
+            node = self._node_at(point)
+            if node is not None:
+                port = node.input_port if drag.from_output else node.output_port
+        if port is None or port.is_output == drag.from_output or port.node is drag.fixed.node:
+            return None
+        return port
+
+    def _edge_for(self, target: PortItem) -> tuple[str, str]:
+        assert self._drag is not None
+        if self._drag.from_output:
+            return self._drag.fixed.node_id, target.node_id
+        return target.node_id, self._drag.fixed.node_id
+
+    def _cancel_connection(self) -> None:
+        drag, self._drag = self._drag, None
+        if drag is None:
+            return
+        if drag.hovered is not None:
+            drag.hovered.set_state(None)
+        if drag.line.scene() is self:
+            self.removeItem(drag.line)
+        if drag.detached and drag.detached in self._edges:
+            self._edges[drag.detached].setVisible(True)
+
+    def _finish_connection(self, point: QPointF) -> None:
+        drag = self._drag
+        assert drag is not None
+        target = self._target_port(point)
+        edge = self._edge_for(target) if target is not None else None
+        detached = drag.detached
+        self._cancel_connection()
+        if edge is None:
+            if detached:  # dropped on empty canvas: the edge is gone
+                self.undo_stack.push(RemoveEdgeCommand(self.document, *detached))
+            return
+        if edge == detached:
+            return
+        problem = self.connection_problem(*edge, ignoring=detached)
+        if problem:
+            self.status_message.emit(tr("Cannot connect: {reason}").format(reason=problem))
+            return
+        if detached:
+            self.undo_stack.beginMacro(tr("Reconnect {a} → {b}").format(a=edge[0], b=edge[1]))
+            with self.batch():
+                self.undo_stack.push(RemoveEdgeCommand(self.document, *detached))
+                self.undo_stack.push(AddEdgeCommand(self.document, *edge))
+            self.undo_stack.endMacro()
+        else:
+            self.undo_stack.push(AddEdgeCommand(self.document, *edge))
+        self.status_message.emit(tr("Connected {a} → {b}").format(a=edge[0], b=edge[1]))
+
+
+def _disconnect(subscriptions) -> None:
+    for signal, callback in subscriptions:
+        try:
+            signal.disconnect(callback)
+        except (ValueError, RuntimeError):
+            pass
+
+
+__all__ = ["GRID", "GraphScene", "NODE_HEIGHT", "NODE_WIDTH", "arranged_positions", "snap"]

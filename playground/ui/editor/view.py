@@ -1,0 +1,354 @@
+"""The canvas view: zoom, pan, grid, drops from the palette and the inline rename field.
+
+Zoom with the wheel (anchored under the mouse), pan with the middle button or with Space held
+and the left button, Delete/Backspace delete the selection, F2 renames. Everything that edits
+the experiment is passed on as a signal; the editor turns it into undo commands.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QFont,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPen,
+    QTransform,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QGraphicsView, QLineEdit, QWidget
+
+from playground.core.catalogue import LAYERS
+from playground.ui.editor.palette import LAYER_MIME_TYPE
+from playground.ui.editor.scene import GRID, GraphScene
+
+MIN_SCALE = 0.15
+MAX_SCALE = 3.0
+MAX_FIT_SCALE = 1.25  # a small graph is not blown up beyond this by "fit"
+
+
+def fully_resolved(palette: QPalette) -> QPalette:
+    """A copy with every role set explicitly: the scene resolves unset roles against the
+    application palette, which would undo a theme set on the editor or its window."""
+    result = QPalette()
+    groups = (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive, QPalette.ColorGroup.Disabled)
+    for role in QPalette.ColorRole:
+        if role in (QPalette.ColorRole.NColorRoles, QPalette.ColorRole.NoRole):
+            continue
+        for group in groups:
+            result.setBrush(group, role, palette.brush(group, role))
+    return result
+
+
+class InlineEditor(QLineEdit):
+    """A line edit floating over the canvas: Enter commits, Escape cancels, leaving commits."""
+
+    def __init__(self, parent: QWidget, text: str, on_commit: Callable[[str], None]):
+        super().__init__(text, parent)
+        self._on_commit = on_commit
+        self._done = False
+        self.selectAll()
+        self.returnPressed.connect(self.commit)
+
+    def commit(self) -> None:
+        if not self._done:
+            self._done = True
+            text = self.text().strip()
+            self.hide()
+            self.deleteLater()
+            self._on_commit(text)
+
+    def cancel(self) -> None:
+        if not self._done:
+            self._done = True
+            self.hide()
+            self.deleteLater()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.cancel()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        if not self._done and event.reason() != Qt.FocusReason.PopupFocusReason:
+            self.commit()
+
+
+class GraphView(QGraphicsView):
+    layer_dropped = Signal(str, QPointF)  # layer type, scene position of the drop
+    delete_requested = Signal()
+    rename_requested = Signal()  # F2
+    zoom_changed = Signal(float)
+
+    def __init__(self, scene: GraphScene, parent: QWidget | None = None):
+        super().__init__(scene, parent)
+        self.setObjectName("graphView")
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+                            | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._pan_from: QPointF | None = None
+        self._space_held = False
+        self.inline_editor: InlineEditor | None = None
+        self.empty_hint = self.tr("Drag layers here from the palette")
+        scene.setPalette(fully_resolved(self.palette()))
+
+    def graph_scene(self) -> GraphScene:
+        scene = self.scene()
+        assert isinstance(scene, GraphScene)
+        return scene
+
+    # ---- zoom ------------------------------------------------------------------------------
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Scale by `factor`, keeping the scene point under `anchor` (view coordinates) in place."""
+        current = self.zoom()
+        target = min(MAX_SCALE, max(MIN_SCALE, current * factor))
+        if abs(target - current) < 1e-9:
+            return
+        if anchor is None:
+            anchor = QPointF(self.viewport().rect().center())
+        before = self.mapToScene(anchor.toPoint())
+        factor = target / current
+        self.scale(factor, factor)
+        after = self.mapFromScene(before)
+        delta = after - anchor.toPoint()
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + delta.x())
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + delta.y())
+        self.zoom_changed.emit(self.zoom())
+
+    def zoom_in(self) -> None:
+        self.zoom_by(1.25)
+
+    def zoom_out(self) -> None:
+        self.zoom_by(1 / 1.25)
+
+    def fit_to_view(self) -> None:
+        """Show every card, with a margin; small graphs are not magnified beyond 125 %."""
+        rect = self.graph_scene().nodes_rect()
+        if rect.isEmpty():
+            self.setTransform(QTransform())
+            self.centerOn(0.0, 0.0)
+            self.zoom_changed.emit(self.zoom())
+            return
+        rect = rect.adjusted(-40.0, -40.0, 40.0, 40.0)
+        viewport = self.viewport().rect()
+        scale = min(viewport.width() / rect.width(), viewport.height() / rect.height())
+        scale = min(MAX_FIT_SCALE, max(MIN_SCALE, scale))
+        self.setTransform(QTransform.fromScale(scale, scale))
+        self.centerOn(rect.center())
+        self.zoom_changed.emit(self.zoom())
+
+    def visible_scene_rect(self) -> QRectF:
+        return self.mapToScene(self.viewport().rect()).boundingRect()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        delta = event.angleDelta().y() or event.angleDelta().x()
+        if not delta:
+            delta = event.pixelDelta().y()
+        if delta:
+            self.zoom_by(1.0015 ** delta, event.position())
+        event.accept()
+
+    # ---- pan -------------------------------------------------------------------------------
+    def _start_pan(self, event: QMouseEvent) -> None:
+        self._pan_from = event.position()
+        self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+        event.accept()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.MiddleButton or (
+                event.button() == Qt.MouseButton.LeftButton and self._space_held):
+            self._start_pan(event)
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - round(delta.x()))
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - round(delta.y()))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None and event.button() in (Qt.MouseButton.MiddleButton, Qt.MouseButton.LeftButton):
+            self._pan_from = None
+            self._update_cursor()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def _update_cursor(self) -> None:
+        if self._space_held:
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+        else:
+            self.viewport().unsetCursor()
+
+    # ---- keys ------------------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key == Qt.Key.Key_Space:
+            if not event.isAutoRepeat():
+                self._space_held = True
+                self.setDragMode(QGraphicsView.DragMode.NoDrag)
+                self._update_cursor()
+            event.accept()
+            return
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and plain:
+            self.delete_requested.emit()
+            event.accept()
+            return
+        if key == Qt.Key.Key_F2:
+            self.rename_requested.emit()
+            event.accept()
+            return
+        if key == Qt.Key.Key_Escape:
+            self.graph_scene().clearSelection()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_held = False
+            self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+            self._update_cursor()
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    def focusOutEvent(self, event) -> None:
+        if self._space_held:  # the Space release may go elsewhere
+            self._space_held = False
+            self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+            self._update_cursor()
+        super().focusOutEvent(event)
+
+    # ---- drops from the palette ------------------------------------------------------------
+    def _layer_in(self, event) -> str | None:
+        mime = event.mimeData()
+        if mime is None or not mime.hasFormat(LAYER_MIME_TYPE):
+            return None
+        name = bytes(mime.data(LAYER_MIME_TYPE).data()).decode("utf-8", "replace").strip()
+        return name if name in LAYERS else None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._layer_in(event) and not self.graph_scene().read_only:
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+            return
+        event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._layer_in(event) and not self.graph_scene().read_only:
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+            return
+        event.ignore()
+
+    def dragLeaveEvent(self, event) -> None:
+        event.accept()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        name = self._layer_in(event)
+        if not name:
+            event.ignore()
+            return
+        if self.graph_scene().refuse_if_read_only():
+            event.ignore()
+            return
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.layer_dropped.emit(name, self.mapToScene(event.position().toPoint()))
+
+    # ---- inline rename ---------------------------------------------------------------------
+    def edit_inline(self, scene_rect: QRectF, text: str, on_commit: Callable[[str], None]) -> InlineEditor:
+        """Open a line edit over `scene_rect` (a card's id line); `on_commit(new_text)` on Enter."""
+        if self.inline_editor is not None:
+            try:
+                self.inline_editor.cancel()
+            except RuntimeError:
+                pass
+        self.ensureVisible(scene_rect, 40, 40)
+        rect = self.mapFromScene(scene_rect).boundingRect()
+        editor = InlineEditor(self.viewport(), text, on_commit)
+        height = max(editor.sizeHint().height(), rect.height())
+        editor.setGeometry(rect.left(), rect.center().y() - height // 2, max(rect.width(), 120), height)
+        editor.show()
+        editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.inline_editor = editor
+        editor.destroyed.connect(lambda *_: setattr(self, "inline_editor", None))
+        return editor
+
+    # ---- palette and painting --------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self.graph_scene().setPalette(fully_resolved(self.palette()))
+            self.viewport().update()
+        super().changeEvent(event)
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        colors = self.graph_scene().colors()
+        painter.fillRect(rect, colors.background)
+        scale = self.zoom()
+        step = GRID if scale * GRID >= 9 else GRID * 5
+        left = int(rect.left() // step) * step
+        top = int(rect.top() // step) * step
+        minor = QPen(colors.grid_minor, 0)
+        major = QPen(colors.grid_major, 0)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        x = left
+        while x <= rect.right():
+            painter.setPen(major if round(x / GRID) % 5 == 0 else minor)
+            painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
+            x += step
+        y = top
+        while y <= rect.bottom():
+            painter.setPen(major if round(y / GRID) % 5 == 0 else minor)
+            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+            y += step
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        if self.graph_scene().node_items():
+            return
+        painter.save()
+        painter.resetTransform()
+        colors = self.graph_scene().colors()
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        painter.setFont(font)
+        color = QColor(colors.dim_text)
+        painter.setPen(color)
+        painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, self.empty_hint)
+        painter.restore()
+
+    def center_point(self) -> QPointF:
+        return self.mapToScene(self.viewport().rect().center())
+
+    def map_to_viewport(self, scene_point: QPointF) -> QPoint:
+        return self.mapFromScene(scene_point)
