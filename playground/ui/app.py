@@ -1,0 +1,49 @@
+"""Start the desktop app: `playground [FILE]`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ORGANIZATION = "nn-playground"
+APPLICATION = "Neural Network Playground"
+
+
+def create_application(argv: list[str] | None = None):
+    """The QApplication (reused if one exists), named so QSettings finds the app's settings."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([sys.argv[0] if sys.argv else "playground", *(argv or [])])
+        app.setOrganizationName(ORGANIZATION)
+        app.setApplicationName(APPLICATION)
+        app.setApplicationDisplayName(APPLICATION)
+    from playground import __version__
+
+    app.setApplicationVersion(__version__)
+    from playground.ui.image_decoders import register_qt_image_decoder
+
+    register_qt_image_decoder()
+    return app
+
+
+def run_app(argv: list[str] | None = None) -> int:
+    """Open the main window on FILE (the first argument) or on the default experiment; run until closed."""
+    argv = list(argv or [])
+    files = [arg for arg in argv if not arg.startswith("-")]
+    app = create_application([arg for arg in argv if arg.startswith("-")])
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    from playground.ui import theme
+    from playground.ui.main_window import open_window
+    from playground.ui.settings import AppSettings
+
+    theme.apply_theme(AppSettings().theme())
+    window, error = open_window(Path(files[0]) if files else None)
+    window.show()
+    if error:
+        QMessageBox.critical(window, QCoreApplication.translate("App", "Cannot open file"), error)
+    window.check_recovery()
+    return int(app.exec())

@@ -1,0 +1,666 @@
+"""The experiment's settings, shown when no node is selected: name, data, training, initialisation.
+
+Each editor change builds a new `DataSpec` / `TrainingSpec` from the current one and pushes one
+undo command; consecutive edits of one field merge. When the document changes (an edit, undo,
+open) `refresh` shows its values again silently, rebuilding only the forms whose type changed.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel, QUndoStack
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.core.catalogue.training import LOSSES, OPTIMIZERS, SCHEDULERS, ComponentType
+from playground.core.data import DATASET_TYPES
+from playground.core.document import ExperimentDocument
+from playground.core.experiment.schema import (
+    ComponentSpec,
+    DataSpec,
+    EarlyStopping,
+    GradientClipping,
+    KeepBest,
+    SchedulerSpec,
+    Split,
+    TrainingSpec,
+)
+from playground.core.params import ParamError, ParamSpec, coerce_value
+from playground.ui import theme
+from playground.ui.editor.commands import SetDataCommand, SetInitCommand, SetTextCommand, SetTrainingCommand
+from playground.ui.inspector.param_editors import (
+    BoolEditor,
+    ChoiceEditor,
+    FloatEditor,
+    IntEditor,
+    ParamForm,
+    guard_wheel,
+)
+
+
+def tr(text: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("SettingsInspector", text)
+
+
+MONITORS = ("val_loss", "val_accuracy", "val_mae", "val_r2", "train_loss")
+DEVICES = ("auto", "cpu", "cuda", "mps")
+INIT_HELP = {
+    "default": "PyTorch's own initialisation of each layer.",
+    "kaiming": "He (Kaiming) normal: keeps ReLU networks' signals at a steady size.",
+    "xavier": "Glorot (Xavier) uniform: suits Tanh and Sigmoid networks.",
+    "zeros": "Every weight zero: all units of a layer learn the same thing (try it to see why not).",
+}
+_FILE_FILTERS = {"csv": "CSV files (*.csv);;All files (*)", "npz": "NumPy archives (*.npz);;All files (*)"}
+
+# ParamSpecs for the training fields, so they get the same editors (and ranges) as everything else.
+EPOCHS = ParamSpec("epochs", "int", 20, "How many passes over the training data.", minimum=1, maximum=100_000)
+BATCH = ParamSpec("batch_size", "int", 32, "Samples per gradient step.", minimum=1, maximum=1_000_000)
+SEED = ParamSpec("seed", "int", 0, "Seed of the weight initialisation and the batch order: same seed, same run.",
+                 minimum=0, maximum=2**31 - 1)
+DATA_SEED = ParamSpec("seed", "int", 0, "Seed of the generated points and of the train/val/test split.",
+                      minimum=0, maximum=2**31 - 1)
+L1 = ParamSpec("l1", "float", 0.0, "L1 penalty: this times the sum of |weights| is added to the loss.",
+               minimum=0.0, maximum=10.0)
+DEVICE = ParamSpec("device", "choice", "auto", "Where training runs; auto picks a GPU when there is one.",
+                   choices=DEVICES)
+CLIP_MODE = ParamSpec("mode", "choice", "norm", "Clip the total gradient norm, or each value.",
+                      choices=("norm", "value"))
+CLIP_MAX = ParamSpec("max_value", "float", 1.0, "The largest gradient norm (or value) allowed.", minimum=0.0,
+                     maximum=1e6, exclusive_minimum=True)
+MONITOR = ParamSpec("monitor", "choice", "val_loss", "The metric that decides.", choices=MONITORS)
+PATIENCE = ParamSpec("patience", "int", 10, "Epochs without improvement before stopping.", minimum=1,
+                     maximum=100_000)
+MIN_DELTA = ParamSpec("min_delta", "float", 0.0, "The smallest change that counts as an improvement.",
+                      minimum=0.0, maximum=1e6)
+RESTORE = ParamSpec("restore", "bool", True, "Put the best weights back when training ends.")
+WARMUP = ParamSpec("warmup_steps", "int", 0, "Optimizer steps of linear learning-rate warmup (0 = none).",
+                   minimum=0, maximum=1_000_000)
+INTERVAL = ParamSpec("interval", "choice", "epoch", "Step the schedule after every epoch or every batch.",
+                     choices=("epoch", "step"))
+INIT = ParamSpec("init", "choice", "default", "How the weights start.", choices=tuple(INIT_HELP))
+
+
+def _form() -> QFormLayout:
+    form = QFormLayout()
+    form.setContentsMargins(0, 0, 0, 0)
+    form.setHorizontalSpacing(10)
+    form.setVerticalSpacing(6)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return form
+
+
+def _muted(text: str = "", parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setObjectName("muted")
+    return label
+
+
+class ComponentEditor(QWidget):
+    """A loss, optimizer or scheduler: a type combo, its help line and its parameters.
+
+    The widget itself holds the help and the parameter form; `combo` is placed by the owner (beside
+    its label in the settings form), so nested forms do not eat the dock's width.
+    """
+
+    edited = Signal(object, str)  # the new ComponentSpec (or None: no scheduler), the field name
+
+    def __init__(self, catalogue: dict[str, ComponentType], parent: QWidget | None = None, *,
+                 allow_none: bool = False, none_text: str = ""):
+        super().__init__(parent)
+        self.catalogue = catalogue
+        self.spec: ComponentSpec | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 0, 0, 4)
+        layout.setSpacing(4)
+        self.combo = QComboBox(parent)
+        guard_wheel(self.combo)
+        if allow_none:
+            self.combo.addItem(none_text or tr("None"), None)
+        for name, component in catalogue.items():
+            self.combo.addItem(name, name)
+            self.combo.setItemData(self.combo.count() - 1, component.help, Qt.ItemDataRole.ToolTipRole)
+        self.help = _muted("", self)
+        layout.addWidget(self.help)
+        self.form_holder = QVBoxLayout()
+        self.form_holder.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.form_holder)
+        self.form: ParamForm | None = None
+        self._form_type: str | None = None
+        self.combo.currentIndexChanged.connect(self._on_type_chosen)
+
+    def set_spec(self, spec: ComponentSpec | None) -> None:
+        self.spec = spec
+        name = spec.type if spec is not None else None
+        with QSignalBlocker(self.combo):
+            self.combo.setCurrentIndex(max(self.combo.findData(name), 0))
+        self._ensure_form(name)
+        if self.form is not None and spec is not None:
+            self.form.set_values(spec.params)
+
+    def _ensure_form(self, name: str | None) -> None:
+        if name == self._form_type and (self.form is not None or name is None or not self.catalogue[name].params):
+            return
+        if self.form is not None:
+            self.form.hide()
+            self.form.deleteLater()
+            self.form = None
+        self._form_type = name
+        component = self.catalogue.get(name) if name else None
+        self.help.setText(component.help if component else "")
+        self.help.setVisible(component is not None)
+        if component is not None and component.params:
+            self.form = ParamForm(component.params, self)
+            self.form.param_committed.connect(self._on_param_committed)
+            self.form_holder.addWidget(self.form)
+
+    def _on_type_chosen(self, index: int) -> None:
+        name = self.combo.itemData(index)
+        if name is None:
+            self.edited.emit(None, "type")
+            return
+        component = self.catalogue[name]
+        # Keep the values the user set that the new type also takes (lr, weight_decay, ...).
+        carried: dict[str, Any] = {}
+        old = self.spec.params if self.spec is not None else {}
+        for param in component.params:
+            if param.name in old:
+                try:
+                    carried[param.name] = coerce_value(param, old[param.name])
+                except ParamError:
+                    pass
+        self.edited.emit(ComponentSpec(type=name, params=carried), "type")
+
+    def _on_param_committed(self, name: str, value: Any) -> None:
+        if self.spec is None:
+            return
+        params = dict(self.spec.params)
+        params[name] = value
+        self.edited.emit(self.spec.model_copy(update={"params": params}), name)
+
+
+class _OptionalGroup(QWidget):
+    """A checkbox that switches an optional setting (early stopping, ...) on, with its fields below."""
+
+    def __init__(self, text: str, tooltip: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.check = QCheckBox(text, self)
+        self.check.setToolTip(tooltip)
+        layout.addWidget(self.check)
+        self.body = QWidget(self)
+        self.form = _form()
+        self.form.setContentsMargins(22, 0, 0, 0)
+        self.body.setLayout(self.form)
+        layout.addWidget(self.body)
+
+    def set_on(self, on: bool) -> None:
+        with QSignalBlocker(self.check):
+            self.check.setChecked(on)
+        self.body.setVisible(on)
+
+
+class SettingsInspector(QWidget):
+    """Name, data, training and initialisation of the experiment."""
+
+    def __init__(self, document: ExperimentDocument, undo_stack: QUndoStack, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.undo_stack = undo_stack
+        self._dataset_form: ParamForm | None = None
+        self._dataset_form_type: str | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.setSpacing(10)
+        layout.addWidget(self._build_experiment_box())
+        layout.addWidget(self._build_data_box())
+        layout.addWidget(self._build_training_box())
+        layout.addWidget(self._build_model_box())
+        layout.addStretch(1)
+        self._apply_colors()
+        theme.notifier().changed.connect(self._apply_colors)
+        document.settings_changed.connect(self._on_settings_changed)
+        document.reset.connect(self.refresh)
+        document.changed.connect(self._refresh_dataset_facts)
+        self.refresh()
+
+    # ---- building ------------------------------------------------------------------------------
+    def _build_experiment_box(self) -> QGroupBox:
+        box = QGroupBox(tr("Experiment"), self)
+        form = _form()
+        box.setLayout(form)
+        self.name_edit = QLineEdit(box)
+        self.name_edit.setToolTip(tr("The experiment's title (also the class name in exported code)."))
+        self.name_edit.editingFinished.connect(self._on_name_edited)
+        form.addRow(tr("Name"), self.name_edit)
+        hint = _muted(tr("Select a layer on the canvas to edit it; click the empty canvas to come back here."), box)
+        form.addRow(hint)
+        return box
+
+    def _build_data_box(self) -> QGroupBox:
+        box = QGroupBox(tr("Data"), self)
+        layout = QVBoxLayout(box)
+        layout.setSpacing(6)
+        form = _form()
+        layout.addLayout(form)
+        self.dataset_combo = QComboBox(box)
+        guard_wheel(self.dataset_combo)
+        self.dataset_combo.setModel(self._dataset_model())
+        self.dataset_combo.currentIndexChanged.connect(self._on_dataset_chosen)
+        form.addRow(tr("Dataset"), self.dataset_combo)
+        self.dataset_help = _muted("", box)
+        layout.addWidget(self.dataset_help)
+        self.dataset_form_holder = QVBoxLayout()
+        self.dataset_form_holder.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.dataset_form_holder)
+
+        split_form = _form()
+        layout.addLayout(split_form)
+        split_row = QHBoxLayout()
+        split_row.setSpacing(6)
+        self.train_spin = self._percent_spin(box, 5, 95, tr("Share of the samples the model learns from."))
+        self.val_spin = self._percent_spin(box, 0, 90, tr("Share used to watch for overfitting (early stopping, "
+                                                           "keep best)."))
+        self.test_label = QLabel(box)
+        self.test_label.setToolTip(tr("Held out until the end: the rest of the samples."))
+        self.train_spin.setSuffix(tr(" % train"))
+        self.val_spin.setSuffix(tr(" % val"))
+        split_row.addWidget(self.train_spin)
+        split_row.addWidget(self.val_spin)
+        split_row.addWidget(self.test_label)
+        split_row.addStretch(1)
+        split_form.addRow(tr("Split"), split_row)
+        self.train_spin.valueChanged.connect(self._on_split_edited)
+        self.val_spin.valueChanged.connect(self._on_split_edited)
+        self.data_seed = IntEditor(DATA_SEED, box)
+        self.data_seed.committed.connect(lambda value: self._push_data({"seed": value}, "seed"))
+        split_form.addRow(tr("Data seed"), self.data_seed)
+        self.dataset_facts = QLabel(box)
+        self.dataset_facts.setWordWrap(True)
+        self.dataset_facts.setTextFormat(Qt.TextFormat.RichText)
+        self.dataset_facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.dataset_facts)
+        return box
+
+    def _percent_spin(self, parent: QWidget, low: int, high: int, tooltip: str) -> QSpinBox:
+        spin = QSpinBox(parent)
+        spin.setRange(low, high)
+        spin.setSuffix(" %")
+        spin.setKeyboardTracking(False)
+        spin.setToolTip(tooltip)
+        guard_wheel(spin)
+        return spin
+
+    def _dataset_model(self) -> QStandardItemModel:
+        model = QStandardItemModel(self)
+        groups: dict[str, list] = {}
+        for dataset in DATASET_TYPES.values():
+            groups.setdefault(dataset.group, []).append(dataset)
+        for group, datasets in groups.items():
+            header = QStandardItem(group)
+            header.setFlags(Qt.ItemFlag.NoItemFlags)
+            font = QFont()
+            font.setBold(True)
+            header.setFont(font)
+            model.appendRow(header)
+            for dataset in datasets:
+                item = QStandardItem("    " + dataset.title)
+                item.setData(dataset.name, Qt.ItemDataRole.UserRole)
+                item.setToolTip(dataset.help)
+                model.appendRow(item)
+        return model
+
+    def _build_training_box(self) -> QGroupBox:
+        box = QGroupBox(tr("Training"), self)
+        form = _form()
+        box.setLayout(form)
+        self.training_form = form
+        self.loss_editor = ComponentEditor(LOSSES, box)
+        self.loss_editor.edited.connect(lambda spec, field: self._push_training({"loss": spec}, f"loss.{field}"))
+        form.addRow(tr("Loss"), self.loss_editor.combo)
+        form.addRow(self.loss_editor)
+        self.optimizer_editor = ComponentEditor(OPTIMIZERS, box)
+        self.optimizer_editor.edited.connect(
+            lambda spec, field: self._push_training({"optimizer": spec}, f"optimizer.{field}"))
+        form.addRow(tr("Optimizer"), self.optimizer_editor.combo)
+        form.addRow(self.optimizer_editor)
+        self.scheduler_editor = ComponentEditor(SCHEDULERS, box, allow_none=True, none_text=tr("None (constant)"))
+        self.scheduler_editor.edited.connect(self._on_scheduler_edited)
+        form.addRow(tr("LR schedule"), self.scheduler_editor.combo)
+        form.addRow(self.scheduler_editor)
+        self.schedule_extra = QWidget(box)
+        extra_form = _form()
+        extra_form.setContentsMargins(14, 0, 0, 0)
+        self.schedule_extra.setLayout(extra_form)
+        self.interval_editor = ChoiceEditor(INTERVAL, self.schedule_extra)
+        self.interval_editor.committed.connect(lambda value: self._on_scheduler_field("interval", value))
+        extra_form.addRow("interval", self.interval_editor)
+        self.warmup_editor = IntEditor(WARMUP, self.schedule_extra)
+        self.warmup_editor.committed.connect(lambda value: self._on_scheduler_field("warmup_steps", value))
+        extra_form.addRow("warmup_steps", self.warmup_editor)
+        form.addRow(self.schedule_extra)
+
+        self.epochs_editor = IntEditor(EPOCHS, box)
+        self.epochs_editor.committed.connect(lambda value: self._push_training({"epochs": value}, "epochs"))
+        form.addRow(tr("Epochs"), self.epochs_editor)
+        batch_row = QWidget(box)
+        batch_layout = QHBoxLayout(batch_row)
+        batch_layout.setContentsMargins(0, 0, 0, 0)
+        self.batch_editor = IntEditor(BATCH, batch_row)
+        self.batch_editor.set_value(BATCH.default)  # shown (greyed) while "Full batch" is ticked
+        self.batch_editor.committed.connect(lambda value: self._push_training({"batch_size": value}, "batch_size"))
+        self.full_batch = QCheckBox(tr("Full batch"), batch_row)
+        self.full_batch.setToolTip(tr("Every step uses the whole training set (batch gradient descent)."))
+        self.full_batch.toggled.connect(self._on_full_batch_toggled)
+        batch_layout.addWidget(self.batch_editor, 1)
+        batch_layout.addWidget(self.full_batch)
+        form.addRow(tr("Batch size"), batch_row)
+        self.seed_editor = IntEditor(SEED, box)
+        self.seed_editor.committed.connect(lambda value: self._push_training({"seed": value}, "seed"))
+        form.addRow(tr("Seed"), self.seed_editor)
+        self.device_editor = ChoiceEditor(DEVICE, box)
+        self.device_editor.committed.connect(lambda value: self._push_training({"device": value}, "device"))
+        form.addRow(tr("Device"), self.device_editor)
+        self.l1_editor = FloatEditor(L1, box)
+        self.l1_editor.committed.connect(lambda value: self._push_training({"l1": value}, "l1"))
+        form.addRow(tr("L1 penalty"), self.l1_editor)
+
+        self.clip_group = _OptionalGroup(tr("Clip gradients"), tr("Limit the gradient before each step: "
+                                                                   "a cure for exploding gradients."), box)
+        self.clip_mode = ChoiceEditor(CLIP_MODE, self.clip_group.body)
+        self.clip_max = FloatEditor(CLIP_MAX, self.clip_group.body)
+        self.clip_group.form.addRow("mode", self.clip_mode)
+        self.clip_group.form.addRow("max_value", self.clip_max)
+        self.clip_group.check.toggled.connect(lambda on: self._push_optional("gradient_clipping", on))
+        self.clip_mode.committed.connect(lambda v: self._push_optional_field("gradient_clipping", "mode", v))
+        self.clip_max.committed.connect(lambda v: self._push_optional_field("gradient_clipping", "max_value", v))
+        form.addRow(self.clip_group)
+
+        self.early_group = _OptionalGroup(tr("Early stopping"), tr("Stop when the monitored metric has not "
+                                                                   "improved for `patience` epochs."), box)
+        self.early_monitor = ChoiceEditor(MONITOR, self.early_group.body)
+        self.early_patience = IntEditor(PATIENCE, self.early_group.body)
+        self.early_delta = FloatEditor(MIN_DELTA, self.early_group.body)
+        self.early_group.form.addRow("monitor", self.early_monitor)
+        self.early_group.form.addRow("patience", self.early_patience)
+        self.early_group.form.addRow("min_delta", self.early_delta)
+        self.early_group.check.toggled.connect(lambda on: self._push_optional("early_stopping", on))
+        self.early_monitor.committed.connect(lambda v: self._push_optional_field("early_stopping", "monitor", v))
+        self.early_patience.committed.connect(lambda v: self._push_optional_field("early_stopping", "patience", v))
+        self.early_delta.committed.connect(lambda v: self._push_optional_field("early_stopping", "min_delta", v))
+        form.addRow(self.early_group)
+
+        self.best_group = _OptionalGroup(tr("Keep the best weights"), tr("Remember the weights of the best epoch "
+                                                                         "by the monitored metric."), box)
+        self.best_monitor = ChoiceEditor(MONITOR, self.best_group.body)
+        self.best_restore = BoolEditor(RESTORE, self.best_group.body, text=tr("restore them at the end"))
+        self.best_group.form.addRow("monitor", self.best_monitor)
+        self.best_group.form.addRow("", self.best_restore)
+        self.best_group.check.toggled.connect(lambda on: self._push_optional("keep_best", on))
+        self.best_monitor.committed.connect(lambda v: self._push_optional_field("keep_best", "monitor", v))
+        self.best_restore.committed.connect(lambda v: self._push_optional_field("keep_best", "restore", v))
+        form.addRow(self.best_group)
+        return box
+
+    def _build_model_box(self) -> QGroupBox:
+        box = QGroupBox(tr("Model"), self)
+        form = _form()
+        box.setLayout(form)
+        self.init_editor = ChoiceEditor(INIT, box)
+        for index in range(self.init_editor.combo.count()):
+            self.init_editor.combo.setItemData(index, tr(INIT_HELP[self.init_editor.combo.itemData(index)]),
+                                               Qt.ItemDataRole.ToolTipRole)
+        self.init_editor.committed.connect(lambda value: self.undo_stack.push(SetInitCommand(self.document, value)))
+        form.addRow(tr("Initialisation"), self.init_editor)
+        self.init_help = _muted("", box)
+        form.addRow(self.init_help)
+        return box
+
+    # ---- showing the document ----------------------------------------------------------------
+    def refresh(self) -> None:
+        """Show the document's settings (silently: no commands come out of this)."""
+        experiment = self.document.experiment
+        if self.name_edit.text() != experiment.name:
+            self.name_edit.setText(experiment.name)
+            self.name_edit.setCursorPosition(0)
+        self._refresh_data()
+        self._refresh_training()
+        self.init_editor.set_value(experiment.model.init)
+        self.init_help.setText(tr(INIT_HELP.get(experiment.model.init, "")))
+
+    def _refresh_data(self) -> None:
+        data = self.document.experiment.data
+        with QSignalBlocker(self.dataset_combo):
+            index = self.dataset_combo.findData(data.dataset, Qt.ItemDataRole.UserRole)
+            self.dataset_combo.setCurrentIndex(index)
+        declared = DATASET_TYPES.get(data.dataset)
+        self.dataset_help.setText(declared.help if declared else "")
+        if self._dataset_form_type != data.dataset:
+            if self._dataset_form is not None:
+                self._dataset_form.hide()
+                self._dataset_form.deleteLater()
+                self._dataset_form = None
+            self._dataset_form_type = data.dataset
+            if declared is not None and declared.params:
+                options = {}
+                for spec in declared.params:
+                    if spec.name == "path":
+                        options["path"] = {
+                            "browse": "folder" if data.dataset == "image_folder" else "file",
+                            "file_filter": _FILE_FILTERS.get(data.dataset, ""),
+                            "base_dir": self._base_dir_text,
+                        }
+                self._dataset_form = ParamForm(declared.params, self, editor_options=options)
+                self._dataset_form.param_committed.connect(self._on_dataset_param)
+                self.dataset_form_holder.addWidget(self._dataset_form)
+        if self._dataset_form is not None:
+            self._dataset_form.set_values(data.params)
+        train = round(data.split.train * 100)
+        val = round(data.split.val * 100)
+        with QSignalBlocker(self.train_spin), QSignalBlocker(self.val_spin):
+            self.train_spin.setValue(train)
+            self.val_spin.setMaximum(max(0, 100 - train))
+            self.val_spin.setValue(val)
+        self.test_label.setText(tr("{percent} % test").format(percent=max(0, 100 - train - val)))
+        self.data_seed.set_value(data.seed)
+        self._refresh_dataset_facts()
+
+    def _refresh_dataset_facts(self) -> None:
+        colors = theme.colors()
+        error = self.document.report_error
+        if error:
+            self.dataset_facts.setText(f"<span style='color:{colors.error}'>⚠ {html.escape(error)}</span>")
+            return
+        try:
+            info = self.document.dataset_info()
+        except Exception:  # report_error covers the user-facing message
+            self.dataset_facts.setText("")
+            return
+        shape = "(" + ", ".join(["N", *map(str, info.input_shape)]) + ")"
+        if info.task == "classification":
+            target = tr("{count} classes").format(count=info.num_classes)
+        else:
+            target = tr("regression, {count} value(s)").format(count=info.target_dim or 1)
+        sizes = " / ".join(f"{size:,}" for size in info.sizes)
+        self.dataset_facts.setText(
+            f"<span style='color:{colors.muted_text}'>{html.escape(tr('Input'))}</span> "
+            f"<span style='font-family: monospace'>{shape}</span> · {html.escape(target)} · "
+            f"{html.escape(tr('{sizes} train/val/test samples').format(sizes=sizes))}")
+
+    def _refresh_training(self) -> None:
+        training = self.document.experiment.training
+        self.loss_editor.set_spec(training.loss)
+        self.optimizer_editor.set_spec(training.optimizer)
+        self.scheduler_editor.set_spec(training.scheduler)
+        # Hide whole form rows (not just their widgets), so no empty gap is left behind.
+        self.training_form.setRowVisible(self.scheduler_editor, training.scheduler is not None)
+        self.training_form.setRowVisible(self.schedule_extra, training.scheduler is not None)
+        if training.scheduler is not None:
+            self.interval_editor.set_value(training.scheduler.interval)
+            self.warmup_editor.set_value(training.scheduler.warmup_steps)
+        self.epochs_editor.set_value(training.epochs)
+        full = training.batch_size == "full"
+        with QSignalBlocker(self.full_batch):
+            self.full_batch.setChecked(full)
+        self.batch_editor.setEnabled(not full)
+        if not full:
+            self.batch_editor.set_value(training.batch_size)
+        self.seed_editor.set_value(training.seed)
+        self.device_editor.set_value(training.device)
+        self.l1_editor.set_value(training.l1)
+        clip = training.gradient_clipping
+        self.clip_group.set_on(clip is not None)
+        clip = clip or GradientClipping()
+        self.clip_mode.set_value(clip.mode)
+        self.clip_max.set_value(clip.max_value)
+        early = training.early_stopping
+        self.early_group.set_on(early is not None)
+        early = early or EarlyStopping()
+        self.early_monitor.set_value(early.monitor)
+        self.early_patience.set_value(early.patience)
+        self.early_delta.set_value(early.min_delta)
+        best = training.keep_best
+        self.best_group.set_on(best is not None)
+        best = best or KeepBest()
+        self.best_monitor.set_value(best.monitor)
+        self.best_restore.set_value(best.restore)
+
+    def _on_settings_changed(self, field: str) -> None:
+        if field == "data":
+            self._refresh_data()
+        elif field == "training":
+            self._refresh_training()
+        elif field == "init":
+            self.init_editor.set_value(self.document.experiment.model.init)
+            self.init_help.setText(tr(INIT_HELP.get(self.document.experiment.model.init, "")))
+        elif field == "name":
+            if self.name_edit.text() != self.document.experiment.name:
+                self.name_edit.setText(self.document.experiment.name)
+
+    def _base_dir_text(self) -> str:
+        base = self.document.base_dir()
+        return str(base) if base else str(Path.home())
+
+    # ---- edits ---------------------------------------------------------------------------------
+    def _on_name_edited(self) -> None:
+        name = self.name_edit.text().strip()
+        if not name:
+            self.name_edit.setText(self.document.experiment.name)
+            return
+        if name != self.document.experiment.name:
+            self.undo_stack.push(SetTextCommand(self.document, "name", name))
+
+    def _push_data(self, update: dict[str, Any], field: str) -> None:
+        data = self.document.experiment.data.model_copy(deep=True, update=update)
+        self.undo_stack.push(SetDataCommand(self.document, data, field))
+
+    def _on_dataset_chosen(self, index: int) -> None:
+        name = self.dataset_combo.itemData(index, Qt.ItemDataRole.UserRole)
+        current = self.document.experiment.data
+        if not name or name == current.dataset:
+            return
+        declared = DATASET_TYPES[name]
+        carried: dict[str, Any] = {}
+        for spec in declared.params:  # keep samples, noise, features where the new dataset takes them
+            if spec.name in current.params and spec.name != "path":
+                try:
+                    carried[spec.name] = coerce_value(spec, current.params[spec.name])
+                except ParamError:
+                    pass
+        self._push_data({"dataset": name, "params": carried}, "dataset")
+
+    def _on_dataset_param(self, name: str, value: Any) -> None:
+        if name == "path" and isinstance(value, str) and value:
+            value = self._relative_to_experiment(value)
+        params = dict(self.document.experiment.data.params)
+        params[name] = value
+        self._push_data({"params": params}, f"params.{name}")
+
+    def _relative_to_experiment(self, value: str) -> str:
+        """A picked file inside the experiment's folder is stored relative to it (files travel together)."""
+        base = self.document.base_dir()
+        path = Path(value)
+        if base is None or not path.is_absolute():
+            return value
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            return value
+
+    def _on_split_edited(self) -> None:
+        train = self.train_spin.value()
+        self.val_spin.setMaximum(max(0, 100 - train))
+        val = min(self.val_spin.value(), 100 - train)
+        test = 100 - train - val
+        split = Split(train=train / 100, val=val / 100, test=round(1.0 - train / 100 - val / 100, 10))
+        self.test_label.setText(tr("{percent} % test").format(percent=test))
+        self._push_data({"split": split}, "split")
+
+    def _push_training(self, update: dict[str, Any], field: str) -> None:
+        training = self.document.experiment.training.model_copy(deep=True, update=update)
+        self.undo_stack.push(SetTrainingCommand(self.document, training, field))
+
+    def _on_scheduler_edited(self, spec: ComponentSpec | None, field: str) -> None:
+        current = self.document.experiment.training.scheduler
+        if spec is None:
+            scheduler = None
+        elif isinstance(spec, SchedulerSpec):
+            scheduler = spec
+        else:
+            scheduler = SchedulerSpec(type=spec.type, params=spec.params,
+                                      interval=current.interval if current else "epoch",
+                                      warmup_steps=current.warmup_steps if current else 0)
+        self._push_training({"scheduler": scheduler}, f"scheduler.{field}")
+
+    def _on_scheduler_field(self, name: str, value: Any) -> None:
+        current = self.document.experiment.training.scheduler
+        if current is None:
+            return
+        self._push_training({"scheduler": current.model_copy(update={name: value})}, f"scheduler.{name}")
+
+    def _on_full_batch_toggled(self, full: bool) -> None:
+        self.batch_editor.setEnabled(not full)
+        self._push_training({"batch_size": "full" if full else self.batch_editor.value()}, "batch_size")
+
+    _OPTIONAL_DEFAULTS: dict[str, Callable[["SettingsInspector"], Any]] = {
+        "gradient_clipping": lambda self: GradientClipping(mode=self.clip_mode.value(), max_value=self.clip_max.value()),
+        "early_stopping": lambda self: EarlyStopping(monitor=self.early_monitor.value(),
+                                                     patience=self.early_patience.value(),
+                                                     min_delta=self.early_delta.value()),
+        "keep_best": lambda self: KeepBest(monitor=self.best_monitor.value(), restore=self.best_restore.value()),
+    }
+
+    def _push_optional(self, name: str, on: bool) -> None:
+        value = self._OPTIONAL_DEFAULTS[name](self) if on else None
+        self._push_training({name: value}, name)
+
+    def _push_optional_field(self, name: str, field: str, value: Any) -> None:
+        current = getattr(self.document.experiment.training, name)
+        if current is None:
+            return
+        self._push_training({name: current.model_copy(update={field: value})}, f"{name}.{field}")
+
+    def _apply_colors(self, *_: object) -> None:
+        colors = theme.colors()
+        for label in self.findChildren(QLabel, "muted"):
+            label.setStyleSheet(f"color: {colors.muted_text};")
+        self._refresh_dataset_facts()

@@ -1,0 +1,665 @@
+"""The main window: the canvas in the middle, docks around it, menus, files, autosave and settings.
+
+The window owns the experiment document, its undo stack and every QAction; the canvas, the
+inspector and the panels subscribe to the document's events and push undo commands. Files go
+through the core's loader and atomic saver; every failure is shown to the user, never swallowed.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
+
+from playground import __version__
+from playground.core.document import ExperimentDocument
+from playground.core.errors import ExperimentError, PlaygroundError
+from playground.core.experiment import Experiment, load_experiment, save_experiment
+from playground.ui import theme
+from playground.ui.autosave import Autosaver, Recovery, find_recoveries
+from playground.ui.editor import GraphEditor, LayerPalette
+from playground.ui.inspector import InspectorPanel
+from playground.ui.panels import CodeView, LayerReferenceDialog, LessonView, SummaryView
+from playground.ui.presets import default_experiment, list_presets
+from playground.ui.settings import AppSettings
+
+APP_TITLE = "Neural Network Playground"
+STATE_VERSION = 1  # bump when the dock layout changes incompatibly: old saved layouts are then ignored
+EXPORT_FORMATS = {  # format -> (menu text, file filter, suffix)
+    "python": ("Python…", "Python source (*.py)", ".py"),
+    "onnx": ("ONNX…", "ONNX model (*.onnx)", ".onnx"),
+    "pt2": ("PT2 (torch.export)…", "torch.export program (*.pt2)", ".pt2"),
+}
+EXPERIMENT_FILTER = "Experiments (*.json);;All files (*)"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+def _slug(name: str) -> str:
+    text = "".join(ch.lower() if ch.isalnum() else "_" for ch in name).strip("_")
+    while "__" in text:
+        text = text.replace("__", "_")
+    return text or "experiment"
+
+
+class MainWindow(QMainWindow):
+    """One experiment, its canvas and its panels.
+
+    `persistent=False` (snapshots) neither reads nor writes QSettings and writes no recovery copies.
+    """
+
+    closing = Signal()  # emitted when the window is about to close for good (workers shut down here)
+
+    def __init__(self, experiment: Experiment | None = None, path: str | Path | None = None, *,
+                 persistent: bool = True, settings: AppSettings | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.persistent = persistent
+        self.app_settings = settings or AppSettings()
+        self.document = ExperimentDocument(experiment or default_experiment(), path)
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(500)
+        self._closed = False
+        self._actions: dict[str, QAction] = {}
+        self.setObjectName("mainWindow")
+        self.setDockNestingEnabled(True)
+        self.setDocumentMode(True)
+
+        self.editor = GraphEditor(self.document, self.undo_stack, self)
+        self.setCentralWidget(self.editor)
+        self.palette_widget = LayerPalette()
+        self.inspector = InspectorPanel(self.document, self.undo_stack)
+        self.inspector.node.fix_handler = self.editor.apply_fix
+        self.code_view = CodeView(self.document)
+        self.lesson_view = LessonView(self.document, self.undo_stack)
+        self.summary_view = SummaryView(self.document)
+        self.docks: dict[str, QDockWidget] = {}
+        self._build_docks()
+        self._build_actions()
+        self._build_menus()
+        self._build_status_bar()
+
+        self.editor.selection_changed.connect(self.inspector.set_selection)
+        self.editor.status_message.connect(self.show_status)
+        self.inspector.status_message.connect(self.show_status)
+        self.palette_widget.layer_activated.connect(self._on_layer_activated)
+        self.summary_view.node_activated.connect(self._on_node_activated)
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        self.document.changed.connect(self._update_model_status)
+        self.document.settings_changed.connect(lambda field: self._update_title() if field == "name" else None)
+        self.document.reset.connect(self._update_title)
+
+        self.autosaver: Autosaver | None = None
+        if persistent:
+            self.autosaver = Autosaver(self.document, self.undo_stack, self)
+            self._restore_window_settings()
+        else:
+            self.resize(1400, 900)
+        theme_name = self.app_settings.theme() if persistent else theme.current_theme()
+        self._theme_actions[theme_name if theme_name in self._theme_actions else "light"].setChecked(True)
+        self._update_title()
+        self._update_model_status()
+
+    # ---- building ------------------------------------------------------------------------------
+    def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{key}Dock")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        self.docks[key] = dock
+        return dock
+
+    def _build_docks(self) -> None:
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        left, right, bottom = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
+                               Qt.DockWidgetArea.BottomDockWidgetArea)
+        layers = self._dock("layers", tr("Layers"), self.palette_widget, left)
+        inspector = self._dock("inspector", tr("Inspector"), self.inspector, right)
+        lesson = self._dock("lesson", tr("Lesson"), self.lesson_view, right)
+        code = self._dock("code", tr("Code"), self.code_view, bottom)
+        summary = self._dock("summary", tr("Summary"), self.summary_view, bottom)
+        self.splitDockWidget(inspector, lesson, Qt.Orientation.Vertical)
+        self.splitDockWidget(code, summary, Qt.Orientation.Horizontal)
+        layers.setMinimumWidth(170)
+        inspector.setMinimumWidth(320)
+        self._default_sizes_pending = True
+
+    def apply_default_dock_sizes(self) -> None:
+        """Proportions of the default layout (a saved layout replaces them)."""
+        docks = self.docks
+        width, height = max(self.width(), 1000), max(self.height(), 700)
+        side = min(420, max(360, int(width * 0.27)))
+        self.resizeDocks([docks["layers"], docks["inspector"]], [max(190, int(width * 0.14)), side],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([docks["inspector"], docks["lesson"]], [int(height * 0.6), int(height * 0.4)],
+                         Qt.Orientation.Vertical)
+        center = width - side - max(190, int(width * 0.14))
+        # The summary gets what its table needs (within 35-58 % of the width); the code view the rest.
+        summary = min(max(self.summary_view.table.preferred_width() + 40, int(center * 0.35)), int(center * 0.58))
+        self.resizeDocks([docks["code"], docks["summary"]], [center - summary, summary], Qt.Orientation.Horizontal)
+        self.resizeDocks([docks["code"]], [int(height * 0.32)], Qt.Orientation.Vertical)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._default_sizes_pending:
+            self._default_sizes_pending = False
+            self.apply_default_dock_sizes()
+
+    def _action(self, key: str, text: str, slot: Callable[[], object] | None = None,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(f"action_{key}")
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        if slot is not None:
+            action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        self._actions[key] = action
+        return action
+
+    def action(self, key: str) -> QAction:
+        return self._actions[key]
+
+    def _build_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self._action("new", tr("&New"), self.new_experiment, key.New, tr("Start a new experiment"))
+        self._action("open", tr("&Open…"), self.open_file, key.Open, tr("Open an experiment file"))
+        self._action("save", tr("&Save"), self.save, key.Save, tr("Save the experiment"))
+        self._action("save_as", tr("Save &As…"), self.save_as, key.SaveAs, tr("Save under a new name"))
+        self._action("quit", tr("&Quit"), self.close, key.Quit, tr("Close the window"))
+        undo = self.undo_stack.createUndoAction(self, tr("&Undo"))
+        undo.setShortcut(QKeySequence(key.Undo))
+        redo = self.undo_stack.createRedoAction(self, tr("&Redo"))
+        redo.setShortcut(QKeySequence(key.Redo))
+        for name, action in (("undo", undo), ("redo", redo)):
+            action.setObjectName(f"action_{name}")
+            self.addAction(action)
+            self._actions[name] = action
+        self._action("cut", tr("Cu&t"), self.editor.cut, key.Cut)
+        self._action("copy", tr("&Copy"), self.editor.copy, key.Copy)
+        self._action("paste", tr("&Paste"), self.editor.paste, key.Paste)
+        self._action("duplicate", tr("D&uplicate"), self.editor.duplicate, "Ctrl+D")
+        self._action("delete", tr("&Delete"), self.editor.delete_selection, key.Delete)
+        self._action("select_all", tr("Select &All"), self.editor.select_all, key.SelectAll)
+        self._action("auto_arrange", tr("Auto-&arrange"), self.editor.auto_arrange, "Ctrl+L",
+                     tr("Lay the graph out in tidy columns"))
+        self._action("zoom_in", tr("Zoom &In"), self.editor.zoom_in, key.ZoomIn)
+        self._action("zoom_out", tr("Zoom &Out"), self.editor.zoom_out, key.ZoomOut)
+        self._action("fit", tr("&Fit Graph in View"), self.editor.fit_to_view, "Ctrl+0")
+        self._action("layer_reference", tr("&Layer Reference"), self.show_layer_reference, key.HelpContents)
+        self._action("about", tr("&About Neural Network Playground"), self.show_about)
+        self._actions["quit"].setMenuRole(QAction.MenuRole.QuitRole)
+        self._actions["about"].setMenuRole(QAction.MenuRole.AboutRole)
+        self._theme_group = QActionGroup(self)
+        self._theme_group.setExclusive(True)
+        self._theme_actions: dict[str, QAction] = {}
+        for name, text in (("light", tr("&Light")), ("dark", tr("&Dark"))):
+            action = QAction(text, self)
+            action.setObjectName(f"action_theme_{name}")
+            action.setCheckable(True)
+            action.triggered.connect(lambda _checked=False, n=name: self.set_theme(n))
+            self._theme_group.addAction(action)
+            self._theme_actions[name] = action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(tr("&File"))
+        file_menu.addAction(self._actions["new"])
+        file_menu.addAction(self._actions["open"])
+        self.preset_menu = file_menu.addMenu(tr("Open &Preset"))
+        self.preset_menu.aboutToShow.connect(self._fill_preset_menu)
+        self._fill_preset_menu()
+        self.recent_menu = file_menu.addMenu(tr("Open &Recent"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._fill_recent_menu()
+        file_menu.addSeparator()
+        file_menu.addAction(self._actions["save"])
+        file_menu.addAction(self._actions["save_as"])
+        export_menu = file_menu.addMenu(tr("&Export"))
+        for fmt, (text, _filter, _suffix) in EXPORT_FORMATS.items():
+            action = QAction(tr(text), self)
+            action.setObjectName(f"action_export_{fmt}")
+            action.triggered.connect(lambda _checked=False, f=fmt: self.export_model(f))
+            export_menu.addAction(action)
+            self._actions[f"export_{fmt}"] = action
+        file_menu.addSeparator()
+        file_menu.addAction(self._actions["quit"])
+
+        edit_menu = bar.addMenu(tr("&Edit"))
+        for name in ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None, "select_all",
+                     "auto_arrange"):
+            if name is None:
+                edit_menu.addSeparator()
+            else:
+                edit_menu.addAction(self._actions[name])
+
+        view_menu = bar.addMenu(tr("&View"))
+        for key, shortcut in zip(self.docks, ("Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4", "Ctrl+5")):
+            toggle = self.docks[key].toggleViewAction()
+            toggle.setShortcut(QKeySequence(shortcut))
+            toggle.setStatusTip(tr("Show or hide the {panel} panel").format(panel=self.docks[key].windowTitle()))
+            view_menu.addAction(toggle)
+            self._actions[f"show_{key}"] = toggle
+        view_menu.addSeparator()
+        view_menu.addAction(self._actions["zoom_in"])
+        view_menu.addAction(self._actions["zoom_out"])
+        view_menu.addAction(self._actions["fit"])
+        view_menu.addSeparator()
+        theme_menu = view_menu.addMenu(tr("&Theme"))
+        for action in self._theme_actions.values():
+            theme_menu.addAction(action)
+
+        help_menu = bar.addMenu(tr("&Help"))
+        help_menu.addAction(self._actions["layer_reference"])
+        help_menu.addSeparator()
+        help_menu.addAction(self._actions["about"])
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.model_status = QLabel(self)
+        self.model_status.setObjectName("modelStatus")
+        self.model_status.setContentsMargins(6, 0, 6, 0)
+        self.model_status.setTextFormat(Qt.TextFormat.RichText)
+        status.addPermanentWidget(self.model_status)
+
+    def _fill_preset_menu(self) -> None:
+        self.preset_menu.clear()
+        presets = list_presets()
+        for preset in presets:
+            action = self.preset_menu.addAction(preset.name)
+            action.setToolTip(str(preset.path))
+            action.setStatusTip(str(preset.path))
+            action.triggered.connect(lambda _checked=False, p=preset.path: self.open_preset(p))
+        if not presets:
+            self.preset_menu.addAction(tr("(no presets found)")).setEnabled(False)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.app_settings.recent_files() if self.persistent else []
+        for index, path in enumerate(files, start=1):
+            label = f"&{index} {Path(path).name}" if index < 10 else f"{index} {Path(path).name}"
+            action = self.recent_menu.addAction(label)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _checked=False, p=path: self.open_file(p))
+        if files:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction(tr("&Clear Menu"), self._clear_recent)
+        else:
+            self.recent_menu.addAction(tr("(no recent files)")).setEnabled(False)
+
+    def _clear_recent(self) -> None:
+        self.app_settings.clear_recent_files()
+        self._fill_recent_menu()
+
+    # ---- status and title ------------------------------------------------------------------------
+    def show_status(self, message: str, timeout_ms: int = 6000) -> None:
+        self.statusBar().showMessage(message, timeout_ms)
+
+    def model_status_text(self) -> str:
+        """Plain text of the shape-check state ("✓ valid · 2,746 parameters", "2 problems")."""
+        report = self.document.report()
+        if report is None:
+            return tr("⚠ dataset: {error}").format(error=self.document.report_error or "")
+        if report.valid:
+            text = tr("✓ valid · {count} parameters").format(count=f"{report.total_params:,}")
+            if report.warnings:
+                count = len(report.warnings)
+                text += " · " + (tr("1 warning") if count == 1 else tr("{count} warnings").format(count=count))
+            return text
+        count = len(report.errors) or 1
+        return tr("{count} problem").format(count=count) if count == 1 else tr("{count} problems").format(count=count)
+
+    def _update_model_status(self) -> None:
+        colors = theme.colors()
+        text = self.model_status_text()
+        report = self.document.report()
+        color = colors.ok if report is not None and report.valid else colors.error
+        self.model_status.setText(f"<span style='color:{color}'>{html.escape(text)}</span>")
+        if report is None:
+            self.model_status.setToolTip(self.document.report_error or "")
+        elif report.errors:
+            self.model_status.setToolTip("\n".join(str(issue.message) for issue in report.errors))
+        else:
+            self.model_status.setToolTip(tr("Every shape fits; the model can be trained and exported."))
+
+    def file_label(self) -> str:
+        return self.document.path.name if self.document.path else tr("Untitled")
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.file_label()}[*] — {self.document.experiment.name} — {tr(APP_TITLE)}")
+        self.setWindowModified(not self.undo_stack.isClean())
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.setWindowModified(not clean)
+
+    def is_modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    # ---- canvas helpers --------------------------------------------------------------------------
+    def _on_layer_activated(self, layer_type: str) -> None:
+        node_id = self.editor.add_layer_after_selection(layer_type)
+        if node_id:
+            self.show_status(tr("Added {type} '{id}'").format(type=layer_type, id=node_id))
+
+    def _on_node_activated(self, node_id: str) -> None:
+        self.editor.select_nodes([node_id])
+
+    def flush_views(self) -> None:
+        """Bring every throttled view up to date now (snapshots, tests)."""
+        self.lesson_view.refresh()
+        self.code_view.flush()
+        self.summary_view.flush()
+        self._update_model_status()
+
+    # ---- files -----------------------------------------------------------------------------------
+    def _set_document(self, experiment: Experiment, path: Path | None) -> None:
+        """Swap in another experiment: the undo history starts afresh and the file is unmodified."""
+        self.editor.select_nodes([])
+        self.document.path = path
+        self.document.replace(experiment, path)
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        if self.autosaver is not None:
+            self.autosaver.discard()
+        self.inspector.set_selection([])
+        self._update_title()
+        self.editor.fit_to_view()
+
+    def maybe_save(self) -> bool:
+        """Ask to save unsaved changes; False when the user cancels (the caller then stops)."""
+        self.lesson_view.commit()
+        if not self.is_modified():
+            return True
+        answer = QMessageBox.question(
+            self, tr("Unsaved changes"),
+            tr("“{name}” has unsaved changes. Save them first?").format(name=self.file_label()),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def new_experiment(self) -> bool:
+        if not self.maybe_save():
+            return False
+        self._set_document(default_experiment(), None)
+        self.show_status(tr("New experiment"))
+        return True
+
+    def open_file(self, path: str | Path | None = None) -> bool:
+        """Open `path` (or ask for one). A broken file is reported and changes nothing."""
+        if not self.maybe_save():
+            return False
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(self, tr("Open experiment"), self._start_directory(),
+                                                    tr(EXPERIMENT_FILTER))
+            if not chosen:
+                return False
+            path = chosen
+        path = Path(path)
+        try:
+            experiment = load_experiment(path)
+        except ExperimentError as exc:
+            self._show_error(tr("Cannot open {file}").format(file=path.name), self._problems_text(exc, path))
+            if not path.exists() and self.persistent:
+                self.app_settings.remove_recent_file(str(path))
+            return False
+        self._set_document(experiment, path.resolve())
+        self._remember(path)
+        self.show_status(tr("Opened {path}").format(path=path))
+        return True
+
+    def open_preset(self, path: str | Path) -> bool:
+        """A preset opens as an untitled copy, so saving never overwrites the shipped lesson."""
+        if not self.maybe_save():
+            return False
+        path = Path(path)
+        try:
+            experiment = load_experiment(path)
+        except ExperimentError as exc:
+            self._show_error(tr("Cannot open preset {file}").format(file=path.name), self._problems_text(exc, path))
+            return False
+        self._set_document(experiment, None)
+        self.show_status(tr("Opened the preset “{name}” as a new experiment").format(name=experiment.name))
+        return True
+
+    def save(self) -> bool:
+        if self.document.path is None:
+            return self.save_as()
+        return self._write(self.document.path)
+
+    def save_as(self, path: str | Path | None = None) -> bool:
+        if path is None:
+            if self.document.path is not None:
+                suggestion = str(self.document.path)
+            else:
+                suggestion = str(Path(self._start_directory()) / f"{_slug(self.document.experiment.name)}.json")
+            chosen, _ = QFileDialog.getSaveFileName(self, tr("Save experiment"), suggestion, tr(EXPERIMENT_FILTER))
+            if not chosen:
+                return False
+            path = chosen
+        path = Path(path)
+        if not path.suffix:
+            path = path.with_suffix(".json")
+        return self._write(path)
+
+    def _write(self, path: Path) -> bool:
+        self.lesson_view.commit()
+        try:
+            save_experiment(self.document.experiment, path)
+        except (ExperimentError, OSError, ValueError) as exc:
+            self._show_error(tr("Cannot save {file}").format(file=path.name),
+                             tr("The experiment was not saved to {path}:\n\n{error}").format(path=path, error=exc))
+            return False
+        self.document.path = path.resolve()
+        self.undo_stack.setClean()
+        if self.autosaver is not None:
+            self.autosaver.discard()
+        self._remember(path)
+        self._update_title()
+        self.show_status(tr("Saved {path}").format(path=path))
+        return True
+
+    def _remember(self, path: Path) -> None:
+        if self.persistent:
+            self.app_settings.add_recent_file(path)
+            self.app_settings.set_last_directory(path.resolve().parent)
+            self._fill_recent_menu()
+
+    def _start_directory(self) -> str:
+        if self.document.path is not None:
+            return str(self.document.path.parent)
+        return self.app_settings.last_directory() if self.persistent else str(Path.home())
+
+    @staticmethod
+    def _problems_text(exc: ExperimentError, path: Path) -> str:
+        if len(exc.problems) == 1:
+            return tr("{path} cannot be opened:\n\n{problem}").format(path=path, problem=exc.problems[0])
+        lines = "\n".join(f"• {problem}" for problem in exc.problems[:20])
+        more = len(exc.problems) - 20
+        if more > 0:
+            lines += "\n" + tr("… and {count} more").format(count=more)
+        return tr("{path} cannot be opened ({count} problems):\n\n{lines}").format(
+            path=path, count=len(exc.problems), lines=lines)
+
+    def _show_error(self, title: str, text: str) -> None:
+        QMessageBox.critical(self, title, text)
+
+    # ---- export ----------------------------------------------------------------------------------
+    def export_model(self, fmt: str, path: str | Path | None = None) -> bool:
+        """File ▸ Export: the model as Python source, ONNX or a torch.export program."""
+        text, file_filter, suffix = EXPORT_FORMATS[fmt]
+        report = self.document.report()
+        if report is None or not report.valid:
+            self._show_error(tr("Cannot export"), tr("The model has problems; fix them first (see the Summary "
+                                                     "panel):\n\n{status}").format(status=self.model_status_text()))
+            return False
+        if path is None:
+            folder = self.document.path.parent if self.document.path else Path(self._start_directory())
+            suggestion = str(folder / f"{_slug(self.document.experiment.name)}{suffix}")
+            chosen, _ = QFileDialog.getSaveFileName(self, tr("Export {format}").format(format=tr(text).rstrip("…")),
+                                                    suggestion, tr(file_filter))
+            if not chosen:
+                return False
+            path = chosen
+        path = Path(path)
+        if not path.suffix:
+            path = path.with_suffix(suffix)
+        from playground.core.export import export
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            result = export(self.document.snapshot(), fmt, path, base_dir=self.document.base_dir())
+        except (PlaygroundError, OSError, ValueError, RuntimeError) as exc:
+            QApplication.restoreOverrideCursor()
+            self._show_error(tr("Cannot export {file}").format(file=path.name),
+                             tr("{path} was not written:\n\n{error}").format(path=path, error=exc))
+            return False
+        QApplication.restoreOverrideCursor()
+        describe = getattr(result, "describe", None)
+        self.show_status(describe() if callable(describe) else tr("Exported {path}").format(path=path), 10000)
+        return True
+
+    # ---- help ----------------------------------------------------------------------------------
+    def show_layer_reference(self) -> LayerReferenceDialog:
+        dialog = LayerReferenceDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self, tr("About Neural Network Playground"),
+            tr("<h3>Neural Network Playground {version}</h3>"
+               "<p>Build real PyTorch networks by drag and drop, train them and watch them learn.</p>"
+               "<p>Every model is a genuine <code>torch.nn.Module</code>: the Code panel shows it, and "
+               "File ▸ Export writes it as Python, ONNX or a torch.export program.</p>").format(version=__version__))
+
+    # ---- theme -----------------------------------------------------------------------------------
+    def set_theme(self, name: str) -> None:
+        applied = theme.apply_theme(name)
+        with QSignalBlocker(self._theme_group):
+            self._theme_actions[applied].setChecked(True)
+        if self.persistent:
+            self.app_settings.set_theme(applied)
+        self._update_model_status()
+
+    # ---- recovery --------------------------------------------------------------------------------
+    def check_recovery(self, ask: Callable[[Recovery], str] | None = None) -> bool:
+        """Offer the newest recovery copy left by a crash; True when one was restored.
+
+        `ask(recovery)` answers "restore", "discard" or "keep" (default: a message box). Restored
+        work opens as modified, attached to its original file if it had one.
+        """
+        recoveries = find_recoveries()
+        if not recoveries:
+            return False
+        recovery = recoveries[0]
+        answer = (ask or self._ask_recovery)(recovery)
+        if answer == "discard":
+            recovery.discard()
+            return False
+        if answer != "restore":
+            return False
+        try:
+            experiment = recovery.load()
+        except ExperimentError as exc:
+            self._show_error(tr("Cannot restore"), tr("The recovery copy is damaged and was removed:\n\n{error}")
+                             .format(error=exc))
+            recovery.discard()
+            return False
+        self._set_document(experiment, recovery.original_path)
+        self.undo_stack.resetClean()  # unsaved work: the title shows * and Save/close will ask
+        self.setWindowModified(True)
+        recovery.discard()
+        if self.autosaver is not None:
+            self.autosaver.write_now()
+        self.show_status(tr("Restored unsaved work from {when}").format(when=recovery.saved_at), 10000)
+        return True
+
+    def _ask_recovery(self, recovery: Recovery) -> str:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(tr("Restore unsaved work?"))
+        box.setText(tr("The playground did not close normally last time."))
+        box.setInformativeText(tr("A recovery copy of {what} was found. Restore it?").format(what=recovery.describe()))
+        restore = box.addButton(tr("Restore"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(tr("Discard"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(tr("Not Now"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restore)
+        box.exec()
+        clicked = box.clickedButton()
+        return "restore" if clicked is restore else "discard" if clicked is discard else "keep"
+
+    # ---- settings and closing --------------------------------------------------------------------
+    def _restore_window_settings(self) -> None:
+        geometry = self.app_settings.geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1400, 900)
+        state = self.app_settings.window_state()
+        if state is not None and self.restoreState(state, STATE_VERSION):
+            self._default_sizes_pending = False
+
+    def save_window_settings(self) -> None:
+        if not self.persistent:
+            return
+        self.app_settings.set_geometry(self.saveGeometry())
+        self.app_settings.set_window_state(self.saveState(STATE_VERSION))
+        self.app_settings.sync()
+
+    def close_discarding(self) -> None:
+        """Close without asking about unsaved changes (snapshots, scripted use)."""
+        self.undo_stack.setClean()
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self._closed:
+            event.accept()
+            return
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self._closed = True
+        self.closing.emit()
+        self.save_window_settings()
+        if self.autosaver is not None:
+            self.autosaver.stop()
+        event.accept()
+
+
+def open_window(path: str | Path | None = None) -> tuple[MainWindow, str | None]:
+    """A window on `path` (or on the default experiment); also returns the error if `path` failed."""
+    if path is None:
+        return MainWindow(), None
+    try:
+        experiment = load_experiment(path)
+    except ExperimentError as exc:
+        return MainWindow(), str(exc)
+    window = MainWindow(experiment, Path(path).resolve())
+    window._remember(Path(path))
+    return window, None
+
+
+__all__ = ["MainWindow", "open_window"]

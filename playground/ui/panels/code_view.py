@@ -1,0 +1,246 @@
+"""The live code view: the experiment's model as a PyTorch `nn.Module` class, highlighted.
+
+The source comes from the Python exporter (the same generator the export writes, so what the
+student reads is what they get). Updates are throttled: many edits in quick succession (a drag,
+typing digits) re-render once, shortly after the last one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+
+from playground.core.document import ExperimentDocument
+from playground.core.experiment.schema import Experiment
+from playground.core.graph import GraphReport
+from playground.ui import theme
+
+THROTTLE_MS = 120
+
+
+def tr(text: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("CodeView", text)
+
+
+def model_code(experiment: Experiment, report: GraphReport) -> str:
+    """Imports, any playground module classes, and the model class, as the Python export writes them."""
+    import inspect
+
+    from playground.core.export import python_code
+
+    parts: list[str] = []
+    module_classes = getattr(python_code, "_module_classes", None)
+    if module_classes is not None:
+        for cls in module_classes(experiment, report):
+            parts.append(inspect.getsource(cls).rstrip() + "\n")
+    if experiment.model.init != "default":
+        parts.append(python_code.init_source())
+    class_name = python_code.class_name_for(experiment.name)
+    parts.append(python_code.model_class_source(experiment, report, class_name))
+    body = "\n\n".join(part.rstrip("\n") + "\n" for part in parts)
+    imports = ["import torch"]
+    if re.search(r"\bmath\.", body):
+        imports.insert(0, "import math")
+    if re.search(r"\bF\.", body):
+        imports.append("import torch.nn.functional as F")
+    imports.append("from torch import nn")
+    usage = (f"\n\nmodel = {class_name}()\n"
+             f"# outputs = model(inputs)  # inputs: {report.nodes[report.input_id].output.text()}\n")
+    return "\n".join(imports) + "\n\n\n" + body + usage
+
+
+def problems_code(document: ExperimentDocument) -> str:
+    """What the view shows while the graph cannot be turned into code: the problems, as comments."""
+    import textwrap
+
+    def comment(text: str, first: str = "# ", rest: str = "# ") -> list[str]:
+        return textwrap.wrap(text, 76, initial_indent=first, subsequent_indent=rest) or [first.rstrip()]
+
+    lines = comment(tr("The model is not valid yet, so there is no code to show.")) + ["#"]
+    if document.report_error:
+        lines += comment(tr("The dataset cannot be loaded:"))
+        for line in document.report_error.splitlines():
+            lines += comment(line, "#   ", "#   ")
+    report = document.report()
+    if report is not None:
+        if report.errors:
+            lines += comment(tr("Fix these problems (the inspector and the summary show them too):"))
+            for issue in report.errors:
+                where = f"{issue.node}: " if issue.node else ""
+                lines += comment(f"{where}{issue.message}", "#   - ", "#     ")
+        elif report.output_id is None:
+            lines.append("# " + tr("The model has no single output node."))
+    return "\n".join(lines) + "\n"
+
+
+class PythonHighlighter(QSyntaxHighlighter):
+    """Enough Python highlighting for generated model code: keywords, names, numbers, strings, comments."""
+
+    KEYWORDS = ("and as assert break class continue def del elif else except finally for from global if import "
+                "in is lambda nonlocal not or pass raise return try while with yield").split()
+    BUILTINS = ("self True False None super print len range int float list tuple dict isinstance").split()
+
+    def __init__(self, document: QTextDocument):
+        super().__init__(document)
+        self._rules: list[tuple[QRegularExpression, QTextCharFormat, int]] = []
+        self._string_format = QTextCharFormat()
+        self.set_theme(theme.current_theme())
+
+    def set_theme(self, name: str) -> None:
+        colors = theme.colors(name)
+
+        def fmt(color: str, bold: bool = False, italic: bool = False) -> QTextCharFormat:
+            char_format = QTextCharFormat()
+            char_format.setForeground(QColor(color))
+            if bold:
+                char_format.setFontWeight(700)
+            char_format.setFontItalic(italic)
+            return char_format
+
+        keyword = fmt(colors.keyword, bold=True)
+        self._string_format = fmt(colors.string)
+        self._rules = [
+            (QRegularExpression(r"\b(" + "|".join(self.KEYWORDS) + r")\b"), keyword, 0),
+            (QRegularExpression(r"\b(" + "|".join(self.BUILTINS) + r")\b"), fmt(colors.builtin), 0),
+            (QRegularExpression(r"\b(nn|torch|F|math)\b"), fmt(colors.builtin), 0),
+            (QRegularExpression(r"\b[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?\b"), fmt(colors.number), 0),
+            (QRegularExpression(r"\b(?:def|class)\s+([A-Za-z_][A-Za-z0-9_]*)"), fmt(colors.definition, bold=True), 1),
+            (QRegularExpression(r"^\s*@[A-Za-z_.]+"), fmt(colors.decorator), 0),
+            (QRegularExpression(r"\"[^\"\\]*(\\.[^\"\\]*)*\"|'[^'\\]*(\\.[^'\\]*)*'"), self._string_format, 0),
+            (QRegularExpression(r"#[^\n]*"), fmt(colors.comment, italic=True), 0),
+        ]
+        self._triple = QRegularExpression(r'"""')
+        self.rehighlight()
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt override
+        for pattern, char_format, group in self._rules:
+            matches = pattern.globalMatch(text)
+            while matches.hasNext():
+                match = matches.next()
+                self.setFormat(match.capturedStart(group), match.capturedLength(group), char_format)
+        self._highlight_docstrings(text)
+
+    def _highlight_docstrings(self, text: str) -> None:
+        """Triple-quoted strings may span blocks: block state 1 means "inside one"."""
+        self.setCurrentBlockState(0)
+        if self.previousBlockState() == 1:
+            start, skip = 0, 0
+        else:
+            match = self._triple.match(text)
+            start, skip = (match.capturedStart() if match.hasMatch() else -1), 3
+        while start >= 0:
+            end = self._triple.match(text, start + skip)
+            if not end.hasMatch():
+                self.setCurrentBlockState(1)
+                self.setFormat(start, len(text) - start, self._string_format)
+                return
+            length = end.capturedEnd() - start
+            self.setFormat(start, length, self._string_format)
+            following = self._triple.match(text, start + length)
+            start, skip = (following.capturedStart() if following.hasMatch() else -1), 3
+
+
+class CodeView(QWidget):
+    """Read-only, highlighted model source, refreshed shortly after the document changes."""
+
+    code_updated = Signal()
+
+    def __init__(self, document: ExperimentDocument, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(8, 4, 4, 4)
+        self.caption = QLabel(self)
+        self.caption.setMinimumWidth(40)  # long class names must not widen the dock
+        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        bar.addWidget(self.caption, 1)
+        self.copy_button = QToolButton(self)
+        self.copy_button.setText(tr("Copy"))
+        self.copy_button.setToolTip(tr("Copy the code to the clipboard"))
+        self.copy_button.setAutoRaise(True)
+        self.copy_button.clicked.connect(self._on_copy)
+        bar.addWidget(self.copy_button)
+        layout.addLayout(bar)
+        self.editor = QPlainTextEdit(self)
+        self.editor.setReadOnly(True)
+        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.editor.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.editor.setFont(font)
+        self.editor.setTabStopDistance(4 * self.editor.fontMetrics().horizontalAdvance(" "))
+        layout.addWidget(self.editor, 1)
+        self.highlighter = PythonHighlighter(self.editor.document())
+        theme.notifier().changed.connect(self.highlighter.set_theme)
+        self.valid = False
+        self._shown_class: str | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(THROTTLE_MS)
+        self._timer.timeout.connect(self.refresh)
+        document.changed.connect(lambda: self._timer.start())
+        self.refresh()
+
+    def is_pending(self) -> bool:
+        return self._timer.isActive()
+
+    def flush(self) -> None:
+        """Render now if an update is waiting (snapshots and tests)."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self.refresh()
+
+    def text(self) -> str:
+        return self.editor.toPlainText()
+
+    def refresh(self) -> None:
+        self._timer.stop()
+        report = self.document.report()
+        text: str
+        if report is not None and report.valid:
+            try:
+                text = model_code(self.document.experiment, report)
+                self.valid = True
+            except Exception as exc:  # a generator bug must not break the window; show it instead
+                text = "# " + tr("The code cannot be generated: {error}").format(error=exc) + "\n"
+                self.valid = False
+        else:
+            text = problems_code(self.document)
+            self.valid = False
+        from playground.core.export import class_name_for
+
+        class_name = class_name_for(self.document.experiment.name)
+        if text != self.editor.toPlainText():
+            bar = self.editor.verticalScrollBar()
+            position = bar.value()
+            self.editor.setPlainText(text)
+            if self.valid and class_name != self._shown_class:
+                self._scroll_to(f"class {class_name}(")  # another model: start at its class
+            else:
+                bar.setValue(min(position, bar.maximum()))  # the same model edited: keep the reader's place
+        self._shown_class = class_name if self.valid else None
+        if self.valid:
+            self.caption.setText(tr("class {name}(nn.Module) — updated as you edit").format(name=class_name))
+        else:
+            self.caption.setText(tr("No code while the model has problems"))
+        self.code_updated.emit()
+
+    def _scroll_to(self, text: str) -> None:
+        block = self.editor.document().find(text)
+        bar = self.editor.verticalScrollBar()
+        if block.isNull():
+            bar.setValue(0)
+            return
+        line = block.block().firstLineNumber()
+        bar.setValue(min(max(0, line - 2), bar.maximum()) if line > 12 else 0)
+
+    def _on_copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.editor.toPlainText())

@@ -1,0 +1,64 @@
+"""The lesson presets shipped in `presets/`, and the experiment a new window starts with."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from playground.core.errors import ExperimentError
+from playground.core.experiment import Experiment, experiment_from_dict, load_experiment
+
+PRESETS_DIR = Path(__file__).resolve().parents[2] / "presets"
+DEFAULT_PRESET = "xor.json"
+
+
+@dataclass(frozen=True)
+class Preset:
+    path: Path
+    name: str  # the experiment's own name ("XOR needs a hidden layer")
+
+
+def list_presets(folder: Path | None = None) -> list[Preset]:
+    """Every readable preset, sorted by name; unreadable files are skipped (the tests check them)."""
+    folder = folder or PRESETS_DIR
+    presets = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            name = json.loads(path.read_text(encoding="utf-8")).get("name") or path.stem
+        except (OSError, ValueError, AttributeError):
+            continue
+        presets.append(Preset(path, str(name)))
+    return sorted(presets, key=lambda preset: preset.name.lower())
+
+
+# Used only when the presets folder is missing (an unusual install): a small network on a 2-D dataset.
+_FALLBACK = {
+    "format": "nn-playground.experiment",
+    "version": 1,
+    "name": "XOR needs a hidden layer",
+    "description": "# XOR needs a hidden layer\n\nNo straight line separates the XOR classes: a hidden layer of "
+                   "Tanh units bends the boundary. Train it and watch.",
+    "data": {"dataset": "xor", "params": {"samples": 400, "noise": 0.1},
+             "split": {"train": 0.7, "val": 0.15, "test": 0.15}, "seed": 0},
+    "model": {
+        "nodes": [
+            {"id": "input", "type": "Input", "pos": [0, 0]},
+            {"id": "hidden", "type": "Linear", "params": {"out_features": 4}, "pos": [180, 0]},
+            {"id": "act", "type": "Tanh", "pos": [360, 0]},
+            {"id": "logits", "type": "Linear", "params": {"out_features": 2}, "pos": [540, 0]},
+        ],
+        "edges": [["input", "hidden"], ["hidden", "act"], ["act", "logits"]],
+    },
+    "training": {"loss": {"type": "CrossEntropyLoss", "params": {}},
+                 "optimizer": {"type": "Adam", "params": {"lr": 0.03}}, "scheduler": None, "epochs": 60,
+                 "batch_size": 16, "seed": 0, "device": "auto"},
+}
+
+
+def default_experiment() -> Experiment:
+    """What File ▸ New and a bare launch open: the XOR lesson, as an untitled experiment."""
+    try:
+        return load_experiment(PRESETS_DIR / DEFAULT_PRESET)
+    except ExperimentError:
+        return experiment_from_dict(_FALLBACK, "built-in default")

@@ -1,0 +1,83 @@
+"""What the app remembers between launches: window geometry, dock layout, theme, recent files.
+
+A thin typed wrapper over QSettings, so keys and value types live in one place. The organisation
+and application names set in `app.py` decide where QSettings stores them (tests isolate them).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+MAX_RECENT_FILES = 10
+
+
+class AppSettings:
+    """Typed access to the app's QSettings."""
+
+    def __init__(self, settings: QSettings | None = None):
+        self._settings = settings if settings is not None else QSettings()
+
+    def sync(self) -> None:
+        self._settings.sync()
+
+    # ---- window ------------------------------------------------------------------------------
+    def geometry(self) -> QByteArray | None:
+        return self._bytes("window/geometry")
+
+    def set_geometry(self, value: QByteArray) -> None:
+        self._settings.setValue("window/geometry", value)
+
+    def window_state(self) -> QByteArray | None:
+        return self._bytes("window/state")
+
+    def set_window_state(self, value: QByteArray) -> None:
+        self._settings.setValue("window/state", value)
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self._settings.value(key)
+        if isinstance(value, QByteArray) and not value.isEmpty():
+            return value
+        if isinstance(value, (bytes, bytearray)) and value:
+            return QByteArray(bytes(value))
+        return None
+
+    # ---- theme -------------------------------------------------------------------------------
+    def theme(self) -> str:
+        value = self._settings.value("appearance/theme", "light")
+        return value if value in ("light", "dark") else "light"
+
+    def set_theme(self, theme: str) -> None:
+        self._settings.setValue("appearance/theme", theme)
+
+    # ---- files -------------------------------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        value = self._settings.value("files/recent", [])
+        if isinstance(value, str):  # QSettings returns a lone string for a one-item list
+            value = [value]
+        if not isinstance(value, list):
+            return []
+        return [str(item) for item in value if item][:MAX_RECENT_FILES]
+
+    def add_recent_file(self, path: str | os.PathLike[str]) -> list[str]:
+        """Put `path` first (once) and keep the newest MAX_RECENT_FILES; returns the new list."""
+        text = str(Path(path).resolve())
+        files = [text] + [item for item in self.recent_files() if item != text]
+        files = files[:MAX_RECENT_FILES]
+        self._settings.setValue("files/recent", files)
+        return files
+
+    def remove_recent_file(self, path: str) -> None:
+        self._settings.setValue("files/recent", [item for item in self.recent_files() if item != path])
+
+    def clear_recent_files(self) -> None:
+        self._settings.setValue("files/recent", [])
+
+    def last_directory(self) -> str:
+        value = self._settings.value("files/last_directory", "")
+        return str(value) if value and Path(str(value)).is_dir() else str(Path.home())
+
+    def set_last_directory(self, directory: str | os.PathLike[str]) -> None:
+        self._settings.setValue("files/last_directory", str(directory))

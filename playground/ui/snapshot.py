@@ -1,0 +1,110 @@
+"""Render the main window with an experiment to an image, offscreen (README screenshots, CI).
+
+`render_window` opens a non-persistent window at the requested size, waits until the throttled
+views (code, summary) are populated, fits the graph and grabs the window. Steps that later
+features add (training for a few epochs before the grab) plug in as `SnapshotOptions.prepare`
+callbacks, run after the window is up and before the final fit.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from playground.core.errors import PlaygroundError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from PySide6.QtGui import QImage
+
+    from playground.core.experiment import Experiment
+    from playground.ui.main_window import MainWindow
+
+DEFAULT_SIZE = (1400, 900)
+
+
+class SnapshotError(PlaygroundError):
+    """The snapshot could not be made or written."""
+
+
+@dataclass
+class SnapshotOptions:
+    size: tuple[int, int] = DEFAULT_SIZE
+    theme: str = "light"
+    select: list[str] = field(default_factory=list)  # node ids to select (the inspector shows the first)
+    epochs: int | None = None  # reserved for "train N epochs before the grab" (the live-training issue)
+    prepare: list[Callable[["MainWindow", "SnapshotOptions"], None]] = field(default_factory=list)
+    settle_seconds: float = 5.0  # at most this long waiting for throttled views
+
+
+def use_offscreen_if_headless() -> None:
+    """No display (a server, CI): render with Qt's offscreen platform. Must run before QApplication."""
+    if "QT_QPA_PLATFORM" in os.environ:
+        return
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def process_events(app, rounds: int = 5) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def render_window(experiment: "Experiment", path: str | Path | None, options: SnapshotOptions) -> "QImage":
+    """The window with `experiment` open, as an image of `options.size` pixels (at device ratio 1)."""
+    use_offscreen_if_headless()
+    from PySide6.QtCore import Qt
+
+    from playground.ui import theme
+    from playground.ui.app import create_application
+    from playground.ui.main_window import MainWindow
+
+    app = create_application()
+    previous_theme = theme.current_theme()
+    theme.apply_theme(options.theme)
+    window = MainWindow(experiment, path, persistent=False)
+    try:
+        window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+        window.resize(*options.size)
+        window.show()
+        process_events(app)
+        deadline = time.monotonic() + options.settle_seconds
+        while (window.code_view.is_pending() or window.summary_view.is_pending()) and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.01)
+        window.flush_views()
+        if options.select:
+            window.editor.select_nodes(list(options.select))
+        for step in options.prepare:
+            step(window, options)
+        window.flush_views()
+        process_events(app)
+        window.editor.fit_to_view()
+        process_events(app)
+        return window.grab().toImage()
+    finally:
+        window.close_discarding()
+        window.deleteLater()
+        process_events(app, 2)
+        if previous_theme != options.theme:
+            theme.apply_theme(previous_theme)
+
+
+def write_snapshot(file: str | Path, out: str | Path, options: SnapshotOptions) -> tuple[int, int]:
+    """Open `file`, render it, write the PNG to `out`; returns the image size."""
+    from playground.core.experiment import load_experiment
+
+    file = Path(file)
+    experiment = load_experiment(file)  # ExperimentError names the file and every problem
+    out = Path(out)
+    if not out.parent.exists():
+        raise SnapshotError(f"cannot write {out}: the folder {out.parent} does not exist")
+    image = render_window(experiment, file.resolve(), options)
+    if image.isNull():
+        raise SnapshotError("the window could not be rendered")
+    if not image.save(str(out), "PNG"):
+        raise SnapshotError(f"cannot write {out}: the file could not be saved as PNG")
+    return image.width(), image.height()

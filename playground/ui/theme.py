@@ -1,0 +1,143 @@
+"""Light and dark palettes for the whole app; pyqtgraph plots follow the chosen theme.
+
+The Fusion style draws every widget from the QPalette, so one palette per theme keeps the docks,
+the inspector and the canvas consistent on every platform. Views that paint their own colours
+(the code highlighter, the summary's error rows, plots) ask `is_dark()` or `colors()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+THEMES = ("light", "dark")
+DEFAULT_THEME = "light"
+
+
+@dataclass(frozen=True)
+class ThemeColors:
+    """Colours views paint with themselves (the palette covers ordinary widgets)."""
+
+    name: str
+    window: str
+    base: str
+    alternate_base: str
+    text: str
+    muted_text: str
+    button: str
+    highlight: str
+    link: str
+    error: str
+    error_background: str
+    warning: str
+    ok: str
+    plot_background: str
+    plot_foreground: str
+    # syntax highlighting of the code view
+    keyword: str
+    builtin: str
+    string: str
+    number: str
+    comment: str
+    definition: str
+    decorator: str
+
+
+LIGHT = ThemeColors(
+    name="light", window="#f3f3f5", base="#ffffff", alternate_base="#f6f7f9", text="#1d1f23",
+    muted_text="#646a73", button="#eceef1", highlight="#2f6fdb", link="#1f5fc4", error="#c62828",
+    error_background="#fdecea", warning="#a15c00", ok="#2e7d32", plot_background="#ffffff",
+    plot_foreground="#333333", keyword="#0033b3", builtin="#7a3e9d", string="#067d17", number="#1750eb",
+    comment="#8c8c8c", definition="#00627a", decorator="#9e880d",
+)
+
+DARK = ThemeColors(
+    name="dark", window="#2b2d31", base="#1e1f22", alternate_base="#26282c", text="#dfe1e5",
+    muted_text="#9a9fa8", button="#393b40", highlight="#3574f0", link="#6ea6ff", error="#ff6b68",
+    error_background="#4a2323", warning="#e0a040", ok="#6cc070", plot_background="#1e1f22",
+    plot_foreground="#c8c8c8", keyword="#cf8e6d", builtin="#b389c5", string="#6aab73", number="#2aacb8",
+    comment="#7a7e85", definition="#56a8f5", decorator="#b3ae60",
+)
+
+_COLORS = {"light": LIGHT, "dark": DARK}
+
+
+class _ThemeNotifier(QObject):
+    changed = Signal(str)
+
+
+_notifier: _ThemeNotifier | None = None
+_current = DEFAULT_THEME
+
+
+def notifier() -> _ThemeNotifier:
+    """Emits `changed(theme)` after `apply_theme`; views that paint their own colours listen."""
+    global _notifier
+    if _notifier is None:
+        _notifier = _ThemeNotifier()
+    return _notifier
+
+
+def current_theme() -> str:
+    return _current
+
+
+def is_dark() -> bool:
+    return _current == "dark"
+
+
+def colors(theme: str | None = None) -> ThemeColors:
+    return _COLORS.get(theme or _current, LIGHT)
+
+
+def palette_for(theme: str) -> QPalette:
+    c = colors(theme)
+    palette = QPalette()
+    role, group = QPalette.ColorRole, QPalette.ColorGroup
+    entries = {
+        role.Window: c.window, role.WindowText: c.text, role.Base: c.base, role.AlternateBase: c.alternate_base,
+        role.ToolTipBase: c.base, role.ToolTipText: c.text, role.PlaceholderText: c.muted_text, role.Text: c.text,
+        role.Button: c.button, role.ButtonText: c.text, role.BrightText: "#ffffff", role.Highlight: c.highlight,
+        role.HighlightedText: "#ffffff", role.Link: c.link, role.LinkVisited: c.link,
+        role.Light: "#ffffff" if theme == "light" else "#4a4d52", role.Midlight: "#e2e4e8" if theme == "light" else "#3c3f44",
+        role.Mid: "#c4c7cc" if theme == "light" else "#2f3136", role.Dark: "#9ea3aa" if theme == "light" else "#17181a",
+        role.Shadow: "#6b6f75" if theme == "light" else "#0b0b0c",
+    }
+    for palette_role, value in entries.items():
+        palette.setColor(palette_role, QColor(value))
+    disabled = QColor(c.muted_text)
+    for palette_role in (role.WindowText, role.Text, role.ButtonText):
+        palette.setColor(group.Disabled, palette_role, disabled)
+    palette.setColor(group.Disabled, role.Base, QColor(c.window))
+    return palette
+
+
+def apply_theme(theme: str, app: QApplication | None = None) -> str:
+    """Switch the whole application to `theme` ("light" or "dark"); returns the theme applied."""
+    global _current
+    theme = theme if theme in THEMES else DEFAULT_THEME
+    app = app or QApplication.instance()
+    if app is None:
+        raise RuntimeError("apply_theme needs a QApplication")
+    if "fusion" in [key.lower() for key in QStyleFactory.keys()] and app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
+    app.setPalette(palette_for(theme))
+    _current = theme
+    _follow_in_pyqtgraph(theme)
+    notifier().changed.emit(theme)
+    return theme
+
+
+def _follow_in_pyqtgraph(theme: str) -> None:
+    """New plots take these colours; existing plots listen to `notifier().changed`."""
+    try:
+        import pyqtgraph
+    except ImportError:  # pragma: no cover - pyqtgraph is a dependency
+        return
+    c = colors(theme)
+    pyqtgraph.setConfigOption("background", c.plot_background)
+    pyqtgraph.setConfigOption("foreground", c.plot_foreground)
+    pyqtgraph.setConfigOption("antialias", True)

@@ -1,0 +1,40 @@
+"""`playground snapshot` renders the window offscreen into a PNG of the requested size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from playground.cli import main
+
+PRESETS = Path(__file__).resolve().parents[2] / "presets"
+
+
+def test_snapshot_writes_png_of_requested_size(qapp, tmp_path, capsys):
+    out = tmp_path / "xor.png"
+    assert main(["snapshot", str(PRESETS / "xor.json"), "-o", str(out), "--size", "1200x800"]) == 0
+    image = QImage(str(out))
+    assert not image.isNull() and (image.width(), image.height()) == (1200, 800)
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_snapshot_dark_theme_restores_the_app_theme(qapp, tmp_path):
+    from playground.ui import theme
+
+    out = tmp_path / "spiral.png"
+    assert main(["snapshot", str(PRESETS / "spiral.json"), "-o", str(out), "--theme", "dark", "--size", "1000x700"]) == 0
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1000, 700)
+    corner = image.pixelColor(image.width() - 5, image.height() // 2)
+    assert corner.lightnessF() < 0.5  # a dark window
+    assert theme.current_theme() == "light"
+
+
+def test_snapshot_of_a_bad_file_fails_cleanly(qapp, tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    assert main(["snapshot", str(bad), "-o", str(tmp_path / "x.png")]) == 1
+    err = capsys.readouterr().err
+    assert "bad.json" in err and "Traceback" not in err
+    assert not (tmp_path / "x.png").exists()
