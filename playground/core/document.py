@@ -271,11 +271,21 @@ class ExperimentDocument:
         return old
 
     # ---- whole document --------------------------------------------------------------------
-    def replace(self, experiment: Experiment, path: str | Path | None = None) -> None:
-        """Swap in another experiment (open, new, undo of a fix); views rebuild from scratch."""
+    def set_path(self, path: str | Path | None) -> None:
+        """Where the experiment lives now (after Save As): relative data paths resolve from there."""
+        self.path = Path(path) if path else None
+        self._report = None
+        self._report_error = None
+        self.changed.emit()
+
+    def replace(self, experiment: Experiment, path: str | Path | None | object = ...) -> None:
+        """Swap in another experiment (open, new, undo of a fix); views rebuild from scratch.
+
+        `path` is kept unless given; pass None for an untitled experiment.
+        """
         self._experiment = experiment
-        if path is not None:
-            self.path = Path(path)
+        if path is not ...:
+            self.path = Path(path) if path else None  # type: ignore[arg-type]
         self._report = None
         self._report_error = None
         self.reset.emit()

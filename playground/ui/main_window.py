@@ -376,7 +376,6 @@ class MainWindow(QMainWindow):
     def _set_document(self, experiment: Experiment, path: Path | None) -> None:
         """Swap in another experiment: the undo history starts afresh and the file is unmodified."""
         self.editor.select_nodes([])
-        self.document.path = path
         self.document.replace(experiment, path)
         self.undo_stack.clear()
         self.undo_stack.setClean()
@@ -473,7 +472,7 @@ class MainWindow(QMainWindow):
             self._show_error(tr("Cannot save {file}").format(file=path.name),
                              tr("The experiment was not saved to {path}:\n\n{error}").format(path=path, error=exc))
             return False
-        self.document.path = path.resolve()
+        self.document.set_path(path.resolve())
         self.undo_stack.setClean()
         if self.autosaver is not None:
             self.autosaver.discard()

@@ -138,6 +138,21 @@ def _module_classes(experiment: Experiment, report: GraphReport) -> list[type]:
     return classes
 
 
+def model_source_parts(experiment: Experiment, report: GraphReport, class_name: str) -> list[str]:
+    """The model half of the export: playground module classes, the init function, the model class.
+
+    The live code view shows exactly these pieces, so what a student reads is what they export.
+    """
+    parts: list[str] = []
+    for index, cls in enumerate(_module_classes(experiment, report)):
+        head = _section("A playground layer with no torch.nn class of its own") + "\n\n" if index == 0 else ""
+        parts.append(head + inspect.getsource(cls).rstrip() + "\n")
+    if experiment.model.init != "default":
+        parts.append(init_source())
+    parts.append(_section("The model") + "\n\n" + model_class_source(experiment, report, class_name))
+    return parts
+
+
 def _constructor_owner(experiment: Experiment, report: GraphReport, node_id: str) -> str:
     layer = LAYERS[experiment.node(node_id).type]
     if layer.torch_class is not None:
@@ -633,13 +648,7 @@ def python_source(
     outputs = report.nodes[report.output_id].output.shape[-1]
     training = experiment.training
 
-    model_part: list[str] = []
-    for index, cls in enumerate(_module_classes(experiment, report)):
-        head = _section("A playground layer with no torch.nn class of its own") + "\n\n" if index == 0 else ""
-        model_part.append(head + inspect.getsource(cls).rstrip() + "\n")
-    if experiment.model.init != "default":
-        model_part.append(init_source())
-    model_part.append(_section("The model") + "\n\n" + model_class_source(experiment, report, class_name))
+    model_part = model_source_parts(experiment, report, class_name)
 
     training_part: list[str] = [_settings(experiment, data_name)]
     if training.loss.type == "FocalLoss":

@@ -29,19 +29,10 @@ def tr(text: str) -> str:
 
 def model_code(experiment: Experiment, report: GraphReport) -> str:
     """Imports, any playground module classes, and the model class, as the Python export writes them."""
-    import inspect
-
     from playground.core.export import python_code
 
-    parts: list[str] = []
-    module_classes = getattr(python_code, "_module_classes", None)
-    if module_classes is not None:
-        for cls in module_classes(experiment, report):
-            parts.append(inspect.getsource(cls).rstrip() + "\n")
-    if experiment.model.init != "default":
-        parts.append(python_code.init_source())
     class_name = python_code.class_name_for(experiment.name)
-    parts.append(python_code.model_class_source(experiment, report, class_name))
+    parts = python_code.model_source_parts(experiment, report, class_name)
     body = "\n\n".join(part.rstrip("\n") + "\n" for part in parts)
     imports = ["import torch"]
     if re.search(r"\bmath\.", body):
