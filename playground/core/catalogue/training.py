@@ -87,7 +87,7 @@ LOSSES: dict[str, ComponentType] = {
     )
 }
 
-_LR = P("lr", "float", 0.01, "Learning rate: the step size of each update.", minimum=0.0, maximum=10.0,
+_LR = P("lr", "float", 0.01, "Learning rate: the step size of each update.", minimum=0.0, maximum=1e6,
         exclusive_minimum=True)
 _WD = P("weight_decay", "float", 0.0, "L2 penalty (weight decay) added by the optimizer.", minimum=0.0,
         maximum=10.0)
@@ -109,11 +109,11 @@ OPTIMIZERS: dict[str, ComponentType] = {
              _WD),
             "Stochastic gradient descent: w ← w − lr·g, optionally with (Nesterov) momentum.",
         ),
-        ComponentType("Adam", (P("lr", "float", 0.001, _LR.help, minimum=0.0, maximum=10.0, exclusive_minimum=True),
+        ComponentType("Adam", (P("lr", "float", 0.001, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True),
                                _BETAS, _EPS, _WD,
                                P("amsgrad", "bool", False, "Use the AMSGrad variant.", advanced=True)),
                       "Adaptive moments: per-parameter step sizes from running gradient statistics."),
-        ComponentType("AdamW", (P("lr", "float", 0.001, _LR.help, minimum=0.0, maximum=10.0, exclusive_minimum=True),
+        ComponentType("AdamW", (P("lr", "float", 0.001, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True),
                                 _BETAS, _EPS,
                                 P("weight_decay", "float", 0.01, "Decoupled weight decay.", minimum=0.0,
                                   maximum=10.0),
@@ -128,15 +128,15 @@ OPTIMIZERS: dict[str, ComponentType] = {
         ComponentType("Adagrad", (_LR, P("lr_decay", "float", 0.0, "Learning-rate decay.", minimum=0.0,
                                          advanced=True), _EPS, _WD),
                       "Per-parameter steps that shrink as squared gradients accumulate."),
-        ComponentType("Adadelta", (P("lr", "float", 1.0, _LR.help, minimum=0.0, maximum=10.0, exclusive_minimum=True),
+        ComponentType("Adadelta", (P("lr", "float", 1.0, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True),
                                    P("rho", "float", 0.9, "Decay of the running averages.", minimum=0.0,
                                      maximum=1.0), P("eps", "float", 1e-6, _EPS.help, minimum=0.0,
                                                      exclusive_minimum=True, advanced=True), _WD),
                       "Adagrad with a running window instead of an ever-growing sum."),
-        ComponentType("NAdam", (P("lr", "float", 0.002, _LR.help, minimum=0.0, maximum=10.0, exclusive_minimum=True),
+        ComponentType("NAdam", (P("lr", "float", 0.002, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True),
                                 _BETAS, _EPS, _WD),
                       "Adam with Nesterov momentum."),
-        ComponentType("RAdam", (P("lr", "float", 0.001, _LR.help, minimum=0.0, maximum=10.0, exclusive_minimum=True),
+        ComponentType("RAdam", (P("lr", "float", 0.001, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True),
                                 _BETAS, _EPS, _WD),
                       "Adam with a rectified variance term: a built-in warmup."),
     )

@@ -233,40 +233,10 @@ def model_class_source(experiment: Experiment, report: GraphReport, class_name: 
 
 
 def _focal_loss_source() -> str:
-    try:
-        from playground.core.training.losses import FocalLoss
-    except ImportError:  # pragma: no cover - the training engine ships it
-        return _FALLBACK_FOCAL_LOSS
+    """The engine's FocalLoss class, copied verbatim so the export trains with the same loss."""
+    from playground.core.training.losses import FocalLoss
+
     return inspect.getsource(FocalLoss)
-
-
-_FALLBACK_FOCAL_LOSS = '''class FocalLoss(nn.Module):
-    """Focal loss (Lin et al. 2017): cross-entropy scaled by (1 - p_t)^gamma."""
-
-    def __init__(self, gamma=2.0, alpha=None, reduction="mean"):
-        super().__init__()
-        self.gamma, self.alpha, self.reduction = float(gamma), alpha, reduction
-
-    def forward(self, logits, target):
-        if logits.dim() == 1 or logits.shape[-1] == 1:
-            logits = logits.reshape(-1)
-            target_f = target.reshape(-1).to(logits.dtype)
-            ce = F.binary_cross_entropy_with_logits(logits, target_f, reduction="none")
-            prob = torch.sigmoid(logits)
-            p_t = prob * target_f + (1 - prob) * (1 - target_f)
-            is_one = target_f
-        else:
-            ce = F.cross_entropy(logits, target, reduction="none")
-            p_t = torch.exp(-ce)
-            is_one = (target == 1).to(logits.dtype) if logits.shape[-1] == 2 else None
-        loss = (1 - p_t).pow(self.gamma) * ce
-        if self.alpha is not None:
-            if is_one is None:
-                loss = self.alpha * loss
-            else:
-                loss = (self.alpha * is_one + (1 - self.alpha) * (1 - is_one)) * loss
-        return loss.sum() if self.reduction == "sum" else loss.mean()
-'''
 
 
 def loss_source(experiment: Experiment, outputs: int) -> str:

@@ -1,0 +1,315 @@
+"""`playground train FILE`: train an experiment headless, print its curve, save what was asked.
+
+Human mode prints a line per epoch (with a progress bar on a terminal) and a summary; `--json`
+prints only JSON Lines: one ``{"event": "epoch", ...}`` per epoch and a final
+``{"event": "summary", ...}``. Exit status: 0 when the run finished (whatever its status:
+completed, early_stopped, diverged or stopped), 1 for a user error (unreadable or invalid
+experiment, unusable checkpoint), 2 for usage errors. Ctrl-C stops the run cleanly at the next
+step (a second Ctrl-C interrupts at once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from playground.core.errors import ExperimentError, PlaygroundError
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "train",
+        help="train an experiment without the GUI",
+        description="Train an experiment headless: one line per epoch, then a summary with test metrics. "
+        "Exits 0 when the run finished (completed, early_stopped, diverged or stopped), 1 when the "
+        "experiment or checkpoint cannot be used.",
+    )
+    parser.add_argument("file", metavar="FILE", help="the experiment file (.json)")
+    parser.add_argument("--epochs", type=_positive_int, metavar="N", help="train this many epochs in all")
+    parser.add_argument("--seed", type=_non_negative_int, metavar="S", help="training seed (weights and batch order)")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), help="where to train")
+    parser.add_argument("--json", action="store_true", help="print JSON Lines only (epoch events and a summary)")
+    parser.add_argument("--metrics-out", metavar="FILE.csv", help="write the per-epoch metrics as CSV")
+    parser.add_argument("--save-weights", metavar="FILE.safetensors", help="save the final weights (safetensors)")
+    parser.add_argument("--checkpoint", metavar="DIR", help="save a checkpoint here after every epoch and at the end")
+    parser.add_argument("--resume", metavar="DIR", help="continue from the checkpoint in DIR")
+    parser.add_argument("--threads", type=_positive_int, metavar="N", help="CPU threads for torch")
+
+
+def _positive_int(text: str) -> int:
+    value = _int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    value = _int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+
+
+# ---- output -------------------------------------------------------------------------------------
+
+class JsonOutput:
+    """JSON Lines on stdout: epoch events and the summary, nothing else."""
+
+    def on_event(self, event: Any) -> None:
+        if event.kind == "epoch":
+            self._print(event.as_dict())
+
+    def summary(self, summary: Any) -> None:
+        self._print(summary.as_dict())
+
+    def error(self, messages: list[str]) -> None:
+        self._print({"event": "error", "errors": messages})
+
+    @staticmethod
+    def _print(record: dict[str, Any]) -> None:
+        print(json.dumps(record, allow_nan=False), flush=True)
+
+
+class TextOutput:
+    """A line per epoch on stdout; on a terminal, a progress bar with ETA on stderr."""
+
+    def __init__(self, epochs: int, batches: int, start_epoch: int) -> None:
+        self.epochs, self.batches, self.start_epoch = epochs, batches, start_epoch
+        self.started = time.perf_counter()
+        self.live = sys.stderr.isatty()
+        self._bar_shown = False
+
+    def on_event(self, event: Any) -> None:
+        if event.kind == "step" and self.live:
+            self._progress(event.epoch - 1 + event.batch / event.batches, f"epoch {event.epoch}/{self.epochs}")
+        elif event.kind == "epoch":
+            self._clear()
+            print(self._epoch_line(event), flush=True)
+        elif event.kind == "state" and event.state == "lr":
+            self._clear()
+            print(event.message, flush=True)
+
+    def _epoch_line(self, event: Any) -> str:
+        width = len(str(self.epochs))
+        parts = [f"epoch {event.epoch:>{width}}/{self.epochs}", f"train_loss {_num(event.train_loss)}"]
+        if event.val_loss is not None:
+            parts.append(f"val_loss {_num(event.val_loss)}")
+        if event.val_accuracy is not None:
+            parts.append(f"val_accuracy {event.val_accuracy:.2%}")
+        if event.val_mae is not None:
+            parts.append(f"val_mae {_num(event.val_mae)}")
+        if event.val_r2 is not None:
+            parts.append(f"val_r2 {_num(event.val_r2)}")
+        parts.append(f"lr {event.lr:.3g}")
+        parts.append(f"{event.seconds:.2f}s")
+        if event.improved:
+            parts.append("*")
+        return "  ".join(parts)
+
+    def _progress(self, done_epochs: float, label: str) -> None:
+        total = max(1e-9, self.epochs - self.start_epoch)
+        share = min(1.0, max(0.0, (done_epochs - self.start_epoch) / total))
+        elapsed = time.perf_counter() - self.started
+        eta = elapsed / share - elapsed if share > 0 else 0.0
+        bar = "#" * int(share * 30)
+        sys.stderr.write(f"\r{label}  [{bar:<30}] {share:4.0%}  ETA {_duration(eta)} ")
+        sys.stderr.flush()
+        self._bar_shown = True
+
+    def _clear(self) -> None:
+        if self._bar_shown:
+            sys.stderr.write("\r" + " " * 70 + "\r")
+            sys.stderr.flush()
+            self._bar_shown = False
+
+    def summary(self, summary: Any) -> None:
+        self._clear()
+        rate = f"{summary.samples_per_second:,.0f} samples/s"
+        print(f"\n{summary.status}: {summary.epochs} epochs, {summary.steps} steps in "
+              f"{_duration(summary.seconds)} ({rate})")
+        print(summary.message)
+        rows = [("train_loss", summary.train_loss), ("val_loss", summary.val_loss)]
+        if summary.task == "classification":
+            rows += [("val_accuracy", summary.val_accuracy), ("test_loss", summary.test_loss),
+                     ("test_accuracy", summary.test_accuracy)]
+        else:
+            rows += [("val_mae", summary.val_mae), ("val_r2", summary.val_r2), ("test_loss", summary.test_loss),
+                     ("test_mae", summary.test_mae), ("test_r2", summary.test_r2)]
+        for name, value in rows:
+            if value is not None:
+                shown = f"{value:.2%}" if name.endswith("accuracy") else _num(value)
+                print(f"  {name:<14}{shown}")
+        if summary.best_epoch is not None:
+            print(f"  {'best epoch':<14}{summary.best_epoch}{' (weights restored)' if summary.restored_best else ''}")
+
+    def error(self, messages: list[str]) -> None:
+        print("error: " + "\n".join(messages), file=sys.stderr)
+
+
+def _num(value: float) -> str:
+    return f"{value:.4g}" if abs(value) < 1e4 else f"{value:.3e}"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes}m{rest:02d}s" if minutes < 60 else f"{minutes // 60}h{minutes % 60:02d}m"
+
+
+# ---- files --------------------------------------------------------------------------------------
+
+def write_metrics_csv(path: Path, history: list[dict[str, float | None]]) -> None:
+    """One row per epoch; empty cells for values a run does not have (or NaN)."""
+    from playground.core.jsonio import atomic_write_text
+
+    columns: list[str] = []
+    for row in history:
+        for key in row:
+            if key not in columns:
+                columns.append(key)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["epoch", *columns])
+    for index, row in enumerate(history, start=1):
+        writer.writerow([index, *(_cell(row.get(column)) for column in columns)])
+    atomic_write_text(path, buffer.getvalue())
+
+
+def _cell(value: float | None) -> str:
+    if value is None or value != value or value in (float("inf"), float("-inf")):
+        return ""
+    return repr(float(value))
+
+
+def save_weights(path: Path, trainer: Any) -> None:
+    """The model's state dict as safetensors, with the experiment name and graph as metadata."""
+    from safetensors.torch import save_file
+
+    from playground.core.training.checkpoint import graph_signature
+
+    tensors = {k: v.detach().cpu().contiguous().clone() for k, v in trainer.model.state_dict().items()}
+    metadata = {"format": "nn-playground.weights", "experiment": trainer.experiment.name,
+                "graph": json.dumps(graph_signature(trainer.experiment.model))}
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    os.close(fd)
+    try:
+        save_file(tensors, temporary, metadata=metadata)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# ---- the command ---------------------------------------------------------------------------------
+
+def run(args: argparse.Namespace) -> int:
+    output: Any = JsonOutput() if args.json else None
+    try:
+        return _train(args, output)
+    except PlaygroundError as exc:
+        _report(output, _messages(exc) if output is not None else [str(exc)])
+        return 1
+    except OSError as exc:
+        _report(output, [f"{getattr(exc, 'filename', None) or 'file'}: {exc.strerror or exc}"])
+        return 1
+
+
+def _report(output: Any, messages: list[str]) -> None:
+    (output or TextOutput(1, 1, 0)).error(messages)
+
+
+def _messages(exc: PlaygroundError) -> list[str]:
+    if isinstance(exc, ExperimentError) and len(exc.problems) > 1:
+        head = f"{exc.source}: " if exc.source else ""
+        return [f"{head}{problem}" for problem in exc.problems]
+    return [str(exc)]
+
+
+def _train(args: argparse.Namespace, output: Any) -> int:
+    from playground.core.data import load_dataset
+    from playground.core.experiment import copy_experiment, load_experiment
+    from playground.core.graph import check_experiment
+    from playground.core.training import Trainer, TrainerOptions, TrainingControl
+
+    path = Path(args.file)
+    experiment = copy_experiment(load_experiment(path))
+    training = experiment.training
+    if args.epochs is not None:
+        training.epochs = args.epochs
+    if args.seed is not None:
+        training.seed = args.seed
+    if args.device is not None:
+        training.device = args.device
+
+    dataset = load_dataset(experiment.data, base_dir=path.parent)
+    report = check_experiment(experiment, dataset.info)
+    if not report.valid:
+        messages = [f"{path}: the experiment is not valid:"] + [f"  - {issue}" for issue in report.errors]
+        _report(output, messages if output is None else [str(issue) for issue in report.errors])
+        return 1
+
+    control = TrainingControl()
+    options = TrainerOptions(num_threads=args.threads, checkpoint_dir=args.checkpoint,
+                             max_step_events_per_second=10.0)
+    trainer = Trainer(experiment, dataset=dataset, base_dir=path.parent, control=control, options=options)
+    if args.resume:
+        trainer.load_checkpoint(args.resume)
+    if output is None:
+        output = TextOutput(trainer.epochs, trainer.batches_per_epoch, trainer.epoch)
+        print(f"{experiment.name}: {trainer.train_samples:,} training samples, {trainer.batches_per_epoch} "
+              f"batches per epoch, {trainer.epochs} epochs on {trainer.device}"
+              + (f" (resuming after epoch {trainer.epoch})" if args.resume else ""), flush=True)
+    trainer.observer = output.on_event
+
+    restore = _stop_on_interrupt(control)
+    try:
+        summary = trainer.run()
+    except RuntimeError as exc:  # a shape torch rejects that the checker let through
+        _report(output, [f"training failed: {exc}"])
+        return 1
+    finally:
+        restore()
+
+    if args.metrics_out:
+        write_metrics_csv(Path(args.metrics_out), summary.history)
+    if args.save_weights:
+        save_weights(Path(args.save_weights), trainer)
+    output.summary(summary)
+    return 0
+
+
+def _stop_on_interrupt(control: Any):  # noqa: ANN202
+    """First Ctrl-C: stop at the next step (the summary still prints); second: interrupt."""
+    if not hasattr(signal, "SIGINT"):
+        return lambda: None
+    try:
+        previous = signal.getsignal(signal.SIGINT)
+
+        def handler(_signum: int, _frame: Any) -> None:
+            if control.stop_requested:
+                raise KeyboardInterrupt
+            control.stop()
+            print("\nstopping after this step (Ctrl-C again to abort)", file=sys.stderr, flush=True)
+
+        signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread
+        return lambda: None
+    return lambda: signal.signal(signal.SIGINT, previous)

@@ -1,0 +1,201 @@
+"""Per-epoch training diagnostics that teach: gradient and weight norms, update/weight ratio,
+dead ReLU units and saturated sigmoid/tanh units.
+
+They are gathered on one batch per epoch (the last), with forward hooks attached only for that
+batch and a handful of fused norm computations, so they are cheap enough to leave on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+# "Saturated" means the activation's derivative is below 5 % of its peak.
+SIGMOID_LOW, SIGMOID_HIGH = 0.0125, 0.9875  # s(1 - s) < 0.0125
+TANH_LIMIT = 0.975  # 1 - t² < 0.05
+
+
+@dataclass
+class Diagnostics:
+    """One epoch's diagnostics as plain data (numpy arrays and floats), safe to hand to a GUI."""
+
+    layers: list[str]  # modules that own parameters, in registration order
+    grad_norm: np.ndarray  # L2 norm of each layer's gradient (before clipping)
+    weight_norm: np.ndarray  # L2 norm of each layer's parameters after the step
+    update_ratio: np.ndarray  # ‖Δw‖ / ‖w‖ of the step: ~1e-3 is healthy, ≫1e-2 too fast
+    dead_fraction: dict[str, float] = field(default_factory=dict)  # ReLU: units zero for the whole batch
+    saturated_fraction: dict[str, float] = field(default_factory=dict)  # Sigmoid/Tanh outputs near the flat ends
+
+    @property
+    def hints(self) -> list[str]:
+        """Plain-language readings of the numbers (computed on demand: most epochs nobody asks)."""
+        return diagnostic_hints(self)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "layers": list(self.layers),
+            "grad_norm": [float(v) for v in self.grad_norm],
+            "weight_norm": [float(v) for v in self.weight_norm],
+            "update_ratio": [float(v) for v in self.update_ratio],
+            "dead_fraction": dict(self.dead_fraction),
+            "saturated_fraction": dict(self.saturated_fraction),
+            "hints": list(self.hints),
+        }
+
+
+def _activation_kind(module: nn.Module) -> str | None:
+    if isinstance(module, nn.ReLU):
+        return "relu"
+    if isinstance(module, nn.Sigmoid):
+        return "sigmoid"
+    if isinstance(module, nn.Tanh):
+        return "tanh"
+    return None
+
+
+class DiagnosticsProbe:
+    """Collects `Diagnostics` for one batch: `attach()` before its forward pass,
+    `after_backward()` after backward, `after_step()` after the optimizer step.
+
+    Every statistic stays a tensor until one `tolist()` at the end, and the norms are fused
+    (`torch._foreach_norm`), so a probed batch costs a few dozen microseconds more than another.
+    """
+
+    def __init__(self, model: nn.Module) -> None:
+        self.model = model
+        self.layers: list[str] = []
+        self.params: list[torch.nn.Parameter] = []
+        self._owner: list[int] = []  # layer index of each parameter
+        for name, module in model.named_modules():
+            own = [p for p in module.parameters(recurse=False) if p.requires_grad]
+            if own:
+                self.layers.append(name or type(module).__name__)
+                self.params.extend(own)
+                self._owner.extend([len(self.layers) - 1] * len(own))
+        self.activations = [
+            (name, module, kind)
+            for name, module in model.named_modules()
+            if (kind := _activation_kind(module)) is not None
+        ]
+        self._handles: list[torch.utils.hooks.RemovableHandle] = []
+        self._activation_stats: list[tuple[str, str, torch.Tensor]] = []
+        self._grad_norms: list[torch.Tensor] = []
+        self._before: list[torch.Tensor] = []
+        self._member: np.ndarray | None = None
+
+    # ---- the batch protocol ----------------------------------------------------------------
+    def attach(self) -> None:
+        self._activation_stats = []
+        for name, module, kind in self.activations:
+            self._handles.append(module.register_forward_hook(self._make_hook(name, kind)))
+
+    def _make_hook(self, name: str, kind: str):  # noqa: ANN202 - torch hook signature
+        def hook(_module: nn.Module, _inputs: object, output: torch.Tensor) -> None:
+            if not isinstance(output, torch.Tensor) or output.dim() == 0 or output.numel() == 0:
+                return
+            out = output.detach()
+            if kind == "relu":
+                alive = (out > 0).any(dim=0) if out.dim() > 1 else (out > 0).any().reshape(1)
+                stat = 1.0 - torch.count_nonzero(alive) / alive.numel()
+            elif kind == "sigmoid":
+                stat = torch.count_nonzero((out - 0.5).abs() > (SIGMOID_HIGH - 0.5)) / out.numel()
+            else:
+                stat = torch.count_nonzero(out.abs() > TANH_LIMIT) / out.numel()
+            self._activation_stats.append((name, kind, stat))
+
+        return hook
+
+    def detach(self) -> None:
+        for handle in self._handles:
+            handle.remove()
+        self._handles = []
+
+    def after_backward(self) -> None:
+        """Gradient norms (before any clipping) and a copy of the weights before the step."""
+        self.detach()
+        if not self.params:
+            return
+        with torch.no_grad():
+            grads = [p.grad if p.grad is not None else torch.zeros_like(p) for p in self.params]
+            self._grad_norms = list(torch._foreach_norm(grads))
+            self._before = [p.clone() for p in self.params]
+
+    def after_step(self) -> Diagnostics:
+        count, n = len(self.layers), len(self.params) if self._before else 0
+        stats = [stat for _, _, stat in self._activation_stats]
+        if n:
+            with torch.no_grad():
+                torch._foreach_sub_(self._before, self.params)  # now minus the update: same norm
+                norms = list(torch._foreach_norm(self.params + self._before)) + self._grad_norms
+            values = _to_floats(norms + stats)
+            squares = np.square(np.asarray(values[:3 * n], dtype=np.float64)).reshape(3, n)
+            per_layer = np.sqrt(squares @ self._membership().T)  # rows: weight, update, gradient
+            weight_norm, update_norm, grad_norm = per_layer
+            update_ratio = update_norm / np.maximum(weight_norm, 1e-12)
+        else:
+            values = _to_floats(stats)
+            weight_norm = update_ratio = grad_norm = np.zeros(count)
+        dead: dict[str, float] = {}
+        saturated: dict[str, float] = {}
+        for (name, kind, _), value in zip(self._activation_stats, values[3 * n:]):
+            (dead if kind == "relu" else saturated)[name] = value
+        self._before, self._grad_norms, self._activation_stats = [], [], []
+        return Diagnostics(list(self.layers), grad_norm, weight_norm, update_ratio, dead, saturated)
+
+    def _membership(self) -> np.ndarray:
+        """(layers, parameters) 0/1 matrix: which parameter belongs to which layer."""
+        if self._member is None:
+            self._member = np.zeros((len(self.layers), len(self.params)))
+            self._member[self._owner, np.arange(len(self.params))] = 1.0
+        return self._member
+
+
+def _to_floats(scalars: list[torch.Tensor]) -> list[float]:
+    """Many 0-d tensors to Python floats with one stack and one transfer."""
+    if not scalars:
+        return []
+    if any(t.dtype != torch.float32 for t in scalars):
+        scalars = [t.float() for t in scalars]
+    return torch.stack(scalars).tolist()
+
+
+def diagnostic_hints(diag: Diagnostics) -> list[str]:
+    """Plain-language readings of the numbers, for the panel beside the plots."""
+    hints: list[str] = []
+    grads = diag.grad_norm
+    if len(grads) >= 3 and np.all(np.isfinite(grads)) and grads[-1] > 0:
+        ratio = grads[0] / grads[-1]
+        if ratio < 1e-3:
+            hints.append(
+                f"Vanishing gradients: the first layer ({diag.layers[0]}) gets {ratio:.1e} times the "
+                f"gradient of the last; it barely learns. Try ReLU activations, He initialisation, "
+                f"normalisation layers or residual connections."
+            )
+        elif ratio > 1e3:
+            hints.append(
+                f"Exploding gradients: the first layer ({diag.layers[0]}) gets {ratio:.1e} times the "
+                f"gradient of the last. Try gradient clipping or a lower learning rate."
+            )
+    for name, share in diag.dead_fraction.items():
+        if share >= 0.5:
+            hints.append(
+                f"{share:.0%} of the units after {name} are dead (zero for every sample): try a lower "
+                f"learning rate, LeakyReLU, or He initialisation."
+            )
+    for name, share in diag.saturated_fraction.items():
+        if share >= 0.5:
+            hints.append(
+                f"{share:.0%} of the outputs of {name} are saturated (flat ends of the curve), so their "
+                f"gradients are nearly zero: try ReLU, normalised inputs or smaller initial weights."
+            )
+    ratios = diag.update_ratio
+    if len(ratios) and np.all(np.isfinite(ratios)) and float(np.max(ratios)) > 0.1:
+        worst = diag.layers[int(np.argmax(ratios))]
+        hints.append(
+            f"Each step changes the weights of {worst} by {float(np.max(ratios)):.0%}: the learning "
+            f"rate is probably too high (about 0.1 % per step is typical)."
+        )
+    return hints

@@ -1,0 +1,560 @@
+"""The training engine: trains an experiment in the calling thread and reports plain events.
+
+The command line calls `Trainer.run()` directly; the GUI calls it from its worker thread and
+steers it through `trainer.control` (pause, resume, stop, step, set the LR). The hot loop is a
+bare PyTorch loop over in-memory tensors, batches taken with a seeded permutation per epoch;
+everything else (validation, diagnostics, events, checkpoints) happens once per epoch or is
+throttled, so the engine runs at the speed of a hand-written loop.
+
+Reproducibility: the model is built right after ``torch.manual_seed(training.seed)``; batch
+order comes from a private generator seeded with the same seed; the global RNG state that
+dropout uses is kept with the trainer (restored on `run()`, after a pause, and from
+checkpoints). The same experiment and seed give the same curves bit for bit on CPU.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import torch
+from torch import nn
+
+from playground.core.errors import ExperimentError, Problem
+from playground.core.experiment.schema import Experiment
+from playground.core.training.checkpoint import (
+    CheckpointError,
+    check_compatible,
+    read_checkpoint,
+    save_checkpoint,
+)
+from playground.core.training.control import TrainingControl
+from playground.core.training.device import resolve_device
+from playground.core.training.diagnostics import Diagnostics, DiagnosticsProbe
+from playground.core.training.events import EpochEvent, Event, StateEvent, StepEvent, Summary
+from playground.core.training.losses import build_loss
+from playground.core.training.metrics import SplitMetrics, evaluate, finite_or_none
+from playground.core.training.monitors import MetricTracker, check_monitor
+from playground.core.training.optimizers import build_optimizer
+from playground.core.training.schedules import LRController, steps_per_epoch
+
+
+@dataclass
+class TrainerOptions:
+    """How the engine reports and what it spends time on besides training."""
+
+    step_every: int = 1  # consider a step event every k optimizer steps ...
+    max_step_events_per_second: float = 30.0  # ... but send at most this many per second (0: no limit)
+    diagnostics: bool = True  # per-epoch gradient/weight/activation diagnostics ...
+    diagnostics_per_second: float = 20.0  # ... but when epochs are very short, at most this often
+    # (a GUI cannot show more; 0: every epoch). The last epoch of a run always has them.
+    confusion_matrix: bool = False  # in the summary (test split, else validation)
+    snapshot_weights: bool = False  # numpy copy of the weights in every epoch event (replay)
+    num_threads: int | None = None  # torch.set_num_threads in the training thread; None leaves it
+    checkpoint_dir: str | os.PathLike[str] | None = None  # save a checkpoint here ...
+    checkpoint_every: int = 1  # ... every this many epochs, and when the run ends
+
+
+# A loss this many times above the run's first one (or above 1, whichever is larger) counts as
+# diverged even while still finite: saturating nets (tanh + cross-entropy) reach 1e7 without inf.
+EXPLOSION_FACTOR = 1e4
+
+
+def divergence_message(epoch: int, step: int, lr: float, loss: float = math.nan, first: float | None = None) -> str:
+    if math.isfinite(loss):
+        what = f"The loss exploded to {loss:.3g} (it started at {first:.3g})"
+    else:
+        what = "The loss became NaN/inf"
+    return (
+        f"{what} at epoch {epoch} step {step}: the learning rate ({lr:g}) is "
+        f"probably too high; lower it or turn on gradient clipping."
+    )
+
+
+class Trainer:
+    """Trains one experiment. Build it, optionally `load_checkpoint`, then `run()`.
+
+    `model` and `dataset` may be passed prebuilt (the GUI already has them; tests use
+    hand-made ones); otherwise they come from the graph builder and the dataset loader.
+    A prebuilt model is used as is: its initial weights are the caller's.
+    """
+
+    def __init__(
+        self,
+        experiment: Experiment,
+        *,
+        model: nn.Module | None = None,
+        dataset: Any | None = None,
+        base_dir: str | os.PathLike[str] | None = None,
+        observer: Callable[[Event], None] | None = None,
+        options: TrainerOptions | None = None,
+        control: TrainingControl | None = None,
+        epochs: int | None = None,
+    ) -> None:
+        self.experiment = experiment
+        self.training = experiment.training
+        self.options = options or TrainerOptions()
+        self.observer = observer
+        self.control = control or TrainingControl()
+        self.epochs = int(epochs if epochs is not None else self.training.epochs)
+        self.device = resolve_device(self.training.device)
+        seed = self.training.seed
+
+        if dataset is None:
+            from playground.core.data import load_dataset
+
+            dataset = load_dataset(experiment.data, base_dir=base_dir)
+        self.dataset = dataset
+        info = dataset.info
+        self.task: str = info.task
+        self.num_classes: int | None = getattr(info, "num_classes", None)
+
+        torch.manual_seed(seed)
+        if model is None:
+            from playground.core.graph import build_model
+
+            model = build_model(experiment, info)
+        self.model = model.to(self.device)
+        self.model.train()
+        self._rng_state = torch.get_rng_state()
+        self._cuda_rng_state = torch.cuda.get_rng_state_all() if self.device.type == "cuda" else None
+        self._generator = torch.Generator().manual_seed(seed)
+
+        self.x_train, self.y_train = self._on_device(dataset.x_train), self._on_device(dataset.y_train)
+        self.x_val, self.y_val = dataset.x_val, dataset.y_val
+        self.x_test, self.y_test = dataset.x_test, dataset.y_test
+        self.train_samples = int(self.x_train.shape[0])
+        if self.train_samples == 0:
+            raise ExperimentError(Problem("data.split.train", "the training split is empty"))
+        has_val = self.x_val is not None and int(self.x_val.shape[0]) > 0
+
+        self.loss = build_loss(self.training.loss.type, self.training.loss.params, self.task, self.num_classes)
+        self.loss.loss.to(self.device)
+        self.optimizer = build_optimizer(self.training.optimizer.type, self.training.optimizer.params,
+                                         self.model.parameters())
+        batch_size = self.training.batch_size
+        self.batch_size = self.train_samples if batch_size == "full" else min(int(batch_size), self.train_samples)
+        self.batches_per_epoch = steps_per_epoch(self.train_samples, self.batch_size)
+        self.lr_controller = LRController(self.optimizer, self.training.scheduler, self.batches_per_epoch, self.epochs)
+        if self.training.scheduler is not None and self.training.scheduler.type == "ReduceLROnPlateau" and not has_val:
+            raise ExperimentError(Problem("training.scheduler", "ReduceLROnPlateau needs a validation split"))
+
+        self.early_stopping: MetricTracker | None = None
+        if self.training.early_stopping is not None:
+            es = self.training.early_stopping
+            check_monitor(es.monitor, self.task, has_val, "training.early_stopping.monitor")
+            self.early_stopping = MetricTracker(es.monitor, es.min_delta)
+        self.keep_best: MetricTracker | None = None
+        if self.training.keep_best is not None:
+            check_monitor(self.training.keep_best.monitor, self.task, has_val, "training.keep_best.monitor")
+            self.keep_best = MetricTracker(self.training.keep_best.monitor)
+        self._best_state: dict[str, torch.Tensor] | None = None
+
+        self._weights = [p for p in self.model.parameters() if p.requires_grad and p.dim() > 1]
+        self._probe = DiagnosticsProbe(self.model) if self.options.diagnostics else None
+
+        # loop position (all of it goes into checkpoints)
+        self.epoch = 0  # epochs completed
+        self.batch = 0  # batches completed in the current epoch
+        self.step = 0  # optimizer steps completed
+        self._epoch_loss_sum = 0.0
+        self._epoch_samples = 0
+        self._perm_state: torch.Tensor | None = None  # generator state before this epoch's permutation
+        self._elapsed = 0.0  # seconds of training over all runs (for samples/second)
+        self._samples_seen = 0
+        self.history: list[dict[str, float | None]] = []
+        self.last_epoch_event: EpochEvent | None = None
+        self.status: str | None = None
+        self._running = False
+        self._next_step_event = 0.0  # perf_counter time before which step events are held back
+        self._next_diagnostics = 0.0  # perf_counter time before which epochs skip diagnostics
+        self._diagnostics: Diagnostics | None = None  # of the current epoch, when gathered
+        self._first_loss: float | None = None  # the run's first batch loss: the scale for "exploded"
+        self._snapshot: list[torch.Tensor] | None = None  # recent finite weights (divergence fallback)
+        self._snapshot_epoch = 0
+        self._next_snapshot = 0.0
+        self._last_lr = self.lr_controller.current_lr()  # LR of the latest optimizer step
+        self._epoch_started = 0.0  # perf_counter time the current epoch (re)started
+        self._epoch_seconds = 0.0  # training time of the latest epoch (without validation)
+        self._epoch_rate_samples = 0  # samples trained in that time
+
+    # ---- helpers -------------------------------------------------------------------------------
+    def _on_device(self, tensor: torch.Tensor) -> torch.Tensor:
+        return tensor if tensor.device == self.device else tensor.to(self.device)
+
+    def _emit(self, event: Event) -> None:
+        if self.observer is not None:
+            self.observer(event)
+
+    def _on_pause(self, waiting: bool) -> None:
+        # Another thread may use the global RNG while we wait: keep ours aside.
+        if waiting:
+            self._rng_state = torch.get_rng_state()
+            self._emit(StateEvent("paused", self.epoch + (1 if self.batch else 0), self.step))
+        else:
+            torch.set_rng_state(self._rng_state)
+            self._emit(StateEvent("running", self.epoch + (1 if self.batch else 0), self.step))
+
+    def _monitor_value(self, name: str, event: EpochEvent) -> float | None:
+        return getattr(event, name)
+
+    def _weights_finite(self) -> bool:
+        return all(bool(torch.isfinite(p).all()) for p in self.model.parameters())
+
+    def _state_copy(self) -> dict[str, torch.Tensor]:
+        return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+
+    # ---- the run -------------------------------------------------------------------------------
+    def run(self) -> Summary:
+        """Train until the epochs are done, early stopping, divergence or a stop request."""
+        previous_threads = torch.get_num_threads()
+        if self.options.num_threads:
+            torch.set_num_threads(int(self.options.num_threads))
+        torch.set_rng_state(self._rng_state)
+        if self._cuda_rng_state is not None:
+            torch.cuda.set_rng_state_all(self._cuda_rng_state)
+        self._running = True
+        started = time.perf_counter()
+        samples_at_start = self._samples_seen
+        status, message = "completed", "Training finished."
+        self._emit(StateEvent("running", self.epoch + 1, self.step))
+        try:
+            while self.epoch < self.epochs:
+                outcome = self._train_epoch()
+                if outcome is not None:
+                    status, message = outcome
+                    break
+                self._finish_epoch()
+                if self.early_stopping is not None and \
+                        self.early_stopping.epochs_without_improvement >= self.training.early_stopping.patience:
+                    status = "early_stopped"
+                    message = (
+                        f"Early stopping: {self.early_stopping.monitor} has not improved for "
+                        f"{self.early_stopping.epochs_without_improvement} epochs (best at epoch "
+                        f"{self.early_stopping.best_epoch})."
+                    )
+                    break
+            self._rng_state = torch.get_rng_state()
+            if self._cuda_rng_state is not None:
+                self._cuda_rng_state = torch.cuda.get_rng_state_all()
+            self._elapsed += time.perf_counter() - started
+            if self.options.checkpoint_dir is not None and status != "diverged":
+                self.save_checkpoint(self.options.checkpoint_dir)  # before any best-weights restore
+            summary = self._summarise(status, message, self._samples_seen - samples_at_start,
+                                      time.perf_counter() - started)
+        finally:
+            self._running = False
+            if self.options.num_threads:
+                torch.set_num_threads(previous_threads)
+        self.status = status
+        self._emit(summary)
+        return summary
+
+    def _train_epoch(self) -> tuple[str, str] | None:
+        """Run the remaining batches of the current epoch; (status, message) if the run ends.
+
+        The loop body is what a hand-written PyTorch loop does plus one `.item()` (the finiteness
+        check) and a few local-variable operations; everything optional sits behind a branch.
+        """
+        model, optimizer, control, controller = self.model, self.optimizer, self.control, self.lr_controller
+        loss_fn = self.loss.loss if self.loss.passthrough else self.loss
+        probe = self._probe
+        x, y = self.x_train, self.y_train
+        n, batch_size, batches = self.train_samples, self.batch_size, self.batches_per_epoch
+        l1 = float(self.training.l1)
+        l1_weights = self._weights
+        clipping = self.training.gradient_clipping
+        clip_params = [p for p in model.parameters() if p.requires_grad] if clipping else []
+        observer = self.observer
+        step_every = max(1, int(self.options.step_every))
+        rate_limit = self.options.max_step_events_per_second
+        min_interval = 1.0 / rate_limit if rate_limit else 0.0
+
+        if self.batch == 0:
+            self._perm_state = self._generator.get_state()
+            self._epoch_loss_sum, self._epoch_samples = 0.0, 0
+        else:  # resumed in the middle of an epoch: replay the same permutation
+            self._generator.set_state(self._perm_state)
+        full_batch = batches == 1 and batch_size == n
+        perm = None if full_batch else torch.randperm(n, generator=self._generator).to(self.device)
+        if self._snapshot is None or time.perf_counter() >= self._next_snapshot:
+            # finite weights to fall back on if a step makes them NaN (copied at most once a second)
+            self._snapshot = [p.detach().clone() for p in model.parameters()]
+            self._snapshot_epoch = self.epoch + 1
+            self._next_snapshot = time.perf_counter() + 1.0
+        per_step_lr = controller.per_step
+        probe_this_epoch = probe is not None and (
+            self.epoch + 1 >= self.epochs or time.perf_counter() >= self._next_diagnostics)
+        self._diagnostics = None
+        lr = controller.current_lr()
+        skipped = 0  # optimizer steps the LR controller has not been told about yet
+        loss_sum, samples, step = self._epoch_loss_sum, self._epoch_samples, self.step
+        first_loss = self._first_loss
+        explode_at = math.inf if first_loss is None else EXPLOSION_FACTOR * max(first_loss, 1.0)
+        epoch_started = self._epoch_started = time.perf_counter()
+        samples_at_start = samples
+        outcome: tuple[str, str] | None = None
+        index = self.batch
+        try:
+            for index in range(self.batch, batches):
+                if control._attention:  # noqa: SLF001 - the hot loop's one-attribute fast path
+                    if not control.at_step_boundary(self._on_pause):
+                        outcome = "stopped", f"Stopped by the user at epoch {self.epoch + 1}, step {step}."
+                        break
+                    new_lr = control.take_lr()
+                    if new_lr is not None:
+                        controller.skip(skipped)
+                        skipped = 0
+                        controller.set_lr(new_lr)
+                        per_step_lr, lr = controller.per_step, controller.current_lr()
+                        self._emit(StateEvent("lr", self.epoch + 1, step, f"learning rate set to {new_lr:g}"))
+                if full_batch:
+                    xb, yb = x, y
+                else:
+                    idx = perm[index * batch_size:(index + 1) * batch_size]
+                    xb, yb = x[idx], y[idx]
+                diagnose = probe_this_epoch and index == batches - 1
+                if diagnose:
+                    probe.attach()
+                optimizer.zero_grad(set_to_none=True)
+                loss = loss_fn(model(xb), yb)
+                objective = loss + l1 * sum(w.abs().sum() for w in l1_weights) if l1 else loss
+                value = objective.item()
+                if not value <= explode_at:  # NaN, inf, or exploded
+                    if diagnose:
+                        probe.detach()
+                    current = lr if not per_step_lr else controller.current_lr()
+                    outcome = self._diverged(step, current, value)
+                    break
+                if first_loss is None:
+                    first_loss = self._first_loss = value
+                    explode_at = EXPLOSION_FACTOR * max(value, 1.0)
+                objective.backward()
+                if diagnose:
+                    probe.after_backward()
+                if clipping is not None:
+                    if clipping.mode == "norm":
+                        torch.nn.utils.clip_grad_norm_(clip_params, clipping.max_value)
+                    else:
+                        torch.nn.utils.clip_grad_value_(clip_params, clipping.max_value)
+                if per_step_lr:
+                    lr = controller.before_step()
+                    optimizer.step()
+                    controller.after_step()
+                else:
+                    optimizer.step()
+                    skipped += 1
+                if diagnose:
+                    self._diagnostics = probe.after_step()
+                    rate = self.options.diagnostics_per_second
+                    self._next_diagnostics = time.perf_counter() + (1.0 / rate if rate else 0.0)
+                size = yb.shape[0]
+                batch_loss = loss.item() if l1 else value
+                loss_sum += batch_loss * size
+                samples += size
+                step += 1
+                if observer is not None and step % step_every == 0:
+                    now = time.perf_counter()
+                    if now >= self._next_step_event:
+                        self._next_step_event = now + min_interval
+                        seconds = now - epoch_started
+                        rate = (samples - samples_at_start) / seconds if seconds > 0 else 0.0
+                        self.step = step
+                        observer(StepEvent(self.epoch + 1, step, index + 1, batches, batch_loss, lr, rate))
+            else:
+                index = batches
+        finally:
+            controller.skip(skipped)
+            self._samples_seen += samples - samples_at_start
+            self._epoch_loss_sum, self._epoch_samples, self.step = loss_sum, samples, step
+            self.batch = index if outcome is not None else batches
+            self._last_lr = lr
+        self._epoch_seconds = time.perf_counter() - epoch_started
+        self._epoch_rate_samples = samples - samples_at_start
+        return outcome
+
+    def _diverged(self, step: int, lr: float, loss: float) -> tuple[str, str]:
+        message = divergence_message(self.epoch + 1, step + 1, lr, loss, self._first_loss)
+        if not self._weights_finite() and self._snapshot is not None:
+            with torch.no_grad():
+                for parameter, saved in zip(self.model.parameters(), self._snapshot):
+                    parameter.copy_(saved)
+            message += f" The weights were reset to the start of epoch {self._snapshot_epoch}, the last finite ones."
+        else:
+            message += " The last finite weights are kept."
+        return "diverged", message
+
+    def _finish_epoch(self) -> EpochEvent:
+        """Validation, schedule, monitors, event, checkpoint: once per epoch."""
+        epoch = self.epoch + 1
+        train_loss = self._epoch_loss_sum / max(1, self._epoch_samples)
+        val = self._evaluate_split(self.x_val, self.y_val)
+        event = EpochEvent(epoch=epoch, step=self.step, train_loss=train_loss, lr=self._last_lr)
+        if val is not None:
+            event.val_loss, event.val_accuracy, event.val_mae, event.val_r2 = val.loss, val.accuracy, val.mae, val.r2
+        plateau_metric = None
+        if self.lr_controller.is_plateau and val is not None:
+            mode = self.training.scheduler.params.get("mode", "min") if self.training.scheduler else "min"
+            if mode == "max":
+                plateau_metric = val.accuracy if val.accuracy is not None else val.r2
+            else:
+                plateau_metric = val.loss
+        self.lr_controller.end_epoch(plateau_metric)
+        if self.keep_best is not None:
+            if self.keep_best.update(self._monitor_value(self.keep_best.monitor, event), epoch):
+                event.improved = True
+                self._best_state = self._state_copy()
+        if self.early_stopping is not None:
+            improved = self.early_stopping.update(self._monitor_value(self.early_stopping.monitor, event), epoch)
+            event.improved = event.improved or improved
+        seconds = time.perf_counter() - self._epoch_started
+        event.seconds = seconds
+        event.samples_per_second = self._epoch_rate_samples / self._epoch_seconds if self._epoch_seconds > 0 else 0.0
+        if self._probe is not None:
+            event.diagnostics = self._diagnostics
+        if self.options.snapshot_weights:
+            event.weights = {k: v.detach().cpu().numpy().copy() for k, v in self.model.state_dict().items()}
+        self.history.append(event.metrics())
+        self.epoch, self.batch = epoch, 0
+        self.last_epoch_event = event
+        self._emit(event)
+        every = max(1, int(self.options.checkpoint_every))
+        if self.options.checkpoint_dir is not None and epoch % every == 0 and epoch < self.epochs:
+            self.save_checkpoint(self.options.checkpoint_dir)
+        self.control.at_epoch_end()
+        return event
+
+    def _evaluate_split(self, x: torch.Tensor | None, y: torch.Tensor | None,
+                        with_confusion: bool = False) -> SplitMetrics | None:
+        if x is None or y is None or x.shape[0] == 0:
+            return None
+        return evaluate(self.model, self.loss, x, y, self.device, with_confusion=with_confusion)
+
+    def _summarise(self, status: str, message: str, samples: int, seconds: float) -> Summary:
+        restored = False
+        best_epoch = self.keep_best.best_epoch if self.keep_best is not None else None
+        keep = self.training.keep_best
+        if keep is not None and keep.restore and self._best_state is not None and best_epoch != self.epoch:
+            self.model.load_state_dict(self._best_state)
+            restored = True
+            message += f" Restored the best weights (epoch {best_epoch}, {keep.monitor})."
+        summary = Summary(status=status, message=message, epochs=self.epoch, steps=self.step, task=self.task,
+                          seconds=seconds, samples_per_second=samples / seconds if seconds > 0 else 0.0,
+                          best_epoch=best_epoch, restored_best=restored, history=list(self.history))
+        if self.history:
+            row = self.history[best_epoch - 1] if restored and best_epoch else self.history[-1]
+            summary.train_loss = row.get("train_loss")
+        elif self._epoch_samples:
+            summary.train_loss = self._epoch_loss_sum / self._epoch_samples
+        weights_ok = self._weights_finite()
+        want_confusion = self.options.confusion_matrix and self.task == "classification"
+        if weights_ok:
+            has_test = self.x_test is not None and self.x_test.shape[0] > 0
+            val = self._evaluate_split(self.x_val, self.y_val, with_confusion=want_confusion and not has_test)
+            test = self._evaluate_split(self.x_test, self.y_test, with_confusion=want_confusion)
+            if val is not None:
+                summary.val_loss, summary.val_accuracy = val.loss, val.accuracy
+                summary.val_mae, summary.val_r2 = val.mae, val.r2
+                summary.confusion_matrix = val.confusion
+            if test is not None:
+                summary.test_loss, summary.test_accuracy = test.loss, test.accuracy
+                summary.test_mae, summary.test_r2 = test.mae, test.r2
+                if test.confusion is not None:
+                    summary.confusion_matrix = test.confusion
+        for name in ("train_loss", "val_loss", "val_accuracy", "val_mae", "val_r2",
+                     "test_loss", "test_accuracy", "test_mae", "test_r2"):
+            setattr(summary, name, finite_or_none(getattr(summary, name)))
+        return summary
+
+    # ---- checkpoints ---------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """Everything needed to continue exactly where the run is (between two steps)."""
+        return {
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "lr": self.lr_controller.state_dict(),
+            "rng": {
+                "torch": torch.get_rng_state() if self._running else self._rng_state,
+                "cuda": list(torch.cuda.get_rng_state_all()) if self.device.type == "cuda" else None,
+                "generator": self._generator.get_state(),
+                "epoch_start": self._perm_state if self.batch else None,
+            },
+            "loop": {
+                "epoch": self.epoch, "batch": self.batch, "step": self.step,
+                "loss_sum": self._epoch_loss_sum, "samples": self._epoch_samples,
+                "elapsed": self._elapsed, "samples_seen": self._samples_seen,
+                "first_loss": self._first_loss,
+            },
+            "history": self.history,
+            "keep_best": {"tracker": self.keep_best.state_dict(), "state": self._best_state}
+            if self.keep_best is not None else None,
+            "early_stopping": self.early_stopping.state_dict() if self.early_stopping is not None else None,
+        }
+
+    def save_checkpoint(self, directory: str | os.PathLike[str]) -> Path:
+        """Write a checkpoint (safetensors + JSON) of the current position into `directory`."""
+        meta = {"epoch": self.epoch, "step": self.step, "epochs": self.epochs, "seed": self.training.seed}
+        return save_checkpoint(directory, self.experiment, self.state_dict(), meta)
+
+    def load_checkpoint(self, directory: str | os.PathLike[str]) -> None:
+        """Continue from a checkpoint of the same graph; refuses another graph with a clear message."""
+        manifest, state = read_checkpoint(directory)
+        check_compatible(manifest, self.experiment)
+        self._snapshot = None
+        try:
+            self.model.load_state_dict(state["model"])
+        except RuntimeError as exc:
+            raise CheckpointError(f"the checkpoint's weights do not fit this model: {exc}") from None
+        try:
+            self.optimizer.load_state_dict(state["optimizer"])
+            self.lr_controller.load_state_dict(state["lr"])
+            rng = state["rng"]
+            self._rng_state = rng["torch"]
+            if rng.get("cuda") and self.device.type == "cuda":
+                self._cuda_rng_state = list(rng["cuda"])
+            self._generator.set_state(rng["generator"])
+            self._perm_state = rng.get("epoch_start")
+            loop = state["loop"]
+            self.epoch, self.batch, self.step = int(loop["epoch"]), int(loop["batch"]), int(loop["step"])
+            self._epoch_loss_sum, self._epoch_samples = float(loop["loss_sum"]), int(loop["samples"])
+            self._elapsed, self._samples_seen = float(loop["elapsed"]), int(loop["samples_seen"])
+            self._first_loss = None if loop.get("first_loss") is None else float(loop["first_loss"])
+            self.history = [dict(row) for row in state["history"]]
+            if self.keep_best is not None and state.get("keep_best"):
+                self.keep_best.load_state_dict(state["keep_best"]["tracker"])
+                best = state["keep_best"]["state"]
+                self._best_state = {k: v.to(self.device) for k, v in best.items()} if best else None
+            if self.early_stopping is not None and state.get("early_stopping"):
+                self.early_stopping.load_state_dict(state["early_stopping"])
+        except (KeyError, TypeError, ValueError, RuntimeError) as exc:
+            raise CheckpointError(f"the checkpoint is incomplete or does not fit this run: {exc}") from None
+        if self.batch and self._perm_state is None:
+            raise CheckpointError("the checkpoint stopped mid-epoch but lacks the batch order")
+        self._sync_lr_from_history()
+
+    def _sync_lr_from_history(self) -> None:
+        if self.history:
+            last = self.history[-1].get("lr")
+            if last is not None:
+                self._last_lr = float(last)
+
+    # ---- conveniences for the GUI --------------------------------------------------------------
+    def weights(self) -> dict[str, np.ndarray]:
+        """A numpy copy of the model's weights (call from the training thread or when idle)."""
+        return {k: v.detach().cpu().numpy().copy() for k, v in self.model.state_dict().items()}
+
+    def evaluate(self, split: str = "val", with_confusion: bool = False) -> SplitMetrics | None:
+        """Metrics of the current weights on "train", "val" or "test"."""
+        x, y = {"train": (self.x_train, self.y_train), "val": (self.x_val, self.y_val),
+                "test": (self.x_test, self.y_test)}[split]
+        return self._evaluate_split(x, y, with_confusion=with_confusion)
+
+    @property
+    def diagnostics(self) -> Diagnostics | None:
+        """The latest epoch's diagnostics (None when that epoch skipped them)."""
+        return self._diagnostics

@@ -1,0 +1,38 @@
+"""Build the torch optimizer an experiment names, from its declared parameters."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+import torch
+
+from playground.core.catalogue.training import OPTIMIZERS
+from playground.core.errors import ExperimentError, Problem
+from playground.core.params import resolved
+
+
+def optimizer_kwargs(name: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Constructor arguments: declared defaults, the given values, lists made into tuples."""
+    if name not in OPTIMIZERS:
+        known = ", ".join(OPTIMIZERS)
+        raise ExperimentError(Problem("training.optimizer.type", f"unknown optimizer {name!r} (known: {known})"))
+    kwargs = resolved(OPTIMIZERS[name].params, params)
+    if "betas" in kwargs and kwargs["betas"] is not None:
+        kwargs["betas"] = tuple(float(b) for b in kwargs["betas"])
+    if name == "SGD" and kwargs.get("nesterov") and (kwargs.get("momentum", 0.0) <= 0 or kwargs.get("dampening")):
+        raise ExperimentError(
+            Problem("training.optimizer.params.nesterov",
+                    "Nesterov momentum needs momentum > 0 and dampening 0")
+        )
+    return kwargs
+
+
+def build_optimizer(
+    name: str, params: Mapping[str, Any] | None, parameters: Iterable[torch.nn.Parameter]
+) -> torch.optim.Optimizer:
+    """The optimizer over `parameters` (only those that require a gradient)."""
+    kwargs = optimizer_kwargs(name, params)
+    trainable = [p for p in parameters if p.requires_grad]
+    if not trainable:
+        raise ExperimentError(Problem("model", "the model has no trainable parameters"))
+    return getattr(torch.optim, name)(trainable, **kwargs)
