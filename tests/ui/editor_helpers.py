@@ -84,11 +84,11 @@ def wheel(widget: QWidget, pos: QPoint, steps: int) -> None:
 def drop_mime(widget: QWidget, pos: QPoint, mime: QMimeData) -> bool:
     """Deliver drag-enter, drag-move and drop at `pos`, as a real drag would; True if accepted."""
     action = Qt.DropAction.CopyAction
-    enter = QDragEnterEvent(QPointF(pos), action, mime, LEFT, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(QPoint(pos), action, mime, LEFT, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, enter)
     if not enter.isAccepted():
         return False
-    move = QDragMoveEvent(QPointF(pos), action, mime, LEFT, Qt.KeyboardModifier.NoModifier)
+    move = QDragMoveEvent(QPoint(pos), action, mime, LEFT, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, move)
     drop = QDropEvent(QPointF(pos), action, mime, LEFT, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, drop)

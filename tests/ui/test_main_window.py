@@ -416,3 +416,17 @@ def test_edit_actions_drive_the_canvas(make_window):
     window.action("redo").trigger()  # nothing to redo after a new edit
     window.action("undo").trigger()
     assert len(window.document.experiment.model.nodes) == 4
+
+
+@pytest.mark.parametrize("path", sorted(PRESETS.glob("*.json")), ids=lambda p: p.stem)
+def test_every_preset_opens_and_renders_without_a_qt_warning(make_window, path):
+    """qt_log_level_fail = WARNING in pyproject.toml turns any Qt warning here into a failure."""
+    window = make_window(load_experiment(path), path)
+    window.resize(1400, 900)
+    window.flush_views()
+    report = window.document.report()
+    assert report is not None and report.valid
+    assert window.windowTitle().startswith(path.name) or path.name in window.windowTitle()
+    image = window.grab().toImage()
+    assert image.width() == 1400 and not image.isNull()
+    assert len(window.editor.scene().items()) > len(report.nodes)
