@@ -1,14 +1,22 @@
-"""Where the bundled resources (datasets, icons, styles) live.
+"""Where the bundled resources (datasets, presets) live.
 
-Every lookup goes through `resource_path`, so moving the folder (or packaging it) means changing
-one function.
+In a source checkout (the README's editable install) they sit beside the package; a wheel
+installs them as data files under ``<prefix>/share/nn-playground`` (see pyproject.toml). Every
+lookup goes through this module, so moving them means changing one function.
 """
 
 from __future__ import annotations
 
+import sysconfig
 from pathlib import Path
 
-_RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+_CHECKOUT = Path(__file__).resolve().parents[2]
+_INSTALLED = Path(sysconfig.get_path("data")) / "share" / "nn-playground"
+
+
+def _root(folder: str) -> Path:
+    checkout = _CHECKOUT / folder
+    return checkout if checkout.is_dir() or not (_INSTALLED / folder).is_dir() else _INSTALLED / folder
 
 
 def resource_path(*parts: str) -> Path:
@@ -16,4 +24,9 @@ def resource_path(*parts: str) -> Path:
 
     It is not checked for existence; callers say what is missing in their own words.
     """
-    return _RESOURCES.joinpath(*parts)
+    return _root("resources").joinpath(*parts)
+
+
+def presets_dir() -> Path:
+    """The folder of the lesson presets (File ▸ Open Preset)."""
+    return _root("presets")

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from playground.core.errors import ExperimentError
 from playground.core.experiment import Experiment, experiment_from_dict, load_experiment
+from playground.core.resources import presets_dir
 
-PRESETS_DIR = Path(__file__).resolve().parents[2] / "presets"
+PRESETS_DIR = presets_dir()
 DEFAULT_PRESET = "xor.json"
 
 
