@@ -138,6 +138,8 @@ def experiment_to_dict(experiment: Experiment) -> dict[str, Any]:
     }
     if experiment.model.init != "default":
         document["model"]["init"] = experiment.model.init
+    if experiment.comparison is not None:
+        document["comparison"] = experiment.comparison.model_dump(mode="json")
     return document
 
 

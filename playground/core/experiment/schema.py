@@ -8,6 +8,7 @@ structure (keys, types, ranges); `validate.py` checks meaning against the catalo
 from __future__ import annotations
 
 import keyword
+import math
 import re
 from typing import Any, Literal
 
@@ -132,6 +133,79 @@ class TrainingSpec(Strict):
         return value
 
 
+Number = float | None  # a curve point; non-finite values are stored as null
+SettingValue = str | int | float | bool | None
+
+
+def _finite_or_none(values: list[float | None]) -> list[float | None]:
+    for value in values:
+        if value is not None and not math.isfinite(value):
+            raise ValueError("numbers must be finite (store a missing or non-finite value as null)")
+    return values
+
+
+class SavedRun(Strict):
+    """One finished run of a saved comparison: its settings, curves and final metrics.
+
+    Curves are plain lists: `epoch_metrics` maps a metric ("train_loss", "val_accuracy", "lr", ...)
+    to one value per epoch; races over several seeds add the spread in `epoch_std`; `steps`,
+    `step_loss` and `step_lr` hold the per-step loss (possibly thinned out).
+    """
+
+    name: str
+    kind: Literal["run", "race"] = "run"
+    group: str = ""  # the race (or session) the run belongs to
+    status: str = ""
+    created: str = ""  # ISO 8601 time
+    repeats: int = Field(1, ge=1)
+    settings: dict[str, SettingValue] = Field(default_factory=dict)
+    final: dict[str, Number] = Field(default_factory=dict)
+    epoch_metrics: dict[str, list[Number]] = Field(default_factory=dict)
+    epoch_std: dict[str, list[Number]] = Field(default_factory=dict)
+    steps: list[int] = Field(default_factory=list)
+    step_loss: list[Number] = Field(default_factory=list)
+    step_lr: list[Number] = Field(default_factory=list)
+
+    @field_validator("final", "settings")
+    @classmethod
+    def _finite_values(cls, value: dict[str, Any]) -> dict[str, Any]:
+        _finite_or_none([v for v in value.values() if isinstance(v, float)])
+        return value
+
+    @field_validator("epoch_metrics", "epoch_std")
+    @classmethod
+    def _finite_curves(cls, value: dict[str, list[Number]]) -> dict[str, list[Number]]:
+        for curve in value.values():
+            _finite_or_none(curve)
+        return value
+
+    @field_validator("step_loss", "step_lr")
+    @classmethod
+    def _finite_steps(cls, value: list[Number]) -> list[Number]:
+        return _finite_or_none(value)
+
+    @model_validator(mode="after")
+    def _lengths_agree(self) -> "SavedRun":
+        lengths = {len(curve) for curve in self.epoch_metrics.values()}
+        if len(lengths) > 1:
+            raise ValueError("every curve in epoch_metrics must have one value per epoch (lengths differ)")
+        for name, curve in self.epoch_std.items():
+            if name not in self.epoch_metrics or len(curve) != len(self.epoch_metrics[name]):
+                raise ValueError(f"epoch_std.{name} must match epoch_metrics.{name} in length")
+        for name in ("step_loss", "step_lr"):
+            curve = getattr(self, name)
+            if curve and len(curve) != len(self.steps):
+                raise ValueError(f"{name} must have one value per entry of steps")
+        return self
+
+
+class Comparison(Strict):
+    """Runs saved with the experiment so a comparison can be reopened (optional top-level key)."""
+
+    title: str = ""
+    runs: list[SavedRun] = Field(default_factory=list)
+
+
 class Experiment(Strict):
     format: Literal["nn-playground.experiment"] = FORMAT_ID
     version: Literal[1] = FORMAT_VERSION
@@ -140,6 +214,7 @@ class Experiment(Strict):
     data: DataSpec
     model: ModelSpec
     training: TrainingSpec
+    comparison: Comparison | None = None
 
     # ---- graph helpers used by the editor, builder and exporters -------------------------
     def node(self, node_id: str) -> NodeSpec:

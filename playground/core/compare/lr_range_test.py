@@ -1,0 +1,153 @@
+"""The learning-rate range test (Smith 2015, popularised by fast.ai's LR finder).
+
+Train the experiment's model for a few hundred steps while the learning rate grows exponentially
+from tiny to huge, recording the loss of every batch. The loss first barely moves (LR too small),
+then falls fastest, then explodes (LR too large). A good LR lies where the smoothed loss falls
+most steeply, or about ten times below the LR of the lowest loss.
+
+Built from the engine's pieces (graph builder, dataset loader, loss and optimizer builders) with
+the experiment's seed and batch order, so it tests the model the learner is about to train.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+from playground.core.compare.history import smooth_ema
+from playground.core.experiment.schema import Experiment
+from playground.core.training.device import resolve_device
+from playground.core.training.losses import build_loss
+from playground.core.training.optimizers import build_optimizer
+
+
+@dataclass
+class LRRangeResult:
+    lrs: np.ndarray  # the LR of every step taken
+    losses: np.ndarray  # the raw batch loss of every step
+    smoothed: np.ndarray  # debiased EMA of the loss
+    suggestion: float | None  # the suggested learning rate (steepest descent of the smoothed loss)
+    steepest_lr: float | None
+    min_loss_lr: float | None  # the LR at the lowest smoothed loss
+    start_lr: float
+    end_lr: float
+    stopped_early: bool  # the loss exploded before the last step
+    message: str
+
+    @property
+    def min_loss_over_ten(self) -> float | None:
+        return None if self.min_loss_lr is None else max(self.start_lr, self.min_loss_lr / 10)
+
+
+def suggest_lr(lrs: np.ndarray, smoothed: np.ndarray, skip_start: float = 0.1, skip_end: int = 3
+               ) -> tuple[float | None, float | None]:
+    """(steepest, min_loss): the LR where the smoothed loss falls fastest per log-LR (searched
+    before the minimum), and the LR of the minimum. Always inside the swept range, or None."""
+    lrs = np.asarray(lrs, dtype=np.float64)
+    smoothed = np.asarray(smoothed, dtype=np.float64)
+    finite = np.isfinite(smoothed) & np.isfinite(lrs) & (lrs > 0)
+    if finite.sum() < 5:
+        return None, None
+    lrs, smoothed = lrs[finite], smoothed[finite]
+    lowest = int(np.argmin(smoothed))
+    min_loss_lr = float(lrs[lowest])
+    start = int(len(lrs) * skip_start)
+    stop = max(start + 2, min(lowest + 1, len(lrs) - skip_end))
+    if stop - start < 3:
+        return min_loss_lr / 10 if min_loss_lr / 10 >= lrs[0] else float(lrs[0]), min_loss_lr
+    slope = np.gradient(smoothed[start:stop], np.log10(lrs[start:stop]))
+    steepest = float(lrs[start + int(np.argmin(slope))])
+    return steepest, min_loss_lr
+
+
+def lr_range_test(
+    experiment: Experiment,
+    *,
+    start_lr: float = 1e-5,
+    end_lr: float = 1.0,
+    steps: int = 200,
+    smoothing: float = 0.9,
+    diverge_factor: float = 4.0,
+    dataset: Any | None = None,
+    base_dir: str | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    progress: Callable[[int, float, float], None] | None = None,
+) -> LRRangeResult:
+    """Sweep the LR from `start_lr` to `end_lr` over `steps` steps (geometric), stopping early once
+    the smoothed loss exceeds `diverge_factor` × its best. `progress(step, lr, loss)` after each."""
+    if not (0 < start_lr < end_lr):
+        raise ValueError(f"the sweep needs 0 < start_lr < end_lr, got {start_lr:g} and {end_lr:g}")
+    steps = max(10, int(steps))
+    if dataset is None:
+        from playground.core.data import load_dataset
+
+        dataset = load_dataset(experiment.data, base_dir=base_dir)
+    from playground.core.graph import build_model
+
+    training = experiment.training
+    info = dataset.info
+    device = resolve_device(training.device)
+    torch.manual_seed(training.seed)
+    model = build_model(experiment, info).to(device)
+    model.train()
+    loss = build_loss(training.loss.type, training.loss.params, info.task, getattr(info, "num_classes", None))
+    loss.loss.to(device)
+    params = dict(training.optimizer.params)
+    params["lr"] = float(start_lr)
+    optimizer = build_optimizer(training.optimizer.type, params, model.parameters())
+    x, y = dataset.x_train.to(device), dataset.y_train.to(device)
+    n = int(x.shape[0])
+    batch = n if training.batch_size == "full" else min(int(training.batch_size), n)
+    generator = torch.Generator().manual_seed(training.seed)
+    clipping = training.gradient_clipping
+    trainable = [p for p in model.parameters() if p.requires_grad]
+
+    schedule = np.geomspace(start_lr, end_lr, steps)
+    lrs, losses, smoothed = [], [], []
+    average, best = 0.0, math.inf
+    stopped_early, message = False, "Swept the whole range."
+    perm, position = None, n
+    for index, lr in enumerate(schedule):
+        if should_stop is not None and should_stop():
+            stopped_early, message = True, "Stopped by the user."
+            break
+        if position + batch > n:
+            perm = torch.randperm(n, generator=generator).to(device)
+            position = 0
+        idx = perm[position:position + batch]
+        position += batch
+        for group in optimizer.param_groups:
+            group["lr"] = float(lr)
+        optimizer.zero_grad(set_to_none=True)
+        value = loss(model(x[idx]), y[idx])
+        current = float(value.detach())
+        if not math.isfinite(current):
+            stopped_early, message = True, f"The loss became NaN/inf at LR {lr:.3g}."
+            break
+        value.backward()
+        if clipping is not None:
+            if clipping.mode == "norm":
+                torch.nn.utils.clip_grad_norm_(trainable, clipping.max_value)
+            else:
+                torch.nn.utils.clip_grad_value_(trainable, clipping.max_value)
+        optimizer.step()
+        average = smoothing * average + (1 - smoothing) * current
+        debiased = average / (1 - smoothing ** (index + 1))
+        lrs.append(float(lr))
+        losses.append(current)
+        smoothed.append(debiased)
+        if progress is not None:
+            progress(index + 1, float(lr), current)
+        best = min(best, debiased)
+        if index > steps // 10 and debiased > diverge_factor * best:
+            stopped_early, message = True, f"The loss exploded at LR {lr:.3g}; the sweep stopped there."
+            break
+    lrs_a, losses_a = np.array(lrs), np.array(losses)
+    smoothed_a = np.array(smoothed) if smoothed else smooth_ema(losses_a, smoothing)
+    steepest, min_loss_lr = suggest_lr(lrs_a, smoothed_a)
+    return LRRangeResult(lrs_a, losses_a, smoothed_a, steepest, steepest, min_loss_lr, float(start_lr),
+                         float(end_lr), stopped_early, message)

@@ -1,0 +1,47 @@
+"""Undo command for the one experiment edit the comparison panels make besides training settings:
+saving runs into the experiment's optional `comparison` key (so the file reopens with them)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QUndoCommand
+
+from playground.core.document import ExperimentDocument
+from playground.core.experiment.schema import Comparison
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("CompareCommands", text)
+
+
+def set_comparison(document: ExperimentDocument, comparison: Comparison | None) -> Comparison | None:
+    """Replace the experiment's saved comparison; returns the old one. Views re-read on `changed`.
+
+    (`ExperimentDocument` has no method for this optional key yet; this is the one place that
+    writes it, and it notifies like the document's own setters do.)
+    """
+    experiment = document.experiment
+    old = experiment.comparison
+    experiment.comparison = comparison.model_copy(deep=True) if comparison is not None else None
+    document.changed.emit()
+    return old
+
+
+class SetComparisonCommand(QUndoCommand):
+    """Save (or clear, with None) the runs kept in the experiment file."""
+
+    def __init__(self, document: ExperimentDocument, comparison: Comparison | None, parent: QUndoCommand | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.new = comparison.model_copy(deep=True) if comparison is not None else None
+        self.old = document.experiment.comparison.model_copy(deep=True) \
+            if document.experiment.comparison is not None else None
+        count = len(self.new.runs) if self.new is not None else 0
+        self.setText(tr("Save {count} run(s) in the experiment").format(count=count) if count
+                     else tr("Remove the saved runs"))
+
+    def redo(self) -> None:
+        set_comparison(self.document, self.new)
+
+    def undo(self) -> None:
+        set_comparison(self.document, self.old)

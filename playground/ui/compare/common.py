@@ -1,0 +1,197 @@
+"""Shared look of the comparison panels: colours, classroom-sized plots, NaN-safe curve updates."""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QWidget
+
+from playground.ui import theme
+
+# Tableau 10: distinct on white and on dark backgrounds, and in a projector's washed-out colours.
+CONTENDER_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
+                    "#17becf", "#7f7f7f", "#bcbd22")
+TICK_POINT_SIZE = 11
+LABEL_SIZE = "12pt"
+TITLE_SIZE = "13pt"
+LINE_WIDTH = 2.5
+
+
+def tr(context: str, text: str) -> str:
+    return QCoreApplication.translate(context, text)
+
+
+def color_for(index: int) -> str:
+    return CONTENDER_COLORS[index % len(CONTENDER_COLORS)]
+
+
+def color_icon(color: str, size: int = 14) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(color))
+    return QIcon(pixmap)
+
+
+def finite_xy(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Float arrays of equal length with ±inf turned into NaN (drawn as gaps with connect="finite")."""
+    xa = np.asarray(x, dtype=np.float64)
+    ya = np.asarray(y, dtype=np.float64)
+    n = min(xa.size, ya.size)
+    xa, ya = xa[:n], ya[:n].copy()
+    ya[~np.isfinite(ya)] = np.nan
+    return xa, ya
+
+
+def log_safe(y: np.ndarray) -> np.ndarray:
+    """For log axes: non-positive values become NaN (gaps) instead of warnings."""
+    out = np.asarray(y, dtype=np.float64).copy()
+    out[~(out > 0)] = np.nan
+    return out
+
+
+def set_curve(curve: pg.PlotDataItem, x, y) -> None:
+    """setData on an existing curve; empty or all-NaN data clears it without warnings."""
+    xa, ya = finite_xy(x, y)
+    if xa.size == 0 or not np.isfinite(ya).any():
+        curve.setData([], [])
+        return
+    curve.setData(xa, ya)
+
+
+def make_curve(plot: pg.PlotItem, color: str, name: str | None = None, width: float = LINE_WIDTH,
+               style: Qt.PenStyle = Qt.PenStyle.SolidLine, symbol: str | None = None,
+               parametric: bool = False) -> pg.PlotDataItem:
+    """A curve for setData updates; long series are clipped to the view and downsampled, except
+    `parametric` ones (a path in the plane, x not increasing), which both would distort."""
+    pen = pg.mkPen(color=color, width=width, style=style)
+    curve = pg.PlotDataItem([], [], pen=pen, name=name, connect="finite", symbol=symbol,
+                            symbolBrush=color if symbol else None, symbolPen=None, symbolSize=7)
+    if not parametric:
+        curve.setClipToView(True)
+        curve.setDownsampling(auto=True, method="peak")
+    plot.addItem(curve)
+    return curve
+
+
+LEGEND_CORNERS = {"top-left": (10, 10), "top-right": (-10, 10), "bottom-right": (-10, -10),
+                  "bottom-left": (10, -10)}
+
+
+def style_plot(widget: pg.PlotWidget, title: str = "", x_label: str = "", y_label: str = "",
+               legend: bool | str = True) -> pg.PlotItem:
+    """Large fonts, a grid, the theme's colours and (optionally) a legend."""
+    widget.setBackground(theme.colors().plot_background)
+    return style_plot_item(widget.getPlotItem(), title, x_label, y_label, legend)
+
+
+def style_plot_item(plot: pg.PlotItem, title: str = "", x_label: str = "", y_label: str = "",
+                    legend: bool | str = True) -> pg.PlotItem:
+    colors = theme.colors()
+    font = QFont()
+    font.setPointSize(TICK_POINT_SIZE)
+    for side in ("left", "bottom"):
+        axis = plot.getAxis(side)
+        axis.setTickFont(font)
+        axis.setPen(pg.mkPen(colors.plot_foreground))
+        axis.setTextPen(pg.mkPen(colors.plot_foreground))
+        axis.enableAutoSIPrefix(False)  # "loss (x0.001)" confuses learners
+    if title:
+        plot.setTitle(title, size=TITLE_SIZE, color=colors.plot_foreground)
+    if x_label:
+        plot.setLabel("bottom", x_label, color=colors.plot_foreground, size=LABEL_SIZE)
+    if y_label:
+        plot.setLabel("left", y_label, color=colors.plot_foreground, size=LABEL_SIZE)
+    plot.showGrid(x=True, y=True, alpha=0.25)
+    plot.setClipToView(True)
+    plot.setDownsampling(auto=True, mode="peak")
+    if legend and plot.legend is None:
+        corner = legend if isinstance(legend, str) else "top-right"
+        background = QColor(colors.plot_background)
+        background.setAlpha(150)  # the curves stay visible behind the legend
+        plot.addLegend(offset=LEGEND_CORNERS.get(corner, (-10, 10)), labelTextSize="11pt",
+                       labelTextColor=colors.plot_foreground, brush=pg.mkBrush(background),
+                       verSpacing=-4)
+    return plot
+
+
+def make_plot(parent: QWidget | None, title: str = "", x_label: str = "", y_label: str = "",
+              legend: bool | str = True) -> pg.PlotWidget:
+    widget = pg.PlotWidget(parent=parent)
+    widget.setMinimumSize(220, 160)
+    style_plot(widget, title, x_label, y_label, legend)
+    return widget
+
+
+def clear_legend(plot: pg.PlotItem) -> None:
+    if plot.legend is not None:
+        plot.legend.clear()
+
+
+def heading(text: str, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.15)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def hint(text: str, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    label.setStyleSheet(f"color: {theme.colors().muted_text};")
+    return label
+
+
+def separator(parent: QWidget | None = None) -> QFrame:
+    line = QFrame(parent)
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setFrameShadow(QFrame.Shadow.Sunken)
+    return line
+
+
+def format_number(value: float | None, digits: int = 4) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return str(int(value))
+    number = float(value)
+    if number != 0 and (abs(number) < 1e-3 or abs(number) >= 1e5):
+        return f"{number:.{max(1, digits - 1)}e}"
+    return f"{number:.{digits}g}"
+
+
+def restyle_plots(root: QWidget) -> None:
+    """Follow a theme switch: backgrounds, axes, titles, labels and legends of every plot under root."""
+    colors = theme.colors()
+    for view in root.findChildren(pg.GraphicsView):
+        view.setBackground(colors.plot_background)
+        scene = view.scene()
+        if scene is None:
+            continue
+        for item in scene.items():
+            if isinstance(item, pg.PlotItem):
+                _recolor_plot_item(item, colors)
+            elif isinstance(item, pg.LegendItem):
+                item.setLabelTextColor(colors.plot_foreground)
+
+
+def _recolor_plot_item(plot: pg.PlotItem, colors) -> None:
+    for side in ("left", "bottom"):
+        axis = plot.getAxis(side)
+        axis.setPen(pg.mkPen(colors.plot_foreground))
+        axis.setTextPen(pg.mkPen(colors.plot_foreground))
+        if axis.labelText:
+            plot.setLabel(side, axis.labelText, color=colors.plot_foreground, size=LABEL_SIZE)
+    if plot.titleLabel.text:
+        plot.setTitle(plot.titleLabel.text, size=TITLE_SIZE, color=colors.plot_foreground)
+    if plot.legend is not None:
+        plot.legend.setLabelTextColor(colors.plot_foreground)
+        background = QColor(colors.plot_background)
+        background.setAlpha(150)
+        plot.legend.setBrush(pg.mkBrush(background))

@@ -1,0 +1,115 @@
+"""`ComparePanel`: the four comparison tabs around one run history, ready for a dock or a tab."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
+
+from playground.core.compare.history import RunHistory, RunRecord
+from playground.core.compare.race import describe_settings
+from playground.core.document import ExperimentDocument
+from playground.core.experiment.schema import Experiment
+from playground.ui import theme
+from playground.ui.compare.activations_panel import ActivationsPanel
+from playground.ui.compare.common import restyle_plots
+from playground.ui.compare.history_panel import HistoryPanel
+from playground.ui.compare.optimizers_panel import OptimizersPanel
+from playground.ui.compare.schedules_panel import SchedulesPanel
+
+
+class ComparePanel(QTabWidget):
+    """Activations, Optimizers, Schedules and History tabs sharing one session `RunHistory`.
+
+    `status_message(text)` carries short messages for the status bar. Call `shutdown()` before
+    the window closes: it stops any race or range test and waits for its thread.
+    """
+
+    status_message = Signal(str)
+
+    def __init__(self, document: ExperimentDocument, undo_stack: QUndoStack | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("comparePanel")
+        self.document = document
+        self.undo_stack = undo_stack
+        self.history = RunHistory()
+        self.activations = ActivationsPanel(document, undo_stack, self.history, self)
+        self.optimizers = OptimizersPanel(document, undo_stack, self.history, self)
+        self.schedules = SchedulesPanel(document, undo_stack, self.history, self)
+        self.history_panel = HistoryPanel(document, undo_stack, self.history, self)
+        self.addTab(self.activations, self.tr("Activations"))
+        self.addTab(self.optimizers, self.tr("Optimizers"))
+        self.addTab(self.schedules, self.tr("LR schedules"))
+        self.addTab(self.history_panel, self.tr("Run history"))
+        self.setTabToolTip(0, self.tr("Activation functions and their derivatives; race them on the experiment"))
+        self.setTabToolTip(1, self.tr("Optimizer paths on 2-D surfaces; race optimizers on the experiment"))
+        self.setTabToolTip(2, self.tr("Design learning-rate schedules, race them, find a good LR"))
+        self.setTabToolTip(3, self.tr("Every finished run of this session, overlaid and tabulated"))
+        for panel in (self.activations, self.optimizers, self.schedules, self.history_panel):
+            panel.status_message.connect(self.status_message)
+        self.history.changed.connect(self._update_history_tab)
+        theme.notifier().changed.connect(self._on_theme_changed)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+        self._update_history_tab()
+        self.history_panel.load_from_experiment()  # an opened file may carry saved runs
+
+    @property
+    def race_sections(self):
+        return (self.activations.race, self.optimizers.race, self.schedules.race)
+
+    def is_busy(self) -> bool:
+        """A race or a range test is running."""
+        return any(section.is_running() for section in self.race_sections) or \
+            self.schedules.range_runner.is_running()
+
+    def stop_all(self) -> None:
+        for section in self.race_sections:
+            section.stop()
+        self.schedules.range_runner.stop()
+
+    def shutdown(self) -> None:
+        """Stop every race and range test and wait for their threads (window closing)."""
+        self.activations.shutdown()
+        self.optimizers.shutdown()
+        self.schedules.shutdown()
+
+    def add_training_run(self, epochs: Sequence[Mapping[str, Any]] | Any, summary: Mapping[str, Any] | None,
+                         experiment: Experiment | None = None, name: str | None = None,
+                         steps: Mapping[str, Any] | None = None) -> str:
+        """Put a single finished training run into the history; returns its id.
+
+        `epochs` is the list of per-epoch metric rows (the engine's `Summary.history`, or the
+        training panel's record, which has `.epochs` and `.steps()`); `steps` an optional dict with
+        "step", "loss" and "lr" arrays; `experiment` the settings it ran with.
+        """
+        if hasattr(epochs, "epochs"):  # the training panel's RunRecord
+            if steps is None and hasattr(epochs, "steps"):
+                steps = epochs.steps()
+            epochs = epochs.epochs
+        experiment = experiment or self.document.snapshot()
+        step_numbers = step_loss = step_lr = None
+        if steps:
+            step_numbers = steps.get("step")
+            step_loss = steps.get("loss", steps.get("train_loss"))
+            step_lr = steps.get("lr")
+        count = sum(1 for record in self.history if record.kind == "run") + 1
+        record = RunRecord.from_training(
+            name or self.tr("Run {n}: {name}").format(n=count, name=experiment.name),
+            [dict(row) for row in epochs], summary, describe_settings(experiment),
+            steps=None if step_numbers is None else [int(s) for s in step_numbers],
+            step_loss=step_loss, step_lr=step_lr, group=self.tr("Training"))
+        return self.history.add(record)
+
+    def _on_theme_changed(self, _theme: str) -> None:
+        restyle_plots(self)
+        self.activations.redraw()
+
+    def _update_history_tab(self) -> None:
+        count = len(self.history)
+        index = self.indexOf(self.history_panel)
+        self.setTabText(index, self.tr("Run history ({n})").format(n=count) if count else self.tr("Run history"))
