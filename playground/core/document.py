@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from playground.core.catalogue import LAYERS, Fix
 from playground.core.errors import PlaygroundError
 from playground.core.experiment.io import copy_experiment
-from playground.core.experiment.schema import DataSpec, Experiment, NodeSpec, TrainingSpec
+from playground.core.experiment.schema import Comparison, DataSpec, Experiment, NodeSpec, TrainingSpec
 from playground.core.graph.fixes import apply_fix
 from playground.core.graph.inference import GraphReport, check_experiment
 
@@ -48,7 +48,7 @@ class ExperimentDocument:
     node_renamed = Signal(str, str)  # old id, new id
     edge_added = Signal(str, str)
     edge_removed = Signal(str, str)
-    settings_changed = Signal(str)  # "data", "training", "init", "name", "description"
+    settings_changed = Signal(str)  # "data", "training", "init", "name", "description", "comparison"
     reset = Signal()  # the whole experiment was replaced (open, new)
     changed = Signal()  # after any edit: views that show derived data re-read
 
@@ -258,6 +258,14 @@ class ExperimentDocument:
         self._experiment.model.init = scheme  # type: ignore[assignment]
         self.settings_changed.emit("init")
         self._touched()
+        return old
+
+    def set_comparison(self, comparison: Comparison | None) -> Comparison | None:
+        """Replace the runs saved in the experiment file (None removes them); returns the old value."""
+        old = self._experiment.comparison
+        self._experiment.comparison = comparison.model_copy(deep=True) if comparison is not None else None
+        self.settings_changed.emit("comparison")
+        self.changed.emit()  # saved runs do not change shapes: keep the cached report
         return old
 
     def set_text(self, field: str, value: str) -> str:

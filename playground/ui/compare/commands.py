@@ -14,19 +14,6 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("CompareCommands", text)
 
 
-def set_comparison(document: ExperimentDocument, comparison: Comparison | None) -> Comparison | None:
-    """Replace the experiment's saved comparison; returns the old one. Views re-read on `changed`.
-
-    (`ExperimentDocument` has no method for this optional key yet; this is the one place that
-    writes it, and it notifies like the document's own setters do.)
-    """
-    experiment = document.experiment
-    old = experiment.comparison
-    experiment.comparison = comparison.model_copy(deep=True) if comparison is not None else None
-    document.changed.emit()
-    return old
-
-
 class SetComparisonCommand(QUndoCommand):
     """Save (or clear, with None) the runs kept in the experiment file."""
 
@@ -41,7 +28,7 @@ class SetComparisonCommand(QUndoCommand):
                      else tr("Remove the saved runs"))
 
     def redo(self) -> None:
-        set_comparison(self.document, self.new)
+        self.document.set_comparison(self.new)
 
     def undo(self) -> None:
-        set_comparison(self.document, self.old)
+        self.document.set_comparison(self.old)

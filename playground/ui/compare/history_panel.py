@@ -38,7 +38,7 @@ from playground.core.document import ExperimentDocument
 from playground.core.errors import PlaygroundError
 from playground.core.jsonio import atomic_write_text
 from playground.ui import theme
-from playground.ui.compare.commands import SetComparisonCommand, set_comparison
+from playground.ui.compare.commands import SetComparisonCommand
 from playground.ui.compare.common import (
     color_for,
     color_icon,
@@ -457,7 +457,7 @@ class HistoryPanel(QWidget):
         if self.undo_stack is not None:
             self.undo_stack.push(SetComparisonCommand(self.document, comparison))
         else:
-            set_comparison(self.document, comparison)
+            self.document.set_comparison(comparison)
         self._update_buttons()
         self.status_message.emit(self.tr("{n} run(s) will be saved with the experiment.").format(
             n=len(comparison.runs) if comparison else 0))
