@@ -1,0 +1,241 @@
+"""The model's output over the whole input plane of a 2-D dataset, as TensorFlow Playground shows it.
+
+Classification: each pixel takes the colour of the predicted class, paler where the model is
+unsure (or flat class colours with "Discretize output"). Regression: the output surface on an
+orange (low) – white – blue (high) scale, with the points coloured the same way. Training points
+have a white rim, test points a dark one; "Show test data" hides or shows the latter.
+
+The grid is computed in the training thread; this view only colours and shows it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from playground.ui import theme
+from playground.ui.plots.style import CLASS_COLORS, PlotCanvas, export_scene, make_legend, style_plot, tr
+
+LOW_COLOR = np.array([245, 147, 34], dtype=np.float32)  # orange
+HIGH_COLOR = np.array([8, 119, 189], dtype=np.float32)  # blue
+NAN_COLOR = np.array([170, 170, 170], dtype=np.float32)
+MAX_TINT = 0.72  # the most a class colour covers the background, so points stay visible
+BANDS = 8  # discretised regression output
+
+
+def _rgb(color: str) -> np.ndarray:
+    qcolor = QColor(color)
+    return np.array([qcolor.red(), qcolor.green(), qcolor.blue()], dtype=np.float32)
+
+
+def colorize_classes(probabilities: np.ndarray, background: np.ndarray, discretize: bool) -> np.ndarray:
+    """(H, W, K) class probabilities -> (H, W, 3) uint8: predicted class colour, tint = confidence."""
+    probabilities = np.asarray(probabilities, dtype=np.float32)
+    k = probabilities.shape[-1]
+    palette = np.stack([_rgb(CLASS_COLORS[i % len(CLASS_COLORS)]) for i in range(k)])
+    finite = np.isfinite(probabilities).all(axis=-1)
+    safe = np.where(finite[..., None], probabilities, 0.0)
+    winner = safe.argmax(axis=-1)
+    if discretize:
+        tint = np.full(winner.shape, MAX_TINT * 0.8, dtype=np.float32)
+    else:
+        confidence = safe.max(axis=-1)
+        chance = 1.0 / k
+        tint = np.clip((confidence - chance) / (1.0 - chance), 0.0, 1.0) * MAX_TINT
+    rgb = background * (1.0 - tint[..., None]) + palette[winner] * tint[..., None]
+    rgb[~finite] = NAN_COLOR
+    return np.clip(rgb, 0, 255).astype(np.uint8)
+
+
+def colorize_values(values: np.ndarray, low: float, high: float, background: np.ndarray,
+                    discretize: bool) -> np.ndarray:
+    """(H, W) regression outputs -> (H, W, 3) uint8 on an orange–background–blue scale."""
+    values = np.asarray(values, dtype=np.float32)
+    finite = np.isfinite(values)
+    middle, half = (high + low) / 2.0, max((high - low) / 2.0, 1e-9)
+    t = np.clip((np.where(finite, values, middle) - middle) / half, -1.0, 1.0)
+    if discretize:
+        t = np.round(t * BANDS / 2) / (BANDS / 2)
+    weight = np.abs(t)[..., None] * MAX_TINT
+    target = np.where((t >= 0)[..., None], HIGH_COLOR, LOW_COLOR)
+    rgb = background * (1.0 - weight) + target * weight
+    rgb[~finite] = NAN_COLOR
+    return np.clip(rgb, 0, 255).astype(np.uint8)
+
+
+def value_brushes(values: np.ndarray, low: float, high: float) -> list[QColor]:
+    middle, half = (high + low) / 2.0, max((high - low) / 2.0, 1e-9)
+    brushes = []
+    for value in np.asarray(values, dtype=np.float64).reshape(-1):
+        t = float(np.clip((value - middle) / half, -1.0, 1.0)) if np.isfinite(value) else 0.0
+        target = HIGH_COLOR if t >= 0 else LOW_COLOR
+        rgb = 255 * (1 - abs(t)) + target * abs(t)
+        brushes.append(QColor(int(rgb[0]), int(rgb[1]), int(rgb[2])))
+    return brushes
+
+
+class BoundaryView(QWidget):
+    """Decision boundary (or output surface) with train/test points and TF-Playground toggles."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("boundaryView")
+        self._setup: Mapping[str, Any] | None = None
+        self._output: np.ndarray | None = None
+        self._image: np.ndarray | None = None
+        self._dirty = False
+        self._updates = 0
+
+        self.canvas = PlotCanvas(self)
+        self.plot: pg.PlotItem = self.canvas.addPlot()
+        style_plot(self.plot, title=tr("Decision boundary"), left="x2", bottom="x1")
+        self.plot.setAspectLocked(True)
+        self.plot.showGrid(x=False, y=False)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        self.train_points = pg.ScatterPlotItem(size=8, pen=pg.mkPen("w", width=1.2))
+        self.test_points = pg.ScatterPlotItem(size=8, pen=pg.mkPen("#111111", width=1.6))
+        self.plot.addItem(self.train_points)
+        self.plot.addItem(self.test_points)
+        self.legend = make_legend(self.plot)
+
+        self.discretize = QCheckBox(tr("Discretize output"), self)
+        self.discretize.setObjectName("discretizeCheck")
+        self.discretize.setToolTip(tr("Flat class colours (a hard decision) instead of shades of confidence."))
+        self.discretize.toggled.connect(self._on_option_changed)
+        self.show_test = QCheckBox(tr("Show test data"), self)
+        self.show_test.setObjectName("showTestCheck")
+        self.show_test.setChecked(True)
+        self.show_test.toggled.connect(self._on_show_test)
+        self.caption = QLabel(self)
+        self.caption.setObjectName("boundaryCaption")
+        self.caption.setWordWrap(True)
+        controls = QHBoxLayout()
+        controls.setContentsMargins(6, 0, 6, 2)
+        controls.addWidget(self.show_test)
+        controls.addWidget(self.discretize)
+        controls.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.caption)
+        layout.addLayout(controls)
+        theme.notifier().changed.connect(self._on_theme_changed)
+
+    # ---- feeding -------------------------------------------------------------------------------
+    def configure(self, setup: Mapping[str, Any]) -> None:
+        """A new run: extent, resolution, task, class names, and the train/test points with targets."""
+        self._setup = setup
+        self._output = None
+        self._image = None
+        self._updates = 0
+        self.image.clear()
+        low, high = setup["extent"]
+        self.plot.setXRange(low, high, padding=0.01)
+        self.plot.setYRange(low, high, padding=0.01)
+        regression = setup.get("task") == "regression"
+        names = list(setup.get("feature_names") or ("x1", "x2"))[:2]
+        style_plot(self.plot, title=tr("Output surface") if regression else tr("Decision boundary"),
+                   bottom=names[0] if names else "x1", left=names[1] if len(names) > 1 else "x2")
+        self._set_points(self.train_points, setup.get("points_train"), setup.get("targets_train"))
+        self._set_points(self.test_points, setup.get("points_test"), setup.get("targets_test"))
+        self.test_points.setVisible(self.show_test.isChecked())
+        self.legend.clear()
+        if regression:
+            lo, hi = self._value_range()
+            self.caption.setText(tr("Colour = the model's output: orange low ({low:.2g}), blue high ({high:.2g}). "
+                                    "Points show the true values; white rim = training, dark rim = test.")
+                                 .format(low=lo, high=hi))
+        else:
+            for index, name in enumerate(setup.get("class_names") or ()):
+                sample = pg.ScatterPlotItem(size=9, brush=CLASS_COLORS[index % len(CLASS_COLORS)],
+                                            pen=pg.mkPen("w", width=1.2))
+                self.legend.addItem(sample, tr("class {name}").format(name=name))
+            rim = pg.ScatterPlotItem(size=9, brush="#bbbbbb", pen=pg.mkPen("#111111", width=1.6))
+            self.legend.addItem(rim, tr("test point (dark rim)"))
+            self.caption.setText(tr("Colour = the class the model predicts at each point of the plane; "
+                                    "paler = less sure. White rim = training point, dark rim = test point."))
+        self.legend.setVisible(not regression)
+
+    def _value_range(self) -> tuple[float, float]:
+        setup = self._setup or {}
+        values = [np.asarray(setup.get(key), dtype=np.float64).reshape(-1)
+                  for key in ("targets_train", "targets_test") if setup.get(key) is not None]
+        joined = np.concatenate(values) if values else np.array([0.0, 1.0])
+        joined = joined[np.isfinite(joined)]
+        if joined.size == 0:
+            return 0.0, 1.0
+        return float(joined.min()), float(joined.max())
+
+    def _set_points(self, item: pg.ScatterPlotItem, points: Any, targets: Any) -> None:
+        if points is None or len(points) == 0:
+            item.setData([], [])
+            return
+        points = np.asarray(points, dtype=np.float64)
+        if self._setup is not None and self._setup.get("task") == "regression":
+            low, high = self._value_range()
+            brushes = value_brushes(np.asarray(targets), low, high)
+        else:
+            labels = np.asarray(targets, dtype=np.int64).reshape(-1)
+            cache = {k: pg.mkBrush(CLASS_COLORS[k % len(CLASS_COLORS)]) for k in np.unique(labels).tolist()}
+            brushes = [cache[int(label)] for label in labels]
+        item.setData(x=points[:, 0], y=points[:, 1], brush=brushes)
+
+    def set_output(self, values: np.ndarray) -> None:
+        """The model's output on the grid: (R, R, K) class probabilities or (R, R) values; row = x2."""
+        self._output = np.asarray(values)
+        self._dirty = True
+
+    def refresh(self) -> None:
+        if not self._dirty or self._output is None or self._setup is None:
+            return
+        self._dirty = False
+        background = _rgb(theme.colors().plot_background)
+        if self._output.ndim == 3:
+            rgb = colorize_classes(self._output, background, self.discretize.isChecked())
+        else:
+            low, high = self._value_range()
+            rgb = colorize_values(self._output, low, high, background, self.discretize.isChecked())
+        self._image = rgb
+        low, high = self._setup["extent"]
+        self.image.setImage(rgb, autoLevels=False, levels=(0, 255), rect=QRectF(low, low, high - low, high - low))
+        self._updates += 1
+
+    # ---- options ----------------------------------------------------------------------------------
+    def _on_option_changed(self, _checked: bool) -> None:
+        self._mark_and_refresh()
+
+    def _on_theme_changed(self, _name: str) -> None:
+        self._mark_and_refresh()
+
+    def _mark_and_refresh(self) -> None:
+        self._dirty = self._output is not None
+        self.refresh()
+
+    def _on_show_test(self, checked: bool) -> None:
+        self.test_points.setVisible(checked)
+
+    # ---- reading back -------------------------------------------------------------------------------
+    def image_data(self) -> np.ndarray | None:
+        """The RGB image shown now (None before the first output)."""
+        return self._image
+
+    def output(self) -> np.ndarray | None:
+        return self._output
+
+    def update_count(self) -> int:
+        return self._updates
+
+    def paint_seconds(self) -> float:
+        return self.canvas.paint_cost.seconds
+
+    def export(self, path: str | Path) -> None:
+        self.refresh()
+        export_scene(self.canvas, path)

@@ -1,0 +1,140 @@
+"""A confusion matrix drawn with QPainter: rows are the true class, columns the predicted one.
+
+Correct predictions (the diagonal) are shaded blue, mistakes red, each by its share of the row, and
+every cell shows its count, so a class the model confuses with another stands out at a glance.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from playground.ui import theme
+from playground.ui.plots.style import PaintCost, export_widget, tr
+
+CORRECT = QColor(8, 119, 189)
+WRONG = QColor(198, 40, 40)
+
+
+def _mix(base: QColor, color: QColor, share: float) -> QColor:
+    share = float(min(1.0, max(0.0, share)))
+    return QColor(int(base.red() + (color.red() - base.red()) * share),
+                  int(base.green() + (color.green() - base.green()) * share),
+                  int(base.blue() + (color.blue() - base.blue()) * share))
+
+
+class ConfusionMatrixView(QWidget):
+    """Counts per (true, predicted) class pair, with the overall accuracy in the title."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("confusionMatrix")
+        self._matrix: np.ndarray | None = None
+        self._names: list[str] = []
+        self._split = tr("test")
+        self.paint_cost = PaintCost()
+        self.setMinimumSize(QSize(220, 220))
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        theme.notifier().changed.connect(self._on_theme_changed)
+
+    def set_classes(self, names: Sequence[str], split: str | None = None) -> None:
+        self._names = [str(name) for name in names]
+        if split:
+            self._split = split
+        self._matrix = None
+        self.update()
+
+    def set_matrix(self, matrix: np.ndarray | None) -> None:
+        self._matrix = None if matrix is None else np.asarray(matrix, dtype=np.int64)
+        self.update()
+
+    def matrix(self) -> np.ndarray | None:
+        return self._matrix
+
+    def _on_theme_changed(self, _name: str) -> None:
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        started = time.thread_time()
+        self._paint()
+        self.paint_cost.add(time.thread_time() - started)
+
+    def paint_seconds(self) -> float:
+        return self.paint_cost.seconds
+
+    def _paint(self) -> None:
+        colors = theme.colors()
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor(colors.plot_background))
+        foreground = QColor(colors.plot_foreground)
+        title_font = QFont(self.font())
+        title_font.setPointSize(11)
+        title_font.setBold(True)
+        label_font = QFont(self.font())
+        label_font.setPointSize(9)
+        matrix = self._matrix
+        k = len(self._names) if matrix is None else matrix.shape[0]
+        total = int(matrix.sum()) if matrix is not None else 0
+        title = tr("Confusion matrix ({split} split)").format(split=self._split)
+        if matrix is not None and total:
+            title += tr(": {correct:.1%} of {total} correct").format(correct=np.trace(matrix) / total, total=total)
+        painter.setFont(title_font)
+        painter.setPen(foreground)
+        title = painter.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight, max(20, self.width() - 8))
+        painter.drawText(QRectF(0, 4, self.width(), 22), Qt.AlignmentFlag.AlignCenter, title)
+        if k == 0:
+            painter.end()
+            return
+        top, left, bottom_margin, right_margin = 30.0, 56.0, 36.0, 10.0
+        size = max(10.0, min(self.width() - left - right_margin, self.height() - top - bottom_margin))
+        cell = size / k
+        x0 = left + (self.width() - left - right_margin - size) / 2
+        y0 = top
+        base = QColor(colors.plot_background)
+        row_sums = matrix.sum(axis=1) if matrix is not None else np.zeros(k)
+        cell_font = QFont(self.font())
+        cell_font.setPointSizeF(max(6.0, min(11.0, cell * 0.28)))
+        for i in range(k):
+            for j in range(k):
+                rect = QRectF(x0 + j * cell, y0 + i * cell, cell, cell)
+                count = int(matrix[i, j]) if matrix is not None else 0
+                share = count / row_sums[i] if matrix is not None and row_sums[i] else 0.0
+                if i == j:
+                    fill = _mix(base, CORRECT, 0.15 + 0.85 * share if count else 0.0)
+                else:
+                    fill = _mix(base, WRONG, min(1.0, 0.25 + 2.0 * share) if count else 0.0)
+                painter.fillRect(rect, fill)
+                painter.setPen(QPen(QColor(colors.muted_text), 0.5))
+                painter.drawRect(rect)
+                if matrix is not None and count and cell >= 14:
+                    painter.setFont(cell_font)
+                    dark = fill.lightnessF() < 0.55
+                    painter.setPen(QColor("#ffffff") if dark else foreground)
+                    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(count))
+        painter.setFont(label_font)
+        painter.setPen(foreground)
+        every = max(1, int(np.ceil(k / 20)))
+        for index, name in enumerate(self._names[:k]):
+            if index % every:
+                continue
+            painter.drawText(QRectF(x0 + index * cell, y0 + size + 2, cell, 14), Qt.AlignmentFlag.AlignCenter,
+                             name[:6])
+            painter.drawText(QRectF(x0 - 30, y0 + index * cell, 26, cell),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name[:6])
+        painter.drawText(QRectF(x0, y0 + size + 16, size, 16), Qt.AlignmentFlag.AlignCenter, tr("predicted class"))
+        painter.save()
+        painter.translate(x0 - 34, y0 + size / 2)
+        painter.rotate(-90)
+        painter.drawText(QRectF(-size / 2, -16, size, 14), Qt.AlignmentFlag.AlignCenter, tr("true class"))
+        painter.restore()
+        painter.end()
+
+    def export(self, path: str | Path) -> None:
+        export_widget(self, path)

@@ -1,0 +1,208 @@
+"""Image data: a grid of test images with the predicted and the true label (mistakes in red),
+beside the confusion matrix of the whole test split.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QSplitter, QWidget
+
+from playground.ui import theme
+from playground.ui.plots.confusion_view import ConfusionMatrixView
+from playground.ui.plots.style import PaintCost, export_widget, tr
+
+MISTAKE = QColor(198, 40, 40)
+RIGHT = QColor(46, 125, 50)
+
+
+def to_qimages(images: np.ndarray) -> list[QImage]:
+    """(N, H, W), (N, 1, H, W) or (N, 3, H, W) floats in any range -> 8-bit QImages (shared scale)."""
+    images = np.asarray(images, dtype=np.float32)
+    if images.ndim == 4 and images.shape[1] in (1, 3):
+        images = np.moveaxis(images, 1, -1)
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
+    finite = images[np.isfinite(images)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    scaled = np.clip((np.nan_to_num(images, nan=low) - low) / max(high - low, 1e-9) * 255.0, 0, 255)
+    scaled = scaled.astype(np.uint8)
+    out = []
+    for picture in scaled:
+        picture = np.ascontiguousarray(picture)
+        if picture.ndim == 2:
+            h, w = picture.shape
+            image = QImage(picture.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
+        else:
+            h, w, _ = picture.shape
+            image = QImage(picture.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+        out.append(image)
+    return out
+
+
+class ImageGrid(QWidget):
+    """Painted grid of images with captions; a red frame and caption on every mistake."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("imageGrid")
+        self._images: list[QImage] = []
+        self._true: np.ndarray = np.zeros(0, dtype=np.int64)
+        self._predicted: np.ndarray | None = None
+        self._confidence: np.ndarray | None = None
+        self._names: list[str] = []
+        self.paint_cost = PaintCost()
+        self.setMinimumSize(QSize(240, 200))
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        theme.notifier().changed.connect(self._on_theme_changed)
+
+    def set_images(self, images: np.ndarray, labels: np.ndarray, class_names: Sequence[str]) -> None:
+        self._images = to_qimages(images) if len(images) else []
+        self._true = np.asarray(labels, dtype=np.int64).reshape(-1)
+        self._names = [str(name) for name in class_names]
+        self._predicted = None
+        self._confidence = None
+        self.update()
+
+    def set_predictions(self, predicted: np.ndarray | None, confidence: np.ndarray | None = None) -> None:
+        self._predicted = None if predicted is None else np.asarray(predicted, dtype=np.int64).reshape(-1)
+        self._confidence = None if confidence is None else np.asarray(confidence, dtype=np.float64).reshape(-1)
+        self.update()
+
+    def predictions(self) -> np.ndarray | None:
+        return self._predicted
+
+    def mistakes(self) -> int:
+        if self._predicted is None:
+            return 0
+        n = min(len(self._predicted), len(self._true))
+        return int((self._predicted[:n] != self._true[:n]).sum())
+
+    def _name(self, index: int) -> str:
+        return self._names[index] if 0 <= index < len(self._names) else str(index)
+
+    def _on_theme_changed(self, _name: str) -> None:
+        self.update()
+
+    def _layout(self, n: int) -> tuple[int, int, float]:
+        """Columns, rows and cell size that fit n cells (with a caption each) into the widget."""
+        width, height = self.width(), self.height() - 28
+        best = (1, n, 10.0)
+        for columns in range(1, n + 1):
+            rows = int(np.ceil(n / columns))
+            cell = min(width / columns, height / rows - 16)
+            if cell > best[2]:
+                best = (columns, rows, cell)
+        return best
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        started = time.thread_time()
+        self._paint()
+        self.paint_cost.add(time.thread_time() - started)
+
+    def paint_seconds(self) -> float:
+        return self.paint_cost.seconds
+
+    def _paint(self) -> None:
+        colors = theme.colors()
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(colors.plot_background))
+        foreground = QColor(colors.plot_foreground)
+        title_font = QFont(self.font())
+        title_font.setPointSize(11)
+        title_font.setBold(True)
+        painter.setFont(title_font)
+        painter.setPen(foreground)
+        title = tr("Test images and predictions")
+        if self._predicted is not None:
+            title = tr("Test images: {mistakes} of {count} wrong").format(mistakes=self.mistakes(),
+                                                                         count=len(self._images))
+        title = painter.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight, max(20, self.width() - 8))
+        painter.drawText(QRectF(0, 4, self.width(), 22), Qt.AlignmentFlag.AlignCenter, title)
+        n = len(self._images)
+        if not n:
+            painter.end()
+            return
+        columns, _rows, cell = self._layout(n)
+        cell = max(cell, 10.0)
+        caption_height = 16.0
+        x_start = (self.width() - columns * cell) / 2
+        caption_font = QFont(self.font())
+        caption_font.setPointSizeF(max(7.0, min(10.0, cell * 0.16)))
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        for index, image in enumerate(self._images):
+            row, column = divmod(index, columns)
+            x = x_start + column * cell
+            y = 28 + row * (cell + caption_height)
+            inner = QRectF(x + 3, y + 3, cell - 6, cell - 6)
+            painter.drawImage(inner, image)
+            truth = int(self._true[index]) if index < len(self._true) else -1
+            if self._predicted is not None and index < len(self._predicted):
+                predicted = int(self._predicted[index])
+                wrong = predicted != truth
+                if wrong:
+                    painter.setPen(QPen(MISTAKE, 3))
+                    painter.drawRect(inner.adjusted(-1.5, -1.5, 1.5, 1.5))
+                    text = tr("{pred} (true {true})").format(pred=self._name(predicted), true=self._name(truth))
+                    painter.setPen(MISTAKE)
+                else:
+                    text = "✓ " + self._name(predicted)
+                    painter.setPen(RIGHT if not theme.is_dark() else QColor(colors.ok))
+            else:
+                text = tr("true {true}").format(true=self._name(truth))
+                painter.setPen(foreground)
+            painter.setFont(caption_font)
+            painter.drawText(QRectF(x, y + cell - 2, cell, caption_height), Qt.AlignmentFlag.AlignCenter, text)
+        painter.end()
+
+
+class ImageTaskView(QWidget):
+    """Test images with predictions (left) and the confusion matrix (right)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("imageTaskView")
+        self.grid = ImageGrid(self)
+        self.confusion = ConfusionMatrixView(self)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.grid)
+        splitter.addWidget(self.confusion)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self._pending: Mapping[str, Any] | None = None
+
+    def set_orientation(self, orientation: Qt.Orientation) -> None:
+        self.splitter.setOrientation(orientation)
+
+    def configure(self, setup: Mapping[str, Any]) -> None:
+        names = list(setup.get("class_names") or ())
+        self.grid.set_images(np.asarray(setup.get("images")), np.asarray(setup.get("labels")), names)
+        self.confusion.set_classes(names, setup.get("split") or tr("test"))
+
+    def set_predictions(self, prediction: Mapping[str, Any]) -> None:
+        self._pending = prediction
+
+    def refresh(self) -> None:
+        if self._pending is None:
+            return
+        prediction, self._pending = self._pending, None
+        self.grid.set_predictions(prediction.get("predicted"), prediction.get("confidence"))
+        if prediction.get("confusion") is not None:
+            self.confusion.set_matrix(prediction["confusion"])
+
+    def paint_seconds(self) -> float:
+        return self.grid.paint_seconds() + self.confusion.paint_seconds()
+
+    def export(self, path: str | Path) -> None:
+        self.refresh()
+        export_widget(self, path)

@@ -1,0 +1,369 @@
+"""Shared look and plumbing of the live plots: colours, fonts, theme following, NaN-safe data,
+growable series, the debiased EMA, and PNG/SVG export.
+
+Every live view builds its pyqtgraph items once and later only calls `setData`/`setImage`;
+the helpers here keep that cheap (amortised appends, finite masks) and keep the views readable
+on a projector (larger tick and title fonts, colour-blind-safe palette).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication, QPoint, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtWidgets import QGraphicsItem, QWidget
+
+from playground.ui import theme
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Plots", text)
+
+
+# Okabe-Ito-like, colour-blind safe; the first two match TensorFlow Playground's orange/blue.
+CLASS_COLORS = ("#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+                "#bcbd22", "#17becf")
+TRAIN_COLOR = "#1f77b4"
+TRAIN_FAINT = (31, 119, 180, 70)
+VAL_COLOR = "#e8710a"
+LR_COLOR = "#7b3fbf"
+REFERENCE_COLOR = "#8a8f98"
+
+TICK_POINT_SIZE = 9
+TITLE_POINT_SIZE = 11
+
+
+def tick_font() -> QFont:
+    font = QFont()
+    font.setPointSize(TICK_POINT_SIZE)
+    return font
+
+
+def set_title(plot: pg.PlotItem, text: str) -> None:
+    plot.setTitle(text, size=f"{TITLE_POINT_SIZE}pt", bold=True, color=theme.colors().plot_foreground)
+
+
+def style_plot(plot: pg.PlotItem, *, title: str = "", left: str = "", bottom: str = "") -> None:
+    """Axis fonts/labels/grid for a plot item, in the current theme."""
+    foreground = theme.colors().plot_foreground
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        # Axes (with their grid lines) are redrawn from a pixmap unless their range changes:
+        # without this every curve update repaints every tick label, the largest cost of a live plot.
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        axis.setTickFont(tick_font())
+        if axis.autoSIPrefix:
+            axis.enableAutoSIPrefix(False)  # "loss (x0.001)" confuses students; plain numbers
+        axis.autoSIPrefixScale = 1.0
+        axis.labelUnitPrefix = ""
+        axis.setPen(pg.mkPen(foreground))
+        axis.setTextPen(pg.mkPen(foreground))
+    if left:
+        plot.setLabel("left", left, **{"font-size": f"{TICK_POINT_SIZE + 1}pt", "color": foreground})
+    if bottom:
+        plot.setLabel("bottom", bottom, **{"font-size": f"{TICK_POINT_SIZE + 1}pt", "color": foreground})
+    if title:
+        set_title(plot, title)
+    plot.showGrid(x=True, y=True, alpha=0.18)
+    plot.setMenuEnabled(False)
+
+
+def colored(text: str, color: str) -> str:
+    """A word of a plot title in a curve's colour: the title then doubles as the legend."""
+    return f"<span style='color:{color}'>{text}</span>"
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def decade_label(exponent: int) -> str:
+    """10^e as plain text a student reads at a glance: 0.001 … 1000, else 10⁻⁶."""
+    if -3 <= exponent <= 3:
+        return f"{10.0 ** exponent:g}"
+    return "10" + str(exponent).translate(_SUPERSCRIPT)
+
+
+def decade_ticks(plot: pg.PlotItem, low: float, high: float, axis: str = "left") -> None:
+    """Fixed ticks on a log axis whose range is [low, high] in decades (log10 units): a labelled
+    tick at powers of ten (every other one when there are many) and unlabelled 2…9 in between
+    while the range is short. pyqtgraph's own log ticks label the 2…9 too and crowd small plots."""
+    first, last = int(math.floor(low)), int(math.ceil(high))
+    every = max(1, int(math.ceil((last - first + 1) / 5)))
+    major = [(float(e), decade_label(e)) for e in range(first, last + 1) if (e - first) % every == 0]
+    minor: list[tuple[float, str]] = []
+    if last - first <= 4:
+        minor = [(e + math.log10(m), "") for e in range(first, last) for m in range(2, 10)]
+    plot.getAxis(axis).setTicks([major, minor])
+
+
+def legend_row(items: list[tuple[object, str]], columns: int) -> pg.LegendItem:
+    """A legend as its own row of a GraphicsLayout, so it never covers data."""
+    colors = theme.colors()
+    legend = pg.LegendItem(colCount=columns, labelTextSize=f"{TICK_POINT_SIZE}pt",
+                           labelTextColor=colors.plot_foreground, horSpacing=18, verSpacing=-4)
+    for item, name in items:
+        legend.addItem(item, name)
+    return legend
+
+
+def make_legend(plot: pg.PlotItem, columns: int = 1, corner: str = "top-right") -> pg.LegendItem:
+    """A legend in a corner ("top-right", "bottom-right", "top-left", "bottom-left")."""
+    colors = theme.colors()
+    offset = (-8 if "right" in corner else 8, -8 if "bottom" in corner else 8)
+    legend = plot.addLegend(offset=offset, colCount=columns, labelTextSize=f"{TICK_POINT_SIZE}pt",
+                            labelTextColor=colors.plot_foreground)
+    background = QColor(colors.plot_background)
+    background.setAlpha(215)
+    legend.setBrush(pg.mkBrush(background))
+    legend.setPen(pg.mkPen(REFERENCE_COLOR))
+    return legend
+
+
+class PaintCost:
+    """A moving average of the CPU time a widget takes to paint (seconds), so the training panel
+    can redraw expensive views less often on a slow machine and keep the training thread fed.
+
+    CPU time of the GUI thread (`time.thread_time`), not wall time: while the GUI thread waits
+    for the GIL the training thread runs, so that wait costs training nothing."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def add(self, seconds: float) -> None:
+        self.seconds = seconds if self.seconds == 0.0 else 0.7 * self.seconds + 0.3 * seconds
+
+
+class PlotCanvas(pg.GraphicsLayoutWidget):
+    """A GraphicsLayoutWidget in the current theme that follows later theme changes and measures
+    its paint time (`paint_cost`)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent=parent)
+        self.paint_cost = PaintCost()
+        self.setBackground(theme.colors().plot_background)
+        self.ci.setContentsMargins(4, 4, 4, 4)
+        self.setMinimumSize(QSize(160, 120))
+        theme.notifier().changed.connect(self._on_theme_changed)
+
+    def paintEvent(self, event: object) -> None:  # noqa: N802 - Qt override
+        started = time.thread_time()
+        super().paintEvent(event)
+        self.paint_cost.add(time.thread_time() - started)
+
+    def _on_theme_changed(self, _name: str) -> None:
+        """Background, axes, axis labels, titles and legends take the new theme's colours."""
+        colors = theme.colors()
+        foreground = colors.plot_foreground
+        self.setBackground(colors.plot_background)
+        for item in self.scene().items():
+            if isinstance(item, pg.AxisItem):
+                item.setPen(pg.mkPen(foreground))
+                item.setTextPen(pg.mkPen(foreground))
+                if item.labelText:
+                    item.setLabel(text=item.labelText, units=item.labelUnits or None,
+                                  **dict(item.labelStyle, color=foreground))
+            elif isinstance(item, pg.PlotItem) and item.titleLabel.text:
+                item.titleLabel.setText(item.titleLabel.text, color=foreground)
+            elif isinstance(item, pg.LegendItem):
+                item.setLabelTextColor(foreground)
+                for _sample, label in item.items:
+                    label.setText(label.text, color=foreground)
+                background = QColor(colors.plot_background)
+                background.setAlpha(215)
+                if item.opts.get("brush") is not None:
+                    item.setBrush(pg.mkBrush(background))
+
+
+# ---- data helpers ----------------------------------------------------------------------------
+def finite_xy(x: np.ndarray, y: np.ndarray, *, positive: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Only the points a plot can draw: finite (and > 0 for a log axis)."""
+    mask = np.isfinite(x) & np.isfinite(y)
+    if positive:
+        mask &= y > 0
+    if mask.all():
+        return x, y
+    return x[mask], y[mask]
+
+
+def as_float(value: object) -> float:
+    """None and anything non-numeric become NaN (plots skip NaN)."""
+    if value is None:
+        return math.nan
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def nice_ceiling(value: float) -> float:
+    """The next 1-2-5 number at or above `value` (> 0), for axis limits that rarely move."""
+    if not math.isfinite(value) or value <= 0:
+        return 1.0
+    exponent = math.floor(math.log10(value))
+    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
+        candidate = step * 10.0 ** exponent
+        if candidate >= value * (1 - 1e-9):
+            return candidate
+    return 10.0 ** (exponent + 1)
+
+
+class StickyRange:
+    """An axis range that only grows: live data then rarely moves the axis, so the axis picture
+    stays cached and the numbers under a student's eyes stay put. `reset()` for a new run."""
+
+    def __init__(self, low: float | None = None, high: float | None = None) -> None:
+        self.initial = (low, high)
+        self.reset()
+
+    def reset(self) -> None:
+        self.low, self.high = self.initial
+
+    def include(self, low: float, high: float) -> bool:
+        """Grow to include [low, high]; True when the range changed."""
+        changed = False
+        if math.isfinite(low) and (self.low is None or low < self.low):
+            self.low, changed = low, True
+        if math.isfinite(high) and (self.high is None or high > self.high):
+            self.high, changed = high, True
+        return changed
+
+    def valid(self) -> bool:
+        return self.low is not None and self.high is not None and self.high > self.low
+
+
+def data_limits(*arrays: np.ndarray, positive: bool = False) -> tuple[float, float]:
+    """Finite min and max over arrays (NaN, NaN when there is nothing to show)."""
+    low, high = math.inf, -math.inf
+    for values in arrays:
+        if values is None or len(values) == 0:
+            continue
+        finite = values[np.isfinite(values)]
+        if positive:
+            finite = finite[finite > 0]
+        if finite.size:
+            low, high = min(low, float(finite.min())), max(high, float(finite.max()))
+    return (low, high) if low <= high else (math.nan, math.nan)
+
+
+def auto_range_enabled(plot: pg.PlotItem) -> bool:
+    """The user pressed pyqtgraph's auto-range ("A") button or zoomed to auto: do not override."""
+    state = plot.getViewBox().autoRangeEnabled()
+    return bool(state[0]) or bool(state[1])
+
+
+class Series:
+    """A growable float64 column with amortised O(1) appends and a zero-copy view of its data."""
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self._data = np.empty(capacity, dtype=np.float64)
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def extend(self, values: Iterable[float] | np.ndarray) -> None:
+        values = np.asarray(values, dtype=np.float64).reshape(-1)
+        needed = self._size + values.size
+        if needed > self._data.size:
+            grown = np.empty(max(needed, 2 * self._data.size), dtype=np.float64)
+            grown[:self._size] = self._data[:self._size]
+            self._data = grown
+        self._data[self._size:needed] = values
+        self._size = needed
+
+    def append(self, value: float) -> None:
+        self.extend((value,))
+
+    def clear(self) -> None:
+        self._size = 0
+
+    @property
+    def values(self) -> np.ndarray:
+        return self._data[:self._size]
+
+
+class DebiasedEma:
+    """TensorBoard's smoothing: an exponential moving average with the start-up bias removed.
+
+    s_t = w·s_{t-1} + (1-w)·x_t, reported as s_t / (1 - w^n) over the n finite values so far;
+    non-finite values are skipped (they would poison every later point).
+    """
+
+    def __init__(self, weight: float = 0.6) -> None:
+        self.weight = float(weight)
+        self.reset()
+
+    def reset(self) -> None:
+        self._state = 0.0
+        self._count = 0
+
+    def feed(self, values: np.ndarray) -> np.ndarray:
+        out = np.empty(values.size, dtype=np.float64)
+        w = self.weight
+        state, count = self._state, self._count
+        for i, value in enumerate(values.tolist()):
+            if value != value or value in (math.inf, -math.inf):  # NaN or inf
+                out[i] = math.nan
+                continue
+            state = w * state + (1.0 - w) * value
+            count += 1
+            out[i] = state / (1.0 - w ** count) if w > 0 else value
+        self._state, self._count = state, count
+        return out
+
+
+# ---- export ----------------------------------------------------------------------------------
+def export_scene(widget: pg.GraphicsLayoutWidget, path: str | Path) -> None:
+    """The whole scene of a GraphicsLayoutWidget as PNG (2x, crisp on slides) or SVG."""
+    import pyqtgraph.exporters as exporters
+
+    path = Path(path)
+    item = widget.ci
+    if path.suffix.lower() == ".svg":
+        # pyqtgraph's SVGExporter cannot parse the path syntax Qt 6 writes; rendering the view
+        # through QSvgGenerator gives the same vector picture.
+        export_widget(widget, path)
+        return
+    exporter = exporters.ImageExporter(item)
+    width = max(1, int(item.boundingRect().width() * 2))
+    exporter.parameters()["width"] = width
+    exporter.export(str(path))
+
+
+def export_widget(widget: QWidget, path: str | Path) -> None:
+    """Any widget as PNG (its own rendering, 2x) or SVG (vector, via QSvgGenerator)."""
+    path = Path(path)
+    if path.suffix.lower() == ".svg":
+        from PySide6.QtSvg import QSvgGenerator
+
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(widget.size())
+        generator.setViewBox(QRectF(0, 0, widget.width(), widget.height()))
+        generator.setTitle(widget.windowTitle() or widget.objectName() or "plot")
+        painter = QPainter(generator)
+        try:
+            QWidget.render(widget, painter, QPoint())  # QWidget's, also for a QGraphicsView
+        finally:
+            painter.end()
+        return
+    image = QImage(widget.size() * 2, QImage.Format.Format_ARGB32)
+    image.setDevicePixelRatio(2.0)
+    image.fill(QColor(theme.colors().plot_background))
+    painter = QPainter(image)
+    try:
+        QWidget.render(widget, painter, QPoint())  # QWidget's, also for a QGraphicsView
+    finally:
+        painter.end()
+    if not image.save(str(path)):
+        raise OSError(f"cannot write {path}")
+
+
+def pen(color: str | Sequence[int], width: float = 2.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> object:
+    return pg.mkPen(color=color, width=width, style=style)

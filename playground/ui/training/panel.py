@@ -1,0 +1,404 @@
+"""The training panel: run controls, a message banner (divergence, results), and the live views.
+
+Layout "columns" (the default, for a wide dock): loss & metrics over the learning rate | the task
+view | the diagnostics, in resizable splitters. Layout "tabs" puts each view in its own tab for a
+narrow dock. Views are fed by the controller's `run_prepared` / `run_updated` signals; a view
+that is hidden (another tab) is redrawn when it is shown, not before.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QSizePolicy,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.ui import theme
+from playground.ui.plots import DiagnosticsView, LossPlot, LrPlot, TaskView
+from playground.ui.training.bridge import RunUpdate
+from playground.ui.training.controller import TrainingController
+
+IMAGE_FILTER = "PNG image (*.png);;SVG vector image (*.svg)"
+# Seconds between redraws of each view while training. The bridge delivers <= 20 batches a second;
+# a redraw costs the GUI thread (and, through the GIL, the training thread) a few milliseconds, so
+# slowly changing views redraw less often. Nothing is lost: data accumulates and is drawn next time.
+REFRESH_INTERVAL = {"loss": 0.1, "lr": 0.25, "diagnostics": 0.3, "task": 0.1}
+# Painting holds the GIL, so every millisecond the GUI spends drawing is a millisecond the training
+# thread waits. Each view may take at most this share of the time (its measured redraw cost
+# stretches its interval): on a fast machine the intervals above apply, on a slow one the views
+# redraw less often and training keeps its pace.
+REDRAW_SHARE = {"loss": 0.025, "lr": 0.008, "diagnostics": 0.01, "task": 0.025}
+CSV_FILTER = "CSV file (*.csv)"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("TrainingPanel", text)
+
+
+class TrainingToolBar(QToolBar):
+    """The controller's actions as a toolbar (Train/Pause/Resume, Step, Step Epoch, Stop, Reset)."""
+
+    def __init__(self, controller: TrainingController, parent: QWidget | None = None) -> None:
+        super().__init__(tr("Training"), parent)
+        self.setObjectName("trainingToolBar")
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addActions(controller.actions())
+
+
+class TrainingPanel(QWidget):
+    """Controls, banner and live views of the controller's runs."""
+
+    def __init__(self, controller: TrainingController, parent: QWidget | None = None,
+                 layout: str = "columns") -> None:
+        super().__init__(parent)
+        self.setObjectName("trainingPanel")
+        self.controller = controller
+        self.loss_plot = LossPlot(self)
+        self.lr_plot = LrPlot(self)
+        self.diagnostics_view = DiagnosticsView(self)
+        self.task_view = TaskView(self)
+        self.views: dict[str, QWidget] = {"loss": self.loss_plot, "lr": self.lr_plot,
+                                          "diagnostics": self.diagnostics_view, "task": self.task_view}
+        self._layout_kind = "tabs" if layout == "tabs" else "columns"
+        self._pending_refresh: set[str] = set()
+        self._next_refresh: dict[str, float] = {key: 0.0 for key in self.views}
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.timeout.connect(self._refresh_visible)
+        self._forced: set[str] = set()  # views to redraw regardless of their interval
+        self._held: list[str] = []  # views whose painting is held back, released one per pass
+        self._release_timer = QTimer(self)
+        self._release_timer.setSingleShot(True)
+        self._release_timer.timeout.connect(self._release_one)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.setSpacing(4)
+        outer.addLayout(self._build_header())
+        self.banner = self._build_banner()
+        outer.addWidget(self.banner)
+        self.body = self._build_tabs() if self._layout_kind == "tabs" else self._build_columns()
+        outer.addWidget(self.body, 1)
+
+        self.loss_plot.x_mode_changed.connect(self.lr_plot.set_x_mode)
+        controller.run_prepared.connect(self._on_prepared)
+        controller.run_updated.connect(self._on_updated)
+        controller.run_finished.connect(self._on_finished)
+        controller.cleared.connect(self.clear)
+        controller.banner_changed.connect(self._on_banner)
+        controller.progress_changed.connect(self.run_label.setText)
+        controller.state_changed.connect(self._on_state)
+        theme.notifier().changed.connect(self._on_theme_changed)
+        self._on_banner(controller.banner_level(), controller.banner_text())
+        self.run_label.setText(controller.progress_text())
+
+    # ---- construction ---------------------------------------------------------------------------
+    def _build_header(self) -> QHBoxLayout:
+        header = QHBoxLayout()
+        header.setSpacing(4)
+        self.buttons: dict[str, QToolButton] = {}
+        for action in self.controller.actions():
+            button = QToolButton(self)
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly if self._layout_kind == "tabs"
+                                      else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)  # tabs: a narrow dock
+            button.setAutoRaise(True)
+            name = action.objectName().removeprefix("action_training_")
+            button.setObjectName(f"trainingButton_{name}")
+            self.buttons[name] = button
+            header.addWidget(button)
+        separator = QFrame(self)
+        separator.setFrameShape(QFrame.Shape.VLine)
+        separator.setFrameShadow(QFrame.Shadow.Sunken)
+        header.addWidget(separator)
+        lr_label = QLabel(tr("Learning rate"), self)
+        lr_label.setBuddy(self.controller.lr_spin_box)
+        header.addWidget(lr_label)
+        self.controller.lr_spin_box.setParent(self)
+        self.controller.lr_spin_box.setMinimumWidth(90)
+        header.addWidget(self.controller.lr_spin_box)
+        self.state_label = QLabel(self)
+        self.state_label.setObjectName("trainingStateLabel")
+        self.state_label.setMinimumWidth(70)
+        self.state_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        header.addWidget(self.state_label)
+        self.run_label = QLabel(self)
+        self.run_label.setObjectName("trainingRunLabel")
+        # Ignored: the run text may be cut in a narrow dock instead of widening the window
+        self.run_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.run_label.setMinimumWidth(60)
+        header.addWidget(self.run_label, 1)
+        self.export_button = QToolButton(self)
+        self.export_button.setObjectName("trainingExportButton")
+        self.export_button.setText(tr("Export"))
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.export_button.setMenu(self._build_export_menu())
+        header.addWidget(self.export_button)
+        self._on_state(self.controller.state())
+        return header
+
+    def _build_export_menu(self) -> QMenu:
+        menu = QMenu(self)
+        for key, text in (("loss", tr("Loss && Metrics Plot…")), ("lr", tr("Learning Rate Plot…")),
+                          ("diagnostics", tr("Diagnostics…")), ("task", tr("Task View…"))):
+            action = menu.addAction(text)
+            action.triggered.connect(lambda _checked=False, k=key: self._ask_export_view(k))
+        menu.addSeparator()
+        self.controller.export_metrics_action.triggered.connect(lambda _checked=False: self._ask_export_csv("epochs"))
+        menu.addAction(self.controller.export_metrics_action)
+        steps = menu.addAction(tr("Export Step Losses as CSV…"))
+        steps.triggered.connect(lambda _checked=False: self._ask_export_csv("steps"))
+        return menu
+
+    def _build_banner(self) -> QLabel:
+        banner = QLabel(self)
+        banner.setObjectName("trainingBanner")
+        banner.setWordWrap(True)
+        banner.setTextFormat(Qt.TextFormat.RichText)
+        banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        banner.setContentsMargins(10, 4, 10, 4)
+        # Always there, two lines high: a message coming or going must not resize (and so repaint)
+        # every plot at the start and end of each run. Longer text is in the tooltip.
+        banner.setFixedHeight(banner.fontMetrics().lineSpacing() * 2 + 14)
+        banner.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+        return banner
+
+    def _build_columns(self) -> QSplitter:
+        left = QSplitter(Qt.Orientation.Vertical, self)
+        left.addWidget(self.loss_plot)
+        left.addWidget(self.lr_plot)
+        left.setStretchFactor(0, 5)
+        left.setStretchFactor(1, 2)
+        left.setChildrenCollapsible(True)
+        body = QSplitter(Qt.Orientation.Horizontal, self)
+        body.setObjectName("trainingColumns")
+        body.addWidget(left)
+        body.addWidget(self.task_view)
+        body.addWidget(self.diagnostics_view)
+        for index, stretch in enumerate((4, 4, 3)):
+            body.setStretchFactor(index, stretch)
+        body.setSizes([400, 400, 300])
+        self._left_splitter = left
+        return body
+
+    def _build_tabs(self) -> QTabWidget:
+        tabs = QTabWidget(self)
+        tabs.setObjectName("trainingTabs")
+        tabs.addTab(self.loss_plot, tr("Loss && metrics"))
+        tabs.addTab(self.task_view, tr("Task view"))
+        tabs.addTab(self.diagnostics_view, tr("Diagnostics"))
+        tabs.addTab(self.lr_plot, tr("Learning rate"))
+        tabs.currentChanged.connect(lambda _index: self._refresh_visible(force=True))
+        return tabs
+
+    # ---- feeding the views ------------------------------------------------------------------------
+    def clear(self) -> None:
+        self._stagger_paints()
+        self.loss_plot.clear()
+        self.lr_plot.clear()
+        self.diagnostics_view.clear()
+        self.task_view.clear()
+        self._pending_refresh.clear()
+        self._forced.clear()
+        self._next_refresh = {key: 0.0 for key in self.views}
+
+    def _on_prepared(self, setup: dict[str, Any]) -> None:
+        self._stagger_paints()
+        epochs, batches = int(setup.get("epochs") or 0), int(setup.get("batches_per_epoch") or 0)
+        self.loss_plot.configure(setup.get("task", "classification"), total_steps=epochs * batches or None,
+                                 total_epochs=epochs or None)
+        self.lr_plot.clear()
+        self.lr_plot.set_planned(setup.get("planned_lr"), int(setup.get("batches_per_epoch") or 0))
+        self.diagnostics_view.clear()
+        self.task_view.configure(setup.get("view"))
+        self._pending_refresh.update(self.views)
+        self._refresh_visible(force=True)
+
+    def _on_updated(self, update: RunUpdate) -> None:
+        steps = update.steps
+        if steps is not None:
+            self.loss_plot.add_steps(steps["step"], steps["epoch_x"], steps["loss"])
+            self.lr_plot.add_steps(steps["step"], steps["epoch_x"], steps["lr"])
+            self._pending_refresh.update(("loss", "lr"))
+        if update.epochs:
+            self.loss_plot.add_epochs(update.epochs)
+            self._pending_refresh.add("loss")
+        for step, epoch_x, lr, _message in update.lr_changes:
+            self.lr_plot.add_marker(step, epoch_x, tr("set to {lr:g}").format(lr=lr))
+            self._pending_refresh.add("lr")
+        if update.diagnostics is not None:
+            self.diagnostics_view.set_diagnostics(update.diagnostics)
+            self._pending_refresh.add("diagnostics")
+        if update.prediction is not None:
+            self.task_view.set_prediction(update.prediction)
+            self._pending_refresh.add("task")
+        self._refresh_visible()
+
+    def _on_finished(self, summary: dict[str, Any]) -> None:
+        if summary.get("status") == "diverged":
+            step = float(summary.get("steps") or 0) + 1  # the step whose loss blew up
+            batches = max(1, int(self.controller.record.setup.get("batches_per_epoch") or 1))
+            self.loss_plot.add_marker(step, step / batches, tr("diverged"))
+            if step < 0.2 * (self.controller.record.setup.get("epochs") or 1) * batches:
+                self.loss_plot.fit_x_to_data()  # it ended early: show the steps that ran, not the plan
+                self.lr_plot.fit_x_to_data()
+
+    def _refresh_visible(self, force: bool = False) -> None:
+        """Redraw one view with new data that is visible and due (the most overdue first).
+
+        One per pass of the event loop: Qt paints all dirty views of a window together, so
+        redrawing four views at once would stall the GUI for the sum of their paint times. A
+        short timer brings the next one; `force` (a pause, the end of a run) ignores the
+        intervals but still goes one view at a time.
+        """
+        if force:
+            self._forced.update(self._pending_refresh)
+        now = time.monotonic()
+        due = []
+        for key in self._pending_refresh:
+            view = self.views[key]
+            if not (view.isVisible() and view.width() > 0 and view.height() > 0):
+                continue  # drawn when shown (tab change, splitter)
+            if key in self._forced or now >= self._next_refresh[key]:
+                due.append((self._next_refresh[key], key))
+        if due:
+            key = min(due)[1]
+            view = self.views[key]
+            started = time.thread_time()  # CPU time: waiting for the GIL costs training nothing
+            view.refresh()  # type: ignore[attr-defined]
+            cost = time.thread_time() - started + view.paint_seconds()  # type: ignore[attr-defined]
+            self._next_refresh[key] = now + max(REFRESH_INTERVAL[key], cost / REDRAW_SHARE[key])
+            self._pending_refresh.discard(key)
+            self._forced.discard(key)
+        if self._pending_refresh and not self._flush_timer.isActive():
+            waiting = [self._next_refresh[key] - now for key in self._pending_refresh if key not in self._forced]
+            delay = 0.015 if len(due) > 1 or self._forced else max(0.015, min(waiting, default=0.1))
+            self._flush_timer.start(int(1000 * delay))
+
+    def _stagger_paints(self) -> None:
+        """Every view is about to change at once (a new run): let them repaint one per pass of the
+        event loop instead of all in one long paint, so the window stays responsive."""
+        order = [key for key in ("loss", "task", "diagnostics", "lr") if key not in self._held]
+        for key in order[1:]:
+            self.views[key].setUpdatesEnabled(False)
+            self._held.append(key)
+        if self._held and not self._release_timer.isActive():
+            self._release_timer.start(15)
+
+    def _release_one(self) -> None:
+        if self._held:
+            self.views[self._held.pop(0)].setUpdatesEnabled(True)  # repaints it
+        if self._held:
+            self._release_timer.start(15)
+
+    def is_settled(self) -> bool:
+        """Every view shows the latest data (nothing pending or held back)."""
+        return not self._pending_refresh and not self._held
+
+    def refresh_all(self) -> None:
+        """Redraw every view now, visible or not (before a snapshot or an export)."""
+        while self._held:
+            self._release_one()
+        for view in self.views.values():
+            view.refresh()  # type: ignore[attr-defined]
+        self._pending_refresh.clear()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._refresh_visible()
+
+    # ---- state and banner -------------------------------------------------------------------------
+    def _on_state(self, state: str) -> None:
+        if state != "running":
+            self._refresh_visible(force=True)  # paused or ended: show everything as it is now
+        colors = theme.colors()
+        texts = {"idle": (tr("idle"), colors.muted_text), "running": (tr("● training"), colors.ok),
+                 "paused": (tr("❚❚ paused"), colors.warning), "finished": (tr("✓ finished"), colors.ok),
+                 "diverged": (tr("✕ diverged"), colors.error), "stopped": (tr("■ stopped"), colors.muted_text)}
+        text, color = texts.get(state, (state, colors.text))
+        self.state_label.setText(f"<b style='color:{color}'>{html.escape(text)}</b>")
+
+    def _on_banner(self, level: str, text: str) -> None:
+        colors = theme.colors()
+        if not level or not text:
+            self.banner.setStyleSheet(f"QLabel#trainingBanner {{ color: {colors.muted_text}; "
+                                      f"border: 1px solid transparent; }}")
+            self.banner.setText(html.escape(tr(
+                "Train (F5) runs the experiment, Step (F10) one batch, Step Epoch (Shift+F10) one epoch; "
+                "change the learning rate while it runs. Messages about the run appear here.")))
+            self.banner.setToolTip("")
+            self.banner.setProperty("level", "")
+            return
+        styles = {"error": (colors.error_background, colors.error, "⚠"),
+                  "warning": (colors.error_background if theme.is_dark() else "#fff4e0", colors.warning, "⚠"),
+                  "ok": ("#1f3a24" if theme.is_dark() else "#e8f5e9", colors.ok, "✓"),
+                  "info": (colors.alternate_base, colors.text, "ℹ")}
+        background, foreground, mark = styles.get(level, styles["info"])
+        self.banner.setStyleSheet(f"QLabel#trainingBanner {{ background: {background}; color: {foreground}; "
+                                  f"border: 1px solid {foreground}; border-radius: 4px; }}")
+        self.banner.setText(f"<b>{mark}</b> {html.escape(text)}")
+        self.banner.setToolTip(text)
+        self.banner.setProperty("level", level)
+
+    def _on_theme_changed(self, _name: str) -> None:
+        self._on_banner(self.controller.banner_level(), self.controller.banner_text())
+        self._on_state(self.controller.state())
+
+    def banner_text(self) -> str:
+        """The message shown in the banner ('' when it only shows the idle hint)."""
+        return self.controller.banner_text() if self.banner.property("level") else ""
+
+    # ---- export ----------------------------------------------------------------------------------------
+    def export_view(self, key: str, path: str | Path) -> None:
+        """Write one view ("loss", "lr", "diagnostics", "task") as PNG or SVG (by the suffix)."""
+        view = self.views[key]
+        view.refresh()  # type: ignore[attr-defined]
+        view.export(path)  # type: ignore[attr-defined]
+
+    def _ask_export_view(self, key: str) -> None:
+        name = {"loss": "loss", "lr": "learning_rate", "diagnostics": "diagnostics", "task": "task_view"}[key]
+        path, chosen = QFileDialog.getSaveFileName(self, tr("Export Plot"), f"{name}.png", IMAGE_FILTER)
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += ".svg" if "svg" in chosen.lower() else ".png"
+        self._run_export(lambda: self.export_view(key, path), path)
+
+    def _ask_export_csv(self, what: str) -> None:
+        if self.controller.record.is_empty():
+            QMessageBox.information(self, tr("Export"), tr("There is no run to export yet: train first."))
+            return
+        default = "metrics.csv" if what == "epochs" else "step_losses.csv"
+        path, _chosen = QFileDialog.getSaveFileName(self, tr("Export Metrics"), default, CSV_FILTER)
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += ".csv"
+        writer = self.controller.export_metrics_csv if what == "epochs" else self.controller.export_steps_csv
+        self._run_export(lambda: writer(path), path)
+
+    def _run_export(self, write: Callable[[], None], path: str) -> None:
+        try:
+            write()
+        except (OSError, RuntimeError, ValueError) as exc:
+            QMessageBox.warning(self, tr("Export failed"), tr("Could not write {path}:\n{error}").format(
+                path=path, error=exc))
+            return
+        self.controller.message.emit(tr("Exported {path}").format(path=path))

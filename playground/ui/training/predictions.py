@@ -1,0 +1,234 @@
+"""What the task view needs from the model, computed in the training thread between two steps.
+
+`TaskProbe` picks the kind of view from the dataset (decision boundary, image predictions,
+forecast, confusion matrix, predicted-vs-true), prepares its static data once (`setup()`), and
+computes fresh predictions on demand (`predict()`), always in eval mode without autograd and
+restoring the model's mode afterwards, so training continues exactly as it would have.
+
+`TrainSubsetMetrics` measures accuracy (or MAE/R²) on a fixed slice of the training split after
+an epoch, so the metric plot can show train beside validation.
+
+Both keep their cost to a few percent of the training time: each measures how long it took and
+waits long enough before the next call (`due()`). No Qt here: this runs in the worker thread.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+GRID_RESOLUTION = 120  # boundary grid: 120 × 120 outputs
+IMAGE_COUNT = 24  # test images shown with their predictions
+FORECAST_COUNT = 60  # test windows in the forecast plot
+SCATTER_COUNT = 600  # test samples in predicted-vs-true
+TRAIN_SUBSET = 512  # training samples for the train accuracy/MAE/R² after each epoch
+COST_SHARE = 0.03  # at most this share of the time goes into one kind of extra work
+
+BASE_INTERVAL = {  # seconds between predictions while training, before the cost limit
+    "boundary": 1 / 6,
+    "images": 0.75,
+    "forecast": 0.25,
+    "confusion": 0.75,
+    "scatter": 0.5,
+    "none": math.inf,
+}
+
+
+class _Budget:
+    """Spacing for work whose cost we measure: at most `share` of wall time, at least `base` apart."""
+
+    def __init__(self, base: float, share: float = COST_SHARE) -> None:
+        self.base = base
+        self.share = share
+        self.next_time = 0.0
+
+    def due(self, now: float | None = None) -> bool:
+        return (now if now is not None else time.perf_counter()) >= self.next_time
+
+    def spent(self, started: float, ended: float) -> None:
+        cost = ended - started
+        self.next_time = ended + max(self.base, cost / self.share)
+
+
+def _forward(model: nn.Module, x: torch.Tensor, device: torch.device) -> torch.Tensor:
+    """Model outputs in eval mode, without autograd, the model's mode restored afterwards."""
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.inference_mode():
+            outputs = []
+            for start in range(0, x.shape[0], 4096):
+                chunk = x[start:start + 4096]
+                if chunk.device != device:
+                    chunk = chunk.to(device)
+                outputs.append(model(chunk))
+            out = torch.cat(outputs) if len(outputs) > 1 else outputs[0]
+            return out.float().cpu()
+    finally:
+        model.train(was_training)
+
+
+def _probabilities(outputs: torch.Tensor) -> torch.Tensor:
+    """Class probabilities from classifier outputs: a single logit means sigmoid for class 1."""
+    if outputs.dim() == 1 or outputs.shape[-1] == 1:
+        p1 = torch.sigmoid(outputs.reshape(-1))
+        return torch.stack([1 - p1, p1], dim=-1)
+    return torch.softmax(outputs.reshape(outputs.shape[0], -1), dim=-1)
+
+
+def _numpy(tensor: torch.Tensor | None) -> np.ndarray | None:
+    return None if tensor is None else tensor.detach().cpu().numpy().copy()
+
+
+def _split(dataset: Any) -> tuple[str, torch.Tensor, torch.Tensor]:
+    """The split the task view shows: test, else validation, else training."""
+    for name in ("test", "val", "train"):
+        x, y = getattr(dataset, f"x_{name}", None), getattr(dataset, f"y_{name}", None)
+        if x is not None and y is not None and x.shape[0] > 0:
+            return name, x, y
+    return "train", dataset.x_train, dataset.y_train
+
+
+def choose_kind(dataset: Any) -> str:
+    info = dataset.info
+    if info.modality == "points" and getattr(dataset, "point_features", None) is not None:
+        if info.task == "classification" or (info.target_dim or 1) == 1:
+            return "boundary"
+    if info.modality == "image" and info.task == "classification":
+        return "images"
+    if info.modality == "sequence" and info.task == "regression":
+        return "forecast"
+    return "confusion" if info.task == "classification" else "scatter"
+
+
+class TaskProbe:
+    """The task view's data for one dataset and model, computed in the training thread."""
+
+    def __init__(self, dataset: Any, device: torch.device, resolution: int = GRID_RESOLUTION) -> None:
+        self.dataset = dataset
+        self.device = device
+        self.info = dataset.info
+        self.kind = choose_kind(dataset)
+        self.budget = _Budget(BASE_INTERVAL[self.kind])
+        self.resolution = resolution
+        self.split, x, y = _split(dataset)
+        self._x: torch.Tensor | None = None
+        self._y: torch.Tensor | None = None
+        if self.kind == "boundary":
+            low, high = dataset.point_range()
+            self.extent = (float(low), float(high))
+            step = (high - low) / resolution
+            axis = low + (np.arange(resolution) + 0.5) * step  # cell centres
+            gx, gy = np.meshgrid(axis, axis)  # row i: x2 = axis[i]; column j: x1 = axis[j]
+            self._x = dataset.features_for_points(np.column_stack([gx.ravel(), gy.ravel()]))
+        elif self.kind == "images":
+            self._x, self._y = x, y
+        elif self.kind == "forecast":
+            self._x, self._y = x[:FORECAST_COUNT], y[:FORECAST_COUNT]
+        elif self.kind == "scatter":
+            self._x, self._y = x[:SCATTER_COUNT], y[:SCATTER_COUNT]
+        elif self.kind == "confusion":
+            self._x, self._y = x, y
+
+    # ---- once per run ---------------------------------------------------------------------------
+    def setup(self) -> dict[str, Any]:
+        info, dataset = self.info, self.dataset
+        setup: dict[str, Any] = {"kind": self.kind, "task": info.task, "class_names": list(info.class_names),
+                                 "split": self.split}
+        if self.kind == "boundary":
+            setup.update(extent=self.extent, resolution=self.resolution,
+                         feature_names=["x1", "x2"],
+                         points_train=np.asarray(dataset.points_train, dtype=np.float64),
+                         targets_train=self._targets(dataset.y_train),
+                         points_test=None if dataset.points_test is None
+                         else np.asarray(dataset.points_test, dtype=np.float64),
+                         targets_test=self._targets(dataset.y_test))
+        elif self.kind == "images":
+            setup.update(images=_numpy(self._x[:IMAGE_COUNT]), labels=_numpy(self._y[:IMAGE_COUNT]))
+        elif self.kind == "forecast":
+            x = self._x
+            history = x[..., 0] if x.dim() == 3 else x.reshape(x.shape[0], -1)
+            setup.update(history=_numpy(history.float()), truth=_numpy(self._y.reshape(self._y.shape[0], -1)[:, 0]))
+        elif self.kind == "scatter":
+            setup.update(truth=_numpy(self._y.reshape(self._y.shape[0], -1)[:, 0].float()))
+        return setup
+
+    def _targets(self, y: torch.Tensor | None) -> np.ndarray | None:
+        if y is None:
+            return None
+        if self.info.task == "regression":
+            return _numpy(y.reshape(y.shape[0], -1)[:, 0].double())
+        return _numpy(y.reshape(-1))
+
+    # ---- while training -----------------------------------------------------------------------
+    def due(self) -> bool:
+        return self.kind != "none" and self.budget.due()
+
+    def predict(self, model: nn.Module) -> dict[str, Any] | None:
+        """Fresh predictions for the view (call between two steps, in the training thread)."""
+        if self.kind == "none" or self._x is None:
+            return None
+        started = time.perf_counter()
+        try:
+            return self._predict(model)
+        finally:
+            self.budget.spent(started, time.perf_counter())
+
+    def _predict(self, model: nn.Module) -> dict[str, Any]:
+        outputs = _forward(model, self._x, self.device)
+        if self.kind == "boundary":
+            r = self.resolution
+            if self.info.task == "classification":
+                values = _probabilities(outputs).reshape(r, r, -1)
+            else:
+                values = outputs.reshape(outputs.shape[0], -1)[:, 0].reshape(r, r)
+            return {"values": values.numpy().astype(np.float32)}
+        if self.kind in ("images", "confusion"):
+            probabilities = _probabilities(outputs)
+            confidence, predicted = probabilities.max(dim=-1)
+            k = self.info.num_classes or probabilities.shape[-1]
+            truth = self._y.reshape(-1).cpu().long()
+            index = truth.clamp(0, k - 1) * k + predicted.clamp(0, k - 1)
+            confusion = torch.bincount(index, minlength=k * k).reshape(k, k).numpy()
+            result: dict[str, Any] = {"confusion": confusion}
+            if self.kind == "images":
+                result.update(predicted=predicted[:IMAGE_COUNT].numpy(), confidence=confidence[:IMAGE_COUNT].numpy())
+            return result
+        values = outputs.reshape(outputs.shape[0], -1)[:, 0]
+        return {"predicted": values.numpy().astype(np.float64)}
+
+
+class TrainSubsetMetrics:
+    """Accuracy (classification) or MAE and R² (regression) on the first training samples."""
+
+    def __init__(self, dataset: Any, loss: Any, device: torch.device, count: int = TRAIN_SUBSET) -> None:
+        self.x = dataset.x_train[:count]
+        self.y = dataset.y_train[:count]
+        self.loss = loss
+        self.device = device
+        self.budget = _Budget(0.0, share=0.02)
+
+    def due(self) -> bool:
+        return self.budget.due()
+
+    def measure(self, model: nn.Module) -> dict[str, float]:
+        from playground.core.training.metrics import evaluate
+
+        started = time.perf_counter()
+        try:
+            metrics = evaluate(model, self.loss, self.x, self.y, self.device)
+        finally:
+            self.budget.spent(started, time.perf_counter())
+        if metrics is None:
+            return {}
+        out = {}
+        for name, value in (("train_accuracy", metrics.accuracy), ("train_mae", metrics.mae),
+                            ("train_r2", metrics.r2)):
+            if value is not None and math.isfinite(value):
+                out[name] = float(value)
+        return out
