@@ -28,6 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--size", type=parse_size, default=(1400, 900), metavar="WxH",
                         help="window size in pixels (default 1400x900)")
     parser.add_argument("--theme", choices=("light", "dark"), default="light", help="colour theme (default light)")
+    parser.add_argument("--epochs", type=int, default=None, metavar="N",
+                        help="train N epochs in the window before the picture (the live views then show a real run)")
     parser.add_argument("--select", action="append", default=[], metavar="NODE",
                         help="select this node first, so the inspector shows it (repeatable)")
 

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
+    QTabWidget,
     QWidget,
 )
 
@@ -29,14 +31,17 @@ from playground.core.errors import ExperimentError, PlaygroundError
 from playground.core.experiment import Experiment, load_experiment, save_experiment
 from playground.ui import theme
 from playground.ui.autosave import Autosaver, Recovery, find_recoveries
+from playground.ui.compare import ComparePanel
 from playground.ui.editor import GraphEditor, LayerPalette
 from playground.ui.inspector import InspectorPanel
 from playground.ui.panels import CodeView, LayerReferenceDialog, LessonView, SummaryView
 from playground.ui.presets import default_experiment, list_presets
 from playground.ui.settings import AppSettings
+from playground.ui.training import TrainingController, TrainingPanel, TrainingToolBar
+from playground.ui.training.snapshot import train_for_snapshot
 
 APP_TITLE = "Neural Network Playground"
-STATE_VERSION = 1  # bump when the dock layout changes incompatibly: old saved layouts are then ignored
+STATE_VERSION = 2  # bump when the dock layout changes incompatibly: old saved layouts are then ignored
 EXPORT_FORMATS = {  # format -> (menu text, file filter, suffix)
     "python": ("Python…", "Python source (*.py)", ".py"),
     "onnx": ("ONNX…", "ONNX model (*.onnx)", ".onnx"),
@@ -79,7 +84,21 @@ class MainWindow(QMainWindow):
         self.setDocumentMode(True)
 
         self.editor = GraphEditor(self.document, self.undo_stack, self)
-        self.setCentralWidget(self.editor)
+        self.training = TrainingController(self.document, parent=self, set_editing_blocked=self.editor.set_read_only)
+        self.training_panel = TrainingPanel(self.training, controls=False)  # the window's toolbar has them
+        self.compare_panel = ComparePanel(self.document, self.undo_stack, self)
+        self.workspace = QTabWidget(self)
+        self.workspace.setObjectName("workspace")
+        self.workspace.setDocumentMode(True)
+        self.workspace.addTab(self.editor, tr("Network"))
+        self.workspace.addTab(_scrolling(self.training_panel), tr("Training"))
+        self.workspace.addTab(_scrolling(self.compare_panel), tr("Compare"))
+        self.workspace.setTabToolTip(0, tr("Build the network by drag and drop"))
+        self.workspace.setTabToolTip(1, tr("Watch the network learn: loss, learning rate, gradients and the task view"))
+        self.workspace.setTabToolTip(2, tr("Compare activations, optimizers and learning-rate schedules side by side"))
+        self.workspace.currentChanged.connect(self._on_workspace_changed)
+        self._docks_before_tab: bytes | None = None  # dock layout saved while a tab hides docks
+        self.setCentralWidget(self.workspace)
         self.palette_widget = LayerPalette()
         self.inspector = InspectorPanel(self.document, self.undo_stack)
         self.inspector.node.fix_handler = self.editor.apply_fix
@@ -101,6 +120,10 @@ class MainWindow(QMainWindow):
         self.document.changed.connect(self._update_model_status)
         self.document.settings_changed.connect(lambda field: self._update_title() if field == "name" else None)
         self.document.reset.connect(self._update_title)
+        self.training.message.connect(self.show_status)
+        self.training.state_changed.connect(self._on_training_state_changed)
+        self.training.run_finished.connect(self._on_training_run_finished)
+        self.compare_panel.status_message.connect(self.show_status)
 
         self.autosaver: Autosaver | None = None
         if persistent:
@@ -128,15 +151,16 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        left, right, bottom = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
-                               Qt.DockWidgetArea.BottomDockWidgetArea)
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         layers = self._dock("layers", tr("Layers"), self.palette_widget, left)
         inspector = self._dock("inspector", tr("Inspector"), self.inspector, right)
         lesson = self._dock("lesson", tr("Lesson"), self.lesson_view, right)
-        code = self._dock("code", tr("Code"), self.code_view, bottom)
-        summary = self._dock("summary", tr("Summary"), self.summary_view, bottom)
+        code = self._dock("code", tr("Code"), self.code_view, right)
+        summary = self._dock("summary", tr("Summary"), self.summary_view, right)
         self.splitDockWidget(inspector, lesson, Qt.Orientation.Vertical)
-        self.splitDockWidget(code, summary, Qt.Orientation.Horizontal)
+        self.tabifyDockWidget(lesson, code)
+        self.tabifyDockWidget(code, summary)
+        lesson.raise_()
         layers.setMinimumWidth(170)
         inspector.setMinimumWidth(320)
         self._default_sizes_pending = True
@@ -148,13 +172,8 @@ class MainWindow(QMainWindow):
         side = min(420, max(360, int(width * 0.27)))
         self.resizeDocks([docks["layers"], docks["inspector"]], [max(190, int(width * 0.14)), side],
                          Qt.Orientation.Horizontal)
-        self.resizeDocks([docks["inspector"], docks["lesson"]], [int(height * 0.6), int(height * 0.4)],
+        self.resizeDocks([docks["inspector"], docks["lesson"]], [int(height * 0.55), int(height * 0.45)],
                          Qt.Orientation.Vertical)
-        center = width - side - max(190, int(width * 0.14))
-        # The summary gets what its table needs (within 35-58 % of the width); the code view the rest.
-        summary = min(max(self.summary_view.table.preferred_width() + 40, int(center * 0.35)), int(center * 0.58))
-        self.resizeDocks([docks["code"], docks["summary"]], [center - summary, summary], Qt.Orientation.Horizontal)
-        self.resizeDocks([docks["code"]], [int(height * 0.32)], Qt.Orientation.Vertical)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
@@ -254,7 +273,7 @@ class MainWindow(QMainWindow):
                 edit_menu.addAction(self._actions[name])
 
         view_menu = bar.addMenu(tr("&View"))
-        for key, shortcut in zip(self.docks, ("Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4", "Ctrl+5")):
+        for key, shortcut in zip(self.docks, ("Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4", "Ctrl+5", "Ctrl+6")):
             toggle = self.docks[key].toggleViewAction()
             toggle.setShortcut(QKeySequence(shortcut))
             toggle.setStatusTip(tr("Show or hide the {panel} panel").format(panel=self.docks[key].windowTitle()))
@@ -269,6 +288,11 @@ class MainWindow(QMainWindow):
         for action in self._theme_actions.values():
             theme_menu.addAction(action)
 
+        train_menu = bar.addMenu(tr("&Train"))
+        train_menu.addActions(self.training.actions())
+        self.training_toolbar = TrainingToolBar(self.training, self)
+        self.addToolBar(self.training_toolbar)
+
         help_menu = bar.addMenu(tr("&Help"))
         help_menu.addAction(self._actions["layer_reference"])
         help_menu.addSeparator()
@@ -281,6 +305,8 @@ class MainWindow(QMainWindow):
         self.model_status.setContentsMargins(6, 0, 6, 0)
         self.model_status.setTextFormat(Qt.TextFormat.RichText)
         status.addPermanentWidget(self.model_status)
+        for widget in self.training.status_widgets():
+            status.addPermanentWidget(widget)
 
     def _fill_preset_menu(self) -> None:
         self.preset_menu.clear()
@@ -625,8 +651,35 @@ class MainWindow(QMainWindow):
         if not self.persistent:
             return
         self.app_settings.set_geometry(self.saveGeometry())
-        self.app_settings.set_window_state(self.saveState(STATE_VERSION))
+        state = self._docks_before_tab or self.saveState(STATE_VERSION)  # the docks as the user left them
+        self.app_settings.set_window_state(state)
         self.app_settings.sync()
+
+    # ---- training --------------------------------------------------------------------------------
+    def _on_training_state_changed(self, state: str) -> None:
+        """Pressing Train anywhere shows the live views."""
+        if state == "running" and self.workspace.currentIndex() != 1:
+            self.workspace.setCurrentIndex(1)
+
+    def _on_workspace_changed(self, index: int) -> None:
+        """Each tab gets the room it needs: the palette only serves the Network tab, and the Compare
+        tab's plots take the whole window. The docks come back as they were on return."""
+        hidden = {0: (), 1: ("layers",), 2: tuple(self.docks)}[index]
+        if self._docks_before_tab is not None:
+            state, self._docks_before_tab = self._docks_before_tab, None
+            self.restoreState(state, STATE_VERSION)
+        if hidden:
+            self._docks_before_tab = bytes(self.saveState(STATE_VERSION))
+            for key in hidden:
+                self.docks[key].hide()
+
+    def _on_training_run_finished(self, summary: dict) -> None:
+        """Every finished run goes into the session's run history (the Compare tab)."""
+        self.compare_panel.add_training_run(self.training.record, summary, self.document.snapshot())
+
+    def train_for_snapshot(self, epochs: int) -> None:
+        """`playground snapshot --epochs N`: train in this window before the picture."""
+        train_for_snapshot(self.training, self.training_panel, epochs)
 
     def close_discarding(self) -> None:
         """Close without asking about unsaved changes (snapshots, scripted use)."""
@@ -642,10 +695,21 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         self.closing.emit()
+        self.training.shutdown()
+        self.compare_panel.shutdown()
         self.save_window_settings()
         if self.autosaver is not None:
             self.autosaver.stop()
         event.accept()
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    """A tab page that scrolls instead of forcing the window wider than the screen."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(widget)
+    return area
 
 
 def open_window(path: str | Path | None = None) -> tuple[MainWindow, str | None]:

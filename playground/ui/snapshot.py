@@ -35,7 +35,7 @@ class SnapshotOptions:
     size: tuple[int, int] = DEFAULT_SIZE
     theme: str = "light"
     select: list[str] = field(default_factory=list)  # node ids to select (the inspector shows the first)
-    epochs: int | None = None  # reserved for "train N epochs before the grab" (the live-training issue)
+    epochs: int | None = None  # train this many epochs in the window before the grab
     prepare: list[Callable[["MainWindow", "SnapshotOptions"], None]] = field(default_factory=list)
     settle_seconds: float = 5.0  # at most this long waiting for throttled views
 
@@ -78,6 +78,8 @@ def render_window(experiment: "Experiment", path: str | Path | None, options: Sn
         window.flush_views()
         if options.select:
             window.editor.select_nodes(list(options.select))
+        if options.epochs:
+            window.train_for_snapshot(options.epochs)
         for step in options.prepare:
             step(window, options)
         window.flush_views()

@@ -430,3 +430,31 @@ def test_every_preset_opens_and_renders_without_a_qt_warning(make_window, path):
     image = window.grab().toImage()
     assert image.width() == 1400 and not image.isNull()
     assert len(window.editor.scene().items()) > len(report.nodes)
+
+
+def test_train_from_the_window_shows_the_live_views_and_closing_mid_run_stops_the_thread(make_window, qtbot):
+    window = make_window(load_experiment(PRESETS / "spiral.json"), PRESETS / "spiral.json")
+    window.training.train_action.trigger()
+    qtbot.waitUntil(lambda: window.training.state() == "running", timeout=10_000)
+    assert window.workspace.currentIndex() == 1  # the Training tab came forward
+    assert not window.docks["layers"].isVisible() and window.docks["inspector"].isVisible()
+    assert window.editor.is_read_only()
+    qtbot.waitUntil(lambda: window.training_panel.loss_plot.step_count() > 0, timeout=20_000)
+    window.close_discarding()  # mid-run: the conftest fixture fails the test if a thread survives
+    assert window.training.state() != "running"
+
+
+def test_compare_tab_takes_the_window_and_gives_the_docks_back(make_window):
+    window = make_window()
+    assert window.docks["inspector"].isVisible()
+    window.workspace.setCurrentIndex(2)
+    assert not any(dock.isVisible() for dock in window.docks.values())
+    window.workspace.setCurrentIndex(0)
+    assert window.docks["inspector"].isVisible() and window.docks["layers"].isVisible()
+
+
+def test_a_finished_run_lands_in_the_run_history(make_window, qtbot):
+    window = make_window(load_experiment(PRESETS / "and_gate.json"), PRESETS / "and_gate.json")
+    window.training.start(epochs=3)
+    qtbot.waitUntil(lambda: window.training.state() == "finished", timeout=30_000)
+    qtbot.waitUntil(lambda: len(window.compare_panel.history) == 1, timeout=5_000)

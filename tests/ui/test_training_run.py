@@ -19,17 +19,15 @@ from tests.ui.training_helpers import open_host, preset, progress, wait_for_stat
 def test_xor_trains_from_the_train_action(qtbot, tmp_path):
     host = open_host(qtbot, preset("xor.json"))
     panel, controller = host.panel, host.controller
-    early_images: list[np.ndarray] = []
-
-    def keep_early_boundary(_update) -> None:
-        image = panel.task_view.boundary.image_data()
-        if image is not None and not early_images:
-            early_images.append(image.copy())
-
-    controller.run_updated.connect(keep_early_boundary)
-    controller.train_action.trigger()
-    assert controller.state() == "running"
+    # One batch first (Step from idle starts a paused run), so the "before" picture of the boundary
+    # is the barely trained model whatever the machine's speed.
+    controller.step_action.trigger()
+    wait_for_state(qtbot, host, "paused")
+    qtbot.waitUntil(lambda: panel.task_view.boundary.image_data() is not None, timeout=10_000)
+    early_images = [panel.task_view.boundary.image_data().copy()]
     assert host.blocked[-1][0] is True  # the graph is read-only while training
+    controller.train_action.trigger()  # resume
+    wait_for_state(qtbot, host, "running", "finished")
     wait_for_state(qtbot, host, "finished")
     qtbot.waitUntil(panel.is_settled, timeout=10_000)  # the views draw the end of the run
 
@@ -41,7 +39,7 @@ def test_xor_trains_from_the_train_action(qtbot, tmp_path):
 
     # the loss curve holds the run and falls
     x, y = panel.loss_plot.loss_curve_data()
-    assert len(x) > 50 and np.all(np.isfinite(y))
+    assert len(x) > 20 and np.all(np.isfinite(y))
     tenth = len(y) // 10
     assert y[-tenth:].mean() < 0.5 * y[:tenth].mean()
     assert panel.loss_plot.epoch_count() == 60  # every epoch reached the GUI

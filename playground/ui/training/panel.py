@@ -66,8 +66,10 @@ class TrainingPanel(QWidget):
     """Controls, banner and live views of the controller's runs."""
 
     def __init__(self, controller: TrainingController, parent: QWidget | None = None,
-                 layout: str = "columns") -> None:
+                 layout: str = "columns", controls: bool = True) -> None:
+        """`controls=False` leaves out the Train/Step/... buttons when the host window has them."""
         super().__init__(parent)
+        self._with_controls = controls
         self.setObjectName("trainingPanel")
         self.controller = controller
         self.loss_plot = LossPlot(self)
@@ -114,7 +116,7 @@ class TrainingPanel(QWidget):
         header = QHBoxLayout()
         header.setSpacing(4)
         self.buttons: dict[str, QToolButton] = {}
-        for action in self.controller.actions():
+        for action in self.controller.actions() if self._with_controls else ():
             button = QToolButton(self)
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly if self._layout_kind == "tabs"
@@ -124,10 +126,11 @@ class TrainingPanel(QWidget):
             button.setObjectName(f"trainingButton_{name}")
             self.buttons[name] = button
             header.addWidget(button)
-        separator = QFrame(self)
-        separator.setFrameShape(QFrame.Shape.VLine)
-        separator.setFrameShadow(QFrame.Shadow.Sunken)
-        header.addWidget(separator)
+        if self._with_controls:
+            separator = QFrame(self)
+            separator.setFrameShape(QFrame.Shape.VLine)
+            separator.setFrameShadow(QFrame.Shadow.Sunken)
+            header.addWidget(separator)
         lr_label = QLabel(tr("Learning rate"), self)
         lr_label.setBuddy(self.controller.lr_spin_box)
         header.addWidget(lr_label)
