@@ -31,3 +31,4 @@ def no_thread_left_running(qapp):
 
     leaked += [thread for thread in threads.running_threads() if thread not in leaked]
     assert not leaked, f"{len(leaked)} QThread(s) still running after the test"
+
