@@ -26,3 +26,11 @@ def test_preset_is_valid_canonical_and_has_a_lesson(path):
     assert not report.warnings
     assert len(experiment.description) > 200 and experiment.description.startswith("# ")
     assert path.read_text(encoding="utf-8") == experiment_to_json(experiment), "re-save the preset canonically"
+
+
+def test_playground_check_exits_0_on_every_preset(capsys):
+    from playground.cli import main
+
+    for path in PRESETS:
+        assert main(["check", str(path)]) == 0, path.name
+        assert "total" in capsys.readouterr().out
