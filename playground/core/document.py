@@ -165,16 +165,23 @@ class ExperimentDocument:
         self._touched()
         return old
 
+    def id_problem(self, new_id: str) -> str | None:
+        """Why `new_id` cannot name a node (taken, or not a valid name), or None when it can."""
+        if self.has_node(new_id):
+            return f"a node called {new_id!r} already exists"
+        try:
+            NodeSpec(id=new_id, type="Identity")
+        except ValidationError as exc:  # the schema explains what a valid id is
+            return exc.errors()[0]["msg"].replace("Value error, ", "")
+        return None
+
     def rename_node(self, old_id: str, new_id: str) -> None:
         """Give a node a new id; edges follow."""
         if old_id == new_id:
             return
-        if self.has_node(new_id):
-            raise EditError(f"a node called {new_id!r} already exists")
-        try:
-            NodeSpec(id=new_id, type="Identity")
-        except ValidationError as exc:  # the schema explains what a valid id is
-            raise EditError(exc.errors()[0]["msg"].replace("Value error, ", "")) from None
+        problem = self.id_problem(new_id)
+        if problem:
+            raise EditError(problem)
         self._experiment.node(old_id).id = new_id
         self._experiment.model.edges = [
             (new_id if a == old_id else a, new_id if b == old_id else b) for a, b in self._experiment.model.edges

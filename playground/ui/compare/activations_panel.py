@@ -13,10 +13,8 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
-    QHBoxLayout,
     QListWidget,
     QListWidgetItem,
-    QSplitter,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -28,7 +26,15 @@ from playground.core.compare.race import activation_contenders, activation_nodes
 from playground.core.document import ExperimentDocument
 from playground.core.experiment.schema import Experiment
 from playground.ui import theme
-from playground.ui.compare.common import color_for, color_icon, heading, make_curve, make_plot, set_curve
+from playground.ui.compare.common import (
+    color_for,
+    color_icon,
+    heading,
+    make_curve,
+    make_plot,
+    set_curve,
+    split_panel,
+)
 from playground.ui.compare.race_view import RaceSection
 
 DEFAULT_CHECKED = ("Sigmoid", "Tanh", "ReLU", "GELU")
@@ -49,16 +55,8 @@ class ActivationsPanel(QWidget):
         self.history = history if history is not None else RunHistory()
         self._curves: dict[str, tuple] = {}
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.setChildrenCollapsible(False)
-        layout.addWidget(splitter)
-
         # ---- the functions -------------------------------------------------------------------
-        top = QWidget(splitter)
-        top_layout = QHBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
+        splitter, top, top_layout = split_panel(self)
         side = QVBoxLayout()
         side.addWidget(heading(self.tr("Activations"), top))
         self.list = QListWidget(top)

@@ -9,7 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from playground.ui import theme
 
@@ -24,6 +24,20 @@ LINE_WIDTH = 2.5
 
 def tr(context: str, text: str) -> str:
     return QCoreApplication.translate(context, text)
+
+
+def split_panel(panel: QWidget) -> tuple[QSplitter, QWidget, QHBoxLayout]:
+    """The Compare panels' frame: a vertical splitter filling `panel`, with a top row to fill in
+    (functions, surfaces or the schedule designer) above the race that each panel adds below."""
+    layout = QVBoxLayout(panel)
+    layout.setContentsMargins(4, 4, 4, 4)
+    splitter = QSplitter(Qt.Orientation.Vertical, panel)
+    splitter.setChildrenCollapsible(False)
+    layout.addWidget(splitter)
+    top = QWidget(splitter)
+    top_layout = QHBoxLayout(top)
+    top_layout.setContentsMargins(0, 0, 0, 0)
+    return splitter, top, top_layout
 
 
 def color_for(index: int) -> str:

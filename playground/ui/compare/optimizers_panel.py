@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSlider,
     QSpinBox,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -42,6 +41,7 @@ from playground.core.experiment.schema import Experiment
 from playground.core.training.optimizers import optimizer_kwargs
 from playground.ui import theme
 from playground.ui.compare.common import (
+    split_panel,
     color_for,
     color_icon,
     format_number,
@@ -93,16 +93,8 @@ class OptimizersPanel(QWidget):
         self._timer.setInterval(30)
         self._timer.timeout.connect(self._advance)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.setChildrenCollapsible(False)
-        layout.addWidget(splitter)
-
         # ---- surfaces ------------------------------------------------------------------------
-        top = QWidget(splitter)
-        top_layout = QHBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
+        splitter, top, top_layout = split_panel(self)
         side = QVBoxLayout()
         form = QFormLayout()
         self.surface_combo = QComboBox(top)

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSpinBox,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +42,7 @@ from playground.core.experiment.schema import Experiment, SchedulerSpec
 from playground.core.training.schedules import lr_schedule, steps_per_epoch
 from playground.ui import theme
 from playground.ui.compare.common import (
+    split_panel,
     color_for,
     color_icon,
     format_number,
@@ -118,15 +118,7 @@ class SchedulesPanel(QWidget):
         self._editing = False
         self._params_form: ParamForm | None = None
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.setChildrenCollapsible(False)
-        layout.addWidget(splitter)
-
-        top = QWidget(splitter)
-        top_layout = QHBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
+        splitter, top, top_layout = split_panel(self)
 
         # ---- the designer --------------------------------------------------------------------
         designer = QVBoxLayout()

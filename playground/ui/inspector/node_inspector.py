@@ -209,17 +209,10 @@ class NodeInspector(QWidget):
         if new_id == self.node_id:
             self.id_error.hide()
             return
-        problem = None
         if self.document.has_node(new_id):
             problem = tr("A node called '{id}' already exists.").format(id=new_id)
         else:
-            try:
-                from playground.core.experiment.schema import NodeSpec
-
-                NodeSpec(id=new_id, type="Identity")
-            except Exception as exc:  # pydantic's ValidationError: say why in the schema's words
-                errors = getattr(exc, "errors", lambda: [{"msg": str(exc)}])()
-                problem = str(errors[0]["msg"]).replace("Value error, ", "")
+            problem = self.document.id_problem(new_id)
         if problem:
             self.id_error.setText(problem)
             self.id_error.show()

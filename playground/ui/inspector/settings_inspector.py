@@ -31,13 +31,11 @@ from playground.core.data import DATASET_TYPES
 from playground.core.document import ExperimentDocument
 from playground.core.experiment.schema import (
     ComponentSpec,
-    DataSpec,
     EarlyStopping,
     GradientClipping,
     KeepBest,
     SchedulerSpec,
     Split,
-    TrainingSpec,
 )
 from playground.core.params import ParamError, ParamSpec, coerce_value
 from playground.ui import theme
