@@ -6,17 +6,16 @@ every cell shows its count, so a class the model confuses with another stands ou
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from playground.ui import theme
-from playground.ui.plots.style import PaintCost, export_widget, tr
+from playground.ui.plots.style import PaintCost, TimedPainting, export_widget, tr
 
 CORRECT = QColor(8, 119, 189)
 WRONG = QColor(198, 40, 40)
@@ -29,7 +28,7 @@ def _mix(base: QColor, color: QColor, share: float) -> QColor:
                   int(base.blue() + (color.blue() - base.blue()) * share))
 
 
-class ConfusionMatrixView(QWidget):
+class ConfusionMatrixView(TimedPainting, QWidget):
     """Counts per (true, predicted) class pair, with the overall accuracy in the title."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -59,14 +58,6 @@ class ConfusionMatrixView(QWidget):
 
     def _on_theme_changed(self, _name: str) -> None:
         self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
-        started = time.thread_time()
-        self._paint()
-        self.paint_cost.add(time.thread_time() - started)
-
-    def paint_seconds(self) -> float:
-        return self.paint_cost.seconds
 
     def _paint(self) -> None:
         colors = theme.colors()

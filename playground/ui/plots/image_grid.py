@@ -4,18 +4,17 @@ beside the confusion matrix of the whole test split.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QSplitter, QWidget
 
 from playground.ui import theme
 from playground.ui.plots.confusion_view import ConfusionMatrixView
-from playground.ui.plots.style import PaintCost, export_widget, tr
+from playground.ui.plots.style import PaintCost, TimedPainting, export_widget, tr
 
 MISTAKE = QColor(198, 40, 40)
 RIGHT = QColor(46, 125, 50)
@@ -45,7 +44,7 @@ def to_qimages(images: np.ndarray) -> list[QImage]:
     return out
 
 
-class ImageGrid(QWidget):
+class ImageGrid(TimedPainting, QWidget):
     """Painted grid of images with captions; a red frame and caption on every mistake."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -99,14 +98,6 @@ class ImageGrid(QWidget):
             if cell > best[2]:
                 best = (columns, rows, cell)
         return best
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
-        started = time.thread_time()
-        self._paint()
-        self.paint_cost.add(time.thread_time() - started)
-
-    def paint_seconds(self) -> float:
-        return self.paint_cost.seconds
 
     def _paint(self) -> None:
         colors = theme.colors()

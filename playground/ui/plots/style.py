@@ -139,6 +139,24 @@ class PaintCost:
         self.seconds = seconds if self.seconds == 0.0 else 0.7 * self.seconds + 0.3 * seconds
 
 
+class TimedPainting:
+    """Mixin for a QWidget that draws itself in `_paint()`: paintEvent times it into `paint_cost`
+    (create `self.paint_cost = PaintCost()` in `__init__`)."""
+
+    paint_cost: PaintCost
+
+    def paintEvent(self, event: object) -> None:  # noqa: N802 - Qt override
+        started = time.thread_time()
+        self._paint()
+        self.paint_cost.add(time.thread_time() - started)
+
+    def paint_seconds(self) -> float:
+        return self.paint_cost.seconds
+
+    def _paint(self) -> None:
+        raise NotImplementedError
+
+
 class PlotCanvas(pg.GraphicsLayoutWidget):
     """A GraphicsLayoutWidget in the current theme that follows later theme changes and measures
     its paint time (`paint_cost`)."""
