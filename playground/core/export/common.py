@@ -15,7 +15,7 @@ import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
 import torch
 from torch import nn
@@ -97,6 +97,39 @@ def example_input(facts: Any, batch: int = 2) -> torch.Tensor:
         vocab = int(getattr(facts, "vocab_size", None) or 2)
         return torch.randint(0, vocab, shape, generator=generator, dtype=torch.int64)
     return torch.randn(shape, generator=generator)
+
+
+EXAMPLE_BATCH = 4  # traced batch size; the exports ask for a dynamic batch dimension
+
+Program = TypeVar("Program")
+
+
+def model_to_trace(experiment: Experiment, base_dir: str | os.PathLike[str] | None, model: nn.Module | None,
+                   state_dict: Mapping[str, torch.Tensor] | None, facts: Any | None
+                   ) -> tuple[nn.Module, torch.Tensor]:
+    """What the ONNX and PT2 exports trace: the checked model (given, given weights, or fresh seeded
+    ones) and an example batch of the dataset's input shape."""
+    facts = facts if facts is not None else dataset_facts(experiment, base_dir)
+    report = checked_report(experiment, facts)
+    module = prepared_model(experiment, facts, report, model, state_dict)
+    return module, example_input(facts, EXAMPLE_BATCH)
+
+
+def trace_with_dynamic_batch(model: nn.Module, trace: Callable[[bool], Program], failure: str
+                             ) -> tuple[Program, bool]:
+    """`trace(dynamic=True)` in eval mode, falling back to a fixed batch when the exporter refuses a
+    dynamic one; (program, whether the batch is dynamic). A failure of both becomes an ExportError
+    starting with `failure`."""
+    with eval_mode(model), quiet():
+        try:
+            return trace(True), True
+        except Exception:  # noqa: BLE001 - any refusal of a dynamic batch: fall back to a fixed one
+            pass
+        try:
+            return trace(False), False
+        except Exception as exc:  # noqa: BLE001 - exporters raise many types; report plainly
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            raise ExportError(f"{failure}: {type(exc).__name__}: {first}") from exc
 
 
 @contextlib.contextmanager

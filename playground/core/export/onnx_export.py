@@ -18,19 +18,16 @@ from torch import nn
 from playground.core.errors import ExportError
 from playground.core.experiment.schema import Experiment
 from playground.core.export.common import (
+    EXAMPLE_BATCH,
     ExportResult,
-    checked_report,
-    dataset_facts,
-    eval_mode,
-    example_input,
-    prepared_model,
+    model_to_trace,
     quiet,
+    trace_with_dynamic_batch,
     write_atomically,
 )
 
 EXTRA_HINT = 'pip install "nn-playground[onnx]"'
 REQUIRED_PACKAGES = ("onnx", "onnxscript")
-EXAMPLE_BATCH = 4
 
 
 def missing_packages() -> list[str]:
@@ -55,16 +52,8 @@ def _onnx_program(model: nn.Module, example: torch.Tensor, dynamic: bool) -> Any
 def onnx_program(model: nn.Module, example: torch.Tensor) -> tuple[Any, bool]:
     """The `torch.onnx.ONNXProgram` in eval mode; (program, whether the batch dimension is dynamic)."""
     require_onnx()
-    with eval_mode(model), quiet():
-        try:
-            return _onnx_program(model, example, dynamic=True), True
-        except Exception:  # noqa: BLE001 - a refused dynamic batch: fall back to a fixed one
-            pass
-        try:
-            return _onnx_program(model, example, dynamic=False), False
-        except Exception as exc:  # noqa: BLE001 - the exporter raises many types; report plainly
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            raise ExportError(f"ONNX export failed: {type(exc).__name__}: {first}") from exc
+    return trace_with_dynamic_batch(model, lambda dynamic: _onnx_program(model, example, dynamic),
+                                    "ONNX export failed")
 
 
 def export_onnx(
@@ -82,10 +71,7 @@ def export_onnx(
     """
     require_onnx()
     out_path = Path(out_path)
-    facts = facts if facts is not None else dataset_facts(experiment, base_dir)
-    report = checked_report(experiment, facts)
-    module = prepared_model(experiment, facts, report, model, state_dict)
-    example = example_input(facts, EXAMPLE_BATCH)
+    module, example = model_to_trace(experiment, base_dir, model, state_dict, facts)
     program, dynamic = onnx_program(module, example)
 
     def write(tmp: Path) -> None:

@@ -13,35 +13,27 @@ from typing import Any, Mapping
 import torch
 from torch import nn
 
-from playground.core.errors import ExportError
 from playground.core.experiment.schema import Experiment
 from playground.core.export.common import (
+    EXAMPLE_BATCH,
     ExportResult,
-    checked_report,
-    dataset_facts,
-    eval_mode,
-    example_input,
-    prepared_model,
+    model_to_trace,
     quiet,
+    trace_with_dynamic_batch,
     write_atomically,
 )
-
-EXAMPLE_BATCH = 4
 
 
 def exported_program(model: nn.Module, example: torch.Tensor) -> tuple[torch.export.ExportedProgram, bool]:
     """`torch.export.export` in eval mode; (program, whether the batch dimension is dynamic)."""
-    with eval_mode(model), quiet():
+
+    def trace(dynamic: bool) -> torch.export.ExportedProgram:
+        if not dynamic:
+            return torch.export.export(model, (example,))
         batch = torch.export.Dim("batch", min=1, max=1 << 20)
-        try:
-            return torch.export.export(model, (example,), dynamic_shapes=({0: batch},)), True
-        except Exception:  # noqa: BLE001 - any refusal of a dynamic batch: fall back to a fixed one
-            pass
-        try:
-            return torch.export.export(model, (example,)), False
-        except Exception as exc:  # noqa: BLE001 - torch.export raises many types; report plainly
-            raise ExportError(f"torch.export cannot export this model: {type(exc).__name__}: "
-                              f"{str(exc).splitlines()[0] if str(exc) else ''}") from exc
+        return torch.export.export(model, (example,), dynamic_shapes=({0: batch},))
+
+    return trace_with_dynamic_batch(model, trace, "torch.export cannot export this model")
 
 
 def export_pt2(
@@ -58,11 +50,9 @@ def export_pt2(
     Load it with ``torch.export.load(path).module()``.
     """
     out_path = Path(out_path)
-    facts = facts if facts is not None else dataset_facts(experiment, base_dir)
-    report = checked_report(experiment, facts)
-    module = prepared_model(experiment, facts, report, model, state_dict)
-    example = example_input(facts, EXAMPLE_BATCH)
+    module, example = model_to_trace(experiment, base_dir, model, state_dict, facts)
     program, dynamic = exported_program(module, example)
+
     def write(tmp: Path) -> None:
         with quiet():
             torch.export.save(program, tmp)
