@@ -41,7 +41,6 @@ from playground.core.experiment.schema import Experiment
 from playground.core.training.optimizers import optimizer_kwargs
 from playground.ui import theme
 from playground.ui.compare.common import (
-    split_panel,
     color_for,
     color_icon,
     format_number,
@@ -50,6 +49,7 @@ from playground.ui.compare.common import (
     make_curve,
     make_plot,
     set_curve,
+    split_panel,
 )
 from playground.ui.compare.race_view import RaceSection
 

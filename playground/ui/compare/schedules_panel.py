@@ -42,7 +42,6 @@ from playground.core.experiment.schema import Experiment, SchedulerSpec
 from playground.core.training.schedules import lr_schedule, steps_per_epoch
 from playground.ui import theme
 from playground.ui.compare.common import (
-    split_panel,
     color_for,
     color_icon,
     format_number,
@@ -52,6 +51,7 @@ from playground.ui.compare.common import (
     make_curve,
     make_plot,
     set_curve,
+    split_panel,
 )
 from playground.ui.compare.race_runner import ThreadRunner
 from playground.ui.compare.race_view import RaceSection
