@@ -5,7 +5,7 @@ the same batch size, seed, optimizer and thread count, in the same process, alte
 that warm-up and noise hit both alike. Both validate once per epoch, as a hand-written loop
 that prints a validation loss would. The engine runs with diagnostics on (its default).
 
-    python benchmarks/bench_engine.py [--threads N] [--repeats R] [--quick]
+    python benchmarks/bench_engine.py [--threads N] [--repeats R] [--quick] [--device cuda]
 
 Prints samples/second of both and their ratio (engine / bare); the target is >= 0.95.
 """
@@ -67,9 +67,10 @@ CASES: dict[str, dict[str, Any]] = {
 
 
 def bare_loop(model: nn.Module, dataset: Any, batch_size: int, epochs: int, seed: int,
-              make_optimizer: Any) -> float:
-    """The loop a tutorial would write; returns training samples per second."""
-    x, y, x_val, y_val = dataset.x_train, dataset.y_train, dataset.x_val, dataset.y_val
+              make_optimizer: Any, device: str = "cpu") -> float:
+    """The loop a tutorial would write (data on the device once); returns training samples per second."""
+    x, y, x_val, y_val = (t.to(device) for t in (dataset.x_train, dataset.y_train, dataset.x_val, dataset.y_val))
+    model = model.to(device)
     n = x.shape[0]
     criterion = nn.CrossEntropyLoss()
     optimizer = make_optimizer(model.parameters())
@@ -78,7 +79,7 @@ def bare_loop(model: nn.Module, dataset: Any, batch_size: int, epochs: int, seed
     model.train()
     started = time.perf_counter()
     for _ in range(epochs):
-        perm = torch.randperm(n, generator=generator)
+        perm = torch.randperm(n, generator=generator).to(device)
         total = 0.0
         for start in range(0, n, batch_size):
             idx = perm[start:start + batch_size]
@@ -106,11 +107,11 @@ def engine_loop(experiment: Any, model: nn.Module, dataset: Any, threads: int, e
 
 
 def run_case(name: str, document: dict[str, Any], threads: int, repeats: int,
-             quick: bool) -> tuple[float, float, float]:
+             quick: bool, device: str = "cpu") -> tuple[float, float, float]:
     """(bare samples/s, engine/bare ratio, engine-with-diagnostics-every-epoch/bare ratio)."""
     document = copy.deepcopy(document)
     document.update(format="nn-playground.experiment", version=1)
-    document["training"].update(seed=0, device="cpu")
+    document["training"].update(seed=0, device=device)
     if quick:
         document["training"]["epochs"] = max(1, document["training"]["epochs"] // 4)
     experiment = experiment_from_dict(document)
@@ -127,11 +128,11 @@ def run_case(name: str, document: dict[str, Any], threads: int, repeats: int,
     engine_rates, every_epoch_rates, bare_rates = [], [], []
     torch.set_num_threads(threads)
     # one untimed warm-up of each
-    bare_loop(copy.deepcopy(initial), dataset, batch, 1, 0, make_optimizer)
+    bare_loop(copy.deepcopy(initial), dataset, batch, 1, 0, make_optimizer, device)
     engine_loop(experiment.model_copy(update={"training": spec.model_copy(update={"epochs": 1})}),
                 copy.deepcopy(initial), dataset, threads)
     for _ in range(repeats):
-        bare_rates.append(bare_loop(copy.deepcopy(initial), dataset, batch, spec.epochs, 0, make_optimizer))
+        bare_rates.append(bare_loop(copy.deepcopy(initial), dataset, batch, spec.epochs, 0, make_optimizer, device))
         torch.set_num_threads(threads)
         engine_rates.append(engine_loop(experiment, copy.deepcopy(initial), dataset, threads))
         torch.set_num_threads(threads)
@@ -147,13 +148,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--quick", action="store_true", help="fewer epochs, for a smoke run")
+    parser.add_argument("--device", default="cpu", help="cpu or cuda (both loops keep the data on it)")
     args = parser.parse_args(argv)
-    print(f"torch {torch.__version__}, {args.threads} thread(s), median of {args.repeats} paired runs")
+    where = torch.cuda.get_device_name() if args.device == "cuda" else "CPU"
+    print(f"torch {torch.__version__} on {where}, {args.threads} thread(s), median of {args.repeats} paired runs")
     print("ratio = engine / bare samples per second; 'every epoch' forces diagnostics on every epoch")
     print("(the default gathers them on every epoch's last batch, at most 20 times a second)")
     print(f"{'case':36s} {'bare samples/s':>15s} {'ratio':>6s} {'ratio, every epoch':>19s}")
     for name, document in CASES.items():
-        bare, ratio, every_ratio = run_case(name, document, args.threads, args.repeats, args.quick)
+        bare, ratio, every_ratio = run_case(name, document, args.threads, args.repeats, args.quick, args.device)
         print(f"{name:36s} {bare:15,.0f} {ratio:6.3f} {every_ratio:19.3f}", flush=True)
     return 0
 

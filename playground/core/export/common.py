@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import logging
 import os
 import tempfile
@@ -111,8 +112,16 @@ def model_to_trace(experiment: Experiment, base_dir: str | os.PathLike[str] | No
     ones) and an example batch of the dataset's input shape."""
     facts = facts if facts is not None else dataset_facts(experiment, base_dir)
     report = checked_report(experiment, facts)
+    if model is not None and state_dict is None and not on_cpu(model):
+        # Exports are traced on the CPU, where they will run; the app's model stays on its GPU.
+        state_dict = {key: value.detach().cpu() for key, value in model.state_dict().items()}
+        model = None
     module = prepared_model(experiment, facts, report, model, state_dict)
     return module, example_input(facts, EXAMPLE_BATCH)
+
+
+def on_cpu(model: nn.Module) -> bool:
+    return all(t.device.type == "cpu" for t in itertools.chain(model.parameters(), model.buffers()))
 
 
 def trace_with_dynamic_batch(model: nn.Module, trace: Callable[[bool], Program], failure: str

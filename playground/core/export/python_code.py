@@ -364,6 +364,13 @@ def _metric_text(task: str, prefix: str, variable: str) -> str:
     return f"{prefix} loss {{{variable}['loss']:.4f}}  {prefix} MAE {{{variable}['mae']:.4f}}"
 
 
+def _device_default(device: str) -> str:
+    """The script's default device, as the experiment's "device" setting picks it in the app."""
+    if device == "auto":
+        return '"cuda" if torch.cuda.is_available() else "cpu"'
+    return repr(device).replace("'", '"')
+
+
 def main_source(experiment: Experiment, class_name: str, task: str, has_val: bool, has_test: bool) -> str:
     """`main()`: argument parsing, the training loop and the final test evaluation."""
     training = experiment.training
@@ -383,8 +390,8 @@ def main_source(experiment: Experiment, class_name: str, task: str, has_val: boo
         f'{i1}                    help="the .npz file with x_train, y_train, x_val, y_val, x_test, y_test")',
         f'{i1}parser.add_argument("--weights", type=Path, help="start from these weights (a file written by --save)")',
         f'{i1}parser.add_argument("--save", type=Path, help="save the trained weights to this file")',
-        f'{i1}parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu",',
-        f'{i1}                    help="cpu or cuda (default: %(default)s)")',
+        f'{i1}parser.add_argument("--device", default={_device_default(training.device)},',
+        f'{i1}                    help="cpu or cuda (default: %(default)s, as the experiment asks)")',
         f"{i1}args = parser.parse_args()",
         f"{i1}device = torch.device(args.device)",
         "",
@@ -527,7 +534,7 @@ def main_source(experiment: Experiment, class_name: str, task: str, has_val: boo
         lines.append(f'{i1}print(f"{_metric_text(task, "test", "test")}")')
     lines += [
         f"{i1}if args.save is not None:",
-        f"{i2}torch.save(model.state_dict(), args.save)",
+        f"{i2}torch.save({{k: v.cpu() for k, v in model.state_dict().items()}}, args.save)  # loads anywhere",
         f'{i2}print(f"saved the weights to {{args.save}}")',
     ]
     return "\n".join(lines) + "\n"
