@@ -80,6 +80,23 @@ def value_brushes(values: np.ndarray, low: float, high: float) -> list[QColor]:
     return brushes
 
 
+def same_setup(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """Two runs show the same plane: same extent, task, names and the same points and targets."""
+    if old.keys() != new.keys():
+        return False
+    for key, value in new.items():
+        other = old[key]
+        if isinstance(value, np.ndarray) or isinstance(other, np.ndarray):
+            if other is None or value is None or not np.array_equal(np.asarray(other), np.asarray(value)):
+                return False
+        elif isinstance(value, (list, tuple)) or isinstance(other, (list, tuple)):
+            if list(other or ()) != list(value or ()):
+                return False
+        elif other != value:
+            return False
+    return True
+
+
 class BoundaryView(QWidget):
     """Decision boundary (or output surface) with train/test points and TF-Playground toggles."""
 
@@ -132,11 +149,14 @@ class BoundaryView(QWidget):
     # ---- feeding -------------------------------------------------------------------------------
     def configure(self, setup: Mapping[str, Any]) -> None:
         """A new run: extent, resolution, task, class names, and the train/test points with targets."""
+        same_scene = self._setup is not None and same_setup(self._setup, setup)
         self._setup = setup
         self._output = None
         self._image = None
         self._updates = 0
         self.image.clear()
+        if same_scene:  # a re-run on the same data: axes, points and legend stay (no relayout, no redraw)
+            return
         low, high = setup["extent"]
         self.plot.setXRange(low, high, padding=0.01)
         self.plot.setYRange(low, high, padding=0.01)

@@ -182,7 +182,9 @@ class DiagnosticsView(QWidget):
             ci.addItem(plot, row=row, col=column)
 
     # ---- feeding ---------------------------------------------------------------------------------
-    def clear(self) -> None:
+    def clear(self, keep_axes: bool = False) -> None:
+        """No data. `keep_axes` (a new run about to report) leaves layer names and scales as they
+        are: a re-run of the same model then redraws no axis; another model resets them."""
         self._latest = None
         self._first = None
         for curve in (self.grad_curve, self.grad_first, self.ratio_curve, self.weight_curve, self.weight_first):
@@ -192,10 +194,12 @@ class DiagnosticsView(QWidget):
         self.no_activation_text.hide()
         self._set_hints(None)
         self._dirty = False
-        self._layers_shown = None
-        self._activations_shown = None
+        if keep_axes:
+            return
         for sticky in self._ranges.values():
             sticky.reset()
+        self._layers_shown = None
+        self._activations_shown = None
         for plot in (self.grad_plot, self.ratio_plot):  # an empty, quiet frame until data comes
             plot.setYRange(-4, 0, padding=0.08)
             decade_ticks(plot, -4, 0)
@@ -218,9 +222,11 @@ class DiagnosticsView(QWidget):
         self._dirty = False
         latest, first = self._latest, self._first
         layers = list(latest.get("layers", []))
-        compare = first is not None and first is not latest
+        compare = first is not None and first is not latest and list(first.get("layers", [])) == layers
         if layers != self._layers_shown:  # ticks and labels only when the model changes (a relayout)
             self._layers_shown = layers
+            for sticky in self._ranges.values():
+                sticky.reset()
             ticks = _ticks(layers)
             for plot in (self.grad_plot, self.ratio_plot, self.weight_plot):
                 plot.getAxis("bottom").setTicks(ticks)
@@ -230,7 +236,7 @@ class DiagnosticsView(QWidget):
         self.ratio_curve.setData(*_positive(latest.get("update_ratio", [])))
         weights = np.asarray(latest.get("weight_norm", []), dtype=np.float64)
         self.weight_curve.setData(np.arange(weights.size)[np.isfinite(weights)], weights[np.isfinite(weights)])
-        if first is not None and first is not latest and list(first.get("layers", [])) == layers:
+        if compare:
             self.grad_first.setData(*_positive(first.get("grad_norm", [])))
             first_weights = np.asarray(first.get("weight_norm", []), dtype=np.float64)
             keep = np.isfinite(first_weights)

@@ -53,6 +53,7 @@ class LossPlot(QWidget):
         super().__init__(parent)
         self.setObjectName("lossPlot")
         self._task = "classification"
+        self._styled_for: str | None = None  # the task the titles and layout were made for
         self._x_mode = "step"
         self._log_y = False
         self._ema = DebiasedEma(0.6)
@@ -154,6 +155,9 @@ class LossPlot(QWidget):
         self._totals = {"step": float(total_steps) if total_steps else None,
                         "epoch": float(total_epochs) if total_epochs else None}
         self.clear()
+        if self._task == self._styled_for:
+            return  # a re-run of the same task: titles and layout stay (restyling redraws every axis)
+        self._styled_for = self._task
         pair = colored(tr("train"), TRAIN_COLOR) + " / " + colored(tr("validation"), VAL_COLOR)
         if self._task == "classification":
             style_plot(self.metric_plot, title=tr("Accuracy: ") + pair, left=tr("share correct"))

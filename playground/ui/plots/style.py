@@ -16,7 +16,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QPoint, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPixmapCache
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from playground.ui import theme
@@ -57,7 +57,9 @@ def style_plot(plot: pg.PlotItem, *, title: str = "", left: str = "", bottom: st
         # Axes (with their grid lines) are redrawn from a pixmap unless their range changes:
         # without this every curve update repaints every tick label, the largest cost of a live plot.
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        ensure_pixmap_cache()
         axis.setTickFont(tick_font())
+        reserve_tick_space(axis)
         if axis.autoSIPrefix:
             axis.enableAutoSIPrefix(False)  # "loss (x0.001)" confuses students; plain numbers
         axis.autoSIPrefixScale = 1.0
@@ -72,6 +74,37 @@ def style_plot(plot: pg.PlotItem, *, title: str = "", left: str = "", bottom: st
         set_title(plot, title)
     plot.showGrid(x=True, y=True, alpha=0.18)
     plot.setMenuEnabled(False)
+
+
+# Item caches live in QPixmapCache (10 MB by default). An axis with grid lines covers its whole
+# plot, so a window of live plots needs several times that (four times on a HiDPI screen);
+# once the cache is full, Qt silently drops axis pictures and every curve update redraws them.
+PIXMAP_CACHE_KB = 96 * 1024
+
+
+def ensure_pixmap_cache() -> None:
+    if QPixmapCache.cacheLimit() < PIXMAP_CACHE_KB:
+        QPixmapCache.setCacheLimit(PIXMAP_CACHE_KB)
+
+
+# The widest tick label a live plot usually shows: its width is reserved from the start.
+TYPICAL_TICK_LABEL = "0.0001"
+
+
+def reserve_tick_space(axis: pg.AxisItem) -> None:
+    """Room for typical tick labels from the start, and an axis that grows but never shrinks.
+
+    pyqtgraph fits an axis to its current labels: "0.5" → "0.25" → "1" resizes the axis, which
+    moves the plot area, which redraws every axis and curve of the canvas, several passes per
+    change. Live plots change their labels often, so a stable size saves most of those redraws
+    and keeps the plots from twitching under a student's eyes."""
+    metrics = QFontMetrics(tick_font())
+    axis.setStyle(autoReduceTextSpace=False)
+    if axis.orientation in ("left", "right"):
+        axis.textWidth = max(axis.textWidth, metrics.horizontalAdvance(TYPICAL_TICK_LABEL))
+    else:
+        axis.textHeight = max(axis.textHeight, metrics.height())
+    axis._adjustSize()  # noqa: SLF001 - pyqtgraph's own re-measure after a style change
 
 
 def colored(text: str, color: str) -> str:
@@ -99,7 +132,10 @@ def decade_ticks(plot: pg.PlotItem, low: float, high: float, axis: str = "left")
     minor: list[tuple[float, str]] = []
     if last - first <= 4:
         minor = [(e + math.log10(m), "") for e in range(first, last) for m in range(2, 10)]
-    plot.getAxis(axis).setTicks([major, minor])
+    ticks = [major, minor]
+    item = plot.getAxis(axis)
+    if item._tickLevels != ticks:  # noqa: SLF001 - setTicks always redraws the axis
+        item.setTicks(ticks)
 
 
 def legend_row(items: list[tuple[object, str]], columns: int) -> pg.LegendItem:

@@ -82,6 +82,7 @@ class RunRequest:
     num_threads: int | None = None  # torch threads in the worker; None: worker_threads()
     diagnostics: bool = True
     predictions: bool = True  # task view predictions and train-subset metrics
+    predictions_on_demand: bool = False  # a new prediction only after `want_prediction()`
 
 
 class TrainingWorker(QObject):
@@ -111,10 +112,18 @@ class TrainingWorker(QObject):
         self._next_point = 0.0  # perf_counter time before which step points are not kept
         self._probe: Any = None
         self._train_metrics: Any = None
+        # On demand (a view that says when it has drawn the last prediction): a new one is made
+        # only then, so the training thread never computes pictures nobody will see.
+        self._prediction_wanted = True
+        self._on_demand = bool(request.predictions_on_demand)
 
     def acknowledge(self) -> None:
         """The GUI took the last batch (called from the GUI thread; a plain flag write)."""
         self._acknowledged = True
+
+    def want_prediction(self) -> None:
+        """The GUI has drawn the last prediction and would draw a new one (a plain flag write)."""
+        self._prediction_wanted = True
 
     # ---- the thread's work ----------------------------------------------------------------------
     @Slot()
@@ -181,6 +190,7 @@ class TrainingWorker(QObject):
                           "epochs": trainer.epochs, "samples_per_second": 0.0}
         if self._probe is not None:  # the untrained model's view, at once
             self._prediction = self._probe.predict(trainer.model)
+            self._prediction_wanted = not self._on_demand
         self._flush(force=True)
         if request.lr is not None:
             self.control.set_lr(request.lr)
@@ -224,8 +234,9 @@ class TrainingWorker(QObject):
         else:  # the summary: handled after run() returns
             return
         if now >= self._next_flush and self._acknowledged:
-            if self._probe is not None and self._probe.due():
+            if self._probe is not None and self._prediction_wanted and self._probe.due():
                 self._prediction = self._probe.predict(self.trainer.model)
+                self._prediction_wanted = not self._on_demand
             self._flush(now=now)
 
     def _on_epoch(self, event: Any) -> None:
@@ -358,6 +369,11 @@ class TrainingBridge(QObject):
     def set_lr(self, value: float) -> None:
         if self._control is not None:
             self._control.set_lr(value)
+
+    def want_prediction(self) -> None:
+        """The task view has drawn the last prediction: the worker may make the next one."""
+        if self._worker is not None:
+            self._worker.want_prediction()
 
     def stop(self) -> None:
         """Ask the run to stop at the next step boundary (returns at once; `finished` follows)."""

@@ -72,6 +72,7 @@ class TrainingController(QObject):
     run_updated = Signal(object)  # a RunUpdate batch (views append and redraw)
     run_finished = Signal(object)  # the summary dict
     cleared = Signal()  # views empty themselves (reset, another experiment)
+    run_starting = Signal()  # views drop the last run's data; a run of the same model follows
 
     def __init__(self, document: Any, parent: QObject | None = None,
                  set_editing_blocked: Callable[[bool, str], None] | None = None) -> None:
@@ -79,6 +80,9 @@ class TrainingController(QObject):
         self.document = document
         self.set_editing_blocked = set_editing_blocked
         self.bridge = TrainingBridge(self)
+        # Set by a view that calls `bridge.want_prediction()` after drawing one (the training panel):
+        # predictions are then made only as fast as they are drawn.
+        self.predictions_on_demand = False
         self.record = RunRecord()
         self._state = "idle"
         self._preview = False  # the current bridge run only shows the initial weights (Reset)
@@ -372,10 +376,11 @@ class TrainingController(QObject):
         self._active_seconds = 0.0
         self._running_since = None
         self._stop_requested_at = None
-        self.cleared.emit()
+        self.run_starting.emit()
         self._set_banner("", "")
         request = RunRequest(self.document.snapshot(), self.document.base_dir(), epochs=epochs,
-                             start_paused=start_paused, first_batches=first_batches, first_epoch=first_epoch)
+                             start_paused=start_paused, first_batches=first_batches, first_epoch=first_epoch,
+                             predictions_on_demand=self.predictions_on_demand)
         self.bridge.start(request)
         self._set_state("running")
         self.message.emit(tr("Training started."))

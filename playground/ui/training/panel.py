@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any, Callable
 
@@ -34,6 +35,7 @@ from playground.ui import theme
 from playground.ui.plots import DiagnosticsView, LossPlot, LrPlot, TaskView
 from playground.ui.training.bridge import RunUpdate
 from playground.ui.training.controller import TrainingController
+from playground.ui.training.gui_budget import GuiTimeBudget
 
 IMAGE_FILTER = "PNG image (*.png);;SVG vector image (*.svg)"
 # Seconds between redraws of each view while training. The bridge delivers <= 20 batches a second;
@@ -45,6 +47,9 @@ REFRESH_INTERVAL = {"loss": 0.1, "lr": 0.25, "diagnostics": 0.3, "task": 0.1}
 # stretches its interval): on a fast machine the intervals above apply, on a slow one the views
 # redraw less often and training keeps its pace.
 REDRAW_SHARE = {"loss": 0.025, "lr": 0.008, "diagnostics": 0.01, "task": 0.025}
+# The GUI-time budget (gui_budget.py) may hold a due view back, but never longer than this: a
+# window whose GUI thread is busy with other work still shows the run moving.
+MAX_HOLD_SECONDS = 1.0
 CSV_FILTER = "CSV file (*.csv)"
 
 
@@ -72,6 +77,7 @@ class TrainingPanel(QWidget):
         self._with_controls = controls
         self.setObjectName("trainingPanel")
         self.controller = controller
+        controller.predictions_on_demand = True  # the task view asks for the next one once drawn
         self.loss_plot = LossPlot(self)
         self.lr_plot = LrPlot(self)
         self.diagnostics_view = DiagnosticsView(self)
@@ -84,7 +90,10 @@ class TrainingPanel(QWidget):
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.timeout.connect(self._refresh_visible)
-        self._forced: set[str] = set()  # views to redraw regardless of their interval
+        self._forced: set[str] = set()  # views to redraw regardless of their interval and the budget
+        self._pending_since: dict[str, float] = {}  # when each pending view got its new data
+        self.gui_budget = GuiTimeBudget()  # all views together, measured on the whole GUI thread
+        self.redraws: Counter[str] = Counter()  # redraws per view since the run began (benchmarks, tests)
         self._held: list[str] = []  # views whose painting is held back, released one per pass
         self._release_timer = QTimer(self)
         self._release_timer.setSingleShot(True)
@@ -104,6 +113,7 @@ class TrainingPanel(QWidget):
         controller.run_updated.connect(self._on_updated)
         controller.run_finished.connect(self._on_finished)
         controller.cleared.connect(self.clear)
+        controller.run_starting.connect(self._on_run_starting)
         controller.banner_changed.connect(self._on_banner)
         controller.progress_changed.connect(self.run_label.setText)
         controller.state_changed.connect(self._on_state)
@@ -212,24 +222,32 @@ class TrainingPanel(QWidget):
         return tabs
 
     # ---- feeding the views ------------------------------------------------------------------------
-    def clear(self) -> None:
+    def clear(self, keep_axes: bool = False) -> None:
+        """Empty views. `keep_axes` when a run is about to start: scales that its data would set
+        again stay, so a re-run redraws fewer axes."""
         self._stagger_paints()
         self.loss_plot.clear()
         self.lr_plot.clear()
-        self.diagnostics_view.clear()
+        self.diagnostics_view.clear(keep_axes=keep_axes)
         self.task_view.clear()
         self._pending_refresh.clear()
+        self._pending_since.clear()
         self._forced.clear()
         self._next_refresh = {key: 0.0 for key in self.views}
 
+    def _on_run_starting(self) -> None:
+        self.clear(keep_axes=True)
+
     def _on_prepared(self, setup: dict[str, Any]) -> None:
+        self.gui_budget.reset()
+        self.redraws.clear()
         self._stagger_paints()
         epochs, batches = int(setup.get("epochs") or 0), int(setup.get("batches_per_epoch") or 0)
         self.loss_plot.configure(setup.get("task", "classification"), total_steps=epochs * batches or None,
                                  total_epochs=epochs or None)
         self.lr_plot.clear()
         self.lr_plot.set_planned(setup.get("planned_lr"), int(setup.get("batches_per_epoch") or 0))
-        self.diagnostics_view.clear()
+        self.diagnostics_view.clear(keep_axes=True)
         self.task_view.configure(setup.get("view"))
         self._pending_refresh.update(self.views)
         self._refresh_visible(force=True)
@@ -276,23 +294,35 @@ class TrainingPanel(QWidget):
         now = time.monotonic()
         due = []
         for key in self._pending_refresh:
+            self._pending_since.setdefault(key, now)
             view = self.views[key]
             if not (view.isVisible() and view.width() > 0 and view.height() > 0):
                 continue  # drawn when shown (tab change, splitter)
             if key in self._forced or now >= self._next_refresh[key]:
                 due.append((self._next_refresh[key], key))
+        hold = 0.0
+        if due and not any(key in self._forced for _, key in due) and not self.gui_budget.available():
+            # The GUI has had its share: later, but before any view has waited too long.
+            waited = max(now - max(self._next_refresh[key], self._pending_since[key]) for _, key in due)
+            if waited < MAX_HOLD_SECONDS:
+                hold = min(self.gui_budget.wait_seconds(), MAX_HOLD_SECONDS - waited)
+                due = []
         if due:
             key = min(due)[1]
             view = self.views[key]
             started = time.thread_time()  # CPU time: waiting for the GIL costs training nothing
             view.refresh()  # type: ignore[attr-defined]
+            self.redraws[key] += 1
             cost = time.thread_time() - started + view.paint_seconds()  # type: ignore[attr-defined]
             self._next_refresh[key] = now + max(REFRESH_INTERVAL[key], cost / REDRAW_SHARE[key])
             self._pending_refresh.discard(key)
+            self._pending_since.pop(key, None)
             self._forced.discard(key)
+            if key == "task":
+                self.controller.bridge.want_prediction()
         if self._pending_refresh and not self._flush_timer.isActive():
             waiting = [self._next_refresh[key] - now for key in self._pending_refresh if key not in self._forced]
-            delay = 0.015 if len(due) > 1 or self._forced else max(0.015, min(waiting, default=0.1))
+            delay = 0.015 if len(due) > 1 or self._forced else max(0.015, hold, min(waiting, default=0.1))
             self._flush_timer.start(int(1000 * delay))
 
     def _stagger_paints(self) -> None:
@@ -322,6 +352,8 @@ class TrainingPanel(QWidget):
         for view in self.views.values():
             view.refresh()  # type: ignore[attr-defined]
         self._pending_refresh.clear()
+        self._pending_since.clear()
+        self.controller.bridge.want_prediction()
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)

@@ -211,7 +211,7 @@ class TrainSubsetMetrics:
         self.y = dataset.y_train[:count]
         self.loss = loss
         self.device = device
-        self.budget = _Budget(0.0, share=0.02)
+        self.budget = _Budget(0.0, share=0.01)
 
     def due(self) -> bool:
         return self.budget.due()
