@@ -36,6 +36,7 @@ from playground.ui.plots.style import (
     legend_row,
     nice_ceiling,
     pen,
+    pixel_downsampling,
     style_plot,
     tr,
 )
@@ -95,6 +96,8 @@ class LossPlot(QWidget):
         # The per-step curves are dense: drawn without antialiasing, which costs several times more.
         self.raw_curve = self.loss_plot.plot(pen=pen(TRAIN_FAINT, 1), antialias=False)
         self.smooth_curve = self.loss_plot.plot(pen=pen(TRAIN_COLOR, 2.2), antialias=False)
+        for curve in (self.raw_curve, self.smooth_curve):
+            pixel_downsampling(curve)
         self.train_epoch_curve = self.loss_plot.plot(pen=pen("#0b4f86", 1.5, Qt.PenStyle.DashLine))
         self.val_curve = self.loss_plot.plot(pen=pen(VAL_COLOR, 2.2))
         self.legend = legend_row([(self.raw_curve, tr("train, per step")),

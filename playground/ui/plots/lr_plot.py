@@ -29,6 +29,7 @@ from playground.ui.plots.style import (
     finite_xy,
     nice_ceiling,
     pen,
+    pixel_downsampling,
     style_plot,
     tr,
 )
@@ -59,6 +60,8 @@ class LrPlot(QWidget):
         self.plot.setDownsampling(auto=True, mode="peak")
         self.planned_curve = self.plot.plot(pen=pen(REFERENCE_COLOR, 1.5, Qt.PenStyle.DashLine))
         self.curve = self.plot.plot(pen=pen(LR_COLOR, 2.2), antialias=False)
+        for curve in (self.planned_curve, self.curve):
+            pixel_downsampling(curve)
         self.plot.disableAutoRange()
 
         self.log_y = QCheckBox(tr("log y"), self)

@@ -107,6 +107,13 @@ def reserve_tick_space(axis: pg.AxisItem) -> None:
     axis._adjustSize()  # noqa: SLF001 - pyqtgraph's own re-measure after a style change
 
 
+def pixel_downsampling(curve: pg.PlotDataItem) -> None:
+    """Downsample a dense per-step curve to one bin per pixel (two points with "peak"), not
+    pyqtgraph's five: a thick line costs in proportion to its points, and more points than
+    pixels look the same."""
+    curve.opts["autoDownsampleFactor"] = 1.0
+
+
 def colored(text: str, color: str) -> str:
     """A word of a plot title in a curve's colour: the title then doubles as the legend."""
     return f"<span style='color:{color}'>{text}</span>"

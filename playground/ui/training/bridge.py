@@ -234,7 +234,7 @@ class TrainingWorker(QObject):
         else:  # the summary: handled after run() returns
             return
         if now >= self._next_flush and self._acknowledged:
-            if self._probe is not None and self._prediction_wanted and self._probe.due():
+            if self._probe is not None and self._prediction_wanted and self._probe.due(asked=self._on_demand):
                 self._prediction = self._probe.predict(self.trainer.model)
                 self._prediction_wanted = not self._on_demand
             self._flush(now=now)

@@ -241,7 +241,6 @@ class TrainingPanel(QWidget):
     def _on_prepared(self, setup: dict[str, Any]) -> None:
         self.gui_budget.reset()
         self.redraws.clear()
-        self._stagger_paints()
         epochs, batches = int(setup.get("epochs") or 0), int(setup.get("batches_per_epoch") or 0)
         self.loss_plot.configure(setup.get("task", "classification"), total_steps=epochs * batches or None,
                                  total_epochs=epochs or None)
@@ -249,8 +248,10 @@ class TrainingPanel(QWidget):
         self.lr_plot.set_planned(setup.get("planned_lr"), int(setup.get("batches_per_epoch") or 0))
         self.diagnostics_view.clear(keep_axes=True)
         self.task_view.configure(setup.get("view"))
+        # The views were emptied when the run was asked for (`run_starting`); what the setup adds
+        # (planned LR, axes) is drawn within the GUI budget, together with the first data.
         self._pending_refresh.update(self.views)
-        self._refresh_visible(force=True)
+        self._refresh_visible()
 
     def _on_updated(self, update: RunUpdate) -> None:
         steps = update.steps

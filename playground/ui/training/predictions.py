@@ -40,19 +40,23 @@ BASE_INTERVAL = {  # seconds between predictions while training, before the cost
 
 
 class _Budget:
-    """Spacing for work whose cost we measure: at most `share` of wall time, at least `base` apart."""
+    """Spacing for work whose cost we measure: at most `share` of wall time, at least `base` apart
+    (unless the base is waived: a view that asks for each picture sets the pace itself)."""
 
     def __init__(self, base: float, share: float = COST_SHARE) -> None:
         self.base = base
         self.share = share
-        self.next_time = 0.0
+        self.next_time = 0.0  # the earliest next call, base interval included
+        self.affordable_time = 0.0  # the earliest next call that keeps the cost share
 
-    def due(self, now: float | None = None) -> bool:
-        return (now if now is not None else time.perf_counter()) >= self.next_time
+    def due(self, now: float | None = None, waive_base: bool = False) -> bool:
+        now = now if now is not None else time.perf_counter()
+        return now >= (self.affordable_time if waive_base else self.next_time)
 
     def spent(self, started: float, ended: float) -> None:
         cost = ended - started
-        self.next_time = ended + max(self.base, cost / self.share)
+        self.affordable_time = ended + cost / self.share
+        self.next_time = max(self.affordable_time, ended + self.base)
 
 
 def _forward(model: nn.Module, x: torch.Tensor, device: torch.device) -> torch.Tensor:
@@ -166,8 +170,9 @@ class TaskProbe:
         return _numpy(y.reshape(-1))
 
     # ---- while training -----------------------------------------------------------------------
-    def due(self) -> bool:
-        return self.kind != "none" and self.budget.due()
+    def due(self, asked: bool = False) -> bool:
+        """Time for a prediction; `asked`: the view has drawn the last one and waits for this."""
+        return self.kind != "none" and self.budget.due(waive_base=asked)
 
     def predict(self, model: nn.Module) -> dict[str, Any] | None:
         """Fresh predictions for the view (call between two steps, in the training thread)."""
