@@ -165,3 +165,17 @@ def test_an_exhausted_budget_still_lets_every_view_move_about_once_a_second(qtbo
     assert 2 <= panel.redraws["loss"] <= 8  # held back, yet never frozen
     host.controller.stop_action.trigger()
     wait_for_state(qtbot, host, "stopped", timeout=5_000)
+
+
+def test_the_boundary_plane_is_square_and_whole_in_a_tall_column(qtbot):
+    view = BoundaryView()
+    qtbot.addWidget(view)
+    view.resize(360, 800)  # a narrow, tall column of the training tab
+    view.show()
+    qtbot.waitExposed(view)
+    view.configure(boundary_setup())
+    box = view.plot.getViewBox()
+    qtbot.waitUntil(lambda: abs(box.width() - box.height()) < 0.1 * box.width(), timeout=5_000)
+    (x_low, x_high), (y_low, y_high) = view.plot.viewRange()
+    assert x_low <= -1.5 and x_high >= 1.5 and y_low <= -1.5 and y_high >= 1.5  # all of the extent
+    assert view.canvas.height() < 0.7 * view.height()  # the spare room is below, not empty plane

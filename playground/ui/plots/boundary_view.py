@@ -15,12 +15,12 @@ from typing import Any, Mapping
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.ui import theme
-from playground.ui.plots.style import CLASS_COLORS, PlotCanvas, export_scene, make_legend, style_plot, tr
+from playground.ui.plots.style import CLASS_COLORS, PlotCanvas, export_scene, legend_row, style_plot, tr
 
 LOW_COLOR = np.array([245, 147, 34], dtype=np.float32)  # orange
 HIGH_COLOR = np.array([8, 119, 189], dtype=np.float32)  # blue
@@ -110,17 +110,21 @@ class BoundaryView(QWidget):
         self._updates = 0
 
         self.canvas = PlotCanvas(self)
-        self.plot: pg.PlotItem = self.canvas.addPlot()
-        style_plot(self.plot, title=tr("Decision boundary"), left="x2", bottom="x1")
+        self.plot: pg.PlotItem = self.canvas.addPlot(row=0, col=0)
+        style_plot(self.plot, title=tr("Decision boundary"), left="x2", bottom="x1", grid=False)
         self.plot.setAspectLocked(True)
-        self.plot.showGrid(x=False, y=False)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
         self.train_points = pg.ScatterPlotItem(size=8, pen=pg.mkPen("w", width=1.2))
         self.test_points = pg.ScatterPlotItem(size=8, pen=pg.mkPen("#111111", width=1.6))
         self.plot.addItem(self.train_points)
         self.plot.addItem(self.test_points)
-        self.legend = make_legend(self.plot)
+        self.legend = legend_row([], columns=2)  # under the plane: it never covers a point
+        self.canvas.ci.addItem(self.legend, row=1, col=0)
+        self.plot.getViewBox().sigResized.connect(self._show_extent)  # the whole plane at any size
+        self._fit_timer = QTimer(self)  # a child: it dies with the view, never calls into a dead one
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.timeout.connect(self._fit_square)
 
         self.discretize = QCheckBox(tr("Discretize output"), self)
         self.discretize.setObjectName("discretizeCheck")
@@ -144,7 +148,30 @@ class BoundaryView(QWidget):
         layout.addWidget(self.canvas, 1)
         layout.addWidget(self.caption)
         layout.addLayout(controls)
+        layout.addStretch(0)
         theme.notifier().changed.connect(self._on_theme_changed)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_timer.start(0)  # once the canvas has laid out its items
+
+    def _fit_square(self) -> None:
+        """Keep the plane square: a tall, narrow column would otherwise show empty plane above and
+        below the data (x and y keep one scale); the room left over goes below the controls."""
+        box = self.plot.getViewBox()
+        if box.width() <= 0 or box.height() <= 0:
+            return
+        frame_width = self.canvas.width() - box.width()  # left axis and margins
+        frame_height = self.canvas.height() - box.height()  # title, bottom axis, legend
+        square = int(self.width() - frame_width + frame_height)
+        if square != self.canvas.maximumHeight():
+            self.canvas.setMaximumHeight(max(self.canvas.minimumHeight(), square))
+
+    def _show_extent(self, *_args: Any) -> None:
+        """The data's square, whole: one call, so the locked aspect widens a range, never cuts one."""
+        if self._setup is not None:
+            low, high = self._setup["extent"]
+            self.plot.getViewBox().setRange(xRange=(low, high), yRange=(low, high), padding=0.01)
 
     # ---- feeding -------------------------------------------------------------------------------
     def configure(self, setup: Mapping[str, Any]) -> None:
@@ -157,13 +184,11 @@ class BoundaryView(QWidget):
         self.image.clear()
         if same_scene:  # a re-run on the same data: axes, points and legend stay (no relayout, no redraw)
             return
-        low, high = setup["extent"]
-        self.plot.setXRange(low, high, padding=0.01)
-        self.plot.setYRange(low, high, padding=0.01)
+        self._show_extent()
         regression = setup.get("task") == "regression"
         names = list(setup.get("feature_names") or ("x1", "x2"))[:2]
         style_plot(self.plot, title=tr("Output surface") if regression else tr("Decision boundary"),
-                   bottom=names[0] if names else "x1", left=names[1] if len(names) > 1 else "x2")
+                   bottom=names[0] if names else "x1", left=names[1] if len(names) > 1 else "x2", grid=False)
         self._set_points(self.train_points, setup.get("points_train"), setup.get("targets_train"))
         self._set_points(self.test_points, setup.get("points_test"), setup.get("targets_test"))
         self.test_points.setVisible(self.show_test.isChecked())
@@ -183,6 +208,7 @@ class BoundaryView(QWidget):
             self.caption.setText(tr("Colour = the class the model predicts at each point of the plane; "
                                     "paler = less sure. White rim = training point, dark rim = test point."))
         self.legend.setVisible(not regression)
+        self._fit_timer.start(0)  # the legend's rows change the frame around the plane
 
     def _value_range(self) -> tuple[float, float]:
         setup = self._setup or {}

@@ -41,7 +41,7 @@ SATURATED_COLOR = "#e8710a"
 FIRST_COLOR = REFERENCE_COLOR
 MAX_LABEL = 9  # characters of a layer name on the x axis
 ACTIVATION_TITLE = (f"<span style='color:{DEAD_COLOR}'>Dead ReLU</span> / "
-                    f"<span style='color:{SATURATED_COLOR}'>saturated</span> units")
+                    f"<span style='color:{SATURATED_COLOR}'>saturated</span>")
 
 
 def _short(name: str) -> str:
@@ -77,7 +77,7 @@ class DiagnosticsView(QWidget):
         ci = self.canvas.ci
         self.grad_plot: pg.PlotItem = ci.addPlot(row=0, col=0)
         self._columns = 2
-        style_plot(self.grad_plot, title=tr("Gradient norm per layer"), left=tr("‖gradient‖ (log)"))
+        style_plot(self.grad_plot, title=tr("Gradient norm"), left=tr("‖gradient‖ (log)"))
         self.grad_plot.setLogMode(y=True)
         self.grad_first = self.grad_plot.plot(pen=pen(FIRST_COLOR, 1.5, Qt.PenStyle.DashLine), symbol="o",
                                               symbolSize=5, symbolBrush=FIRST_COLOR, symbolPen=None,
@@ -86,7 +86,7 @@ class DiagnosticsView(QWidget):
                                               symbolBrush=TRAIN_COLOR, symbolPen=None, name=tr("latest"))
 
         self.ratio_plot: pg.PlotItem = ci.addPlot(row=0, col=1)
-        style_plot(self.ratio_plot, title=tr("Update / weight per step"), left=tr("‖Δw‖ / ‖w‖ (log)"))
+        style_plot(self.ratio_plot, title=tr("Update ÷ weight"), left=tr("‖Δw‖ / ‖w‖ (log)"))
         self.ratio_plot.setLogMode(y=True)
         self.ratio_curve = self.ratio_plot.plot(pen=pen("#7b3fbf", 2.5), symbol="s", symbolSize=7,
                                                 symbolBrush="#7b3fbf", symbolPen=None)
@@ -100,7 +100,7 @@ class DiagnosticsView(QWidget):
             plot.disableAutoRange()
 
         self.weight_plot: pg.PlotItem = ci.addPlot(row=1, col=0)
-        style_plot(self.weight_plot, title=tr("Weight norm per layer"), left=tr("‖w‖"))
+        style_plot(self.weight_plot, title=tr("Weight norm"), left=tr("‖w‖"))
         self.weight_plot.disableAutoRange()
         self.weight_first = self.weight_plot.plot(pen=pen(FIRST_COLOR, 1.5, Qt.PenStyle.DashLine), symbol="o",
                                                   symbolSize=5, symbolBrush=FIRST_COLOR, symbolPen=None)

@@ -55,7 +55,7 @@ class LrPlot(QWidget):
         self.canvas = PlotCanvas(self)
         self.plot: pg.PlotItem = self.canvas.addPlot()
         style_plot(self.plot, title=tr("Learning rate: ") + colored(tr("used"), LR_COLOR) + " / "
-                   + colored(tr("planned (dashed)"), REFERENCE_COLOR), left=tr("learning rate"), bottom=tr("step"))
+                   + colored(tr("planned"), REFERENCE_COLOR), left=tr("learning rate"), bottom=tr("step"))
         self.plot.setClipToView(True)
         self.plot.setDownsampling(auto=True, mode="peak")
         self.planned_curve = self.plot.plot(pen=pen(REFERENCE_COLOR, 1.5, Qt.PenStyle.DashLine))

@@ -49,7 +49,7 @@ def set_title(plot: pg.PlotItem, text: str) -> None:
     plot.setTitle(text, size=f"{TITLE_POINT_SIZE}pt", bold=True, color=theme.colors().plot_foreground)
 
 
-def style_plot(plot: pg.PlotItem, *, title: str = "", left: str = "", bottom: str = "") -> None:
+def style_plot(plot: pg.PlotItem, *, title: str = "", left: str = "", bottom: str = "", grid: bool = True) -> None:
     """Axis fonts/labels/grid for a plot item, in the current theme."""
     foreground = theme.colors().plot_foreground
     for name in ("left", "bottom"):
@@ -72,7 +72,7 @@ def style_plot(plot: pg.PlotItem, *, title: str = "", left: str = "", bottom: st
         plot.setLabel("bottom", bottom, **{"font-size": f"{TICK_POINT_SIZE + 1}pt", "color": foreground})
     if title:
         set_title(plot, title)
-    plot.showGrid(x=True, y=True, alpha=0.18)
+    plot.showGrid(x=grid, y=grid, alpha=0.18)
     plot.setMenuEnabled(False)
 
 
