@@ -52,12 +52,12 @@ def set_title(plot: pg.PlotItem, text: str) -> None:
 def style_plot(plot: pg.PlotItem, *, title: str = "", left: str = "", bottom: str = "", grid: bool = True) -> None:
     """Axis fonts/labels/grid for a plot item, in the current theme."""
     foreground = theme.colors().plot_foreground
+    ensure_pixmap_cache()
     for name in ("left", "bottom"):
         axis = plot.getAxis(name)
         # Axes (with their grid lines) are redrawn from a pixmap unless their range changes:
         # without this every curve update repaints every tick label, the largest cost of a live plot.
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        ensure_pixmap_cache()
         axis.setTickFont(tick_font())
         reserve_tick_space(axis)
         if axis.autoSIPrefix:

@@ -242,14 +242,13 @@ class TrainingPanel(QWidget):
         self.gui_budget.reset()
         self.redraws.clear()
         epochs, batches = int(setup.get("epochs") or 0), int(setup.get("batches_per_epoch") or 0)
+        # Every run is asked for after the views were emptied (`run_starting`, or `cleared` before a
+        # Reset's preview): the setup only adds what it knows (planned length and LR, the task view),
+        # drawn within the GUI budget together with the first data.
         self.loss_plot.configure(setup.get("task", "classification"), total_steps=epochs * batches or None,
                                  total_epochs=epochs or None)
-        self.lr_plot.clear()
         self.lr_plot.set_planned(setup.get("planned_lr"), int(setup.get("batches_per_epoch") or 0))
-        self.diagnostics_view.clear(keep_axes=True)
         self.task_view.configure(setup.get("view"))
-        # The views were emptied when the run was asked for (`run_starting`); what the setup adds
-        # (planned LR, axes) is drawn within the GUI budget, together with the first data.
         self._pending_refresh.update(self.views)
         self._refresh_visible()
 
