@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -27,6 +27,7 @@ from playground.core.document import ExperimentDocument
 from playground.core.experiment.schema import Experiment
 from playground.ui import theme
 from playground.ui.compare.common import (
+    ComparePanel,
     color_for,
     color_icon,
     heading,
@@ -44,15 +45,10 @@ def facts_tr(text: str) -> str:
     return QCoreApplication.translate("ActivationFacts", text)
 
 
-class ActivationsPanel(QWidget):
-    status_message = Signal(str)
-
+class ActivationsPanel(ComparePanel):
     def __init__(self, document: ExperimentDocument, undo_stack: QUndoStack | None = None,
                  history: RunHistory | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.document = document
-        self.undo_stack = undo_stack
-        self.history = history if history is not None else RunHistory()
+        super().__init__(document, undo_stack, history, parent)
         self._curves: dict[str, tuple] = {}
 
         # ---- the functions -------------------------------------------------------------------

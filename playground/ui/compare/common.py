@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
+from playground.core.compare.history import RunHistory
 from playground.ui import theme
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QUndoStack
+
+    from playground.core.document import ExperimentDocument
 
 # Tableau 10: distinct on white and on dark backgrounds, and in a projector's washed-out colours.
 CONTENDER_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
@@ -24,6 +30,20 @@ LINE_WIDTH = 2.5
 
 def tr(context: str, text: str) -> str:
     return QCoreApplication.translate(context, text)
+
+
+class ComparePanel(QWidget):
+    """A sub-tab of Compare: it reads the experiment document, applies what it suggests through the
+    undo stack (one undoable step), and files its runs in the history all panels share."""
+
+    status_message = Signal(str)
+
+    def __init__(self, document: ExperimentDocument, undo_stack: QUndoStack | None = None,
+                 history: RunHistory | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.undo_stack = undo_stack
+        self.history = history if history is not None else RunHistory()
 
 
 def split_panel(panel: QWidget) -> tuple[QSplitter, QWidget, QHBoxLayout]:

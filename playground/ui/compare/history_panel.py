@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401 - registers the PNG/SVG exporters
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +40,7 @@ from playground.core.jsonio import atomic_write_text
 from playground.ui import theme
 from playground.ui.compare.commands import SetComparisonCommand
 from playground.ui.compare.common import (
+    ComparePanel,
     color_for,
     color_icon,
     format_number,
@@ -81,15 +82,10 @@ class _SortItem(QTableWidgetItem):
         return str(mine) < str(theirs)
 
 
-class HistoryPanel(QWidget):
-    status_message = Signal(str)
-
+class HistoryPanel(ComparePanel):
     def __init__(self, document: ExperimentDocument, undo_stack: QUndoStack | None = None,
                  history: RunHistory | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.document = document
-        self.undo_stack = undo_stack
-        self.history = history if history is not None else RunHistory()
+        super().__init__(document, undo_stack, history, parent)
         self.hidden: set[str] = set()  # ids of runs not drawn
         self._colors: dict[str, str] = {}
         self._curves: dict[str, pg.PlotDataItem] = {}

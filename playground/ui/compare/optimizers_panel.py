@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QTransform, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,6 +41,7 @@ from playground.core.experiment.schema import Experiment
 from playground.core.training.optimizers import optimizer_kwargs
 from playground.ui import theme
 from playground.ui.compare.common import (
+    ComparePanel,
     color_for,
     color_icon,
     format_number,
@@ -76,15 +77,10 @@ def _lr_spin(value: float, parent: QWidget) -> QDoubleSpinBox:
     return spin
 
 
-class OptimizersPanel(QWidget):
-    status_message = Signal(str)
-
+class OptimizersPanel(ComparePanel):
     def __init__(self, document: ExperimentDocument, undo_stack: QUndoStack | None = None,
                  history: RunHistory | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.document = document
-        self.undo_stack = undo_stack
-        self.history = history if history is not None else RunHistory()
+        super().__init__(document, undo_stack, history, parent)
         self.results: dict[str, PathResult] = {}
         self._frame = 0
         self._path_items: dict[str, tuple[pg.PlotDataItem, pg.ScatterPlotItem, pg.PlotDataItem]] = {}

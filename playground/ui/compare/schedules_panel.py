@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -42,6 +42,7 @@ from playground.core.experiment.schema import Experiment, SchedulerSpec
 from playground.core.training.schedules import lr_schedule, steps_per_epoch
 from playground.ui import theme
 from playground.ui.compare.common import (
+    ComparePanel,
     color_for,
     color_icon,
     format_number,
@@ -102,15 +103,10 @@ def default_designs(epochs: int, steps: int, lr: float) -> list[Design]:
     return [default_design(key, epochs, steps, lr) for key in DEFAULT_KEYS]
 
 
-class SchedulesPanel(QWidget):
-    status_message = Signal(str)
-
+class SchedulesPanel(ComparePanel):
     def __init__(self, document: ExperimentDocument, undo_stack: QUndoStack | None = None,
                  history: RunHistory | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.document = document
-        self.undo_stack = undo_stack
-        self.history = history if history is not None else RunHistory()
+        super().__init__(document, undo_stack, history, parent)
         self.designs: list[Design] = []
         self._curves: list[pg.PlotDataItem] = []
         self.schedules: list[np.ndarray] = []  # the plotted LR per step of each design (tests, export)
