@@ -415,3 +415,17 @@ def test_adding_after_a_branch_keeps_the_concat_input_order(qtbot):
     assert doc.report().valid and stack.count() == 1
     stack.undo()
     assert experiment_to_json(doc.experiment) == original
+
+
+def test_a_card_lights_up_while_the_mouse_is_over_it(qtbot):
+    editor, _document, _stack = make_editor(qtbot, xor_document())
+    at_unit_zoom(editor)
+    scene = editor.scene()
+    card = scene.node_item(editor.document.experiment.node_ids()[0])
+    viewport = editor.view().viewport()
+    over = viewport_point(editor, card.sceneBoundingRect().center())
+    send_mouse(viewport, QMouseEvent.Type.MouseMove, over, button=Qt.MouseButton.NoButton)
+    assert card._hovered
+    away = viewport_point(editor, scene.nodes_rect().bottomRight() + QPointF(200, 200))
+    send_mouse(viewport, QMouseEvent.Type.MouseMove, away, button=Qt.MouseButton.NoButton)
+    assert not card._hovered

@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
 
+from playground.ui.editor.hover import HoverHighlight
 from playground.ui.editor.port_item import PORT_RADIUS
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def route(start: QPointF, end: QPointF, obstacles: list[QRectF]) -> QPainterPath
     return detour
 
 
-class EdgeItem(QGraphicsItem):
+class EdgeItem(HoverHighlight, QGraphicsItem):
     def __init__(self, source: "NodeItem", target: "NodeItem"):
         super().__init__()
         self.source = source
@@ -89,7 +90,6 @@ class EdgeItem(QGraphicsItem):
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setZValue(0.0)
-        self._hovered = False
         self._path = QPainterPath()
         self._end = QPointF()
         self._label_rect = QRectF()
@@ -184,14 +184,6 @@ class EdgeItem(QGraphicsItem):
         if self.label and self.label_visible:
             shape.addRect(self._label_rect)
         return shape
-
-    def hoverEnterEvent(self, event) -> None:
-        self._hovered = True
-        self.update()
-
-    def hoverLeaveEvent(self, event) -> None:
-        self._hovered = False
-        self.update()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         colors = self.source.colors()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from playground.core.catalogue import LAYERS, Fix
 from playground.core.experiment.schema import NodeSpec
+from playground.ui.editor.hover import HoverHighlight
 from playground.ui.editor.port_item import PortItem
 from playground.ui.editor.theme import CanvasColors, mix, readable_on
 
@@ -140,7 +141,7 @@ def describe_node(node: NodeSpec, report: "NodeReport | None", issues: list["Gra
     return content
 
 
-class NodeItem(QGraphicsItem):
+class NodeItem(HoverHighlight, QGraphicsItem):
     """A rounded card; its position is the card's top-left corner (the document's `pos`)."""
 
     def __init__(self, node_id: str, content: NodeContent):
@@ -153,7 +154,6 @@ class NodeItem(QGraphicsItem):
                       | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
         self.setAcceptHoverEvents(True)
         self.setZValue(1.0)
-        self._hovered = False
         layer = LAYERS.get(content.layer_type)
         self.input_port: PortItem | None = None
         if layer is None or layer.max_inputs != 0:
@@ -213,14 +213,6 @@ class NodeItem(QGraphicsItem):
         elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
             self.setZValue(2.0 if value else 1.0)
         return super().itemChange(change, value)
-
-    def hoverEnterEvent(self, event) -> None:
-        self._hovered = True
-        self.update()
-
-    def hoverLeaveEvent(self, event) -> None:
-        self._hovered = False
-        self.update()
 
     # ---- painting -------------------------------------------------------------------------
     def fonts(self) -> tuple[QFont, QFont, QFont]:

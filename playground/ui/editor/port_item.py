@@ -12,6 +12,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from playground.ui.editor.hover import HoverHighlight
+
 if TYPE_CHECKING:
     from playground.ui.editor.node_item import NodeItem
 
@@ -20,7 +22,7 @@ HIT_RADIUS = 10.0  # generous, so a port is easy to grab at any zoom
 MERGE_PORT_HEIGHT = 34.0
 
 
-class PortItem(QGraphicsItem):
+class PortItem(HoverHighlight, QGraphicsItem):
     """Input (`is_output` False) or output port of a `NodeItem`, drawn on the card's edge."""
 
     def __init__(self, node: "NodeItem", is_output: bool, multiple: bool = False):
@@ -31,7 +33,6 @@ class PortItem(QGraphicsItem):
         self.state: str | None = None  # None, "valid" or "invalid" while a connection is dragged over it
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.CrossCursor)
-        self._hovered = False
 
     @property
     def node_id(self) -> str:
@@ -56,14 +57,6 @@ class PortItem(QGraphicsItem):
         if state != self.state:
             self.state = state
             self.update()
-
-    def hoverEnterEvent(self, event) -> None:
-        self._hovered = True
-        self.update()
-
-    def hoverLeaveEvent(self, event) -> None:
-        self._hovered = False
-        self.update()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         colors = self.node.colors()
