@@ -608,7 +608,7 @@ class ParamForm(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(4)
-        self.form = _new_form()
+        self.form = new_form()
         outer.addLayout(self.form)
         advanced = [spec for spec in self.specs if spec.advanced]
         for spec in self.specs:
@@ -623,7 +623,7 @@ class ParamForm(QWidget):
             self.more_button.setArrowType(Qt.ArrowType.RightArrow)
             self.more_button.setAutoRaise(True)
             self.more_box = QWidget(self)
-            more_form = _new_form()
+            more_form = new_form()
             self.more_box.setLayout(more_form)
             for spec in advanced:
                 self._add_row(more_form, spec, options.get(spec.name, {}))
@@ -656,7 +656,8 @@ class ParamForm(QWidget):
             self.more_button.setChecked(True)  # a changed advanced value is never hidden
 
 
-def _new_form() -> QFormLayout:
+def new_form() -> QFormLayout:
+    """The inspector's form layout: right-aligned labels, fields that take the width."""
     form = QFormLayout()
     form.setContentsMargins(0, 0, 0, 0)
     form.setHorizontalSpacing(10)

@@ -16,7 +16,6 @@ from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -47,6 +46,7 @@ from playground.ui.inspector.param_editors import (
     IntEditor,
     ParamForm,
     guard_wheel,
+    new_form,
 )
 
 
@@ -92,16 +92,6 @@ WARMUP = ParamSpec("warmup_steps", "int", 0, "Optimizer steps of linear learning
 INTERVAL = ParamSpec("interval", "choice", "epoch", "Step the schedule after every epoch or every batch.",
                      choices=("epoch", "step"))
 INIT = ParamSpec("init", "choice", "default", "How the weights start.", choices=tuple(INIT_HELP))
-
-
-def _form() -> QFormLayout:
-    form = QFormLayout()
-    form.setContentsMargins(0, 0, 0, 0)
-    form.setHorizontalSpacing(10)
-    form.setVerticalSpacing(6)
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return form
 
 
 def _muted(text: str = "", parent: QWidget | None = None) -> QLabel:
@@ -206,7 +196,7 @@ class _OptionalGroup(QWidget):
         self.check.setToolTip(tooltip)
         layout.addWidget(self.check)
         self.body = QWidget(self)
-        self.form = _form()
+        self.form = new_form()
         self.form.setContentsMargins(22, 0, 0, 0)
         self.body.setLayout(self.form)
         layout.addWidget(self.body)
@@ -244,7 +234,7 @@ class SettingsInspector(QWidget):
     # ---- building ------------------------------------------------------------------------------
     def _build_experiment_box(self) -> QGroupBox:
         box = QGroupBox(tr("Experiment"), self)
-        form = _form()
+        form = new_form()
         box.setLayout(form)
         self.name_edit = QLineEdit(box)
         self.name_edit.setToolTip(tr("The experiment's title (also the class name in exported code)."))
@@ -258,7 +248,7 @@ class SettingsInspector(QWidget):
         box = QGroupBox(tr("Data"), self)
         layout = QVBoxLayout(box)
         layout.setSpacing(6)
-        form = _form()
+        form = new_form()
         layout.addLayout(form)
         self.dataset_combo = QComboBox(box)
         guard_wheel(self.dataset_combo)
@@ -271,7 +261,7 @@ class SettingsInspector(QWidget):
         self.dataset_form_holder.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self.dataset_form_holder)
 
-        split_form = _form()
+        split_form = new_form()
         layout.addLayout(split_form)
         split_row = QHBoxLayout()
         split_row.setSpacing(6)
@@ -329,7 +319,7 @@ class SettingsInspector(QWidget):
 
     def _build_training_box(self) -> QGroupBox:
         box = QGroupBox(tr("Training"), self)
-        form = _form()
+        form = new_form()
         box.setLayout(form)
         self.training_form = form
         self.loss_editor = ComponentEditor(LOSSES, box)
@@ -346,7 +336,7 @@ class SettingsInspector(QWidget):
         form.addRow(tr("LR schedule"), self.scheduler_editor.combo)
         form.addRow(self.scheduler_editor)
         self.schedule_extra = QWidget(box)
-        extra_form = _form()
+        extra_form = new_form()
         extra_form.setContentsMargins(14, 0, 0, 0)
         self.schedule_extra.setLayout(extra_form)
         self.interval_editor = ChoiceEditor(INTERVAL, self.schedule_extra)
@@ -421,7 +411,7 @@ class SettingsInspector(QWidget):
 
     def _build_model_box(self) -> QGroupBox:
         box = QGroupBox(tr("Model"), self)
-        form = _form()
+        form = new_form()
         box.setLayout(form)
         self.init_editor = ChoiceEditor(INIT, box)
         for index in range(self.init_editor.combo.count()):
