@@ -18,6 +18,7 @@ from playground.core.data.types import Dataset, DatasetInfo, Modality, PointFeat
 from playground.core.errors import DatasetError
 
 Scaling = Literal["per_feature", "scalar", "none"]
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 _SPLIT_STREAM = 1  # the split uses its own random stream, independent of the data generator
 
 
@@ -37,6 +38,7 @@ class RawData:
     point_features: tuple[str, ...] | None = None  # feature columns built from `points`
     point_extent: tuple[float, float] = (-6.0, 6.0)
     scale_target_like_input: bool = False  # next-value prediction: y lives in x's units
+    source: str = ""  # the user's file name, for messages ("" for generated and bundled sets)
 
 
 def split_sizes(n: int, fractions: tuple[float, float, float], dataset: str) -> tuple[int, int, int]:
@@ -89,17 +91,20 @@ def assemble(raw: RawData, name: str, fractions: tuple[float, float, float], see
     scaling: Scaling = "none" if tokens else raw.scaling
     work = np.float32 if raw.x.dtype == np.float32 else np.float64  # big image sets stay float32
     x = raw.x if tokens else raw.x.astype(work, copy=False)
-    mean, std = (np.zeros(()), np.ones(())) if scaling == "none" else _fit(x[parts[0]], scaling)
-    shift, scale = mean.astype(work), std.astype(work)
-    x_parts = [x[idx] if scaling == "none" else (x[idx] - shift) / scale for idx in parts]
-    y_parts = [raw.y[idx] for idx in parts]
-    if raw.task == "regression" and raw.scale_target_like_input:
-        y_parts = [(y - mean) / std for y in y_parts]
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked below, with a message
+        mean, std = (np.zeros(()), np.ones(())) if scaling == "none" else _fit(x[parts[0]], scaling)
+        shift, scale = mean.astype(work), std.astype(work)
+        x_parts = [x[idx] if scaling == "none" else (x[idx] - shift) / scale for idx in parts]
+        y_parts = [raw.y[idx] for idx in parts]
+        if raw.task == "regression" and raw.scale_target_like_input:
+            y_parts = [(y - mean) / std for y in y_parts]
 
     x_dtype = torch.int64 if tokens else torch.float32
     y_dtype = torch.int64 if raw.task == "classification" else torch.float32
     x_t = [_tensor(part, x_dtype) for part in x_parts]
     y_t = [_tensor(part, y_dtype) for part in y_parts]
+    if not tokens:
+        _check_standardised(raw, name, x, (mean, std), x_t + (y_t if raw.scale_target_like_input else []))
     target_dim = int(np.prod(raw.y.shape[1:])) if raw.task == "regression" else None
     if target_dim is not None:
         y_t = [y.reshape(len(y), target_dim) for y in y_t]
@@ -125,6 +130,46 @@ def assemble(raw: RawData, name: str, fractions: tuple[float, float, float], see
         info, x_t[0], y_t[0], x_t[1], y_t[1], x_t[2], y_t[2],
         points[0], points[1], points[2], point_features,
     )
+
+
+def _check_standardised(
+    raw: RawData, name: str, x: np.ndarray, fitted: tuple[np.ndarray, np.ndarray], tensors: list[torch.Tensor]
+) -> None:
+    """Refuse data whose mean, spread or standardised values overflow (values near 1e308, say).
+
+    Left alone, they become inf or NaN, and training would report a divergence and blame the
+    learning rate instead of the data.
+    """
+    if all(np.all(np.isfinite(a)) for a in fitted) and all(bool(torch.isfinite(t).all()) for t in tensors):
+        return
+    where, values = _culprit(raw, x, fitted)
+    largest = float(np.max(np.abs(values), initial=0.0))
+    source = f"{raw.source}: " if raw.source else f"dataset {name!r}: "
+    raise DatasetError(
+        f"{source}{where} has values up to {largest:.3g}, too large to standardise; rescale the data "
+        f"(e.g. divide by {suggested_divisor(largest)})"
+    )
+
+
+def _culprit(raw: RawData, x: np.ndarray, fitted: tuple[np.ndarray, np.ndarray]) -> tuple[str, np.ndarray]:
+    """The column (per-feature scaling) whose statistics or values overflow, and its values."""
+    mean, std = fitted
+    if mean.ndim != 1:
+        return "x", x
+    columns = x.reshape(-1, mean.shape[0])
+    with np.errstate(over="ignore", invalid="ignore"):
+        standardised = (columns - mean) / std
+    bad = ~(np.isfinite(mean) & np.isfinite(std) & np.all(np.abs(standardised) < _FLOAT32_MAX, axis=0))
+    column = int(np.argmax(bad))
+    names = raw.feature_names if len(raw.feature_names) == mean.shape[0] else ()
+    label = f"column {names[column]!r}" if names else f"feature {column + 1} of {mean.shape[0]}"
+    return label, columns[:, column]
+
+
+def suggested_divisor(largest: float) -> str:
+    """A power of ten, as '1e300', that brings `largest` down to about 1e8 (at least 10)."""
+    exponent = math.floor(math.log10(largest)) if largest > 0 and math.isfinite(largest) else 308
+    return f"1e{max(1, exponent - 8)}"
 
 
 Builder = Callable[[dict[str, Any], np.random.Generator, Path | None], RawData]

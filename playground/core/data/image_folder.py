@@ -7,14 +7,16 @@ from typing import Any
 
 import numpy as np
 
+from playground.core import memory
 from playground.core.data.assemble import RawData
-from playground.core.data.images import IMAGE_SUFFIXES, decode_image
+from playground.core.data.images import IMAGE_SUFFIXES, MAX_IMAGE_BYTES, decode_image
 from playground.core.data.types import DatasetType
 from playground.core.data.user_files import resolve_user_path
 from playground.core.errors import DatasetError
 from playground.core.params import ParamSpec as P
 
 _LUMA = np.array([0.299, 0.587, 0.114])
+_BAND_PIXELS = 500_000  # prepare() converts big images to float this many pixels at a time
 
 
 def _visible(path: Path) -> bool:
@@ -80,21 +82,63 @@ def resize(image: np.ndarray, size: int) -> np.ndarray:
     return rows[:, x0] * (1 - wx)[None, :, None] + rows[:, x1] * wx[None, :, None]
 
 
+def prepare(image: np.ndarray, size: int, grayscale: bool) -> np.ndarray:
+    """to_channels() then resize(), a band of rows at a time for a big image.
+
+    The same numbers as resize(to_channels(image)) (each box of the reduction lies inside one band),
+    but a 16-megapixel photo never exists whole as float64, which would cost up to 1.4 GB.
+    """
+    height, width = image.shape[:2]
+    factor_y, factor_x = max(1, height // size), max(1, width // size)
+    if height * width <= _BAND_PIXELS or (factor_y == 1 and factor_x == 1):
+        return resize(to_channels(image, grayscale), size)
+    height, width = height // factor_y * factor_y, width // factor_x * factor_x
+    image = image[:height, :width]  # the rows and columns resize() leaves out of its boxes
+    band = factor_y * max(1, _BAND_PIXELS // (factor_y * width))
+    reduced = [
+        _box_average(to_channels(image[top : top + band], grayscale), factor_y, factor_x)
+        for top in range(0, height, band)
+    ]
+    return resize(np.concatenate(reduced), size)  # now less than 2×size: only the bilinear step is left
+
+
+def _box_average(image: np.ndarray, factor_y: int, factor_x: int) -> np.ndarray:
+    height, width = image.shape[:2]
+    return image.reshape(height // factor_y, factor_y, width // factor_x, factor_x, -1).mean(axis=(1, 3))
+
+
+def bytes_needed(images: int, channels: int, size: int) -> int:
+    """About the peak memory of an image folder: the float32 images twice (the list, then the stacked
+    array), or in assemble() the array, the train part and a float64 temporary; plus one image being
+    decoded."""
+    values = images * channels * size * size
+    return values * 16 + MAX_IMAGE_BYTES
+
+
+def _check_memory(root: Path, count: int, size: int, grayscale: bool) -> None:
+    channels = 1 if grayscale else 3
+    need = bytes_needed(count, channels, size)
+    if need <= memory.usable_memory_bytes():
+        return
+    smaller = "a smaller size" if grayscale else "a smaller size or grayscale"
+    raise DatasetError(
+        f"{root.name}: {count:,} images of {size} × {size} pixels × {channels} channel{'s' * (channels > 1)}; "
+        f"loading and standardising them needs about {memory.format_bytes(need)}, this machine has "
+        f"{memory.describe_machine_memory()}: use fewer images, or {smaller}"
+    )
+
+
 def load_image_folder(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | None) -> RawData:
     root = resolve_user_path(params["path"], base_dir, "image folder", want_dir=True)
     size, grayscale = params["size"], params["grayscale"]
-    images: list[np.ndarray] = []
-    labels: list[int] = []
     folders = class_folders(root)
-    for label, folder in enumerate(folders):
-        for file in _image_files(folder):
-            image = decode_image(file)
-            images.append(resize(to_channels(image, grayscale), size).astype(np.float32))
-            labels.append(label)
+    files = [(label, file) for label, folder in enumerate(folders) for file in _image_files(folder)]
+    _check_memory(root, len(files), size, grayscale)  # before decoding a single image
+    images = [prepare(decode_image(file), size, grayscale).astype(np.float32) for _, file in files]
     x = np.stack(images).transpose(0, 3, 1, 2)  # (N, C, H, W)
     return RawData(
-        x=x, y=np.array(labels, np.int64), task="classification", modality="image",
-        class_names=tuple(folder.name for folder in folders), scaling="scalar",
+        x=x, y=np.array([label for label, _ in files], np.int64), task="classification", modality="image",
+        class_names=tuple(folder.name for folder in folders), scaling="scalar", source=root.name,
     )
 
 

@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from playground.core.errors import DatasetError
+from playground.core.memory import format_bytes
 
 ImageDecoder = Callable[[Path], np.ndarray]
 
@@ -26,12 +27,23 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".t
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # PNG colour type -> samples per pixel
 _DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}
-_MAX_PIXELS = 64_000_000  # refuse absurd headers instead of allocating gigabytes
+# What one image may cost: a training image is resized to at most 256×256, so even a 16-megapixel
+# photo is generous; anything bigger (or a tiny file that declares a huge image) is refused before
+# a byte is inflated, instead of allocating gigabytes.
+MAX_IMAGE_PIXELS = 16_000_000
+MAX_IMAGE_BYTES = 256_000_000  # the peak while decoding: file, inflated rows, unfiltered rows, samples
+_COLOUR_NAMES = {0: "grey", 2: "RGB", 3: "palette", 4: "grey + alpha", 6: "RGBA"}
 
 
 def decode_png(path: Path) -> np.ndarray:
     """Decode a non-interlaced PNG (grey, grey+alpha, RGB, RGBA, palette) to uint8 (H, W, C)."""
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_IMAGE_BYTES // 2:  # the file and its joined image data are both held while decoding
+            raise DatasetError(
+                f"{path} is {format_bytes(size)} on disk, more than one training image may use "
+                f"({format_bytes(MAX_IMAGE_BYTES // 2)}); scale it down or re-save it compressed"
+            )
         data = Path(path).read_bytes()
     except OSError as exc:
         raise DatasetError(f"cannot read image {path}: {exc.strerror or exc}") from exc
@@ -46,6 +58,7 @@ def decode_png_bytes(data: bytes, name: str = "image") -> np.ndarray:
     width, height, depth, colour, interlace = header
     if interlace:
         raise DatasetError(f"{name} is an interlaced PNG, which is not supported; re-save it without interlacing")
+    _check_cost(header, alpha is not None, len(data), name)
     channels = _CHANNELS[colour]
     bits_per_pixel = channels * depth
     stride = (width * bits_per_pixel + 7) // 8
@@ -65,34 +78,74 @@ def decode_png_bytes(data: bytes, name: str = "image") -> np.ndarray:
     return samples
 
 
+def decode_cost(header: tuple[int, int, int, int, int], palette_alpha: bool, file_bytes: int) -> int:
+    """About the peak bytes decode_png_bytes() holds for this header: the file and its joined image
+    data, the inflated and the unfiltered scanlines, and the sample arrays _unpack() and the
+    palette make (8-bit samples are a view, no copy)."""
+    width, height, depth, colour, _ = header
+    channels = _CHANNELS[colour]
+    pixels = width * height
+    stride = (width * channels * depth + 7) // 8
+    extra = 0
+    if depth == 16:
+        extra = pixels * channels
+    elif depth < 8:  # unpackbits, the weighted bits and the sum, then grey's uint16 rescale
+        extra = 3 * pixels * depth + pixels + (4 * pixels if colour == 0 else 0)
+    if colour == 3:
+        extra += pixels * (4 if palette_alpha else 3)
+    return 2 * file_bytes + height * (stride + 1) + height * stride + extra
+
+
+def _check_cost(header: tuple[int, int, int, int, int], palette_alpha: bool, file_bytes: int, name: str) -> None:
+    """Refuse an image too big for training before inflating it (a few kB can declare gigabytes)."""
+    width, height, depth, colour, _ = header
+    _check_pixels(width, height, name)
+    cost = decode_cost(header, palette_alpha, file_bytes)
+    if cost > MAX_IMAGE_BYTES:
+        raise DatasetError(
+            f"{name} is {width:,} × {height:,} pixels at {depth}-bit {_COLOUR_NAMES[colour]}; decoding it needs about "
+            f"{format_bytes(cost)}, more than the {format_bytes(MAX_IMAGE_BYTES)} one training image may use: "
+            "scale it down or save it as 8-bit"
+        )
+
+
+def _check_pixels(width: int, height: int, name: str) -> None:
+    if width * height > MAX_IMAGE_PIXELS:
+        raise DatasetError(
+            f"{name} is {width:,} × {height:,} pixels, more than the {MAX_IMAGE_PIXELS // 1_000_000} megapixels "
+            "one training image may have; scale it down (training uses at most 256 × 256 pixels)"
+        )
+
+
 def _read_chunks(
     data: bytes, name: str
-) -> tuple[tuple[int, int, int, int, int], bytes | None, bytes | None, list[bytes]]:
+) -> tuple[tuple[int, int, int, int, int], bytes | None, bytes | None, list[memoryview]]:
     """Walk the chunks, checking lengths and CRCs; returns the header, PLTE, tRNS and IDAT parts."""
     position = len(_PNG_SIGNATURE)
+    view = memoryview(data)
     header: tuple[int, int, int, int, int] | None = None
     palette: bytes | None = None
     alpha: bytes | None = None
-    idat: list[bytes] = []
+    idat: list[memoryview] = []
     while True:
         if position + 8 > len(data):
             raise DatasetError(f"{name} is truncated (no end chunk); re-save or re-copy the file")
-        length, kind = struct.unpack(">I4s", data[position : position + 8])
-        body = data[position + 8 : position + 8 + length]
-        crc = data[position + 8 + length : position + 12 + length]
+        length, kind = struct.unpack(">I4s", view[position : position + 8])
+        body = view[position + 8 : position + 8 + length]  # a view: big chunks are not copied
+        crc = view[position + 8 + length : position + 12 + length]
         if len(body) < length or len(crc) < 4:
             raise DatasetError(
                 f"{name} is truncated (inside a {kind.decode('latin-1')!r} chunk); re-save or re-copy the file"
             )
-        if zlib.crc32(kind + body) != struct.unpack(">I", crc)[0]:
+        if zlib.crc32(body, zlib.crc32(kind)) != struct.unpack(">I", crc)[0]:
             raise DatasetError(f"{name} is corrupt (checksum of a {kind.decode('latin-1')!r} chunk); re-save the image")
         position += 12 + length
         if kind == b"IHDR":
-            header = _parse_header(body, name)
+            header = _parse_header(bytes(body), name)
         elif kind == b"PLTE":
-            palette = body
+            palette = bytes(body)
         elif kind == b"tRNS":
-            alpha = body
+            alpha = bytes(body)
         elif kind == b"IDAT":
             idat.append(body)
         elif kind == b"IEND":
@@ -116,7 +169,7 @@ def _parse_header(body: bytes, name: str) -> tuple[int, int, int, int, int]:
         )
     if compression != 0 or filtering != 0:
         raise DatasetError(f"{name} uses a non-standard PNG compression or filter method; re-save it")
-    if width == 0 or height == 0 or width * height > _MAX_PIXELS:
+    if width == 0 or height == 0:
         raise DatasetError(f"{name} declares an image of {width}×{height} pixels; that is not a usable image")
     return width, height, depth, colour, interlace
 
@@ -233,4 +286,5 @@ def decode_image(path: Path) -> np.ndarray:
         image = image[:, :, None]
     if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] not in (1, 2, 3, 4):
         raise DatasetError(f"cannot read image {path}: the decoder returned {image.dtype} {image.shape}")
+    _check_pixels(image.shape[1], image.shape[0], str(path))  # other decoders: before the float copies
     return image

@@ -18,9 +18,10 @@ import numpy as np
 from playground.core.data.assemble import assemble
 from playground.core.data.catalogue import BUILDERS, DATASET_TYPES
 from playground.core.data.types import Dataset, DatasetInfo
-from playground.core.data.user_files import fingerprint
+from playground.core.data.user_files import expand_user_path, fingerprint
 from playground.core.errors import DatasetError
 from playground.core.experiment.schema import DataSpec
+from playground.core.memory import describe_machine_memory
 from playground.core.params import resolved, validate_params
 
 _GENERATOR_STREAM = 0  # the split uses stream 1 (see assemble.py)
@@ -48,14 +49,18 @@ def _resolve(spec: DataSpec) -> dict[str, Any]:
 
 
 def _user_file(params: dict[str, Any], base_dir: Path | None) -> str:
-    """Fingerprint of the file a user dataset reads ('' for generated and bundled sets)."""
+    """Fingerprint of the file a user dataset reads ('' for generated and bundled sets).
+
+    Never raises: a path that cannot be used is reported by the loader itself, so that `load_dataset`
+    and `describe_dataset` (``playground check``) give the same message.
+    """
     raw = params.get("path")
     if not raw:
         return ""
-    path = Path(raw).expanduser()
-    if not path.is_absolute():
-        path = (base_dir or Path.cwd()) / path
-    return fingerprint(path)
+    try:
+        return fingerprint(expand_user_path(raw, base_dir))
+    except DatasetError:
+        return "invalid"
 
 
 def load_dataset(spec: DataSpec, base_dir: str | Path | None = None) -> Dataset:
@@ -80,12 +85,24 @@ def _load_cached(
     rng = np.random.default_rng([seed, _GENERATOR_STREAM])
     base_dir = Path(folder) if folder else None
     try:
-        raw = BUILDERS[name](params, rng, base_dir)
+        return assemble(BUILDERS[name](params, rng, base_dir), name, split, seed)
     except DatasetError:
         raise
-    except (OSError, ValueError, EOFError, zlib.error, MemoryError) as exc:  # last resort: say which dataset
+    except MemoryError as exc:
+        raise _out_of_memory(name) from exc
+    except RuntimeError as exc:  # torch reports a failed CPU allocation as RuntimeError
+        if "allocate" not in str(exc):
+            raise
+        raise _out_of_memory(name) from exc
+    except (OSError, ValueError, EOFError, zlib.error) as exc:  # last resort: say which dataset
         raise DatasetError(f"dataset {name!r} could not be loaded: {exc}") from exc
-    return assemble(raw, name, split, seed)
+
+
+def _out_of_memory(name: str) -> DatasetError:
+    return DatasetError(
+        f"dataset {name!r} does not fit in memory (this machine has {describe_machine_memory()}): use fewer "
+        "or smaller samples, or close other programs"
+    )
 
 
 def describe_dataset(spec: DataSpec, base_dir: str | Path | None = None) -> DatasetInfo:

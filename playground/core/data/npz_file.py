@@ -5,23 +5,65 @@ Optional arrays ``feature_names`` and ``class_names`` (strings) name the columns
 
 from __future__ import annotations
 
+import math
 import zipfile
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
-from playground.core.data.assemble import RawData
+from playground.core import memory
+from playground.core.data.assemble import RawData, suggested_divisor
 from playground.core.data.types import DatasetType, Modality
 from playground.core.data.user_files import TASK_PARAM, interpret_target, resolve_user_path
 from playground.core.errors import DatasetError
 from playground.core.params import ParamSpec as P
 
 _MODALITY_BY_NDIM: dict[int, Modality] = {2: "features", 3: "sequence"}  # 4 and more: image
+_ARRAYS = ("x", "y", "feature_names", "class_names")
+_ZIP_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError)
+# RuntimeError: an encrypted member; NotImplementedError: a compression method zipfile lacks
+
+
+@dataclass(frozen=True)
+class _Header:
+    """What a member's .npy header declares, read before any of its data."""
+
+    member: str
+    shape: tuple[int, ...]
+    dtype: np.dtype
+
+    @property
+    def count(self) -> int:
+        return math.prod(self.shape)  # a Python int: a forged shape cannot overflow it
+
+    @property
+    def nbytes(self) -> int:
+        return self.count * self.dtype.itemsize
 
 
 def _read(path: Path) -> dict[str, np.ndarray]:
-    """The arrays we use, read without pickle; messages say how to save the file instead."""
+    """The arrays we use, read without pickle; messages say how to save the file instead.
+
+    Every header is read first, so an archive whose arrays would not fit in memory (or a zip bomb,
+    whose tiny member declares a huge array) is refused before anything is allocated.
+    """
+    _check_signature(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = _members(archive, path)
+            headers = {name: _header(archive, member, name, path) for name, member in members.items()}
+            _check_memory(headers, path)
+            return {name: _array(archive, header, name, path) for name, header in headers.items()}
+    except DatasetError:
+        raise
+    except _ZIP_ERRORS as exc:
+        raise DatasetError(f"{path.name} is not a readable .npz archive ({exc}); save it with numpy.savez") from exc
+
+
+def _check_signature(path: Path) -> None:
     try:
         with open(path, "rb") as handle:
             magic = handle.read(6)
@@ -33,23 +75,88 @@ def _read(path: Path) -> dict[str, np.ndarray]:
         )
     if not magic.startswith(b"PK"):
         raise DatasetError(f"{path.name} is not an .npz archive; save it with numpy.savez(path, x=..., y=...)")
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            missing = [name for name in ("x", "y") if name not in archive.files]
-            if missing:
-                raise DatasetError(
-                    f"{path.name} has no array {missing[0]!r} (it has: {', '.join(archive.files) or 'none'}); "
-                    "save inputs as x and targets as y: numpy.savez(path, x=..., y=...)"
-                )
-            return {name: archive[name] for name in ("x", "y", "feature_names", "class_names") if name in archive.files}
-    except DatasetError:
-        raise
-    except ValueError as exc:  # object arrays need pickle, which we never load
+
+
+def _members(archive: zipfile.ZipFile, path: Path) -> dict[str, str]:
+    """Array name -> zip member, as numpy.load names them ("x.npy" or plain "x")."""
+    names = archive.namelist()
+    members = {name: f"{name}.npy" if f"{name}.npy" in names else name for name in _ARRAYS}
+    members = {name: member for name, member in members.items() if member in names}
+    missing = [name for name in ("x", "y") if name not in members]
+    if missing:
+        listed = ", ".join(name[:-4] if name.endswith(".npy") else name for name in names)
         raise DatasetError(
-            f"{path.name} cannot be read safely ({exc}); store plain numeric or string arrays, no Python objects"
+            f"{path.name} has no array {missing[0]!r} (it has: {listed or 'none'}); "
+            "save inputs as x and targets as y: numpy.savez(path, x=..., y=...)"
+        )
+    return members
+
+
+def _header(archive: zipfile.ZipFile, member: str, name: str, path: Path) -> _Header:
+    """The shape and dtype a member declares; a member that is not a plain .npy array is refused."""
+    with archive.open(member) as stream:
+        try:
+            version = np.lib.format.read_magic(stream)
+            if version == (1, 0):
+                shape, _, dtype = np.lib.format.read_array_header_1_0(stream)
+            elif version in ((2, 0), (3, 0)):
+                shape, _, dtype = np.lib.format.read_array_header_2_0(stream)
+            else:
+                raise ValueError(f".npy format version {version[0]}.{version[1]} is unknown")
+        except (ValueError, TypeError) as exc:
+            raise DatasetError(
+                f"{path.name}: {name!r} is not a NumPy array ({_first_line(exc)}); save it with numpy.savez"
+            ) from exc
+    if dtype.hasobject:
+        raise DatasetError(
+            f"{path.name}: array {name!r} holds Python objects, which cannot be read safely (that needs pickle); "
+            "store plain numeric or string arrays, no Python objects"
+        )
+    if any(size < 0 for size in shape):
+        raise DatasetError(f"{path.name}: array {name!r} declares the shape {shape}; save it again with numpy.savez")
+    return _Header(member, tuple(shape), dtype)
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().split("\n", 1)[0]
+
+
+def bytes_needed(headers: Mapping[str, _Header]) -> int:
+    """About the peak memory of reading these arrays, converting x and standardising it in assemble().
+
+    x is read as stored, copied to float32 (images) or float64 (the rest); assemble() then holds that
+    copy, the train part and a float64 temporary while fitting mean/std, and later the standardised
+    parts beside it. Targets get a few float64 and int64 copies.
+    """
+    x = headers["x"]
+    work = 4 if len(x.shape) >= 4 else 8
+    stored = sum(header.nbytes for header in headers.values())
+    loading = stored + x.count * work
+    assembling = x.count * (2 * work + 8)
+    return max(loading, assembling) + headers["y"].count * 32
+
+
+def _check_memory(headers: Mapping[str, _Header], path: Path) -> None:
+    need = bytes_needed(headers)
+    if need <= memory.usable_memory_bytes():
+        return
+    name, biggest = max(headers.items(), key=lambda item: item[1].nbytes)
+    shape = " × ".join(f"{size:,}" for size in biggest.shape) or "1"
+    raise DatasetError(
+        f"{path.name}: {name} is {shape} {biggest.dtype.name} values; loading and standardising it needs about "
+        f"{memory.format_bytes(need)}, this machine has {memory.describe_machine_memory()}: use fewer or smaller "
+        "samples"
+    )
+
+
+def _array(archive: zipfile.ZipFile, header: _Header, name: str, path: Path) -> np.ndarray:
+    try:
+        with archive.open(header.member) as stream:
+            return np.lib.format.read_array(stream, allow_pickle=False)
+    except ValueError as exc:  # the data ends early or does not match its header
+        raise DatasetError(
+            f"{path.name}: array {name!r} is damaged ({_first_line(exc)}); save the file again with numpy.savez"
         ) from exc
-    except (OSError, EOFError, zipfile.BadZipFile) as exc:
-        raise DatasetError(f"{path.name} is not a readable .npz archive ({exc}); save it with numpy.savez") from exc
 
 
 def load_npz(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | None) -> RawData:
@@ -66,8 +173,8 @@ def load_npz(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | 
         raise DatasetError(
             f"{path.name}: x has {len(x)} samples but y has {len(y) if y.ndim else 0}; they must match"
         )
-    if x.dtype.kind == "f" and not np.all(np.isfinite(x)):
-        raise DatasetError(f"{path.name}: array 'x' contains NaN or infinite values; fill or drop them")
+    modality: Modality = _MODALITY_BY_NDIM.get(x.ndim, "image")
+    inputs = _as_float(x, np.float32 if modality == "image" else np.float64, path)  # images can be large
     if y.dtype.kind not in "biufUS":
         raise DatasetError(f"{path.name}: array 'y' has dtype {y.dtype}; targets must be numbers or strings")
     if y.ndim == 2 and y.shape[1] == 1 and y.dtype.kind in "US":
@@ -77,15 +184,30 @@ def load_npz(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | 
         targets, task = y.astype(np.int64).reshape(-1), "classification"
     else:
         targets, task, class_names = interpret_target(y, params["task"], f"{path.name}: array 'y'")
-    modality: Modality = _MODALITY_BY_NDIM.get(x.ndim, "image")
     return RawData(
-        x=x.astype(np.float32 if modality == "image" else np.float64),  # images can be large
+        x=inputs,
         y=targets,
         task=task,
         modality=modality,
         class_names=class_names,
         feature_names=_feature_names(arrays, x, path) if modality == "features" else (),
         scaling="scalar" if modality == "image" else "per_feature",
+        source=path.name,
+    )
+
+
+def _as_float(x: np.ndarray, dtype: type[np.floating[Any]], path: Path) -> np.ndarray:
+    """x as `dtype`; NaN, infinity, or a value beyond what `dtype` holds, is refused with its name."""
+    with np.errstate(over="ignore", invalid="ignore"):  # checked just below, with a message
+        converted = x.astype(dtype)
+    if np.all(np.isfinite(converted)):
+        return converted
+    if x.dtype.kind == "f" and not np.all(np.isfinite(x)):
+        raise DatasetError(f"{path.name}: array 'x' contains NaN or infinite values; fill or drop them")
+    largest = float(np.max(np.abs(x)))
+    raise DatasetError(
+        f"{path.name}: array 'x' has values up to {largest:.3g}, more than {np.dtype(dtype).name} can hold; "
+        f"rescale the data (e.g. divide by {suggested_divisor(largest)})"
     )
 
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import re
+import stat
 from pathlib import Path
 from typing import Literal, Sequence
 
 import numpy as np
 
+from playground.core.data.assemble import suggested_divisor
 from playground.core.errors import DatasetError
 from playground.core.params import ParamSpec as P
 
 MAX_AUTO_CLASSES = 20  # "auto": a whole-number target with at most this many values is a class label
 MAX_CLASSES = 1000
+_MAX_TARGET = float(np.sqrt(np.finfo(np.float32).max))  # larger targets make the squared error infinite
 
 TASK_PARAM = P(
     "task", "choice", "auto",
@@ -21,21 +26,71 @@ TASK_PARAM = P(
 )
 
 
+def expand_user_path(raw: str, base_dir: Path | None) -> Path:
+    """`raw` with ~ expanded, made absolute at `base_dir`; any path problem is a DatasetError."""
+    if "\x00" in raw:  # the OS would raise ValueError at the first stat
+        raise DatasetError(
+            f"data.params.path {raw!r} contains a NUL character (\\0), which no file name can hold; retype the path"
+        )
+    try:
+        path = Path(raw).expanduser()
+        if not path.is_absolute():
+            path = (Path(base_dir) if base_dir is not None else Path.cwd()) / path
+    except RuntimeError as exc:  # ~name of an unknown user, or no home folder at all
+        head = re.split(r"[\\/]", raw.strip(), maxsplit=1)[0]
+        who = "there is no home folder (HOME is not set)" if head == "~" else f"there is no user {head[1:]!r}"
+        raise DatasetError(
+            f"data.params.path {raw!r} starts with {head}, but on this machine {who}; write the full path instead"
+        ) from exc
+    except OSError as exc:  # the current folder was deleted
+        raise DatasetError(
+            f"data.params.path {raw!r} cannot be used ({exc.strerror or exc}); write the full path"
+        ) from exc
+    return path
+
+
 def resolve_user_path(raw: str, base_dir: Path | None, what: str, want_dir: bool = False) -> Path:
     """The absolute path named by ``data.params.path``; relative paths start at `base_dir`."""
     if not raw.strip():
         raise DatasetError(f"data.params.path is empty: choose the {what} to load")
-    path = Path(raw).expanduser()
-    if not path.is_absolute():
-        path = (Path(base_dir) if base_dir is not None else Path.cwd()) / path
-    where = f" (data.params.path {raw!r}, relative to {base_dir})" if not Path(raw).is_absolute() else ""
-    if not path.exists():
-        raise DatasetError(f"{what} not found: {path}{where}; check data.params.path")
-    if want_dir and not path.is_dir():
+    path = expand_user_path(raw, base_dir)
+    relative = not Path(raw).is_absolute() and not raw.startswith("~")
+    where = f" (data.params.path {_short(repr(raw))}, relative to {base_dir})" if relative else ""
+    is_dir = _stat_is_dir(path, raw, what, where)
+    if want_dir and not is_dir:
         raise DatasetError(f"{path} is a file, but data.params.path must name a folder for {what}")
-    if not want_dir and path.is_dir():
+    if not want_dir and is_dir:
         raise DatasetError(f"{path} is a folder, but data.params.path must name a {what}")
     return path
+
+
+def _stat_is_dir(path: Path, raw: str, what: str, where: str) -> bool:
+    """Whether `path` is a folder; a missing, unreachable or unnamable path is a DatasetError."""
+    try:
+        return stat.S_ISDIR(path.stat().st_mode)
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        raise DatasetError(f"{what} not found: {_short(path)}{where}; check data.params.path") from exc
+    except PermissionError as exc:
+        raise DatasetError(
+            f"{what} {_short(path)} cannot be reached: permission denied{where}; check the permissions of the file "
+            "and its folders, or choose another data.params.path"
+        ) from exc
+    except OSError as exc:
+        reasons = {
+            errno.ENAMETOOLONG: "the path in data.params.path, or one of its names, is too long for this system; "
+            "shorten it",
+            errno.ELOOP: "it is a loop of symbolic links; point data.params.path at the real file",
+        }
+        reason = reasons.get(exc.errno or 0, f"{exc.strerror or exc}; check data.params.path")
+        raise DatasetError(f"{what} {_short(path)} cannot be used{where}: {reason}") from exc
+    except ValueError as exc:  # a name the OS cannot represent
+        raise DatasetError(f"data.params.path {raw!r} is not a valid path ({exc}); retype it") from exc
+
+
+def _short(path: Path | str, limit: int = 120) -> str:
+    """A path cut to `limit` characters, so a 5,000-character name does not flood the message."""
+    text = str(path)
+    return text if len(text) <= limit else f"{text[: limit // 2]}…{text[-limit // 2 :]}"
 
 
 def fingerprint(path: Path) -> str:
@@ -85,8 +140,8 @@ def interpret_target(
         whole = numbers.ndim == 1 and np.all(numbers == np.round(numbers))
         task = "classification" if whole and len(np.unique(numbers)) <= MAX_AUTO_CLASSES else "regression"
     if task == "regression":
-        y = numbers.reshape(len(numbers), -1).astype(np.float32)
-        return y, "regression", ()
+        _check_target_size(numbers, where)
+        return numbers.reshape(len(numbers), -1).astype(np.float32), "regression", ()
     if numbers.ndim != 1:
         raise DatasetError(
             f"{where} has shape {values.shape}; class labels must be one value per sample (N,)"
@@ -97,6 +152,19 @@ def interpret_target(
             f"{where} has {len(distinct)} distinct values, too many for classification: choose task 'regression'"
         )
     return _classes(labels, tuple(_class_name(v) for v in distinct), where)
+
+
+def _check_target_size(numbers: np.ndarray, where: str) -> None:
+    """Refuse regression targets whose squared error overflows float32 (about 1.8e19) in training.
+
+    Training would otherwise see an infinite loss at once and blame the learning rate.
+    """
+    largest = float(np.max(np.abs(numbers), initial=0.0))
+    if largest > _MAX_TARGET:
+        raise DatasetError(
+            f"{where} has values up to {largest:.3g}; their squared error overflows 32-bit floats in training, "
+            f"so rescale the target (e.g. divide by {suggested_divisor(largest)})"
+        )
 
 
 def _classes(
