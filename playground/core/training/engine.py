@@ -28,6 +28,7 @@ from torch import nn
 from playground.core.errors import ExperimentError, Problem
 from playground.core.experiment.schema import Experiment
 from playground.core.training.checkpoint import (
+    MANIFEST,
     CheckpointError,
     check_compatible,
     read_checkpoint,
@@ -41,6 +42,7 @@ from playground.core.training.losses import build_loss
 from playground.core.training.metrics import SplitMetrics, evaluate, finite_or_none
 from playground.core.training.monitors import MetricTracker, check_monitor
 from playground.core.training.optimizers import build_optimizer
+from playground.core.training.resume_state import ResumeState, StateReference, check_state, state_reference
 from playground.core.training.schedules import LRController, steps_per_epoch
 
 
@@ -226,6 +228,8 @@ class Trainer:
         try:
             while self.epoch < self.epochs:
                 outcome = self._train_epoch()
+                if (outcome is None or outcome[0] == "stopped") and not self._weights_finite():
+                    outcome = self._weights_diverged()  # the last update overflowed; no loss has shown it yet
                 if outcome is not None:
                     status, message = outcome
                     break
@@ -379,15 +383,23 @@ class Trainer:
         return outcome
 
     def _diverged(self, step: int, lr: float, loss: float) -> tuple[str, str]:
-        message = divergence_message(self.epoch + 1, step + 1, lr, loss, self._first_loss)
+        return "diverged", divergence_message(self.epoch + 1, step + 1, lr, loss, self._first_loss) + \
+            self._restore_finite_weights()
+
+    def _weights_diverged(self) -> tuple[str, str]:
+        message = (f"The weights became NaN/inf in step {self.step} (epoch {self.epoch + 1}): the learning rate "
+                   f"({self._last_lr:g}) or another optimizer setting is probably too large; lower it or turn on "
+                   f"gradient clipping.")
+        return "diverged", message + self._restore_finite_weights()
+
+    def _restore_finite_weights(self) -> str:
+        """Put back the last finite weights, if the current ones are not; says what happened."""
         if not self._weights_finite() and self._snapshot is not None:
             with torch.no_grad():
                 for parameter, saved in zip(self.model.parameters(), self._snapshot):
                     parameter.copy_(saved)
-            message += f" The weights were reset to the start of epoch {self._snapshot_epoch}, the last finite ones."
-        else:
-            message += " The last finite weights are kept."
-        return "diverged", message
+            return f" The weights were reset to the start of epoch {self._snapshot_epoch}, the last finite ones."
+        return " The last finite weights are kept."
 
     def _finish_epoch(self) -> EpochEvent:
         """Validation, schedule, monitors, event, checkpoint: once per epoch."""
@@ -502,39 +514,47 @@ class Trainer:
         return save_checkpoint(directory, self.experiment, self.state_dict(), meta)
 
     def load_checkpoint(self, directory: str | os.PathLike[str]) -> None:
-        """Continue from a checkpoint of the same graph; refuses another graph with a clear message."""
+        """Continue from a checkpoint of the same graph. All of it is checked (structure, graph,
+        every tensor against this model and optimizer, the loop position against this run) before
+        anything is assigned, so a checkpoint that does not fit leaves the trainer as it was."""
         manifest, state = read_checkpoint(directory)
-        check_compatible(manifest, self.experiment)
+        try:
+            check_compatible(manifest, self.experiment)
+            resume = check_state(state, self._state_reference())
+        except CheckpointError as exc:
+            raise CheckpointError(f"{Path(directory) / MANIFEST}: {exc}") from None
+        self._apply_resume(resume)
+
+    def _state_reference(self) -> StateReference:
+        """What a checkpoint must fit: this model, optimizer, schedule and loop."""
+        cuda = list(torch.cuda.get_rng_state_all()) if self.device.type == "cuda" else None
+        return state_reference(self.training, self.model, self.optimizer, epochs=self.epochs,
+                               batches_per_epoch=self.batches_per_epoch, batch_size=self.batch_size,
+                               train_samples=self.train_samples, cuda_rng=cuda)
+
+    def _apply_resume(self, resume: ResumeState) -> None:
+        """Assign a checked state (nothing here can refuse it any more)."""
         self._snapshot = None
-        try:
-            self.model.load_state_dict(state["model"])
-        except RuntimeError as exc:
-            raise CheckpointError(f"the checkpoint's weights do not fit this model: {exc}") from None
-        try:
-            self.optimizer.load_state_dict(state["optimizer"])
-            self.lr_controller.load_state_dict(state["lr"])
-            rng = state["rng"]
-            self._rng_state = rng["torch"]
-            if rng.get("cuda") and self.device.type == "cuda":
-                self._cuda_rng_state = list(rng["cuda"])
-            self._generator.set_state(rng["generator"])
-            self._perm_state = rng.get("epoch_start")
-            loop = state["loop"]
-            self.epoch, self.batch, self.step = int(loop["epoch"]), int(loop["batch"]), int(loop["step"])
-            self._epoch_loss_sum, self._epoch_samples = float(loop["loss_sum"]), int(loop["samples"])
-            self._elapsed, self._samples_seen = float(loop["elapsed"]), int(loop["samples_seen"])
-            self._first_loss = None if loop.get("first_loss") is None else float(loop["first_loss"])
-            self.history = [dict(row) for row in state["history"]]
-            if self.keep_best is not None and state.get("keep_best"):
-                self.keep_best.load_state_dict(state["keep_best"]["tracker"])
-                best = state["keep_best"]["state"]
-                self._best_state = {k: v.to(self.device) for k, v in best.items()} if best else None
-            if self.early_stopping is not None and state.get("early_stopping"):
-                self.early_stopping.load_state_dict(state["early_stopping"])
-        except (KeyError, TypeError, ValueError, RuntimeError) as exc:
-            raise CheckpointError(f"the checkpoint is incomplete or does not fit this run: {exc}") from None
-        if self.batch and self._perm_state is None:
-            raise CheckpointError("the checkpoint stopped mid-epoch but lacks the batch order")
+        self.model.load_state_dict(resume.model)
+        self.optimizer.load_state_dict(resume.optimizer)
+        self.lr_controller.load_state_dict(resume.lr)
+        self._rng_state = resume.torch_rng
+        if resume.cuda_rng is not None:
+            self._cuda_rng_state = resume.cuda_rng
+        self._generator.set_state(resume.generator)
+        self._perm_state = resume.epoch_start
+        self.epoch, self.batch, self.step = resume.epoch, resume.batch, resume.step
+        self._epoch_loss_sum, self._epoch_samples = resume.loss_sum, resume.samples
+        self._elapsed, self._samples_seen = resume.elapsed, resume.samples_seen
+        self._first_loss = resume.first_loss
+        self.history = resume.history
+        fresh = {"best": None, "best_epoch": None, "waited": 0}  # for a checkpoint without a tracker
+        if self.keep_best is not None:
+            self.keep_best.load_state_dict(resume.keep_best or fresh)
+            best = resume.best_state if resume.keep_best is not None else None
+            self._best_state = {k: v.to(self.device) for k, v in best.items()} if best else None
+        if self.early_stopping is not None:
+            self.early_stopping.load_state_dict(resume.early_stopping or fresh)
         self._sync_lr_from_history()
 
     def _sync_lr_from_history(self) -> None:
