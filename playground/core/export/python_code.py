@@ -10,21 +10,28 @@ and numpy, and reproduces the app's run: same initial weights, same batch order.
 
 from __future__ import annotations
 
+import ast
+import builtins
+import functools
 import inspect
-import json
+import itertools
+import keyword
+import math
 import os
 import re
+import shlex
 import textwrap
+import unicodedata
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Mapping
+from typing import Any, Callable, Collection, Iterable, Mapping
 
 import numpy as np
 import torch
 from torch import nn
 
 from playground.core.catalogue import LAYERS
-from playground.core.catalogue.training import LOSSES, SCHEDULERS
+from playground.core.catalogue.training import LOSSES, SCHEDULERS, has_momentum
 from playground.core.errors import ExportError, PlaygroundError
 from playground.core.experiment.schema import Experiment
 from playground.core.export.common import (
@@ -36,40 +43,177 @@ from playground.core.export.common import (
 from playground.core.graph import GraphReport
 from playground.core.graph import init as init_module
 from playground.core.graph.codegen import INPUT_VARIABLE, forward_lines
-from playground.core.params import resolved
+from playground.core.params import ParamSpec, resolved
+from playground.core.safe_files import refuse_foreign_file
 
 LINE_LIMIT = 100
 INDENT = "    "
 DATA_ARRAYS = ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test")
-# Names the exported file defines at module level; the model class must not take one of them.
-_TAKEN_NAMES = frozenset({
-    "FocalLoss", "PositionalEncoding", "Path", "F", "nn", "np", "torch", "math", "copy", "argparse",
-})
+# The model class's name while the file is drafted to see which names it uses; class_name_for never
+# gives a name that starts with "_", so the draft's own names cannot hide the real choice.
+_PLACEHOLDER_CLASS = "_PlaceholderModelClass"
+
+
+# ---- escaping: every piece of text that is not ours goes through one of these -------------------
+
+def _is_plain(char: str) -> bool:
+    """Safe raw in a string, docstring or comment: printable (no line break, control, surrogate...) or a space."""
+    return char.isprintable() or unicodedata.category(char) == "Zs"
+
+
+def _escape_char(char: str) -> str:
+    """The backslash escape that stands for one character in a (non-raw) Python string."""
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def _docstring_text(text: str) -> str:
+    """`text` (the user's: a name, a description, a file name) made harmless in a docstring or comment.
+
+    Backslashes are doubled and every unprintable character (newlines, `\\r`, NUL, U+2028, lone
+    surrogates, ...) becomes an escape, so the text cannot end a comment, break the file's
+    encoding, or form an escape of its own. A double quote is escaped where it could help close
+    the docstring: beside another quote or at either end of the text (its neighbour is unknown).
+    """
+    out = []
+    for index, char in enumerate(text):
+        if char == "\\":
+            out.append("\\\\")
+        elif char == '"':
+            near = index in (0, len(text) - 1) or '"' in (text[index - 1], text[index + 1])
+            out.append('\\"' if near else '"')
+        else:
+            out.append(char if _is_plain(char) else _escape_char(char))
+    return "".join(out)
+
+
+def _string_literal(text: str) -> str:
+    """A double-quoted Python string literal whose value is exactly `text`, whatever it holds."""
+    body = "".join("\\\\" if char == "\\" else '\\"' if char == '"' else char if _is_plain(char)
+                   else _escape_char(char) for char in text)
+    return f'"{body}"'
+
+
+def _comment(text: str) -> str:
+    """A `# ...` comment that stays one comment whatever `text` holds."""
+    return "# " + _docstring_text(text)
+
+
+# ---- the model class's name -------------------------------------------------------------------------
+
+def _names_in(source: str) -> frozenset[str]:
+    """Every name `source` binds or reads: variables, functions, classes, arguments and imports."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+    return frozenset(names)
+
+
+@functools.cache
+def _fixed_names() -> frozenset[str]:
+    """Names no model class may take: keywords, builtins, and every name the generator's pieces use.
+
+    Found by parsing the pieces (copied classes, helper functions, imports, and the training
+    script of an experiment with every option on), so a new piece needs no list kept by hand; it
+    keeps `class_name_for(name)` (the live code view) and the export's choice the same.
+    """
+    pieces = [_all_imports(), _LOAD_DATA, _WARMUP, _IMPROVED, init_source(), _focal_loss_source(),
+              *(inspect.getsource(cls) for cls in _playground_module_classes())]
+    for task in ("classification", "regression"):
+        pieces += _training_part(_richest_experiment(), _PLACEHOLDER_CLASS, task, 1, True, True, "data.npz")
+    used = set().union(*(_names_in(textwrap.dedent(piece)) for piece in pieces))
+    return frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins)) | used
+
+
+def _playground_module_classes() -> list[type]:
+    """Every class whose source an export may copy for a layer (see `catalogue.modules`)."""
+    from playground.core.catalogue import modules
+
+    return [cls for _, cls in inspect.getmembers(modules, inspect.isclass) if cls.__module__ == modules.__name__]
+
+
+def _richest_experiment() -> Experiment:
+    """An experiment with every training option on: its script holds every name a script can hold."""
+    return Experiment.model_validate({
+        "data": {"dataset": "xor"}, "model": {},
+        "training": {"loss": {"type": "FocalLoss"}, "optimizer": {"type": "SGD"},
+                     "scheduler": {"type": "StepLR", "params": {"step_size": 1}, "warmup_steps": 1},
+                     "l1": 0.1, "gradient_clipping": {}, "early_stopping": {}, "keep_best": {}},
+    })
+
+
+def class_name_for(name: str, taken: Collection[str] = frozenset()) -> str:
+    """A CamelCase class name from the experiment's name ("XOR needs a hidden layer" → XORNeedsAHiddenLayer).
+
+    Never a keyword, a builtin, a name of the exported file's pieces, or one of `taken` (the names
+    the export at hand uses): then "Model" is appended, and a number after it if need be.
+    """
+    words = re.findall(r"[A-Za-z0-9]+", name)
+    text = "".join(word[:1].upper() + word[1:] for word in words) or "Model"
+    if text[0].isdigit():
+        text = "Model" + text
+    reserved = _fixed_names() | frozenset(taken)
+    candidates = itertools.chain([text, text + "Model"], (f"{text}Model{n}" for n in itertools.count(2)))
+    return next(candidate for candidate in candidates if candidate not in reserved)
+
+
+# ---- what a node id must not be ----------------------------------------------------------------------
+
+def names_used_by_generated_code() -> frozenset[str]:
+    """Names a node id must not take, read from torch and the layer templates (for the schema).
+
+    An id becomes `self.<id>` and a local name in forward(): as an attribute of nn.Module it is
+    hidden by it (`self.eval(x)` calls Module.eval), and as a name forward() reads it hides that
+    (`torch = ...` before a Concat's `torch.cat`). Other module-level names of the file are safe.
+    """
+    module_attributes = set(dir(nn.Module)) | set(vars(nn.Module()))
+    return frozenset(module_attributes | _forward_names() | {"self", INPUT_VARIABLE})
+
+
+def _forward_names() -> set[str]:
+    """Every name a layer's forward line uses besides its own output and inputs, for all choices."""
+    mine = {"out_", "in_a", "in_b"}
+    names: set[str] = set()
+    for layer in LAYERS.values():
+        for params in _param_variants(layer.params):
+            line = layer.forward("out_", ["in_a", "in_b"], "out_", params)
+            names |= _names_in(line) - mine
+    return names
+
+
+def _param_variants(specs: Iterable[ParamSpec]) -> list[dict[str, Any]]:
+    """The defaults, and the defaults with each choice of each choice parameter."""
+    specs = tuple(specs)
+    default = resolved(specs, {})
+    return [default, *({**default, spec.name: choice} for spec in specs if spec.kind == "choice"
+                       for choice in spec.choices)]
 
 
 # ---- small rendering helpers ---------------------------------------------------------------------
-
-def class_name_for(name: str) -> str:
-    """A CamelCase class name from the experiment's name ("XOR needs a hidden layer" → XORNeedsAHiddenLayer)."""
-    words = re.findall(r"[A-Za-z0-9]+", name)
-    text = "".join(word[:1].upper() + word[1:] for word in words)
-    if not text:
-        return "Model"
-    if text[0].isdigit():
-        text = "Model" + text
-    if text in _TAKEN_NAMES:
-        text += "Model"
-    return text
-
 
 def py_literal(value: Any) -> str:
     """Python source for a constructor argument (strings in double quotes, tuples kept)."""
     if isinstance(value, bool) or value is None:
         return repr(value)
     if isinstance(value, str):
-        return json.dumps(value)
+        return _string_literal(value)
     if isinstance(value, float):
-        return repr(value)
+        return repr(value) if math.isfinite(value) else f'float("{value}")'
     if isinstance(value, tuple):
         inner = ", ".join(py_literal(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
@@ -94,32 +238,33 @@ def kwargs_source(kwargs: Mapping[str, Any]) -> list[str]:
     return [f"{key}={py_literal(value)}" for key, value in kwargs.items()]
 
 
-def _docstring_text(text: str) -> str:
-    """Text safe inside a triple-quoted docstring."""
-    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-
-
 def _section(title: str) -> str:
     """A comment line that starts a part of the file."""
     return f"# ---- {title} ".ljust(LINE_LIMIT - 1, "-")
 
 
+def _wrapped(text: str, width: int, indent: str = "") -> list[str]:
+    """`text` wrapped at spaces, each line escaped for a docstring (wrapping first: no escape is cut)."""
+    lines = textwrap.wrap(text, width, subsequent_indent=indent, break_long_words=False,
+                          break_on_hyphens=False)
+    return [_docstring_text(line) for line in lines] or [""]
+
+
 def _docstring(text: str, indent: str) -> list[str]:
     """A docstring's lines: one line when it fits, else wrapped with the closing quotes alone."""
-    text = _docstring_text(text)
-    one = f'{indent}"""{text}"""'
+    one = f'{indent}"""{_docstring_text(text)}"""'
     if len(one) <= LINE_LIMIT:
         return [one]
-    wrapped = textwrap.wrap(text, LINE_LIMIT - len(indent) - 3)
+    wrapped = _wrapped(text, LINE_LIMIT - len(indent) - 3)
     return [f'{indent}"""{wrapped[0]}', *(indent + line for line in wrapped[1:]), f'{indent}"""']
 
 
-def _first_paragraph(description: str, width: int = 92) -> str:
+def _first_paragraph(description: str, width: int = 92) -> list[str]:
+    """The description's first paragraph as wrapped lines (not yet escaped)."""
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", description.strip()) if p.strip()]
     if not paragraphs:
-        return ""
-    text = " ".join(paragraphs[0].split())
-    return textwrap.fill(text, width=width)
+        return []
+    return textwrap.wrap(" ".join(paragraphs[0].split()), width, break_long_words=False, break_on_hyphens=False)
 
 
 # ---- the pieces of the file ------------------------------------------------------------------------
@@ -193,10 +338,10 @@ def model_class_source(experiment: Experiment, report: GraphReport, class_name: 
     nodes = report.nodes
     in_shape = nodes[report.input_id].output.text()
     out_shape = nodes[report.output_id].output.text()
-    summary = (f"{_docstring_text(experiment.name)}: input {in_shape} -> output {out_shape}, "
+    summary = (f"{experiment.name}: input {in_shape} -> output {out_shape}, "
                f"{report.total_params:,} trainable parameters.")
     lines = [f"class {class_name}(nn.Module):"]
-    lines.append(f'{INDENT}"""{textwrap.fill(summary, LINE_LIMIT - 8, subsequent_indent=INDENT)}')
+    lines.append(f'{INDENT}"""' + "\n".join(_wrapped(summary, LINE_LIMIT - 8, INDENT)))
     lines.append("")
     lines.append(f"{INDENT}Each layer is named after its node in the playground; forward() runs them in")
     lines.append(f"{INDENT}graph order. Shapes are written with N for the batch size.")
@@ -212,7 +357,7 @@ def model_class_source(experiment: Experiment, report: GraphReport, class_name: 
         node = nodes[node_id]
         source = ", ".join(spec.text() for spec in node.inputs) or in_shape
         plural = "" if node.params == 1 else "s"
-        lines.append(f"{body}# {node_id}: {source} -> {node.output.text()}, {node.params:,} parameter{plural}")
+        lines.append(body + _comment(f"{node_id}: {source} -> {node.output.text()}, {node.params:,} parameter{plural}"))
         owner = _constructor_owner(experiment, report, node_id)
         lines.extend(call_source(owner, kwargs_source(node.kwargs), f"self.{node_id} = ", body))
     if experiment.model.init != "default":
@@ -222,12 +367,12 @@ def model_class_source(experiment: Experiment, report: GraphReport, class_name: 
     lines.append(f"{INDENT}def forward(self, {INPUT_VARIABLE}):")
     steps = [node_id for node_id in report.order if node_id != report.input_id]
     code = forward_lines(experiment, report)
-    lines.append(f"{body}# {INPUT_VARIABLE}: {in_shape}")
+    lines.append(body + _comment(f"{INPUT_VARIABLE}: {in_shape}"))
     width = max((len(line) for line in code[:-1]), default=0)
     width = min(width, LINE_LIMIT - len(body) - 20)
     for node_id, line in zip(steps, code):
         shape = nodes[node_id].output.text()
-        lines.append(f"{body}{line.ljust(width)}  # {shape}")
+        lines.append(f"{body}{line.ljust(width)}  {_comment(shape)}")
     lines.append(f"{body}{code[-1]}")
     return "\n".join(lines) + "\n"
 
@@ -298,6 +443,8 @@ def scheduler_source(experiment: Experiment) -> str | None:
     if spec.type == "OneCycleLR":
         total = "epochs * steps_per_epoch" if spec.interval == "step" else "epochs"
         args.append(f"total_steps=max(1, {total})")
+        if not has_momentum(experiment.training.optimizer.type):
+            args.append("cycle_momentum=False")  # this optimizer has no momentum to cycle
     when = ("once per epoch on the validation metric" if spec.type == "ReduceLROnPlateau"
             else "after every optimizer step" if spec.interval == "step" else "after every epoch")
     lines = ["def make_scheduler(optimizer, steps_per_epoch, epochs):",
@@ -541,45 +688,59 @@ def main_source(experiment: Experiment, class_name: str, task: str, has_val: boo
 
 
 def _header(experiment: Experiment, file_name: str, data_name: str, weights_name: str | None) -> str:
+    """The module docstring; every line is escaped, as names and file names may hold anything."""
     training = experiment.training
-    title = _docstring_text(experiment.name or "Untitled experiment")
-    lines = [f'"""{title}: a PyTorch model and its training script, exported from Neural Network Playground.']
-    about = _first_paragraph(_docstring_text(experiment.description))
+    title = experiment.name or "Untitled experiment"
+    lines = [f"{title}: a PyTorch model and its training script, exported from Neural Network Playground."]
+    about = _first_paragraph(experiment.description)
     if about:
-        lines += ["", about]
+        lines += ["", *about]
+    run = f"python {shlex.quote(file_name)}"
     lines += [
         "",
         "Run it with plain PyTorch and NumPy (the playground is not needed):",
         "",
-        f"    python {file_name}              # train for {training.epochs} epochs, as in the experiment",
-        f"    python {file_name} --epochs 5   # choose the number of epochs",
-        f"    python {file_name} --help       # all options",
+        f"    {run}              # train for {training.epochs} epochs, as in the experiment",
+        f"    {run} --epochs 5   # choose the number of epochs",
+        f"    {run} --help       # all options",
     ]
     if weights_name:
-        lines.append(f"    python {file_name} --weights {weights_name} --epochs 0   # test the trained weights")
+        lines.append(f"    {run} --weights {shlex.quote(weights_name)} --epochs 0   # test the trained weights")
     about_data = (
         f"The data comes from {data_name} beside this file: the playground's train/validation/test split "
-        f"of the {json.dumps(experiment.data.dataset)} dataset, already standardised with statistics of the "
+        f'of the "{experiment.data.dataset}" dataset, already standardised with statistics of the '
         f"training part only. The seed gives the same initial weights and batch order as in the app, so "
         f"the losses printed here match the app's."
     )
-    lines += ["", textwrap.fill(_docstring_text(about_data), 92), '"""']
-    return "\n".join(lines) + "\n"
+    lines += ["", *textwrap.wrap(about_data, 92, break_long_words=False, break_on_hyphens=False)]
+    escaped = [_docstring_text(line) for line in lines]
+    return '"""' + "\n".join(escaped) + '\n"""\n'
 
 
-def _imports(source_text: str) -> str:
-    modules = []
-    if "argparse." in source_text:
-        modules.append("import argparse")
-    if "copy." in source_text:
-        modules.append("import copy")
-    if "math." in source_text:
-        modules.append("import math")
-    lines = modules + ["from pathlib import Path", "", "import numpy as np", "import torch"]
-    if re.search(r"\bF\.", source_text):
-        lines.append("import torch.nn.functional as F")
+# The imports a file may need besides Path, numpy, torch and nn: the name each binds → its line.
+_OPTIONAL_IMPORTS = {
+    "argparse": "import argparse", "copy": "import copy", "math": "import math",
+    "F": "import torch.nn.functional as F",
+}
+
+
+def _import_block(wanted: Collection[str]) -> str:
+    lines = [_OPTIONAL_IMPORTS[name] for name in ("argparse", "copy", "math") if name in wanted]
+    lines += ["from pathlib import Path", "", "import numpy as np", "import torch"]
+    if "F" in wanted:
+        lines.append(_OPTIONAL_IMPORTS["F"])
     lines.append("from torch import nn")
     return "\n".join(lines) + "\n"
+
+
+def _imports(body: str) -> str:
+    """The imports `body` reads; it is parsed, so a word in a docstring or comment imports nothing."""
+    read = {node.id for node in ast.walk(ast.parse(body)) if isinstance(node, ast.Name)}
+    return _import_block(read & set(_OPTIONAL_IMPORTS))
+
+
+def _all_imports() -> str:
+    return _import_block(set(_OPTIONAL_IMPORTS))
 
 
 def _settings(experiment: Experiment, data_name: str) -> str:
@@ -620,35 +781,52 @@ def python_source(
     sizes = tuple(getattr(facts, "sizes", (1, 1, 1)))
     has_val = sizes[1] > 0 if has_val is None else has_val
     has_test = sizes[2] > 0 if has_test is None else has_test
-    task = facts.task
-    class_name = class_name_for(experiment.name)
+    pieces = functools.partial(_file_text, experiment, report, facts.task, has_val, has_test,
+                               file_name, data_name, weights_name)
+    draft = _checked(pieces, _PLACEHOLDER_CLASS)
+    # the class takes a name the file does not use otherwise (SEED, main, np, True, Exception...)
+    return _checked(pieces, class_name_for(experiment.name, _names_in(draft)))
+
+
+def _file_text(experiment: Experiment, report: GraphReport, task: str, has_val: bool, has_test: bool,
+               file_name: str, data_name: str, weights_name: str | None, class_name: str) -> str:
     outputs = report.nodes[report.output_id].output.shape[-1]
-    training = experiment.training
-
     model_part = model_source_parts(experiment, report, class_name)
+    training_part = _training_part(experiment, class_name, task, outputs, has_val, has_test, data_name)
+    body = "\n".join(_join_top_level(model_part + training_part))
+    return _header(experiment, file_name, data_name, weights_name) + "\n" + _imports(body) + "\n\n" + body
 
-    training_part: list[str] = [_settings(experiment, data_name)]
+
+def _training_part(experiment: Experiment, class_name: str, task: str, outputs: int, has_val: bool,
+                   has_test: bool, data_name: str) -> list[str]:
+    """The training half of the file: settings, loss, optimizer, schedule, helpers and main()."""
+    training = experiment.training
+    part: list[str] = [_settings(experiment, data_name)]
     if training.loss.type == "FocalLoss":
-        training_part.append(_focal_loss_source().rstrip() + "\n")
-    training_part.append(_LOAD_DATA)
-    training_part.append(loss_source(experiment, outputs))
-    training_part.append(optimizer_source(experiment))
+        part.append(_focal_loss_source().rstrip() + "\n")
+    part.append(_LOAD_DATA)
+    part.append(loss_source(experiment, outputs))
+    part.append(optimizer_source(experiment))
     scheduler_text = scheduler_source(experiment)
     if scheduler_text:
-        training_part.append(scheduler_text)
+        part.append(scheduler_text)
     if training.scheduler is not None and training.scheduler.warmup_steps > 0:
-        training_part.append(_WARMUP)
+        part.append(_WARMUP)
     if training.early_stopping is not None or (training.keep_best is not None and training.keep_best.restore):
-        training_part.append(_IMPROVED)
-    training_part.append(evaluate_source(task, outputs))
-    training_part.append(main_source(experiment, class_name, task, has_val, has_test))
-    training_part.append('if __name__ == "__main__":\n    main()\n')
+        part.append(_IMPROVED)
+    part.append(evaluate_source(task, outputs))
+    part.append(main_source(experiment, class_name, task, has_val, has_test))
+    part.append('if __name__ == "__main__":\n    main()\n')
+    return part
 
-    body = "\n".join(_join_top_level(model_part + training_part))
-    text = _header(experiment, file_name, data_name, weights_name) + "\n" + _imports(body) + "\n\n" + body
+
+def _checked(pieces: Callable[[str], str], class_name: str) -> str:
+    """The file for `class_name`, checked to compile and to be writable as UTF-8 (else the generator has a bug)."""
     try:
-        compile(text, file_name, "exec")
-    except SyntaxError as exc:  # pragma: no cover - a bug in the generator, not the user's doing
+        text = pieces(class_name)
+        text.encode("utf-8")
+        compile(text, "<exported model>", "exec")
+    except (SyntaxError, ValueError) as exc:  # pragma: no cover - a bug in the generator, not the user's doing
         raise ExportError(f"internal error: the generated Python does not compile ({exc})") from None
     return text
 
@@ -722,6 +900,9 @@ def export_python(
     def write_source(tmp: Path) -> None:
         tmp.write_text(source, encoding="utf-8", newline="\n")
 
+    refuse_foreign_file(data_path, is_exported_data, "the exported script's data")
+    if weights_path is not None:
+        refuse_foreign_file(weights_path, is_exported_weights, "the exported script's weights")
     write_atomically(data_path, write_data)
     extra = [data_path]
     if weights_path is not None:
@@ -729,6 +910,28 @@ def export_python(
         extra.append(weights_path)
     write_atomically(out_path, write_source)
     return ExportResult("python", out_path, tuple(extra))
+
+
+def is_exported_data(path: Path) -> bool:
+    """An earlier export's data file: an .npz holding exactly the six split arrays."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return names == {f"{name}.npy" for name in DATA_ARRAYS}
+
+
+def is_exported_weights(path: Path) -> bool:
+    """An earlier export's weights: a plain tensor dict that loads without pickle."""
+    try:
+        loaded = torch.load(path, weights_only=True, map_location="cpu")
+    except Exception:  # noqa: BLE001 - any file that is not such a dict is not ours
+        return False
+    return isinstance(loaded, dict) and all(isinstance(key, str) and isinstance(value, torch.Tensor)
+                                            for key, value in loaded.items())
 
 
 def _check_weights(experiment: Experiment, facts: Any, report: GraphReport, weights: dict[str, torch.Tensor]) -> None:
