@@ -45,23 +45,62 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+INTERRUPTED = 130  # the shell's status for a command ended by Ctrl-C
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in SUBCOMMANDS and not argv[0].startswith("-")):
-        return gui_main(argv)
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 2
+    """Run the command line; `argv` None means this process's own arguments (a real run)."""
+    if argv is not None:
+        return _main(list(argv))
     try:
+        return _main(sys.argv[1:])
+    finally:
+        _leave_on_late_interrupt()
+
+
+def _main(argv: list[str]) -> int:
+    _tolerate_unprintable_names()
+    try:
+        if not argv or (argv[0] not in SUBCOMMANDS and not argv[0].startswith("-")):
+            return gui_main(argv)
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 2
         return int(_available_commands()[args.command].run(args))
     except PlaygroundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        print("\ninterrupted", file=sys.stderr)
+        return INTERRUPTED
+
+
+def _tolerate_unprintable_names() -> None:
+    """A file name that is not valid text (undecodable bytes) is printed escaped, not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
+
+
+def _leave_on_late_interrupt() -> None:
+    """A Ctrl-C while Python shuts down (torch and Qt take a moment) must still end the process
+    with status 130, not a traceback or a death by SIGINT."""
+    import os
+    import signal
+
+    def leave(_signum: int, _frame: object) -> None:
+        os._exit(INTERRUPTED)
+
+    try:
+        signal.signal(signal.SIGINT, leave)
+    except (ValueError, OSError, AttributeError):  # not the main thread, or no signals here
+        pass
 
 
 def gui_main(argv: list[str] | None = None) -> int:

@@ -2,7 +2,9 @@
 
 python: one standalone .py file (model class + training script) and its data beside it;
 onnx: an .onnx file (needs the optional extra: pip install "nn-playground[onnx]");
-pt2: a `torch.export` program; safetensors: the initial weights plus a JSON sidecar.
+pt2: a `torch.export` program; safetensors: the initial weights plus a JSON sidecar
+(<name>.weights.json). Without -o the output is named after FILE and never replaces a file;
+files written beside the output (data, sidecar) replace only earlier exports.
 Exit status 0 with a one-line confirmation, 1 with a plain message, 2 for usage errors.
 """
 
@@ -27,14 +29,14 @@ def add_parser(subparsers: Any) -> None:
         description="Export an experiment's model. python: a standalone .py file with the model class and a "
         "training script, plus its data (<name>_data.npz) beside it; onnx: an .onnx file (needs "
         'pip install "nn-playground[onnx]"); pt2: a torch.export program; safetensors: the initial '
-        "weights and a JSON sidecar.",
+        "weights and a JSON sidecar (<name>.weights.json). Files written beside OUT replace only earlier exports.",
     )
     parser.add_argument("file", metavar="FILE", help="the experiment file (.json)")
     parser.add_argument("--format", "-f", choices=tuple(FORMAT_SUFFIXES), dest="format",
                         help="what to write (default: from the suffix of OUT)")
     parser.add_argument("-o", "--output", metavar="OUT", dest="output",
                         help="the file to write (default: FILE's name with the format's suffix, in the "
-                        "current folder)")
+                        "current folder, which must not exist yet)")
     parser.set_defaults(export_parser=parser)
 
 
@@ -69,6 +71,10 @@ def run(args: argparse.Namespace) -> int:
 
     if _same_file(output, source):
         print(f"error: {output} is the experiment file itself; choose another name with -o", file=sys.stderr)
+        return 1
+    if args.output is None and (output.exists() or output.is_symlink()):
+        # A name the user did not give never replaces a file: naming it with -o does.
+        print(f"error: {output} already exists; to replace it, name it: -o {output.name}", file=sys.stderr)
         return 1
 
     from playground.core.experiment import load_experiment

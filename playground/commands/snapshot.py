@@ -8,8 +8,13 @@ file cannot be read or the PNG cannot be written, 2 for usage errors.
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 from typing import Any
+
+from playground.commands.train import bounded_int
+from playground.core.errors import PlaygroundError
+from playground.core.params import MAX_EPOCHS
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -28,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--size", type=parse_size, default=(1400, 900), metavar="WxH",
                         help="window size in pixels (default 1400x900)")
     parser.add_argument("--theme", choices=("light", "dark"), default="light", help="colour theme (default light)")
-    parser.add_argument("--epochs", type=int, default=None, metavar="N",
+    parser.add_argument("--epochs", type=bounded_int(1, MAX_EPOCHS), default=None, metavar="N",
                         help="train N epochs in the window before the picture (the live views then show a real run)")
     parser.add_argument("--select", action="append", default=[], metavar="NODE",
                         help="select this node first, so the inspector shows it (repeatable)")
@@ -53,7 +58,13 @@ def options_from(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     from playground.core.experiment import load_experiment
 
-    load_experiment(args.file)  # a broken file fails here, before any window is made
+    experiment = load_experiment(args.file)  # a broken file fails here, before any window is made
+    unknown = [node for node in args.select or [] if node not in set(experiment.node_ids())]
+    if unknown:
+        raise PlaygroundError(f"--select {unknown[0]}: {args.file} has no node with that id (its nodes: "
+                              f"{', '.join(experiment.node_ids()[:12])}{', …' if len(experiment.node_ids()) > 12 else ''})")
+    # A run that fails is reported as this command's error message; its traceback is not for the user.
+    logging.getLogger("playground").setLevel(logging.CRITICAL)
     from playground.ui.snapshot import use_offscreen_if_headless, write_snapshot
 
     use_offscreen_if_headless()

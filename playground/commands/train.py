@@ -11,18 +11,16 @@ step (a second Ctrl-C interrupts at once).
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import os
 import signal
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from playground.core.errors import ExperimentError, PlaygroundError
+from playground.core.params import INT_MAX, MAX_EPOCHS
 
 
 def add_parser(subparsers: Any) -> None:
@@ -34,8 +32,8 @@ def add_parser(subparsers: Any) -> None:
         "experiment or checkpoint cannot be used.",
     )
     parser.add_argument("file", metavar="FILE", help="the experiment file (.json)")
-    parser.add_argument("--epochs", type=_positive_int, metavar="N", help="train this many epochs in all")
-    parser.add_argument("--seed", type=_non_negative_int, metavar="S", help="training seed (weights and batch order)")
+    parser.add_argument("--epochs", type=_epochs, metavar="N", help=f"train this many epochs in all (1 to {MAX_EPOCHS:,})")
+    parser.add_argument("--seed", type=_seed, metavar="S", help="training seed (weights and batch order)")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), help="where to train")
     parser.add_argument("--json", action="store_true", help="print JSON Lines only (epoch events and a summary)")
     parser.add_argument("--metrics-out", metavar="FILE.csv", help="write the per-epoch metrics as CSV")
@@ -45,25 +43,26 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--threads", type=_positive_int, metavar="N", help="CPU threads for torch")
 
 
-def _positive_int(text: str) -> int:
-    value = _int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
-    return value
+def bounded_int(low: int, high: int) -> Any:
+    """An argparse type: a whole number from `low` to `high`, refused with the range otherwise."""
+
+    def parse(text: str) -> int:
+        stripped = text.strip()
+        if len(stripped) > 20 or not stripped.lstrip("+-").isdigit():
+            if stripped.lstrip("+-").isdigit():
+                raise argparse.ArgumentTypeError(f"must be from {low:,} to {high:,}, got a {len(stripped)}-digit number")
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
+        value = int(stripped)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low:,} to {high:,}, got {value:,}")
+        return value
+
+    return parse
 
 
-def _non_negative_int(text: str) -> int:
-    value = _int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
-    return value
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+_positive_int = bounded_int(1, INT_MAX)
+_epochs = bounded_int(1, MAX_EPOCHS)
+_seed = bounded_int(0, INT_MAX)
 
 
 # ---- output -------------------------------------------------------------------------------------
@@ -177,19 +176,16 @@ def _duration(seconds: float) -> str:
 
 def write_metrics_csv(path: Path, history: list[dict[str, float | None]]) -> None:
     """One row per epoch; empty cells for values a run does not have (or NaN)."""
-    from playground.core.jsonio import atomic_write_text
+    from playground.core.csv_text import csv_text
+    from playground.core.safe_files import atomic_write_text
 
     columns: list[str] = []
     for row in history:
         for key in row:
             if key not in columns:
                 columns.append(key)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["epoch", *columns])
-    for index, row in enumerate(history, start=1):
-        writer.writerow([index, *(_cell(row.get(column)) for column in columns)])
-    atomic_write_text(path, buffer.getvalue())
+    rows = ([index, *(_cell(row.get(column)) for column in columns)] for index, row in enumerate(history, start=1))
+    atomic_write_text(path, csv_text(["epoch", *columns], rows))
 
 
 def _cell(value: float | None) -> str:
@@ -202,20 +198,104 @@ def save_weights(path: Path, trainer: Any) -> None:
     """The model's state dict as safetensors, with the experiment name and graph as metadata."""
     from safetensors.torch import save_file
 
+    from playground.core.safe_files import atomic_write
     from playground.core.training.checkpoint import graph_signature
 
     tensors = {k: v.detach().cpu().contiguous().clone() for k, v in trainer.model.state_dict().items()}
     metadata = {"format": "nn-playground.weights", "experiment": trainer.experiment.name,
                 "graph": json.dumps(graph_signature(trainer.experiment.model))}
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    os.close(fd)
+    atomic_write(path, lambda temporary: save_file(tensors, str(temporary), metadata=metadata))
+
+
+def _expanded(raw: str, option: str) -> Path:
     try:
-        save_file(tensors, temporary, metadata=metadata)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        return Path(raw).expanduser()
+    except RuntimeError:  # "~nosuchuser/..."
+        raise PlaygroundError(f"{option} {raw}: there is no such user's home folder") from None
+
+
+def check_output_file(raw: str, option: str, experiment_file: Path) -> Path:
+    """Refuse, before any training, an output path that could not be written at the end."""
+    path = _expanded(raw, option)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise PlaygroundError(f"{option} {raw}: is a folder; give a file name")
+    if not folder.is_dir():
+        raise PlaygroundError(f"{option} {raw}: the folder {folder} does not exist; create it first")
+    if not os.access(folder, os.W_OK):
+        raise PlaygroundError(f"{option} {raw}: the folder {folder} is not writable")
+    if _same_file(path, experiment_file):
+        raise PlaygroundError(f"{option} {raw}: is the experiment file itself; choose another name")
+    return path
+
+
+def check_checkpoint_folder(raw: str, experiment_file: Path) -> Path:
+    """The folder `--checkpoint` writes to must exist (or be creatable) before training starts."""
+    path = _expanded(raw, "--checkpoint")
+    if path.exists() and not path.is_dir():
+        raise PlaygroundError(f"--checkpoint {raw}: is a file, but a checkpoint is a folder; give a folder name")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PlaygroundError(f"--checkpoint {raw}: cannot create the folder ({exc.strerror or exc})") from None
+    if not os.access(path, os.W_OK):
+        raise PlaygroundError(f"--checkpoint {raw}: the folder is not writable")
+    return path
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _checked_outputs(args: argparse.Namespace, experiment_file: Path) -> dict[str, Path]:
+    outputs: dict[str, Path] = {}
+    for option, raw in (("--metrics-out", args.metrics_out), ("--save-weights", args.save_weights)):
+        if raw:
+            outputs[option] = check_output_file(raw, option, experiment_file)
+    if len(outputs) == 2 and outputs["--metrics-out"].resolve() == outputs["--save-weights"].resolve():
+        raise PlaygroundError("--metrics-out and --save-weights name the same file; give each its own name")
+    if args.checkpoint:
+        outputs["--checkpoint"] = check_checkpoint_folder(args.checkpoint, experiment_file)
+    return outputs
+
+
+def _save_results(outputs: dict[str, Path], summary: Any, trainer: Any, output: Any) -> bool:
+    """Write what was asked; a failure is reported, and trained weights are never lost."""
+    from playground.core.safe_files import describe_os_error
+
+    ok = True
+    if "--metrics-out" in outputs:
+        try:
+            write_metrics_csv(outputs["--metrics-out"], summary.history)
+        except OSError as exc:
+            _report(output, [f"the metrics were not saved: {describe_os_error(exc)}"])
+            ok = False
+    if "--save-weights" in outputs:
+        target = outputs["--save-weights"]
+        try:
+            save_weights(target, trainer)
+        except OSError as exc:
+            rescue = _rescue_weights(target, trainer)
+            where = f"; they were saved to {rescue} instead" if rescue else ""
+            _report(output, [f"the weights were not saved: {describe_os_error(exc)}{where}"])
+            ok = False
+    return ok
+
+
+def _rescue_weights(target: Path, trainer: Any) -> Path | None:
+    """A new file in the temporary folder for weights that could not go where they were asked."""
+    import tempfile
+
+    try:
+        handle, name = tempfile.mkstemp(prefix=f"{target.stem}-", suffix=".safetensors")
+        os.close(handle)
+        save_weights(Path(name), trainer)
+    except OSError:
+        return None
+    return Path(name)
 
 
 # ---- the command ---------------------------------------------------------------------------------
@@ -228,7 +308,9 @@ def run(args: argparse.Namespace) -> int:
         _report(output, _messages(exc) if output is not None else [str(exc)])
         return 1
     except OSError as exc:
-        _report(output, [f"{getattr(exc, 'filename', None) or 'file'}: {exc.strerror or exc}"])
+        from playground.core.safe_files import describe_os_error
+
+        _report(output, [describe_os_error(exc)])
         return 1
 
 
@@ -251,6 +333,11 @@ def _train(args: argparse.Namespace, output: Any) -> int:
 
     path = Path(args.file)
     experiment = copy_experiment(load_experiment(path))
+    outputs = _checked_outputs(args, path)
+    if outputs.get("--checkpoint") is not None:  # before training: never write over a user's checkpoint.json
+        from playground.core.training.checkpoint import check_checkpoint_target
+
+        check_checkpoint_target(outputs["--checkpoint"])
     training = experiment.training
     if args.epochs is not None:
         training.epochs = args.epochs
@@ -267,7 +354,7 @@ def _train(args: argparse.Namespace, output: Any) -> int:
         return 1
 
     control = TrainingControl()
-    options = TrainerOptions(num_threads=args.threads, checkpoint_dir=args.checkpoint,
+    options = TrainerOptions(num_threads=args.threads, checkpoint_dir=outputs.get("--checkpoint"),
                              max_step_events_per_second=10.0)
     trainer = Trainer(experiment, dataset=dataset, base_dir=path.parent, control=control, options=options)
     if args.resume:
@@ -288,16 +375,14 @@ def _train(args: argparse.Namespace, output: Any) -> int:
     finally:
         restore()
 
-    if args.metrics_out:
-        write_metrics_csv(Path(args.metrics_out), summary.history)
-    if args.save_weights:
-        save_weights(Path(args.save_weights), trainer)
+    saved = _save_results(outputs, summary, trainer, output)
     output.summary(summary)
-    return 0
+    return 0 if saved else 1
 
 
 def _stop_on_interrupt(control: Any):  # noqa: ANN202
-    """First Ctrl-C: stop at the next step (the summary still prints); second: interrupt."""
+    """First Ctrl-C: stop at the next step (the summary still prints); second: leave at once with
+    status 130, whatever the process is doing (files are written atomically, so none is half)."""
     if not hasattr(signal, "SIGINT"):
         return lambda: None
     try:
@@ -305,7 +390,7 @@ def _stop_on_interrupt(control: Any):  # noqa: ANN202
 
         def handler(_signum: int, _frame: Any) -> None:
             if control.stop_requested:
-                raise KeyboardInterrupt
+                interrupted_exit()
             control.stop()
             print("\nstopping after this step (Ctrl-C again to abort)", file=sys.stderr, flush=True)
 
@@ -313,3 +398,12 @@ def _stop_on_interrupt(control: Any):  # noqa: ANN202
     except ValueError:  # not the main thread
         return lambda: None
     return lambda: signal.signal(signal.SIGINT, previous)
+
+
+def interrupted_exit() -> None:
+    """Say "interrupted" and end the process with status 130 now, without unwinding."""
+    try:
+        sys.stdout.flush()
+        print("\ninterrupted", file=sys.stderr, flush=True)
+    finally:
+        os._exit(130)

@@ -10,31 +10,173 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
+import re
 from pathlib import Path
 from typing import Any
 
 from playground.core.errors import ExperimentError, Problem
+from playground.core.safe_files import atomic_write_text
 
 _INLINE_LIMIT = 100  # characters: longer scalar lists are broken over lines
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in experiment files (use a finite number or null)")
+MAX_JSON_DEPTH = 64  # objects and lists inside each other; real files need fewer than ten
+MAX_INT_DIGITS = 100  # far beyond any count or seed; Python refuses more than 4,300 anyway
+_MAX_REPORTED = 20  # problems listed from one file
+_HUGE_INT = 10**MAX_INT_DIGITS
 
 
-def parse_json_text(text: str, source: str | None = None) -> Any:
-    """Parse JSON, reporting malformed input with its line and column."""
+class _Rejected:
+    """A JSON number Python cannot use as written, kept in the tree so its path can be named."""
+
+    __slots__ = ("text", "why")
+
+    def __init__(self, text: str, why: str) -> None:
+        self.text, self.why = text, why
+
+
+def _parse_float(text: str) -> float | _Rejected:
+    value = float(text)
+    if math.isfinite(value):
+        return value
+    return _Rejected(text, "is too large for a number (it overflows to infinity); use a finite number")
+
+
+def _parse_int(text: str) -> int | _Rejected:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        return _Rejected(f"{text[:12]}…", f"is an integer of {digits:,} digits; use a much smaller number")
+    return int(text)
+
+
+def _unusable(value: Any) -> _Rejected | None:
+    """A number (parsed without hooks) that the playground cannot use, as a rejection."""
+    if isinstance(value, _Rejected):
+        return value
+    if isinstance(value, float) and not math.isfinite(value):
+        return _Rejected("1e309" if value > 0 else "-1e309", "or another number that large overflows to "
+                                                             "infinity; use a finite number")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _HUGE_INT:
+        return _parse_int(str(value))  # type: ignore[return-value]
+    return None
+
+
+def _parse_constant(name: str) -> _Rejected:
+    return _Rejected(name, "is not allowed in experiment files (use a finite number or null)")
+
+
+def _path_of(link: Any) -> str:
+    """The JSON path of a (parent link, key) chain: ``model.nodes[2].params``."""
+    keys: list[str | int] = []
+    while link is not None:
+        link, key = link
+        keys.append(key)
+    path = ""
+    for key in reversed(keys):
+        path = f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{key}" if path else key)
+    return path
+
+
+def _tree_problems(tree: Any, duplicates: dict[int, list[str]], max_depth: int) -> list[Problem]:
+    """Duplicate keys, unusable numbers and excessive nesting, with their JSON paths.
+
+    Paths are built only for what is reported: the walk itself touches each value once."""
+    problems: list[Problem] = []
+    containers = (dict, list)
+    stack: list[tuple[Any, int, Any]] = [(tree, 0, None)] if type(tree) in containers else []
+    while stack and len(problems) < _MAX_REPORTED:
+        value, depth, link = stack.pop()
+        if depth >= max_depth:
+            problems.append(Problem(_path_of(link), f"is nested more than {max_depth} levels deep; this is not "
+                                                    f"a file the playground writes"))
+            continue
+        if type(value) is dict:
+            if duplicates and id(value) in duplicates:
+                problems.extend(Problem(_path_of((link, key)), "this key appears more than once in the same object; "
+                                                               "keep only one of them")
+                                for key in duplicates[id(value)])
+            items: Any = value.items()
+        else:
+            items = enumerate(value)
+        children = []
+        for key, item in items:
+            if type(item) in containers:
+                children.append((item, depth + 1, (link, key)))
+            else:
+                rejected = _unusable(item)
+                if rejected is not None:
+                    problems.append(Problem(_path_of((link, key)), f"{rejected.text} {rejected.why}"))
+        stack.extend(reversed(children))
+    if not isinstance(tree, containers):
+        rejected = _unusable(tree)
+        if rejected is not None:
+            problems.append(Problem("", f"{rejected.text} {rejected.why}"))
+    return problems
+
+
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _too_deep_at(text: str, max_depth: int) -> tuple[int, int] | None:
+    """(line, column) where nesting first exceeds `max_depth`, found without the recursive parser."""
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > max_depth:
+                offset = match.start()
+                line = text.count("\n", 0, offset) + 1
+                return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+        elif token in "]}":
+            depth -= 1
+    return None
+
+
+def parse_json_text(text: str, source: str | None = None, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """Parse JSON strictly: malformed input with its line and column; duplicate keys, numbers that
+    overflow (1e999, NaN, 5,000-digit integers) and nesting deeper than `max_depth` with their
+    JSON path. Every failure is an ExperimentError."""
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return _parse(text, source, max_depth, careful=False)
+    except _NumberTooLong:  # Python refuses such an integer mid-parse: parse again, slowly, to find it
+        return _parse(text, source, max_depth, careful=True)
+
+
+class _NumberTooLong(Exception):
+    pass
+
+
+def _parse(text: str, source: str | None, max_depth: int, careful: bool) -> Any:
+    duplicates: dict[int, list[str]] = {}
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(items)
+        if len(obj) != len(items):
+            seen: set[str] = set()
+            duplicates[id(obj)] = [key for key, _ in items if key in seen or seen.add(key)]  # type: ignore[func-returns-value]
+        return obj
+
+    hooks: dict[str, Any] = {"parse_int": _parse_int, "parse_float": _parse_float} if careful else {}
+    try:
+        tree = json.loads(text, object_pairs_hook=pairs, parse_constant=_parse_constant, **hooks)
     except json.JSONDecodeError as exc:
         raise ExperimentError(
             Problem("", f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"), source
         ) from None
-    except ValueError as exc:
-        raise ExperimentError(Problem("", str(exc)), source) from None
     except RecursionError:
-        raise ExperimentError(Problem("", "JSON is nested too deeply"), source) from None
+        where = _too_deep_at(text, max_depth)
+        at = f" (at line {where[0]}, column {where[1]})" if where else ""
+        raise ExperimentError(Problem("", f"JSON is nested more than {max_depth} levels deep{at}; this is not "
+                                          f"a file the playground writes"), source) from None
+    except ValueError as exc:
+        if not careful and "digits" in str(exc):
+            raise _NumberTooLong from None
+        raise ExperimentError(Problem("", f"not valid JSON: {exc}"), source) from None
+    problems = _tree_problems(tree, duplicates, max_depth)
+    if problems:
+        raise ExperimentError(problems, source)
+    return tree
 
 
 def read_json_file(path: str | os.PathLike[str]) -> Any:
@@ -111,25 +253,6 @@ def canonical_json(value: Any) -> str:
     return _encode(value, 0) + "\n"
 
 
-def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write `text` so that the file is either the old one or the complete new one, never half."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except OSError:
-            pass
-        raise
-
-
 def write_json_file(path: str | os.PathLike[str], value: Any) -> None:
-    """Canonical JSON, written atomically."""
+    """Canonical JSON, written atomically (see `playground.core.safe_files`)."""
     atomic_write_text(path, canonical_json(value))

@@ -10,6 +10,15 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Literal, Mapping
 
+# Every integer of an experiment is at most this (a 32-bit int): the window's editors and torch's
+# arguments take it, and no count or seed of a lesson needs more.
+INT_MAX = 2**31 - 1
+MAX_EPOCHS = 100_000  # epochs of one run
+# Real numbers go into 32-bit float arithmetic (whose largest value is about 3.4e38); a setting
+# beyond this would overflow there, so none may be larger in size.
+FLOAT_LIMIT = 1e30
+_INT_KINDS = ("int", "int_or_pair", "int_list", "shape")
+
 ParamKind = Literal[
     "int",  # a whole number
     "float",  # a real number
@@ -35,6 +44,7 @@ class ParamSpec:
     minimum: float | None = None
     maximum: float | None = None
     exclusive_minimum: bool = False
+    exclusive_maximum: bool = False  # torch refuses the bound itself (Adam's betas of 1.0)
     choices: tuple[str, ...] = ()
     optional: bool = False  # None is an accepted value
     advanced: bool = False  # hidden behind "more" in the inspector
@@ -47,7 +57,7 @@ class ParamSpec:
         if self.kind == "bool":
             return "true or false"
         low, high = self.minimum, self.maximum
-        if self.kind in ("int", "int_or_pair", "int_list", "shape"):
+        if self.kind in _INT_KINDS:
             noun = "an integer" if self.kind == "int" else "a positive integer or a pair"
             if self.kind == "int" and low == 1 and high is None:
                 return "a positive integer"
@@ -58,13 +68,31 @@ class ParamSpec:
         else:
             noun = "a number"
         if low is not None and high is not None:
+            if self.exclusive_minimum or self.exclusive_maximum:
+                left = ">" if self.exclusive_minimum else "≥"
+                right = "<" if self.exclusive_maximum else "≤"
+                return f"{noun} {left} {_fmt(low)} and {right} {_fmt(high)}"
             return f"{noun} between {_fmt(low)} and {_fmt(high)}"
         if low is not None:
             sign = ">" if self.exclusive_minimum else "≥"
             return f"{noun} {sign} {_fmt(low)}"
         if high is not None:
-            return f"{noun} ≤ {_fmt(high)}"
+            return f"{noun} {'<' if self.exclusive_maximum else '≤'} {_fmt(high)}"
         return noun
+
+    def upper_bound(self) -> float | None:
+        """The declared maximum; integers without one stop at INT_MAX, numbers at FLOAT_LIMIT."""
+        if self.maximum is None and self.kind in _INT_KINDS:
+            return INT_MAX
+        if self.maximum is None and self.kind in ("float", "float_list"):
+            return FLOAT_LIMIT
+        return self.maximum
+
+    def lower_bound(self) -> float | None:
+        """The declared minimum; numbers without one stop at -FLOAT_LIMIT."""
+        if self.minimum is None and self.kind in ("float", "float_list"):
+            return -FLOAT_LIMIT
+        return self.minimum
 
 
 def _fmt(value: float) -> str:
@@ -83,25 +111,32 @@ def _is_number(value: Any) -> bool:
     return (isinstance(value, (int, float)) and not isinstance(value, bool)) and math.isfinite(value)
 
 
+def shown_value(value: Any, limit: int = 60) -> str:
+    """`repr(value)`, cut short: a message quotes a value, never a megabyte of it."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _check_bounds(spec: ParamSpec, value: float, shown: Any) -> None:
-    too_low = spec.minimum is not None and (
-        value <= spec.minimum if spec.exclusive_minimum else value < spec.minimum
-    )
-    too_high = spec.maximum is not None and value > spec.maximum
+    high, low = spec.upper_bound(), spec.lower_bound()
+    too_low = low is not None and (value <= low if spec.exclusive_minimum else value < low)
+    too_high = high is not None and (value >= high if spec.exclusive_maximum else value > high)
     if not (too_low or too_high):
         return
     integer = spec.kind != "float" and spec.kind != "float_list"
-    if not integer and spec.minimum is not None and spec.maximum is not None:
+    if spec.exclusive_maximum and too_high:
+        wanted = spec.describe_range()
+    elif not integer and spec.minimum is not None and spec.maximum is not None:
         wanted = spec.describe_range()
     elif too_low and integer and spec.minimum == 1:
         wanted = "a positive integer"
     elif too_low and integer and spec.minimum == 0:
         wanted = "a non-negative integer"
     elif too_low:
-        wanted = f"{'>' if spec.exclusive_minimum else '≥'} {_fmt(spec.minimum)}"
+        wanted = f"{'>' if spec.exclusive_minimum else '≥'} {_fmt(low)}"
     else:
-        wanted = f"at most {_fmt(spec.maximum)}"
-    raise ParamError(f"must be {wanted}, got {shown!r}")
+        wanted = f"at most {_fmt(high)}" if high is not None else spec.describe_range()
+    raise ParamError(f"must be {wanted}, got {shown_value(shown)}")
 
 
 def coerce_value(spec: ParamSpec, value: Any) -> Any:
@@ -113,55 +148,55 @@ def coerce_value(spec: ParamSpec, value: Any) -> Any:
     kind = spec.kind
     if kind == "int":
         if not _is_int(value):
-            raise ParamError(f"must be {spec.describe_range()}, got {value!r}")
+            raise ParamError(f"must be {spec.describe_range()}, got {shown_value(value)}")
         _check_bounds(spec, value, value)
         return int(value)
     if kind == "float":
         if not _is_number(value):
-            raise ParamError(f"must be {spec.describe_range()}, got {value!r}")
+            raise ParamError(f"must be {spec.describe_range()}, got {shown_value(value)}")
         _check_bounds(spec, float(value), value)
         return float(value)
     if kind == "bool":
         if not isinstance(value, bool):
-            raise ParamError(f"must be true or false, got {value!r}")
+            raise ParamError(f"must be true or false, got {shown_value(value)}")
         return value
     if kind == "choice":
         if value not in spec.choices:
-            raise ParamError(f"must be {spec.describe_range()}, got {value!r}")
+            raise ParamError(f"must be {spec.describe_range()}, got {shown_value(value)}")
         return value
     if kind == "multi_choice":
         if not isinstance(value, (list, tuple)) or not value or not all(v in spec.choices for v in value):
-            raise ParamError(f"must be a non-empty list of {spec.describe_range()}, got {value!r}")
+            raise ParamError(f"must be a non-empty list of {spec.describe_range()}, got {shown_value(value)}")
         if len(set(value)) != len(value):
-            raise ParamError(f"must not repeat an entry, got {value!r}")
+            raise ParamError(f"must not repeat an entry, got {shown_value(value)}")
         return list(value)
     if kind == "str":
         if not isinstance(value, str):
-            raise ParamError(f"must be a string, got {value!r}")
+            raise ParamError(f"must be a string, got {shown_value(value)}")
         return value
     if kind == "int_or_pair":
         items = [value] if _is_int(value) else value
         if not isinstance(items, (list, tuple)) or len(items) not in (1, 2) or not all(
             _is_int(v) for v in items
         ):
-            raise ParamError(f"must be an integer or a pair of integers, got {value!r}")
+            raise ParamError(f"must be an integer or a pair of integers, got {shown_value(value)}")
         for item in items:
             _check_bounds(spec, item, value)
         return int(items[0]) if len(items) == 1 or items[0] == items[1] else [int(v) for v in items]
     if kind in ("int_list", "shape"):
         if not isinstance(value, (list, tuple)) or not all(_is_int(v) for v in value):
-            raise ParamError(f"must be a list of integers, got {value!r}")
+            raise ParamError(f"must be a list of integers, got {shown_value(value)}")
         if kind == "shape" and (not value or any(v < 1 and v != -1 for v in value)):
-            raise ParamError(f"must be a non-empty list of positive integers (one may be -1), got {value!r}")
+            raise ParamError(f"must be a non-empty list of positive integers (one may be -1), got {shown_value(value)}")
         for item in value:
-            if kind == "int_list":
+            if kind == "int_list" or item != -1:
                 _check_bounds(spec, item, value)
         return [int(v) for v in value]
     if kind == "float_list":
         if not isinstance(value, (list, tuple)) or not all(_is_number(v) for v in value):
-            raise ParamError(f"must be a list of numbers, got {value!r}")
+            raise ParamError(f"must be a list of numbers, got {shown_value(value)}")
         if spec.length is not None and len(value) != spec.length:
-            raise ParamError(f"must be a list of {spec.length} numbers, got {value!r}")
+            raise ParamError(f"must be a list of {spec.length} numbers, got {shown_value(value)}")
         for item in value:
             _check_bounds(spec, float(item), value)
         return [float(v) for v in value]
@@ -183,7 +218,7 @@ def validate_params(
     if params is None:
         return clean, problems
     if not isinstance(params, Mapping):
-        return clean, [(path, f"must be an object, got {params!r}")]
+        return clean, [(path, f"must be an object, got {shown_value(params)}")]
     for key in params:
         if key not in by_name:
             allowed = ", ".join(by_name) or "none"

@@ -79,7 +79,7 @@ def render_window(experiment: "Experiment", path: str | Path | None, options: Sn
         if options.select:
             window.editor.select_nodes(list(options.select))
         if options.epochs:
-            window.train_for_snapshot(options.epochs)
+            _train_or_fail(window, options.epochs)
         for step in options.prepare:
             step(window, options)
         window.flush_views()
@@ -93,6 +93,16 @@ def render_window(experiment: "Experiment", path: str | Path | None, options: Sn
         process_events(app, 2)
         if previous_theme != options.theme:
             theme.apply_theme(previous_theme)
+
+
+def _train_or_fail(window: "MainWindow", epochs: int) -> None:
+    """Train in the window; a run that cannot start or fails is a SnapshotError with its reason."""
+    from playground.ui.training.snapshot import train_for_snapshot
+
+    summary = train_for_snapshot(window.training, window.training_panel, epochs)
+    if summary is None:
+        reason = window.training.banner_text() or "training could not start"
+        raise SnapshotError(f"cannot train before the picture: {reason}")
 
 
 def write_snapshot(file: str | Path, out: str | Path, options: SnapshotOptions) -> tuple[int, int]:

@@ -479,7 +479,7 @@ def test_weights_round_trip_with_experiment_sidecar(tmp_path: Path) -> None:
     experiment = experiment_of(resnet_doc())
     model, _ = app_model(experiment)
     result = export_weights(model, tmp_path / "block.safetensors", experiment)
-    assert result.extra_paths == (tmp_path / "block.json",)
+    assert result.extra_paths == (tmp_path / "block.weights.json",)
     tensors, again = load_weights(tmp_path / "block.safetensors")
     assert set(tensors) == set(model.state_dict())
     assert all(torch.equal(tensors[key], value) for key, value in model.state_dict().items())

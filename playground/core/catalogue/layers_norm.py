@@ -6,7 +6,7 @@ from playground.core.catalogue.checks import require_float, require_image
 from playground.core.catalogue.layer_type import InferContext, Inferred, LayerType
 from playground.core.params import ParamSpec as P
 
-_EPS = P("eps", "float", 1e-5, "Added to the variance for stability.", minimum=0.0, exclusive_minimum=True,
+_EPS = P("eps", "float", 1e-5, "Added to the variance for stability.", minimum=1e-30, maximum=1.0,
          advanced=True)
 _MOMENTUM = P("momentum", "float", 0.1, "Update rate of the running mean/variance.", minimum=0.0, maximum=1.0,
               advanced=True)

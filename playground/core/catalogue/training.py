@@ -8,8 +8,10 @@ validator, the inspector and the training engine all read these declarations.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Callable, Mapping
 
 from playground.core.params import ParamSpec as P
+from playground.core.params import resolved
 
 REDUCTION = P("reduction", "choice", "mean", "How per-sample losses are combined.", choices=("mean", "sum"),
               advanced=True)
@@ -23,7 +25,23 @@ class ComponentType:
     params: tuple[P, ...]
     help: str
     tasks: tuple[str, ...] = ("classification", "regression")  # for losses
+    # Rules across parameters that torch enforces: each takes the resolved params and returns
+    # (parameter, message) when they break it.
+    rules: tuple[Callable[[Mapping[str, Any]], tuple[str, str] | None], ...] = ()
 
+    def rule_problems(self, params: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+        """(parameter, message) for every cross-parameter rule the given params break."""
+        values = resolved(self.params, params)
+        return [problem for rule in self.rules if (problem := rule(values)) is not None]
+
+
+def _nesterov_needs_momentum(params: Mapping[str, Any]) -> tuple[str, str] | None:
+    if params.get("nesterov") and (not params.get("momentum") or params.get("dampening")):
+        return "nesterov", "Nesterov momentum needs momentum above 0 and dampening 0; set momentum (e.g. 0.9)"
+    return None
+
+
+DEFAULT_LOSS = {"classification": "CrossEntropyLoss", "regression": "MSELoss"}  # a new experiment's loss
 
 LOSSES: dict[str, ComponentType] = {
     c.name: c
@@ -34,7 +52,7 @@ LOSSES: dict[str, ComponentType] = {
                 P("label_smoothing", "float", 0.0, "Spread this share of the target over all classes.",
                   minimum=0.0, maximum=1.0),
                 P("weight", "float_list", None, "One weight per class, for imbalanced data.", minimum=0.0,
-                  optional=True, advanced=True),
+                  maximum=1e6, optional=True, advanced=True),
                 REDUCTION,
             ),
             "Softmax + negative log-likelihood: the standard loss for classifying into K classes.",
@@ -42,8 +60,8 @@ LOSSES: dict[str, ComponentType] = {
         ),
         ComponentType(
             "BCEWithLogitsLoss",
-            (P("pos_weight", "float", None, "Weight of the positive class.", minimum=0.0, optional=True,
-               advanced=True), REDUCTION),
+            (P("pos_weight", "float", None, "Weight of the positive class.", minimum=0.0, maximum=1e6,
+               optional=True, advanced=True), REDUCTION),
             "Sigmoid + binary cross-entropy, for two classes with one output (or one output per label).",
             ("classification",),
         ),
@@ -91,11 +109,11 @@ _LR = P("lr", "float", 0.01, "Learning rate: the step size of each update.", min
         exclusive_minimum=True)
 _WD = P("weight_decay", "float", 0.0, "L2 penalty (weight decay) added by the optimizer.", minimum=0.0,
         maximum=10.0)
-_EPS = P("eps", "float", 1e-8, "Small constant for numerical stability.", minimum=0.0, exclusive_minimum=True,
+_EPS = P("eps", "float", 1e-8, "Small constant for numerical stability.", minimum=1e-30, maximum=1.0,
          advanced=True)
 _BETAS = P("betas", "float_list", [0.9, 0.999],
-           "Decay of the running means of the gradient (momentum) and of its square.",
-           minimum=0.0, maximum=1.0, length=2)
+           "Decay of the running means of the gradient (momentum) and of its square (each below 1).",
+           minimum=0.0, maximum=1.0, exclusive_maximum=True, length=2)
 
 OPTIMIZERS: dict[str, ComponentType] = {
     c.name: c
@@ -108,6 +126,7 @@ OPTIMIZERS: dict[str, ComponentType] = {
              P("dampening", "float", 0.0, "Dampening for momentum.", minimum=0.0, maximum=1.0, advanced=True),
              _WD),
             "Stochastic gradient descent: w ← w − lr·g, optionally with (Nesterov) momentum.",
+            rules=(_nesterov_needs_momentum,),
         ),
         ComponentType("Adam", (P("lr", "float", 0.001, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True),
                                _BETAS, _EPS, _WD,
@@ -130,8 +149,8 @@ OPTIMIZERS: dict[str, ComponentType] = {
                       "Per-parameter steps that shrink as squared gradients accumulate."),
         ComponentType("Adadelta", (P("lr", "float", 1.0, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True),
                                    P("rho", "float", 0.9, "Decay of the running averages.", minimum=0.0,
-                                     maximum=1.0), P("eps", "float", 1e-6, _EPS.help, minimum=0.0,
-                                                     exclusive_minimum=True, advanced=True), _WD),
+                                     maximum=1.0), P("eps", "float", 1e-6, _EPS.help, minimum=1e-30,
+                                                     maximum=1.0, advanced=True), _WD),
                       "Adagrad with a running window instead of an ever-growing sum."),
         ComponentType("NAdam", (P("lr", "float", 0.002, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True),
                                 _BETAS, _EPS, _WD),
@@ -178,8 +197,9 @@ SCHEDULERS: dict[str, ComponentType] = {
                       "Warm up to max_lr, then anneal far below the start (one cycle per run)."),
         ComponentType("ReduceLROnPlateau", (P("mode", "choice", "min", "Lower is better (loss) or higher (accuracy).",
                                               choices=("min", "max")),
-                                            P("factor", "float", 0.1, "Multiply the LR by this on a plateau.",
-                                              minimum=0.0, maximum=1.0, exclusive_minimum=True),
+                                            P("factor", "float", 0.1, "Multiply the LR by this on a plateau "
+                                              "(below 1).", minimum=0.0, maximum=1.0, exclusive_minimum=True,
+                                              exclusive_maximum=True),
                                             P("patience", "int", 10, "Epochs without improvement to wait.",
                                               minimum=0),
                                             P("threshold", "float", 1e-4, "Smallest change that counts.",
@@ -188,3 +208,10 @@ SCHEDULERS: dict[str, ComponentType] = {
                       "Lower the learning rate when the validation loss stops improving."),
     )
 }
+
+
+def has_momentum(optimizer: str) -> bool:
+    """Whether the optimizer keeps a momentum (or beta1) that OneCycleLR may cycle; Adagrad and
+    Adadelta have none, and torch refuses to cycle what is not there."""
+    declared = OPTIMIZERS.get(optimizer)
+    return declared is not None and any(param.name in ("momentum", "betas") for param in declared.params)

@@ -7,8 +7,7 @@ be saved into the experiment file and reopened. Qt-free: change events are psygn
 
 from __future__ import annotations
 
-import csv
-import io
+import json
 import math
 import os
 import uuid
@@ -19,7 +18,11 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 from psygnal import Signal
+from pydantic import ValidationError
 
+from playground.core.csv_text import csv_text
+from playground.core.errors import ExperimentError, Problem
+from playground.core.experiment.io import validation_problems
 from playground.core.experiment.schema import Comparison, Experiment, SavedRun
 
 FINAL_METRICS = ("train_loss", "val_loss", "val_accuracy", "val_mae", "val_r2",
@@ -360,25 +363,19 @@ class RunHistory:
     # ---- export ------------------------------------------------------------------------------
     def table_csv(self, ids: Sequence[str] | None = None) -> str:
         columns = self.table_columns(ids)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        for row in self.table_rows(ids):
-            writer.writerow(["" if row.get(c) is None else _csv_value(row.get(c)) for c in columns])
-        return buffer.getvalue()
+        rows = (["" if row.get(c) is None else _csv_value(row.get(c)) for c in columns] for row in self.table_rows(ids))
+        return csv_text(columns, rows)
 
     def curves_csv(self, ids: Sequence[str] | None = None) -> str:
         """Long format: run, epoch, metric, value (and std) — one row per point."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["run", "epoch", "metric", "value", "std"])
+        rows = []
         for record in self._select(ids):
             for metric, values in record.epoch_metrics.items():
                 spread = record.epoch_std.get(metric)
                 for index, value in enumerate(values):
                     std = spread[index] if spread is not None and index < len(spread) else None
-                    writer.writerow([record.name, index + 1, metric, _csv_value(value), _csv_value(std)])
-        return buffer.getvalue()
+                    rows.append([record.name, index + 1, metric, _csv_value(value), _csv_value(std)])
+        return csv_text(["run", "epoch", "metric", "value", "std"], rows)
 
     def write_table_csv(self, path: str | os.PathLike[str], ids: Sequence[str] | None = None) -> None:
         from playground.core.jsonio import atomic_write_text
@@ -407,9 +404,18 @@ class RunHistory:
         return self.to_comparison(title).model_dump(mode="json")
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "RunHistory":
+    def from_dict(cls, data: Any, source: str | None = None) -> "RunHistory":
+        """The runs of a `comparison` object (parsed JSON); raises ExperimentError naming each problem."""
+        if not isinstance(data, Mapping):
+            raise ExperimentError(Problem("comparison", f"must be an object, got {type(data).__name__}"), source)
+        try:
+            comparison = Comparison.model_validate_json(json.dumps(dict(data), allow_nan=False), strict=True)
+        except ValidationError as exc:
+            raise ExperimentError(validation_problems(exc, "comparison"), source) from None
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise ExperimentError(Problem("comparison", f"cannot be read: {exc}"), source) from None
         history = cls()
-        history.load_comparison(Comparison.model_validate(dict(data)))
+        history.load_comparison(comparison)
         return history
 
 

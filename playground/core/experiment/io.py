@@ -1,4 +1,4 @@
-"""Load, validate and save experiment files (format v1, `GUIDE.md` §3).
+"""Load, validate and save experiment files (format v1, described in the README's "Experiment files").
 
 Every failure is an `ExperimentError` whose problems name the JSON path and say what is wrong;
 nothing else escapes, whatever the input. Saving is canonical and atomic.
@@ -36,7 +36,7 @@ def _describe(error: dict[str, Any]) -> str:
     kind = error["type"]
     given = error.get("input")
     if kind == "extra_forbidden":
-        return "unknown key (check the spelling; see the format description in GUIDE.md §3)"
+        return "unknown key (check the spelling; the README's \"Experiment files\" section lists the keys)"
     if kind == "missing":
         return "required key is missing"
     message = error["msg"]
@@ -57,8 +57,10 @@ def _jsonable(value: Any) -> bool:
         return False
 
 
-def _schema_problems(exc: ValidationError) -> list[Problem]:
-    return [Problem(_loc_to_path(tuple(error["loc"])), _describe(error)) for error in exc.errors(include_url=False)]
+def validation_problems(exc: ValidationError, prefix: str = "") -> list[Problem]:
+    """pydantic's errors as problems with JSON paths (below `prefix` when the document is a part)."""
+    return [Problem(_loc_to_path((prefix, *error["loc"]) if prefix else tuple(error["loc"])), _describe(error))
+            for error in exc.errors(include_url=False)]
 
 
 def _apply_normalised(experiment: Experiment, normalised: dict[str, dict[str, Any]]) -> None:
@@ -90,7 +92,7 @@ def experiment_from_dict(document: Any, source: str | None = None) -> Experiment
     try:
         experiment = Experiment.model_validate_json(json.dumps(document, allow_nan=False), strict=True)
     except ValidationError as exc:
-        raise ExperimentError(_schema_problems(exc), source) from None
+        raise ExperimentError(validation_problems(exc), source) from None
     except (ValueError, RecursionError) as exc:
         raise ExperimentError(Problem("", f"cannot be read: {exc}"), source) from None
     problems, normalised = semantic_problems(experiment)

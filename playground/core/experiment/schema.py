@@ -14,20 +14,31 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from playground.core.params import FLOAT_LIMIT, INT_MAX, MAX_EPOCHS
+
 FORMAT_ID = "nn-playground.experiment"
 FORMAT_VERSION = 1
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-# Names a node id may not take, because the id becomes an attribute of the nn.Module.
-_RESERVED_IDS = frozenset(
-    {
-        "forward", "training", "eval", "train", "to", "cuda", "cpu", "parameters", "modules",
-        "children", "state_dict", "load_state_dict", "apply", "zero_grad", "register_buffer",
-        "register_module", "add_module", "named_parameters", "buffers", "half", "float", "double",
-        "type", "extra_repr", "self", "torch", "nn", "F", "x", "init_weights", "dump_patches",
-        "call_super_init", "requires_grad_", "share_memory", "get_submodule", "get_parameter",
-    }
-)
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # used with fullmatch: no trailing newline slips through
+MAX_ID_LENGTH = 64
+# Names a node id may not take. Each id becomes an attribute of the built nn.Module (and of the
+# exported class) and a local name in the generated forward(), so it must not be an attribute of
+# nn.Module, of the playground's GraphModule, or a name the generated code uses. A test keeps this
+# list complete against the installed torch.
+_MODULE_ATTRIBUTES = frozenset({
+    "T_destination", "add_module", "apply", "bfloat16", "buffers", "call_super_init", "children", "compile",
+    "cpu", "cuda", "double", "dump_patches", "eval", "extra_repr", "float", "forward", "get_buffer",
+    "get_extra_state", "get_parameter", "get_submodule", "half", "ipu", "load_state_dict", "modules", "mtia",
+    "named_buffers", "named_children", "named_modules", "named_parameters", "parameters",
+    "register_backward_hook", "register_buffer", "register_forward_hook", "register_forward_pre_hook",
+    "register_full_backward_hook", "register_full_backward_pre_hook", "register_load_state_dict_post_hook",
+    "register_load_state_dict_pre_hook", "register_module", "register_parameter", "register_state_dict_post_hook",
+    "register_state_dict_pre_hook", "requires_grad_", "set_extra_state", "set_submodule", "share_memory",
+    "state_dict", "to", "to_empty", "train", "training", "type", "xpu", "zero_grad",
+})
+_GRAPH_MODULE_ATTRIBUTES = frozenset({"layers", "node_order", "node_types", "input_id", "output_id", "forward_code"})
+_GENERATED_CODE_NAMES = frozenset({"self", "torch", "nn", "F", "x", "init_weights", "super"})
+RESERVED_IDS = _MODULE_ATTRIBUTES | _GRAPH_MODULE_ATTRIBUTES | _GENERATED_CODE_NAMES
 
 InitName = Literal["default", "kaiming", "xavier", "zeros"]
 Monitor = Literal["val_loss", "val_accuracy", "val_mae", "val_r2", "train_loss"]
@@ -56,7 +67,7 @@ class DataSpec(Strict):
     dataset: str
     params: dict[str, Any] = Field(default_factory=dict)
     split: Split = Field(default_factory=Split)
-    seed: int = Field(0, ge=0)
+    seed: int = Field(0, ge=0, le=INT_MAX)
 
 
 class NodeSpec(Strict):
@@ -68,13 +79,16 @@ class NodeSpec(Strict):
     @field_validator("id")
     @classmethod
     def _id_is_identifier(cls, value: str) -> str:
-        if not _IDENTIFIER.match(value) or keyword.iskeyword(value):
+        if len(value) > MAX_ID_LENGTH:
+            raise ValueError(f"node id must be at most {MAX_ID_LENGTH} characters, got {len(value)}")
+        if not _IDENTIFIER.fullmatch(value) or keyword.iskeyword(value):
             raise ValueError(
                 f"node id must be a Python-style name (letters, digits, underscore; not starting "
                 f"with a digit), got {value!r}"
             )
-        if value in _RESERVED_IDS or value.startswith("_"):
-            raise ValueError(f"node id {value!r} is reserved; choose another name")
+        if value in RESERVED_IDS or value.startswith("_"):
+            raise ValueError(f"node id {value!r} is a name the built model uses itself; choose another name "
+                             f"(for example {value}_layer)")
         return value
 
 
@@ -93,13 +107,13 @@ class ComponentSpec(Strict):
 
 class SchedulerSpec(ComponentSpec):
     interval: Literal["epoch", "step"] = "epoch"
-    warmup_steps: int = Field(0, ge=0)
+    warmup_steps: int = Field(0, ge=0, le=INT_MAX)
 
 
 class EarlyStopping(Strict):
     monitor: Monitor = "val_loss"
-    patience: int = Field(10, ge=1)
-    min_delta: float = Field(0.0, ge=0.0)
+    patience: int = Field(10, ge=1, le=INT_MAX)
+    min_delta: float = Field(0.0, ge=0.0, le=FLOAT_LIMIT)
 
 
 class KeepBest(Strict):
@@ -109,18 +123,18 @@ class KeepBest(Strict):
 
 class GradientClipping(Strict):
     mode: Literal["norm", "value"] = "norm"
-    max_value: float = Field(1.0, gt=0.0)
+    max_value: float = Field(1.0, gt=0.0, le=FLOAT_LIMIT)
 
 
 class TrainingSpec(Strict):
     loss: ComponentSpec
     optimizer: ComponentSpec
     scheduler: SchedulerSpec | None = None
-    epochs: int = Field(20, ge=1, le=100_000)
+    epochs: int = Field(20, ge=1, le=MAX_EPOCHS)
     batch_size: int | Literal["full"] = 32
-    seed: int = Field(0, ge=0)
+    seed: int = Field(0, ge=0, le=INT_MAX)
     device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
-    l1: float = Field(0.0, ge=0.0)
+    l1: float = Field(0.0, ge=0.0, le=10.0)  # TensorFlow Playground's range of regularisation rates
     gradient_clipping: GradientClipping | None = None
     early_stopping: EarlyStopping | None = None
     keep_best: KeepBest | None = None
@@ -128,8 +142,8 @@ class TrainingSpec(Strict):
     @field_validator("batch_size")
     @classmethod
     def _positive_batch(cls, value: int | str) -> int | str:
-        if isinstance(value, int) and value < 1:
-            raise ValueError(f"must be a positive integer or \"full\", got {value}")
+        if isinstance(value, int) and not 1 <= value <= INT_MAX:
+            raise ValueError(f"must be a positive integer up to {INT_MAX} or \"full\", got {value}")
         return value
 
 
@@ -157,7 +171,7 @@ class SavedRun(Strict):
     group: str = ""  # the race (or session) the run belongs to
     status: str = ""
     created: str = ""  # ISO 8601 time
-    repeats: int = Field(1, ge=1)
+    repeats: int = Field(1, ge=1, le=INT_MAX)
     settings: dict[str, SettingValue] = Field(default_factory=dict)
     final: dict[str, Number] = Field(default_factory=dict)
     epoch_metrics: dict[str, list[Number]] = Field(default_factory=dict)
@@ -223,6 +237,10 @@ class Experiment(Strict):
                 return node
         raise KeyError(node_id)
 
+    def nodes_by_id(self) -> dict[str, NodeSpec]:
+        """Every node by its id, for code that looks up many nodes (`node()` scans the list)."""
+        return {node.id: node for node in self.model.nodes}
+
     def node_ids(self) -> list[str]:
         return [node.id for node in self.model.nodes]
 
@@ -231,8 +249,9 @@ class Experiment(Strict):
         base = re.sub(r"[^A-Za-z0-9_]", "_", base).strip("_").lower() or "node"
         if base[0].isdigit():
             base = "n_" + base
+        base = base[: MAX_ID_LENGTH - 8]
         taken = set(self.node_ids())
-        if base not in taken and base not in _RESERVED_IDS and not keyword.iskeyword(base):
+        if base not in taken and base not in RESERVED_IDS and not keyword.iskeyword(base):
             return base
         index = 2
         while f"{base}_{index}" in taken:

@@ -28,11 +28,13 @@ def semantic_problems(experiment: Experiment) -> tuple[list[Problem], dict[str, 
     problems: list[Problem] = []
     normalised: dict[str, dict[str, Any]] = {}
 
-    def check_params(specs, params, path) -> None:
+    def check_params(specs, params, path, component=None) -> None:
         clean, found = validate_params(specs, params, path)
         problems.extend(Problem(p, m) for p, m in found)
         if not found:
             normalised[path] = clean
+            if component is not None:
+                problems.extend(Problem(f"{path}.{key}", message) for key, message in component.rule_problems(clean))
 
     data_clean, data_found = validate_dataset_params(experiment.data.dataset, experiment.data.params, "data.params")
     problems.extend(Problem(p, m) for p, m in data_found)
@@ -65,13 +67,15 @@ def semantic_problems(experiment: Experiment) -> tuple[list[Problem], dict[str, 
     training = experiment.training
     problems += _known("loss", training.loss.type, LOSSES, "training.loss.type")
     if training.loss.type in LOSSES:
-        check_params(LOSSES[training.loss.type].params, training.loss.params, "training.loss.params")
+        check_params(LOSSES[training.loss.type].params, training.loss.params, "training.loss.params",
+                     LOSSES[training.loss.type])
     problems += _known("optimizer", training.optimizer.type, OPTIMIZERS, "training.optimizer.type")
     if training.optimizer.type in OPTIMIZERS:
-        check_params(OPTIMIZERS[training.optimizer.type].params, training.optimizer.params, "training.optimizer.params")
+        check_params(OPTIMIZERS[training.optimizer.type].params, training.optimizer.params, "training.optimizer.params",
+                     OPTIMIZERS[training.optimizer.type])
     if training.scheduler is not None:
         problems += _known("scheduler", training.scheduler.type, SCHEDULERS, "training.scheduler.type")
         if training.scheduler.type in SCHEDULERS:
             check_params(SCHEDULERS[training.scheduler.type].params, training.scheduler.params,
-                         "training.scheduler.params")
+                         "training.scheduler.params", SCHEDULERS[training.scheduler.type])
     return problems, normalised

@@ -12,7 +12,6 @@ import io
 import itertools
 import logging
 import os
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from torch import nn
 from playground.core.errors import ExportError, PlaygroundError
 from playground.core.experiment.schema import Experiment
 from playground.core.graph import GraphReport, build_model, check_experiment
+from playground.core.safe_files import atomic_write
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def checked_report(experiment: Experiment, facts: Any) -> GraphReport:
         lines = [f"  - {issue.node or issue.path}: {issue.message}" for issue in report.errors]
         if not lines:
             lines = ["  - the model has no output node"]
-        raise ExportError("cannot export: the model graph is not valid:\n" + "\n".join(lines))
+        raise ExportError("cannot export: the experiment is not valid:\n" + "\n".join(lines))
     return report
 
 
@@ -176,32 +176,10 @@ class eval_mode:
 def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
     """Call `write(temp_path)` for a temporary file beside `path`, then move it into place.
 
-    The target is either the old file or the complete new one, never half a file. OSError
-    becomes ExportError naming the file.
+    The target is either the old file or the complete new one, never half a file (see
+    `playground.core.safe_files`). OSError becomes ExportError naming the file.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise ExportError(f"cannot export to {path}: it is a folder; give a file name")
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise ExportError(f"cannot export to {path}: the folder {directory} does not exist")
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.tmp-", suffix=path.suffix, dir=directory)
-        os.close(fd)
+        return atomic_write(path, write)
     except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644  # mkstemp makes it private
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        if tmp.exists():
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
-    return path
+        raise ExportError(f"cannot export to {path}: {exc.strerror or exc}") from None

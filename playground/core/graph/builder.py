@@ -8,20 +8,20 @@ import torch
 from torch import nn
 
 from playground.core.catalogue import LAYERS
-from playground.core.errors import PlaygroundError
+from playground.core.errors import ExperimentError, Problem
 from playground.core.experiment.schema import Experiment
 from playground.core.graph.codegen import forward_source
 from playground.core.graph.inference import GraphReport, TargetFacts, check_experiment
 from playground.core.graph.init import apply_init
 
 
-class GraphError(PlaygroundError):
-    """The graph cannot be built; `report.errors` lists every problem."""
+class GraphError(ExperimentError):
+    """The experiment cannot be built (its graph or its settings); `report.errors` lists every problem."""
 
     def __init__(self, report: GraphReport):
         self.report = report
-        lines = "\n".join(f"  - {issue}" for issue in report.errors) or "  - the model has no output"
-        super().__init__(f"the model graph is not valid:\n{lines}")
+        problems = [Problem(issue.path, issue.message) for issue in report.errors]
+        super().__init__(problems or [Problem("model", "the model has no output node")])
 
 
 class GraphModule(nn.Module):
@@ -34,8 +34,9 @@ class GraphModule(nn.Module):
         self.node_types: dict[str, str] = {}
         self.input_id = report.input_id
         self.output_id = report.output_id
+        nodes = experiment.nodes_by_id()
         for node_id in report.order:
-            node = experiment.node(node_id)
+            node = nodes[node_id]
             self.node_types[node_id] = node.type
             module = LAYERS[node.type].build(report.nodes[node_id].kwargs)
             if module is not None:

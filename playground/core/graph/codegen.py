@@ -20,10 +20,11 @@ def forward_lines(experiment: Experiment, report: GraphReport) -> list[str]:
         raise ValueError("cannot write forward() for an invalid graph")
     names = {report.input_id: INPUT_VARIABLE}
     lines: list[str] = []
+    nodes = experiment.nodes_by_id()
     for node_id in report.order:
         if node_id == report.input_id:
             continue
-        node = experiment.node(node_id)
+        node = nodes[node_id]
         layer = LAYERS[node.type]
         ins = [names[source] for source in report.incoming[node_id]]
         names[node_id] = node_id

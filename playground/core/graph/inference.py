@@ -125,20 +125,23 @@ def check_experiment(experiment: Experiment, facts: TargetFacts) -> GraphReport:
             collect.node(node_id, f"Input '{node_id}' cannot receive edges (it gets {', '.join(incoming[node_id])}); remove them")
 
     order, cyclic = _topological_order(nodes, incoming, outgoing)
+    cyclic_set = set(cyclic)
     for node_id in cyclic:
         collect.node(node_id, f"'{node_id}' is part of a cycle; a network must flow one way: remove one of the "
-                              f"edges that loops back ({_cycle_text(node_id, outgoing, set(cyclic))})")
+                              f"edges that loops back ({_cycle_text(node_id, outgoing, cyclic_set)})")
 
     reachable = _reachable(input_id, outgoing) if input_id else set()
     sinks = [node_id for node_id in order if not outgoing[node_id] and node_id in reachable]
     output_id = sinks[0] if len(sinks) == 1 else None
     if input_id and len(sinks) > 1:
         for sink in sinks:
-            others = ", ".join(f"'{s}'" for s in sinks if s != sink)
+            rest = [s for s in sinks[:6] if s != sink][:5]
+            others = ", ".join(f"'{s}'" for s in rest) + (f" and {len(sinks) - 1 - len(rest)} more"
+                                                           if len(sinks) - 1 > len(rest) else "")
             collect.node(sink, f"'{sink}' leads nowhere, and so do {others}: a model has one output; connect "
                                f"'{sink}' onward (e.g. into an Add or Concat) or delete it")
     for node in nodes:
-        if node.id in cyclic or node.type == "Input":
+        if node.id in cyclic_set or node.type == "Input":
             continue
         if input_id and node.id not in reachable:
             if incoming[node.id]:
@@ -151,7 +154,12 @@ def check_experiment(experiment: Experiment, facts: TargetFacts) -> GraphReport:
     if output_id and not collect.issues:
         _check_output(experiment, facts, output_id, incoming, reports, collect)
     _warn_softmax_before_loss(experiment, output_id, reports, collect)
-    return GraphReport(reports, collect.issues, [n for n in order if n in reachable], input_id, output_id, incoming)
+    report = GraphReport(reports, collect.issues, [n for n in order if n in reachable], input_id, output_id, incoming)
+    if report.valid:
+        from playground.core.training.requirements import settings_issues  # training imports graph
+
+        report.issues.extend(settings_issues(experiment, facts, report))
+    return report
 
 
 def _topological_order(nodes, incoming, outgoing) -> tuple[list[str], list[str]]:
@@ -166,34 +174,76 @@ def _topological_order(nodes, incoming, outgoing) -> tuple[list[str], list[str]]
             remaining[target] -= 1
             if remaining[target] == 0:
                 ready.append(target)
-    left = [node.id for node in nodes if node.id not in set(order)]
-    on_cycle = [node_id for node_id in left if _on_cycle(node_id, outgoing)]
-    return order, on_cycle
+    placed = set(order)
+    left = [node.id for node in nodes if node.id not in placed]
+    on_cycle = _on_cycles(left, outgoing)
+    return order, [node_id for node_id in left if node_id in on_cycle]
 
 
-def _on_cycle(start: str, outgoing) -> bool:
-    seen, stack = set(), list(outgoing[start])
-    while stack:
-        current = stack.pop()
-        if current == start:
-            return True
-        if current not in seen:
-            seen.add(current)
-            stack.extend(outgoing[current])
-    return False
+def _on_cycles(candidates: list[str], outgoing) -> set[str]:
+    """The candidates that lie on a cycle: members of a strongly connected component of two or
+    more nodes, or with an edge to themselves (Tarjan's algorithm, without recursion)."""
+    within = set(candidates)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: set[str] = set()
+    counter = 0
+    for root in candidates:
+        if root in index:
+            continue
+        work = [(root, iter(outgoing[root]))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, targets = work[-1]
+            advanced = False
+            for target in targets:
+                if target not in within:
+                    continue
+                if target not in index:
+                    index[target] = low[target] = counter
+                    counter += 1
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(outgoing[target])))
+                    advanced = True
+                    break
+                if target in on_stack:
+                    low[node] = min(low[node], index[target])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in outgoing[node]:
+                    found.update(component)
+    return found
 
 
-def _cycle_text(start: str, outgoing, cyclic: set[str]) -> str:
+def _cycle_text(start: str, outgoing, cyclic: set[str], limit: int = 8) -> str:
     path, current = [start], start
-    for _ in range(len(cyclic) + 1):
+    for _ in range(limit):
         following = [n for n in outgoing[current] if n in cyclic]
         if not following:
             break
         current = following[0]
         path.append(current)
         if current == start:
-            break
-    return " → ".join(path)
+            return " → ".join(path)
+    return " → ".join(path) + " → …"
 
 
 def _reachable(start: str, outgoing) -> set[str]:
@@ -207,10 +257,11 @@ def _reachable(start: str, outgoing) -> set[str]:
 
 
 def _infer_shapes(experiment, facts, order, reachable, incoming, reports, collect, input_id) -> None:
+    nodes = experiment.nodes_by_id()
     for node_id in order:
         if node_id not in reachable:
             continue
-        node = experiment.node(node_id)
+        node = nodes[node_id]
         layer = LAYERS[node.type]
         report = reports[node_id]
         if node_id == input_id:

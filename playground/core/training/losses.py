@@ -14,11 +14,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from playground.core.catalogue.training import LOSSES
+from playground.core.catalogue.training import DEFAULT_LOSS, LOSSES
 from playground.core.errors import ExperimentError, Problem
 from playground.core.params import resolved
-
-DEFAULT_LOSS = {"classification": "CrossEntropyLoss", "regression": "MSELoss"}
+from playground.core.training.requirements import loss_problems
 
 
 def default_loss_for_task(task: str) -> str:
@@ -123,17 +122,13 @@ def build_loss(
         known = ", ".join(LOSSES)
         raise _loss_problem(f"unknown loss {name!r} (known: {known})")
     spec = LOSSES[name]
-    if task not in spec.tasks:
-        suggestion = default_loss_for_task(task)
-        raise _loss_problem(f"{name} does not suit a {task} dataset; use {suggestion} for example")
+    problems = loss_problems(name, params, task, num_classes)
+    if problems:
+        raise ExperimentError([Problem(path, message) for path, message in problems])
     kwargs = resolved(spec.params, params)
     if name == "CrossEntropyLoss":
         weight = kwargs.pop("weight")
         if weight is not None:
-            if num_classes is not None and len(weight) != num_classes:
-                raise _loss_problem(
-                    f"CrossEntropyLoss weight has {len(weight)} entries but the dataset has {num_classes} classes"
-                )
             kwargs["weight"] = torch.tensor(weight, dtype=torch.float32)
         loss: nn.Module = nn.CrossEntropyLoss(**kwargs)
     elif name == "BCEWithLogitsLoss":

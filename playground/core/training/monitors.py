@@ -48,13 +48,20 @@ class MetricTracker:
         self.epochs_without_improvement = int(state["waited"])
 
 
+def monitor_problem(monitor: str, task: str, has_val: bool) -> str | None:
+    """Why a run cannot provide `monitor` (no validation split, or the other task), or None."""
+    if monitor.startswith("val_") and not has_val:
+        return (f"monitors {monitor} but the data split has no validation share; set data.split.val above 0 "
+                f"or monitor train_loss")
+    if monitor == "val_accuracy" and task != "classification":
+        return "val_accuracy needs a classification dataset; use val_loss or val_r2"
+    if monitor in ("val_mae", "val_r2") and task != "regression":
+        return f"{monitor} needs a regression dataset; use val_loss or val_accuracy"
+    return None
+
+
 def check_monitor(monitor: str, task: str, has_val: bool, path: str) -> None:
     """Refuse a monitor the run cannot provide (no validation split, or the wrong task)."""
-    if monitor.startswith("val_") and not has_val:
-        raise ExperimentError(Problem(
-            path, f"monitors {monitor} but the data split has no validation share; "
-                  f"set data.split.val above 0 or monitor train_loss"))
-    if monitor == "val_accuracy" and task != "classification":
-        raise ExperimentError(Problem(path, "val_accuracy needs a classification dataset; use val_loss or val_r2"))
-    if monitor in ("val_mae", "val_r2") and task != "regression":
-        raise ExperimentError(Problem(path, f"{monitor} needs a regression dataset; use val_loss or val_accuracy"))
+    problem = monitor_problem(monitor, task, has_val)
+    if problem is not None:
+        raise ExperimentError(Problem(path, problem))

@@ -16,14 +16,12 @@ def optimizer_kwargs(name: str, params: Mapping[str, Any] | None) -> dict[str, A
     if name not in OPTIMIZERS:
         known = ", ".join(OPTIMIZERS)
         raise ExperimentError(Problem("training.optimizer.type", f"unknown optimizer {name!r} (known: {known})"))
+    problems = OPTIMIZERS[name].rule_problems(params)
+    if problems:
+        raise ExperimentError([Problem(f"training.optimizer.params.{key}", message) for key, message in problems])
     kwargs = resolved(OPTIMIZERS[name].params, params)
     if "betas" in kwargs and kwargs["betas"] is not None:
         kwargs["betas"] = tuple(float(b) for b in kwargs["betas"])
-    if name == "SGD" and kwargs.get("nesterov") and (kwargs.get("momentum", 0.0) <= 0 or kwargs.get("dampening")):
-        raise ExperimentError(
-            Problem("training.optimizer.params.nesterov",
-                    "Nesterov momentum needs momentum > 0 and dampening 0")
-        )
     return kwargs
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from torch.optim import lr_scheduler
 
-from playground.core.catalogue.training import SCHEDULERS
+from playground.core.catalogue.training import SCHEDULERS, has_momentum
 from playground.core.errors import ExperimentError, Problem
 from playground.core.experiment.schema import SchedulerSpec, TrainingSpec
 from playground.core.params import resolved
@@ -47,6 +47,8 @@ def build_scheduler(
     kwargs = resolved(SCHEDULERS[spec.type].params, spec.params)
     if spec.type == "OneCycleLR":
         kwargs["total_steps"] = max(1, epochs * steps_per_epoch if spec.interval == "step" else epochs)
+        if not has_momentum(type(optimizer).__name__):
+            kwargs["cycle_momentum"] = False
     return getattr(lr_scheduler, spec.type)(optimizer, **kwargs)
 
 

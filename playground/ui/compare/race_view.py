@@ -708,7 +708,7 @@ class RaceSection(QWidget):
 
 
 def _training_threads() -> int:
-    """Leave one core for the GUI (GUIDE §5)."""
+    """Leave one core for the GUI, so the window stays responsive during a race."""
     import os
 
     return max(1, (os.cpu_count() or 2) - 1)

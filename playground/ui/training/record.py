@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
+
+from playground.core.csv_text import csv_text
+from playground.core.safe_files import atomic_write_text
 
 EPOCH_COLUMNS = ("epoch", "step", "train_loss", "val_loss", "train_accuracy", "val_accuracy", "train_mae",
                  "val_mae", "train_r2", "val_r2", "lr", "seconds", "samples_per_second")
@@ -35,26 +34,8 @@ def _cell(value: Any) -> str:
 
 
 def write_csv_atomic(path: str | Path, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> None:
-    """Write a CSV file via a temporary file in the same folder and `os.replace`."""
-    path = Path(path)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(list(header))
-    for row in rows:
-        writer.writerow([_cell(value) for value in row])
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(buffer.getvalue())
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    """Write a CSV file atomically, its text cells safe to open in a spreadsheet."""
+    atomic_write_text(path, csv_text(header, ([_cell(value) for value in row] for row in rows)))
 
 
 class RunRecord:
