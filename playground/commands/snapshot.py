@@ -63,11 +63,16 @@ def run(args: argparse.Namespace) -> int:
     if unknown:
         raise PlaygroundError(f"--select {unknown[0]}: {args.file} has no node with that id (its nodes: "
                               f"{', '.join(experiment.node_ids()[:12])}{', …' if len(experiment.node_ids()) > 12 else ''})")
-    # A run that fails is reported as this command's error message; its traceback is not for the user.
-    logging.getLogger("playground").setLevel(logging.CRITICAL)
     from playground.ui.snapshot import use_offscreen_if_headless, write_snapshot
 
     use_offscreen_if_headless()
-    width, height = write_snapshot(args.file, args.output, options_from(args))
+    # A run that fails is reported as this command's error message; its traceback is not for the user.
+    log = logging.getLogger("playground")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        width, height = write_snapshot(args.file, args.output, options_from(args))
+    finally:
+        log.setLevel(level)
     print(f"wrote {args.output} ({width}x{height})")
     return 0

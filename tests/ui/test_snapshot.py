@@ -38,3 +38,33 @@ def test_snapshot_of_a_bad_file_fails_cleanly(qapp, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "bad.json" in err and "Traceback" not in err
     assert not (tmp_path / "x.png").exists()
+
+
+def test_snapshot_refuses_an_unknown_node_to_select(qapp, tmp_path, capsys):
+    assert main(["snapshot", str(PRESETS / "xor.json"), "-o", str(tmp_path / "x.png"), "--select", "nosuch"]) == 1
+    err = capsys.readouterr().err
+    assert "--select nosuch" in err and "hidden" in err
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_snapshot_refuses_epochs_out_of_range(qapp, tmp_path):
+    for epochs in ("-1", "0", "100001", "999999999999999999999"):
+        try:
+            main(["snapshot", str(PRESETS / "xor.json"), "-o", str(tmp_path / "x.png"), "--epochs", epochs])
+        except SystemExit as exit_:
+            assert exit_.code == 2
+        else:
+            raise AssertionError(f"--epochs {epochs} was accepted")
+
+
+def test_snapshot_that_cannot_train_says_why_without_a_traceback(qapp, tmp_path, capsys):
+    import json
+
+    document = json.loads((PRESETS / "xor.json").read_text(encoding="utf-8"))
+    document["data"] = {"dataset": "csv", "params": {"path": "missing.csv"}}
+    path = tmp_path / "nodata.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert main(["snapshot", str(path), "-o", str(tmp_path / "x.png"), "--epochs", "2"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot train before the picture" in err and "missing.csv" in err and "Traceback" not in err
+    assert not (tmp_path / "x.png").exists()
