@@ -132,7 +132,7 @@ def _check_bounds(spec: ParamSpec, value: float, shown: Any) -> None:
         wanted = "a positive integer"
     elif too_low and integer and spec.minimum == 0:
         wanted = "a non-negative integer"
-    elif too_low:
+    elif too_low and low is not None:
         wanted = f"{'>' if spec.exclusive_minimum else '≥'} {_fmt(low)}"
     else:
         wanted = f"at most {_fmt(high)}" if high is not None else spec.describe_range()

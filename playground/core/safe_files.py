@@ -131,7 +131,7 @@ def _renamed(exc: OSError, path: Path) -> OSError:
     return error
 
 
-def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
+def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
     """Call `write(temporary_path)`, then move the result over `path` in one step.
 
     Raises OSError naming `path` (never the temporary file) when the folder is missing, `path` is
@@ -181,10 +181,6 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
             handle.write(text)
 
     return atomic_write(path, write)
-
-
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
-    return atomic_write(path, lambda temporary: temporary.write_bytes(data))
 
 
 def refuse_foreign_file(path: str | os.PathLike[str], is_ours: Callable[[Path], bool], role: str) -> None:

@@ -173,7 +173,7 @@ class eval_mode:
         self.model.train(self.was_training)
 
 
-def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
+def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
     """Call `write(temp_path)` for a temporary file beside `path`, then move it into place.
 
     The target is either the old file or the complete new one, never half a file (see
