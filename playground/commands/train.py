@@ -40,7 +40,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--save-weights", metavar="FILE.safetensors", help="save the final weights (safetensors)")
     parser.add_argument("--checkpoint", metavar="DIR", help="save a checkpoint here after every epoch and at the end")
     parser.add_argument("--resume", metavar="DIR", help="continue from the checkpoint in DIR")
-    parser.add_argument("--threads", type=_positive_int, metavar="N", help="CPU threads for torch")
+    parser.add_argument("--threads", type=_threads, metavar="N", help=f"CPU threads for torch (1 to {MAX_THREADS})")
 
 
 def bounded_int(low: int, high: int) -> Any:
@@ -60,7 +60,8 @@ def bounded_int(low: int, high: int) -> Any:
     return parse
 
 
-_positive_int = bounded_int(1, INT_MAX)
+MAX_THREADS = 256  # more than any machine this runs on has cores; torch would start them all
+_threads = bounded_int(1, MAX_THREADS)
 _epochs = bounded_int(1, MAX_EPOCHS)
 _seed = bounded_int(0, INT_MAX)
 

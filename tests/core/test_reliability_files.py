@@ -184,10 +184,13 @@ def test_train_refuses_to_write_metrics_over_the_experiment(experiment_file: Pat
     assert experiment_file.read_bytes() == before
 
 
-@pytest.mark.parametrize("epochs", ["999999999999999999999", "0", "-1", "100001", "1e3", "five"])
-def test_train_refuses_epoch_counts_out_of_range(experiment_file: Path, epochs: str) -> None:
+@pytest.mark.parametrize(("option", "value"), [
+    ("--epochs", "999999999999999999999"), ("--epochs", "0"), ("--epochs", "-1"), ("--epochs", "100001"),
+    ("--epochs", "1e3"), ("--epochs", "five"), ("--seed", "2147483648"), ("--seed", "-1"), ("--threads", "100000"),
+])
+def test_train_refuses_numbers_out_of_range(experiment_file: Path, option: str, value: str) -> None:
     with pytest.raises(SystemExit) as caught:
-        main(["train", str(experiment_file), "--epochs", epochs])
+        main(["train", str(experiment_file), option, value])
     assert caught.value.code == 2
 
 
