@@ -62,3 +62,17 @@ def test_one_cycle_runs_with_every_optimizer(optimizer: str) -> None:
     summary = Trainer(experiment).run()
     assert summary.status == "completed"
     assert has_momentum(optimizer) == (optimizer not in ("Adagrad", "Adadelta"))
+
+
+def test_a_long_epoch_schedule_is_replayed_an_epoch_at_a_time_with_the_engines_values() -> None:
+    from playground.core.training import lr_schedule
+
+    experiment = _spiral(epochs=6, batch_size=10,
+                         scheduler={"type": "StepLR", "params": {"step_size": 2, "gamma": 0.5}, "warmup_steps": 7})
+    events: list = []
+    Trainer(experiment, observer=events.append, options=TrainerOptions(max_step_events_per_second=0.0)).run()
+    trained = [event.lr for event in events if event.kind == "step"]
+    planned = lr_schedule(experiment.training, steps_per_epoch=7, epochs=6)
+    assert planned.tolist() == pytest.approx(trained, rel=1e-12)
+    long = lr_schedule(experiment.training, steps_per_epoch=7, epochs=100_000, max_steps=1_000)
+    assert len(long) == 1_000 and long[-1] == pytest.approx(0.01 * 0.5 ** (999 // 7 // 2))

@@ -14,6 +14,7 @@ scheduler always sees its own LR and chainable formulas stay exact.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -161,28 +162,47 @@ def lr_schedule(
     steps_per_epoch: int,
     epochs: int | None = None,
     plateau_metrics: Sequence[float | None] | None = None,
+    max_steps: int | None = None,
 ) -> np.ndarray:
-    """The LR of every optimizer step of a run, computed without training.
+    """The LR of every optimizer step of a run (the first `max_steps` of them), computed without training.
 
     Uses the same optimizer, scheduler and warmup code as the engine, on a dummy parameter, so
     the plot and the run agree. `ReduceLROnPlateau` depends on validation metrics that are not
     known before training: pass `plateau_metrics` (one per epoch) to replay a run; without them
     the LR is drawn as if the metric kept improving (no reduction), the schedule's upper bound.
+
+    A schedule stepped once per epoch is replayed an epoch at a time (its LR only changes between
+    epochs, warmup aside), so even 100,000 epochs take well under a second.
     """
     epochs = training.epochs if epochs is None else epochs
+    total = epochs * steps_per_epoch if max_steps is None else min(epochs * steps_per_epoch, max(0, max_steps))
     parameter = torch.nn.Parameter(torch.zeros(1))
     optimizer = build_optimizer(training.optimizer.type, training.optimizer.params, [parameter])
     controller = LRController(optimizer, training.scheduler, steps_per_epoch, epochs)
-    lrs = np.empty(epochs * steps_per_epoch, dtype=np.float64)
+    per_step = controller.interval == "step" and not controller.is_plateau
+    lrs = np.empty(total, dtype=np.float64)
     index = 0
-    for epoch in range(epochs):
-        for _ in range(steps_per_epoch):
-            lrs[index] = controller.before_step()
-            optimizer.step()  # no gradient: changes nothing, keeps torch's call-order check quiet
-            controller.after_step()
-            index += 1
-        metric = None
-        if plateau_metrics is not None and epoch < len(plateau_metrics):
-            metric = plateau_metrics[epoch]
-        controller.end_epoch(metric)
+    with warnings.catch_warnings():
+        # The optimizer never steps here (nothing trains), which torch's schedulers warn about.
+        warnings.filterwarnings("ignore", message=r".*lr_scheduler\.step\(\).*optimizer\.step\(\).*")
+        for epoch in range(epochs):
+            if index >= total:
+                break
+            if per_step:
+                for _ in range(min(steps_per_epoch, total - index)):
+                    lrs[index] = controller.before_step()
+                    controller.after_step()
+                    index += 1
+            else:
+                count = min(steps_per_epoch, total - index)
+                lrs[index:index + count] = float(optimizer.param_groups[0]["lr"])
+                index += count
+                controller.step_count += count
+            metric = None
+            if plateau_metrics is not None and epoch < len(plateau_metrics):
+                metric = plateau_metrics[epoch]
+            controller.end_epoch(metric)
+    warmup = min(controller.warmup_steps, total)
+    if warmup and not per_step:
+        lrs[:warmup] *= (np.arange(warmup) + 1.0) / (controller.warmup_steps + 1.0)
     return lrs

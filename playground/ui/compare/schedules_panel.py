@@ -103,6 +103,9 @@ def default_designs(epochs: int, steps: int, lr: float) -> list[Design]:
     return [default_design(key, epochs, steps, lr) for key in DEFAULT_KEYS]
 
 
+MAX_PLOTTED_STEPS = 50_000  # a longer run's schedule is drawn up to here (replaying it all would freeze the window)
+
+
 class SchedulesPanel(ComparePanel):
     def __init__(self, document: ExperimentDocument, undo_stack: QUndoStack | None = None,
                  history: RunHistory | None = None, parent: QWidget | None = None) -> None:
@@ -450,7 +453,7 @@ class SchedulesPanel(ComparePanel):
         epochs, steps = self.run_shape()
         training = self.document.experiment.training.model_copy(deep=True)
         training.scheduler = design.spec.model_copy(deep=True) if design.spec is not None else None
-        return lr_schedule(training, steps, epochs)
+        return lr_schedule(training, steps, epochs, max_steps=MAX_PLOTTED_STEPS)
 
     def replot(self) -> None:
         self._replot_timer.stop()
@@ -482,7 +485,9 @@ class SchedulesPanel(ComparePanel):
             plot.legend.addItem(curve, name)
         epochs, steps = self.run_shape()
         text = self.tr("{epochs} epochs × {steps} steps per epoch = {total} steps; base LR {lr}").format(
-            epochs=epochs, steps=steps, total=epochs * steps, lr=format_number(self.base_lr()))
+            epochs=epochs, steps=steps, total=f"{epochs * steps:,}", lr=format_number(self.base_lr()))
+        if epochs * steps > MAX_PLOTTED_STEPS:
+            text += self.tr(" (the plot shows the first {count} steps)").format(count=f"{MAX_PLOTTED_STEPS:,}")
         if problems:
             text += " — " + "; ".join(problems)
         self.run_info.setText(text)
