@@ -8,6 +8,7 @@ through the core's loader and atomic saver; every failure is shown to the user, 
 from __future__ import annotations
 
 import html
+import logging
 from pathlib import Path
 from typing import Callable
 
@@ -30,7 +31,7 @@ from playground.core.document import ExperimentDocument
 from playground.core.errors import ExperimentError, PlaygroundError
 from playground.core.experiment import Experiment, load_experiment, save_experiment
 from playground.ui import theme
-from playground.ui.autosave import Autosaver, Recovery, find_recoveries
+from playground.ui.autosave import EXPERIMENT_FILE, Autosaver, Recovery, find_recoveries
 from playground.ui.compare import ComparePanel
 from playground.ui.editor import GraphEditor, LayerPalette
 from playground.ui.inspector import InspectorPanel
@@ -48,6 +49,8 @@ EXPORT_FORMATS = {  # format -> (menu text, file filter, suffix)
     "pt2": ("PT2 (torch.export)…", "torch.export program (*.pt2)", ".pt2"),
 }
 EXPERIMENT_FILTER = "Experiments (*.json);;All files (*)"
+TITLE_NAME_CHARS = 120  # the window title and status messages show at most this much of the experiment's name
+_log = logging.getLogger(__name__)
 
 
 def tr(text: str) -> str:
@@ -55,10 +58,10 @@ def tr(text: str) -> str:
 
 
 def _slug(name: str) -> str:
-    text = "".join(ch.lower() if ch.isalnum() else "_" for ch in name).strip("_")
+    text = "".join(ch.lower() if ch.isalnum() else "_" for ch in name[:200]).strip("_")
     while "__" in text:
         text = text.replace("__", "_")
-    return text or "experiment"
+    return text[:80].strip("_") or "experiment"  # a file name, not the whole of a very long title
 
 
 class MainWindow(QMainWindow):
@@ -373,7 +376,8 @@ class MainWindow(QMainWindow):
         return self.document.path.name if self.document.path else tr("Untitled")
 
     def _update_title(self) -> None:
-        self.setWindowTitle(f"{self.file_label()}[*] — {self.document.experiment.name} — {tr(APP_TITLE)}")
+        name = _elide(self.document.experiment.name, TITLE_NAME_CHARS)
+        self.setWindowTitle(f"{self.file_label()}[*] — {name} — {tr(APP_TITLE)}")
         self.setWindowModified(not self.undo_stack.isClean())
 
     def _on_clean_changed(self, clean: bool) -> None:
@@ -400,16 +404,79 @@ class MainWindow(QMainWindow):
 
     # ---- files -----------------------------------------------------------------------------------
     def _set_document(self, experiment: Experiment, path: Path | None) -> None:
-        """Swap in another experiment: the undo history starts afresh and the file is unmodified."""
+        """Swap in another experiment: the undo history starts afresh and the file is unmodified.
+
+        Every view is brought up to date before the old document's history and recovery copy are
+        let go, so a view that fails leaves them intact (see `_show_experiment`)."""
         self.editor.select_nodes([])
         self.document.replace(experiment, path)
+        self.inspector.set_selection([])
+        self.flush_views()
+        self.editor.fit_to_view()
         self.undo_stack.clear()
         self.undo_stack.setClean()
         if self.autosaver is not None:
             self.autosaver.discard()
-        self.inspector.set_selection([])
         self._update_title()
-        self.editor.fit_to_view()
+
+    def _show_experiment(self, experiment: Experiment, path: Path | None) -> str | None:
+        """`_set_document`, but any failure while the views take the experiment in brings the previous
+        document back (with its undo history and modified state) and is returned as text, not raised."""
+        previous, previous_path = self.document.experiment, self.document.path
+        try:
+            self._set_document(experiment, path)
+        except Exception as exc:  # noqa: BLE001 - shown to the user; the window carries on
+            _log.debug("showing an experiment failed", exc_info=True)
+            try:
+                self.editor.select_nodes([])
+                self.document.replace(previous, previous_path)
+                self.inspector.set_selection([])
+                self.flush_views()
+            except Exception:  # noqa: BLE001 - the previous document showed before; keep going regardless
+                _log.debug("restoring the previous experiment failed", exc_info=True)
+            self._update_title()
+            return tr("The experiment could not be shown, so nothing was changed:\n\n{problem}").format(
+                problem=describe_exception(exc))
+        return None
+
+    def _load_file(self, path: Path) -> tuple[Experiment | None, str]:
+        """The experiment in `path`, or None and the problem, in words that name the file."""
+        try:
+            return load_experiment(path), ""
+        except ExperimentError as exc:
+            return None, self._problems_text(exc, path)
+        except Exception as exc:  # noqa: BLE001 - an unreadable file is reported, never raised
+            _log.debug("loading %s failed", path, exc_info=True)
+            return None, tr("{path} cannot be opened:\n\n{problem}").format(path=path,
+                                                                             problem=describe_exception(exc))
+
+    def _open_path(self, path: Path, *, untitled: bool = False) -> str | None:
+        """Load `path` and show it (as an untitled copy for presets); the problem as text, or None."""
+        experiment, problem = self._load_file(path)
+        if experiment is None:
+            return problem
+        problem = self._show_experiment(experiment, None if untitled else path.resolve())
+        if problem is not None:
+            return tr("{path} cannot be opened.").format(path=path) + "\n\n" + problem
+        return None
+
+    def dataset_problem_text(self, path: Path | None = None) -> str | None:
+        """What to tell the user when the experiment just opened has a dataset that cannot be loaded
+        (it opens anyway, so the data can be chosen again in the inspector); None when the data loads."""
+        error = self.document.report_error
+        if not error:
+            return None
+        what = str(path) if path is not None else tr("The experiment")
+        return tr("{what} was opened, but its dataset cannot be loaded:\n\n{error}\n\nChoose the data in the "
+                  "inspector (click the empty canvas) before training.").format(what=what, error=_elide(error))
+
+    def open_at_launch(self, path: str | Path) -> str | None:
+        """Open `path` as the window's first document (no questions): the problem as text, or None."""
+        path = Path(path)
+        problem = self._open_path(path)
+        if problem is None:
+            self._remember(path)
+        return problem
 
     def maybe_save(self) -> bool:
         """Ask to save unsaved changes; False when the user cancels (the caller then stops)."""
@@ -444,16 +511,15 @@ class MainWindow(QMainWindow):
                 return False
             path = chosen
         path = Path(path)
-        try:
-            experiment = load_experiment(path)
-        except ExperimentError as exc:
-            self._show_error(tr("Cannot open {file}").format(file=path.name), self._problems_text(exc, path))
+        problem = self._open_path(path)
+        if problem is not None:
+            self._show_error(tr("Cannot open {file}").format(file=path.name), problem)
             if not path.exists() and self.persistent:
                 self.app_settings.remove_recent_file(str(path))
             return False
-        self._set_document(experiment, path.resolve())
         self._remember(path)
         self.show_status(tr("Opened {path}").format(path=path))
+        self._warn_about_dataset(path)
         return True
 
     def open_preset(self, path: str | Path) -> bool:
@@ -461,14 +527,20 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             return False
         path = Path(path)
-        try:
-            experiment = load_experiment(path)
-        except ExperimentError as exc:
-            self._show_error(tr("Cannot open preset {file}").format(file=path.name), self._problems_text(exc, path))
+        problem = self._open_path(path, untitled=True)
+        if problem is not None:
+            self._show_error(tr("Cannot open preset {file}").format(file=path.name), problem)
             return False
-        self._set_document(experiment, None)
-        self.show_status(tr("Opened the preset “{name}” as a new experiment").format(name=experiment.name))
+        self.show_status(tr("Opened the preset “{name}” as a new experiment").format(
+            name=_elide(self.document.experiment.name, TITLE_NAME_CHARS)))
+        self._warn_about_dataset(path)
         return True
+
+    def _warn_about_dataset(self, path: Path | None) -> None:
+        text = self.dataset_problem_text(path)
+        if text is not None:
+            name = path.name if path is not None else tr("the experiment")
+            QMessageBox.warning(self, tr("The data of {file} cannot be loaded").format(file=name), text)
 
     def save(self) -> bool:
         if self.document.path is None:
@@ -488,7 +560,16 @@ class MainWindow(QMainWindow):
         path = Path(path)
         if not path.suffix:
             path = path.with_suffix(".json")
+            if path.exists() and not self._confirm_replace(path):
+                return False  # the dialog asked about the name without .json, not about this file
         return self._write(path)
+
+    def _confirm_replace(self, path: Path) -> bool:
+        answer = QMessageBox.question(
+            self, tr("Replace {file}?").format(file=path.name),
+            tr("{path} already exists. Replace it with this experiment?").format(path=path),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _write(self, path: Path) -> bool:
         self.lesson_view.commit()
@@ -521,8 +602,8 @@ class MainWindow(QMainWindow):
     @staticmethod
     def _problems_text(exc: ExperimentError, path: Path) -> str:
         if len(exc.problems) == 1:
-            return tr("{path} cannot be opened:\n\n{problem}").format(path=path, problem=exc.problems[0])
-        lines = "\n".join(f"• {problem}" for problem in exc.problems[:20])
+            return tr("{path} cannot be opened:\n\n{problem}").format(path=path, problem=_elide(str(exc.problems[0])))
+        lines = "\n".join(f"• {_elide(str(problem))}" for problem in exc.problems[:20])
         more = len(exc.problems) - 20
         if more > 0:
             lines += "\n" + tr("… and {count} more").format(count=more)
@@ -608,20 +689,27 @@ class MainWindow(QMainWindow):
             return False
         if answer != "restore":
             return False
+        kept = recovery.slot / EXPERIMENT_FILE
         try:
             experiment = recovery.load()
-        except ExperimentError as exc:
-            self._show_error(tr("Cannot restore"), tr("The recovery copy is damaged and was removed:\n\n{error}")
-                             .format(error=exc))
-            recovery.discard()
+        except Exception as exc:  # noqa: BLE001 - a damaged copy is reported, and kept: never lose work
+            problem = _elide(str(exc)) if isinstance(exc, ExperimentError) else describe_exception(exc)
+            self._show_error(tr("Cannot restore"), tr("The recovery copy cannot be read, so nothing was restored. "
+                                                      "It is kept at {path} (choose Discard next time to delete "
+                                                      "it):\n\n{error}").format(path=kept, error=problem))
             return False
-        self._set_document(experiment, recovery.original_path)
+        problem = self._show_experiment(experiment, recovery.original_path)
+        if problem is not None:
+            self._show_error(tr("Cannot restore"), tr("The recovery copy is kept at {path} (choose Discard next "
+                                                      "time to delete it).").format(path=kept) + "\n\n" + problem)
+            return False
         self.undo_stack.resetClean()  # unsaved work: the title shows * and Save/close will ask
         self.setWindowModified(True)
         recovery.discard()
         if self.autosaver is not None:
             self.autosaver.write_now()
         self.show_status(tr("Restored unsaved work from {when}").format(when=recovery.saved_at), 10000)
+        self._warn_about_dataset(recovery.original_path)
         return True
 
     def _ask_recovery(self, recovery: Recovery) -> str:
@@ -675,7 +763,9 @@ class MainWindow(QMainWindow):
 
     def _on_training_run_finished(self, summary: dict) -> None:
         """Every finished run goes into the session's run history (the Compare tab)."""
-        self.compare_panel.add_training_run(self.training.record, summary, self.document.snapshot())
+        experiment = self.training.run_experiment  # what the run trained, not the document edited since
+        self.compare_panel.add_training_run(self.training.record, summary,
+                                            experiment if experiment is not None else self.document.snapshot())
 
     def train_for_snapshot(self, epochs: int) -> None:
         """`playground snapshot --epochs N`: train in this window before the picture."""
@@ -712,17 +802,30 @@ def _scrolling(widget: QWidget) -> QScrollArea:
     return area
 
 
+def describe_exception(exc: BaseException) -> str:
+    """One line for the user about an unexpected failure (no traceback): "OverflowError: …".
+
+    A failure inside a document signal's slot arrives wrapped (psygnal's EmitLoopError, whose text is
+    a traceback); the original exception is what the user needs to hear about."""
+    while type(exc).__name__ == "EmitLoopError" and exc.__cause__ is not None:
+        exc = exc.__cause__
+    text = str(exc).strip()
+    return _elide(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
+
+
+def _elide(text: str, limit: int = 600) -> str:
+    """At most `limit` characters of `text` (a message quoting a huge value must stay readable)."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def open_window(path: str | Path | None = None) -> tuple[MainWindow, str | None]:
-    """A window on `path` (or on the default experiment); also returns the error if `path` failed."""
+    """A window on `path` (or on the default experiment); also returns the error if `path` failed.
+
+    A file that cannot be read or shown leaves the window on the default experiment."""
+    window = MainWindow()
     if path is None:
-        return MainWindow(), None
-    try:
-        experiment = load_experiment(path)
-    except ExperimentError as exc:
-        return MainWindow(), str(exc)
-    window = MainWindow(experiment, Path(path).resolve())
-    window._remember(Path(path))
-    return window, None
+        return window, None
+    return window, window.open_at_launch(path)
 
 
-__all__ = ["MainWindow", "open_window"]
+__all__ = ["MainWindow", "describe_exception", "open_window"]

@@ -19,6 +19,12 @@ from playground.ui.compare.history_panel import HistoryPanel
 from playground.ui.compare.optimizers_panel import OptimizersPanel
 from playground.ui.compare.schedules_panel import SchedulesPanel
 
+RUN_NAME_CHARS = 120  # a run is named after its experiment; the table shows names whole
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= RUN_NAME_CHARS else name[:RUN_NAME_CHARS - 1] + "…"
+
 
 class ComparePanel(QTabWidget):
     """Activations, Optimizers, Schedules and History tabs sharing one session `RunHistory`.
@@ -99,7 +105,7 @@ class ComparePanel(QTabWidget):
             step_lr = steps.get("lr")
         count = sum(1 for record in self.history if record.kind == "run") + 1
         record = RunRecord.from_training(
-            name or self.tr("Run {n}: {name}").format(n=count, name=experiment.name),
+            name or self.tr("Run {n}: {name}").format(n=count, name=_short(experiment.name)),
             [dict(row) for row in epochs], summary, describe_settings(experiment),
             steps=None if step_numbers is None else [int(s) for s in step_numbers],
             step_loss=step_loss, step_lr=step_lr, group=self.tr("Training"))

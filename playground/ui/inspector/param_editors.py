@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -34,8 +35,11 @@ from PySide6.QtWidgets import (
 
 from playground.core.params import ParamError, ParamSpec, coerce_value
 
-INT_LIMIT = 2**31 - 1
-FLOAT_LIMIT = 1e9
+INT_LIMIT = 2**31 - 1  # QSpinBox holds a C int; the format's integers all fit
+FLOAT_LIMIT = sys.float_info.max  # an unbounded float field takes any finite number
+# QDoubleSpinBox rounds every value to its decimals; with the most it allows (DBL_MAX_10_EXP + DBL_DIG)
+# every double above ~1e-307 survives that rounding exactly. Fields show their own short text.
+SPIN_DECIMALS = 323
 # Parameters that span decades: edited as 1e-3 / 2e-3 / 5e-3 / 1e-2 ... with the arrow keys.
 LOG_SCALE_NAMES = frozenset({
     "lr", "max_lr", "min_lr", "eta_min", "weight_decay", "eps", "l1", "min_delta", "threshold", "lr_decay",
@@ -49,14 +53,32 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("ParamEditors", text)
 
 
+def format_float(value: float, decimals: int | None = None) -> str:
+    """The shortest text that reads back as exactly `value`: 0.001, 1e-05, 0.123456789, 1e+300.
+
+    With `decimals`, a value that needs no more shows with that many (0.50 in a two-decimal field);
+    a field never shows a rounded value, so reading it back (Enter, leaving it) changes nothing.
+    """
+    value = float(value)
+    if not math.isfinite(value):
+        return repr(value)
+    if decimals is not None and abs(value) < 1e15:
+        text = f"{value:.{decimals}f}"
+        if float(text) == value:
+            return text
+    text = f"{value:.6g}"
+    return text if float(text) == value else repr(value)
+
+
 def format_value(value: Any) -> str:
-    """A value as a user types it: 3, 0.001, 1e-05, "3, 5"."""
+    """A value as a user types it: 3, 0.001, 1e-05, "3, 5"; floats exactly (reading the text back
+    gives the same number)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return format_float(value)
     if isinstance(value, (list, tuple)):
         return ", ".join(format_value(item) for item in value)
     return str(value)
@@ -114,36 +136,77 @@ def guard_wheel(widget: QWidget) -> None:
 
 # ---- spin boxes ------------------------------------------------------------------------------------
 
-class ScientificSpinBox(QDoubleSpinBox):
-    """A spin box for values spanning decades (learning rates): shows 0.001 or 1e-05, steps 1-2-5."""
+class NumberSpinBox(QDoubleSpinBox):
+    """A spin box that holds any finite double as it is.
 
-    LADDER = (1.0, 2.0, 5.0)
+    Qt's QDoubleSpinBox rounds to its decimals and shows every digit of them; this one keeps the
+    value (see SPIN_DECIMALS), shows the shortest text that reads back as it (`display_decimals`
+    are used when they suffice: 0.50), takes typed numbers in any notation (1e-300) and steps
+    by `singleStep` without binary noise (0.15, not 0.15000000000000002).
+    """
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, display_decimals: int | None = None):
         self._exclusive_minimum: float | None = None  # set before Qt calls validate() from the constructor
-        self.first_step = 1e-4  # where stepping up from zero starts
+        self._exclusive_maximum: float | None = None
+        self._exact: tuple[float, float] | None = None  # (what Qt holds, the value shown) for tiny values
+        self.display_decimals = display_decimals
         super().__init__(parent)
-        self.setDecimals(15)
+        self.setDecimals(SPIN_DECIMALS)
 
     def set_exclusive_minimum(self, value: float | None) -> None:
         self._exclusive_minimum = value
 
+    def set_exclusive_maximum(self, value: float | None) -> None:
+        self._exclusive_maximum = value
+
+    def show_value(self, value: float) -> None:
+        """setValue, remembering `value` itself where Qt's rounding could not keep it (below ~1e-307)."""
+        self._exact = None
+        self.setValue(value)
+        if self.value() != value and self.minimum() <= value <= self.maximum():
+            self._exact = (self.value(), value)
+            self.setValue(self.value())  # the same value again: Qt redraws the text (now the exact one)
+
+    def shown_value(self) -> float:
+        """The value on display (exactly the value given to `show_value` until the user changes it)."""
+        value = self.value()
+        if self._exact is not None and value == self._exact[0]:
+            return self._exact[1]
+        return value
+
     def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt override
-        return f"{value:.6g}"
+        if self._exact is not None and value == self._exact[0]:
+            value = self._exact[1]
+        return format_float(value, self.display_decimals)
+
+    def _number_text(self, text: str) -> str:
+        """`text` without the prefix and suffix (Qt passes the whole line to validate and valueFromText)."""
+        text = text.strip()
+        prefix, suffix = self.prefix().strip(), self.suffix().strip()
+        if prefix and text.startswith(prefix):
+            text = text[len(prefix):]
+        if suffix and text.endswith(suffix):
+            text = text[:-len(suffix)]
+        return text.strip()
 
     def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt override
+        number = self._number_text(text)
+        if number == self.textFromValue(self.value()):
+            return self.shown_value()  # the text shown, not typed over: exactly the value it stands for
         try:
-            return float(text.strip())
+            return float(number)
         except ValueError:
             return self.value()
 
     def _acceptable(self, value: float) -> bool:
         if not math.isfinite(value) or value < self.minimum() or value > self.maximum():
             return False
+        if self._exclusive_maximum is not None and value >= self._exclusive_maximum:
+            return False
         return self._exclusive_minimum is None or value > self._exclusive_minimum
 
     def validate(self, text: str, pos: int) -> object:  # noqa: D401 - Qt override
-        stripped = text.strip()
+        stripped = self._number_text(text)
         if not stripped:
             return QValidator.State.Intermediate, text, pos
         try:
@@ -153,20 +216,47 @@ class ScientificSpinBox(QDoubleSpinBox):
             return state, text, pos
         return (QValidator.State.Acceptable if self._acceptable(value) else QValidator.State.Intermediate), text, pos
 
+    def fixup(self, text: str) -> str:  # noqa: D401 - Qt override
+        return text  # nothing to repair: an unacceptable number falls back to the previous value
+
     def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt override
-        value = self.value()
-        for _ in range(abs(steps)):
-            value = self._next(value, up=steps > 0)
+        value = self.shown_value()
+        typed = self.cleanText()  # a number typed but not yet entered is where the step starts
+        if typed != self.textFromValue(self.value()) and self.validate(typed, 0)[0] == QValidator.State.Acceptable:
+            value = float(typed)
+        value = self._stepped(value, steps)
         if self._acceptable(value):
             self.setValue(value)
         self.selectAll()
+
+    def _stepped(self, value: float, steps: int) -> float:
+        stepped = float(f"{value + steps * self.singleStep():.12g}")
+        return min(self.maximum(), max(self.minimum(), stepped))
+
+
+class ScientificSpinBox(NumberSpinBox):
+    """A spin box for values spanning decades (learning rates): shows 0.001 or 1e-05, steps 1-2-5."""
+
+    LADDER = (1.0, 2.0, 5.0)
+
+    def __init__(self, parent: QWidget | None = None):
+        self.first_step = 1e-4  # where stepping up from zero starts
+        super().__init__(parent)
+
+    def _stepped(self, value: float, steps: int) -> float:
+        for _ in range(abs(steps)):
+            try:
+                value = self._next(value, up=steps > 0)
+            except (OverflowError, ZeroDivisionError):  # at the ends of the double range: stay put
+                break
+        return value
 
     def _next(self, value: float, up: bool) -> float:
         if value <= 0:
             return max(self.first_step, self.minimum()) if up else value
         exponent = math.floor(math.log10(value) + 1e-9)
-        mantissa = value / 10**exponent
-        ladder = [m * 10**e for e in (exponent - 1, exponent, exponent + 1) for m in self.LADDER]
+        mantissa = value / 10.0**exponent
+        ladder = [float(f"{m * 10.0**e:.12g}") for e in (exponent - 1, exponent, exponent + 1) for m in self.LADDER]
         if up:
             bigger = [v for v in ladder if v > value * (1 + 1e-9)]
             return min(bigger) if bigger else value
@@ -247,13 +337,18 @@ class ParamEditor(QWidget):
 
 
 class IntEditor(ParamEditor):
+    """A whole number in the catalogue's range; a value outside it (from a file) widens the range
+    to show it as it is, and is never clamped into the document."""
+
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None):
         super().__init__(spec, parent)
         self.spin = QSpinBox(self)
-        self.spin.setRange(int(spec.minimum) if spec.minimum is not None else -INT_LIMIT,
-                           int(spec.maximum) if spec.maximum is not None else INT_LIMIT)
+        low = int(spec.minimum) if spec.minimum is not None else -INT_LIMIT
         if spec.exclusive_minimum and spec.minimum is not None:
-            self.spin.setMinimum(int(spec.minimum) + 1)
+            low = int(spec.minimum) + 1
+        high = int(spec.maximum) if spec.maximum is not None else INT_LIMIT
+        self._range = (max(low, -INT_LIMIT - 1), min(high, INT_LIMIT))
+        self.spin.setRange(*self._range)
         self.spin.setKeyboardTracking(False)  # commit on Enter / focus out / arrows, not per keystroke
         self.spin.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
         self.spin.setAccelerated(True)
@@ -263,9 +358,13 @@ class IntEditor(ParamEditor):
         self.spin.valueChanged.connect(self._commit)
 
     def _show(self, value: Any) -> None:
-        value = self.spec.default if value is None else value
-        self.spin.setValue(int(value))
-        self._last = int(value)
+        value = int(self.spec.default if value is None else value)
+        shown = min(max(value, -INT_LIMIT - 1), INT_LIMIT)  # what a C int can hold (the format's integers do)
+        low, high = self._range
+        self.spin.setRange(min(low, shown), max(high, shown))
+        self.spin.setGroupSeparatorShown(self.spin.maximum() >= 10_000)
+        self.spin.setValue(shown)
+        self._last = value
 
     def value(self) -> int:
         return self.spin.value()
@@ -275,26 +374,34 @@ class IntEditor(ParamEditor):
 
 
 class FloatEditor(ParamEditor):
+    """A real number. Log-scale parameters (learning rates, eps) step 1-2-5 through the decades; the
+    others step linearly and show the catalogue's decimals when those suffice. Every value shows as
+    it is (0.123456789, 1e-300, 1e+300) and a value outside the range widens it: nothing the
+    document holds is rounded or clamped merely by being shown."""
+
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None):
         super().__init__(spec, parent)
         low = spec.minimum if spec.minimum is not None else -FLOAT_LIMIT
         high = spec.maximum if spec.maximum is not None else FLOAT_LIMIT
         if uses_log_scale(spec):
-            spin: QDoubleSpinBox = ScientificSpinBox(self)
-            spin.setRange(low, high)
-            if spec.exclusive_minimum:
-                spin.set_exclusive_minimum(low)
+            spin: NumberSpinBox = ScientificSpinBox(self)
             if isinstance(spec.default, float) and spec.default > 0:
                 spin.first_step = min(spec.default, 1e-4) if spec.name != "eps" else 1e-10
         else:
-            spin = QDoubleSpinBox(self)
             decimals = _float_decimals(spec, spec.default)
-            spin.setDecimals(decimals)
+            spin = NumberSpinBox(self, display_decimals=decimals)
             if spec.exclusive_minimum and spec.minimum is not None:
-                low = spec.minimum + 10**-decimals
-            spin.setRange(low, high)
+                low = spec.minimum + 10**-decimals  # arrows stop at the smallest value shown in full
+            if getattr(spec, "exclusive_maximum", False) and spec.maximum is not None:
+                high = spec.maximum - 10**-decimals
             span = (high - low) if spec.maximum is not None and spec.minimum is not None else None
             spin.setSingleStep(0.05 if span is not None and span <= 1.0 else 0.1 if span is not None and span <= 10 else 1.0)
+        if spec.exclusive_minimum and spec.minimum is not None:
+            spin.set_exclusive_minimum(float(spec.minimum))
+        if getattr(spec, "exclusive_maximum", False) and spec.maximum is not None:
+            spin.set_exclusive_maximum(float(spec.maximum))
+        self._range = (float(low), float(high))
+        spin.setRange(*self._range)
         spin.setKeyboardTracking(False)
         spin.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
         guard_wheel(spin)
@@ -303,20 +410,24 @@ class FloatEditor(ParamEditor):
         spin.valueChanged.connect(self._commit)
 
     def _show(self, value: Any) -> None:
-        value = self.spec.default if value is None else value
-        self.spin.setValue(float(value))
-        self._last = float(value)
+        value = float(self.spec.default if value is None else value)
+        low, high = self._range
+        if math.isfinite(value):
+            self.spin.setRange(min(low, value), max(high, value))
+        self.spin.show_value(value)
+        self._last = value
 
     def _commit(self, value: Any) -> None:
-        # QDoubleSpinBox rounds to its decimals; store what the user sees, not 0.30000000000000004.
-        if not isinstance(self.spin, ScientificSpinBox):
-            value = round(float(value), self.spin.decimals())
-        else:
-            value = float(f"{float(value):.12g}")
-        super()._commit(value)
+        if self._updating:
+            return
+        value = float(value)
+        if value == self.spin.value():
+            value = self.spin.shown_value()
+        # Arrow steps are clean already; a typed value is stored as typed, without binary noise.
+        super()._commit(float(f"{value:.15g}") if value != self._last else value)
 
     def value(self) -> float:
-        return float(self.spin.value())
+        return float(self.spin.shown_value())
 
     def focus_widget(self) -> QWidget:
         return self.spin

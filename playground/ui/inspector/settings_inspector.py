@@ -8,19 +8,21 @@ open) `refresh` shows its values again silently, rebuilding only the forms whose
 from __future__ import annotations
 
 import html
+import math
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel, QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QSpinBox,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -40,10 +42,12 @@ from playground.core.params import ParamError, ParamSpec, coerce_value
 from playground.ui import theme
 from playground.ui.editor.commands import SetDataCommand, SetInitCommand, SetTextCommand, SetTrainingCommand
 from playground.ui.inspector.param_editors import (
+    INT_LIMIT,
     BoolEditor,
     ChoiceEditor,
     FloatEditor,
     IntEditor,
+    NumberSpinBox,
     ParamForm,
     guard_wheel,
     new_form,
@@ -68,11 +72,11 @@ _FILE_FILTERS = {"csv": "CSV files (*.csv);;All files (*)", "npz": "NumPy archiv
 
 # ParamSpecs for the training fields, so they get the same editors (and ranges) as everything else.
 EPOCHS = ParamSpec("epochs", "int", 20, "How many passes over the training data.", minimum=1, maximum=100_000)
-BATCH = ParamSpec("batch_size", "int", 32, "Samples per gradient step.", minimum=1, maximum=1_000_000)
+BATCH = ParamSpec("batch_size", "int", 32, "Samples per gradient step.", minimum=1, maximum=INT_LIMIT)
 SEED = ParamSpec("seed", "int", 0, "Seed of the weight initialisation and the batch order: same seed, same run.",
-                 minimum=0, maximum=2**31 - 1)
+                 minimum=0, maximum=INT_LIMIT)
 DATA_SEED = ParamSpec("seed", "int", 0, "Seed of the generated points and of the train/val/test split.",
-                      minimum=0, maximum=2**31 - 1)
+                      minimum=0, maximum=INT_LIMIT)
 L1 = ParamSpec("l1", "float", 0.0, "L1 penalty: this times the sum of |weights| is added to the loss.",
                minimum=0.0, maximum=10.0)
 DEVICE = ParamSpec("device", "choice", "auto", "Where training runs; auto picks a GPU when there is one.",
@@ -83,15 +87,63 @@ CLIP_MAX = ParamSpec("max_value", "float", 1.0, "The largest gradient norm (or v
                      maximum=1e6, exclusive_minimum=True)
 MONITOR = ParamSpec("monitor", "choice", "val_loss", "The metric that decides.", choices=MONITORS)
 PATIENCE = ParamSpec("patience", "int", 10, "Epochs without improvement before stopping.", minimum=1,
-                     maximum=100_000)
+                     maximum=INT_LIMIT)
 MIN_DELTA = ParamSpec("min_delta", "float", 0.0, "The smallest change that counts as an improvement.",
                       minimum=0.0, maximum=1e6)
 RESTORE = ParamSpec("restore", "bool", True, "Put the best weights back when training ends.")
 WARMUP = ParamSpec("warmup_steps", "int", 0, "Optimizer steps of linear learning-rate warmup (0 = none).",
-                   minimum=0, maximum=1_000_000)
+                   minimum=0, maximum=INT_LIMIT)
 INTERVAL = ParamSpec("interval", "choice", "epoch", "Step the schedule after every epoch or every batch.",
                      choices=("epoch", "step"))
 INIT = ParamSpec("init", "choice", "default", "How the weights start.", choices=tuple(INIT_HELP))
+NAME_TIP = "The experiment's title (also the class name in exported code)."
+NAME_FIELD_CHARS = 1_000  # a longer name shows its beginning in the name field
+
+
+def _percent(share: float) -> float:
+    """A split share as the percentage shown (0.123456789 → 12.3456789, without binary noise)."""
+    return float(f"{share * 100:.12g}")
+
+
+def _val_arrow_limit(train: float) -> float:
+    """The val share's arrows stop where train + val reach 100 % (in whole percent)."""
+    return float(max(0, math.floor(_percent(1.0 - train) + 1e-9)))
+
+
+class PercentSpinBox(NumberSpinBox):
+    """A split share in percent: whole numbers step by one, any other share shows as it is (12.5 %)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent, display_decimals=0)
+        self.base_range = (0.0, 100.0)  # what arrows and typing may reach; a file's value widens it
+
+    def set_base_range(self, low: float, high: float) -> None:
+        self.base_range = (low, high)
+        self.setRange(low, high)
+
+    def show_share(self, share: float) -> None:
+        """Show `share` (0..1) as it is: the range widens to include it and nothing is rounded (the
+        caller blocks valueChanged)."""
+        value = _percent(share)
+        low, high = self.base_range
+        self.setRange(min(low, value), max(high, value))
+        self.show_value(value)
+        self.updateGeometry()  # a share like 12.345 % needs more room than the whole numbers
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        # A whole percentage never gets squeezed; a long one (12.3456789) may scroll in a narrow dock.
+        return super().sizeHint() if self.value().is_integer() else super().minimumSizeHint()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override: wide enough for the value shown
+        hint = super().sizeHint()
+        text = self.prefix() + self.textFromValue(self.value()) + self.suffix() + " "
+        frame = hint.width() - self.fontMetrics().horizontalAdvance(
+            self.prefix() + self.textFromValue(self.maximum()) + self.suffix() + " ")
+        return QSize(max(hint.width(), self.fontMetrics().horizontalAdvance(text) + max(frame, 0)), hint.height())
+
+    def _stepped(self, value: float, steps: int) -> float:
+        value = math.floor(value) + steps if steps > 0 else math.ceil(value) + steps
+        return min(self.maximum(), max(self.minimum(), float(value)))
 
 
 def _muted(text: str = "", parent: QWidget | None = None) -> QLabel:
@@ -237,7 +289,8 @@ class SettingsInspector(QWidget):
         form = new_form()
         box.setLayout(form)
         self.name_edit = QLineEdit(box)
-        self.name_edit.setToolTip(tr("The experiment's title (also the class name in exported code)."))
+        self.name_edit.setToolTip(tr(NAME_TIP))
+        self._shown_name = ""  # the text the field shows for the document's name
         self.name_edit.editingFinished.connect(self._on_name_edited)
         form.addRow(tr("Name"), self.name_edit)
         hint = _muted(tr("Select a layer on the canvas to edit it; click the empty canvas to come back here."), box)
@@ -277,8 +330,8 @@ class SettingsInspector(QWidget):
         split_row.addWidget(self.test_label)
         split_row.addStretch(1)
         split_form.addRow(tr("Split"), split_row)
-        self.train_spin.valueChanged.connect(self._on_split_edited)
-        self.val_spin.valueChanged.connect(self._on_split_edited)
+        self.train_spin.valueChanged.connect(lambda _value: self._on_split_edited("train"))
+        self.val_spin.valueChanged.connect(lambda _value: self._on_split_edited("val"))
         self.data_seed = IntEditor(DATA_SEED, box)
         self.data_seed.committed.connect(lambda value: self._push_data({"seed": value}, "seed"))
         split_form.addRow(tr("Data seed"), self.data_seed)
@@ -289,11 +342,14 @@ class SettingsInspector(QWidget):
         layout.addWidget(self.dataset_facts)
         return box
 
-    def _percent_spin(self, parent: QWidget, low: int, high: int, tooltip: str) -> QSpinBox:
-        spin = QSpinBox(parent)
-        spin.setRange(low, high)
+    def _percent_spin(self, parent: QWidget, low: int, high: int, tooltip: str) -> PercentSpinBox:
+        spin = PercentSpinBox(parent)
+        spin.set_base_range(low, high)
+        spin.setSingleStep(1.0)
         spin.setSuffix(" %")
         spin.setKeyboardTracking(False)
+        spin.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
+        spin.setSizePolicy(QSizePolicy.Policy.Preferred, spin.sizePolicy().verticalPolicy())  # may get narrower
         spin.setToolTip(tooltip)
         guard_wheel(spin)
         return spin
@@ -427,9 +483,7 @@ class SettingsInspector(QWidget):
     def refresh(self) -> None:
         """Show the document's settings (silently: no commands come out of this)."""
         experiment = self.document.experiment
-        if self.name_edit.text() != experiment.name:
-            self.name_edit.setText(experiment.name)
-            self.name_edit.setCursorPosition(0)
+        self._show_name()
         self._refresh_data()
         self._refresh_training()
         self.init_editor.set_value(experiment.model.init)
@@ -462,13 +516,12 @@ class SettingsInspector(QWidget):
                 self.dataset_form_holder.addWidget(self._dataset_form)
         if self._dataset_form is not None:
             self._dataset_form.set_values(data.params)
-        train = round(data.split.train * 100)
-        val = round(data.split.val * 100)
+        split = data.split
         with QSignalBlocker(self.train_spin), QSignalBlocker(self.val_spin):
-            self.train_spin.setValue(train)
-            self.val_spin.setMaximum(max(0, 100 - train))
-            self.val_spin.setValue(val)
-        self.test_label.setText(tr("{percent} % test").format(percent=max(0, 100 - train - val)))
+            self.train_spin.show_share(split.train)
+            self.val_spin.set_base_range(0.0, _val_arrow_limit(split.train))
+            self.val_spin.show_share(split.val)
+        self._show_test_share(split.test)
         self.data_seed.set_value(data.seed)
         self._refresh_dataset_facts()
 
@@ -541,8 +594,23 @@ class SettingsInspector(QWidget):
             self.init_editor.set_value(self.document.experiment.model.init)
             self.init_help.setText(tr(INIT_HELP.get(self.document.experiment.model.init, "")))
         elif field == "name":
-            if self.name_edit.text() != self.document.experiment.name:
-                self.name_edit.setText(self.document.experiment.name)
+            self._show_name()
+
+    def _show_name(self) -> None:
+        """The name in its field; a very long one shows its beginning (a line edit lays out and paints
+        its whole text, so a megabyte would stall the inspector), and stays as it is until typed over."""
+        name = self.document.experiment.name
+        shown = name if len(name) <= NAME_FIELD_CHARS else name[:NAME_FIELD_CHARS] + "…"
+        self._shown_name = shown
+        if self.name_edit.text() != shown:
+            self.name_edit.setText(shown)
+            self.name_edit.setCursorPosition(0)
+        if shown == name:
+            self.name_edit.setToolTip(tr(NAME_TIP))
+        else:
+            self.name_edit.setToolTip(tr(NAME_TIP) + "\n" + tr(
+                "The name has {count} characters; the field shows the first {shown}. Type a new name to "
+                "replace it.").format(count=f"{len(name):,}", shown=f"{NAME_FIELD_CHARS:,}"))
 
     def _base_dir_text(self) -> str:
         base = self.document.base_dir()
@@ -550,9 +618,11 @@ class SettingsInspector(QWidget):
 
     # ---- edits ---------------------------------------------------------------------------------
     def _on_name_edited(self) -> None:
+        if self.name_edit.text() == self._shown_name:
+            return  # the field still shows the document's name: nothing was typed
         name = self.name_edit.text().strip()
         if not name:
-            self.name_edit.setText(self.document.experiment.name)
+            self.name_edit.setText(self._shown_name)
             return
         if name != self.document.experiment.name:
             self.undo_stack.push(SetTextCommand(self.document, "name", name))
@@ -594,14 +664,29 @@ class SettingsInspector(QWidget):
         except ValueError:
             return value
 
-    def _on_split_edited(self) -> None:
-        train = self.train_spin.value()
-        self.val_spin.setMaximum(max(0, 100 - train))
-        val = min(self.val_spin.value(), 100 - train)
-        test = 100 - train - val
-        split = Split(train=train / 100, val=val / 100, test=round(1.0 - train / 100 - val / 100, 10))
-        self.test_label.setText(tr("{percent} % test").format(percent=test))
-        self._push_data({"split": split}, "split")
+    def _on_split_edited(self, which: str) -> None:
+        """The user changed the train or the val share; the other keeps its exact value (only a field
+        the user edits is written back), and the test share is what is left."""
+        current = self.document.experiment.data.split
+        if which == "train":
+            train = float(f"{self.train_spin.value() / 100:.12g}")
+            val = current.val
+        else:
+            train = current.train
+            val = float(f"{self.val_spin.value() / 100:.12g}")
+        val = max(0.0, min(val, float(f"{1.0 - train:.12g}")))
+        test = max(0.0, round(1.0 - train - val, 10))
+        with QSignalBlocker(self.val_spin):
+            self.val_spin.set_base_range(0.0, _val_arrow_limit(train))
+            self.val_spin.show_share(val)
+        self._show_test_share(test)
+        if (train, val, test) == (current.train, current.val, current.test):
+            return
+        self._push_data({"split": Split(train=train, val=val, test=test)}, "split")
+
+    def _show_test_share(self, test: float) -> None:
+        percent = f"{max(0.0, _percent(test)):.2f}".rstrip("0").rstrip(".")  # a label: two decimals suffice
+        self.test_label.setText(tr("{percent} % test").format(percent=percent))
 
     def _push_training(self, update: dict[str, Any], field: str) -> None:
         training = self.document.experiment.training.model_copy(deep=True, update=update)

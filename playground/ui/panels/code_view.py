@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QFontDatabase,
+    QGuiApplication,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextDocument,
+    QTextOption,
+)
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from playground.core.document import ExperimentDocument
@@ -19,6 +27,9 @@ from playground.core.graph import GraphReport
 from playground.ui import theme
 
 THROTTLE_MS = 120
+LONG_LINE = 1_000  # code with a longer line (a huge experiment name) wraps: one unwrapped line that long
+#                    is laid out and painted whole on every repaint
+CAPTION_NAME_CHARS = 80
 
 
 def tr(text: str) -> str:
@@ -212,6 +223,7 @@ class CodeView(QWidget):
         if text != self.editor.toPlainText():
             bar = self.editor.verticalScrollBar()
             position = bar.value()
+            self._set_wrapping(any(len(line) > LONG_LINE for line in text.splitlines()))
             self.editor.setPlainText(text)
             if self.valid and class_name != self._shown_class:
                 self._scroll_to(f"class {class_name}(")  # another model: start at its class
@@ -219,10 +231,19 @@ class CodeView(QWidget):
                 bar.setValue(min(position, bar.maximum()))  # the same model edited: keep the reader's place
         self._shown_class = class_name if self.valid else None
         if self.valid:
-            self.caption.setText(tr("class {name}(nn.Module) — updated as you edit").format(name=class_name))
+            shown = class_name if len(class_name) <= CAPTION_NAME_CHARS else class_name[:CAPTION_NAME_CHARS] + "…"
+            self.caption.setText(tr("class {name}(nn.Module) — updated as you edit").format(name=shown))
         else:
             self.caption.setText(tr("No code while the model has problems"))
         self.code_updated.emit()
+
+    def _set_wrapping(self, wrap: bool) -> None:
+        """Code reads best unwrapped; a line of thousands of characters wraps anywhere instead."""
+        if wrap:
+            self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+            self.editor.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
+        else:
+            self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
 
     def _scroll_to(self, text: str) -> None:
         block = self.editor.document().find(text)

@@ -1,11 +1,21 @@
-"""The lesson: the experiment's Markdown description, rendered; an Edit toggle lets a teacher change it."""
+"""The lesson: the experiment's Markdown description, rendered; an Edit toggle lets a teacher change it.
+
+Any text must show at once, whatever its size: Qt lays out one enormous word (a pasted blob, a
+data URL) in time that grows with the square of its length, so for display only the rendered text
+is cut at `RENDER_LIMIT` characters (with a note saying how much more there is) and words longer
+than `LONG_WORD` characters get invisible break opportunities. The stored text is never changed;
+Edit shows all of it, wrapping anywhere when it holds such words.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QFontDatabase, QTextCursor, QTextFormat, QUndoStack
+import re
+
+from PySide6.QtCore import QMimeData, QSignalBlocker, Qt
+from PySide6.QtGui import QFontDatabase, QTextCursor, QTextFormat, QTextOption, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QPlainTextEdit,
     QStackedWidget,
     QTextBrowser,
@@ -15,13 +25,65 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.document import ExperimentDocument
+from playground.ui import theme
 from playground.ui.editor.commands import SetTextCommand
+
+
+RENDER_LIMIT = 50_000  # characters of Markdown rendered; a lesson is a few thousand
+LONG_WORD = 400  # a longer run of characters without a space gets break opportunities ...
+WORD_PIECE = 10  # ... every this many characters (so its lines end nearly flush, as with WrapAnywhere)
+_LONG_WORD = re.compile(r"\S{%d,}" % (LONG_WORD + 1))
+ZERO_WIDTH_SPACE = "\u200b"
 
 
 def tr(text: str) -> str:
     from PySide6.QtCore import QCoreApplication
 
     return QCoreApplication.translate("LessonView", text)
+
+
+def has_long_words(text: str) -> bool:
+    """Whether `text` holds a run of more than LONG_WORD characters without whitespace."""
+    return _LONG_WORD.search(text) is not None
+
+
+def break_long_words(text: str) -> str:
+    """`text` with a zero-width space every WORD_PIECE characters inside words longer than LONG_WORD:
+    the layout may wrap there (and stays fast); nothing visible changes."""
+    def pieces(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return ZERO_WIDTH_SPACE.join(word[i:i + WORD_PIECE] for i in range(0, len(word), WORD_PIECE))
+
+    return _LONG_WORD.sub(pieces, text)
+
+
+def displayed_markdown(text: str) -> str:
+    """What the lesson view renders for the stored `text`: at most RENDER_LIMIT characters of it
+    (cut at a paragraph break where there is one near), long words breakable, and a note when cut."""
+    if len(text) > RENDER_LIMIT:
+        cut = text.rfind("\n\n", RENDER_LIMIT - 5_000, RENDER_LIMIT)
+        shown = text[:cut if cut > 0 else RENDER_LIMIT]
+        hidden = len(text) - len(shown)
+        if shown.count("```") % 2:  # cut inside a code block: close it, so the note is not code
+            shown += "\n```"
+        note = tr("(the lesson continues; {count} characters not shown — open Edit to see all)").format(
+            count=f"{hidden:,}")
+        text = f"{shown}\n\n---\n\n*{note}*\n"
+    return break_long_words(text)
+
+
+class LessonBrowser(QTextBrowser):
+    """The rendered lesson; copying leaves out the invisible break opportunities of long words."""
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 - Qt override
+        data = super().createMimeDataFromSelection()
+        if ZERO_WIDTH_SPACE in data.text():
+            clean = QMimeData()
+            clean.setText(data.text().replace(ZERO_WIDTH_SPACE, ""))
+            if data.hasHtml():
+                clean.setHtml(data.html().replace(ZERO_WIDTH_SPACE, ""))
+            return clean
+        return data
 
 
 class LessonView(QWidget):
@@ -46,15 +108,30 @@ class LessonView(QWidget):
         bar.addWidget(self.edit_button)
         layout.addLayout(bar)
         self.stack = QStackedWidget(self)
-        self.browser = QTextBrowser(self.stack)
+        self.browser = LessonBrowser(self.stack)
         self.browser.setOpenExternalLinks(True)
         self.browser.document().setDocumentMargin(12)
-        self.source = QPlainTextEdit(self.stack)
+        self.source_page = QWidget(self.stack)
+        source_layout = QVBoxLayout(self.source_page)
+        source_layout.setContentsMargins(0, 0, 0, 0)
+        source_layout.setSpacing(0)
+        self.long_words_note = QLabel(tr("This lesson holds words of over {count} characters, so the editor "
+                                         "wraps lines anywhere.").format(count=LONG_WORD), self.source_page)
+        self.long_words_note.setObjectName("lessonLongWordsNote")
+        self.long_words_note.setWordWrap(True)
+        self.long_words_note.setContentsMargins(8, 2, 8, 4)
+        self.long_words_note.hide()
+        self.source = QPlainTextEdit(self.source_page)
         self.source.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.source.setPlaceholderText(tr("Write the lesson in Markdown: # headings, **bold**, *italic*, lists …"))
+        source_layout.addWidget(self.long_words_note)
+        source_layout.addWidget(self.source, 1)
         self.stack.addWidget(self.browser)
-        self.stack.addWidget(self.source)
+        self.stack.addWidget(self.source_page)
         layout.addWidget(self.stack, 1)
+        self._rendered: str | None = None  # the stored text the browser shows
+        self._apply_colors()
+        theme.notifier().changed.connect(self._apply_colors)
         document.settings_changed.connect(self._on_settings_changed)
         document.reset.connect(lambda: self.refresh(update_source=not self.edit_button.isChecked()))
         self.refresh()
@@ -62,17 +139,34 @@ class LessonView(QWidget):
     def markdown(self) -> str:
         return self.document.experiment.description
 
+    def _apply_colors(self, *_: object) -> None:
+        self.long_words_note.setStyleSheet(f"color: {theme.colors().muted_text};")
+
+    def editing(self) -> bool:
+        return self.edit_button.isChecked()
+
     def refresh(self, update_source: bool = True) -> None:
         text = self.document.experiment.description
-        if text.strip():
-            self.browser.setMarkdown(text)
-        else:
-            self.browser.setMarkdown(tr("*This experiment has no lesson text yet.* Click **Edit** to write one: "
-                                        "what to try, what to watch for, what it teaches."))
-        self._tame_headings()
-        if update_source and self.source.toPlainText() != text:
-            with QSignalBlocker(self.source):
-                self.source.setPlainText(text)
+        if text != self._rendered:
+            self._rendered = text
+            if text.strip():
+                self.browser.setMarkdown(displayed_markdown(text))
+            else:
+                self.browser.setMarkdown(tr("*This experiment has no lesson text yet.* Click **Edit** to write one: "
+                                            "what to try, what to watch for, what it teaches."))
+            self._tame_headings()
+        # The source is only read in Edit mode, which fills it on entry: a hidden editor is left alone.
+        if update_source and self.editing() and self.source.toPlainText() != text:
+            self._set_source(text)
+
+    def _set_source(self, text: str) -> None:
+        """Put `text` into the editor; words too long for word wrapping make it wrap anywhere."""
+        long_words = has_long_words(text)
+        self.source.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere if long_words
+                                    else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.long_words_note.setVisible(long_words)
+        with QSignalBlocker(self.source):
+            self.source.setPlainText(text)
 
     HEADING_SCALE = {1: 1.45, 2: 1.25, 3: 1.1}
 
@@ -83,6 +177,7 @@ class LessonView(QWidget):
         if base <= 0:
             base = 10.0
         block = document.begin()
+        retouched = False
         while block.isValid():
             level = block.blockFormat().headingLevel()
             if level:
@@ -100,7 +195,12 @@ class LessonView(QWidget):
                     cursor.setPosition(position)
                     cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
                     cursor.setCharFormat(char_format)
+                    retouched = True
             block = block.next()
+        if retouched:
+            # Qt lays a long document out lazily; a format change during that leaves the blocks after
+            # it unlaid (a long lesson lost its last paragraphs): lay the whole document out again.
+            document.markContentsDirty(0, document.characterCount())
 
     def _on_settings_changed(self, field: str) -> None:
         if field == "description":
@@ -108,8 +208,8 @@ class LessonView(QWidget):
 
     def _on_edit_toggled(self, editing: bool) -> None:
         if editing:
-            self.source.setPlainText(self.document.experiment.description)
-            self.stack.setCurrentWidget(self.source)
+            self._set_source(self.document.experiment.description)
+            self.stack.setCurrentWidget(self.source_page)
             self.source.setFocus(Qt.FocusReason.OtherFocusReason)
             self.edit_button.setText(tr("Done"))
             return

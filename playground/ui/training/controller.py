@@ -40,6 +40,7 @@ STATES = ("idle", "running", "paused", "finished", "diverged", "stopped")
 ACTIVE_STATES = ("running", "paused")
 EDIT_BLOCKED_REASON = "Training is running: stop it (Shift+F5) to edit the graph."
 PROGRESS_INTERVAL = 0.2  # seconds between updates of the progress text, bar and ETA
+TEXT_ONLY_SETTINGS = frozenset({"name", "description", "comparison"})  # edits that leave a run alone
 
 
 def tr(text: str) -> str:
@@ -84,6 +85,7 @@ class TrainingController(QObject):
         # predictions are then made only as fast as they are drawn.
         self.predictions_on_demand = False
         self.record = RunRecord()
+        self.run_experiment: Any = None  # the experiment the current (or last) run started on
         self._state = "idle"
         self._preview = False  # the current bridge run only shows the initial weights (Reset)
         self._stop_requested_at: float | None = None
@@ -177,25 +179,32 @@ class TrainingController(QObject):
     # ---- the document -----------------------------------------------------------------------------
     def _connect_document(self, document: Any) -> None:
         self._document_signals = []
+        slots = {"settings_changed": self._on_settings_changed, "reset": self._on_document_replaced}
         for name in ("node_added", "node_removed", "node_changed", "node_renamed", "edge_added", "edge_removed",
                      "settings_changed", "reset"):
             signal = getattr(document, name, None)
             if signal is not None:
-                signal.connect(self._on_document_edited if name != "reset" else self._on_document_replaced)
+                signal.connect(slots.get(name, self._on_document_edited))
                 self._document_signals.append(signal)
 
     def _disconnect_document(self) -> None:
         for signal in getattr(self, "_document_signals", []):
-            for slot in (self._on_document_edited, self._on_document_replaced):
+            for slot in (self._on_document_edited, self._on_settings_changed, self._on_document_replaced):
                 try:
                     signal.disconnect(slot)
                 except (ValueError, RuntimeError, TypeError):
                     pass
         self._document_signals = []
 
+    def _on_settings_changed(self, field: str = "") -> None:
+        """`settings_changed(field)`: the name, the lesson text and the saved comparison runs do not
+        change what trains; every other setting does. (Node signals carry node ids, which may be
+        any name, so they go straight to `_on_document_edited`.)"""
+        if field in TEXT_ONLY_SETTINGS:
+            return
+        self._on_document_edited()
+
     def _on_document_edited(self, *args: Any) -> None:
-        if args and args[0] in ("name", "description"):
-            return  # text only: training does not depend on it
         if self._preview and self.bridge.is_active():  # the initial-weights view of the old graph
             self.bridge.shutdown()
             self._preview = False
@@ -378,6 +387,9 @@ class TrainingController(QObject):
         self._stop_requested_at = None
         self.run_starting.emit()
         self._set_banner("", "")
+        # The run's own copy of the settings: the run history files the run with these, even when an
+        # edit (which stops the run) has changed the document by the time the run ends.
+        self.run_experiment = self.document.snapshot()
         request = RunRequest(self.document.snapshot(), self.document.base_dir(), epochs=epochs,
                              start_paused=start_paused, first_batches=first_batches, first_epoch=first_epoch,
                              predictions_on_demand=self.predictions_on_demand)
@@ -395,6 +407,7 @@ class TrainingController(QObject):
 
     def _clear(self, text: str = "") -> None:
         self.record.clear()
+        self.run_experiment = None
         self._progress = {}
         self._active_seconds = 0.0
         self._running_since = None
@@ -502,7 +515,7 @@ class TrainingController(QObject):
             return
         self._setting_lr = True
         try:
-            self.lr_spin_box.setValue(float(value))
+            self.lr_spin_box.show_value(float(value))
         finally:
             self._setting_lr = False
 

@@ -37,7 +37,7 @@ class LearningRateSpinBox(QDoubleSpinBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("learningRateSpinBox")
-        self.setDecimals(10)
+        self.setDecimals(323)  # the most Qt allows: it rounds every value to this many decimals
         self.setRange(MINIMUM_LR, MAXIMUM_LR)
         self.setKeyboardTracking(False)
         self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
@@ -48,10 +48,17 @@ class LearningRateSpinBox(QDoubleSpinBox):
         self.setValue(ladder_step(self.value(), steps))
         self.selectAll()
 
+    def show_value(self, value: float) -> None:
+        """Show `value` as it is: a learning rate outside the usual range (from a file) widens it."""
+        self.setRange(min(MINIMUM_LR, value), max(MAXIMUM_LR, value))
+        self.setValue(value)
+
     def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt override
         return f"{value:.4g}"
 
     def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt override
+        if text.strip() == self.textFromValue(self.value()):
+            return self.value()  # the short form shown, not typed over: keep the value it stands for
         try:
             return float(text.strip().replace(",", "."))
         except ValueError:
@@ -65,6 +72,6 @@ class LearningRateSpinBox(QDoubleSpinBox):
             value = float(stripped)
         except ValueError:
             return QValidator.State.Invalid, text, pos
-        if MINIMUM_LR <= value <= MAXIMUM_LR:
+        if self.minimum() <= value <= self.maximum():
             return QValidator.State.Acceptable, text, pos
         return QValidator.State.Intermediate, text, pos
