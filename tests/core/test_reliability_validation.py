@@ -20,7 +20,7 @@ from torch.optim import lr_scheduler
 from playground.cli import main
 from playground.core.errors import ExperimentError
 from playground.core.experiment import experiment_from_dict
-from playground.core.experiment.schema import RESERVED_IDS
+from playground.core.experiment.schema import MAX_NODES, RESERVED_IDS
 from playground.core.graph import build_model, check_experiment
 from playground.core.graph.builder import GraphModule
 from playground.core.params import INT_MAX
@@ -197,21 +197,28 @@ def test_the_one_cycle_rule_matches_what_torch_can_run(pct_start: float, total_s
     assert (one_cycle_problem(pct_start, total_steps) is None) == runs
 
 
-def test_a_chain_of_20000_nodes_is_checked() -> None:
+def _relu_chain(length: int) -> dict[str, Any]:
     nodes = [{"id": "input", "type": "Input"}]
-    nodes += [{"id": f"relu{i}", "type": "ReLU"} for i in range(20_000)]
+    nodes += [{"id": f"relu{i}", "type": "ReLU"} for i in range(length)]
     nodes.append({"id": "logits", "type": "Linear", "params": {"out_features": 2}})
     document = xor_document()
     document["model"] = {"nodes": nodes, "edges": [[a["id"], b["id"]] for a, b in zip(nodes, nodes[1:])]}
+    return document
+
+
+def test_a_graph_of_the_largest_size_is_checked_and_a_larger_one_refused_at_once() -> None:
+    document = _relu_chain(MAX_NODES - 2)
     experiment = experiment_from_dict(document)
     report = check_experiment(experiment, _facts(experiment))
-    assert report.valid and len(report.order) == 20_002
+    assert report.valid and len(report.order) == MAX_NODES
     looped = copy.deepcopy(document)
-    looped["model"]["edges"].append(["relu19999", "relu5"])
+    looped["model"]["edges"].append([f"relu{MAX_NODES - 3}", "relu5"])
     experiment = experiment_from_dict(looped)
     report = check_experiment(experiment, _facts(experiment))
     cyclic = [issue for issue in report.errors if "part of a cycle" in issue.message]
-    assert len(cyclic) == 19_995 and "relu5 → relu6" in cyclic[0].message
+    assert len(cyclic) == MAX_NODES - 2 - 5 and "relu5 → relu6" in cyclic[0].message
+    with pytest.raises(ExperimentError, match=r"model\.nodes: at most 2,000 nodes \(this model has 20,002\)"):
+        experiment_from_dict(_relu_chain(20_000))
 
 
 def test_integers_in_lists_stop_at_the_32_bit_limit() -> None:

@@ -504,3 +504,17 @@ def test_save_as_without_a_suffix_asks_before_replacing_the_json_file(tmp_path, 
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
     assert window.save_as()
     assert load_experiment(mine).name == window.document.experiment.name
+
+
+def test_a_graph_of_the_largest_accepted_size_opens_with_every_card_and_edge(tmp_path, make_window):
+    from playground.core.experiment.schema import MAX_NODES
+
+    data = xor_data()
+    nodes = [{"id": "input", "type": "Input"}] + [{"id": f"relu{i}", "type": "ReLU"} for i in range(MAX_NODES - 2)]
+    nodes.append({"id": "logits", "type": "Linear", "params": {"out_features": 2}})
+    data["model"] = {"nodes": nodes, "edges": [[a["id"], b["id"]] for a, b in zip(nodes, nodes[1:])]}
+    window = make_window(persistent=False)
+    assert window.open_file(write(tmp_path, data))
+    scene = window.editor.scene()
+    assert len(scene.node_items()) == MAX_NODES and len(scene.edge_items()) == MAX_NODES - 1
+    assert window.document.report().valid

@@ -12,7 +12,7 @@ import math
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from playground.core.params import FLOAT_LIMIT, INT_MAX, MAX_EPOCHS
 
@@ -21,6 +21,10 @@ FORMAT_VERSION = 1
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # used with fullmatch: no trailing newline slips through
 MAX_ID_LENGTH = 64
+# Far above any architecture of the course (a ResNet-50 has about 180 layers), and what the window
+# opens in a few seconds; a bigger file is refused with a message instead of freezing it.
+MAX_NODES = 2_000
+MAX_EDGES = 8_000
 # Names a node id may not take. Each id becomes an attribute of the built nn.Module (and of the
 # exported class) and a local name in the generated forward(), so it must not be an attribute of
 # nn.Module, of the playground's GraphModule, or a name the generated code uses. A test keeps this
@@ -96,6 +100,15 @@ class ModelSpec(Strict):
     nodes: list[NodeSpec] = Field(default_factory=list)
     edges: list[tuple[str, str]] = Field(default_factory=list)
     init: InitName = "default"
+
+    @field_validator("nodes", "edges")
+    @classmethod
+    def _not_too_many(cls, value: list[Any], info: Any) -> list[Any]:
+        limit = MAX_NODES if info.field_name == "nodes" else MAX_EDGES
+        if len(value) > limit:
+            raise ValueError(f"at most {limit:,} {info.field_name} (this model has {len(value):,}); the canvas "
+                             f"shows networks a learner can read: build a smaller one")
+        return value
 
 
 class ComponentSpec(Strict):
@@ -229,13 +242,20 @@ class Experiment(Strict):
     model: ModelSpec
     training: TrainingSpec
     comparison: Comparison | None = None
+    _node_index: dict[str, int] = PrivateAttr(default_factory=dict)  # id -> position, checked on use
 
     # ---- graph helpers used by the editor, builder and exporters -------------------------
     def node(self, node_id: str) -> NodeSpec:
-        for node in self.model.nodes:
-            if node.id == node_id:
-                return node
-        raise KeyError(node_id)
+        """The node with this id (KeyError if none). The positions of the ids are remembered and
+        checked on every use, so a lookup is quick even in a big graph and never stale after edits."""
+        nodes = self.model.nodes
+        index = self._node_index.get(node_id)
+        if index is None or index >= len(nodes) or nodes[index].id != node_id:
+            self._node_index = {node.id: position for position, node in enumerate(nodes)}
+            index = self._node_index.get(node_id)
+            if index is None:
+                raise KeyError(node_id)
+        return nodes[index]
 
     def nodes_by_id(self) -> dict[str, NodeSpec]:
         """Every node by its id, for code that looks up many nodes (`node()` scans the list)."""

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from playground.ui.editor.node_item import NodeItem
 
 ARROW_LENGTH = 9.0
+# Cards this far above or below an edge's ends (besides their vertical span) may block it; a detour
+# runs just outside the cards in its way, so nothing further off matters.
+OBSTACLE_MARGIN = 400.0
 ARROW_HALF_WIDTH = 4.5
 
 
@@ -103,6 +106,8 @@ class EdgeItem(HoverHighlight, QGraphicsItem):
     def _target_index(self) -> tuple[int, int]:
         """This edge's slot among the edges entering its target (merge nodes spread them out)."""
         incoming = [edge for edge in self.target.edges if edge.target is self.target]
+        if len(incoming) == 1:
+            return 0, 1
         scene = self.scene()
         if scene is not None and hasattr(scene, "incoming_order"):
             order = scene.incoming_order(self.target.node_id)
@@ -117,7 +122,8 @@ class EdgeItem(HoverHighlight, QGraphicsItem):
         end = QPointF(end.x() - PORT_RADIUS - 1.0, end.y())  # the tip touches the port's rim
         self._end = end
         # stop short of the port so the arrow tip touches it
-        self._path = route(start, QPointF(end.x() - ARROW_LENGTH, end.y()), self._obstacles())
+        tip = QPointF(end.x() - ARROW_LENGTH, end.y())
+        self._path = route(start, tip, self._obstacles(start, tip))
         self._path.lineTo(end)
         self._update_label_rect()
         self._update_bounds()
@@ -132,13 +138,17 @@ class EdgeItem(HoverHighlight, QGraphicsItem):
         """The drawn curve, in scene coordinates."""
         return QPainterPath(self._path)
 
-    def _obstacles(self) -> list[QRectF]:
-        """Cards this edge should not run behind (all but its own two ends)."""
+    def _obstacles(self, start: QPointF, end: QPointF) -> list[QRectF]:
+        """Cards this edge should not run behind (all but its own two ends) near its way from
+        `start` to `end`; the scene's spatial index finds them without looking at every card."""
         scene = self.scene()
-        if scene is None or not hasattr(scene, "node_items"):
+        if scene is None or not hasattr(scene, "cards_in"):
             return []
+        reach = abs(end.y() - start.y()) + OBSTACLE_MARGIN
+        area = QRectF(QPointF(min(start.x(), end.x()), min(start.y(), end.y()) - reach),
+                      QPointF(max(start.x(), end.x()), max(start.y(), end.y()) + reach))
         return [item.mapRectToScene(item.card_rect()).adjusted(-6.0, -6.0, 6.0, 6.0)
-                for item in scene.node_items() if item is not self.source and item is not self.target]
+                for item in scene.cards_in(area) if item is not self.source and item is not self.target]
 
     def set_label(self, text: str) -> None:
         if text != self.label:

@@ -208,6 +208,9 @@ class NodeItem(HoverHighlight, QGraphicsItem):
     # ---- interaction ------------------------------------------------------------------------
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            scene = self.scene()
+            if scene is not None and hasattr(scene, "cards_moved"):
+                scene.cards_moved()
             for edge in self.edges:
                 edge.update_path()
         elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:

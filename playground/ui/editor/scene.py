@@ -14,9 +14,10 @@ opening such a file does not modify it. A node gets a stored position when the u
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QUndoStack
@@ -80,6 +81,36 @@ def arranged_positions(experiment: Experiment) -> dict[str, tuple[float, float]]
     return {node_id: snap(column[node_id] * COLUMN_SPACING, row[node_id] * ROW_SPACING) for node_id in layout}
 
 
+class CardGrid:
+    """Cards by the cells of a coarse grid they overlap, so an edge finds the cards near its way
+    in time proportional to those cards, not to the whole graph."""
+
+    CELL = 400.0
+
+    def __init__(self, cards: Iterable[NodeItem]) -> None:
+        self._cells: dict[tuple[int, int], list[NodeItem]] = defaultdict(list)
+        for card in cards:
+            for cell in self._cells_of(card.sceneBoundingRect()):
+                self._cells[cell].append(card)
+
+    def _cells_of(self, rect: QRectF) -> Iterator[tuple[int, int]]:
+        size = self.CELL
+        for column in range(math.floor(rect.left() / size), math.floor(rect.right() / size) + 1):
+            for row in range(math.floor(rect.top() / size), math.floor(rect.bottom() / size) + 1):
+                yield column, row
+
+    def cards_in(self, area: QRectF) -> list[NodeItem]:
+        found: dict[int, NodeItem] = {}
+        if area.width() * area.height() > self.CELL * self.CELL * max(64, len(self._cells)):
+            candidates: Iterable[NodeItem] = (card for cards in self._cells.values() for card in cards)
+        else:
+            candidates = (card for cell in self._cells_of(area) for card in self._cells.get(cell, ()))
+        for card in candidates:
+            if id(card) not in found and card.sceneBoundingRect().intersects(area):
+                found[id(card)] = card
+        return list(found.values())
+
+
 class _ConnectionDrag:
     """State of a connection being dragged from a port."""
 
@@ -111,6 +142,8 @@ class GraphScene(QGraphicsScene):
         self._auto_positions: dict[str, tuple[float, float]] = {}
         self._colors: tuple[int, CanvasColors] | None = None
         self._batch_depth = 0
+        self._rebuilding = False  # rebuild() routes every edge once at the end
+        self._card_grid: CardGrid | None = None  # where the cards are, for edge routing
         self._dirty = False
         self._drag: _ConnectionDrag | None = None
         self._press_positions: dict[str, QPointF] = {}
@@ -173,6 +206,16 @@ class GraphScene(QGraphicsScene):
     def selected_edges(self) -> list[tuple[str, str]]:
         return [item.key for item in self.selectedItems() if isinstance(item, EdgeItem)]
 
+    def cards_in(self, area: QRectF) -> list[NodeItem]:
+        """The cards that overlap `area`, from a grid of card positions (no scan of every card)."""
+        if self._card_grid is None:
+            self._card_grid = CardGrid(self._nodes.values())
+        return self._card_grid.cards_in(area)
+
+    def cards_moved(self) -> None:
+        """Card positions changed: the grid `cards_in` reads is rebuilt when next asked."""
+        self._card_grid = None
+
     def incoming_order(self, node_id: str) -> list[str]:
         return [source for source, target in self.document.edges() if target == node_id]
 
@@ -210,8 +253,12 @@ class GraphScene(QGraphicsScene):
             self._auto_positions = arranged_positions(self.document.experiment)
             for node in self.document.experiment.model.nodes:
                 self._add_node_item(node.id)
-            for source, target in self.document.edges():
-                self._add_edge_item(source, target)
+            self._rebuilding = True  # edges are routed once, by refresh() below, not one by one
+            try:
+                for source, target in self.document.edges():
+                    self._add_edge_item(source, target)
+            finally:
+                self._rebuilding = False
             for node_id in selected:
                 if node_id in self._nodes:
                     self._nodes[node_id].setSelected(True)
@@ -248,16 +295,17 @@ class GraphScene(QGraphicsScene):
 
     def reroute(self) -> None:
         """Recompute every edge's path (cards moved: a shortcut may now need to go around one)."""
+        self.cards_moved()
         for edge in self._edges.values():
             edge.update_path()
         self.update_label_visibility()
 
     def update_label_visibility(self) -> None:
         """Show an edge's shape label only where it does not cover a card."""
-        cards = [item.sceneBoundingRect() for item in self._nodes.values()]
         for edge in self._edges.values():
             rect = edge.label_rect()
-            edge.set_label_visible(bool(edge.label) and not any(card.intersects(rect) for card in cards))
+            covered = bool(edge.label) and any(card.sceneBoundingRect().intersects(rect) for card in self.cards_in(rect))
+            edge.set_label_visible(bool(edge.label) and not covered)
 
     def _add_node_item(self, node_id: str) -> NodeItem:
         node = self.document.experiment.node(node_id)
@@ -266,6 +314,7 @@ class GraphScene(QGraphicsScene):
         self.addItem(item)
         item.setPos(*self.display_position(node_id))
         self._nodes[node_id] = item
+        self.cards_moved()
         return item
 
     def _add_edge_item(self, source: str, target: str) -> EdgeItem | None:
@@ -275,9 +324,10 @@ class GraphScene(QGraphicsScene):
         self._nodes[source].edges.append(edge)
         self._nodes[target].edges.append(edge)
         self.addItem(edge)
-        edge.update_path()  # now that it can see the other cards
         self._edges[(source, target)] = edge
-        self._relayout_incoming(target)
+        if not self._rebuilding:
+            edge.update_path()  # now that it can see the other cards
+            self._relayout_incoming(target)
         return edge
 
     def _relayout_incoming(self, target: str) -> None:
@@ -298,6 +348,7 @@ class GraphScene(QGraphicsScene):
         for edge in list(item.edges):
             self._remove_edge_item(edge)
         self.removeItem(item)
+        self.cards_moved()
 
     def _on_node_moved(self, node_id: str, pos) -> None:
         item = self._nodes.get(node_id)
