@@ -154,11 +154,19 @@ def test_predictions_on_demand_are_made_only_after_the_last_was_drawn(qtbot):
     assert asked > 2
 
 
-def test_an_exhausted_budget_still_lets_every_view_move_about_once_a_second(qtbot):
+def test_an_exhausted_budget_still_lets_every_view_move_about_once_a_second(qtbot, monkeypatch):
+    from playground.ui.training import panel as panel_module
+
+    # What this proves is the hold limit, not this machine's paint speed: a view's own spacing
+    # (its paint time ÷ its share) would add seconds between redraws on a slow machine.
+    monkeypatch.setattr(panel_module, "REDRAW_SHARE", {key: 1.0 for key in panel_module.REDRAW_SHARE})
     host = open_host(qtbot, preset("xor.json", epochs=100_000))
     panel = host.panel
     host.controller.train_action.trigger()
     wait_for_state(qtbot, host, "running")
+    # The clock starts once steps arrive: a first run in the process spends seconds importing
+    # torch's compiler when it builds its optimizer, and nothing is drawn meanwhile.
+    qtbot.waitUntil(lambda: not host.controller.record.is_empty(), timeout=30_000)
     panel.gui_budget = GuiTimeBudget(share=1e-6, burst=0.0)  # as if the GUI thread had no time to spare
     panel.redraws.clear()
     qtbot.wait(3_500)

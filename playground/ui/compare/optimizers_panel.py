@@ -227,7 +227,9 @@ class OptimizersPanel(ComparePanel):
         document.settings_changed.connect(lambda field: self._sync_race_lrs() if field == "training" else None)
         document.reset.connect(self._sync_race_lrs)
         self._sync_race_lrs()
-        self._on_surface_changed()
+        self._paths_pending = False
+        self._show_surface()
+        self._paths_pending = True  # computed when the panel is first shown: opening the window stays quick
 
     # ---- surfaces ------------------------------------------------------------------------------
     @property
@@ -241,6 +243,16 @@ class OptimizersPanel(ComparePanel):
         return [key for key, check in self.checks.items() if check.isChecked()]
 
     def _on_surface_changed(self) -> None:
+        self._show_surface()
+        self.run()
+
+    def showEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt override
+        super().showEvent(event)
+        if self._paths_pending:
+            self.run()
+
+    def _show_surface(self) -> None:
+        """The surface's map, lesson and per-optimizer settings (its paths come from `run`)."""
         surface = self.surface
         for widget in [self.steps, *self.lr_spins.values()]:
             widget.blockSignals(True)
@@ -251,7 +263,6 @@ class OptimizersPanel(ComparePanel):
             widget.blockSignals(False)
         self.lesson.setText(f"<b>{html.escape(surface.formula)}</b><br>{html.escape(surface_tr(surface.lesson))}")
         self._draw_map()
-        self.run()
 
     def _draw_map(self) -> None:
         surface = self.surface
@@ -288,6 +299,7 @@ class OptimizersPanel(ComparePanel):
     def run(self) -> dict[str, PathResult]:
         """Compute the checked optimizers' paths (fast: milliseconds) and animate them."""
         self._rerun.stop()
+        self._paths_pending = False
         surface = self.surface
         learning_rates = {key: self.lr_spins[key].value() for key in self.checked()}
         self.results = run_paths(surface, learning_rates, steps=self.steps.value(),
