@@ -17,13 +17,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 def spreadsheet_safe(value: Any) -> Any:
     """`value`, with text that a spreadsheet would evaluate turned into plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _is_number(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not is_number(value):
         return "'" + value
     return value
 
 
-def _is_number(text: str) -> bool:
-    """A number written as text ("-0.25") is data, not a formula."""
+def is_number(text: str) -> bool:
+    """Whether the text reads as a number ("-0.25", "1e3"): data in a CSV cell, not a formula."""
     try:
         float(text)
     except ValueError:

@@ -104,14 +104,6 @@ def little_memory(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
     return set_memory
 
 
-@pytest.fixture
-def restore_decoders():
-    saved = dict(image_module._DECODERS)
-    yield
-    image_module._DECODERS.clear()
-    image_module._DECODERS.update(saved)
-
-
 # ---- 1. data.params.path: any path problem names the parameter ------------------------------------
 
 

@@ -25,7 +25,6 @@ from playground.core.data import (
     register_image_decoder,
     validate_dataset_params,
 )
-from playground.core.data import images as image_module
 from playground.core.data.images import decode_png, decode_png_bytes
 from playground.core.data.toys import FEATURES
 from playground.core.errors import DatasetError
@@ -534,14 +533,6 @@ def test_image_folder_errors(tmp_path: Path) -> None:
     write(tmp_path / "file.txt", "x")
     with pytest.raises(DatasetError, match="must name a folder"):
         load_dataset(spec("image_folder", path="file.txt"), base_dir=tmp_path)
-
-
-@pytest.fixture
-def restore_decoders():
-    saved = dict(image_module._DECODERS)
-    yield
-    image_module._DECODERS.clear()
-    image_module._DECODERS.update(saved)
 
 
 def test_registered_decoder_reads_other_formats(tmp_path: Path, restore_decoders) -> None:

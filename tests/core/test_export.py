@@ -28,17 +28,11 @@ from playground.core.export import (
     export_python,
     export_weights,
     load_weights,
+    onnx_export,
 )
-from playground.core.export import onnx_export
 from playground.core.graph import build_model, check_experiment
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """These models are tiny: one thread is as fast, and much faster on a busy 2-core CI machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 # ---- experiments, as documents ------------------------------------------------------------------

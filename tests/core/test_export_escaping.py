@@ -36,12 +36,7 @@ from tests.core.factories import document, xor_document
 # ---- helpers ------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 _XOR = experiment_from_dict(xor_document())

@@ -32,3 +32,27 @@ def no_thread_left_running(qapp):
     leaked += [thread for thread in threads.running_threads() if thread not in leaked]
     assert not leaked, f"{len(leaked)} QThread(s) still running after the test"
 
+
+
+@pytest.fixture
+def make_window(qtbot):
+    """Main windows (offscreen) that are closed without questions at the end of the test."""
+    from PySide6.QtCore import Qt
+
+    from playground.ui import theme
+    from playground.ui.main_window import MainWindow
+
+    windows: list[MainWindow] = []
+
+    def make(*args, **kwargs) -> MainWindow:
+        window = MainWindow(*args, **kwargs)
+        window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close_discarding()
+        window.deleteLater()
+    theme.apply_theme("light")

@@ -386,8 +386,7 @@ def test_dark_palette_is_followed(qtbot):
 def test_presets_and_factories_render(qtbot):
     from pathlib import Path
 
-    from playground.core.experiment import load_experiment
-    from playground.core.experiment import experiment_to_dict
+    from playground.core.experiment import experiment_to_dict, load_experiment
 
     presets = sorted(Path(__file__).resolve().parents[2].joinpath("presets").glob("*.json"))
     documents = [experiment_to_dict(load_experiment(path)) for path in presets] + [resnet_block_document()]

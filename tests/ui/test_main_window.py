@@ -10,31 +10,11 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from playground.core.experiment import experiment_to_json, load_experiment
-from playground.ui import theme
 from playground.ui.autosave import EXPERIMENT_FILE, find_recoveries, recovery_dir
 from playground.ui.main_window import MainWindow
 from playground.ui.settings import AppSettings
 
 PRESETS = Path(__file__).resolve().parents[2] / "presets"
-
-
-@pytest.fixture
-def make_window(qtbot):
-    """Windows that are closed without questions at the end of the test."""
-    windows: list[MainWindow] = []
-
-    def make(*args, **kwargs) -> MainWindow:
-        window = MainWindow(*args, **kwargs)
-        window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
-        window.show()
-        windows.append(window)
-        return window
-
-    yield make
-    for window in windows:
-        window.close_discarding()
-        window.deleteLater()
-    theme.apply_theme("light")
 
 
 def wait_for_code(qtbot, window: MainWindow, text: str) -> None:

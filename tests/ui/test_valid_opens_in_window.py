@@ -4,7 +4,6 @@ showing it in the inspector changes nothing: what the user sees is what the file
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest

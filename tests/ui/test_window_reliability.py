@@ -24,7 +24,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit
 
 from playground.core.experiment import experiment_to_json, load_experiment
 from playground.core.params import ParamSpec
-from playground.ui import theme
 from playground.ui.autosave import EXPERIMENT_FILE, find_recoveries
 from playground.ui.inspector.param_editors import FloatEditor, ListEditor
 from playground.ui.main_window import MainWindow
@@ -35,25 +34,6 @@ from playground.ui.settings import AppSettings
 PRESETS = Path(__file__).resolve().parents[2] / "presets"
 INT_MAX = 2**31 - 1
 ODD = 0.123456789  # more digits than any field's decimals
-
-
-@pytest.fixture
-def make_window(qtbot):
-    """Windows that are closed without questions at the end of the test."""
-    windows: list[MainWindow] = []
-
-    def make(*args, **kwargs) -> MainWindow:
-        window = MainWindow(*args, **kwargs)
-        window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
-        window.show()
-        windows.append(window)
-        return window
-
-    yield make
-    for window in windows:
-        window.close_discarding()
-        window.deleteLater()
-    theme.apply_theme("light")
 
 
 @pytest.fixture

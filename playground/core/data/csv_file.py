@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from playground.core.csv_text import is_number
 from playground.core.data.assemble import RawData
 from playground.core.data.types import DatasetType
 from playground.core.data.user_files import TASK_PARAM, interpret_target, resolve_user_path
@@ -120,14 +121,6 @@ def _line(text: str, number: int) -> str:
     return text[position:] if end < 0 else text[position:end]
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _numeric_column(cells: list[str], lines: list[int], column: str, path: Path) -> np.ndarray:
     """One feature column as float64, with a message naming the first bad cell."""
     try:
@@ -141,17 +134,17 @@ def _numeric_column(cells: list[str], lines: list[int], column: str, path: Path)
             raise DatasetError(
                 f"{path.name}, line {line}: column {column!r} is empty; fill in the missing value or delete the row"
             )
-        if _is_number(cell) and not np.isfinite(float(cell)):
+        if is_number(cell) and not np.isfinite(float(cell)):
             raise DatasetError(
                 f"{path.name}, line {line}: column {column!r} holds {cell!r}, which is not a finite number (too "
                 "large, infinite or NaN); fill in a real value or delete the row"
             )
-        if '"' in cell and _is_number(cell.replace('"', "")):
+        if '"' in cell and is_number(cell.replace('"', "")):
             raise DatasetError(
                 f"{path.name}, line {line}: column {column!r} holds {cell!r}, a number with a stray quote (\"); "
                 "remove the quote or check the quoting"
             )
-        if not _is_number(cell):
+        if not is_number(cell):
             raise DatasetError(
                 f"{path.name}: column {column!r} is not numeric (line {line} has {cell!r}); feature columns "
                 "must hold numbers: remove the column or encode it as numbers"
@@ -165,7 +158,7 @@ def load_csv(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | 
     if not rows:
         raise DatasetError(f"{path.name} is empty: it needs a header row and data rows")
     header = [name or f"column {i + 1}" for i, name in enumerate(rows[0][1])]
-    if all(_is_number(name) for name in rows[0][1]):
+    if all(is_number(name) for name in rows[0][1]):
         raise DatasetError(
             f"{path.name}: the first row looks like data ({', '.join(rows[0][1][:4])}, ...); add a header row "
             "with the column names"
@@ -210,7 +203,7 @@ def _target(
             raise DatasetError(
                 f"{path.name}, line {line}: the target {column!r} is empty; fill it in or delete the row"
             )
-    numeric = all(_is_number(cell) for cell in cells)
+    numeric = all(is_number(cell) for cell in cells)
     values = np.array(cells, dtype=np.float64) if numeric else np.array(cells, dtype=str)
     return interpret_target(values, task, f"{path.name}: target column {column!r}")
 
