@@ -31,6 +31,8 @@ def create_application(argv: list[str] | None = None):
 def run_app(argv: list[str] | None = None) -> int:
     """Open the main window on FILE (the first argument) or on the default experiment; run until closed."""
     argv = list(argv or [])
+    in_process = "--in-process" in argv  # train in a thread of this process (no child processes)
+    argv = [arg for arg in argv if arg != "--in-process"]
     files = [arg for arg in argv if not arg.startswith("-")]
     app = create_application([arg for arg in argv if arg.startswith("-")])
     from PySide6.QtCore import QCoreApplication
@@ -39,8 +41,11 @@ def run_app(argv: list[str] | None = None) -> int:
     from playground.ui import theme
     from playground.ui.main_window import open_window
     from playground.ui.settings import AppSettings
+    from playground.ui.training import workers
 
-    theme.apply_theme(AppSettings().theme())
+    settings = AppSettings()
+    theme.apply_theme(settings.theme())
+    workers.use_in_process(in_process or settings.train_in_process())
     path = Path(files[0]) if files else None
     window, error = open_window(path)  # a file that cannot be opened leaves the default experiment open
     window.show()

@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,7 +38,7 @@ from playground.ui.inspector import InspectorPanel
 from playground.ui.panels import CodeView, LayerReferenceDialog, LessonView, SummaryView
 from playground.ui.presets import default_experiment, list_presets
 from playground.ui.settings import AppSettings
-from playground.ui.training import TrainingController, TrainingPanel, TrainingToolBar
+from playground.ui.training import TrainingController, TrainingPanel, TrainingToolBar, workers
 from playground.ui.training.snapshot import train_for_snapshot
 
 APP_TITLE = "Neural Network Playground"
@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
 
         self.editor = GraphEditor(self.document, self.undo_stack, self)
         self.training = TrainingController(self.document, parent=self, set_editing_blocked=self.editor.set_read_only)
+        if persistent:
+            self.training.frames_per_second = self.app_settings.frames_per_second()
         self.training_panel = TrainingPanel(self.training, controls=False)  # the window's toolbar has them
         self.compare_panel = ComparePanel(self.document, self.undo_stack, self)
         self.workspace = QTabWidget(self)
@@ -183,6 +185,8 @@ class MainWindow(QMainWindow):
         if self._default_sizes_pending:
             self._default_sizes_pending = False
             self.apply_default_dock_sizes()
+            if self.persistent:  # once the window shows: a warm worker for the first Train
+                QTimer.singleShot(0, workers.warm_start)
 
     def _action(self, key: str, text: str, slot: Callable[[], object] | None = None,
                 shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None, tip: str = "") -> QAction:
@@ -761,11 +765,10 @@ class MainWindow(QMainWindow):
             for key in hidden:
                 self.docks[key].hide()
 
-    def _on_training_run_finished(self, summary: dict) -> None:
-        """Every finished run goes into the session's run history (the Compare tab)."""
-        experiment = self.training.run_experiment  # what the run trained, not the document edited since
-        self.compare_panel.add_training_run(self.training.record, summary,
-                                            experiment if experiment is not None else self.document.snapshot())
+    def _on_training_run_finished(self, _summary: object) -> None:
+        """Every finished run goes into the session's run history (the Compare tab), with the
+        settings it trained with (the record keeps them), not the document as edited since."""
+        self.compare_panel.add_training_run(self.training.record)
 
     def train_for_snapshot(self, epochs: int) -> None:
         """`playground snapshot --epochs N`: train in this window before the picture."""

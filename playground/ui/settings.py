@@ -52,6 +52,25 @@ class AppSettings:
     def set_theme(self, theme: str) -> None:
         self._settings.setValue("appearance/theme", theme)
 
+    # ---- training ----------------------------------------------------------------------------
+    def train_in_process(self) -> bool:
+        """Train in a thread of the app instead of a worker process (where child processes are not allowed)."""
+        return str(self._settings.value("training/in_process", "false")).lower() in ("true", "1")
+
+    def set_train_in_process(self, value: bool) -> None:
+        self._settings.setValue("training/in_process", "true" if value else "false")
+
+    def frames_per_second(self) -> float:
+        """How often the live views redraw at most while training."""
+        try:
+            value = float(self._settings.value("training/frames_per_second", 30.0))
+        except (TypeError, ValueError):
+            return 30.0
+        return min(60.0, max(1.0, value)) if value == value else 30.0
+
+    def set_frames_per_second(self, value: float) -> None:
+        self._settings.setValue("training/frames_per_second", float(value))
+
     # ---- files -------------------------------------------------------------------------------
     def recent_files(self) -> list[str]:
         value = self._settings.value("files/recent", [])

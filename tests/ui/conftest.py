@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("NN_PLAYGROUND_WARM_WORKER", "0")  # most tests never train: no worker before it is needed
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QSettings, QThread  # noqa: E402
@@ -31,6 +32,23 @@ def no_thread_left_running(qapp):
 
     leaked += [thread for thread in threads.running_threads() if thread not in leaked]
     assert not leaked, f"{len(leaked)} QThread(s) still running after the test"
+    from playground.ui.training import workers
+
+    busy = workers.pool().busy()
+    assert not busy, f"{len(busy)} training worker(s) still busy after the test"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_child_process_left():
+    """When the application's workers are shut down (the app quitting), no child process is left."""
+    yield
+    import multiprocessing
+
+    from playground.ui.training import workers
+
+    workers.shutdown()
+    children = multiprocessing.active_children()
+    assert not children, f"child processes left behind: {children}"
 
 
 

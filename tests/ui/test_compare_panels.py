@@ -12,7 +12,9 @@ from PySide6.QtGui import QUndoStack
 
 from playground.core.document import ExperimentDocument
 from playground.core.experiment import load_experiment, save_experiment
+from playground.core.runs.records import EpochRow, RunLog
 from playground.core.training import Trainer, TrainerOptions
+from playground.core.training.events import Summary
 from playground.ui.compare import ComparePanel
 
 PRESETS = Path(__file__).resolve().parents[2] / "presets"
@@ -160,9 +162,11 @@ def test_run_history_round_trips_through_a_saved_file(make_panel, qtbot, tmp_pat
     panel = make_panel()
     panel.activations.set_checked(["ReLU", "Tanh"])
     run_race(qtbot, panel.activations.race)
-    panel.add_training_run([{"epoch": 1, "train_loss": 0.6, "lr": 0.03, "seconds": 0.1},
-                            {"epoch": 2, "train_loss": float("nan"), "lr": 0.03, "seconds": 0.1}],
-                           {"status": "completed", "train_loss": 0.5}, name="single run")
+    log = RunLog(panel.document.snapshot())
+    log.epochs = [EpochRow(epoch=1, step=10, train_loss=0.6, lr=0.03, seconds=0.1),
+                  EpochRow(epoch=2, step=20, train_loss=float("nan"), lr=0.03, seconds=0.1)]
+    log.summary = Summary(status="completed", message="", epochs=2, steps=20, train_loss=0.5)
+    panel.add_training_run(log, name="single run")
     assert set(panel.history.records[-1].epoch_metrics) == {"train_loss", "lr"}
     history = panel.history_panel
     assert len(panel.history) == 3 and history.drawn_curve_count() == 3

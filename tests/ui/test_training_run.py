@@ -12,7 +12,7 @@ import pytest
 from playground.core.experiment.schema import ComponentSpec
 from playground.core.training import Trainer, TrainerOptions
 from playground.ui import threads
-from playground.ui.training.bridge import worker_threads
+from playground.core.runs.session import worker_threads
 from tests.ui.training_helpers import open_host, preset, progress, wait_for_state
 
 
@@ -32,8 +32,8 @@ def test_xor_trains_from_the_train_action(qtbot, tmp_path):
     qtbot.waitUntil(panel.is_settled, timeout=10_000)  # the views draw the end of the run
 
     summary = controller.record.summary
-    assert summary["status"] == "completed"
-    assert summary["val_accuracy"] >= 0.9  # the lesson's target: XOR is learnt with one hidden layer
+    assert summary.status == "completed"
+    assert summary.val_accuracy >= 0.9  # the lesson's target: XOR is learnt with one hidden layer
     assert host.blocked[-1] == (False, "")
     assert "accuracy" in panel.banner_text() and "accuracy" in panel.banner.text()
 
@@ -159,7 +159,7 @@ def test_a_diverging_run_says_why_and_the_window_keeps_working(qtbot):
     controller.train_action.trigger()
     wait_for_state(qtbot, host, "finished")
     assert controller.banner_level() == "ok"
-    assert controller.record.summary["val_r2"] > 0.9
+    assert controller.record.summary.val_r2 > 0.9
 
 
 @pytest.mark.parametrize("name,epochs", [("xor.json", 60), ("resnet_block_digits.json", 2)])
@@ -172,8 +172,8 @@ def test_live_views_do_not_change_the_training(qtbot, name, epochs):
     host.controller.start()
     wait_for_state(qtbot, host, "finished")
     summary = host.controller.record.summary
-    assert summary["history"] == headless.history
-    assert summary["val_loss"] == headless.val_loss and summary["test_loss"] == headless.test_loss
+    assert summary.history == headless.history
+    assert summary.val_loss == headless.val_loss and summary.test_loss == headless.test_loss
 
 
 @pytest.mark.parametrize("name,kind", [("resnet_block_digits.json", "images"), ("lstm_sine.json", "forecast")])

@@ -8,10 +8,11 @@ import math
 import numpy as np
 import pytest
 
+from playground.core.runs.records import EpochRow, Prediction, Progress, RunLog, RunUpdate, StepBatch, ViewSetup
+from playground.core.training.diagnostics import Diagnostics
 from playground.ui.plots import BoundaryView, DiagnosticsView, LossPlot, LrPlot, TaskView
 from playground.ui.plots.style import DebiasedEma, nice_ceiling
 from playground.ui.training.lr_spin_box import LearningRateSpinBox, ladder_step
-from playground.ui.training.record import RunRecord
 
 
 def test_debiased_ema_matches_tensorboard_and_skips_nan():
@@ -34,9 +35,9 @@ def test_loss_plot_survives_nan_and_inf_and_draws_both_x_axes(qtbot):
     plot.configure("classification", total_steps=100, total_epochs=10)
     plot.add_steps(np.arange(1, 11), np.arange(1, 11) / 10, np.array([1, 0.9, np.nan, 0.8, np.inf, 0.7, -np.inf,
                                                                          0.6, 0.5, 1e30]))
-    plot.add_epochs([{"epoch": 1, "step": 10, "train_loss": math.nan, "val_loss": None, "val_accuracy": 0.5},
-                     {"epoch": 2, "step": 20, "train_loss": 0.4, "val_loss": 0.5, "val_accuracy": 0.75,
-                      "train_accuracy": 0.8}])
+    plot.add_epochs([EpochRow(epoch=1, step=10, train_loss=math.nan, lr=0.1, val_loss=None, val_accuracy=0.5),
+                     EpochRow(epoch=2, step=20, train_loss=0.4, lr=0.1, val_loss=0.5, val_accuracy=0.75,
+                              train_accuracy=0.8)])
     plot.refresh()
     x, y = plot.loss_curve_data()
     assert len(x) == 7 and np.all(np.isfinite(y))
@@ -56,7 +57,7 @@ def test_regression_metrics_and_lr_markers(qtbot):
     qtbot.addWidget(plot)
     plot.configure("regression")
     assert plot.metric_plot_2.scene() is not None  # MAE and R² side by side
-    plot.add_epochs([{"epoch": 1, "step": 5, "train_loss": 1.0, "val_mae": 0.5, "val_r2": -3.0}])
+    plot.add_epochs([EpochRow(epoch=1, step=5, train_loss=1.0, lr=0.1, val_mae=0.5, val_r2=-3.0)])
     plot.refresh()
     plot.configure("classification")
     assert plot.metric_plot_2.scene() is None
@@ -80,14 +81,14 @@ def test_diagnostics_view_shows_hints_and_survives_zero_gradients(qtbot):
     qtbot.addWidget(view)
     view.resize(420, 800)
     view.show()
-    hint = "Vanishing gradients: the first layer (fc1) gets 8e-08 times the gradient of the last"
-    view.set_diagnostics({"layers": ["fc1", "fc2", "out"], "grad_norm": [0.0, math.nan, 0.1],
-                          "weight_norm": [1.0, math.inf, 2.0], "update_ratio": [1e-4, 1e-3, 0.0],
-                          "dead_fraction": {"relu1": 0.6}, "saturated_fraction": {"act2": 0.2},
-                          "hints": [hint], "epoch": 3})
+    diagnostics = Diagnostics(layers=["fc1", "fc2", "out"], grad_norm=np.array([0.0, math.nan, 0.1]),
+                              weight_norm=np.array([1.0, math.inf, 2.0]), update_ratio=np.array([1e-4, 1e-3, 0.0]),
+                              dead_fraction={"relu1": 0.6}, saturated_fraction={"act2": 0.2}, epoch=3)
+    hints = diagnostics.hints
+    view.set_diagnostics(diagnostics)
     view.refresh()
-    assert view.hints() == [hint]
-    assert "Vanishing" in view.hints_label.text()
+    assert hints and view.hints() == hints
+    assert "dead" in view.hints_label.text()
     view.grab()
 
 
@@ -95,9 +96,9 @@ def test_boundary_view_colours_classes_and_regression(qtbot):
     view = BoundaryView()
     qtbot.addWidget(view)
     points = np.array([[-1.0, -1.0], [1.0, 1.0]])
-    view.configure({"extent": (-2.0, 2.0), "task": "classification", "class_names": ["a", "b"],
-                    "points_train": points, "targets_train": np.array([0, 1]),
-                    "points_test": points, "targets_test": np.array([1, 0])})
+    view.configure(ViewSetup(kind="boundary", extent=(-2.0, 2.0), task="classification", class_names=["a", "b"],
+                             points_train=points, targets_train=np.array([0, 1]),
+                             points_test=points, targets_test=np.array([1, 0])))
     probabilities = np.zeros((100, 100, 2), dtype=np.float32)
     probabilities[:, :50, 0] = 1.0
     probabilities[:, 50:, 1] = 1.0
@@ -111,8 +112,8 @@ def test_boundary_view_colours_classes_and_regression(qtbot):
     view.show_test.setChecked(False)
     assert not view.test_points.isVisible()
 
-    view.configure({"extent": (-2.0, 2.0), "task": "regression", "points_train": points,
-                    "targets_train": np.array([-1.0, 1.0]), "points_test": None, "targets_test": None})
+    view.configure(ViewSetup(kind="boundary", extent=(-2.0, 2.0), task="regression", points_train=points,
+                             targets_train=np.array([-1.0, 1.0])))
     view.set_output(np.linspace(-1, 1, 100 * 100).reshape(100, 100))
     view.refresh()
     assert view.image_data().shape == (100, 100, 3)
@@ -122,18 +123,18 @@ def test_task_view_pages(qtbot):
     view = TaskView()
     qtbot.addWidget(view)
     assert view.kind() == "none"
-    view.configure({"kind": "images", "class_names": [str(i) for i in range(3)],
-                    "images": np.random.rand(6, 1, 8, 8), "labels": np.array([0, 1, 2, 0, 1, 2])})
-    view.set_prediction({"predicted": np.array([0, 1, 1, 0, 2, 2]), "confidence": np.full(6, 0.9),
-                         "confusion": np.eye(3, dtype=int) * 2})
+    view.configure(ViewSetup(kind="images", class_names=[str(i) for i in range(3)],
+                             images=np.random.rand(6, 1, 8, 8), labels=np.array([0, 1, 2, 0, 1, 2])))
+    view.set_prediction(Prediction(predicted=np.array([0, 1, 1, 0, 2, 2]), confidence=np.full(6, 0.9),
+                                   confusion=np.eye(3, dtype=int) * 2))
     view.refresh()
     assert view.images.grid.mistakes() == 2
-    view.configure({"kind": "confusion", "class_names": ["x", "y"]})
-    view.set_prediction({"confusion": np.array([[3, 1], [0, 4]])})
+    view.configure(ViewSetup(kind="confusion", class_names=["x", "y"]))
+    view.set_prediction(Prediction(confusion=np.array([[3, 1], [0, 4]])))
     view.refresh()
     assert view.confusion.matrix().sum() == 8
-    view.configure({"kind": "scatter", "truth": np.array([1.0, 2.0, math.nan])})
-    view.set_prediction({"predicted": np.array([1.1, math.inf, 3.0])})
+    view.configure(ViewSetup(kind="scatter", truth=np.array([1.0, 2.0, math.nan])))
+    view.set_prediction(Prediction(predicted=np.array([1.1, math.inf, 3.0])))
     view.refresh()
     view.resize(500, 400)
     view.grab()
@@ -154,12 +155,12 @@ def test_learning_rate_box_steps_on_a_log_ladder(qtbot):
     assert box.valueFromText("0,5") == pytest.approx(0.5)
 
 
-def test_run_record_csv_has_no_nan(tmp_path):
-    record = RunRecord()
-    record.add_epochs([{"epoch": 1, "step": 10, "train_loss": math.nan, "val_loss": 0.5, "lr": 0.1},
-                       {"epoch": 2, "step": 20, "train_loss": 0.3, "val_loss": math.inf, "lr": 0.1}])
-    record.add_steps({"step": np.array([1.0, 2.0]), "epoch_x": np.array([0.1, 0.2]),
-                      "loss": np.array([math.nan, 0.4]), "lr": np.array([0.1, 0.1])})
+def test_run_log_csv_has_no_nan(tmp_path):
+    record = RunLog()
+    record.add(RunUpdate(progress=Progress(), epochs=[
+        EpochRow(epoch=1, step=10, train_loss=math.nan, val_loss=0.5, lr=0.1),
+        EpochRow(epoch=2, step=20, train_loss=0.3, val_loss=math.inf, lr=0.1)],
+        steps=StepBatch(np.array([1.0, 2.0]), np.array([0.1, 0.2]), np.array([math.nan, 0.4]), np.array([0.1, 0.1]))))
     record.write_epochs_csv(tmp_path / "epochs.csv")
     record.write_steps_csv(tmp_path / "steps.csv")
     text = (tmp_path / "epochs.csv").read_text() + (tmp_path / "steps.csv").read_text()

@@ -59,4 +59,5 @@ def wait_for_state(qtbot, host: Host, *states: str, timeout: int = 60_000) -> No
 
 
 def progress(host: Host) -> dict:
-    return dict(host.controller._progress)
+    state = host.controller.progress
+    return {} if state is None else dict(vars(state))

@@ -28,6 +28,7 @@ class Diagnostics:
     update_ratio: np.ndarray  # ‖Δw‖ / ‖w‖ of the step: ~1e-3 is healthy, ≫1e-2 too fast
     dead_fraction: dict[str, float] = field(default_factory=dict)  # ReLU: units zero for the whole batch
     saturated_fraction: dict[str, float] = field(default_factory=dict)  # Sigmoid/Tanh outputs near the flat ends
+    epoch: int = 0  # the epoch they were gathered in (set by the run that reports them)
 
     @property
     def hints(self) -> list[str]:
@@ -43,6 +44,7 @@ class Diagnostics:
             "dead_fraction": dict(self.dead_fraction),
             "saturated_fraction": dict(self.saturated_fraction),
             "hints": list(self.hints),
+            "epoch": self.epoch,
         }
 
 

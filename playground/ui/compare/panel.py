@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
-
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
@@ -11,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 from playground.core.compare.history import RunHistory, RunRecord
 from playground.core.compare.race import describe_settings
 from playground.core.document import ExperimentDocument
-from playground.core.experiment.schema import Experiment
+from playground.core.runs.records import RunLog
 from playground.ui import theme
 from playground.ui.compare.activations_panel import ActivationsPanel
 from playground.ui.compare.common import restyle_plots
@@ -84,31 +82,18 @@ class ComparePanel(QTabWidget):
         self.optimizers.shutdown()
         self.schedules.shutdown()
 
-    def add_training_run(self, epochs: Sequence[Mapping[str, Any]] | Any, summary: Mapping[str, Any] | None,
-                         experiment: Experiment | None = None, name: str | None = None,
-                         steps: Mapping[str, Any] | None = None) -> str:
-        """Put a single finished training run into the history; returns its id.
-
-        `epochs` is the list of per-epoch metric rows (the engine's `Summary.history`, or the
-        training panel's record, which has `.epochs` and `.steps()`); `steps` an optional dict with
-        "step", "loss" and "lr" arrays; `experiment` the settings it ran with.
-        """
-        if hasattr(epochs, "epochs"):  # the training panel's RunRecord
-            if steps is None and hasattr(epochs, "steps"):
-                steps = epochs.steps()
-            epochs = epochs.epochs
-        experiment = experiment or self.document.snapshot()
-        step_numbers = step_loss = step_lr = None
-        if steps:
-            step_numbers = steps.get("step")
-            step_loss = steps.get("loss", steps.get("train_loss"))
-            step_lr = steps.get("lr")
+    def add_training_run(self, log: RunLog, name: str | None = None) -> str:
+        """Put a finished training run into the history, with the settings it trained with; its id."""
+        experiment = log.experiment or self.document.snapshot()
         count = sum(1 for record in self.history if record.kind == "run") + 1
+        name = name or self.tr("Run {n}: {name}").format(n=count, name=_short(experiment.name))
+        steps = log.steps()
+        summary = log.summary.as_dict() if log.summary is not None else {}
         record = RunRecord.from_training(
-            name or self.tr("Run {n}: {name}").format(n=count, name=_short(experiment.name)),
-            [dict(row) for row in epochs], summary, describe_settings(experiment),
-            steps=None if step_numbers is None else [int(s) for s in step_numbers],
-            step_loss=step_loss, step_lr=step_lr, group=self.tr("Training"))
+            name, log.history(), summary, describe_settings(experiment),
+            steps=[int(s) for s in steps.step] if len(steps) else None,
+            step_loss=steps.loss if len(steps) else None, step_lr=steps.lr if len(steps) else None,
+            group=self.tr("Training"))
         return self.history.add(record)
 
     def _on_theme_changed(self, _theme: str) -> None:

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
 from PySide6.QtCore import QByteArray, QCoreApplication, QMimeData
 from PySide6.QtGui import QGuiApplication, QUndoStack
-from pydantic import ValidationError
 
 from playground.core.catalogue import LAYERS
 from playground.core.document import ExperimentDocument

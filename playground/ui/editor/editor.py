@@ -8,10 +8,10 @@ handles Delete/Backspace, F2 and Space-drag panning.
 
 from __future__ import annotations
 
+from pydantic import ValidationError
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QGraphicsItem, QMenu, QVBoxLayout, QWidget
-from pydantic import ValidationError
 
 from playground.core.catalogue import LAYERS, Fix
 from playground.core.document import ExperimentDocument

@@ -28,7 +28,6 @@ from playground.core.document import ExperimentDocument
 from playground.ui import theme
 from playground.ui.editor.commands import SetTextCommand
 
-
 RENDER_LIMIT = 50_000  # characters of Markdown rendered; a lesson is a few thousand
 LONG_WORD = 400  # a longer run of characters without a space gets break opportunities ...
 WORD_PIECE = 10  # ... every this many characters (so its lines end nearly flush, as with WrapAnywhere)

@@ -10,8 +10,9 @@ The grid is computed in the training thread; this view only colours and shows it
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -19,6 +20,7 @@ from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from playground.core.runs.records import ViewSetup
 from playground.ui import theme
 from playground.ui.plots.style import CLASS_COLORS, PlotCanvas, export_scene, legend_row, style_plot, tr
 
@@ -80,12 +82,10 @@ def value_brushes(values: np.ndarray, low: float, high: float) -> list[QColor]:
     return brushes
 
 
-def same_setup(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+def same_setup(old: ViewSetup, new: ViewSetup) -> bool:
     """Two runs show the same plane: same extent, task, names and the same points and targets."""
-    if old.keys() != new.keys():
-        return False
-    for key, value in new.items():
-        other = old[key]
+    for item in fields(ViewSetup):
+        value, other = getattr(new, item.name), getattr(old, item.name)
         if isinstance(value, np.ndarray) or isinstance(other, np.ndarray):
             if other is None or value is None or not np.array_equal(np.asarray(other), np.asarray(value)):
                 return False
@@ -103,7 +103,7 @@ class BoundaryView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("boundaryView")
-        self._setup: Mapping[str, Any] | None = None
+        self._setup: ViewSetup | None = None
         self._output: np.ndarray | None = None
         self._image: np.ndarray | None = None
         self._dirty = False
@@ -170,11 +170,11 @@ class BoundaryView(QWidget):
     def _show_extent(self, *_args: Any) -> None:
         """The data's square, whole: one call, so the locked aspect widens a range, never cuts one."""
         if self._setup is not None:
-            low, high = self._setup["extent"]
+            low, high = self._setup.extent  # type: ignore[misc]
             self.plot.getViewBox().setRange(xRange=(low, high), yRange=(low, high), padding=0.01)
 
     # ---- feeding -------------------------------------------------------------------------------
-    def configure(self, setup: Mapping[str, Any]) -> None:
+    def configure(self, setup: ViewSetup) -> None:
         """A new run: extent, resolution, task, class names, and the train/test points with targets."""
         same_scene = self._setup is not None and same_setup(self._setup, setup)
         self._setup = setup
@@ -185,12 +185,12 @@ class BoundaryView(QWidget):
         if same_scene:  # a re-run on the same data: axes, points and legend stay (no relayout, no redraw)
             return
         self._show_extent()
-        regression = setup.get("task") == "regression"
-        names = list(setup.get("feature_names") or ("x1", "x2"))[:2]
+        regression = setup.task == "regression"
+        names = list(setup.feature_names or ("x1", "x2"))[:2]
         style_plot(self.plot, title=tr("Output surface") if regression else tr("Decision boundary"),
                    bottom=names[0] if names else "x1", left=names[1] if len(names) > 1 else "x2", grid=False)
-        self._set_points(self.train_points, setup.get("points_train"), setup.get("targets_train"))
-        self._set_points(self.test_points, setup.get("points_test"), setup.get("targets_test"))
+        self._set_points(self.train_points, setup.points_train, setup.targets_train)
+        self._set_points(self.test_points, setup.points_test, setup.targets_test)
         self.test_points.setVisible(self.show_test.isChecked())
         self.legend.clear()
         if regression:
@@ -199,7 +199,7 @@ class BoundaryView(QWidget):
                                     "Points show the true values; white rim = training, dark rim = test.")
                                  .format(low=lo, high=hi))
         else:
-            for index, name in enumerate(setup.get("class_names") or ()):
+            for index, name in enumerate(setup.class_names or ()):
                 sample = pg.ScatterPlotItem(size=9, brush=CLASS_COLORS[index % len(CLASS_COLORS)],
                                             pen=pg.mkPen("w", width=1.2))
                 self.legend.addItem(sample, tr("class {name}").format(name=name))
@@ -211,9 +211,9 @@ class BoundaryView(QWidget):
         self._fit_timer.start(0)  # the legend's rows change the frame around the plane
 
     def _value_range(self) -> tuple[float, float]:
-        setup = self._setup or {}
-        values = [np.asarray(setup.get(key), dtype=np.float64).reshape(-1)
-                  for key in ("targets_train", "targets_test") if setup.get(key) is not None]
+        setup = self._setup
+        targets = (setup.targets_train, setup.targets_test) if setup is not None else ()
+        values = [np.asarray(target, dtype=np.float64).reshape(-1) for target in targets if target is not None]
         joined = np.concatenate(values) if values else np.array([0.0, 1.0])
         joined = joined[np.isfinite(joined)]
         if joined.size == 0:
@@ -225,7 +225,7 @@ class BoundaryView(QWidget):
             item.setData([], [])
             return
         points = np.asarray(points, dtype=np.float64)
-        if self._setup is not None and self._setup.get("task") == "regression":
+        if self._setup is not None and self._setup.task == "regression":
             low, high = self._value_range()
             brushes = value_brushes(np.asarray(targets), low, high)
         else:
@@ -250,7 +250,7 @@ class BoundaryView(QWidget):
             low, high = self._value_range()
             rgb = colorize_values(self._output, low, high, background, self.discretize.isChecked())
         self._image = rgb
-        low, high = self._setup["extent"]
+        low, high = self._setup.extent  # type: ignore[misc]
         self.image.setImage(rgb, autoLevels=False, levels=(0, 255), rect=QRectF(low, low, high - low, high - low))
         self._updates += 1
 

@@ -12,24 +12,25 @@ from __future__ import annotations
 import html
 import math
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
+from playground.core.training.diagnostics import Diagnostics
 from playground.ui import theme
 from playground.ui.plots.style import (
     REFERENCE_COLOR,
     TRAIN_COLOR,
     PlotCanvas,
     StickyRange,
-    decade_ticks,
     auto_range_enabled,
     data_limits,
-    nice_ceiling,
+    decade_ticks,
     export_widget,
+    nice_ceiling,
     pen,
     style_plot,
     tr,
@@ -66,8 +67,8 @@ class DiagnosticsView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("diagnosticsView")
-        self._latest: Mapping[str, Any] | None = None
-        self._first: Mapping[str, Any] | None = None
+        self._latest: Diagnostics | None = None
+        self._first: Diagnostics | None = None
         self._dirty = False
         self._ranges = {"grad": StickyRange(), "ratio": StickyRange(), "weight": StickyRange()}
         self._layers_shown: list[str] | None = None
@@ -208,9 +209,8 @@ class DiagnosticsView(QWidget):
             plot.getAxis("bottom").setTicks([[]])
             plot.setXRange(-0.5, 2.5, padding=0)
 
-    def set_diagnostics(self, diagnostics: Mapping[str, Any]) -> None:
-        """One epoch's diagnostics as plain data: layers, grad_norm, weight_norm, update_ratio,
-        dead_fraction, saturated_fraction, hints and (optionally) epoch."""
+    def set_diagnostics(self, diagnostics: Diagnostics) -> None:
+        """One epoch's diagnostics (the first of a run stays, to compare with)."""
         if self._first is None:
             self._first = diagnostics
         self._latest = diagnostics
@@ -221,8 +221,8 @@ class DiagnosticsView(QWidget):
             return
         self._dirty = False
         latest, first = self._latest, self._first
-        layers = list(latest.get("layers", []))
-        compare = first is not None and first is not latest and list(first.get("layers", [])) == layers
+        layers = list(latest.layers)
+        compare = first is not None and first is not latest and list(first.layers) == layers
         if layers != self._layers_shown:  # ticks and labels only when the model changes (a relayout)
             self._layers_shown = layers
             for sticky in self._ranges.values():
@@ -232,13 +232,13 @@ class DiagnosticsView(QWidget):
                 plot.getAxis("bottom").setTicks(ticks)
                 plot.setXRange(-0.6, max(0, len(layers) - 1) + 0.6, padding=0)
                 plot.disableAutoRange(axis="x")
-        self.grad_curve.setData(*_positive(latest.get("grad_norm", [])))
-        self.ratio_curve.setData(*_positive(latest.get("update_ratio", [])))
-        weights = np.asarray(latest.get("weight_norm", []), dtype=np.float64)
+        self.grad_curve.setData(*_positive(latest.grad_norm))
+        self.ratio_curve.setData(*_positive(latest.update_ratio))
+        weights = np.asarray(latest.weight_norm, dtype=np.float64)
         self.weight_curve.setData(np.arange(weights.size)[np.isfinite(weights)], weights[np.isfinite(weights)])
         if compare:
-            self.grad_first.setData(*_positive(first.get("grad_norm", [])))
-            first_weights = np.asarray(first.get("weight_norm", []), dtype=np.float64)
+            self.grad_first.setData(*_positive(first.grad_norm))
+            first_weights = np.asarray(first.weight_norm, dtype=np.float64)
             keep = np.isfinite(first_weights)
             self.weight_first.setData(np.arange(first_weights.size)[keep], first_weights[keep])
         else:
@@ -246,16 +246,16 @@ class DiagnosticsView(QWidget):
             self.weight_first.setData([], [])
         self._apply_ranges(latest, first if compare else None)
         self._refresh_activations(latest)
-        hints = list(latest.get("hints", []))
+        hints = list(latest.hints)
         if self._hints_shown != hints:
             self._set_hints(hints)
 
-    def _apply_ranges(self, latest: Mapping[str, Any], first: Mapping[str, Any] | None) -> None:
+    def _apply_ranges(self, latest: Diagnostics, first: Diagnostics | None) -> None:
         """y ranges that only grow (whole decades on the log axes): the axes seldom need redrawing."""
         def values(key: str) -> list[np.ndarray]:
-            out = [np.asarray(latest.get(key, []), dtype=np.float64)]
+            out = [np.asarray(getattr(latest, key), dtype=np.float64)]
             if first is not None:
-                out.append(np.asarray(first.get(key, []), dtype=np.float64))
+                out.append(np.asarray(getattr(first, key), dtype=np.float64))
             return out
 
         for key, plot, name in (("grad_norm", self.grad_plot, "grad"), ("update_ratio", self.ratio_plot, "ratio")):
@@ -275,9 +275,9 @@ class DiagnosticsView(QWidget):
             if sticky.include(0.0, nice_ceiling(high * 1.05)) and not auto_range_enabled(self.weight_plot):
                 self.weight_plot.setYRange(sticky.low, sticky.high, padding=0.02)
 
-    def _refresh_activations(self, latest: Mapping[str, Any]) -> None:
-        dead = dict(latest.get("dead_fraction", {}) or {})
-        saturated = dict(latest.get("saturated_fraction", {}) or {})
+    def _refresh_activations(self, latest: Diagnostics) -> None:
+        dead = dict(latest.dead_fraction or {})
+        saturated = dict(latest.saturated_fraction or {})
         names = list(dead) + [name for name in saturated if name not in dead]
         if not names:
             self.dead_bars.setOpts(x=[], height=[])

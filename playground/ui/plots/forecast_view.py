@@ -7,13 +7,13 @@ history with the true next value and the forecast, which is what the model actua
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
+from playground.core.runs.records import Prediction, ViewSetup
 from playground.ui.plots.style import (
     REFERENCE_COLOR,
     VAL_COLOR,
@@ -75,9 +75,9 @@ class ForecastView(QWidget):
         layout.addWidget(self.canvas, 1)
         layout.addLayout(controls)
 
-    def configure(self, setup: Mapping[str, Any]) -> None:
-        self._history = np.asarray(setup.get("history"), dtype=np.float64)
-        self._truth = np.asarray(setup.get("truth"), dtype=np.float64).reshape(-1)
+    def configure(self, setup: ViewSetup) -> None:
+        self._history = np.asarray(setup.history, dtype=np.float64)
+        self._truth = np.asarray(setup.truth, dtype=np.float64).reshape(-1)
         self._predicted = None
         self.window_spin.blockSignals(True)
         self.window_spin.setRange(0, max(0, len(self._truth) - 1))
@@ -88,8 +88,8 @@ class ForecastView(QWidget):
         self.forecast_curve.setData([], [])
         self._draw_detail()
 
-    def set_predictions(self, prediction: Mapping[str, Any]) -> None:
-        self._predicted = np.asarray(prediction.get("predicted"), dtype=np.float64).reshape(-1)
+    def set_predictions(self, prediction: Prediction) -> None:
+        self._predicted = np.asarray(prediction.predicted, dtype=np.float64).reshape(-1)
         self._dirty = True
 
     def refresh(self) -> None:

@@ -5,13 +5,14 @@ beside the confusion matrix of the whole test split.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Sequence
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QSplitter, QWidget
 
+from playground.core.runs.records import Prediction, ViewSetup
 from playground.ui import theme
 from playground.ui.plots.confusion_view import ConfusionMatrixView
 from playground.ui.plots.style import PaintCost, TimedPainting, export_widget, tr
@@ -170,26 +171,26 @@ class ImageTaskView(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
-        self._pending: Mapping[str, Any] | None = None
+        self._pending: Prediction | None = None
 
     def set_orientation(self, orientation: Qt.Orientation) -> None:
         self.splitter.setOrientation(orientation)
 
-    def configure(self, setup: Mapping[str, Any]) -> None:
-        names = list(setup.get("class_names") or ())
-        self.grid.set_images(np.asarray(setup.get("images")), np.asarray(setup.get("labels")), names)
-        self.confusion.set_classes(names, setup.get("split") or tr("test"))
+    def configure(self, setup: ViewSetup) -> None:
+        names = list(setup.class_names or ())
+        self.grid.set_images(np.asarray(setup.images), np.asarray(setup.labels), names)
+        self.confusion.set_classes(names, setup.split or tr("test"))
 
-    def set_predictions(self, prediction: Mapping[str, Any]) -> None:
+    def set_predictions(self, prediction: Prediction) -> None:
         self._pending = prediction
 
     def refresh(self) -> None:
         if self._pending is None:
             return
         prediction, self._pending = self._pending, None
-        self.grid.set_predictions(prediction.get("predicted"), prediction.get("confidence"))
-        if prediction.get("confusion") is not None:
-            self.confusion.set_matrix(prediction["confusion"])
+        self.grid.set_predictions(prediction.predicted, prediction.confidence)
+        if prediction.confusion is not None:
+            self.confusion.set_matrix(prediction.confusion)
 
     def paint_seconds(self) -> float:
         return self.grid.paint_seconds() + self.confusion.paint_seconds()

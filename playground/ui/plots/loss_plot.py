@@ -8,16 +8,16 @@ stays smooth.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Iterable, Mapping
-
 import math
+from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
+from playground.core.runs.records import EpochRow
 from playground.ui.plots.style import (
     TRAIN_COLOR,
     TRAIN_FAINT,
@@ -213,13 +213,13 @@ class LossPlot(QWidget):
         self._smooth.extend(self._ema.feed(loss))
         self._dirty = True
 
-    def add_epochs(self, rows: Iterable[Mapping[str, Any]]) -> None:
-        """Finished epochs: dicts with epoch, step and any of METRIC_KEYS (None/NaN: missing)."""
+    def add_epochs(self, rows: Iterable[EpochRow]) -> None:
+        """Finished epochs (a metric this run does not have is None: missing)."""
         for row in rows:
-            self._epoch.append(as_float(row.get("epoch")))
-            self._epoch_step.append(as_float(row.get("step")))
+            self._epoch.append(as_float(row.epoch))
+            self._epoch_step.append(as_float(row.step))
             for key, series in self._metrics.items():
-                series.append(as_float(row.get(key)))
+                series.append(as_float(row.value(key)))
             self._dirty = True
 
     def refresh(self) -> None:

@@ -6,9 +6,8 @@ marker, so a student sees exactly when (and how) the learning rate was turned.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import math
+from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg

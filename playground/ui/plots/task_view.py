@@ -12,13 +12,13 @@ per run and plain `prediction` dicts while training; this widget only routes the
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from playground.core.runs.records import Prediction, ViewSetup
 from playground.ui.plots.boundary_view import BoundaryView
 from playground.ui.plots.confusion_view import ConfusionMatrixView
 from playground.ui.plots.forecast_view import ForecastView
@@ -55,8 +55,8 @@ class ScatterView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.canvas)
 
-    def configure(self, setup: Mapping[str, Any]) -> None:
-        self._truth = np.asarray(setup.get("truth"), dtype=np.float64).reshape(-1)
+    def configure(self, setup: ViewSetup) -> None:
+        self._truth = np.asarray(setup.truth, dtype=np.float64).reshape(-1)
         self._predicted = None
         finite = self._truth[np.isfinite(self._truth)]
         if finite.size:
@@ -64,8 +64,8 @@ class ScatterView(QWidget):
             self.diagonal.setData([low, high], [low, high])
         self.points.setData([], [])
 
-    def set_predictions(self, prediction: Mapping[str, Any]) -> None:
-        self._predicted = np.asarray(prediction.get("predicted"), dtype=np.float64).reshape(-1)
+    def set_predictions(self, prediction: Prediction) -> None:
+        self._predicted = np.asarray(prediction.predicted, dtype=np.float64).reshape(-1)
 
     def refresh(self) -> None:
         if self._predicted is None:
@@ -87,11 +87,11 @@ class _ConfusionPage(ConfusionMatrixView):
 
     _pending: np.ndarray | None = None
 
-    def configure(self, setup: Mapping[str, Any]) -> None:
-        self.set_classes(list(setup.get("class_names") or ()), setup.get("split") or tr("test"))
+    def configure(self, setup: ViewSetup) -> None:
+        self.set_classes(list(setup.class_names or ()), setup.split or tr("test"))
 
-    def set_predictions(self, prediction: Mapping[str, Any]) -> None:
-        self._pending = prediction.get("confusion")
+    def set_predictions(self, prediction: Prediction) -> None:
+        self._pending = prediction.confusion
 
     def refresh(self) -> None:
         pending = self._pending
@@ -130,8 +130,8 @@ class TaskView(QStackedWidget):
     def page(self) -> QWidget:
         return self._pages[self._kind]
 
-    def configure(self, setup: Mapping[str, Any] | None) -> None:
-        kind = (setup or {}).get("kind", "none")
+    def configure(self, setup: ViewSetup | None) -> None:
+        kind = setup.kind if setup is not None else "none"
         if kind not in self._pages:
             kind = "none"
         self._kind = kind
@@ -142,12 +142,13 @@ class TaskView(QStackedWidget):
     def clear(self) -> None:
         self.configure(None)
 
-    def set_prediction(self, prediction: Mapping[str, Any]) -> None:
+    def set_prediction(self, prediction: Prediction) -> None:
         if self._kind == "none":
             return
         page = self._pages[self._kind]
         if self._kind == "boundary":
-            page.set_output(prediction["values"])  # type: ignore[attr-defined]
+            if prediction.values is not None:
+                page.set_output(prediction.values)  # type: ignore[attr-defined]
         else:
             page.set_predictions(prediction)  # type: ignore[attr-defined]
 

@@ -31,25 +31,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.core.runs.records import RunSetup, RunUpdate
+from playground.core.training.events import Summary
 from playground.ui import theme
 from playground.ui.plots import DiagnosticsView, LossPlot, LrPlot, TaskView
-from playground.ui.training.bridge import RunUpdate
 from playground.ui.training.controller import TrainingController
-from playground.ui.training.gui_budget import GuiTimeBudget
 
 IMAGE_FILTER = "PNG image (*.png);;SVG vector image (*.svg)"
-# Seconds between redraws of each view while training. The bridge delivers <= 20 batches a second;
-# a redraw costs the GUI thread (and, through the GIL, the training thread) a few milliseconds, so
-# slowly changing views redraw less often. Nothing is lost: data accumulates and is drawn next time.
-REFRESH_INTERVAL = {"loss": 0.1, "lr": 0.25, "diagnostics": 0.3, "task": 0.1}
-# Painting holds the GIL, so every millisecond the GUI spends drawing is a millisecond the training
-# thread waits. Each view may take at most this share of the time (its measured redraw cost
-# stretches its interval): on a fast machine the intervals above apply, on a slow one the views
-# redraw less often and training keeps its pace.
-REDRAW_SHARE = {"loss": 0.025, "lr": 0.008, "diagnostics": 0.01, "task": 0.025}
-# The GUI-time budget (gui_budget.py) may hold a due view back, but never longer than this: a
-# window whose GUI thread is busy with other work still shows the run moving.
-MAX_HOLD_SECONDS = 1.0
+# Seconds between redraws of each view while training, at most: the loss curves and the task view
+# follow the frames-per-second setting (30 by default), the slower-changing views 5 times a second.
+# Training runs in its own process, so painting costs it nothing; a view that takes long to paint
+# still redraws at most every other frame of its own cost, so the window keeps answering.
+SLOW_VIEW_INTERVAL = 0.2
 CSV_FILTER = "CSV file (*.csv)"
 
 
@@ -90,9 +83,7 @@ class TrainingPanel(QWidget):
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.timeout.connect(self._refresh_visible)
-        self._forced: set[str] = set()  # views to redraw regardless of their interval and the budget
-        self._pending_since: dict[str, float] = {}  # when each pending view got its new data
-        self.gui_budget = GuiTimeBudget()  # all views together, measured on the whole GUI thread
+        self._forced: set[str] = set()  # views to redraw regardless of their interval
         self.redraws: Counter[str] = Counter()  # redraws per view since the run began (benchmarks, tests)
         self._held: list[str] = []  # views whose painting is held back, released one per pass
         self._release_timer = QTimer(self)
@@ -231,38 +222,41 @@ class TrainingPanel(QWidget):
         self.diagnostics_view.clear(keep_axes=keep_axes)
         self.task_view.clear()
         self._pending_refresh.clear()
-        self._pending_since.clear()
         self._forced.clear()
         self._next_refresh = {key: 0.0 for key in self.views}
 
     def _on_run_starting(self) -> None:
         self.clear(keep_axes=True)
 
-    def _on_prepared(self, setup: dict[str, Any]) -> None:
-        self.gui_budget.reset()
+    def intervals(self) -> dict[str, float]:
+        """Seconds between redraws of each view while training (the frames-per-second setting)."""
+        frame = 1.0 / max(1.0, float(self.controller.frames_per_second))
+        return {"loss": frame, "task": frame, "lr": max(frame, SLOW_VIEW_INTERVAL),
+                "diagnostics": max(frame, SLOW_VIEW_INTERVAL)}
+
+    def _on_prepared(self, setup: RunSetup) -> None:
         self.redraws.clear()
-        epochs, batches = int(setup.get("epochs") or 0), int(setup.get("batches_per_epoch") or 0)
+        epochs, batches = setup.epochs, setup.batches_per_epoch
         # Every run is asked for after the views were emptied (`run_starting`, or `cleared` before a
         # Reset's preview): the setup only adds what it knows (planned length and LR, the task view),
-        # drawn within the GUI budget together with the first data.
-        self.loss_plot.configure(setup.get("task", "classification"), total_steps=epochs * batches or None,
-                                 total_epochs=epochs or None)
-        self.lr_plot.set_planned(setup.get("planned_lr"), int(setup.get("batches_per_epoch") or 0))
-        self.task_view.configure(setup.get("view"))
+        # drawn together with the first data.
+        self.loss_plot.configure(setup.task, total_steps=epochs * batches or None, total_epochs=epochs or None)
+        self.lr_plot.set_planned(setup.planned_lr, batches)
+        self.task_view.configure(setup.view)
         self._pending_refresh.update(self.views)
         self._refresh_visible()
 
     def _on_updated(self, update: RunUpdate) -> None:
         steps = update.steps
-        if steps is not None:
-            self.loss_plot.add_steps(steps["step"], steps["epoch_x"], steps["loss"])
-            self.lr_plot.add_steps(steps["step"], steps["epoch_x"], steps["lr"])
+        if steps is not None and len(steps):
+            self.loss_plot.add_steps(steps.step, steps.epoch_x, steps.loss)
+            self.lr_plot.add_steps(steps.step, steps.epoch_x, steps.lr)
             self._pending_refresh.update(("loss", "lr"))
         if update.epochs:
             self.loss_plot.add_epochs(update.epochs)
             self._pending_refresh.add("loss")
-        for step, epoch_x, lr, _message in update.lr_changes:
-            self.lr_plot.add_marker(step, epoch_x, tr("set to {lr:g}").format(lr=lr))
+        for change in update.lr_changes:
+            self.lr_plot.add_marker(change.step, change.epoch_x, tr("set to {lr:g}").format(lr=change.lr))
             self._pending_refresh.add("lr")
         if update.diagnostics is not None:
             self.diagnostics_view.set_diagnostics(update.diagnostics)
@@ -272,12 +266,13 @@ class TrainingPanel(QWidget):
             self._pending_refresh.add("task")
         self._refresh_visible()
 
-    def _on_finished(self, summary: dict[str, Any]) -> None:
-        if summary.get("status") == "diverged":
-            step = float(summary.get("steps") or 0) + 1  # the step whose loss blew up
-            batches = max(1, int(self.controller.record.setup.get("batches_per_epoch") or 1))
+    def _on_finished(self, summary: Summary) -> None:
+        if summary.status == "diverged":
+            step = float(summary.steps or 0) + 1  # the step whose loss blew up
+            setup = self.controller.record.setup
+            batches = max(1, setup.batches_per_epoch if setup is not None else 1)
             self.loss_plot.add_marker(step, step / batches, tr("diverged"))
-            if step < 0.2 * (self.controller.record.setup.get("epochs") or 1) * batches:
+            if step < 0.2 * (setup.epochs if setup is not None else 1) * batches:
                 self.loss_plot.fit_x_to_data()  # it ended early: show the steps that ran, not the plan
                 self.lr_plot.fit_x_to_data()
 
@@ -285,7 +280,7 @@ class TrainingPanel(QWidget):
         """Redraw one view with new data that is visible and due (the most overdue first).
 
         One per pass of the event loop: Qt paints all dirty views of a window together, so
-        redrawing four views at once would stall the GUI for the sum of their paint times. A
+        redrawing four views at once would stall the window for the sum of their paint times. A
         short timer brings the next one; `force` (a pause, the end of a run) ignores the
         intervals but still goes one view at a time.
         """
@@ -294,35 +289,26 @@ class TrainingPanel(QWidget):
         now = time.monotonic()
         due = []
         for key in self._pending_refresh:
-            self._pending_since.setdefault(key, now)
             view = self.views[key]
             if not (view.isVisible() and view.width() > 0 and view.height() > 0):
                 continue  # drawn when shown (tab change, splitter)
             if key in self._forced or now >= self._next_refresh[key]:
                 due.append((self._next_refresh[key], key))
-        hold = 0.0
-        if due and not any(key in self._forced for _, key in due) and not self.gui_budget.available():
-            # The GUI has had its share: later, but before any view has waited too long.
-            waited = max(now - max(self._next_refresh[key], self._pending_since[key]) for _, key in due)
-            if waited < MAX_HOLD_SECONDS:
-                hold = min(self.gui_budget.wait_seconds(), MAX_HOLD_SECONDS - waited)
-                due = []
         if due:
             key = min(due)[1]
             view = self.views[key]
-            started = time.thread_time()  # CPU time: waiting for the GIL costs training nothing
+            started = time.perf_counter()
             view.refresh()  # type: ignore[attr-defined]
             self.redraws[key] += 1
-            cost = time.thread_time() - started + view.paint_seconds()  # type: ignore[attr-defined]
-            self._next_refresh[key] = now + max(REFRESH_INTERVAL[key], cost / REDRAW_SHARE[key])
+            cost = time.perf_counter() - started + view.paint_seconds()  # type: ignore[attr-defined]
+            self._next_refresh[key] = now + max(self.intervals()[key], 2 * cost)
             self._pending_refresh.discard(key)
-            self._pending_since.pop(key, None)
             self._forced.discard(key)
             if key == "task":
                 self.controller.bridge.want_prediction()
         if self._pending_refresh and not self._flush_timer.isActive():
             waiting = [self._next_refresh[key] - now for key in self._pending_refresh if key not in self._forced]
-            delay = 0.015 if len(due) > 1 or self._forced else max(0.015, hold, min(waiting, default=0.1))
+            delay = 0.005 if len(due) > 1 or self._forced else max(0.005, min(waiting, default=0.1))
             self._flush_timer.start(int(1000 * delay))
 
     def _stagger_paints(self) -> None:
@@ -352,7 +338,6 @@ class TrainingPanel(QWidget):
         for view in self.views.values():
             view.refresh()  # type: ignore[attr-defined]
         self._pending_refresh.clear()
-        self._pending_since.clear()
         self.controller.bridge.want_prediction()
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override

@@ -1,6 +1,6 @@
-"""What keeps a live window from slowing training: a budget on the GUI thread's time, predictions
-made only as fast as they are drawn, axes that do not resize (and so redraw) at every new label,
-and re-runs that leave unchanged axes, points and legends alone."""
+"""Live views: they follow the run while it trains, predictions are made only as fast as they are
+drawn, axes do not resize (and so redraw) at every new label, and re-runs leave unchanged axes,
+points and legends alone."""
 
 from __future__ import annotations
 
@@ -9,48 +9,10 @@ import pytest
 
 from playground.ui.plots import BoundaryView, DiagnosticsView
 from playground.ui.plots.style import PlotCanvas, style_plot
-from playground.ui.training.bridge import RunRequest, TrainingBridge
-from playground.ui.training.gui_budget import GuiTimeBudget
+from playground.core.runs.records import RunRequest, ViewSetup
+from playground.core.training.diagnostics import Diagnostics
+from playground.ui.training.bridge import TrainingBridge
 from tests.ui.training_helpers import open_host, preset, wait_for_state
-
-
-class FakeClocks:
-    def __init__(self) -> None:
-        self.cpu = 0.0
-        self.wall = 0.0
-
-
-def budget_with(clocks: FakeClocks, share: float = 0.1, burst: float = 0.02) -> GuiTimeBudget:
-    return GuiTimeBudget(share, burst, cpu_clock=lambda: clocks.cpu, wall_clock=lambda: clocks.wall)
-
-
-def test_the_gui_budget_lets_a_quiet_gui_draw_and_holds_back_a_busy_one():
-    clocks = FakeClocks()
-    budget = budget_with(clocks)
-    assert budget.available()  # starts full: the first redraw of a run is never late
-    clocks.cpu += 0.05  # a 50 ms redraw: 30 ms more than the burst allows
-    assert not budget.available()
-    assert budget.wait_seconds() == pytest.approx(0.3)  # 30 ms at a 10 % share
-    clocks.wall += 0.2
-    assert not budget.available()
-    clocks.wall += 0.11
-    assert budget.available()
-    clocks.wall += 100.0  # a long idle time saves up no more than the burst
-    assert budget.balance() == pytest.approx(0.02)
-
-
-def test_the_gui_budget_counts_everything_the_gui_thread_does():
-    clocks = FakeClocks()
-    budget = budget_with(clocks)
-    for _ in range(100):  # one second of signals and labels at 15 % of the time, with a 10 % share
-        clocks.wall += 0.01
-        clocks.cpu += 0.0015
-    assert budget.balance() == pytest.approx(0.02 - 0.05)  # no redraw until that is paid back
-    assert budget.wait_seconds() == pytest.approx(0.3)
-    budget.reset()
-    assert budget.balance() == pytest.approx(0.02)
-    with pytest.raises(ValueError):
-        GuiTimeBudget(0.0)
 
 
 def test_axes_grow_for_long_labels_but_never_shrink(qtbot):
@@ -72,10 +34,10 @@ def test_axes_grow_for_long_labels_but_never_shrink(qtbot):
     assert plot.getAxis("left").width() == wide  # no resize: no relayout, no redraw of the canvas
 
 
-def diagnostics(layers: list[str], scale: float = 1.0) -> dict:
+def diagnostics(layers: list[str], scale: float = 1.0) -> Diagnostics:
     n = len(layers)
-    return {"layers": layers, "grad_norm": [0.01 * scale] * n, "weight_norm": [2.0] * n,
-            "update_ratio": [1e-3] * n, "dead_fraction": {}, "saturated_fraction": {}, "hints": []}
+    return Diagnostics(layers=layers, grad_norm=np.full(n, 0.01 * scale), weight_norm=np.full(n, 2.0),
+                       update_ratio=np.full(n, 1e-3))
 
 
 def bottom_labels(view: DiagnosticsView) -> list[str]:
@@ -103,13 +65,13 @@ def test_a_rerun_keeps_the_diagnostics_axes_and_another_model_resets_them(qtbot)
     assert bottom_labels(view) == []
 
 
-def boundary_setup(shift: float = 0.0) -> dict:
+def boundary_setup(shift: float = 0.0) -> ViewSetup:
     rng = np.random.default_rng(0)
     points = rng.uniform(-1, 1, size=(40, 2)) + shift
-    return {"kind": "boundary", "task": "classification", "class_names": ["0", "1"], "split": "test",
-            "extent": (-1.5, 1.5), "resolution": 20, "feature_names": ["x1", "x2"],
-            "points_train": points, "targets_train": (points[:, 0] > 0).astype(np.int64),
-            "points_test": points[:10], "targets_test": (points[:10, 0] > 0).astype(np.int64)}
+    return ViewSetup(kind="boundary", task="classification", class_names=["0", "1"], split="test",
+                     extent=(-1.5, 1.5), resolution=20, feature_names=["x1", "x2"], points_train=points,
+                     targets_train=(points[:, 0] > 0).astype(np.int64), points_test=points[:10],
+                     targets_test=(points[:10, 0] > 0).astype(np.int64))
 
 
 def test_a_rerun_on_the_same_data_keeps_the_boundary_points_and_legend(qtbot):
@@ -154,23 +116,19 @@ def test_predictions_on_demand_are_made_only_after_the_last_was_drawn(qtbot):
     assert asked > 2
 
 
-def test_an_exhausted_budget_still_lets_every_view_move_about_once_a_second(qtbot, monkeypatch):
-    from playground.ui.training import panel as panel_module
-
-    # What this proves is the hold limit, not this machine's paint speed: a view's own spacing
-    # (its paint time ÷ its share) would add seconds between redraws on a slow machine.
-    monkeypatch.setattr(panel_module, "REDRAW_SHARE", {key: 1.0 for key in panel_module.REDRAW_SHARE})
-    host = open_host(qtbot, preset("xor.json", epochs=100_000))
+def test_the_curves_and_the_boundary_follow_the_run_while_it_trains(qtbot):
+    """Nothing holds the views back any more: while the run goes on, the loss curve and the
+    decision boundary are redrawn again and again, and the boundary changes between redraws."""
+    host = open_host(qtbot, preset("spiral.json", epochs=100_000))
     panel = host.panel
     host.controller.train_action.trigger()
-    wait_for_state(qtbot, host, "running")
-    # The clock starts once steps arrive: a first run in the process spends seconds importing
-    # torch's compiler when it builds its optimizer, and nothing is drawn meanwhile.
-    qtbot.waitUntil(lambda: not host.controller.record.is_empty(), timeout=30_000)
-    panel.gui_budget = GuiTimeBudget(share=1e-6, burst=0.0)  # as if the GUI thread had no time to spare
-    panel.redraws.clear()
-    qtbot.wait(3_500)
-    assert 2 <= panel.redraws["loss"] <= 8  # held back, yet never frozen
+    qtbot.waitUntil(lambda: panel.redraws["task"] >= 2 and panel.task_view.boundary.image_data() is not None,
+                    timeout=60_000)
+    first = panel.task_view.boundary.image_data().copy()
+    drawn = panel.redraws["loss"]
+    qtbot.waitUntil(lambda: panel.redraws["task"] >= 12 and panel.redraws["loss"] >= drawn + 10, timeout=60_000)
+    assert host.controller.state() == "running"  # all of it while training, not at the end
+    assert np.abs(panel.task_view.boundary.image_data().astype(int) - first.astype(int)).mean() > 0
     host.controller.stop_action.trigger()
     wait_for_state(qtbot, host, "stopped", timeout=5_000)
 

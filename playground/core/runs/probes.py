@@ -1,4 +1,4 @@
-"""What the task view needs from the model, computed in the training thread between two steps.
+"""What the views need from the model, computed in the training worker between two steps.
 
 `TaskProbe` picks the kind of view from the dataset (decision boundary, image predictions,
 forecast, confusion matrix, predicted-vs-true), prepares its static data once (`setup()`), and
@@ -8,8 +8,11 @@ restoring the model's mode afterwards, so training continues exactly as it would
 `TrainSubsetMetrics` measures accuracy (or MAE/R²) on a fixed slice of the training split after
 an epoch, so the metric plot can show train beside validation.
 
-Both keep their cost to a few percent of the training time: each measures how long it took and
-waits long enough before the next call (`due()`). No Qt here: this runs in the worker thread.
+`NeuronProbe` maps every hidden unit of a small dense network over the input plane (the network
+view of TensorFlow Playground) and reads the weights between the layers.
+
+Each keeps its cost to a few percent of the training time: it measures how long it took and waits
+long enough before the next call (`due()`). No Qt here: this runs in the training worker.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from typing import Any
 import numpy as np
 import torch
 from torch import nn
+
+from playground.core.runs.records import NeuronMaps, Prediction, ViewSetup
 
 GRID_RESOLUTION = 120  # boundary grid: 120 × 120 outputs
 IMAGE_COUNT = 24  # test images shown with their predictions
@@ -140,26 +145,25 @@ class TaskProbe:
             self._x, self._y = x, y
 
     # ---- once per run ---------------------------------------------------------------------------
-    def setup(self) -> dict[str, Any]:
+    def setup(self) -> ViewSetup:
         info, dataset = self.info, self.dataset
-        setup: dict[str, Any] = {"kind": self.kind, "task": info.task, "class_names": list(info.class_names),
-                                 "split": self.split}
+        setup = ViewSetup(kind=self.kind, task=info.task, class_names=list(info.class_names), split=self.split)
         if self.kind == "boundary":
-            setup.update(extent=self.extent, resolution=self.resolution,
-                         feature_names=["x1", "x2"],
-                         points_train=np.asarray(dataset.points_train, dtype=np.float64),
-                         targets_train=self._targets(dataset.y_train),
-                         points_test=None if dataset.points_test is None
-                         else np.asarray(dataset.points_test, dtype=np.float64),
-                         targets_test=self._targets(dataset.y_test))
+            setup.extent, setup.resolution = self.extent, self.resolution
+            setup.points_train = np.asarray(dataset.points_train, dtype=np.float64)
+            setup.targets_train = self._targets(dataset.y_train)
+            setup.points_test = None if dataset.points_test is None else np.asarray(dataset.points_test,
+                                                                                    dtype=np.float64)
+            setup.targets_test = self._targets(dataset.y_test)
         elif self.kind == "images":
-            setup.update(images=_numpy(self._x[:IMAGE_COUNT]), labels=_numpy(self._y[:IMAGE_COUNT]))
+            setup.images, setup.labels = _numpy(self._x[:IMAGE_COUNT]), _numpy(self._y[:IMAGE_COUNT])
         elif self.kind == "forecast":
             x = self._x
             history = x[..., 0] if x.dim() == 3 else x.reshape(x.shape[0], -1)
-            setup.update(history=_numpy(history.float()), truth=_numpy(self._y.reshape(self._y.shape[0], -1)[:, 0]))
+            setup.history = _numpy(history.float())
+            setup.truth = _numpy(self._y.reshape(self._y.shape[0], -1)[:, 0])
         elif self.kind == "scatter":
-            setup.update(truth=_numpy(self._y.reshape(self._y.shape[0], -1)[:, 0].float()))
+            setup.truth = _numpy(self._y.reshape(self._y.shape[0], -1)[:, 0].float())
         return setup
 
     def _targets(self, y: torch.Tensor | None) -> np.ndarray | None:
@@ -174,7 +178,7 @@ class TaskProbe:
         """Time for a prediction; `asked`: the view has drawn the last one and waits for this."""
         return self.kind != "none" and self.budget.due(waive_base=asked)
 
-    def predict(self, model: nn.Module) -> dict[str, Any] | None:
+    def predict(self, model: nn.Module) -> Prediction | None:
         """Fresh predictions for the view (call between two steps, in the training thread)."""
         if self.kind == "none" or self._x is None:
             return None
@@ -184,7 +188,7 @@ class TaskProbe:
         finally:
             self.budget.spent(started, time.perf_counter())
 
-    def _predict(self, model: nn.Module) -> dict[str, Any]:
+    def _predict(self, model: nn.Module) -> Prediction:
         outputs = _forward(model, self._x, self.device)
         if self.kind == "boundary":
             r = self.resolution
@@ -192,7 +196,7 @@ class TaskProbe:
                 values = _probabilities(outputs).reshape(r, r, -1)
             else:
                 values = outputs.reshape(outputs.shape[0], -1)[:, 0].reshape(r, r)
-            return {"values": values.numpy().astype(np.float32)}
+            return Prediction(values=values.numpy().astype(np.float32))
         if self.kind in ("images", "confusion"):
             probabilities = _probabilities(outputs)
             confidence, predicted = probabilities.max(dim=-1)
@@ -200,12 +204,12 @@ class TaskProbe:
             truth = self._y.reshape(-1).cpu().long()
             index = truth.clamp(0, k - 1) * k + predicted.clamp(0, k - 1)
             confusion = torch.bincount(index, minlength=k * k).reshape(k, k).numpy()
-            result: dict[str, Any] = {"confusion": confusion}
             if self.kind == "images":
-                result.update(predicted=predicted[:IMAGE_COUNT].numpy(), confidence=confidence[:IMAGE_COUNT].numpy())
-            return result
+                return Prediction(confusion=confusion, predicted=predicted[:IMAGE_COUNT].numpy(),
+                                  confidence=confidence[:IMAGE_COUNT].numpy())
+            return Prediction(confusion=confusion)
         values = outputs.reshape(outputs.shape[0], -1)[:, 0]
-        return {"predicted": values.numpy().astype(np.float64)}
+        return Prediction(predicted=values.numpy().astype(np.float64))
 
 
 class TrainSubsetMetrics:
@@ -237,3 +241,114 @@ class TrainSubsetMetrics:
             if value is not None and math.isfinite(value):
                 out[name] = float(value)
         return out
+
+
+# ---- the network view: every hidden unit over the plane ------------------------------------------
+
+NEURON_RESOLUTION = 40  # grid cells per side of a unit's map
+MAX_MAPPED_UNITS = 64  # all hidden units together; a bigger network shows no maps
+NEURON_INTERVAL = 1 / 10  # seconds between maps while training, before the cost limit
+ACTIVATIONS = frozenset({"ReLU", "LeakyReLU", "ELU", "GELU", "SiLU", "Mish", "Sigmoid", "Tanh", "Softplus",
+                         "Identity"})
+
+
+def dense_units(experiment: Any) -> list[tuple[str, str]] | None:
+    """(Linear node, node whose output shows its units) for each hidden dense layer, input to output,
+    when the model is a chain of Linear layers and activations; else None.
+
+    The unit's output is taken after the activation that follows its Linear (what TensorFlow
+    Playground shows); the last Linear is the model's output, not a hidden layer.
+    """
+    nodes = experiment.nodes_by_id()
+    following: dict[str, list[str]] = {}
+    incoming: dict[str, int] = {}
+    for source, target in experiment.model.edges:
+        following.setdefault(source, []).append(target)
+        incoming[target] = incoming.get(target, 0) + 1
+    inputs = [node.id for node in experiment.model.nodes if node.type == "Input"]
+    if len(inputs) != 1:
+        return None
+    chain, current = [], inputs[0]
+    while following.get(current):
+        if len(following[current]) != 1:
+            return None
+        current = following[current][0]
+        if incoming.get(current, 0) != 1 or nodes[current].type not in ACTIVATIONS | {"Linear", "Dropout"}:
+            return None
+        chain.append(current)
+    linears = [node_id for node_id in chain if nodes[node_id].type == "Linear"]
+    if len(linears) < 2:
+        return None
+    hidden = []
+    for linear in linears[:-1]:
+        shown, position = linear, chain.index(linear) + 1
+        while position < len(chain) and nodes[chain[position]].type in ACTIVATIONS | {"Dropout"}:
+            if nodes[chain[position]].type in ACTIVATIONS:
+                shown = chain[position]
+            position += 1
+        hidden.append((linear, shown))
+    return hidden
+
+
+class NeuronProbe:
+    """Maps of every hidden unit of a small dense network on 2-D data, and the weights between layers."""
+
+    def __init__(self, dataset: Any, experiment: Any, model: nn.Module, device: torch.device,
+                 resolution: int = NEURON_RESOLUTION) -> None:
+        self.device = device
+        self.budget = _Budget(NEURON_INTERVAL)
+        self.units = dense_units(experiment) if getattr(dataset, "point_features", None) is not None else None
+        self.resolution = resolution
+        modules = dict(model.named_modules())
+        if self.units is not None:
+            sizes = [int(modules[linear].out_features) for linear, _ in self.units]
+            if sum(sizes) > MAX_MAPPED_UNITS or any(shown not in modules for _, shown in self.units):
+                self.units = None
+        self.enabled = self.units is not None
+        if not self.enabled:
+            return
+        low, high = dataset.point_range()
+        self.extent = (float(low), float(high))
+        axis = low + (np.arange(resolution) + 0.5) * (high - low) / resolution
+        gx, gy = np.meshgrid(axis, axis)
+        self._grid = dataset.features_for_points(np.column_stack([gx.ravel(), gy.ravel()]))
+        self.inputs = list(dataset.point_features.features)
+        self._input_maps = self._grid.T.reshape(len(self.inputs), resolution, resolution).numpy().astype(np.float32)
+
+    def due(self) -> bool:
+        return self.enabled and self.budget.due()
+
+    def maps(self, model: nn.Module) -> NeuronMaps | None:
+        """Every hidden unit's output over the grid and the dense weights, now (between two steps)."""
+        if not self.enabled or self.units is None:
+            return None
+        started = time.perf_counter()
+        try:
+            return self._maps(model)
+        finally:
+            self.budget.spent(started, time.perf_counter())
+
+    def _maps(self, model: nn.Module) -> NeuronMaps:
+        assert self.units is not None
+        modules = dict(model.named_modules())
+        captured: dict[str, torch.Tensor] = {}
+        hooks = [modules[shown].register_forward_hook(
+            lambda _module, _inputs, output, key=shown: captured.__setitem__(key, output.detach()))
+            for _, shown in self.units]
+        try:
+            _forward(model, self._grid, self.device)
+        finally:
+            for hook in hooks:
+                hook.remove()
+        r = self.resolution
+        maps = [captured[shown].float().cpu().T.reshape(-1, r, r).numpy().astype(np.float32)
+                for _, shown in self.units]
+        linears = [linear for linear, _ in self.units] + [self._output_linear(modules)]
+        weights = [modules[name].weight.detach().float().cpu().numpy().copy() for name in linears if name]
+        return NeuronMaps(layers=[linear for linear, _ in self.units], units=[m.shape[0] for m in maps], maps=maps,
+                          weights=weights, extent=self.extent, inputs=self.inputs, input_maps=self._input_maps)
+
+    def _output_linear(self, modules: dict[str, nn.Module]) -> str:
+        """The last Linear of the model (its output layer), after the hidden ones."""
+        names = [name for name, module in modules.items() if isinstance(module, nn.Linear)]
+        return names[-1] if names else ""

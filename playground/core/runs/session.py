@@ -1,0 +1,280 @@
+"""One run in the training worker: build the data and the model, train, and report typed records.
+
+`RunSession.run()` is what a worker process (or, in `--in-process` mode, a worker thread) does
+for one `RunRequest`. It turns the engine's events into plain data and sends it through `send`:
+
+- step losses and learning rates are collected and sent in batches (`RunUpdate`), at most
+  `request.frames_per_second` times a second, and only once the window has taken the previous
+  batch (`control.acknowledged`), so a slow window never builds a queue; every epoch row is sent
+  (batched, never dropped);
+- the views' predictions (decision boundary, image predictions, forecast, per-unit maps) and the
+  train-subset metrics are computed here between two steps, each within a small time budget, so
+  the window only draws;
+- state changes (paused, running) flush what is pending first, so the window is never behind.
+
+Steering (pause, step, LR, stop) arrives through `control`, which the engine reads in its hot loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import time
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from playground.core.runs.records import (
+    EpochRow,
+    LrChange,
+    Progress,
+    RunFailed,
+    RunFinished,
+    RunPrepared,
+    RunRequest,
+    RunSetup,
+    RunStateChanged,
+    RunUpdate,
+    RunUpdated,
+    StepBatch,
+)
+
+log = logging.getLogger(__name__)
+
+# The engine reports every step (a few microseconds each), so progress and step counts are exact;
+# the loss/LR curves keep every step of the first STEPS_KEPT_ALL, then at most STEP_POINTS_PER_SECOND
+# a second (plenty for a curve, bounded memory for long runs).
+STEPS_KEPT_ALL = 1000
+STEP_POINTS_PER_SECOND = 500.0
+DIAGNOSTICS_PER_SECOND = 5.0  # the diagnostics view redraws a few times a second at most
+PLANNED_LR_MAX_STEPS = 50_000  # the planned schedule is computed only for runs up to this long
+
+
+def worker_threads() -> int:
+    """Torch threads for training: all cores but one, which stays with the window."""
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
+def describe_failure(exc: BaseException) -> str:
+    """A user's error as it is; anything else as its type, message and where it came from."""
+    from playground.core.errors import PlaygroundError
+
+    if isinstance(exc, PlaygroundError):
+        return str(exc)
+    last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    where = f" (in {Path(last[0].filename).name}:{last[0].lineno})" if last else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+class RunSession:
+    """Trains one request and sends its records; `run()` never raises."""
+
+    def __init__(self, run_id: int, request: RunRequest, control: Any, send: Callable[[object], None],
+                 process: str = "thread") -> None:
+        self.run_id = run_id
+        self.request = request
+        self.control = control
+        self.send = send
+        self.process = process
+        self.trainer: Any = None
+        self._interval = 1.0 / max(1.0, float(request.frames_per_second))
+        self._next_flush = 0.0
+        self._steps: dict[str, list[float]] = {"step": [], "epoch_x": [], "loss": [], "lr": []}
+        self._epochs: list[EpochRow] = []
+        self._diagnostics: Any = None
+        self._prediction: Any = None
+        self._neurons: Any = None
+        self._lr_changes: list[LrChange] = []
+        self._progress = Progress()
+        self._next_point = 0.0  # perf_counter time before which step points are not kept
+        self._probe: Any = None
+        self._neuron_probe: Any = None
+        self._train_metrics: Any = None
+        self._on_demand = bool(request.predictions_on_demand)
+
+    # ---- the run -----------------------------------------------------------------------------------
+    def run(self) -> None:
+        try:
+            self._run()
+        except Exception as exc:  # noqa: BLE001 - everything is reported to the window, never lost
+            log.debug("training failed", exc_info=True)
+            self.send(RunFailed(self.run_id, describe_failure(exc)))
+        except MemoryError:
+            self.send(RunFailed(self.run_id, "the training ran out of memory: use a smaller model, a smaller "
+                                             "batch size or less data"))
+        finally:
+            self.trainer = self._probe = self._neuron_probe = self._train_metrics = None
+
+    def _run(self) -> None:
+        import torch
+
+        from playground.core.data import load_dataset
+        from playground.core.runs.probes import NeuronProbe, TaskProbe, TrainSubsetMetrics
+        from playground.core.training import Trainer, TrainerOptions
+        from playground.core.training.events import Summary
+
+        request = self.request
+        threads_wanted = request.num_threads or worker_threads()
+        torch.set_num_threads(threads_wanted)
+        if self.control.stop_requested:
+            self.send(RunFinished(self.run_id, Summary(status="stopped", message="Stopped before training began.",
+                                                       epochs=0, steps=0)))
+            return
+        dataset = load_dataset(request.experiment.data, base_dir=request.base_dir)
+        options = TrainerOptions(max_step_events_per_second=0.0, diagnostics=request.diagnostics,
+                                 diagnostics_per_second=DIAGNOSTICS_PER_SECOND, num_threads=threads_wanted)
+        trainer = Trainer(request.experiment, dataset=dataset, base_dir=request.base_dir, observer=self._observe,
+                          options=options, control=self.control, epochs=request.epochs)
+        self.trainer = trainer
+        if request.predictions:
+            self._probe = TaskProbe(dataset, trainer.device)
+            self._train_metrics = TrainSubsetMetrics(dataset, trainer.loss, trainer.device)
+        if request.neuron_maps:
+            probe = NeuronProbe(dataset, request.experiment, trainer.model, trainer.device)
+            self._neuron_probe = probe if probe.enabled else None
+        self.send(RunPrepared(self.run_id, self._setup(trainer, dataset, threads_wanted)))
+        self._progress = Progress(batches=trainer.batches_per_epoch, epochs=trainer.epochs)
+        self._predict_now()  # the untrained model's views, at once
+        self._flush(force=True)
+        self._start(request)
+        summary = trainer.run()
+        self._predict_now()
+        self._progress.samples_per_second = summary.samples_per_second
+        self._flush(force=True)
+        self.send(RunFinished(self.run_id, summary))
+
+    def _setup(self, trainer: Any, dataset: Any, threads: int) -> RunSetup:
+        from playground.core.runs.probes import ViewSetup
+
+        planned = None
+        total = trainer.epochs * trainer.batches_per_epoch
+        if 0 < total <= PLANNED_LR_MAX_STEPS:
+            from playground.core.training import lr_schedule
+
+            try:
+                planned = lr_schedule(self.request.experiment.training, trainer.batches_per_epoch, trainer.epochs)
+            except Exception:  # noqa: BLE001 - a missing reference curve must not stop training
+                log.warning("could not compute the planned LR schedule", exc_info=True)
+        info = dataset.info
+        return RunSetup(
+            task=info.task, modality=info.modality, dataset=info.name, class_names=list(info.class_names),
+            num_classes=info.num_classes, epochs=trainer.epochs, batches_per_epoch=trainer.batches_per_epoch,
+            batch_size=trainer.batch_size, train_samples=trainer.train_samples,
+            lr=float(trainer.lr_controller.current_lr()), planned_lr=planned, device=str(trainer.device),
+            threads=threads, view=self._probe.setup() if self._probe is not None else ViewSetup(kind="none"),
+            process=self.process)
+
+    def _start(self, request: RunRequest) -> None:
+        control = self.control
+        if request.lr is not None:
+            control.set_lr(request.lr)
+        if request.start_paused:
+            if request.first_epoch:
+                control.step_epoch()
+            elif request.first_batches > 0:
+                for _ in range(request.first_batches):
+                    control.step_batch()
+            else:
+                control.pause()
+
+    # ---- engine events (the training thread) ---------------------------------------------------
+    def _observe(self, event: Any) -> None:
+        kind = event.kind
+        now = time.perf_counter()
+        if kind == "step":
+            progress = self._progress
+            progress.epoch, progress.batch, progress.step = event.epoch, event.batch, event.step
+            progress.samples_per_second = event.samples_per_second
+            if event.step <= STEPS_KEPT_ALL or now >= self._next_point:
+                self._next_point = now + 1.0 / STEP_POINTS_PER_SECOND
+                steps = self._steps
+                steps["step"].append(event.step)
+                steps["epoch_x"].append(event.epoch - 1 + event.batch / event.batches)
+                steps["loss"].append(event.train_loss)
+                steps["lr"].append(event.lr)
+        elif kind == "epoch":
+            self._on_epoch(event)
+        elif kind == "state":
+            self._on_state(event)
+            return
+        else:  # the summary: sent after run() returns
+            return
+        if now >= self._next_flush and self.control.acknowledged:
+            self._predict_if_due()
+            self._flush(now=now)
+
+    def _predict_if_due(self) -> None:
+        model = self.trainer.model
+        probe = self._probe
+        if probe is not None and (self.control.prediction_wanted or not self._on_demand) \
+                and probe.due(asked=self._on_demand):
+            self._prediction = probe.predict(model)
+            self.control.prediction_wanted = False
+        neurons = self._neuron_probe
+        if neurons is not None and neurons.due():
+            self._neurons = neurons.maps(model)
+
+    def _predict_now(self) -> None:
+        model = self.trainer.model if self.trainer is not None else None
+        if model is None:
+            return
+        if self._probe is not None:
+            self._prediction = self._probe.predict(model)
+            self.control.prediction_wanted = False
+        if self._neuron_probe is not None:
+            self._neurons = self._neuron_probe.maps(model)
+
+    def _on_epoch(self, event: Any) -> None:
+        trainer = self.trainer
+        row = EpochRow(epoch=event.epoch, step=event.step, train_loss=event.train_loss, lr=event.lr,
+                       val_loss=event.val_loss, val_accuracy=event.val_accuracy, val_mae=event.val_mae,
+                       val_r2=event.val_r2, seconds=event.seconds, samples_per_second=event.samples_per_second,
+                       improved=event.improved)
+        if self._train_metrics is not None and (self._train_metrics.due() or event.epoch >= trainer.epochs):
+            for name, value in self._train_metrics.measure(trainer.model).items():
+                setattr(row, name, value)
+        self._epochs.append(row)
+        if event.diagnostics is not None:
+            event.diagnostics.epoch = event.epoch
+            self._diagnostics = event.diagnostics
+        progress = self._progress
+        progress.epoch, progress.batch, progress.step = event.epoch, progress.batches, event.step
+        if event.samples_per_second:
+            progress.samples_per_second = event.samples_per_second
+
+    def _on_state(self, event: Any) -> None:
+        if event.state == "lr":
+            progress = self._progress
+            batches = max(1, progress.batches)
+            epoch_x = event.epoch - 1 + progress.batch / batches if event.epoch == progress.epoch \
+                else float(event.epoch - 1)
+            lr = float(self.trainer.lr_controller.current_lr()) if self.trainer is not None else math.nan
+            self._lr_changes.append(LrChange(event.step, epoch_x, lr, event.message))
+            self._flush(force=True)
+            return
+        if event.state == "paused":
+            self._predict_now()
+        self._flush(force=True)
+        self.send(RunStateChanged(self.run_id, event.state, event.message))
+
+    def _flush(self, *, now: float | None = None, force: bool = False) -> None:
+        update = RunUpdate(progress=Progress(**vars(self._progress)))
+        steps = self._steps
+        if steps["step"]:
+            update.steps = StepBatch(*(np.asarray(steps[key], dtype=np.float64)
+                                       for key in ("step", "epoch_x", "loss", "lr")))
+            self._steps = {"step": [], "epoch_x": [], "loss": [], "lr": []}
+        update.epochs, self._epochs = self._epochs, []
+        update.diagnostics, self._diagnostics = self._diagnostics, None
+        update.prediction, self._prediction = self._prediction, None
+        update.neurons, self._neurons = self._neurons, None
+        update.lr_changes, self._lr_changes = self._lr_changes, []
+        if not force and update.steps is None and not update.epochs and update.prediction is None \
+                and update.neurons is None:
+            return
+        self.control.acknowledged = False
+        self._next_flush = (now if now is not None else time.perf_counter()) + self._interval
+        self.send(RunUpdated(self.run_id, update))

@@ -1,0 +1,242 @@
+"""The training worker: a process (or, where child processes are not allowed, a thread) that trains.
+
+Why a process: painting in the window holds the GIL, so a training thread and the views starve
+each other; a process gives training its own interpreter and core. The worker is started with the
+`spawn` method (a process that has started Qt is never forked), warms up (imports torch and the
+engine, builds a first optimizer, which pulls in torch's compiler) and then serves one
+`RunRequest` after another, so a Train press takes effect at once.
+
+`WorkerProcess` is the window's side: it starts the worker, sends it requests, receives its typed
+records (`playground.core.runs.records`), steers it through a `TrainingControl` in shared memory,
+and ends it. A worker that dies (killed, out of memory, a crash in native code) is noticed at the
+next `receive` and described in plain words. The same class runs the same `serve` loop in a
+thread when `in_process` is set; both are tested. No Qt here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from playground.core.runs.records import RunRequest
+from playground.core.training.control import TrainingControl
+
+START_SECONDS = 120.0  # at most this long to start and warm up (a cold disk, a busy machine)
+
+
+@dataclass
+class WorkerReady:
+    pid: int
+
+
+@dataclass
+class Quit:
+    """Ends the worker's loop."""
+
+
+class WorkerDied(Exception):
+    """The worker ended without being asked to; the message says how, in words a user understands."""
+
+
+def warm_up() -> None:
+    """Import what a run needs and build a first optimizer (torch imports its compiler then, which
+    takes seconds the first time): the first Train press should not wait for any of it."""
+    import torch
+
+    import playground.core.data  # noqa: F401
+    import playground.core.graph  # noqa: F401
+    import playground.core.runs.probes  # noqa: F401
+    from playground.core.training import engine  # noqa: F401
+
+    parameter = torch.nn.Parameter(torch.zeros(2))
+    optimizer = torch.optim.Adam([parameter], lr=1e-3)
+    parameter.grad = torch.zeros(2)
+    optimizer.step()
+
+
+def serve(connection: Any, state: Any, process: str = "process") -> None:
+    """The worker's loop: warm up, then train each request that arrives, until told to quit or
+    until the window's end of the connection is gone (the window closed or died)."""
+    from playground.core.runs.session import RunSession
+
+    if process == "process":
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is the window's to handle
+    control = TrainingControl(state, reset=False)
+    try:
+        warm_up()
+        connection.send(WorkerReady(os.getpid()))
+        while True:
+            try:
+                message = connection.recv()
+            except (EOFError, OSError):
+                return
+            if isinstance(message, Quit) or message is None:
+                return
+            run_id, request = message
+            control.begin_run()
+            RunSession(run_id, request, control, connection.send, process).run()
+    except (BrokenPipeError, EOFError, OSError):
+        return  # the window went away mid-run: nobody to report to
+    finally:
+        try:
+            connection.close()
+        except OSError:
+            pass
+
+
+def describe_exit(exitcode: int | None) -> str:
+    """How a worker process ended, and the likely reason, for the window's message."""
+    if exitcode is None:
+        return "the training process stopped answering"
+    if exitcode < 0:
+        number = -exitcode
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        if number == getattr(signal, "SIGKILL", 9):
+            return (f"the training process stopped unexpectedly (killed, {name}): the model may be too large for "
+                    f"this machine's memory")
+        if number == getattr(signal, "SIGSEGV", 11):
+            return f"the training process crashed ({name}, in native code)"
+        return f"the training process stopped unexpectedly ({name})"
+    return f"the training process stopped unexpectedly (exit code {exitcode})"
+
+
+class WorkerProcess:
+    """The window's handle on one worker (a spawned process, or a thread with `in_process`)."""
+
+    def __init__(self, in_process: bool = False) -> None:
+        self.in_process = in_process
+        self._context = multiprocessing.get_context("spawn")
+        self.control = TrainingControl.shared(self._context) if not in_process else TrainingControl()
+        self._connection: Any = None
+        self._runner: Any = None  # the Process, or the Thread
+        self._ready = threading.Event()
+        self._lock = threading.Lock()
+        self.pid: int | None = None
+        self.killed = False  # ended by `kill()` (a stop that did not take effect)
+        self.failure: str | None = None  # set when it could not start
+
+    # ---- life ----------------------------------------------------------------------------------
+    def start(self) -> "WorkerProcess":
+        """Start it (returns at once; `wait_ready` waits for the warm-up)."""
+        with self._lock:
+            if self._runner is not None:
+                return self
+            parent, child = self._context.Pipe(duplex=True)
+            self._connection = parent
+            if self.in_process:
+                runner: Any = threading.Thread(target=serve, args=(child, self.control.state, "thread"),
+                                               name="training-worker", daemon=True)
+            else:
+                runner = self._context.Process(target=serve, args=(child, self.control.state, "process"),
+                                               name="nn-playground-training", daemon=True)
+            runner.start()
+            if not self.in_process:
+                child.close()  # the child has its own copy; the parent's would hide the child's death
+            self._runner = runner
+        return self
+
+    def wait_ready(self, timeout: float = START_SECONDS) -> bool:
+        """Block until the worker has warmed up; False (and `failure` set) when it could not."""
+        if self._ready.is_set():
+            return True
+        self.start()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if self._connection.poll(0.05):
+                    message = self._connection.recv()
+                    if isinstance(message, WorkerReady):
+                        self.pid = message.pid
+                        self._ready.set()
+                        return True
+            except (EOFError, OSError):
+                break
+            if not self.is_alive():
+                break
+        if not self.is_alive():
+            self.failure = describe_exit(self.exitcode())
+        return False
+
+    @property
+    def ready(self) -> bool:
+        return self._ready.is_set()
+
+    def is_alive(self) -> bool:
+        return self._runner is not None and self._runner.is_alive()
+
+    def exitcode(self) -> int | None:
+        return None if self.in_process or self._runner is None else self._runner.exitcode
+
+    def kill(self) -> None:
+        """End it now (a stop that did not take effect). A thread cannot be ended: it is left to
+        finish on its own and never used again."""
+        self.killed = True
+        if self._runner is None:
+            return
+        if not self.in_process:
+            self._runner.kill()
+            self._runner.join(5)
+        self._close_connection()
+
+    def close(self, timeout: float = 2.0) -> None:
+        """Ask it to quit, and end it if it does not (the window closing)."""
+        if self._runner is None:
+            return
+        try:
+            self._connection.send(Quit())
+        except (OSError, ValueError, BrokenPipeError):
+            pass
+        self._runner.join(timeout)
+        if self._runner.is_alive() and not self.in_process:
+            self._runner.kill()
+            self._runner.join(5)
+        self._close_connection()
+
+    def _close_connection(self) -> None:
+        try:
+            if self._connection is not None:
+                self._connection.close()
+        except OSError:
+            pass
+
+    # ---- runs ----------------------------------------------------------------------------------
+    def submit(self, run_id: int, request: RunRequest) -> None:
+        """Send one run (the worker must be ready). Requests made on `control` since the run was
+        prepared (`prepare_run`) stay: a stop pressed while the worker warmed up is honoured."""
+        try:
+            self._connection.send((run_id, request))
+        except (OSError, ValueError, BrokenPipeError) as exc:
+            raise WorkerDied(self._death_message()) from exc
+
+    def prepare_run(self) -> None:
+        """Clear the controls for a new run (before anyone can steer it)."""
+        self.control.reset()
+
+    def receive(self, timeout: float) -> Any:
+        """The next record from the worker, or None after `timeout` seconds; WorkerDied when it ended."""
+        try:
+            if self._connection.poll(timeout):
+                return self._connection.recv()
+        except (EOFError, OSError, ValueError) as exc:
+            raise WorkerDied(self._death_message()) from exc
+        if not self.is_alive():
+            try:
+                if self._connection.poll(0):  # what it sent before it ended
+                    return self._connection.recv()
+            except (EOFError, OSError, ValueError):
+                pass
+            raise WorkerDied(self._death_message())
+        return None
+
+    def _death_message(self) -> str:
+        if self._runner is not None and not self.in_process:
+            self._runner.join(1)
+        return describe_exit(self.exitcode())
