@@ -189,3 +189,71 @@ def test_task_view_follows_the_dataset(qtbot, name, kind):
     else:
         assert view.forecast.forecast_data() is not None
     host.grab()
+
+
+def test_a_worker_killed_mid_run_is_reported_and_the_next_run_works(qtbot):
+    import os
+    import signal
+
+    host = open_host(qtbot, preset("xor.json", epochs=100_000))
+    controller, panel = host.controller, host.panel
+    before = host.document.snapshot()
+    controller.start()
+    qtbot.waitUntil(lambda: (progress(host).get("step") or 0) > 20, timeout=60_000)
+    os.kill(controller.bridge.worker.pid, signal.SIGKILL)  # e.g. the system ran out of memory
+    wait_for_state(qtbot, host, "stopped", timeout=10_000)
+    assert "stopped unexpectedly (killed, SIGKILL)" in controller.banner_text()
+    assert "too large for this machine&#x27;s memory" in panel.banner.text()  # what the user reads
+    assert panel.loss_plot.step_count() > 0  # the views keep what they had
+    assert host.document.experiment == before  # the document is untouched
+    training = host.document.experiment.training.model_copy(deep=True)
+    training.epochs = 2
+    host.document.set_training(training)
+    controller.start()  # a fresh worker
+    wait_for_state(qtbot, host, "finished", timeout=60_000)
+    assert controller.record.summary.status == "completed"
+
+
+def test_a_stop_that_does_not_take_effect_ends_the_worker_and_says_so(qtbot):
+    import os
+    import signal
+
+    host = open_host(qtbot, preset("xor.json", epochs=100_000))
+    controller = host.controller
+    controller.start()
+    qtbot.waitUntil(lambda: (progress(host).get("step") or 0) > 20, timeout=60_000)
+    os.kill(controller.bridge.worker.pid, signal.SIGSTOP)  # as if one step were stuck in a huge layer
+    controller.stop_action.trigger()
+    wait_for_state(qtbot, host, "stopped", timeout=10_000)
+    assert "did not stop within 2 s" in controller.banner_text()
+    assert not controller.bridge.is_active()
+
+
+def test_closing_the_window_mid_run_and_quitting_leaves_no_child_process(qtbot):
+    import multiprocessing
+
+    from playground.ui.training import workers
+
+    host = open_host(qtbot, preset("spiral.json", epochs=100_000))
+    host.controller.start()
+    qtbot.waitUntil(lambda: (progress(host).get("step") or 0) > 20, timeout=60_000)
+    assert multiprocessing.active_children()  # the worker process
+    host.close()
+    assert not threads.running_threads() and not workers.pool().busy()
+    workers.shutdown()  # what the application does when it quits
+    assert not multiprocessing.active_children()
+
+
+def test_the_in_process_worker_trains_xor_to_its_target(qtbot):
+    from playground.ui.training import workers
+
+    workers.use_in_process(True)
+    try:
+        host = open_host(qtbot, preset("xor.json"))
+        host.controller.start()
+        wait_for_state(qtbot, host, "finished", timeout=60_000)
+        assert host.controller.record.setup.process == "thread"
+        assert host.controller.record.summary.val_accuracy >= 0.9
+        host.close()
+    finally:
+        workers.use_in_process(False)

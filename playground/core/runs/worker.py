@@ -59,11 +59,27 @@ def warm_up() -> None:
     optimizer.step()
 
 
-def serve(connection: Any, state: Any, process: str = "process") -> None:
-    """The worker's loop: warm up, then train each request that arrives, until told to quit or
-    until the window's end of the connection is gone (the window closed or died)."""
+def run_job(run_id: int, request: Any, control: TrainingControl, send: Any, process: str) -> None:
+    """Carry out one request in the worker: a `RunRequest` trains one run (`RunSession`); other
+    kinds of work (a race's share of contenders) register their runner in `JOBS`."""
+    runner = JOBS.get(type(request))
+    if runner is None:
+        raise TypeError(f"the training worker cannot run a {type(request).__name__}")
+    runner(run_id, request, control, send, process)
+
+
+def _train_one(run_id: int, request: RunRequest, control: TrainingControl, send: Any, process: str) -> None:
     from playground.core.runs.session import RunSession
 
+    RunSession(run_id, request, control, send, process).run()
+
+
+JOBS: dict[type, Any] = {RunRequest: _train_one}
+
+
+def serve(connection: Any, state: Any, process: str = "process") -> None:
+    """The worker's loop: warm up, then carry out each request that arrives, until told to quit or
+    until the window's end of the connection is gone (the window closed or died)."""
     if process == "process":
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is the window's to handle
     control = TrainingControl(state, reset=False)
@@ -79,7 +95,7 @@ def serve(connection: Any, state: Any, process: str = "process") -> None:
                 return
             run_id, request = message
             control.begin_run()
-            RunSession(run_id, request, control, connection.send, process).run()
+            run_job(run_id, request, control, connection.send, process)
     except (BrokenPipeError, EOFError, OSError):
         return  # the window went away mid-run: nobody to report to
     finally:
@@ -119,6 +135,7 @@ class WorkerProcess:
         self._runner: Any = None  # the Process, or the Thread
         self._ready = threading.Event()
         self._lock = threading.Lock()
+        self._reading = threading.Lock()  # one thread at a time reads the worker's greeting
         self.pid: int | None = None
         self.killed = False  # ended by `kill()` (a stop that did not take effect)
         self.failure: str | None = None  # set when it could not start
@@ -140,27 +157,34 @@ class WorkerProcess:
             runner.start()
             if not self.in_process:
                 child.close()  # the child has its own copy; the parent's would hide the child's death
+            self.pid = runner.pid if not self.in_process else os.getpid()
             self._runner = runner
         return self
 
     def wait_ready(self, timeout: float = START_SECONDS) -> bool:
-        """Block until the worker has warmed up; False (and `failure` set) when it could not."""
+        """Block until the worker has warmed up; False when it did not within `timeout` (and
+        `failure` set when it ended). Several threads may wait at once; one of them reads."""
         if self._ready.is_set():
             return True
         self.start()
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not self._ready.is_set():
+            if not self._reading.acquire(timeout=0.05):
+                continue  # another thread is reading the greeting
             try:
-                if self._connection.poll(0.05):
+                if not self._ready.is_set() and self._connection.poll(0.05):
                     message = self._connection.recv()
                     if isinstance(message, WorkerReady):
                         self.pid = message.pid
                         self._ready.set()
-                        return True
             except (EOFError, OSError):
                 break
+            finally:
+                self._reading.release()
             if not self.is_alive():
                 break
+        if self._ready.is_set():
+            return True
         if not self.is_alive():
             self.failure = describe_exit(self.exitcode())
         return False
@@ -208,7 +232,7 @@ class WorkerProcess:
             pass
 
     # ---- runs ----------------------------------------------------------------------------------
-    def submit(self, run_id: int, request: RunRequest) -> None:
+    def submit(self, run_id: int, request: Any) -> None:
         """Send one run (the worker must be ready). Requests made on `control` since the run was
         prepared (`prepare_run`) stay: a stop pressed while the worker warmed up is honoured."""
         try:

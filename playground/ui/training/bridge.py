@@ -74,8 +74,8 @@ class RunPump(QObject):
                                                                  message="Stopped before training began."))
                 return
             if not worker.is_alive() or time.monotonic() > deadline:
-                self.ended.emit(self.run_id, "failed", (worker.failure or "the training process did not start in "
-                                                        "time").capitalize())
+                self.ended.emit(self.run_id, "failed", _sentence(worker.failure or "the training process did not "
+                                                                                   "start in time"))
                 return
         try:
             worker.submit(self.run_id, self.request)
@@ -97,7 +97,11 @@ class RunPump(QObject):
                     message=f"Stopped: the run did not stop within {STOP_SECONDS:g} s (a step in a very large "
                             f"layer?), so its training process was ended."))
             else:
-                self.ended.emit(self.run_id, "failed", str(died).capitalize())
+                self.ended.emit(self.run_id, "failed", _sentence(str(died)))
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 class TrainingBridge(QObject):
