@@ -81,3 +81,37 @@ def test_steps_to_tolerance_and_divergence():
     assert exploded.diverged and len(exploded.path) < 101
     assert np.isfinite(exploded.path).all()
     assert math.isnan(run_path(quadratic, "Adam", steps=0).final_distance) is False
+
+
+def test_the_lr_range_test_is_a_real_training_run_of_the_experiment():
+    """The sweep trains with the engine: the experiment's model, initial weights and batches (the
+    last, smaller batch of each epoch included), its loss and optimizer, only the LR set per step.
+    So it equals the engine training with a per-step exponential schedule over the same range."""
+    from pathlib import Path
+
+    from playground.core.compare.lr_range_test import lr_range_test
+    from playground.core.experiment import load_experiment
+    from playground.core.experiment.schema import SchedulerSpec
+    from playground.core.training import Trainer, TrainerOptions
+
+    xor = load_experiment(Path(__file__).resolve().parents[2] / "presets" / "xor.json")
+    xor.training.device = "cpu"
+    steps, start, end = 40, 1e-3, 1e-1  # over two epochs of 18 batches
+    result = lr_range_test(xor, start_lr=start, end_lr=end, steps=steps, diverge_factor=1e9)
+    assert not result.stopped_early and len(result.losses) == steps
+    scheduled = xor.model_copy(deep=True)
+    scheduled.training.optimizer.params = {"lr": start}
+    scheduled.training.scheduler = SchedulerSpec(type="ExponentialLR", params={"gamma": (end / start) ** (1 / (steps - 1))},
+                                                 interval="step")
+    losses, lrs = [], []
+
+    def observe(event):
+        if event.kind == "step":
+            losses.append(event.train_loss)
+            lrs.append(event.lr)
+
+    Trainer(scheduled, epochs=3, observer=observe,
+            options=TrainerOptions(step_every=1, max_step_events_per_second=0, diagnostics=False)).run()
+    assert np.allclose(result.lrs, lrs[:steps], rtol=1e-9)
+    assert result.losses[0] == losses[0]  # the same weights and first batch, bit for bit
+    assert np.allclose(result.losses, losses[:steps], rtol=1e-5)  # the LRs differ in their last bits only

@@ -5,8 +5,10 @@ from tiny to huge, recording the loss of every batch. The loss first barely move
 then falls fastest, then explodes (LR too large). A good LR lies where the smoothed loss falls
 most steeply, or about ten times below the LR of the lowest loss.
 
-Built from the engine's pieces (graph builder, dataset loader, loss and optimizer builders) with
-the experiment's seed and batch order, so it tests the model the learner is about to train.
+It drives the real engine (`Trainer`, one step at a time through `train_steps`, the LR of each
+step set through its control), so it tests exactly the model, initial weights, batches, loss,
+regularisation and clipping the learner is about to train; only the experiment's schedule, early
+stopping and keep-best are left out (the sweep sets every LR itself).
 """
 
 from __future__ import annotations
@@ -16,13 +18,12 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
-import torch
 
 from playground.core.compare.history import smooth_ema
+from playground.core.compare.race import base_copy
 from playground.core.experiment.schema import Experiment
-from playground.core.training.device import resolve_device
-from playground.core.training.losses import build_loss
-from playground.core.training.optimizers import build_optimizer
+from playground.core.training.engine import Trainer, TrainerOptions
+from playground.core.training.schedules import steps_per_epoch
 
 
 @dataclass
@@ -82,72 +83,70 @@ def lr_range_test(
     if not (0 < start_lr < end_lr):
         raise ValueError(f"the sweep needs 0 < start_lr < end_lr, got {start_lr:g} and {end_lr:g}")
     steps = max(10, int(steps))
-    if dataset is None:
-        from playground.core.data import load_dataset
-
-        dataset = load_dataset(experiment.data, base_dir=base_dir)
-    from playground.core.graph import build_model
-
-    training = experiment.training
-    info = dataset.info
-    device = resolve_device(training.device)
-    torch.manual_seed(training.seed)
-    model = build_model(experiment, info).to(device)
-    model.train()
-    loss = build_loss(training.loss.type, training.loss.params, info.task, getattr(info, "num_classes", None))
-    loss.loss.to(device)
-    params = dict(training.optimizer.params)
-    params["lr"] = float(start_lr)
-    optimizer = build_optimizer(training.optimizer.type, params, model.parameters())
-    x, y = dataset.x_train.to(device), dataset.y_train.to(device)
-    n = int(x.shape[0])
-    batch = n if training.batch_size == "full" else min(int(training.batch_size), n)
-    generator = torch.Generator().manual_seed(training.seed)
-    clipping = training.gradient_clipping
-    trainable = [p for p in model.parameters() if p.requires_grad]
-
     schedule = np.geomspace(start_lr, end_lr, steps)
     lrs, losses, smoothed = [], [], []
-    average, best = 0.0, math.inf
     stopped_early, message = False, "Swept the whole range."
-    perm, position = None, n
-    for index, lr in enumerate(schedule):
-        if should_stop is not None and should_stop():
-            stopped_early, message = True, "Stopped by the user."
-            break
-        if position + batch > n:
-            perm = torch.randperm(n, generator=generator).to(device)
-            position = 0
-        idx = perm[position:position + batch]
-        position += batch
-        for group in optimizer.param_groups:
-            group["lr"] = float(lr)
-        optimizer.zero_grad(set_to_none=True)
-        value = loss(model(x[idx]), y[idx])
-        current = float(value.detach())
-        if not math.isfinite(current):
-            stopped_early, message = True, f"The loss became NaN/inf at LR {lr:.3g}."
-            break
-        value.backward()
-        if clipping is not None:
-            if clipping.mode == "norm":
-                torch.nn.utils.clip_grad_norm_(trainable, clipping.max_value)
-            else:
-                torch.nn.utils.clip_grad_value_(trainable, clipping.max_value)
-        optimizer.step()
-        average = smoothing * average + (1 - smoothing) * current
-        debiased = average / (1 - smoothing ** (index + 1))
-        lrs.append(float(lr))
-        losses.append(current)
-        smoothed.append(debiased)
-        if progress is not None:
-            progress(index + 1, float(lr), current)
-        best = min(best, debiased)
-        if index > steps // 10 and debiased > diverge_factor * best:
-            stopped_early, message = True, f"The loss exploded at LR {lr:.3g}; the sweep stopped there."
-            break
+    if should_stop is not None and should_stop():
+        stopped_early, message = True, "Stopped by the user."
+    else:
+        trainer, taken = _sweep_trainer(experiment, steps, dataset, base_dir)
+        average, best = 0.0, math.inf
+        trainer.begin()
+        for index, lr in enumerate(schedule):
+            if index and should_stop is not None and should_stop():
+                stopped_early, message = True, "Stopped by the user."
+                break
+            trainer.control.set_lr(float(lr))  # taken at the next step boundary: this step's LR
+            outcome = trainer.train_steps(1)
+            if taken:
+                current = taken.pop()
+                average = smoothing * average + (1 - smoothing) * current
+                debiased = average / (1 - smoothing ** (index + 1))
+                lrs.append(float(lr))
+                losses.append(current)
+                smoothed.append(debiased)
+                if progress is not None:
+                    progress(index + 1, float(lr), current)
+                best = min(best, debiased)
+                if index > steps // 10 and debiased > diverge_factor * best:
+                    stopped_early, message = True, f"The loss exploded at LR {lr:.3g}; the sweep stopped there."
+                    break
+            if outcome is not None and outcome[0] == "diverged":  # the engine saw NaN/inf or an explosion
+                stopped_early = True
+                message = (f"The loss exploded at LR {lr:.3g}; the sweep stopped there." if "exploded" in outcome[1]
+                           else f"The loss became NaN/inf at LR {lr:.3g}.")
+                break
+        trainer.finish()
     lrs_a, losses_a = np.array(lrs), np.array(losses)
     smoothed_a = np.array(smoothed) if smoothed else smooth_ema(losses_a, smoothing)
     steepest, min_loss_lr = suggest_lr(lrs_a, smoothed_a)
     return LRRangeResult(lrs_a, losses_a, smoothed_a, steepest, steepest, min_loss_lr, float(start_lr),
                          float(end_lr), stopped_early, message)
+
+
+def _sweep_trainer(experiment: Experiment, steps: int, dataset: Any | None, base_dir: str | None
+                   ) -> tuple[Trainer, list[float]]:
+    """A trainer of the experiment for a sweep of `steps` steps, and the list its observer puts
+    each step's batch loss into."""
+    sweep = base_copy(experiment)
+    training = sweep.training
+    training.scheduler = None  # the sweep sets every step's LR
+    training.early_stopping = None
+    training.keep_best = None
+    if dataset is None:
+        from playground.core.data import load_dataset
+
+        dataset = load_dataset(experiment.data, base_dir=base_dir)
+    train_samples = int(dataset.x_train.shape[0])
+    batch = training.batch_size if training.batch_size == "full" else min(int(training.batch_size),
+                                                                           max(1, train_samples))
+    epochs = max(1, -(-steps // steps_per_epoch(train_samples, batch)))
+    taken: list[float] = []
+
+    def observe(event: Any) -> None:
+        if event.kind == "step":
+            taken.append(event.train_loss)
+
+    options = TrainerOptions(step_every=1, max_step_events_per_second=0.0, diagnostics=False)
+    trainer = Trainer(sweep, dataset=dataset, base_dir=base_dir, observer=observe, options=options, epochs=epochs)
+    return trainer, taken

@@ -9,22 +9,23 @@ Control, in three parts:
 - **Same batches in the same order.** Every contender trains on one loaded dataset with the same
   training seed, so the engine's seeded permutation gives identical batches; the global RNG
   (dropout) starts from the same state too and is kept per contender across turns.
-- **Lock-step.** Each contender runs the real engine (`Trainer.run`) in its own thread, but only
-  one thread trains at a time: a baton goes round the contenders, and each passes it on after
-  one epoch (or a few steps when epochs are long). Curves therefore grow together, the total
-  speed equals running them one after another, and a contender's numbers are exactly those of a
-  solo run with the same weights.
+- **Lock-step.** The (contender, seed) runs are split over workers (`Race.run(pool)`: at most
+  `race_workers()` worker processes, all cores but one), or all trained in the calling thread
+  (`Race.run()`). Each worker trains its share in turns through the steppable engine
+  (`playground.core.compare.race_worker`): one epoch, a few epochs when they are short, or a few
+  steps when they are long, then the next contender. Curves therefore grow together, and a
+  contender's numbers are exactly those of a solo run with the same weights.
 
-Events are plain data (numpy arrays, floats, dicts) for a GUI thread to plot.
+Stop ends every contender at its next step boundary (each worker's `TrainingControl`); a worker
+that dies fails its own contenders, never the race. Events are plain data (numpy arrays, floats,
+dicts) for a GUI thread to plot; they pickle, so they cross from worker processes unchanged.
 """
 
 from __future__ import annotations
 
-import math
-import queue
+import itertools
 import threading
 import time
-import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
@@ -35,15 +36,14 @@ from playground.core.compare.activations import ACTIVATIONS
 from playground.core.compare.optimizer_paths import OPTIMIZERS, experiment_optimizer
 from playground.core.experiment.io import copy_experiment
 from playground.core.experiment.schema import Experiment, SchedulerSpec
-from playground.core.training.engine import Trainer, TrainerOptions
-from playground.core.training.events import EpochEvent, Summary
-from playground.core.training.metrics import predict
+from playground.core.training.control import TrainingControl
 from playground.core.training.optimizers import optimizer_kwargs
-from playground.core.training.schedules import steps_per_epoch
 
 AUTO_EPOCH_LIMIT = 64  # epochs of at most this many steps are one turn; longer ones are cut ...
 AUTO_TURN_STEPS = 32  # ... into turns of this many steps
 MIN_TURN_SECONDS = 0.08  # very short epochs are grouped into turns of about this long (fewer switches)
+STOP_SECONDS = 10.0  # a worker process that has not ended its share this long after a stop is ended
+POLL_SECONDS = 0.05  # how long the race waits for its workers' records at a time
 
 
 # ---- contenders ------------------------------------------------------------------------------
@@ -56,11 +56,15 @@ class Contender:
     settings: dict[str, Any] = field(default_factory=dict)  # the varied setting(s), for tables
 
 
-def _base_copy(experiment: Experiment) -> Experiment:
+def base_copy(experiment: Experiment) -> Experiment:
+    """A copy of `experiment` for one contender (without the saved comparisons it may carry)."""
     copy = copy_experiment(experiment)
     if "comparison" in type(copy).model_fields:
         copy.comparison = None  # a contender needs no saved comparisons
     return copy
+
+
+_base_copy = base_copy
 
 
 def activation_nodes(experiment: Experiment) -> list[str]:
@@ -157,6 +161,7 @@ class RaceOptions:
     boundary_resolution: int = 40  # decision-boundary grid per side for 2-D data (0: none)
     boundary_interval: float = 0.5  # at most one boundary per contender this often (seconds)
     keep_initial_weights: bool = False  # keep a numpy copy of each contender's start (tests, checks)
+    keep_final_weights: bool = False  # ... and of its weights at the end
     num_threads: int | None = None  # torch threads while training (the engine's option)
     base_dir: str | None = None  # where relative data paths start
 
@@ -232,6 +237,11 @@ class RaceFinished:
     kind: str = field(default="race_finished", init=False)
 
 
+class RaceError(RuntimeError):
+    """The race could not run at all (its data did not load, no worker could start); the message
+    says why in plain words."""
+
+
 RaceEvent = Any  # one of the dataclasses above
 RaceObserver = Callable[[RaceEvent], None]
 
@@ -252,118 +262,34 @@ class ContenderRun:
     summary: dict[str, Any] = field(default_factory=dict)
     samples: int = 0
     initial_weights: dict[str, np.ndarray] | None = None
+    final_weights: dict[str, np.ndarray] | None = None
 
     def epoch_metric(self, name: str) -> np.ndarray:
         return np.array([np.nan if row.get(name) is None else float(row[name]) for row in self.epochs])
 
 
-# ---- worker threads ---------------------------------------------------------------------------
-class _WorkerPool:
-    """Threads kept for a while between races, as many as a race needs (never a fixed limit: a
-    contender that could not get a thread would stall the whole round).
-
-    A fresh thread starts with a cold malloc arena, which made short races about 10 % slower
-    than the same runs one after another; a reused thread is warm. Idle threads leave after
-    `IDLE_SECONDS`.
-    """
-
-    IDLE_SECONDS = 60.0
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._idle: list[queue.SimpleQueue] = []
-
-    def submit(self, function: Callable[..., None], *args: Any) -> threading.Event:
-        done = threading.Event()
-        with self._lock:
-            inbox = self._idle.pop() if self._idle else None
-        if inbox is None:
-            inbox = queue.SimpleQueue()
-            threading.Thread(target=self._serve, args=(inbox,), name="race-worker", daemon=True).start()
-        inbox.put((function, args, done))
-        return done
-
-    def _serve(self, inbox: queue.SimpleQueue) -> None:
-        while True:
-            try:
-                function, args, done = inbox.get(timeout=self.IDLE_SECONDS)
-            except queue.Empty:
-                with self._lock:
-                    if inbox in self._idle:
-                        self._idle.remove(inbox)
-                        return
-                continue  # a job was handed over just now
-            try:
-                function(*args)
-            except BaseException:  # noqa: BLE001 - the worker must survive for the next job
-                traceback.print_exc()
-            finally:
-                with self._lock:
-                    self._idle.append(inbox)
-                done.set()
-
-
-_POOL = _WorkerPool()
-
-
-# ---- the baton that makes turns --------------------------------------------------------------
-class _Baton:
-    """Round-robin turns among worker threads; finished workers leave the round.
-
-    Each worker waits on its own event, so passing the baton wakes exactly one thread.
-    """
-
-    def __init__(self, count: int) -> None:
-        self._lock = threading.Lock()
-        self._events = [threading.Event() for _ in range(count)]
-        self._active = [True] * count
-        self._turn: int | None = None
-        self._released = False
-        if count:
-            self._give(0)
-
-    def _give(self, index: int | None) -> None:
-        self._turn = index
-        if index is not None:
-            self._events[index].set()
-
-    def wait_turn(self, index: int) -> None:
-        self._events[index].wait()
-
-    def _next(self, index: int) -> int | None:
-        count = len(self._active)
-        for offset in range(1, count + 1):
-            candidate = (index + offset) % count
-            if self._active[candidate]:
-                return candidate
-        return None
-
-    def pass_on(self, index: int) -> None:
-        with self._lock:
-            if self._turn == index and not self._released:
-                following = self._next(index)
-                if following != index:
-                    self._events[index].clear()
-                    self._give(following)
-
-    def retire(self, index: int) -> None:
-        with self._lock:
-            self._active[index] = False
-            if self._turn == index and not self._released:
-                self._events[index].clear()
-                self._give(self._next(index))
-
-    def release_all(self) -> None:
-        with self._lock:
-            self._released = True
-            for event in self._events:
-                event.set()
-
-
 # ---- the race --------------------------------------------------------------------------------
+_RUN_IDS = itertools.count(1_000_001)  # race shares' run ids (apart from single runs' small ones)
+
+
+class _Share:
+    """The race's side of one share: its slots, where it runs, and how far it got."""
+
+    def __init__(self, index: int, slots: list[int], request: Any) -> None:
+        self.index = index
+        self.slots = slots
+        self.request = request
+        self.run_id = next(_RUN_IDS)
+        self.worker: Any = None  # a WorkerProcess; None in the calling thread
+        self.submitted = False
+        self.prepared = False
+        self.done = False
+
+
 class Race:
-    """Trains `contenders` of `experiment` in lock-step. Build it, then `run()` (blocking) in a
-    worker thread; `stop()` from any thread ends every contender at its next step."""
+    """Trains `contenders` of `experiment` in lock-step. Build it, then `run()` (blocking, in this
+    thread) or `run(pool)` (split over the pool's workers); `stop()` from any thread ends every
+    contender at its next step."""
 
     def __init__(
         self,
@@ -375,11 +301,12 @@ class Race:
     ) -> None:
         if not contenders:
             raise ValueError("a race needs at least one contender")
-        self.experiment = _base_copy(experiment)
+        self.experiment = base_copy(experiment)
         self.contenders = list(contenders)
         self.options = options or RaceOptions()
         self.observer = observer
-        self._dataset = dataset
+        self._given_dataset = dataset
+        self._loaded_dataset = dataset
         repeats = max(1, int(self.options.repeats))
         seeds = list(self.options.seeds) if self.options.seeds else []
         base_seed = self.experiment.training.seed
@@ -390,21 +317,24 @@ class Race:
             ContenderRun(c, r, self.seeds[r]) for r in range(repeats) for c in range(len(self.contenders))
         ]
         self.shared_weights: list[tuple[int, int]] = [(0, 0)] * len(self.contenders)
-        self._trainers: list[Trainer | None] = []
+        self.workers_used = 0  # worker processes (or threads) the last run was split over; 0: this thread
+        self.status: str | None = None
         self._stop = threading.Event()
         self._emit_lock = threading.Lock()
-        self.status: str | None = None
-        self.turn_epochs: int | None = self.options.turn_epochs  # fixed by the first epoch when None
+        self._controls: list[TrainingControl] = []  # of the shares under way
+        self._controls_lock = threading.Lock()
+        self._shares: list[_Share] = []
+        self._started: RaceStarted | None = None  # the set-up the first share reported
+        self._announced = False  # ... sent, once every share has reported its own
+        self._held: list[RaceEvent] = []  # events that came before that
 
     # ---- control ---------------------------------------------------------------------------
     def stop(self) -> None:
         self._stop.set()
-        for trainer in list(self._trainers):
-            if trainer is not None:
-                trainer.control.stop()
-        baton = getattr(self, "_baton", None)
-        if baton is not None:
-            baton.release_all()
+        with self._controls_lock:
+            controls = list(self._controls)
+        for control in controls:
+            control.stop()
 
     @property
     def stop_requested(self) -> bool:
@@ -420,121 +350,70 @@ class Race:
 
     # ---- set-up ------------------------------------------------------------------------------
     def _load_dataset(self):
-        if self._dataset is None:
+        if self._loaded_dataset is None:
             from playground.core.data import load_dataset
 
-            self._dataset = load_dataset(self.experiment.data, base_dir=self.options.base_dir)
-        return self._dataset
+            self._loaded_dataset = load_dataset(self.experiment.data, base_dir=self.options.base_dir)
+        return self._loaded_dataset
+
+    @property
+    def _dataset(self):
+        """The race's dataset in this process (loaded on first use: workers load their own)."""
+        return self._load_dataset()
 
     def _models(self, seed: int, info) -> list[torch.nn.Module | Exception]:
         """The contenders' models for one seed, each starting from the base model's weights
         (every tensor whose name and shape match); a contender that cannot be built gets its error."""
-        from playground.core.graph import build_model
+        from playground.core.compare.race_worker import contender_models
 
-        torch.manual_seed(seed)
-        base_state = build_model(self.experiment, info).state_dict()
-        models: list[torch.nn.Module | Exception] = []
-        for index, contender in enumerate(self.contenders):
-            torch.manual_seed(seed)
-            try:
-                model = build_model(contender.experiment, info)
-            except Exception as exc:  # noqa: BLE001 - reported as this contender's failure
-                models.append(exc)
-                continue
-            own = model.state_dict()
-            matching = {key: value for key, value in base_state.items()
-                        if key in own and own[key].shape == value.shape}
-            model.load_state_dict(matching, strict=False)
-            self.shared_weights[index] = (len(matching), len(own))
-            models.append(model)
-        return models
+        models, shared = contender_models(self.experiment, self.contenders, seed, info)
+        for index, pair in shared.items():
+            self.shared_weights[index] = pair
+        return [models[index] for index in range(len(self.contenders))]
 
-    def _trainer_experiment(self, contender: Contender, seed: int) -> Experiment:
-        experiment = _base_copy(contender.experiment)
-        experiment.training.seed = seed
-        return experiment
+    def _share_requests(self, count: int, threads: int | None) -> list[_Share]:
+        """The runs split into `count` shares, round robin (so each worker gets a mix of contenders)."""
+        from playground.core.compare.race_worker import RaceShare
+
+        slots = list(range(len(self.runs)))
+        count = max(1, min(count, len(slots)))
+        shares = []
+        for index in range(count):
+            mine = slots[index::count]
+            request = RaceShare(self.experiment, self.contenders, list(self.seeds), mine, self.options,
+                                num_threads=threads, dataset=self._given_dataset)
+            shares.append(_Share(index, mine, request))
+        return shares
 
     # ---- the run -----------------------------------------------------------------------------
-    def run(self) -> list[ContenderRun]:
-        """Train every contender for every seed in lock-step; returns the runs (also in `runs`)."""
+    def run(self, pool: Any | None = None, workers: int | None = None) -> list[ContenderRun]:
+        """Train every contender for every seed in lock-step; returns the runs (also in `runs`).
+
+        Without `pool` the whole race trains in this thread. With a `WorkerPool` of processes the
+        runs are split over `workers` of its workers (default `race_workers()`: all cores but one),
+        each training its share in turns; a pool of threads (`in_process`) lends one worker, as
+        threads share the global RNG. The workers are acquired here and released before this returns.
+        """
         started = time.perf_counter()
-        options = self.options
-        dataset = self._load_dataset()
-        info = dataset.info
-        epochs = int(options.epochs or self.experiment.training.epochs)
-        train_samples = int(dataset.x_train.shape[0])
-        batch_size = self.experiment.training.batch_size
-        per_epoch = steps_per_epoch(train_samples, batch_size if batch_size == "full"
-                                    else min(int(batch_size), max(1, train_samples)))
-        turn_steps = options.turn_steps or (per_epoch if per_epoch <= AUTO_EPOCH_LIMIT else AUTO_TURN_STEPS)
+        self._started, self._announced, self._held = None, False, []
+        if pool is None:
+            self.workers_used = 0
+            self._run_here()
+        else:
+            from playground.core.runs.pool import race_workers
 
-        grid, extent = None, None
-        if options.boundary_resolution > 0 and dataset.point_features is not None:
-            low, high = dataset.point_range()
-            extent = (float(low), float(high))
-            axis = np.linspace(low, high, int(options.boundary_resolution))
-            gx, gy = np.meshgrid(axis, axis)
-            grid = dataset.features_for_points(np.column_stack([gx.ravel(), gy.ravel()]))
-
-        trainer_options = TrainerOptions(step_every=1, max_step_events_per_second=0.0, diagnostics=False,
-                                         num_threads=options.num_threads)
-        failures: dict[int, str] = {}
-        self._trainers = [None] * len(self.runs)
-        for repeat, seed in enumerate(self.seeds):
-            if self._stop.is_set():
-                break
-            try:
-                models = self._models(seed, info)
-            except Exception as exc:  # noqa: BLE001 - the base model itself cannot be built
-                models = [exc] * len(self.contenders)
-            for index, model in enumerate(models):
-                slot = repeat * len(self.contenders) + index
-                if isinstance(model, Exception):
-                    failures[slot] = str(model)
-                    continue
-                run = self.runs[slot]
-                if options.keep_initial_weights:
-                    run.initial_weights = {k: v.detach().cpu().numpy().copy() for k, v in model.state_dict().items()}
-                try:
-                    self._trainers[slot] = Trainer(
-                        self._trainer_experiment(self.contenders[index], seed), model=model, dataset=dataset,
-                        options=trainer_options, epochs=epochs, base_dir=options.base_dir,
-                    )
-                except Exception as exc:  # noqa: BLE001
-                    failures[slot] = str(exc)
-
-        points = labels = None
-        if extent is not None and dataset.points_train is not None:
-            limit = 400
-            points = np.asarray(dataset.points_train[:limit], dtype=np.float32)
-            labels = dataset.y_train[:limit].cpu().numpy()
-        self._emit(RaceStarted([c.label for c in self.contenders], len(self.seeds), list(self.seeds), epochs,
-                               per_epoch, info.task, getattr(info, "num_classes", None), list(self.shared_weights),
-                               points, labels, extent))
-
-        self._baton = baton = _Baton(len(self.runs))
-        for slot, message in failures.items():
-            run = self.runs[slot]
-            run.status, run.message = "error", message
-            baton.retire(slot)
-            self._emit(ContenderFinished(run.contender, run.repeat, "error", message, {}))
-        for slot, trainer in enumerate(self._trainers):
-            if trainer is None and slot not in failures:  # never built (stopped during set-up)
-                run = self.runs[slot]
-                run.status, run.message = "stopped", "Stopped before it started."
-                baton.retire(slot)
-        if self._stop.is_set():
-            self.stop()
-
-        finished = [_POOL.submit(self._work, slot, trainer, turn_steps, grid, extent)
-                    for slot, trainer in enumerate(self._trainers) if trainer is not None]
-        for done in finished:
-            done.wait()
-        self._trainers = []
-
+            count = max(1, int(workers or race_workers()))
+            if getattr(pool, "in_process", False):
+                count = 1  # worker threads share one global RNG (dropout): only one may train at a time
+            self._run_on(pool, count)
         seconds = time.perf_counter() - started
         samples = sum(run.samples for run in self.runs)
         statuses = {run.status for run in self.runs}
+        if self._started is None:  # no share got as far as its set-up
+            problems = sorted({run.message for run in self.runs if run.status == "error" and run.message})
+            if not self._stop.is_set():
+                self.status = "failed"
+                raise RaceError("; ".join(problems) or "the race could not start")
         if self._stop.is_set():
             status, message = "stopped", "The race was stopped."
         elif statuses == {"error"}:
@@ -542,112 +421,209 @@ class Race:
         else:
             status, message = "completed", "The race finished."
         self.status = status
+        self._announce()
         self._emit(RaceFinished(status, message, seconds, samples, samples / seconds if seconds > 0 else 0.0))
         return self.runs
 
-    def _work(self, slot: int, trainer: Trainer, turn_steps: int, grid: torch.Tensor | None,
-              extent: tuple[float, float] | None) -> None:
-        run = self.runs[slot]
-        baton = self._baton
-        pending_steps: list[int] = []
-        pending_losses: list[float] = []
-        pending_lrs: list[float] = []
-        last_boundary = [0.0]
-        in_turn = [0]
+    def _run_here(self) -> None:
+        """One share with every run, trained in this thread."""
+        from playground.core.compare.race_worker import ShareRunner
 
-        def flush() -> None:
-            if pending_steps:
-                run.steps.extend(pending_steps)
-                run.losses.extend(pending_losses)
-                run.lrs.extend(pending_lrs)
-                self._emit(ContenderSteps(run.contender, run.repeat, np.array(pending_steps, dtype=np.int64),
-                                          np.array(pending_losses, dtype=np.float64),
-                                          np.array(pending_lrs, dtype=np.float64)))
-                pending_steps.clear()
-                pending_losses.clear()
-                pending_lrs.clear()
-
-        def end_turn() -> None:
-            flush()
-            in_turn[0] = 0
-            if self._stop.is_set():
-                return
-            state = torch.get_rng_state()
-            baton.pass_on(slot)
-            baton.wait_turn(slot)
-            torch.set_rng_state(state)
-
-        def boundary(epoch: int, force: bool) -> None:
-            if grid is None or extent is None:
-                return
-            now = time.perf_counter()
-            if not force and now - last_boundary[0] < self.options.boundary_interval:
-                return
-            last_boundary[0] = now
-            try:
-                values, mode = _grid_output(trainer, grid)
-            except Exception:  # noqa: BLE001 - a thumbnail must never break a run
-                return
-            side = int(round(math.sqrt(values.size)))
-            self._emit(ContenderBoundary(run.contender, run.repeat, epoch, values.reshape(side, side), mode, extent))
-
-        add_step, add_loss, add_lr = pending_steps.append, pending_losses.append, pending_lrs.append
-
-        def observe(event) -> None:
-            if event.kind == "step":  # the hot path: once per optimizer step
-                add_step(event.step)
-                add_loss(event.train_loss)
-                add_lr(event.lr)
-                in_turn[0] += 1
-                if in_turn[0] >= turn_steps and event.batch < event.batches:
-                    end_turn()
-            elif isinstance(event, EpochEvent):
-                flush()
-                metrics = event.metrics()
-                run.epochs.append(metrics)
-                self._emit(ContenderEpoch(run.contender, run.repeat, event.epoch, event.step, metrics))
-                last = event.epoch >= trainer.epochs
-                if not last:  # the last one is drawn after the run (best weights restored)
-                    boundary(event.epoch, False)
-                if self.turn_epochs is None:  # every contender groups the same number of epochs
-                    seconds = event.seconds if event.seconds > 0 else MIN_TURN_SECONDS
-                    self.turn_epochs = max(1, min(50, int(MIN_TURN_SECONDS / seconds)))
-                if event.epoch % self.turn_epochs == 0 or last:
-                    end_turn()
-                in_turn[0] = 0  # step-sized turns only cut long epochs
-            elif isinstance(event, Summary):
-                flush()
-
-        trainer.observer = observe
-        summary: Summary | None = None
+        share = self._share_requests(1, self.options.num_threads)[0]
+        self._shares = [share]
+        control = TrainingControl()
+        self._add_control(control)
+        if self._stop.is_set():
+            control.stop()
         try:
-            baton.wait_turn(slot)
-            if self._stop.is_set():
-                trainer.control.stop()
-            run.status = "running"
-            summary = trainer.run()
-            run.status, run.message = summary.status, summary.message
-            run.summary = summary.as_dict()
-            run.samples = int(round(summary.samples_per_second * summary.seconds))
-            if summary.status != "diverged":
-                boundary(trainer.epoch, True)
-        except Exception as exc:  # noqa: BLE001 - reported as this contender's failure
-            run.status, run.message = "error", f"{type(exc).__name__}: {exc}"
+            share.submitted = True
+            ShareRunner(share.run_id, share.request, control, lambda record: self._handle(share, record)).run()
         finally:
-            baton.retire(slot)
-            self._emit(ContenderFinished(run.contender, run.repeat, run.status, run.message, dict(run.summary)))
+            self._remove_control(control)
+        if not share.done:
+            self._share_failed(share, "the race ended without a result")
 
+    def _run_on(self, pool: Any, count: int) -> None:
+        """Shares on `count` workers of `pool` (each with its part of the training threads)."""
+        from playground.core.runs.session import worker_threads
 
-def _grid_output(trainer: Trainer, grid: torch.Tensor) -> tuple[np.ndarray, str]:
-    """The model's answer on the grid points: P(class 1) for two classes, else the class, or the value."""
-    outputs = predict(trainer.model, grid, trainer.device).detach().float().cpu()
-    if trainer.task == "classification":
-        if outputs.dim() == 1 or outputs.shape[-1] == 1:
-            return torch.sigmoid(outputs.reshape(-1)).numpy().astype(np.float32), "probability"
-        if outputs.shape[-1] == 2:
-            return torch.softmax(outputs, dim=-1)[:, 1].numpy().astype(np.float32), "probability"
-        return outputs.argmax(dim=-1).numpy().astype(np.float32), "class"
-    return outputs.reshape(outputs.shape[0], -1)[:, 0].numpy().astype(np.float32), "value"
+        threads = self.options.num_threads or worker_threads()
+        shares = self._share_requests(count, max(1, threads // max(1, min(count, len(self.runs)))))
+        self._shares = shares
+        self.workers_used = len(shares)
+        try:
+            for share in shares:
+                share.worker = pool.acquire()
+                share.worker.prepare_run()
+                self._add_control(share.worker.control)
+                if self._stop.is_set():
+                    share.worker.control.stop()
+            self._relay(shares, pool)
+        finally:
+            for share in shares:
+                if share.worker is not None:
+                    self._remove_control(share.worker.control)
+                    self._give_back(pool, share)
+
+    def _relay(self, shares: list[_Share], pool: Any) -> None:
+        """Submit each share once its worker is ready, and pass on what the workers report."""
+        from playground.core.runs.worker import START_SECONDS, WorkerDied
+
+        deadline = time.monotonic() + START_SECONDS
+        stopped_at: float | None = None
+        while True:
+            active = [share for share in shares if not share.done]
+            if not active:
+                return
+            if self._stop.is_set() and stopped_at is None:
+                stopped_at = time.monotonic()
+            wait = POLL_SECONDS / len(active)
+            for share in active:
+                worker = share.worker
+                if not share.submitted:
+                    if self._stop.is_set():
+                        self._share_stopped(share, "Stopped before it started.")
+                    elif worker.wait_ready(wait):
+                        try:
+                            worker.submit(share.run_id, share.request)
+                            share.submitted = True
+                        except WorkerDied as died:
+                            self._worker_died(pool, share, str(died))
+                    elif not worker.is_alive() or time.monotonic() > deadline:
+                        self._share_failed(share, (worker.failure or "the training process did not start in time"
+                                                   ).capitalize())
+                        pool.discard(worker)
+                        share.worker = None
+                    continue
+                try:
+                    record = worker.receive(wait)
+                except WorkerDied as died:
+                    self._worker_died(pool, share, str(died))
+                    continue
+                if record is not None and getattr(record, "run", None) == share.run_id:
+                    self._handle(share, record)
+                    if share.done:
+                        self._remove_control(worker.control)
+                        self._give_back(pool, share)
+            if stopped_at is not None and time.monotonic() - stopped_at > STOP_SECONDS:
+                for share in shares:
+                    if not share.done and share.worker is not None and not share.worker.in_process:
+                        share.worker.kill()
+                        self._share_stopped(share, f"Stopped: the race did not stop within {STOP_SECONDS:g} s, so "
+                                                   f"its training process was ended.")
+                        pool.discard(share.worker)
+                        share.worker = None
+
+    def _give_back(self, pool: Any, share: _Share) -> None:
+        worker, share.worker = share.worker, None
+        if worker is None:
+            return
+        if worker.killed or not worker.is_alive():
+            pool.discard(worker)
+        else:
+            pool.release(worker)
+
+    def _worker_died(self, pool: Any, share: _Share, message: str) -> None:
+        self._share_failed(share, message.capitalize())
+        worker, share.worker = share.worker, None
+        if worker is not None:
+            self._remove_control(worker.control)
+            pool.discard(worker)
+
+    def _add_control(self, control: TrainingControl) -> None:
+        with self._controls_lock:
+            self._controls.append(control)
+
+    def _remove_control(self, control: TrainingControl) -> None:
+        with self._controls_lock:
+            if control in self._controls:
+                self._controls.remove(control)
+
+    # ---- records from the shares ---------------------------------------------------------------
+    def _handle(self, share: _Share, record: Any) -> None:
+        from playground.core.compare.race_worker import ShareEvents, ShareFailed, ShareFinished, SharePrepared
+
+        if isinstance(record, ShareEvents):
+            for event in record.events:
+                self._apply(event)
+                self._send(event)
+        elif isinstance(record, SharePrepared):
+            share.prepared = True
+            for index, pair in enumerate(record.started.shared_weights):
+                if pair != (0, 0):
+                    self.shared_weights[index] = tuple(pair)
+            if self._started is None:
+                self._started = record.started
+            self._maybe_start()
+        elif isinstance(record, ShareFinished):
+            for result in record.results:
+                run = self.runs[result.slot]
+                run.samples = result.samples
+                run.initial_weights = result.initial_weights
+                run.final_weights = result.final_weights
+            share.done = True
+            self._maybe_start()
+        elif isinstance(record, ShareFailed):
+            self._share_failed(share, record.message)
+
+    def _apply(self, event: RaceEvent) -> None:
+        """Keep what an event says in the race's runs."""
+        run = self.run_of(event.contender, event.repeat)
+        kind = event.kind
+        if kind == "steps":
+            run.steps.extend(event.steps.tolist())
+            run.losses.extend(event.losses.tolist())
+            run.lrs.extend(event.lrs.tolist())
+        elif kind == "epoch":
+            run.epochs.append(dict(event.metrics))
+        elif kind == "finished":
+            run.status, run.message, run.summary = event.status, event.message, dict(event.summary)
+            return
+        else:
+            return
+        if run.status == "pending":
+            run.status = "running"
+
+    def _send(self, event: RaceEvent) -> None:
+        if self._announced:
+            self._emit(event)
+        else:
+            self._held.append(event)
+
+    def _maybe_start(self) -> None:
+        """Send the race's set-up once every share has reported its own (or ended), then the events
+        held back until then."""
+        if not self._announced and all(share.prepared or share.done for share in self._shares):
+            self._announce()
+
+    def _announce(self) -> None:
+        if self._announced or self._started is None:
+            return  # without any share's set-up there is nothing to draw: the runs keep what happened
+        self._announced = True
+        started = self._started
+        started.labels = [c.label for c in self.contenders]
+        started.shared_weights = list(self.shared_weights)
+        self._emit(started)
+        held, self._held = self._held, []
+        for event in held:
+            self._emit(event)
+
+    def _share_failed(self, share: _Share, message: str) -> None:
+        self._end_share(share, "error", message)
+
+    def _share_stopped(self, share: _Share, message: str) -> None:
+        self._end_share(share, "stopped", message)
+
+    def _end_share(self, share: _Share, status: str, message: str) -> None:
+        """The share ended without finishing: its runs not finished yet end with `status`."""
+        share.done = True
+        for slot in share.slots:
+            run = self.runs[slot]
+            if run.status in ("pending", "running"):
+                event = ContenderFinished(run.contender, run.repeat, status, message, dict(run.summary))
+                self._apply(event)
+                self._send(event)
+        self._maybe_start()
 
 
 # ---- aggregation -----------------------------------------------------------------------------

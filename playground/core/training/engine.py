@@ -1,7 +1,10 @@
 """The training engine: trains an experiment in the calling thread and reports plain events.
 
 The command line calls `Trainer.run()` directly; the GUI calls it from its worker thread and
-steers it through `trainer.control` (pause, resume, stop, step, set the LR). The hot loop is a
+steers it through `trainer.control` (pause, resume, stop, step, set the LR). A run can also be
+driven a few steps at a time (`begin()`, `train_steps(n)` until it returns an outcome, `finish()`;
+`run()` is exactly that with no limit), so one thread can interleave several trainers, as a race
+does, each with its numbers exactly those of a run on its own. The hot loop is a
 bare PyTorch loop over in-memory tensors, batches taken with a seeded permutation per epoch;
 everything else (validation, diagnostics, events, checkpoints) happens once per epoch or is
 throttled, so the engine runs at the speed of a hand-written loop.
@@ -79,7 +82,8 @@ def divergence_message(epoch: int, step: int, lr: float, loss: float = math.nan,
 
 
 class Trainer:
-    """Trains one experiment. Build it, optionally `load_checkpoint`, then `run()`.
+    """Trains one experiment. Build it, optionally `load_checkpoint`, then `run()` (or `begin()`,
+    `train_steps(n)` as often as wanted, `finish()`).
 
     `model` and `dataset` may be passed prebuilt (the GUI already has them; tests use
     hand-made ones); otherwise they come from the graph builder and the dataset loader.
@@ -167,12 +171,18 @@ class Trainer:
         self._epoch_loss_sum = 0.0
         self._epoch_samples = 0
         self._perm_state: torch.Tensor | None = None  # generator state before this epoch's permutation
+        self._perm: torch.Tensor | None = None  # this epoch's permutation, while the epoch is under way
         self._elapsed = 0.0  # seconds of training over all runs (for samples/second)
         self._samples_seen = 0
         self.history: list[dict[str, float | None]] = []
         self.last_epoch_event: EpochEvent | None = None
         self.status: str | None = None
-        self._running = False
+        self._running = False  # inside train_steps: the global RNG is this run's
+        self._begun = False  # between begin() and finish()
+        self._outcome: tuple[str, str] | None = None  # how the run begun last ended (status, message)
+        self._previous_threads: int | None = None  # torch threads before begin(), put back by finish()
+        self._run_seconds = 0.0  # training time since begin() (this run's turns only)
+        self._run_samples_from = 0  # samples seen when begin() was called
         self._next_step_event = 0.0  # perf_counter time before which step events are held back
         self._next_diagnostics = 0.0  # perf_counter time before which epochs skip diagnostics
         self._diagnostics: Diagnostics | None = None  # of the current epoch, when gathered
@@ -181,8 +191,7 @@ class Trainer:
         self._snapshot_epoch = 0
         self._next_snapshot = 0.0
         self._last_lr = self.lr_controller.current_lr()  # LR of the latest optimizer step
-        self._epoch_started = 0.0  # perf_counter time the current epoch (re)started
-        self._epoch_seconds = 0.0  # training time of the latest epoch (without validation)
+        self._epoch_seconds = 0.0  # training time of the current (latest) epoch, without validation
         self._epoch_rate_samples = 0  # samples trained in that time
 
     # ---- helpers -------------------------------------------------------------------------------
@@ -214,53 +223,113 @@ class Trainer:
     # ---- the run -------------------------------------------------------------------------------
     def run(self) -> Summary:
         """Train until the epochs are done, early stopping, divergence or a stop request."""
-        previous_threads = torch.get_num_threads()
+        self.begin()
+        try:
+            self.train_steps()
+        except BaseException:
+            self._end()
+            raise
+        return self.finish()
+
+    def begin(self) -> None:
+        """Start a run (or continue one, after `finish` or from a checkpoint): then `train_steps`
+        until it returns an outcome, then `finish()`. Sets the engine's thread count until `finish`."""
+        if self._begun:
+            raise RuntimeError("this run has begun already; finish() it first")
+        self._previous_threads = torch.get_num_threads()
         if self.options.num_threads:
             torch.set_num_threads(int(self.options.num_threads))
+        self._begun = True
+        self._outcome = None
+        self._run_seconds = 0.0
+        self._run_samples_from = self._samples_seen
+        self._emit(StateEvent("running", self.epoch + 1, self.step))
+
+    def train_steps(self, steps: int | None = None) -> tuple[str, str] | None:
+        """Run up to `steps` more optimizer steps (None: to the end), finishing every epoch they
+        complete (validation, schedule, monitors, event, checkpoint). Returns (status, message)
+        once the run is over (completed, early stopped, diverged, stopped), else None.
+
+        The global RNG (dropout) is this run's while it trains and is kept aside in between, so
+        other trainers may train in the same thread between two calls and change nothing here:
+        any split into calls gives the numbers of one `run()`.
+        """
+        if not self._begun:
+            raise RuntimeError("call begin() before train_steps()")
+        if self._outcome is not None:
+            return self._outcome
         torch.set_rng_state(self._rng_state)
         if self._cuda_rng_state is not None:
             torch.cuda.set_rng_state_all(self._cuda_rng_state)
         self._running = True
         started = time.perf_counter()
-        samples_at_start = self._samples_seen
-        status, message = "completed", "Training finished."
-        self._emit(StateEvent("running", self.epoch + 1, self.step))
+        outcome: tuple[str, str] | None = None
+        left = None if steps is None else max(0, int(steps))
+        batches = self.batches_per_epoch
         try:
-            while self.epoch < self.epochs:
-                outcome = self._train_epoch()
-                if (outcome is None or outcome[0] == "stopped") and not self._weights_finite():
+            while self.epoch < self.epochs and (left is None or left > 0):
+                first = self.batch
+                outcome = self._train_epoch(batches if left is None else min(batches, first + left))
+                epoch_done = self.batch >= batches
+                if (outcome is None and epoch_done or outcome is not None and outcome[0] == "stopped") \
+                        and not self._weights_finite():
                     outcome = self._weights_diverged()  # the last update overflowed; no loss has shown it yet
                 if outcome is not None:
-                    status, message = outcome
                     break
+                if left is not None:
+                    left -= self.batch - first
+                if not epoch_done:
+                    break  # the steps asked for end inside this epoch
                 self._finish_epoch()
                 if self.early_stopping is not None and \
                         self.early_stopping.epochs_without_improvement >= self.training.early_stopping.patience:
-                    status = "early_stopped"
-                    message = (
+                    outcome = "early_stopped", (
                         f"Early stopping: {self.early_stopping.monitor} has not improved for "
                         f"{self.early_stopping.epochs_without_improvement} epochs (best at epoch "
                         f"{self.early_stopping.best_epoch})."
                     )
                     break
+            if outcome is None and self.epoch >= self.epochs:
+                outcome = "completed", "Training finished."
             self._rng_state = torch.get_rng_state()
             if self._cuda_rng_state is not None:
                 self._cuda_rng_state = torch.cuda.get_rng_state_all()
-            self._elapsed += time.perf_counter() - started
-            if self.options.checkpoint_dir is not None and status != "diverged":
-                self.save_checkpoint(self.options.checkpoint_dir)  # before any best-weights restore
-            summary = self._summarise(status, message, self._samples_seen - samples_at_start,
-                                      time.perf_counter() - started)
         finally:
             self._running = False
-            if self.options.num_threads:
-                torch.set_num_threads(previous_threads)
+            seconds = time.perf_counter() - started
+            self._run_seconds += seconds
+            self._elapsed += seconds
+        self._outcome = outcome
+        return outcome
+
+    def finish(self) -> Summary:
+        """End the run begun: the final checkpoint, the summary (also sent to the observer). Before
+        `train_steps` has returned an outcome, the run ends as stopped where it is."""
+        if not self._begun:
+            raise RuntimeError("call begin() before finish()")
+        status, message = self._outcome or (
+            "stopped", f"Stopped at epoch {self.epoch + (1 if self.batch else 0)}, step {self.step}.")
+        started = time.perf_counter()
+        try:
+            if self.options.checkpoint_dir is not None and status != "diverged":
+                self.save_checkpoint(self.options.checkpoint_dir)  # before any best-weights restore
+            summary = self._summarise(status, message, self._samples_seen - self._run_samples_from,
+                                      self._run_seconds + time.perf_counter() - started)
+        finally:
+            self._end()
         self.status = status
         self._emit(summary)
         return summary
 
-    def _train_epoch(self) -> tuple[str, str] | None:
-        """Run the remaining batches of the current epoch; (status, message) if the run ends.
+    def _end(self) -> None:
+        """The run begun is over (finished, or failed with an exception): threads as they were."""
+        self._begun = False
+        if self.options.num_threads and self._previous_threads is not None:
+            torch.set_num_threads(self._previous_threads)
+
+    def _train_epoch(self, stop: int) -> tuple[str, str] | None:
+        """Run the current epoch's batches up to (not including) batch `stop`; (status, message)
+        if the run ends.
 
         The loop body is what a hand-written PyTorch loop does plus one `.item()` (the finiteness
         check) and a few local-variable operations; everything optional sits behind a branch.
@@ -279,13 +348,19 @@ class Trainer:
         rate_limit = self.options.max_step_events_per_second
         min_interval = 1.0 / rate_limit if rate_limit else 0.0
 
+        full_batch = batches == 1 and batch_size == n
         if self.batch == 0:
             self._perm_state = self._generator.get_state()
             self._epoch_loss_sum, self._epoch_samples = 0.0, 0
+            self._epoch_seconds, self._epoch_rate_samples = 0.0, 0
+            perm = None if full_batch else torch.randperm(n, generator=self._generator).to(self.device)
+            self._perm = perm
+        elif self._perm is not None:  # continuing this epoch after a few steps
+            perm = self._perm
         else:  # resumed in the middle of an epoch: replay the same permutation
             self._generator.set_state(self._perm_state)
-        full_batch = batches == 1 and batch_size == n
-        perm = None if full_batch else torch.randperm(n, generator=self._generator).to(self.device)
+            perm = None if full_batch else torch.randperm(n, generator=self._generator).to(self.device)
+            self._perm = perm
         if self._snapshot is None or time.perf_counter() >= self._next_snapshot:
             # finite weights to fall back on if a step makes them NaN (copied at most once a second)
             self._snapshot = [p.detach().clone() for p in model.parameters()]
@@ -300,12 +375,12 @@ class Trainer:
         loss_sum, samples, step = self._epoch_loss_sum, self._epoch_samples, self.step
         first_loss = self._first_loss
         explode_at = math.inf if first_loss is None else EXPLOSION_FACTOR * max(first_loss, 1.0)
-        epoch_started = self._epoch_started = time.perf_counter()
+        epoch_started = time.perf_counter()
         samples_at_start = samples
         outcome: tuple[str, str] | None = None
         index = self.batch
         try:
-            for index in range(self.batch, batches):
+            for index in range(self.batch, stop):
                 if control._attention:  # noqa: SLF001 - the hot loop's one-attribute fast path
                     if not control.at_step_boundary(self._on_pause):
                         outcome = "stopped", f"Stopped by the user at epoch {self.epoch + 1}, step {step}."
@@ -371,15 +446,15 @@ class Trainer:
                         self.step = step
                         observer(StepEvent(self.epoch + 1, step, index + 1, batches, batch_loss, lr, rate))
             else:
-                index = batches
+                index = stop
         finally:
             controller.skip(skipped)
             self._samples_seen += samples - samples_at_start
             self._epoch_loss_sum, self._epoch_samples, self.step = loss_sum, samples, step
-            self.batch = index if outcome is not None else batches
+            self.batch = index if outcome is not None else stop
             self._last_lr = lr
-        self._epoch_seconds = time.perf_counter() - epoch_started
-        self._epoch_rate_samples = samples - samples_at_start
+        self._epoch_seconds += time.perf_counter() - epoch_started
+        self._epoch_rate_samples += samples - samples_at_start
         return outcome
 
     def _diverged(self, step: int, lr: float, loss: float) -> tuple[str, str]:
@@ -403,6 +478,7 @@ class Trainer:
 
     def _finish_epoch(self) -> EpochEvent:
         """Validation, schedule, monitors, event, checkpoint: once per epoch."""
+        finish_started = time.perf_counter()
         epoch = self.epoch + 1
         train_loss = self._epoch_loss_sum / max(1, self._epoch_samples)
         val = self._evaluate_split(self.x_val, self.y_val)
@@ -424,15 +500,14 @@ class Trainer:
         if self.early_stopping is not None:
             improved = self.early_stopping.update(self._monitor_value(self.early_stopping.monitor, event), epoch)
             event.improved = event.improved or improved
-        seconds = time.perf_counter() - self._epoch_started
-        event.seconds = seconds
+        event.seconds = self._epoch_seconds + (time.perf_counter() - finish_started)
         event.samples_per_second = self._epoch_rate_samples / self._epoch_seconds if self._epoch_seconds > 0 else 0.0
         if self._probe is not None:
             event.diagnostics = self._diagnostics
         if self.options.snapshot_weights:
             event.weights = {k: v.detach().cpu().numpy().copy() for k, v in self.model.state_dict().items()}
         self.history.append(event.metrics())
-        self.epoch, self.batch = epoch, 0
+        self.epoch, self.batch, self._perm = epoch, 0, None
         self.last_epoch_event = event
         self._emit(event)
         every = max(1, int(self.options.checkpoint_every))
@@ -542,7 +617,7 @@ class Trainer:
         if resume.cuda_rng is not None:
             self._cuda_rng_state = resume.cuda_rng
         self._generator.set_state(resume.generator)
-        self._perm_state = resume.epoch_start
+        self._perm_state, self._perm = resume.epoch_start, None
         self.epoch, self.batch, self.step = resume.epoch, resume.batch, resume.step
         self._epoch_loss_sum, self._epoch_samples = resume.loss_sum, resume.samples
         self._elapsed, self._samples_seen = resume.elapsed, resume.samples_seen

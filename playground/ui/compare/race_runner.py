@@ -1,8 +1,13 @@
-"""Runs races (and other long comparisons) in a worker QThread, out of the GUI's way.
+"""Runs races (and other long comparisons) out of the GUI's way.
 
-The race's contender threads push plain-data events into a queue; a GUI-thread timer drains it
-at most ~25 times a second and emits them as one batch, so a fast race cannot flood the event
-loop. Stop is cooperative: the race's stop flag, then `quit()` + `wait()` (never `terminate()`).
+A job runs in a QThread of its own. A race's contenders train in the application's training
+workers (`playground.ui.training.workers.pool()`: worker processes, or threads with
+``--in-process``): the race acquires the workers it needs (all cores but one, at most one per
+run), splits its runs over them, relays their events from the job's thread and releases the
+workers before it ends. Events go into a queue that a GUI-thread timer drains at most ~25 times a
+second and emits as one batch, so a fast race cannot flood the event loop. Stop is cooperative:
+each worker's `TrainingControl` ends its contenders at their next step (a worker process that
+does not stop in time is ended); a worker that dies fails its own contenders, never the race.
 Every thread is registered with `playground.ui.threads.track`.
 """
 
@@ -16,7 +21,7 @@ from typing import Any, Callable, Sequence
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from playground.core.compare.history import RunRecord
-from playground.core.compare.race import Contender, Race, RaceFinished, RaceOptions
+from playground.core.compare.race import Contender, Race, RaceError, RaceFinished, RaceOptions
 from playground.core.experiment.schema import Experiment
 from playground.ui.threads import track
 
@@ -37,6 +42,9 @@ class _Worker(QObject):
     def run(self) -> None:
         try:
             result = self._job()
+        except RaceError as exc:  # already in plain words
+            self.failed.emit(str(exc))
+            return
         except Exception as exc:  # noqa: BLE001 - reported to the GUI, never swallowed
             traceback.print_exc()
             self.failed.emit(f"{type(exc).__name__}: {exc}")
@@ -151,7 +159,8 @@ class ThreadRunner(QObject):
 
 
 class RaceRunner(ThreadRunner):
-    """Runs one `Race` at a time; `finished` carries the finished Race (its runs are complete)."""
+    """Runs one `Race` at a time on the application's training workers; `finished` carries the
+    finished Race (its runs are complete, its workers back in the pool)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -159,11 +168,14 @@ class RaceRunner(ThreadRunner):
 
     def start(self, experiment: Experiment, contenders: Sequence[Contender], options: RaceOptions | None = None
               ) -> Race:
+        from playground.ui.training import workers
+
         race = Race(experiment, contenders, options, observer=self.post)
         self.race = race
+        pool = workers.pool()
 
         def job() -> Race:
-            race.run()
+            race.run(pool)
             return race
 
         self.start_job(job, on_stop=race.stop)
