@@ -8,8 +8,8 @@ restoring the model's mode afterwards, so training continues exactly as it would
 `TrainSubsetMetrics` measures accuracy (or MAE/R²) on a fixed slice of the training split after
 an epoch, so the metric plot can show train beside validation.
 
-`NeuronProbe` maps every hidden unit of a small dense network over the input plane (the network
-view of TensorFlow Playground) and reads the weights between the layers.
+`NeuronProbe` maps every unit of a small dense network over the input plane (the network view of
+TensorFlow Playground: the hidden layers and the output layer) and reads each layer's weights.
 
 Each keeps its cost to a few percent of the training time: it measures how long it took and waits
 long enough before the next call (`due()`). No Qt here: this runs in the training worker.
@@ -27,19 +27,19 @@ from torch import nn
 
 from playground.core.runs.records import NeuronMaps, Prediction, ViewSetup
 
-GRID_RESOLUTION = 120  # boundary grid: 120 × 120 outputs
+GRID_RESOLUTION = 100  # boundary grid: 100 × 100 outputs (a frame's worth of work, even 30 times a second)
 IMAGE_COUNT = 24  # test images shown with their predictions
 FORECAST_COUNT = 60  # test windows in the forecast plot
 SCATTER_COUNT = 600  # test samples in predicted-vs-true
 TRAIN_SUBSET = 512  # training samples for the train accuracy/MAE/R² after each epoch
 COST_SHARE = 0.03  # at most this share of the time goes into one kind of extra work
 
-BASE_INTERVAL = {  # seconds between predictions while training, before the cost limit
-    "boundary": 1 / 6,
-    "images": 0.75,
-    "forecast": 0.25,
-    "confusion": 0.75,
-    "scatter": 0.5,
+BASE_INTERVAL = {  # seconds between predictions while training, before the cost limit: the boundary
+    "boundary": 1 / 30,  # at the live views' 30 frames a second, the others at least 5 times a second
+    "images": 0.2,
+    "forecast": 0.1,
+    "confusion": 0.2,
+    "scatter": 0.2,
     "none": math.inf,
 }
 
@@ -243,21 +243,24 @@ class TrainSubsetMetrics:
         return out
 
 
-# ---- the network view: every hidden unit over the plane ------------------------------------------
+# ---- the network view: every unit over the plane -------------------------------------------------
 
 NEURON_RESOLUTION = 40  # grid cells per side of a unit's map
 MAX_MAPPED_UNITS = 64  # all hidden units together; a bigger network shows no maps
 NEURON_INTERVAL = 1 / 10  # seconds between maps while training, before the cost limit
 ACTIVATIONS = frozenset({"ReLU", "LeakyReLU", "ELU", "GELU", "SiLU", "Mish", "Sigmoid", "Tanh", "Softplus",
-                         "Identity"})
+                         "Softmax"})
+PASS_THROUGH = frozenset({"Dropout", "Identity", "Flatten"})  # no change to (N, F) rows in eval mode
 
 
 def dense_units(experiment: Any) -> list[tuple[str, str]] | None:
-    """(Linear node, node whose output shows its units) for each hidden dense layer, input to output,
-    when the model is a chain of Linear layers and activations; else None.
+    """(Linear node, node whose output shows its units) for every dense layer, input to output (the
+    hidden layers, then the output layer), when the model is a chain of Linear layers, activations
+    and dropout; else None.
 
-    The unit's output is taken after the activation that follows its Linear (what TensorFlow
-    Playground shows); the last Linear is the model's output, not a hidden layer.
+    A unit's output is taken after the activation that follows its Linear (what TensorFlow
+    Playground shows); for the output layer that is the model's output. A single Linear (a
+    perceptron) is a network without hidden layers: one entry.
     """
     nodes = experiment.nodes_by_id()
     following: dict[str, list[str]] = {}
@@ -266,32 +269,37 @@ def dense_units(experiment: Any) -> list[tuple[str, str]] | None:
         following.setdefault(source, []).append(target)
         incoming[target] = incoming.get(target, 0) + 1
     inputs = [node.id for node in experiment.model.nodes if node.type == "Input"]
-    if len(inputs) != 1:
+    if len(inputs) != 1 or incoming.get(inputs[0], 0):
         return None
-    chain, current = [], inputs[0]
+    allowed = ACTIVATIONS | PASS_THROUGH | {"Linear"}
+    chain, current, seen = [], inputs[0], {inputs[0]}
     while following.get(current):
         if len(following[current]) != 1:
             return None
         current = following[current][0]
-        if incoming.get(current, 0) != 1 or nodes[current].type not in ACTIVATIONS | {"Linear", "Dropout"}:
+        if current in seen or incoming.get(current, 0) != 1 or nodes[current].type not in allowed:
             return None
+        seen.add(current)
         chain.append(current)
-    linears = [node_id for node_id in chain if nodes[node_id].type == "Linear"]
-    if len(linears) < 2:
+    if len(seen) != len(nodes):  # a node outside the chain: not a plain dense network
         return None
-    hidden = []
-    for linear in linears[:-1]:
-        shown, position = linear, chain.index(linear) + 1
-        while position < len(chain) and nodes[chain[position]].type in ACTIVATIONS | {"Dropout"}:
+    linears = [position for position, node_id in enumerate(chain) if nodes[node_id].type == "Linear"]
+    if not linears or any(nodes[node_id].type in ACTIVATIONS for node_id in chain[:linears[0]]):
+        return None  # no dense layer, or an activation on the inputs (their maps would not be what it sees)
+    layers = []
+    for start in linears:
+        shown, position = chain[start], start + 1
+        while position < len(chain) and nodes[chain[position]].type != "Linear":
             if nodes[chain[position]].type in ACTIVATIONS:
                 shown = chain[position]
             position += 1
-        hidden.append((linear, shown))
-    return hidden
+        layers.append((chain[start], shown))
+    return layers
 
 
 class NeuronProbe:
-    """Maps of every hidden unit of a small dense network on 2-D data, and the weights between layers."""
+    """Maps of every unit of a small dense network on 2-D data (hidden layers and the output), and
+    the weights of each layer."""
 
     def __init__(self, dataset: Any, experiment: Any, model: nn.Module, device: torch.device,
                  resolution: int = NEURON_RESOLUTION) -> None:
@@ -301,16 +309,18 @@ class NeuronProbe:
         self.resolution = resolution
         modules = dict(model.named_modules())
         if self.units is not None:
-            sizes = [int(modules[linear].out_features) for linear, _ in self.units]
-            if sum(sizes) > MAX_MAPPED_UNITS or any(shown not in modules for _, shown in self.units):
+            if any(name not in modules for pair in self.units for name in pair) \
+                    or not all(isinstance(modules[linear], nn.Linear) for linear, _ in self.units):
+                self.units = None
+            elif sum(int(modules[linear].out_features) for linear, _ in self.units[:-1]) > MAX_MAPPED_UNITS:
                 self.units = None
         self.enabled = self.units is not None
         if not self.enabled:
             return
         low, high = dataset.point_range()
         self.extent = (float(low), float(high))
-        axis = low + (np.arange(resolution) + 0.5) * (high - low) / resolution
-        gx, gy = np.meshgrid(axis, axis)
+        axis = low + (np.arange(resolution) + 0.5) * (high - low) / resolution  # cell centres
+        gx, gy = np.meshgrid(axis, axis)  # row i: x2 = axis[i]; column j: x1 = axis[j] (as the boundary)
         self._grid = dataset.features_for_points(np.column_stack([gx.ravel(), gy.ravel()]))
         self.inputs = list(dataset.point_features.features)
         self._input_maps = self._grid.T.reshape(len(self.inputs), resolution, resolution).numpy().astype(np.float32)
@@ -319,7 +329,7 @@ class NeuronProbe:
         return self.enabled and self.budget.due()
 
     def maps(self, model: nn.Module) -> NeuronMaps | None:
-        """Every hidden unit's output over the grid and the dense weights, now (between two steps)."""
+        """Every unit's output over the grid and the layers' weights, now (between two steps)."""
         if not self.enabled or self.units is None:
             return None
         started = time.perf_counter()
@@ -331,24 +341,21 @@ class NeuronProbe:
     def _maps(self, model: nn.Module) -> NeuronMaps:
         assert self.units is not None
         modules = dict(model.named_modules())
-        captured: dict[str, torch.Tensor] = {}
+        captured: dict[str, list[torch.Tensor]] = {shown: [] for _, shown in self.units}
         hooks = [modules[shown].register_forward_hook(
-            lambda _module, _inputs, output, key=shown: captured.__setitem__(key, output.detach()))
-            for _, shown in self.units]
+            lambda _module, _inputs, output, key=shown: captured[key].append(output.detach().float().cpu()))
+            for shown in captured]
         try:
-            _forward(model, self._grid, self.device)
+            _forward(model, self._grid, self.device)  # in chunks: each hook sees every chunk
         finally:
             for hook in hooks:
                 hook.remove()
         r = self.resolution
-        maps = [captured[shown].float().cpu().T.reshape(-1, r, r).numpy().astype(np.float32)
-                for _, shown in self.units]
-        linears = [linear for linear, _ in self.units] + [self._output_linear(modules)]
-        weights = [modules[name].weight.detach().float().cpu().numpy().copy() for name in linears if name]
+        maps = []
+        for _, shown in self.units:
+            outputs = torch.cat(captured[shown]).reshape(r * r, -1)
+            maps.append(outputs.T.reshape(-1, r, r).numpy().astype(np.float32))
+        weights = [modules[linear].weight.detach().float().cpu().numpy().copy() for linear, _ in self.units]
         return NeuronMaps(layers=[linear for linear, _ in self.units], units=[m.shape[0] for m in maps], maps=maps,
-                          weights=weights, extent=self.extent, inputs=self.inputs, input_maps=self._input_maps)
-
-    def _output_linear(self, modules: dict[str, nn.Module]) -> str:
-        """The last Linear of the model (its output layer), after the hidden ones."""
-        names = [name for name, module in modules.items() if isinstance(module, nn.Linear)]
-        return names[-1] if names else ""
+                          weights=weights, extent=self.extent, inputs=list(self.inputs),
+                          input_maps=self._input_maps)

@@ -74,13 +74,13 @@ class Prediction:
 
 @dataclass
 class NeuronMaps:
-    """Every hidden unit of the dense layers over the input plane, and the weights between them
-    (small MLPs on 2-D data, as TensorFlow Playground draws them)."""
+    """Every unit of the dense layers (the hidden ones, then the output layer) over the input
+    plane, and each layer's weights (small MLPs on 2-D data, as TensorFlow Playground draws them)."""
 
     layers: list[str]  # node ids of the dense layers, input to output
     units: list[int]  # units per layer
-    maps: list[np.ndarray]  # per layer: (units, r, r) float32 unit outputs on the grid
-    weights: list[np.ndarray]  # per connection between layers: (units_out, units_in)
+    maps: list[np.ndarray]  # per layer: (units, r, r) float32 unit outputs on the grid, row i at x2 = i-th cell
+    weights: list[np.ndarray]  # per layer: (units, units of the layer before, or input features)
     extent: tuple[float, float] = (-6.0, 6.0)
     inputs: list[str] = field(default_factory=list)  # the input features (the first column of maps)
     input_maps: np.ndarray | None = None  # (features, r, r): each input feature on the grid

@@ -12,9 +12,10 @@ from playground.ui.plots.forecast_view import ForecastView
 from playground.ui.plots.image_grid import ImageGrid, ImageTaskView
 from playground.ui.plots.loss_plot import LossPlot
 from playground.ui.plots.lr_plot import LrPlot
+from playground.ui.plots.network_view import NetworkView
 from playground.ui.plots.task_view import ScatterView, TaskView
 
 __all__ = [
     "BoundaryView", "ConfusionMatrixView", "DiagnosticsView", "ForecastView", "ImageGrid", "ImageTaskView",
-    "LossPlot", "LrPlot", "ScatterView", "TaskView",
+    "LossPlot", "LrPlot", "NetworkView", "ScatterView", "TaskView",
 ]

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from playground.core.runs.records import ViewSetup
 from playground.ui import theme
-from playground.ui.plots.style import CLASS_COLORS, PlotCanvas, export_scene, legend_row, style_plot, tr
+from playground.ui.plots.style import CLASS_COLORS, PlotCanvas, export_scene, legend_row, set_title, style_plot, tr
 
 LOW_COLOR = np.array([245, 147, 34], dtype=np.float32)  # orange
 HIGH_COLOR = np.array([8, 119, 189], dtype=np.float32)  # blue
@@ -108,6 +108,8 @@ class BoundaryView(QWidget):
         self._image: np.ndarray | None = None
         self._dirty = False
         self._updates = 0
+        self._title = tr("Decision boundary")
+        self._unit: str | None = None  # the label of the network view's unit shown instead, while hovered
 
         self.canvas = PlotCanvas(self)
         self.plot: pg.PlotItem = self.canvas.addPlot(row=0, col=0)
@@ -182,12 +184,16 @@ class BoundaryView(QWidget):
         self._image = None
         self._updates = 0
         self.image.clear()
+        if self._unit is not None:
+            self._unit = None
+            set_title(self.plot, self._title)
         if same_scene:  # a re-run on the same data: axes, points and legend stay (no relayout, no redraw)
             return
         self._show_extent()
         regression = setup.task == "regression"
         names = list(setup.feature_names or ("x1", "x2"))[:2]
-        style_plot(self.plot, title=tr("Output surface") if regression else tr("Decision boundary"),
+        self._title = tr("Output surface") if regression else tr("Decision boundary")
+        style_plot(self.plot, title=self._title,
                    bottom=names[0] if names else "x1", left=names[1] if len(names) > 1 else "x2", grid=False)
         self._set_points(self.train_points, setup.points_train, setup.targets_train)
         self._set_points(self.test_points, setup.points_test, setup.targets_test)
@@ -250,9 +256,43 @@ class BoundaryView(QWidget):
             low, high = self._value_range()
             rgb = colorize_values(self._output, low, high, background, self.discretize.isChecked())
         self._image = rgb
-        low, high = self._setup.extent  # type: ignore[misc]
-        self.image.setImage(rgb, autoLevels=False, levels=(0, 255), rect=QRectF(low, low, high - low, high - low))
+        if self._unit is None:  # while a unit is shown, the boundary waits underneath
+            self._set_picture(rgb)
         self._updates += 1
+
+    def _set_picture(self, rgb: np.ndarray) -> None:
+        low, high = self._setup.extent if self._setup is not None and self._setup.extent else (-1.0, 1.0)
+        self.image.setImage(rgb, autoLevels=False, levels=(0, 255), rect=QRectF(low, low, high - low, high - low))
+
+    # ---- a unit of the network view, while it is hovered -------------------------------------------
+    def show_unit(self, picture: np.ndarray | None, label: str = "") -> None:
+        """Show one unit's map over the plane instead of the model's output, titled `label`, with the
+        points on top: an (R, R, 3) uint8 RGB picture or (R, R) values (orange negative, blue
+        positive), row 0 = the lowest x2. None brings the decision boundary back."""
+        if picture is None:
+            if self._unit is None:
+                return
+            self._unit = None
+            set_title(self.plot, self._title)
+            if self._image is not None:
+                self._set_picture(self._image)
+            else:
+                self.image.clear()
+            return
+        picture = np.asarray(picture)
+        if picture.ndim == 2:
+            peak = float(np.nanmax(np.abs(picture))) if np.isfinite(picture).any() else 1.0
+            peak = peak if peak > 0 else 1.0
+            picture = colorize_values(picture, -peak, peak, _rgb(theme.colors().plot_background), False)
+        label = label or tr("Unit")
+        if label != self._unit:
+            set_title(self.plot, label)
+        self._unit = label
+        self._set_picture(picture.astype(np.uint8, copy=False))
+
+    def shown_unit(self) -> str | None:
+        """The label of the unit shown instead of the decision boundary (None: the boundary is shown)."""
+        return self._unit
 
     # ---- options ----------------------------------------------------------------------------------
     def _on_option_changed(self, _checked: bool) -> None:

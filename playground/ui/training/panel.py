@@ -1,8 +1,10 @@
 """The training panel: run controls, a message banner (divergence, results), and the live views.
 
-Layout "columns" (the default, for a wide dock): loss & metrics over the learning rate | the task
-view | the diagnostics, in resizable splitters. Layout "tabs" puts each view in its own tab for a
-narrow dock. Views are fed by the controller's `run_prepared` / `run_updated` signals; a view
+Layout "columns" (the default, for a wide dock): loss & metrics over the learning rate | the network
+view over the task view | the diagnostics, in resizable splitters. The network view (every unit
+of a small dense network over the input plane) is there for 2-D data only; hovering one of its
+units shows it large in the decision-boundary plot. Layout "tabs" puts each view in its own tab for
+a narrow dock. Views are fed by the controller's `run_prepared` / `run_updated` signals; a view
 that is hidden (another tab) is redrawn when it is shown, not before.
 """
 
@@ -34,7 +36,8 @@ from PySide6.QtWidgets import (
 from playground.core.runs.records import RunSetup, RunUpdate
 from playground.core.training.events import Summary
 from playground.ui import theme
-from playground.ui.plots import DiagnosticsView, LossPlot, LrPlot, TaskView
+from playground.ui.plots import DiagnosticsView, LossPlot, LrPlot, NetworkView, TaskView
+from playground.ui.plots.network_view import unmapped_reason
 from playground.ui.training.controller import TrainingController
 
 IMAGE_FILTER = "PNG image (*.png);;SVG vector image (*.svg)"
@@ -75,8 +78,11 @@ class TrainingPanel(QWidget):
         self.lr_plot = LrPlot(self)
         self.diagnostics_view = DiagnosticsView(self)
         self.task_view = TaskView(self)
+        self.network_view = NetworkView(self)
+        self.network_view.unit_hovered.connect(self._on_unit_hovered)
         self.views: dict[str, QWidget] = {"loss": self.loss_plot, "lr": self.lr_plot,
-                                          "diagnostics": self.diagnostics_view, "task": self.task_view}
+                                          "diagnostics": self.diagnostics_view, "task": self.task_view,
+                                          "network": self.network_view}
         self._layout_kind = "tabs" if layout == "tabs" else "columns"
         self._pending_refresh: set[str] = set()
         self._next_refresh: dict[str, float] = {key: 0.0 for key in self.views}
@@ -161,7 +167,8 @@ class TrainingPanel(QWidget):
     def _build_export_menu(self) -> QMenu:
         menu = QMenu(self)
         for key, text in (("loss", tr("Loss && Metrics Plot…")), ("lr", tr("Learning Rate Plot…")),
-                          ("diagnostics", tr("Diagnostics…")), ("task", tr("Task View…"))):
+                          ("diagnostics", tr("Diagnostics…")), ("task", tr("Task View…")),
+                          ("network", tr("Network View…"))):
             action = menu.addAction(text)
             action.triggered.connect(lambda _checked=False, k=key: self._ask_export_view(k))
         menu.addSeparator()
@@ -191,15 +198,24 @@ class TrainingPanel(QWidget):
         left.setStretchFactor(0, 5)
         left.setStretchFactor(1, 2)
         left.setChildrenCollapsible(True)
+        middle = QSplitter(Qt.Orientation.Vertical, self)
+        middle.setObjectName("trainingMiddle")
+        middle.addWidget(self.network_view)
+        middle.addWidget(self.task_view)
+        middle.setStretchFactor(0, 4)
+        middle.setStretchFactor(1, 5)
+        middle.setChildrenCollapsible(True)
+        self.network_view.hide()  # until a run on 2-D data
         body = QSplitter(Qt.Orientation.Horizontal, self)
         body.setObjectName("trainingColumns")
         body.addWidget(left)
-        body.addWidget(self.task_view)
+        body.addWidget(middle)
         body.addWidget(self.diagnostics_view)
         for index, stretch in enumerate((4, 4, 3)):
             body.setStretchFactor(index, stretch)
         body.setSizes([400, 400, 300])
         self._left_splitter = left
+        self._middle_splitter = middle
         return body
 
     def _build_tabs(self) -> QTabWidget:
@@ -207,8 +223,10 @@ class TrainingPanel(QWidget):
         tabs.setObjectName("trainingTabs")
         tabs.addTab(self.loss_plot, tr("Loss && metrics"))
         tabs.addTab(self.task_view, tr("Task view"))
+        tabs.addTab(self.network_view, tr("Network"))
         tabs.addTab(self.diagnostics_view, tr("Diagnostics"))
         tabs.addTab(self.lr_plot, tr("Learning rate"))
+        tabs.setTabVisible(tabs.indexOf(self.network_view), False)  # until a run on 2-D data
         tabs.currentChanged.connect(lambda _index: self._refresh_visible(force=True))
         return tabs
 
@@ -221,6 +239,7 @@ class TrainingPanel(QWidget):
         self.lr_plot.clear()
         self.diagnostics_view.clear(keep_axes=keep_axes)
         self.task_view.clear()
+        self.network_view.clear()
         self._pending_refresh.clear()
         self._forced.clear()
         self._next_refresh = {key: 0.0 for key in self.views}
@@ -231,7 +250,7 @@ class TrainingPanel(QWidget):
     def intervals(self) -> dict[str, float]:
         """Seconds between redraws of each view while training (the frames-per-second setting)."""
         frame = 1.0 / max(1.0, float(self.controller.frames_per_second))
-        return {"loss": frame, "task": frame, "lr": max(frame, SLOW_VIEW_INTERVAL),
+        return {"loss": frame, "task": frame, "network": frame, "lr": max(frame, SLOW_VIEW_INTERVAL),
                 "diagnostics": max(frame, SLOW_VIEW_INTERVAL)}
 
     def _on_prepared(self, setup: RunSetup) -> None:
@@ -243,6 +262,7 @@ class TrainingPanel(QWidget):
         self.loss_plot.configure(setup.task, total_steps=epochs * batches or None, total_epochs=epochs or None)
         self.lr_plot.set_planned(setup.planned_lr, batches)
         self.task_view.configure(setup.view)
+        self._configure_network(setup)
         self._pending_refresh.update(self.views)
         self._refresh_visible()
 
@@ -264,7 +284,39 @@ class TrainingPanel(QWidget):
         if update.prediction is not None:
             self.task_view.set_prediction(update.prediction)
             self._pending_refresh.add("task")
+        if update.neurons is not None:
+            self.network_view.set_maps(update.neurons)
+            self._pending_refresh.add("network")
         self._refresh_visible()
+
+    def _configure_network(self, setup: RunSetup) -> None:
+        """The network view is there for 2-D data (the plane its units are mapped over)."""
+        planar = setup.view.kind == "boundary"
+        if planar:
+            self.network_view.configure(setup.task, setup.class_names,
+                                        reason=unmapped_reason(self.controller.run_experiment))
+        self.set_network_shown(planar)
+
+    def set_network_shown(self, shown: bool) -> None:
+        if isinstance(self.body, QTabWidget):
+            self.body.setTabVisible(self.body.indexOf(self.network_view), shown)
+        else:
+            was_shown = not self.network_view.isHidden()
+            self.network_view.setVisible(shown)
+            if shown and not was_shown:  # share the column: the units above, the boundary below
+                total = max(2, sum(self._middle_splitter.sizes()))
+                self._middle_splitter.setSizes([total * 4 // 9, total - total * 4 // 9])
+
+    def network_shown(self) -> bool:
+        """The network view is part of the layout now (2-D data)."""
+        if isinstance(self.body, QTabWidget):
+            return self.body.isTabVisible(self.body.indexOf(self.network_view))
+        return not self.network_view.isHidden()
+
+    def _on_unit_hovered(self, picture: Any, label: str) -> None:
+        """A unit of the network view under the mouse: shown large in the decision-boundary plot."""
+        if self.task_view.kind() == "boundary":
+            self.task_view.boundary.show_unit(picture, label)
 
     def _on_finished(self, summary: Summary) -> None:
         if summary.status == "diverged":
@@ -314,7 +366,7 @@ class TrainingPanel(QWidget):
     def _stagger_paints(self) -> None:
         """Every view is about to change at once (a new run): let them repaint one per pass of the
         event loop instead of all in one long paint, so the window stays responsive."""
-        order = [key for key in ("loss", "task", "diagnostics", "lr") if key not in self._held]
+        order = [key for key in ("loss", "task", "network", "diagnostics", "lr") if key not in self._held]
         for key in order[1:]:
             self.views[key].setUpdatesEnabled(False)
             self._held.append(key)
@@ -387,13 +439,14 @@ class TrainingPanel(QWidget):
 
     # ---- export ----------------------------------------------------------------------------------------
     def export_view(self, key: str, path: str | Path) -> None:
-        """Write one view ("loss", "lr", "diagnostics", "task") as PNG or SVG (by the suffix)."""
+        """Write one view ("loss", "lr", "diagnostics", "task", "network") as PNG or SVG (by the suffix)."""
         view = self.views[key]
         view.refresh()  # type: ignore[attr-defined]
         view.export(path)  # type: ignore[attr-defined]
 
     def _ask_export_view(self, key: str) -> None:
-        name = {"loss": "loss", "lr": "learning_rate", "diagnostics": "diagnostics", "task": "task_view"}[key]
+        name = {"loss": "loss", "lr": "learning_rate", "diagnostics": "diagnostics", "task": "task_view",
+                "network": "network_view"}[key]
         path, chosen = QFileDialog.getSaveFileName(self, tr("Export Plot"), f"{name}.png", IMAGE_FILTER)
         if not path:
             return
