@@ -7,9 +7,10 @@ for one `RunRequest`. It turns the engine's events into plain data and sends it 
   `request.frames_per_second` times a second, and only once the window has taken the previous
   batch (`control.acknowledged`), so a slow window never builds a queue; every epoch row is sent
   (batched, never dropped);
-- the views' predictions (decision boundary, image predictions, forecast, per-unit maps) and the
-  train-subset metrics are computed here between two steps, each within a small time budget, so
-  the window only draws;
+- the views' predictions (decision boundary, image predictions, forecast, per-unit maps) are
+  computed here, on a copy of the weights in a second thread (`ViewThread`) while training goes
+  on, or between two steps for a model too big to copy; the train-subset metrics after an epoch;
+  each within a time budget, so the window only draws;
 - state changes (paused, running) flush what is pending first, so the window is never behind.
 
 Steering (pause, step, LR, stop) arrives through `control`, which the engine reads in its hot loop.
@@ -49,8 +50,11 @@ log = logging.getLogger(__name__)
 # a second (plenty for a curve, bounded memory for long runs).
 STEPS_KEPT_ALL = 1000
 STEP_POINTS_PER_SECOND = 500.0
-DIAGNOSTICS_PER_SECOND = 5.0  # the diagnostics view redraws a few times a second at most
+DIAGNOSTICS_PER_SECOND = 8.0  # the diagnostics view redraws several times a second at most
 PLANNED_LR_MAX_STEPS = 50_000  # the planned schedule is computed only for runs up to this long
+FLUSH_MARGIN = 1.2  # updates are sent up to this many times the frames per second
+SHADOW_MAX_ELEMENTS = 20_000_000  # a bigger model gets no shadow copy: its probes run between steps
+VIEW_THREAD_SHARE = 0.5  # share of the view thread's time the probes may use when a core is spare
 
 
 def worker_threads() -> int:
@@ -80,11 +84,13 @@ class RunSession:
         self.send = send
         self.process = process
         self.trainer: Any = None
-        self._interval = 1.0 / max(1.0, float(request.frames_per_second))
+        # a little faster than the frames wanted, so that each frame of the window finds new data
+        self._interval = 1.0 / (FLUSH_MARGIN * max(1.0, float(request.frames_per_second)))
         self._next_flush = 0.0
         self._steps: dict[str, list[float]] = {"step": [], "epoch_x": [], "loss": [], "lr": []}
         self._epochs: list[EpochRow] = []
         self._diagnostics: Any = None
+        self._diagnostics_seen: Any = None  # the trainer's latest diagnostics already taken
         self._prediction: Any = None
         self._neurons: Any = None
         self._lr_changes: list[LrChange] = []
@@ -92,6 +98,7 @@ class RunSession:
         self._next_point = 0.0  # perf_counter time before which step points are not kept
         self._probe: Any = None
         self._neuron_probe: Any = None
+        self._views: Any = None  # a ViewThread computing the probes beside the training, if any
         self._train_metrics: Any = None
         self._on_demand = bool(request.predictions_on_demand)
 
@@ -106,7 +113,9 @@ class RunSession:
             self.send(RunFailed(self.run_id, "the training ran out of memory: use a smaller model, a smaller "
                                              "batch size or less data"))
         finally:
-            self.trainer = self._probe = self._neuron_probe = self._train_metrics = None
+            if self._views is not None:
+                self._views.close()
+            self.trainer = self._probe = self._neuron_probe = self._train_metrics = self._views = None
 
     def _run(self) -> None:
         import torch
@@ -125,7 +134,8 @@ class RunSession:
             return
         dataset = load_dataset(request.experiment.data, base_dir=request.base_dir)
         options = TrainerOptions(max_step_events_per_second=0.0, diagnostics=request.diagnostics,
-                                 diagnostics_per_second=DIAGNOSTICS_PER_SECOND, num_threads=threads_wanted)
+                                 diagnostics_per_second=DIAGNOSTICS_PER_SECOND, diagnostics_within_epochs=True,
+                                 num_threads=threads_wanted)
         trainer = Trainer(request.experiment, dataset=dataset, base_dir=request.base_dir, observer=self._observe,
                           options=options, control=self.control, epochs=request.epochs)
         self.trainer = trainer
@@ -135,6 +145,7 @@ class RunSession:
         if request.neuron_maps:
             probe = NeuronProbe(dataset, request.experiment, trainer.model, trainer.device)
             self._neuron_probe = probe if probe.enabled else None
+        self._views = self._view_thread(trainer.model)
         self.send(RunPrepared(self.run_id, self._setup(trainer, dataset, threads_wanted)))
         self._progress = Progress(batches=trainer.batches_per_epoch, epochs=trainer.epochs)
         self._predict_now()  # the untrained model's views, at once
@@ -145,6 +156,28 @@ class RunSession:
         self._progress.samples_per_second = summary.samples_per_second
         self._flush(force=True)
         self.send(RunFinished(self.run_id, summary))
+
+    def _view_thread(self, model: Any) -> Any:
+        """A thread for the probes when the model is small enough to keep a copy of (else they run
+        between steps, in the training thread). On a machine with a core to spare the probes may
+        use half of that thread's time; on one core they keep to their small share."""
+        from playground.core.runs.view_thread import ViewThread
+
+        if self._probe is None and self._neuron_probe is None:
+            return None
+        elements = sum(t.numel() for t in (*model.parameters(), *model.buffers()))
+        if elements > SHADOW_MAX_ELEMENTS:
+            return None
+        try:
+            views = ViewThread(model, self._probe, self._neuron_probe)
+        except Exception:  # noqa: BLE001 - a model that cannot be copied: the probes run in line
+            log.debug("no view thread for this model", exc_info=True)
+            return None
+        if (os.cpu_count() or 1) > 1:
+            for probe in (self._probe, self._neuron_probe):
+                if probe is not None:
+                    probe.budget.share = VIEW_THREAD_SHARE
+        return views
 
     def _setup(self, trainer: Any, dataset: Any, threads: int) -> RunSetup:
         from playground.core.runs.probes import ViewSetup
@@ -185,6 +218,13 @@ class RunSession:
         kind = event.kind
         now = time.perf_counter()
         if kind == "step":
+            if self._views is not None and self._views.idle():
+                self._offer_views()
+            diagnostics = self.trainer.diagnostics
+            if diagnostics is not None and diagnostics is not self._diagnostics_seen:
+                self._diagnostics_seen = diagnostics  # measured during a long epoch
+                diagnostics.epoch = event.epoch
+                self._diagnostics = diagnostics
             progress = self._progress
             progress.epoch, progress.batch, progress.step = event.epoch, event.batch, event.step
             progress.samples_per_second = event.samples_per_second
@@ -206,20 +246,47 @@ class RunSession:
             self._predict_if_due()
             self._flush(now=now)
 
-    def _predict_if_due(self) -> None:
-        model = self.trainer.model
+    def _prediction_due(self) -> bool:
         probe = self._probe
-        if probe is not None and (self.control.prediction_wanted or not self._on_demand) \
-                and probe.due(asked=self._on_demand):
-            self._prediction = probe.predict(model)
+        return probe is not None and (self.control.prediction_wanted or not self._on_demand) \
+            and probe.due(asked=self._on_demand)
+
+    def _offer_views(self) -> None:
+        """Hand the view thread a job (between two steps) if a prediction or the maps are due."""
+        prediction = self._prediction_due()
+        neurons = self._neuron_probe is not None and self._neuron_probe.due()
+        if (prediction or neurons) and self._views.offer(prediction, neurons) and prediction:
+            self.control.prediction_wanted = False
+
+    def _predict_if_due(self) -> None:
+        if self._views is not None:
+            self._take_views()
+            if self._views.idle():
+                self._offer_views()
+            return
+        model = self.trainer.model
+        if self._prediction_due():
+            self._prediction = self._probe.predict(model)
             self.control.prediction_wanted = False
         neurons = self._neuron_probe
         if neurons is not None and neurons.due():
             self._neurons = neurons.maps(model)
 
+    def _take_views(self) -> None:
+        prediction, neurons = self._views.take()
+        if prediction is not None:
+            self._prediction = prediction
+        if neurons is not None:
+            self._neurons = neurons
+
     def _predict_now(self) -> None:
         model = self.trainer.model if self.trainer is not None else None
         if model is None:
+            return
+        if self._views is not None:
+            self._views.now()
+            self._take_views()
+            self.control.prediction_wanted = False
             return
         if self._probe is not None:
             self._prediction = self._probe.predict(model)
@@ -237,7 +304,8 @@ class RunSession:
             for name, value in self._train_metrics.measure(trainer.model).items():
                 setattr(row, name, value)
         self._epochs.append(row)
-        if event.diagnostics is not None:
+        if event.diagnostics is not None and event.diagnostics is not self._diagnostics_seen:
+            self._diagnostics_seen = event.diagnostics
             event.diagnostics.epoch = event.epoch
             self._diagnostics = event.diagnostics
         progress = self._progress

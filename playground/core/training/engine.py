@@ -57,6 +57,7 @@ class TrainerOptions:
     max_step_events_per_second: float = 30.0  # ... but send at most this many per second (0: no limit)
     diagnostics: bool = True  # per-epoch gradient/weight/activation diagnostics ...
     diagnostics_per_second: float = 20.0  # ... but when epochs are very short, at most this often
+    diagnostics_within_epochs: bool = False  # also during long epochs, at that rate (the window's live view)
     # (a GUI cannot show more; 0: every epoch). The last epoch of a run always has them.
     confusion_matrix: bool = False  # in the summary (test split, else validation)
     snapshot_weights: bool = False  # numpy copy of the weights in every epoch event (replay)
@@ -370,6 +371,7 @@ class Trainer:
         probe_this_epoch = probe is not None and (
             self.epoch + 1 >= self.epochs or time.perf_counter() >= self._next_diagnostics)
         self._diagnostics = None
+        mid_epoch = probe is not None and self.options.diagnostics_within_epochs
         lr = controller.current_lr()
         skipped = 0  # optimizer steps the LR controller has not been told about yet
         loss_sum, samples, step = self._epoch_loss_sum, self._epoch_samples, self.step
@@ -398,6 +400,8 @@ class Trainer:
                     idx = perm[index * batch_size:(index + 1) * batch_size]
                     xb, yb = x[idx], y[idx]
                 diagnose = probe_this_epoch and index == batches - 1
+                if mid_epoch and not diagnose and time.perf_counter() >= self._next_diagnostics:
+                    diagnose = True  # a long epoch: the live view gets its diagnostics mid-way too
                 if diagnose:
                     probe.attach()
                 optimizer.zero_grad(set_to_none=True)
@@ -651,5 +655,5 @@ class Trainer:
 
     @property
     def diagnostics(self) -> Diagnostics | None:
-        """The latest epoch's diagnostics (None when that epoch skipped them)."""
+        """The latest diagnostics of the current epoch (None when it has none yet, or skipped them)."""
         return self._diagnostics
