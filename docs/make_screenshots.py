@@ -3,7 +3,8 @@
     python docs/make_screenshots.py
 
 Writes PNGs into docs/screenshots/. The single-window pictures use `playground snapshot`'s own
-code; the comparison picture runs a real activation race in the Compare tab.
+code; the comparison picture runs a real activation race in the Compare tab; the live pictures
+are taken in the middle of a run in the real window (training in its worker process).
 """
 
 from __future__ import annotations
@@ -64,6 +65,68 @@ def compare_race(out: Path) -> None:
     print(f"wrote {out}")
 
 
+def speed_case():
+    """TensorFlow Playground's speed case (spiral, 2-8-8-2 tanh): small enough for the weights as lines."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_gui_training import tf_playground_case
+
+    return tf_playground_case()
+
+
+def mid_run(out: Path, experiment, path: Path | None, theme_name: str, size: tuple[int, int], share: float,
+            hover: tuple[int, int] | None = None) -> None:
+    """The Training tab of the real window while the run is under way (the training worker
+    process, every live view on), once `share` of its epochs are done; `hover` puts the mouse on
+    a unit of the network view."""
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+
+    from playground.ui import theme
+    from playground.ui.app import create_application
+    from playground.ui.main_window import MainWindow
+    from playground.ui.training import workers
+
+    def wait(s: float) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(int(s * 1000), loop.quit)
+        loop.exec()
+
+    app = create_application()
+    theme.apply_theme(theme_name, app)
+    pool = workers.pool()
+    pool.prestart()
+    for worker in pool.idle():
+        worker.wait_ready()
+    window = MainWindow(experiment, path, persistent=False)
+    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    window.resize(*size)
+    window.show()
+    window.workspace.setCurrentIndex(1)
+    wait(0.3)
+    window.training.start()
+    deadline = time.monotonic() + 120
+    epochs = experiment.training.epochs
+    while time.monotonic() < deadline:
+        progress = window.training.progress
+        if progress is not None and progress.epoch >= share * epochs:
+            break
+        wait(0.02)
+    if hover is not None:
+        view = window.training_panel.network_view
+        unit = view.unit_items(hover[0])[hover[1]]
+        centre = view.canvas.mapFromScene(unit.rect.center())
+        from PySide6.QtCore import QPointF
+        from PySide6.QtGui import QMouseEvent
+
+        event = QMouseEvent(QMouseEvent.Type.MouseMove, QPointF(centre), QPointF(centre),
+                            Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+        app.sendEvent(view.canvas.viewport(), event)
+        wait(0.15)
+    window.grab().save(str(out))
+    window.close_discarding()
+    theme.apply_theme("light", app)
+    print(f"wrote {out}")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for name, preset, theme_name, epochs, select in WINDOWS:
@@ -71,6 +134,11 @@ def main() -> None:
         write_snapshot(PRESETS / preset, OUT / name, options)
         print(f"wrote {OUT / name}")
     compare_race(OUT / "compare_activations.png")
+    from playground.core.experiment import load_experiment
+
+    spiral = PRESETS / "spiral.json"
+    mid_run(OUT / "training_spiral_live.png", load_experiment(spiral), spiral, "light", (1400, 900), 0.6)
+    mid_run(OUT / "training_network_dark.png", speed_case(), None, "dark", (1400, 900), 0.5, hover=(2, 3))
 
 
 if __name__ == "__main__":

@@ -51,6 +51,7 @@ EXPORT_FORMATS = {  # format -> (menu text, file filter, suffix)
 EXPERIMENT_FILTER = "Experiments (*.json);;All files (*)"
 TITLE_NAME_CHARS = 120  # the window title and status messages show at most this much of the experiment's name
 _log = logging.getLogger(__name__)
+FRAME_RATES = (10, 15, 30, 60)  # the live views' frame rates offered in Train ▸ Live View Frame Rate
 
 
 def tr(text: str) -> str:
@@ -297,6 +298,26 @@ class MainWindow(QMainWindow):
 
         train_menu = bar.addMenu(tr("&Train"))
         train_menu.addActions(self.training.actions())
+        train_menu.addSeparator()
+        rate_menu = train_menu.addMenu(tr("Live View &Frame Rate"))
+        self._frame_rate_actions: dict[int, QAction] = {}
+        rates = QActionGroup(self)
+        for rate in FRAME_RATES:
+            action = QAction(tr("{rate} frames a second").format(rate=rate), self, checkable=True)
+            action.setObjectName(f"action_frame_rate_{rate}")
+            action.setChecked(abs(self.training.frames_per_second - rate) < 0.5)
+            action.triggered.connect(lambda _checked=False, r=rate: self._on_frame_rate_chosen(r))
+            rates.addAction(action)
+            rate_menu.addAction(action)
+            self._frame_rate_actions[rate] = action
+        self.separate_process_action = QAction(tr("Train in a Separate &Process"), self, checkable=True)
+        self.separate_process_action.setObjectName("action_separate_process")
+        self.separate_process_action.setChecked(not workers.in_process())
+        self.separate_process_action.setToolTip(tr(
+            "Training runs in its own process, so the window stays smooth and a crash cannot take it down. "
+            "Turn it off where child processes are not allowed (then training shares this process)."))
+        self.separate_process_action.toggled.connect(self._on_separate_process_toggled)
+        train_menu.addAction(self.separate_process_action)
         self.training_toolbar = TrainingToolBar(self.training, self)
         self.addToolBar(self.training_toolbar)
 
@@ -752,6 +773,27 @@ class MainWindow(QMainWindow):
         """Pressing Train anywhere shows the live views."""
         if state == "running" and self.workspace.currentIndex() != 1:
             self.workspace.setCurrentIndex(1)
+        # where training runs can change between runs only
+        self.separate_process_action.setEnabled(state not in ("running", "paused"))
+
+    def _on_frame_rate_chosen(self, rate: int) -> None:
+        """How often the live views redraw while training (from the next run on)."""
+        self.training.frames_per_second = float(rate)
+        if self.persistent:
+            self.app_settings.set_frames_per_second(float(rate))
+        self.statusBar().showMessage(tr("Live views redraw up to {rate} times a second from the next run.").format(
+            rate=rate), 5000)
+
+    def _on_separate_process_toggled(self, separate: bool) -> None:
+        if self.training.state() in ("running", "paused"):
+            with QSignalBlocker(self.separate_process_action):
+                self.separate_process_action.setChecked(not separate)
+            return
+        workers.use_in_process(not separate)
+        if self.persistent:
+            self.app_settings.set_train_in_process(not separate)
+        self.statusBar().showMessage(tr("Training runs in a separate process from the next run.") if separate
+                                     else tr("Training runs in this window's process from the next run."), 5000)
 
     def _on_workspace_changed(self, index: int) -> None:
         """Each tab gets the room it needs: the palette only serves the Network tab, and the Compare

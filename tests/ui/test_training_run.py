@@ -257,3 +257,31 @@ def test_the_in_process_worker_trains_xor_to_its_target(qtbot):
         host.close()
     finally:
         workers.use_in_process(False)
+
+
+def test_the_train_menu_sets_the_frame_rate_and_where_training_runs(make_window, qtbot, monkeypatch):
+    from playground.ui.training import workers
+
+    monkeypatch.setattr(workers, "_in_process", workers._in_process)  # put back after the test
+    window = make_window(preset("xor.json", epochs=100_000), persistent=False)
+    window.findChild(type(window.separate_process_action), "action_frame_rate_10").trigger()
+    assert window.training.frames_per_second == 10.0
+    assert window.training_panel.intervals()["loss"] == pytest.approx(0.1)
+    assert window.separate_process_action.isChecked()  # the default: a worker process
+    try:
+        window.separate_process_action.setChecked(False)
+        window.training.train_action.trigger()
+        qtbot.waitUntil(lambda: window.training.record.setup is not None, timeout=30_000)
+        assert not window.separate_process_action.isEnabled()  # not while a run is under way
+        window.training.stop_action.trigger()
+        qtbot.waitUntil(lambda: window.training.state() == "stopped", timeout=30_000)
+        assert window.training.record.setup.process == "thread"
+        assert window.separate_process_action.isEnabled()
+        window.separate_process_action.setChecked(True)
+        window.training.train_action.trigger()  # a fresh worker process starts: wait for its set-up
+        qtbot.waitUntil(lambda: window.training.record.setup is not None, timeout=60_000)
+        window.training.stop_action.trigger()
+        qtbot.waitUntil(lambda: window.training.state() == "stopped", timeout=30_000)
+        assert window.training.record.setup.process == "process"
+    finally:
+        workers.use_in_process(False)
