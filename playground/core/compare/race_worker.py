@@ -289,6 +289,7 @@ class ShareRunner:
         active = list(lanes)
         while active:
             for lane in list(active):
+                outcome: tuple[str, str] | str | None
                 try:
                     outcome = self._turn(lane)
                     if outcome is not None:
@@ -308,6 +309,7 @@ class ShareRunner:
         """Train one turn: `turn_steps` steps when epochs are long, else `turn_epochs` epochs
         (the last turn ends with the run). Returns the outcome once the run is over."""
         trainer = lane.trainer
+        assert trainer is not None  # only lanes with a trainer take turns
         if not lane.begun:
             trainer.begin()
             lane.begun = True
@@ -329,6 +331,7 @@ class ShareRunner:
 
     def _finish(self, lane: _Lane) -> None:
         trainer = lane.trainer
+        assert trainer is not None
         summary = trainer.finish()
         self._flush_steps(lane)
         lane.result.samples = int(round(summary.samples_per_second * summary.seconds))
@@ -352,7 +355,7 @@ class ShareRunner:
                 self._flush_steps(lane)
                 metrics = event.metrics()
                 self._events.append(ContenderEpoch(lane.contender, lane.repeat, event.epoch, event.step, metrics))
-                if event.epoch < lane.trainer.epochs:  # the last one is drawn after the run (best weights restored)
+                if lane.trainer is not None and event.epoch < lane.trainer.epochs:  # the last one is drawn after the run (best weights restored)
                     self._boundary(lane, event.epoch, force=False)
                 if self.turn_epochs is None:  # every contender of the share groups the same number of epochs
                     seconds = event.seconds if event.seconds > 0 else MIN_TURN_SECONDS

@@ -108,7 +108,8 @@ class ViewThread:
                     return
                 job, self._job = self._job, None
             try:
-                self._compute(*job)
+                if job is not None:
+                    self._compute(*job)
             finally:
                 with self._lock:
                     self._busy = False
