@@ -143,3 +143,22 @@ def test_the_view_draws_maps_it_is_given_and_survives_nan(qtbot):
     assert view.hovered_label() == "fc · unit 1"
     view.hover_unit(None)
     assert view.hovered() is None
+
+
+def test_in_a_narrow_dock_the_network_view_is_a_tab_of_its_own(qtbot):
+    from playground.ui.training import TrainingPanel
+
+    host = open_host(qtbot, preset("xor.json", epochs=3))
+    narrow = TrainingPanel(host.controller, layout="tabs")  # the layout of a narrow dock, same runs
+    qtbot.addWidget(narrow)
+    narrow.resize(480, 640)
+    narrow.show()
+    tabs = narrow.body
+    index = tabs.indexOf(narrow.network_view)
+    assert not tabs.isTabVisible(index)  # no run on 2-D data yet
+    host.controller.train_action.trigger()
+    wait_for_state(qtbot, host, "finished")
+    assert tabs.isTabVisible(index) and tabs.tabText(index) == "Network"
+    tabs.setCurrentIndex(index)
+    qtbot.waitUntil(lambda: narrow.network_view.has_maps() and narrow.network_view.isVisible(), timeout=10_000)
+    assert [units for _, units in narrow.network_view.columns()] == [2, 4, 2]
