@@ -57,6 +57,7 @@ class ExperimentDocument:
         self.path: Path | None = Path(path) if path else None
         self._report: GraphReport | None = None
         self._report_error: str | None = None
+        self.replaced_in_place = False  # see replace()
 
     # ---- reading ---------------------------------------------------------------------------
     @property
@@ -293,22 +294,29 @@ class ExperimentDocument:
         self._report_error = None
         self.changed.emit()
 
-    def replace(self, experiment: Experiment, path: str | Path | None | object = ...) -> None:
-        """Swap in another experiment (open, new, undo of a fix); views rebuild from scratch.
+    def replace(self, experiment: Experiment, path: str | Path | None | object = ..., in_place: bool = False) -> None:
+        """Swap in another experiment (open, new) or a new version of this one (`in_place`: a fix,
+        auto-arrange, the undo of either); views rebuild from scratch either way.
 
-        `path` is kept unless given; pass None for an untitled experiment.
+        `path` is kept unless given; pass None for an untitled experiment. While `reset` is emitted,
+        `replaced_in_place` tells its listeners which of the two it is (a run is kept for an edit of
+        the same experiment that does not change what trains, never for another experiment).
         """
         self._experiment = experiment
         if path is not ...:
             self.path = Path(path) if path else None  # type: ignore[arg-type]
         self._report = None
         self._report_error = None
-        self.reset.emit()
+        self.replaced_in_place = in_place
+        try:
+            self.reset.emit()
+        finally:
+            self.replaced_in_place = False
         self.changed.emit()
 
     def apply_fix(self, fix: Fix) -> str | None:
         """Apply a fix offered by shape inference. Emits `reset` (the UI wraps it in one undo step)."""
         experiment = self.snapshot()
         created = apply_fix(experiment, fix)
-        self.replace(experiment)
+        self.replace(experiment, in_place=True)
         return created

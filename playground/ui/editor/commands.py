@@ -261,10 +261,10 @@ class ReplaceExperimentCommand(QUndoCommand):
         self.setText(label)
 
     def redo(self) -> None:
-        self.document.replace(self.after.model_copy(deep=True))
+        self.document.replace(self.after.model_copy(deep=True), in_place=True)
 
     def undo(self) -> None:
-        self.document.replace(self.before.model_copy(deep=True))
+        self.document.replace(self.before.model_copy(deep=True), in_place=True)
 
 
 def fix_command(document: ExperimentDocument, fix: Fix) -> ReplaceExperimentCommand:

@@ -28,6 +28,7 @@ from playground.ui.training.bridge import TrainingBridge
 
 STATES = ("idle", "running", "paused", "finished", "diverged", "stopped")
 ACTIVE_STATES = ("running", "paused")
+ENDED_STATES = ("finished", "stopped", "diverged")  # a run's plots and weights are kept
 EDIT_BLOCKED_REASON = "Training is running: stop it (Shift+F5) to edit the graph."
 TEXT_ONLY_SETTINGS = frozenset({"name", "description", "comparison"})  # edits that leave a run alone
 PROGRESS_INTERVAL = 0.2  # seconds between updates of the progress text
@@ -70,6 +71,7 @@ class TrainingRun(QObject):
         super().__init__(parent)
         self.document = document
         self.set_editing_blocked = set_editing_blocked
+        self._changed_banner: tuple[str, str] | None = None  # the banner an "experiment changed" note covers
         self.bridge = TrainingBridge(self)
         # Set by a view that calls `bridge.want_prediction()` after drawing one (the training panel):
         # predictions are then made only as fast as they are drawn.
@@ -136,16 +138,44 @@ class TrainingRun(QObject):
             self.bridge.shutdown()
             self._preview = False
         if self._state in ACTIVE_STATES:
+            if self._trains_as_run():
+                return  # e.g. undo back to the graph this run trains
             self._stop_because(tr("The experiment was changed, so training stopped; the plots show the run "
                                   "up to that point."))
+        elif self._state in ENDED_STATES:
+            self._say_if_changed_since_run()
         if self._state == "idle":
             self.document_lr_changed()
 
     def _on_document_replaced(self, *args: Any) -> None:
+        if getattr(self.document, "replaced_in_place", False) and not self._preview:
+            # the same experiment, edited as a whole (a fix, auto-arrange, their undo): the run stays
+            self._on_document_edited()
+            return
         if self.bridge.is_active():
             self.bridge.shutdown()
         self._preview = False
         self._clear(tr("Another experiment was opened."))
+
+    def _trains_as_run(self) -> bool:
+        """The document still trains exactly what the current (or last) run trained."""
+        from playground.core.experiment.identity import trains_the_same
+
+        return self.record.experiment is not None and trains_the_same(self.record.experiment,
+                                                                      self.document.experiment)
+
+    def _say_if_changed_since_run(self) -> None:
+        """After a run, an edit that changes what trains is said in the banner; the run, its plots and
+        its weights stay (it is in the run history); an edit back to the trained graph clears the note."""
+        changed = not self._trains_as_run()
+        if changed and self.banner_level() != "info":
+            self._changed_banner = (self.banner_level(), self.banner_text())
+            self._set_banner("info", tr("The network or its settings changed after this run: the plots show the "
+                                        "run as it was trained (it stays in the run history). Train to train "
+                                        "the changed experiment."))
+        elif not changed and self._changed_banner is not None:
+            self._set_banner(*self._changed_banner)
+            self._changed_banner = None
 
     def _stop_because(self, text: str) -> None:
         self.stop()
@@ -300,6 +330,7 @@ class TrainingRun(QObject):
         # The run's own copy of the settings: the run history files the run with these, even when an
         # edit (which stops the run) has changed the document by the time the run ends.
         self.record = RunLog(self.document.snapshot())
+        self._changed_banner = None
         self._progress = None
         self._active_seconds = 0.0
         self._running_since = None
@@ -318,6 +349,7 @@ class TrainingRun(QObject):
         self.bridge.start(self._request(epochs=0, diagnostics=False))
 
     def _clear(self, text: str = "") -> None:
+        self._changed_banner = None
         self.record = RunLog()
         self._progress = None
         self._active_seconds = 0.0
