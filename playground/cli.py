@@ -114,6 +114,12 @@ def gui_main(argv: list[str] | None = None) -> int:
                   "(`playground --help`).", file=sys.stderr)
             return 2
         raise
+    from playground.ui.platform_check import platform_problem
+
+    problem = platform_problem()
+    if problem is not None:  # Qt would abort the process with a core dump
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
     return run_app(argv)
 
 
