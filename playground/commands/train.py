@@ -40,7 +40,8 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--save-weights", metavar="FILE.safetensors", help="save the final weights (safetensors)")
     parser.add_argument("--checkpoint", metavar="DIR", help="save a checkpoint here after every epoch and at the end")
     parser.add_argument("--resume", metavar="DIR", help="continue from the checkpoint in DIR")
-    parser.add_argument("--threads", type=_threads, metavar="N", help=f"CPU threads for torch (1 to {MAX_THREADS})")
+    parser.add_argument("--threads", type=_threads, metavar="N", help=f"CPU threads for torch (1 to {MAX_THREADS}; default: 1 for a small model, "
+                        "else torch's default)")
 
 
 def bounded_int(low: int, high: int) -> Any:
@@ -355,7 +356,7 @@ def _train(args: argparse.Namespace, output: Any) -> int:
         return 1
 
     control = TrainingControl()
-    options = TrainerOptions(num_threads=args.threads, checkpoint_dir=outputs.get("--checkpoint"),
+    options = TrainerOptions(num_threads=args.threads or "auto", checkpoint_dir=outputs.get("--checkpoint"),
                              max_step_events_per_second=10.0)
     trainer = Trainer(experiment, dataset=dataset, base_dir=path.parent, control=control, options=options)
     if args.resume:
@@ -365,6 +366,10 @@ def _train(args: argparse.Namespace, output: Any) -> int:
         print(f"{experiment.name}: {trainer.train_samples:,} training samples, {trainer.batches_per_epoch} "
               f"batches per epoch, {trainer.epochs} epochs on {trainer.device}"
               + (f" (resuming after epoch {trainer.epoch})" if args.resume else ""), flush=True)
+        if trainer.device.type == "cpu":
+            from playground.core.training.threads import describe_threads
+
+            print(f"training with {describe_threads(trainer.threads or 1, trainer.model)}", flush=True)
     trainer.observer = output.on_event
 
     restore = _stop_on_interrupt(control)

@@ -518,6 +518,18 @@ def _device_default(device: str) -> str:
     return repr(device).replace("'", '"')
 
 
+PICK_THREADS = '''def pick_threads(model):
+    """One CPU thread for a small model (splitting its tiny steps over threads only slows them
+    down), else torch's default: the rule the playground trains with."""
+    convolutions = (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.ConvTranspose1d, nn.ConvTranspose2d, nn.ConvTranspose3d)
+    if any(isinstance(module, convolutions) for module in model.modules()):
+        return torch.get_num_threads()
+    if sum(p.numel() for p in model.parameters()) > 1_000_000:
+        return torch.get_num_threads()
+    return 1
+'''
+
+
 def main_source(experiment: Experiment, class_name: str, task: str, has_val: bool, has_test: bool) -> str:
     """`main()`: argument parsing, the training loop and the final test evaluation."""
     training = experiment.training
@@ -539,6 +551,8 @@ def main_source(experiment: Experiment, class_name: str, task: str, has_val: boo
         f'{i1}parser.add_argument("--save", type=Path, help="save the trained weights to this file")',
         f'{i1}parser.add_argument("--device", default={_device_default(training.device)},',
         f'{i1}                    help="cpu or cuda (default: %(default)s, as the experiment asks)")',
+        f'{i1}parser.add_argument("--threads", type=int, help="CPU threads (default: 1 for a small model, '
+        f'else torch\'s default)")',
         f"{i1}args = parser.parse_args()",
         f"{i1}device = torch.device(args.device)",
         "",
@@ -551,6 +565,10 @@ def main_source(experiment: Experiment, class_name: str, task: str, has_val: boo
         f"{i2}model.load_state_dict(torch.load(args.weights, map_location=device, weights_only=True))",
         f"{i1}print(model)",
         f'{i1}print(f"{{sum(p.numel() for p in model.parameters() if p.requires_grad):,}} trainable parameters")',
+        f'{i1}if device.type == "cpu":',
+        f"{i2}threads = args.threads or pick_threads(model)",
+        f"{i2}torch.set_num_threads(threads)",
+        f'{i2}print(f"training with {{threads}} CPU thread{{\'s\' if threads != 1 else \'\'}}")',
         "",
         f"{i1}loss_fn = make_loss(device)",
         f"{i1}optimizer = make_optimizer(model)",
@@ -815,6 +833,7 @@ def _training_part(experiment: Experiment, class_name: str, task: str, outputs: 
     if training.early_stopping is not None or (training.keep_best is not None and training.keep_best.restore):
         part.append(_IMPROVED)
     part.append(evaluate_source(task, outputs))
+    part.append(PICK_THREADS)
     part.append(main_source(experiment, class_name, task, has_val, has_test))
     part.append('if __name__ == "__main__":\n    main()\n')
     return part

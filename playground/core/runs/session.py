@@ -138,6 +138,12 @@ class RunSession:
                                  num_threads=threads_wanted)
         trainer = Trainer(request.experiment, dataset=dataset, base_dir=request.base_dir, observer=self._observe,
                           options=options, control=self.control, epochs=request.epochs)
+        if not request.num_threads:  # one thread for a small model, else all cores but the window's
+            from playground.core.training.threads import threads_for
+
+            threads_wanted = threads_for(trainer.model, limit=worker_threads())
+            options.num_threads = threads_wanted
+            torch.set_num_threads(threads_wanted)
         self.trainer = trainer
         if request.predictions:
             self._probe = TaskProbe(dataset, trainer.device)

@@ -22,7 +22,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 import numpy as np
 import torch
@@ -57,11 +57,13 @@ class TrainerOptions:
     max_step_events_per_second: float = 30.0  # ... but send at most this many per second (0: no limit)
     diagnostics: bool = True  # per-epoch gradient/weight/activation diagnostics ...
     diagnostics_per_second: float = 20.0  # ... but when epochs are very short, at most this often
-    diagnostics_within_epochs: bool = False  # also during long epochs, at that rate (the window's live view)
     # (a GUI cannot show more; 0: every epoch). The last epoch of a run always has them.
+    diagnostics_within_epochs: bool = False  # also during long epochs, at that rate (the window's live view)
     confusion_matrix: bool = False  # in the summary (test split, else validation)
     snapshot_weights: bool = False  # numpy copy of the weights in every epoch event (replay)
-    num_threads: int | None = None  # torch.set_num_threads in the training thread; None leaves it
+    # torch.set_num_threads while training: a number, "auto" (one thread for a small model, see
+    # core/training/threads.py), or None to leave it as it is
+    num_threads: int | Literal["auto"] | None = None
     checkpoint_dir: str | os.PathLike[str] | None = None  # save a checkpoint here ...
     checkpoint_every: int = 1  # ... every this many epochs, and when the run ends
 
@@ -238,8 +240,9 @@ class Trainer:
         if self._begun:
             raise RuntimeError("this run has begun already; finish() it first")
         self._previous_threads = torch.get_num_threads()
-        if self.options.num_threads:
-            torch.set_num_threads(int(self.options.num_threads))
+        threads = self.threads
+        if threads:
+            torch.set_num_threads(threads)
         self._begun = True
         self._outcome = None
         self._run_seconds = 0.0
@@ -321,6 +324,16 @@ class Trainer:
         self.status = status
         self._emit(summary)
         return summary
+
+    @property
+    def threads(self) -> int | None:
+        """The torch threads this trainer trains with (None: as the process has them)."""
+        wanted = self.options.num_threads
+        if wanted == "auto":
+            from playground.core.training.threads import threads_for
+
+            return threads_for(self.model)
+        return int(wanted) if wanted else None
 
     def _end(self) -> None:
         """The run begun is over (finished, or failed with an exception): threads as they were."""
