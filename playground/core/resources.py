@@ -28,5 +28,5 @@ def resource_path(*parts: str) -> Path:
 
 
 def presets_dir() -> Path:
-    """The folder of the lesson presets (File ▸ Open Preset)."""
+    """The folder of the lesson presets (File ▸ New from Preset)."""
     return _root("presets")

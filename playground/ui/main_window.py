@@ -36,7 +36,7 @@ from playground.ui.compare import ComparePanel
 from playground.ui.editor import GraphEditor, LayerPalette
 from playground.ui.inspector import InspectorPanel
 from playground.ui.panels import CodeView, LayerReferenceDialog, LessonView, SummaryView
-from playground.ui.presets import default_experiment, list_presets
+from playground.ui.presets import default_experiment, empty_experiment, list_presets
 from playground.ui.settings import AppSettings
 from playground.ui.training import TrainingController, TrainingPanel, TrainingToolBar, workers
 from playground.ui.training.snapshot import train_for_snapshot
@@ -209,7 +209,8 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         key = QKeySequence.StandardKey
-        self._action("new", tr("&New"), self.new_experiment, key.New, tr("Start a new experiment"))
+        self._action("new", tr("&New"), self.new_experiment, key.New,
+                     tr("Start a new, empty experiment: an input on a 2-D dataset, ready for your layers"))
         self._action("open", tr("&Open…"), self.open_file, key.Open, tr("Open an experiment file"))
         self._action("save", tr("&Save"), self.save, key.Save, tr("Save the experiment"))
         self._action("save_as", tr("Save &As…"), self.save_as, key.SaveAs, tr("Save under a new name"))
@@ -253,7 +254,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu(tr("&File"))
         file_menu.addAction(self._actions["new"])
         file_menu.addAction(self._actions["open"])
-        self.preset_menu = file_menu.addMenu(tr("Open &Preset"))
+        self.preset_menu = file_menu.addMenu(tr("New from &Preset"))
         self.preset_menu.aboutToShow.connect(self._fill_preset_menu)
         self._fill_preset_menu()
         self.recent_menu = file_menu.addMenu(tr("Open &Recent"))
@@ -521,8 +522,8 @@ class MainWindow(QMainWindow):
     def new_experiment(self) -> bool:
         if not self.maybe_save():
             return False
-        self._set_document(default_experiment(), None)
-        self.show_status(tr("New experiment"))
+        self._set_document(empty_experiment(), None)
+        self.show_status(tr("New experiment: drag layers from the palette onto the canvas and connect them"))
         return True
 
     def open_file(self, path: str | Path | None = None) -> bool:
@@ -558,6 +559,7 @@ class MainWindow(QMainWindow):
             return False
         self.show_status(tr("Opened the preset “{name}” as a new experiment").format(
             name=_elide(self.document.experiment.name, TITLE_NAME_CHARS)))
+        self.docks["lesson"].raise_()  # a preset is a lesson: its text comes first
         self._warn_about_dataset(path)
         return True
 

@@ -20,8 +20,14 @@ class Preset:
     name: str  # the experiment's own name ("XOR needs a hidden layer")
 
 
+# The course's order: each lesson builds on the ones before (presets not named here follow, by name).
+LESSON_ORDER = ("and_gate", "xor", "spiral", "learning_rate_too_high", "vanishing_gradients_sigmoid",
+                "vanishing_gradients_relu", "dropout_overfitting", "dropout_overfitting_regularized", "mlp_mnist",
+                "cnn_mnist", "resnet_block_digits", "lstm_sine", "transformer_sequence")
+
+
 def list_presets(folder: Path | None = None) -> list[Preset]:
-    """Every readable preset, sorted by name; unreadable files are skipped (the tests check them)."""
+    """Every readable preset, in lesson order; unreadable files are skipped (the tests check them)."""
     folder = folder or PRESETS_DIR
     presets = []
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
@@ -30,7 +36,11 @@ def list_presets(folder: Path | None = None) -> list[Preset]:
         except (OSError, ValueError, AttributeError):
             continue
         presets.append(Preset(path, str(name)))
-    return sorted(presets, key=lambda preset: preset.name.lower())
+    def lesson_position(preset: Preset) -> tuple[int, str]:
+        stem = preset.path.stem
+        return (LESSON_ORDER.index(stem) if stem in LESSON_ORDER else len(LESSON_ORDER), preset.name.lower())
+
+    return sorted(presets, key=lesson_position)
 
 
 # Used only when the presets folder is missing (an unusual install): a small network on a 2-D dataset.
@@ -57,8 +67,20 @@ _FALLBACK = {
 }
 
 
+def empty_experiment() -> Experiment:
+    """What File ▸ New opens: an Input node on a 2-D dataset, the usual training settings, no lesson."""
+    return experiment_from_dict({
+        "format": "nn-playground.experiment", "version": 1, "name": "Untitled experiment", "description": "",
+        "data": {"dataset": "moons", "params": {}, "split": {"train": 0.7, "val": 0.15, "test": 0.15}, "seed": 0},
+        "model": {"nodes": [{"id": "input", "type": "Input", "pos": [0, 0]}], "edges": []},
+        "training": {"loss": {"type": "CrossEntropyLoss", "params": {}},
+                     "optimizer": {"type": "Adam", "params": {"lr": 0.01}}, "scheduler": None, "epochs": 50,
+                     "batch_size": 16, "seed": 0, "device": "auto"},
+    }, "a new experiment")
+
+
 def default_experiment() -> Experiment:
-    """What File ▸ New and a bare launch open: the XOR lesson, as an untitled experiment."""
+    """What a bare launch opens: the XOR lesson, as an untitled experiment, ready to train."""
     try:
         return load_experiment(PRESETS_DIR / DEFAULT_PRESET)
     except ExperimentError:

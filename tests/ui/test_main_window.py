@@ -221,7 +221,9 @@ def test_unsaved_changes_prompt_on_new(tmp_path, make_window, monkeypatch):
     assert window.document.experiment.training.epochs == 9 and window.isWindowModified()
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Discard))
     assert window.new_experiment()
-    assert window.document.experiment.training.epochs == 60 and not window.isWindowModified()
+    new = window.document.experiment  # empty: an input on a 2-D dataset, no lesson of a preset
+    assert [node.type for node in new.model.nodes] == ["Input"] and not new.model.edges
+    assert new.name == "Untitled experiment" and new.description == "" and not window.isWindowModified()
     assert window.undo_stack.count() == 0
     window.inspector.settings.epochs_editor.spin.setValue(11)
     window.document.path = tmp_path / "kept.json"
@@ -256,15 +258,20 @@ def test_recent_files_geometry_and_layout_persist(tmp_path, make_window):
     assert second.document.path == (tmp_path / "a.json").resolve()
 
 
-def test_presets_menu_lists_presets_by_name(make_window):
+def test_new_from_preset_lists_the_lessons_in_course_order_and_opens_the_lesson(make_window):
     window = make_window()
     window._fill_preset_menu()
+    assert window.preset_menu.title().replace("&", "") == "New from Preset"
     names = [action.text() for action in window.preset_menu.actions()]
-    assert "XOR needs a hidden layer" in names and "Spiral: depth bends the boundary" in names
+    assert names.index("XOR needs a hidden layer") < names.index("Spiral: depth bends the boundary")
+    assert names[0] == "A single neuron learns AND"  # the first lesson: the perceptron
+    window.docks["code"].raise_()
     spiral = next(action for action in window.preset_menu.actions() if action.text().startswith("Spiral"))
     spiral.trigger()
     assert window.document.experiment.data.dataset == "spiral"
     assert window.document.path is None and "Untitled" in window.windowTitle()
+    assert not window.docks["lesson"].visibleRegion().isEmpty()  # the lesson tab is in front
+    assert window.docks["code"].visibleRegion().isEmpty()
 
 
 def test_autosave_and_recovery(make_window):
