@@ -10,6 +10,7 @@ Qt-free: events are psygnal signals, so the core can be tested and scripted with
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ class ExperimentDocument:
         self._report: GraphReport | None = None
         self._report_error: str | None = None
         self.replaced_in_place = False  # see replace()
+        self.session_id = uuid.uuid4().hex  # this experiment in this session (a new one on open/new, not on edits)
 
     # ---- reading ---------------------------------------------------------------------------
     @property
@@ -308,6 +310,8 @@ class ExperimentDocument:
         self._report = None
         self._report_error = None
         self.replaced_in_place = in_place
+        if not in_place:
+            self.session_id = uuid.uuid4().hex
         try:
             self.reset.emit()
         finally:

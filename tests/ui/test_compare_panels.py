@@ -194,3 +194,27 @@ def test_run_history_round_trips_through_a_saved_file(make_panel, qtbot, tmp_pat
     assert reopened.history_panel.delete_selected() == 1 and len(reopened.history) == 2
     panel.undo_stack.undo()
     assert panel.document.experiment.comparison is None
+
+
+def test_save_in_experiment_keeps_the_runs_of_other_experiments_out(make_panel, qtbot, tmp_path):
+    panel = make_panel()
+
+    def finished_run(name: str) -> None:
+        log = RunLog(panel.document.snapshot())
+        log.epochs = [EpochRow(epoch=1, step=10, train_loss=0.6, lr=0.03, seconds=0.1)]
+        log.summary = Summary(status="completed", message="", epochs=1, steps=10, train_loss=0.6)
+        panel.add_training_run(log, name=name)
+
+    finished_run("a run of the first experiment")
+    other = load_experiment(PRESETS / "spiral.json")
+    panel.document.replace(other, None)  # File > Open of another experiment: the history stays
+    finished_run("a spiral run")
+    panel.document.replace(panel.document.snapshot(), in_place=True)  # an edit of the spiral (a fix)
+    finished_run("a spiral run after a fix")
+    assert len(panel.history) == 3
+    messages: list[str] = []
+    panel.history_panel.status_message.connect(messages.append)
+    panel.history_panel.save_into_experiment()
+    saved = [run.name for run in panel.document.experiment.comparison.runs]
+    assert saved == ["a spiral run", "a spiral run after a fix"]
+    assert "1 run(s) of other experiments" in messages[-1]

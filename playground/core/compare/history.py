@@ -105,6 +105,7 @@ class RunRecord:
     step_loss: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.float64))
     step_lr: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.float64))
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:10])
+    experiment: str = ""  # the document's session_id the run belongs to (not saved: a file's runs are its own)
 
     # ---- reading -----------------------------------------------------------------------------
     @property

@@ -447,16 +447,22 @@ class HistoryPanel(ComparePanel):
 
     # ---- the experiment file -------------------------------------------------------------------
     def save_into_experiment(self) -> None:
-        """Store the drawn runs (all runs when none is drawn) in the experiment, undoably."""
-        ids = self.visible_ids() or self.history.ids()
+        """Store this experiment's drawn runs (all of its runs when none is drawn) in it, undoably.
+        Runs of other experiments of the session stay in the history but never go into this file."""
+        own = {record.id for record in self.history if record.experiment == self.document.session_id}
+        drawn = [run_id for run_id in self.visible_ids() if run_id in own]
+        ids = drawn or [run_id for run_id in self.history.ids() if run_id in own]
         comparison = self.history.to_comparison(self.document.experiment.name, ids) if ids else None
         if self.undo_stack is not None:
             self.undo_stack.push(SetComparisonCommand(self.document, comparison))
         else:
             self.document.set_comparison(comparison)
         self._update_buttons()
-        self.status_message.emit(self.tr("{n} run(s) will be saved with the experiment.").format(
-            n=len(comparison.runs) if comparison else 0))
+        others = len(self.history) - len(own)
+        text = self.tr("{n} run(s) will be saved with the experiment.").format(n=len(ids))
+        if others:
+            text += " " + self.tr("{m} run(s) of other experiments stay in the history only.").format(m=others)
+        self.status_message.emit(text)
 
     def load_from_experiment(self) -> list[str]:
         """Add the runs saved in the experiment (those not already in the history)."""
@@ -469,7 +475,9 @@ class HistoryPanel(ComparePanel):
             if (saved.name, saved.created, saved.group) in known:
                 continue
             try:
-                added.append(self.history.add(RunRecord.from_saved(saved)))
+                record = RunRecord.from_saved(saved)
+                record.experiment = self.document.session_id  # a file's runs are its own
+                added.append(self.history.add(record))
             except (PlaygroundError, ValueError) as exc:
                 self.status_message.emit(str(exc))
         return added

@@ -94,6 +94,7 @@ class ComparePanel(QTabWidget):
             steps=[int(s) for s in steps.step] if len(steps) else None,
             step_loss=steps.loss if len(steps) else None, step_lr=steps.lr if len(steps) else None,
             group=self.tr("Training"))
+        record.experiment = self.document.session_id
         return self.history.add(record)
 
     def _on_theme_changed(self, _theme: str) -> None:

@@ -679,6 +679,8 @@ class RaceSection(QWidget):
     def _on_finished(self, race) -> None:
         group = f"{self.title} {time.strftime('%H:%M:%S')}"
         records = RaceRunner.records(race, group)
+        for record in records:
+            record.experiment = self.document.session_id
         self.history.extend(records)
         problems = [run.message for run in race.runs if run.status in ("error", "diverged")]
         if race.status == "stopped":
