@@ -285,3 +285,17 @@ def test_the_train_menu_sets_the_frame_rate_and_where_training_runs(make_window,
         assert window.training.record.setup.process == "process"
     finally:
         workers.use_in_process(False)
+
+
+def test_exports_wait_for_a_run_and_one_step_shows_no_speed(qtbot):
+    host = open_host(qtbot, preset("xor.json", epochs=3))
+    controller = host.controller
+    assert not controller.export_steps_action.isEnabled() and not controller.export_metrics_action.isEnabled()
+    controller.step_action.trigger()  # one batch, then paused
+    wait_for_state(qtbot, host, "paused")
+    qtbot.waitUntil(lambda: "step 1" in controller.progress_text(), timeout=10_000)
+    assert "samples/s" not in controller.progress_text()  # one step's rate is start-up time, not speed
+    controller.train_action.trigger()
+    wait_for_state(qtbot, host, "finished")
+    assert "samples/s" in controller.progress_text()
+    assert controller.export_steps_action.isEnabled() and controller.export_metrics_action.isEnabled()

@@ -89,6 +89,11 @@ class TrainingController(TrainingRun):
                                    icon.SP_BrowserReload)
         self.export_metrics_action = QAction(tr("Export Metrics as CSV…"), self)
         self.export_metrics_action.setObjectName("action_training_export_metrics")
+        self.export_steps_action = QAction(tr("Export Step Losses as CSV…"), self)
+        self.export_steps_action.setObjectName("action_training_export_steps")
+        self._export_actions = (self.export_metrics_action, self.export_steps_action)
+        for export in self._export_actions:
+            export.setEnabled(False)  # until there is a run to export
 
     def _build_status_widgets(self) -> None:
         self.progress_label = QLabel(tr("Not trained yet"))
@@ -137,7 +142,8 @@ class TrainingController(TrainingRun):
         self.step_action.setEnabled(state != "running")
         self.step_epoch_action.setEnabled(state != "running")
         self.lr_spin_box.setEnabled(active)
-        self.export_metrics_action.setEnabled(not self.record.is_empty())
+        for export in self._export_actions:
+            export.setEnabled(not self.record.is_empty())
 
     def _on_run_prepared(self, setup: RunSetup) -> None:
         if not self._preview:
@@ -153,7 +159,8 @@ class TrainingController(TrainingRun):
                 self._last_lr = lr
                 self._show_lr(lr)
         if not self.export_metrics_action.isEnabled():
-            self.export_metrics_action.setEnabled(not self.record.is_empty())
+            for export in self._export_actions:
+                export.setEnabled(not self.record.is_empty())
 
     def set_lr(self, value: float) -> None:
         super().set_lr(value)

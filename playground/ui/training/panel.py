@@ -174,8 +174,8 @@ class TrainingPanel(QWidget):
         menu.addSeparator()
         self.controller.export_metrics_action.triggered.connect(lambda _checked=False: self._ask_export_csv("epochs"))
         menu.addAction(self.controller.export_metrics_action)
-        steps = menu.addAction(tr("Export Step Losses as CSV…"))
-        steps.triggered.connect(lambda _checked=False: self._ask_export_csv("steps"))
+        self.controller.export_steps_action.triggered.connect(lambda _checked=False: self._ask_export_csv("steps"))
+        menu.addAction(self.controller.export_steps_action)
         return menu
 
     def _build_banner(self) -> QLabel:

@@ -32,6 +32,7 @@ ENDED_STATES = ("finished", "stopped", "diverged")  # a run's plots and weights 
 EDIT_BLOCKED_REASON = "Training is running: stop it (Shift+F5) to edit the graph."
 TEXT_ONLY_SETTINGS = frozenset({"name", "description", "comparison"})  # edits that leave a run alone
 PROGRESS_INTERVAL = 0.2  # seconds between updates of the progress text
+MIN_STEPS_FOR_RATE = 20  # steps before the samples/s figure means anything
 
 
 def tr(text: str) -> str:
@@ -466,7 +467,9 @@ class TrainingRun(QObject):
             epoch=max(1, progress.epoch) if progress.step else 0, epochs=progress.epochs,
             step=f"{int(progress.step):,}")
         rate = progress.samples_per_second
-        if rate and self._state in ("running", "paused", "finished", "stopped", "diverged"):
+        # a rate over a handful of steps (one Step) is mostly start-up time: not shown
+        if rate and progress.step >= MIN_STEPS_FOR_RATE and self._state in ("running", "paused", "finished",
+                                                                              "stopped", "diverged"):
             text += tr(" · {rate} samples/s").format(rate=f"{rate:,.0f}")
         return text
 
