@@ -55,6 +55,7 @@ def test_xor_trains_from_the_train_action(qtbot, tmp_path):
     assert controller.progress_bar.value() == 1000
     assert "60/60" in controller.progress_label.text()
     assert panel.diagnostics_view.has_data()
+    assert not any("saturated" in hint for hint in panel.diagnostics_view.hints())  # solved: tanh saturation is fine
 
     # exports: metrics as CSV (no NaN text), every view as PNG and SVG
     controller.export_metrics_csv(tmp_path / "metrics.csv")

@@ -91,6 +91,7 @@ class RunSession:
         self._epochs: list[EpochRow] = []
         self._diagnostics: Any = None
         self._diagnostics_seen: Any = None  # the trainer's latest diagnostics already taken
+        self._last_accuracy: float | None = None  # the latest epoch's validation accuracy
         self._prediction: Any = None
         self._neurons: Any = None
         self._lr_changes: list[LrChange] = []
@@ -230,6 +231,7 @@ class RunSession:
             if diagnostics is not None and diagnostics is not self._diagnostics_seen:
                 self._diagnostics_seen = diagnostics  # measured during a long epoch
                 diagnostics.epoch = event.epoch
+                diagnostics.accuracy = self._last_accuracy
                 self._diagnostics = diagnostics
             progress = self._progress
             progress.epoch, progress.batch, progress.step = event.epoch, event.batch, event.step
@@ -306,6 +308,8 @@ class RunSession:
                        val_loss=event.val_loss, val_accuracy=event.val_accuracy, val_mae=event.val_mae,
                        val_r2=event.val_r2, seconds=event.seconds, samples_per_second=event.samples_per_second,
                        improved=event.improved)
+        if event.val_accuracy is not None:
+            self._last_accuracy = float(event.val_accuracy)
         if self._train_metrics is not None and (self._train_metrics.due() or event.epoch >= trainer.epochs):
             for name, value in self._train_metrics.measure(trainer.model).items():
                 setattr(row, name, value)
@@ -313,6 +317,7 @@ class RunSession:
         if event.diagnostics is not None and event.diagnostics is not self._diagnostics_seen:
             self._diagnostics_seen = event.diagnostics
             event.diagnostics.epoch = event.epoch
+            event.diagnostics.accuracy = event.val_accuracy if event.val_accuracy is not None else self._last_accuracy
             self._diagnostics = event.diagnostics
         progress = self._progress
         progress.epoch, progress.batch, progress.step = event.epoch, progress.batches, event.step

@@ -16,6 +16,7 @@ from torch import nn
 # "Saturated" means the activation's derivative is below 5 % of its peak.
 SIGMOID_LOW, SIGMOID_HIGH = 0.0125, 0.9875  # s(1 - s) < 0.0125
 TANH_LIMIT = 0.975  # 1 - t² < 0.05
+SOLVED_ACCURACY = 0.95  # validation accuracy from which saturated units are no longer a warning sign
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Diagnostics:
     dead_fraction: dict[str, float] = field(default_factory=dict)  # ReLU: units zero for the whole batch
     saturated_fraction: dict[str, float] = field(default_factory=dict)  # Sigmoid/Tanh outputs near the flat ends
     epoch: int = 0  # the epoch they were gathered in (set by the run that reports them)
+    accuracy: float | None = None  # the run's latest validation accuracy then (classification), if known
 
     @property
     def hints(self) -> list[str]:
@@ -45,6 +47,7 @@ class Diagnostics:
             "saturated_fraction": dict(self.saturated_fraction),
             "hints": list(self.hints),
             "epoch": self.epoch,
+            "accuracy": self.accuracy,
         }
 
 
@@ -171,10 +174,12 @@ def diagnostic_hints(diag: Diagnostics) -> list[str]:
     if len(grads) >= 3 and np.all(np.isfinite(grads)) and grads[-1] > 0:
         ratio = grads[0] / grads[-1]
         if ratio < 1e-3:
+            uses_relu = bool(diag.dead_fraction) and not diag.saturated_fraction
+            remedies = ("He initialisation, normalisation layers or residual connections" if uses_relu
+                        else "ReLU activations, He initialisation, normalisation layers or residual connections")
             hints.append(
                 f"Vanishing gradients: the first layer ({diag.layers[0]}) gets {ratio:.1e} times the "
-                f"gradient of the last; it barely learns. Try ReLU activations, He initialisation, "
-                f"normalisation layers or residual connections."
+                f"gradient of the last; it barely learns. Try {remedies}."
             )
         elif ratio > 1e3:
             hints.append(
@@ -187,8 +192,9 @@ def diagnostic_hints(diag: Diagnostics) -> list[str]:
                 f"{share:.0%} of the units after {name} are dead (zero for every sample): try a lower "
                 f"learning rate, LeakyReLU, or He initialisation."
             )
+    solved = diag.accuracy is not None and diag.accuracy >= SOLVED_ACCURACY
     for name, share in diag.saturated_fraction.items():
-        if share >= 0.5:
+        if share >= 0.5 and not solved:  # saturated units of a network that already solves its task are fine
             hints.append(
                 f"{share:.0%} of the outputs of {name} are saturated (flat ends of the curve), so their "
                 f"gradients are nearly zero: try ReLU, normalised inputs or smaller initial weights."
