@@ -162,3 +162,24 @@ def test_in_a_narrow_dock_the_network_view_is_a_tab_of_its_own(qtbot):
     tabs.setCurrentIndex(index)
     qtbot.waitUntil(lambda: narrow.network_view.has_maps() and narrow.network_view.isVisible(), timeout=10_000)
     assert [units for _, units in narrow.network_view.columns()] == [2, 4, 2]
+
+
+def test_a_narrow_panel_reflows_into_tabs_and_back_keeping_every_view(qtbot):
+    from PySide6.QtWidgets import QSplitter, QTabWidget
+
+    host = open_host(qtbot, preset("xor.json", epochs=3), size=(700, 600))
+    panel = host.panel
+    qtbot.waitUntil(lambda: panel.layout_kind() == "tabs", timeout=5_000)  # too narrow for three columns
+    assert isinstance(panel.body, QTabWidget)
+    host.controller.train_action.trigger()
+    wait_for_state(qtbot, host, "finished")
+    tabs = panel.body
+    assert tabs.isTabVisible(tabs.indexOf(panel.network_view))  # 2-D data: the network has a tab
+    assert panel.loss_plot.isVisible() and len(panel.loss_plot.loss_curve_data()[0]) > 0
+    host.resize(1400, 900)
+    qtbot.waitUntil(lambda: panel.layout_kind() == "columns", timeout=5_000)
+    assert isinstance(panel.body, QSplitter)
+    qtbot.waitUntil(lambda: all(view.isVisible() for view in panel.views.values()), timeout=5_000)
+    qtbot.waitUntil(panel.is_settled, timeout=5_000)  # every view drawn in its new place
+    assert panel.network_view.has_maps() and panel.network_shown()
+    assert len(panel.loss_plot.loss_curve_data()[0]) > 0  # the run's data went with the views

@@ -46,6 +46,10 @@ IMAGE_FILTER = "PNG image (*.png);;SVG vector image (*.svg)"
 # Training runs in its own process, so painting costs it nothing; a view that takes long to paint
 # still redraws at most every other frame of its own cost, so the window keeps answering.
 SLOW_VIEW_INTERVAL = 0.125
+# The columns layout needs about this much width for its three columns; below it the panel shows one
+# view per tab (a 1024 × 700 window with its docks), and goes back to columns once there is room again.
+TABS_BELOW_WIDTH = 820
+COLUMNS_FROM_WIDTH = 900
 CSV_FILTER = "CSV file (*.csv)"
 
 
@@ -84,6 +88,9 @@ class TrainingPanel(QWidget):
                                           "diagnostics": self.diagnostics_view, "task": self.task_view,
                                           "network": self.network_view}
         self._layout_kind = "tabs" if layout == "tabs" else "columns"
+        # "columns" reflows into tabs when the panel is too narrow for three columns (and back)
+        self._adaptive = self._layout_kind == "columns"
+        self._network_wanted = False  # the network view belongs to the layout (a run on 2-D data)
         self._pending_refresh: set[str] = set()
         self._next_refresh: dict[str, float] = {key: 0.0 for key in self.views}
         self._flush_timer = QTimer(self)
@@ -102,8 +109,12 @@ class TrainingPanel(QWidget):
         outer.addLayout(self._build_header())
         self.banner = self._build_banner()
         outer.addWidget(self.banner)
-        self.body = self._build_tabs() if self._layout_kind == "tabs" else self._build_columns()
+        self.body: QWidget = self._build_tabs() if self._layout_kind == "tabs" else self._build_columns()
         outer.addWidget(self.body, 1)
+        self._outer = outer
+        self._reflow_timer = QTimer(self)
+        self._reflow_timer.setSingleShot(True)
+        self._reflow_timer.timeout.connect(self._reflow)
 
         self.loss_plot.x_mode_changed.connect(self.lr_plot.set_x_mode)
         controller.run_prepared.connect(self._on_prepared)
@@ -298,14 +309,48 @@ class TrainingPanel(QWidget):
         self.set_network_shown(planar)
 
     def set_network_shown(self, shown: bool) -> None:
+        self._network_wanted = shown
         if isinstance(self.body, QTabWidget):
             self.body.setTabVisible(self.body.indexOf(self.network_view), shown)
         else:
             was_shown = not self.network_view.isHidden()
             self.network_view.setVisible(shown)
             if shown and not was_shown:  # share the column: the units above, the boundary below
-                total = max(2, sum(self._middle_splitter.sizes()))
+                total = sum(self._middle_splitter.sizes())
+                total = total if total >= 90 else 900  # not laid out yet: the splitter scales these
                 self._middle_splitter.setSizes([total * 4 // 9, total - total * 4 // 9])
+
+    # ---- reflow: three columns when there is room, one tab per view when there is not ---------------
+    def layout_kind(self) -> str:
+        """"columns" or "tabs": what the panel shows now."""
+        return self._layout_kind
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self._adaptive:
+            self._reflow_timer.start(0)  # not inside the resize: the layout changes the widget tree
+
+    def _reflow(self) -> None:
+        width = self.width()
+        if self._layout_kind == "columns" and width < TABS_BELOW_WIDTH:
+            self._switch_layout("tabs")
+        elif self._layout_kind == "tabs" and width >= COLUMNS_FROM_WIDTH:
+            self._switch_layout("columns")
+
+    def _switch_layout(self, kind: str) -> None:
+        old = self.body
+        self._layout_kind = kind
+        self.body = self._build_tabs() if kind == "tabs" else self._build_columns()  # moves the views
+        self._outer.replaceWidget(old, self.body)
+        old.hide()
+        old.deleteLater()
+        if kind == "columns":  # pages a tab widget had hidden stay hidden in a splitter unless shown
+            for view in self.views.values():
+                if view is not self.network_view:
+                    view.show()
+        self.set_network_shown(self._network_wanted)
+        self._pending_refresh.update(self.views)
+        self._refresh_visible(force=True)
 
     def network_shown(self) -> bool:
         """The network view is part of the layout now (2-D data)."""
