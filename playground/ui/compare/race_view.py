@@ -59,9 +59,8 @@ from playground.ui.compare.common import (
     style_plot,
 )
 from playground.ui.compare.race_runner import RaceRunner
-
-CLASS_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-                "#7f7f7f", "#bcbd22")
+from playground.ui.plots.boundary_view import HIGH_COLOR, LOW_COLOR  # the Training tab's colours
+from playground.ui.plots.style import CLASS_COLORS  # class 0 orange, class 1 blue, as there
 
 
 @dataclass
@@ -172,13 +171,14 @@ class BoundaryThumbnail(QWidget):
 
 
 def _boundary_image(values: np.ndarray, mode: str) -> QImage:
-    """RGB image, y up: blue→white→red for P(class 1), class colours, or a value ramp."""
+    """RGB image, y up: orange→white→blue for P(class 1) (the decision boundary's colours), class
+    colours, or a value ramp."""
     grid = np.asarray(values, dtype=np.float64)
     grid = np.nan_to_num(grid, nan=0.5)[::-1]  # row 0 is the top of the picture
     if mode == "probability":
         p = np.clip(grid, 0, 1)[..., None]
-        blue, white, red = np.array([31, 119, 180]), np.array([255, 255, 255]), np.array([214, 39, 40])
-        rgb = np.where(p < 0.5, blue + (white - blue) * (p / 0.5), white + (red - white) * ((p - 0.5) / 0.5))
+        low, white, high = LOW_COLOR.astype(np.float64), np.array([255.0, 255.0, 255.0]), HIGH_COLOR.astype(np.float64)
+        rgb = np.where(p < 0.5, low + (white - low) * (p / 0.5), white + (high - white) * ((p - 0.5) / 0.5))
         rgb = 0.55 * rgb + 0.45 * 255  # pastel, so the points stand out
     elif mode == "class":
         palette = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in CLASS_COLORS], dtype=np.float64)
