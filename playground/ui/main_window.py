@@ -808,6 +808,8 @@ class MainWindow(QMainWindow):
             self._docks_before_tab = bytes(self.saveState(STATE_VERSION))
             for key in hidden:
                 self.docks[key].hide()
+        if index == 1:
+            self.training.show_untrained()  # nothing trained yet: the data and the untrained model
 
     def _on_training_run_finished(self, _summary: object) -> None:
         """Every finished run goes into the session's run history (the Compare tab), with the

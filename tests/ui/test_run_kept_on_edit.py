@@ -88,3 +88,16 @@ def test_opening_another_experiment_clears_the_run(make_window, qtbot):
     assert window.open_file(PRESETS / "spiral.json")
     assert window.training.state() == "idle" and window.training.record.summary is None
     assert len(window.training_panel.loss_plot.loss_curve_data()[0]) == 0  # the old run's plots are gone
+
+
+def test_the_training_tab_shows_the_data_and_the_untrained_model_before_any_run(make_window, qtbot):
+    window = make_window(preset("xor.json"), persistent=False)
+    panel = window.training_panel
+    assert panel.task_view.kind() == "none"  # nothing asked for yet
+    window.workspace.setCurrentIndex(1)  # the user opens the Training tab
+    qtbot.waitUntil(lambda: panel.task_view.kind() == "boundary"
+                    and panel.task_view.boundary.image_data() is not None, timeout=60_000)
+    assert window.training.state() == "idle" and window.training.record.summary is None  # nothing trained
+    assert len(panel.task_view.boundary.train_points.data["x"]) > 0  # the dataset's points
+    window.training.train_action.trigger()  # Train still starts a real run at once
+    qtbot.waitUntil(lambda: window.training.state() == "finished", timeout=60_000)

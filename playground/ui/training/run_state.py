@@ -343,6 +343,12 @@ class TrainingRun(QObject):
         self.message.emit(tr("Training started."))
         return True
 
+    def show_untrained(self) -> None:
+        """Before any run: let the views show the data and the untrained model (the first look at the
+        Training tab). Does nothing once there is a run, or while one is being prepared."""
+        if self._state == "idle" and self.record.is_empty() and not self.bridge.is_active():
+            self._start_preview()
+
     def _start_preview(self) -> None:
         if self._closed or self._check_graph() is not None:
             return
