@@ -167,3 +167,22 @@ def test_run_log_csv_has_no_nan(tmp_path):
     assert "nan" not in text.lower() and "inf" not in text.lower()
     assert (tmp_path / "steps.csv").read_text().splitlines()[1].startswith("1,")
     assert nice_ceiling(0.73) == pytest.approx(1.0) and nice_ceiling(1.2) == pytest.approx(2.0)
+
+
+def test_a_narrow_confusion_matrix_puts_its_score_under_the_title_instead_of_cutting_it(qtbot):
+    import numpy as np
+
+    from playground.ui.plots import ConfusionMatrixView
+
+    view = ConfusionMatrixView()
+    qtbot.addWidget(view)
+    view.set_classes([str(k) for k in range(10)], split="test")
+    matrix = np.eye(10, dtype=int) * 20
+    matrix[0, 1] = 40
+    view.set_matrix(matrix)
+    view.resize(700, 400)
+    assert len(view.title_lines()) == 1 and view.title_lines()[0].endswith("correct")
+    view.resize(260, 400)  # a narrow column: "Confusion matrix (test split): 83.3 % of 2…" was cut
+    lines = view.title_lines()
+    assert lines == ["Confusion matrix (test split)", "83.3% of 240 correct"]
+    view.grab()  # paints both lines

@@ -11,7 +11,7 @@ from typing import Sequence
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from playground.ui import theme
@@ -59,6 +59,23 @@ class ConfusionMatrixView(TimedPainting, QWidget):
     def _on_theme_changed(self, _name: str) -> None:
         self.update()
 
+    def title_lines(self, metrics: QFontMetrics | None = None) -> list[str]:
+        """The title, with the share correct after it, or under it when the view is too narrow."""
+        if metrics is None:
+            font = QFont(self.font())
+            font.setPointSize(11)
+            font.setBold(True)
+            metrics = QFontMetrics(font)
+        matrix = self._matrix
+        total = int(matrix.sum()) if matrix is not None else 0
+        title = tr("Confusion matrix ({split} split)").format(split=self._split)
+        score = (tr("{correct:.1%} of {total} correct").format(correct=np.trace(matrix) / total, total=total)
+                 if matrix is not None and total else "")
+        one_line = f"{title}: {score}" if score else title
+        if metrics.horizontalAdvance(one_line) <= max(20, self.width() - 8):
+            return [one_line]
+        return [title, score] if score else [title]
+
     def _paint(self) -> None:
         colors = theme.colors()
         painter = QPainter(self)
@@ -72,18 +89,18 @@ class ConfusionMatrixView(TimedPainting, QWidget):
         label_font.setPointSize(9)
         matrix = self._matrix
         k = len(self._names) if matrix is None else matrix.shape[0]
-        total = int(matrix.sum()) if matrix is not None else 0
-        title = tr("Confusion matrix ({split} split)").format(split=self._split)
-        if matrix is not None and total:
-            title += tr(": {correct:.1%} of {total} correct").format(correct=np.trace(matrix) / total, total=total)
         painter.setFont(title_font)
         painter.setPen(foreground)
-        title = painter.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight, max(20, self.width() - 8))
-        painter.drawText(QRectF(0, 4, self.width(), 22), Qt.AlignmentFlag.AlignCenter, title)
+        metrics = painter.fontMetrics()
+        room = max(20, self.width() - 8)
+        lines = self.title_lines(metrics)
+        for row, text in enumerate(lines):  # too narrow for one line: the score goes under the title
+            text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+            painter.drawText(QRectF(0, 4 + 20 * row, self.width(), 22), Qt.AlignmentFlag.AlignCenter, text)
         if k == 0:
             painter.end()
             return
-        top, left, bottom_margin, right_margin = 30.0, 56.0, 36.0, 10.0
+        top, left, bottom_margin, right_margin = 10.0 + 20.0 * len(lines), 56.0, 36.0, 10.0
         size = max(10.0, min(self.width() - left - right_margin, self.height() - top - bottom_margin))
         cell = size / k
         x0 = left + (self.width() - left - right_margin - size) / 2

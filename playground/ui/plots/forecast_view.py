@@ -41,7 +41,7 @@ class ForecastView(QWidget):
 
         self.canvas = PlotCanvas(self)
         self.overview: pg.PlotItem = self.canvas.ci.addPlot(row=0, col=0)
-        style_plot(self.overview, title=tr("Next value on test windows: ") + colored(tr("truth"), TRUTH_COLOR)
+        style_plot(self.overview, title=tr("Next value: ") + colored(tr("truth"), TRUTH_COLOR)
                    + " / " + colored(tr("forecast"), VAL_COLOR), left=tr("value"), bottom=tr("test window"))
         # Windows are independent samples, not one series: dots, no connecting lines.
         self.truth_curve = self.overview.plot(pen=None, symbol="o", symbolSize=7, symbolBrush=TRUTH_COLOR,
