@@ -101,3 +101,12 @@ def test_the_training_tab_shows_the_data_and_the_untrained_model_before_any_run(
     assert len(panel.task_view.boundary.train_points.data["x"]) > 0  # the dataset's points
     window.training.train_action.trigger()  # Train still starts a real run at once
     qtbot.waitUntil(lambda: window.training.state() == "finished", timeout=60_000)
+
+
+def test_train_again_keeps_the_task_view_instead_of_the_placeholder(make_window, qtbot):
+    window = trained(make_window, qtbot)
+    panel = window.training_panel
+    window.training.train_action.trigger()
+    assert panel.task_view.kind() == "boundary"  # at once, before the new run's set-up has arrived
+    qtbot.waitUntil(lambda: window.training.state() == "finished", timeout=60_000)
+    assert panel.task_view.kind() == "boundary"

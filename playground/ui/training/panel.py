@@ -249,8 +249,9 @@ class TrainingPanel(QWidget):
         self.loss_plot.clear()
         self.lr_plot.clear()
         self.diagnostics_view.clear(keep_axes=keep_axes)
-        self.task_view.clear()
-        self.network_view.clear()
+        if not keep_axes:  # a run about to start keeps the task view's page until its own set-up arrives
+            self.task_view.clear()
+            self.network_view.clear()
         self._pending_refresh.clear()
         self._forced.clear()
         self._next_refresh = {key: 0.0 for key in self.views}
