@@ -428,3 +428,23 @@ def test_a_card_lights_up_while_the_mouse_is_over_it(qtbot):
     away = viewport_point(editor, scene.nodes_rect().bottomRight() + QPointF(200, 200))
     send_mouse(viewport, QMouseEvent.Type.MouseMove, away, button=Qt.MouseButton.NoButton)
     assert not card._hovered
+
+
+def test_the_drag_hint_shows_on_a_new_experiment_and_goes_with_the_first_layer(qtbot):
+    from playground.ui.presets import empty_experiment
+
+    editor, document, stack = make_editor(qtbot, empty_experiment().model_dump(mode="json"))
+    view = editor.view()
+    assert view.wants_hint()  # only the input: the hint says what to do next
+    before = view.viewport().grab().toImage()
+    palette = LayerPalette()
+    qtbot.addWidget(palette)
+    viewport = view.viewport()
+    mime = palette.tree.mimeData([palette.item_for("Linear")])
+    assert drop_mime(viewport, QPoint(viewport.width() // 4, viewport.height() // 4), mime)
+    assert not view.wants_hint()
+    after = view.viewport().grab().toImage()
+    hint_row = int(viewport.height() * 0.72)  # where the hint's text sat, under the input card
+    row_before = [before.pixelColor(x, hint_row).lightness() for x in range(0, viewport.width(), 3)]
+    row_after = [after.pixelColor(x, hint_row).lightness() for x in range(0, viewport.width(), 3)]
+    assert row_before != row_after  # the whole viewport was repainted without the text

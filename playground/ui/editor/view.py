@@ -109,6 +109,7 @@ class GraphView(QGraphicsView):
         self._space_held = False
         self.inline_editor: InlineEditor | None = None
         self.empty_hint = self.tr("Drag layers here from the palette")
+        self._hint_drawn = True  # the hint was painted last time (so a change repaints everything)
         scene.setPalette(fully_resolved(self.palette()))
 
     def graph_scene(self) -> GraphScene:
@@ -333,8 +334,18 @@ class GraphView(QGraphicsView):
             painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
             y += step
 
+    def wants_hint(self) -> bool:
+        """The canvas holds no layer yet (nothing, or only the input a new experiment starts with)."""
+        return all(item.content.layer_type == "Input" for item in self.graph_scene().node_items())
+
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
-        if self.graph_scene().node_items():
+        shown = self.wants_hint()
+        if shown != self._hint_drawn:
+            # the hint comes or goes: repaint the whole viewport, or a partial update of the first
+            # card's area would leave the rest of the text standing behind the new node
+            self._hint_drawn = shown
+            self.viewport().update()
+        if not shown:
             return
         painter.save()
         painter.resetTransform()
@@ -344,7 +355,10 @@ class GraphView(QGraphicsView):
         painter.setFont(font)
         color = QColor(colors.dim_text)
         painter.setPen(color)
-        painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, self.empty_hint)
+        area = QRectF(self.viewport().rect())
+        if self.graph_scene().node_items():  # under the input card, not over it
+            area.setTop(area.top() + area.height() * 0.45)
+        painter.drawText(area, Qt.AlignmentFlag.AlignCenter, self.empty_hint)
         painter.restore()
 
     def center_point(self) -> QPointF:
