@@ -152,3 +152,10 @@ def test_a_request_that_cannot_train_fails_with_its_message(workers) -> None:
     worker.submit(9, RunRequest(experiment_from_dict(document)))
     failed = collect(worker, 9)[-1]
     assert isinstance(failed, RunFailed) and "CSV file not found" in failed.message
+
+
+def test_running_out_of_memory_is_said_as_what_to_do():
+    from playground.core.runs.session import describe_failure
+
+    text = describe_failure(MemoryError("Unable to allocate 40.0 GiB"))
+    assert text.startswith("the training ran out of memory") and "smaller batch size" in text

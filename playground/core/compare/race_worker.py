@@ -199,10 +199,7 @@ class ShareRunner:
             if threads:
                 torch.set_num_threads(int(threads))
             self._run()
-        except MemoryError:
-            self.send(ShareFailed(self.run_id, "the race ran out of memory: use a smaller model, a smaller batch "
-                                               "size or less data"))
-        except Exception as exc:  # noqa: BLE001 - everything is reported, never lost
+        except Exception as exc:  # noqa: BLE001 - everything (MemoryError too) is reported, never lost
             log.debug("race share failed", exc_info=True)
             self.send(ShareFailed(self.run_id, describe_failure(exc)))
         finally:

@@ -63,11 +63,14 @@ def worker_threads() -> int:
 
 
 def describe_failure(exc: BaseException) -> str:
-    """A user's error as it is; anything else as its type, message and where it came from."""
+    """A user's error as it is, running out of memory as what to do about it; anything else as its
+    type, message and where it came from."""
     from playground.core.errors import PlaygroundError
 
     if isinstance(exc, PlaygroundError):
         return str(exc)
+    if isinstance(exc, MemoryError):
+        return "the training ran out of memory: use a smaller model, a smaller batch size or less data"
     last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
     where = f" (in {Path(last[0].filename).name}:{last[0].lineno})" if last else ""
     return f"{type(exc).__name__}: {exc}{where}"
@@ -107,12 +110,9 @@ class RunSession:
     def run(self) -> None:
         try:
             self._run()
-        except Exception as exc:  # noqa: BLE001 - everything is reported to the window, never lost
+        except Exception as exc:  # noqa: BLE001 - everything (MemoryError too) is reported, never lost
             log.debug("training failed", exc_info=True)
             self.send(RunFailed(self.run_id, describe_failure(exc)))
-        except MemoryError:
-            self.send(RunFailed(self.run_id, "the training ran out of memory: use a smaller model, a smaller "
-                                             "batch size or less data"))
         finally:
             if self._views is not None:
                 self._views.close()
@@ -227,12 +227,7 @@ class RunSession:
         if kind == "step":
             if self._views is not None and self._views.idle():
                 self._offer_views()
-            diagnostics = self.trainer.diagnostics
-            if diagnostics is not None and diagnostics is not self._diagnostics_seen:
-                self._diagnostics_seen = diagnostics  # measured during a long epoch
-                diagnostics.epoch = event.epoch
-                diagnostics.accuracy = self._last_accuracy
-                self._diagnostics = diagnostics
+            self._take_diagnostics(self.trainer.diagnostics, event.epoch)  # measured during a long epoch
             progress = self._progress
             progress.epoch, progress.batch, progress.step = event.epoch, event.batch, event.step
             progress.samples_per_second = event.samples_per_second
@@ -314,15 +309,20 @@ class RunSession:
             for name, value in self._train_metrics.measure(trainer.model).items():
                 setattr(row, name, value)
         self._epochs.append(row)
-        if event.diagnostics is not None and event.diagnostics is not self._diagnostics_seen:
-            self._diagnostics_seen = event.diagnostics
-            event.diagnostics.epoch = event.epoch
-            event.diagnostics.accuracy = event.val_accuracy if event.val_accuracy is not None else self._last_accuracy
-            self._diagnostics = event.diagnostics
+        self._take_diagnostics(event.diagnostics, event.epoch)
         progress = self._progress
         progress.epoch, progress.batch, progress.step = event.epoch, progress.batches, event.step
         if event.samples_per_second:
             progress.samples_per_second = event.samples_per_second
+
+    def _take_diagnostics(self, diagnostics: Any, epoch: int) -> None:
+        """Queue diagnostics not sent yet, with the epoch and the latest validation accuracy."""
+        if diagnostics is None or diagnostics is self._diagnostics_seen:
+            return
+        self._diagnostics_seen = diagnostics
+        diagnostics.epoch = epoch
+        diagnostics.accuracy = self._last_accuracy
+        self._diagnostics = diagnostics
 
     def _on_state(self, event: Any) -> None:
         if event.state == "lr":
