@@ -7,7 +7,6 @@ through the core's loader and atomic saver; every failure is shown to the user, 
 
 from __future__ import annotations
 
-import html
 import logging
 from pathlib import Path
 from typing import Callable
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QScrollArea,
@@ -37,6 +35,7 @@ from playground.ui.editor import GraphEditor, LayerPalette
 from playground.ui.inspector import InspectorPanel
 from playground.ui.panels import CodeView, LayerReferenceDialog, LessonView, SummaryView
 from playground.ui.presets import default_experiment, empty_experiment, list_presets
+from playground.ui.problems_button import ProblemsButton
 from playground.ui.settings import AppSettings
 from playground.ui.training import TrainingController, TrainingPanel, TrainingToolBar, workers
 from playground.ui.training.snapshot import train_for_snapshot
@@ -127,6 +126,7 @@ class MainWindow(QMainWindow):
         self.document.settings_changed.connect(lambda field: self._update_title() if field == "name" else None)
         self.document.reset.connect(self._update_title)
         self.training.message.connect(self.show_status)
+        self.training.start_refused.connect(self._on_start_refused)
         self.training.state_changed.connect(self._on_training_state_changed)
         self.training.run_finished.connect(self._on_training_run_finished)
         self.compare_panel.status_message.connect(self.show_status)
@@ -329,10 +329,8 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
-        self.model_status = QLabel(self)
-        self.model_status.setObjectName("modelStatus")
-        self.model_status.setContentsMargins(6, 0, 6, 0)
-        self.model_status.setTextFormat(Qt.TextFormat.RichText)
+        self.model_status = ProblemsButton(self)
+        self.model_status.node_chosen.connect(self._on_problem_chosen)
         status.addPermanentWidget(self.model_status)
         for widget in self.training.status_widgets():
             status.addPermanentWidget(widget)
@@ -369,7 +367,20 @@ class MainWindow(QMainWindow):
 
     # ---- status and title ------------------------------------------------------------------------
     def show_status(self, message: str, timeout_ms: int = 6000) -> None:
-        self.statusBar().showMessage(message, timeout_ms)
+        """A message in the status bar, elided with "…" where it does not fit (its tooltip has it all)."""
+        bar = self.statusBar()
+        room = bar.width() - sum(widget.width() + 8 for widget in bar.findChildren(QWidget)
+                                 if widget.parent() is bar and widget.isVisible()) - 24
+        line = " ".join(message.split())
+        shown = bar.fontMetrics().elidedText(line, Qt.TextElideMode.ElideRight, max(room, 120))
+        bar.setToolTip(message if shown != line else "")
+        bar.showMessage(shown, timeout_ms)
+
+    def _on_start_refused(self, node_id: str) -> None:
+        """Train on a graph with problems from the Network tab: its first problem's layer is shown
+        in the inspector, with the whole message and its fix (the status bar has room for a line)."""
+        if node_id and self.workspace.currentIndex() == 0:
+            self._on_problem_chosen(node_id)
 
     def model_status_text(self) -> str:
         """Plain text of the shape-check state ("✓ valid · 2,746 parameters", "2 problems")."""
@@ -390,13 +401,22 @@ class MainWindow(QMainWindow):
         text = self.model_status_text()
         report = self.document.report()
         color = colors.ok if report is not None and report.valid else colors.error
-        self.model_status.setText(f"<span style='color:{color}'>{html.escape(text)}</span>")
         if report is None:
-            self.model_status.setToolTip(self.document.report_error or "")
+            tooltip = self.document.report_error or ""
         elif report.errors:
-            self.model_status.setToolTip("\n".join(str(issue.message) for issue in report.errors))
+            tooltip = "\n".join(str(issue.message) for issue in report.errors)
         else:
-            self.model_status.setToolTip(tr("Every shape fits; the model can be trained and exported."))
+            tooltip = tr("Every shape fits; the model can be trained and exported.")
+        self.model_status.set_state(text, color, list(report.issues) if report is not None else [], tooltip)
+
+    def _on_problem_chosen(self, node_id: str) -> None:
+        """A problem picked from the status bar's list: its layer selected and shown, the inspector up."""
+        if node_id not in self.document.experiment.node_ids():
+            return
+        self.workspace.setCurrentIndex(0)
+        self.docks["inspector"].show()
+        self.docks["inspector"].raise_()
+        self.editor.select_nodes([node_id])
 
     def file_label(self) -> str:
         return self.document.path.name if self.document.path else tr("Untitled")

@@ -103,6 +103,21 @@ class NodeInspector(QWidget):
         self.id_error.hide()
         layout.addWidget(self.id_error)
 
+        # The problem and its fix buttons come first: below the parameters they fell off a short dock.
+        self.problem_box = QFrame(self)
+        self.problem_box.setObjectName("problemBox")
+        problem_layout = QVBoxLayout(self.problem_box)
+        problem_layout.setContentsMargins(8, 8, 8, 8)
+        self.problem_label = QLabel(self.problem_box)
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        problem_layout.addWidget(self.problem_label)
+        self.fix_buttons_layout = QVBoxLayout()
+        self.fix_buttons_layout.setSpacing(4)
+        problem_layout.addLayout(self.fix_buttons_layout)
+        self.fix_buttons: list[QPushButton] = []
+        layout.addWidget(self.problem_box)
+
         self.help_label = QLabel(self)
         self.help_label.setWordWrap(True)
         self.help_label.setTextFormat(Qt.TextFormat.RichText)
@@ -124,19 +139,6 @@ class NodeInspector(QWidget):
         self.facts_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.facts_label)
 
-        self.problem_box = QFrame(self)
-        self.problem_box.setObjectName("problemBox")
-        problem_layout = QVBoxLayout(self.problem_box)
-        problem_layout.setContentsMargins(8, 8, 8, 8)
-        self.problem_label = QLabel(self.problem_box)
-        self.problem_label.setWordWrap(True)
-        self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        problem_layout.addWidget(self.problem_label)
-        self.fix_buttons_layout = QVBoxLayout()
-        self.fix_buttons_layout.setSpacing(4)
-        problem_layout.addLayout(self.fix_buttons_layout)
-        self.fix_buttons: list[QPushButton] = []
-        layout.addWidget(self.problem_box)
         self.warning_label = QLabel(self)
         self.warning_label.setWordWrap(True)
         layout.addWidget(self.warning_label)

@@ -66,6 +66,7 @@ class TrainingRun(QObject):
     run_finished = Signal(object)  # the run's Summary
     cleared = Signal()  # views empty themselves (reset, another experiment)
     run_starting = Signal()  # views drop the last run's data; a run of the same model follows
+    start_refused = Signal(str)  # Train on an invalid graph: the first problem's node id ("" = none)
 
     def __init__(self, document: Any, parent: QObject | None = None,
                  set_editing_blocked: Callable[[bool, str], None] | None = None) -> None:
@@ -307,6 +308,11 @@ class TrainingRun(QObject):
             return tr("the graph has no output")
         return None
 
+    def _first_problem_node(self) -> str:
+        report = self.document.report()
+        errors = report.errors if report is not None else []
+        return next((issue.node for issue in errors if issue.node), "")
+
     def _request(self, **options: Any) -> RunRequest:
         base_dir = self.document.base_dir()
         return RunRequest(self.document.snapshot(), str(base_dir) if base_dir is not None else None,
@@ -322,6 +328,7 @@ class TrainingRun(QObject):
             text = tr("Cannot train: {problem}").format(problem=problem)
             self._set_banner("error", text)
             self.message.emit(text)
+            self.start_refused.emit(self._first_problem_node())
             return False
         if self.bridge.is_active():  # a preview or a run that is winding down
             self.bridge.shutdown()
