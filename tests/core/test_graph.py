@@ -136,6 +136,19 @@ def test_linear_fed_an_image_offers_flatten():
     assert again.valid and again.nodes["fc1"].output.shape == (10,)
 
 
+def test_conv_into_an_output_linear_of_the_wrong_width_is_fixed_in_one_click():
+    """A Linear dropped after a Conv2d has both problems at once: fed a grid, and 16 outputs for 10
+    classes. Its one fix inserts the Flatten and sets the outputs, so no second round is needed."""
+    doc = chain(("conv1", "Conv2d", {"out_channels": 4}), ("fc1", "Linear", {"out_features": 16}), dataset="digits")
+    experiment, report = check(doc, DIGITS)
+    (fix,) = only_error(report).fixes
+    assert fix.label == "Insert Flatten before 'fc1' and set its out_features to 10"
+    assert apply_fix(experiment, fix) == "flatten"
+    again = check_experiment(experiment, DIGITS)
+    assert again.valid, again.errors
+    assert again.nodes["fc1"].output.shape == (10,)
+
+
 def test_kernel_larger_than_input():
     doc = chain(("conv1", "Conv2d", {"out_channels": 4, "kernel_size": 11}), ("flat", "Flatten", {}),
                 ("fc", "Linear", {"out_features": 10}), dataset="digits")

@@ -48,6 +48,8 @@ class Fix:
 
     kind "insert_before": insert a new node of `layer_type` with `params` in front of `node`.
     kind "set_param": set `params` (one or more name → value) on `node`.
+    `also`: fixes applied after this one in the same step, so that one click leaves no second round
+    (Flatten before a Linear output that also has the wrong number of outputs).
     """
 
     kind: str
@@ -55,6 +57,7 @@ class Fix:
     label: str
     layer_type: str = ""
     params: dict[str, Any] = field(default_factory=dict)
+    also: tuple[Fix, ...] = ()
 
 
 class ShapeError(Exception):

@@ -10,14 +10,18 @@ from playground.core.experiment.schema import Experiment, NodeSpec
 
 
 def apply_fix(experiment: Experiment, fix: Fix) -> str | None:
-    """Apply `fix` in place. Returns the id of a node it created, if any."""
+    """Apply `fix` (and the fixes it brings `also`) in place. Returns the id of a node it created, if any."""
     if fix.kind == "set_param":
         node = experiment.node(fix.node)
         node.params = {**node.params, **fix.params}
-        return None
-    if fix.kind == "insert_before":
-        return insert_before(experiment, fix.node, fix.layer_type, dict(fix.params))
-    raise ValueError(f"unknown fix kind {fix.kind!r}")
+        created = None
+    elif fix.kind == "insert_before":
+        created = insert_before(experiment, fix.node, fix.layer_type, dict(fix.params))
+    else:
+        raise ValueError(f"unknown fix kind {fix.kind!r}")
+    for follow_up in fix.also:
+        created = apply_fix(experiment, follow_up) or created
+    return created
 
 
 def insert_before(experiment: Experiment, target: str, layer_type: str, params: dict | None = None) -> str:

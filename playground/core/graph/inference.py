@@ -330,7 +330,10 @@ def _check_output(experiment, facts, output_id, incoming, reports, collect) -> N
                 fixes.append(Fix("insert_before", culprit, f"Insert SequencePool before '{culprit}'", "SequencePool"))
                 hint = f": insert SequencePool before '{culprit}' to keep one vector per sequence"
             else:
-                fixes.append(Fix("insert_before", culprit, f"Insert Flatten before '{culprit}'", "Flatten"))
+                also = _outputs_fix(experiment, culprit, output_id, want)
+                label = f"Insert Flatten before '{culprit}'" + (
+                    f" and set its out_features to {want[0]}" if also else "")
+                fixes.append(Fix("insert_before", culprit, label, "Flatten", also=also))
                 hint = (f": Linear '{culprit}' was fed {spec} and works on the last axis only; "
                         f"insert Flatten before '{culprit}'")
         else:
@@ -345,6 +348,15 @@ def _check_output(experiment, facts, output_id, incoming, reports, collect) -> N
             hint = f": end the model with a Linear layer of {want[0]} outputs"
     collect.node(output_id, f"the model output '{output_id}' is {out} but the dataset has {what}, so the "
                             f"{experiment.training.loss.type} expects (N, {', '.join(map(str, want))}){hint}", *fixes)
+
+
+def _outputs_fix(experiment: Experiment, culprit: str, output_id: str, want: tuple[int, ...]) -> tuple[Fix, ...]:
+    """When the Linear to flatten before is the output itself, the number of outputs it must have too."""
+    node = experiment.node(output_id)
+    if culprit != output_id or node.type != "Linear" or len(want) != 1 or node.params.get("out_features") == want[0]:
+        return ()
+    return (Fix("set_param", output_id, f"Set out_features of '{output_id}' to {want[0]}",
+                params={"out_features": want[0]}),)
 
 
 def _is_sequence_like(spec: TensorSpec, facts: TargetFacts) -> bool:
