@@ -48,6 +48,9 @@ EXPORT_FORMATS = {  # format -> (menu text, file filter, suffix)
     "pt2": ("PT2 (torch.export)…", "torch.export program (*.pt2)", ".pt2"),
 }
 EXPERIMENT_FILTER = "Experiments (*.json);;All files (*)"
+# Below this window width the Training tab also folds the side panels away (View ▸ brings them
+# back): at 1024 px they would take a third of the room its plots need.
+TRAINING_DOCKS_FROM_WIDTH = 1280
 TITLE_NAME_CHARS = 120  # the window title and status messages show at most this much of the experiment's name
 _log = logging.getLogger(__name__)
 FRAME_RATES = (10, 15, 30, 60)  # the live views' frame rates offered in Train ▸ Live View Frame Rate
@@ -103,6 +106,7 @@ class MainWindow(QMainWindow):
         self.workspace.setTabToolTip(2, tr("Compare activations, optimizers and learning-rate schedules side by side"))
         self.workspace.currentChanged.connect(self._on_workspace_changed)
         self._docks_before_tab: bytes | None = None  # dock layout saved while a tab hides docks
+        self._training_tab_narrow = False
         self.setCentralWidget(self.workspace)
         self.palette_widget = LayerPalette()
         self.inspector = InspectorPanel(self.document, self.undo_stack)
@@ -180,6 +184,12 @@ class MainWindow(QMainWindow):
                          Qt.Orientation.Horizontal)
         self.resizeDocks([docks["inspector"], docks["lesson"]], [int(height * 0.55), int(height * 0.45)],
                          Qt.Orientation.Vertical)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        narrow = self.width() < TRAINING_DOCKS_FROM_WIDTH
+        if self.workspace.currentIndex() == 1 and narrow != self._training_tab_narrow:
+            self._on_workspace_changed(1)  # the side panels fold away, or come back, at the threshold
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
@@ -820,7 +830,9 @@ class MainWindow(QMainWindow):
     def _on_workspace_changed(self, index: int) -> None:
         """Each tab gets the room it needs: the palette only serves the Network tab, and the Compare
         tab's plots take the whole window. The docks come back as they were on return."""
-        hidden = {0: (), 1: ("layers",), 2: tuple(self.docks)}[index]
+        narrow = self.width() < TRAINING_DOCKS_FROM_WIDTH
+        self._training_tab_narrow = narrow
+        hidden = {0: (), 1: tuple(self.docks) if narrow else ("layers",), 2: tuple(self.docks)}[index]
         if self._docks_before_tab is not None:
             state, self._docks_before_tab = self._docks_before_tab, None
             self.restoreState(state, STATE_VERSION)

@@ -440,6 +440,24 @@ def test_compare_tab_takes_the_window_and_gives_the_docks_back(make_window):
     assert window.docks["inspector"].isVisible() and window.docks["layers"].isVisible()
 
 
+def test_a_narrow_window_gives_the_training_tab_the_side_panels_room(make_window):
+    """At 1024 px the Training tab folds every dock away (its plots need the width), a wider window
+    brings the inspector back, and the Network tab gets all of them back."""
+    window = make_window()
+    window.resize(1024, 700)
+    window.show()
+    window.workspace.setCurrentIndex(1)
+    assert not any(dock.isVisible() for dock in window.docks.values())
+    panel_width = window.training_panel.width()
+    window.resize(1400, 900)
+    assert window.docks["inspector"].isVisible() and not window.docks["layers"].isVisible()
+    window.resize(1024, 700)
+    assert not window.docks["inspector"].isVisible()
+    assert window.training_panel.width() >= panel_width
+    window.workspace.setCurrentIndex(0)
+    assert all(window.docks[key].isVisible() for key in ("layers", "inspector", "lesson"))
+
+
 def test_a_finished_run_lands_in_the_run_history(make_window, qtbot):
     window = make_window(load_experiment(PRESETS / "and_gate.json"), PRESETS / "and_gate.json")
     window.training.start(epochs=3)
