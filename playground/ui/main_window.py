@@ -508,10 +508,14 @@ class MainWindow(QMainWindow):
 
     def _open_path(self, path: Path, *, untitled: bool = False) -> str | None:
         """Load `path` and show it (as an untitled copy for presets); the problem as text, or None."""
-        experiment, problem = self._load_file(path)
-        if experiment is None:
-            return problem
-        problem = self._show_experiment(experiment, None if untitled else path.resolve())
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a file with many saved runs takes a moment
+        try:
+            experiment, problem = self._load_file(path)
+            if experiment is None:
+                return problem
+            problem = self._show_experiment(experiment, None if untitled else path.resolve())
+        finally:
+            QApplication.restoreOverrideCursor()
         if problem is not None:
             return tr("{path} cannot be opened.").format(path=path) + "\n\n" + problem
         return None

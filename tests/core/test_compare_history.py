@@ -69,7 +69,8 @@ def test_history_edits_emit_events_and_build_tables(race):
     overlay = history.overlay("train_loss", smoothing=0.5)
     assert len(overlay) == 2 and overlay[0][1].tolist() == [1.0, 2.0, 3.0]
     history.remove(ids[1])
-    assert history.ids() == [ids[0]] and seen.count("changed") == 4
+    # extend is one change however many runs it adds (a file of 30 runs redraws the history once)
+    assert history.ids() == [ids[0]] and seen.count("changed") == 3
 
 
 def test_history_round_trips_through_a_saved_experiment_file(race, xor, tmp_path):

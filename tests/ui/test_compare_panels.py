@@ -196,6 +196,28 @@ def test_run_history_round_trips_through_a_saved_file(make_panel, qtbot, tmp_pat
     assert panel.document.experiment.comparison is None
 
 
+def test_a_file_of_many_runs_opens_with_one_redraw_of_the_history(make_panel, tmp_path):
+    """Each added run used to redraw every curve and legend again (quadratic: a file of 18 runs took
+    seconds to open); the runs of a file are added as one change."""
+    source = make_panel()
+    for index in range(12):
+        log = RunLog(source.document.snapshot())
+        log.epochs = [EpochRow(epoch=1, step=10, train_loss=0.6 - index / 100, lr=0.03, seconds=0.1)]
+        log.summary = Summary(status="completed", message="", epochs=1, steps=10, train_loss=0.5)
+        source.add_training_run(log, name=f"run {index}")
+    source.history_panel.save_into_experiment()
+    path = tmp_path / "many_runs.json"
+    save_experiment(source.document.experiment, path)
+
+    reopened = make_panel()
+    changes: list[int] = []
+    reopened.history.changed.connect(lambda: changes.append(len(reopened.history)))
+    reopened.document.replace(load_experiment(path), path)
+    assert len(reopened.history) == 12
+    assert changes == [12]
+    assert reopened.history_panel.drawn_curve_count() == 12
+
+
 def test_save_in_experiment_keeps_the_runs_of_other_experiments_out(make_panel, qtbot, tmp_path):
     panel = make_panel()
 

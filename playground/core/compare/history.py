@@ -279,15 +279,23 @@ class RunHistory:
 
     # ---- editing -----------------------------------------------------------------------------
     def add(self, record: RunRecord) -> str:
+        record_id = self._append(record)
+        self.changed.emit()
+        return record_id
+
+    def extend(self, records: Iterable[RunRecord]) -> list[str]:
+        """Add several runs with one `changed`: a file of 30 runs redraws the history once, not 30 times."""
+        ids = [self._append(record) for record in records]
+        if ids:
+            self.changed.emit()
+        return ids
+
+    def _append(self, record: RunRecord) -> str:
         while any(existing.id == record.id for existing in self._records):
             record.id = uuid.uuid4().hex[:10]
         self._records.append(record)
         self.run_added.emit(record.id)
-        self.changed.emit()
         return record.id
-
-    def extend(self, records: Iterable[RunRecord]) -> list[str]:
-        return [self.add(record) for record in records]
 
     def rename(self, record_id: str, name: str) -> str:
         record = self.get(record_id)

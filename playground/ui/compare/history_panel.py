@@ -470,17 +470,18 @@ class HistoryPanel(ComparePanel):
         if comparison is None:
             return []
         known = {(record.name, record.created, record.group) for record in self.history}
-        added = []
+        records = []
         for saved in comparison.runs:
             if (saved.name, saved.created, saved.group) in known:
                 continue
             try:
                 record = RunRecord.from_saved(saved)
-                record.experiment = self.document.session_id  # a file's runs are its own
-                added.append(self.history.add(record))
             except (PlaygroundError, ValueError) as exc:
                 self.status_message.emit(str(exc))
-        return added
+                continue
+            record.experiment = self.document.session_id  # a file's runs are its own
+            records.append(record)
+        return self.history.extend(records)  # one redraw for all of them
 
     def _on_document_reset(self) -> None:
         self.load_from_experiment()
