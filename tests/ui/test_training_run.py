@@ -108,6 +108,9 @@ def test_pause_step_resume_and_stop(qtbot):
     controller.set_lr(0.001)  # live LR change: marked in the LR plot, used from the next step
     qtbot.waitUntil(lambda: bool(panel.lr_plot.marker_texts()), timeout=10_000)
     qtbot.waitUntil(lambda: abs(panel.lr_plot.lr_curve_data()[1][-1] - 0.001) < 1e-12, timeout=10_000)
+    change = controller.record.lr_changes[-1]  # the run history files the run with the rate it ended on
+    assert abs(change.lr - 0.001) < 1e-12
+    assert controller.record.settings()["lr"].endswith(f"→ 0.001 (step {change.step})")
 
     started = time.monotonic()
     controller.stop_action.trigger()

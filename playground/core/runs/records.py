@@ -246,11 +246,28 @@ class RunLog:
         self.epochs: list[EpochRow] = []
         self._steps: list[StepBatch] = []
         self.summary: Summary | None = None
+        self.lr_changes: list[LrChange] = []  # learning rates set by hand during the run
 
     def add(self, update: RunUpdate) -> None:
         if update.steps is not None and len(update.steps):
             self._steps.append(update.steps)
         self.epochs.extend(update.epochs)
+        self.lr_changes.extend(update.lr_changes)
+
+    def settings(self) -> dict[str, Any]:
+        """The run-history summary of the settings it trained with; a learning rate changed by hand
+        mid-run shows as "0.01 → 0.003 (step 120)", not as the rate it started with."""
+        if self.experiment is None:
+            return {}
+        from playground.core.compare.race import describe_settings
+
+        settings = describe_settings(self.experiment)
+        if self.lr_changes:
+            start = settings.get("lr")
+            path = [f"{start:g}"] if isinstance(start, float) else []
+            path += [f"{change.lr:g} (step {change.step})" for change in self.lr_changes]
+            settings["lr"] = " → ".join(path)
+        return settings
 
     def steps(self) -> StepBatch:
         """All steps so far (joined on demand)."""

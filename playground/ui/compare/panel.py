@@ -90,7 +90,7 @@ class ComparePanel(QTabWidget):
         steps = log.steps()
         summary = log.summary.as_dict() if log.summary is not None else {}
         record = RunRecord.from_training(
-            name, log.history(), summary, describe_settings(experiment),
+            name, log.history(), summary, log.settings() if log.experiment is not None else describe_settings(experiment),
             steps=[int(s) for s in steps.step] if len(steps) else None,
             step_loss=steps.loss if len(steps) else None, step_lr=steps.lr if len(steps) else None,
             group=self.tr("Training"))
