@@ -49,7 +49,7 @@ def run_race(qtbot, section) -> None:
     assert not section.is_running()
 
 
-def test_every_panel_opens_and_draws_its_curves(make_panel):
+def test_every_panel_opens_and_draws_its_curves(make_panel, qtbot):
     panel = make_panel()
     assert [panel.tabText(i) for i in range(panel.count())] == ["Activations", "Optimizers", "LR schedules",
                                                                  "Run history"]
@@ -58,9 +58,15 @@ def test_every_panel_opens_and_draws_its_curves(make_panel):
     activations.set_checked(["ReLU", "LeakyReLU"])
     assert activations.curve_count() == 2
     assert "LeakyReLU" in activations.facts.toPlainText() or "ReLU" in activations.facts.toPlainText()
+    assert "optimizers" not in panel.built_panels()  # built when first shown: the window opens quicker
+    panel.setCurrentIndex(1)
     optimizers = panel.optimizers
-    optimizers.set_surface("beale")
-    assert set(optimizers.results) == set(optimizers.checked())
+    qtbot.waitUntil(lambda: bool(optimizers.results) and not optimizers.is_computing(), timeout=20_000)
+    optimizers.set_surface("beale")  # the paths are computed in a thread: the window stays live
+    assert optimizers.is_computing()
+    qtbot.waitUntil(lambda: not optimizers.is_computing(), timeout=20_000)
+    qtbot.waitUntil(lambda: set(optimizers.results) == set(optimizers.checked())
+                    and optimizers.results["Adam"].path[0].tolist() == list(optimizers.surface.start), timeout=5_000)
     optimizers.show_all()
     line, _, _ = optimizers._path_items["Adam"]
     x, y = line.getOriginalDataset()

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QRectF, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QRectF, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QColor, QTransform, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,7 +39,7 @@ from playground.core.compare.surfaces import SURFACES, Surface, log_height, log_
 from playground.core.document import ExperimentDocument
 from playground.core.experiment.schema import Experiment
 from playground.core.training.optimizers import optimizer_kwargs
-from playground.ui import theme
+from playground.ui import theme, threads
 from playground.ui.compare.common import (
     ComparePanel,
     color_for,
@@ -75,6 +75,29 @@ def _lr_spin(value: float, parent: QWidget) -> QDoubleSpinBox:
     spin.setValue(value)
     spin.setFrame(False)
     return spin
+
+
+class _PathsThread(QThread):
+    """Computes optimizer paths off the GUI thread: eight real torch optimizers over 500 steps take
+    one to four seconds (the first also imports parts of torch), which froze the window."""
+
+    computed = Signal(int, object)  # generation, dict[str, PathResult]
+    failed = Signal(int, str)
+
+    def __init__(self, generation: int, surface: Surface, learning_rates: dict[str, float], steps: int,
+                 tolerance: float, noise: float, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.generation = generation
+        self._job = (surface, learning_rates, steps, tolerance, noise)
+
+    def run(self) -> None:
+        surface, learning_rates, steps, tolerance, noise = self._job
+        try:
+            results = run_paths(surface, learning_rates, steps=steps, tolerance=tolerance, noise=noise)
+        except Exception as exc:  # noqa: BLE001 - reported in the panel, never fatal
+            self.failed.emit(self.generation, str(exc))
+            return
+        self.computed.emit(self.generation, results)
 
 
 class OptimizersPanel(ComparePanel):
@@ -150,7 +173,7 @@ class OptimizersPanel(ComparePanel):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
             self.checks[key], self.lr_spins[key], self.race_lr_spins[key] = check, spin, race_spin
-            check.toggled.connect(lambda _on: self.run())
+            check.toggled.connect(lambda _on: self.run_in_background())
             spin.valueChanged.connect(lambda _value: self._schedule_run())
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -216,7 +239,9 @@ class OptimizersPanel(ComparePanel):
         self._rerun = QTimer(self)
         self._rerun.setSingleShot(True)
         self._rerun.setInterval(250)
-        self._rerun.timeout.connect(self.run)
+        self._rerun.timeout.connect(self.run_in_background)
+        self._generation = 0
+        self._path_threads: list[_PathsThread] = []
         self.surface_combo.currentIndexChanged.connect(self._on_surface_changed)
         self.steps.valueChanged.connect(lambda _v: self._schedule_run())
         self.tolerance.valueChanged.connect(lambda _v: self._schedule_run())
@@ -244,12 +269,12 @@ class OptimizersPanel(ComparePanel):
 
     def _on_surface_changed(self) -> None:
         self._show_surface()
-        self.run()
+        self.run_in_background()
 
     def showEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt override
         super().showEvent(event)
         if self._paths_pending:
-            self.run()
+            self.run_in_background()
 
     def _show_surface(self) -> None:
         """The surface's map, lesson and per-optimizer settings (its paths come from `run`)."""
@@ -296,14 +321,55 @@ class OptimizersPanel(ComparePanel):
     def _schedule_run(self) -> None:
         self._rerun.start()
 
+    def _path_job(self) -> tuple[Surface, dict[str, float], int, float, float]:
+        learning_rates = {key: self.lr_spins[key].value() for key in self.checked()}
+        return self.surface, learning_rates, self.steps.value(), self.tolerance.value(), self.noise.value()
+
     def run(self) -> dict[str, PathResult]:
-        """Compute the checked optimizers' paths (fast: milliseconds) and animate them."""
+        """Compute the checked optimizers' paths here and now, and animate them (scripts, tests)."""
         self._rerun.stop()
         self._paths_pending = False
-        surface = self.surface
-        learning_rates = {key: self.lr_spins[key].value() for key in self.checked()}
-        self.results = run_paths(surface, learning_rates, steps=self.steps.value(),
-                                 tolerance=self.tolerance.value(), noise=self.noise.value())
+        self._generation += 1  # a path thread still computing is outdated
+        surface, learning_rates, steps, tolerance, noise = self._path_job()
+        self._show_results(surface, run_paths(surface, learning_rates, steps=steps, tolerance=tolerance, noise=noise))
+        return self.results
+
+    def run_in_background(self) -> None:
+        """Compute the paths in a thread and draw them when they arrive; the window stays live."""
+        self._rerun.stop()
+        self._paths_pending = False
+        self._generation += 1
+        thread = _PathsThread(self._generation, *self._path_job(), parent=self)
+        threads.track(thread)
+        thread.computed.connect(self._on_paths_computed)
+        thread.failed.connect(self._on_paths_failed)
+        thread.finished.connect(lambda t=thread: self._forget_thread(t))
+        self._path_threads.append(thread)
+        self.table.setToolTip(self.tr("Computing the paths…"))
+        thread.start()
+
+    def is_computing(self) -> bool:
+        """Paths are being computed in the background."""
+        return any(thread.isRunning() for thread in self._path_threads)
+
+    def _forget_thread(self, thread: _PathsThread) -> None:
+        if thread in self._path_threads:
+            self._path_threads.remove(thread)
+        thread.deleteLater()
+
+    def _on_paths_computed(self, generation: int, results: dict[str, PathResult]) -> None:
+        if generation == self._generation:  # not outdated by a later setting
+            self.table.setToolTip("")
+            self._show_results(self.surface, results)
+
+    def _on_paths_failed(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            self.table.setToolTip("")
+            self.status_message.emit(self.tr("The optimizer paths could not be computed: {error}").format(
+                error=message))
+
+    def _show_results(self, surface: Surface, results: dict[str, PathResult]) -> None:
+        self.results = results
         plot = self.map_plot.getPlotItem()
         gap = self.gap_plot.getPlotItem()
         for row, key in enumerate(OPTIMIZERS):
@@ -399,4 +465,8 @@ class OptimizersPanel(ComparePanel):
 
     def shutdown(self) -> None:
         self._timer.stop()
+        self._rerun.stop()
+        self._generation += 1
+        for thread in list(self._path_threads):
+            thread.wait()  # a path computation is short (seconds at most) and cannot be interrupted
         self.race.shutdown()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QTabWidget, QVBoxLayout, QWidget
 
 from playground.core.compare.history import RunHistory, RunRecord
 from playground.core.compare.race import describe_settings
@@ -40,20 +40,28 @@ class ComparePanel(QTabWidget):
         self.document = document
         self.undo_stack = undo_stack
         self.history = RunHistory()
-        self.activations = ActivationsPanel(document, undo_stack, self.history, self)
-        self.optimizers = OptimizersPanel(document, undo_stack, self.history, self)
-        self.schedules = SchedulesPanel(document, undo_stack, self.history, self)
+        # The race panels are built when first shown (their curves and optimizer paths took seconds
+        # of the window's start-up); the history panel at once, since an opened file brings runs.
+        self._factories: dict[str, type[QWidget]] = {
+            "activations": ActivationsPanel, "optimizers": OptimizersPanel, "schedules": SchedulesPanel}
+        self._holders: dict[str, QWidget] = {}
+        self._panels: dict[str, QWidget] = {}
+        for key, title in (("activations", self.tr("Activations")), ("optimizers", self.tr("Optimizers")),
+                           ("schedules", self.tr("LR schedules"))):
+            holder = QWidget(self)
+            holder.setObjectName(f"{key}Holder")
+            layout = QVBoxLayout(holder)
+            layout.setContentsMargins(0, 0, 0, 0)
+            self._holders[key] = holder
+            self.addTab(holder, title)
         self.history_panel = HistoryPanel(document, undo_stack, self.history, self)
-        self.addTab(self.activations, self.tr("Activations"))
-        self.addTab(self.optimizers, self.tr("Optimizers"))
-        self.addTab(self.schedules, self.tr("LR schedules"))
         self.addTab(self.history_panel, self.tr("Run history"))
         self.setTabToolTip(0, self.tr("Activation functions and their derivatives; race them on the experiment"))
         self.setTabToolTip(1, self.tr("Optimizer paths on 2-D surfaces; race optimizers on the experiment"))
         self.setTabToolTip(2, self.tr("Design learning-rate schedules, race them, find a good LR"))
         self.setTabToolTip(3, self.tr("Every finished run of this session, overlaid and tabulated"))
-        for panel in (self.activations, self.optimizers, self.schedules, self.history_panel):
-            panel.status_message.connect(self.status_message)
+        self.history_panel.status_message.connect(self.status_message)
+        self.currentChanged.connect(self._build_current)
         self.history.changed.connect(self._update_history_tab)
         theme.notifier().changed.connect(self._on_theme_changed)
         app = QApplication.instance()
@@ -62,25 +70,61 @@ class ComparePanel(QTabWidget):
         self._update_history_tab()
         self.history_panel.load_from_experiment()  # an opened file may carry saved runs
 
+    # ---- panels built on first use ---------------------------------------------------------------
+    @property
+    def activations(self) -> ActivationsPanel:
+        return self._panel("activations")  # type: ignore[return-value]
+
+    @property
+    def optimizers(self) -> OptimizersPanel:
+        return self._panel("optimizers")  # type: ignore[return-value]
+
+    @property
+    def schedules(self) -> SchedulesPanel:
+        return self._panel("schedules")  # type: ignore[return-value]
+
+    def built_panels(self) -> list[str]:
+        """Which race panels exist yet (the others are built when their tab is first shown)."""
+        return list(self._panels)
+
+    def _panel(self, key: str) -> QWidget:
+        if key not in self._panels:
+            holder = self._holders[key]
+            panel = self._factories[key](self.document, self.undo_stack, self.history, holder)  # type: ignore[call-arg]
+            panel.status_message.connect(self.status_message)  # type: ignore[attr-defined]
+            holder.layout().addWidget(panel)
+            self._panels[key] = panel
+        return self._panels[key]
+
+    def _build_current(self, _index: int = -1) -> None:
+        key = next((key for key, holder in self._holders.items() if holder is self.currentWidget()), None)
+        if key is not None and self.isVisible():
+            self._panel(key)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._build_current()
+
     @property
     def race_sections(self):
-        return (self.activations.race, self.optimizers.race, self.schedules.race)
+        return tuple(panel.race for panel in self._panels.values())  # type: ignore[attr-defined]
 
     def is_busy(self) -> bool:
         """A race or a range test is running."""
-        return any(section.is_running() for section in self.race_sections) or \
-            self.schedules.range_runner.is_running()
+        schedules = self._panels.get("schedules")
+        return any(section.is_running() for section in self.race_sections) or (
+            schedules is not None and schedules.range_runner.is_running())  # type: ignore[attr-defined]
 
     def stop_all(self) -> None:
         for section in self.race_sections:
             section.stop()
-        self.schedules.range_runner.stop()
+        if "schedules" in self._panels:
+            self.schedules.range_runner.stop()
 
     def shutdown(self) -> None:
         """Stop every race and range test and wait for their threads (window closing)."""
-        self.activations.shutdown()
-        self.optimizers.shutdown()
-        self.schedules.shutdown()
+        for panel in self._panels.values():
+            panel.shutdown()  # type: ignore[attr-defined]
 
     def add_training_run(self, log: RunLog, name: str | None = None) -> str:
         """Put a finished training run into the history, with the settings it trained with; its id."""
@@ -99,7 +143,8 @@ class ComparePanel(QTabWidget):
 
     def _on_theme_changed(self, _theme: str) -> None:
         restyle_plots(self)
-        self.activations.redraw()
+        if "activations" in self._panels:
+            self.activations.redraw()
 
     def _update_history_tab(self) -> None:
         count = len(self.history)
