@@ -3,15 +3,29 @@
 The Fusion style draws every widget from the QPalette, so one palette per theme keeps the docks,
 the inspector and the canvas consistent on every platform. Views that paint their own colours
 (the code highlighter, the summary's error rows, plots) ask `is_dark()` or `colors()`.
+
+Two things Fusion does not take from the palette are fixed by `PlaygroundStyle`, a proxy over
+Fusion: its standard icons are black pixmaps (now glyphs in the palette's text colour, see
+icons.py), and its check box / radio outlines are the window colour darkened, nearly invisible on
+a dark window (now a mix of the text and window colours: contrast >= 3 in both themes).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtCore import QObject, QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QWidget,
+)
+
+from playground.ui.icons import GLYPHS, palette_icon
 
 THEMES = ("light", "dark")
 DEFAULT_THEME = "light"
@@ -115,6 +129,63 @@ def palette_for(theme: str) -> QPalette:
     return palette
 
 
+INDICATOR_TEXT_SHARE = 0.55  # how much of the text colour an indicator outline mixes into the window
+
+
+def indicator_border(palette: QPalette) -> QColor:
+    """The outline of check boxes and radio buttons: between the text and the window colour, so it
+    shows on a light and on a dark window alike (and dims with the text when disabled)."""
+    text, window = palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window)
+    share = INDICATOR_TEXT_SHARE
+
+    def mix(a: int, b: int) -> int:
+        return round(share * a + (1 - share) * b)
+
+    return QColor(mix(text.red(), window.red()), mix(text.green(), window.green()), mix(text.blue(), window.blue()))
+
+
+class PlaygroundStyle(QProxyStyle):
+    """Fusion with palette-coloured glyph icons and visible check box / radio outlines."""
+
+    def standardIcon(
+        self, standard_icon: QStyle.StandardPixmap, option: QStyleOption | None = None, widget: QWidget | None = None
+    ) -> QIcon:
+        icon = super().standardIcon(standard_icon, option, widget)
+        return palette_icon(icon) if getattr(standard_icon, "name", None) in GLYPHS else icon
+
+    def drawPrimitive(
+        self, element: QStyle.PrimitiveElement, option: QStyleOption, painter: QPainter, widget: QWidget | None = None
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        primitive = QStyle.PrimitiveElement
+        if element not in (primitive.PE_IndicatorCheckBox, primitive.PE_IndicatorRadioButton):
+            return
+        state = option.state
+        if state & QStyle.StateFlag.State_HasFocus and state & QStyle.StateFlag.State_KeyboardFocusChange:
+            return  # Fusion's focus outline (the highlight colour) shows already
+        # Fusion's own outline again, same geometry (qfusionstyle.cpp), in a colour that shows
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(QPen(indicator_border(option.palette)))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        rect = option.rect
+        if element == primitive.PE_IndicatorCheckBox:
+            painter.translate(0.5, 0.5)
+            painter.drawRect(rect.adjusted(0, 0, -1, -1))
+        else:
+            radius = (rect.width() + (rect.width() + 1) % 2) / 2.0 - 1
+            painter.drawEllipse(QPointF(rect.center()) + QPointF(1, 1), radius, radius)
+        painter.restore()
+
+
+def _use_playground_style(app: QApplication) -> None:
+    """Fusion (under `PlaygroundStyle`) draws everything from the palette; installed once."""
+    if isinstance(app.style(), PlaygroundStyle):
+        return
+    if "fusion" in [key.lower() for key in QStyleFactory.keys()]:  # noqa: SIM118 - keys() is a Qt call
+        app.setStyle(PlaygroundStyle("Fusion"))
+
+
 def apply_theme(theme: str, app: QApplication | None = None) -> str:
     """Switch the whole application to `theme` ("light" or "dark"); returns the theme applied."""
     global _current
@@ -122,8 +193,7 @@ def apply_theme(theme: str, app: QApplication | None = None) -> str:
     app = app or QApplication.instance()
     if app is None:
         raise RuntimeError("apply_theme needs a QApplication")
-    if "fusion" in [key.lower() for key in QStyleFactory.keys()] and app.style().name().lower() != "fusion":
-        app.setStyle("Fusion")
+    _use_playground_style(app)
     app.setPalette(palette_for(theme))
     _current = theme
     _follow_in_pyqtgraph(theme)

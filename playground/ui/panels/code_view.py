@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFontDatabase,
     QGuiApplication,
+    QResizeEvent,
     QSyntaxHighlighter,
     QTextCharFormat,
     QTextDocument,
@@ -147,6 +148,46 @@ class PythonHighlighter(QSyntaxHighlighter):
             start, skip = (following.capturedStart() if following.hasMatch() else -1), 3
 
 
+class CaptionLabel(QLabel):
+    """One line that is never cut mid-word: the first of its texts that fits whole is shown, else
+    the last one elided with "…"; the full text is the tooltip whenever less is shown.
+
+    A plain QLabel with an ignored width just clips ("— updatec" in a narrow dock)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._choices: list[str] = []
+
+    def set_texts(self, *choices: str) -> None:
+        """`choices` from the most to the least informative (the first one is the full text)."""
+        self._choices = [choice for choice in choices if choice] or [""]
+        self._fit()
+
+    def full_text(self) -> str:
+        return self._choices[0] if self._choices else ""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit()  # the same width holds more or less text now
+
+    def _fit(self) -> None:
+        if not self._choices:
+            return
+        metrics = self.fontMetrics()
+        width = max(0, self.contentsRect().width())
+        shown = next((text for text in self._choices if metrics.horizontalAdvance(text) <= width), None)
+        if shown is None:
+            shown = metrics.elidedText(self._choices[-1], Qt.TextElideMode.ElideRight, width)
+        if shown != self.text():
+            self.setText(shown)
+        self.setToolTip("" if shown == self._choices[0] else self._choices[0])
+
+
 class CodeView(QWidget):
     """Read-only, highlighted model source, refreshed shortly after the document changes."""
 
@@ -160,7 +201,7 @@ class CodeView(QWidget):
         layout.setSpacing(0)
         bar = QHBoxLayout()
         bar.setContentsMargins(8, 4, 4, 4)
-        self.caption = QLabel(self)
+        self.caption = CaptionLabel(self)
         self.caption.setMinimumWidth(40)  # long class names must not widen the dock
         self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar.addWidget(self.caption, 1)
@@ -232,9 +273,10 @@ class CodeView(QWidget):
         self._shown_class = class_name if self.valid else None
         if self.valid:
             shown = class_name if len(class_name) <= CAPTION_NAME_CHARS else class_name[:CAPTION_NAME_CHARS] + "…"
-            self.caption.setText(tr("class {name}(nn.Module) — updated as you edit").format(name=shown))
+            signature = tr("class {name}(nn.Module)").format(name=shown)
+            self.caption.set_texts(tr("{signature} — updated as you edit").format(signature=signature), signature)
         else:
-            self.caption.setText(tr("No code while the model has problems"))
+            self.caption.set_texts(tr("No code while the model has problems"))
         self.code_updated.emit()
 
     def _set_wrapping(self, wrap: bool) -> None:
