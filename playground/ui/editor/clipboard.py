@@ -2,18 +2,20 @@
 
 The clipboard carries a JSON fragment under `NODES_MIME_TYPE`: the copied nodes (id, type,
 params, pos) and the edges between them. Pasting checks every entry (the clipboard is outside
-our control), gives the nodes fresh ids and puts them beside the originals, all as one undo step.
+our control), gives the nodes fresh ids and puts them on free canvas next to the originals (`free_offset`),
+all as one undo step.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from PySide6.QtCore import QByteArray, QCoreApplication, QMimeData
+from PySide6.QtCore import QByteArray, QCoreApplication, QMimeData, QRectF
 from PySide6.QtGui import QGuiApplication, QUndoStack
 
 from playground.core.catalogue import LAYERS
@@ -23,7 +25,6 @@ from playground.ui.editor.commands import AddEdgeCommand, AddNodeCommand
 
 NODES_MIME_TYPE = "application/x-nn-playground-nodes"
 FRAGMENT_FORMAT = "nn-playground.fragment"
-PASTE_OFFSET = 40.0
 
 
 def tr(text: str) -> str:
@@ -138,21 +139,40 @@ class NodeClipboard:
         return self.get() is not None
 
 
+def free_offset(boxes: list[QRectF], is_free: Callable[[QRectF], bool], step: tuple[float, float],
+                reach: tuple[int, int] = (8, 24)) -> tuple[float, float]:
+    """The shift, in whole columns and rows of `step`, that puts every box on free canvas.
+
+    The nearest shift wins: no shift at all (a paste after a cut goes back where it was), then
+    one row down, one row up, two rows down, ..., columns to the right before those to the left;
+    a row costs less than a column, so a copy stays in its column when there is room.
+    """
+    column, row = step
+    columns, rows = reach
+    shifts = sorted(((i, j) for i in range(-columns, columns + 1) for j in range(-rows, rows + 1)),
+                    key=lambda ij: (abs(ij[1]) + 1.5 * abs(ij[0]), ij[1] < 0, ij[0] < 0))
+    for i, j in shifts:
+        dx, dy = i * column, j * row
+        if all(is_free(box.translated(dx, dy)) for box in boxes):
+            return dx, dy
+    boxes_rect = QRectF()
+    for box in boxes:
+        boxes_rect = boxes_rect.united(box)
+    return 0.0, (rows + 1) * row + boxes_rect.height()  # a crowded canvas: below everything searched
+
+
 def paste_fragment(document: ExperimentDocument, stack: QUndoStack, fragment: Fragment,
-                   occupied: set[tuple[float, float]], label: str) -> list[str]:
-    """Add `fragment`'s nodes with fresh ids, shifted until no card lands on an `occupied` spot.
+                   offset: tuple[float, float], label: str) -> list[str]:
+    """Add `fragment`'s nodes with fresh ids, each shifted by `offset` (see `free_offset`).
 
     One undo step (a macro); returns the new ids in fragment order.
     """
-    offset = PASTE_OFFSET
-    positions = [node.pos for node in fragment.nodes if node.pos is not None]
-    while positions and any((x + offset, y + offset) in occupied for x, y in positions) and offset < 4000:
-        offset += PASTE_OFFSET
+    dx, dy = offset
     renamed: dict[str, str] = {}
     stack.beginMacro(label)
     try:
         for node in fragment.nodes:
-            pos = None if node.pos is None else (node.pos[0] + offset, node.pos[1] + offset)
+            pos = None if node.pos is None else (node.pos[0] + dx, node.pos[1] + dy)
             command = AddNodeCommand(document, node.type, pos, dict(node.params),
                                      node_id=fresh_id(document, node.id))
             stack.push(command)

@@ -7,9 +7,13 @@ the shape, and the edge's tooltip always does).
 
 from __future__ import annotations
 
+import bisect
+import heapq
+import itertools
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
@@ -25,6 +29,14 @@ ARROW_LENGTH = 9.0
 # runs just outside the cards in its way, so nothing further off matters.
 OBSTACLE_MARGIN = 400.0
 ARROW_HALF_WIDTH = 4.5
+# An edge keeps this far from a card it does not connect (the card's outline, its shadow and its
+# selection ring stay clear of the line); a detour is planned with a little more room than that.
+CARD_CLEARANCE = 10.0
+ROUTE_GAP = 12.0
+CORNER_RADIUS = 14.0
+BEND_COST = 40.0  # a detour's turn costs as much as this much more length
+OUTER_GAP = 24.0  # a detour may pass this far outside all the cards in its way
+_HORIZONTAL, _VERTICAL = 0, 1  # the heading of a detour's run
 
 
 def curve(start: QPointF, end: QPointF) -> QPainterPath:
@@ -49,38 +61,170 @@ def _hits(path: QPainterPath, obstacles: list[QRectF]) -> bool:
     return any(stroke.intersects(rect) for rect in obstacles)
 
 
-def route(start: QPointF, end: QPointF, obstacles: list[QRectF]) -> QPainterPath:
+def rounded_polyline(points: list[QPointF], radius: float = CORNER_RADIUS) -> QPainterPath:
+    """`points` joined by straight runs whose corners are rounded (at most half of each run)."""
+    path = QPainterPath(points[0])
+    for index in range(1, len(points) - 1):
+        before, corner, after = points[index - 1], points[index], points[index + 1]
+        into = math.hypot(corner.x() - before.x(), corner.y() - before.y())
+        out = math.hypot(after.x() - corner.x(), after.y() - corner.y())
+        r = min(radius, into / 2, out / 2)
+        if r <= 0.5:
+            path.lineTo(corner)
+            continue
+        entry = corner + (before - corner) * (r / into)
+        leave = corner + (after - corner) * (r / out)
+        path.lineTo(entry)
+        path.quadTo(corner, leave)
+    path.lineTo(points[-1])
+    return path
+
+
+def _orthogonal_points(start: QPointF, end: QPointF, blocks: list[QRectF]) -> list[QPointF] | None:
+    """The cheapest path of horizontal and vertical runs from `start` (left heading right) to `end`
+    (entered heading right) that stays out of every block's inside, or None when there is none.
+
+    The runs follow a grid of the blocks' sides, the middles between them and the two ends, so a
+    detour keeps to the middle of the gap between two rows or columns of cards; each turn costs
+    as much as `BEND_COST` of length, which keeps detours to a few turns.
+    """
+    xs_set = {start.x(), end.x()}
+    ys_set = {start.y(), end.y()}
+    for rect in blocks:
+        xs_set.update((rect.left(), rect.right()))
+        ys_set.update((rect.top(), rect.bottom()))
+    sides_x, sides_y = set(xs_set) - {start.x(), end.x()}, set(ys_set) - {start.y(), end.y()}
+    for values in (xs_set, ys_set):
+        low, high = min(values), max(values)
+        values.update((low - OUTER_GAP, high + OUTER_GAP))
+        ordered = sorted(values)
+        values.update((a + b) / 2 for a, b in itertools.pairwise(ordered) if b - a > 2.0)
+    xs, ys = sorted(xs_set), sorted(ys_set)
+    nx, ny = len(xs), len(ys)
+    inside = np.zeros((nx, ny), dtype=bool)  # grid points strictly inside a block
+    across_x = np.zeros((max(nx - 1, 0), ny), dtype=bool)  # run xs[i] → xs[i + 1] at ys[j] cuts a block
+    across_y = np.zeros((nx, max(ny - 1, 0)), dtype=bool)  # run ys[j] → ys[j + 1] at xs[i] cuts a block
+    for rect in blocks:
+        i0, i1 = bisect.bisect_right(xs, rect.left()), bisect.bisect_left(xs, rect.right())
+        j0, j1 = bisect.bisect_right(ys, rect.top()), bisect.bisect_left(ys, rect.bottom())
+        inside[i0:i1, j0:j1] = True
+        k0, k1 = bisect.bisect_left(xs, rect.left()), bisect.bisect_left(xs, rect.right())
+        across_x[k0:k1, j0:j1] = True
+        m0, m1 = bisect.bisect_left(ys, rect.top()), bisect.bisect_left(ys, rect.bottom())
+        across_y[i0:i1, m0:m1] = True
+    si, sj = xs.index(start.x()), ys.index(start.y())
+    ei, ej = xs.index(end.x()), ys.index(end.y())
+    if inside[si, sj] or inside[ei, ej]:
+        return None
+    # a run along a block's side is allowed, but one down the middle of a gap is preferred
+    weight_y = [1.25 if y in sides_y else 1.0 for y in ys]  # horizontal runs at this y
+    weight_x = [1.25 if x in sides_x else 1.0 for x in xs]  # vertical runs at this x
+    best: dict[tuple[int, int, int], float] = {(si, sj, _HORIZONTAL): 0.0}
+    came: dict[tuple[int, int, int], tuple[int, int, int]] = {}
+    queue: list[tuple[float, int, int, int]] = [(0.0, si, sj, _HORIZONTAL)]
+    goal: tuple[int, int, int] | None = None
+    while queue:
+        cost, i, j, heading = heapq.heappop(queue)
+        if cost > best.get((i, j, heading), math.inf):
+            continue
+        if (i, j) == (ei, ej):
+            if heading == _HORIZONTAL:
+                goal = (i, j, heading)
+                break
+            turn = (i, j, _HORIZONTAL)
+            if cost + BEND_COST < best.get(turn, math.inf):
+                best[turn] = cost + BEND_COST
+                came[turn] = (i, j, heading)
+                heapq.heappush(queue, (cost + BEND_COST, i, j, _HORIZONTAL))
+            continue
+        steps = []
+        if i + 1 < nx and not across_x[i, j] and not inside[i + 1, j]:
+            steps.append((i + 1, j, _HORIZONTAL, (xs[i + 1] - xs[i]) * weight_y[j]))
+        if i > 0 and not across_x[i - 1, j] and not inside[i - 1, j]:
+            steps.append((i - 1, j, _HORIZONTAL, (xs[i] - xs[i - 1]) * weight_y[j]))
+        if j + 1 < ny and not across_y[i, j] and not inside[i, j + 1]:
+            steps.append((i, j + 1, _VERTICAL, (ys[j + 1] - ys[j]) * weight_x[i]))
+        if j > 0 and not across_y[i, j - 1] and not inside[i, j - 1]:
+            steps.append((i, j - 1, _VERTICAL, (ys[j] - ys[j - 1]) * weight_x[i]))
+        for ni, nj, step_heading, length in steps:
+            total = cost + length + (BEND_COST if step_heading != heading else 0.0)
+            state = (ni, nj, step_heading)
+            if total < best.get(state, math.inf):
+                best[state] = total
+                came[state] = (i, j, heading)
+                heapq.heappush(queue, (total, ni, nj, step_heading))
+    if goal is None:
+        return None
+    cells = [goal]
+    while cells[-1] in came:
+        cells.append(came[cells[-1]])
+    return _corners([QPointF(xs[i], ys[j]) for i, j, _ in reversed(cells)])
+
+
+def _corners(points: list[QPointF]) -> list[QPointF]:
+    """`points` without repeats and without the points in the middle of a straight run."""
+    kept: list[QPointF] = []
+    for point in points:
+        if kept and kept[-1] == point:
+            continue
+        straight = len(kept) >= 2 and (kept[-2].x() == kept[-1].x() == point.x()
+                                       or kept[-2].y() == kept[-1].y() == point.y())
+        if straight:
+            kept[-1] = point
+        else:
+            kept.append(point)
+    return kept
+
+
+def detour(start: QPointF, end: QPointF, obstacles: list[QRectF], ends: list[QRectF]) -> QPainterPath | None:
+    """A path of straight runs with rounded corners around `obstacles` (and the edge's own two
+    cards, `ends`, which it leaves and enters from the side of their ports), or None.
+
+    The rectangles are cards grown by `CARD_CLEARANCE`; the plan keeps `ROUTE_GAP` from the
+    cards, so the rounded corners still clear them."""
+    grow = ROUTE_GAP - CARD_CLEARANCE  # the rectangles come grown by CARD_CLEARANCE already
+    blocks = [rect.adjusted(-grow, -grow, grow, grow) for rect in obstacles + ends]
+    source_edge = max((rect.right() for rect in blocks if rect.contains(start)), default=start.x())
+    target_edge = min((rect.left() for rect in blocks if rect.contains(end)), default=end.x())
+    out = QPointF(max(start.x(), source_edge) + 4.0, start.y())
+    into = QPointF(min(end.x(), target_edge) - 4.0, end.y())
+    points = _orthogonal_points(out, into, blocks)
+    if points is None:
+        return None
+    cleaned = _corners([start, *points, end])
+    for radius in (CORNER_RADIUS, CORNER_RADIUS / 2, 0.0):
+        path = rounded_polyline(cleaned, radius)
+        if not _hits(path, obstacles):
+            return path
+    return None
+
+
+def route(start: QPointF, end: QPointF, obstacles: list[QRectF], ends: list[QRectF] | None = None) -> QPainterPath:
     """The plain curve, or, when it would run behind other cards, a path around them.
 
     Tried in order: the curve; flat along the source's row then a bend into the target; a bend
-    out of the source then flat along the target's row; a detour above or below every card in
-    the way. Long residual shortcuts thus stay visible beside the branch they skip.
+    out of the source then flat along the target's row; runs with rounded corners through the
+    gaps between the cards (`detour`). Long residual shortcuts thus stay visible beside the
+    branch they skip, and no edge is drawn behind a card it does not connect.
     """
     default = curve(start, end)
-    dx = end.x() - start.x()
-    if dx <= 0 or not obstacles or not _hits(default, obstacles):
+    if not obstacles or not _hits(default, obstacles):
         return default
-    bend = min(80.0, dx / 2)
-    flat_first = QPainterPath(start)
-    flat_first.lineTo(end.x() - bend, start.y())
-    _bend(flat_first, QPointF(end.x() - bend, start.y()), end)
-    if not _hits(flat_first, obstacles):
-        return flat_first
-    bend_first = QPainterPath(start)
-    _bend(bend_first, start, QPointF(start.x() + bend, end.y()))
-    bend_first.lineTo(end)
-    if not _hits(bend_first, obstacles):
-        return bend_first
-    span = [rect for rect in obstacles if rect.right() > start.x() and rect.left() < end.x()] or obstacles
-    below = max(rect.bottom() for rect in span) + 18.0
-    above = min(rect.top() for rect in span) - 18.0
-    middle = (start.y() + end.y()) / 2
-    level = below if abs(below - middle) <= abs(above - middle) else above
-    detour = QPainterPath(start)
-    _bend(detour, start, QPointF(start.x() + bend, level))
-    detour.lineTo(end.x() - bend, level)
-    _bend(detour, QPointF(end.x() - bend, level), end)
-    return detour
+    dx = end.x() - start.x()
+    if dx > 0:
+        bend = min(80.0, dx / 2)
+        flat_first = QPainterPath(start)
+        flat_first.lineTo(end.x() - bend, start.y())
+        _bend(flat_first, QPointF(end.x() - bend, start.y()), end)
+        if not _hits(flat_first, obstacles):
+            return flat_first
+        bend_first = QPainterPath(start)
+        _bend(bend_first, start, QPointF(start.x() + bend, end.y()))
+        bend_first.lineTo(end)
+        if not _hits(bend_first, obstacles):
+            return bend_first
+    around = detour(start, end, obstacles, ends or [])
+    return around if around is not None else default
 
 
 class EdgeItem(HoverHighlight, QGraphicsItem):
@@ -97,6 +241,8 @@ class EdgeItem(HoverHighlight, QGraphicsItem):
         self._end = QPointF()
         self._label_rect = QRectF()
         self._bounds = QRectF()
+        self._route_key: tuple | None = None
+        self._route_path = QPainterPath()
         self.update_path()
 
     @property
@@ -123,11 +269,41 @@ class EdgeItem(HoverHighlight, QGraphicsItem):
         self._end = end
         # stop short of the port so the arrow tip touches it
         tip = QPointF(end.x() - ARROW_LENGTH, end.y())
-        self._path = route(start, tip, self._obstacles(start, tip))
+        self._path = self._route(start, tip)
         self._path.lineTo(end)
         self._update_label_rect()
         self._update_bounds()
         self.update()
+
+    def _route(self, start: QPointF, tip: QPointF) -> QPainterPath:
+        """`route` around the cards near the way; a detour that reaches cards further out is
+        planned again with those too. The last answer is kept while nothing it depends on moved."""
+        area = self._obstacle_area(start, tip)
+        obstacles = self._cards_in(area)
+        ends = [self._card(self.source), self._card(self.target)]
+        key = (start.x(), start.y(), tip.x(), tip.y(),
+               tuple((r.x(), r.y()) for r in ends), tuple((r.x(), r.y()) for r in obstacles))
+        if self._route_key == key and not self._cards_hit_beyond(self._route_path, obstacles, area):
+            return QPainterPath(self._route_path)
+        path = route(start, tip, obstacles, ends)
+        for _ in range(3):
+            extra = self._cards_hit_beyond(path, obstacles, area)
+            if not extra:
+                break
+            obstacles = obstacles + extra
+            path = route(start, tip, obstacles, ends)
+        self._route_key, self._route_path = key, QPainterPath(path)
+        return path
+
+    def _cards_hit_beyond(self, path: QPainterPath, known: list[QRectF], searched: QRectF) -> list[QRectF]:
+        """Cards near `path` that are not in `known` (found in `searched`), when the path runs
+        into one of them: a detour that left the searched area may meet cards nobody asked about."""
+        around = path.boundingRect().adjusted(-20.0, -20.0, 20.0, 20.0)
+        if searched.contains(around):
+            return []
+        seen = {(rect.x(), rect.y()) for rect in known}
+        extra = [rect for rect in self._cards_in(around) if (rect.x(), rect.y()) not in seen]
+        return extra if extra and _hits(path, extra) else []
 
     def _update_bounds(self) -> None:
         self._bounds = self._path.boundingRect().adjusted(-8, -8, 8, 8)
@@ -138,17 +314,26 @@ class EdgeItem(HoverHighlight, QGraphicsItem):
         """The drawn curve, in scene coordinates."""
         return QPainterPath(self._path)
 
-    def _obstacles(self, start: QPointF, end: QPointF) -> list[QRectF]:
-        """Cards this edge should not run behind (all but its own two ends) near its way from
-        `start` to `end`; the scene's spatial index finds them without looking at every card."""
+    @staticmethod
+    def _obstacle_area(start: QPointF, end: QPointF) -> QRectF:
+        """Where to look for cards this edge should not run behind on its way from `start` to
+        `end` (`_cards_in` then asks the scene's spatial index, not every card)."""
+        reach = abs(end.y() - start.y()) + OBSTACLE_MARGIN
+        return QRectF(QPointF(min(start.x(), end.x()) - 40.0, min(start.y(), end.y()) - reach),
+                      QPointF(max(start.x(), end.x()) + 40.0, max(start.y(), end.y()) + reach))
+
+    def _cards_in(self, area: QRectF) -> list[QRectF]:
+        """The card rectangles (grown by `CARD_CLEARANCE`) of other nodes that overlap `area`."""
         scene = self.scene()
         if scene is None or not hasattr(scene, "cards_in"):
             return []
-        reach = abs(end.y() - start.y()) + OBSTACLE_MARGIN
-        area = QRectF(QPointF(min(start.x(), end.x()), min(start.y(), end.y()) - reach),
-                      QPointF(max(start.x(), end.x()), max(start.y(), end.y()) + reach))
-        return [item.mapRectToScene(item.card_rect()).adjusted(-6.0, -6.0, 6.0, 6.0)
-                for item in scene.cards_in(area) if item is not self.source and item is not self.target]
+        return [self._card(item) for item in scene.cards_in(area)
+                if item is not self.source and item is not self.target]
+
+    @staticmethod
+    def _card(item: NodeItem) -> QRectF:
+        return item.mapRectToScene(item.card_rect()).adjusted(-CARD_CLEARANCE, -CARD_CLEARANCE,
+                                                               CARD_CLEARANCE, CARD_CLEARANCE)
 
     def set_label(self, text: str) -> None:
         if text != self.label:

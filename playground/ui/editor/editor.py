@@ -17,7 +17,7 @@ from playground.core.catalogue import LAYERS, Fix
 from playground.core.document import ExperimentDocument
 from playground.core.experiment.schema import NodeSpec
 from playground.core.graph.fixes import apply_fix
-from playground.ui.editor.clipboard import NodeClipboard, fragment_of, paste_fragment
+from playground.ui.editor.clipboard import Fragment, NodeClipboard, fragment_of, free_offset, paste_fragment
 from playground.ui.editor.commands import (
     AddEdgeCommand,
     AddNodeCommand,
@@ -30,8 +30,10 @@ from playground.ui.editor.commands import (
 )
 from playground.ui.editor.edge_item import EdgeItem
 from playground.ui.editor.node_item import HEADER_HEIGHT, LINE_HEIGHT, NODE_HEIGHT, NODE_WIDTH, NodeItem
-from playground.ui.editor.scene import COLUMN_SPACING, GraphScene, arranged_positions, snap
+from playground.ui.editor.scene import COLUMN_SPACING, ROW_SPACING, GraphScene, arranged_positions, snap
 from playground.ui.editor.view import GraphView
+
+PASTE_GAP = 20.0  # a pasted card keeps this much canvas between itself and any other card
 
 
 class GraphEditor(QWidget):
@@ -265,12 +267,52 @@ class GraphEditor(QWidget):
             return []
         return self._paste(fragment, self.tr("Duplicate {count} layer(s)").format(count=len(fragment.nodes)))
 
-    def _paste(self, fragment, label: str) -> list[str]:
-        occupied = {self._scene.display_position(node_id) for node_id in self.document.experiment.node_ids()}
+    def _paste(self, fragment: Fragment, label: str) -> list[str]:
+        """Add the fragment's copies where no card is (none on the originals, none on earlier
+        copies), select them and scroll them into view."""
+        boxes = self._fragment_boxes(fragment)
+        scene = self._scene
+
+        def is_free(box: QRectF) -> bool:
+            area = box.adjusted(-PASTE_GAP, -PASTE_GAP, PASTE_GAP, PASTE_GAP)
+            return not any(card.mapRectToScene(card.card_rect()).intersects(area) for card in scene.cards_in(area))
+
+        offset = free_offset(list(boxes.values()), is_free, (COLUMN_SPACING, ROW_SPACING))
+        placed = Fragment([node.model_copy(update={"pos": (boxes[node.id].x(), boxes[node.id].y())})
+                           for node in fragment.nodes], list(fragment.edges))
         with self._scene.batch():
-            new_ids = paste_fragment(self.document, self.undo_stack, fragment, occupied, label)
+            new_ids = paste_fragment(self.document, self.undo_stack, placed, offset, label)
         self.select_nodes(new_ids)
+        self._view.reveal(self._cards_rect(new_ids))
         return new_ids
+
+    def _fragment_boxes(self, fragment: Fragment) -> dict[str, QRectF]:
+        """Where each fragment node's card would be before any shift; nodes the clipboard gave no
+        position follow the placed ones in a row (or start at the middle of the view)."""
+        boxes = {node.id: QRectF(node.pos[0], node.pos[1], NODE_WIDTH, NODE_HEIGHT)
+                 for node in fragment.nodes if node.pos is not None}
+        placed = QRectF()
+        for box in boxes.values():
+            placed = placed.united(box)
+        if placed.isEmpty():
+            center = self._view.center_point()
+            x, y = snap(center.x() - NODE_WIDTH / 2, center.y() - NODE_HEIGHT / 2)
+        else:
+            x, y = snap(placed.right() + COLUMN_SPACING - NODE_WIDTH, placed.top())
+        for node in fragment.nodes:
+            if node.id not in boxes:
+                boxes[node.id] = QRectF(x, y, NODE_WIDTH, NODE_HEIGHT)
+                x += COLUMN_SPACING
+        return boxes
+
+    def _cards_rect(self, ids: list[str]) -> QRectF:
+        """The scene rectangle the cards of `ids` take (empty when none is shown)."""
+        rect = QRectF()
+        for node_id in ids:
+            item = self._scene.node_item(node_id)
+            if item is not None:
+                rect = rect.united(item.sceneBoundingRect())
+        return rect
 
     def can_paste(self) -> bool:
         return self.clipboard.can_paste()
@@ -361,17 +403,28 @@ class GraphEditor(QWidget):
 
     # ---- fixes and context menus --------------------------------------------------------------
     def apply_fix(self, fix: Fix) -> None:
-        """Apply a shape-inference fix as one undo step, moving cards aside if a new one lands on them."""
+        """Apply a shape-inference fix as one undo step, moving cards aside if a new one lands on them.
+
+        The view then follows what the fix put or moved: the new card and the cards shifted to
+        make room are scrolled into view (the view stays put when they are on screen already).
+        """
         if self._refused():
             return
+        before = {item.node_id: item.pos() for item in self._scene.node_items()}
         if fix.kind != "insert_before":
             self.undo_stack.push(fix_command(self.document, fix))
-            return
-        after = self.document.snapshot()
-        created = apply_fix(after, fix)
-        if created is not None:
-            self._place_created_node(after, created, fix.node)
-        self.undo_stack.push(ReplaceExperimentCommand(self.document, after, fix.label))
+        else:
+            after = self.document.snapshot()
+            created = apply_fix(after, fix)
+            if created is not None:
+                self._place_created_node(after, created, fix.node)
+            self.undo_stack.push(ReplaceExperimentCommand(self.document, after, fix.label))
+        changed = [item.node_id for item in self._scene.node_items()
+                   if item.node_id not in before or item.pos() != before[item.node_id]]
+        if changed:
+            created_ids = [node_id for node_id in changed if node_id not in before]
+            must = created_ids + ([fix.node] if fix.node in changed else [])
+            self._view.reveal(self._cards_rect(changed), self._cards_rect(must or changed))
 
     def _place_created_node(self, experiment, created: str, target: str) -> None:
         """Put a node a fix inserted before `target` where the target was, and shift the rest right."""

@@ -33,6 +33,8 @@ from playground.ui.editor.scene import GRID, GraphScene
 MIN_SCALE = 0.15
 MAX_SCALE = 3.0
 MAX_FIT_SCALE = 1.25  # a small graph is not blown up beyond this by "fit"
+REVEAL_MARGIN = 30.0  # view pixels kept between a revealed card and the view's border
+REVEAL_MIN_SCALE = 0.5  # `reveal` zooms out no further than this (cards still show their type and shape)
 
 
 def fully_resolved(palette: QPalette) -> QPalette:
@@ -360,6 +362,30 @@ class GraphView(QGraphicsView):
             area.setTop(area.top() + area.height() * 0.45)
         painter.drawText(area, Qt.AlignmentFlag.AlignCenter, self.empty_hint)
         painter.restore()
+
+    def reveal(self, rect: QRectF, must: QRectF | None = None) -> None:
+        """Scroll just enough that the scene `rect` is on screen; a view that shows it already
+        does not move. When it is wider or taller than the view, zoom out until it fits (but not
+        below `REVEAL_MIN_SCALE`); when even that cannot hold it, show `must` (the part that
+        matters most) in the middle."""
+        if rect.isEmpty():
+            return
+        margin = REVEAL_MARGIN / max(self.zoom(), 1e-6)
+        if self.visible_scene_rect().contains(rect.adjusted(-margin, -margin, margin, margin)):
+            return
+        viewport = self.viewport().rect()
+        scale = self.zoom()
+        fit = min((viewport.width() - 2 * REVEAL_MARGIN) / max(rect.width(), 1.0),
+                  (viewport.height() - 2 * REVEAL_MARGIN) / max(rect.height(), 1.0))
+        if fit < scale:
+            scale = max(fit, min(scale, REVEAL_MIN_SCALE), MIN_SCALE)
+            self.setTransform(QTransform.fromScale(scale, scale))
+            self.zoom_changed.emit(scale)
+        if fit >= scale:
+            margin_px = int(REVEAL_MARGIN)
+            self.ensureVisible(rect, margin_px, margin_px)
+        else:
+            self.centerOn((must if must is not None and not must.isEmpty() else rect).center())
 
     def center_point(self) -> QPointF:
         return self.mapToScene(self.viewport().rect().center())
