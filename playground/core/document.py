@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from psygnal import Signal
@@ -24,6 +25,7 @@ from playground.core.experiment.io import copy_experiment
 from playground.core.experiment.schema import Comparison, DataSpec, Experiment, NodeSpec, TrainingSpec
 from playground.core.graph.fixes import apply_fix
 from playground.core.graph.inference import GraphReport, check_experiment
+from playground.core.graph.topology import Topology
 
 
 class EditError(PlaygroundError):
@@ -193,37 +195,28 @@ class ExperimentDocument:
         self._touched()
 
     # ---- edges -----------------------------------------------------------------------------
-    def connection_problem(self, source: str, target: str) -> str | None:
-        """Why `source → target` may not be added, or None when it may."""
+    def connection_problem(self, source: str, target: str, *, without: tuple[str, str] | None = None,
+                           new_nodes: Mapping[str, str] | None = None) -> str | None:
+        """Why `source → target` may not be added, or None when it may; as if the edge `without` were
+        already removed and `new_nodes` (id → layer type) added (the canvas asks before it rewires)."""
+        types = {node.id: node.type for node in self._experiment.model.nodes} | dict(new_nodes or {})
+        edges = [edge for edge in self._experiment.model.edges if tuple(edge) != without]
         if source == target:
             return "a layer cannot feed itself"
-        if not (self.has_node(source) and self.has_node(target)):
+        if not (source in types and target in types):
             return "both ends must be nodes of this model"
-        if (source, target) in self._experiment.model.edges:
+        if (source, target) in edges:
             return f"'{source}' is already connected to '{target}'"
-        target_type = LAYERS[self._experiment.node(target).type]
+        target_type = LAYERS[types[target]]
         if target_type.max_inputs == 0:
             return f"'{target}' is the Input: nothing can flow into it"
-        if self._reaches(target, source):
+        topology = Topology.from_edges(types, edges)
+        if topology.would_cycle(source, target):
             return f"connecting '{source}' to '{target}' would make a cycle"
-        if target_type.max_inputs == 1 and any(b == target for _, b in self._experiment.model.edges):
-            return (f"'{target}' already has an input; {self._experiment.node(target).type} takes one "
+        if target_type.max_inputs == 1 and topology.input_count(target):
+            return (f"'{target}' already has an input; {types[target]} takes one "
                     f"(merge branches with Add or Concat)")
         return None
-
-    def _reaches(self, start: str, goal: str) -> bool:
-        outgoing: dict[str, list[str]] = {}
-        for a, b in self._experiment.model.edges:
-            outgoing.setdefault(a, []).append(b)
-        stack, seen = [start], set()
-        while stack:
-            current = stack.pop()
-            if current == goal:
-                return True
-            if current not in seen:
-                seen.add(current)
-                stack.extend(outgoing.get(current, []))
-        return False
 
     def add_edge(self, source: str, target: str, index: int | None = None, check: bool = True) -> None:
         """Connect two nodes; refused with EditError when `connection_problem` objects."""

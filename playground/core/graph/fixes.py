@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from playground.core.catalogue import LAYERS, Fix
 from playground.core.experiment.schema import Experiment, NodeSpec
+from playground.core.graph.topology import Topology
 
 
 def apply_fix(experiment: Experiment, fix: Fix) -> str | None:
@@ -30,7 +31,7 @@ def insert_before(experiment: Experiment, target: str, layer_type: str, params: 
         raise KeyError(f"unknown layer type {layer_type!r}")
     target_node = experiment.node(target)
     new_id = experiment.unique_id(layer_type)
-    sources = [source for source, dest in experiment.model.edges if dest == target]
+    sources = Topology.of(experiment).predecessors(target)
     pos = None
     if target_node.pos is not None:
         before = [experiment.node(s).pos for s in sources if experiment.node(s).pos is not None]

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from playground.core.catalogue import LAYERS, Fix, InferContext, Inferred, ShapeError, TensorSpec
 from playground.core.experiment.schema import Experiment
+from playground.core.graph.topology import Topology
 from playground.core.params import resolved
 
 CLASS_INDEX_LOSSES = ("CrossEntropyLoss", "FocalLoss", "KLDivLoss")
@@ -107,12 +108,8 @@ def check_experiment(experiment: Experiment, facts: TargetFacts) -> GraphReport:
     nodes = experiment.model.nodes
     collect = _Collector(experiment)
     reports = {node.id: NodeReport(node.id, node.type) for node in nodes}
-    incoming: dict[str, list[str]] = {node.id: [] for node in nodes}
-    outgoing: dict[str, list[str]] = {node.id: [] for node in nodes}
-    for source, target in experiment.model.edges:
-        if source in incoming and target in incoming:
-            outgoing[source].append(target)
-            incoming[target].append(source)
+    topology = Topology.of(experiment)
+    incoming, outgoing = topology.incoming(), topology.outgoing()
 
     inputs = [node.id for node in nodes if node.type == "Input"]
     input_id = inputs[0] if inputs else None
@@ -124,13 +121,13 @@ def check_experiment(experiment: Experiment, facts: TargetFacts) -> GraphReport:
         if incoming[node_id]:
             collect.node(node_id, f"Input '{node_id}' cannot receive edges (it gets {', '.join(incoming[node_id])}); remove them")
 
-    order, cyclic = _topological_order(nodes, incoming, outgoing)
+    order, cyclic = topology.order()
     cyclic_set = set(cyclic)
     for node_id in cyclic:
         collect.node(node_id, f"'{node_id}' is part of a cycle; a network must flow one way: remove one of the "
-                              f"edges that loops back ({_cycle_text(node_id, outgoing, cyclic_set)})")
+                              f"edges that loops back ({topology.cycle_text(node_id, cyclic_set)})")
 
-    reachable = _reachable(input_id, outgoing) if input_id else set()
+    reachable = topology.downstream(input_id) if input_id else set()
     sinks = [node_id for node_id in order if not outgoing[node_id] and node_id in reachable]
     output_id = sinks[0] if len(sinks) == 1 else None
     if input_id and len(sinks) > 1:
@@ -160,100 +157,6 @@ def check_experiment(experiment: Experiment, facts: TargetFacts) -> GraphReport:
 
         report.issues.extend(settings_issues(experiment, facts, report))
     return report
-
-
-def _topological_order(nodes, incoming, outgoing) -> tuple[list[str], list[str]]:
-    """Kahn's algorithm; nodes left over sit on or behind a cycle."""
-    remaining = {node.id: len(incoming[node.id]) for node in nodes}
-    ready = [node.id for node in reversed(nodes) if remaining[node.id] == 0]
-    order: list[str] = []
-    while ready:  # depth-first among ready nodes, so chains stay together in forward()
-        current = ready.pop()
-        order.append(current)
-        for target in reversed(outgoing[current]):
-            remaining[target] -= 1
-            if remaining[target] == 0:
-                ready.append(target)
-    placed = set(order)
-    left = [node.id for node in nodes if node.id not in placed]
-    on_cycle = _on_cycles(left, outgoing)
-    return order, [node_id for node_id in left if node_id in on_cycle]
-
-
-def _on_cycles(candidates: list[str], outgoing) -> set[str]:
-    """The candidates that lie on a cycle: members of a strongly connected component of two or
-    more nodes, or with an edge to themselves (Tarjan's algorithm, without recursion)."""
-    within = set(candidates)
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: set[str] = set()
-    counter = 0
-    for root in candidates:
-        if root in index:
-            continue
-        work = [(root, iter(outgoing[root]))]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, targets = work[-1]
-            advanced = False
-            for target in targets:
-                if target not in within:
-                    continue
-                if target not in index:
-                    index[target] = low[target] = counter
-                    counter += 1
-                    stack.append(target)
-                    on_stack.add(target)
-                    work.append((target, iter(outgoing[target])))
-                    advanced = True
-                    break
-                if target in on_stack:
-                    low[node] = min(low[node], index[target])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                if len(component) > 1 or node in outgoing[node]:
-                    found.update(component)
-    return found
-
-
-def _cycle_text(start: str, outgoing, cyclic: set[str], limit: int = 8) -> str:
-    path, current = [start], start
-    for _ in range(limit):
-        following = [n for n in outgoing[current] if n in cyclic]
-        if not following:
-            break
-        current = following[0]
-        path.append(current)
-        if current == start:
-            return " → ".join(path)
-    return " → ".join(path) + " → …"
-
-
-def _reachable(start: str, outgoing) -> set[str]:
-    seen, stack = {start}, [start]
-    while stack:
-        for target in outgoing[stack.pop()]:
-            if target not in seen:
-                seen.add(target)
-                stack.append(target)
-    return seen
 
 
 def _infer_shapes(experiment, facts, order, reachable, incoming, reports, collect, input_id) -> None:

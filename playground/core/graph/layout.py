@@ -8,6 +8,7 @@ residual shortcut beside its main branch. Qt-free so that `check` and exports ca
 from __future__ import annotations
 
 from playground.core.experiment.schema import Experiment
+from playground.core.graph.topology import Topology
 
 COLUMN_WIDTH = 190.0
 ROW_HEIGHT = 110.0
@@ -16,24 +17,9 @@ ROW_HEIGHT = 110.0
 def auto_layout(experiment: Experiment) -> dict[str, tuple[float, float]]:
     """Positions for every node: columns by depth, rows centred on 0."""
     ids = experiment.node_ids()
-    incoming: dict[str, list[str]] = {node_id: [] for node_id in ids}
-    for source, target in experiment.model.edges:
-        if source in incoming and target in incoming and source != target:
-            incoming[target].append(source)
-    depth: dict[str, int] = {}
-
-    def column(node_id: str, visiting: frozenset[str] = frozenset()) -> int:
-        if node_id in depth:
-            return depth[node_id]
-        if node_id in visiting:  # a cycle: place it after what we know
-            return 0
-        sources = incoming[node_id]
-        value = 1 + max((column(s, visiting | {node_id}) for s in sources), default=-1)
-        depth[node_id] = value
-        return value
-
-    for node_id in ids:
-        column(node_id)
+    topology = Topology.of(experiment)
+    incoming = {node_id: [s for s in topology.predecessors(node_id) if s != node_id] for node_id in ids}
+    depth = topology.depths()
     columns: dict[int, list[str]] = {}
     for node_id in ids:
         columns.setdefault(depth[node_id], []).append(node_id)

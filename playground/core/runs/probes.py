@@ -25,6 +25,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from playground.core.graph.topology import Topology
 from playground.core.runs.records import NeuronMaps, Prediction, ViewSetup
 
 GRID_RESOLUTION = 100  # boundary grid: 100 × 100 outputs (a frame's worth of work, even 30 times a second)
@@ -263,21 +264,18 @@ def dense_units(experiment: Any) -> list[tuple[str, str]] | None:
     perceptron) is a network without hidden layers: one entry.
     """
     nodes = experiment.nodes_by_id()
-    following: dict[str, list[str]] = {}
-    incoming: dict[str, int] = {}
-    for source, target in experiment.model.edges:
-        following.setdefault(source, []).append(target)
-        incoming[target] = incoming.get(target, 0) + 1
+    topology = Topology.of(experiment)
     inputs = [node.id for node in experiment.model.nodes if node.type == "Input"]
-    if len(inputs) != 1 or incoming.get(inputs[0], 0):
+    if len(inputs) != 1 or topology.input_count(inputs[0]):
         return None
     allowed = ACTIVATIONS | PASS_THROUGH | {"Linear"}
     chain, current, seen = [], inputs[0], {inputs[0]}
-    while following.get(current):
-        if len(following[current]) != 1:
+    while topology.successors(current):
+        following = topology.successors(current)
+        if len(following) != 1:
             return None
-        current = following[current][0]
-        if current in seen or incoming.get(current, 0) != 1 or nodes[current].type not in allowed:
+        current = following[0]
+        if current in seen or topology.input_count(current) != 1 or nodes[current].type not in allowed:
             return None
         seen.add(current)
         chain.append(current)

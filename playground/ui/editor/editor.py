@@ -17,6 +17,7 @@ from playground.core.catalogue import LAYERS, Fix
 from playground.core.document import ExperimentDocument
 from playground.core.experiment.schema import NodeSpec
 from playground.core.graph.fixes import apply_fix
+from playground.core.graph.topology import Topology
 from playground.ui.editor.clipboard import Fragment, NodeClipboard, fragment_of, free_offset, paste_fragment
 from playground.ui.editor.commands import (
     AddEdgeCommand,
@@ -137,7 +138,7 @@ class GraphEditor(QWidget):
             return self.add_layer_at(layer_type, center) or ""
         ax, ay = self._scene.display_position(anchor)
         new_pos = snap(ax + COLUMN_SPACING, ay)
-        successors = [b for a, b in self.document.edges() if a == anchor]
+        successors = Topology.of(experiment).successors(anchor)
         rewire = successors[0] if len(successors) == 1 else None
         new_id = experiment.unique_id(layer_type)
         accepts_input = LAYERS[layer_type].max_inputs != 0
@@ -173,16 +174,14 @@ class GraphEditor(QWidget):
         if report is not None and report.output_id:
             return report.output_id
         ids = self.document.experiment.node_ids()
-        sinks = [node_id for node_id in ids if not any(a == node_id for a, _ in self.document.edges())]
+        sinks = Topology.of(self.document.experiment).sinks()
         return sinks[-1] if sinks else (ids[-1] if ids else None)
 
     def _splice_allowed(self, anchor: str, new_id: str, successor: str, layer_type: str) -> bool:
         """Would anchor → new → successor be accepted in place of anchor → successor?"""
-        trial = ExperimentDocument(self.document.snapshot())
-        trial.remove_edge(anchor, successor)
-        trial.add_node(layer_type, node_id=new_id)
-        return (trial.connection_problem(anchor, new_id) is None
-                and trial.connection_problem(new_id, successor) is None)
+        trial = {"without": (anchor, successor), "new_nodes": {new_id: layer_type}}
+        return (self.document.connection_problem(anchor, new_id, **trial) is None
+                and self.document.connection_problem(new_id, successor, **trial) is None)
 
     def _occupied(self, pos: tuple[float, float], ignore: set[str] = frozenset()) -> bool:
         rect = QRectF(pos[0], pos[1], NODE_WIDTH, NODE_HEIGHT).adjusted(-10, -10, 10, 10)
@@ -191,13 +190,7 @@ class GraphEditor(QWidget):
 
     def _make_room(self, anchor: str, new_pos: tuple[float, float]) -> dict:
         """Moves that shift everything downstream of `anchor` at or right of `new_pos` one column right."""
-        downstream: set[str] = set()
-        stack = [b for a, b in self.document.edges() if a == anchor]
-        while stack:
-            node_id = stack.pop()
-            if node_id not in downstream:
-                downstream.add(node_id)
-                stack.extend(b for a, b in self.document.edges() if a == node_id)
+        downstream = Topology.of(self.document.experiment).downstream(anchor) - {anchor}
         if not self._occupied(new_pos) and not any(
                 self._scene.display_position(n)[0] < new_pos[0] + NODE_WIDTH for n in downstream):
             return {}
@@ -435,14 +428,7 @@ class GraphEditor(QWidget):
             return  # an unplaced graph is laid out automatically anyway
         tx, ty = positions[target]
         node.pos = (tx, ty)
-        downstream = {target}
-        stack = [target]
-        while stack:
-            current = stack.pop()
-            for a, b in experiment.model.edges:
-                if a == current and b not in downstream:
-                    downstream.add(b)
-                    stack.append(b)
+        downstream = Topology.of(experiment).downstream(target)
         for other in experiment.model.nodes:
             if other.id in downstream and other.pos is not None and other.pos[0] >= tx - NODE_WIDTH / 2:
                 other.pos = (other.pos[0] + COLUMN_SPACING, other.pos[1])

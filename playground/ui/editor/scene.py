@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from playground.core.document import ExperimentDocument
 from playground.core.experiment.schema import Experiment
 from playground.core.graph.layout import COLUMN_WIDTH, ROW_HEIGHT, auto_layout
+from playground.core.graph.topology import Topology
 from playground.ui.editor.commands import AddEdgeCommand, MoveNodesCommand, RemoveEdgeCommand
 from playground.ui.editor.edge_item import ConnectionLine, EdgeItem
 from playground.ui.editor.node_item import NODE_HEIGHT, NODE_WIDTH, NodeItem, describe_node
@@ -63,10 +64,8 @@ def arranged_positions(experiment: Experiment) -> dict[str, tuple[float, float]]
     layout = auto_layout(experiment)
     column = {node_id: round(x / COLUMN_WIDTH) for node_id, (x, _) in layout.items()}
     core_row = {node_id: y / ROW_HEIGHT for node_id, (_, y) in layout.items()}
-    incoming: dict[str, list[str]] = {node_id: [] for node_id in layout}
-    for source, target in experiment.model.edges:
-        if source in layout and target in layout and source != target:
-            incoming[target].append(source)
+    topology = Topology.of(experiment)
+    incoming = {node_id: [s for s in topology.predecessors(node_id) if s != node_id] for node_id in layout}
     row: dict[str, float] = {}
     for index in sorted(set(column.values())):
         members = sorted((n for n in layout if column[n] == index), key=lambda n: core_row[n])
@@ -413,13 +412,9 @@ class GraphScene(QGraphicsScene):
 
     def connection_problem(self, source: str, target: str, ignoring: tuple[str, str] | None = None) -> str | None:
         """Why `source → target` is refused, as if the edge `ignoring` were already removed."""
-        if ignoring is None:
-            return self.document.connection_problem(source, target)
-        if (source, target) == ignoring:
+        if ignoring is not None and (source, target) == ignoring:
             return None
-        trial = ExperimentDocument(self.document.snapshot())
-        trial.remove_edge(*ignoring)
-        return trial.connection_problem(source, target)
+        return self.document.connection_problem(source, target, without=ignoring)
 
     # ---- mouse: connections and moves ---------------------------------------------------------
     def _port_at(self, point: QPointF) -> PortItem | None:
