@@ -236,6 +236,31 @@ def test_rename_inline_and_invalid_names_are_refused(qtbot):
     assert len(messages) == 2 and "already exists" in messages[1]
 
 
+def test_a_refused_name_is_explained_at_the_field_which_stays_open(qtbot):
+    """The reason shows right under the rename field (not only in the status bar), the field stays
+    open to correct it, typing clears the reason, and Escape keeps the old name."""
+    editor, document, stack = make_editor(qtbot, xor_document())
+    editor.select_nodes(["hidden"])
+    editor.view().setFocus()
+    qtbot.keyClick(editor.view(), Qt.Key.Key_F2)
+    line = editor.view().inline_editor
+    line.setText("act")
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    assert editor.view().inline_editor is line and line.isVisible()
+    assert "already exists" in line.problem()
+    label = line.error_label
+    assert label.isVisible() and label.geometry().top() >= line.geometry().bottom()
+    assert editor.view().viewport().rect().contains(label.geometry().topLeft())
+    qtbot.keyClicks(line, "ivation")
+    assert line.problem() is None
+    line.setText("2nd")
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    assert line.problem() and stack.count() == 0
+    qtbot.keyClick(line, Qt.Key.Key_Escape)
+    assert document.has_node("hidden") and stack.count() == 0
+    qtbot.waitUntil(lambda: editor.view().inline_editor is None, timeout=2000)
+
+
 def test_double_click_on_a_card_opens_the_rename_field(qtbot):
     editor, document, stack = make_editor(qtbot, xor_document())
     at_unit_zoom(editor, "act")

@@ -322,7 +322,23 @@ class GraphEditor(QWidget):
         if item is None or self._refused():
             return
         rect = item.mapRectToScene(QRectF(2.0, HEADER_HEIGHT + 2.0, NODE_WIDTH - 4.0, LINE_HEIGHT + 4.0))
-        self._view.edit_inline(rect, node_id, lambda text, old=node_id: self.rename_node(old, text))
+        self._view.edit_inline(rect, node_id, lambda text, old=node_id: self.rename_node(old, text),
+                               validate=lambda text, old=node_id: self.rename_problem(old, text))
+
+    def rename_problem(self, old_id: str, new_id: str) -> str | None:
+        """Why `old_id` cannot be called `new_id`, or None (the same name is no problem)."""
+        new_id = new_id.strip()
+        if new_id == old_id or not self.document.has_node(old_id):
+            return None
+        if not new_id:
+            return self.tr("a name cannot be empty")
+        if self.document.has_node(new_id):
+            return self.tr("a node called '{id}' already exists").format(id=new_id)
+        try:
+            NodeSpec(id=new_id, type=self.document.experiment.node(old_id).type)
+        except ValidationError as exc:
+            return exc.errors()[0]["msg"].replace("Value error, ", "")
+        return None
 
     def rename_node(self, old_id: str, new_id: str) -> bool:
         """Rename, or say why not (status message); True when renamed."""
@@ -331,14 +347,7 @@ class GraphEditor(QWidget):
             return False
         if self._refused():
             return False
-        problem = None
-        if self.document.has_node(new_id):
-            problem = self.tr("a node called '{id}' already exists").format(id=new_id)
-        else:
-            try:
-                NodeSpec(id=new_id, type=self.document.experiment.node(old_id).type)
-            except ValidationError as exc:
-                problem = exc.errors()[0]["msg"].replace("Value error, ", "")
+        problem = self.rename_problem(old_id, new_id)
         if problem:
             self.status_message.emit(self.tr("Cannot rename '{id}': {reason}").format(id=old_id, reason=problem))
             return False

@@ -24,9 +24,10 @@ from PySide6.QtGui import (
     QTransform,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QGraphicsView, QLineEdit, QWidget
+from PySide6.QtWidgets import QGraphicsView, QLabel, QLineEdit, QWidget
 
 from playground.core.catalogue import LAYERS
+from playground.ui import theme
 from playground.ui.editor.palette import LAYER_MIME_TYPE
 from playground.ui.editor.scene import GRID, GraphScene
 
@@ -51,28 +52,72 @@ def fully_resolved(palette: QPalette) -> QPalette:
 
 
 class InlineEditor(QLineEdit):
-    """A line edit floating over the canvas: Enter commits, Escape cancels, leaving commits."""
+    """A line edit floating over the canvas: Enter commits, Escape cancels, leaving commits.
 
-    def __init__(self, parent: QWidget, text: str, on_commit: Callable[[str], None]):
+    With `validate`, a text it objects to is not committed on Enter: the field stays open, framed
+    in red, with the reason right below it (not only in the status bar); leaving it then cancels.
+    """
+
+    def __init__(self, parent: QWidget, text: str, on_commit: Callable[[str], None],
+                 validate: Callable[[str], str | None] | None = None):
         super().__init__(text, parent)
         self._on_commit = on_commit
+        self._validate = validate
         self._done = False
+        self.error_label = QLabel(parent)
+        self.error_label.setObjectName("inlineError")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
         self.selectAll()
         self.returnPressed.connect(self.commit)
+        self.textEdited.connect(lambda _text: self._show_problem(None))
+
+    def problem(self) -> str | None:
+        """The reason shown under the field, or None."""
+        return self.error_label.text() if self.error_label.isVisibleTo(self.parentWidget()) else None
 
     def commit(self) -> None:
-        if not self._done:
-            self._done = True
-            text = self.text().strip()
-            self.hide()
-            self.deleteLater()
-            self._on_commit(text)
+        if self._done:
+            return
+        text = self.text().strip()
+        problem = self._validate(text) if self._validate is not None and text else None
+        if problem:
+            self._show_problem(problem)
+            self.selectAll()
+            return
+        self._finish()
+        self._on_commit(text)
 
     def cancel(self) -> None:
         if not self._done:
-            self._done = True
-            self.hide()
-            self.deleteLater()
+            self._finish()
+
+    def _finish(self) -> None:
+        self._done = True
+        self.hide()
+        self.error_label.hide()
+        self.error_label.deleteLater()
+        self.deleteLater()
+
+    def _show_problem(self, problem: str | None) -> None:
+        colors = theme.colors()
+        if not problem:
+            self.setStyleSheet("")
+            self.error_label.hide()
+            return
+        self.setStyleSheet(f"QLineEdit {{ border: 2px solid {colors.error}; }}")
+        label = self.error_label
+        label.setText(problem)
+        label.setStyleSheet(f"QLabel#inlineError {{ background: {colors.error_background}; color: {colors.text};"
+                            f" border: 1px solid {colors.error}; border-radius: 3px; padding: 3px 5px; }}")
+        width = max(self.width(), 220)
+        label.setFixedWidth(width)
+        label.adjustSize()
+        parent = self.parentWidget()
+        x = max(0, min(self.x(), parent.width() - width)) if parent is not None else self.x()
+        label.move(x, self.geometry().bottom() + 3)
+        label.show()
+        label.raise_()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
@@ -83,7 +128,13 @@ class InlineEditor(QLineEdit):
     def focusOutEvent(self, event) -> None:
         super().focusOutEvent(event)
         if not self._done and event.reason() != Qt.FocusReason.PopupFocusReason:
-            self.commit()
+            if self.problem() is not None:
+                self.cancel()  # leaving a name that was refused keeps the old one
+            else:
+                self.commit()
+                if not self._done:  # refused on leaving: keep the old name, say why in the status bar
+                    self.cancel()
+                    self._on_commit(self.text().strip())
 
 
 class GraphView(QGraphicsView):
@@ -290,8 +341,10 @@ class GraphView(QGraphicsView):
         self.layer_dropped.emit(name, self.mapToScene(event.position().toPoint()))
 
     # ---- inline rename ---------------------------------------------------------------------
-    def edit_inline(self, scene_rect: QRectF, text: str, on_commit: Callable[[str], None]) -> InlineEditor:
-        """Open a line edit over `scene_rect` (a card's id line); `on_commit(new_text)` on Enter."""
+    def edit_inline(self, scene_rect: QRectF, text: str, on_commit: Callable[[str], None],
+                    validate: Callable[[str], str | None] | None = None) -> InlineEditor:
+        """Open a line edit over `scene_rect` (a card's id line); `on_commit(new_text)` on Enter,
+        unless `validate(new_text)` gives a reason (shown under the field, which stays open)."""
         if self.inline_editor is not None:
             try:
                 self.inline_editor.cancel()
@@ -299,7 +352,7 @@ class GraphView(QGraphicsView):
                 pass
         self.ensureVisible(scene_rect, 40, 40)
         rect = self.mapFromScene(scene_rect).boundingRect()
-        editor = InlineEditor(self.viewport(), text, on_commit)
+        editor = InlineEditor(self.viewport(), text, on_commit, validate)
         height = max(editor.sizeHint().height(), rect.height())
         editor.setGeometry(rect.left(), rect.center().y() - height // 2, max(rect.width(), 120), height)
         editor.show()
