@@ -191,24 +191,24 @@ def graph_differences(saved: Mapping[str, Any], current: Mapping[str, Any]) -> l
 
 # ---- the manifest's structure -------------------------------------------------------------------
 
-class Strict(BaseModel):
+class StrictManifest(BaseModel):
     """Unknown keys are errors; values are not converted (no "2" for 2, no true for 1)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
-class _Node(Strict):
+class _Node(StrictManifest):
     id: str
     type: str
     params: dict[str, Any]
 
 
-class _Graph(Strict):
+class _Graph(StrictManifest):
     nodes: list[_Node]
     edges: list[Annotated[list[str], Field(min_length=2, max_length=2)]]
 
 
-class _Manifest(Strict):
+class _Manifest(StrictManifest):
     format: Literal["nn-playground.checkpoint"]
     version: int
     experiment: str

@@ -23,7 +23,7 @@ from playground.core.training.checkpoint import (
     DIVERGED,
     EDITED,
     CheckpointError,
-    Strict,
+    StrictManifest,
     settings_changed,
     unfit,
     validation_problem,
@@ -108,8 +108,8 @@ _STATE_KEYS = ("model", "optimizer", "lr", "rng", "loop", "history", "keep_best"
 _OPTIONAL_KEYS = ("keep_best", "early_stopping")  # older saves could lack them: None
 
 
-class _Loop(Strict):
-    """The loop position; every float finite (`Strict`)."""
+class _Loop(StrictManifest):
+    """The loop position; every float finite (`StrictManifest`)."""
 
     epoch: int = Field(ge=0)
     batch: int = Field(ge=0)
@@ -121,7 +121,7 @@ class _Loop(Strict):
     first_loss: float | None
 
 
-class _Tracker(Strict):
+class _Tracker(StrictManifest):
     best: float | None
     best_epoch: int | None = Field(ge=1)
     waited: int = Field(ge=0)
