@@ -16,10 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from playground.core.errors import PlaygroundError
+from playground.core.export_formats import SUFFIXES, format_for_suffix
 
-# The same table as `playground.core.export.FORMATS`, kept here so that building the parser (and
-# `playground --help`) does not import torch; a test checks that the two agree.
-FORMAT_SUFFIXES = {"python": ".py", "onnx": ".onnx", "pt2": ".pt2", "safetensors": ".safetensors"}
 
 
 def add_parser(subparsers: Any) -> None:
@@ -32,7 +30,7 @@ def add_parser(subparsers: Any) -> None:
         "weights and a JSON sidecar (<name>.weights.json). Files written beside OUT replace only earlier exports.",
     )
     parser.add_argument("file", metavar="FILE", help="the experiment file (.json)")
-    parser.add_argument("--format", "-f", choices=tuple(FORMAT_SUFFIXES), dest="format",
+    parser.add_argument("--format", "-f", choices=tuple(SUFFIXES), dest="format",
                         help="what to write (default: from the suffix of OUT)")
     parser.add_argument("-o", "--output", metavar="OUT", dest="output",
                         help="the file to write (default: FILE's name with the format's suffix, in the "
@@ -43,11 +41,7 @@ def add_parser(subparsers: Any) -> None:
 def _format_for(output: str | None) -> str | None:
     if output is None:
         return None
-    suffix = Path(output).suffix.lower()
-    for name, ending in FORMAT_SUFFIXES.items():
-        if suffix == ending:
-            return name
-    return None
+    return format_for_suffix(Path(output).suffix)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -67,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {message}", file=sys.stderr)
         return 2
     source = Path(args.file)
-    output = Path(args.output) if args.output else Path.cwd() / (source.stem + FORMAT_SUFFIXES[fmt])
+    output = Path(args.output) if args.output else Path.cwd() / (source.stem + SUFFIXES[fmt])
 
     if _same_file(output, source):
         print(f"error: {output} is the experiment file itself; choose another name with -o", file=sys.stderr)

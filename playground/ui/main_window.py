@@ -7,16 +7,13 @@ through the core's loader and atomic saver; every failure is shown to the user, 
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
-    QFileDialog,
     QMainWindow,
     QMessageBox,
     QScrollArea,
@@ -26,33 +23,27 @@ from PySide6.QtWidgets import (
 
 from playground import __version__
 from playground.core.document import ExperimentDocument
-from playground.core.errors import ExperimentError, PlaygroundError
-from playground.core.experiment import Experiment, load_experiment, save_experiment
+from playground.core.experiment import Experiment
+from playground.core.export_formats import window_formats
 from playground.ui import theme
-from playground.ui.autosave import EXPERIMENT_FILE, Autosaver, Recovery, find_recoveries
+from playground.ui.autosave import Autosaver
 from playground.ui.compare import ComparePanel
 from playground.ui.editor import GraphEditor, LayerPalette
 from playground.ui.inspector import InspectorPanel
 from playground.ui.panels import CodeView, LayerReferenceDialog, LessonView, SummaryView
-from playground.ui.presets import default_experiment, empty_experiment, list_presets
+from playground.ui.presets import default_experiment, list_presets
 from playground.ui.problems_button import ProblemsButton
 from playground.ui.settings import AppSettings
 from playground.ui.training import TrainingController, TrainingPanel, TrainingToolBar, workers
 from playground.ui.training.snapshot import train_for_snapshot
+from playground.ui.window_files import TITLE_NAME_CHARS, WindowFiles, _elide, describe_exception
 
 APP_TITLE = "Neural Network Playground"
 STATE_VERSION = 2  # bump when the dock layout changes incompatibly: old saved layouts are then ignored
-EXPORT_FORMATS = {  # format -> (menu text, file filter, suffix)
-    "python": ("Python…", "Python source (*.py)", ".py"),
-    "onnx": ("ONNX…", "ONNX model (*.onnx)", ".onnx"),
-    "pt2": ("PT2 (torch.export)…", "torch.export program (*.pt2)", ".pt2"),
-}
-EXPERIMENT_FILTER = "Experiments (*.json);;All files (*)"
 # Below this window width the Training tab also folds the side panels away (View ▸ brings them
 # back): at 1024 px they would take a third of the room its plots need.
 TRAINING_DOCKS_FROM_WIDTH = 1280
-TITLE_NAME_CHARS = 120  # the window title and status messages show at most this much of the experiment's name
-_log = logging.getLogger(__name__)
+WORKSPACE_TABS = ("network", "training", "compare")  # the workspace's tabs, in their order
 FRAME_RATES = (10, 15, 30, 60)  # the live views' frame rates offered in Train ▸ Live View Frame Rate
 
 
@@ -60,14 +51,7 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
 
 
-def _slug(name: str) -> str:
-    text = "".join(ch.lower() if ch.isalnum() else "_" for ch in name[:200]).strip("_")
-    while "__" in text:
-        text = text.replace("__", "_")
-    return text[:80].strip("_") or "experiment"  # a file name, not the whole of a very long title
-
-
-class MainWindow(QMainWindow):
+class MainWindow(WindowFiles, QMainWindow):
     """One experiment, its canvas and its panels.
 
     `persistent=False` (snapshots) neither reads nor writes QSettings and writes no recovery copies.
@@ -98,12 +82,13 @@ class MainWindow(QMainWindow):
         self.workspace = QTabWidget(self)
         self.workspace.setObjectName("workspace")
         self.workspace.setDocumentMode(True)
-        self.workspace.addTab(self.editor, tr("Network"))
-        self.workspace.addTab(_scrolling(self.training_panel), tr("Training"))
-        self.workspace.addTab(_scrolling(self.compare_panel), tr("Compare"))
-        self.workspace.setTabToolTip(0, tr("Build the network by drag and drop"))
-        self.workspace.setTabToolTip(1, tr("Watch the network learn: loss, learning rate, gradients and the task view"))
-        self.workspace.setTabToolTip(2, tr("Compare activations, optimizers and learning-rate schedules side by side"))
+        for page, title, tip in (
+                (self.editor, tr("Network"), tr("Build the network by drag and drop")),
+                (_scrolling(self.training_panel), tr("Training"),
+                 tr("Watch the network learn: loss, learning rate, gradients and the task view")),
+                (_scrolling(self.compare_panel), tr("Compare"),
+                 tr("Compare activations, optimizers and learning-rate schedules side by side"))):
+            self.workspace.setTabToolTip(self.workspace.addTab(page, title), tip)
         self.workspace.currentChanged.connect(self._on_workspace_changed)
         self._docks_before_tab: bytes | None = None  # dock layout saved while a tab hides docks
         self._training_tab_narrow = False
@@ -188,8 +173,8 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         narrow = self.width() < TRAINING_DOCKS_FROM_WIDTH
-        if self.workspace.currentIndex() == 1 and narrow != self._training_tab_narrow:
-            self._on_workspace_changed(1)  # the side panels fold away, or come back, at the threshold
+        if self.current_tab() == "training" and narrow != self._training_tab_narrow:
+            self._on_workspace_changed(WORKSPACE_TABS.index("training"))  # the side panels fold away, or come back, at the threshold
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
@@ -274,12 +259,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._actions["save"])
         file_menu.addAction(self._actions["save_as"])
         export_menu = file_menu.addMenu(tr("&Export"))
-        for fmt, (text, _filter, _suffix) in EXPORT_FORMATS.items():
-            action = QAction(tr(text), self)
-            action.setObjectName(f"action_export_{fmt}")
-            action.triggered.connect(lambda _checked=False, f=fmt: self.export_model(f))
+        for fmt in window_formats():
+            action = QAction(tr(fmt.menu_text), self)
+            action.setObjectName(f"action_export_{fmt.name}")
+            action.triggered.connect(lambda _checked=False, f=fmt.name: self.export_model(f))
             export_menu.addAction(action)
-            self._actions[f"export_{fmt}"] = action
+            self._actions[f"export_{fmt.name}"] = action
         file_menu.addSeparator()
         file_menu.addAction(self._actions["quit"])
 
@@ -375,6 +360,14 @@ class MainWindow(QMainWindow):
         self.app_settings.clear_recent_files()
         self._fill_recent_menu()
 
+    # ---- the workspace's tabs ----------------------------------------------------------------------
+    def current_tab(self) -> str:
+        """"network", "training" or "compare"."""
+        return WORKSPACE_TABS[self.workspace.currentIndex()]
+
+    def show_tab(self, name: str) -> None:
+        self.workspace.setCurrentIndex(WORKSPACE_TABS.index(name))
+
     # ---- status and title ------------------------------------------------------------------------
     def show_status(self, message: str, timeout_ms: int = 6000) -> None:
         """A message in the status bar, elided with "…" where it does not fit (its tooltip has it all)."""
@@ -389,7 +382,7 @@ class MainWindow(QMainWindow):
     def _on_start_refused(self, node_id: str) -> None:
         """Train on a graph with problems from the Network tab: its first problem's layer is shown
         in the inspector, with the whole message and its fix (the status bar has room for a line)."""
-        if node_id and self.workspace.currentIndex() == 0:
+        if node_id and self.current_tab() == "network":
             self._on_problem_chosen(node_id)
 
     def model_status_text(self) -> str:
@@ -423,7 +416,7 @@ class MainWindow(QMainWindow):
         """A problem picked from the status bar's list: its layer selected and shown, the inspector up."""
         if node_id not in self.document.experiment.node_ids():
             return
-        self.workspace.setCurrentIndex(0)
+        self.show_tab("network")
         self.docks["inspector"].show()
         self.docks["inspector"].raise_()
         self.editor.select_nodes([node_id])
@@ -458,257 +451,6 @@ class MainWindow(QMainWindow):
         self.summary_view.flush()
         self._update_model_status()
 
-    # ---- files -----------------------------------------------------------------------------------
-    def _set_document(self, experiment: Experiment, path: Path | None) -> None:
-        """Swap in another experiment: the undo history starts afresh and the file is unmodified.
-
-        Every view is brought up to date before the old document's history and recovery copy are
-        let go, so a view that fails leaves them intact (see `_show_experiment`)."""
-        self.editor.select_nodes([])
-        self.document.replace(experiment, path)
-        self.inspector.set_selection([])
-        self.flush_views()
-        self.editor.fit_to_view()
-        self.undo_stack.clear()
-        self.undo_stack.setClean()
-        if self.autosaver is not None:
-            self.autosaver.discard()
-        self._update_title()
-
-    def _show_experiment(self, experiment: Experiment, path: Path | None) -> str | None:
-        """`_set_document`, but any failure while the views take the experiment in brings the previous
-        document back (with its undo history and modified state) and is returned as text, not raised."""
-        previous, previous_path = self.document.experiment, self.document.path
-        try:
-            self._set_document(experiment, path)
-        except Exception as exc:  # noqa: BLE001 - shown to the user; the window carries on
-            _log.debug("showing an experiment failed", exc_info=True)
-            try:
-                self.editor.select_nodes([])
-                self.document.replace(previous, previous_path)
-                self.inspector.set_selection([])
-                self.flush_views()
-            except Exception:  # noqa: BLE001 - the previous document showed before; keep going regardless
-                _log.debug("restoring the previous experiment failed", exc_info=True)
-            self._update_title()
-            return tr("The experiment could not be shown, so nothing was changed:\n\n{problem}").format(
-                problem=describe_exception(exc))
-        return None
-
-    def _load_file(self, path: Path) -> tuple[Experiment | None, str]:
-        """The experiment in `path`, or None and the problem, in words that name the file."""
-        try:
-            return load_experiment(path), ""
-        except ExperimentError as exc:
-            return None, self._problems_text(exc, path)
-        except Exception as exc:  # noqa: BLE001 - an unreadable file is reported, never raised
-            _log.debug("loading %s failed", path, exc_info=True)
-            return None, tr("{path} cannot be opened:\n\n{problem}").format(path=path,
-                                                                             problem=describe_exception(exc))
-
-    def _open_path(self, path: Path, *, untitled: bool = False) -> str | None:
-        """Load `path` and show it (as an untitled copy for presets); the problem as text, or None."""
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a file with many saved runs takes a moment
-        try:
-            experiment, problem = self._load_file(path)
-            if experiment is None:
-                return problem
-            problem = self._show_experiment(experiment, None if untitled else path.resolve())
-        finally:
-            QApplication.restoreOverrideCursor()
-        if problem is not None:
-            return tr("{path} cannot be opened.").format(path=path) + "\n\n" + problem
-        return None
-
-    def dataset_problem_text(self, path: Path | None = None) -> str | None:
-        """What to tell the user when the experiment just opened has a dataset that cannot be loaded
-        (it opens anyway, so the data can be chosen again in the inspector); None when the data loads."""
-        error = self.document.report_error
-        if not error:
-            return None
-        what = str(path) if path is not None else tr("The experiment")
-        return tr("{what} was opened, but its dataset cannot be loaded:\n\n{error}\n\nChoose the data in the "
-                  "inspector (click the empty canvas) before training.").format(what=what, error=_elide(error))
-
-    def open_at_launch(self, path: str | Path) -> str | None:
-        """Open `path` as the window's first document (no questions): the problem as text, or None."""
-        path = Path(path)
-        problem = self._open_path(path)
-        if problem is None:
-            self._remember(path)
-        return problem
-
-    def maybe_save(self) -> bool:
-        """Ask to save unsaved changes; False when the user cancels (the caller then stops)."""
-        self.lesson_view.commit()
-        if not self.is_modified():
-            return True
-        answer = QMessageBox.question(
-            self, tr("Unsaved changes"),
-            tr("“{name}” has unsaved changes. Save them first?").format(name=self.file_label()),
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
-        )
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save()
-        return answer == QMessageBox.StandardButton.Discard
-
-    def new_experiment(self) -> bool:
-        if not self.maybe_save():
-            return False
-        self._set_document(empty_experiment(), None)
-        self.show_status(tr("New experiment: drag layers from the palette onto the canvas and connect them"))
-        return True
-
-    def open_file(self, path: str | Path | None = None) -> bool:
-        """Open `path` (or ask for one). A broken file is reported and changes nothing."""
-        if not self.maybe_save():
-            return False
-        if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self, tr("Open experiment"), self._start_directory(),
-                                                    tr(EXPERIMENT_FILTER))
-            if not chosen:
-                return False
-            path = chosen
-        path = Path(path)
-        problem = self._open_path(path)
-        if problem is not None:
-            self._show_error(tr("Cannot open {file}").format(file=path.name), problem)
-            if not path.exists() and self.persistent:
-                self.app_settings.remove_recent_file(str(path))
-            return False
-        self._remember(path)
-        self.show_status(tr("Opened {path}").format(path=path))
-        self._warn_about_dataset(path)
-        return True
-
-    def open_preset(self, path: str | Path) -> bool:
-        """A preset opens as an untitled copy, so saving never overwrites the shipped lesson."""
-        if not self.maybe_save():
-            return False
-        path = Path(path)
-        problem = self._open_path(path, untitled=True)
-        if problem is not None:
-            self._show_error(tr("Cannot open preset {file}").format(file=path.name), problem)
-            return False
-        self.show_status(tr("Opened the preset “{name}” as a new experiment").format(
-            name=_elide(self.document.experiment.name, TITLE_NAME_CHARS)))
-        self.docks["lesson"].raise_()  # a preset is a lesson: its text comes first
-        self._warn_about_dataset(path)
-        return True
-
-    def _warn_about_dataset(self, path: Path | None) -> None:
-        text = self.dataset_problem_text(path)
-        if text is not None:
-            name = path.name if path is not None else tr("the experiment")
-            QMessageBox.warning(self, tr("The data of {file} cannot be loaded").format(file=name), text)
-
-    def save(self) -> bool:
-        if self.document.path is None:
-            return self.save_as()
-        return self._write(self.document.path)
-
-    def save_as(self, path: str | Path | None = None) -> bool:
-        if path is None:
-            if self.document.path is not None:
-                suggestion = str(self.document.path)
-            else:
-                suggestion = str(Path(self._start_directory()) / f"{_slug(self.document.experiment.name)}.json")
-            chosen, _ = QFileDialog.getSaveFileName(self, tr("Save experiment"), suggestion, tr(EXPERIMENT_FILTER))
-            if not chosen:
-                return False
-            path = chosen
-        path = Path(path)
-        if not path.suffix:
-            path = path.with_suffix(".json")
-            if path.exists() and not self._confirm_replace(path):
-                return False  # the dialog asked about the name without .json, not about this file
-        return self._write(path)
-
-    def _confirm_replace(self, path: Path) -> bool:
-        answer = QMessageBox.question(
-            self, tr("Replace {file}?").format(file=path.name),
-            tr("{path} already exists. Replace it with this experiment?").format(path=path),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Yes
-
-    def _write(self, path: Path) -> bool:
-        self.lesson_view.commit()
-        try:
-            save_experiment(self.document.experiment, path)
-        except (ExperimentError, OSError, ValueError) as exc:
-            self._show_error(tr("Cannot save {file}").format(file=path.name),
-                             tr("The experiment was not saved to {path}:\n\n{error}").format(path=path, error=exc))
-            return False
-        self.document.set_path(path.resolve())
-        self.undo_stack.setClean()
-        if self.autosaver is not None:
-            self.autosaver.discard()
-        self._remember(path)
-        self._update_title()
-        self.show_status(tr("Saved {path}").format(path=path))
-        return True
-
-    def _remember(self, path: Path) -> None:
-        if self.persistent:
-            self.app_settings.add_recent_file(path)
-            self.app_settings.set_last_directory(path.resolve().parent)
-            self._fill_recent_menu()
-
-    def _start_directory(self) -> str:
-        if self.document.path is not None:
-            return str(self.document.path.parent)
-        return self.app_settings.last_directory() if self.persistent else str(Path.home())
-
-    @staticmethod
-    def _problems_text(exc: ExperimentError, path: Path) -> str:
-        if len(exc.problems) == 1:
-            return tr("{path} cannot be opened:\n\n{problem}").format(path=path, problem=_elide(str(exc.problems[0])))
-        lines = "\n".join(f"• {_elide(str(problem))}" for problem in exc.problems[:20])
-        more = len(exc.problems) - 20
-        if more > 0:
-            lines += "\n" + tr("… and {count} more").format(count=more)
-        return tr("{path} cannot be opened ({count} problems):\n\n{lines}").format(
-            path=path, count=len(exc.problems), lines=lines)
-
-    def _show_error(self, title: str, text: str) -> None:
-        QMessageBox.critical(self, title, text)
-
-    # ---- export ----------------------------------------------------------------------------------
-    def export_model(self, fmt: str, path: str | Path | None = None) -> bool:
-        """File ▸ Export: the model as Python source, ONNX or a torch.export program."""
-        text, file_filter, suffix = EXPORT_FORMATS[fmt]
-        report = self.document.report()
-        if report is None or not report.valid:
-            self._show_error(tr("Cannot export"), tr("The model has problems; fix them first (see the Summary "
-                                                     "panel):\n\n{status}").format(status=self.model_status_text()))
-            return False
-        if path is None:
-            folder = self.document.path.parent if self.document.path else Path(self._start_directory())
-            suggestion = str(folder / f"{_slug(self.document.experiment.name)}{suffix}")
-            chosen, _ = QFileDialog.getSaveFileName(self, tr("Export {format}").format(format=tr(text).rstrip("…")),
-                                                    suggestion, tr(file_filter))
-            if not chosen:
-                return False
-            path = chosen
-        path = Path(path)
-        if not path.suffix:
-            path = path.with_suffix(suffix)
-        from playground.core.export import export
-
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            result = export(self.document.snapshot(), fmt, path, base_dir=self.document.base_dir())
-        except (PlaygroundError, OSError, ValueError, RuntimeError) as exc:
-            QApplication.restoreOverrideCursor()
-            self._show_error(tr("Cannot export {file}").format(file=path.name),
-                             tr("{path} was not written:\n\n{error}").format(path=path, error=exc))
-            return False
-        QApplication.restoreOverrideCursor()
-        describe = getattr(result, "describe", None)
-        self.show_status(describe() if callable(describe) else tr("Exported {path}").format(path=path), 10000)
-        return True
-
     # ---- help ----------------------------------------------------------------------------------
     def show_layer_reference(self) -> LayerReferenceDialog:
         dialog = LayerReferenceDialog(self)
@@ -733,60 +475,6 @@ class MainWindow(QMainWindow):
             self.app_settings.set_theme(applied)
         self._update_model_status()
 
-    # ---- recovery --------------------------------------------------------------------------------
-    def check_recovery(self, ask: Callable[[Recovery], str] | None = None) -> bool:
-        """Offer the newest recovery copy left by a crash; True when one was restored.
-
-        `ask(recovery)` answers "restore", "discard" or "keep" (default: a message box). Restored
-        work opens as modified, attached to its original file if it had one.
-        """
-        recoveries = find_recoveries()
-        if not recoveries:
-            return False
-        recovery = recoveries[0]
-        answer = (ask or self._ask_recovery)(recovery)
-        if answer == "discard":
-            recovery.discard()
-            return False
-        if answer != "restore":
-            return False
-        kept = recovery.slot / EXPERIMENT_FILE
-        try:
-            experiment = recovery.load()
-        except Exception as exc:  # noqa: BLE001 - a damaged copy is reported, and kept: never lose work
-            problem = _elide(str(exc)) if isinstance(exc, ExperimentError) else describe_exception(exc)
-            self._show_error(tr("Cannot restore"), tr("The recovery copy cannot be read, so nothing was restored. "
-                                                      "It is kept at {path} (choose Discard next time to delete "
-                                                      "it):\n\n{error}").format(path=kept, error=problem))
-            return False
-        problem = self._show_experiment(experiment, recovery.original_path)
-        if problem is not None:
-            self._show_error(tr("Cannot restore"), tr("The recovery copy is kept at {path} (choose Discard next "
-                                                      "time to delete it).").format(path=kept) + "\n\n" + problem)
-            return False
-        self.undo_stack.resetClean()  # unsaved work: the title shows * and Save/close will ask
-        self.setWindowModified(True)
-        recovery.discard()
-        if self.autosaver is not None:
-            self.autosaver.write_now()
-        self.show_status(tr("Restored unsaved work from {when}").format(when=recovery.saved_at), 10000)
-        self._warn_about_dataset(recovery.original_path)
-        return True
-
-    def _ask_recovery(self, recovery: Recovery) -> str:
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(tr("Restore unsaved work?"))
-        box.setText(tr("The playground did not close normally last time."))
-        box.setInformativeText(tr("A recovery copy of {what} was found. Restore it?").format(what=recovery.describe()))
-        restore = box.addButton(tr("Restore"), QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton(tr("Discard"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(tr("Not Now"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(restore)
-        box.exec()
-        clicked = box.clickedButton()
-        return "restore" if clicked is restore else "discard" if clicked is discard else "keep"
-
     # ---- settings and closing --------------------------------------------------------------------
     def _restore_window_settings(self) -> None:
         geometry = self.app_settings.geometry()
@@ -807,8 +495,8 @@ class MainWindow(QMainWindow):
     # ---- training --------------------------------------------------------------------------------
     def _on_training_state_changed(self, state: str) -> None:
         """Pressing Train anywhere shows the live views."""
-        if state == "running" and self.workspace.currentIndex() != 1:
-            self.workspace.setCurrentIndex(1)
+        if state == "running" and self.current_tab() != "training":
+            self.show_tab("training")
         # where training runs can change between runs only
         self.separate_process_action.setEnabled(state not in ("running", "paused"))
 
@@ -836,7 +524,9 @@ class MainWindow(QMainWindow):
         tab's plots take the whole window. The docks come back as they were on return."""
         narrow = self.width() < TRAINING_DOCKS_FROM_WIDTH
         self._training_tab_narrow = narrow
-        hidden = {0: (), 1: tuple(self.docks) if narrow else ("layers",), 2: tuple(self.docks)}[index]
+        tab = WORKSPACE_TABS[index] if 0 <= index < len(WORKSPACE_TABS) else "network"
+        hidden = {"network": (), "training": tuple(self.docks) if narrow else ("layers",),
+                  "compare": tuple(self.docks)}[tab]
         if self._docks_before_tab is not None:
             state, self._docks_before_tab = self._docks_before_tab, None
             self.restoreState(state, STATE_VERSION)
@@ -844,7 +534,7 @@ class MainWindow(QMainWindow):
             self._docks_before_tab = bytes(self.saveState(STATE_VERSION))
             for key in hidden:
                 self.docks[key].hide()
-        if index == 1:
+        if tab == "training":
             self.training.show_untrained()  # nothing trained yet: the data and the untrained model
 
     def _on_training_run_finished(self, _summary: object) -> None:
@@ -885,22 +575,6 @@ def _scrolling(widget: QWidget) -> QScrollArea:
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setWidget(widget)
     return area
-
-
-def describe_exception(exc: BaseException) -> str:
-    """One line for the user about an unexpected failure (no traceback): "OverflowError: …".
-
-    A failure inside a document signal's slot arrives wrapped (psygnal's EmitLoopError, whose text is
-    a traceback); the original exception is what the user needs to hear about."""
-    while type(exc).__name__ == "EmitLoopError" and exc.__cause__ is not None:
-        exc = exc.__cause__
-    text = str(exc).strip()
-    return _elide(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
-
-
-def _elide(text: str, limit: int = 600) -> str:
-    """At most `limit` characters of `text` (a message quoting a huge value must stay readable)."""
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def open_window(path: str | Path | None = None) -> tuple[MainWindow, str | None]:

@@ -373,8 +373,13 @@ def test_subprocess_user_and_usage_errors(tmp_path: Path) -> None:
     assert run.returncode == 1 and "is a folder" in run.stderr and "Traceback" not in run.stderr
 
 
-def test_the_command_knows_the_same_formats_as_the_core() -> None:
-    from playground.commands import export as export_command
-    from playground.core.export import FORMATS
+def test_the_export_formats_are_declared_once_without_torch() -> None:
+    """The command line, the window and the exporter read one table, importable without torch."""
+    code = ("import sys; import playground.core.export_formats as f, playground.commands.export; "
+            "assert 'torch' not in sys.modules, 'torch imported'; print(sorted(f.SUFFIXES))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['onnx', 'pt2', 'python', 'safetensors']"
+    from playground.core import export
+    from playground.core.export_formats import SUFFIXES
 
-    assert export_command.FORMAT_SUFFIXES == FORMATS
+    assert export.FORMATS is SUFFIXES

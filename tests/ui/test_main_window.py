@@ -324,6 +324,32 @@ def test_export_python(tmp_path, make_window):
     assert "class XORNeedsAHiddenLayer(nn.Module)" in out.read_text(encoding="utf-8")
 
 
+def test_an_export_runs_while_the_window_keeps_serving_events(tmp_path, make_window, monkeypatch):
+    """The export works in a thread: here it can only finish if the GUI thread's event loop runs a
+    timer meanwhile (a frozen window would leave it waiting, and the export would fail)."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    import playground.core.export as exporter
+
+    window = make_window()
+    served = threading.Event()
+    seen_threads = []
+
+    def slow_export(experiment, fmt, path, base_dir=None):
+        seen_threads.append(threading.current_thread() is threading.main_thread())
+        if not served.wait(10):
+            raise RuntimeError("the window did not serve its events during the export")
+        Path(path).write_text("# exported")
+        return None
+
+    monkeypatch.setattr(exporter, "export", slow_export)
+    QTimer.singleShot(50, served.set)
+    assert window.export_model("python", tmp_path / "slow.py")
+    assert seen_threads == [False] and (tmp_path / "slow.py").read_text() == "# exported"
+
+
 def test_export_of_invalid_model_is_refused(tmp_path, make_window, monkeypatch):
     window = make_window()
     shown: list[str] = []

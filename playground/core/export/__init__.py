@@ -15,25 +15,13 @@ from torch import nn
 from playground.core.errors import ExportError
 from playground.core.experiment.schema import Experiment
 from playground.core.export.common import ExportResult
+from playground.core.export_formats import SUFFIXES, format_for_suffix
 from playground.core.export.onnx_export import export_onnx
 from playground.core.export.pt2_export import export_pt2
 from playground.core.export.python_code import class_name_for, export_python, python_source
 from playground.core.export.weights import export_weights, load_weights
 
-FORMATS: dict[str, str] = {
-    "python": ".py",
-    "onnx": ".onnx",
-    "pt2": ".pt2",
-    "safetensors": ".safetensors",
-}
-
-
-def format_for_suffix(suffix: str) -> str | None:
-    """The format a file name ending asks for (".onnx" → "onnx"), or None."""
-    for name, ending in FORMATS.items():
-        if suffix.lower() == ending:
-            return name
-    return None
+FORMATS: dict[str, str] = SUFFIXES  # format -> suffix (declared in playground.core.export_formats)
 
 
 def export(
