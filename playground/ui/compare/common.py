@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from playground.core.compare.history import RunHistory
 from playground.ui import theme
+from playground.ui.plots.style import CountAxis, fitting_title
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
@@ -113,13 +114,88 @@ def make_curve(plot: pg.PlotItem, color: str, name: str | None = None, width: fl
 
 LEGEND_CORNERS = {"top-left": (10, 10), "top-right": (-10, 10), "bottom-right": (-10, -10),
                   "bottom-left": (10, -10)}
+OUTSIDE_LEGEND = "right"  # `legend=` value: a column right of the plot area, never over a curve
+# pyqtgraph draws an axis label 5 px past the outer edge of its axis: with its plot's 1 px margin
+# the bottom label of "learning rate (log)" was cut and ran into the controls under the plot.
+LABEL_ROOM = 7
 
 
 def style_plot(widget: pg.PlotWidget, title: str = "", x_label: str = "", y_label: str = "",
                legend: bool | str = True) -> pg.PlotItem:
-    """Large fonts, a grid, the theme's colours and (optionally) a legend."""
+    """Large fonts, a grid, the theme's colours and (optionally) a legend: in a corner
+    ("top-right", ...) or `OUTSIDE_LEGEND`, a column right of the plot area."""
     widget.setBackground(theme.colors().plot_background)
-    return style_plot_item(widget.getPlotItem(), title, x_label, y_label, legend)
+    plot = style_plot_item(widget.getPlotItem(), title, x_label, y_label, legend)
+    if legend == OUTSIDE_LEGEND and widget.findChild(_LegendFitter) is None:
+        _LegendFitter(widget)
+    return plot
+
+
+MIN_DATA_WIDTH = 240  # pixels of plot area an outside legend leaves, else it moves under the plot
+
+
+class _LegendFitter(QObject):
+    """Keeps a plot widget's outside legend where it fits whenever the widget is resized."""
+
+    def __init__(self, widget: pg.PlotWidget) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._widget and event.type() == QEvent.Type.Resize:
+            fit_outside_legend(self._widget)
+        return False
+
+
+LEGEND_ROWS_BELOW = 2  # at most this many rows of legend under a plot (the plots are short)
+
+
+def fit_outside_legend(widget: pg.PlotWidget) -> str:
+    """Put an outside legend right of the plot area when that leaves the data `MIN_DATA_WIDTH`,
+    else under the plot if it fits in `LEGEND_ROWS_BELOW` rows, else nowhere: a plot too small for
+    both gives its data the room (the panel's list shows each curve's colour). Call it after
+    changing the entries too. Returns where it went: "right", "below", "hidden" ("" without one)."""
+    plot = widget.getPlotItem()
+    legend = plot.legend
+    if legend is None or legend.opts.get("offset") is not None:  # a corner legend stays in its corner
+        return ""
+    count = len(legend.items)
+    entry = max((label.effectiveSizeHint(Qt.SizeHint.MinimumSize).width() for _sample, label in legend.items),
+                default=0.0) + 20 + legend.layout.horizontalSpacing() + 8
+    room = widget.width() - plot.getAxis("left").width() - 12
+    columns = max(1, int(room // max(entry, 1.0)))
+    if room - entry >= MIN_DATA_WIDTH:
+        place, cell, columns = "right", (2, 3), 1
+    elif math.ceil(count / columns) <= LEGEND_ROWS_BELOW:
+        place, cell = "below", (4, 1)
+    else:
+        place, cell, columns = "hidden", None, 1
+    layout = plot.layout
+    placed = getattr(legend, "_placed_at", None)
+    if placed != cell:
+        if placed is not None:
+            layout.removeItem(legend)
+        if cell is not None:
+            layout.addItem(legend, *cell)
+        legend._placed_at = cell  # our own mark on the pyqtgraph item
+    legend.setVisible(cell is not None)
+    if legend.columnCount != columns:
+        entries = [(sample.item, label.text) for sample, label in legend.items]
+        legend.clear()
+        legend.columnCount = columns
+        for item, name in entries:
+            legend.addItem(item, name)
+    return place
+
+
+def set_plot_title(plot: pg.PlotItem, text: str, *shorter: str) -> None:
+    """A compare plot's title; `shorter` variants (longest first) stand in when the plot is narrow."""
+    if shorter:
+        fitting_title(plot)
+    plot.setTitle(text, size=TITLE_SIZE, color=theme.colors().plot_foreground)
+    if shorter:
+        plot.titleLabel.set_variants([text, *shorter])
 
 
 def style_plot_item(plot: pg.PlotItem, title: str = "", x_label: str = "", y_label: str = "",
@@ -139,10 +215,18 @@ def style_plot_item(plot: pg.PlotItem, title: str = "", x_label: str = "", y_lab
         plot.setLabel("bottom", x_label, color=colors.plot_foreground, size=LABEL_SIZE)
     if y_label:
         plot.setLabel("left", y_label, color=colors.plot_foreground, size=LABEL_SIZE)
+    margins = plot.layout.getContentsMargins()
+    plot.layout.setContentsMargins(max(margins[0], LABEL_ROOM) if y_label else margins[0], margins[1], margins[2],
+                                   max(margins[3], LABEL_ROOM) if x_label else margins[3])
     plot.showGrid(x=True, y=True, alpha=0.25)
     plot.setClipToView(True)
     plot.setDownsampling(auto=True, mode="peak")
-    if legend and plot.legend is None:
+    if legend == OUTSIDE_LEGEND and plot.legend is None:
+        outside = pg.LegendItem(labelTextSize="11pt", labelTextColor=colors.plot_foreground, verSpacing=-4)
+        plot.layout.addItem(outside, 2, 3)  # the view box's row, right of the (hidden) right axis
+        outside._placed_at = (2, 3)  # see fit_outside_legend
+        plot.legend = outside
+    elif legend and plot.legend is None:
         corner = legend if isinstance(legend, str) else "top-right"
         background = QColor(colors.plot_background)
         background.setAlpha(150)  # the curves stay visible behind the legend
@@ -153,8 +237,9 @@ def style_plot_item(plot: pg.PlotItem, title: str = "", x_label: str = "", y_lab
 
 
 def make_plot(parent: QWidget | None, title: str = "", x_label: str = "", y_label: str = "",
-              legend: bool | str = True) -> pg.PlotWidget:
-    widget = pg.PlotWidget(parent=parent)
+              legend: bool | str = True, count_x: bool = False) -> pg.PlotWidget:
+    """A plot widget; `count_x` for an x axis of steps or epochs (whole-number ticks only)."""
+    widget = pg.PlotWidget(parent=parent, axisItems={"bottom": CountAxis(orientation="bottom")} if count_x else None)
     widget.setMinimumSize(220, 160)
     style_plot(widget, title, x_label, y_label, legend)
     return widget
@@ -212,7 +297,9 @@ def restyle_plots(root: QWidget) -> None:
             if isinstance(item, pg.PlotItem):
                 _recolor_plot_item(item, colors)
             elif isinstance(item, pg.LegendItem):
-                item.setLabelTextColor(colors.plot_foreground)
+                item.setLabelTextColor(colors.plot_foreground)  # for entries added later
+                for _sample, label in item.items:  # and the ones shown (setLabelTextColor leaves them)
+                    label.setText(label.text, color=colors.plot_foreground)
 
 
 def _recolor_plot_item(plot: pg.PlotItem, colors) -> None:

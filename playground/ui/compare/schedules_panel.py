@@ -42,9 +42,11 @@ from playground.core.experiment.schema import Experiment, SchedulerSpec
 from playground.core.training.schedules import lr_schedule, steps_per_epoch
 from playground.ui import theme
 from playground.ui.compare.common import (
+    OUTSIDE_LEGEND,
     ComparePanel,
     color_for,
     color_icon,
+    fit_outside_legend,
     format_number,
     heading,
     hint,
@@ -52,6 +54,7 @@ from playground.ui.compare.common import (
     make_curve,
     make_plot,
     set_curve,
+    set_plot_title,
     split_panel,
 )
 from playground.ui.compare.race_runner import ThreadRunner
@@ -59,6 +62,8 @@ from playground.ui.compare.race_view import RaceSection
 from playground.ui.inspector.param_editors import ParamForm
 
 CONSTANT = "Constant"
+RANGE_RAW_COLOR = "#9aa5b1"
+RANGE_SMOOTH_COLOR = "#1f77b4"
 
 
 @dataclass
@@ -159,8 +164,12 @@ class SchedulesPanel(ComparePanel):
         top_layout.addLayout(designer, 0)
 
         plot_box = QVBoxLayout()
+        # The legend sits right of the plot area: in a corner it covered the one-cycle peak (and
+        # any other curve a user designs); steps are whole numbers on x.
         self.schedule_plot = make_plot(top, self.tr("Learning rate per step (before training)"), self.tr("step"),
-                                       self.tr("learning rate"), legend="top-right")
+                                       self.tr("learning rate"), legend=OUTSIDE_LEGEND, count_x=True)
+        set_plot_title(self.schedule_plot.getPlotItem(), self.tr("Learning rate per step (before training)"),
+                       self.tr("Learning rate per step"), self.tr("Learning rate"))
         plot_box.addWidget(self.schedule_plot, 1)
         options = QHBoxLayout()
         self.log_scale = QCheckBox(self.tr("log scale"), top)
@@ -172,12 +181,15 @@ class SchedulesPanel(ComparePanel):
 
         # ---- the LR range test -----------------------------------------------------------------
         range_box = QVBoxLayout()
-        self.range_plot = make_plot(top, self.tr("LR range test"), self.tr("learning rate (log)"),
-                                    self.tr("loss"), legend="bottom-left")
+        # The title names the curves in their colours (a legend in the small plot covered them).
+        self.range_plot = make_plot(top, "", self.tr("learning rate (log)"), self.tr("loss"), legend=False)
         self.range_plot.setLogMode(x=True, y=False)
         plot_item = self.range_plot.getPlotItem()
-        self.range_raw = make_curve(plot_item, "#9aa5b1", self.tr("loss"), width=1.2)
-        self.range_smooth = make_curve(plot_item, "#1f77b4", self.tr("smoothed"), width=3)
+        curves = (f"<span style='color:{RANGE_RAW_COLOR}'>{html.escape(self.tr('loss'))}</span> / "
+                  f"<span style='color:{RANGE_SMOOTH_COLOR}'>{html.escape(self.tr('smoothed'))}</span>")
+        set_plot_title(plot_item, self.tr("LR range test: ") + curves, self.tr("LR range test"))
+        self.range_raw = make_curve(plot_item, RANGE_RAW_COLOR, self.tr("loss"), width=1.2)
+        self.range_smooth = make_curve(plot_item, RANGE_SMOOTH_COLOR, self.tr("smoothed"), width=3)
         self.range_marker = pg.InfiniteLine(angle=90, pen=pg.mkPen("#d62728", width=2.5, style=Qt.PenStyle.DashLine),
                                             label="", labelOpts={"position": 0.92, "color": "#d62728",
                                                                  "fill": (255, 255, 255, 200)})
@@ -191,6 +203,7 @@ class SchedulesPanel(ComparePanel):
         self.range_steps.setRange(20, 5000)
         self.range_steps.setValue(200)
         self.range_steps.setSuffix(self.tr(" steps"))
+        self._show_sweep_range()  # before any test: the sweep's decades, not pyqtgraph's 2 … 9
         range_controls.addWidget(QLabel(self.tr("from"), top))
         range_controls.addWidget(self.range_start)
         range_controls.addWidget(QLabel(self.tr("to"), top))
@@ -483,6 +496,7 @@ class SchedulesPanel(ComparePanel):
             if design.spec is not None and design.spec.type == "ReduceLROnPlateau":
                 name += self.tr(" (if it never plateaus)")
             plot.legend.addItem(curve, name)
+        fit_outside_legend(self.schedule_plot)  # right of the curves; too narrow: the list is the legend
         epochs, steps = self.run_shape()
         text = self.tr("{epochs} epochs × {steps} steps per epoch = {total} steps; base LR {lr}").format(
             epochs=epochs, steps=steps, total=f"{epochs * steps:,}", lr=format_number(self.base_lr()))
@@ -558,6 +572,7 @@ class SchedulesPanel(ComparePanel):
         self.range_marker.hide()
         self.range_raw.setData([], [])
         self.range_smooth.setData([], [])
+        self._show_sweep_range()
 
         def job() -> LRRangeResult:
             return lr_range_test(experiment, start_lr=start, end_lr=end, steps=steps,
@@ -568,6 +583,14 @@ class SchedulesPanel(ComparePanel):
         self.range_runner.start_job(job)
         self.range_status.setText(self.tr("Sweeping the learning rate…"))
         return True
+
+    def _show_sweep_range(self) -> None:
+        """x from the start to the end LR of the sweep (log axis); y follows the losses."""
+        start, end = self.range_start.value(), self.range_end.value()
+        plot = self.range_plot.getPlotItem()
+        if end > start > 0:
+            plot.setXRange(math.log10(start), math.log10(end), padding=0.02)
+        plot.enableAutoRange(axis="y")
 
     def _on_range_events(self, events: list) -> None:
         self._range_points.extend(events)
@@ -585,9 +608,9 @@ class SchedulesPanel(ComparePanel):
             span = max(high - low, 1e-6)
             self.range_plot.getPlotItem().setYRange(low - 0.1 * span, high + 0.25 * span)
         if result.suggestion is not None:
+            self.range_marker.show()  # first: a hidden line's label ignores a new text (it stayed empty)
             self.range_marker.setPos(math.log10(result.suggestion))
             self.range_marker.label.setFormat(self.tr("suggested {lr}").format(lr=format_number(result.suggestion, 3)))
-            self.range_marker.show()
             self.apply_lr_button.setEnabled(True)
             text = self.tr("Suggested LR: <b>{lr}</b> (where the smoothed loss falls fastest); lowest loss at "
                            "{low}.").format(lr=html.escape(format_number(result.suggestion, 3)),

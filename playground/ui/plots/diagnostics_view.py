@@ -25,6 +25,7 @@ from playground.ui.plots.style import (
     REFERENCE_COLOR,
     TRAIN_COLOR,
     PlotCanvas,
+    SpacedLabelAxis,
     StickyRange,
     auto_range_enabled,
     data_limits,
@@ -49,9 +50,27 @@ def _short(name: str) -> str:
     return name if len(name) <= MAX_LABEL else name[:MAX_LABEL - 1] + "…"
 
 
+def short_names(names: Sequence[str]) -> list[str]:
+    """Layer names as short axis labels: the distinctive end of a dotted name ("out_proj" for
+    "encoder.self_attn.out_proj"), with as many parts as keep the labels apart. Cutting the
+    start instead made every layer of a Transformer "encoder.…"."""
+    parts = [name.split(".") for name in names]
+    depth = 1
+    while True:
+        labels = [".".join(split[-depth:]) for split in parts]
+        if len(set(labels)) == len(labels) or depth >= max((len(split) for split in parts), default=1):
+            return [_short(label) for label in labels]
+        depth += 1
+
+
 def _ticks(names: Sequence[str]) -> list[list[tuple[int, str]]]:
-    every = max(1, int(np.ceil(len(names) / 12)))
-    return [[(i, _short(name)) for i, name in enumerate(names) if i % every == 0 or i == len(names) - 1]]
+    """Every layer's tick and label: the axis leaves out labels that would overlap (SpacedLabelAxis)."""
+    return [list(enumerate(short_names(names)))]
+
+
+def _layer_axis() -> dict[str, SpacedLabelAxis]:
+    """Layer names on x that leave out whichever would overlap its neighbour in a narrow plot."""
+    return {"bottom": SpacedLabelAxis(orientation="bottom")}
 
 
 def _positive(values: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
@@ -76,7 +95,7 @@ class DiagnosticsView(QWidget):
 
         self.canvas = PlotCanvas(self)
         ci = self.canvas.ci
-        self.grad_plot: pg.PlotItem = ci.addPlot(row=0, col=0)
+        self.grad_plot: pg.PlotItem = ci.addPlot(row=0, col=0, axisItems=_layer_axis())
         self._columns = 2
         style_plot(self.grad_plot, title=tr("Gradient norm"), left=tr("‖gradient‖ (log)"))
         self.grad_plot.setLogMode(y=True)
@@ -86,7 +105,7 @@ class DiagnosticsView(QWidget):
         self.grad_curve = self.grad_plot.plot(pen=pen(TRAIN_COLOR, 2.5), symbol="o", symbolSize=7,
                                               symbolBrush=TRAIN_COLOR, symbolPen=None, name=tr("latest"))
 
-        self.ratio_plot: pg.PlotItem = ci.addPlot(row=0, col=1)
+        self.ratio_plot: pg.PlotItem = ci.addPlot(row=0, col=1, axisItems=_layer_axis())
         style_plot(self.ratio_plot, title=tr("Update ÷ weight"), left=tr("‖Δw‖ / ‖w‖ (log)"))
         self.ratio_plot.setLogMode(y=True)
         self.ratio_curve = self.ratio_plot.plot(pen=pen("#7b3fbf", 2.5), symbol="s", symbolSize=7,
@@ -100,7 +119,7 @@ class DiagnosticsView(QWidget):
         for plot in (self.grad_plot, self.ratio_plot):
             plot.disableAutoRange()
 
-        self.weight_plot: pg.PlotItem = ci.addPlot(row=1, col=0)
+        self.weight_plot: pg.PlotItem = ci.addPlot(row=1, col=0, axisItems=_layer_axis())
         style_plot(self.weight_plot, title=tr("Weight norm"), left=tr("‖w‖"))
         self.weight_plot.disableAutoRange()
         self.weight_first = self.weight_plot.plot(pen=pen(FIRST_COLOR, 1.5, Qt.PenStyle.DashLine), symbol="o",
@@ -108,7 +127,7 @@ class DiagnosticsView(QWidget):
         self.weight_curve = self.weight_plot.plot(pen=pen("#2e7d32", 2.5), symbol="o", symbolSize=7,
                                                   symbolBrush="#2e7d32", symbolPen=None)
 
-        self.activation_plot: pg.PlotItem = ci.addPlot(row=1, col=1)
+        self.activation_plot: pg.PlotItem = ci.addPlot(row=1, col=1, axisItems=_layer_axis())
         style_plot(self.activation_plot, title=ACTIVATION_TITLE, left=tr("share of units"))
         self.activation_plot.setYRange(0, 1.0, padding=0.02)
         self.activation_plot.setLimits(yMin=-0.02, yMax=1.02)

@@ -29,6 +29,7 @@ from playground.ui.plots.style import (
     as_float,
     auto_range_enabled,
     colored,
+    count_axis,
     data_limits,
     decade_ticks,
     export_scene,
@@ -40,6 +41,9 @@ from playground.ui.plots.style import (
     style_plot,
     tr,
 )
+
+# Anchors of a marker's label: right of the line (view centre to its right), else left of it.
+MARKER_ANCHORS = [(0, 0), (1, 0)]
 
 METRIC_KEYS = ("train_loss", "val_loss", "train_accuracy", "val_accuracy", "train_mae", "val_mae",
                "train_r2", "val_r2")
@@ -89,7 +93,8 @@ class LossPlot(QWidget):
     # ---- construction --------------------------------------------------------------------------
     def _build_plots(self) -> None:
         ci = self.canvas.ci
-        self.loss_plot: pg.PlotItem = ci.addPlot(row=0, col=0, colspan=2)
+        # Steps and epochs are counts: whole-number ticks only (no "step 0.4" on an empty plot).
+        self.loss_plot: pg.PlotItem = ci.addPlot(row=0, col=0, colspan=2, axisItems={"bottom": count_axis()})
         style_plot(self.loss_plot, title=tr("Loss"), left=tr("loss"), bottom=tr("step"))
         self.loss_plot.setClipToView(True)
         self.loss_plot.setDownsampling(auto=True, mode="peak")
@@ -100,15 +105,15 @@ class LossPlot(QWidget):
             pixel_downsampling(curve)
         self.train_epoch_curve = self.loss_plot.plot(pen=pen("#0b4f86", 1.5, Qt.PenStyle.DashLine))
         self.val_curve = self.loss_plot.plot(pen=pen(VAL_COLOR, 2.2))
-        self.legend = legend_row([(self.raw_curve, tr("train, per step")),
-                                  (self.smooth_curve, tr("train, smoothed")),
-                                  (self.train_epoch_curve, tr("train, epoch mean")),
-                                  (self.val_curve, tr("validation"))], columns=2)
-        ci.addItem(self.legend, row=1, col=0, colspan=2)  # under the loss plot: it never covers a curve
+        self.legend: pg.LegendItem | None = None
+        self._legend_columns = 0
+        self._legend_wide_width = 0.0  # the canvas width the two-column legend needs
+        self._build_legend(2)
+        self._legend_wide_width = self._legend_min_width() + 12  # + the canvas's margins
         self._symbols_shown: bool | None = None
 
-        self.metric_plot: pg.PlotItem = ci.addPlot(row=2, col=0)
-        self.metric_plot_2: pg.PlotItem = ci.addPlot(row=2, col=1)
+        self.metric_plot: pg.PlotItem = ci.addPlot(row=2, col=0, axisItems={"bottom": count_axis()})
+        self.metric_plot_2: pg.PlotItem = ci.addPlot(row=2, col=1, axisItems={"bottom": count_axis()})
         for plot in (self.metric_plot, self.metric_plot_2):
             style_plot(plot, bottom=tr("step"))  # x range set with the loss plot's (no setXLink:
             # pyqtgraph links by screen position, which shifts side-by-side plots)
@@ -118,6 +123,32 @@ class LossPlot(QWidget):
         self.metric2_val = self.metric_plot_2.plot(pen=pen(VAL_COLOR, 2.2))
         ci.layout.setRowStretchFactor(0, 3)
         ci.layout.setRowStretchFactor(2, 2)
+
+    def _build_legend(self, columns: int) -> None:
+        """The legend as its own row under the loss plot (it never covers a curve), in two columns
+        or, in a narrow plot, one: a legend wider than the canvas would cut off its entries."""
+        if columns == self._legend_columns:
+            return
+        if self.legend is not None:
+            self.canvas.ci.removeItem(self.legend)
+            self.legend.deleteLater()
+        self._legend_columns = columns
+        self.legend = legend_row([(self.raw_curve, tr("train, per step")),
+                                  (self.smooth_curve, tr("train, smoothed")),
+                                  (self.train_epoch_curve, tr("train, epoch mean")),
+                                  (self.val_curve, tr("validation"))], columns=columns)
+        self.canvas.ci.addItem(self.legend, row=1, col=0, colspan=2)
+
+    def _legend_min_width(self) -> float:
+        return float(self.legend.effectiveSizeHint(Qt.SizeHint.MinimumSize).width()) if self.legend else 0.0
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)
+        self._build_legend(2 if self.width() >= self._legend_wide_width else 1)
+
+    def legend_texts(self) -> list[str]:
+        """The legend's entries as shown (tests)."""
+        return [label.text for _sample, label in self.legend.items] if self.legend else []
 
     def _build_controls(self) -> None:
         self._controls = QHBoxLayout()
@@ -163,15 +194,20 @@ class LossPlot(QWidget):
         self._styled_for = self._task
         pair = colored(tr("train"), TRAIN_COLOR) + " / " + colored(tr("validation"), VAL_COLOR)
         if self._task == "classification":
-            style_plot(self.metric_plot, title=tr("Accuracy: ") + pair, left=tr("share correct"))
+            style_plot(self.metric_plot, title=tr("Accuracy: ") + pair, left=tr("share correct"),
+                       short_titles=(tr("Accuracy"),))
             self.canvas.ci.layout.setColumnStretchFactor(1, 0)
             if self.metric_plot_2.scene() is not None:
                 self.canvas.ci.removeItem(self.metric_plot_2)
             self.metric_plot_2.hide()
             self.canvas.ci.layout.setColumnStretchFactor(1, 0)
         else:
-            style_plot(self.metric_plot, title=tr("MAE: ") + pair, left=tr("mean absolute error"))
-            style_plot(self.metric_plot_2, title=tr("R²: ") + pair, left=tr("R² (1 = perfect)"))
+            # Side by side the long titles would not fit a narrow column: the colours are in the
+            # legend above, so "MAE" and "R²" stand in for them there.
+            style_plot(self.metric_plot, title=tr("MAE: ") + pair, left=tr("mean abs. error"),
+                       short_titles=(tr("MAE"),))
+            style_plot(self.metric_plot_2, title=tr("R²: ") + pair, left=tr("R² (1 = perfect)"),
+                       short_titles=(tr("R²"),))
             if self.metric_plot_2.scene() is None:
                 self.canvas.ci.addItem(self.metric_plot_2, row=2, col=1)
             self.metric_plot_2.show()
@@ -256,8 +292,11 @@ class LossPlot(QWidget):
 
     def add_marker(self, step: float, epoch_x: float, text: str, color: str = "#c62828") -> None:
         """A labelled vertical line on the loss plot (e.g. where the run diverged)."""
+        # The label sits right of the line, or left of it when the line is in the right half of
+        # the view (pyqtgraph picks by the side the view's centre is on): it was cut to "d…"
+        # where a run diverged near the right edge.
         line = pg.InfiniteLine(angle=90, movable=False, pen=pen(color, 1.5, Qt.PenStyle.DashLine), label=text,
-                               labelOpts={"position": 0.9, "color": color, "anchors": [(0, 0), (0, 0)]})
+                               labelOpts={"position": 0.9, "color": color, "anchors": MARKER_ANCHORS})
         line.setValue(epoch_x if self._x_mode == "epoch" else step)
         self.loss_plot.addItem(line, ignoreBounds=True)
         self._markers.append((float(step), float(epoch_x), line))
@@ -422,6 +461,10 @@ class LossPlot(QWidget):
         """What the raw per-step curve shows now."""
         x, y = self.raw_curve.getData()
         return (np.array([]) if x is None else x), (np.array([]) if y is None else y)
+
+    def marker_lines(self) -> list[pg.InfiniteLine]:
+        """The labelled marker lines now on the loss plot (tests)."""
+        return [line for _step, _epoch_x, line in self._markers]
 
     def step_count(self) -> int:
         return len(self._step)

@@ -22,6 +22,7 @@ from playground.ui.plots.style import (
     StickyRange,
     auto_range_enabled,
     colored,
+    count_axis,
     data_limits,
     decade_ticks,
     export_scene,
@@ -52,9 +53,11 @@ class LrPlot(QWidget):
         self._x_high: float | None = None
 
         self.canvas = PlotCanvas(self)
-        self.plot: pg.PlotItem = self.canvas.addPlot()
+        self.plot: pg.PlotItem = self.canvas.addPlot(axisItems={"bottom": count_axis()})  # whole steps only
         style_plot(self.plot, title=tr("Learning rate: ") + colored(tr("used"), LR_COLOR) + " / "
-                   + colored(tr("planned"), REFERENCE_COLOR), left=tr("learning rate"), bottom=tr("step"))
+                   + colored(tr("planned"), REFERENCE_COLOR), left=tr("learning rate"), bottom=tr("step"),
+                   short_titles=(colored(tr("used"), LR_COLOR) + " / " + colored(tr("planned"), REFERENCE_COLOR),
+                                 tr("Learning rate")))
         self.plot.setClipToView(True)
         self.plot.setDownsampling(auto=True, mode="peak")
         self.planned_curve = self.plot.plot(pen=pen(REFERENCE_COLOR, 1.5, Qt.PenStyle.DashLine))
@@ -62,6 +65,7 @@ class LrPlot(QWidget):
         for curve in (self.planned_curve, self.curve):
             pixel_downsampling(curve)
         self.plot.disableAutoRange()
+        self._show_empty_range()
 
         self.log_y = QCheckBox(tr("log y"), self)
         self.log_y.setObjectName("lrLogYCheck")
@@ -91,6 +95,11 @@ class LrPlot(QWidget):
         self._y_range.reset()
         self._x_high = None
         self.plot.disableAutoRange()
+        self._show_empty_range()
+
+    def _show_empty_range(self) -> None:
+        """Steps 0 … 1, padded, before any data: the axis shows its whole-number ends."""
+        self.plot.setXRange(0.0, 1.0, padding=0.02)
 
     def set_planned(self, lr: np.ndarray | None, steps_per_epoch: int) -> None:
         """The schedule computed before the run (one value per step), drawn dashed behind it."""
@@ -114,8 +123,10 @@ class LrPlot(QWidget):
 
     def add_marker(self, step: float, epoch_x: float, text: str) -> None:
         """A vertical line where the learning rate was changed by hand."""
+        # Right of the line, or left of it in the right half of the view, so the text shows whole.
         line = pg.InfiniteLine(angle=90, movable=False, pen=pen(LR_COLOR, 1, Qt.PenStyle.DotLine),
-                               label=text, labelOpts={"position": 0.85, "color": LR_COLOR, "anchors": [(0, 0), (0, 0)]})
+                               label=text, labelOpts={"position": 0.85, "color": LR_COLOR,
+                                                      "anchors": [(0, 0), (1, 0)]})
         self.plot.addItem(line, ignoreBounds=True)
         self._markers.append((float(step), float(epoch_x), text, line))
         self._place_markers()

@@ -15,7 +15,16 @@ from typing import Iterable, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QPoint, QRectF, QSize, Qt
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QPoint,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPixmapCache
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
@@ -45,12 +54,211 @@ def tick_font() -> QFont:
     return font
 
 
-def set_title(plot: pg.PlotItem, text: str) -> None:
+class FittingTitle(pg.LabelItem):
+    """A plot title that gives way in a narrow plot: it shows the longest of its variants that
+    fits ("Accuracy: train / validation", then "Accuracy").
+
+    pyqtgraph's title asks for its whole text as minimum width; side-by-side plots with long
+    titles then force their canvas wider than its window, which cuts off the right of every
+    plot, legend and axis in it."""
+
+    def __init__(self, text: str = " ", parent: QGraphicsItem | None = None, **args: object) -> None:
+        self._variants: list[str] = []
+        self._widths: list[float] = []
+        self._shown = ""
+        self._busy = False
+        super().__init__(text, parent=parent, **args)
+
+    def set_variants(self, variants: Sequence[str], **args: object) -> None:
+        """The texts to choose from, longest (preferred) first; style options as for setText."""
+        self._variants = [text for text in variants if text] or [" "]
+        self.opts.update(args)
+        self._busy = True
+        try:
+            widths = []
+            for text in self._variants:
+                pg.LabelItem.setText(self, text)
+                widths.append(self.itemRect().width())
+        finally:
+            self._busy = False
+        self._widths = widths
+        self._show(self._fitting(self.rect().width()))
+
+    def setText(self, text: str, **args: object) -> None:
+        """pyqtgraph's setText; the theme re-colours a title with the text it shows."""
+        if self._busy:
+            pg.LabelItem.setText(self, text, **args)
+            return
+        self.set_variants(self._variants if text in self._variants else [text], **args)
+
+    def shown_text(self) -> str:
+        return self._shown
+
+    def _fitting(self, width: float) -> str:
+        for text, needed in zip(self._variants, self._widths):
+            if needed <= width + 0.5:
+                return text
+        return self._variants[-1]
+
+    def _show(self, text: str) -> None:
+        self._busy = True
+        try:
+            pg.LabelItem.setText(self, text)
+            self._shown = text
+        finally:
+            self._busy = False
+
+    def resizeEvent(self, ev: object) -> None:
+        if not self._busy and self._widths:
+            wanted = self._fitting(self.rect().width())
+            if wanted != self._shown:
+                self._show(wanted)  # lays itself out again
+                return
+        super().resizeEvent(ev)
+
+    def updateMin(self) -> None:
+        """As narrow as the shortest variant, as wide as the longest would like."""
+        bounds = self.itemRect()
+        narrowest = min(self._widths) if self._widths else bounds.width()
+        widest = max(self._widths) if self._widths else bounds.width()
+        self.setMinimumWidth(narrowest)
+        self.setMinimumHeight(bounds.height())
+        self._sizeHint = {Qt.SizeHint.MinimumSize: (narrowest, bounds.height()),
+                          Qt.SizeHint.PreferredSize: (widest, bounds.height()),
+                          Qt.SizeHint.MaximumSize: (-1, -1),
+                          Qt.SizeHint.MinimumDescent: (0, 0)}
+        self.updateGeometry()
+
+
+def fitting_title(plot: pg.PlotItem) -> FittingTitle:
+    """The plot's title as a FittingTitle (put in place of pyqtgraph's own the first time)."""
+    label = plot.titleLabel
+    if isinstance(label, FittingTitle):
+        return label
+    title = FittingTitle(" ", parent=plot, **dict(label.opts))
+    plot.layout.removeItem(label)
+    scene = label.scene()
+    if scene is not None:
+        scene.removeItem(label)
+    else:
+        label.setParentItem(None)
+    plot.layout.addItem(title, 0, 1)
+    plot.titleLabel = title
+    return title
+
+
+def set_title(plot: pg.PlotItem, text: str, *shorter: str) -> None:
+    """The plot's title; `shorter` variants (longest first) stand in when the plot is too narrow."""
+    if shorter:
+        fitting_title(plot)
     plot.setTitle(text, size=f"{TITLE_POINT_SIZE}pt", bold=True, color=theme.colors().plot_foreground)
+    if shorter:
+        plot.titleLabel.set_variants([text, *shorter])
 
 
-def style_plot(plot: pg.PlotItem, *, title: str = "", left: str = "", bottom: str = "", grid: bool = True) -> None:
-    """Axis fonts/labels/grid for a plot item, in the current theme."""
+class CountAxis(pg.AxisItem):
+    """An axis of counts (steps, epochs): ticks and labels at whole numbers only.
+
+    pyqtgraph ticks an empty 0…1 axis at 0.2, 0.4, … and a short run at every half step;
+    "step 0.4" means nothing to a student."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
+        if self.logMode:
+            return super().tickValues(minVal, maxVal, size)
+        levels = []
+        for spacing, values in super().tickValues(minVal, maxVal, size):
+            if spacing is None or spacing < 1.0 - 1e-9:
+                continue
+            whole = [value for value in values if abs(value - round(value)) < 1e-6 * max(1.0, abs(value))]
+            levels.append((spacing, whole))
+        if not levels:  # a range of about one step: only its whole numbers
+            low, high = sorted((minVal, maxVal))
+            levels = [(1.0, [float(value) for value in range(math.ceil(low), math.floor(high) + 1)])]
+        return levels
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if self.logMode:
+            return super().tickStrings(values, scale, spacing)
+        return [str(round(value * scale)) for value in values]
+
+
+def count_axis(orientation: str = "bottom") -> CountAxis:
+    return CountAxis(orientation=orientation)
+
+
+class SpacedLabelAxis(pg.AxisItem):
+    """Fixed tick labels (layer names) that leave out whichever would overlap a neighbour: the
+    ticks stay, the first and the last label always show (moved inward at the axis ends, where
+    pyqtgraph would drop them). pyqtgraph draws every fixed label, so ten layer names in a narrow
+    plot printed on top of each other."""
+
+    GAP = 6.0  # pixels between two labels
+    EDGE = 14.0  # pixels an end label may reach past the end of the axis
+    _collecting = False
+
+    def boundingRect(self) -> QRectF:
+        rect = super().boundingRect()
+        reach = 1e4 if self._collecting else self.EDGE  # while collecting: every label, to place it ourselves
+        if self.orientation in ("top", "bottom"):
+            return rect.adjusted(-reach, 0, reach, 0)
+        return rect.adjusted(0, -reach, 0, reach)
+
+    def generateDrawSpecs(self, p: QPainter) -> object:
+        self._collecting = True
+        try:
+            specs = super().generateDrawSpecs(p)
+        finally:
+            self._collecting = False
+        if specs is None:
+            return None
+        axis_spec, tick_specs, text_specs = specs
+        horizontal = self.orientation in ("top", "bottom")
+        length = self.width() if horizontal else self.height()
+        inside = [(_within(QRectF(rect), horizontal, -self.EDGE, length + self.EDGE), flags, text)
+                  for rect, flags, text in text_specs]
+        return axis_spec, tick_specs, spaced_labels(inside, horizontal, self.GAP)
+
+
+def _within(rect: QRectF, horizontal: bool, low: float, high: float) -> QRectF:
+    """`rect` moved along the axis to lie between low and high (as far as it fits)."""
+    if horizontal:
+        if rect.right() > high:
+            rect.moveRight(high)
+        if rect.left() < low:
+            rect.moveLeft(low)
+    else:
+        if rect.bottom() > high:
+            rect.moveBottom(high)
+        if rect.top() < low:
+            rect.moveTop(low)
+    return rect
+
+
+def spaced_labels(text_specs: list, horizontal: bool, gap: float) -> list:
+    """The (rect, flags, text) specs of an axis without overlaps, first and last kept."""
+    def start(rect: QRectF) -> float:
+        return rect.left() if horizontal else rect.top()
+
+    def end(rect: QRectF) -> float:
+        return rect.right() if horizontal else rect.bottom()
+
+    ordered = sorted(text_specs, key=lambda spec: start(spec[0]))
+    kept: list = []
+    for spec in ordered:
+        if not kept or start(spec[0]) >= end(kept[-1][0]) + gap:
+            kept.append(spec)
+    if ordered and kept[-1] is not ordered[-1]:
+        last = ordered[-1]
+        while len(kept) > 1 and start(last[0]) < end(kept[-1][0]) + gap:
+            kept.pop()
+        if start(last[0]) >= end(kept[-1][0]) + gap:
+            kept.append(last)
+    return kept
+
+
+def style_plot(plot: pg.PlotItem, *, title: str = "", left: str = "", bottom: str = "", grid: bool = True,
+               short_titles: Sequence[str] = ()) -> None:
+    """Axis fonts/labels/grid for a plot item, in the current theme (`short_titles`: see set_title)."""
     foreground = theme.colors().plot_foreground
     ensure_pixmap_cache()
     for name in ("left", "bottom"):
@@ -71,7 +279,7 @@ def style_plot(plot: pg.PlotItem, *, title: str = "", left: str = "", bottom: st
     if bottom:
         plot.setLabel("bottom", bottom, **{"font-size": f"{TICK_POINT_SIZE + 1}pt", "color": foreground})
     if title:
-        set_title(plot, title)
+        set_title(plot, title, *short_titles)
     plot.showGrid(x=grid, y=grid, alpha=0.18)
     plot.setMenuEnabled(False)
 
@@ -211,6 +419,30 @@ class PlotCanvas(pg.GraphicsLayoutWidget):
         self.ci.setContentsMargins(4, 4, 4, 4)
         self.setMinimumSize(QSize(160, 120))
         theme.notifier().changed.connect(self._on_theme_changed)
+        # Qt grows a top-level graphics layout to its minimum size but never shrinks it back: once
+        # wider than the view (say while a regression run showed two plots side by side), every
+        # later run was cut off on the right. After each relayout the layout is fitted again.
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_layout)
+        self.ci.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.ci and event.type() == QEvent.Type.LayoutRequest and not self._fit_timer.isActive():
+            self._fit_timer.start()
+        return super().eventFilter(watched, event)
+
+    def fit_layout(self) -> None:
+        """The layout as large as the view again (or its minimum size, if that is larger)."""
+        if getattr(self, "closed", False) or not self.autoPixelRange:
+            return
+        if self.ci.geometry() != self.range:
+            self.ci.setGeometry(self.range)
+
+    def layout_overflow(self) -> float:
+        """Pixels by which the layout is wider than the view (0: nothing is cut off)."""
+        return max(0.0, self.ci.geometry().width() - self.viewport().width())
 
     def paintEvent(self, event: object) -> None:  # noqa: N802 - Qt override
         started = time.thread_time()
