@@ -21,6 +21,7 @@ from playground.core.runs.records import EpochRow, Prediction, ViewSetup
 from playground.core.training.diagnostics import Diagnostics
 from playground.ui import theme
 from playground.ui.plots import DiagnosticsView, ForecastView, LossPlot, LrPlot
+from playground.ui.plots.style import CountAxis
 from tests.ui.training_helpers import PRESETS
 
 TRANSFORMER_LAYERS = [
@@ -471,3 +472,27 @@ def test_lstm_and_transformer_training_tabs_fit_their_windows(qtbot, tmp_path):
                 host.grab().save(str(shots / f"pf_test_{name[:-5]}_{size[0]}.png"))
         assert host.controller.record.summary.status == "completed"
         host.close()
+
+
+def test_the_race_plots_count_whole_steps_and_epochs(qtbot):
+    """Each race's loss, LR and accuracy plots (activations, optimizers, schedules) draw whole
+    step or epoch numbers, empty or not."""
+    from PySide6.QtGui import QUndoStack
+
+    from playground.core.document import ExperimentDocument
+    from playground.core.experiment import load_experiment
+    from playground.ui.compare.panel import ComparePanel
+
+    document = ExperimentDocument(load_experiment(PRESETS / "xor.json"))
+    panel = ComparePanel(document, QUndoStack())
+    qtbot.addWidget(panel)
+    panel.resize(1400, 900)
+    panel.show()
+    for view in panel.activations.race.view, panel.schedules.race.view:
+        for widget in (view.loss_plot, view.lr_plot, view.metric_plot):
+            if widget is None:
+                continue
+            axis = widget.getPlotItem().getAxis("bottom")
+            assert isinstance(axis, CountAxis)  # its labels are whole numbers (the loss plot's tests above)
+            assert all(_is_integer(text) for text in axis.tickStrings([0.0, 1.0, 2.0], 1.0, 1.0))
+    panel.shutdown()

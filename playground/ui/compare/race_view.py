@@ -248,11 +248,11 @@ class RaceView(QWidget):
         grid.setSpacing(4)
         if mode == "step":
             self.loss_plot = make_plot(plots, self.tr("Training loss per step (smoothed)"), self.tr("step"),
-                                       self.tr("loss"), legend=False)
+                                       self.tr("loss"), legend=False, count_x=True)
             self.lr_plot = make_plot(plots, self.tr("Learning rate per step"), self.tr("step"),
-                                     self.tr("learning rate"), legend=False)
+                                     self.tr("learning rate"), legend=False, count_x=True)
             self.metric_plot = make_plot(plots, self.tr("Validation accuracy"), self.tr("step"),
-                                         self.tr("accuracy"), legend=False)
+                                         self.tr("accuracy"), legend=False, count_x=True)
             # the LR sits right under the loss, same width, x linked: one step axis for both
             self.lr_plot.setXLink(self.loss_plot)
             grid.addWidget(self.loss_plot, 1, 0)
@@ -262,9 +262,9 @@ class RaceView(QWidget):
             grid.setRowStretch(2, 2)
         else:
             self.loss_plot = make_plot(plots, self.tr("Loss (solid: train, dashed: validation)"), self.tr("epoch"),
-                                       self.tr("loss"), legend=False)
+                                       self.tr("loss"), legend=False, count_x=True)
             self.metric_plot = make_plot(plots, self.tr("Validation accuracy"), self.tr("epoch"),
-                                         self.tr("accuracy"), legend=False)
+                                         self.tr("accuracy"), legend=False, count_x=True)
             self.lr_plot = None
             grid.addWidget(self.loss_plot, 1, 0)
             grid.addWidget(self.metric_plot, 1, 1)
