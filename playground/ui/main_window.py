@@ -25,6 +25,7 @@ from playground import __version__
 from playground.core.document import ExperimentDocument
 from playground.core.experiment import Experiment
 from playground.core.export_formats import window_formats
+from playground.core.training.warmup import warm_optimizers_in_background
 from playground.ui import theme
 from playground.ui.autosave import Autosaver
 from playground.ui.compare import ComparePanel
@@ -181,8 +182,9 @@ class MainWindow(WindowFiles, QMainWindow):
         if self._default_sizes_pending:
             self._default_sizes_pending = False
             self.apply_default_dock_sizes()
-            if self.persistent:  # once the window shows: a warm worker for the first Train
-                QTimer.singleShot(0, workers.warm_start)
+            if self.persistent:  # once the window shows: a warm worker for the first Train, and torch's
+                QTimer.singleShot(0, workers.warm_start)  # optimizer set-up paid before the Compare tab
+                QTimer.singleShot(1500, warm_optimizers_in_background)
 
     def _action(self, key: str, text: str, slot: Callable[[], object] | None = None,
                 shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None, tip: str = "") -> QAction:

@@ -55,3 +55,15 @@ def test_the_exported_script_picks_and_prints_its_threads(tmp_path):
                             timeout=300, check=False)
     assert result.returncode == 0, result.stderr
     assert "training with 1 CPU thread" in result.stdout
+
+
+def test_the_optimizer_warm_up_runs_once_in_the_background():
+    """The first torch optimizer of a process imports torch._dynamo; the window pays that in a
+    background thread, once."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from playground.core.training.warmup import warm_optimizers_in_background as w; "
+            "t = w(); t.join(); print(t.daemon, 'torch._dynamo' in sys.modules, w() is None)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "True", "True"]
