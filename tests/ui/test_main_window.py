@@ -484,6 +484,20 @@ def test_a_narrow_window_gives_the_training_tab_the_side_panels_room(make_window
     assert all(window.docks[key].isVisible() for key in ("layers", "inspector", "lesson"))
 
 
+def test_the_compare_tab_fits_a_1024_pixel_window_without_scrolling_sideways(make_window, qtbot):
+    window = make_window()
+    window.resize(1024, 700)
+    window.show()
+    window.show_tab("compare")
+    panel = window.compare_panel
+    for index in range(panel.count()):
+        panel.setCurrentIndex(index)  # each page built as it is shown
+        qtbot.wait(10)
+    area = window.workspace.currentWidget()
+    assert panel.minimumSizeHint().width() <= area.viewport().width(), panel.minimumSizeHint()
+    assert not area.horizontalScrollBar().isVisible()
+
+
 def test_a_finished_run_lands_in_the_run_history(make_window, qtbot):
     window = make_window(load_experiment(PRESETS / "and_gate.json"), PRESETS / "and_gate.json")
     window.training.start(epochs=3)

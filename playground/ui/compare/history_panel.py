@@ -123,10 +123,14 @@ class HistoryPanel(ComparePanel):
         self.save_button.setToolTip(self.tr("Keep these runs in the experiment file (undoable); "
                                             "they come back when the file is opened."))
         self.load_button = QPushButton(self.tr("Load from experiment"), self)
+        layout.addLayout(bar)
+        # the actions on a row of their own: one row of everything needed a 1,250-pixel window
+        actions = QHBoxLayout()
         for button in (self.rename_button, self.delete_button, self.export_plot_button, self.export_csv_button,
                        self.save_button, self.load_button):
-            bar.addWidget(button)
-        layout.addLayout(bar)
+            actions.addWidget(button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.setChildrenCollapsible(False)
@@ -157,6 +161,7 @@ class HistoryPanel(ComparePanel):
         self.empty_hint = QLabel(self.tr("Finished runs appear here: race some activations, optimizers or "
                                          "schedules, or train the experiment."), self)
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setWordWrap(True)
         layout.addWidget(self.empty_hint)
 
         self.history.changed.connect(self.refresh)
