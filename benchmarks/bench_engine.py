@@ -43,31 +43,58 @@ def _chain(nodes: list[dict[str, Any]]) -> dict[str, Any]:
 CASES: dict[str, dict[str, Any]] = {
     "spiral 2-8-8-2 tanh, batch 10": {
         "data": {"dataset": "spiral", "params": {"samples": 400, "noise": 0.1}},
-        "model": _chain([_linear("fc1", 8), {"id": "act1", "type": "Tanh"}, _linear("fc2", 8),
-                         {"id": "act2", "type": "Tanh"}, _linear("out", 2)]),
-        "training": {"loss": {"type": "CrossEntropyLoss"}, "optimizer": {"type": "SGD", "params": {"lr": 0.03}},
-                     "batch_size": 10, "epochs": 30},
+        "model": _chain(
+            [
+                _linear("fc1", 8),
+                {"id": "act1", "type": "Tanh"},
+                _linear("fc2", 8),
+                {"id": "act2", "type": "Tanh"},
+                _linear("out", 2),
+            ]
+        ),
+        "training": {
+            "loss": {"type": "CrossEntropyLoss"},
+            "optimizer": {"type": "SGD", "params": {"lr": 0.03}},
+            "batch_size": 10,
+            "epochs": 30,
+        },
     },
     "digits MLP 64-128-10, batch 64": {
         "data": {"dataset": "digits"},
-        "model": _chain([{"id": "flat", "type": "Flatten"}, _linear("fc1", 128), {"id": "relu", "type": "ReLU"},
-                         _linear("out", 10)]),
-        "training": {"loss": {"type": "CrossEntropyLoss"}, "optimizer": {"type": "Adam", "params": {"lr": 0.001}},
-                     "batch_size": 64, "epochs": 6},
+        "model": _chain(
+            [{"id": "flat", "type": "Flatten"}, _linear("fc1", 128), {"id": "relu", "type": "ReLU"}, _linear("out", 10)]
+        ),
+        "training": {
+            "loss": {"type": "CrossEntropyLoss"},
+            "optimizer": {"type": "Adam", "params": {"lr": 0.001}},
+            "batch_size": 64,
+            "epochs": 6,
+        },
     },
     "MNIST CNN conv16-pool-fc, batch 64": {
         "data": {"dataset": "mnist"},
-        "model": _chain([{"id": "conv", "type": "Conv2d", "params": {"out_channels": 16, "kernel_size": 3, "padding": 1}},
-                         {"id": "relu", "type": "ReLU"}, {"id": "pool", "type": "MaxPool2d", "params": {"kernel_size": 2}},
-                         {"id": "flat", "type": "Flatten"}, _linear("out", 10)]),
-        "training": {"loss": {"type": "CrossEntropyLoss"}, "optimizer": {"type": "Adam", "params": {"lr": 0.001}},
-                     "batch_size": 64, "epochs": 1},
+        "model": _chain(
+            [
+                {"id": "conv", "type": "Conv2d", "params": {"out_channels": 16, "kernel_size": 3, "padding": 1}},
+                {"id": "relu", "type": "ReLU"},
+                {"id": "pool", "type": "MaxPool2d", "params": {"kernel_size": 2}},
+                {"id": "flat", "type": "Flatten"},
+                _linear("out", 10),
+            ]
+        ),
+        "training": {
+            "loss": {"type": "CrossEntropyLoss"},
+            "optimizer": {"type": "Adam", "params": {"lr": 0.001}},
+            "batch_size": 64,
+            "epochs": 1,
+        },
     },
 }
 
 
-def bare_loop(model: nn.Module, dataset: Any, batch_size: int, epochs: int, seed: int,
-              make_optimizer: Any, device: str = "cpu") -> float:
+def bare_loop(
+    model: nn.Module, dataset: Any, batch_size: int, epochs: int, seed: int, make_optimizer: Any, device: str = "cpu"
+) -> float:
     """The loop a tutorial would write (data on the device once); returns training samples per second."""
     x, y, x_val, y_val = (t.to(device) for t in (dataset.x_train, dataset.y_train, dataset.x_val, dataset.y_val))
     model = model.to(device)
@@ -82,7 +109,7 @@ def bare_loop(model: nn.Module, dataset: Any, batch_size: int, epochs: int, seed
         perm = torch.randperm(n, generator=generator).to(device)
         total = 0.0
         for start in range(0, n, batch_size):
-            idx = perm[start:start + batch_size]
+            idx = perm[start : start + batch_size]
             xb, yb = x[idx], y[idx]
             optimizer.zero_grad()
             loss = criterion(model(xb), yb)
@@ -99,15 +126,19 @@ def bare_loop(model: nn.Module, dataset: Any, batch_size: int, epochs: int, seed
 
 
 def engine_loop(experiment: Any, model: nn.Module, dataset: Any, threads: int, every_epoch: bool = False) -> float:
-    options = TrainerOptions(diagnostics=True, num_threads=threads,
-                             diagnostics_per_second=0.0 if every_epoch else TrainerOptions.diagnostics_per_second)
+    options = TrainerOptions(
+        diagnostics=True,
+        num_threads=threads,
+        diagnostics_per_second=0.0 if every_epoch else TrainerOptions.diagnostics_per_second,
+    )
     trainer = Trainer(experiment, model=model, dataset=dataset, options=options, observer=lambda event: None)
     summary = trainer.run()
     return summary.samples_per_second
 
 
-def run_case(name: str, document: dict[str, Any], threads: int, repeats: int,
-             quick: bool, device: str = "cpu") -> tuple[float, float, float]:
+def run_case(
+    name: str, document: dict[str, Any], threads: int, repeats: int, quick: bool, device: str = "cpu"
+) -> tuple[float, float, float]:
     """(bare samples/s, engine/bare ratio, engine-with-diagnostics-every-epoch/bare ratio)."""
     document = copy.deepcopy(document)
     document.update(format="nn-playground.experiment", version=1)
@@ -129,8 +160,12 @@ def run_case(name: str, document: dict[str, Any], threads: int, repeats: int,
     torch.set_num_threads(threads)
     # one untimed warm-up of each
     bare_loop(copy.deepcopy(initial), dataset, batch, 1, 0, make_optimizer, device)
-    engine_loop(experiment.model_copy(update={"training": spec.model_copy(update={"epochs": 1})}),
-                copy.deepcopy(initial), dataset, threads)
+    engine_loop(
+        experiment.model_copy(update={"training": spec.model_copy(update={"epochs": 1})}),
+        copy.deepcopy(initial),
+        dataset,
+        threads,
+    )
     for _ in range(repeats):
         bare_rates.append(bare_loop(copy.deepcopy(initial), dataset, batch, spec.epochs, 0, make_optimizer, device))
         torch.set_num_threads(threads)

@@ -48,18 +48,34 @@ OTHER_VIEWS = ("lr", "diagnostics", "network")
 def tf_playground_case() -> Experiment:
     """TensorFlow Playground's own speed case: spiral, 2-8-8-2 tanh, 250 training points, batch 10,
     SGD at 0.03."""
-    nodes = [{"id": "input", "type": "Input"},
-             {"id": "fc1", "type": "Linear", "params": {"out_features": 8}}, {"id": "act1", "type": "Tanh"},
-             {"id": "fc2", "type": "Linear", "params": {"out_features": 8}}, {"id": "act2", "type": "Tanh"},
-             {"id": "out", "type": "Linear", "params": {"out_features": 2}}]
-    return experiment_from_dict({
-        "format": "nn-playground.experiment", "version": 1, "name": "TensorFlow Playground speed case",
-        "data": {"dataset": "spiral", "params": {"samples": 500, "noise": 0.0},
-                 "split": {"train": 0.5, "val": 0.25, "test": 0.25}},
-        "model": {"nodes": nodes, "edges": [[a["id"], b["id"]] for a, b in zip(nodes, nodes[1:])]},
-        "training": {"loss": {"type": "CrossEntropyLoss"}, "optimizer": {"type": "SGD", "params": {"lr": 0.03}},
-                     "batch_size": 10, "epochs": 400, "device": "cpu"},
-    })
+    nodes = [
+        {"id": "input", "type": "Input"},
+        {"id": "fc1", "type": "Linear", "params": {"out_features": 8}},
+        {"id": "act1", "type": "Tanh"},
+        {"id": "fc2", "type": "Linear", "params": {"out_features": 8}},
+        {"id": "act2", "type": "Tanh"},
+        {"id": "out", "type": "Linear", "params": {"out_features": 2}},
+    ]
+    return experiment_from_dict(
+        {
+            "format": "nn-playground.experiment",
+            "version": 1,
+            "name": "TensorFlow Playground speed case",
+            "data": {
+                "dataset": "spiral",
+                "params": {"samples": 500, "noise": 0.0},
+                "split": {"train": 0.5, "val": 0.25, "test": 0.25},
+            },
+            "model": {"nodes": nodes, "edges": [[a["id"], b["id"]] for a, b in zip(nodes, nodes[1:])]},
+            "training": {
+                "loss": {"type": "CrossEntropyLoss"},
+                "optimizer": {"type": "SGD", "params": {"lr": 0.03}},
+                "batch_size": 10,
+                "epochs": 400,
+                "device": "cpu",
+            },
+        }
+    )
 
 
 def cases(quick: bool) -> list[tuple[str, Experiment, Path | None]]:
@@ -67,9 +83,11 @@ def cases(quick: bool) -> list[tuple[str, Experiment, Path | None]]:
     digits = ROOT / "presets" / "resnet_block_digits.json"
     residual = load_experiment(digits)
     residual.training.epochs = max(residual.training.epochs, 40)  # ~3 s a run: steadier figures
-    out = [("spiral preset", load_experiment(spiral), spiral),
-           ("digits residual block", residual, digits),
-           ("TF Playground speed case", tf_playground_case(), None)]
+    out = [
+        ("spiral preset", load_experiment(spiral), spiral),
+        ("digits residual block", residual, digits),
+        ("TF Playground speed case", tf_playground_case(), None),
+    ]
     return out[:2] if quick else out
 
 
@@ -134,8 +152,12 @@ class Window:
         redraws = {key: self.panel.redraws[key] / seconds for key in self.panel.views}
         for _ in range(3):
             app.processEvents()
-        return {"samples_per_second": float(summary.samples_per_second), "lateness": np.asarray(lateness),
-                "redraws": redraws, "first_step_ms": first_step[0] if first_step else float("nan")}
+        return {
+            "samples_per_second": float(summary.samples_per_second),
+            "lateness": np.asarray(lateness),
+            "redraws": redraws,
+            "first_step_ms": first_step[0] if first_step else float("nan"),
+        }
 
     def close(self) -> None:
         self.window.close_discarding()
@@ -168,11 +190,15 @@ def main() -> int:
     for worker in pool.idle():
         worker.wait_ready()
     if not args.json:
-        print(f"torch threads for training: {threads} (of {os.cpu_count()} cores); training in a worker "
-              f"{'thread' if pool.in_process else 'process'}; probe every {PROBE_MS} ms; "
-              f"QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM', '(default)')}; load average {_load()}")
-        print(f"{'case':26s} {'headless/s':>11s} {'window/s':>10s} {'ratio':>6s} {'spread':>10s} {'p99 ms':>7s} "
-              f"{'loss/s':>7s} {'boundary/s':>10s} {'others/s':>9s} {'first step':>10s}")
+        print(
+            f"torch threads for training: {threads} (of {os.cpu_count()} cores); training in a worker "
+            f"{'thread' if pool.in_process else 'process'}; probe every {PROBE_MS} ms; "
+            f"QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM', '(default)')}; load average {_load()}"
+        )
+        print(
+            f"{'case':26s} {'headless/s':>11s} {'window/s':>10s} {'ratio':>6s} {'spread':>10s} {'p99 ms':>7s} "
+            f"{'loss/s':>7s} {'boundary/s':>10s} {'others/s':>9s} {'first step':>10s}"
+        )
     for title, experiment, path in cases(args.quick):
         window = Window(experiment, path)
         headless(experiment, threads)  # warm-up: dataset cache, kernels, allocator
@@ -185,8 +211,14 @@ def main() -> int:
         app.processEvents()
         ratios = [run["samples_per_second"] / b for run, b in zip(runs, bare)]
         lateness = np.concatenate([run["lateness"] for run in runs])
-        others = [min(run["redraws"][key] for key in OTHER_VIEWS if key in run["redraws"]
-                      and (key != "network" or run["redraws"][key] > 0)) for run in runs]
+        others = [
+            min(
+                run["redraws"][key]
+                for key in OTHER_VIEWS
+                if key in run["redraws"] and (key != "network" or run["redraws"][key] > 0)
+            )
+            for run in runs
+        ]
         result = {
             "case": title,
             "headless_samples_per_second": statistics.median(bare),
@@ -202,14 +234,19 @@ def main() -> int:
             print(json.dumps(result), flush=True)
         else:
             spread = f"{min(ratios):.2f}-{max(ratios):.2f}"
-            print(f"{title:26s} {result['headless_samples_per_second']:11,.0f} "
-                  f"{result['window_samples_per_second']:10,.0f} {result['ratio']:6.2f} {spread:>10s} "
-                  f"{result['p99_ms']:7.1f} {result['loss_redraws_per_second']:7.1f} "
-                  f"{result['boundary_redraws_per_second']:10.1f} {result['other_redraws_per_second']:9.1f} "
-                  f"{result['first_step_ms']:8.0f}ms", flush=True)
+            print(
+                f"{title:26s} {result['headless_samples_per_second']:11,.0f} "
+                f"{result['window_samples_per_second']:10,.0f} {result['ratio']:6.2f} {spread:>10s} "
+                f"{result['p99_ms']:7.1f} {result['loss_redraws_per_second']:7.1f} "
+                f"{result['boundary_redraws_per_second']:10.1f} {result['other_redraws_per_second']:9.1f} "
+                f"{result['first_step_ms']:8.0f}ms",
+                flush=True,
+            )
     if not args.json:
-        print("targets: ratio >= 0.95, loss and boundary >= 25 redraws/s, others >= 5, p99 <= 30 ms, "
-              f"first step <= 300 ms; load average {_load()}")
+        print(
+            "targets: ratio >= 0.95, loss and boundary >= 25 redraws/s, others >= 5, p99 <= 30 ms, "
+            f"first step <= 300 ms; load average {_load()}"
+        )
     workers.shutdown()
     return 0
 

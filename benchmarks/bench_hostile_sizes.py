@@ -16,8 +16,9 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -36,9 +37,13 @@ def chain(length: int, cycle: bool) -> dict[str, Any]:
     edges = [[a["id"], b["id"]] for a, b in zip(nodes, nodes[1:])]
     if cycle:
         edges.append([f"relu{length - 1}", "relu1"])
-    return {"format": "nn-playground.experiment", "version": 1, "data": {"dataset": "xor"},
-            "model": {"nodes": nodes, "edges": edges},
-            "training": {"loss": {"type": "CrossEntropyLoss"}, "optimizer": {"type": "Adam"}}}
+    return {
+        "format": "nn-playground.experiment",
+        "version": 1,
+        "data": {"dataset": "xor"},
+        "model": {"nodes": nodes, "edges": edges},
+        "training": {"loss": {"type": "CrossEntropyLoss"}, "optimizer": {"type": "Adam"}},
+    }
 
 
 def best_of(repeats: int, work: Callable[[], object]) -> float:
@@ -113,8 +118,10 @@ def main() -> None:
     text = json.dumps(chain(large_size, False))
     plain = best_of(args.repeats, lambda: json.loads(text))
     strict = best_of(args.repeats, lambda: parse_json_text(text))
-    print(f"strict JSON reader ÷ json.loads on {len(text) / 1e6:.2f} MB: {strict / plain:.2f} "
-          f"({strict * 1000:.0f} ms against {plain * 1000:.0f} ms)")
+    print(
+        f"strict JSON reader ÷ json.loads on {len(text) / 1e6:.2f} MB: {strict / plain:.2f} "
+        f"({strict * 1000:.0f} ms against {plain * 1000:.0f} ms)"
+    )
     refused = best_of(args.repeats, lambda: refuse(chain(20_000, False)))
     print(f"a 20,000-node file refused in {refused * 1000:.0f} ms")
     if args.window:

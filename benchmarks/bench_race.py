@@ -56,8 +56,9 @@ def _xor_activations(epochs: int):
 def _spiral_optimizers(epochs: int):
     experiment = load_experiment(PRESETS / "spiral.json")
     experiment.training.epochs = epochs
-    return experiment, optimizer_contenders(experiment, [("SGD", 0.1), ("Momentum", 0.05), ("Adam", 0.01),
-                                                         ("RMSprop", 0.005)])
+    return experiment, optimizer_contenders(
+        experiment, [("SGD", 0.1), ("Momentum", 0.05), ("Adam", 0.01), ("RMSprop", 0.005)]
+    )
 
 
 def _mnist_activations(epochs: int):
@@ -84,8 +85,14 @@ def _sequential(experiment, contenders, dataset, epochs: int, threads: int, pool
         torch.manual_seed(experiment.training.seed)
         model = build_model(contender.experiment, dataset.info)
         model.load_state_dict(base)
-        trainer = Trainer(contender.experiment, model=model, dataset=dataset, options=options, epochs=epochs,
-                          observer=lambda event: None)
+        trainer = Trainer(
+            contender.experiment,
+            model=model,
+            dataset=dataset,
+            options=options,
+            epochs=epochs,
+            observer=lambda event: None,
+        )
         summary = trainer.run()
         samples += int(round(summary.samples_per_second * summary.seconds))
     return samples, time.perf_counter() - started, 0
@@ -105,8 +112,9 @@ def _race(experiment, contenders, dataset, epochs: int, threads: int, pool) -> t
 def _race_here(experiment, contenders, dataset, epochs: int, threads: int, pool) -> tuple[int, float, int]:
     events = []
     started = time.perf_counter()
-    race = Race(experiment, contenders, RaceOptions(epochs=epochs, num_threads=threads), observer=events.append,
-                dataset=dataset)
+    race = Race(
+        experiment, contenders, RaceOptions(epochs=epochs, num_threads=threads), observer=events.append, dataset=dataset
+    )
     race.run()
     seconds = time.perf_counter() - started
     assert race.status == "completed", race.status
@@ -136,8 +144,10 @@ def main() -> None:
     workers = race_workers()
     pool = _warm_pool(workers)
     if not args.json:
-        print(f"torch {torch.__version__}, {args.threads} training thread(s), {repeats} repeat(s), "
-              f"{workers} race worker process(es)")
+        print(
+            f"torch {torch.__version__}, {args.threads} training thread(s), {repeats} repeat(s), "
+            f"{workers} race worker process(es)"
+        )
         print("ratio = race samples/s ÷ sequential samples/s, the median over back-to-back runs (the order")
         print("alternates); 'here' is the same race in this thread (the headless path).")
         print(f"{'case':38s} {'sequential/s':>13s} {'race/s':>9s} {'ratio':>6s} {'here':>6s} {'procs':>5s}")
@@ -152,14 +162,22 @@ def main() -> None:
             dataset = load_dataset(experiment.data)
             functions = (_sequential, _race, _race_here)
             for function in functions:  # warm-up of all three (the workers load and cache the data)
-                function(experiment, contenders[:1] if function is _sequential else contenders, dataset, 1,
-                         args.threads, pool)
+                function(
+                    experiment,
+                    contenders[:1] if function is _sequential else contenders,
+                    dataset,
+                    1,
+                    args.threads,
+                    pool,
+                )
             rates: dict = {function: [] for function in functions}
             ratios, here_ratios, used = [], [], 0
             for index in range(repeats):
                 order = functions if index % 2 == 0 else tuple(reversed(functions))
-                results = {function: function(experiment, contenders, dataset, epochs, args.threads, pool)
-                           for function in order}
+                results = {
+                    function: function(experiment, contenders, dataset, epochs, args.threads, pool)
+                    for function in order
+                }
                 for function, (samples, seconds, processes) in results.items():
                     rates[function].append(samples / seconds)
                     used = max(used, processes)
@@ -169,15 +187,25 @@ def main() -> None:
             worst.append(ratio)
             sequential_rate, race_rate = statistics.median(rates[_sequential]), statistics.median(rates[_race])
             if args.json:
-                print(json.dumps({"case": name, "epochs": epochs, "contenders": len(contenders),
-                                  "repeats": repeats, "threads": args.threads, "worker_processes": used,
-                                  "sequential_samples_per_second": round(sequential_rate, 1),
-                                  "race_samples_per_second": round(race_rate, 1),
-                                  "race_here_samples_per_second": round(statistics.median(rates[_race_here]), 1),
-                                  "ratio": round(ratio, 4), "ratio_here": round(here, 4)}))
+                print(
+                    json.dumps(
+                        {
+                            "case": name,
+                            "epochs": epochs,
+                            "contenders": len(contenders),
+                            "repeats": repeats,
+                            "threads": args.threads,
+                            "worker_processes": used,
+                            "sequential_samples_per_second": round(sequential_rate, 1),
+                            "race_samples_per_second": round(race_rate, 1),
+                            "race_here_samples_per_second": round(statistics.median(rates[_race_here]), 1),
+                            "ratio": round(ratio, 4),
+                            "ratio_here": round(here, 4),
+                        }
+                    )
+                )
             else:
-                print(f"{name:38s} {sequential_rate:13,.0f} {race_rate:9,.0f} {ratio:6.2f} {here:6.2f} "
-                      f"{used:5d}")
+                print(f"{name:38s} {sequential_rate:13,.0f} {race_rate:9,.0f} {ratio:6.2f} {here:6.2f} {used:5d}")
     finally:
         pool.shutdown()
     if not args.json:

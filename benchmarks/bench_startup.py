@@ -83,8 +83,13 @@ def child(code: str, profile: bool = False) -> tuple[float, list[str]]:
     if profile:
         env["BENCH_PROFILE"] = "1"
     prelude = f"from pathlib import Path\nROOT = Path({str(ROOT)!r})\nimport sys\nsys.path.insert(0, str(ROOT))\n"
-    out = subprocess.run([sys.executable, "-c", prelude + code], env=env, cwd=ROOT, capture_output=True, text=True,
-                         check=True).stdout.strip().splitlines()
+    out = (
+        subprocess.run(
+            [sys.executable, "-c", prelude + code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        .stdout.strip()
+        .splitlines()
+    )
     steps = [line[5:] for line in out if line.startswith("STEP ")]
     return float(out[-1]), steps
 
@@ -101,15 +106,25 @@ def main() -> int:
         apps.append(child(APP)[0])
     _, steps = child(APP, profile=True)
     floor, app = statistics.median(floors), statistics.median(apps)
-    result = {"floor_seconds": round(floor, 3), "app_seconds": round(app, 3), "ratio": round(app / floor, 2),
-              "slowest_steps": steps}
+    result = {
+        "floor_seconds": round(floor, 3),
+        "app_seconds": round(app, 3),
+        "ratio": round(app / floor, 2),
+        "slowest_steps": steps,
+    }
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"floor (torch + PySide6 + pyqtgraph + empty window): {floor:.2f} s  (runs: "
-              + ", ".join(f"{v:.2f}" for v in floors) + ")")
-        print(f"app   (main window on the default experiment):       {app:.2f} s  (runs: "
-              + ", ".join(f"{v:.2f}" for v in apps) + ")")
+        print(
+            f"floor (torch + PySide6 + pyqtgraph + empty window): {floor:.2f} s  (runs: "
+            + ", ".join(f"{v:.2f}" for v in floors)
+            + ")"
+        )
+        print(
+            f"app   (main window on the default experiment):       {app:.2f} s  (runs: "
+            + ", ".join(f"{v:.2f}" for v in apps)
+            + ")"
+        )
         print(f"ratio {app / floor:.2f}  (target <= 1.5)")
         print("slowest steps of one app start (cumulative seconds, under cProfile):")
         for step in steps:

@@ -73,8 +73,15 @@ def speed_case():
     return tf_playground_case()
 
 
-def mid_run(out: Path, experiment, path: Path | None, theme_name: str, size: tuple[int, int], share: float,
-            hover: tuple[int, int] | None = None) -> None:
+def mid_run(
+    out: Path,
+    experiment,
+    path: Path | None,
+    theme_name: str,
+    size: tuple[int, int],
+    share: float,
+    hover: tuple[int, int] | None = None,
+) -> None:
     """The Training tab of the real window while the run is under way (the training worker
     process, every live view on), once `share` of its epochs are done; `hover` puts the mouse on
     a unit of the network view."""
@@ -117,8 +124,14 @@ def mid_run(out: Path, experiment, path: Path | None, theme_name: str, size: tup
         from PySide6.QtCore import QPointF
         from PySide6.QtGui import QMouseEvent
 
-        event = QMouseEvent(QMouseEvent.Type.MouseMove, QPointF(centre), QPointF(centre),
-                            Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+        event = QMouseEvent(
+            QMouseEvent.Type.MouseMove,
+            QPointF(centre),
+            QPointF(centre),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
         app.sendEvent(view.canvas.viewport(), event)
         wait(0.15)
     window.grab().save(str(out))

@@ -110,8 +110,10 @@ def gui_main(argv: list[str] | None = None) -> int:
         from playground.ui.app import run_app
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("playground.ui"):
-            print("The desktop window is not part of this build yet; use a subcommand "
-                  "(`playground --help`).", file=sys.stderr)
+            print(
+                "The desktop window is not part of this build yet; use a subcommand (`playground --help`).",
+                file=sys.stderr,
+            )
             return 2
         raise
     from playground.ui.platform_check import platform_problem

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import math
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +23,20 @@ from playground.core.params import INT_MAX, ParamSpec
 
 PRESETS = Path(__file__).resolve().parents[1] / "presets"
 # Presets whose data and model train one step in well under a second.
-QUICK_PRESETS = ("and_gate", "xor", "spiral", "dropout_overfitting", "vanishing_gradients_relu", "lstm_sine",
-                 "transformer_sequence", "resnet_block_digits", "learning_rate_too_high")
+QUICK_PRESETS = (
+    "and_gate",
+    "xor",
+    "spiral",
+    "dropout_overfitting",
+    "vanishing_gradients_relu",
+    "lstm_sine",
+    "transformer_sequence",
+    "resnet_block_digits",
+    "learning_rate_too_high",
+)
 
 
-@lru_cache(maxsize=None)
+@cache
 def preset_text(name: str) -> str:
     return (PRESETS / f"{name}.json").read_text(encoding="utf-8")
 
@@ -40,7 +49,9 @@ def _int_values(spec: ParamSpec, outside: bool) -> st.SearchStrategy[int]:
     low = int(spec.minimum) + (1 if spec.exclusive_minimum else 0) if spec.minimum is not None else -5
     high = spec.upper_bound()
     top = int(high) - (1 if spec.exclusive_maximum else 0) if high is not None else INT_MAX
-    near = [value for value in (low, low + 1, 2, 3, spec.default, top) if isinstance(value, int) and low <= value <= top]
+    near = [
+        value for value in (low, low + 1, 2, 3, spec.default, top) if isinstance(value, int) and low <= value <= top
+    ]
     if outside:
         near += [top + 1, low - 1]
     return st.one_of(st.sampled_from(near), st.integers(low, min(top, low + 64)))
@@ -52,15 +63,25 @@ def _float_values(spec: ParamSpec, outside: bool) -> st.SearchStrategy[float]:
     assert low is not None and high is not None
     inner_low = math.nextafter(low, math.inf) if spec.exclusive_minimum else low
     inner_high = math.nextafter(high, -math.inf) if spec.exclusive_maximum else high
-    edges = [inner_low, inner_high, math.nextafter(inner_low, math.inf), math.nextafter(inner_high, -math.inf),
-             0.0, 1.0, 0.5, 1e-8, 1e-30]
+    edges = [
+        inner_low,
+        inner_high,
+        math.nextafter(inner_low, math.inf),
+        math.nextafter(inner_high, -math.inf),
+        0.0,
+        1.0,
+        0.5,
+        1e-8,
+        1e-30,
+    ]
     if isinstance(spec.default, (int, float)) and not isinstance(spec.default, bool):
         edges.append(float(spec.default))
     edges = [value for value in edges if inner_low <= value <= inner_high]
     if outside:
         edges += [low, high, 1e300, -1e300, 1e-300]
-    return st.one_of(st.sampled_from(edges), st.floats(inner_low, min(inner_high, max(inner_low, 1e6)),
-                                                       allow_nan=False))
+    return st.one_of(
+        st.sampled_from(edges), st.floats(inner_low, min(inner_high, max(inner_low, 1e6)), allow_nan=False)
+    )
 
 
 def value_at_limits(spec: ParamSpec, outside: bool = False) -> st.SearchStrategy[Any]:
@@ -92,8 +113,9 @@ def value_at_limits(spec: ParamSpec, outside: bool = False) -> st.SearchStrategy
     return values
 
 
-def _params_at_limits(draw: Any, specs: tuple[ParamSpec, ...], current: dict[str, Any],
-                      outside: bool = False) -> dict[str, Any]:
+def _params_at_limits(
+    draw: Any, specs: tuple[ParamSpec, ...], current: dict[str, Any], outside: bool = False
+) -> dict[str, Any]:
     params = dict(current)
     for spec in specs:
         if spec.kind == "str" or not draw(st.booleans()):
@@ -102,8 +124,9 @@ def _params_at_limits(draw: Any, specs: tuple[ParamSpec, ...], current: dict[str
     return params
 
 
-def _component(draw: Any, table: dict[str, Any], current: dict[str, Any] | None,
-               outside: bool = False) -> dict[str, Any]:
+def _component(
+    draw: Any, table: dict[str, Any], current: dict[str, Any] | None, outside: bool = False
+) -> dict[str, Any]:
     if current is not None and draw(st.booleans()):
         name = current["type"]
         params = current.get("params", {})
@@ -122,8 +145,7 @@ def documents_at_limits(draw: Any, presets: tuple[str, ...] = QUICK_PRESETS, out
             node["params"] = _params_at_limits(draw, LAYERS[node["type"]].params, node.get("params", {}), outside)
     data = document["data"]
     if draw(st.booleans()):
-        data["params"] = _params_at_limits(draw, DATASET_TYPES[data["dataset"]].params, data.get("params", {}),
-                                           outside)
+        data["params"] = _params_at_limits(draw, DATASET_TYPES[data["dataset"]].params, data.get("params", {}), outside)
     if draw(st.integers(0, 3)) == 0:
         train = draw(st.sampled_from([0.05, 0.1, 0.5, 0.9, 0.98]))
         val = draw(st.sampled_from([0.0, 0.01, (1 - train) / 2]))
@@ -150,13 +172,17 @@ def documents_at_limits(draw: Any, presets: tuple[str, ...] = QUICK_PRESETS, out
     if draw(st.integers(0, 3)) == 0:
         training["l1"] = draw(st.sampled_from([0.0, 1e-300, 1e-3, 10.0, *([1e300] if outside else [])]))
     if draw(st.integers(0, 3)) == 0:
-        training["gradient_clipping"] = {"mode": draw(st.sampled_from(["norm", "value"])),
-                                         "max_value": draw(st.sampled_from([1e-300, 1e-3, 1.0, 1e30,
-                                                                            *([1e300] if outside else [])]))}
+        training["gradient_clipping"] = {
+            "mode": draw(st.sampled_from(["norm", "value"])),
+            "max_value": draw(st.sampled_from([1e-300, 1e-3, 1.0, 1e30, *([1e300] if outside else [])])),
+        }
     monitors = st.sampled_from(["val_loss", "val_accuracy", "val_mae", "val_r2", "train_loss"])
     if draw(st.integers(0, 3)) == 0:
-        training["early_stopping"] = {"monitor": draw(monitors), "patience": draw(st.sampled_from([1, 2, INT_MAX])),
-                                      "min_delta": draw(st.sampled_from([0.0, 1e30]))}
+        training["early_stopping"] = {
+            "monitor": draw(monitors),
+            "patience": draw(st.sampled_from([1, 2, INT_MAX])),
+            "min_delta": draw(st.sampled_from([0.0, 1e30])),
+        }
     if draw(st.integers(0, 3)) == 0:
         training["keep_best"] = {"monitor": draw(monitors), "restore": draw(st.booleans())}
     return document

@@ -24,8 +24,11 @@ def add_parser(subparsers: Any) -> None:
         "list every problem with its fix. Exits 0 when the model is valid, 1 when it is not.",
     )
     parser.add_argument("file", metavar="FILE", help="the experiment file (.json)")
-    parser.add_argument("--json", action="store_true",
-                        help='print one JSON object: {"valid", "total_params", "nodes", "errors", "warnings"}')
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='print one JSON object: {"valid", "total_params", "nodes", "errors", "warnings"}',
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,13 +69,15 @@ class CheckResult:
             node = self.experiment.node(node_id)
             report = reports.get(node_id)
             shape = report.output if report is not None else None
-            rows.append({
-                "id": node_id,
-                "type": node.type,
-                "output_shape": [None, *shape.shape] if shape is not None else None,
-                "params": int(report.params) if report is not None and shape is not None else 0,
-                "_text": shape.text() if shape is not None else ("error" if report and report.error else "?"),
-            })
+            rows.append(
+                {
+                    "id": node_id,
+                    "type": node.type,
+                    "output_shape": [None, *shape.shape] if shape is not None else None,
+                    "params": int(report.params) if report is not None and shape is not None else 0,
+                    "_text": shape.text() if shape is not None else ("error" if report and report.error else "?"),
+                }
+            )
         return rows
 
     @property
@@ -83,8 +88,9 @@ class CheckResult:
         return {
             "valid": self.valid,
             "total_params": self.total_params,
-            "nodes": [{key: value for key, value in row.items() if not key.startswith("_")}
-                      for row in self.node_rows()],
+            "nodes": [
+                {key: value for key, value in row.items() if not key.startswith("_")} for row in self.node_rows()
+            ],
             "errors": self.errors,
             "warnings": self.warnings,
         }
@@ -118,8 +124,11 @@ class CheckResult:
         facts = self.facts
         if facts is not None:
             shape = "(" + ", ".join(["N", *map(str, facts.input_shape)]) + ")"
-            target = (f"{facts.num_classes} classes" if facts.task == "classification"
-                      else f"{facts.target_dim or 1} target value{'s' if (facts.target_dim or 1) != 1 else ''}")
+            target = (
+                f"{facts.num_classes} classes"
+                if facts.task == "classification"
+                else f"{facts.target_dim or 1} target value{'s' if (facts.target_dim or 1) != 1 else ''}"
+            )
             sizes = getattr(facts, "sizes", None)
             split = f", {'/'.join(f'{size:,}' for size in sizes)} train/val/test samples" if sizes else ""
             text += f"\ndataset {experiment.data.dataset}: input {shape}, {target}{split}"
@@ -161,8 +170,10 @@ def check_file(path: Path) -> CheckResult:
     except ExperimentError as exc:
         result.read_error = exc
         # A problem of the whole file (not found, not JSON) has no JSON path: name the file instead.
-        result.errors = [_issue(None, problem.path, problem.message if problem.path else f"{path}: {problem.message}")
-                         for problem in exc.problems]
+        result.errors = [
+            _issue(None, problem.path, problem.message if problem.path else f"{path}: {problem.message}")
+            for problem in exc.problems
+        ]
         return result
     result.experiment = experiment
 

@@ -19,7 +19,6 @@ from playground.core.errors import PlaygroundError
 from playground.core.export_formats import SUFFIXES, format_for_suffix
 
 
-
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "export",
@@ -30,11 +29,17 @@ def add_parser(subparsers: Any) -> None:
         "weights and a JSON sidecar (<name>.weights.json). Files written beside OUT replace only earlier exports.",
     )
     parser.add_argument("file", metavar="FILE", help="the experiment file (.json)")
-    parser.add_argument("--format", "-f", choices=tuple(SUFFIXES), dest="format",
-                        help="what to write (default: from the suffix of OUT)")
-    parser.add_argument("-o", "--output", metavar="OUT", dest="output",
-                        help="the file to write (default: FILE's name with the format's suffix, in the "
-                        "current folder, which must not exist yet)")
+    parser.add_argument(
+        "--format", "-f", choices=tuple(SUFFIXES), dest="format", help="what to write (default: from the suffix of OUT)"
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        dest="output",
+        help="the file to write (default: FILE's name with the format's suffix, in the "
+        "current folder, which must not exist yet)",
+    )
     parser.set_defaults(export_parser=parser)
 
 

@@ -30,13 +30,24 @@ def parse_size(text: str) -> tuple[int, int]:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="the experiment file (.json)")
     parser.add_argument("-o", "--output", required=True, metavar="OUT.png", help="where to write the PNG")
-    parser.add_argument("--size", type=parse_size, default=(1400, 900), metavar="WxH",
-                        help="window size in pixels (default 1400x900)")
+    parser.add_argument(
+        "--size", type=parse_size, default=(1400, 900), metavar="WxH", help="window size in pixels (default 1400x900)"
+    )
     parser.add_argument("--theme", choices=("light", "dark"), default="light", help="colour theme (default light)")
-    parser.add_argument("--epochs", type=bounded_int(1, MAX_EPOCHS), default=None, metavar="N",
-                        help="train N epochs in the window before the picture (the live views then show a real run)")
-    parser.add_argument("--select", action="append", default=[], metavar="NODE",
-                        help="select this node first, so the inspector shows it (repeatable)")
+    parser.add_argument(
+        "--epochs",
+        type=bounded_int(1, MAX_EPOCHS),
+        default=None,
+        metavar="N",
+        help="train N epochs in the window before the picture (the live views then show a real run)",
+    )
+    parser.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="NODE",
+        help="select this node first, so the inspector shows it (repeatable)",
+    )
 
 
 def add_parser(subparsers: Any) -> None:
@@ -51,8 +62,9 @@ def add_parser(subparsers: Any) -> None:
 def options_from(args: argparse.Namespace):
     from playground.ui.snapshot import SnapshotOptions
 
-    return SnapshotOptions(size=tuple(args.size), theme=args.theme, select=list(args.select or []),
-                           epochs=getattr(args, "epochs", None))
+    return SnapshotOptions(
+        size=tuple(args.size), theme=args.theme, select=list(args.select or []), epochs=getattr(args, "epochs", None)
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -61,8 +73,10 @@ def run(args: argparse.Namespace) -> int:
     experiment = load_experiment(args.file)  # a broken file fails here, before any window is made
     unknown = [node for node in args.select or [] if node not in set(experiment.node_ids())]
     if unknown:
-        raise PlaygroundError(f"--select {unknown[0]}: {args.file} has no node with that id (its nodes: "
-                              f"{', '.join(experiment.node_ids()[:12])}{', …' if len(experiment.node_ids()) > 12 else ''})")
+        raise PlaygroundError(
+            f"--select {unknown[0]}: {args.file} has no node with that id (its nodes: "
+            f"{', '.join(experiment.node_ids()[:12])}{', …' if len(experiment.node_ids()) > 12 else ''})"
+        )
     from playground.ui.snapshot import use_offscreen_if_headless, write_snapshot
 
     use_offscreen_if_headless()

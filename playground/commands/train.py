@@ -32,7 +32,9 @@ def add_parser(subparsers: Any) -> None:
         "experiment or checkpoint cannot be used.",
     )
     parser.add_argument("file", metavar="FILE", help="the experiment file (.json)")
-    parser.add_argument("--epochs", type=_epochs, metavar="N", help=f"train this many epochs in all (1 to {MAX_EPOCHS:,})")
+    parser.add_argument(
+        "--epochs", type=_epochs, metavar="N", help=f"train this many epochs in all (1 to {MAX_EPOCHS:,})"
+    )
     parser.add_argument("--seed", type=_seed, metavar="S", help="training seed (weights and batch order)")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), help="where to train")
     parser.add_argument("--json", action="store_true", help="print JSON Lines only (epoch events and a summary)")
@@ -40,8 +42,12 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--save-weights", metavar="FILE.safetensors", help="save the final weights (safetensors)")
     parser.add_argument("--checkpoint", metavar="DIR", help="save a checkpoint here after every epoch and at the end")
     parser.add_argument("--resume", metavar="DIR", help="continue from the checkpoint in DIR")
-    parser.add_argument("--threads", type=_threads, metavar="N", help=f"CPU threads for torch (1 to {MAX_THREADS}; default: 1 for a small model, "
-                        "else torch's default)")
+    parser.add_argument(
+        "--threads",
+        type=_threads,
+        metavar="N",
+        help=f"CPU threads for torch (1 to {MAX_THREADS}; default: 1 for a small model, else torch's default)",
+    )
 
 
 def bounded_int(low: int, high: int) -> Any:
@@ -51,7 +57,9 @@ def bounded_int(low: int, high: int) -> Any:
         stripped = text.strip()
         if len(stripped) > 20 or not stripped.lstrip("+-").isdigit():
             if stripped.lstrip("+-").isdigit():
-                raise argparse.ArgumentTypeError(f"must be from {low:,} to {high:,}, got a {len(stripped)}-digit number")
+                raise argparse.ArgumentTypeError(
+                    f"must be from {low:,} to {high:,}, got a {len(stripped)}-digit number"
+                )
             raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
         value = int(stripped)
         if not low <= value <= high:
@@ -68,6 +76,7 @@ _seed = bounded_int(0, INT_MAX)
 
 
 # ---- output -------------------------------------------------------------------------------------
+
 
 class JsonOutput:
     """JSON Lines on stdout: epoch events and the summary, nothing else."""
@@ -142,16 +151,26 @@ class TextOutput:
     def summary(self, summary: Any) -> None:
         self._clear()
         rate = f"{summary.samples_per_second:,.0f} samples/s"
-        print(f"\n{summary.status}: {summary.epochs} epochs, {summary.steps} steps in "
-              f"{_duration(summary.seconds)} ({rate})")
+        print(
+            f"\n{summary.status}: {summary.epochs} epochs, {summary.steps} steps in "
+            f"{_duration(summary.seconds)} ({rate})"
+        )
         print(summary.message)
         rows = [("train_loss", summary.train_loss), ("val_loss", summary.val_loss)]
         if summary.task == "classification":
-            rows += [("val_accuracy", summary.val_accuracy), ("test_loss", summary.test_loss),
-                     ("test_accuracy", summary.test_accuracy)]
+            rows += [
+                ("val_accuracy", summary.val_accuracy),
+                ("test_loss", summary.test_loss),
+                ("test_accuracy", summary.test_accuracy),
+            ]
         else:
-            rows += [("val_mae", summary.val_mae), ("val_r2", summary.val_r2), ("test_loss", summary.test_loss),
-                     ("test_mae", summary.test_mae), ("test_r2", summary.test_r2)]
+            rows += [
+                ("val_mae", summary.val_mae),
+                ("val_r2", summary.val_r2),
+                ("test_loss", summary.test_loss),
+                ("test_mae", summary.test_mae),
+                ("test_r2", summary.test_r2),
+            ]
         for name, value in rows:
             if value is not None:
                 shown = f"{value:.2%}" if name.endswith("accuracy") else _num(value)
@@ -175,6 +194,7 @@ def _duration(seconds: float) -> str:
 
 
 # ---- files --------------------------------------------------------------------------------------
+
 
 def write_metrics_csv(path: Path, history: list[dict[str, float | None]]) -> None:
     """One row per epoch; empty cells for values a run does not have (or NaN)."""
@@ -204,8 +224,11 @@ def save_weights(path: Path, trainer: Any) -> None:
     from playground.core.training.checkpoint import graph_signature
 
     tensors = {k: v.detach().cpu().contiguous().clone() for k, v in trainer.model.state_dict().items()}
-    metadata = {"format": "nn-playground.weights", "experiment": trainer.experiment.name,
-                "graph": json.dumps(graph_signature(trainer.experiment.model))}
+    metadata = {
+        "format": "nn-playground.weights",
+        "experiment": trainer.experiment.name,
+        "graph": json.dumps(graph_signature(trainer.experiment.model)),
+    }
     atomic_write(path, lambda temporary: save_file(tensors, str(temporary), metadata=metadata))
 
 
@@ -302,6 +325,7 @@ def _rescue_weights(target: Path, trainer: Any) -> Path | None:
 
 # ---- the command ---------------------------------------------------------------------------------
 
+
 def run(args: argparse.Namespace) -> int:
     output: Any = JsonOutput() if args.json else None
     try:
@@ -356,16 +380,20 @@ def _train(args: argparse.Namespace, output: Any) -> int:
         return 1
 
     control = TrainingControl()
-    options = TrainerOptions(num_threads=args.threads or "auto", checkpoint_dir=outputs.get("--checkpoint"),
-                             max_step_events_per_second=10.0)
+    options = TrainerOptions(
+        num_threads=args.threads or "auto", checkpoint_dir=outputs.get("--checkpoint"), max_step_events_per_second=10.0
+    )
     trainer = Trainer(experiment, dataset=dataset, base_dir=path.parent, control=control, options=options)
     if args.resume:
         trainer.load_checkpoint(args.resume)
     if output is None:
         output = TextOutput(trainer.epochs, trainer.batches_per_epoch, trainer.epoch)
-        print(f"{experiment.name}: {trainer.train_samples:,} training samples, {trainer.batches_per_epoch} "
-              f"batches per epoch, {trainer.epochs} epochs on {trainer.device}"
-              + (f" (resuming after epoch {trainer.epoch})" if args.resume else ""), flush=True)
+        print(
+            f"{experiment.name}: {trainer.train_samples:,} training samples, {trainer.batches_per_epoch} "
+            f"batches per epoch, {trainer.epochs} epochs on {trainer.device}"
+            + (f" (resuming after epoch {trainer.epoch})" if args.resume else ""),
+            flush=True,
+        )
         if trainer.device.type == "cpu":
             from playground.core.training.threads import describe_threads
 

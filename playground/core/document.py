@@ -11,9 +11,9 @@ Qt-free: events are psygnal signals, so the core can be tested and scripted with
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Mapping
 from typing import Any
 
 from psygnal import Signal
@@ -111,8 +111,14 @@ class ExperimentDocument:
         self.changed.emit()
 
     # ---- nodes -----------------------------------------------------------------------------
-    def add_node(self, layer_type: str, pos: tuple[float, float] | None = None, params: dict[str, Any] | None = None,
-                 node_id: str | None = None, index: int | None = None) -> str:
+    def add_node(
+        self,
+        layer_type: str,
+        pos: tuple[float, float] | None = None,
+        params: dict[str, Any] | None = None,
+        node_id: str | None = None,
+        index: int | None = None,
+    ) -> str:
         """Add a node of `layer_type`; returns its id (a fresh one unless given)."""
         if layer_type not in LAYERS:
             raise EditError(f"unknown layer type {layer_type!r}")
@@ -195,8 +201,14 @@ class ExperimentDocument:
         self._touched()
 
     # ---- edges -----------------------------------------------------------------------------
-    def connection_problem(self, source: str, target: str, *, without: tuple[str, str] | None = None,
-                           new_nodes: Mapping[str, str] | None = None) -> str | None:
+    def connection_problem(
+        self,
+        source: str,
+        target: str,
+        *,
+        without: tuple[str, str] | None = None,
+        new_nodes: Mapping[str, str] | None = None,
+    ) -> str | None:
         """Why `source → target` may not be added, or None when it may; as if the edge `without` were
         already removed and `new_nodes` (id → layer type) added (the canvas asks before it rewires)."""
         types = {node.id: node.type for node in self._experiment.model.nodes} | dict(new_nodes or {})
@@ -214,8 +226,7 @@ class ExperimentDocument:
         if topology.would_cycle(source, target):
             return f"connecting '{source}' to '{target}' would make a cycle"
         if target_type.max_inputs == 1 and topology.input_count(target):
-            return (f"'{target}' already has an input; {types[target]} takes one "
-                    f"(merge branches with Add or Concat)")
+            return f"'{target}' already has an input; {types[target]} takes one (merge branches with Add or Concat)"
         return None
 
     def add_edge(self, source: str, target: str, index: int | None = None, check: bool = True) -> None:

@@ -54,8 +54,10 @@ def _unusable(value: Any) -> _Rejected | None:
     if isinstance(value, _Rejected):
         return value
     if isinstance(value, float) and not math.isfinite(value):
-        return _Rejected("1e309" if value > 0 else "-1e309", "or another number that large overflows to "
-                                                             "infinity; use a finite number")
+        return _Rejected(
+            "1e309" if value > 0 else "-1e309",
+            "or another number that large overflows to infinity; use a finite number",
+        )
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _HUGE_INT:
         return _parse_int(str(value))  # type: ignore[return-value]
     return None
@@ -87,14 +89,22 @@ def _tree_problems(tree: Any, duplicates: dict[int, list[str]], max_depth: int) 
     while stack and len(problems) < _MAX_REPORTED:
         value, depth, link = stack.pop()
         if depth >= max_depth:
-            problems.append(Problem(_path_of(link), f"is nested more than {max_depth} levels deep; this is not "
-                                                    f"a file the playground writes"))
+            problems.append(
+                Problem(
+                    _path_of(link),
+                    f"is nested more than {max_depth} levels deep; this is not a file the playground writes",
+                )
+            )
             continue
         if type(value) is dict:
             if duplicates and id(value) in duplicates:
-                problems.extend(Problem(_path_of((link, key)), "this key appears more than once in the same object; "
-                                                               "keep only one of them")
-                                for key in duplicates[id(value)])
+                problems.extend(
+                    Problem(
+                        _path_of((link, key)),
+                        "this key appears more than once in the same object; keep only one of them",
+                    )
+                    for key in duplicates[id(value)]
+                )
             items: Any = value.items()
         else:
             items = enumerate(value)
@@ -167,8 +177,12 @@ def _parse(text: str, source: str | None, max_depth: int, careful: bool) -> Any:
     except RecursionError:
         where = _too_deep_at(text, max_depth)
         at = f" (at line {where[0]}, column {where[1]})" if where else ""
-        raise ExperimentError(Problem("", f"JSON is nested more than {max_depth} levels deep{at}; this is not "
-                                          f"a file the playground writes"), source) from None
+        raise ExperimentError(
+            Problem(
+                "", f"JSON is nested more than {max_depth} levels deep{at}; this is not a file the playground writes"
+            ),
+            source,
+        ) from None
     except ValueError as exc:
         if not careful and "digits" in str(exc):
             raise _NumberTooLong from None

@@ -7,8 +7,9 @@ exporter and the help cards need to know about one constructor argument.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Literal, Mapping
+from typing import Any, Literal
 
 # Every integer of an experiment is at most this (a 32-bit int): the window's editors and torch's
 # arguments take it, and no count or seed of a lesson needs more.
@@ -176,9 +177,7 @@ def coerce_value(spec: ParamSpec, value: Any) -> Any:
         return value
     if kind == "int_or_pair":
         items = [value] if _is_int(value) else value
-        if not isinstance(items, (list, tuple)) or len(items) not in (1, 2) or not all(
-            _is_int(v) for v in items
-        ):
+        if not isinstance(items, (list, tuple)) or len(items) not in (1, 2) or not all(_is_int(v) for v in items):
             raise ParamError(f"must be an integer or a pair of integers, got {shown_value(value)}")
         for item in items:
             _check_bounds(spec, item, value)

@@ -18,8 +18,8 @@ import re
 import stat
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from playground.core.errors import PlaygroundError
 
@@ -72,7 +72,7 @@ def _is_stale_temp(entry: Path, target_name: str, now: float) -> bool:
     prefix = f".{target_name}."
     if not (name.startswith(prefix) and name.endswith(".tmp")):
         return False
-    middle = name[len(prefix):-len(".tmp")]
+    middle = name[len(prefix) : -len(".tmp")]
     match = _TEMP_MIDDLE.fullmatch(middle)
     if match is None:
         return bool(middle)  # an older version's temp name: nobody is writing it any more
@@ -151,8 +151,7 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) 
     except OSError:
         existing_mode = None
     try:
-        handle, temporary_name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}-", suffix=".tmp",
-                                                  dir=directory)
+        handle, temporary_name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}-", suffix=".tmp", dir=directory)
         os.close(handle)
     except OSError as exc:
         raise _renamed(exc, requested) from None

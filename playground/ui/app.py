@@ -50,10 +50,16 @@ def run_app(argv: list[str] | None = None) -> int:
     window, error = open_window(path)  # a file that cannot be opened leaves the default experiment open
     window.show()
     if error:
-        QMessageBox.critical(window, QCoreApplication.translate("App", "Cannot open {file}").format(
-            file=path.name if path is not None else ""), error)
+        QMessageBox.critical(
+            window,
+            QCoreApplication.translate("App", "Cannot open {file}").format(file=path.name if path is not None else ""),
+            error,
+        )
     elif path is not None and (problem := window.dataset_problem_text(path)) is not None:
-        QMessageBox.warning(window, QCoreApplication.translate("App", "The data of {file} cannot be loaded").format(
-            file=path.name), problem)
+        QMessageBox.warning(
+            window,
+            QCoreApplication.translate("App", "The data of {file} cannot be loaded").format(file=path.name),
+            problem,
+        )
     window.check_recovery()
     return int(app.exec())

@@ -74,13 +74,9 @@ class PaletteIconEngine(QIconEngine):
     def __init__(self, source: QIcon) -> None:
         super().__init__()
         self._source = QIcon(source)
-        self._cache: dict[
-            tuple[int, int, float, QIcon.Mode, QIcon.State, int], QPixmap
-        ] = {}
+        self._cache: dict[tuple[int, int, float, QIcon.Mode, QIcon.State, int], QPixmap] = {}
 
-    def scaledPixmap(
-        self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float
-    ) -> QPixmap:
+    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float) -> QPixmap:
         color = glyph_color(mode)
         key = (size.width(), size.height(), scale, mode, state, color.rgba())
         pixmap = self._cache.get(key)
@@ -95,18 +91,14 @@ class PaletteIconEngine(QIconEngine):
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
         return self.scaledPixmap(size, mode, state, 1.0)
 
-    def paint(
-        self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State
-    ) -> None:
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
         scale = painter.device().devicePixelRatioF() if painter.device() else 1.0
         painter.drawPixmap(rect, self.scaledPixmap(rect.size(), mode, state, scale))
 
     def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:
         return self._source.actualSize(size, QIcon.Mode.Normal, state)
 
-    def availableSizes(
-        self, mode: QIcon.Mode = QIcon.Mode.Normal, state: QIcon.State = QIcon.State.Off
-    ) -> list[QSize]:
+    def availableSizes(self, mode: QIcon.Mode = QIcon.Mode.Normal, state: QIcon.State = QIcon.State.Off) -> list[QSize]:
         return self._source.availableSizes(QIcon.Mode.Normal, state)
 
     def isNull(self) -> bool:

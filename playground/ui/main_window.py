@@ -7,8 +7,8 @@ through the core's loader and atomic saver; every failure is shown to the user, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
@@ -60,8 +60,15 @@ class MainWindow(WindowFiles, QMainWindow):
 
     closing = Signal()  # emitted when the window is about to close for good (workers shut down here)
 
-    def __init__(self, experiment: Experiment | None = None, path: str | Path | None = None, *,
-                 persistent: bool = True, settings: AppSettings | None = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        experiment: Experiment | None = None,
+        path: str | Path | None = None,
+        *,
+        persistent: bool = True,
+        settings: AppSettings | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.persistent = persistent
         self.app_settings = settings or AppSettings()
@@ -84,11 +91,18 @@ class MainWindow(WindowFiles, QMainWindow):
         self.workspace.setObjectName("workspace")
         self.workspace.setDocumentMode(True)
         for page, title, tip in (
-                (self.editor, tr("Network"), tr("Build the network by drag and drop")),
-                (_scrolling(self.training_panel), tr("Training"),
-                 tr("Watch the network learn: loss, learning rate, gradients and the task view")),
-                (_scrolling(self.compare_panel), tr("Compare"),
-                 tr("Compare activations, optimizers and learning-rate schedules side by side"))):
+            (self.editor, tr("Network"), tr("Build the network by drag and drop")),
+            (
+                _scrolling(self.training_panel),
+                tr("Training"),
+                tr("Watch the network learn: loss, learning rate, gradients and the task view"),
+            ),
+            (
+                _scrolling(self.compare_panel),
+                tr("Compare"),
+                tr("Compare activations, optimizers and learning-rate schedules side by side"),
+            ),
+        ):
             self.workspace.setTabToolTip(self.workspace.addTab(page, title), tip)
         self.workspace.currentChanged.connect(self._on_workspace_changed)
         self._docks_before_tab: bytes | None = None  # dock layout saved while a tab hides docks
@@ -137,9 +151,11 @@ class MainWindow(WindowFiles, QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(f"{key}Dock")
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
         self.addDockWidget(area, dock)
         self.docks[key] = dock
         return dock
@@ -166,16 +182,20 @@ class MainWindow(WindowFiles, QMainWindow):
         docks = self.docks
         width, height = max(self.width(), 1000), max(self.height(), 700)
         side = min(420, max(360, int(width * 0.27)))
-        self.resizeDocks([docks["layers"], docks["inspector"]], [max(190, int(width * 0.14)), side],
-                         Qt.Orientation.Horizontal)
-        self.resizeDocks([docks["inspector"], docks["lesson"]], [int(height * 0.55), int(height * 0.45)],
-                         Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [docks["layers"], docks["inspector"]], [max(190, int(width * 0.14)), side], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks(
+            [docks["inspector"], docks["lesson"]], [int(height * 0.55), int(height * 0.45)], Qt.Orientation.Vertical
+        )
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         narrow = self.width() < TRAINING_DOCKS_FROM_WIDTH
         if self.current_tab() == "training" and narrow != self._training_tab_narrow:
-            self._on_workspace_changed(WORKSPACE_TABS.index("training"))  # the side panels fold away, or come back, at the threshold
+            self._on_workspace_changed(
+                WORKSPACE_TABS.index("training")
+            )  # the side panels fold away, or come back, at the threshold
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
@@ -186,8 +206,14 @@ class MainWindow(WindowFiles, QMainWindow):
                 QTimer.singleShot(0, workers.warm_start)  # optimizer set-up paid before the Compare tab
                 QTimer.singleShot(1500, warm_optimizers_in_background)
 
-    def _action(self, key: str, text: str, slot: Callable[[], object] | None = None,
-                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None, tip: str = "") -> QAction:
+    def _action(
+        self,
+        key: str,
+        text: str,
+        slot: Callable[[], object] | None = None,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
+    ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(f"action_{key}")
         if shortcut is not None:
@@ -206,8 +232,13 @@ class MainWindow(WindowFiles, QMainWindow):
 
     def _build_actions(self) -> None:
         key = QKeySequence.StandardKey
-        self._action("new", tr("&New"), self.new_experiment, key.New,
-                     tr("Start a new, empty experiment: an input on a 2-D dataset, ready for your layers"))
+        self._action(
+            "new",
+            tr("&New"),
+            self.new_experiment,
+            key.New,
+            tr("Start a new, empty experiment: an input on a 2-D dataset, ready for your layers"),
+        )
         self._action("open", tr("&Open…"), self.open_file, key.Open, tr("Open an experiment file"))
         self._action("save", tr("&Save"), self.save, key.Save, tr("Save the experiment"))
         self._action("save_as", tr("Save &As…"), self.save_as, key.SaveAs, tr("Save under a new name"))
@@ -226,8 +257,13 @@ class MainWindow(WindowFiles, QMainWindow):
         self._action("duplicate", tr("D&uplicate"), self.editor.duplicate, "Ctrl+D")
         self._action("delete", tr("&Delete"), self.editor.delete_selection, key.Delete)
         self._action("select_all", tr("Select &All"), self.editor.select_all, key.SelectAll)
-        self._action("auto_arrange", tr("Auto-&arrange"), self.editor.auto_arrange, "Ctrl+L",
-                     tr("Lay the graph out in tidy columns"))
+        self._action(
+            "auto_arrange",
+            tr("Auto-&arrange"),
+            self.editor.auto_arrange,
+            "Ctrl+L",
+            tr("Lay the graph out in tidy columns"),
+        )
         self._action("zoom_in", tr("Zoom &In"), self.editor.zoom_in, key.ZoomIn)
         self._action("zoom_out", tr("Zoom &Out"), self.editor.zoom_out, key.ZoomOut)
         self._action("fit", tr("&Fit Graph in View"), self.editor.fit_to_view, "Ctrl+0")
@@ -271,8 +307,19 @@ class MainWindow(WindowFiles, QMainWindow):
         file_menu.addAction(self._actions["quit"])
 
         edit_menu = bar.addMenu(tr("&Edit"))
-        for name in ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None, "select_all",
-                     "auto_arrange"):
+        for name in (
+            "undo",
+            "redo",
+            None,
+            "cut",
+            "copy",
+            "paste",
+            "duplicate",
+            "delete",
+            None,
+            "select_all",
+            "auto_arrange",
+        ):
             if name is None:
                 edit_menu.addSeparator()
             else:
@@ -311,9 +358,12 @@ class MainWindow(WindowFiles, QMainWindow):
         self.separate_process_action = QAction(tr("Train in a Separate &Process"), self, checkable=True)
         self.separate_process_action.setObjectName("action_separate_process")
         self.separate_process_action.setChecked(not workers.in_process())
-        self.separate_process_action.setToolTip(tr(
-            "Training runs in its own process, so the window stays smooth and a crash cannot take it down. "
-            "Turn it off where child processes are not allowed (then training shares this process)."))
+        self.separate_process_action.setToolTip(
+            tr(
+                "Training runs in its own process, so the window stays smooth and a crash cannot take it down. "
+                "Turn it off where child processes are not allowed (then training shares this process)."
+            )
+        )
         self.separate_process_action.toggled.connect(self._on_separate_process_toggled)
         train_menu.addAction(self.separate_process_action)
         self.training_toolbar = TrainingToolBar(self.training, self)
@@ -364,7 +414,7 @@ class MainWindow(WindowFiles, QMainWindow):
 
     # ---- the workspace's tabs ----------------------------------------------------------------------
     def current_tab(self) -> str:
-        """"network", "training" or "compare"."""
+        """ "network", "training" or "compare"."""
         return WORKSPACE_TABS[self.workspace.currentIndex()]
 
     def show_tab(self, name: str) -> None:
@@ -374,8 +424,15 @@ class MainWindow(WindowFiles, QMainWindow):
     def show_status(self, message: str, timeout_ms: int = 6000) -> None:
         """A message in the status bar, elided with "…" where it does not fit (its tooltip has it all)."""
         bar = self.statusBar()
-        room = bar.width() - sum(widget.width() + 8 for widget in bar.findChildren(QWidget)
-                                 if widget.parent() is bar and widget.isVisible()) - 24
+        room = (
+            bar.width()
+            - sum(
+                widget.width() + 8
+                for widget in bar.findChildren(QWidget)
+                if widget.parent() is bar and widget.isVisible()
+            )
+            - 24
+        )
         line = " ".join(message.split())
         shown = bar.fontMetrics().elidedText(line, Qt.TextElideMode.ElideRight, max(room, 120))
         bar.setToolTip(message if shown != line else "")
@@ -462,11 +519,15 @@ class MainWindow(WindowFiles, QMainWindow):
 
     def show_about(self) -> None:
         QMessageBox.about(
-            self, tr("About Neural Network Playground"),
-            tr("<h3>Neural Network Playground {version}</h3>"
-               "<p>Build real PyTorch networks by drag and drop, train them and watch them learn.</p>"
-               "<p>Every model is a genuine <code>torch.nn.Module</code>: the Code panel shows it, and "
-               "File ▸ Export writes it as Python, ONNX or a torch.export program.</p>").format(version=__version__))
+            self,
+            tr("About Neural Network Playground"),
+            tr(
+                "<h3>Neural Network Playground {version}</h3>"
+                "<p>Build real PyTorch networks by drag and drop, train them and watch them learn.</p>"
+                "<p>Every model is a genuine <code>torch.nn.Module</code>: the Code panel shows it, and "
+                "File ▸ Export writes it as Python, ONNX or a torch.export program.</p>"
+            ).format(version=__version__),
+        )
 
     # ---- theme -----------------------------------------------------------------------------------
     def set_theme(self, name: str) -> None:
@@ -507,8 +568,9 @@ class MainWindow(WindowFiles, QMainWindow):
         self.training.frames_per_second = float(rate)
         if self.persistent:
             self.app_settings.set_frames_per_second(float(rate))
-        self.statusBar().showMessage(tr("Live views redraw up to {rate} times a second from the next run.").format(
-            rate=rate), 5000)
+        self.statusBar().showMessage(
+            tr("Live views redraw up to {rate} times a second from the next run.").format(rate=rate), 5000
+        )
 
     def _on_separate_process_toggled(self, separate: bool) -> None:
         if self.training.state() in ("running", "paused"):
@@ -518,8 +580,12 @@ class MainWindow(WindowFiles, QMainWindow):
         workers.use_in_process(not separate)
         if self.persistent:
             self.app_settings.set_train_in_process(not separate)
-        self.statusBar().showMessage(tr("Training runs in a separate process from the next run.") if separate
-                                     else tr("Training runs in this window's process from the next run."), 5000)
+        self.statusBar().showMessage(
+            tr("Training runs in a separate process from the next run.")
+            if separate
+            else tr("Training runs in this window's process from the next run."),
+            5000,
+        )
 
     def _on_workspace_changed(self, index: int) -> None:
         """Each tab gets the room it needs: the palette only serves the Network tab, and the Compare
@@ -527,8 +593,11 @@ class MainWindow(WindowFiles, QMainWindow):
         narrow = self.width() < TRAINING_DOCKS_FROM_WIDTH
         self._training_tab_narrow = narrow
         tab = WORKSPACE_TABS[index] if 0 <= index < len(WORKSPACE_TABS) else "network"
-        hidden = {"network": (), "training": tuple(self.docks) if narrow else ("layers",),
-                  "compare": tuple(self.docks)}[tab]
+        hidden = {
+            "network": (),
+            "training": tuple(self.docks) if narrow else ("layers",),
+            "compare": tuple(self.docks),
+        }[tab]
         if self._docks_before_tab is not None:
             state, self._docks_before_tab = self._docks_before_tab, None
             self.restoreState(state, STATE_VERSION)

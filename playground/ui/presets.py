@@ -21,9 +21,21 @@ class Preset:
 
 
 # The course's order: each lesson builds on the ones before (presets not named here follow, by name).
-LESSON_ORDER = ("and_gate", "xor", "spiral", "learning_rate_too_high", "vanishing_gradients_sigmoid",
-                "vanishing_gradients_relu", "dropout_overfitting", "dropout_overfitting_regularized", "mlp_mnist",
-                "cnn_mnist", "resnet_block_digits", "lstm_sine", "transformer_sequence")
+LESSON_ORDER = (
+    "and_gate",
+    "xor",
+    "spiral",
+    "learning_rate_too_high",
+    "vanishing_gradients_sigmoid",
+    "vanishing_gradients_relu",
+    "dropout_overfitting",
+    "dropout_overfitting_regularized",
+    "mlp_mnist",
+    "cnn_mnist",
+    "resnet_block_digits",
+    "lstm_sine",
+    "transformer_sequence",
+)
 
 
 def list_presets(folder: Path | None = None) -> list[Preset]:
@@ -36,6 +48,7 @@ def list_presets(folder: Path | None = None) -> list[Preset]:
         except (OSError, ValueError, AttributeError):
             continue
         presets.append(Preset(path, str(name)))
+
     def lesson_position(preset: Preset) -> tuple[int, str]:
         stem = preset.path.stem
         return (LESSON_ORDER.index(stem) if stem in LESSON_ORDER else len(LESSON_ORDER), preset.name.lower())
@@ -49,9 +62,13 @@ _FALLBACK = {
     "version": 1,
     "name": "XOR needs a hidden layer",
     "description": "# XOR needs a hidden layer\n\nNo straight line separates the XOR classes: a hidden layer of "
-                   "Tanh units bends the boundary. Train it and watch.",
-    "data": {"dataset": "xor", "params": {"samples": 400, "noise": 0.1},
-             "split": {"train": 0.7, "val": 0.15, "test": 0.15}, "seed": 0},
+    "Tanh units bends the boundary. Train it and watch.",
+    "data": {
+        "dataset": "xor",
+        "params": {"samples": 400, "noise": 0.1},
+        "split": {"train": 0.7, "val": 0.15, "test": 0.15},
+        "seed": 0,
+    },
     "model": {
         "nodes": [
             {"id": "input", "type": "Input", "pos": [0, 0]},
@@ -61,22 +78,40 @@ _FALLBACK = {
         ],
         "edges": [["input", "hidden"], ["hidden", "act"], ["act", "logits"]],
     },
-    "training": {"loss": {"type": "CrossEntropyLoss", "params": {}},
-                 "optimizer": {"type": "Adam", "params": {"lr": 0.03}}, "scheduler": None, "epochs": 60,
-                 "batch_size": 16, "seed": 0, "device": "auto"},
+    "training": {
+        "loss": {"type": "CrossEntropyLoss", "params": {}},
+        "optimizer": {"type": "Adam", "params": {"lr": 0.03}},
+        "scheduler": None,
+        "epochs": 60,
+        "batch_size": 16,
+        "seed": 0,
+        "device": "auto",
+    },
 }
 
 
 def empty_experiment() -> Experiment:
     """What File ▸ New opens: an Input node on a 2-D dataset, the usual training settings, no lesson."""
-    return experiment_from_dict({
-        "format": "nn-playground.experiment", "version": 1, "name": "Untitled experiment", "description": "",
-        "data": {"dataset": "moons", "params": {}, "split": {"train": 0.7, "val": 0.15, "test": 0.15}, "seed": 0},
-        "model": {"nodes": [{"id": "input", "type": "Input", "pos": [0, 0]}], "edges": []},
-        "training": {"loss": {"type": "CrossEntropyLoss", "params": {}},
-                     "optimizer": {"type": "Adam", "params": {"lr": 0.01}}, "scheduler": None, "epochs": 50,
-                     "batch_size": 16, "seed": 0, "device": "auto"},
-    }, "a new experiment")
+    return experiment_from_dict(
+        {
+            "format": "nn-playground.experiment",
+            "version": 1,
+            "name": "Untitled experiment",
+            "description": "",
+            "data": {"dataset": "moons", "params": {}, "split": {"train": 0.7, "val": 0.15, "test": 0.15}, "seed": 0},
+            "model": {"nodes": [{"id": "input", "type": "Input", "pos": [0, 0]}], "edges": []},
+            "training": {
+                "loss": {"type": "CrossEntropyLoss", "params": {}},
+                "optimizer": {"type": "Adam", "params": {"lr": 0.01}},
+                "scheduler": None,
+                "epochs": 50,
+                "batch_size": 16,
+                "seed": 0,
+                "device": "auto",
+            },
+        },
+        "a new experiment",
+    )
 
 
 def default_experiment() -> Experiment:

@@ -36,12 +36,15 @@ class ProblemsButton(QToolButton):
     def set_state(self, text: str, color: str, issues: list[GraphIssue], tooltip: str) -> None:
         """The label (`text` in `color`) and the problems the list offers (errors first)."""
         self.setText(text)
-        self.setStyleSheet(f"QToolButton#modelStatus {{ color: {color}; padding: 0 6px; }}"
-                           "QToolButton#modelStatus::menu-indicator { image: none; width: 0; }")
+        self.setStyleSheet(
+            f"QToolButton#modelStatus {{ color: {color}; padding: 0 6px; }}"
+            "QToolButton#modelStatus::menu-indicator { image: none; width: 0; }"
+        )
         self._issues = sorted(issues, key=lambda issue: issue.severity != "error")
         self._summary_tip = tooltip
-        self.setToolTip(tooltip + ("\n\n" + self.tr("Click to list them and select the layer.")
-                                   if self._issues else ""))
+        self.setToolTip(
+            tooltip + ("\n\n" + self.tr("Click to list them and select the layer.") if self._issues else "")
+        )
         self._fill_menu()
 
     def issues(self) -> list[GraphIssue]:

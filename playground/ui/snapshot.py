@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from playground.core.errors import PlaygroundError
 
@@ -36,7 +37,7 @@ class SnapshotOptions:
     theme: str = "light"
     select: list[str] = field(default_factory=list)  # node ids to select (the inspector shows the first)
     epochs: int | None = None  # train this many epochs in the window before the grab
-    prepare: list[Callable[["MainWindow", "SnapshotOptions"], None]] = field(default_factory=list)
+    prepare: list[Callable[[MainWindow, SnapshotOptions], None]] = field(default_factory=list)
     settle_seconds: float = 5.0  # at most this long waiting for throttled views
 
 
@@ -53,7 +54,7 @@ def process_events(app, rounds: int = 5) -> None:
         app.processEvents()
 
 
-def render_window(experiment: "Experiment", path: str | Path | None, options: SnapshotOptions) -> "QImage":
+def render_window(experiment: Experiment, path: str | Path | None, options: SnapshotOptions) -> QImage:
     """The window with `experiment` open, as an image of `options.size` pixels (at device ratio 1)."""
     use_offscreen_if_headless()
     from PySide6.QtCore import Qt
@@ -95,7 +96,7 @@ def render_window(experiment: "Experiment", path: str | Path | None, options: Sn
             theme.apply_theme(previous_theme)
 
 
-def _train_or_fail(window: "MainWindow", epochs: int) -> None:
+def _train_or_fail(window: MainWindow, epochs: int) -> None:
     """Train in the window; a run that cannot start or fails is a SnapshotError with its reason."""
     from playground.ui.training.snapshot import train_for_snapshot
 

@@ -10,7 +10,7 @@ import weakref
 
 from PySide6.QtCore import QThread
 
-_THREADS: "weakref.WeakSet[QThread]" = weakref.WeakSet()
+_THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
 
 
 def track(thread: QThread) -> QThread:

@@ -52,7 +52,7 @@ def describe_exception(exc: BaseException) -> str:
 
 def _elide(text: str, limit: int = 600) -> str:
     """At most `limit` characters of `text` (a message quoting a huge value must stay readable)."""
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def run_with_progress(parent: QWidget, label: str, work: Callable[[], Any]) -> Any:
@@ -141,7 +141,8 @@ class WindowFiles:
                 _log.debug("restoring the previous experiment failed", exc_info=True)
             self._update_title()
             return tr("The experiment could not be shown, so nothing was changed:\n\n{problem}").format(
-                problem=describe_exception(exc))
+                problem=describe_exception(exc)
+            )
         return None
 
     def _load_file(self, path: Path) -> tuple[Experiment | None, str]:
@@ -152,8 +153,7 @@ class WindowFiles:
             return None, self._problems_text(exc, path)
         except Exception as exc:  # noqa: BLE001 - an unreadable file is reported, never raised
             _log.debug("loading %s failed", path, exc_info=True)
-            return None, tr("{path} cannot be opened:\n\n{problem}").format(path=path,
-                                                                             problem=describe_exception(exc))
+            return None, tr("{path} cannot be opened:\n\n{problem}").format(path=path, problem=describe_exception(exc))
 
     def _open_path(self, path: Path, *, untitled: bool = False) -> str | None:
         """Load `path` and show it (as an untitled copy for presets); the problem as text, or None."""
@@ -176,8 +176,10 @@ class WindowFiles:
         if not error:
             return None
         what = str(path) if path is not None else tr("The experiment")
-        return tr("{what} was opened, but its dataset cannot be loaded:\n\n{error}\n\nChoose the data in the "
-                  "inspector (click the empty canvas) before training.").format(what=what, error=_elide(error))
+        return tr(
+            "{what} was opened, but its dataset cannot be loaded:\n\n{error}\n\nChoose the data in the "
+            "inspector (click the empty canvas) before training."
+        ).format(what=what, error=_elide(error))
 
     def open_at_launch(self, path: str | Path) -> str | None:
         """Open `path` as the window's first document (no questions): the problem as text, or None."""
@@ -193,7 +195,8 @@ class WindowFiles:
         if not self.is_modified():
             return True
         answer = QMessageBox.question(
-            self, tr("Unsaved changes"),
+            self,
+            tr("Unsaved changes"),
             tr("“{name}” has unsaved changes. Save them first?").format(name=self.file_label()),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Save,
@@ -214,8 +217,9 @@ class WindowFiles:
         if not self.maybe_save():
             return False
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self, tr("Open experiment"), self._start_directory(),
-                                                    tr(EXPERIMENT_FILTER))
+            chosen, _ = QFileDialog.getOpenFileName(
+                self, tr("Open experiment"), self._start_directory(), tr(EXPERIMENT_FILTER)
+            )
             if not chosen:
                 return False
             path = chosen
@@ -240,8 +244,11 @@ class WindowFiles:
         if problem is not None:
             self._show_error(tr("Cannot open preset {file}").format(file=path.name), problem)
             return False
-        self.show_status(tr("Opened the preset “{name}” as a new experiment").format(
-            name=_elide(self.document.experiment.name, TITLE_NAME_CHARS)))
+        self.show_status(
+            tr("Opened the preset “{name}” as a new experiment").format(
+                name=_elide(self.document.experiment.name, TITLE_NAME_CHARS)
+            )
+        )
         self.docks["lesson"].raise_()  # a preset is a lesson: its text comes first
         self._warn_about_dataset(path)
         return True
@@ -276,9 +283,12 @@ class WindowFiles:
 
     def _confirm_replace(self, path: Path) -> bool:
         answer = QMessageBox.question(
-            self, tr("Replace {file}?").format(file=path.name),
+            self,
+            tr("Replace {file}?").format(file=path.name),
             tr("{path} already exists. Replace it with this experiment?").format(path=path),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     def _write(self, path: Path) -> bool:
@@ -286,8 +296,10 @@ class WindowFiles:
         try:
             save_experiment(self.document.experiment, path)
         except (ExperimentError, OSError, ValueError) as exc:
-            self._show_error(tr("Cannot save {file}").format(file=path.name),
-                             tr("The experiment was not saved to {path}:\n\n{error}").format(path=path, error=exc))
+            self._show_error(
+                tr("Cannot save {file}").format(file=path.name),
+                tr("The experiment was not saved to {path}:\n\n{error}").format(path=path, error=exc),
+            )
             return False
         self.document.set_path(path.resolve())
         self.undo_stack.setClean()
@@ -318,7 +330,8 @@ class WindowFiles:
         if more > 0:
             lines += "\n" + tr("… and {count} more").format(count=more)
         return tr("{path} cannot be opened ({count} problems):\n\n{lines}").format(
-            path=path, count=len(exc.problems), lines=lines)
+            path=path, count=len(exc.problems), lines=lines
+        )
 
     def _show_error(self, title: str, text: str) -> None:
         QMessageBox.critical(self, title, text)
@@ -330,14 +343,19 @@ class WindowFiles:
         text, file_filter, suffix = export_format.menu_text, export_format.file_filter, export_format.suffix
         report = self.document.report()
         if report is None or not report.valid:
-            self._show_error(tr("Cannot export"), tr("The model has problems; fix them first (see the Summary "
-                                                     "panel):\n\n{status}").format(status=self.model_status_text()))
+            self._show_error(
+                tr("Cannot export"),
+                tr("The model has problems; fix them first (see the Summary panel):\n\n{status}").format(
+                    status=self.model_status_text()
+                ),
+            )
             return False
         if path is None:
             folder = self.document.path.parent if self.document.path else Path(self._start_directory())
             suggestion = str(folder / f"{_slug(self.document.experiment.name)}{suffix}")
-            chosen, _ = QFileDialog.getSaveFileName(self, tr("Export {format}").format(format=tr(text).rstrip("…")),
-                                                    suggestion, tr(file_filter))
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, tr("Export {format}").format(format=tr(text).rstrip("…")), suggestion, tr(file_filter)
+            )
             if not chosen:
                 return False
             path = chosen
@@ -354,8 +372,10 @@ class WindowFiles:
         try:
             result = run_with_progress(self, tr("Exporting {file}…").format(file=path.name), write)
         except (PlaygroundError, OSError, ValueError, RuntimeError) as exc:
-            self._show_error(tr("Cannot export {file}").format(file=path.name),
-                             tr("{path} was not written:\n\n{error}").format(path=path, error=exc))
+            self._show_error(
+                tr("Cannot export {file}").format(file=path.name),
+                tr("{path} was not written:\n\n{error}").format(path=path, error=exc),
+            )
             return False
         describe = getattr(result, "describe", None)
         self.show_status(describe() if callable(describe) else tr("Exported {path}").format(path=path), 10000)
@@ -383,14 +403,23 @@ class WindowFiles:
             experiment = recovery.load()
         except Exception as exc:  # noqa: BLE001 - a damaged copy is reported, and kept: never lose work
             problem = _elide(str(exc)) if isinstance(exc, ExperimentError) else describe_exception(exc)
-            self._show_error(tr("Cannot restore"), tr("The recovery copy cannot be read, so nothing was restored. "
-                                                      "It is kept at {path} (choose Discard next time to delete "
-                                                      "it):\n\n{error}").format(path=kept, error=problem))
+            self._show_error(
+                tr("Cannot restore"),
+                tr(
+                    "The recovery copy cannot be read, so nothing was restored. "
+                    "It is kept at {path} (choose Discard next time to delete "
+                    "it):\n\n{error}"
+                ).format(path=kept, error=problem),
+            )
             return False
         problem = self._show_experiment(experiment, recovery.original_path)
         if problem is not None:
-            self._show_error(tr("Cannot restore"), tr("The recovery copy is kept at {path} (choose Discard next "
-                                                      "time to delete it).").format(path=kept) + "\n\n" + problem)
+            self._show_error(
+                tr("Cannot restore"),
+                tr("The recovery copy is kept at {path} (choose Discard next time to delete it).").format(path=kept)
+                + "\n\n"
+                + problem,
+            )
             return False
         self.undo_stack.resetClean()  # unsaved work: the title shows * and Save/close will ask
         self.setWindowModified(True)
@@ -414,4 +443,3 @@ class WindowFiles:
         box.exec()
         clicked = box.clickedButton()
         return "restore" if clicked is restore else "discard" if clicked is discard else "keep"
-

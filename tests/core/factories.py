@@ -6,19 +6,35 @@ import copy
 from typing import Any
 
 
-def document(nodes: list[dict[str, Any]], edges: list[list[str]], dataset: str = "xor",
-             data_params: dict[str, Any] | None = None, loss: str = "CrossEntropyLoss") -> dict[str, Any]:
+def document(
+    nodes: list[dict[str, Any]],
+    edges: list[list[str]],
+    dataset: str = "xor",
+    data_params: dict[str, Any] | None = None,
+    loss: str = "CrossEntropyLoss",
+) -> dict[str, Any]:
     """A valid v1 document around the given graph."""
     return {
         "format": "nn-playground.experiment",
         "version": 1,
         "name": "Test experiment",
         "description": "",
-        "data": {"dataset": dataset, "params": data_params or {}, "split": {"train": 0.7, "val": 0.15, "test": 0.15},
-                 "seed": 0},
+        "data": {
+            "dataset": dataset,
+            "params": data_params or {},
+            "split": {"train": 0.7, "val": 0.15, "test": 0.15},
+            "seed": 0,
+        },
         "model": {"nodes": copy.deepcopy(nodes), "edges": copy.deepcopy(edges)},
-        "training": {"loss": {"type": loss, "params": {}}, "optimizer": {"type": "Adam", "params": {"lr": 0.01}},
-                     "scheduler": None, "epochs": 5, "batch_size": 16, "seed": 0, "device": "auto"},
+        "training": {
+            "loss": {"type": loss, "params": {}},
+            "optimizer": {"type": "Adam", "params": {"lr": 0.01}},
+            "scheduler": None,
+            "epochs": 5,
+            "batch_size": 16,
+            "seed": 0,
+            "device": "auto",
+        },
     }
 
 
@@ -31,8 +47,9 @@ def chain(*layers: tuple[str, str, dict[str, Any]], dataset: str = "xor", **kwar
 
 
 def xor_document() -> dict[str, Any]:
-    return chain(("hidden", "Linear", {"out_features": 4}), ("act", "Tanh", {}),
-                 ("logits", "Linear", {"out_features": 2}))
+    return chain(
+        ("hidden", "Linear", {"out_features": 4}), ("act", "Tanh", {}), ("logits", "Linear", {"out_features": 2})
+    )
 
 
 def resnet_block_document() -> dict[str, Any]:
@@ -51,7 +68,18 @@ def resnet_block_document() -> dict[str, Any]:
         {"id": "flatten", "type": "Flatten"},
         {"id": "fc", "type": "Linear", "params": {"out_features": 10}},
     ]
-    edges = [["input", "conv1"], ["conv1", "bn1"], ["bn1", "relu1"], ["relu1", "conv2"], ["conv2", "bn2"],
-             ["input", "shortcut"], ["bn2", "add"], ["shortcut", "add"], ["add", "relu2"], ["relu2", "pool"],
-             ["pool", "flatten"], ["flatten", "fc"]]
+    edges = [
+        ["input", "conv1"],
+        ["conv1", "bn1"],
+        ["bn1", "relu1"],
+        ["relu1", "conv2"],
+        ["conv2", "bn2"],
+        ["input", "shortcut"],
+        ["bn2", "add"],
+        ["shortcut", "add"],
+        ["add", "relu2"],
+        ["relu2", "pool"],
+        ["pool", "flatten"],
+        ["flatten", "fc"],
+    ]
     return document(nodes, edges, dataset="digits")

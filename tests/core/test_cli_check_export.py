@@ -8,8 +8,9 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -19,14 +20,25 @@ from playground.core.export import onnx_export
 # ---- documents ------------------------------------------------------------------------------------
 
 
-def document(nodes: list[dict[str, Any]], edges: list[list[str]], dataset: str = "digits",
-             loss: str = "CrossEntropyLoss") -> dict[str, Any]:
+def document(
+    nodes: list[dict[str, Any]], edges: list[list[str]], dataset: str = "digits", loss: str = "CrossEntropyLoss"
+) -> dict[str, Any]:
     return {
-        "format": "nn-playground.experiment", "version": 1, "name": "CLI test", "description": "",
+        "format": "nn-playground.experiment",
+        "version": 1,
+        "name": "CLI test",
+        "description": "",
         "data": {"dataset": dataset, "params": {}, "split": {"train": 0.7, "val": 0.15, "test": 0.15}, "seed": 0},
         "model": {"nodes": nodes, "edges": edges},
-        "training": {"loss": {"type": loss, "params": {}}, "optimizer": {"type": "Adam", "params": {"lr": 0.01}},
-                     "scheduler": None, "epochs": 2, "batch_size": 32, "seed": 0, "device": "cpu"},
+        "training": {
+            "loss": {"type": loss, "params": {}},
+            "optimizer": {"type": "Adam", "params": {"lr": 0.01}},
+            "scheduler": None,
+            "epochs": 2,
+            "batch_size": 32,
+            "seed": 0,
+            "device": "cpu",
+        },
     }
 
 
@@ -37,13 +49,21 @@ def chain(*layers: tuple[str, str, dict[str, Any]], dataset: str = "digits") -> 
 
 
 def cnn() -> dict[str, Any]:
-    return chain(("conv1", "Conv2d", {"out_channels": 4, "kernel_size": 3}), ("relu", "ReLU", {}),
-                 ("flatten", "Flatten", {}), ("fc1", "Linear", {"out_features": 10}))
+    return chain(
+        ("conv1", "Conv2d", {"out_channels": 4, "kernel_size": 3}),
+        ("relu", "ReLU", {}),
+        ("flatten", "Flatten", {}),
+        ("fc1", "Linear", {"out_features": 10}),
+    )
 
 
 def xor() -> dict[str, Any]:
-    return chain(("hidden", "Linear", {"out_features": 4}), ("act", "Tanh", {}),
-                 ("logits", "Linear", {"out_features": 2}), dataset="xor")
+    return chain(
+        ("hidden", "Linear", {"out_features": 4}),
+        ("act", "Tanh", {}),
+        ("logits", "Linear", {"out_features": 2}),
+        dataset="xor",
+    )
 
 
 def residual(add_inputs: list[str], shortcut_channels: int = 4) -> dict[str, Any]:
@@ -55,8 +75,13 @@ def residual(add_inputs: list[str], shortcut_channels: int = 4) -> dict[str, Any
         {"id": "flatten", "type": "Flatten"},
         {"id": "fc", "type": "Linear", "params": {"out_features": 10}},
     ]
-    edges = [["input", "conv1"], ["input", "shortcut"], *[[source, "add"] for source in add_inputs],
-             ["add", "flatten"], ["flatten", "fc"]]
+    edges = [
+        ["input", "conv1"],
+        ["input", "shortcut"],
+        *[[source, "add"] for source in add_inputs],
+        ["add", "flatten"],
+        ["flatten", "fc"],
+    ]
     return document(nodes, edges)
 
 
@@ -84,8 +109,11 @@ def _no_flatten() -> dict[str, Any]:
 
 
 def _kernel_too_large() -> dict[str, Any]:
-    return chain(("conv1", "Conv2d", {"out_channels": 4, "kernel_size": 9}), ("flatten", "Flatten", {}),
-                 ("fc1", "Linear", {"out_features": 10}))
+    return chain(
+        ("conv1", "Conv2d", {"out_channels": 4, "kernel_size": 9}),
+        ("flatten", "Flatten", {}),
+        ("fc1", "Linear", {"out_features": 10}),
+    )
 
 
 def _three_outputs() -> dict[str, Any]:
@@ -100,8 +128,11 @@ GRAPH_ERRORS: dict[str, tuple[Callable[[], dict], str, str | None]] = {
     "dangling node": (_dangling, "'lonely' has no input", "lonely"),
     "second input": (_second_input, "second Input node 'input2'", "input2"),
     "merge with one input": (lambda: residual(["conv1"]), "needs at least 2 inputs but has 1", "add"),
-    "add shapes differ": (lambda: residual(["conv1", "shortcut"], shortcut_channels=2),
-                          "needs inputs of one shape", "add"),
+    "add shapes differ": (
+        lambda: residual(["conv1", "shortcut"], shortcut_channels=2),
+        "needs inputs of one shape",
+        "add",
+    ),
     "linear fed 4-D": (_no_flatten, "insert Flatten before 'fc1'", "fc1"),
     "kernel too large": (_kernel_too_large, "larger than its (padded) input", "conv1"),
     "3 outputs for 10 classes": (_three_outputs, "is (N, 3) but the dataset has 10 classes", "fc1"),
@@ -120,6 +151,7 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 # ---- check: valid ----------------------------------------------------------------------------------------
+
 
 def test_check_valid_file_prints_the_table(tmp_path: Path, capsys) -> None:
     code, out, err = run_cli(capsys, "check", write(tmp_path / "cnn.json", cnn()))
@@ -163,6 +195,7 @@ def test_check_prints_warnings_but_passes(tmp_path: Path, capsys) -> None:
 
 # ---- check: broken graphs ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("case", sorted(GRAPH_ERRORS))
 def test_check_lists_each_graph_error(tmp_path: Path, capsys, case: str) -> None:
     make, message, node = GRAPH_ERRORS[case]
@@ -199,6 +232,7 @@ def test_check_lists_every_error_at_once(tmp_path: Path, capsys) -> None:
 
 
 # ---- check: unreadable and invalid files --------------------------------------------------------------------
+
 
 def _newer(tmp_path: Path) -> Path:
     doc = xor()
@@ -270,12 +304,16 @@ def test_check_reports_an_unloadable_dataset(tmp_path: Path, capsys) -> None:
 
 # ---- usage errors ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("argv", [
-    ["check"],
-    ["check", "a.json", "--bogus"],
-    ["export", "a.json", "--format", "tflite", "-o", "x.tflite"],
-    ["export"],
-])
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check"],
+        ["check", "a.json", "--bogus"],
+        ["export", "a.json", "--format", "tflite", "-o", "x.tflite"],
+        ["export"],
+    ],
+)
 def test_usage_errors_exit_2(argv: list[str], capsys) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
@@ -293,8 +331,10 @@ def test_export_without_a_format_it_can_guess_is_a_usage_error(tmp_path: Path, c
 
 # ---- export --------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("fmt, suffix", [("python", ".py"), ("pt2", ".pt2"), ("onnx", ".onnx"),
-                                         ("safetensors", ".safetensors")])
+
+@pytest.mark.parametrize(
+    "fmt, suffix", [("python", ".py"), ("pt2", ".pt2"), ("onnx", ".onnx"), ("safetensors", ".safetensors")]
+)
 def test_export_writes_and_confirms_in_one_line(tmp_path: Path, capsys, fmt: str, suffix: str) -> None:
     path = write(tmp_path / "xor.json", xor())
     out_path = tmp_path / f"model{suffix}"
@@ -349,8 +389,14 @@ def run_module(*argv: Any, cwd: Path) -> subprocess.CompletedProcess:
     """`python -m playground ...` from another folder (the package found from the checkout or its install)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
-    return subprocess.run([sys.executable, "-m", "playground", *map(str, argv)], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "playground", *map(str, argv)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_subprocess_check_and_export(tmp_path: Path) -> None:
@@ -375,8 +421,10 @@ def test_subprocess_user_and_usage_errors(tmp_path: Path) -> None:
 
 def test_the_export_formats_are_declared_once_without_torch() -> None:
     """The command line, the window and the exporter read one table, importable without torch."""
-    code = ("import sys; import playground.core.export_formats as f, playground.commands.export; "
-            "assert 'torch' not in sys.modules, 'torch imported'; print(sorted(f.SUFFIXES))")
+    code = (
+        "import sys; import playground.core.export_formats as f, playground.commands.export; "
+        "assert 'torch' not in sys.modules, 'torch imported'; print(sorted(f.SUFFIXES))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['onnx', 'pt2', 'python', 'safetensors']"
     from playground.core import export

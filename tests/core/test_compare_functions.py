@@ -30,7 +30,7 @@ def test_derivatives_come_from_autograd_and_match_the_textbook():
     assert np.allclose(dy, y * (1 - y), atol=1e-9)
     assert derivative_extremes("Sigmoid")[1] == pytest.approx(0.25, abs=1e-4)  # the vanishing-gradient lesson
     x, y, dy = activation_curves("Tanh", -3, 3, 601)
-    assert np.allclose(dy, 1 - y ** 2, atol=1e-9)
+    assert np.allclose(dy, 1 - y**2, atol=1e-9)
     x, _, dy = activation_curves("ReLU", -2, 2, 400)
     assert set(np.unique(dy[x != 0])) == {0.0, 1.0}
     x, _, dy = activation_curves("LeakyReLU", -2, 2, 400, {"negative_slope": 0.1})
@@ -101,8 +101,9 @@ def test_the_lr_range_test_is_a_real_training_run_of_the_experiment():
     assert not result.stopped_early and len(result.losses) == steps
     scheduled = xor.model_copy(deep=True)
     scheduled.training.optimizer.params = {"lr": start}
-    scheduled.training.scheduler = SchedulerSpec(type="ExponentialLR", params={"gamma": (end / start) ** (1 / (steps - 1))},
-                                                 interval="step")
+    scheduled.training.scheduler = SchedulerSpec(
+        type="ExponentialLR", params={"gamma": (end / start) ** (1 / (steps - 1))}, interval="step"
+    )
     losses, lrs = [], []
 
     def observe(event):
@@ -110,8 +111,12 @@ def test_the_lr_range_test_is_a_real_training_run_of_the_experiment():
             losses.append(event.train_loss)
             lrs.append(event.lr)
 
-    Trainer(scheduled, epochs=3, observer=observe,
-            options=TrainerOptions(step_every=1, max_step_events_per_second=0, diagnostics=False)).run()
+    Trainer(
+        scheduled,
+        epochs=3,
+        observer=observe,
+        options=TrainerOptions(step_every=1, max_step_events_per_second=0, diagnostics=False),
+    ).run()
     assert np.allclose(result.lrs, lrs[:steps], rtol=1e-9)
     assert result.losses[0] == losses[0]  # the same weights and first batch, bit for bit
     assert np.allclose(result.losses, losses[:steps], rtol=1e-5)  # the LRs differ in their last bits only

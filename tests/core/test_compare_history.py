@@ -31,8 +31,9 @@ def xor():
 
 @pytest.fixture(scope="module")
 def race(xor):
-    race = Race(xor, activation_contenders(xor, ["ReLU", "Tanh"]), RaceOptions(epochs=3, repeats=2,
-                                                                               boundary_resolution=0))
+    race = Race(
+        xor, activation_contenders(xor, ["ReLU", "Tanh"]), RaceOptions(epochs=3, repeats=2, boundary_resolution=0)
+    )
     race.run()
     return race
 
@@ -76,10 +77,12 @@ def test_history_edits_emit_events_and_build_tables(race):
 def test_history_round_trips_through_a_saved_experiment_file(race, xor, tmp_path):
     history = RunHistory()
     history.extend(RunRecord.from_race(race, c, "Activation race") for c in range(2))
-    single = RunRecord.from_training("solo", [{"train_loss": 0.7, "val_loss": float("nan"), "lr": 0.03},
-                                              {"train_loss": 0.5, "val_loss": 0.6, "lr": 0.03}],
-                                     {"status": "completed", "val_loss": 0.6, "test_accuracy": float("inf")},
-                                     {"optimizer": "Adam", "lr": 0.03, "note": object()})
+    single = RunRecord.from_training(
+        "solo",
+        [{"train_loss": 0.7, "val_loss": float("nan"), "lr": 0.03}, {"train_loss": 0.5, "val_loss": 0.6, "lr": 0.03}],
+        {"status": "completed", "val_loss": 0.6, "test_accuracy": float("inf")},
+        {"optimizer": "Adam", "lr": 0.03, "note": object()},
+    )
     history.add(single)
     experiment = history.save_into(xor.model_copy(deep=True), "XOR comparison")
     path = tmp_path / "compared.json"
@@ -170,7 +173,10 @@ def test_schedule_race_uses_exactly_the_planned_learning_rates(xor):
     solo = []
     experiment = xor.model_copy(deep=True)
     experiment.training = training
-    Trainer(experiment, epochs=3, options=TrainerOptions(step_every=1, max_step_events_per_second=0,
-                                                         diagnostics=False),
-            observer=lambda e: solo.append(e.lr) if e.kind == "step" else None).run()
+    Trainer(
+        experiment,
+        epochs=3,
+        options=TrainerOptions(step_every=1, max_step_events_per_second=0, diagnostics=False),
+        observer=lambda e: solo.append(e.lr) if e.kind == "step" else None,
+    ).run()
     assert np.allclose(solo, planned)

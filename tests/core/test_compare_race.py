@@ -53,8 +53,12 @@ def test_activation_race_on_xor_starts_every_contender_from_the_same_weights(xor
     assert [c.label for c in contenders] == ["ReLU", "Tanh", "Sigmoid"]
     assert [n.type for n in contenders[0].experiment.model.nodes] == ["Input", "Linear", "ReLU", "Linear"]
     events = []
-    race = Race(xor, contenders, RaceOptions(epochs=3, repeats=2, keep_initial_weights=True,
-                                             boundary_resolution=16), observer=events.append)
+    race = Race(
+        xor,
+        contenders,
+        RaceOptions(epochs=3, repeats=2, keep_initial_weights=True, boundary_resolution=16),
+        observer=events.append,
+    )
     runs = race.run()
     assert race.status == "completed"
     assert len(runs) == 6 and all(run.status == "completed" for run in runs)
@@ -80,16 +84,21 @@ def test_activation_race_on_xor_starts_every_contender_from_the_same_weights(xor
 
 def test_contenders_advance_in_lock_step(xor):
     events = []
-    race = Race(xor, activation_contenders(xor, ["ReLU", "Tanh", "GELU"]), RaceOptions(epochs=4, turn_epochs=1),
-                observer=events.append)
+    race = Race(
+        xor,
+        activation_contenders(xor, ["ReLU", "Tanh", "GELU"]),
+        RaceOptions(epochs=4, turn_epochs=1),
+        observer=events.append,
+    )
     race.run()
     epochs = [(event.contender, event.epoch) for event in events if isinstance(event, ContenderEpoch)]
     # every contender finishes epoch k before any of them starts epoch k + 1's turn
     assert epochs == [(c, e) for e in range(1, 5) for c in range(3)]
     # short epochs may be grouped, but every contender's turn covers the same epochs
     events = []
-    race = Race(xor, activation_contenders(xor, ["ReLU", "Tanh"]), RaceOptions(epochs=6, turn_epochs=3),
-                observer=events.append)
+    race = Race(
+        xor, activation_contenders(xor, ["ReLU", "Tanh"]), RaceOptions(epochs=6, turn_epochs=3), observer=events.append
+    )
     race.run()
     epochs = [(event.contender, event.epoch) for event in events if isinstance(event, ContenderEpoch)]
     assert epochs == [(0, 1), (0, 2), (0, 3), (1, 1), (1, 2), (1, 3), (0, 4), (0, 5), (0, 6), (1, 4), (1, 5), (1, 6)]
@@ -108,9 +117,14 @@ def test_a_contender_sees_the_same_batches_as_a_solo_run(xor):
         model = build_model(contender.experiment, dataset.info)
         model.load_state_dict(base)
         losses = []
-        trainer = Trainer(contender.experiment, model=model, dataset=dataset, epochs=2,
-                          options=TrainerOptions(step_every=1, max_step_events_per_second=0, diagnostics=False),
-                          observer=lambda e: losses.append(e.train_loss) if e.kind == "step" else None)
+        trainer = Trainer(
+            contender.experiment,
+            model=model,
+            dataset=dataset,
+            epochs=2,
+            options=TrainerOptions(step_every=1, max_step_events_per_second=0, diagnostics=False),
+            observer=lambda e, losses=losses: losses.append(e.train_loss) if e.kind == "step" else None,
+        )
         trainer.run()
         assert losses == race.run_of(index).losses
 
@@ -120,8 +134,9 @@ def test_optimizer_and_schedule_contenders(xor):
     assert optimizers[1].experiment.training.optimizer.type == "SGD"
     assert optimizers[1].experiment.training.optimizer.params == {"momentum": 0.9, "nesterov": True, "lr": 0.05}
     assert optimizers[2].settings == {"optimizer": "Adam", "lr": 0.01}
-    schedules = schedule_contenders(xor, [("constant", None),
-                                          ("step", SchedulerSpec(type="StepLR", params={"step_size": 1}))])
+    schedules = schedule_contenders(
+        xor, [("constant", None), ("step", SchedulerSpec(type="StepLR", params={"step_size": 1}))]
+    )
     race = Race(xor, optimizers + schedules, RaceOptions(epochs=2, boundary_resolution=0))
     runs = race.run()
     assert [run.status for run in runs] == ["completed"] * 5
@@ -146,8 +161,9 @@ def test_activation_race_needs_an_activation():
 
 def test_stop_ends_every_contender(xor):
     events = []
-    race = Race(xor, activation_contenders(xor, ["ReLU", "Tanh", "Sigmoid"]), RaceOptions(epochs=500),
-                observer=events.append)
+    race = Race(
+        xor, activation_contenders(xor, ["ReLU", "Tanh", "Sigmoid"]), RaceOptions(epochs=500), observer=events.append
+    )
     thread = threading.Thread(target=race.run)
     thread.start()
     deadline = time.monotonic() + 30
@@ -170,11 +186,17 @@ def test_mean_std_over_unequal_runs():
 
 # ---- bit for bit, in this thread and in worker processes ---------------------------------------
 
+
 def dropout_spiral():
     """Dropout (the global RNG matters between turns) and epochs of 6 batches, the last smaller."""
-    document = chain(("fc1", "Linear", {"out_features": 8}), ("act", "Tanh", {}), ("drop", "Dropout", {"p": 0.2}),
-                     ("logits", "Linear", {"out_features": 2}), dataset="spiral",
-                     data_params={"samples": 130, "noise": 0.1})
+    document = chain(
+        ("fc1", "Linear", {"out_features": 8}),
+        ("act", "Tanh", {}),
+        ("drop", "Dropout", {"p": 0.2}),
+        ("logits", "Linear", {"out_features": 2}),
+        dataset="spiral",
+        data_params={"samples": 130, "noise": 0.1},
+    )
     document["training"].update(epochs=3, batch_size=16, device="cpu")
     return experiment_from_dict(document)
 
@@ -190,8 +212,14 @@ def solo_run(experiment, contender, seed):
     solo = contender.experiment.model_copy(deep=True)
     solo.training.seed = seed
     losses = []
-    trainer = Trainer(solo, model=model, dataset=dataset, epochs=3, options=SOLO,
-                      observer=lambda e: losses.append(e.train_loss) if e.kind == "step" else None)
+    trainer = Trainer(
+        solo,
+        model=model,
+        dataset=dataset,
+        epochs=3,
+        options=SOLO,
+        observer=lambda e: losses.append(e.train_loss) if e.kind == "step" else None,
+    )
     trainer.run()
     return losses, trainer.history, {k: v.numpy() for k, v in trainer.model.state_dict().items()}
 
@@ -211,8 +239,11 @@ def assert_solo(race, experiment):
 def test_a_contender_is_bit_for_bit_its_solo_run_in_turns_that_cut_epochs(one_torch_thread):
     experiment = dropout_spiral()
     contenders = activation_contenders(experiment, ["Tanh", "ReLU"])
-    race = Race(experiment, contenders, RaceOptions(epochs=3, repeats=2, turn_steps=4, keep_final_weights=True,
-                                                    boundary_resolution=0))
+    race = Race(
+        experiment,
+        contenders,
+        RaceOptions(epochs=3, repeats=2, turn_steps=4, keep_final_weights=True, boundary_resolution=0),
+    )
     race.run()
     assert race.status == "completed" and race.workers_used == 0
     assert_solo(race, experiment)
@@ -236,8 +267,9 @@ def test_a_race_share_is_a_registered_worker_job_and_its_records_pickle(xor):
     """What crosses to a worker process and back: the request, and every event of a race."""
     assert RaceShare in JOBS
     events = []
-    race = Race(xor, activation_contenders(xor, ["ReLU"]), RaceOptions(epochs=1, boundary_resolution=8),
-                observer=events.append)
+    race = Race(
+        xor, activation_contenders(xor, ["ReLU"]), RaceOptions(epochs=1, boundary_resolution=8), observer=events.append
+    )
     race.run()
     share = race._share_requests(1, None)[0].request
     assert pickle.loads(pickle.dumps(share)).slots == [0]
@@ -249,8 +281,12 @@ def test_a_race_split_over_worker_processes_is_bit_for_bit_its_solo_runs(process
     experiment = dropout_spiral()
     contenders = activation_contenders(experiment, ["Tanh", "ReLU", "Sigmoid"])
     events = []
-    race = Race(experiment, contenders, RaceOptions(epochs=3, keep_final_weights=True, boundary_resolution=8),
-                observer=events.append)
+    race = Race(
+        experiment,
+        contenders,
+        RaceOptions(epochs=3, keep_final_weights=True, boundary_resolution=8),
+        observer=events.append,
+    )
     race.run(processes, workers=2)
     assert race.status == "completed" and race.workers_used == 2
     assert not processes.busy()  # every worker is back
@@ -271,8 +307,11 @@ def test_a_worker_thread_pool_lends_one_worker_and_gives_the_same_numbers(one_to
     experiment = dropout_spiral()
     pool = WorkerPool(in_process=True)
     try:
-        race = Race(experiment, activation_contenders(experiment, ["Tanh", "ReLU"]),
-                    RaceOptions(epochs=3, keep_final_weights=True, boundary_resolution=0))
+        race = Race(
+            experiment,
+            activation_contenders(experiment, ["Tanh", "ReLU"]),
+            RaceOptions(epochs=3, keep_final_weights=True, boundary_resolution=0),
+        )
         race.run(pool, workers=2)
         assert race.workers_used == 1 and not pool.busy()
         assert_solo(race, experiment)
@@ -282,8 +321,9 @@ def test_a_worker_thread_pool_lends_one_worker_and_gives_the_same_numbers(one_to
 
 def test_stop_ends_every_contender_in_worker_processes(processes, xor):
     events = []
-    race = Race(xor, activation_contenders(xor, ["ReLU", "Tanh", "Sigmoid"]), RaceOptions(epochs=5000),
-                observer=events.append)
+    race = Race(
+        xor, activation_contenders(xor, ["ReLU", "Tanh", "Sigmoid"]), RaceOptions(epochs=5000), observer=events.append
+    )
     thread = threading.Thread(target=race.run, args=(processes, 2))
     thread.start()
     deadline = time.monotonic() + 60

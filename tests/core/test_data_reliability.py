@@ -13,8 +13,8 @@ import tempfile
 import tracemalloc
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pytest
@@ -287,7 +287,13 @@ def test_memory_error_while_assembling_becomes_a_plain_dataset_error(monkeypatch
 
 def test_format_bytes_writes_decimal_units_and_whole_gigabytes_above_a_terabyte() -> None:
     assert [memory.format_bytes(n) for n in (0, 999, 1500, 12_345_678, 9.99e9, 23e9, 1.204e12)] == [
-        "0 bytes", "999 bytes", "1.5 kB", "12 MB", "10 GB", "23 GB", "1,204 GB"
+        "0 bytes",
+        "999 bytes",
+        "1.5 kB",
+        "12 MB",
+        "10 GB",
+        "23 GB",
+        "1,204 GB",
     ]
 
 
@@ -421,15 +427,22 @@ def test_regression_target_whose_squared_error_overflows_float32_is_refused(tmp_
 
 @given(
     hnp.arrays(
-        np.float64, st.tuples(st.integers(8, 30), st.integers(1, 3)),
+        np.float64,
+        st.tuples(st.integers(8, 30), st.integers(1, 3)),
         elements=st.floats(allow_nan=False, allow_infinity=False),
     )
 )
 @settings(max_examples=60)
 def test_assembled_features_are_finite_or_refused_naming_a_column(x: np.ndarray) -> None:
     names = tuple(f"f{i}" for i in range(x.shape[1]))
-    raw = RawData(x=x, y=np.arange(len(x)) % 2, task="classification", modality="features",
-                  class_names=("0", "1"), feature_names=names)
+    raw = RawData(
+        x=x,
+        y=np.arange(len(x)) % 2,
+        task="classification",
+        modality="features",
+        class_names=("0", "1"),
+        feature_names=names,
+    )
     try:
         data = assemble(raw, "csv", (0.7, 0.15, 0.15), 0)
     except DatasetError as exc:
@@ -468,8 +481,8 @@ def _hostile_input(root: Path, case: str) -> tuple[DataSpec, str]:
 
 
 @pytest.mark.parametrize(
-    "case", ["unknown user", "unclosed quote", "overflowing column", "npz too big", "member not an array",
-             "16-bit image"],
+    "case",
+    ["unknown user", "unclosed quote", "overflowing column", "npz too big", "member not an array", "16-bit image"],
 )
 def test_describe_dataset_and_load_dataset_give_the_same_error(tmp_path: Path, case: str) -> None:
     data, fragment = _hostile_input(tmp_path, case)

@@ -37,8 +37,7 @@ TOYS = sorted(name for name, declared in DATASET_TYPES.items() if declared.group
 
 
 def spec(dataset: str, seed: int = 0, split: tuple[float, float, float] = (0.7, 0.15, 0.15), **params) -> DataSpec:
-    return DataSpec(dataset=dataset, params=params, split=Split(train=split[0], val=split[1], test=split[2]),
-                    seed=seed)
+    return DataSpec(dataset=dataset, params=params, split=Split(train=split[0], val=split[1], test=split[2]), seed=seed)
 
 
 def parts(data: Dataset) -> list[tuple[torch.Tensor, torch.Tensor]]:
@@ -81,8 +80,24 @@ def check_consistent(data: Dataset) -> None:
 
 def test_catalogue_declares_groups_and_help() -> None:
     groups = {"2-D toy", "Real data", "Sequences", "Your data"}
-    assert set(DATASET_TYPES) >= {"circle", "xor", "gauss", "spiral", "moons", "plane", "multi_gauss", "digits",
-                                  "mnist", "iris", "sine", "waveforms", "majority", "csv", "npz", "image_folder"}
+    assert set(DATASET_TYPES) >= {
+        "circle",
+        "xor",
+        "gauss",
+        "spiral",
+        "moons",
+        "plane",
+        "multi_gauss",
+        "digits",
+        "mnist",
+        "iris",
+        "sine",
+        "waveforms",
+        "majority",
+        "csv",
+        "npz",
+        "image_folder",
+    }
     for name, declared in DATASET_TYPES.items():
         assert declared.name == name and declared.title and declared.help and declared.group in groups
         names = [p.name for p in declared.params]
@@ -364,15 +379,23 @@ def test_edited_csv_is_read_again(tmp_path: Path) -> None:
 
 def test_npz_features_images_and_names(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
-    np.savez(tmp_path / "tab.npz", x=rng.normal(size=(50, 3)), y=rng.integers(0, 3, 50),
-             feature_names=np.array(["a", "b", "c"]))
+    np.savez(
+        tmp_path / "tab.npz",
+        x=rng.normal(size=(50, 3)),
+        y=rng.integers(0, 3, 50),
+        feature_names=np.array(["a", "b", "c"]),
+    )
     data = load_dataset(spec("npz", path="tab.npz"), base_dir=tmp_path)
     check_consistent(data)
     assert data.info.modality == "features" and data.info.feature_names == ("a", "b", "c")
     assert data.info.task == "classification" and data.info.num_classes == 3
 
-    np.savez(tmp_path / "img.npz", x=rng.integers(0, 255, (40, 1, 6, 6)).astype(np.uint8),
-             y=rng.integers(0, 2, 40), class_names=np.array(["no", "yes"]))
+    np.savez(
+        tmp_path / "img.npz",
+        x=rng.integers(0, 255, (40, 1, 6, 6)).astype(np.uint8),
+        y=rng.integers(0, 2, 40),
+        class_names=np.array(["no", "yes"]),
+    )
     images = load_dataset(spec("npz", path="img.npz"), base_dir=tmp_path)
     check_consistent(images)
     assert images.info.modality == "image" and images.info.input_shape == (1, 6, 6)
@@ -419,8 +442,15 @@ def _filter_row(kind: int, line: bytes, prev: bytes, bpp: int) -> bytes:
     return bytes(out)
 
 
-def png_bytes(pixels: np.ndarray, colour: int, depth: int = 8, filters: tuple[int, ...] = (0, 1, 2, 3, 4),
-              palette: bytes | None = None, alpha: bytes | None = None, interlace: int = 0) -> bytes:
+def png_bytes(
+    pixels: np.ndarray,
+    colour: int,
+    depth: int = 8,
+    filters: tuple[int, ...] = (0, 1, 2, 3, 4),
+    palette: bytes | None = None,
+    alpha: bytes | None = None,
+    interlace: int = 0,
+) -> bytes:
     """A PNG written by hand (zlib + struct), cycling through the row filters."""
     height, width = pixels.shape[:2]
     channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[colour]

@@ -9,8 +9,13 @@ from playground.core.training.diagnostics import Diagnostics, diagnostic_hints
 
 
 def vanishing(**fields) -> Diagnostics:
-    return Diagnostics(layers=["fc1", "fc2", "fc3"], grad_norm=np.array([1e-6, 1e-3, 1.0]),
-                       weight_norm=np.ones(3), update_ratio=np.full(3, 1e-3), **fields)
+    return Diagnostics(
+        layers=["fc1", "fc2", "fc3"],
+        grad_norm=np.array([1e-6, 1e-3, 1.0]),
+        weight_norm=np.ones(3),
+        update_ratio=np.full(3, 1e-3),
+        **fields,
+    )
 
 
 def test_vanishing_gradients_suggest_relu_only_when_the_network_does_not_use_it():
@@ -22,8 +27,14 @@ def test_vanishing_gradients_suggest_relu_only_when_the_network_does_not_use_it(
 
 def test_saturation_is_a_warning_until_the_task_is_solved():
     def saturated(accuracy):
-        return Diagnostics(layers=["fc", "out"], grad_norm=np.ones(2), weight_norm=np.ones(2),
-                           update_ratio=np.full(2, 1e-3), saturated_fraction={"act": 0.5}, accuracy=accuracy)
+        return Diagnostics(
+            layers=["fc", "out"],
+            grad_norm=np.ones(2),
+            weight_norm=np.ones(2),
+            update_ratio=np.full(2, 1e-3),
+            saturated_fraction={"act": 0.5},
+            accuracy=accuracy,
+        )
 
     assert any("saturated" in hint for hint in diagnostic_hints(saturated(None)))
     assert any("saturated" in hint for hint in diagnostic_hints(saturated(0.7)))

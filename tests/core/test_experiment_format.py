@@ -87,7 +87,7 @@ def test_structure_errors_name_the_path():
     del document["training"]["loss"]
     document["data"]["split"] = {"train": 0.9, "val": 0.2, "test": 0.1}
     found = "\n".join(messages(document))
-    assert "training.epochs: must be a valid integer, got \"many\"" in found
+    assert 'training.epochs: must be a valid integer, got "many"' in found
     assert "training.loss: required key is missing" in found
     assert "data.split: train + val + test must add up to 1, got 1.2" in found
 

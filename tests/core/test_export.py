@@ -38,16 +38,28 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")
 # ---- experiments, as documents ------------------------------------------------------------------
 
 
-def document(name: str, nodes: list[dict[str, Any]], edges: list[list[str]], dataset: str,
-             **training: Any) -> dict[str, Any]:
-    settings = {"loss": {"type": "CrossEntropyLoss", "params": {}},
-                "optimizer": {"type": "Adam", "params": {"lr": 0.01}},
-                "scheduler": None, "epochs": 3, "batch_size": 64, "seed": 0, "device": "cpu"}
+def document(
+    name: str, nodes: list[dict[str, Any]], edges: list[list[str]], dataset: str, **training: Any
+) -> dict[str, Any]:
+    settings = {
+        "loss": {"type": "CrossEntropyLoss", "params": {}},
+        "optimizer": {"type": "Adam", "params": {"lr": 0.01}},
+        "scheduler": None,
+        "epochs": 3,
+        "batch_size": 64,
+        "seed": 0,
+        "device": "cpu",
+    }
     settings.update(training)
-    return {"format": "nn-playground.experiment", "version": 1, "name": name, "description": "",
-            "data": {"dataset": dataset, "params": {}, "split": {"train": 0.7, "val": 0.15, "test": 0.15},
-                     "seed": 0},
-            "model": {"nodes": nodes, "edges": edges}, "training": settings}
+    return {
+        "format": "nn-playground.experiment",
+        "version": 1,
+        "name": name,
+        "description": "",
+        "data": {"dataset": dataset, "params": {}, "split": {"train": 0.7, "val": 0.15, "test": 0.15}, "seed": 0},
+        "model": {"nodes": nodes, "edges": edges},
+        "training": settings,
+    }
 
 
 def chain_document(name: str, dataset: str, *layers: tuple[str, str, dict[str, Any]], **training: Any) -> dict:
@@ -58,16 +70,26 @@ def chain_document(name: str, dataset: str, *layers: tuple[str, str, dict[str, A
 
 
 def mlp_doc() -> dict:
-    return chain_document("XOR needs a hidden layer", "xor", ("hidden", "Linear", {"out_features": 8}),
-                          ("act", "Tanh", {}), ("logits", "Linear", {"out_features": 2}))
+    return chain_document(
+        "XOR needs a hidden layer",
+        "xor",
+        ("hidden", "Linear", {"out_features": 8}),
+        ("act", "Tanh", {}),
+        ("logits", "Linear", {"out_features": 2}),
+    )
 
 
 def cnn_doc() -> dict:
     return chain_document(
-        "Small CNN", "digits",
+        "Small CNN",
+        "digits",
         ("conv1", "Conv2d", {"out_channels": 8, "kernel_size": 3, "padding": 1}),
-        ("bn1", "BatchNorm2d", {}), ("relu1", "ReLU", {}), ("pool1", "MaxPool2d", {"kernel_size": 2}),
-        ("flatten", "Flatten", {}), ("drop", "Dropout", {"p": 0.2}), ("fc1", "Linear", {"out_features": 10}),
+        ("bn1", "BatchNorm2d", {}),
+        ("relu1", "ReLU", {}),
+        ("pool1", "MaxPool2d", {"kernel_size": 2}),
+        ("flatten", "Flatten", {}),
+        ("drop", "Dropout", {"p": 0.2}),
+        ("fc1", "Linear", {"out_features": 10}),
     )
 
 
@@ -88,25 +110,45 @@ def resnet_doc() -> dict:
         {"id": "flatten", "type": "Flatten"},
         {"id": "fc", "type": "Linear", "params": {"out_features": 10}},
     ]
-    edges = [["input", "conv1"], ["conv1", "bn1"], ["bn1", "relu1"], ["relu1", "conv2"], ["conv2", "bn2"],
-             ["input", "shortcut"], ["shortcut", "shortcut_bn"], ["bn2", "add"], ["shortcut_bn", "add"],
-             ["add", "relu2"], ["relu2", "pool"], ["pool", "flatten"], ["flatten", "fc"]]
+    edges = [
+        ["input", "conv1"],
+        ["conv1", "bn1"],
+        ["bn1", "relu1"],
+        ["relu1", "conv2"],
+        ["conv2", "bn2"],
+        ["input", "shortcut"],
+        ["shortcut", "shortcut_bn"],
+        ["bn2", "add"],
+        ["shortcut_bn", "add"],
+        ["add", "relu2"],
+        ["relu2", "pool"],
+        ["pool", "flatten"],
+        ["flatten", "fc"],
+    ]
     return document("ResNet basic block", nodes, edges, "digits")
 
 
 def lstm_doc() -> dict:
-    return chain_document("Sine LSTM", "sine", ("lstm", "LSTM", {"hidden_size": 16}),
-                          ("last", "SequencePool", {"mode": "last"}), ("head", "Linear", {"out_features": 1}),
-                          loss={"type": "MSELoss", "params": {}})
+    return chain_document(
+        "Sine LSTM",
+        "sine",
+        ("lstm", "LSTM", {"hidden_size": 16}),
+        ("last", "SequencePool", {"mode": "last"}),
+        ("head", "Linear", {"out_features": 1}),
+        loss={"type": "MSELoss", "params": {}},
+    )
 
 
 def transformer_doc() -> dict:
     return chain_document(
-        "Majority transformer", "majority",
-        ("embed", "Embedding", {"embedding_dim": 16}), ("pos", "PositionalEncoding", {}),
+        "Majority transformer",
+        "majority",
+        ("embed", "Embedding", {"embedding_dim": 16}),
+        ("pos", "PositionalEncoding", {}),
         ("enc", "TransformerEncoderLayer", {"nhead": 2, "dim_feedforward": 32}),
         ("attn", "MultiheadAttention", {"num_heads": 2}),
-        ("pool", "SequencePool", {"mode": "mean"}), ("head", "Linear", {"out_features": 6}),
+        ("pool", "SequencePool", {"mode": "mean"}),
+        ("head", "Linear", {"out_features": 6}),
     )
 
 
@@ -182,8 +224,14 @@ def test_exported_python_runs_standalone_and_matches_the_app(tmp_path: Path, nam
 
     # runs in a fresh interpreter in which `import playground` fails, from its own folder
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    run = subprocess.run([sys.executable, "-c", BLOCK_PLAYGROUND, f"{name}.py", "--epochs", "1"],
-                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", BLOCK_PLAYGROUND, f"{name}.py", "--epochs", "1"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     assert "epoch   1  train loss" in run.stdout and "test loss" in run.stdout
     # same initial weights, same batches, same dropout masks: the app's curve, printed
@@ -255,20 +303,51 @@ def zoo_doc() -> dict:
         {"id": "out", "type": "Linear", "params": {"out_features": 10}},
         {"id": "soft", "type": "Softmax"},
     ]
-    edges = [["input", "up"], ["up", "avg"], ["avg", "drop2d"], ["drop2d", "dw"], ["dw", "gelu"],
-             ["gelu", "branch"], ["gelu", "flat_a"], ["branch", "flat_b"], ["flat_a", "cat"], ["flat_b", "cat"]]
-    chain = ["cat", "unflat", "conv1d", "bn1d", "leaky", "flat_c", "ln", "elu", "ident", "fc", "silu", "mish",
-             "sig", "sp", "drop", "out", "soft"]
+    edges = [
+        ["input", "up"],
+        ["up", "avg"],
+        ["avg", "drop2d"],
+        ["drop2d", "dw"],
+        ["dw", "gelu"],
+        ["gelu", "branch"],
+        ["gelu", "flat_a"],
+        ["branch", "flat_b"],
+        ["flat_a", "cat"],
+        ["flat_b", "cat"],
+    ]
+    chain = [
+        "cat",
+        "unflat",
+        "conv1d",
+        "bn1d",
+        "leaky",
+        "flat_c",
+        "ln",
+        "elu",
+        "ident",
+        "fc",
+        "silu",
+        "mish",
+        "sig",
+        "sp",
+        "drop",
+        "out",
+        "soft",
+    ]
     edges += [[a, b] for a, b in zip(chain, chain[1:])]
     return document("Layer zoo", nodes, edges, "digits")
 
 
 def recurrent_doc() -> dict:
     return chain_document(
-        "Stacked recurrent", "sine",
+        "Stacked recurrent",
+        "sine",
         ("rnn", "RNN", {"hidden_size": 8, "nonlinearity": "relu", "num_layers": 2, "dropout": 0.1}),
-        ("gru", "GRU", {"hidden_size": 4, "bidirectional": True}), ("pool", "SequencePool", {"mode": "max"}),
-        ("head", "Linear", {"out_features": 1}), loss={"type": "HuberLoss", "params": {"delta": 0.5}})
+        ("gru", "GRU", {"hidden_size": 4, "bidirectional": True}),
+        ("pool", "SequencePool", {"mode": "max"}),
+        ("head", "Linear", {"out_features": 1}),
+        loss={"type": "HuberLoss", "params": {"delta": 0.5}},
+    )
 
 
 @pytest.mark.parametrize("make", [zoo_doc, recurrent_doc], ids=["zoo", "recurrent"])
@@ -308,26 +387,43 @@ def _one_output(doc: dict) -> dict:
 VARIANTS = {
     # He init, Nesterov SGD, StepLR with warmup, L1, norm clipping, early stopping and keep-best, focal loss
     "resnet-everything": lambda: _variant(
-        resnet_doc(), "kaiming", train_share=0.3, epochs=2,
+        resnet_doc(),
+        "kaiming",
+        train_share=0.3,
+        epochs=2,
         loss={"type": "FocalLoss", "params": {"gamma": 2.0}},
         optimizer={"type": "SGD", "params": {"lr": 0.05, "momentum": 0.9, "nesterov": True}},
-        scheduler={"type": "StepLR", "params": {"step_size": 1, "gamma": 0.5}, "interval": "epoch",
-                   "warmup_steps": 5},
-        l1=1e-4, gradient_clipping={"mode": "norm", "max_value": 1.0},
-        early_stopping={"monitor": "val_accuracy", "patience": 5}, keep_best={"monitor": "val_loss"}),
+        scheduler={"type": "StepLR", "params": {"step_size": 1, "gamma": 0.5}, "interval": "epoch", "warmup_steps": 5},
+        l1=1e-4,
+        gradient_clipping={"mode": "norm", "max_value": 1.0},
+        early_stopping={"monitor": "val_accuracy", "patience": 5},
+        keep_best={"monitor": "val_loss"},
+    ),
     # regression, full batch, one-cycle per step, value clipping
     "lstm-onecycle": lambda: _variant(
-        lstm_doc(), epochs=2, batch_size="full",
+        lstm_doc(),
+        epochs=2,
+        batch_size="full",
         scheduler={"type": "OneCycleLR", "params": {"max_lr": 0.02}, "interval": "step", "warmup_steps": 0},
-        gradient_clipping={"mode": "value", "max_value": 0.5}),
+        gradient_clipping={"mode": "value", "max_value": 0.5},
+    ),
     # tokens, Xavier init, KL divergence, reduce-on-plateau on accuracy
     "transformer-plateau": lambda: _variant(
-        transformer_doc(), "xavier", train_share=0.4, epochs=2, loss={"type": "KLDivLoss", "params": {}},
-        scheduler={"type": "ReduceLROnPlateau", "params": {"patience": 0, "mode": "max"}}),
+        transformer_doc(),
+        "xavier",
+        train_share=0.4,
+        epochs=2,
+        loss={"type": "KLDivLoss", "params": {}},
+        scheduler={"type": "ReduceLROnPlateau", "params": {"patience": 0, "mode": "max"}},
+    ),
     # one output with BCE and pos_weight, keep-best restores an earlier epoch
     "xor-bce": lambda: _variant(
-        _one_output(mlp_doc()), epochs=3, loss={"type": "BCEWithLogitsLoss", "params": {"pos_weight": 2.0}},
-        optimizer={"type": "RMSprop", "params": {"lr": 0.01}}, keep_best={"monitor": "val_accuracy"}),
+        _one_output(mlp_doc()),
+        epochs=3,
+        loss={"type": "BCEWithLogitsLoss", "params": {"pos_weight": 2.0}},
+        optimizer={"type": "RMSprop", "params": {"lr": 0.01}},
+        keep_best={"monitor": "val_accuracy"},
+    ),
 }
 
 
@@ -363,8 +459,19 @@ def test_python_export_reads_npz_data_and_takes_trained_weights(tmp_path: Path, 
     assert "--weights xor_weights.pt" in (tmp_path / "xor.py").read_text(encoding="utf-8")
 
     module = import_file(tmp_path / "xor.py", "exported_xor_weights")
-    monkeypatch.setattr(sys, "argv", ["xor.py", "--weights", str(tmp_path / "xor_weights.pt"), "--epochs", "0",
-                                      "--save", str(tmp_path / "again.pt")])
+    monkeypatch.setattr(
+        sys,
+        "argv",
+        [
+            "xor.py",
+            "--weights",
+            str(tmp_path / "xor_weights.pt"),
+            "--epochs",
+            "0",
+            "--save",
+            str(tmp_path / "again.pt"),
+        ],
+    )
     module.main()
     out = capsys.readouterr().out
     assert "epoch" not in out and "test accuracy" in out
@@ -468,6 +575,7 @@ def test_export_to_a_folder_or_missing_folder_is_a_clear_error(tmp_path: Path) -
 
 
 # ---- safetensors ----------------------------------------------------------------------------------------
+
 
 def test_weights_round_trip_with_experiment_sidecar(tmp_path: Path) -> None:
     experiment = experiment_of(resnet_doc())

@@ -43,10 +43,20 @@ _XOR = experiment_from_dict(xor_document())
 _INFO = load_dataset(_XOR.data).info
 
 
-def source_of(experiment: Experiment, file_name: str = "model.py", data_name: str = "model_data.npz",
-              weights_name: str | None = None) -> str:
-    return python_code.python_source(experiment, check_experiment(experiment, _INFO), _INFO, file_name=file_name,
-                                     data_name=data_name, weights_name=weights_name)
+def source_of(
+    experiment: Experiment,
+    file_name: str = "model.py",
+    data_name: str = "model_data.npz",
+    weights_name: str | None = None,
+) -> str:
+    return python_code.python_source(
+        experiment,
+        check_experiment(experiment, _INFO),
+        _INFO,
+        file_name=file_name,
+        data_name=data_name,
+        weights_name=weights_name,
+    )
 
 
 def model_class(tree: ast.Module) -> str:
@@ -78,8 +88,11 @@ def skeleton(source: str) -> str:
 
 
 def _is_string(statement: ast.stmt) -> bool:
-    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) \
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Constant)
         and isinstance(statement.value.value, str)
+    )
 
 
 def names_in(source: str) -> set[str]:
@@ -117,16 +130,54 @@ def import_file(path: Path, name: str) -> Any:
     return module
 
 
-BENIGN = skeleton(source_of(_XOR.model_copy(update={"name": "Benign", "description": "A description."}),
-                            "benign.py", "benign_data.npz", "benign_weights.pt"))
+BENIGN = skeleton(
+    source_of(
+        _XOR.model_copy(update={"name": "Benign", "description": "A description."}),
+        "benign.py",
+        "benign_data.npz",
+        "benign_weights.pt",
+    )
+)
 
 # ---- any text -------------------------------------------------------------------------------------------
 
-TRICKY = ['"', '"""', "'''", "\\", "\\n", "\\x00", "\n", "\r", "\r\n", "\n\n", "\x00", "\u2028", "\u2029", "\x85",
-          "\x0b", "\x0c", "\x1c", "\t", "#", "\udc80", "\U0001f600", "\u202e", "\ufeff", "{}", "%s", "\\N{", "\\u",
-          "'", " ", "-", "é", "\u3000"]
-ANY_TEXT = st.lists(st.one_of(st.text(st.characters(exclude_categories=()), max_size=12), st.sampled_from(TRICKY)),
-                    max_size=12).map("".join)  # exclude_categories=(): lone surrogates too
+TRICKY = [
+    '"',
+    '"""',
+    "'''",
+    "\\",
+    "\\n",
+    "\\x00",
+    "\n",
+    "\r",
+    "\r\n",
+    "\n\n",
+    "\x00",
+    "\u2028",
+    "\u2029",
+    "\x85",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\t",
+    "#",
+    "\udc80",
+    "\U0001f600",
+    "\u202e",
+    "\ufeff",
+    "{}",
+    "%s",
+    "\\N{",
+    "\\u",
+    "'",
+    " ",
+    "-",
+    "é",
+    "\u3000",
+]
+ANY_TEXT = st.lists(
+    st.one_of(st.text(st.characters(exclude_categories=()), max_size=12), st.sampled_from(TRICKY)), max_size=12
+).map("".join)  # exclude_categories=(): lone surrogates too
 
 
 def _posix(name: str) -> bool:
@@ -138,13 +189,19 @@ def _posix(name: str) -> bool:
     return "/" not in name and "\x00" not in name
 
 
-FILE_STEMS = st.lists(st.one_of(st.text(max_size=8), st.sampled_from(TRICKY), st.binary(max_size=8).map(os.fsdecode)),
-                      max_size=8).map("".join).filter(_posix)
+FILE_STEMS = (
+    st.lists(
+        st.one_of(st.text(max_size=8), st.sampled_from(TRICKY), st.binary(max_size=8).map(os.fsdecode)), max_size=8
+    )
+    .map("".join)
+    .filter(_posix)
+)
 
 
 @given(name=ANY_TEXT, description=ANY_TEXT, stem=FILE_STEMS)
-def test_any_name_description_and_file_name_stay_inside_docstrings_and_strings(name: str, description: str,
-                                                                                stem: str) -> None:
+def test_any_name_description_and_file_name_stay_inside_docstrings_and_strings(
+    name: str, description: str, stem: str
+) -> None:
     experiment = _XOR.model_copy(update={"name": name, "description": description})
     file_name, data_name, weights_name = stem + ".py", stem + "_data.npz", stem + "_weights.pt"
     source = source_of(experiment, file_name, data_name, weights_name)
@@ -162,8 +219,11 @@ def test_any_name_description_and_file_name_stay_inside_docstrings_and_strings(n
     assert first_paragraph(description) in squash(doc)
     assert f"python {shlex.quote(file_name)} --help" in doc
     assert f"--weights {shlex.quote(weights_name)} --epochs 0" in doc
-    (data_file,) = [node.value.value for node in tree.body
-                    if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "DATA_FILE"]
+    (data_file,) = [
+        node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "DATA_FILE"
+    ]
     assert data_file == data_name
     class_doc = ast.get_docstring(next(n for n in tree.body if isinstance(n, ast.ClassDef)), clean=False)
     assert squash(name + ": input (N, 2)") in squash(class_doc)
@@ -181,8 +241,9 @@ def test_a_script_with_hostile_names_runs_and_runs_nothing_embedded(tmp_path: Pa
     assert (tmp_path / (HOSTILE_STEM + "_data.npz")).is_file()
 
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    run = subprocess.run([sys.executable, out.name, "--epochs", "1"], cwd=tmp_path, env=env, capture_output=True,
-                         text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, out.name, "--epochs", "1"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr
     assert "epoch   1  train loss" in run.stdout and "test accuracy" in run.stdout
     assert not (tmp_path / "PWNED").exists()
@@ -210,6 +271,7 @@ def test_string_values_keep_every_character() -> None:
 
 # ---- the model class's name --------------------------------------------------------------------------
 
+
 def _with(name: str, outputs: int = 2, model_init: str = "default", **training: Any) -> Experiment:
     doc = xor_document()
     doc["name"], doc["model"]["init"] = name, model_init
@@ -218,14 +280,28 @@ def _with(name: str, outputs: int = 2, model_init: str = "default", **training: 
     return experiment_from_dict(doc)
 
 
-@pytest.mark.parametrize("name, training", [
-    ("SEED", {}), ("EPOCHS", {}), ("True", {}), ("None", {}), ("False", {}), ("Exception", {}), ("print", {}),
-    ("main", {}), ("np", {}), ("F", {"outputs": 1, "loss": {"type": "BCEWithLogitsLoss", "params": {}}}), ("Path", {}),
-    ("L1", {"l1": 0.001}), ("PATIENCE", {"early_stopping": {"monitor": "val_loss", "patience": 3}}),
-    ("Focal loss", {"loss": {"type": "FocalLoss", "params": {}}}),
-])
-def test_the_class_never_takes_a_name_the_file_uses(tmp_path: Path, name: str, training: dict, monkeypatch,
-                                                     capsys) -> None:
+@pytest.mark.parametrize(
+    "name, training",
+    [
+        ("SEED", {}),
+        ("EPOCHS", {}),
+        ("True", {}),
+        ("None", {}),
+        ("False", {}),
+        ("Exception", {}),
+        ("print", {}),
+        ("main", {}),
+        ("np", {}),
+        ("F", {"outputs": 1, "loss": {"type": "BCEWithLogitsLoss", "params": {}}}),
+        ("Path", {}),
+        ("L1", {"l1": 0.001}),
+        ("PATIENCE", {"early_stopping": {"monitor": "val_loss", "patience": 3}}),
+        ("Focal loss", {"loss": {"type": "FocalLoss", "params": {}}}),
+    ],
+)
+def test_the_class_never_takes_a_name_the_file_uses(
+    tmp_path: Path, name: str, training: dict, monkeypatch, capsys
+) -> None:
     experiment = _with(name, **training)
     path = tmp_path / "model.py"
     export_python(experiment, path)
@@ -257,20 +333,40 @@ def test_ordinary_names_stay_readable() -> None:
 
 # ---- node ids ---------------------------------------------------------------------------------------------
 
+
 def _id_documents(ident: str) -> list[dict[str, Any]]:
     """Two graphs with `ident` as a Linear before a Concat, and as an Add read by later nodes."""
     linear = document(
-        [{"id": "inp_", "type": "Input"}, {"id": ident, "type": "Linear", "params": {"out_features": 4}},
-         {"id": "side_", "type": "Linear", "params": {"out_features": 4}}, {"id": "join_", "type": "Concat"},
-         {"id": "head_", "type": "Linear", "params": {"out_features": 2}}],
-        [["inp_", ident], ["inp_", "side_"], [ident, "join_"], ["side_", "join_"], ["join_", "head_"]])
+        [
+            {"id": "inp_", "type": "Input"},
+            {"id": ident, "type": "Linear", "params": {"out_features": 4}},
+            {"id": "side_", "type": "Linear", "params": {"out_features": 4}},
+            {"id": "join_", "type": "Concat"},
+            {"id": "head_", "type": "Linear", "params": {"out_features": 2}},
+        ],
+        [["inp_", ident], ["inp_", "side_"], [ident, "join_"], ["side_", "join_"], ["join_", "head_"]],
+    )
     merge = document(
-        [{"id": "inp_", "type": "Input"}, {"id": "a_", "type": "Linear", "params": {"out_features": 4}},
-         {"id": "b_", "type": "Linear", "params": {"out_features": 4}}, {"id": ident, "type": "Add"},
-         {"id": "c_", "type": "Linear", "params": {"out_features": 4}}, {"id": "join_", "type": "Concat"},
-         {"id": "head_", "type": "Linear", "params": {"out_features": 2}}],
-        [["inp_", "a_"], ["inp_", "b_"], ["a_", ident], ["b_", ident], [ident, "c_"], ["c_", "join_"],
-         ["a_", "join_"], ["join_", "head_"]])
+        [
+            {"id": "inp_", "type": "Input"},
+            {"id": "a_", "type": "Linear", "params": {"out_features": 4}},
+            {"id": "b_", "type": "Linear", "params": {"out_features": 4}},
+            {"id": ident, "type": "Add"},
+            {"id": "c_", "type": "Linear", "params": {"out_features": 4}},
+            {"id": "join_", "type": "Concat"},
+            {"id": "head_", "type": "Linear", "params": {"out_features": 2}},
+        ],
+        [
+            ["inp_", "a_"],
+            ["inp_", "b_"],
+            ["a_", ident],
+            ["b_", ident],
+            [ident, "c_"],
+            ["c_", "join_"],
+            ["a_", "join_"],
+            ["join_", "head_"],
+        ],
+    )
     return [linear, merge]
 
 
@@ -289,13 +385,18 @@ def _renamed(experiment: Experiment, ident: str) -> Experiment:
 def _exported_model_run(experiment: Experiment, ident: str) -> tuple[list[str], torch.Tensor]:
     """The exported class's state-dict keys (the id written ID) and its output, built with seed 0."""
     report = check_experiment(experiment, _INFO)
-    namespace: dict[str, Any] = {"__name__": "exported", "math": __import__("math"), "torch": torch, "nn": nn,
-                                 "F": torch.nn.functional}
+    namespace: dict[str, Any] = {
+        "__name__": "exported",
+        "math": __import__("math"),
+        "torch": torch,
+        "nn": nn,
+        "F": torch.nn.functional,
+    }
     for part in python_code.model_source_parts(experiment, report, "Net"):
         exec(compile(part, "<exported model>", "exec"), namespace)  # noqa: S102
     torch.manual_seed(0)
     model = namespace["Net"]().eval()
-    keys = ["ID." + key[len(ident) + 1:] if key.startswith(f"{ident}.") else key for key in model.state_dict()]
+    keys = ["ID." + key[len(ident) + 1 :] if key.startswith(f"{ident}.") else key for key in model.state_dict()]
     return keys, model(_X)
 
 
@@ -317,9 +418,16 @@ def _breaks_the_export(ident: str) -> bool:
 
 def _candidate_ids() -> set[str]:
     """Names a node id could clash with: nn.Module's, builtins, and every name an exported file uses."""
-    everything = _with("Everything", loss={"type": "FocalLoss", "params": {}}, l1=0.001, model_init="kaiming",
-                       scheduler={"type": "StepLR", "params": {"step_size": 1}, "warmup_steps": 2},
-                       gradient_clipping={"mode": "norm", "max_value": 1.0}, early_stopping={}, keep_best={})
+    everything = _with(
+        "Everything",
+        loss={"type": "FocalLoss", "params": {}},
+        l1=0.001,
+        model_init="kaiming",
+        scheduler={"type": "StepLR", "params": {"step_size": 1}, "warmup_steps": 2},
+        gradient_clipping={"mode": "norm", "max_value": 1.0},
+        early_stopping={},
+        keep_best={},
+    )
     names = set(dir(nn.Module)) | set(vars(nn.Module())) | set(dir(builtins)) | names_in(source_of(everything))
     names |= names_in(source_of(_XOR)) | python_code.names_used_by_generated_code()
     return {n for n in names if n.isidentifier() and not keyword.iskeyword(n) and not n.startswith("_")}

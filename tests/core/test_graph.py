@@ -12,14 +12,42 @@ from playground.core.experiment import experiment_from_dict
 from playground.core.graph import GraphError, apply_fix, build_model, check_experiment
 from tests.core.factories import chain, resnet_block_document, xor_document
 
-POINTS = SimpleNamespace(task="classification", modality="points", input_shape=(2,), input_dtype="float32",
-                         num_classes=2, target_dim=None, vocab_size=None)
-DIGITS = SimpleNamespace(task="classification", modality="image", input_shape=(1, 8, 8), input_dtype="float32",
-                         num_classes=10, target_dim=None, vocab_size=None)
-SINE = SimpleNamespace(task="regression", modality="sequence", input_shape=(20, 1), input_dtype="float32",
-                       num_classes=None, target_dim=1, vocab_size=None)
-TOKENS = SimpleNamespace(task="classification", modality="tokens", input_shape=(12,), input_dtype="int64",
-                         num_classes=6, target_dim=None, vocab_size=6)
+POINTS = SimpleNamespace(
+    task="classification",
+    modality="points",
+    input_shape=(2,),
+    input_dtype="float32",
+    num_classes=2,
+    target_dim=None,
+    vocab_size=None,
+)
+DIGITS = SimpleNamespace(
+    task="classification",
+    modality="image",
+    input_shape=(1, 8, 8),
+    input_dtype="float32",
+    num_classes=10,
+    target_dim=None,
+    vocab_size=None,
+)
+SINE = SimpleNamespace(
+    task="regression",
+    modality="sequence",
+    input_shape=(20, 1),
+    input_dtype="float32",
+    num_classes=None,
+    target_dim=1,
+    vocab_size=None,
+)
+TOKENS = SimpleNamespace(
+    task="classification",
+    modality="tokens",
+    input_shape=(12,),
+    input_dtype="int64",
+    num_classes=6,
+    target_dim=None,
+    vocab_size=6,
+)
 
 
 def check(doc, facts):
@@ -150,8 +178,12 @@ def test_conv_into_an_output_linear_of_the_wrong_width_is_fixed_in_one_click():
 
 
 def test_kernel_larger_than_input():
-    doc = chain(("conv1", "Conv2d", {"out_channels": 4, "kernel_size": 11}), ("flat", "Flatten", {}),
-                ("fc", "Linear", {"out_features": 10}), dataset="digits")
+    doc = chain(
+        ("conv1", "Conv2d", {"out_channels": 4, "kernel_size": 11}),
+        ("flat", "Flatten", {}),
+        ("fc", "Linear", {"out_features": 10}),
+        dataset="digits",
+    )
     experiment, report = check(doc, DIGITS)
     error = only_error(report)
     assert error.node == "conv1" and "kernel 11×11 is larger than its (padded) input (N, 1, 8, 8)" in error.message
@@ -163,7 +195,10 @@ def test_output_does_not_fit_the_classes():
     doc = chain(("flat", "Flatten", {}), ("fc", "Linear", {"out_features": 3}), dataset="digits")
     experiment, report = check(doc, DIGITS)
     error = only_error(report)
-    assert "is (N, 3) but the dataset has 10 classes" in error.message and "set out_features of 'fc' to 10" in error.message
+    assert (
+        "is (N, 3) but the dataset has 10 classes" in error.message
+        and "set out_features of 'fc' to 10" in error.message
+    )
     apply_fix(experiment, error.fixes[0])
     assert check_experiment(experiment, DIGITS).valid
 
@@ -178,8 +213,9 @@ def test_conv_on_flat_vector_offers_unflatten():
 
 
 def test_sequence_output_offers_sequence_pool():
-    doc = chain(("lstm", "LSTM", {"hidden_size": 8}), ("head", "Linear", {"out_features": 1}), dataset="sine",
-                loss="MSELoss")
+    doc = chain(
+        ("lstm", "LSTM", {"hidden_size": 8}), ("head", "Linear", {"out_features": 1}), dataset="sine", loss="MSELoss"
+    )
     experiment, report = check(doc, SINE)
     error = only_error(report)
     assert "insert SequencePool before 'head'" in error.message
@@ -191,8 +227,12 @@ def test_sequence_output_offers_sequence_pool():
 
 
 def test_tokens_need_an_embedding():
-    doc = chain(("lstm", "LSTM", {"hidden_size": 8}), ("pool", "SequencePool", {}),
-                ("head", "Linear", {"out_features": 6}), dataset="majority")
+    doc = chain(
+        ("lstm", "LSTM", {"hidden_size": 8}),
+        ("pool", "SequencePool", {}),
+        ("head", "Linear", {"out_features": 6}),
+        dataset="majority",
+    )
     experiment, report = check(doc, TOKENS)
     error = only_error(report)
     assert "insert Embedding before 'lstm'" in error.message
@@ -202,9 +242,14 @@ def test_tokens_need_an_embedding():
 
 
 def test_attention_heads_must_divide_features():
-    doc = chain(("proj", "Linear", {"out_features": 6}), ("attn", "MultiheadAttention", {"num_heads": 4}),
-                ("pool", "SequencePool", {"mode": "mean"}), ("head", "Linear", {"out_features": 1}),
-                dataset="sine", loss="MSELoss")
+    doc = chain(
+        ("proj", "Linear", {"out_features": 6}),
+        ("attn", "MultiheadAttention", {"num_heads": 4}),
+        ("pool", "SequencePool", {"mode": "mean"}),
+        ("head", "Linear", {"out_features": 1}),
+        dataset="sine",
+        loss="MSELoss",
+    )
     experiment, report = check(doc, SINE)
     error = only_error(report)
     assert "embed_dim 6" in error.message and "num_heads=4" in error.message
@@ -261,10 +306,17 @@ def test_catalogue_declares_every_required_type_once_with_help():
         assert layer.help and layer.category
         for spec in layer.params:
             assert spec.help, f"{layer.name}.{spec.name} has no help"
-            inferred_names = {"in_features", "in_channels", "input_size", "num_features", "normalized_shape",
-                              "embed_dim", "d_model", "num_embeddings"}
+            inferred_names = {
+                "in_features",
+                "in_channels",
+                "input_size",
+                "num_features",
+                "normalized_shape",
+                "embed_dim",
+                "d_model",
+                "num_embeddings",
+            }
             assert spec.name not in inferred_names, "input sizes are inferred, never typed"
-
 
 
 def test_auto_layout_puts_each_node_right_of_its_inputs():

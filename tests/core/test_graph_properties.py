@@ -62,8 +62,11 @@ class GraphDraw:
                 return
             out = self.draw(st.integers(1, 6))
             size = lambda n: (n + 2 * padding - kernel) // stride + 1  # noqa: E731
-            self.add("Conv2d", {"out_channels": out, "kernel_size": kernel, "padding": padding, "stride": stride},
-                     (out, size(height), size(width)))
+            self.add(
+                "Conv2d",
+                {"out_channels": out, "kernel_size": kernel, "padding": padding, "stride": stride},
+                (out, size(height), size(width)),
+            )
         elif choice == "dw":
             self.add("Conv2d", {"out_channels": channels, "kernel_size": 1, "groups": channels})
         elif choice == "pool" and min(height, width) >= 2:
@@ -77,11 +80,17 @@ class GraphDraw:
             self.add("Dropout2d", {"p": 0.1})
         elif choice == "convT" and max(height, width) <= 16:
             out = self.draw(st.integers(1, 4))
-            self.add("ConvTranspose2d", {"out_channels": out, "kernel_size": 2, "stride": 2},
-                     (out, height * 2, width * 2))
+            self.add(
+                "ConvTranspose2d", {"out_channels": out, "kernel_size": 2, "stride": 2}, (out, height * 2, width * 2)
+            )
         elif choice == "res":
-            self.residual(lambda: (self.add("Conv2d", {"out_channels": channels, "kernel_size": 3, "padding": 1}),
-                                   self.add("BatchNorm2d"), self.activation()))
+            self.residual(
+                lambda: (
+                    self.add("Conv2d", {"out_channels": channels, "kernel_size": 3, "padding": 1}),
+                    self.add("BatchNorm2d"),
+                    self.activation(),
+                )
+            )
 
     def sequence_layer(self) -> None:
         steps, features = self.shape
@@ -133,14 +142,42 @@ class GraphDraw:
 
 
 FACTS = {
-    "digits": SimpleNamespace(task="classification", modality="image", input_shape=(1, 8, 8), input_dtype="float32",
-                              num_classes=10, target_dim=None, vocab_size=None),
-    "sine": SimpleNamespace(task="regression", modality="sequence", input_shape=(12, 1), input_dtype="float32",
-                            num_classes=None, target_dim=1, vocab_size=None),
-    "majority": SimpleNamespace(task="classification", modality="tokens", input_shape=(10,), input_dtype="int64",
-                                num_classes=6, target_dim=None, vocab_size=6),
-    "iris": SimpleNamespace(task="classification", modality="features", input_shape=(4,), input_dtype="float32",
-                            num_classes=3, target_dim=None, vocab_size=None),
+    "digits": SimpleNamespace(
+        task="classification",
+        modality="image",
+        input_shape=(1, 8, 8),
+        input_dtype="float32",
+        num_classes=10,
+        target_dim=None,
+        vocab_size=None,
+    ),
+    "sine": SimpleNamespace(
+        task="regression",
+        modality="sequence",
+        input_shape=(12, 1),
+        input_dtype="float32",
+        num_classes=None,
+        target_dim=1,
+        vocab_size=None,
+    ),
+    "majority": SimpleNamespace(
+        task="classification",
+        modality="tokens",
+        input_shape=(10,),
+        input_dtype="int64",
+        num_classes=6,
+        target_dim=None,
+        vocab_size=6,
+    ),
+    "iris": SimpleNamespace(
+        task="classification",
+        modality="features",
+        input_shape=(4,),
+        input_dtype="float32",
+        num_classes=3,
+        target_dim=None,
+        vocab_size=None,
+    ),
 }
 
 
@@ -155,8 +192,7 @@ def valid_graphs(draw):
         graph.add("Flatten", shape=(graph.shape[0] * graph.shape[1] * graph.shape[2],))
     elif dataset in ("sine", "majority"):
         if dataset == "majority":
-            graph.add("Embedding", {"embedding_dim": draw(st.sampled_from([4, 6]))},
-                      (facts.input_shape[0], 4))
+            graph.add("Embedding", {"embedding_dim": draw(st.sampled_from([4, 6]))}, (facts.input_shape[0], 4))
             graph.shape = (facts.input_shape[0], graph.nodes[-1]["params"]["embedding_dim"])
         for _ in range(draw(st.integers(0, 4))):
             graph.sequence_layer()
@@ -181,7 +217,9 @@ def test_random_valid_graphs_build_and_run_with_inferred_shapes(case):
     for node_id, _, module in model.layers():
         module.register_forward_hook(
             lambda _m, _i, out, node_id=node_id: seen.__setitem__(
-                node_id, tuple((out[0] if isinstance(out, tuple) else out).shape)))
+                node_id, tuple((out[0] if isinstance(out, tuple) else out).shape)
+            )
+        )
     if facts.input_dtype == "int64":
         x = torch.randint(0, facts.vocab_size, (3, *facts.input_shape))
     else:
@@ -196,7 +234,10 @@ def test_random_valid_graphs_build_and_run_with_inferred_shapes(case):
 
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-5, 10**6) | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 10**6)
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=8),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3),
     max_leaves=8,
@@ -242,7 +283,17 @@ def test_random_broken_documents_raise_only_experiment_errors(doc):
         assert exc.problems and all(problem.message for problem in exc.problems)
         return
     # Still a valid file: checking its graph never raises either.
-    facts = FACTS["digits"] if experiment.data.dataset == "digits" else SimpleNamespace(
-        task="classification", modality="points", input_shape=(2,), input_dtype="float32", num_classes=2,
-        target_dim=None, vocab_size=None)
+    facts = (
+        FACTS["digits"]
+        if experiment.data.dataset == "digits"
+        else SimpleNamespace(
+            task="classification",
+            modality="points",
+            input_shape=(2,),
+            input_dtype="float32",
+            num_classes=2,
+            target_dim=None,
+            vocab_size=None,
+        )
+    )
     check_experiment(experiment, facts)

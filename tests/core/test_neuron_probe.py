@@ -26,8 +26,14 @@ def test_dense_chains_are_mapped_layer_by_layer_after_their_activation():
     assert layers[-1][0] == layers[-1][1]  # the output layer shows the model's output (logits)
     perceptron = experiment_from_dict(chain(("out", "Linear", {"out_features": 2})))
     assert dense_units(perceptron) == [("out", "out")]  # no hidden layer: just the output
-    with_dropout = experiment_from_dict(chain(("fc", "Linear", {"out_features": 4}), ("drop", "Dropout", {}),
-                                              ("act", "ReLU", {}), ("out", "Linear", {"out_features": 2})))
+    with_dropout = experiment_from_dict(
+        chain(
+            ("fc", "Linear", {"out_features": 4}),
+            ("drop", "Dropout", {}),
+            ("act", "ReLU", {}),
+            ("out", "Linear", {"out_features": 2}),
+        )
+    )
     assert dense_units(with_dropout) == [("fc", "act"), ("out", "out")]
 
 
@@ -36,9 +42,13 @@ def test_other_models_are_not_mapped():
     assert dense_units(load_experiment(PRESETS / "resnet_block_digits.json")) is None  # branches and merges
     leading_activation = experiment_from_dict(chain(("act", "Tanh", {}), ("out", "Linear", {"out_features": 2})))
     assert dense_units(leading_activation) is None  # the input maps would not be what the layer sees
-    nodes = [{"id": "input", "type": "Input"}, {"id": "a", "type": "Linear", "params": {"out_features": 3}},
-             {"id": "b", "type": "Linear", "params": {"out_features": 3}},
-             {"id": "sum", "type": "Add"}, {"id": "out", "type": "Linear", "params": {"out_features": 2}}]
+    nodes = [
+        {"id": "input", "type": "Input"},
+        {"id": "a", "type": "Linear", "params": {"out_features": 3}},
+        {"id": "b", "type": "Linear", "params": {"out_features": 3}},
+        {"id": "sum", "type": "Add"},
+        {"id": "out", "type": "Linear", "params": {"out_features": 2}},
+    ]
     edges = [["input", "a"], ["input", "b"], ["a", "sum"], ["b", "sum"], ["sum", "out"]]
     assert dense_units(experiment_from_dict(document(nodes, edges))) is None
 
@@ -90,7 +100,10 @@ def test_maps_follow_the_weights_and_leave_training_untouched(one_torch_thread):
 
 
 def test_too_many_hidden_units_are_not_mapped(one_torch_thread):
-    wide = chain(("fc", "Linear", {"out_features": MAX_MAPPED_UNITS + 1}), ("act", "ReLU", {}),
-                 ("out", "Linear", {"out_features": 2}))
+    wide = chain(
+        ("fc", "Linear", {"out_features": MAX_MAPPED_UNITS + 1}),
+        ("act", "ReLU", {}),
+        ("out", "Linear", {"out_features": 2}),
+    )
     probe, model, _ = probe_for(wide)
     assert not probe.enabled and probe.maps(model) is None

@@ -38,8 +38,9 @@ print(len(names), "core modules imported without Qt")
 
 
 def test_core_imports_with_qt_blocked():
-    result = subprocess.run([sys.executable, "-c", BLOCKED_IMPORT], cwd=ROOT, capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", BLOCKED_IMPORT], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     assert "core modules imported without Qt" in result.stdout
 

@@ -11,8 +11,8 @@ vanishing_gradients_sigmoid 40 epochs 0.58 (chance) with a first/last-layer grad
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pytest
@@ -30,7 +30,9 @@ def train(stem: str, epochs: int) -> tuple[Summary, list[EpochEvent]]:
     experiment = load_experiment(PRESET_DIR / f"{stem}.json")
     experiment.training.device = "cpu"
     events: list[EpochEvent] = []
-    trainer = Trainer(experiment, epochs=epochs, observer=lambda e: events.append(e) if isinstance(e, EpochEvent) else None)
+    trainer = Trainer(
+        experiment, epochs=epochs, observer=lambda e: events.append(e) if isinstance(e, EpochEvent) else None
+    )
     summary = trainer.run()
     assert summary.status == "completed", summary.message
     return summary, events
@@ -42,12 +44,14 @@ Check = Callable[[Summary, list[EpochEvent]], None]
 def accuracy_at_least(target: float) -> Check:
     def check(summary: Summary, _events: list[EpochEvent]) -> None:
         assert summary.test_accuracy >= target, f"test accuracy {summary.test_accuracy:.3f} < {target}"
+
     return check
 
 
 def r2_at_least(target: float) -> Check:
     def check(summary: Summary, _events: list[EpochEvent]) -> None:
         assert summary.test_r2 >= target, f"test R² {summary.test_r2:.3f} < {target}"
+
     return check
 
 
@@ -108,8 +112,13 @@ def test_learning_rate_too_high_diverges_with_a_plain_message() -> None:
 
 
 def test_every_other_preset_trains_an_epoch() -> None:
-    known = set(TARGETS) | {"vanishing_gradients_sigmoid", "vanishing_gradients_relu", "dropout_overfitting",
-                            "dropout_overfitting_regularized", "learning_rate_too_high"}
+    known = set(TARGETS) | {
+        "vanishing_gradients_sigmoid",
+        "vanishing_gradients_relu",
+        "dropout_overfitting",
+        "dropout_overfitting_regularized",
+        "learning_rate_too_high",
+    }
     for path in sorted(PRESET_DIR.glob("*.json")):
         if path.stem in known:
             continue
@@ -119,5 +128,13 @@ def test_every_other_preset_trains_an_epoch() -> None:
 
 def test_the_training_presets_exist() -> None:
     names = {path.stem for path in PRESET_DIR.glob("*.json")}
-    assert set(TARGETS) | {"vanishing_gradients_sigmoid", "vanishing_gradients_relu", "dropout_overfitting",
-                           "dropout_overfitting_regularized"} <= names
+    assert (
+        set(TARGETS)
+        | {
+            "vanishing_gradients_sigmoid",
+            "vanishing_gradients_relu",
+            "dropout_overfitting",
+            "dropout_overfitting_regularized",
+        }
+        <= names
+    )

@@ -39,8 +39,10 @@ def experiment_file(tmp_path: Path) -> Path:
 
 # ---- exports never replace a file the user did not name ---------------------------------------------
 
+
 def test_safetensors_export_without_o_in_the_experiments_folder_keeps_the_experiment(
-        experiment_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    experiment_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(experiment_file.parent)
     before = experiment_file.read_bytes()
     assert main(["export", "exp.json", "--format", "safetensors"]) == 0
@@ -52,7 +54,8 @@ def test_safetensors_export_without_o_in_the_experiments_folder_keeps_the_experi
 
 
 def test_an_export_without_o_never_replaces_an_existing_file(
-        experiment_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    experiment_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(experiment_file.parent)
     mine = experiment_file.parent / "exp.py"
     mine.write_text("# my own script\n", encoding="utf-8")
@@ -78,8 +81,9 @@ def test_a_weights_sidecar_never_replaces_a_users_json_file(experiment_file: Pat
     assert torch.equal(tensors["w"], torch.ones(2))
 
 
-@pytest.mark.parametrize("content", [b"", b"not safetensors at all", b"\xff" * 64, b"{\"a\": 1}",
-                                     (8).to_bytes(8, "little") + b"{\"x\":{}}"])
+@pytest.mark.parametrize(
+    "content", [b"", b"not safetensors at all", b"\xff" * 64, b'{"a": 1}', (8).to_bytes(8, "little") + b'{"x":{}}']
+)
 def test_load_weights_raises_the_projects_error_for_any_file(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "w.safetensors"
     path.write_bytes(content)
@@ -90,6 +94,7 @@ def test_load_weights_raises_the_projects_error_for_any_file(tmp_path: Path, con
 
 
 # ---- saves keep permissions, write through links, clean up after killed saves ----------------------------
+
 
 def test_saving_keeps_the_files_mode_and_gives_new_files_the_umask_default(experiment_file: Path) -> None:
     experiment = load_experiment(experiment_file)
@@ -131,8 +136,9 @@ def test_the_temporary_file_of_a_killed_save_is_removed_by_the_next_save(experim
     target = experiment_file.parent / "lesson.json"
     save_experiment(load_experiment(experiment_file), target)
     before = target.read_bytes()
-    child = subprocess.Popen([sys.executable, "-c", _KILLED_SAVE, str(target)], cwd=REPO, stdout=subprocess.PIPE,
-                             text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_SAVE, str(target)], cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
     assert child.stdout is not None and child.stdout.readline().strip() == "writing"
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=10)
@@ -162,9 +168,11 @@ def test_a_missing_folder_is_named_not_a_temporary_file(tmp_path: Path) -> None:
 
 # ---- train checks its output paths before training -------------------------------------------------------
 
+
 @pytest.mark.parametrize("option", ["--save-weights", "--metrics-out"])
 def test_train_refuses_an_output_in_a_missing_folder_before_training(
-        experiment_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str) -> None:
+    experiment_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
     target = tmp_path / "no" / "such" / "out.file"
     assert main(["train", str(experiment_file), "--epochs", "50", option, str(target)]) == 1
     captured = capsys.readouterr()
@@ -172,22 +180,35 @@ def test_train_refuses_an_output_in_a_missing_folder_before_training(
     assert str(target) in captured.err and "does not exist" in captured.err and ".tmp" not in captured.err
 
 
-def test_train_refuses_a_checkpoint_path_that_is_a_file(experiment_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_train_refuses_a_checkpoint_path_that_is_a_file(
+    experiment_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["train", str(experiment_file), "--checkpoint", str(experiment_file)]) == 1
     assert "is a file" in capsys.readouterr().err
 
 
-def test_train_refuses_to_write_metrics_over_the_experiment(experiment_file: Path,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_train_refuses_to_write_metrics_over_the_experiment(
+    experiment_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = experiment_file.read_bytes()
     assert main(["train", str(experiment_file), "--metrics-out", str(experiment_file)]) == 1
     assert experiment_file.read_bytes() == before
 
 
-@pytest.mark.parametrize(("option", "value"), [
-    ("--epochs", "999999999999999999999"), ("--epochs", "0"), ("--epochs", "-1"), ("--epochs", "100001"),
-    ("--epochs", "1e3"), ("--epochs", "five"), ("--seed", "2147483648"), ("--seed", "-1"), ("--threads", "100000"),
-])
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--epochs", "999999999999999999999"),
+        ("--epochs", "0"),
+        ("--epochs", "-1"),
+        ("--epochs", "100001"),
+        ("--epochs", "1e3"),
+        ("--epochs", "five"),
+        ("--seed", "2147483648"),
+        ("--seed", "-1"),
+        ("--threads", "100000"),
+    ],
+)
 def test_train_refuses_numbers_out_of_range(experiment_file: Path, option: str, value: str) -> None:
     with pytest.raises(SystemExit) as caught:
         main(["train", str(experiment_file), option, value])
@@ -212,8 +233,13 @@ sys.exit(main(["train", sys.argv[1], "--epochs", "100000"]))
 
 
 def test_a_second_ctrl_c_ends_train_with_status_130_and_no_traceback(experiment_file: Path) -> None:
-    child = subprocess.Popen([sys.executable, "-c", _TRAIN_AND_WAIT, str(experiment_file)], cwd=REPO,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", _TRAIN_AND_WAIT, str(experiment_file)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert child.stdout is not None
 
     def wait_for(start: str) -> None:
@@ -246,8 +272,13 @@ sys.exit(main())
 
 
 def test_a_ctrl_c_while_the_command_shuts_down_ends_with_status_130(experiment_file: Path) -> None:
-    child = subprocess.Popen([sys.executable, "-c", _SLOW_SHUTDOWN, str(experiment_file)], cwd=REPO,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_SHUTDOWN, str(experiment_file)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert child.stdout is not None
     line = "?"
     while line and not line.startswith("exiting"):
@@ -259,16 +290,26 @@ def test_a_ctrl_c_while_the_command_shuts_down_ends_with_status_130(experiment_f
 
 # ---- JSON: duplicate keys, unusable numbers and deep nesting, each with its path ---------------------------
 
-@pytest.mark.parametrize(("text", "path", "words"), [
-    ('{"training": {"optimizer": {"params": {"lr": 0.1, "lr": 0.2}}}}', "training.optimizer.params.lr",
-     "more than once"),
-    ('{"model": {}, "model": {}}', "model", "more than once"),
-    ('{"training": {"optimizer": {"params": {"lr": 1e999}}}}', "training.optimizer.params.lr", "infinity"),
-    ('{"data": {"seed": ' + "7" * 5000 + "}}", "data.seed", "5,000 digits"),
-    ('{"model": {"nodes": [{"params": {"size": ' + "[" * 100 + "]" * 100 + "}}]}}", "model.nodes[0].params.size",
-     "nested more than"),
-    ('{"a": [1, NaN]}', "a[1]", "NaN"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "path", "words"),
+    [
+        (
+            '{"training": {"optimizer": {"params": {"lr": 0.1, "lr": 0.2}}}}',
+            "training.optimizer.params.lr",
+            "more than once",
+        ),
+        ('{"model": {}, "model": {}}', "model", "more than once"),
+        ('{"training": {"optimizer": {"params": {"lr": 1e999}}}}', "training.optimizer.params.lr", "infinity"),
+        ('{"data": {"seed": ' + "7" * 5000 + "}}", "data.seed", "5,000 digits"),
+        (
+            '{"model": {"nodes": [{"params": {"size": ' + "[" * 100 + "]" * 100 + "}}]}}",
+            "model.nodes[0].params.size",
+            "nested more than",
+        ),
+        ('{"a": [1, NaN]}', "a[1]", "NaN"),
+    ],
+)
 def test_json_problems_are_refused_with_their_path(text: str, path: str, words: str) -> None:
     with pytest.raises(ExperimentError) as caught:
         parse_json_text(text, "exp.json")
@@ -282,10 +323,17 @@ def test_json_nested_beyond_the_parsers_limit_gives_a_line_and_column() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-                    | st.text(max_size=5),
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
-                    max_leaves=20))
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.text(max_size=5),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+        max_leaves=20,
+    )
+)
 def test_the_strict_reader_returns_what_json_holds(value: object) -> None:
     assert parse_json_text(json.dumps(value)) == value
 
@@ -299,8 +347,19 @@ def test_an_experiment_with_a_duplicated_key_does_not_load(experiment_file: Path
 
 # ---- the run history: its loader and its CSV ----------------------------------------------------------------
 
-@pytest.mark.parametrize("data", [[], "runs", {"runs": "x"}, {"runs": [{"name": 3}]}, {"runs": [{}]},
-                                  {"title": "t", "runs": [{"name": "a", "final": {"x": "y"}}]}, {"extra": 1}])
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [],
+        "runs",
+        {"runs": "x"},
+        {"runs": [{"name": 3}]},
+        {"runs": [{}]},
+        {"title": "t", "runs": [{"name": "a", "final": {"x": "y"}}]},
+        {"extra": 1},
+    ],
+)
 def test_the_run_history_loader_raises_the_projects_error(data: object) -> None:
     with pytest.raises(ExperimentError, match="comparison"):
         RunHistory.from_dict(data)  # type: ignore[arg-type]
@@ -308,8 +367,11 @@ def test_the_run_history_loader_raises_the_projects_error(data: object) -> None:
 
 def test_history_csv_cells_are_not_spreadsheet_formulas() -> None:
     history = RunHistory()
-    history.add(RunRecord.from_training('=HYPERLINK("http://x","click")', [{"train_loss": -0.5}],
-                                        {"status": "completed"}, {"optimizer": "@SUM(A1)"}))
+    history.add(
+        RunRecord.from_training(
+            '=HYPERLINK("http://x","click")', [{"train_loss": -0.5}], {"status": "completed"}, {"optimizer": "@SUM(A1)"}
+        )
+    )
     for text in (history.table_csv(), history.curves_csv()):
         rows = text.splitlines()
         assert any("'=HYPERLINK" in row for row in rows)

@@ -15,9 +15,13 @@ from tests.core.factories import chain
 
 
 def _spiral(**training):
-    document = chain(("fc1", "Linear", {"out_features": 8}), ("act", "Tanh", {}),
-                     ("logits", "Linear", {"out_features": 2}), dataset="spiral",
-                     data_params={"samples": 100, "noise": 0.1})
+    document = chain(
+        ("fc1", "Linear", {"out_features": 8}),
+        ("act", "Tanh", {}),
+        ("logits", "Linear", {"out_features": 2}),
+        dataset="spiral",
+        data_params={"samples": 100, "noise": 0.1},
+    )
     document["training"].update({"epochs": 1, "batch_size": "full", "device": "cpu", **training})
     return experiment_from_dict(document)
 
@@ -27,6 +31,7 @@ def _poison_after_last_step(trainer: Trainer):
         if event.kind == "step" and event.batch == event.batches:
             with torch.no_grad():
                 trainer.model.logits.weight.fill_(math.inf)
+
     return observer
 
 
@@ -48,8 +53,9 @@ def test_weights_that_overflow_in_the_last_step_end_the_run_as_diverged(stop: bo
 
 
 def test_a_diverged_last_step_leaves_no_checkpoint_to_resume_from(tmp_path) -> None:
-    trainer = Trainer(_spiral(), options=TrainerOptions(max_step_events_per_second=0.0,
-                                                        checkpoint_dir=tmp_path / "ckpt"))
+    trainer = Trainer(
+        _spiral(), options=TrainerOptions(max_step_events_per_second=0.0, checkpoint_dir=tmp_path / "ckpt")
+    )
     trainer.observer = _poison_after_last_step(trainer)
     assert trainer.run().status == "diverged"
     assert not (tmp_path / "ckpt" / "checkpoint.json").exists()
@@ -57,8 +63,11 @@ def test_a_diverged_last_step_leaves_no_checkpoint_to_resume_from(tmp_path) -> N
 
 @pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
 def test_one_cycle_runs_with_every_optimizer(optimizer: str) -> None:
-    experiment = _spiral(epochs=3, optimizer={"type": optimizer, "params": {}},
-                         scheduler={"type": "OneCycleLR", "params": {"max_lr": 0.05}, "interval": "step"})
+    experiment = _spiral(
+        epochs=3,
+        optimizer={"type": optimizer, "params": {}},
+        scheduler={"type": "OneCycleLR", "params": {"max_lr": 0.05}, "interval": "step"},
+    )
     summary = Trainer(experiment).run()
     assert summary.status == "completed"
     assert has_momentum(optimizer) == (optimizer not in ("Adagrad", "Adadelta"))
@@ -67,8 +76,11 @@ def test_one_cycle_runs_with_every_optimizer(optimizer: str) -> None:
 def test_a_long_epoch_schedule_is_replayed_an_epoch_at_a_time_with_the_engines_values() -> None:
     from playground.core.training import lr_schedule
 
-    experiment = _spiral(epochs=6, batch_size=10,
-                         scheduler={"type": "StepLR", "params": {"step_size": 2, "gamma": 0.5}, "warmup_steps": 7})
+    experiment = _spiral(
+        epochs=6,
+        batch_size=10,
+        scheduler={"type": "StepLR", "params": {"step_size": 2, "gamma": 0.5}, "warmup_steps": 7},
+    )
     events: list = []
     Trainer(experiment, observer=events.append, options=TrainerOptions(max_step_events_per_second=0.0)).run()
     trained = [event.lr for event in events if event.kind == "step"]

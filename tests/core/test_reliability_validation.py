@@ -7,8 +7,9 @@ import copy
 import json
 import keyword
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import torch
@@ -41,6 +42,7 @@ def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
         for part in parents:
             target = target[int(part)] if part.isdigit() else target.setdefault(part, {})
         target[last] = value
+
     return change
 
 
@@ -50,8 +52,9 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     return code, captured.out + captured.err
 
 
-def _refused_alike(tmp_path: Path, capsys: pytest.CaptureFixture[str], document: dict[str, Any],
-                   path: str, words: str) -> None:
+def _refused_alike(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], document: dict[str, Any], path: str, words: str
+) -> None:
     """check, train and export all exit 1 naming `path` and saying `words`; train trains nothing."""
     file = tmp_path / "exp.json"
     file.write_text(json.dumps(document), encoding="utf-8")
@@ -70,10 +73,13 @@ def _refused_alike(tmp_path: Path, capsys: pytest.CaptureFixture[str], document:
 
 # ---- node ids --------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("node_id", ["hidden\n", "hidden ", "hid-den", "1st", "class", "é", "x" * 65, ""])
 def test_node_ids_must_be_whole_identifiers(node_id: str) -> None:
     document = _edit(_set("model.nodes.1.id", node_id))
-    document["model"]["edges"] = [[node_id if e == "hidden" else e for e in edge] for edge in document["model"]["edges"]]
+    document["model"]["edges"] = [
+        [node_id if e == "hidden" else e for e in edge] for edge in document["model"]["edges"]
+    ]
     with pytest.raises(ExperimentError, match=r"model\.nodes\[1\]\.id"):
         experiment_from_dict(document)
 
@@ -102,7 +108,9 @@ def test_every_attribute_of_the_built_module_is_a_reserved_node_id() -> None:
 @given(st.sampled_from(sorted(RESERVED_IDS)))
 def test_a_reserved_id_is_refused_with_a_way_out(node_id: str) -> None:
     document = _edit(_set("model.nodes.1.id", node_id))
-    document["model"]["edges"] = [[node_id if e == "hidden" else e for e in edge] for edge in document["model"]["edges"]]
+    document["model"]["edges"] = [
+        [node_id if e == "hidden" else e for e in edge] for edge in document["model"]["edges"]
+    ]
     with pytest.raises(ExperimentError, match=rf"model\.nodes\[1\]\.id: node id '{node_id}' is a name"):
         experiment_from_dict(document)
 
@@ -111,7 +119,9 @@ def test_a_reserved_id_is_refused_with_a_way_out(node_id: str) -> None:
 @given(st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,20}", fullmatch=True))
 def test_every_accepted_node_id_builds_and_runs(node_id: str) -> None:
     document = _edit(_set("model.nodes.1.id", node_id))
-    document["model"]["edges"] = [[node_id if e == "hidden" else e for e in edge] for edge in document["model"]["edges"]]
+    document["model"]["edges"] = [
+        [node_id if e == "hidden" else e for e in edge] for edge in document["model"]["edges"]
+    ]
     if node_id in {"input", "act", "logits"}:
         return
     try:
@@ -126,57 +136,114 @@ def test_every_accepted_node_id_builds_and_runs(node_id: str) -> None:
 
 # ---- values torch refuses --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("path", "value", "where", "words"), [
-    ("training.optimizer", {"type": "Adam", "params": {"betas": [1.0, 0.999]}}, "training.optimizer.params.betas",
-     "< 1"),
-    ("training.optimizer", {"type": "AdamW", "params": {"betas": [0.9, 1.0]}}, "training.optimizer.params.betas",
-     "< 1"),
-    ("training.optimizer", {"type": "SGD", "params": {"nesterov": True}}, "training.optimizer.params.nesterov",
-     "momentum"),
-    ("training.scheduler", {"type": "ReduceLROnPlateau", "params": {"factor": 1.0}},
-     "training.scheduler.params.factor", "< 1"),
-    ("training.seed", 2**64, "training.seed", "2147483647"),
-    ("training.seed", 2**31, "training.seed", "2147483647"),
-    ("data.seed", 10**40, "data.seed", "2147483647"),
-    ("training.batch_size", 2**31, "training.batch_size", "2147483647"),
-    ("training.scheduler", {"type": "StepLR", "params": {"step_size": 2**31}}, "training.scheduler.params.step_size",
-     "2147483647"),
-    ("training.scheduler", {"type": "StepLR", "params": {}, "warmup_steps": 2**31}, "training.scheduler.warmup_steps",
-     "2147483647"),
-])
-def test_values_torch_or_the_window_refuse_are_refused_by_the_format(path: str, value: Any, where: str,
-                                                                     words: str) -> None:
+
+@pytest.mark.parametrize(
+    ("path", "value", "where", "words"),
+    [
+        (
+            "training.optimizer",
+            {"type": "Adam", "params": {"betas": [1.0, 0.999]}},
+            "training.optimizer.params.betas",
+            "< 1",
+        ),
+        (
+            "training.optimizer",
+            {"type": "AdamW", "params": {"betas": [0.9, 1.0]}},
+            "training.optimizer.params.betas",
+            "< 1",
+        ),
+        (
+            "training.optimizer",
+            {"type": "SGD", "params": {"nesterov": True}},
+            "training.optimizer.params.nesterov",
+            "momentum",
+        ),
+        (
+            "training.scheduler",
+            {"type": "ReduceLROnPlateau", "params": {"factor": 1.0}},
+            "training.scheduler.params.factor",
+            "< 1",
+        ),
+        ("training.seed", 2**64, "training.seed", "2147483647"),
+        ("training.seed", 2**31, "training.seed", "2147483647"),
+        ("data.seed", 10**40, "data.seed", "2147483647"),
+        ("training.batch_size", 2**31, "training.batch_size", "2147483647"),
+        (
+            "training.scheduler",
+            {"type": "StepLR", "params": {"step_size": 2**31}},
+            "training.scheduler.params.step_size",
+            "2147483647",
+        ),
+        (
+            "training.scheduler",
+            {"type": "StepLR", "params": {}, "warmup_steps": 2**31},
+            "training.scheduler.warmup_steps",
+            "2147483647",
+        ),
+    ],
+)
+def test_values_torch_or_the_window_refuse_are_refused_by_the_format(
+    path: str, value: Any, where: str, words: str
+) -> None:
     with pytest.raises(ExperimentError) as caught:
         experiment_from_dict(_edit(_set(path, value)))
-    assert any(problem.path == where and words in problem.message for problem in caught.value.problems), \
+    assert any(problem.path == where and words in problem.message for problem in caught.value.problems), (
         caught.value.problems
+    )
 
 
-@pytest.mark.parametrize(("change", "path", "words"), [
-    (_set("training.loss", {"type": "CrossEntropyLoss", "params": {"weight": [1.0, 2.0, 3.0]}}),
-     "training.loss.params.weight", "3 entries but the dataset has 2 classes"),
-    (_set("training.loss", {"type": "MSELoss", "params": {}}), "training.loss.type", "does not suit a classification"),
-    (_set("training.early_stopping", {"monitor": "val_r2"}), "training.early_stopping.monitor", "regression"),
-    (_set("training.keep_best", {"monitor": "val_mae"}), "training.keep_best.monitor", "regression"),
-    (lambda d: (_set("data.split", {"train": 0.85, "val": 0.0, "test": 0.15})(d),
-                _set("training.scheduler", {"type": "ReduceLROnPlateau", "params": {}})(d)),
-     "training.scheduler.type", "validation share"),
-    (_set("training.scheduler", {"type": "OneCycleLR", "params": {"pct_start": 1.0}}),
-     "training.scheduler.params.pct_start", "annealing phase"),
-    (lambda d: (_set("training.epochs", 10)(d),
-                _set("training.scheduler", {"type": "OneCycleLR", "params": {"pct_start": 0.1}})(d)),
-     "training.scheduler.params.pct_start", "warm-up phase empty"),
-])
+@pytest.mark.parametrize(
+    ("change", "path", "words"),
+    [
+        (
+            _set("training.loss", {"type": "CrossEntropyLoss", "params": {"weight": [1.0, 2.0, 3.0]}}),
+            "training.loss.params.weight",
+            "3 entries but the dataset has 2 classes",
+        ),
+        (
+            _set("training.loss", {"type": "MSELoss", "params": {}}),
+            "training.loss.type",
+            "does not suit a classification",
+        ),
+        (_set("training.early_stopping", {"monitor": "val_r2"}), "training.early_stopping.monitor", "regression"),
+        (_set("training.keep_best", {"monitor": "val_mae"}), "training.keep_best.monitor", "regression"),
+        (
+            lambda d: (
+                _set("data.split", {"train": 0.85, "val": 0.0, "test": 0.15})(d),
+                _set("training.scheduler", {"type": "ReduceLROnPlateau", "params": {}})(d),
+            ),
+            "training.scheduler.type",
+            "validation share",
+        ),
+        (
+            _set("training.scheduler", {"type": "OneCycleLR", "params": {"pct_start": 1.0}}),
+            "training.scheduler.params.pct_start",
+            "annealing phase",
+        ),
+        (
+            lambda d: (
+                _set("training.epochs", 10)(d),
+                _set("training.scheduler", {"type": "OneCycleLR", "params": {"pct_start": 0.1}})(d),
+            ),
+            "training.scheduler.params.pct_start",
+            "warm-up phase empty",
+        ),
+    ],
+)
 def test_settings_the_run_would_refuse_are_refused_by_check_train_and_export_alike(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], change: Callable[[dict[str, Any]], None], path: str,
-        words: str) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: Callable[[dict[str, Any]], None], path: str, words: str
+) -> None:
     _refused_alike(tmp_path, capsys, _edit(change), path, words)
 
 
-def test_a_model_too_large_for_memory_is_refused_with_the_figures(tmp_path: Path,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    document = chain(("wide", "Linear", {"out_features": 100_000}), ("wider", "Linear", {"out_features": 100_000}),
-                     ("logits", "Linear", {"out_features": 2}))
+def test_a_model_too_large_for_memory_is_refused_with_the_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = chain(
+        ("wide", "Linear", {"out_features": 100_000}),
+        ("wider", "Linear", {"out_features": 100_000}),
+        ("logits", "Linear", {"out_features": 2}),
+    )
     _refused_alike(tmp_path, capsys, document, "model", "GB of memory")
     code, text = _run(capsys, "check", str(tmp_path / "exp.json"))
     assert re.search(r"10,000,\d{3},\d{3} parameters", text) and "this machine has" in text

@@ -34,8 +34,9 @@ def xor(epochs: int = 3) -> Any:
     return experiment_from_dict(document)
 
 
-def collect(worker: WorkerProcess, run_id: int, until: tuple[type, ...] = (RunFinished, RunFailed),
-            on_record: Any = None) -> list[Any]:
+def collect(
+    worker: WorkerProcess, run_id: int, until: tuple[type, ...] = (RunFinished, RunFailed), on_record: Any = None
+) -> list[Any]:
     """Records of one run until it ends (acknowledging updates as the window would)."""
     records: list[Any] = []
     while True:

@@ -16,17 +16,26 @@ torch.set_num_threads(1)
 
 
 def experiment(epochs: int = 6, hidden: int = 8, **training):
-    document = chain(("fc1", "Linear", {"out_features": hidden}), ("act1", "ReLU", {}),
-                     ("drop", "Dropout", {"p": 0.2}), ("logits", "Linear", {"out_features": 2}),
-                     dataset="spiral", data_params={"samples": 200, "noise": 0.1})
-    document["training"].update({
-        "epochs": epochs, "batch_size": 16, "device": "cpu",
-        "optimizer": {"type": "Adam", "params": {"lr": 0.01}},
-        "scheduler": {"type": "StepLR", "params": {"step_size": 2, "gamma": 0.5}, "warmup_steps": 5},
-        "keep_best": {"monitor": "val_loss", "restore": False},
-        "early_stopping": {"monitor": "val_loss", "patience": 50},
-        **training,
-    })
+    document = chain(
+        ("fc1", "Linear", {"out_features": hidden}),
+        ("act1", "ReLU", {}),
+        ("drop", "Dropout", {"p": 0.2}),
+        ("logits", "Linear", {"out_features": 2}),
+        dataset="spiral",
+        data_params={"samples": 200, "noise": 0.1},
+    )
+    document["training"].update(
+        {
+            "epochs": epochs,
+            "batch_size": 16,
+            "device": "cpu",
+            "optimizer": {"type": "Adam", "params": {"lr": 0.01}},
+            "scheduler": {"type": "StepLR", "params": {"step_size": 2, "gamma": 0.5}, "warmup_steps": 5},
+            "keep_best": {"monitor": "val_loss", "restore": False},
+            "early_stopping": {"monitor": "val_loss", "patience": 50},
+            **training,
+        }
+    )
     return experiment_from_dict(document)
 
 
@@ -67,8 +76,12 @@ def test_resume_after_a_stop_in_the_middle_of_an_epoch_continues_the_same_curve(
         if isinstance(event, StepEvent) and event.step == 13:  # epoch 2, batch 4
             control.stop()
 
-    stopped = Trainer(experiment(epochs=3), control=control, observer=observer,
-                      options=TrainerOptions(checkpoint_dir=tmp_path, max_step_events_per_second=0))
+    stopped = Trainer(
+        experiment(epochs=3),
+        control=control,
+        observer=observer,
+        options=TrainerOptions(checkpoint_dir=tmp_path, max_step_events_per_second=0),
+    )
     assert stopped.run().status == "stopped"
     assert stopped.batch == 13 - stopped.batches_per_epoch
 

@@ -15,9 +15,13 @@ from tests.core.factories import chain
 
 @pytest.fixture()
 def experiment_file(tmp_path):
-    document = chain(("fc1", "Linear", {"out_features": 8}), ("act", "Tanh", {}),
-                     ("logits", "Linear", {"out_features": 2}), dataset="spiral",
-                     data_params={"samples": 200, "noise": 0.1})
+    document = chain(
+        ("fc1", "Linear", {"out_features": 8}),
+        ("act", "Tanh", {}),
+        ("logits", "Linear", {"out_features": 2}),
+        dataset="spiral",
+        data_params={"samples": 200, "noise": 0.1},
+    )
     document["training"].update(epochs=3, device="cpu")
     path = tmp_path / "spiral.json"
     path.write_text(json.dumps(document), encoding="utf-8")
@@ -34,15 +38,29 @@ def test_json_mode_prints_only_epoch_events_and_a_summary(experiment_file, capsy
     assert [r["event"] for r in records] == ["epoch"] * 4 + ["summary"]
     assert {"epoch", "train_loss", "val_loss", "val_accuracy", "lr"} <= records[0].keys()
     summary = records[-1]
-    for key in ("status", "epochs", "train_loss", "val_loss", "val_accuracy", "test_loss", "test_accuracy",
-                "seconds", "samples_per_second"):
+    for key in (
+        "status",
+        "epochs",
+        "train_loss",
+        "val_loss",
+        "val_accuracy",
+        "test_loss",
+        "test_accuracy",
+        "seconds",
+        "samples_per_second",
+    ):
         assert key in summary, key
     assert summary["status"] == "completed" and summary["epochs"] == 4
 
 
 def test_regression_summary_gives_mae_and_r2(tmp_path, capsys):
-    document = chain(("flat", "Flatten", {}), ("fc", "Linear", {"out_features": 1}), dataset="sine",
-                     data_params={"samples": 200}, loss="MSELoss")
+    document = chain(
+        ("flat", "Flatten", {}),
+        ("fc", "Linear", {"out_features": 1}),
+        dataset="sine",
+        data_params={"samples": 200},
+        loss="MSELoss",
+    )
     document["training"].update(epochs=2, device="cpu")
     path = tmp_path / "sine.json"
     path.write_text(json.dumps(document), encoding="utf-8")
@@ -54,8 +72,18 @@ def test_regression_summary_gives_mae_and_r2(tmp_path, capsys):
 
 def test_human_mode_writes_metrics_weights_and_a_checkpoint_then_resumes(experiment_file, tmp_path, capsys):
     metrics, weights, checkpoint = tmp_path / "m.csv", tmp_path / "w.safetensors", tmp_path / "ckpt"
-    code = main(["train", str(experiment_file), "--metrics-out", str(metrics), "--save-weights", str(weights),
-                 "--checkpoint", str(checkpoint)])
+    code = main(
+        [
+            "train",
+            str(experiment_file),
+            "--metrics-out",
+            str(metrics),
+            "--save-weights",
+            str(weights),
+            "--checkpoint",
+            str(checkpoint),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert "epoch 1/3" in out and "epoch 3/3" in out and "completed: 3 epochs" in out and "test_accuracy" in out
@@ -94,8 +122,11 @@ def test_a_bad_checkpoint_exits_1(experiment_file, tmp_path, capsys):
 
 
 def test_usage_errors_exit_2(experiment_file):
-    for argv in (["train"], ["train", str(experiment_file), "--epochs", "0"],
-                 ["train", str(experiment_file), "--device", "tpu"]):
+    for argv in (
+        ["train"],
+        ["train", str(experiment_file), "--epochs", "0"],
+        ["train", str(experiment_file), "--device", "tpu"],
+    ):
         with pytest.raises(SystemExit) as exit_info:
             main(argv)
         assert exit_info.value.code == 2

@@ -20,6 +20,7 @@ torch.set_num_threads(1)
 
 # ---- losses -----------------------------------------------------------------------------------
 
+
 def _targets_for(name: str) -> tuple[torch.Tensor, torch.Tensor, str]:
     torch.manual_seed(0)
     if "classification" in LOSSES[name].tasks:
@@ -45,8 +46,9 @@ def test_default_loss_follows_the_task():
 def test_cross_entropy_label_smoothing_and_class_weights_are_passed_to_torch():
     outputs, targets, _ = _targets_for("CrossEntropyLoss")
     loss = build_loss("CrossEntropyLoss", {"label_smoothing": 0.1, "weight": [1.0, 2.0, 0.5]}, "classification", 3)
-    expected = torch.nn.functional.cross_entropy(outputs, targets, weight=torch.tensor([1.0, 2.0, 0.5]),
-                                                 label_smoothing=0.1)
+    expected = torch.nn.functional.cross_entropy(
+        outputs, targets, weight=torch.tensor([1.0, 2.0, 0.5]), label_smoothing=0.1
+    )
     assert torch.allclose(loss(outputs, targets), expected)
     with pytest.raises(ExperimentError, match="3 classes"):
         build_loss("CrossEntropyLoss", {"weight": [1.0, 2.0]}, "classification", 3)
@@ -69,8 +71,9 @@ def test_bce_and_kl_adapt_class_index_targets():
     logits = torch.tensor([[1.0], [-2.0]])
     labels = torch.tensor([1, 0])
     bce = build_loss("BCEWithLogitsLoss", {}, "classification", 2)
-    assert torch.allclose(bce(logits, labels), torch.nn.functional.binary_cross_entropy_with_logits(
-        logits, labels.float().unsqueeze(1)))
+    assert torch.allclose(
+        bce(logits, labels), torch.nn.functional.binary_cross_entropy_with_logits(logits, labels.float().unsqueeze(1))
+    )
     assert bce.predictions(logits).tolist() == [1, 0]
     kl = build_loss("KLDivLoss", {}, "classification", 3)
     outputs = torch.randn(4, 3)
@@ -88,11 +91,12 @@ def test_a_loss_that_does_not_suit_the_task_is_refused_with_a_suggestion():
 
 # ---- optimizers -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
 def test_every_declared_optimizer_builds_with_its_defaults_and_steps(name):
     parameter = torch.nn.Parameter(torch.ones(3))
     optimizer = build_optimizer(name, {}, [parameter])
-    (parameter ** 2).sum().backward()
+    (parameter**2).sum().backward()
     optimizer.step()
     assert (parameter.detach() < 1).all()
 
@@ -110,13 +114,16 @@ def test_optimizer_parameters_reach_torch():
 
 # ---- schedulers and lr_schedule ---------------------------------------------------------------
 
+
 def _training(scheduler: dict | None, optimizer: str = "SGD", lr: float = 0.1, epochs: int = 6) -> TrainingSpec:
-    return TrainingSpec.model_validate({
-        "loss": {"type": "CrossEntropyLoss"},
-        "optimizer": {"type": optimizer, "params": {"lr": lr}},
-        "scheduler": scheduler,
-        "epochs": epochs,
-    })
+    return TrainingSpec.model_validate(
+        {
+            "loss": {"type": "CrossEntropyLoss"},
+            "optimizer": {"type": optimizer, "params": {"lr": lr}},
+            "scheduler": scheduler,
+            "epochs": epochs,
+        }
+    )
 
 
 SCHEDULER_PARAMS = {
@@ -134,8 +141,9 @@ def test_the_scheduler_table_covers_every_declared_scheduler():
     assert set(SCHEDULER_PARAMS) == set(SCHEDULERS)
 
 
-def _reference(name: str, params: dict, interval: str, warmup: int, spe: int, epochs: int,
-               metrics: list[float] | None = None) -> list[float]:
+def _reference(
+    name: str, params: dict, interval: str, warmup: int, spe: int, epochs: int, metrics: list[float] | None = None
+) -> list[float]:
     """LRs step by step from plain torch: the scheduler stepped by hand, with warmup as LinearLR."""
     parameter = torch.nn.Parameter(torch.zeros(1))
     optimizer = torch.optim.SGD([parameter], lr=0.1, momentum=0.9)
@@ -165,28 +173,33 @@ def _reference(name: str, params: dict, interval: str, warmup: int, spe: int, ep
 @pytest.mark.parametrize("name", list(SCHEDULER_PARAMS))
 def test_lr_schedule_equals_the_lr_torch_produces_step_by_step(name, interval, warmup):
     spe, epochs = 3, 6
-    training = _training({"type": name, "params": SCHEDULER_PARAMS[name], "interval": interval,
-                          "warmup_steps": warmup}, epochs=epochs)
+    training = _training(
+        {"type": name, "params": SCHEDULER_PARAMS[name], "interval": interval, "warmup_steps": warmup}, epochs=epochs
+    )
     training.optimizer.params["momentum"] = 0.9
     metrics = [1.0, 0.9, 0.9, 0.9, 0.9, 0.9] if name == "ReduceLROnPlateau" else None
     planned = lr_schedule(training, spe, plateau_metrics=metrics)
     assert planned.shape == (spe * epochs,)
-    np.testing.assert_allclose(planned, _reference(name, SCHEDULER_PARAMS[name], interval, warmup, spe, epochs,
-                                                   metrics), rtol=1e-12)
+    np.testing.assert_allclose(
+        planned, _reference(name, SCHEDULER_PARAMS[name], interval, warmup, spe, epochs, metrics), rtol=1e-12
+    )
 
 
 def test_warmup_in_front_matches_torch_chained_linear_lr():
     """Composition is ChainedScheduler(LinearLR(1/(W+1), total_iters=W), scheduler)."""
     warmup, steps = 5, 20
-    training = _training({"type": "ExponentialLR", "params": {"gamma": 0.9}, "interval": "step",
-                          "warmup_steps": warmup}, epochs=steps)
+    training = _training(
+        {"type": "ExponentialLR", "params": {"gamma": 0.9}, "interval": "step", "warmup_steps": warmup}, epochs=steps
+    )
     planned = lr_schedule(training, steps_per_epoch=1)
     parameter = torch.nn.Parameter(torch.zeros(1))
     optimizer = torch.optim.SGD([parameter], lr=0.1)
-    chained = lr_scheduler.ChainedScheduler([
-        lr_scheduler.LinearLR(optimizer, start_factor=1 / (warmup + 1), end_factor=1.0, total_iters=warmup),
-        lr_scheduler.ExponentialLR(optimizer, gamma=0.9),
-    ])
+    chained = lr_scheduler.ChainedScheduler(
+        [
+            lr_scheduler.LinearLR(optimizer, start_factor=1 / (warmup + 1), end_factor=1.0, total_iters=warmup),
+            lr_scheduler.ExponentialLR(optimizer, gamma=0.9),
+        ]
+    )
     reference = []
     for _ in range(steps):
         reference.append(optimizer.param_groups[0]["lr"])

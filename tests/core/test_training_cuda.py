@@ -42,8 +42,9 @@ def test_auto_means_the_gpu_when_there_is_one() -> None:
 def test_preset_trains_to_its_cpu_target_on_the_gpu(stem: str) -> None:
     epochs, check = TARGETS[stem]
     events: list[EpochEvent] = []
-    trainer = Trainer(preset(stem), epochs=epochs,
-                      observer=lambda e: events.append(e) if isinstance(e, EpochEvent) else None)
+    trainer = Trainer(
+        preset(stem), epochs=epochs, observer=lambda e: events.append(e) if isinstance(e, EpochEvent) else None
+    )
     assert trainer.device.type == "cuda"
     assert all(p.device.type == "cuda" for p in trainer.model.parameters())
     summary = trainer.run()
@@ -85,9 +86,12 @@ def test_a_gpu_checkpoint_resumes_on_the_cpu_and_back(tmp_path: Path) -> None:
 
 def test_diagnostics_and_divergence_on_the_gpu() -> None:
     events: list[EpochEvent] = []
-    trainer = Trainer(preset("vanishing_gradients_sigmoid"), epochs=3,
-                      options=TrainerOptions(diagnostics_per_second=0),
-                      observer=lambda e: events.append(e) if isinstance(e, EpochEvent) else None)
+    trainer = Trainer(
+        preset("vanishing_gradients_sigmoid"),
+        epochs=3,
+        options=TrainerOptions(diagnostics_per_second=0),
+        observer=lambda e: events.append(e) if isinstance(e, EpochEvent) else None,
+    )
     trainer.run()
     diagnostics = events[-1].diagnostics
     assert diagnostics is not None
@@ -98,8 +102,9 @@ def test_diagnostics_and_divergence_on_the_gpu() -> None:
     assert "learning rate" in summary.message.lower()
 
 
-@pytest.mark.parametrize("fmt, suffix", [("python", ".py"), ("pt2", ".pt2"), ("onnx", ".onnx"),
-                                         ("safetensors", ".safetensors")])
+@pytest.mark.parametrize(
+    "fmt, suffix", [("python", ".py"), ("pt2", ".pt2"), ("onnx", ".onnx"), ("safetensors", ".safetensors")]
+)
 def test_a_gpu_trained_model_exports_for_the_cpu(tmp_path: Path, fmt: str, suffix: str) -> None:
     if fmt == "onnx":
         pytest.importorskip("onnxruntime", reason="the onnx extra is not installed")
@@ -130,10 +135,15 @@ def test_the_exported_script_reproduces_the_gpu_run(tmp_path: Path) -> None:
     experiment = experiment_of(cnn_doc())
     experiment.training.device = "auto"
     export(experiment, "python", tmp_path / "cnn.py")
-    run = subprocess.run([sys.executable, "-c", BLOCK_PLAYGROUND, "cnn.py", "--epochs", "1"],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-c", BLOCK_PLAYGROUND, "cnn.py", "--epochs", "1"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
-    (train, val), = printed_losses(run.stdout)
+    ((train, val),) = printed_losses(run.stdout)
     (row,) = engine_history(experiment, epochs=1)
     assert train == pytest.approx(row["train_loss"], abs=1.5e-4)  # same batches, same kernels
     # Validation runs in other batch sizes there, for which cuDNN picks other (TF32) kernels.

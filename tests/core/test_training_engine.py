@@ -32,17 +32,26 @@ def spiral(hidden: int = 8, epochs: int = 5, dropout: float | None = None, **tra
     layers = [("fc1", "Linear", {"out_features": hidden}), ("act1", "Tanh", {})]
     if dropout is not None:
         layers.append(("drop", "Dropout", {"p": dropout}))
-    layers += [("fc2", "Linear", {"out_features": hidden}), ("act2", "Tanh", {}),
-               ("logits", "Linear", {"out_features": 2})]
+    layers += [
+        ("fc2", "Linear", {"out_features": hidden}),
+        ("act2", "Tanh", {}),
+        ("logits", "Linear", {"out_features": 2}),
+    ]
     document = chain(*layers, dataset="spiral", data_params={"samples": 200, "noise": 0.1})
     document["training"].update({"epochs": epochs, "batch_size": 10, "device": "cpu", **training})
     return experiment_from_dict(document)
 
 
 def sine(epochs: int = 5, **training: Any):
-    document = chain(("flat", "Flatten", {}), ("fc1", "Linear", {"out_features": 16}), ("act", "ReLU", {}),
-                     ("out", "Linear", {"out_features": 1}), dataset="sine", data_params={"samples": 300},
-                     loss="MSELoss")
+    document = chain(
+        ("flat", "Flatten", {}),
+        ("fc1", "Linear", {"out_features": 16}),
+        ("act", "ReLU", {}),
+        ("out", "Linear", {"out_features": 1}),
+        dataset="sine",
+        data_params={"samples": 300},
+        loss="MSELoss",
+    )
     document["training"].update({"epochs": epochs, "batch_size": 16, "device": "cpu", **training})
     return experiment_from_dict(document)
 
@@ -53,8 +62,7 @@ def deep_mlp(activation: str, depth: int = 8):
         layers += [(f"fc{index}", "Linear", {"out_features": 32}), (f"act{index}", activation, {})]
     layers.append(("logits", "Linear", {"out_features": 2}))
     document = chain(*layers, dataset="spiral", data_params={"samples": 200})
-    document["training"].update(epochs=1, batch_size=32, device="cpu",
-                                optimizer={"type": "SGD", "params": {"lr": 0.1}})
+    document["training"].update(epochs=1, batch_size=32, device="cpu", optimizer={"type": "SGD", "params": {"lr": 0.1}})
     return experiment_from_dict(document)
 
 
@@ -70,6 +78,7 @@ def epochs_of(events):
 
 
 # ---- reproducibility --------------------------------------------------------------------------
+
 
 def test_same_experiment_and_seed_give_the_same_curves_and_weights_bit_for_bit():
     experiment = spiral(dropout=0.2, epochs=4)
@@ -97,6 +106,7 @@ def test_global_rng_use_between_construction_and_run_changes_nothing():
 
 # ---- divergence ---------------------------------------------------------------------------------
 
+
 def test_sgd_with_a_huge_learning_rate_ends_diverged_with_a_plain_message_and_finite_weights():
     experiment = spiral(epochs=20, optimizer={"type": "SGD", "params": {"lr": 1.0}})
     experiment.training.optimizer.params["lr"] = 1e6  # above the catalogue's range on purpose
@@ -120,13 +130,17 @@ def test_divergence_with_nonfinite_weights_rolls_back_to_the_epoch_start():
 
 
 def test_gradient_clipping_keeps_a_high_learning_rate_finite():
-    experiment = sine(epochs=2, optimizer={"type": "SGD", "params": {"lr": 10.0}},
-                      gradient_clipping={"mode": "value", "max_value": 0.001})
+    experiment = sine(
+        epochs=2,
+        optimizer={"type": "SGD", "params": {"lr": 10.0}},
+        gradient_clipping={"mode": "value", "max_value": 0.001},
+    )
     _, summary, _ = collect(experiment)
     assert summary.status == "completed"
 
 
 # ---- control from another thread ---------------------------------------------------------------
+
 
 class Recorder:
     """Observer that lets the test thread wait for what the training thread reports."""
@@ -156,8 +170,9 @@ class Recorder:
 
 
 def _start(experiment, recorder, control):
-    trainer = Trainer(experiment, observer=recorder, control=control,
-                      options=TrainerOptions(max_step_events_per_second=0))
+    trainer = Trainer(
+        experiment, observer=recorder, control=control, options=TrainerOptions(max_step_events_per_second=0)
+    )
     result: dict[str, Summary] = {}
     thread = threading.Thread(target=lambda: result.setdefault("summary", trainer.run()))
     thread.start()
@@ -211,13 +226,15 @@ def test_stop_is_honoured_at_the_next_step_boundary():
         if isinstance(event, StepEvent) and event.step == 7:
             control.stop()
 
-    trainer = Trainer(experiment, observer=observer, control=control,
-                      options=TrainerOptions(max_step_events_per_second=0))
+    trainer = Trainer(
+        experiment, observer=observer, control=control, options=TrainerOptions(max_step_events_per_second=0)
+    )
     summary = trainer.run()
     assert summary.status == "stopped" and summary.steps == 7 and trainer.step == 7
 
 
 # ---- early stopping and keep-best ---------------------------------------------------------------
+
 
 def test_early_stopping_stops_after_patience_epochs_without_improvement():
     experiment = spiral(epochs=50, early_stopping={"monitor": "val_loss", "patience": 3, "min_delta": 100.0})
@@ -234,8 +251,7 @@ def test_early_stopping_on_a_metric_the_run_lacks_is_refused():
 
 
 def test_keep_best_restores_the_best_epoch_weights():
-    experiment = spiral(epochs=12, optimizer={"type": "SGD", "params": {"lr": 2.0}},
-                        keep_best={"monitor": "val_loss"})
+    experiment = spiral(epochs=12, optimizer={"type": "SGD", "params": {"lr": 2.0}}, keep_best={"monitor": "val_loss"})
     trainer, summary, events = collect(experiment, options=TrainerOptions(snapshot_weights=True))
     losses = [e.val_loss for e in epochs_of(events)]
     best = int(np.argmin(losses)) + 1
@@ -248,14 +264,16 @@ def test_keep_best_restores_the_best_epoch_weights():
 
 
 def test_keep_best_without_restore_keeps_the_last_weights():
-    experiment = spiral(epochs=12, optimizer={"type": "SGD", "params": {"lr": 2.0}},
-                        keep_best={"monitor": "val_loss", "restore": False})
+    experiment = spiral(
+        epochs=12, optimizer={"type": "SGD", "params": {"lr": 2.0}}, keep_best={"monitor": "val_loss", "restore": False}
+    )
     _, summary, events = collect(experiment)
     assert not summary.restored_best
     assert summary.val_loss == pytest.approx(epochs_of(events)[-1].val_loss)
 
 
 # ---- diagnostics ----------------------------------------------------------------------------------
+
 
 def _first_to_last_gradient(activation: str, init: str = "default") -> float:
     experiment = deep_mlp(activation)
@@ -293,6 +311,7 @@ def test_diagnostics_do_not_change_the_curve():
 
 
 # ---- batch modes, penalties, metrics, events -----------------------------------------------------
+
 
 def test_full_batch_and_single_sample_training():
     full = spiral(epochs=3, batch_size="full")
@@ -349,11 +368,14 @@ def test_events_carry_plain_data_only_and_step_events_are_throttled():
     assert len([e for e in events if isinstance(e, StepEvent)]) <= 2
 
 
-@pytest.mark.parametrize("scheduler", [
-    {"type": "StepLR", "params": {"step_size": 1, "gamma": 0.5}, "interval": "epoch", "warmup_steps": 7},
-    {"type": "OneCycleLR", "params": {"max_lr": 0.05}, "interval": "step", "warmup_steps": 0},
-    {"type": "CosineAnnealingWarmRestarts", "params": {"T_0": 5}, "interval": "step", "warmup_steps": 3},
-])
+@pytest.mark.parametrize(
+    "scheduler",
+    [
+        {"type": "StepLR", "params": {"step_size": 1, "gamma": 0.5}, "interval": "epoch", "warmup_steps": 7},
+        {"type": "OneCycleLR", "params": {"max_lr": 0.05}, "interval": "step", "warmup_steps": 0},
+        {"type": "CosineAnnealingWarmRestarts", "params": {"T_0": 5}, "interval": "step", "warmup_steps": 3},
+    ],
+)
 def test_the_engine_uses_exactly_the_lr_that_lr_schedule_plots(scheduler):
     from playground.core.training import lr_schedule
 

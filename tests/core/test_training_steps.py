@@ -17,9 +17,14 @@ OPTIONS = TrainerOptions(step_every=1, max_step_events_per_second=0.0, diagnosti
 
 def spiral(epochs: int = 3, **training: Any):
     """Spiral with dropout (the global RNG matters) and a last batch smaller than the others."""
-    document = chain(("fc1", "Linear", {"out_features": 8}), ("act1", "Tanh", {}), ("drop", "Dropout", {"p": 0.2}),
-                     ("logits", "Linear", {"out_features": 2}), dataset="spiral",
-                     data_params={"samples": 130, "noise": 0.1})
+    document = chain(
+        ("fc1", "Linear", {"out_features": 8}),
+        ("act1", "Tanh", {}),
+        ("drop", "Dropout", {"p": 0.2}),
+        ("logits", "Linear", {"out_features": 2}),
+        dataset="spiral",
+        data_params={"samples": 130, "noise": 0.1},
+    )
     document["training"].update({"epochs": epochs, "batch_size": 16, "device": "cpu", **training})
     return experiment_from_dict(document)
 
@@ -28,8 +33,11 @@ def numbers(events: list[Any]) -> dict[str, Any]:
     """Everything a run reports that is not a clock reading."""
     steps = [(e.epoch, e.step, e.batch, e.train_loss, e.lr) for e in events if e.kind == "step"]
     epochs = [(e.epoch, e.step, e.train_loss, e.val_loss, e.val_accuracy, e.lr) for e in events if e.kind == "epoch"]
-    summaries = [(e.status, e.message, e.epochs, e.steps, e.train_loss, e.val_loss, e.test_loss, e.test_accuracy)
-                 for e in events if e.kind == "summary"]
+    summaries = [
+        (e.status, e.message, e.epochs, e.steps, e.train_loss, e.val_loss, e.test_loss, e.test_accuracy)
+        for e in events
+        if e.kind == "summary"
+    ]
     return {"steps": steps, "epochs": epochs, "summary": summaries}
 
 
@@ -87,8 +95,11 @@ def test_trainers_interleaved_in_one_thread_each_match_their_solo_run(one_torch_
 
 
 def test_early_stopping_and_a_per_step_schedule_end_the_same_way_in_steps(one_torch_thread):
-    experiment = spiral(epochs=30, early_stopping={"monitor": "val_loss", "patience": 1, "min_delta": 10.0},
-                        scheduler={"type": "CosineAnnealingLR", "params": {"T_max": 100}, "interval": "step"})
+    experiment = spiral(
+        epochs=30,
+        early_stopping={"monitor": "val_loss", "patience": 1, "min_delta": 10.0},
+        scheduler={"type": "CosineAnnealingLR", "params": {"T_max": 100}, "interval": "step"},
+    )
     reference, expected = solo(experiment)
     assert expected["summary"][0][0] == "early_stopped"
     events: list[Any] = []

@@ -32,8 +32,9 @@ def test_the_rule_by_model_size_and_kind():
 
 def test_the_engine_trains_a_small_model_with_one_thread_and_puts_the_count_back():
     seen: list[int] = []
-    trainer = Trainer(experiment_from_dict(xor_document()), options=TrainerOptions(num_threads="auto", diagnostics=False),
-                      epochs=1)
+    trainer = Trainer(
+        experiment_from_dict(xor_document()), options=TrainerOptions(num_threads="auto", diagnostics=False), epochs=1
+    )
     trainer.observer = lambda event: seen.append(torch.get_num_threads()) if event.kind == "step" else None
     before = torch.get_num_threads()
     trainer.run()
@@ -51,8 +52,9 @@ def test_playground_train_says_how_many_threads(capsys):
 def test_the_exported_script_picks_and_prints_its_threads(tmp_path):
     script = tmp_path / "xor.py"
     assert main(["export", str(PRESETS / "xor.json"), "-o", str(script)]) == 0
-    result = subprocess.run([sys.executable, str(script), "--epochs", "1"], capture_output=True, text=True,
-                            timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, str(script), "--epochs", "1"], capture_output=True, text=True, timeout=300, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert "training with 1 CPU thread" in result.stdout
 
@@ -63,7 +65,9 @@ def test_the_optimizer_warm_up_runs_once_in_the_background():
     import subprocess
     import sys
 
-    code = ("import sys; from playground.core.training.warmup import warm_optimizers_in_background as w; "
-            "t = w(); t.join(); print(t.daemon, 'torch._dynamo' in sys.modules, w() is None)")
+    code = (
+        "import sys; from playground.core.training.warmup import warm_optimizers_in_background as w; "
+        "t = w(); t.join(); print(t.daemon, 'torch._dynamo' in sys.modules, w() is None)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["True", "True", "True"]

@@ -42,15 +42,18 @@ def accepted(document: dict[str, Any]) -> tuple[Any, Any] | None:
 def affordable(experiment: Any, report: Any) -> bool:
     sizes = describe_dataset(experiment.data).sizes
     batch = sizes[0] if experiment.training.batch_size == "full" else min(experiment.training.batch_size, sizes[0])
-    return (training_memory_bytes(report, batch, experiment.training.optimizer.type) < MEMORY_LIMIT
-            and report.total_macs * max(batch, 1) * 3 < WORK_LIMIT)
+    return (
+        training_memory_bytes(report, batch, experiment.training.optimizer.type) < MEMORY_LIMIT
+        and report.total_macs * max(batch, 1) * 3 < WORK_LIMIT
+    )
 
 
 def train_briefly(experiment: Any, checkpoint: Path | None = None) -> Any:
     """One step, or one epoch when an epoch is short; the run must end without an exception."""
     control = TrainingControl()
-    trainer = Trainer(experiment, control=control, epochs=1,
-                      options=TrainerOptions(max_step_events_per_second=0.0, diagnostics=True))
+    trainer = Trainer(
+        experiment, control=control, epochs=1, options=TrainerOptions(max_step_events_per_second=0.0, diagnostics=True)
+    )
     if trainer.batches_per_epoch > 20:
         trainer.observer = lambda event: control.stop() if event.kind == "step" else None
     summary = trainer.run()
@@ -65,8 +68,9 @@ def train_briefly(experiment: Any, checkpoint: Path | None = None) -> Any:
 
 @settings(max_examples=45, deadline=None, suppress_health_check=list(HealthCheck))
 @given(documents_at_limits())
-def test_what_check_accepts_trains_resumes_and_exports(tmp_path_factory: pytest.TempPathFactory,
-                                                       document: dict[str, Any]) -> None:
+def test_what_check_accepts_trains_resumes_and_exports(
+    tmp_path_factory: pytest.TempPathFactory, document: dict[str, Any]
+) -> None:
     found = accepted(document)
     assume(found is not None)
     experiment, report = found
@@ -90,10 +94,13 @@ def test_what_check_refuses_fails_with_the_projects_own_errors(document: dict[st
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
-@given(documents_at_limits(presets=("xor", "spiral", "and_gate", "lstm_sine", "resnet_block_digits")),
-       st.sampled_from(["model.py", "my model (v2).py", "x'\"\"\"; import os.py"]))
+@given(
+    documents_at_limits(presets=("xor", "spiral", "and_gate", "lstm_sine", "resnet_block_digits")),
+    st.sampled_from(["model.py", "my model (v2).py", 'x\'"""; import os.py']),
+)
 def test_the_exported_script_of_an_accepted_document_trains_an_epoch(
-        tmp_path_factory: pytest.TempPathFactory, document: dict[str, Any], name: str) -> None:
+    tmp_path_factory: pytest.TempPathFactory, document: dict[str, Any], name: str
+) -> None:
     found = accepted(document)
     assume(found is not None)
     experiment, report = found

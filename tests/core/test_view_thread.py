@@ -19,9 +19,15 @@ from tests.core.factories import chain
 
 
 def spiral_experiment(epochs: int = 3):
-    doc = chain(("fc1", "Linear", {"out_features": 8}), ("act1", "Tanh", {}), ("drop", "Dropout", {"p": 0.2}),
-                ("fc2", "Linear", {"out_features": 8}), ("act2", "Tanh", {}),
-                ("out", "Linear", {"out_features": 2}), dataset="spiral")
+    doc = chain(
+        ("fc1", "Linear", {"out_features": 8}),
+        ("act1", "Tanh", {}),
+        ("drop", "Dropout", {"p": 0.2}),
+        ("fc2", "Linear", {"out_features": 8}),
+        ("act2", "Tanh", {}),
+        ("out", "Linear", {"out_features": 2}),
+        dataset="spiral",
+    )
     experiment = experiment_from_dict(doc)
     experiment.training.epochs = epochs
     return experiment
@@ -39,8 +45,9 @@ def test_pictures_from_the_shadow_equal_the_probes_on_the_model(one_torch_thread
     dataset = load_dataset(experiment.data)
     trainer = Trainer(experiment, dataset=dataset, options=TrainerOptions(diagnostics=False))
     model = trainer.model
-    views = ViewThread(model, TaskProbe(dataset, trainer.device), NeuronProbe(dataset, experiment, model,
-                                                                             trainer.device))
+    views = ViewThread(
+        model, TaskProbe(dataset, trainer.device), NeuronProbe(dataset, experiment, model, trainer.device)
+    )
     try:
         with torch.no_grad():
             for parameter in model.parameters():
@@ -64,8 +71,9 @@ def test_a_run_with_views_beside_it_gives_the_numbers_of_one_without(one_torch_t
     def train(with_views: bool) -> tuple[list[float], list[np.ndarray]]:
         experiment = spiral_experiment()
         dataset = load_dataset(experiment.data)
-        trainer = Trainer(experiment, dataset=dataset,
-                          options=TrainerOptions(diagnostics=False, max_step_events_per_second=0.0))
+        trainer = Trainer(
+            experiment, dataset=dataset, options=TrainerOptions(diagnostics=False, max_step_events_per_second=0.0)
+        )
         views = ViewThread(trainer.model, TaskProbe(dataset, trainer.device)) if with_views else None
         losses: list[float] = []
 

@@ -51,7 +51,6 @@ def no_child_process_left():
     assert not children, f"child processes left behind: {children}"
 
 
-
 @pytest.fixture
 def make_window(qtbot):
     """Main windows (offscreen) that are closed without questions at the end of the test."""

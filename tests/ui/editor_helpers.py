@@ -51,8 +51,9 @@ def viewport_point(editor: GraphEditor, scene_point: QPointF) -> QPoint:
     return editor.view().mapFromScene(scene_point)
 
 
-def send_mouse(widget: QWidget, kind, pos: QPoint, button=LEFT, buttons=None,
-               modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+def send_mouse(
+    widget: QWidget, kind, pos: QPoint, button=LEFT, buttons=None, modifiers=Qt.KeyboardModifier.NoModifier
+) -> None:
     if buttons is None:
         buttons = NO_BUTTON if kind == QMouseEvent.Type.MouseButtonRelease else button
     event = QMouseEvent(kind, QPointF(pos), QPointF(widget.mapToGlobal(pos)), button, buttons, modifiers)
@@ -76,8 +77,16 @@ def click(widget: QWidget, pos: QPoint, modifiers=Qt.KeyboardModifier.NoModifier
 
 
 def wheel(widget: QWidget, pos: QPoint, steps: int) -> None:
-    event = QWheelEvent(QPointF(pos), QPointF(widget.mapToGlobal(pos)), QPoint(0, 0), QPoint(0, 120 * steps),
-                        NO_BUTTON, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    event = QWheelEvent(
+        QPointF(pos),
+        QPointF(widget.mapToGlobal(pos)),
+        QPoint(0, 0),
+        QPoint(0, 120 * steps),
+        NO_BUTTON,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(widget, event)
 
 

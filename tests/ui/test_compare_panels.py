@@ -51,8 +51,12 @@ def run_race(qtbot, section) -> None:
 
 def test_every_panel_opens_and_draws_its_curves(make_panel, qtbot):
     panel = make_panel()
-    assert [panel.tabText(i) for i in range(panel.count())] == ["Activations", "Optimizers", "LR schedules",
-                                                                 "Run history"]
+    assert [panel.tabText(i) for i in range(panel.count())] == [
+        "Activations",
+        "Optimizers",
+        "LR schedules",
+        "Run history",
+    ]
     activations = panel.activations
     assert activations.curve_count() == len(activations.checked()) == 4
     activations.set_checked(["ReLU", "LeakyReLU"])
@@ -65,8 +69,13 @@ def test_every_panel_opens_and_draws_its_curves(make_panel, qtbot):
     optimizers.set_surface("beale")  # the paths are computed in a thread: the window stays live
     assert optimizers.is_computing()
     qtbot.waitUntil(lambda: not optimizers.is_computing(), timeout=20_000)
-    qtbot.waitUntil(lambda: set(optimizers.results) == set(optimizers.checked())
-                    and optimizers.results["Adam"].path[0].tolist() == list(optimizers.surface.start), timeout=5_000)
+    qtbot.waitUntil(
+        lambda: (
+            set(optimizers.results) == set(optimizers.checked())
+            and optimizers.results["Adam"].path[0].tolist() == list(optimizers.surface.start)
+        ),
+        timeout=5_000,
+    )
     optimizers.show_all()
     line, _, _ = optimizers._path_items["Adam"]
     x, y = line.getOriginalDataset()
@@ -127,9 +136,12 @@ def test_schedule_designer_curve_equals_the_real_lr_per_step(make_panel):
         experiment = schedules.document.snapshot()
         experiment.training.scheduler = design.spec
         used = []
-        Trainer(experiment, epochs=3, options=TrainerOptions(step_every=1, max_step_events_per_second=0,
-                                                             diagnostics=False),
-                observer=lambda e: used.append(e.lr) if e.kind == "step" else None).run()
+        Trainer(
+            experiment,
+            epochs=3,
+            options=TrainerOptions(step_every=1, max_step_events_per_second=0, diagnostics=False),
+            observer=lambda e, used=used: used.append(e.lr) if e.kind == "step" else None,
+        ).run()
         assert len(used) == len(plotted) == 3 * 18
         assert np.allclose(plotted, used), label
 
@@ -169,8 +181,10 @@ def test_run_history_round_trips_through_a_saved_file(make_panel, qtbot, tmp_pat
     panel.activations.set_checked(["ReLU", "Tanh"])
     run_race(qtbot, panel.activations.race)
     log = RunLog(panel.document.snapshot())
-    log.epochs = [EpochRow(epoch=1, step=10, train_loss=0.6, lr=0.03, seconds=0.1),
-                  EpochRow(epoch=2, step=20, train_loss=float("nan"), lr=0.03, seconds=0.1)]
+    log.epochs = [
+        EpochRow(epoch=1, step=10, train_loss=0.6, lr=0.03, seconds=0.1),
+        EpochRow(epoch=2, step=20, train_loss=float("nan"), lr=0.03, seconds=0.1),
+    ]
     log.summary = Summary(status="completed", message="", epochs=2, steps=20, train_loss=0.5)
     panel.add_training_run(log, name="single run")
     assert set(panel.history.records[-1].epoch_metrics) == {"train_loss", "lr"}

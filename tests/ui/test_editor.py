@@ -61,8 +61,11 @@ def test_connecting_ports_by_mouse_adds_an_edge_and_a_cycle_is_refused(qtbot):
     viewport = editor.view().viewport()
     logits, relu = scene.node_item("logits"), scene.node_item("relu")
 
-    mouse_drag(viewport, viewport_point(editor, logits.output_port.scenePos()),
-               viewport_point(editor, relu.input_port.scenePos()))
+    mouse_drag(
+        viewport,
+        viewport_point(editor, logits.output_port.scenePos()),
+        viewport_point(editor, relu.input_port.scenePos()),
+    )
     assert ("logits", "relu") in document.edges()
     assert stack.count() == 2 and scene.edge_item("logits", "relu") is not None
 
@@ -71,8 +74,11 @@ def test_connecting_ports_by_mouse_adds_an_edge_and_a_cycle_is_refused(qtbot):
     at_unit_zoom(editor, "act")
     before = experiment_to_json(document.experiment)
     hidden = scene.node_item("hidden")
-    mouse_drag(viewport, viewport_point(editor, relu.output_port.scenePos()),
-               viewport_point(editor, hidden.input_port.scenePos()))
+    mouse_drag(
+        viewport,
+        viewport_point(editor, relu.output_port.scenePos()),
+        viewport_point(editor, hidden.input_port.scenePos()),
+    )
     assert experiment_to_json(document.experiment) == before
     assert any("cycle" in message for message in messages), messages
     assert not [item for item in scene.items() if type(item).__name__ == "ConnectionLine"]
@@ -168,8 +174,10 @@ def test_ctrl_click_extends_the_selection(qtbot):
     editor, document, stack = make_editor(qtbot, xor_document())
     at_unit_zoom(editor)
     viewport = editor.view().viewport()
-    for node_id, modifiers in (("hidden", Qt.KeyboardModifier.NoModifier),
-                               ("logits", Qt.KeyboardModifier.ControlModifier)):
+    for node_id, modifiers in (
+        ("hidden", Qt.KeyboardModifier.NoModifier),
+        ("logits", Qt.KeyboardModifier.ControlModifier),
+    ):
         center = editor.scene().node_item(node_id).sceneBoundingRect().center()
         click(viewport, viewport_point(editor, center), modifiers)
     assert editor.selected_node_ids() == ["hidden", "logits"]
@@ -286,7 +294,7 @@ def test_auto_arrange_is_one_undo_step(qtbot):
     positions = {node.id: node.pos for node in document.experiment.model.nodes}
     assert positions == shown
     rects = [item.sceneBoundingRect() for item in editor.scene().node_items()]
-    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :])
     # the main branch stays on one row; the shortcut sits below it
     assert len({positions[n][1] for n in ("input", "conv1", "bn1", "relu1", "conv2", "add", "fc")}) == 1
     assert positions["shortcut"][1] > positions["conv1"][1]
@@ -327,7 +335,7 @@ def test_insert_fix_places_the_new_card_without_overlap(qtbot):
     editor.apply_fix(fix)
     assert document.report().valid
     rects = [item.sceneBoundingRect() for item in editor.scene().node_items()]
-    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :])
 
 
 def test_edge_context_menu_deletes_the_edge(qtbot):
@@ -427,9 +435,13 @@ def test_presets_and_factories_render(qtbot):
 def test_adding_after_a_branch_keeps_the_concat_input_order(qtbot):
     from tests.core.factories import document
 
-    nodes = [{"id": "input", "type": "Input"}, {"id": "a", "type": "Linear", "params": {"out_features": 3}},
-             {"id": "b", "type": "Linear", "params": {"out_features": 5}}, {"id": "cat", "type": "Concat"},
-             {"id": "out", "type": "Linear", "params": {"out_features": 2}}]
+    nodes = [
+        {"id": "input", "type": "Input"},
+        {"id": "a", "type": "Linear", "params": {"out_features": 3}},
+        {"id": "b", "type": "Linear", "params": {"out_features": 5}},
+        {"id": "cat", "type": "Concat"},
+        {"id": "out", "type": "Linear", "params": {"out_features": 2}},
+    ]
     edges = [["input", "a"], ["input", "b"], ["a", "cat"], ["b", "cat"], ["cat", "out"]]
     editor, doc, stack = make_editor(qtbot, document(nodes, edges))
     original = experiment_to_json(doc.experiment)

@@ -54,17 +54,23 @@ def test_duplicate_leaves_the_clipboard_alone(qtbot):
     assert not editor.can_paste() or not QGuiApplication.clipboard().mimeData().hasFormat(NODES_MIME_TYPE)
     assert stack.count() == 2
     item, copy = editor.scene().node_item("act_2"), editor.scene().node_item("act_3")
-    assert not item.sceneBoundingRect().intersects(editor.scene().node_item("act").sceneBoundingRect()) or \
-        item.pos() != editor.scene().node_item("act").pos()
+    assert (
+        not item.sceneBoundingRect().intersects(editor.scene().node_item("act").sceneBoundingRect())
+        or item.pos() != editor.scene().node_item("act").pos()
+    )
     assert copy.pos() != item.pos()
 
 
 def test_hostile_clipboard_content_is_ignored(qtbot):
     editor, document, stack = make_editor(qtbot, xor_document())
     before = experiment_to_json(document.experiment)
-    for payload in (b"not json", b'{"format": "other"}', b'{"format": "nn-playground.fragment", "nodes": 5}',
-                    b'{"format": "nn-playground.fragment", "nodes": [{"id": "1x", "type": "ReLU"},'
-                    b' {"id": "ok", "type": "NoSuchLayer"}, {"id": "fine", "type": "ReLU", "evil": 1}]}'):
+    for payload in (
+        b"not json",
+        b'{"format": "other"}',
+        b'{"format": "nn-playground.fragment", "nodes": 5}',
+        b'{"format": "nn-playground.fragment", "nodes": [{"id": "1x", "type": "ReLU"},'
+        b' {"id": "ok", "type": "NoSuchLayer"}, {"id": "fine", "type": "ReLU", "evil": 1}]}',
+    ):
         mime = QMimeData()
         mime.setData(NODES_MIME_TYPE, QByteArray(payload))
         QGuiApplication.clipboard().setMimeData(mime)
@@ -73,8 +79,10 @@ def test_hostile_clipboard_content_is_ignored(qtbot):
 
 
 def test_fragment_round_trip_drops_dangling_edges():
-    text = ('{"format": "nn-playground.fragment", "version": 1, "nodes": [{"id": "a", "type": "ReLU", "pos": [0, 0]},'
-            ' {"id": "b", "type": "Tanh"}], "edges": [["a", "b"], ["a", "zzz"], ["b", "b"]]}')
+    text = (
+        '{"format": "nn-playground.fragment", "version": 1, "nodes": [{"id": "a", "type": "ReLU", "pos": [0, 0]},'
+        ' {"id": "b", "type": "Tanh"}], "edges": [["a", "b"], ["a", "zzz"], ["b", "b"]]}'
+    )
     fragment = Fragment.from_json(text)
     assert [node.id for node in fragment.nodes] == ["a", "b"] and fragment.edges == [("a", "b")]
     assert Fragment.from_json(fragment.to_json()).nodes == fragment.nodes

@@ -32,9 +32,7 @@ def drawn_line(edge) -> object:
     return stroker.createStroke(edge.path())
 
 
-def edges_through_cards(
-    editor: GraphEditor, shape: bool
-) -> list[tuple[tuple[str, str], str]]:
+def edges_through_cards(editor: GraphEditor, shape: bool) -> list[tuple[tuple[str, str], str]]:
     """(edge, card) pairs where the edge crosses a card that is neither its source nor its target.
 
     `shape` tests the edge's whole hit area (`shape()`, wider than the line) instead of the line.
@@ -44,20 +42,14 @@ def edges_through_cards(
     for edge in scene.edge_items():
         area = edge.shape() if shape else drawn_line(edge)
         for card in scene.node_items():
-            if (
-                card is not edge.source
-                and card is not edge.target
-                and area.intersects(card.sceneBoundingRect())
-            ):
+            if card is not edge.source and card is not edge.target and area.intersects(card.sceneBoundingRect()):
                 found.append((edge.key, card.node_id))
     return found
 
 
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda path: path.stem)
 def test_no_edge_runs_through_a_card_in_any_preset_after_auto_arrange(qtbot, preset):
-    editor, doc, _stack = make_editor(
-        qtbot, experiment_to_dict(load_experiment(preset))
-    )
+    editor, doc, _stack = make_editor(qtbot, experiment_to_dict(load_experiment(preset)))
     assert edges_through_cards(editor, shape=True) == []  # as opened
     editor.auto_arrange()
     QApplication.processEvents()
@@ -126,19 +118,12 @@ def test_an_edge_goes_around_a_card_the_user_drops_in_its_way(qtbot):
 
 
 def card_rects(editor: GraphEditor) -> dict[str, QRectF]:
-    return {
-        item.node_id: item.sceneBoundingRect() for item in editor.scene().node_items()
-    }
+    return {item.node_id: item.sceneBoundingRect() for item in editor.scene().node_items()}
 
 
 def overlapping(rects: dict[str, QRectF]) -> list[tuple[str, str]]:
     ids = sorted(rects)
-    return [
-        (a, b)
-        for i, a in enumerate(ids)
-        for b in ids[i + 1 :]
-        if rects[a].intersects(rects[b])
-    ]
+    return [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :] if rects[a].intersects(rects[b])]
 
 
 def test_duplicating_twice_puts_each_copy_on_free_canvas_and_selects_it(qtbot):
@@ -223,17 +208,11 @@ def test_insert_flatten_scrolls_a_narrow_view_to_the_moved_output(qtbot):
     editor.apply_fix(fix)
     QApplication.processEvents()
     assert doc.report().valid
-    created = [
-        node_id
-        for node_id in doc.experiment.node_ids()
-        if doc.experiment.node(node_id).type == "Flatten"
-    ]
+    created = [node_id for node_id in doc.experiment.node_ids() if doc.experiment.node(node_id).type == "Flatten"]
     assert len(created) == 1
     visible = editor.view().visible_scene_rect()
     for node_id in (created[0], "fc"):  # the inserted card and the card it pushed right
-        assert visible.contains(
-            editor.scene().node_item(node_id).sceneBoundingRect()
-        ), node_id
+        assert visible.contains(editor.scene().node_item(node_id).sceneBoundingRect()), node_id
 
 
 def test_insert_flatten_zooms_out_when_the_moved_cards_do_not_fit(qtbot):
@@ -246,9 +225,7 @@ def test_insert_flatten_zooms_out_when_the_moved_cards_do_not_fit(qtbot):
     created = next(n.id for n in doc.experiment.model.nodes if n.type == "Flatten")
     visible = view.visible_scene_rect()
     for node_id in (created, "fc"):
-        assert visible.contains(
-            editor.scene().node_item(node_id).sceneBoundingRect()
-        ), node_id
+        assert visible.contains(editor.scene().node_item(node_id).sceneBoundingRect()), node_id
 
 
 def test_a_fix_whose_cards_are_on_screen_does_not_move_the_view(qtbot):

@@ -181,7 +181,9 @@ def test_broken_file_is_reported_and_changes_nothing(tmp_path, make_window, monk
     broken = tmp_path / "broken.json"
     broken.write_text('{"format": "nn-playground.experiment", "version": 1, "name": ', encoding="utf-8")
     shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda parent, title, text, *a: shown.append((title, text))))
+    monkeypatch.setattr(
+        QMessageBox, "critical", staticmethod(lambda parent, title, text, *a: shown.append((title, text)))
+    )
     assert not window.open_file(broken)
     assert len(shown) == 1 and "broken.json" in shown[0][0] and "not valid JSON" in shown[0][1]
     assert experiment_to_json(window.document.experiment) == before and window.document.path is None
@@ -214,6 +216,7 @@ def test_unsaved_changes_prompt_on_new(tmp_path, make_window, monkeypatch):
         def question(parent, title, text, buttons=None, default=None):
             answers.append(text)
             return button
+
         return staticmethod(question)
 
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
@@ -246,7 +249,10 @@ def test_recent_files_geometry_and_layout_persist(tmp_path, make_window):
     assert first.save_as(tmp_path / "a.json")
     assert first.save_as(tmp_path / "b.json")
     first.close()
-    assert AppSettings().recent_files()[:2] == [str((tmp_path / "b.json").resolve()), str((tmp_path / "a.json").resolve())]
+    assert AppSettings().recent_files()[:2] == [
+        str((tmp_path / "b.json").resolve()),
+        str((tmp_path / "a.json").resolve()),
+    ]
     second = make_window()
     assert second.size() == QSize(760, 560)
     assert second.docks["code"].isHidden() and not second.docks["summary"].isHidden()

@@ -82,7 +82,7 @@ def test_hovering_a_unit_shows_it_large_in_the_boundary_plot(qtbot):
 
 def test_big_layers_show_maps_only_and_other_models_say_why(qtbot):
     host = open_host(qtbot, preset("spiral.json", epochs=1))
-    panel, view = host.panel, host.panel.network_view
+    view = host.panel.network_view
     host.controller.train_action.trigger()
     wait_for_state(qtbot, host, "finished")
     qtbot.waitUntil(lambda: view.has_maps(), timeout=10_000)
@@ -92,10 +92,15 @@ def test_big_layers_show_maps_only_and_other_models_say_why(qtbot):
     host.close()
 
     branched = document(
-        [{"id": "input", "type": "Input"}, {"id": "a", "type": "Linear", "params": {"out_features": 3}},
-         {"id": "b", "type": "Linear", "params": {"out_features": 3}}, {"id": "sum", "type": "Add"},
-         {"id": "out", "type": "Linear", "params": {"out_features": 2}}],
-        [["input", "a"], ["input", "b"], ["a", "sum"], ["b", "sum"], ["sum", "out"]])
+        [
+            {"id": "input", "type": "Input"},
+            {"id": "a", "type": "Linear", "params": {"out_features": 3}},
+            {"id": "b", "type": "Linear", "params": {"out_features": 3}},
+            {"id": "sum", "type": "Add"},
+            {"id": "out", "type": "Linear", "params": {"out_features": 2}},
+        ],
+        [["input", "a"], ["input", "b"], ["a", "sum"], ["b", "sum"], ["sum", "out"]],
+    )
     host = open_host(qtbot, experiment_from_dict(branched))
     host.controller.train_action.trigger()
     wait_for_state(qtbot, host, "finished")
@@ -112,8 +117,9 @@ def test_image_runs_have_no_network_view_and_their_predictions_follow_the_run(qt
     qtbot.waitUntil(lambda: images.grid.predictions() is not None and panel.redraws["task"] >= 1, timeout=60_000)
     assert panel.task_view.kind() == "images" and not panel.network_shown()
     first, matrix = images.grid.predictions().copy(), images.confusion.matrix().copy()
-    qtbot.waitUntil(lambda: not np.array_equal(images.confusion.matrix(), matrix)
-                    and panel.redraws["task"] >= 3, timeout=60_000)
+    qtbot.waitUntil(
+        lambda: not np.array_equal(images.confusion.matrix(), matrix) and panel.redraws["task"] >= 3, timeout=60_000
+    )
     assert host.controller.state() == "running"  # the test images and the confusion matrix change mid-run
     assert images.grid.predictions() is not None and images.grid.predictions().shape == first.shape
     host.controller.stop_action.trigger()
@@ -132,8 +138,16 @@ def test_the_view_draws_maps_it_is_given_and_survives_nan(qtbot):
     hidden[0, 0, 0] = np.nan
     weights = [np.ones((3, 2), np.float32), np.full((2, 3), np.nan, np.float32)]
     view.configure("classification", ["a", "b"])
-    view.set_maps(NeuronMaps(layers=["fc", "out"], units=[3, 2], maps=[hidden, np.zeros((2, r, r), np.float32)],
-                             weights=weights, inputs=["x1", "x2"], input_maps=np.zeros((2, r, r), np.float32)))
+    view.set_maps(
+        NeuronMaps(
+            layers=["fc", "out"],
+            units=[3, 2],
+            maps=[hidden, np.zeros((2, r, r), np.float32)],
+            weights=weights,
+            inputs=["x1", "x2"],
+            input_maps=np.zeros((2, r, r), np.float32),
+        )
+    )
     view.refresh()
     assert view.columns() == [("input", 2), ("fc", 3), ("out", 2)]
     assert view.column_labels(2)[1:] == ["a", "b"]  # the classes beside the output units

@@ -66,7 +66,7 @@ def test_enter_on_an_item_adds_it_after_the_selection_connected(qtbot):
     assert editor.selected_node_ids() == ["relu"] and stack.count() == 1
     assert document.report().valid
     rects = [item.sceneBoundingRect() for item in editor.scene().node_items()]
-    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :])
     stack.undo()
     assert ("act", "logits") in document.edges() and not document.has_node("relu")
 
@@ -78,10 +78,8 @@ def test_double_click_with_nothing_selected_appends_after_the_output(qtbot):
     item = palette.item_for("Softmax")
     palette.tree.scrollToItem(item)
     rect = palette.tree.visualItemRect(item)
-    QTest.mouseClick(palette.tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                     rect.center())
-    QTest.mouseDClick(palette.tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                      rect.center())
+    QTest.mouseClick(palette.tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center())
+    QTest.mouseDClick(palette.tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center())
     assert ("logits", "softmax") in document.edges()
     assert editor.selected_node_ids() == ["softmax"]
     x_logits = editor.scene().node_item("logits").pos().x()

@@ -45,10 +45,12 @@ def test_no_display_is_said_and_other_platforms_are_left_to_qt():
 
 
 def test_the_app_without_a_display_exits_1_with_the_message_not_an_abort(tmp_path):
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env = {
+        key: value for key, value in os.environ.items() if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
     env["HOME"] = str(tmp_path)
-    result = subprocess.run([sys.executable, "-m", "playground"], env=env, capture_output=True, text=True,
-                            timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "playground"], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
     assert result.returncode == 1, result.stderr
     assert "no display" in result.stderr and "playground snapshot" in result.stderr

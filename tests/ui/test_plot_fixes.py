@@ -116,9 +116,7 @@ def test_a_spiral_run_after_an_lstm_run_shows_all_its_steps(qtbot):
     """The LSTM preset's MAE and R² plots side by side made the canvas wider than its column; Qt
     never shrank it back, so the next (spiral) run was cut off near step 2,600 of 4,050."""
     plot = show(qtbot, LossPlot(), 360, 480)
-    plot.configure(
-        "regression", total_steps=330, total_epochs=15
-    )  # lstm_sine: 15 epochs x 22 batches
+    plot.configure("regression", total_steps=330, total_epochs=15)  # lstm_sine: 15 epochs x 22 batches
     feed_run(plot, 330, 22, "regression")
     canvas = plot.canvas
     settle(qtbot, canvas, lambda: seen_whole(canvas, plot.metric_plot_2.vb))
@@ -132,9 +130,7 @@ def test_a_spiral_run_after_an_lstm_run_shows_all_its_steps(qtbot):
         assert seen_whole(canvas, item)
     assert plot.metric_plot.titleLabel.shown_text().startswith("MAE")
 
-    plot.configure(
-        "classification", total_steps=4050, total_epochs=150
-    )  # spiral: 150 epochs x 27 batches
+    plot.configure("classification", total_steps=4050, total_epochs=150)  # spiral: 150 epochs x 27 batches
     feed_run(plot, 4050, 27, "classification")
     settle(qtbot, canvas, lambda: seen_whole(canvas, plot.loss_plot.vb))
     for item in (
@@ -156,13 +152,8 @@ def test_a_title_keeps_its_variants_through_a_theme_change(qtbot):
     shown = title.shown_text()
     try:
         theme.apply_theme("dark")
-        assert (
-            title.shown_text() == shown
-        )  # still the variant that fits, not the long one forced back
-        assert (
-            theme.colors("dark").plot_foreground.lower()[1:]
-            in title.item.toHtml().lower()
-        )
+        assert title.shown_text() == shown  # still the variant that fits, not the long one forced back
+        assert theme.colors("dark").plot_foreground.lower()[1:] in title.item.toHtml().lower()
     finally:
         theme.apply_theme("light")
 
@@ -209,15 +200,11 @@ def test_an_early_divergence_zoomed_to_its_steps_keeps_the_label_whole(qtbot):
 def test_lr_markers_near_the_right_edge_stay_inside(qtbot):
     plot = show(qtbot, LrPlot(), 300, 260)
     plot.set_planned(np.full(100, 0.1), 10)
-    plot.add_steps(
-        np.arange(1, 96, dtype=np.float64), np.arange(1, 96) / 10, np.full(95, 0.1)
-    )
+    plot.add_steps(np.arange(1, 96, dtype=np.float64), np.arange(1, 96) / 10, np.full(95, 0.1))
     plot.add_marker(95, 9.5, "set to 0.01")
     plot.refresh()
     label = plot._markers[-1][3].label
-    settle(
-        qtbot, plot.canvas, lambda: scene_rect(plot.plot.vb).contains(scene_rect(label))
-    )
+    settle(qtbot, plot.canvas, lambda: scene_rect(plot.plot.vb).contains(scene_rect(label)))
     assert label.toPlainText() == "set to 0.01"
 
 
@@ -238,16 +225,12 @@ def test_an_empty_loss_plot_counts_whole_steps(qtbot):
     for item in (plot.loss_plot, plot.metric_plot):
         texts = _integer_labels(item.getAxis("bottom"))
         assert all(_is_integer(text) for text in texts), texts
-    plot.add_steps(
-        np.arange(1.0, 4.0), np.arange(1.0, 4.0) / 3, np.array([1.0, 0.8, 0.7])
-    )
+    plot.add_steps(np.arange(1.0, 4.0), np.arange(1.0, 4.0) / 3, np.array([1.0, 0.8, 0.7]))
     plot.refresh()
     plot.grab()
     texts = _integer_labels(plot.loss_plot.getAxis("bottom"))
     assert all(_is_integer(text) for text in texts), texts
-    assert (
-        "3" in texts or "4" in texts or "5" in texts
-    )  # the axis reaches past the last step
+    assert "3" in texts or "4" in texts or "5" in texts  # the axis reaches past the last step
     plot.set_x_mode("epoch")
     plot.grab()
     texts = _integer_labels(plot.loss_plot.getAxis("bottom"))
@@ -298,10 +281,7 @@ def test_the_schedule_legend_covers_no_curve(compare_panel, qtbot, size):
     if not legend.isVisible():
         # too narrow for a legend beside the curves: the designer's list shows each one's colour
         assert size[0] < 1400
-        assert all(
-            not schedules.list.item(i).icon().isNull()
-            for i in range(schedules.list.count())
-        )
+        assert all(not schedules.list.item(i).icon().isNull() for i in range(schedules.list.count()))
         return
     assert [label.text for _sample, label in legend.items] == names
     area = scene_rect(legend)
@@ -311,18 +291,12 @@ def test_the_schedule_legend_covers_no_curve(compare_panel, qtbot, size):
         assert x is not None and len(x) > 10
         for px, py in zip(x[::3], y[::3]):
             point = view.mapViewToScene(QPointF(float(px), float(py)))
-            assert not area.contains(point), (
-                f"the legend covers {names[index]} at step {px:g}"
-            )
+            assert not area.contains(point), f"the legend covers {names[index]} at step {px:g}"
         if names[index] == "One-cycle":  # the peak the user saw covered
             peak = int(np.nanargmax(y))
-            assert not area.contains(
-                view.mapViewToScene(QPointF(float(x[peak]), float(y[peak])))
-            )
+            assert not area.contains(view.mapViewToScene(QPointF(float(x[peak]), float(y[peak]))))
     for _sample, label in legend.items:
-        assert seen_whole(widget, label), (
-            label.text
-        )  # every name whole, none cut by the widget's edge
+        assert seen_whole(widget, label), label.text  # every name whole, none cut by the widget's edge
 
 
 def test_the_schedule_legend_follows_a_theme_switch(compare_panel):
@@ -352,16 +326,10 @@ def test_the_range_test_axis_label_clears_the_controls_below(compare_panel, size
     )
     parent = widget.parentWidget()
     bottom = widget.mapTo(parent, in_widget.bottomLeft()).y()
-    controls_top = schedules.range_start.mapTo(
-        parent, schedules.range_start.rect().topLeft()
-    ).y()
+    controls_top = schedules.range_start.mapTo(parent, schedules.range_start.rect().topLeft()).y()
     assert bottom < controls_top
-    texts = [
-        text for _rect, text in drawn_labels(widget.getPlotItem().getAxis("bottom"))
-    ]
-    assert (
-        "2" not in texts
-    )  # before a test: the sweep's decades, not pyqtgraph's 2 … 9 of an empty log axis
+    texts = [text for _rect, text in drawn_labels(widget.getPlotItem().getAxis("bottom"))]
+    assert "2" not in texts  # before a test: the sweep's decades, not pyqtgraph's 2 … 9 of an empty log axis
 
 
 def test_the_range_test_marker_says_what_it_suggests(compare_panel, qtbot):
@@ -388,9 +356,7 @@ def test_a_narrow_loss_plot_shows_every_legend_entry_whole(qtbot):
     for _sample, label in plot.legend.items:
         assert seen_whole(plot.canvas, label), label.text
     plot.resize(600, 480)
-    settle(
-        qtbot, plot.canvas, lambda: plot.legend.columnCount == 2
-    )  # wide again: two columns, two rows
+    settle(qtbot, plot.canvas, lambda: plot.legend.columnCount == 2)  # wide again: two columns, two rows
 
 
 def test_a_narrow_forecast_view_shows_the_window_up_to_t_0(qtbot):
@@ -407,9 +373,7 @@ def test_a_narrow_forecast_view_shows_the_window_up_to_t_0(qtbot):
     for plot in (view.overview, view.detail):
         assert seen_whole(canvas, plot.titleLabel)
     low, high = view.detail.viewRange()[0]
-    assert (
-        low <= -20 and high >= 0
-    )  # the whole window and the value to predict at t = 0
+    assert low <= -20 and high >= 0  # the whole window and the value to predict at t = 0
     zero = view.detail.vb.mapViewToScene(QPointF(0.0, float(wave[20])))
     assert viewport_scene_rect(canvas).contains(zero)
 
@@ -435,9 +399,7 @@ def test_transformer_layer_names_on_the_diagnostics_do_not_overlap(qtbot, width)
         labels = drawn_labels(plot.getAxis("bottom"))
         texts = [text for _rect, text in labels]
         assert texts[0] == "embed" and texts[-1] == "logits", texts
-        assert len(set(texts)) == len(texts), (
-            texts
-        )  # no two layers look alike ("encoder.…" twice)
+        assert len(set(texts)) == len(texts), texts  # no two layers look alike ("encoder.…" twice)
         rects = sorted((rect for rect, _text in labels), key=lambda rect: rect.left())
         for left, right in pairwise(rects):
             assert left.right() <= right.left(), texts
@@ -464,9 +426,7 @@ def test_lstm_and_transformer_training_tabs_fit_their_windows(qtbot, tmp_path):
                     settle(
                         qtbot,
                         canvas,
-                        lambda c=canvas: (
-                            c.ci.geometry().width() <= c.viewport().width() + 1
-                        ),
+                        lambda c=canvas: c.ci.geometry().width() <= c.viewport().width() + 1,
                     )
             if shots.is_dir():
                 host.grab().save(str(shots / f"pf_test_{name[:-5]}_{size[0]}.png"))

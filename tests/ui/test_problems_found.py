@@ -75,7 +75,8 @@ def test_the_fix_button_is_visible_in_a_short_inspector(qtbot, make_window):
     qtbot.waitUntil(button.isVisible, timeout=2000)
     top_left = button.mapTo(page.viewport(), QPoint(0, 0))
     assert 0 <= top_left.y() and top_left.y() + button.height() <= page.viewport().height(), (
-        "the fix button shows without scrolling")
+        "the fix button shows without scrolling"
+    )
 
 
 def test_a_long_status_message_is_elided_not_cut(qtbot, make_window):

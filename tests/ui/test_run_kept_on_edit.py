@@ -95,8 +95,10 @@ def test_the_training_tab_shows_the_data_and_the_untrained_model_before_any_run(
     panel = window.training_panel
     assert panel.task_view.kind() == "none"  # nothing asked for yet
     window.workspace.setCurrentIndex(1)  # the user opens the Training tab
-    qtbot.waitUntil(lambda: panel.task_view.kind() == "boundary"
-                    and panel.task_view.boundary.image_data() is not None, timeout=60_000)
+    qtbot.waitUntil(
+        lambda: panel.task_view.kind() == "boundary" and panel.task_view.boundary.image_data() is not None,
+        timeout=60_000,
+    )
     assert window.training.state() == "idle" and window.training.record.summary is None  # nothing trained
     assert len(panel.task_view.boundary.train_points.data["x"]) > 0  # the dataset's points
     window.training.train_action.trigger()  # Train still starts a real run at once

@@ -23,7 +23,9 @@ def test_snapshot_dark_theme_restores_the_app_theme(qapp, tmp_path):
     from playground.ui import theme
 
     out = tmp_path / "spiral.png"
-    assert main(["snapshot", str(PRESETS / "spiral.json"), "-o", str(out), "--theme", "dark", "--size", "1000x700"]) == 0
+    assert (
+        main(["snapshot", str(PRESETS / "spiral.json"), "-o", str(out), "--theme", "dark", "--size", "1000x700"]) == 0
+    )
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1000, 700)
     corner = image.pixelColor(image.width() - 5, image.height() // 2)

@@ -24,11 +24,7 @@ def luminance(color: QColor) -> float:
         c = value / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
-    return (
-        0.2126 * channel(color.red())
-        + 0.7152 * channel(color.green())
-        + 0.0722 * channel(color.blue())
-    )
+    return 0.2126 * channel(color.red()) + 0.7152 * channel(color.green()) + 0.0722 * channel(color.blue())
 
 
 def contrast(a: QColor, b: QColor) -> float:
@@ -61,9 +57,7 @@ def settle() -> None:
 
 def toolbar_background(toolbar) -> QColor:
     """The bar's colour where no button is: its empty right end, half-way down."""
-    return (
-        toolbar.grab().toImage().pixelColor(toolbar.width() - 4, toolbar.height() // 2)
-    )
+    return toolbar.grab().toImage().pixelColor(toolbar.width() - 4, toolbar.height() // 2)
 
 
 def assert_toolbar_icons_show(window) -> None:
@@ -125,9 +119,7 @@ def test_toolbar_icons_follow_a_theme_change(make_window, first, then):
 def indicator_rect(check: QCheckBox) -> QRect:
     option = QStyleOptionButton()
     check.initStyleOption(option)
-    return check.style().subElementRect(
-        QStyle.SubElement.SE_CheckBoxIndicator, option, check
-    )
+    return check.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, check)
 
 
 @pytest.mark.parametrize("name", theme.THEMES)
@@ -137,13 +129,9 @@ def test_unchecked_check_boxes_have_a_visible_outline(make_window, name):
     window.resize(1400, 900)
     settle()
     boxes = [
-        box
-        for box in window.inspector.settings.findChildren(QCheckBox)
-        if box.isVisible() and not box.isChecked()
+        box for box in window.inspector.settings.findChildren(QCheckBox) if box.isVisible() and not box.isChecked()
     ]
-    assert boxes, (
-        "the settings inspector shows unchecked feature boxes (x1², sin x1, ...)"
-    )
+    assert boxes, "the settings inspector shows unchecked feature boxes (x1², sin x1, ...)"
     image = window.grab().toImage()
     for box in boxes[:3]:
         rect = indicator_rect(box).translated(box.mapTo(window, QPoint(0, 0)))
@@ -219,9 +207,7 @@ def test_code_caption_is_never_cut_mid_word(make_window):
 
 # the offscreen platform warns when a floating dock is raised
 @pytest.mark.qt_log_ignore("This plugin does not support raise")
-def test_code_caption_of_a_long_class_name_elides_with_an_ellipsis(
-    make_window, tmp_path
-):
+def test_code_caption_of_a_long_class_name_elides_with_an_ellipsis(make_window, tmp_path):
     data = json.loads((PRESETS / "xor.json").read_text(encoding="utf-8"))
     data["name"] = "A very long experiment name about two interleaved spirals"
     path = tmp_path / "long.json"

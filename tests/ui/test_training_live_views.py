@@ -5,12 +5,11 @@ points and legends alone."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
-from playground.ui.plots import BoundaryView, DiagnosticsView
-from playground.ui.plots.style import PlotCanvas, style_plot
 from playground.core.runs.records import RunRequest, ViewSetup
 from playground.core.training.diagnostics import Diagnostics
+from playground.ui.plots import BoundaryView, DiagnosticsView
+from playground.ui.plots.style import PlotCanvas, style_plot
 from playground.ui.training.bridge import TrainingBridge
 from tests.ui.training_helpers import open_host, preset, wait_for_state
 
@@ -36,8 +35,9 @@ def test_axes_grow_for_long_labels_but_never_shrink(qtbot):
 
 def diagnostics(layers: list[str], scale: float = 1.0) -> Diagnostics:
     n = len(layers)
-    return Diagnostics(layers=layers, grad_norm=np.full(n, 0.01 * scale), weight_norm=np.full(n, 2.0),
-                       update_ratio=np.full(n, 1e-3))
+    return Diagnostics(
+        layers=layers, grad_norm=np.full(n, 0.01 * scale), weight_norm=np.full(n, 2.0), update_ratio=np.full(n, 1e-3)
+    )
 
 
 def bottom_labels(view: DiagnosticsView) -> list[str]:
@@ -68,10 +68,19 @@ def test_a_rerun_keeps_the_diagnostics_axes_and_another_model_resets_them(qtbot)
 def boundary_setup(shift: float = 0.0) -> ViewSetup:
     rng = np.random.default_rng(0)
     points = rng.uniform(-1, 1, size=(40, 2)) + shift
-    return ViewSetup(kind="boundary", task="classification", class_names=["0", "1"], split="test",
-                     extent=(-1.5, 1.5), resolution=20, feature_names=["x1", "x2"], points_train=points,
-                     targets_train=(points[:, 0] > 0).astype(np.int64), points_test=points[:10],
-                     targets_test=(points[:10, 0] > 0).astype(np.int64))
+    return ViewSetup(
+        kind="boundary",
+        task="classification",
+        class_names=["0", "1"],
+        split="test",
+        extent=(-1.5, 1.5),
+        resolution=20,
+        feature_names=["x1", "x2"],
+        points_train=points,
+        targets_train=(points[:, 0] > 0).astype(np.int64),
+        points_test=points[:10],
+        targets_test=(points[:10, 0] > 0).astype(np.int64),
+    )
 
 
 def test_a_rerun_on_the_same_data_keeps_the_boundary_points_and_legend(qtbot):
@@ -122,8 +131,9 @@ def test_the_curves_and_the_boundary_follow_the_run_while_it_trains(qtbot):
     host = open_host(qtbot, preset("spiral.json", epochs=100_000))
     panel = host.panel
     host.controller.train_action.trigger()
-    qtbot.waitUntil(lambda: panel.redraws["task"] >= 2 and panel.task_view.boundary.image_data() is not None,
-                    timeout=60_000)
+    qtbot.waitUntil(
+        lambda: panel.redraws["task"] >= 2 and panel.task_view.boundary.image_data() is not None, timeout=60_000
+    )
     first = panel.task_view.boundary.image_data().copy()
     drawn = panel.redraws["loss"]
     qtbot.waitUntil(lambda: panel.redraws["task"] >= 12 and panel.redraws["loss"] >= drawn + 10, timeout=60_000)

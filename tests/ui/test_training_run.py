@@ -9,10 +9,11 @@ import time
 import numpy as np
 import pytest
 
+from playground.core.compare.race import run_settings
 from playground.core.experiment.schema import ComponentSpec
+from playground.core.runs.session import worker_threads
 from playground.core.training import Trainer, TrainerOptions
 from playground.ui import threads
-from playground.core.runs.session import worker_threads
 from tests.ui.training_helpers import open_host, preset, progress, wait_for_state
 
 
@@ -95,8 +96,9 @@ def test_pause_step_resume_and_stop(qtbot):
 
     epochs_before = panel.loss_plot.epoch_count()
     controller.step_epoch_action.trigger()  # to the end of epoch 1, then paused
-    qtbot.waitUntil(lambda: panel.loss_plot.epoch_count() == epochs_before + 1
-                    and controller.state() == "paused", timeout=10_000)
+    qtbot.waitUntil(
+        lambda: panel.loss_plot.epoch_count() == epochs_before + 1 and controller.state() == "paused", timeout=10_000
+    )
     state = progress(host)
     assert state["batch"] == state["batches"] and state["step"] == state["batches"]
 
@@ -110,7 +112,8 @@ def test_pause_step_resume_and_stop(qtbot):
     qtbot.waitUntil(lambda: abs(panel.lr_plot.lr_curve_data()[1][-1] - 0.001) < 1e-12, timeout=10_000)
     change = controller.record.lr_changes[-1]  # the run history files the run with the rate it ended on
     assert abs(change.lr - 0.001) < 1e-12
-    assert controller.record.settings()["lr"].endswith(f"→ 0.001 (step {change.step})")
+    settings = run_settings(controller.record.experiment, controller.record.lr_changes)
+    assert settings["lr"].endswith(f"→ 0.001 (step {change.step})")
 
     started = time.monotonic()
     controller.stop_action.trigger()

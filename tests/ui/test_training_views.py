@@ -20,7 +20,7 @@ def test_debiased_ema_matches_tensorboard_and_skips_nan():
     values = np.array([1.0, 2.0, math.nan, 3.0, math.inf])
     out = ema.feed(values)
     assert out[0] == pytest.approx(1.0)  # debiased: the first value is itself, not 0.4
-    expected = (0.6 * 0.4 * 1.0 + 0.4 * 2.0) / (1 - 0.6 ** 2)
+    expected = (0.6 * 0.4 * 1.0 + 0.4 * 2.0) / (1 - 0.6**2)
     assert out[1] == pytest.approx(expected)
     assert math.isnan(out[2]) and math.isnan(out[4])
     assert np.isfinite(out[3])
@@ -33,11 +33,15 @@ def test_loss_plot_survives_nan_and_inf_and_draws_both_x_axes(qtbot):
     plot.resize(600, 500)
     plot.show()
     plot.configure("classification", total_steps=100, total_epochs=10)
-    plot.add_steps(np.arange(1, 11), np.arange(1, 11) / 10, np.array([1, 0.9, np.nan, 0.8, np.inf, 0.7, -np.inf,
-                                                                         0.6, 0.5, 1e30]))
-    plot.add_epochs([EpochRow(epoch=1, step=10, train_loss=math.nan, lr=0.1, val_loss=None, val_accuracy=0.5),
-                     EpochRow(epoch=2, step=20, train_loss=0.4, lr=0.1, val_loss=0.5, val_accuracy=0.75,
-                              train_accuracy=0.8)])
+    plot.add_steps(
+        np.arange(1, 11), np.arange(1, 11) / 10, np.array([1, 0.9, np.nan, 0.8, np.inf, 0.7, -np.inf, 0.6, 0.5, 1e30])
+    )
+    plot.add_epochs(
+        [
+            EpochRow(epoch=1, step=10, train_loss=math.nan, lr=0.1, val_loss=None, val_accuracy=0.5),
+            EpochRow(epoch=2, step=20, train_loss=0.4, lr=0.1, val_loss=0.5, val_accuracy=0.75, train_accuracy=0.8),
+        ]
+    )
     plot.refresh()
     x, y = plot.loss_curve_data()
     assert len(x) == 7 and np.all(np.isfinite(y))
@@ -81,9 +85,15 @@ def test_diagnostics_view_shows_hints_and_survives_zero_gradients(qtbot):
     qtbot.addWidget(view)
     view.resize(420, 800)
     view.show()
-    diagnostics = Diagnostics(layers=["fc1", "fc2", "out"], grad_norm=np.array([0.0, math.nan, 0.1]),
-                              weight_norm=np.array([1.0, math.inf, 2.0]), update_ratio=np.array([1e-4, 1e-3, 0.0]),
-                              dead_fraction={"relu1": 0.6}, saturated_fraction={"act2": 0.2}, epoch=3)
+    diagnostics = Diagnostics(
+        layers=["fc1", "fc2", "out"],
+        grad_norm=np.array([0.0, math.nan, 0.1]),
+        weight_norm=np.array([1.0, math.inf, 2.0]),
+        update_ratio=np.array([1e-4, 1e-3, 0.0]),
+        dead_fraction={"relu1": 0.6},
+        saturated_fraction={"act2": 0.2},
+        epoch=3,
+    )
     hints = diagnostics.hints
     view.set_diagnostics(diagnostics)
     view.refresh()
@@ -96,9 +106,18 @@ def test_boundary_view_colours_classes_and_regression(qtbot):
     view = BoundaryView()
     qtbot.addWidget(view)
     points = np.array([[-1.0, -1.0], [1.0, 1.0]])
-    view.configure(ViewSetup(kind="boundary", extent=(-2.0, 2.0), task="classification", class_names=["a", "b"],
-                             points_train=points, targets_train=np.array([0, 1]),
-                             points_test=points, targets_test=np.array([1, 0])))
+    view.configure(
+        ViewSetup(
+            kind="boundary",
+            extent=(-2.0, 2.0),
+            task="classification",
+            class_names=["a", "b"],
+            points_train=points,
+            targets_train=np.array([0, 1]),
+            points_test=points,
+            targets_test=np.array([1, 0]),
+        )
+    )
     probabilities = np.zeros((100, 100, 2), dtype=np.float32)
     probabilities[:, :50, 0] = 1.0
     probabilities[:, 50:, 1] = 1.0
@@ -112,8 +131,15 @@ def test_boundary_view_colours_classes_and_regression(qtbot):
     view.show_test.setChecked(False)
     assert not view.test_points.isVisible()
 
-    view.configure(ViewSetup(kind="boundary", extent=(-2.0, 2.0), task="regression", points_train=points,
-                             targets_train=np.array([-1.0, 1.0])))
+    view.configure(
+        ViewSetup(
+            kind="boundary",
+            extent=(-2.0, 2.0),
+            task="regression",
+            points_train=points,
+            targets_train=np.array([-1.0, 1.0]),
+        )
+    )
     view.set_output(np.linspace(-1, 1, 100 * 100).reshape(100, 100))
     view.refresh()
     assert view.image_data().shape == (100, 100, 3)
@@ -123,10 +149,19 @@ def test_task_view_pages(qtbot):
     view = TaskView()
     qtbot.addWidget(view)
     assert view.kind() == "none"
-    view.configure(ViewSetup(kind="images", class_names=[str(i) for i in range(3)],
-                             images=np.random.rand(6, 1, 8, 8), labels=np.array([0, 1, 2, 0, 1, 2])))
-    view.set_prediction(Prediction(predicted=np.array([0, 1, 1, 0, 2, 2]), confidence=np.full(6, 0.9),
-                                   confusion=np.eye(3, dtype=int) * 2))
+    view.configure(
+        ViewSetup(
+            kind="images",
+            class_names=[str(i) for i in range(3)],
+            images=np.random.rand(6, 1, 8, 8),
+            labels=np.array([0, 1, 2, 0, 1, 2]),
+        )
+    )
+    view.set_prediction(
+        Prediction(
+            predicted=np.array([0, 1, 1, 0, 2, 2]), confidence=np.full(6, 0.9), confusion=np.eye(3, dtype=int) * 2
+        )
+    )
     view.refresh()
     assert view.images.grid.mistakes() == 2
     view.configure(ViewSetup(kind="confusion", class_names=["x", "y"]))
@@ -157,10 +192,18 @@ def test_learning_rate_box_steps_on_a_log_ladder(qtbot):
 
 def test_run_log_csv_has_no_nan(tmp_path):
     record = RunLog()
-    record.add(RunUpdate(progress=Progress(), epochs=[
-        EpochRow(epoch=1, step=10, train_loss=math.nan, val_loss=0.5, lr=0.1),
-        EpochRow(epoch=2, step=20, train_loss=0.3, val_loss=math.inf, lr=0.1)],
-        steps=StepBatch(np.array([1.0, 2.0]), np.array([0.1, 0.2]), np.array([math.nan, 0.4]), np.array([0.1, 0.1]))))
+    record.add(
+        RunUpdate(
+            progress=Progress(),
+            epochs=[
+                EpochRow(epoch=1, step=10, train_loss=math.nan, val_loss=0.5, lr=0.1),
+                EpochRow(epoch=2, step=20, train_loss=0.3, val_loss=math.inf, lr=0.1),
+            ],
+            steps=StepBatch(
+                np.array([1.0, 2.0]), np.array([0.1, 0.2]), np.array([math.nan, 0.4]), np.array([0.1, 0.1])
+            ),
+        )
+    )
     record.write_epochs_csv(tmp_path / "epochs.csv")
     record.write_steps_csv(tmp_path / "steps.csv")
     text = (tmp_path / "epochs.csv").read_text() + (tmp_path / "steps.csv").read_text()

@@ -44,7 +44,8 @@ def _accepted(document: dict[str, Any]) -> bool:
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(documents_at_limits())
 def test_every_accepted_document_opens_and_shows_its_values_unchanged(
-        window: MainWindow, tmp_path_factory: pytest.TempPathFactory, qapp, document: dict[str, Any]) -> None:
+    window: MainWindow, tmp_path_factory: pytest.TempPathFactory, qapp, document: dict[str, Any]
+) -> None:
     assume(_accepted(document))
     path = tmp_path_factory.mktemp("open") / "limits.json"
     path.write_text(json.dumps(document), encoding="utf-8")

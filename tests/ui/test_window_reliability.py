@@ -41,8 +41,11 @@ def messages(monkeypatch):
     """Every QMessageBox.critical / warning the window shows, as (kind, title, text); none blocks."""
     shown: list[tuple[str, str, str]] = []
     for kind in ("critical", "warning"):
-        monkeypatch.setattr(QMessageBox, kind, staticmethod(
-            lambda parent, title, text, *args, kind=kind: shown.append((kind, title, text))))
+        monkeypatch.setattr(
+            QMessageBox,
+            kind,
+            staticmethod(lambda parent, title, text, *args, kind=kind: shown.append((kind, title, text))),
+        )
     return shown
 
 
@@ -64,20 +67,38 @@ def extreme_data() -> dict:
     data["data"]["seed"] = INT_MAX
     training = data["training"]
     training["loss"] = {"type": "CrossEntropyLoss", "params": {"label_smoothing": ODD, "weight": [1e-12, ODD]}}
-    training["optimizer"] = {"type": "Adam", "params": {"lr": 1e6, "eps": 1e-29, "weight_decay": ODD,
-                                                        "betas": [ODD, 0.999]}}
-    training["scheduler"] = {"type": "OneCycleLR", "params": {"max_lr": 0.1, "pct_start": ODD, "div_factor": 1e20,
-                                                              "final_div_factor": 1e20},
-                             "interval": "step", "warmup_steps": INT_MAX}
-    training.update(batch_size=INT_MAX, seed=INT_MAX, epochs=100_000, l1=ODD,
-                    gradient_clipping={"mode": "norm", "max_value": 1e20},
-                    early_stopping={"monitor": "val_loss", "patience": INT_MAX, "min_delta": 1e-300})
+    training["optimizer"] = {
+        "type": "Adam",
+        "params": {"lr": 1e6, "eps": 1e-29, "weight_decay": ODD, "betas": [ODD, 0.999]},
+    }
+    training["scheduler"] = {
+        "type": "OneCycleLR",
+        "params": {"max_lr": 0.1, "pct_start": ODD, "div_factor": 1e20, "final_div_factor": 1e20},
+        "interval": "step",
+        "warmup_steps": INT_MAX,
+    }
+    training.update(
+        batch_size=INT_MAX,
+        seed=INT_MAX,
+        epochs=100_000,
+        l1=ODD,
+        gradient_clipping={"mode": "norm", "max_value": 1e20},
+        early_stopping={"monitor": "val_loss", "patience": INT_MAX, "min_delta": 1e-300},
+    )
     nodes = data["model"]["nodes"]
-    nodes[2:2] = [{"id": "norm", "type": "BatchNorm1d", "params": {"eps": 1e-29, "momentum": ODD}, "pos": [180, 120]},
-                  {"id": "drop", "type": "Dropout", "params": {"p": ODD}, "pos": [360, 120]},
-                  {"id": "leaky", "type": "LeakyReLU", "params": {"negative_slope": 1e-300}, "pos": [540, 120]}]
-    data["model"]["edges"] = [["input", "hidden"], ["hidden", "norm"], ["norm", "drop"], ["drop", "leaky"],
-                              ["leaky", "act"], ["act", "logits"]]
+    nodes[2:2] = [
+        {"id": "norm", "type": "BatchNorm1d", "params": {"eps": 1e-29, "momentum": ODD}, "pos": [180, 120]},
+        {"id": "drop", "type": "Dropout", "params": {"p": ODD}, "pos": [360, 120]},
+        {"id": "leaky", "type": "LeakyReLU", "params": {"negative_slope": 1e-300}, "pos": [540, 120]},
+    ]
+    data["model"]["edges"] = [
+        ["input", "hidden"],
+        ["hidden", "norm"],
+        ["norm", "drop"],
+        ["drop", "leaky"],
+        ["leaky", "act"],
+        ["act", "logits"],
+    ]
     return data
 
 
@@ -101,6 +122,7 @@ def focus_widget(editor):
 
 
 # ---- 1. every value shows as it is, and showing it writes nothing ------------------------------------
+
 
 def test_extreme_settings_show_as_they_are_and_enter_writes_nothing_back(qtbot, tmp_path, make_window):
     path = write(tmp_path, extreme_data())
@@ -139,8 +161,11 @@ def test_extreme_settings_show_as_they_are_and_enter_writes_nothing_back(qtbot, 
         press_enter(qtbot, focus_widget(editor))
     press_enter(qtbot, settings.train_spin)
     press_enter(qtbot, settings.val_spin)
-    for node_id, values in (("norm", {"eps": 1e-29, "momentum": ODD}), ("drop", {"p": ODD}),
-                            ("leaky", {"negative_slope": 1e-300})):
+    for node_id, values in (
+        ("norm", {"eps": 1e-29, "momentum": ODD}),
+        ("drop", {"p": ODD}),
+        ("leaky", {"negative_slope": 1e-300}),
+    ):
         window.editor.select_nodes([node_id])
         form = window.inspector.node._form
         for name, value in values.items():
@@ -225,8 +250,9 @@ def broken_view_file(tmp_path: Path) -> Path:
     return write(tmp_path, data, "breaks_the_view.json")
 
 
-def test_open_that_fails_while_building_the_views_keeps_the_document(qtbot, tmp_path, make_window, messages,
-                                                                     monkeypatch, broken_lesson_view):
+def test_open_that_fails_while_building_the_views_keeps_the_document(
+    qtbot, tmp_path, make_window, messages, monkeypatch, broken_lesson_view
+):
     window = make_window(load_experiment(PRESETS / "spiral.json"), PRESETS / "spiral.json")
     window.inspector.settings.epochs_editor.spin.setValue(7)  # unsaved work, kept when the user discards
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard))
@@ -266,16 +292,21 @@ def test_a_dataset_that_cannot_be_loaded_is_reported(qtbot, tmp_path, make_windo
     # chosen again, and says so at once.
     monkeypatch.setattr(data_module, "describe_dataset", real)
     csv = xor_data()
-    csv["data"] = {"dataset": "csv", "params": {"path": "no_such_file.csv", "target": "label"},
-                   "split": {"train": 0.7, "val": 0.15, "test": 0.15}, "seed": 0}
+    csv["data"] = {
+        "dataset": "csv",
+        "params": {"path": "no_such_file.csv", "target": "label"},
+        "split": {"train": 0.7, "val": 0.15, "test": 0.15},
+        "seed": 0,
+    }
     assert window.open_file(write(tmp_path, csv, "missing_data.json"))
     kind, title, text = messages[-1]
     assert kind == "warning" and "missing_data.json" in title and "no_such_file.csv" in text
     assert window.document.experiment.data.dataset == "csv"
 
 
-def test_launch_with_a_file_that_cannot_be_opened_shows_the_default_experiment(qtbot, tmp_path, messages,
-                                                                              monkeypatch, broken_lesson_view):
+def test_launch_with_a_file_that_cannot_be_opened_shows_the_default_experiment(
+    qtbot, tmp_path, messages, monkeypatch, broken_lesson_view
+):
     from playground.ui import app as app_module
 
     opened: list[MainWindow] = []
@@ -339,6 +370,7 @@ def test_a_recovery_copy_that_cannot_be_restored_is_kept(qtbot, make_window, mes
 
 # ---- 3. huge text shows bounded -----------------------------------------------------------------------
 
+
 def longest_run(text: str) -> int:
     return max((len(word) for word in re.split(r"[\s\u200b]+", text)), default=0)
 
@@ -397,6 +429,7 @@ def test_a_huge_name_keeps_the_title_code_and_history_short(qtbot, tmp_path, mak
 
 
 # ---- 4, 5. training and edits ------------------------------------------------------------------------
+
 
 def test_a_run_stopped_by_an_edit_is_filed_with_the_settings_it_ran_with(qtbot, make_window):
     experiment = load_experiment(PRESETS / "and_gate.json")
@@ -475,6 +508,7 @@ def test_save_as_without_a_suffix_asks_before_replacing_the_json_file(tmp_path, 
         def question(parent, title, text, *args):
             asked.append(text)
             return reply
+
         return staticmethod(question)
 
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))

@@ -29,8 +29,9 @@ class Host(QMainWindow):
         super().__init__()
         self.document = ExperimentDocument(experiment, path)
         self.blocked: list[tuple[bool, str]] = []
-        self.controller = TrainingController(self.document, parent=self,
-                                             set_editing_blocked=lambda b, r: self.blocked.append((b, r)))
+        self.controller = TrainingController(
+            self.document, parent=self, set_editing_blocked=lambda b, r: self.blocked.append((b, r))
+        )
         self.panel = TrainingPanel(self.controller)
         self.setCentralWidget(self.panel)
         self.toolbar = TrainingToolBar(self.controller, self)

@@ -43,6 +43,15 @@ def layers_in_category(category: str) -> list[LayerType]:
 
 
 __all__ = [
-    "ACTIVATIONS", "CATEGORIES", "Fix", "InferContext", "Inferred", "LAYERS", "LayerType", "ShapeError",
-    "TensorSpec", "layer_type", "layers_in_category",
+    "ACTIVATIONS",
+    "CATEGORIES",
+    "Fix",
+    "InferContext",
+    "Inferred",
+    "LAYERS",
+    "LayerType",
+    "ShapeError",
+    "TensorSpec",
+    "layer_type",
+    "layers_in_category",
 ]

@@ -36,8 +36,13 @@ def require_image(ctx: InferContext, layer: str) -> TensorSpec:
         fixes = ()
         if guess:
             fixes = (
-                Fix("insert_before", ctx.node_id, f"Insert Unflatten to {tuple(guess)} before '{ctx.node_id}'",
-                    "Unflatten", {"unflattened_size": guess}),
+                Fix(
+                    "insert_before",
+                    ctx.node_id,
+                    f"Insert Unflatten to {tuple(guess)} before '{ctx.node_id}'",
+                    "Unflatten",
+                    {"unflattened_size": guess},
+                ),
             )
         raise ctx.fail(
             f"{layer} '{ctx.node_id}' needs images (N, C, H, W) but got {x}: insert Unflatten "

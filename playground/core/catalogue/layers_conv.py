@@ -11,11 +11,16 @@ from playground.core.params import ParamSpec as P
 _OUT_CHANNELS = P("out_channels", "int", 16, "Number of filters, i.e. output channels.", minimum=1, maximum=4096)
 _KERNEL = P("kernel_size", "int_or_pair", 3, "Size of each filter (k or [kh, kw]).", minimum=1, maximum=64)
 _STRIDE = P("stride", "int_or_pair", 1, "Step between filter positions; 2 halves the size.", minimum=1, maximum=16)
-_PADDING = P("padding", "int_or_pair", 0, "Zeros added around the border; k//2 keeps the size.", minimum=0,
-             maximum=32)
+_PADDING = P("padding", "int_or_pair", 0, "Zeros added around the border; k//2 keeps the size.", minimum=0, maximum=32)
 _DILATION = P("dilation", "int_or_pair", 1, "Spacing between filter taps.", minimum=1, maximum=16, advanced=True)
-_GROUPS = P("groups", "int", 1, "Split channels into groups; groups = in_channels makes a depthwise conv.",
-            minimum=1, maximum=4096)
+_GROUPS = P(
+    "groups",
+    "int",
+    1,
+    "Split channels into groups; groups = in_channels makes a depthwise conv.",
+    minimum=1,
+    maximum=4096,
+)
 _BIAS = P("bias", "bool", True, "Learn an additive bias per output channel.")
 
 
@@ -32,16 +37,27 @@ def _check_groups(ctx: InferContext, in_channels: int, out_channels: int) -> Non
         )
 
 
-def _check_kernel_fits(ctx: InferContext, sizes: tuple[int, ...], kernels: tuple[int, ...],
-                       paddings: tuple[int, ...], dilations: tuple[int, ...]) -> None:
+def _check_kernel_fits(
+    ctx: InferContext,
+    sizes: tuple[int, ...],
+    kernels: tuple[int, ...],
+    paddings: tuple[int, ...],
+    dilations: tuple[int, ...],
+) -> None:
     for size, kernel, padding, dilation in zip(sizes, kernels, paddings, dilations):
         span = dilation * (kernel - 1) + 1
         if span > size + 2 * padding:
             fit = size + 2 * padding
             fixes = ()
             if dilation == 1 and fit >= 1:
-                fixes = (Fix("set_param", ctx.node_id, f"Set kernel_size of '{ctx.node_id}' to {min(fit, 64)}",
-                             params={"kernel_size": min(fit, 64)}),)
+                fixes = (
+                    Fix(
+                        "set_param",
+                        ctx.node_id,
+                        f"Set kernel_size of '{ctx.node_id}' to {min(fit, 64)}",
+                        params={"kernel_size": min(fit, 64)},
+                    ),
+                )
             shown = "×".join(map(str, kernels))
             raise ctx.fail(
                 f"'{ctx.node_id}': kernel {shown} is larger than its (padded) input {ctx.x}: use a "
@@ -57,12 +73,19 @@ def _conv2d(ctx: InferContext) -> Inferred:
     k, s, pad, d = pair(p["kernel_size"]), pair(p["stride"]), pair(p["padding"]), pair(p["dilation"])
     _check_groups(ctx, channels, p["out_channels"])
     _check_kernel_fits(ctx, (height, width), k, pad, d)
-    out = TensorSpec((p["out_channels"], _conv_out(height, k[0], s[0], pad[0], d[0]),
-                      _conv_out(width, k[1], s[1], pad[1], d[1])))
-    kwargs = {"in_channels": channels, "out_channels": p["out_channels"],
-              "kernel_size": as_torch_arg(p["kernel_size"]), "stride": as_torch_arg(p["stride"]),
-              "padding": as_torch_arg(p["padding"]), "dilation": as_torch_arg(p["dilation"]),
-              "groups": p["groups"], "bias": p["bias"]}
+    out = TensorSpec(
+        (p["out_channels"], _conv_out(height, k[0], s[0], pad[0], d[0]), _conv_out(width, k[1], s[1], pad[1], d[1]))
+    )
+    kwargs = {
+        "in_channels": channels,
+        "out_channels": p["out_channels"],
+        "kernel_size": as_torch_arg(p["kernel_size"]),
+        "stride": as_torch_arg(p["stride"]),
+        "padding": as_torch_arg(p["padding"]),
+        "dilation": as_torch_arg(p["dilation"]),
+        "groups": p["groups"],
+        "bias": p["bias"],
+    }
     return Inferred(out, kwargs)
 
 
@@ -84,8 +107,16 @@ def _conv1d(ctx: InferContext) -> Inferred:
     _check_groups(ctx, channels, p["out_channels"])
     _check_kernel_fits(ctx, (length,), (k,), (pad,), (d,))
     out = TensorSpec((p["out_channels"], _conv_out(length, k, s, pad, d)))
-    kwargs = {"in_channels": channels, "out_channels": p["out_channels"], "kernel_size": k, "stride": s,
-              "padding": pad, "dilation": d, "groups": p["groups"], "bias": p["bias"]}
+    kwargs = {
+        "in_channels": channels,
+        "out_channels": p["out_channels"],
+        "kernel_size": k,
+        "stride": s,
+        "padding": pad,
+        "dilation": d,
+        "groups": p["groups"],
+        "bias": p["bias"],
+    }
     return Inferred(out, kwargs)
 
 
@@ -101,10 +132,16 @@ def _conv_transpose2d(ctx: InferContext) -> Inferred:
     if min(sizes) < 1:
         raise ctx.fail(f"'{ctx.node_id}': padding is too large for input {x}; lower padding")
     out = TensorSpec((p["out_channels"], sizes[0], sizes[1]))
-    kwargs = {"in_channels": channels, "out_channels": p["out_channels"],
-              "kernel_size": as_torch_arg(p["kernel_size"]), "stride": as_torch_arg(p["stride"]),
-              "padding": as_torch_arg(p["padding"]), "output_padding": as_torch_arg(p["output_padding"]),
-              "groups": p["groups"], "bias": p["bias"]}
+    kwargs = {
+        "in_channels": channels,
+        "out_channels": p["out_channels"],
+        "kernel_size": as_torch_arg(p["kernel_size"]),
+        "stride": as_torch_arg(p["stride"]),
+        "padding": as_torch_arg(p["padding"]),
+        "output_padding": as_torch_arg(p["output_padding"]),
+        "groups": p["groups"],
+        "bias": p["bias"],
+    }
     return Inferred(out, kwargs)
 
 
@@ -123,11 +160,14 @@ def _pool(kind: str):
         if any(pa * 2 > ke for pa, ke in zip(pad, k)):
             raise ctx.fail(f"'{ctx.node_id}': padding must be at most half of kernel_size")
         _check_kernel_fits(ctx, x.shape[1:], k, pad, (1, 1))
-        out = TensorSpec((x.shape[0], _conv_out(x.shape[1], k[0], s[0], pad[0], 1),
-                          _conv_out(x.shape[2], k[1], s[1], pad[1], 1)))
-        kwargs = {"kernel_size": as_torch_arg(p["kernel_size"]),
-                  "stride": as_torch_arg(p["stride"]) if p["stride"] is not None else None,
-                  "padding": as_torch_arg(p["padding"])}
+        out = TensorSpec(
+            (x.shape[0], _conv_out(x.shape[1], k[0], s[0], pad[0], 1), _conv_out(x.shape[2], k[1], s[1], pad[1], 1))
+        )
+        kwargs = {
+            "kernel_size": as_torch_arg(p["kernel_size"]),
+            "stride": as_torch_arg(p["stride"]) if p["stride"] is not None else None,
+            "padding": as_torch_arg(p["padding"]),
+        }
         return Inferred(out, kwargs)
 
     return infer
@@ -146,60 +186,119 @@ def _dropout2d(ctx: InferContext) -> Inferred:
 
 _POOL_PARAMS = (
     P("kernel_size", "int_or_pair", 2, "Size of the pooling window.", minimum=1, maximum=64),
-    P("stride", "int_or_pair", None, "Step between windows (default: the kernel size).", minimum=1, maximum=64,
-      optional=True),
-    P("padding", "int_or_pair", 0, "Implicit padding (at most half the kernel).", minimum=0, maximum=32,
-      advanced=True),
+    P(
+        "stride",
+        "int_or_pair",
+        None,
+        "Step between windows (default: the kernel size).",
+        minimum=1,
+        maximum=64,
+        optional=True,
+    ),
+    P("padding", "int_or_pair", 0, "Implicit padding (at most half the kernel).", minimum=0, maximum=32, advanced=True),
 )
 
 LAYERS = (
     LayerType(
-        "Conv1d", "Convolution", "Slides filters along a sequence: (N, C, L) → (N, out_channels, L').",
+        "Conv1d",
+        "Convolution",
+        "Slides filters along a sequence: (N, C, L) → (N, out_channels, L').",
         _conv1d,
-        (_OUT_CHANNELS, P("kernel_size", "int", 3, _KERNEL.help, minimum=1, maximum=64),
-         P("stride", "int", 1, _STRIDE.help, minimum=1, maximum=16),
-         P("padding", "int", 0, _PADDING.help, minimum=0, maximum=32),
-         P("dilation", "int", 1, _DILATION.help, minimum=1, maximum=16, advanced=True), _GROUPS, _BIAS),
-        torch_class="Conv1d", formula="L' = ⌊(L + 2p − d(k−1) − 1)/s⌋ + 1",
-        key_params=("out_channels", "kernel_size"), macs=_conv_macs, color="#dd8452",
+        (
+            _OUT_CHANNELS,
+            P("kernel_size", "int", 3, _KERNEL.help, minimum=1, maximum=64),
+            P("stride", "int", 1, _STRIDE.help, minimum=1, maximum=16),
+            P("padding", "int", 0, _PADDING.help, minimum=0, maximum=32),
+            P("dilation", "int", 1, _DILATION.help, minimum=1, maximum=16, advanced=True),
+            _GROUPS,
+            _BIAS,
+        ),
+        torch_class="Conv1d",
+        formula="L' = ⌊(L + 2p − d(k−1) − 1)/s⌋ + 1",
+        key_params=("out_channels", "kernel_size"),
+        macs=_conv_macs,
+        color="#dd8452",
     ),
     LayerType(
-        "Conv2d", "Convolution",
+        "Conv2d",
+        "Convolution",
         "Slides learned filters over an image; each filter looks at a small window of all input channels.",
-        _conv2d, (_OUT_CHANNELS, _KERNEL, _STRIDE, _PADDING, _DILATION, _GROUPS, _BIAS),
-        torch_class="Conv2d", formula="H' = ⌊(H + 2p − d(k−1) − 1)/s⌋ + 1",
-        key_params=("out_channels", "kernel_size", "stride", "padding"), macs=_conv_macs, color="#dd8452",
+        _conv2d,
+        (_OUT_CHANNELS, _KERNEL, _STRIDE, _PADDING, _DILATION, _GROUPS, _BIAS),
+        torch_class="Conv2d",
+        formula="H' = ⌊(H + 2p − d(k−1) − 1)/s⌋ + 1",
+        key_params=("out_channels", "kernel_size", "stride", "padding"),
+        macs=_conv_macs,
+        color="#dd8452",
     ),
     LayerType(
-        "ConvTranspose2d", "Convolution", "Learned upsampling (a 'deconvolution'): stride 2 doubles the size.",
+        "ConvTranspose2d",
+        "Convolution",
+        "Learned upsampling (a 'deconvolution'): stride 2 doubles the size.",
         _conv_transpose2d,
-        (_OUT_CHANNELS, P("kernel_size", "int_or_pair", 2, _KERNEL.help, minimum=1, maximum=64),
-         P("stride", "int_or_pair", 2, "Upsampling factor.", minimum=1, maximum=16), _PADDING,
-         P("output_padding", "int_or_pair", 0, "Extra size added to one side of the output.", minimum=0,
-           maximum=15, advanced=True), _GROUPS, _BIAS),
-        torch_class="ConvTranspose2d", formula="H' = (H − 1)s − 2p + k + output_padding",
-        key_params=("out_channels", "kernel_size", "stride"), macs=_conv_transpose_macs, color="#dd8452",
+        (
+            _OUT_CHANNELS,
+            P("kernel_size", "int_or_pair", 2, _KERNEL.help, minimum=1, maximum=64),
+            P("stride", "int_or_pair", 2, "Upsampling factor.", minimum=1, maximum=16),
+            _PADDING,
+            P(
+                "output_padding",
+                "int_or_pair",
+                0,
+                "Extra size added to one side of the output.",
+                minimum=0,
+                maximum=15,
+                advanced=True,
+            ),
+            _GROUPS,
+            _BIAS,
+        ),
+        torch_class="ConvTranspose2d",
+        formula="H' = (H − 1)s − 2p + k + output_padding",
+        key_params=("out_channels", "kernel_size", "stride"),
+        macs=_conv_transpose_macs,
+        color="#dd8452",
     ),
     LayerType(
-        "MaxPool2d", "Convolution", "Keeps the largest value of each window: downsamples and adds a little "
-        "translation invariance.", _pool("MaxPool2d"), _POOL_PARAMS, torch_class="MaxPool2d",
-        formula="y = max over each k×k window", key_params=("kernel_size",), color="#c44e52",
+        "MaxPool2d",
+        "Convolution",
+        "Keeps the largest value of each window: downsamples and adds a little translation invariance.",
+        _pool("MaxPool2d"),
+        _POOL_PARAMS,
+        torch_class="MaxPool2d",
+        formula="y = max over each k×k window",
+        key_params=("kernel_size",),
+        color="#c44e52",
     ),
     LayerType(
-        "AvgPool2d", "Convolution", "Averages each window: a smoother downsampling than max-pooling.",
-        _pool("AvgPool2d"), _POOL_PARAMS, torch_class="AvgPool2d", formula="y = mean over each k×k window",
-        key_params=("kernel_size",), color="#c44e52",
+        "AvgPool2d",
+        "Convolution",
+        "Averages each window: a smoother downsampling than max-pooling.",
+        _pool("AvgPool2d"),
+        _POOL_PARAMS,
+        torch_class="AvgPool2d",
+        formula="y = mean over each k×k window",
+        key_params=("kernel_size",),
+        color="#c44e52",
     ),
     LayerType(
-        "AdaptiveAvgPool2d", "Convolution",
+        "AdaptiveAvgPool2d",
+        "Convolution",
         "Averages down to a fixed output size whatever the input size (output 1 = global average pooling).",
         _adaptive_avg_pool2d,
         (P("output_size", "int_or_pair", 1, "Height and width of the output.", minimum=1, maximum=256),),
-        torch_class="AdaptiveAvgPool2d", key_params=("output_size",), color="#c44e52",
+        torch_class="AdaptiveAvgPool2d",
+        key_params=("output_size",),
+        color="#c44e52",
     ),
     LayerType(
-        "Dropout2d", "Convolution", "Drops whole channels at random during training.", _dropout2d,
+        "Dropout2d",
+        "Convolution",
+        "Drops whole channels at random during training.",
+        _dropout2d,
         (P("p", "float", 0.2, "Probability of zeroing each channel.", minimum=0.0, maximum=0.99),),
-        torch_class="Dropout2d", key_params=("p",), color="#937860",
+        torch_class="Dropout2d",
+        key_params=("p",),
+        color="#937860",
     ),
 )

@@ -6,10 +6,10 @@ from playground.core.catalogue.checks import require_float, require_image
 from playground.core.catalogue.layer_type import InferContext, Inferred, LayerType
 from playground.core.params import ParamSpec as P
 
-_EPS = P("eps", "float", 1e-5, "Added to the variance for stability.", minimum=1e-30, maximum=1.0,
-         advanced=True)
-_MOMENTUM = P("momentum", "float", 0.1, "Update rate of the running mean/variance.", minimum=0.0, maximum=1.0,
-              advanced=True)
+_EPS = P("eps", "float", 1e-5, "Added to the variance for stability.", minimum=1e-30, maximum=1.0, advanced=True)
+_MOMENTUM = P(
+    "momentum", "float", 0.1, "Update rate of the running mean/variance.", minimum=0.0, maximum=1.0, advanced=True
+)
 _AFFINE = P("affine", "bool", True, "Learn a scale (γ) and shift (β) per feature.")
 
 
@@ -17,9 +17,7 @@ def _batchnorm1d(ctx: InferContext) -> Inferred:
     require_float(ctx, "BatchNorm1d")
     x = ctx.x
     if x.rank not in (1, 2):
-        raise ctx.fail(
-            f"BatchNorm1d '{ctx.node_id}' needs (N, F) or (N, C, L) but got {x}: use BatchNorm2d for images"
-        )
+        raise ctx.fail(f"BatchNorm1d '{ctx.node_id}' needs (N, F) or (N, C, L) but got {x}: use BatchNorm2d for images")
     p = ctx.params
     return Inferred(x, {"num_features": x.shape[0], "eps": p["eps"], "momentum": p["momentum"], "affine": p["affine"]})
 
@@ -33,26 +31,45 @@ def _batchnorm2d(ctx: InferContext) -> Inferred:
 def _layernorm(ctx: InferContext) -> Inferred:
     require_float(ctx, "LayerNorm")
     x = ctx.x
-    return Inferred(x, {"normalized_shape": x.shape[-1], "eps": ctx.params["eps"],
-                        "elementwise_affine": ctx.params["elementwise_affine"]})
+    return Inferred(
+        x,
+        {
+            "normalized_shape": x.shape[-1],
+            "eps": ctx.params["eps"],
+            "elementwise_affine": ctx.params["elementwise_affine"],
+        },
+    )
 
 
 LAYERS = (
     LayerType(
-        "BatchNorm1d", "Normalization",
+        "BatchNorm1d",
+        "Normalization",
         "Normalises each feature over the batch, then rescales: steadier, faster training of MLPs.",
-        _batchnorm1d, (_EPS, _MOMENTUM, _AFFINE), torch_class="BatchNorm1d",
-        formula="y = γ·(x − μ_batch)/√(σ²_batch + ε) + β", color="#55a868",
+        _batchnorm1d,
+        (_EPS, _MOMENTUM, _AFFINE),
+        torch_class="BatchNorm1d",
+        formula="y = γ·(x − μ_batch)/√(σ²_batch + ε) + β",
+        color="#55a868",
     ),
     LayerType(
-        "BatchNorm2d", "Normalization", "Normalises each channel over the batch and the image: the CNN staple.",
-        _batchnorm2d, (_EPS, _MOMENTUM, _AFFINE), torch_class="BatchNorm2d",
-        formula="y = γ·(x − μ_channel)/√(σ²_channel + ε) + β", color="#55a868",
+        "BatchNorm2d",
+        "Normalization",
+        "Normalises each channel over the batch and the image: the CNN staple.",
+        _batchnorm2d,
+        (_EPS, _MOMENTUM, _AFFINE),
+        torch_class="BatchNorm2d",
+        formula="y = γ·(x − μ_channel)/√(σ²_channel + ε) + β",
+        color="#55a868",
     ),
     LayerType(
-        "LayerNorm", "Normalization",
+        "LayerNorm",
+        "Normalization",
         "Normalises the features of each sample on its own (no batch statistics): the Transformer's choice.",
-        _layernorm, (_EPS, P("elementwise_affine", "bool", True, "Learn a scale and shift per feature.")),
-        torch_class="LayerNorm", formula="y = γ·(x − μ_sample)/√(σ²_sample + ε) + β", color="#55a868",
+        _layernorm,
+        (_EPS, P("elementwise_affine", "bool", True, "Learn a scale and shift per feature.")),
+        torch_class="LayerNorm",
+        formula="y = γ·(x − μ_sample)/√(σ²_sample + ε) + β",
+        color="#55a868",
     ),
 )

@@ -14,8 +14,7 @@ from playground.core.catalogue.layer_type import Fix, InferContext, Inferred, La
 from playground.core.catalogue.modules import PositionalEncoding
 from playground.core.params import ParamSpec as P
 
-_HIDDEN = P("hidden_size", "int", 32, "Size of the hidden state (features per time step).", minimum=1,
-            maximum=4096)
+_HIDDEN = P("hidden_size", "int", 32, "Size of the hidden state (features per time step).", minimum=1, maximum=4096)
 _LAYERS = P("num_layers", "int", 1, "Stacked recurrent layers.", minimum=1, maximum=8)
 _BIDIRECTIONAL = P("bidirectional", "bool", False, "Also read the sequence backwards; doubles the features.")
 _DROPOUT = P("dropout", "float", 0.0, "Dropout between stacked layers.", minimum=0.0, maximum=0.99, advanced=True)
@@ -25,12 +24,16 @@ def _recurrent(kind: str):
     def infer(ctx: InferContext) -> Inferred:
         x = require_sequence(ctx, kind)
         p = ctx.params
-        kwargs: dict[str, Any] = {"input_size": x.shape[1], "hidden_size": p["hidden_size"],
-                                  "num_layers": p["num_layers"]}
+        kwargs: dict[str, Any] = {
+            "input_size": x.shape[1],
+            "hidden_size": p["hidden_size"],
+            "num_layers": p["num_layers"],
+        }
         if kind == "RNN":
             kwargs["nonlinearity"] = p["nonlinearity"]
-        kwargs.update(batch_first=True, dropout=p["dropout"] if p["num_layers"] > 1 else 0.0,
-                      bidirectional=p["bidirectional"])
+        kwargs.update(
+            batch_first=True, dropout=p["dropout"] if p["num_layers"] > 1 else 0.0, bidirectional=p["bidirectional"]
+        )
         features = p["hidden_size"] * (2 if p["bidirectional"] else 1)
         return Inferred(TensorSpec((x.shape[0], features)), kwargs)
 
@@ -64,9 +67,16 @@ def _attention(ctx: InferContext) -> Inferred:
     if features % heads:
         raise ctx.fail(
             f"MultiheadAttention '{ctx.node_id}': embed_dim {features} (from its input {x}) must be divisible "
-            f"by num_heads={heads}", _heads_fix(ctx, "num_heads", features))
-    kwargs = {"embed_dim": features, "num_heads": heads, "dropout": ctx.params["dropout"],
-              "bias": ctx.params["bias"], "batch_first": True}
+            f"by num_heads={heads}",
+            _heads_fix(ctx, "num_heads", features),
+        )
+    kwargs = {
+        "embed_dim": features,
+        "num_heads": heads,
+        "dropout": ctx.params["dropout"],
+        "bias": ctx.params["bias"],
+        "batch_first": True,
+    }
     return Inferred(x, kwargs)
 
 
@@ -86,10 +96,19 @@ def _encoder_layer(ctx: InferContext) -> Inferred:
     if features % heads:
         raise ctx.fail(
             f"TransformerEncoderLayer '{ctx.node_id}': d_model {features} (from its input {x}) must be "
-            f"divisible by nhead={heads}", _heads_fix(ctx, "nhead", features))
+            f"divisible by nhead={heads}",
+            _heads_fix(ctx, "nhead", features),
+        )
     p = ctx.params
-    kwargs = {"d_model": features, "nhead": heads, "dim_feedforward": p["dim_feedforward"], "dropout": p["dropout"],
-              "activation": p["activation"], "batch_first": True, "norm_first": p["norm_first"]}
+    kwargs = {
+        "d_model": features,
+        "nhead": heads,
+        "dim_feedforward": p["dim_feedforward"],
+        "dropout": p["dropout"],
+        "activation": p["activation"],
+        "batch_first": True,
+        "norm_first": p["norm_first"],
+    }
     return Inferred(x, kwargs)
 
 
@@ -98,10 +117,13 @@ def _embedding(ctx: InferContext) -> Inferred:
     if x.dtype != "int64":
         raise ctx.fail(
             f"Embedding '{ctx.node_id}' looks up token ids (whole numbers) but got real-valued {x}: "
-            f"remove it, or use a token dataset such as 'majority'")
+            f"remove it, or use a token dataset such as 'majority'"
+        )
     vocab = x.vocab or 1
-    return Inferred(TensorSpec(x.shape + (ctx.params["embedding_dim"],)),
-                    {"num_embeddings": vocab, "embedding_dim": ctx.params["embedding_dim"]})
+    return Inferred(
+        TensorSpec(x.shape + (ctx.params["embedding_dim"],)),
+        {"num_embeddings": vocab, "embedding_dim": ctx.params["embedding_dim"]},
+    )
 
 
 def _positional(ctx: InferContext) -> Inferred:
@@ -129,66 +151,112 @@ _RNN_PARAMS = (_HIDDEN, _LAYERS, _BIDIRECTIONAL, _DROPOUT)
 
 LAYERS = (
     LayerType(
-        "RNN", "Recurrent & attention", "A simple recurrent layer: the hidden state is updated at every step.",
+        "RNN",
+        "Recurrent & attention",
+        "A simple recurrent layer: the hidden state is updated at every step.",
         _recurrent("RNN"),
-        (_HIDDEN, _LAYERS, P("nonlinearity", "choice", "tanh", "Activation of the update.", choices=("tanh", "relu")),
-         _BIDIRECTIONAL, _DROPOUT),
-        torch_class="RNN", forward=_recurrent_forward, formula="hₜ = tanh(W·xₜ + U·hₜ₋₁ + b)",
-        key_params=("hidden_size",), macs=_recurrent_macs(1), color="#8172b3",
-    ),
-    LayerType(
-        "LSTM", "Recurrent & attention",
-        "Long short-term memory: forget, input and output gates let gradients flow over long sequences.",
-        _recurrent("LSTM"), _RNN_PARAMS, torch_class="LSTM", forward=_recurrent_forward,
-        formula="cₜ = fₜ⊙cₜ₋₁ + iₜ⊙c̃ₜ,  hₜ = oₜ⊙tanh(cₜ)", key_params=("hidden_size",),
-        macs=_recurrent_macs(4), color="#8172b3",
-    ),
-    LayerType(
-        "GRU", "Recurrent & attention", "Gated recurrent unit: an LSTM with two gates and no cell state.",
-        _recurrent("GRU"), _RNN_PARAMS, torch_class="GRU", forward=_recurrent_forward,
-        formula="hₜ = (1 − zₜ)⊙hₜ₋₁ + zₜ⊙h̃ₜ", key_params=("hidden_size",), macs=_recurrent_macs(3),
+        (
+            _HIDDEN,
+            _LAYERS,
+            P("nonlinearity", "choice", "tanh", "Activation of the update.", choices=("tanh", "relu")),
+            _BIDIRECTIONAL,
+            _DROPOUT,
+        ),
+        torch_class="RNN",
+        forward=_recurrent_forward,
+        formula="hₜ = tanh(W·xₜ + U·hₜ₋₁ + b)",
+        key_params=("hidden_size",),
+        macs=_recurrent_macs(1),
         color="#8172b3",
     ),
     LayerType(
-        "MultiheadAttention", "Recurrent & attention",
+        "LSTM",
+        "Recurrent & attention",
+        "Long short-term memory: forget, input and output gates let gradients flow over long sequences.",
+        _recurrent("LSTM"),
+        _RNN_PARAMS,
+        torch_class="LSTM",
+        forward=_recurrent_forward,
+        formula="cₜ = fₜ⊙cₜ₋₁ + iₜ⊙c̃ₜ,  hₜ = oₜ⊙tanh(cₜ)",
+        key_params=("hidden_size",),
+        macs=_recurrent_macs(4),
+        color="#8172b3",
+    ),
+    LayerType(
+        "GRU",
+        "Recurrent & attention",
+        "Gated recurrent unit: an LSTM with two gates and no cell state.",
+        _recurrent("GRU"),
+        _RNN_PARAMS,
+        torch_class="GRU",
+        forward=_recurrent_forward,
+        formula="hₜ = (1 − zₜ)⊙hₜ₋₁ + zₜ⊙h̃ₜ",
+        key_params=("hidden_size",),
+        macs=_recurrent_macs(3),
+        color="#8172b3",
+    ),
+    LayerType(
+        "MultiheadAttention",
+        "Recurrent & attention",
         "Self-attention: every step looks at every other step, weighted by query-key similarity.",
         _attention,
-        (P("num_heads", "int", 2, "Parallel attention heads; must divide the feature size.", minimum=1, maximum=64),
-         P("dropout", "float", 0.0, "Dropout on the attention weights.", minimum=0.0, maximum=0.99, advanced=True),
-         P("bias", "bool", True, "Learn biases in the projections.", advanced=True)),
-        torch_class="MultiheadAttention", forward=_attention_forward,
-        formula="Attention(Q, K, V) = softmax(QKᵀ/√d)·V", key_params=("num_heads",), macs=_attention_macs,
+        (
+            P("num_heads", "int", 2, "Parallel attention heads; must divide the feature size.", minimum=1, maximum=64),
+            P("dropout", "float", 0.0, "Dropout on the attention weights.", minimum=0.0, maximum=0.99, advanced=True),
+            P("bias", "bool", True, "Learn biases in the projections.", advanced=True),
+        ),
+        torch_class="MultiheadAttention",
+        forward=_attention_forward,
+        formula="Attention(Q, K, V) = softmax(QKᵀ/√d)·V",
+        key_params=("num_heads",),
+        macs=_attention_macs,
         color="#64b5cd",
     ),
     LayerType(
-        "TransformerEncoderLayer", "Recurrent & attention",
+        "TransformerEncoderLayer",
+        "Recurrent & attention",
         "Self-attention plus a feed-forward block, each with a residual connection and LayerNorm.",
         _encoder_layer,
-        (P("nhead", "int", 2, "Attention heads; must divide the feature size.", minimum=1, maximum=64),
-         P("dim_feedforward", "int", 64, "Width of the feed-forward block.", minimum=1, maximum=16384),
-         P("dropout", "float", 0.1, "Dropout inside the block.", minimum=0.0, maximum=0.99),
-         P("activation", "choice", "relu", "Activation of the feed-forward block.", choices=("relu", "gelu")),
-         P("norm_first", "bool", False, "Normalise before each sub-block (pre-norm).", advanced=True)),
-        torch_class="TransformerEncoderLayer", key_params=("nhead", "dim_feedforward"), color="#64b5cd",
+        (
+            P("nhead", "int", 2, "Attention heads; must divide the feature size.", minimum=1, maximum=64),
+            P("dim_feedforward", "int", 64, "Width of the feed-forward block.", minimum=1, maximum=16384),
+            P("dropout", "float", 0.1, "Dropout inside the block.", minimum=0.0, maximum=0.99),
+            P("activation", "choice", "relu", "Activation of the feed-forward block.", choices=("relu", "gelu")),
+            P("norm_first", "bool", False, "Normalise before each sub-block (pre-norm).", advanced=True),
+        ),
+        torch_class="TransformerEncoderLayer",
+        key_params=("nhead", "dim_feedforward"),
+        color="#64b5cd",
     ),
     LayerType(
-        "Embedding", "Recurrent & attention", "Looks up a learned vector for each token id: (N, T) → (N, T, D).",
+        "Embedding",
+        "Recurrent & attention",
+        "Looks up a learned vector for each token id: (N, T) → (N, T, D).",
         _embedding,
         (P("embedding_dim", "int", 16, "Length of each token's vector.", minimum=1, maximum=4096),),
-        torch_class="Embedding", key_params=("embedding_dim",), color="#64b5cd",
+        torch_class="Embedding",
+        key_params=("embedding_dim",),
+        color="#64b5cd",
     ),
     LayerType(
-        "PositionalEncoding", "Recurrent & attention",
+        "PositionalEncoding",
+        "Recurrent & attention",
         "Adds fixed sine/cosine signals that encode each step's position; attention alone is blind to order.",
-        _positional, module_factory=lambda kw: PositionalEncoding(**kw),
-        formula="PE(t, 2i) = sin(t/10000^(2i/d)),  PE(t, 2i+1) = cos(t/10000^(2i/d))", color="#64b5cd",
+        _positional,
+        module_factory=lambda kw: PositionalEncoding(**kw),
+        formula="PE(t, 2i) = sin(t/10000^(2i/d)),  PE(t, 2i+1) = cos(t/10000^(2i/d))",
+        color="#64b5cd",
     ),
     LayerType(
-        "SequencePool", "Recurrent & attention",
+        "SequencePool",
+        "Recurrent & attention",
         "Turns a sequence (N, T, H) into one vector per sample (N, H): the last step, the mean or the max "
         "over time. Put it between an LSTM/attention stack and the classifier.",
         _sequence_pool,
         (P("mode", "choice", "last", "Which summary of the sequence to keep.", choices=("last", "mean", "max")),),
-        forward=_sequence_pool_forward, has_module=False, key_params=("mode",), color="#64b5cd",
+        forward=_sequence_pool_forward,
+        has_module=False,
+        key_params=("mode",),
+        color="#64b5cd",
     ),
 )

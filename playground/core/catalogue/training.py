@@ -7,14 +7,16 @@ validator, the inspector and the training engine all read these declarations.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from playground.core.params import ParamSpec as P
 from playground.core.params import resolved
 
-REDUCTION = P("reduction", "choice", "mean", "How per-sample losses are combined.", choices=("mean", "sum"),
-              advanced=True)
+REDUCTION = P(
+    "reduction", "choice", "mean", "How per-sample losses are combined.", choices=("mean", "sum"), advanced=True
+)
 
 
 @dataclass(frozen=True)
@@ -49,10 +51,24 @@ LOSSES: dict[str, ComponentType] = {
         ComponentType(
             "CrossEntropyLoss",
             (
-                P("label_smoothing", "float", 0.0, "Spread this share of the target over all classes.",
-                  minimum=0.0, maximum=1.0),
-                P("weight", "float_list", None, "One weight per class, for imbalanced data.", minimum=0.0,
-                  maximum=1e6, optional=True, advanced=True),
+                P(
+                    "label_smoothing",
+                    "float",
+                    0.0,
+                    "Spread this share of the target over all classes.",
+                    minimum=0.0,
+                    maximum=1.0,
+                ),
+                P(
+                    "weight",
+                    "float_list",
+                    None,
+                    "One weight per class, for imbalanced data.",
+                    minimum=0.0,
+                    maximum=1e6,
+                    optional=True,
+                    advanced=True,
+                ),
                 REDUCTION,
             ),
             "Softmax + negative log-likelihood: the standard loss for classifying into K classes.",
@@ -60,44 +76,82 @@ LOSSES: dict[str, ComponentType] = {
         ),
         ComponentType(
             "BCEWithLogitsLoss",
-            (P("pos_weight", "float", None, "Weight of the positive class.", minimum=0.0, maximum=1e6,
-               optional=True, advanced=True), REDUCTION),
+            (
+                P(
+                    "pos_weight",
+                    "float",
+                    None,
+                    "Weight of the positive class.",
+                    minimum=0.0,
+                    maximum=1e6,
+                    optional=True,
+                    advanced=True,
+                ),
+                REDUCTION,
+            ),
             "Sigmoid + binary cross-entropy, for two classes with one output (or one output per label).",
             ("classification",),
         ),
         ComponentType(
             "FocalLoss",
             (
-                P("gamma", "float", 2.0, "Focusing strength: larger ignores easy examples more.",
-                  minimum=0.0, maximum=10.0),
-                P("alpha", "float", None, "Optional weight of the positive/rare class.", minimum=0.0,
-                  maximum=1.0, optional=True),
+                P(
+                    "gamma",
+                    "float",
+                    2.0,
+                    "Focusing strength: larger ignores easy examples more.",
+                    minimum=0.0,
+                    maximum=10.0,
+                ),
+                P(
+                    "alpha",
+                    "float",
+                    None,
+                    "Optional weight of the positive/rare class.",
+                    minimum=0.0,
+                    maximum=1.0,
+                    optional=True,
+                ),
                 REDUCTION,
             ),
             "Cross-entropy scaled by (1 - p)^gamma so hard, misclassified examples dominate.",
             ("classification",),
         ),
-        ComponentType("MSELoss", (REDUCTION,), "Mean squared error: punishes large errors strongly.",
-                      ("regression",)),
+        ComponentType("MSELoss", (REDUCTION,), "Mean squared error: punishes large errors strongly.", ("regression",)),
         ComponentType("L1Loss", (REDUCTION,), "Mean absolute error: robust to outliers.", ("regression",)),
         ComponentType(
             "HuberLoss",
-            (P("delta", "float", 1.0, "Errors below delta are squared, above it linear.", minimum=0.0,
-               exclusive_minimum=True), REDUCTION),
+            (
+                P(
+                    "delta",
+                    "float",
+                    1.0,
+                    "Errors below delta are squared, above it linear.",
+                    minimum=0.0,
+                    exclusive_minimum=True,
+                ),
+                REDUCTION,
+            ),
             "Squared for small errors, absolute for large ones.",
             ("regression",),
         ),
         ComponentType(
             "SmoothL1Loss",
-            (P("beta", "float", 1.0, "Threshold between the squared and the linear part.", minimum=0.0),
-             REDUCTION),
+            (P("beta", "float", 1.0, "Threshold between the squared and the linear part.", minimum=0.0), REDUCTION),
             "Huber loss scaled by 1/beta.",
             ("regression",),
         ),
         ComponentType(
             "KLDivLoss",
-            (P("reduction", "choice", "batchmean", "How per-sample losses are combined.",
-               choices=("batchmean", "mean", "sum")),),
+            (
+                P(
+                    "reduction",
+                    "choice",
+                    "batchmean",
+                    "How per-sample losses are combined.",
+                    choices=("batchmean", "mean", "sum"),
+                ),
+            ),
             "Kullback-Leibler divergence between the predicted and the target class distribution "
             "(log-softmax of the outputs against one-hot or smoothed targets).",
             ("classification",),
@@ -105,107 +159,210 @@ LOSSES: dict[str, ComponentType] = {
     )
 }
 
-_LR = P("lr", "float", 0.01, "Learning rate: the step size of each update.", minimum=0.0, maximum=1e6,
-        exclusive_minimum=True)
-_WD = P("weight_decay", "float", 0.0, "L2 penalty (weight decay) added by the optimizer.", minimum=0.0,
-        maximum=10.0)
-_EPS = P("eps", "float", 1e-8, "Small constant for numerical stability.", minimum=1e-30, maximum=1.0,
-         advanced=True)
-_BETAS = P("betas", "float_list", [0.9, 0.999],
-           "Decay of the running means of the gradient (momentum) and of its square (each below 1).",
-           minimum=0.0, maximum=1.0, exclusive_maximum=True, length=2)
+_LR = P(
+    "lr",
+    "float",
+    0.01,
+    "Learning rate: the step size of each update.",
+    minimum=0.0,
+    maximum=1e6,
+    exclusive_minimum=True,
+)
+_WD = P("weight_decay", "float", 0.0, "L2 penalty (weight decay) added by the optimizer.", minimum=0.0, maximum=10.0)
+_EPS = P("eps", "float", 1e-8, "Small constant for numerical stability.", minimum=1e-30, maximum=1.0, advanced=True)
+_BETAS = P(
+    "betas",
+    "float_list",
+    [0.9, 0.999],
+    "Decay of the running means of the gradient (momentum) and of its square (each below 1).",
+    minimum=0.0,
+    maximum=1.0,
+    exclusive_maximum=True,
+    length=2,
+)
 
 OPTIMIZERS: dict[str, ComponentType] = {
     c.name: c
     for c in (
         ComponentType(
             "SGD",
-            (_LR, P("momentum", "float", 0.0, "Fraction of the previous update kept (0 = plain SGD).",
-                    minimum=0.0, maximum=1.0),
-             P("nesterov", "bool", False, "Look-ahead (Nesterov) momentum; needs momentum > 0."),
-             P("dampening", "float", 0.0, "Dampening for momentum.", minimum=0.0, maximum=1.0, advanced=True),
-             _WD),
+            (
+                _LR,
+                P(
+                    "momentum",
+                    "float",
+                    0.0,
+                    "Fraction of the previous update kept (0 = plain SGD).",
+                    minimum=0.0,
+                    maximum=1.0,
+                ),
+                P("nesterov", "bool", False, "Look-ahead (Nesterov) momentum; needs momentum > 0."),
+                P("dampening", "float", 0.0, "Dampening for momentum.", minimum=0.0, maximum=1.0, advanced=True),
+                _WD,
+            ),
             "Stochastic gradient descent: w ← w − lr·g, optionally with (Nesterov) momentum.",
             rules=(_nesterov_needs_momentum,),
         ),
-        ComponentType("Adam", (P("lr", "float", 0.001, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True),
-                               _BETAS, _EPS, _WD,
-                               P("amsgrad", "bool", False, "Use the AMSGrad variant.", advanced=True)),
-                      "Adaptive moments: per-parameter step sizes from running gradient statistics."),
-        ComponentType("AdamW", (P("lr", "float", 0.001, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True),
-                                _BETAS, _EPS,
-                                P("weight_decay", "float", 0.01, "Decoupled weight decay.", minimum=0.0,
-                                  maximum=10.0),
-                                P("amsgrad", "bool", False, "Use the AMSGrad variant.", advanced=True)),
-                       "Adam with decoupled weight decay: the usual choice for transformers."),
-        ComponentType("RMSprop", (_LR, P("alpha", "float", 0.99, "Smoothing of the squared-gradient average.",
-                                         minimum=0.0, maximum=1.0),
-                                  P("momentum", "float", 0.0, "Momentum factor.", minimum=0.0, maximum=1.0),
-                                  P("centered", "bool", False, "Normalise by the gradient variance.", advanced=True),
-                                  _EPS, _WD),
-                      "Divides the step by a running average of squared gradients."),
-        ComponentType("Adagrad", (_LR, P("lr_decay", "float", 0.0, "Learning-rate decay.", minimum=0.0,
-                                         advanced=True), _EPS, _WD),
-                      "Per-parameter steps that shrink as squared gradients accumulate."),
-        ComponentType("Adadelta", (P("lr", "float", 1.0, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True),
-                                   P("rho", "float", 0.9, "Decay of the running averages.", minimum=0.0,
-                                     maximum=1.0), P("eps", "float", 1e-6, _EPS.help, minimum=1e-30,
-                                                     maximum=1.0, advanced=True), _WD),
-                      "Adagrad with a running window instead of an ever-growing sum."),
-        ComponentType("NAdam", (P("lr", "float", 0.002, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True),
-                                _BETAS, _EPS, _WD),
-                      "Adam with Nesterov momentum."),
-        ComponentType("RAdam", (P("lr", "float", 0.001, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True),
-                                _BETAS, _EPS, _WD),
-                      "Adam with a rectified variance term: a built-in warmup."),
+        ComponentType(
+            "Adam",
+            (
+                P("lr", "float", 0.001, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True),
+                _BETAS,
+                _EPS,
+                _WD,
+                P("amsgrad", "bool", False, "Use the AMSGrad variant.", advanced=True),
+            ),
+            "Adaptive moments: per-parameter step sizes from running gradient statistics.",
+        ),
+        ComponentType(
+            "AdamW",
+            (
+                P("lr", "float", 0.001, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True),
+                _BETAS,
+                _EPS,
+                P("weight_decay", "float", 0.01, "Decoupled weight decay.", minimum=0.0, maximum=10.0),
+                P("amsgrad", "bool", False, "Use the AMSGrad variant.", advanced=True),
+            ),
+            "Adam with decoupled weight decay: the usual choice for transformers.",
+        ),
+        ComponentType(
+            "RMSprop",
+            (
+                _LR,
+                P("alpha", "float", 0.99, "Smoothing of the squared-gradient average.", minimum=0.0, maximum=1.0),
+                P("momentum", "float", 0.0, "Momentum factor.", minimum=0.0, maximum=1.0),
+                P("centered", "bool", False, "Normalise by the gradient variance.", advanced=True),
+                _EPS,
+                _WD,
+            ),
+            "Divides the step by a running average of squared gradients.",
+        ),
+        ComponentType(
+            "Adagrad",
+            (_LR, P("lr_decay", "float", 0.0, "Learning-rate decay.", minimum=0.0, advanced=True), _EPS, _WD),
+            "Per-parameter steps that shrink as squared gradients accumulate.",
+        ),
+        ComponentType(
+            "Adadelta",
+            (
+                P("lr", "float", 1.0, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True),
+                P("rho", "float", 0.9, "Decay of the running averages.", minimum=0.0, maximum=1.0),
+                P("eps", "float", 1e-6, _EPS.help, minimum=1e-30, maximum=1.0, advanced=True),
+                _WD,
+            ),
+            "Adagrad with a running window instead of an ever-growing sum.",
+        ),
+        ComponentType(
+            "NAdam",
+            (P("lr", "float", 0.002, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True), _BETAS, _EPS, _WD),
+            "Adam with Nesterov momentum.",
+        ),
+        ComponentType(
+            "RAdam",
+            (P("lr", "float", 0.001, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True), _BETAS, _EPS, _WD),
+            "Adam with a rectified variance term: a built-in warmup.",
+        ),
     )
 }
 
 SCHEDULERS: dict[str, ComponentType] = {
     c.name: c
     for c in (
-        ComponentType("StepLR", (P("step_size", "int", 10, "Decay every this many intervals.", minimum=1),
-                                 P("gamma", "float", 0.1, "Multiply the LR by this at each decay.",
-                                   minimum=0.0, maximum=1.0, exclusive_minimum=True)),
-                      "Multiply the learning rate by gamma every step_size epochs."),
-        ComponentType("MultiStepLR", (P("milestones", "int_list", [30, 60], "Intervals at which to decay.",
-                                        minimum=1),
-                                      P("gamma", "float", 0.1, "Multiply the LR by this at each milestone.",
-                                        minimum=0.0, maximum=1.0, exclusive_minimum=True)),
-                      "Multiply the learning rate by gamma at each milestone."),
-        ComponentType("ExponentialLR", (P("gamma", "float", 0.95, "Multiply the LR by this every interval.",
-                                          minimum=0.0, maximum=1.0, exclusive_minimum=True),),
-                      "Multiply the learning rate by gamma after every interval."),
-        ComponentType("CosineAnnealingLR", (P("T_max", "int", 50, "Intervals of one half cosine.", minimum=1),
-                                            P("eta_min", "float", 0.0, "Lowest learning rate.", minimum=0.0)),
-                      "Follow half a cosine from the initial LR down to eta_min."),
-        ComponentType("CosineAnnealingWarmRestarts",
-                      (P("T_0", "int", 10, "Intervals until the first restart.", minimum=1),
-                       P("T_mult", "int", 1, "Each cycle is this many times longer.", minimum=1),
-                       P("eta_min", "float", 0.0, "Lowest learning rate.", minimum=0.0)),
-                      "Cosine decay that restarts at the initial LR (SGDR)."),
-        ComponentType("OneCycleLR", (P("max_lr", "float", 0.1, "Peak learning rate.", minimum=0.0,
-                                       exclusive_minimum=True),
-                                     P("pct_start", "float", 0.3, "Share of the run spent warming up.",
-                                       minimum=0.0, maximum=1.0),
-                                     P("anneal_strategy", "choice", "cos", "Shape of the ramps.",
-                                       choices=("cos", "linear")),
-                                     P("div_factor", "float", 25.0, "Initial LR = max_lr / div_factor.",
-                                       minimum=1.0, advanced=True),
-                                     P("final_div_factor", "float", 1e4, "Final LR = initial / this.",
-                                       minimum=1.0, advanced=True)),
-                      "Warm up to max_lr, then anneal far below the start (one cycle per run)."),
-        ComponentType("ReduceLROnPlateau", (P("mode", "choice", "min", "Lower is better (loss) or higher (accuracy).",
-                                              choices=("min", "max")),
-                                            P("factor", "float", 0.1, "Multiply the LR by this on a plateau "
-                                              "(below 1).", minimum=0.0, maximum=1.0, exclusive_minimum=True,
-                                              exclusive_maximum=True),
-                                            P("patience", "int", 10, "Epochs without improvement to wait.",
-                                              minimum=0),
-                                            P("threshold", "float", 1e-4, "Smallest change that counts.",
-                                              minimum=0.0, advanced=True),
-                                            P("min_lr", "float", 0.0, "Never go below this.", minimum=0.0)),
-                      "Lower the learning rate when the validation loss stops improving."),
+        ComponentType(
+            "StepLR",
+            (
+                P("step_size", "int", 10, "Decay every this many intervals.", minimum=1),
+                P(
+                    "gamma",
+                    "float",
+                    0.1,
+                    "Multiply the LR by this at each decay.",
+                    minimum=0.0,
+                    maximum=1.0,
+                    exclusive_minimum=True,
+                ),
+            ),
+            "Multiply the learning rate by gamma every step_size epochs.",
+        ),
+        ComponentType(
+            "MultiStepLR",
+            (
+                P("milestones", "int_list", [30, 60], "Intervals at which to decay.", minimum=1),
+                P(
+                    "gamma",
+                    "float",
+                    0.1,
+                    "Multiply the LR by this at each milestone.",
+                    minimum=0.0,
+                    maximum=1.0,
+                    exclusive_minimum=True,
+                ),
+            ),
+            "Multiply the learning rate by gamma at each milestone.",
+        ),
+        ComponentType(
+            "ExponentialLR",
+            (
+                P(
+                    "gamma",
+                    "float",
+                    0.95,
+                    "Multiply the LR by this every interval.",
+                    minimum=0.0,
+                    maximum=1.0,
+                    exclusive_minimum=True,
+                ),
+            ),
+            "Multiply the learning rate by gamma after every interval.",
+        ),
+        ComponentType(
+            "CosineAnnealingLR",
+            (
+                P("T_max", "int", 50, "Intervals of one half cosine.", minimum=1),
+                P("eta_min", "float", 0.0, "Lowest learning rate.", minimum=0.0),
+            ),
+            "Follow half a cosine from the initial LR down to eta_min.",
+        ),
+        ComponentType(
+            "CosineAnnealingWarmRestarts",
+            (
+                P("T_0", "int", 10, "Intervals until the first restart.", minimum=1),
+                P("T_mult", "int", 1, "Each cycle is this many times longer.", minimum=1),
+                P("eta_min", "float", 0.0, "Lowest learning rate.", minimum=0.0),
+            ),
+            "Cosine decay that restarts at the initial LR (SGDR).",
+        ),
+        ComponentType(
+            "OneCycleLR",
+            (
+                P("max_lr", "float", 0.1, "Peak learning rate.", minimum=0.0, exclusive_minimum=True),
+                P("pct_start", "float", 0.3, "Share of the run spent warming up.", minimum=0.0, maximum=1.0),
+                P("anneal_strategy", "choice", "cos", "Shape of the ramps.", choices=("cos", "linear")),
+                P("div_factor", "float", 25.0, "Initial LR = max_lr / div_factor.", minimum=1.0, advanced=True),
+                P("final_div_factor", "float", 1e4, "Final LR = initial / this.", minimum=1.0, advanced=True),
+            ),
+            "Warm up to max_lr, then anneal far below the start (one cycle per run).",
+        ),
+        ComponentType(
+            "ReduceLROnPlateau",
+            (
+                P("mode", "choice", "min", "Lower is better (loss) or higher (accuracy).", choices=("min", "max")),
+                P(
+                    "factor",
+                    "float",
+                    0.1,
+                    "Multiply the LR by this on a plateau (below 1).",
+                    minimum=0.0,
+                    maximum=1.0,
+                    exclusive_minimum=True,
+                    exclusive_maximum=True,
+                ),
+                P("patience", "int", 10, "Epochs without improvement to wait.", minimum=0),
+                P("threshold", "float", 1e-4, "Smallest change that counts.", minimum=0.0, advanced=True),
+                P("min_lr", "float", 0.0, "Never go below this.", minimum=0.0),
+            ),
+            "Lower the learning rate when the validation loss stops improving.",
+        ),
     )
 }
 

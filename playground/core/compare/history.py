@@ -11,10 +11,11 @@ import json
 import math
 import os
 import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from psygnal import Signal
@@ -25,8 +26,17 @@ from playground.core.errors import ExperimentError, Problem
 from playground.core.experiment.io import validation_problems
 from playground.core.experiment.schema import Comparison, Experiment, SavedRun
 
-FINAL_METRICS = ("train_loss", "val_loss", "val_accuracy", "val_mae", "val_r2",
-                 "test_loss", "test_accuracy", "test_mae", "test_r2")
+FINAL_METRICS = (
+    "train_loss",
+    "val_loss",
+    "val_accuracy",
+    "val_mae",
+    "val_r2",
+    "test_loss",
+    "test_accuracy",
+    "test_mae",
+    "test_r2",
+)
 NOT_CURVES = frozenset({"epoch", "step", "event", "seconds", "samples_per_second", "improved"})  # row bookkeeping
 MAX_SAVED_STEPS = 1000  # per-step curves are thinned to at most this many points in files
 
@@ -64,7 +74,7 @@ def smooth_ema(values: Sequence[float] | np.ndarray, weight: float) -> np.ndarra
             continue
         last = last * weight + (1 - weight) * value
         count += 1
-        out[index] = last / (1 - weight ** count)
+        out[index] = last / (1 - weight**count)
     return out
 
 
@@ -81,8 +91,12 @@ def thin(steps: np.ndarray, *curves: np.ndarray, max_points: int = MAX_SAVED_STE
             thinned.append(curve)
             continue
         with np.errstate(all="ignore"):
-            values = np.array([np.nanmean(curve[a:b]) if np.isfinite(curve[a:b]).any() else np.nan
-                               for a, b in zip(edges[:-1], edges[1:])])
+            values = np.array(
+                [
+                    np.nanmean(curve[a:b]) if np.isfinite(curve[a:b]).any() else np.nan
+                    for a, b in zip(edges[:-1], edges[1:])
+                ]
+            )
         thinned.append(values)
     return (new_steps, *thinned)
 
@@ -141,7 +155,7 @@ class RunRecord:
         step_loss: Sequence[float] | None = None,
         step_lr: Sequence[float] | None = None,
         group: str = "",
-    ) -> "RunRecord":
+    ) -> RunRecord:
         """A single run from the engine's epoch history (`Summary.history`) and summary dict."""
         summary = dict(summary or {})
         names: list[str] = []
@@ -154,14 +168,20 @@ class RunRecord:
         if summary.get("seconds") is not None:
             final["seconds"] = _round(summary["seconds"])
         return cls(
-            name=name, kind="run", group=group, status=str(summary.get("status", "")), settings=dict(settings or {}),
-            final=final, epoch_metrics=metrics,
+            name=name,
+            kind="run",
+            group=group,
+            status=str(summary.get("status", "")),
+            settings=dict(settings or {}),
+            final=final,
+            epoch_metrics=metrics,
             steps=np.asarray(steps if steps is not None else [], dtype=np.int64),
-            step_loss=_as_array(step_loss), step_lr=_as_array(step_lr),
+            step_loss=_as_array(step_loss),
+            step_lr=_as_array(step_lr),
         )
 
     @classmethod
-    def from_race(cls, race: Any, contender: int, group: str = "") -> "RunRecord":
+    def from_race(cls, race: Any, contender: int, group: str = "") -> RunRecord:
         """One race contender; over several seeds the curves are the mean and `epoch_std` the spread."""
         from playground.core.compare.race import mean_std
 
@@ -204,9 +224,20 @@ class RunRecord:
             settings["seeds"] = ", ".join(str(run.seed) for run in runs)
         else:
             settings["seed"] = runs[0].seed if runs else settings.get("seed")
-        return cls(name=spec.label, kind="race", group=group, status="/".join(statuses), repeats=len(runs),
-                   settings=settings, final=final, epoch_metrics=metrics, epoch_std=spread,
-                   steps=steps, step_loss=loss, step_lr=lrs)
+        return cls(
+            name=spec.label,
+            kind="race",
+            group=group,
+            status="/".join(statuses),
+            repeats=len(runs),
+            settings=settings,
+            final=final,
+            epoch_metrics=metrics,
+            epoch_std=spread,
+            steps=steps,
+            step_loss=loss,
+            step_lr=lrs,
+        )
 
     # ---- the file format ---------------------------------------------------------------------
     def to_saved(self, max_points: int = MAX_SAVED_STEPS) -> SavedRun:
@@ -222,26 +253,38 @@ class RunRecord:
             else:
                 settings[key] = str(value)
         return SavedRun(
-            name=self.name, kind="race" if self.kind == "race" else "run", group=self.group, status=self.status,
-            created=self.created, repeats=max(1, int(self.repeats)), settings=settings,
+            name=self.name,
+            kind="race" if self.kind == "race" else "run",
+            group=self.group,
+            status=self.status,
+            created=self.created,
+            repeats=max(1, int(self.repeats)),
+            settings=settings,
             final={key: _round(value) for key, value in self.final.items()},
             epoch_metrics={key: [_round(v) for v in values] for key, values in self.epoch_metrics.items()},
-            epoch_std={key: [_round(v) for v in values] for key, values in self.epoch_std.items()
-                       if key in self.epoch_metrics},
+            epoch_std={
+                key: [_round(v) for v in values] for key, values in self.epoch_std.items() if key in self.epoch_metrics
+            },
             steps=[int(s) for s in steps],
             step_loss=[_round(v) for v in loss] if loss.size == steps.size else [],
             step_lr=[_round(v) for v in lrs] if lrs.size == steps.size else [],
         )
 
     @classmethod
-    def from_saved(cls, saved: SavedRun) -> "RunRecord":
+    def from_saved(cls, saved: SavedRun) -> RunRecord:
         return cls(
-            name=saved.name, kind=saved.kind, group=saved.group, status=saved.status,
-            created=saved.created or _now(), repeats=saved.repeats, settings=dict(saved.settings),
+            name=saved.name,
+            kind=saved.kind,
+            group=saved.group,
+            status=saved.status,
+            created=saved.created or _now(),
+            repeats=saved.repeats,
+            settings=dict(saved.settings),
             final=dict(saved.final),
             epoch_metrics={key: _as_array(values) for key, values in saved.epoch_metrics.items()},
             epoch_std={key: _as_array(values) for key, values in saved.epoch_std.items()},
-            steps=np.asarray(saved.steps, dtype=np.int64), step_loss=_as_array(saved.step_loss),
+            steps=np.asarray(saved.steps, dtype=np.int64),
+            step_loss=_as_array(saved.step_loss),
             step_lr=_as_array(saved.step_lr),
         )
 
@@ -336,16 +379,16 @@ class RunHistory:
     def table_rows(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
         rows = []
         for record in self._select(ids):
-            row: dict[str, Any] = {"id": record.id, "name": record.name, "group": record.group,
-                                   "status": record.status}
+            row: dict[str, Any] = {"id": record.id, "name": record.name, "group": record.group, "status": record.status}
             row.update(record.settings)
             row.update(record.final)
             row["epochs"] = record.epochs  # the epochs trained, whatever the settings said
             rows.append(row)
         return rows
 
-    def overlay(self, metric: str, ids: Sequence[str] | None = None, smoothing: float = 0.0
-                ) -> list[tuple[RunRecord, np.ndarray, np.ndarray, np.ndarray | None]]:
+    def overlay(
+        self, metric: str, ids: Sequence[str] | None = None, smoothing: float = 0.0
+    ) -> list[tuple[RunRecord, np.ndarray, np.ndarray, np.ndarray | None]]:
         """(record, x, y smoothed, spread) for each selected run that has `metric`."""
         out = []
         for record in self._select(ids):
@@ -413,7 +456,7 @@ class RunHistory:
         return self.to_comparison(title).model_dump(mode="json")
 
     @classmethod
-    def from_dict(cls, data: Any, source: str | None = None) -> "RunHistory":
+    def from_dict(cls, data: Any, source: str | None = None) -> RunHistory:
         """The runs of a `comparison` object (parsed JSON); raises ExperimentError naming each problem."""
         if not isinstance(data, Mapping):
             raise ExperimentError(Problem("comparison", f"must be an object, got {type(data).__name__}"), source)

@@ -14,8 +14,9 @@ stopping and keep-best are left out (the sweep sets every LR itself).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -44,8 +45,9 @@ class LRRangeResult:
         return None if self.min_loss_lr is None else max(self.start_lr, self.min_loss_lr / 10)
 
 
-def suggest_lr(lrs: np.ndarray, smoothed: np.ndarray, skip_start: float = 0.1, skip_end: int = 3
-               ) -> tuple[float | None, float | None]:
+def suggest_lr(
+    lrs: np.ndarray, smoothed: np.ndarray, skip_start: float = 0.1, skip_end: int = 3
+) -> tuple[float | None, float | None]:
     """(steepest, min_loss): the LR where the smoothed loss falls fastest per log-LR (searched
     before the minimum), and the LR of the minimum. Always inside the swept range, or None."""
     lrs = np.asarray(lrs, dtype=np.float64)
@@ -113,19 +115,33 @@ def lr_range_test(
                     break
             if outcome is not None and outcome[0] == "diverged":  # the engine saw NaN/inf or an explosion
                 stopped_early = True
-                message = (f"The loss exploded at LR {lr:.3g}; the sweep stopped there." if "exploded" in outcome[1]
-                           else f"The loss became NaN/inf at LR {lr:.3g}.")
+                message = (
+                    f"The loss exploded at LR {lr:.3g}; the sweep stopped there."
+                    if "exploded" in outcome[1]
+                    else f"The loss became NaN/inf at LR {lr:.3g}."
+                )
                 break
         trainer.finish()
     lrs_a, losses_a = np.array(lrs), np.array(losses)
     smoothed_a = np.array(smoothed) if smoothed else smooth_ema(losses_a, smoothing)
     steepest, min_loss_lr = suggest_lr(lrs_a, smoothed_a)
-    return LRRangeResult(lrs_a, losses_a, smoothed_a, steepest, steepest, min_loss_lr, float(start_lr),
-                         float(end_lr), stopped_early, message)
+    return LRRangeResult(
+        lrs_a,
+        losses_a,
+        smoothed_a,
+        steepest,
+        steepest,
+        min_loss_lr,
+        float(start_lr),
+        float(end_lr),
+        stopped_early,
+        message,
+    )
 
 
-def _sweep_trainer(experiment: Experiment, steps: int, dataset: Any | None, base_dir: str | None
-                   ) -> tuple[Trainer, list[float]]:
+def _sweep_trainer(
+    experiment: Experiment, steps: int, dataset: Any | None, base_dir: str | None
+) -> tuple[Trainer, list[float]]:
     """A trainer of the experiment for a sweep of `steps` steps, and the list its observer puts
     each step's batch loss into."""
     sweep = base_copy(experiment)
@@ -138,8 +154,9 @@ def _sweep_trainer(experiment: Experiment, steps: int, dataset: Any | None, base
 
         dataset = load_dataset(experiment.data, base_dir=base_dir)
     train_samples = int(dataset.x_train.shape[0])
-    batch = training.batch_size if training.batch_size == "full" else min(int(training.batch_size),
-                                                                           max(1, train_samples))
+    batch = (
+        training.batch_size if training.batch_size == "full" else min(int(training.batch_size), max(1, train_samples))
+    )
     epochs = max(1, -(-steps // steps_per_epoch(train_samples, batch)))
     taken: list[float] = []
 

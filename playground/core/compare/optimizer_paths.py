@@ -9,8 +9,9 @@ stand-in for mini-batch noise) and the same seed gives the same path.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -36,8 +37,13 @@ OPTIMIZERS: dict[str, OptimizerChoice] = {
     for choice in (
         OptimizerChoice("SGD", "SGD", {}, 0.01, "w ← w − lr·g"),
         OptimizerChoice("Momentum", "SGD", {"momentum": 0.9}, 0.005, "v ← 0.9·v + g;  w ← w − lr·v"),
-        OptimizerChoice("Nesterov", "SGD", {"momentum": 0.9, "nesterov": True}, 0.005,
-                        "momentum, with the gradient taken a step ahead"),
+        OptimizerChoice(
+            "Nesterov",
+            "SGD",
+            {"momentum": 0.9, "nesterov": True},
+            0.005,
+            "momentum, with the gradient taken a step ahead",
+        ),
         OptimizerChoice("Adam", "Adam", {}, 0.05, "running means of g and g²; step lr·m̂/√v̂"),
         OptimizerChoice("AdamW", "AdamW", {"weight_decay": 0.01}, 0.05, "Adam with decoupled weight decay"),
         OptimizerChoice("RMSprop", "RMSprop", {}, 0.01, "step lr·g/√(running mean of g²)"),
@@ -137,5 +143,4 @@ def run_paths(
     seed: int = 0,
 ) -> dict[str, PathResult]:
     """Every optimizer in `learning_rates` (key -> lr, None for the surface's suggestion) from one start."""
-    return {key: run_path(surface, key, lr, steps, start, tolerance, noise, seed)
-            for key, lr in learning_rates.items()}
+    return {key: run_path(surface, key, lr, steps, start, tolerance, noise, seed) for key, lr in learning_rates.items()}

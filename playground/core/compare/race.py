@@ -26,8 +26,9 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -94,9 +95,7 @@ def activation_contenders(
     return contenders
 
 
-def optimizer_contenders(
-    experiment: Experiment, optimizers: Sequence[tuple[str, float]]
-) -> list[Contender]:
+def optimizer_contenders(experiment: Experiment, optimizers: Sequence[tuple[str, float]]) -> list[Contender]:
     """One contender per (optimizer key, learning rate); keys as in `optimizer_paths.OPTIMIZERS`
     ("SGD", "Momentum", "Nesterov", "Adam", ...) or any torch.optim name the catalogue knows."""
     contenders = []
@@ -139,6 +138,18 @@ def describe_settings(experiment: Experiment) -> dict[str, Any]:
         "batch_size": training.batch_size if isinstance(training.batch_size, int) else str(training.batch_size),
         "seed": training.seed,
     }
+
+
+def run_settings(experiment: Experiment, lr_changes: Sequence[Any] = ()) -> dict[str, Any]:
+    """`describe_settings` of a run; a learning rate changed by hand mid-run (`LrChange`s, with
+    `.lr` and `.step`) shows as "0.01 → 0.003 (step 120)", not as the rate it started with."""
+    settings = describe_settings(experiment)
+    if lr_changes:
+        start = settings.get("lr")
+        path = [f"{start:g}"] if isinstance(start, float) else []
+        path += [f"{change.lr:g} (step {change.step})" for change in lr_changes]
+        settings["lr"] = " → ".join(path)
+    return settings
 
 
 def optimizer_lr(name: str, params: Mapping[str, Any]) -> float | None:
@@ -380,8 +391,15 @@ class Race:
         shares = []
         for index in range(count):
             mine = slots[index::count]
-            request = RaceShare(self.experiment, self.contenders, list(self.seeds), mine, self.options,
-                                num_threads=threads, dataset=self._given_dataset)
+            request = RaceShare(
+                self.experiment,
+                self.contenders,
+                list(self.seeds),
+                mine,
+                self.options,
+                num_threads=threads,
+                dataset=self._given_dataset,
+            )
             shares.append(_Share(index, mine, request))
         return shares
 
@@ -490,8 +508,9 @@ class Race:
                         except WorkerDied as died:
                             self._worker_died(pool, share, str(died))
                     elif not worker.is_alive() or time.monotonic() > deadline:
-                        self._share_failed(share, (worker.failure or "the training process did not start in time"
-                                                   ).capitalize())
+                        self._share_failed(
+                            share, (worker.failure or "the training process did not start in time").capitalize()
+                        )
                         pool.discard(worker)
                         share.worker = None
                     continue
@@ -509,8 +528,11 @@ class Race:
                 for share in shares:
                     if not share.done and share.worker is not None and not share.worker.in_process:
                         share.worker.kill()
-                        self._share_stopped(share, f"Stopped: the race did not stop within {STOP_SECONDS:g} s, so "
-                                                   f"its training process was ended.")
+                        self._share_stopped(
+                            share,
+                            f"Stopped: the race did not stop within {STOP_SECONDS:g} s, so "
+                            f"its training process was ended.",
+                        )
                         pool.discard(share.worker)
                         share.worker = None
 
@@ -635,11 +657,10 @@ def mean_std(series: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     length = max(len(a) for a in arrays)
     stacked = np.full((len(arrays), length), np.nan)
     for row, array in enumerate(arrays):
-        stacked[row, :len(array)] = np.where(np.isfinite(array), array, np.nan)
+        stacked[row, : len(array)] = np.where(np.isfinite(array), array, np.nan)
     with np.errstate(all="ignore"):
         counts = np.sum(np.isfinite(stacked), axis=0)
         mean = np.where(counts > 0, np.nansum(stacked, axis=0) / np.maximum(counts, 1), np.nan)
-        spread = np.where(counts > 1, np.sqrt(np.nansum((stacked - mean) ** 2, axis=0) / np.maximum(counts, 1)),
-                          0.0)
+        spread = np.where(counts > 1, np.sqrt(np.nansum((stacked - mean) ** 2, axis=0) / np.maximum(counts, 1)), 0.0)
     spread = np.where(counts > 0, spread, np.nan)
     return mean, spread

@@ -29,8 +29,9 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -117,7 +118,10 @@ class ShareFailed:
 
 # ---- building the contenders ---------------------------------------------------------------------
 def contender_models(
-    experiment: Experiment, contenders: Sequence[Contender], seed: int, info: Any,
+    experiment: Experiment,
+    contenders: Sequence[Contender],
+    seed: int,
+    info: Any,
     wanted: Sequence[int] | None = None,
 ) -> tuple[dict[int, torch.nn.Module | Exception], dict[int, tuple[int, int]]]:
     """The models of the `wanted` contenders (all by default) for one seed, each starting from the
@@ -130,7 +134,7 @@ def contender_models(
     base_state = build_model(experiment, info).state_dict()
     models: dict[int, torch.nn.Module | Exception] = {}
     shared: dict[int, tuple[int, int]] = {}
-    for index in (range(len(contenders)) if wanted is None else wanted):
+    for index in range(len(contenders)) if wanted is None else wanted:
         torch.manual_seed(seed)
         try:
             model = build_model(contenders[index].experiment, info)
@@ -180,8 +184,14 @@ class _Lane:
 class ShareRunner:
     """Trains one `RaceShare` and sends its records through `send`; `run()` never raises."""
 
-    def __init__(self, run_id: int, share: RaceShare, control: TrainingControl, send: Callable[[object], None],
-                 process: str = "thread") -> None:
+    def __init__(
+        self,
+        run_id: int,
+        share: RaceShare,
+        control: TrainingControl,
+        send: Callable[[object], None],
+        process: str = "thread",
+    ) -> None:
         self.run_id = run_id
         self.share = share
         self.control = control
@@ -218,10 +228,12 @@ class ShareRunner:
         epochs = int(options.epochs or share.experiment.training.epochs)
         train_samples = int(dataset.x_train.shape[0])
         batch_size = share.experiment.training.batch_size
-        per_epoch = steps_per_epoch(train_samples, batch_size if batch_size == "full"
-                                    else min(int(batch_size), max(1, train_samples)))
-        self.turn_steps = max(1, int(options.turn_steps or (per_epoch if per_epoch <= AUTO_EPOCH_LIMIT
-                                                             else AUTO_TURN_STEPS)))
+        per_epoch = steps_per_epoch(
+            train_samples, batch_size if batch_size == "full" else min(int(batch_size), max(1, train_samples))
+        )
+        self.turn_steps = max(
+            1, int(options.turn_steps or (per_epoch if per_epoch <= AUTO_EPOCH_LIMIT else AUTO_TURN_STEPS))
+        )
         if options.boundary_resolution > 0 and dataset.point_features is not None:
             low, high = dataset.point_range()
             self._extent = (float(low), float(high))
@@ -239,8 +251,9 @@ class ShareRunner:
             seed = share.seeds[repeat]
             mine = [lane for lane in lanes if lane.repeat == repeat]
             try:
-                models, counts = contender_models(share.experiment, share.contenders, seed, info,
-                                                  [lane.contender for lane in mine])
+                models, counts = contender_models(
+                    share.experiment, share.contenders, seed, info, [lane.contender for lane in mine]
+                )
             except Exception as exc:  # noqa: BLE001 - the base model itself cannot be built
                 models, counts = {lane.contender: exc for lane in mine}, {}
             for index, pair in counts.items():
@@ -255,9 +268,15 @@ class ShareRunner:
                 experiment = base_copy(share.contenders[lane.contender].experiment)
                 experiment.training.seed = seed
                 try:
-                    lane.trainer = Trainer(experiment, model=model, dataset=dataset, options=trainer_options,
-                                           epochs=epochs, base_dir=options.base_dir,
-                                           control=TrainingControl(self.control.state, reset=False))
+                    lane.trainer = Trainer(
+                        experiment,
+                        model=model,
+                        dataset=dataset,
+                        options=trainer_options,
+                        epochs=epochs,
+                        base_dir=options.base_dir,
+                        control=TrainingControl(self.control.state, reset=False),
+                    )
                 except Exception as exc:  # noqa: BLE001
                     lane.failure = str(exc)
                     continue
@@ -267,16 +286,32 @@ class ShareRunner:
         if self._extent is not None and dataset.points_train is not None:
             points = np.asarray(dataset.points_train[:POINTS_SHOWN], dtype=np.float32)
             labels = dataset.y_train[:POINTS_SHOWN].cpu().numpy()
-        self.send(SharePrepared(self.run_id, RaceStarted(
-            [c.label for c in share.contenders], len(share.seeds), list(share.seeds), epochs, per_epoch, info.task,
-            getattr(info, "num_classes", None), shared, points, labels, self._extent)))
+        self.send(
+            SharePrepared(
+                self.run_id,
+                RaceStarted(
+                    [c.label for c in share.contenders],
+                    len(share.seeds),
+                    list(share.seeds),
+                    epochs,
+                    per_epoch,
+                    info.task,
+                    getattr(info, "num_classes", None),
+                    shared,
+                    points,
+                    labels,
+                    self._extent,
+                ),
+            )
+        )
 
         for lane in lanes:
             if lane.failure is not None:
                 self._events.append(ContenderFinished(lane.contender, lane.repeat, "error", lane.failure, {}))
             elif lane.trainer is None:  # never built: stopped during set-up
-                self._events.append(ContenderFinished(lane.contender, lane.repeat, "stopped",
-                                                      "Stopped before it started.", {}))
+                self._events.append(
+                    ContenderFinished(lane.contender, lane.repeat, "stopped", "Stopped before it started.", {})
+                )
         self._send_events()
         self._race([lane for lane in lanes if lane.trainer is not None])
         self.send(ShareFinished(self.run_id, [lane.result for lane in lanes]))
@@ -294,8 +329,9 @@ class ShareRunner:
                 except Exception as exc:  # noqa: BLE001 - reported as this contender's failure
                     log.debug("race contender failed", exc_info=True)
                     self._flush_steps(lane)
-                    self._events.append(ContenderFinished(lane.contender, lane.repeat, "error",
-                                                          f"{type(exc).__name__}: {exc}", {}))
+                    self._events.append(
+                        ContenderFinished(lane.contender, lane.repeat, "error", f"{type(exc).__name__}: {exc}", {})
+                    )
                     lane.trainer = None
                     outcome = "error"
                 if outcome is not None:
@@ -336,8 +372,9 @@ class ShareRunner:
             self._boundary(lane, trainer.epoch, force=True)
         if self.share.options.keep_final_weights:
             lane.result.final_weights = weights_of(trainer.model)
-        self._events.append(ContenderFinished(lane.contender, lane.repeat, summary.status, summary.message,
-                                              summary.as_dict()))
+        self._events.append(
+            ContenderFinished(lane.contender, lane.repeat, summary.status, summary.message, summary.as_dict())
+        )
         lane.trainer = None
 
     def _observer(self, lane: _Lane) -> Callable[[Any], None]:
@@ -352,7 +389,9 @@ class ShareRunner:
                 self._flush_steps(lane)
                 metrics = event.metrics()
                 self._events.append(ContenderEpoch(lane.contender, lane.repeat, event.epoch, event.step, metrics))
-                if lane.trainer is not None and event.epoch < lane.trainer.epochs:  # the last one is drawn after the run (best weights restored)
+                if (
+                    lane.trainer is not None and event.epoch < lane.trainer.epochs
+                ):  # the last one is drawn after the run (best weights restored)
                     self._boundary(lane, event.epoch, force=False)
                 if self.turn_epochs is None:  # every contender of the share groups the same number of epochs
                     seconds = event.seconds if event.seconds > 0 else MIN_TURN_SECONDS
@@ -364,9 +403,15 @@ class ShareRunner:
 
     def _flush_steps(self, lane: _Lane) -> None:
         if lane.steps:
-            self._events.append(ContenderSteps(lane.contender, lane.repeat, np.array(lane.steps, dtype=np.int64),
-                                               np.array(lane.losses, dtype=np.float64),
-                                               np.array(lane.lrs, dtype=np.float64)))
+            self._events.append(
+                ContenderSteps(
+                    lane.contender,
+                    lane.repeat,
+                    np.array(lane.steps, dtype=np.int64),
+                    np.array(lane.losses, dtype=np.float64),
+                    np.array(lane.lrs, dtype=np.float64),
+                )
+            )
             lane.steps.clear()
             lane.losses.clear()
             lane.lrs.clear()
@@ -383,8 +428,9 @@ class ShareRunner:
         except Exception:  # noqa: BLE001 - a thumbnail must never break a run
             return
         side = int(round(math.sqrt(values.size)))
-        self._events.append(ContenderBoundary(lane.contender, lane.repeat, epoch, values.reshape(side, side), mode,
-                                              self._extent))
+        self._events.append(
+            ContenderBoundary(lane.contender, lane.repeat, epoch, values.reshape(side, side), mode, self._extent)
+        )
 
     def _send_events(self) -> None:
         if self._events:

@@ -7,8 +7,8 @@ numpy grids too (through `grid`) for the contour map.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import torch
@@ -36,8 +36,9 @@ class Surface:
 
     def value(self, x: float, y: float) -> float:
         with torch.no_grad():
-            return float(self.function(torch.tensor(float(x), dtype=torch.float64),
-                                       torch.tensor(float(y), dtype=torch.float64)))
+            return float(
+                self.function(torch.tensor(float(x), dtype=torch.float64), torch.tensor(float(y), dtype=torch.float64))
+            )
 
     @property
     def minimum_value(self) -> float:
@@ -79,76 +80,140 @@ def log_height(z: np.ndarray, floor: float | None = None) -> np.ndarray:
 
 
 def _rosenbrock(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    return (1 - x) ** 2 + 100 * (y - x ** 2) ** 2
+    return (1 - x) ** 2 + 100 * (y - x**2) ** 2
 
 
 def _beale(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y ** 2) ** 2 + (2.625 - x + x * y ** 3) ** 2
+    return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2
 
 
 def _saddle(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     # A saddle at the origin between two valleys at (0, ±1): f = x² − y² + y⁴/2.
-    return x ** 2 - y ** 2 + 0.5 * y ** 4
+    return x**2 - y**2 + 0.5 * y**4
 
 
 def _ill_conditioned(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     # A long narrow valley: curvature 0.1 along x and 5 across (condition number 50).
-    return 0.05 * x ** 2 + 2.5 * y ** 2
+    return 0.05 * x**2 + 2.5 * y**2
 
 
 def _himmelblau(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    return (x ** 2 + y - 11) ** 2 + (x + y ** 2 - 7) ** 2
+    return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2
 
 
 SURFACES: dict[str, Surface] = {
     surface.name: surface
     for surface in (
         Surface(
-            "rosenbrock", "Rosenbrock (banana valley)", "f(x, y) = (1 − x)² + 100·(y − x²)²", _rosenbrock,
-            start=(-1.5, 2.0), view=(-2.0, 2.0, -1.0, 3.0), minima=((1.0, 1.0),),
+            "rosenbrock",
+            "Rosenbrock (banana valley)",
+            "f(x, y) = (1 − x)² + 100·(y − x²)²",
+            _rosenbrock,
+            start=(-1.5, 2.0),
+            view=(-2.0, 2.0, -1.0, 3.0),
+            minima=((1.0, 1.0),),
             lesson="Finding the curved valley is easy; following its nearly flat floor to (1, 1) is hard. "
-                   "Momentum and adaptive methods travel along the floor much faster than plain SGD.",
+            "Momentum and adaptive methods travel along the floor much faster than plain SGD.",
             steps=500,
-            learning_rates=(("SGD", 1e-3), ("Momentum", 5e-4), ("Nesterov", 5e-4), ("Adam", 0.05),
-                            ("AdamW", 0.05), ("RMSprop", 0.01), ("Adagrad", 0.5), ("NAdam", 0.05)),
+            learning_rates=(
+                ("SGD", 1e-3),
+                ("Momentum", 5e-4),
+                ("Nesterov", 5e-4),
+                ("Adam", 0.05),
+                ("AdamW", 0.05),
+                ("RMSprop", 0.01),
+                ("Adagrad", 0.5),
+                ("NAdam", 0.05),
+            ),
         ),
         Surface(
-            "beale", "Beale", "f(x, y) = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²", _beale,
-            start=(1.0, 1.4), view=(-4.5, 4.5, -4.5, 4.5), minima=((3.0, 0.5),),
+            "beale",
+            "Beale",
+            "f(x, y) = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²",
+            _beale,
+            start=(1.0, 1.4),
+            view=(-4.5, 4.5, -4.5, 4.5),
+            minima=((3.0, 0.5),),
             lesson="Flat plateaus and steep walls: a fixed step is too small on the plateau and too big "
-                   "on the walls. Adaptive methods rescale each direction.",
+            "on the walls. Adaptive methods rescale each direction.",
             steps=400,
-            learning_rates=(("SGD", 0.01), ("Momentum", 0.005), ("Nesterov", 0.005), ("Adam", 0.05),
-                            ("AdamW", 0.05), ("RMSprop", 0.01), ("Adagrad", 0.5), ("NAdam", 0.05)),
+            learning_rates=(
+                ("SGD", 0.01),
+                ("Momentum", 0.005),
+                ("Nesterov", 0.005),
+                ("Adam", 0.05),
+                ("AdamW", 0.05),
+                ("RMSprop", 0.01),
+                ("Adagrad", 0.5),
+                ("NAdam", 0.05),
+            ),
         ),
         Surface(
-            "saddle", "Saddle point", "f(x, y) = x² − y² + y⁴/2", _saddle,
-            start=(-1.8, 0.001), view=(-2.0, 2.0, -1.6, 1.6), minima=((0.0, 1.0), (0.0, -1.0)),
+            "saddle",
+            "Saddle point",
+            "f(x, y) = x² − y² + y⁴/2",
+            _saddle,
+            start=(-1.8, 0.001),
+            view=(-2.0, 2.0, -1.6, 1.6),
+            minima=((0.0, 1.0), (0.0, -1.0)),
             lesson="Starting almost exactly on the ridge, the gradient across it is tiny: plain SGD "
-                   "crawls to the saddle and waits there; momentum and Adam escape sooner.",
+            "crawls to the saddle and waits there; momentum and Adam escape sooner.",
             steps=300,
-            learning_rates=(("SGD", 0.02), ("Momentum", 0.02), ("Nesterov", 0.02), ("Adam", 0.05),
-                            ("AdamW", 0.05), ("RMSprop", 0.01), ("Adagrad", 0.3), ("NAdam", 0.05)),
+            learning_rates=(
+                ("SGD", 0.02),
+                ("Momentum", 0.02),
+                ("Nesterov", 0.02),
+                ("Adam", 0.05),
+                ("AdamW", 0.05),
+                ("RMSprop", 0.01),
+                ("Adagrad", 0.3),
+                ("NAdam", 0.05),
+            ),
         ),
         Surface(
-            "ill_conditioned", "Ill-conditioned valley", "f(x, y) = 0.05·x² + 2.5·y²", _ill_conditioned,
-            start=(-9.0, 1.5), view=(-10.0, 10.0, -3.0, 3.0), minima=((0.0, 0.0),),
+            "ill_conditioned",
+            "Ill-conditioned valley",
+            "f(x, y) = 0.05·x² + 2.5·y²",
+            _ill_conditioned,
+            start=(-9.0, 1.5),
+            view=(-10.0, 10.0, -3.0, 3.0),
+            minima=((0.0, 0.0),),
             lesson="Curvature 50× larger across the valley than along it: SGD must keep its step small "
-                   "enough not to bounce across, so it crawls along. Momentum builds up speed along the "
-                   "valley; adaptive methods scale each axis.",
+            "enough not to bounce across, so it crawls along. Momentum builds up speed along the "
+            "valley; adaptive methods scale each axis.",
             steps=300,
-            learning_rates=(("SGD", 0.18), ("Momentum", 0.05), ("Nesterov", 0.05), ("Adam", 0.3),
-                            ("AdamW", 0.3), ("RMSprop", 0.05), ("Adagrad", 1.5), ("NAdam", 0.3)),
+            learning_rates=(
+                ("SGD", 0.18),
+                ("Momentum", 0.05),
+                ("Nesterov", 0.05),
+                ("Adam", 0.3),
+                ("AdamW", 0.3),
+                ("RMSprop", 0.05),
+                ("Adagrad", 1.5),
+                ("NAdam", 0.3),
+            ),
         ),
         Surface(
-            "himmelblau", "Himmelblau (four minima)", "f(x, y) = (x² + y − 11)² + (x + y² − 7)²", _himmelblau,
-            start=(-0.3, -0.9), view=(-5.0, 5.0, -5.0, 5.0),
+            "himmelblau",
+            "Himmelblau (four minima)",
+            "f(x, y) = (x² + y − 11)² + (x + y² − 7)²",
+            _himmelblau,
+            start=(-0.3, -0.9),
+            view=(-5.0, 5.0, -5.0, 5.0),
             minima=((3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126)),
             lesson="Four equally good minima: from the same start, different optimizers (and learning "
-                   "rates) may end in different valleys.",
+            "rates) may end in different valleys.",
             steps=300,
-            learning_rates=(("SGD", 0.005), ("Momentum", 0.002), ("Nesterov", 0.002), ("Adam", 0.1),
-                            ("AdamW", 0.1), ("RMSprop", 0.05), ("Adagrad", 0.8), ("NAdam", 0.1)),
+            learning_rates=(
+                ("SGD", 0.005),
+                ("Momentum", 0.002),
+                ("Nesterov", 0.002),
+                ("Adam", 0.1),
+                ("AdamW", 0.1),
+                ("RMSprop", 0.05),
+                ("Adagrad", 0.8),
+                ("NAdam", 0.1),
+            ),
         ),
     )
 }

@@ -7,9 +7,10 @@ a seeded permutation cut by the split fractions, then mean/std fitted on the tra
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 import numpy as np
 import torch
@@ -127,8 +128,17 @@ def assemble(raw: RawData, name: str, fractions: tuple[float, float, float], see
     if raw.points is not None and raw.point_features is not None:
         point_features = PointFeatures(tuple(raw.point_features), mean, std, raw.point_extent)
     return Dataset(
-        info, x_t[0], y_t[0], x_t[1], y_t[1], x_t[2], y_t[2],
-        points[0], points[1], points[2], point_features,
+        info,
+        x_t[0],
+        y_t[0],
+        x_t[1],
+        y_t[1],
+        x_t[2],
+        y_t[2],
+        points[0],
+        points[1],
+        points[2],
+        point_features,
     )
 
 

@@ -83,28 +83,32 @@ def _iris(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | Non
 ENTRIES: tuple[tuple[DatasetType, Builder], ...] = (
     (
         DatasetType(
-            "digits", "Digits 8×8",
+            "digits",
+            "Digits 8×8",
             "1,797 handwritten digits as 8×8 grey images (UCI): small enough to train a CNN in seconds.",
-            (), "Real data",
+            (),
+            "Real data",
         ),
         _images("digits.npz"),
     ),
     (
         DatasetType(
-            "mnist", "MNIST (5,000)",
+            "mnist",
+            "MNIST (5,000)",
             "5,000 handwritten digits as 28×28 grey images, 500 of each: the classic CNN benchmark, "
             "in a size that trains on a laptop.",
-            (P("samples", "int", 5000, "Use this many images (balanced over the digits).",
-               minimum=100, maximum=5000),),
+            (P("samples", "int", 5000, "Use this many images (balanced over the digits).", minimum=100, maximum=5000),),
             "Real data",
         ),
         _images("mnist_5k.npz"),
     ),
     (
         DatasetType(
-            "iris", "Iris flowers",
+            "iris",
+            "Iris flowers",
             "150 iris flowers, 4 measurements each, 3 species: a first tabular classifier.",
-            (), "Real data",
+            (),
+            "Real data",
         ),
         _iris,
     ),

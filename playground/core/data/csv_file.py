@@ -67,7 +67,7 @@ def _spanning_quote(start: int, end: int, path: Path) -> DatasetError:
     where the quote opens.
     """
     return DatasetError(
-        f"{path.name}, line {start}: a quote (\") opened here is closed only on line {end}, so lines {start} to "
+        f'{path.name}, line {start}: a quote (") opened here is closed only on line {end}, so lines {start} to '
         f"{end} are read as one value; check the quoting"
     )
 
@@ -76,9 +76,7 @@ def _quoting_error(reason: str, text: str, start: int, line: int, delimiter: str
     """The csv module's complaint as a message that points at the line to fix."""
     open_quote = _ends_inside_quote(_line(text, start), delimiter)
     if "unexpected end of data" in reason or ("field limit" in reason and open_quote):
-        return DatasetError(
-            f"{path.name}, line {start}: a quote (\") is opened but never closed; check the quoting"
-        )
+        return DatasetError(f'{path.name}, line {start}: a quote (") is opened but never closed; check the quoting')
     if "field limit" in reason:
         return DatasetError(
             f"{path.name}, line {start}: a value is longer than {csv.field_size_limit():,} characters; check "
@@ -86,8 +84,8 @@ def _quoting_error(reason: str, text: str, start: int, line: int, delimiter: str
         )
     if "expected after" in reason:
         return DatasetError(
-            f"{path.name}, line {line}: a closing quote (\") is followed by more text in the same value (write "
-            "\"\" for a quote inside a quoted value); check the quoting"
+            f'{path.name}, line {line}: a closing quote (") is followed by more text in the same value (write '
+            '"" for a quote inside a quoted value); check the quoting'
         )
     return DatasetError(f"{path.name}, line {line}: {reason}; check the quoting")
 
@@ -141,7 +139,7 @@ def _numeric_column(cells: list[str], lines: list[int], column: str, path: Path)
             )
         if '"' in cell and is_number(cell.replace('"', "")):
             raise DatasetError(
-                f"{path.name}, line {line}: column {column!r} holds {cell!r}, a number with a stray quote (\"); "
+                f'{path.name}, line {line}: column {column!r} holds {cell!r}, a number with a stray quote ("); '
                 "remove the quote or check the quoting"
             )
         if not is_number(cell):
@@ -176,21 +174,23 @@ def load_csv(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | 
             )
     target = params["target"] or header[-1]
     if target not in header:
-        raise DatasetError(
-            f"{path.name} has no column {target!r} (data.params.target); columns: {', '.join(header)}"
-        )
+        raise DatasetError(f"{path.name} has no column {target!r} (data.params.target); columns: {', '.join(header)}")
     features = [name for name in header if name != target]
     if not features:
         raise DatasetError(f"{path.name} has only the target column {target!r}; it needs feature columns too")
     lines = [line for line, _ in data]
     columns = list(zip(*(cells for _, cells in data)))
-    x = np.stack(
-        [_numeric_column(list(columns[header.index(name)]), lines, name, path) for name in features], axis=1
-    )
+    x = np.stack([_numeric_column(list(columns[header.index(name)]), lines, name, path) for name in features], axis=1)
     targets, task, class_names = _target(list(columns[header.index(target)]), lines, params["task"], target, path)
     return RawData(
-        x=x, y=targets, task=task, modality="features", class_names=class_names,
-        feature_names=tuple(features), scaling="per_feature", source=path.name,
+        x=x,
+        y=targets,
+        task=task,
+        modality="features",
+        class_names=class_names,
+        feature_names=tuple(features),
+        scaling="per_feature",
+        source=path.name,
     )
 
 
@@ -210,9 +210,9 @@ def _target(
 
 ENTRY = (
     DatasetType(
-        "csv", "CSV file",
-        "Your own table: a header row, numeric feature columns and one target column (numbers or class "
-        "names).",
+        "csv",
+        "CSV file",
+        "Your own table: a header row, numeric feature columns and one target column (numbers or class names).",
         (
             P("path", "str", "", "The CSV file; a relative path starts at the experiment's folder."),
             P("target", "str", "", "The column to predict; empty = the last column."),

@@ -63,9 +63,11 @@ def resize(image: np.ndarray, size: int) -> np.ndarray:
     factor_y, factor_x = max(1, height // size), max(1, width // size)
     if factor_y > 1 or factor_x > 1:  # averaging first avoids the aliasing of plain bilinear
         height, width = height // factor_y * factor_y, width // factor_x * factor_x
-        image = image[:height, :width].reshape(
-            height // factor_y, factor_y, width // factor_x, factor_x, -1
-        ).mean(axis=(1, 3))
+        image = (
+            image[:height, :width]
+            .reshape(height // factor_y, factor_y, width // factor_x, factor_x, -1)
+            .mean(axis=(1, 3))
+        )
         height, width = image.shape[:2]
     if (height, width) == (size, size):
         return image
@@ -137,14 +139,20 @@ def load_image_folder(params: dict[str, Any], rng: np.random.Generator, base_dir
     images = [prepare(decode_image(file), size, grayscale).astype(np.float32) for _, file in files]
     x = np.stack(images).transpose(0, 3, 1, 2)  # (N, C, H, W)
     return RawData(
-        x=x, y=np.array([label for label, _ in files], np.int64), task="classification", modality="image",
-        class_names=tuple(folder.name for folder in folders), scaling="scalar", source=root.name,
+        x=x,
+        y=np.array([label for label, _ in files], np.int64),
+        task="classification",
+        modality="image",
+        class_names=tuple(folder.name for folder in folders),
+        scaling="scalar",
+        source=root.name,
     )
 
 
 ENTRY = (
     DatasetType(
-        "image_folder", "Image folder",
+        "image_folder",
+        "Image folder",
         "Your own pictures, one subfolder per class (the folder names become the class names); every "
         "image is resized to size×size.",
         (

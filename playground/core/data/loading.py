@@ -10,8 +10,9 @@ from __future__ import annotations
 import functools
 import json
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -73,8 +74,9 @@ def load_dataset(spec: DataSpec, base_dir: str | Path | None = None) -> Dataset:
     folder = str(Path(base_dir).expanduser().resolve()) if base_dir is not None else ""
     key_params = json.dumps(params, sort_keys=True)
     split = (spec.split.train, spec.split.val, spec.split.test)
-    return _load_cached(spec.dataset, key_params, split, spec.seed, folder,
-                        _user_file(params, Path(folder) if folder else None))
+    return _load_cached(
+        spec.dataset, key_params, split, spec.seed, folder, _user_file(params, Path(folder) if folder else None)
+    )
 
 
 @functools.lru_cache(maxsize=8)

@@ -8,9 +8,10 @@ from __future__ import annotations
 import math
 import zipfile
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -170,9 +171,7 @@ def load_npz(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | 
     if x.ndim == 1:
         x = x[:, None]
     if y.ndim == 0 or len(y) != len(x):
-        raise DatasetError(
-            f"{path.name}: x has {len(x)} samples but y has {len(y) if y.ndim else 0}; they must match"
-        )
+        raise DatasetError(f"{path.name}: x has {len(x)} samples but y has {len(y) if y.ndim else 0}; they must match")
     modality: Modality = _MODALITY_BY_NDIM.get(x.ndim, "image")
     inputs = _as_float(x, np.float32 if modality == "image" else np.float64, path)  # images can be large
     if y.dtype.kind not in "biufUS":
@@ -228,15 +227,14 @@ def _feature_names(arrays: dict[str, np.ndarray], x: np.ndarray, path: Path) -> 
     if names is None:
         return tuple(f"x{i + 1}" for i in range(x.shape[1]))
     if names.reshape(-1).shape[0] != x.shape[1]:
-        raise DatasetError(
-            f"{path.name}: feature_names lists {names.size} names but x has {x.shape[1]} columns"
-        )
+        raise DatasetError(f"{path.name}: feature_names lists {names.size} names but x has {x.shape[1]} columns")
     return tuple(str(name) for name in names.reshape(-1))
 
 
 ENTRY = (
     DatasetType(
-        "npz", "NumPy arrays (.npz)",
+        "npz",
+        "NumPy arrays (.npz)",
         "Your own arrays saved with numpy.savez(path, x=inputs, y=targets): (N, F) features, (N, T, F) "
         "sequences or (N, C, H, W) images.",
         (

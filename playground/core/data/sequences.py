@@ -56,8 +56,12 @@ def _waveforms(params: dict[str, Any], rng: np.random.Generator, base_dir: Path 
         series[rows] = _wave(kind, position[rows])
     series = amplitude * series + rng.normal(0, params["noise"], (n, window))
     return RawData(
-        x=series[:, :, None], y=labels.astype(np.int64), task="classification", modality="sequence",
-        class_names=WAVE_NAMES, scaling="per_feature",
+        x=series[:, :, None],
+        y=labels.astype(np.int64),
+        task="classification",
+        modality="sequence",
+        class_names=WAVE_NAMES,
+        scaling="per_feature",
     )
 
 
@@ -68,50 +72,70 @@ def _majority(params: dict[str, Any], rng: np.random.Generator, base_dir: Path |
     np.add.at(counts, (np.repeat(np.arange(n), length), tokens.ravel()), 1)
     labels = counts.argmax(axis=1)  # argmax takes the first maximum: ties go to the smallest token
     return RawData(
-        x=tokens, y=labels, task="classification", modality="tokens",
-        class_names=tuple(str(t) for t in range(vocab)), vocab_size=vocab, scaling="none",
+        x=tokens,
+        y=labels,
+        task="classification",
+        modality="tokens",
+        class_names=tuple(str(t) for t in range(vocab)),
+        vocab_size=vocab,
+        scaling="none",
     )
 
 
 def _samples(default: int) -> P:
-    return P("samples", "int", default, "How many sequences to generate (all splits together).",
-             minimum=20, maximum=10000)
+    return P(
+        "samples", "int", default, "How many sequences to generate (all splits together).", minimum=20, maximum=10000
+    )
 
 
 def _noise(default: float) -> P:
-    return P("noise", "float", default, "Standard deviation of the Gaussian noise added to each value.",
-             minimum=0.0, maximum=0.5)
+    return P(
+        "noise",
+        "float",
+        default,
+        "Standard deviation of the Gaussian noise added to each value.",
+        minimum=0.0,
+        maximum=0.5,
+    )
 
 
 ENTRIES: tuple[tuple[DatasetType, Builder], ...] = (
     (
         DatasetType(
-            "sine", "Sine: next value",
+            "sine",
+            "Sine: next value",
             "Windows of a noisy sine wave; predict the value that comes next. A first RNN/LSTM task.",
-            (_samples(1000), P("window", "int", 20, "Time steps per window (T).", minimum=4, maximum=200),
-             _noise(0.05)),
+            (
+                _samples(1000),
+                P("window", "int", 20, "Time steps per window (T).", minimum=4, maximum=200),
+                _noise(0.05),
+            ),
             "Sequences",
         ),
         _sine,
     ),
     (
         DatasetType(
-            "waveforms", "Waveform shapes",
+            "waveforms",
+            "Waveform shapes",
             "Tell sine, square, triangle and sawtooth waves apart, whatever their frequency and phase: "
             "suits a small Transformer or a 1-D CNN.",
-            (_samples(800), P("window", "int", 32, "Time steps per window (T).", minimum=8, maximum=256),
-             _noise(0.1)),
+            (_samples(800), P("window", "int", 32, "Time steps per window (T).", minimum=8, maximum=256), _noise(0.1)),
             "Sequences",
         ),
         _waveforms,
     ),
     (
         DatasetType(
-            "majority", "Majority token",
+            "majority",
+            "Majority token",
             "Sequences of tokens; the label is the most frequent token (ties: the smallest). For an "
             "Embedding followed by an LSTM or attention.",
-            (_samples(1000), P("vocab", "int", 6, "Number of distinct tokens (V).", minimum=2, maximum=50),
-             P("length", "int", 12, "Tokens per sequence (T).", minimum=2, maximum=200)),
+            (
+                _samples(1000),
+                P("vocab", "int", 6, "Number of distinct tokens (V).", minimum=2, maximum=50),
+                P("length", "int", 12, "Tokens per sequence (T).", minimum=2, maximum=200),
+            ),
             "Sequences",
         ),
         _majority,

@@ -6,8 +6,9 @@ fraction. Class 1 is TF Playground's "+1" (blue), class 0 its "-1" (orange).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -35,11 +36,21 @@ def expand_features(xy: np.ndarray, features: tuple[str, ...] | list[str]) -> np
 
 
 SAMPLES = P("samples", "int", 400, "How many points to generate (all splits together).", minimum=10, maximum=5000)
-NOISE = P("noise", "float", 0.0, "Scatter added to the points, as a fraction (TF Playground's 0-50 %).",
-          minimum=0.0, maximum=0.5)
-FEATURE_PARAM = P("features", "multi_choice", ["x1", "x2"],
-                  "Input columns computed from the coordinates (x1, x2, their squares, product and sines).",
-                  choices=tuple(FEATURES))
+NOISE = P(
+    "noise",
+    "float",
+    0.0,
+    "Scatter added to the points, as a fraction (TF Playground's 0-50 %).",
+    minimum=0.0,
+    maximum=0.5,
+)
+FEATURE_PARAM = P(
+    "features",
+    "multi_choice",
+    ["x1", "x2"],
+    "Input columns computed from the coordinates (x1, x2, their squares, product and sines).",
+    choices=tuple(FEATURES),
+)
 CLASSES = P("classes", "int", 2, "Number of classes.", minimum=2, maximum=5)
 
 
@@ -151,8 +162,9 @@ def _logic(params: dict[str, Any], rng: np.random.Generator) -> tuple[np.ndarray
     return xy, labels
 
 
-def _builder(generate: Callable[[dict[str, Any], np.random.Generator], tuple[np.ndarray, np.ndarray]],
-             classes: int | None) -> Builder:
+def _builder(
+    generate: Callable[[dict[str, Any], np.random.Generator], tuple[np.ndarray, np.ndarray]], classes: int | None
+) -> Builder:
     """Wrap a point generator: apply the feature columns, name the classes."""
 
     def build(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | None) -> RawData:
@@ -181,23 +193,71 @@ def _declare(name: str, title: str, help_text: str, classes: bool = False) -> Da
 
 
 ENTRIES: tuple[tuple[DatasetType, Builder], ...] = (
-    (_declare("circle", "Circle", "One class inside a ring of the other: a straight line cannot separate "
-              "them, but x1² and x2² (or a hidden layer) can."), _builder(_circle, 2)),
-    (_declare("xor", "XOR", "Class by the sign of x1·x2: the classic problem a single neuron cannot solve "
-              "and one hidden layer can."), _builder(_xor, 2)),
-    (_declare("gauss", "Gaussian blobs", "Blobs of points around separate centres: nearly linearly "
-              "separable, the easiest start. Noise widens the blobs until they overlap.", classes=True),
-     _builder(_gauss, 2)),
-    (_declare("spiral", "Spiral", "Interleaved spiral arms: needs several layers or sin features; the "
-              "hardest of the toys.", classes=True), _builder(_spiral, 2)),
-    (_declare("moons", "Two moons", "Two interlocking half circles: a curved boundary that a small hidden "
-              "layer learns."), _builder(_moons, 2)),
-    (DatasetType("logic", "Logic gate", "Noisy copies of a two-input truth table (AND, OR, NAND, NOR, XOR): "
-                 "a single neuron learns AND and OR, a straight line never separates XOR.",
-                 (P("samples", "int", 200, SAMPLES.help, minimum=4, maximum=5000), NOISE, GATE, FEATURE_PARAM),
-                 "2-D toy"), _builder(_logic, 2)),
-    (_declare("plane", "Plane (regression)", "Predict (x1 + x2) / 10: a linear function that a single "
-              "linear neuron fits."), _builder(_plane, None)),
-    (_declare("multi_gauss", "Multi Gaussian (regression)", "Predict the height of six positive and "
-              "negative bumps: a non-linear surface."), _builder(_multi_gauss, None)),
+    (
+        _declare(
+            "circle",
+            "Circle",
+            "One class inside a ring of the other: a straight line cannot separate "
+            "them, but x1² and x2² (or a hidden layer) can.",
+        ),
+        _builder(_circle, 2),
+    ),
+    (
+        _declare(
+            "xor",
+            "XOR",
+            "Class by the sign of x1·x2: the classic problem a single neuron cannot solve and one hidden layer can.",
+        ),
+        _builder(_xor, 2),
+    ),
+    (
+        _declare(
+            "gauss",
+            "Gaussian blobs",
+            "Blobs of points around separate centres: nearly linearly "
+            "separable, the easiest start. Noise widens the blobs until they overlap.",
+            classes=True,
+        ),
+        _builder(_gauss, 2),
+    ),
+    (
+        _declare(
+            "spiral",
+            "Spiral",
+            "Interleaved spiral arms: needs several layers or sin features; the hardest of the toys.",
+            classes=True,
+        ),
+        _builder(_spiral, 2),
+    ),
+    (
+        _declare(
+            "moons", "Two moons", "Two interlocking half circles: a curved boundary that a small hidden layer learns."
+        ),
+        _builder(_moons, 2),
+    ),
+    (
+        DatasetType(
+            "logic",
+            "Logic gate",
+            "Noisy copies of a two-input truth table (AND, OR, NAND, NOR, XOR): "
+            "a single neuron learns AND and OR, a straight line never separates XOR.",
+            (P("samples", "int", 200, SAMPLES.help, minimum=4, maximum=5000), NOISE, GATE, FEATURE_PARAM),
+            "2-D toy",
+        ),
+        _builder(_logic, 2),
+    ),
+    (
+        _declare(
+            "plane", "Plane (regression)", "Predict (x1 + x2) / 10: a linear function that a single linear neuron fits."
+        ),
+        _builder(_plane, None),
+    ),
+    (
+        _declare(
+            "multi_gauss",
+            "Multi Gaussian (regression)",
+            "Predict the height of six positive and negative bumps: a non-linear surface.",
+        ),
+        _builder(_multi_gauss, None),
+    ),
 )

@@ -6,8 +6,9 @@ import errno
 import hashlib
 import re
 import stat
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import Literal
 
 import numpy as np
 
@@ -20,7 +21,9 @@ MAX_CLASSES = 1000
 _MAX_TARGET = float(np.sqrt(np.finfo(np.float32).max))  # larger targets make the squared error infinite
 
 TASK_PARAM = P(
-    "task", "choice", "auto",
+    "task",
+    "choice",
+    "auto",
     "classification or regression; auto = classification for text or at most 20 distinct whole numbers.",
     choices=("auto", "classification", "regression"),
 )
@@ -99,7 +102,8 @@ def fingerprint(path: Path) -> str:
         if path.is_dir():
             entries = sorted(
                 (str(p.relative_to(path)), p.stat().st_mtime_ns, p.stat().st_size)
-                for p in path.rglob("*") if p.is_file()
+                for p in path.rglob("*")
+                if p.is_file()
             )
             return hashlib.sha1(repr(entries).encode()).hexdigest()
         stat = path.stat()
@@ -143,9 +147,7 @@ def interpret_target(
         _check_target_size(numbers, where)
         return numbers.reshape(len(numbers), -1).astype(np.float32), "regression", ()
     if numbers.ndim != 1:
-        raise DatasetError(
-            f"{where} has shape {values.shape}; class labels must be one value per sample (N,)"
-        )
+        raise DatasetError(f"{where} has shape {values.shape}; class labels must be one value per sample (N,)")
     distinct, labels = np.unique(numbers, return_inverse=True)
     if len(distinct) > MAX_CLASSES:
         raise DatasetError(

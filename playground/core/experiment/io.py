@@ -36,7 +36,7 @@ def _describe(error: dict[str, Any]) -> str:
     kind = error["type"]
     given = error.get("input")
     if kind == "extra_forbidden":
-        return "unknown key (check the spelling; the README's \"Experiment files\" section lists the keys)"
+        return 'unknown key (check the spelling; the README\'s "Experiment files" section lists the keys)'
     if kind == "missing":
         return "required key is missing"
     message = error["msg"]
@@ -59,8 +59,10 @@ def _jsonable(value: Any) -> bool:
 
 def validation_problems(exc: ValidationError, prefix: str = "") -> list[Problem]:
     """pydantic's errors as problems with JSON paths (below `prefix` when the document is a part)."""
-    return [Problem(_loc_to_path((prefix, *error["loc"]) if prefix else tuple(error["loc"])), _describe(error))
-            for error in exc.errors(include_url=False)]
+    return [
+        Problem(_loc_to_path((prefix, *error["loc"]) if prefix else tuple(error["loc"])), _describe(error))
+        for error in exc.errors(include_url=False)
+    ]
 
 
 def _apply_normalised(experiment: Experiment, normalised: dict[str, dict[str, Any]]) -> None:
@@ -69,7 +71,7 @@ def _apply_normalised(experiment: Experiment, normalised: dict[str, dict[str, An
         if path == "data.params":
             experiment.data.params = params
         elif path.startswith("model.nodes["):
-            index = int(path[len("model.nodes["):path.index("]")])
+            index = int(path[len("model.nodes[") : path.index("]")])
             experiment.model.nodes[index].params = params
         elif path == "training.loss.params":
             experiment.training.loss.params = params
@@ -82,12 +84,18 @@ def _apply_normalised(experiment: Experiment, normalised: dict[str, dict[str, An
 def experiment_from_dict(document: Any, source: str | None = None) -> Experiment:
     """Validate a parsed JSON document (any value) into an Experiment, or raise ExperimentError."""
     if not isinstance(document, dict):
-        raise ExperimentError(Problem("", f"an experiment file holds a JSON object, got {type(document).__name__}"),
-                              source)
+        raise ExperimentError(
+            Problem("", f"an experiment file holds a JSON object, got {type(document).__name__}"), source
+        )
     if document.get("format") != FORMAT_ID:
         raise ExperimentError(
-            Problem("format", f"must be {FORMAT_ID!r}, got {document.get('format')!r}: this is not a Neural "
-                              f"Network Playground experiment file"), source)
+            Problem(
+                "format",
+                f"must be {FORMAT_ID!r}, got {document.get('format')!r}: this is not a Neural "
+                f"Network Playground experiment file",
+            ),
+            source,
+        )
     document = migrate(document, source)
     try:
         experiment = Experiment.model_validate_json(json.dumps(document, allow_nan=False), strict=True)
@@ -172,8 +180,12 @@ def _training_dict(experiment: Experiment) -> dict[str, Any]:
     }
     if training.scheduler is not None:
         scheduler = training.scheduler
-        result["scheduler"] = {"type": scheduler.type, "params": dict(scheduler.params),
-                               "interval": scheduler.interval, "warmup_steps": scheduler.warmup_steps}
+        result["scheduler"] = {
+            "type": scheduler.type,
+            "params": dict(scheduler.params),
+            "interval": scheduler.interval,
+            "warmup_steps": scheduler.warmup_steps,
+        }
     if training.l1:
         result["l1"] = training.l1
     for key in ("gradient_clipping", "early_stopping", "keep_best"):

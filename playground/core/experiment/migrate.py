@@ -7,7 +7,8 @@ older version reaches the current one.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from playground.core.errors import ExperimentError, Problem
 from playground.core.experiment.schema import FORMAT_VERSION
@@ -25,8 +26,11 @@ def migrate(document: Document, source: str | None = None) -> Document:
         raise ExperimentError(Problem("version", f"must be a positive integer, got {version!r}"), source)
     if version > FORMAT_VERSION:
         raise ExperimentError(
-            Problem("version", f"this file was written by a newer Neural Network Playground (format version "
-                               f"{version}; this version reads up to {FORMAT_VERSION}): update the app to open it"),
+            Problem(
+                "version",
+                f"this file was written by a newer Neural Network Playground (format version "
+                f"{version}; this version reads up to {FORMAT_VERSION}): update the app to open it",
+            ),
             source,
         )
     while version < FORMAT_VERSION:

@@ -29,17 +29,64 @@ MAX_EDGES = 8_000
 # exported class) and a local name in the generated forward(), so it must not be an attribute of
 # nn.Module, of the playground's GraphModule, or a name the generated code uses. A test keeps this
 # list complete against the installed torch.
-_MODULE_ATTRIBUTES = frozenset({
-    "T_destination", "add_module", "apply", "bfloat16", "buffers", "call_super_init", "children", "compile",
-    "cpu", "cuda", "double", "dump_patches", "eval", "extra_repr", "float", "forward", "get_buffer",
-    "get_extra_state", "get_parameter", "get_submodule", "half", "ipu", "load_state_dict", "modules", "mtia",
-    "named_buffers", "named_children", "named_modules", "named_parameters", "parameters",
-    "register_backward_hook", "register_buffer", "register_forward_hook", "register_forward_pre_hook",
-    "register_full_backward_hook", "register_full_backward_pre_hook", "register_load_state_dict_post_hook",
-    "register_load_state_dict_pre_hook", "register_module", "register_parameter", "register_state_dict_post_hook",
-    "register_state_dict_pre_hook", "requires_grad_", "set_extra_state", "set_submodule", "share_memory",
-    "state_dict", "to", "to_empty", "train", "training", "type", "xpu", "zero_grad",
-})
+_MODULE_ATTRIBUTES = frozenset(
+    {
+        "T_destination",
+        "add_module",
+        "apply",
+        "bfloat16",
+        "buffers",
+        "call_super_init",
+        "children",
+        "compile",
+        "cpu",
+        "cuda",
+        "double",
+        "dump_patches",
+        "eval",
+        "extra_repr",
+        "float",
+        "forward",
+        "get_buffer",
+        "get_extra_state",
+        "get_parameter",
+        "get_submodule",
+        "half",
+        "ipu",
+        "load_state_dict",
+        "modules",
+        "mtia",
+        "named_buffers",
+        "named_children",
+        "named_modules",
+        "named_parameters",
+        "parameters",
+        "register_backward_hook",
+        "register_buffer",
+        "register_forward_hook",
+        "register_forward_pre_hook",
+        "register_full_backward_hook",
+        "register_full_backward_pre_hook",
+        "register_load_state_dict_post_hook",
+        "register_load_state_dict_pre_hook",
+        "register_module",
+        "register_parameter",
+        "register_state_dict_post_hook",
+        "register_state_dict_pre_hook",
+        "requires_grad_",
+        "set_extra_state",
+        "set_submodule",
+        "share_memory",
+        "state_dict",
+        "to",
+        "to_empty",
+        "train",
+        "training",
+        "type",
+        "xpu",
+        "zero_grad",
+    }
+)
 _GRAPH_MODULE_ATTRIBUTES = frozenset({"layers", "node_order", "node_types", "input_id", "output_id", "forward_code"})
 _GENERATED_CODE_NAMES = frozenset({"self", "torch", "nn", "F", "x", "init_weights", "super"})
 RESERVED_IDS = _MODULE_ATTRIBUTES | _GRAPH_MODULE_ATTRIBUTES | _GENERATED_CODE_NAMES
@@ -60,7 +107,7 @@ class Split(Strict):
     test: float = Field(0.15, ge=0.0, lt=1.0)
 
     @model_validator(mode="after")
-    def _sums_to_one(self) -> "Split":
+    def _sums_to_one(self) -> Split:
         total = self.train + self.val + self.test
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"train + val + test must add up to 1, got {total:g}")
@@ -91,8 +138,10 @@ class NodeSpec(Strict):
                 f"with a digit), got {value!r}"
             )
         if value in RESERVED_IDS or value.startswith("_"):
-            raise ValueError(f"node id {value!r} is a name the built model uses itself; choose another name "
-                             f"(for example {value}_layer)")
+            raise ValueError(
+                f"node id {value!r} is a name the built model uses itself; choose another name "
+                f"(for example {value}_layer)"
+            )
         return value
 
 
@@ -106,8 +155,10 @@ class ModelSpec(Strict):
     def _not_too_many(cls, value: list[Any], info: Any) -> list[Any]:
         limit = MAX_NODES if info.field_name == "nodes" else MAX_EDGES
         if len(value) > limit:
-            raise ValueError(f"at most {limit:,} {info.field_name} (this model has {len(value):,}); the canvas "
-                             f"shows networks a learner can read: build a smaller one")
+            raise ValueError(
+                f"at most {limit:,} {info.field_name} (this model has {len(value):,}); the canvas "
+                f"shows networks a learner can read: build a smaller one"
+            )
         return value
 
 
@@ -156,7 +207,7 @@ class TrainingSpec(Strict):
     @classmethod
     def _positive_batch(cls, value: int | str) -> int | str:
         if isinstance(value, int) and not 1 <= value <= INT_MAX:
-            raise ValueError(f"must be a positive integer up to {INT_MAX} or \"full\", got {value}")
+            raise ValueError(f'must be a positive integer up to {INT_MAX} or "full", got {value}')
         return value
 
 
@@ -212,7 +263,7 @@ class SavedRun(Strict):
         return _finite_or_none(value)
 
     @model_validator(mode="after")
-    def _lengths_agree(self) -> "SavedRun":
+    def _lengths_agree(self) -> SavedRun:
         lengths = {len(curve) for curve in self.epoch_metrics.values()}
         if len(lengths) > 1:
             raise ValueError("every curve in epoch_metrics must have one value per epoch (lengths differ)")

@@ -48,7 +48,9 @@ def semantic_problems(experiment: Experiment) -> tuple[list[Problem], dict[str, 
             problems.append(Problem(f"{path}.id", f"duplicate node id {node.id!r} (also model.nodes[{seen[node.id]}])"))
         seen.setdefault(node.id, index)
         if node.type not in LAYERS:
-            problems.append(Problem(f"{path}.type", f"unknown layer type {node.type!r} (available: {', '.join(LAYERS)})"))
+            problems.append(
+                Problem(f"{path}.type", f"unknown layer type {node.type!r} (available: {', '.join(LAYERS)})")
+            )
             continue
         check_params(LAYERS[node.type].params, node.params, f"{path}.params")
 
@@ -67,15 +69,24 @@ def semantic_problems(experiment: Experiment) -> tuple[list[Problem], dict[str, 
     training = experiment.training
     problems += _known("loss", training.loss.type, LOSSES, "training.loss.type")
     if training.loss.type in LOSSES:
-        check_params(LOSSES[training.loss.type].params, training.loss.params, "training.loss.params",
-                     LOSSES[training.loss.type])
+        check_params(
+            LOSSES[training.loss.type].params, training.loss.params, "training.loss.params", LOSSES[training.loss.type]
+        )
     problems += _known("optimizer", training.optimizer.type, OPTIMIZERS, "training.optimizer.type")
     if training.optimizer.type in OPTIMIZERS:
-        check_params(OPTIMIZERS[training.optimizer.type].params, training.optimizer.params, "training.optimizer.params",
-                     OPTIMIZERS[training.optimizer.type])
+        check_params(
+            OPTIMIZERS[training.optimizer.type].params,
+            training.optimizer.params,
+            "training.optimizer.params",
+            OPTIMIZERS[training.optimizer.type],
+        )
     if training.scheduler is not None:
         problems += _known("scheduler", training.scheduler.type, SCHEDULERS, "training.scheduler.type")
         if training.scheduler.type in SCHEDULERS:
-            check_params(SCHEDULERS[training.scheduler.type].params, training.scheduler.params,
-                         "training.scheduler.params", SCHEDULERS[training.scheduler.type])
+            check_params(
+                SCHEDULERS[training.scheduler.type].params,
+                training.scheduler.params,
+                "training.scheduler.params",
+                SCHEDULERS[training.scheduler.type],
+            )
     return problems, normalised

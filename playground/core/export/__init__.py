@@ -7,7 +7,8 @@ trained model / state dict; each raises `ExportError` with a plain message when 
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import torch
 from torch import nn
@@ -15,11 +16,11 @@ from torch import nn
 from playground.core.errors import ExportError
 from playground.core.experiment.schema import Experiment
 from playground.core.export.common import ExportResult
-from playground.core.export_formats import SUFFIXES, format_for_suffix
 from playground.core.export.onnx_export import export_onnx
 from playground.core.export.pt2_export import export_pt2
 from playground.core.export.python_code import class_name_for, export_python, python_source
 from playground.core.export.weights import export_weights, load_weights
+from playground.core.export_formats import SUFFIXES, format_for_suffix
 
 FORMATS: dict[str, str] = SUFFIXES  # format -> suffix (declared in playground.core.export_formats)
 
@@ -45,8 +46,9 @@ def export(
     raise ExportError(f"unknown export format {fmt!r} (choose one of {', '.join(FORMATS)})")
 
 
-def _export_initial_or_given_weights(experiment: Experiment, out_path: Any, base_dir: Any,
-                                     model: nn.Module | None, state_dict: Any) -> ExportResult:
+def _export_initial_or_given_weights(
+    experiment: Experiment, out_path: Any, base_dir: Any, model: nn.Module | None, state_dict: Any
+) -> ExportResult:
     from playground.core.export.common import checked_report, dataset_facts, prepared_model
 
     facts = dataset_facts(experiment, base_dir)
@@ -56,6 +58,16 @@ def _export_initial_or_given_weights(experiment: Experiment, out_path: Any, base
 
 
 __all__ = [
-    "FORMATS", "ExportError", "ExportResult", "class_name_for", "export", "export_onnx", "export_pt2",
-    "export_python", "export_weights", "format_for_suffix", "load_weights", "python_source",
+    "FORMATS",
+    "ExportError",
+    "ExportResult",
+    "class_name_for",
+    "export",
+    "export_onnx",
+    "export_pt2",
+    "export_python",
+    "export_weights",
+    "format_for_suffix",
+    "load_weights",
+    "python_source",
 ]

@@ -13,9 +13,10 @@ import itertools
 import logging
 import os
 import warnings
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, TypeVar
+from typing import Any, TypeVar
 
 import torch
 from torch import nn
@@ -105,9 +106,13 @@ EXAMPLE_BATCH = 4  # traced batch size; the exports ask for a dynamic batch dime
 Program = TypeVar("Program")
 
 
-def model_to_trace(experiment: Experiment, base_dir: str | os.PathLike[str] | None, model: nn.Module | None,
-                   state_dict: Mapping[str, torch.Tensor] | None, facts: Any | None
-                   ) -> tuple[nn.Module, torch.Tensor]:
+def model_to_trace(
+    experiment: Experiment,
+    base_dir: str | os.PathLike[str] | None,
+    model: nn.Module | None,
+    state_dict: Mapping[str, torch.Tensor] | None,
+    facts: Any | None,
+) -> tuple[nn.Module, torch.Tensor]:
     """What the ONNX and PT2 exports trace: the checked model (given, given weights, or fresh seeded
     ones) and an example batch of the dataset's input shape."""
     facts = facts if facts is not None else dataset_facts(experiment, base_dir)
@@ -124,8 +129,7 @@ def on_cpu(model: nn.Module) -> bool:
     return all(t.device.type == "cpu" for t in itertools.chain(model.parameters(), model.buffers()))
 
 
-def trace_with_dynamic_batch(model: nn.Module, trace: Callable[[bool], Program], failure: str
-                             ) -> tuple[Program, bool]:
+def trace_with_dynamic_batch(model: nn.Module, trace: Callable[[bool], Program], failure: str) -> tuple[Program, bool]:
     """`trace(dynamic=True)` in eval mode, falling back to a fixed batch when the exporter refuses a
     dynamic one; (program, whether the batch is dynamic). A failure of both becomes an ExportError
     starting with `failure`."""

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import torch
 from torch import nn
@@ -42,8 +43,13 @@ def require_onnx() -> None:
 
 
 def _onnx_program(model: nn.Module, example: torch.Tensor, dynamic: bool) -> Any:
-    kwargs: dict[str, Any] = {"dynamo": True, "input_names": ["x"], "output_names": ["y"], "verbose": False,
-                              "optimize": True}
+    kwargs: dict[str, Any] = {
+        "dynamo": True,
+        "input_names": ["x"],
+        "output_names": ["y"],
+        "verbose": False,
+        "optimize": True,
+    }
     if dynamic:
         kwargs["dynamic_shapes"] = ({0: torch.export.Dim("batch", min=1, max=1 << 20)},)
     return torch.onnx.export(model, (example,), **kwargs)
@@ -52,8 +58,7 @@ def _onnx_program(model: nn.Module, example: torch.Tensor, dynamic: bool) -> Any
 def onnx_program(model: nn.Module, example: torch.Tensor) -> tuple[Any, bool]:
     """The `torch.onnx.ONNXProgram` in eval mode; (program, whether the batch dimension is dynamic)."""
     require_onnx()
-    return trace_with_dynamic_batch(model, lambda dynamic: _onnx_program(model, example, dynamic),
-                                    "ONNX export failed")
+    return trace_with_dynamic_batch(model, lambda dynamic: _onnx_program(model, example, dynamic), "ONNX export failed")
 
 
 def export_onnx(

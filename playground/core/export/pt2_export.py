@@ -7,8 +7,9 @@ otherwise it is exported for the example batch size and the result says so.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import torch
 from torch import nn

@@ -22,9 +22,10 @@ import re
 import shlex
 import textwrap
 import unicodedata
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Collection, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import torch
@@ -55,6 +56,7 @@ _PLACEHOLDER_CLASS = "_PlaceholderModelClass"
 
 
 # ---- escaping: every piece of text that is not ours goes through one of these -------------------
+
 
 def _is_plain(char: str) -> bool:
     """Safe raw in a string, docstring or comment: printable (no line break, control, surrogate...) or a space."""
@@ -93,8 +95,10 @@ def _docstring_text(text: str) -> str:
 
 def _string_literal(text: str) -> str:
     """A double-quoted Python string literal whose value is exactly `text`, whatever it holds."""
-    body = "".join("\\\\" if char == "\\" else '\\"' if char == '"' else char if _is_plain(char)
-                   else _escape_char(char) for char in text)
+    body = "".join(
+        "\\\\" if char == "\\" else '\\"' if char == '"' else char if _is_plain(char) else _escape_char(char)
+        for char in text
+    )
     return f'"{body}"'
 
 
@@ -104,6 +108,7 @@ def _comment(text: str) -> str:
 
 
 # ---- the model class's name -------------------------------------------------------------------------
+
 
 def _names_in(source: str) -> frozenset[str]:
     """Every name `source` binds or reads: variables, functions, classes, arguments and imports."""
@@ -132,8 +137,15 @@ def _fixed_names() -> frozenset[str]:
     script of an experiment with every option on), so a new piece needs no list kept by hand; it
     keeps `class_name_for(name)` (the live code view) and the export's choice the same.
     """
-    pieces = [_all_imports(), _LOAD_DATA, _WARMUP, _IMPROVED, init_source(), _focal_loss_source(),
-              *(inspect.getsource(cls) for cls in _playground_module_classes())]
+    pieces = [
+        _all_imports(),
+        _LOAD_DATA,
+        _WARMUP,
+        _IMPROVED,
+        init_source(),
+        _focal_loss_source(),
+        *(inspect.getsource(cls) for cls in _playground_module_classes()),
+    ]
     for task in ("classification", "regression"):
         pieces += _training_part(_richest_experiment(), _PLACEHOLDER_CLASS, task, 1, True, True, "data.npz")
     used = set().union(*(_names_in(textwrap.dedent(piece)) for piece in pieces))
@@ -149,12 +161,21 @@ def _playground_module_classes() -> list[type]:
 
 def _richest_experiment() -> Experiment:
     """An experiment with every training option on: its script holds every name a script can hold."""
-    return Experiment.model_validate({
-        "data": {"dataset": "xor"}, "model": {},
-        "training": {"loss": {"type": "FocalLoss"}, "optimizer": {"type": "SGD"},
-                     "scheduler": {"type": "StepLR", "params": {"step_size": 1}, "warmup_steps": 1},
-                     "l1": 0.1, "gradient_clipping": {}, "early_stopping": {}, "keep_best": {}},
-    })
+    return Experiment.model_validate(
+        {
+            "data": {"dataset": "xor"},
+            "model": {},
+            "training": {
+                "loss": {"type": "FocalLoss"},
+                "optimizer": {"type": "SGD"},
+                "scheduler": {"type": "StepLR", "params": {"step_size": 1}, "warmup_steps": 1},
+                "l1": 0.1,
+                "gradient_clipping": {},
+                "early_stopping": {},
+                "keep_best": {},
+            },
+        }
+    )
 
 
 def class_name_for(name: str, taken: Collection[str] = frozenset()) -> str:
@@ -173,6 +194,7 @@ def class_name_for(name: str, taken: Collection[str] = frozenset()) -> str:
 
 
 # ---- what a node id must not be ----------------------------------------------------------------------
+
 
 def names_used_by_generated_code() -> frozenset[str]:
     """Names a node id must not take, read from torch and the layer templates (for the schema).
@@ -200,11 +222,14 @@ def _param_variants(specs: Iterable[ParamSpec]) -> list[dict[str, Any]]:
     """The defaults, and the defaults with each choice of each choice parameter."""
     specs = tuple(specs)
     default = resolved(specs, {})
-    return [default, *({**default, spec.name: choice} for spec in specs if spec.kind == "choice"
-                       for choice in spec.choices)]
+    return [
+        default,
+        *({**default, spec.name: choice} for spec in specs if spec.kind == "choice" for choice in spec.choices),
+    ]
 
 
 # ---- small rendering helpers ---------------------------------------------------------------------
+
 
 def py_literal(value: Any) -> str:
     """Python source for a constructor argument (strings in double quotes, tuples kept)."""
@@ -245,8 +270,7 @@ def _section(title: str) -> str:
 
 def _wrapped(text: str, width: int, indent: str = "") -> list[str]:
     """`text` wrapped at spaces, each line escaped for a docstring (wrapping first: no escape is cut)."""
-    lines = textwrap.wrap(text, width, subsequent_indent=indent, break_long_words=False,
-                          break_on_hyphens=False)
+    lines = textwrap.wrap(text, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
     return [_docstring_text(line) for line in lines] or [""]
 
 
@@ -268,6 +292,7 @@ def _first_paragraph(description: str, width: int = 92) -> list[str]:
 
 
 # ---- the pieces of the file ------------------------------------------------------------------------
+
 
 def _module_classes(experiment: Experiment, report: GraphReport) -> list[type]:
     """Playground module classes (no torch.nn class of their own) the graph uses, in first-use order."""
@@ -338,8 +363,9 @@ def model_class_source(experiment: Experiment, report: GraphReport, class_name: 
     nodes = report.nodes
     in_shape = nodes[report.input_id].output.text()
     out_shape = nodes[report.output_id].output.text()
-    summary = (f"{experiment.name}: input {in_shape} -> output {out_shape}, "
-               f"{report.total_params:,} trainable parameters.")
+    summary = (
+        f"{experiment.name}: input {in_shape} -> output {out_shape}, {report.total_params:,} trainable parameters."
+    )
     lines = [f"class {class_name}(nn.Module):"]
     lines.append(f'{INDENT}"""' + "\n".join(_wrapped(summary, LINE_LIMIT - 8, INDENT)))
     lines.append("")
@@ -407,7 +433,9 @@ def loss_source(experiment: Experiment, outputs: int) -> str:
             lines.append(f"{INDENT * 2}return criterion(outputs, targets.reshape(outputs.shape).to(outputs.dtype))")
         else:
             lines.append(f"{INDENT * 2}# one output per class: the class index becomes a one-hot row")
-            lines.append(f"{INDENT * 2}return criterion(outputs, F.one_hot(targets, outputs.shape[1]).to(outputs.dtype))")
+            lines.append(
+                f"{INDENT * 2}return criterion(outputs, F.one_hot(targets, outputs.shape[1]).to(outputs.dtype))"
+            )
         lines.append("")
         lines.append(f"{INDENT}return loss")
     elif spec.type == "KLDivLoss":
@@ -415,7 +443,9 @@ def loss_source(experiment: Experiment, outputs: int) -> str:
         lines.append(f"{INDENT}def loss(outputs, targets):")
         lines.append(f"{INDENT * 2}# compare the predicted distribution (log-probabilities) with one-hot targets")
         lines.append(f"{INDENT * 2}log_probs = F.log_softmax(outputs, dim=-1)")
-        lines.append(f"{INDENT * 2}return criterion(log_probs, F.one_hot(targets, outputs.shape[-1]).to(outputs.dtype))")
+        lines.append(
+            f"{INDENT * 2}return criterion(log_probs, F.one_hot(targets, outputs.shape[-1]).to(outputs.dtype))"
+        )
         lines.append("")
         lines.append(f"{INDENT}return loss")
     else:
@@ -429,8 +459,9 @@ def optimizer_source(experiment: Experiment) -> str:
     spec = experiment.training.optimizer
     kwargs = optimizer_kwargs(spec.type, spec.params)
     lines = ["def make_optimizer(model):", f'{INDENT}"""The experiment\'s optimizer over all trainable parameters."""']
-    lines.extend(call_source(f"torch.optim.{spec.type}", ["model.parameters()", *kwargs_source(kwargs)],
-                             "return ", INDENT))
+    lines.extend(
+        call_source(f"torch.optim.{spec.type}", ["model.parameters()", *kwargs_source(kwargs)], "return ", INDENT)
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -445,18 +476,28 @@ def scheduler_source(experiment: Experiment) -> str | None:
         args.append(f"total_steps=max(1, {total})")
         if not has_momentum(experiment.training.optimizer.type):
             args.append("cycle_momentum=False")  # this optimizer has no momentum to cycle
-    when = ("once per epoch on the validation metric" if spec.type == "ReduceLROnPlateau"
-            else "after every optimizer step" if spec.interval == "step" else "after every epoch")
-    lines = ["def make_scheduler(optimizer, steps_per_epoch, epochs):",
-             *_docstring(f"{spec.type}, stepped {when}. {SCHEDULERS[spec.type].help}", INDENT)]
+    when = (
+        "once per epoch on the validation metric"
+        if spec.type == "ReduceLROnPlateau"
+        else "after every optimizer step"
+        if spec.interval == "step"
+        else "after every epoch"
+    )
+    lines = [
+        "def make_scheduler(optimizer, steps_per_epoch, epochs):",
+        *_docstring(f"{spec.type}, stepped {when}. {SCHEDULERS[spec.type].help}", INDENT),
+    ]
     lines.extend(call_source(f"torch.optim.lr_scheduler.{spec.type}", args, "return ", INDENT))
     return "\n".join(lines) + "\n"
 
 
 def evaluate_source(task: str, outputs: int) -> str:
     if task == "classification":
-        predicted = ("(outputs.reshape(-1) > 0).long()  # one output: its sign decides the class"
-                     if outputs == 1 else "outputs.argmax(dim=1)")
+        predicted = (
+            "(outputs.reshape(-1) > 0).long()  # one output: its sign decides the class"
+            if outputs == 1
+            else "outputs.argmax(dim=1)"
+        )
         metrics = [
             f"{INDENT}predicted = {predicted}",
             f'{INDENT}return {{"loss": loss_fn(outputs, y).item(), "accuracy": (predicted == y).float().mean().item()}}',
@@ -552,7 +593,7 @@ def main_source(experiment: Experiment, class_name: str, task: str, has_val: boo
         f'{i1}parser.add_argument("--device", default={_device_default(training.device)},',
         f'{i1}                    help="cpu or cuda (default: %(default)s, as the experiment asks)")',
         f'{i1}parser.add_argument("--threads", type=int, help="CPU threads (default: 1 for a small model, '
-        f'else torch\'s default)")',
+        f"else torch's default)\")",
         f"{i1}args = parser.parse_args()",
         f"{i1}device = torch.device(args.device)",
         "",
@@ -568,7 +609,7 @@ def main_source(experiment: Experiment, class_name: str, task: str, has_val: boo
         f'{i1}if device.type == "cpu":',
         f"{i2}threads = args.threads or pick_threads(model)",
         f"{i2}torch.set_num_threads(threads)",
-        f'{i2}print(f"training with {{threads}} CPU thread{{\'s\' if threads != 1 else \'\'}}")',
+        f"{i2}print(f\"training with {{threads}} CPU thread{{'s' if threads != 1 else ''}}\")",
         "",
         f"{i1}loss_fn = make_loss(device)",
         f"{i1}optimizer = make_optimizer(model)",
@@ -580,7 +621,9 @@ def main_source(experiment: Experiment, class_name: str, task: str, has_val: boo
         lines.append(f"{i1}steps_per_epoch = math.ceil(n / batch_size)")
         lines.append(f"{i1}scheduler = make_scheduler(optimizer, steps_per_epoch, args.epochs)")
     if training.l1:
-        lines.append(f"{i1}weights = [p for p in model.parameters() if p.requires_grad and p.dim() > 1]  # L1 penalises these")
+        lines.append(
+            f"{i1}weights = [p for p in model.parameters() if p.requires_grad and p.dim() > 1]  # L1 penalises these"
+        )
     lines.append(f"{i1}shuffle = torch.Generator().manual_seed(SEED)  # the order of the batches, as in the playground")
     if warmup:
         lines.append(f"{i1}step = 0  # optimizer steps so far")
@@ -618,10 +661,14 @@ def main_source(experiment: Experiment, class_name: str, task: str, has_val: boo
     if clipping is not None:
         if clipping.mode == "norm":
             lines.append(f"{i3}# gradient clipping: scale all gradients down when their total norm is too large")
-            lines.append(f"{i3}torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm={py_literal(clipping.max_value)})")
+            lines.append(
+                f"{i3}torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm={py_literal(clipping.max_value)})"
+            )
         else:
             lines.append(f"{i3}# gradient clipping: cut every gradient value to the range ±{clipping.max_value:g}")
-            lines.append(f"{i3}torch.nn.utils.clip_grad_value_(model.parameters(), clip_value={py_literal(clipping.max_value)})")
+            lines.append(
+                f"{i3}torch.nn.utils.clip_grad_value_(model.parameters(), clip_value={py_literal(clipping.max_value)})"
+            )
     if warmup:
         lines += [
             f"{i3}# linear warmup: this step uses a share of the learning rate, restored right after",
@@ -662,7 +709,9 @@ def main_source(experiment: Experiment, class_name: str, task: str, has_val: boo
             lines.append(f"{i2}scheduler.step()")
     if monitored:
         if has_val:
-            lines.append(f'{i2}metrics = {{"train_loss": train_loss, **{{"val_" + key: value for key, value in val.items()}}}}')
+            lines.append(
+                f'{i2}metrics = {{"train_loss": train_loss, **{{"val_" + key: value for key, value in val.items()}}}}'
+            )
         else:
             lines.append(f'{i2}metrics = {{"train_loss": train_loss}}')
     if keep_best is not None:
@@ -737,7 +786,9 @@ def _header(experiment: Experiment, file_name: str, data_name: str, weights_name
 
 # The imports a file may need besides Path, numpy, torch and nn: the name each binds → its line.
 _OPTIONAL_IMPORTS = {
-    "argparse": "import argparse", "copy": "import copy", "math": "import math",
+    "argparse": "import argparse",
+    "copy": "import copy",
+    "math": "import math",
     "F": "import torch.nn.functional as F",
 }
 
@@ -799,15 +850,25 @@ def python_source(
     sizes = tuple(getattr(facts, "sizes", (1, 1, 1)))
     has_val = sizes[1] > 0 if has_val is None else has_val
     has_test = sizes[2] > 0 if has_test is None else has_test
-    pieces = functools.partial(_file_text, experiment, report, facts.task, has_val, has_test,
-                               file_name, data_name, weights_name)
+    pieces = functools.partial(
+        _file_text, experiment, report, facts.task, has_val, has_test, file_name, data_name, weights_name
+    )
     draft = _checked(pieces, _PLACEHOLDER_CLASS)
     # the class takes a name the file does not use otherwise (SEED, main, np, True, Exception...)
     return _checked(pieces, class_name_for(experiment.name, _names_in(draft)))
 
 
-def _file_text(experiment: Experiment, report: GraphReport, task: str, has_val: bool, has_test: bool,
-               file_name: str, data_name: str, weights_name: str | None, class_name: str) -> str:
+def _file_text(
+    experiment: Experiment,
+    report: GraphReport,
+    task: str,
+    has_val: bool,
+    has_test: bool,
+    file_name: str,
+    data_name: str,
+    weights_name: str | None,
+    class_name: str,
+) -> str:
     outputs = report.nodes[report.output_id].output.shape[-1]
     model_part = model_source_parts(experiment, report, class_name)
     training_part = _training_part(experiment, class_name, task, outputs, has_val, has_test, data_name)
@@ -815,8 +876,9 @@ def _file_text(experiment: Experiment, report: GraphReport, task: str, has_val: 
     return _header(experiment, file_name, data_name, weights_name) + "\n" + _imports(body) + "\n\n" + body
 
 
-def _training_part(experiment: Experiment, class_name: str, task: str, outputs: int, has_val: bool,
-                   has_test: bool, data_name: str) -> list[str]:
+def _training_part(
+    experiment: Experiment, class_name: str, task: str, outputs: int, has_val: bool, has_test: bool, data_name: str
+) -> list[str]:
     """The training half of the file: settings, loss, optimizer, schedule, helpers and main()."""
     training = experiment.training
     part: list[str] = [_settings(experiment, data_name)]
@@ -863,6 +925,7 @@ def _join_top_level(parts: list[str]) -> list[str]:
 
 # ---- the export itself ---------------------------------------------------------------------------------
 
+
 def _data_arrays(dataset: Any) -> dict[str, np.ndarray]:
     arrays = {}
     for name in DATA_ARRAYS:
@@ -906,9 +969,14 @@ def export_python(
     data_path = out_path.with_name(f"{stem}_data.npz")
     weights_path = out_path.with_name(f"{stem}_weights.pt") if weights is not None else None
     source = python_source(
-        experiment, report, facts, file_name=out_path.name, data_name=data_path.name,
+        experiment,
+        report,
+        facts,
+        file_name=out_path.name,
+        data_name=data_path.name,
         weights_name=weights_path.name if weights_path else None,
-        has_val=int(dataset.x_val.shape[0]) > 0, has_test=int(dataset.x_test.shape[0]) > 0,
+        has_val=int(dataset.x_val.shape[0]) > 0,
+        has_test=int(dataset.x_test.shape[0]) > 0,
     )
     arrays = _data_arrays(dataset)
 
@@ -949,8 +1017,9 @@ def is_exported_weights(path: Path) -> bool:
         loaded = torch.load(path, weights_only=True, map_location="cpu")
     except Exception:  # noqa: BLE001 - any file that is not such a dict is not ours
         return False
-    return isinstance(loaded, dict) and all(isinstance(key, str) and isinstance(value, torch.Tensor)
-                                            for key, value in loaded.items())
+    return isinstance(loaded, dict) and all(
+        isinstance(key, str) and isinstance(value, torch.Tensor) for key, value in loaded.items()
+    )
 
 
 def _check_weights(experiment: Experiment, facts: Any, report: GraphReport, weights: dict[str, torch.Tensor]) -> None:

@@ -75,8 +75,10 @@ def export_weights(
         "format": WEIGHTS_FORMAT,
         "version": WEIGHTS_VERSION,
         "weights": path.name,
-        "tensors": {key: {"shape": list(value.shape), "dtype": str(value.dtype).replace("torch.", "")}
-                    for key, value in tensors.items()},
+        "tensors": {
+            key: {"shape": list(value.shape), "dtype": str(value.dtype).replace("torch.", "")}
+            for key, value in tensors.items()
+        },
         "experiment": experiment_to_dict(experiment) if experiment is not None else None,
     }
     text = canonical_json(meta)
@@ -98,8 +100,9 @@ def load_weights(path: str | os.PathLike[str]) -> tuple[dict[str, torch.Tensor],
         raise ExportError(f"cannot read weights from {path}: file not found") from None
     except Exception as exc:  # noqa: BLE001 - safetensors raises SafetensorError, OSError, ValueError ...
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ExportError(f"cannot read weights from {path}: it is not a readable safetensors file "
-                          f"({reason})") from None
+        raise ExportError(
+            f"cannot read weights from {path}: it is not a readable safetensors file ({reason})"
+        ) from None
     experiment = None
     for sidecar in (sidecar_path(path), _legacy_sidecar_path(path)):
         if sidecar.is_file() and is_weights_sidecar(sidecar):

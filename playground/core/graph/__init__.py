@@ -6,6 +6,15 @@ from playground.core.graph.inference import GraphIssue, GraphReport, NodeReport,
 from playground.core.graph.init import INIT_CHOICES, apply_init
 
 __all__ = [
-    "GraphError", "GraphIssue", "GraphModule", "GraphReport", "INIT_CHOICES", "NodeReport", "apply_fix",
-    "apply_init", "build_model", "check_experiment", "insert_before",
+    "GraphError",
+    "GraphIssue",
+    "GraphModule",
+    "GraphReport",
+    "INIT_CHOICES",
+    "NodeReport",
+    "apply_fix",
+    "apply_init",
+    "build_model",
+    "check_experiment",
+    "insert_before",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 from torch import nn
@@ -51,8 +51,11 @@ class GraphModule(nn.Module):
 
     def layers(self) -> list[tuple[str, str, nn.Module]]:
         """(node id, layer type, module) for every node that has a module, in graph order."""
-        return [(node_id, self.node_types[node_id], getattr(self, node_id))
-                for node_id in self.node_order if node_id in self._modules]
+        return [
+            (node_id, self.node_types[node_id], getattr(self, node_id))
+            for node_id in self.node_order
+            if node_id in self._modules
+        ]
 
 
 def build_model(experiment: Experiment, facts: TargetFacts, report: GraphReport | None = None) -> GraphModule:

@@ -116,16 +116,23 @@ def check_experiment(experiment: Experiment, facts: TargetFacts) -> GraphReport:
     if not inputs:
         collect.model("the model has no Input node: drag an Input from the palette and connect it to the first layer")
     for extra in inputs[1:]:
-        collect.node(extra, f"second Input node '{extra}': a model has exactly one Input ('{inputs[0]}'); delete this one")
+        collect.node(
+            extra, f"second Input node '{extra}': a model has exactly one Input ('{inputs[0]}'); delete this one"
+        )
     for node_id in inputs:
         if incoming[node_id]:
-            collect.node(node_id, f"Input '{node_id}' cannot receive edges (it gets {', '.join(incoming[node_id])}); remove them")
+            collect.node(
+                node_id, f"Input '{node_id}' cannot receive edges (it gets {', '.join(incoming[node_id])}); remove them"
+            )
 
     order, cyclic = topology.order()
     cyclic_set = set(cyclic)
     for node_id in cyclic:
-        collect.node(node_id, f"'{node_id}' is part of a cycle; a network must flow one way: remove one of the "
-                              f"edges that loops back ({topology.cycle_text(node_id, cyclic_set)})")
+        collect.node(
+            node_id,
+            f"'{node_id}' is part of a cycle; a network must flow one way: remove one of the "
+            f"edges that loops back ({topology.cycle_text(node_id, cyclic_set)})",
+        )
 
     reachable = topology.downstream(input_id) if input_id else set()
     sinks = [node_id for node_id in order if not outgoing[node_id] and node_id in reachable]
@@ -133,19 +140,28 @@ def check_experiment(experiment: Experiment, facts: TargetFacts) -> GraphReport:
     if input_id and len(sinks) > 1:
         for sink in sinks:
             rest = [s for s in sinks[:6] if s != sink][:5]
-            others = ", ".join(f"'{s}'" for s in rest) + (f" and {len(sinks) - 1 - len(rest)} more"
-                                                           if len(sinks) - 1 > len(rest) else "")
-            collect.node(sink, f"'{sink}' leads nowhere, and so do {others}: a model has one output; connect "
-                               f"'{sink}' onward (e.g. into an Add or Concat) or delete it")
+            others = ", ".join(f"'{s}'" for s in rest) + (
+                f" and {len(sinks) - 1 - len(rest)} more" if len(sinks) - 1 > len(rest) else ""
+            )
+            collect.node(
+                sink,
+                f"'{sink}' leads nowhere, and so do {others}: a model has one output; connect "
+                f"'{sink}' onward (e.g. into an Add or Concat) or delete it",
+            )
     for node in nodes:
         if node.id in cyclic_set or node.type == "Input":
             continue
         if input_id and node.id not in reachable:
             if incoming[node.id]:
-                collect.node(node.id, f"'{node.id}' is not connected to the Input '{input_id}': connect its "
-                                      f"inputs to the network or delete it")
+                collect.node(
+                    node.id,
+                    f"'{node.id}' is not connected to the Input '{input_id}': connect its "
+                    f"inputs to the network or delete it",
+                )
             else:
-                collect.node(node.id, f"'{node.id}' has no input: drag an edge into it from the layer before it, or delete it")
+                collect.node(
+                    node.id, f"'{node.id}' has no input: drag an edge into it from the layer before it, or delete it"
+                )
 
     _infer_shapes(experiment, facts, order, reachable, incoming, reports, collect, input_id)
     if output_id and not collect.issues:
@@ -174,13 +190,17 @@ def _infer_shapes(experiment, facts, order, reachable, incoming, reports, collec
         count = len(sources)
         if count < layer.min_inputs:
             report.error = collect.node(
-                node_id, f"{node.type} '{node_id}' needs at least {layer.min_inputs} inputs but has {count}: "
-                         f"connect the other branch (e.g. the shortcut) into it")
+                node_id,
+                f"{node.type} '{node_id}' needs at least {layer.min_inputs} inputs but has {count}: "
+                f"connect the other branch (e.g. the shortcut) into it",
+            )
             continue
         if layer.max_inputs is not None and count > layer.max_inputs:
             report.error = collect.node(
-                node_id, f"{node.type} '{node_id}' takes one input but {count} edges lead into it "
-                         f"({', '.join(sources)}): merge them first with Add or Concat")
+                node_id,
+                f"{node.type} '{node_id}' takes one input but {count} edges lead into it "
+                f"({', '.join(sources)}): merge them first with Add or Concat",
+            )
             continue
         upstream = [reports[s].output for s in sources]
         if any(spec is None for spec in upstream):
@@ -194,8 +214,10 @@ def _infer_shapes(experiment, facts, order, reachable, incoming, reports, collec
             continue
         if any(size < 1 for size in inferred.output.shape):
             report.error = collect.node(
-                node_id, f"{node.type} '{node_id}' would produce an empty tensor {inferred.output} from "
-                         f"{ctx.x}: the input is too small for this layer; use less pooling/stride or more padding")
+                node_id,
+                f"{node.type} '{node_id}' would produce an empty tensor {inferred.output} from "
+                f"{ctx.x}: the input is too small for this layer; use less pooling/stride or more padding",
+            )
             continue
         report.output = inferred.output
         report.kwargs = inferred.kwargs
@@ -221,8 +243,11 @@ def _check_output(experiment, facts, output_id, incoming, reports, collect) -> N
     if out.shape in expected:
         return
     want = expected[0]
-    what = (f"{facts.num_classes} classes" if facts.task == "classification" else
-            f"{want[0]} target value{'s' if want[0] != 1 else ''}")
+    what = (
+        f"{facts.num_classes} classes"
+        if facts.task == "classification"
+        else f"{want[0]} target value{'s' if want[0] != 1 else ''}"
+    )
     fixes: list[Fix] = []
     hint = ""
     if out.rank > 1:
@@ -235,22 +260,35 @@ def _check_output(experiment, facts, output_id, incoming, reports, collect) -> N
             else:
                 also = _outputs_fix(experiment, culprit, output_id, want)
                 label = f"Insert Flatten before '{culprit}'" + (
-                    f" and set its out_features to {want[0]}" if also else "")
+                    f" and set its out_features to {want[0]}" if also else ""
+                )
                 fixes.append(Fix("insert_before", culprit, label, "Flatten", also=also))
-                hint = (f": Linear '{culprit}' was fed {spec} and works on the last axis only; "
-                        f"insert Flatten before '{culprit}'")
+                hint = (
+                    f": Linear '{culprit}' was fed {spec} and works on the last axis only; "
+                    f"insert Flatten before '{culprit}'"
+                )
         else:
             hint = ": flatten or pool the output down to one vector per sample"
     else:
         node = experiment.node(output_id)
         if node.type == "Linear":
-            fixes.append(Fix("set_param", output_id, f"Set out_features of '{output_id}' to {want[0]}",
-                             params={"out_features": want[0]}))
+            fixes.append(
+                Fix(
+                    "set_param",
+                    output_id,
+                    f"Set out_features of '{output_id}' to {want[0]}",
+                    params={"out_features": want[0]},
+                )
+            )
             hint = f": set out_features of '{output_id}' to {want[0]}"
         else:
             hint = f": end the model with a Linear layer of {want[0]} outputs"
-    collect.node(output_id, f"the model output '{output_id}' is {out} but the dataset has {what}, so the "
-                            f"{experiment.training.loss.type} expects (N, {', '.join(map(str, want))}){hint}", *fixes)
+    collect.node(
+        output_id,
+        f"the model output '{output_id}' is {out} but the dataset has {what}, so the "
+        f"{experiment.training.loss.type} expects (N, {', '.join(map(str, want))}){hint}",
+        *fixes,
+    )
 
 
 def _outputs_fix(experiment: Experiment, culprit: str, output_id: str, want: tuple[int, ...]) -> tuple[Fix, ...]:
@@ -258,13 +296,19 @@ def _outputs_fix(experiment: Experiment, culprit: str, output_id: str, want: tup
     node = experiment.node(output_id)
     if culprit != output_id or node.type != "Linear" or len(want) != 1 or node.params.get("out_features") == want[0]:
         return ()
-    return (Fix("set_param", output_id, f"Set out_features of '{output_id}' to {want[0]}",
-                params={"out_features": want[0]}),)
+    return (
+        Fix(
+            "set_param", output_id, f"Set out_features of '{output_id}' to {want[0]}", params={"out_features": want[0]}
+        ),
+    )
 
 
 def _is_sequence_like(spec: TensorSpec, facts: TargetFacts) -> bool:
-    return spec.rank == 2 and len(facts.input_shape) in (1, 2) and getattr(facts, "modality", "sequence") in (
-        "sequence", "tokens")
+    return (
+        spec.rank == 2
+        and len(facts.input_shape) in (1, 2)
+        and getattr(facts, "modality", "sequence") in ("sequence", "tokens")
+    )
 
 
 def _first_linear_on_grid(output_id, incoming, reports, experiment) -> str | None:
@@ -282,6 +326,9 @@ def _first_linear_on_grid(output_id, incoming, reports, experiment) -> str | Non
 
 def _warn_softmax_before_loss(experiment, output_id, reports, collect) -> None:
     if output_id and reports[output_id].type == "Softmax" and experiment.training.loss.type in CLASS_INDEX_LOSSES:
-        collect.node(output_id, f"Softmax '{output_id}' feeds {experiment.training.loss.type}, which applies "
-                                f"log-softmax itself: remove '{output_id}' and train on the raw scores (logits)",
-                     severity="warning")
+        collect.node(
+            output_id,
+            f"Softmax '{output_id}' feeds {experiment.training.loss.type}, which applies "
+            f"log-softmax itself: remove '{output_id}' and train on the raw scores (logits)",
+            severity="warning",
+        )

@@ -21,7 +21,7 @@ def apply_init(model: nn.Module, scheme: str) -> None:
     for module in model.modules():
         if not isinstance(module, _INITIALISED):
             continue
-        for name, parameter in module.named_parameters(recurse=False):
+        for parameter in module.parameters(recurse=False):
             if parameter.dim() < 2:
                 nn.init.zeros_(parameter)
             elif scheme == "kaiming":

@@ -27,6 +27,7 @@ def auto_layout(experiment: Experiment) -> dict[str, tuple[float, float]]:
     for index in sorted(columns):
         members = columns[index]
         if index > 0:
+
             def barycentre(node_id: str) -> float:
                 placed = [row[s] for s in incoming[node_id] if s in row]
                 return sum(placed) / len(placed) if placed else 0.0

@@ -169,7 +169,7 @@ class Topology:
         return found
 
     def cycle_text(self, start: str, cyclic: set[str], limit: int = 8) -> str:
-        """"a → b → a": the loop through `start`, for a message (cut after `limit` steps)."""
+        """ "a → b → a": the loop through `start`, for a message (cut after `limit` steps)."""
         path, current = [start], start
         for _ in range(limit):
             following = [n for n in self._outgoing[current] if n in cyclic]
@@ -194,8 +194,7 @@ class Topology:
                 if node_id in depth:
                     stack.pop()
                     continue
-                pending = [s for s in self._incoming[node_id]
-                           if s != node_id and s not in depth and s not in visiting]
+                pending = [s for s in self._incoming[node_id] if s != node_id and s not in depth and s not in visiting]
                 if pending:
                     stack.extend((s, visiting | {node_id}) for s in pending)
                     continue

@@ -21,6 +21,20 @@ from playground.core.runs.records import (
 )
 
 __all__ = [
-    "EpochRow", "LrChange", "NeuronMaps", "Prediction", "Progress", "RunFailed", "RunFinished", "RunLog",
-    "RunPrepared", "RunRequest", "RunSetup", "RunStateChanged", "RunUpdate", "RunUpdated", "StepBatch", "ViewSetup",
+    "EpochRow",
+    "LrChange",
+    "NeuronMaps",
+    "Prediction",
+    "Progress",
+    "RunFailed",
+    "RunFinished",
+    "RunLog",
+    "RunPrepared",
+    "RunRequest",
+    "RunSetup",
+    "RunStateChanged",
+    "RunUpdate",
+    "RunUpdated",
+    "StepBatch",
+    "ViewSetup",
 ]

@@ -73,7 +73,7 @@ def _forward(model: nn.Module, x: torch.Tensor, device: torch.device) -> torch.T
         with torch.inference_mode():
             outputs = []
             for start in range(0, x.shape[0], 4096):
-                chunk = x[start:start + 4096]
+                chunk = x[start : start + 4096]
                 if chunk.device != device:
                     chunk = chunk.to(device)
                 outputs.append(model(chunk))
@@ -153,8 +153,9 @@ class TaskProbe:
             setup.extent, setup.resolution = self.extent, self.resolution
             setup.points_train = np.asarray(dataset.points_train, dtype=np.float64)
             setup.targets_train = self._targets(dataset.y_train)
-            setup.points_test = None if dataset.points_test is None else np.asarray(dataset.points_test,
-                                                                                    dtype=np.float64)
+            setup.points_test = (
+                None if dataset.points_test is None else np.asarray(dataset.points_test, dtype=np.float64)
+            )
             setup.targets_test = self._targets(dataset.y_test)
         elif self.kind == "images":
             setup.images, setup.labels = _numpy(self._x[:IMAGE_COUNT]), _numpy(self._y[:IMAGE_COUNT])
@@ -206,8 +207,11 @@ class TaskProbe:
             index = truth.clamp(0, k - 1) * k + predicted.clamp(0, k - 1)
             confusion = torch.bincount(index, minlength=k * k).reshape(k, k).numpy()
             if self.kind == "images":
-                return Prediction(confusion=confusion, predicted=predicted[:IMAGE_COUNT].numpy(),
-                                  confidence=confidence[:IMAGE_COUNT].numpy())
+                return Prediction(
+                    confusion=confusion,
+                    predicted=predicted[:IMAGE_COUNT].numpy(),
+                    confidence=confidence[:IMAGE_COUNT].numpy(),
+                )
             return Prediction(confusion=confusion)
         values = outputs.reshape(outputs.shape[0], -1)[:, 0]
         return Prediction(predicted=values.numpy().astype(np.float64))
@@ -237,8 +241,7 @@ class TrainSubsetMetrics:
         if metrics is None:
             return {}
         out = {}
-        for name, value in (("train_accuracy", metrics.accuracy), ("train_mae", metrics.mae),
-                            ("train_r2", metrics.r2)):
+        for name, value in (("train_accuracy", metrics.accuracy), ("train_mae", metrics.mae), ("train_r2", metrics.r2)):
             if value is not None and math.isfinite(value):
                 out[name] = float(value)
         return out
@@ -249,8 +252,7 @@ class TrainSubsetMetrics:
 NEURON_RESOLUTION = 40  # grid cells per side of a unit's map
 MAX_MAPPED_UNITS = 64  # all hidden units together; a bigger network shows no maps
 NEURON_INTERVAL = 1 / 10  # seconds between maps while training, before the cost limit
-ACTIVATIONS = frozenset({"ReLU", "LeakyReLU", "ELU", "GELU", "SiLU", "Mish", "Sigmoid", "Tanh", "Softplus",
-                         "Softmax"})
+ACTIVATIONS = frozenset({"ReLU", "LeakyReLU", "ELU", "GELU", "SiLU", "Mish", "Sigmoid", "Tanh", "Softplus", "Softmax"})
 PASS_THROUGH = frozenset({"Dropout", "Identity", "Flatten"})  # no change to (N, F) rows in eval mode
 
 
@@ -282,7 +284,7 @@ def dense_units(experiment: Any) -> list[tuple[str, str]] | None:
     if len(seen) != len(nodes):  # a node outside the chain: not a plain dense network
         return None
     linears = [position for position, node_id in enumerate(chain) if nodes[node_id].type == "Linear"]
-    if not linears or any(nodes[node_id].type in ACTIVATIONS for node_id in chain[:linears[0]]):
+    if not linears or any(nodes[node_id].type in ACTIVATIONS for node_id in chain[: linears[0]]):
         return None  # no dense layer, or an activation on the inputs (their maps would not be what it sees)
     layers = []
     for start in linears:
@@ -299,16 +301,18 @@ class NeuronProbe:
     """Maps of every unit of a small dense network on 2-D data (hidden layers and the output), and
     the weights of each layer."""
 
-    def __init__(self, dataset: Any, experiment: Any, model: nn.Module, device: torch.device,
-                 resolution: int = NEURON_RESOLUTION) -> None:
+    def __init__(
+        self, dataset: Any, experiment: Any, model: nn.Module, device: torch.device, resolution: int = NEURON_RESOLUTION
+    ) -> None:
         self.device = device
         self.budget = _Budget(NEURON_INTERVAL)
         self.units = dense_units(experiment) if getattr(dataset, "point_features", None) is not None else None
         self.resolution = resolution
         modules = dict(model.named_modules())
         if self.units is not None:
-            if any(name not in modules for pair in self.units for name in pair) \
-                    or not all(isinstance(modules[linear], nn.Linear) for linear, _ in self.units):
+            if any(name not in modules for pair in self.units for name in pair) or not all(
+                isinstance(modules[linear], nn.Linear) for linear, _ in self.units
+            ):
                 self.units = None
             elif sum(int(modules[linear].out_features) for linear, _ in self.units[:-1]) > MAX_MAPPED_UNITS:
                 self.units = None
@@ -340,9 +344,12 @@ class NeuronProbe:
         assert self.units is not None
         modules = dict(model.named_modules())
         captured: dict[str, list[torch.Tensor]] = {shown: [] for _, shown in self.units}
-        hooks = [modules[shown].register_forward_hook(
-            lambda _module, _inputs, output, key=shown: captured[key].append(output.detach().float().cpu()))
-            for shown in captured]
+        hooks = [
+            modules[shown].register_forward_hook(
+                lambda _module, _inputs, output, key=shown: captured[key].append(output.detach().float().cpu())
+            )
+            for shown in captured
+        ]
         try:
             _forward(model, self._grid, self.device)  # in chunks: each hook sees every chunk
         finally:
@@ -354,6 +361,12 @@ class NeuronProbe:
             outputs = torch.cat(captured[shown]).reshape(r * r, -1)
             maps.append(outputs.T.reshape(-1, r, r).numpy().astype(np.float32))
         weights = [modules[linear].weight.detach().float().cpu().numpy().copy() for linear, _ in self.units]
-        return NeuronMaps(layers=[linear for linear, _ in self.units], units=[m.shape[0] for m in maps], maps=maps,
-                          weights=weights, extent=self.extent, inputs=list(self.inputs),
-                          input_maps=self._input_maps)
+        return NeuronMaps(
+            layers=[linear for linear, _ in self.units],
+            units=[m.shape[0] for m in maps],
+            maps=maps,
+            weights=weights,
+            extent=self.extent,
+            inputs=list(self.inputs),
+            input_maps=self._input_maps,
+        )

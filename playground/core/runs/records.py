@@ -9,9 +9,10 @@ comparisons (`RunLog` keeps a whole run, and the experiment it trained on).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -120,11 +121,11 @@ class StepBatch:
         return int(len(self.step))
 
     @classmethod
-    def empty(cls) -> "StepBatch":
+    def empty(cls) -> StepBatch:
         return cls(*(np.zeros(0) for _ in range(4)))
 
     @classmethod
-    def joined(cls, batches: Iterable["StepBatch"]) -> "StepBatch":
+    def joined(cls, batches: Iterable[StepBatch]) -> StepBatch:
         batches = [batch for batch in batches if len(batch)]
         if not batches:
             return cls.empty()
@@ -152,8 +153,17 @@ class EpochRow:
     samples_per_second: float = 0.0
     improved: bool = False
 
-    METRICS = ("train_loss", "val_loss", "val_accuracy", "val_mae", "val_r2", "train_accuracy", "train_mae",
-               "train_r2", "lr")
+    METRICS = (
+        "train_loss",
+        "val_loss",
+        "val_accuracy",
+        "val_mae",
+        "val_r2",
+        "train_accuracy",
+        "train_mae",
+        "train_r2",
+        "lr",
+    )
 
     def value(self, name: str) -> float | None:
         """A metric by name ("val_loss"), None when this run does not have it."""
@@ -198,6 +208,7 @@ class RunUpdate:
 
 # ---- the messages of a run, worker → window ---------------------------------------------------
 
+
 @dataclass
 class RunPrepared:
     run: int
@@ -231,8 +242,21 @@ class RunFailed:
 
 # ---- a whole run, kept ------------------------------------------------------------------------
 
-EPOCH_COLUMNS = ("epoch", "step", "train_loss", "val_loss", "train_accuracy", "val_accuracy", "train_mae",
-                 "val_mae", "train_r2", "val_r2", "lr", "seconds", "samples_per_second")
+EPOCH_COLUMNS = (
+    "epoch",
+    "step",
+    "train_loss",
+    "val_loss",
+    "train_accuracy",
+    "val_accuracy",
+    "train_mae",
+    "val_mae",
+    "train_r2",
+    "val_r2",
+    "lr",
+    "seconds",
+    "samples_per_second",
+)
 STEP_COLUMNS = ("step", "epoch", "train_loss", "lr")
 
 
@@ -253,21 +277,6 @@ class RunLog:
             self._steps.append(update.steps)
         self.epochs.extend(update.epochs)
         self.lr_changes.extend(update.lr_changes)
-
-    def settings(self) -> dict[str, Any]:
-        """The run-history summary of the settings it trained with; a learning rate changed by hand
-        mid-run shows as "0.01 → 0.003 (step 120)", not as the rate it started with."""
-        if self.experiment is None:
-            return {}
-        from playground.core.compare.race import describe_settings
-
-        settings = describe_settings(self.experiment)
-        if self.lr_changes:
-            start = settings.get("lr")
-            path = [f"{start:g}"] if isinstance(start, float) else []
-            path += [f"{change.lr:g} (step {change.step})" for change in self.lr_changes]
-            settings["lr"] = " → ".join(path)
-        return settings
 
     def steps(self) -> StepBatch:
         """All steps so far (joined on demand)."""

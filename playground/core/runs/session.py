@@ -23,8 +23,9 @@ import math
 import os
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -79,8 +80,9 @@ def describe_failure(exc: BaseException) -> str:
 class RunSession:
     """Trains one request and sends its records; `run()` never raises."""
 
-    def __init__(self, run_id: int, request: RunRequest, control: Any, send: Callable[[object], None],
-                 process: str = "thread") -> None:
+    def __init__(
+        self, run_id: int, request: RunRequest, control: Any, send: Callable[[object], None], process: str = "thread"
+    ) -> None:
         self.run_id = run_id
         self.request = request
         self.control = control
@@ -130,15 +132,29 @@ class RunSession:
         threads_wanted = request.num_threads or worker_threads()
         torch.set_num_threads(threads_wanted)
         if self.control.stop_requested:
-            self.send(RunFinished(self.run_id, Summary(status="stopped", message="Stopped before training began.",
-                                                       epochs=0, steps=0)))
+            self.send(
+                RunFinished(
+                    self.run_id, Summary(status="stopped", message="Stopped before training began.", epochs=0, steps=0)
+                )
+            )
             return
         dataset = load_dataset(request.experiment.data, base_dir=request.base_dir)
-        options = TrainerOptions(max_step_events_per_second=0.0, diagnostics=request.diagnostics,
-                                 diagnostics_per_second=DIAGNOSTICS_PER_SECOND, diagnostics_within_epochs=True,
-                                 num_threads=threads_wanted)
-        trainer = Trainer(request.experiment, dataset=dataset, base_dir=request.base_dir, observer=self._observe,
-                          options=options, control=self.control, epochs=request.epochs)
+        options = TrainerOptions(
+            max_step_events_per_second=0.0,
+            diagnostics=request.diagnostics,
+            diagnostics_per_second=DIAGNOSTICS_PER_SECOND,
+            diagnostics_within_epochs=True,
+            num_threads=threads_wanted,
+        )
+        trainer = Trainer(
+            request.experiment,
+            dataset=dataset,
+            base_dir=request.base_dir,
+            observer=self._observe,
+            options=options,
+            control=self.control,
+            epochs=request.epochs,
+        )
         if not request.num_threads:  # one thread for a small model, else all cores but the window's
             from playground.core.training.threads import threads_for
 
@@ -200,12 +216,22 @@ class RunSession:
                 log.warning("could not compute the planned LR schedule", exc_info=True)
         info = dataset.info
         return RunSetup(
-            task=info.task, modality=info.modality, dataset=info.name, class_names=list(info.class_names),
-            num_classes=info.num_classes, epochs=trainer.epochs, batches_per_epoch=trainer.batches_per_epoch,
-            batch_size=trainer.batch_size, train_samples=trainer.train_samples,
-            lr=float(trainer.lr_controller.current_lr()), planned_lr=planned, device=str(trainer.device),
-            threads=threads, view=self._probe.setup() if self._probe is not None else ViewSetup(kind="none"),
-            process=self.process)
+            task=info.task,
+            modality=info.modality,
+            dataset=info.name,
+            class_names=list(info.class_names),
+            num_classes=info.num_classes,
+            epochs=trainer.epochs,
+            batches_per_epoch=trainer.batches_per_epoch,
+            batch_size=trainer.batch_size,
+            train_samples=trainer.train_samples,
+            lr=float(trainer.lr_controller.current_lr()),
+            planned_lr=planned,
+            device=str(trainer.device),
+            threads=threads,
+            view=self._probe.setup() if self._probe is not None else ViewSetup(kind="none"),
+            process=self.process,
+        )
 
     def _start(self, request: RunRequest) -> None:
         control = self.control
@@ -251,8 +277,11 @@ class RunSession:
 
     def _prediction_due(self) -> bool:
         probe = self._probe
-        return probe is not None and (self.control.prediction_wanted or not self._on_demand) \
+        return (
+            probe is not None
+            and (self.control.prediction_wanted or not self._on_demand)
             and probe.due(asked=self._on_demand)
+        )
 
     def _offer_views(self) -> None:
         """Hand the view thread a job (between two steps) if a prediction or the maps are due."""
@@ -299,10 +328,19 @@ class RunSession:
 
     def _on_epoch(self, event: Any) -> None:
         trainer = self.trainer
-        row = EpochRow(epoch=event.epoch, step=event.step, train_loss=event.train_loss, lr=event.lr,
-                       val_loss=event.val_loss, val_accuracy=event.val_accuracy, val_mae=event.val_mae,
-                       val_r2=event.val_r2, seconds=event.seconds, samples_per_second=event.samples_per_second,
-                       improved=event.improved)
+        row = EpochRow(
+            epoch=event.epoch,
+            step=event.step,
+            train_loss=event.train_loss,
+            lr=event.lr,
+            val_loss=event.val_loss,
+            val_accuracy=event.val_accuracy,
+            val_mae=event.val_mae,
+            val_r2=event.val_r2,
+            seconds=event.seconds,
+            samples_per_second=event.samples_per_second,
+            improved=event.improved,
+        )
         if event.val_accuracy is not None:
             self._last_accuracy = float(event.val_accuracy)
         if self._train_metrics is not None and (self._train_metrics.due() or event.epoch >= trainer.epochs):
@@ -328,8 +366,9 @@ class RunSession:
         if event.state == "lr":
             progress = self._progress
             batches = max(1, progress.batches)
-            epoch_x = event.epoch - 1 + progress.batch / batches if event.epoch == progress.epoch \
-                else float(event.epoch - 1)
+            epoch_x = (
+                event.epoch - 1 + progress.batch / batches if event.epoch == progress.epoch else float(event.epoch - 1)
+            )
             lr = float(self.trainer.lr_controller.current_lr()) if self.trainer is not None else math.nan
             self._lr_changes.append(LrChange(event.step, epoch_x, lr, event.message))
             self._flush(force=True)
@@ -343,16 +382,22 @@ class RunSession:
         update = RunUpdate(progress=Progress(**vars(self._progress)))
         steps = self._steps
         if steps["step"]:
-            update.steps = StepBatch(*(np.asarray(steps[key], dtype=np.float64)
-                                       for key in ("step", "epoch_x", "loss", "lr")))
+            update.steps = StepBatch(
+                *(np.asarray(steps[key], dtype=np.float64) for key in ("step", "epoch_x", "loss", "lr"))
+            )
             self._steps = {"step": [], "epoch_x": [], "loss": [], "lr": []}
         update.epochs, self._epochs = self._epochs, []
         update.diagnostics, self._diagnostics = self._diagnostics, None
         update.prediction, self._prediction = self._prediction, None
         update.neurons, self._neurons = self._neurons, None
         update.lr_changes, self._lr_changes = self._lr_changes, []
-        if not force and update.steps is None and not update.epochs and update.prediction is None \
-                and update.neurons is None:
+        if (
+            not force
+            and update.steps is None
+            and not update.epochs
+            and update.prediction is None
+            and update.neurons is None
+        ):
             return
         self.control.acknowledged = False
         self._next_flush = (now if now is not None else time.perf_counter()) + self._interval

@@ -116,8 +116,10 @@ def describe_exit(exitcode: int | None) -> str:
         except ValueError:
             name = f"signal {number}"
         if number == getattr(signal, "SIGKILL", 9):
-            return (f"the training process stopped unexpectedly (killed, {name}): the model may be too large for "
-                    f"this machine's memory")
+            return (
+                f"the training process stopped unexpectedly (killed, {name}): the model may be too large for "
+                f"this machine's memory"
+            )
         if number == getattr(signal, "SIGSEGV", 11):
             return f"the training process crashed ({name}, in native code)"
         return f"the training process stopped unexpectedly ({name})"
@@ -141,7 +143,7 @@ class WorkerProcess:
         self.failure: str | None = None  # set when it could not start
 
     # ---- life ----------------------------------------------------------------------------------
-    def start(self) -> "WorkerProcess":
+    def start(self) -> WorkerProcess:
         """Start it (returns at once; `wait_ready` waits for the warm-up)."""
         with self._lock:
             if self._runner is not None:
@@ -149,11 +151,16 @@ class WorkerProcess:
             parent, child = self._context.Pipe(duplex=True)
             self._connection = parent
             if self.in_process:
-                runner: Any = threading.Thread(target=serve, args=(child, self.control.state, "thread"),
-                                               name="training-worker", daemon=True)
+                runner: Any = threading.Thread(
+                    target=serve, args=(child, self.control.state, "thread"), name="training-worker", daemon=True
+                )
             else:
-                runner = self._context.Process(target=serve, args=(child, self.control.state, "process"),
-                                               name="nn-playground-training", daemon=True)
+                runner = self._context.Process(
+                    target=serve,
+                    args=(child, self.control.state, "process"),
+                    name="nn-playground-training",
+                    daemon=True,
+                )
             runner.start()
             if not self.in_process:
                 child.close()  # the child has its own copy; the parent's would hide the child's death

@@ -21,8 +21,9 @@ import math
 import os
 import re
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal, Mapping
+from typing import Annotated, Any, Literal
 
 import torch
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -56,12 +57,17 @@ def settings_changed(exc: CheckpointError, what: str) -> CheckpointError:
     message = str(exc)
     if not message.endswith(EDITED):
         return exc  # it already says what to do (NaN values, a model that changed shape)
-    return CheckpointError(message.removesuffix(EDITED) + (
-        f"the experiment's {what} may have changed since the checkpoint was saved (or the file was edited); "
-        f"use the {what} it was saved with or train from scratch"))
+    return CheckpointError(
+        message.removesuffix(EDITED)
+        + (
+            f"the experiment's {what} may have changed since the checkpoint was saved (or the file was edited); "
+            f"use the {what} it was saved with or train from scratch"
+        )
+    )
 
 
 # ---- state trees <-> JSON + tensors ----------------------------------------------------------
+
 
 def encode_state(value: Any, tensors: dict[str, torch.Tensor]) -> Any:
     """JSON-safe tree; tensors are moved into `tensors` and replaced by references."""
@@ -112,7 +118,7 @@ def _decode(value: Any, tensors: Mapping[str, torch.Tensor], used: set[str]) -> 
         return [_decode(v, tensors, used) for v in value]
     if isinstance(value, dict):
         if len(value) == 1:
-            (key, inner), = value.items()
+            ((key, inner),) = value.items()
             if key in _MARKERS:
                 return _decode_marker(key, inner, tensors, used)
         for key in value:
@@ -157,6 +163,7 @@ def _as_list(value: Any) -> list[Any]:
 
 # ---- the graph a checkpoint belongs to ----------------------------------------------------------
 
+
 def graph_signature(model: ModelSpec) -> dict[str, Any]:
     """What must match for saved weights to fit: node ids, types, params and edges (not positions)."""
     return {
@@ -171,7 +178,9 @@ def graph_differences(saved: Mapping[str, Any], current: Mapping[str, Any]) -> l
     saved_nodes = {n["id"]: n for n in saved.get("nodes", [])}
     current_nodes = {n["id"]: n for n in current.get("nodes", [])}
     for node_id in saved_nodes.keys() - current_nodes.keys():
-        messages.append(f"node '{node_id}' ({saved_nodes[node_id]['type']}) is in the checkpoint but not in the experiment")
+        messages.append(
+            f"node '{node_id}' ({saved_nodes[node_id]['type']}) is in the checkpoint but not in the experiment"
+        )
     for node_id in current_nodes.keys() - saved_nodes.keys():
         messages.append(f"node '{node_id}' ({current_nodes[node_id]['type']}) is new in the experiment")
     for node_id in saved_nodes.keys() & current_nodes.keys():
@@ -190,6 +199,7 @@ def graph_differences(saved: Mapping[str, Any], current: Mapping[str, Any]) -> l
 
 
 # ---- the manifest's structure -------------------------------------------------------------------
+
 
 class StrictManifest(BaseModel):
     """Unknown keys are errors; values are not converted (no "2" for 2, no true for 1)."""
@@ -247,6 +257,7 @@ def _check_version(manifest: Mapping[str, Any], source: Path) -> None:
 
 # ---- files --------------------------------------------------------------------------------------
 
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -288,8 +299,12 @@ def _new_tensor_name(folder: Path) -> str:
             return name
 
 
-def save_checkpoint(directory: str | os.PathLike[str], experiment: Experiment, state: Mapping[str, Any],
-                    meta: Mapping[str, Any] | None = None) -> Path:
+def save_checkpoint(
+    directory: str | os.PathLike[str],
+    experiment: Experiment,
+    state: Mapping[str, Any],
+    meta: Mapping[str, Any] | None = None,
+) -> Path:
     """Write `state` (a tree of tensors and plain values) for `experiment` into `directory`."""
     folder = Path(directory)
     previous = check_checkpoint_target(folder)

@@ -15,7 +15,8 @@ a lock it held. While paused, the trainer waits in short sleeps.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, MutableSequence
+from collections.abc import Callable, MutableSequence
+from typing import Any
 
 # The slots of the shared array.
 _REQUESTS = 0  # window: incremented by every request (the hot loop's one comparison)
@@ -47,7 +48,7 @@ class TrainingControl:
             self.reset()
 
     @classmethod
-    def shared(cls, context: Any = None) -> "TrainingControl":
+    def shared(cls, context: Any = None) -> TrainingControl:
         """A control whose numbers live in shared memory, for a trainer in another process
         (pass `state` to the process; it rebuilds the control with `TrainingControl(state)`)."""
         import multiprocessing

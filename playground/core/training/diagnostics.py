@@ -136,7 +136,7 @@ class DiagnosticsProbe:
                 torch._foreach_sub_(self._before, self.params)  # now minus the update: same norm
                 norms = list(torch._foreach_norm(self.params + self._before)) + self._grad_norms
             values = _to_floats(norms + stats)
-            squares = np.square(np.asarray(values[:3 * n], dtype=np.float64)).reshape(3, n)
+            squares = np.square(np.asarray(values[: 3 * n], dtype=np.float64)).reshape(3, n)
             per_layer = np.sqrt(squares @ self._membership().T)  # rows: weight, update, gradient
             weight_norm, update_norm, grad_norm = per_layer
             update_ratio = update_norm / np.maximum(weight_norm, 1e-12)
@@ -145,7 +145,7 @@ class DiagnosticsProbe:
             weight_norm = update_ratio = grad_norm = np.zeros(count)
         dead: dict[str, float] = {}
         saturated: dict[str, float] = {}
-        for (name, kind, _), value in zip(self._activation_stats, values[3 * n:]):
+        for (name, kind, _), value in zip(self._activation_stats, values[3 * n :]):
             (dead if kind == "relu" else saturated)[name] = value
         self._before, self._grad_norms, self._activation_stats = [], [], []
         return Diagnostics(list(self.layers), grad_norm, weight_norm, update_ratio, dead, saturated)
@@ -175,8 +175,11 @@ def diagnostic_hints(diag: Diagnostics) -> list[str]:
         ratio = grads[0] / grads[-1]
         if ratio < 1e-3:
             uses_relu = bool(diag.dead_fraction) and not diag.saturated_fraction
-            remedies = ("He initialisation, normalisation layers or residual connections" if uses_relu
-                        else "ReLU activations, He initialisation, normalisation layers or residual connections")
+            remedies = (
+                "He initialisation, normalisation layers or residual connections"
+                if uses_relu
+                else "ReLU activations, He initialisation, normalisation layers or residual connections"
+            )
             hints.append(
                 f"Vanishing gradients: the first layer ({diag.layers[0]}) gets {ratio:.1e} times the "
                 f"gradient of the last; it barely learns. Try {remedies}."

@@ -20,9 +20,10 @@ from __future__ import annotations
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 import numpy as np
 import torch
@@ -144,8 +145,9 @@ class Trainer:
 
         self.loss = build_loss(self.training.loss.type, self.training.loss.params, self.task, self.num_classes)
         self.loss.loss.to(self.device)
-        self.optimizer = build_optimizer(self.training.optimizer.type, self.training.optimizer.params,
-                                         self.model.parameters())
+        self.optimizer = build_optimizer(
+            self.training.optimizer.type, self.training.optimizer.params, self.model.parameters()
+        )
         batch_size = self.training.batch_size
         self.batch_size = self.train_samples if batch_size == "full" else min(int(batch_size), self.train_samples)
         self.batches_per_epoch = steps_per_epoch(self.train_samples, self.batch_size)
@@ -275,8 +277,9 @@ class Trainer:
                 first = self.batch
                 outcome = self._train_epoch(batches if left is None else min(batches, first + left))
                 epoch_done = self.batch >= batches
-                if (outcome is None and epoch_done or outcome is not None and outcome[0] == "stopped") \
-                        and not self._weights_finite():
+                if (
+                    outcome is None and epoch_done or outcome is not None and outcome[0] == "stopped"
+                ) and not self._weights_finite():
                     outcome = self._weights_diverged()  # the last update overflowed; no loss has shown it yet
                 if outcome is not None:
                     break
@@ -285,12 +288,17 @@ class Trainer:
                 if not epoch_done:
                     break  # the steps asked for end inside this epoch
                 self._finish_epoch()
-                if self.early_stopping is not None and \
-                        self.early_stopping.epochs_without_improvement >= self.training.early_stopping.patience:
-                    outcome = "early_stopped", (
-                        f"Early stopping: {self.early_stopping.monitor} has not improved for "
-                        f"{self.early_stopping.epochs_without_improvement} epochs (best at epoch "
-                        f"{self.early_stopping.best_epoch})."
+                if (
+                    self.early_stopping is not None
+                    and self.early_stopping.epochs_without_improvement >= self.training.early_stopping.patience
+                ):
+                    outcome = (
+                        "early_stopped",
+                        (
+                            f"Early stopping: {self.early_stopping.monitor} has not improved for "
+                            f"{self.early_stopping.epochs_without_improvement} epochs (best at epoch "
+                            f"{self.early_stopping.best_epoch})."
+                        ),
                     )
                     break
             if outcome is None and self.epoch >= self.epochs:
@@ -312,13 +320,19 @@ class Trainer:
         if not self._begun:
             raise RuntimeError("call begin() before finish()")
         status, message = self._outcome or (
-            "stopped", f"Stopped at epoch {self.epoch + (1 if self.batch else 0)}, step {self.step}.")
+            "stopped",
+            f"Stopped at epoch {self.epoch + (1 if self.batch else 0)}, step {self.step}.",
+        )
         started = time.perf_counter()
         try:
             if self.options.checkpoint_dir is not None and status != "diverged":
                 self.save_checkpoint(self.options.checkpoint_dir)  # before any best-weights restore
-            summary = self._summarise(status, message, self._samples_seen - self._run_samples_from,
-                                      self._run_seconds + time.perf_counter() - started)
+            summary = self._summarise(
+                status,
+                message,
+                self._samples_seen - self._run_samples_from,
+                self._run_seconds + time.perf_counter() - started,
+            )
         finally:
             self._end()
         self.status = status
@@ -382,7 +396,8 @@ class Trainer:
             self._next_snapshot = time.perf_counter() + 1.0
         per_step_lr = controller.per_step
         probe_this_epoch = probe is not None and (
-            self.epoch + 1 >= self.epochs or time.perf_counter() >= self._next_diagnostics)
+            self.epoch + 1 >= self.epochs or time.perf_counter() >= self._next_diagnostics
+        )
         self._diagnostics = None
         mid_epoch = probe is not None and self.options.diagnostics_within_epochs
         lr = controller.current_lr()
@@ -410,7 +425,7 @@ class Trainer:
                 if full_batch:
                     xb, yb = x, y
                 else:
-                    idx = perm[index * batch_size:(index + 1) * batch_size]
+                    idx = perm[index * batch_size : (index + 1) * batch_size]
                     xb, yb = x[idx], y[idx]
                 diagnose = probe_this_epoch and index == batches - 1
                 if mid_epoch and not diagnose and time.perf_counter() >= self._next_diagnostics:
@@ -475,13 +490,16 @@ class Trainer:
         return outcome
 
     def _diverged(self, step: int, lr: float, loss: float) -> tuple[str, str]:
-        return "diverged", divergence_message(self.epoch + 1, step + 1, lr, loss, self._first_loss) + \
-            self._restore_finite_weights()
+        return "diverged", divergence_message(
+            self.epoch + 1, step + 1, lr, loss, self._first_loss
+        ) + self._restore_finite_weights()
 
     def _weights_diverged(self) -> tuple[str, str]:
-        message = (f"The weights became NaN/inf in step {self.step} (epoch {self.epoch + 1}): the learning rate "
-                   f"({self._last_lr:g}) or another optimizer setting is probably too large; lower it or turn on "
-                   f"gradient clipping.")
+        message = (
+            f"The weights became NaN/inf in step {self.step} (epoch {self.epoch + 1}): the learning rate "
+            f"({self._last_lr:g}) or another optimizer setting is probably too large; lower it or turn on "
+            f"gradient clipping."
+        )
         return "diverged", message + self._restore_finite_weights()
 
     def _restore_finite_weights(self) -> str:
@@ -533,8 +551,9 @@ class Trainer:
         self.control.at_epoch_end()
         return event
 
-    def _evaluate_split(self, x: torch.Tensor | None, y: torch.Tensor | None,
-                        with_confusion: bool = False) -> SplitMetrics | None:
+    def _evaluate_split(
+        self, x: torch.Tensor | None, y: torch.Tensor | None, with_confusion: bool = False
+    ) -> SplitMetrics | None:
         if x is None or y is None or x.shape[0] == 0:
             return None
         return evaluate(self.model, self.loss, x, y, self.device, with_confusion=with_confusion)
@@ -547,9 +566,18 @@ class Trainer:
             self.model.load_state_dict(self._best_state)
             restored = True
             message += f" Restored the best weights (epoch {best_epoch}, {keep.monitor})."
-        summary = Summary(status=status, message=message, epochs=self.epoch, steps=self.step, task=self.task,
-                          seconds=seconds, samples_per_second=samples / seconds if seconds > 0 else 0.0,
-                          best_epoch=best_epoch, restored_best=restored, history=list(self.history))
+        summary = Summary(
+            status=status,
+            message=message,
+            epochs=self.epoch,
+            steps=self.step,
+            task=self.task,
+            seconds=seconds,
+            samples_per_second=samples / seconds if seconds > 0 else 0.0,
+            best_epoch=best_epoch,
+            restored_best=restored,
+            history=list(self.history),
+        )
         if self.history:
             row = self.history[best_epoch - 1] if restored and best_epoch else self.history[-1]
             summary.train_loss = row.get("train_loss")
@@ -570,8 +598,17 @@ class Trainer:
                 summary.test_mae, summary.test_r2 = test.mae, test.r2
                 if test.confusion is not None:
                     summary.confusion_matrix = test.confusion
-        for name in ("train_loss", "val_loss", "val_accuracy", "val_mae", "val_r2",
-                     "test_loss", "test_accuracy", "test_mae", "test_r2"):
+        for name in (
+            "train_loss",
+            "val_loss",
+            "val_accuracy",
+            "val_mae",
+            "val_r2",
+            "test_loss",
+            "test_accuracy",
+            "test_mae",
+            "test_r2",
+        ):
             setattr(summary, name, finite_or_none(getattr(summary, name)))
         return summary
 
@@ -589,14 +626,19 @@ class Trainer:
                 "epoch_start": self._perm_state if self.batch else None,
             },
             "loop": {
-                "epoch": self.epoch, "batch": self.batch, "step": self.step,
-                "loss_sum": self._epoch_loss_sum, "samples": self._epoch_samples,
-                "elapsed": self._elapsed, "samples_seen": self._samples_seen,
+                "epoch": self.epoch,
+                "batch": self.batch,
+                "step": self.step,
+                "loss_sum": self._epoch_loss_sum,
+                "samples": self._epoch_samples,
+                "elapsed": self._elapsed,
+                "samples_seen": self._samples_seen,
                 "first_loss": self._first_loss,
             },
             "history": self.history,
             "keep_best": {"tracker": self.keep_best.state_dict(), "state": self._best_state}
-            if self.keep_best is not None else None,
+            if self.keep_best is not None
+            else None,
             "early_stopping": self.early_stopping.state_dict() if self.early_stopping is not None else None,
         }
 
@@ -620,9 +662,16 @@ class Trainer:
     def _state_reference(self) -> StateReference:
         """What a checkpoint must fit: this model, optimizer, schedule and loop."""
         cuda = list(torch.cuda.get_rng_state_all()) if self.device.type == "cuda" else None
-        return state_reference(self.training, self.model, self.optimizer, epochs=self.epochs,
-                               batches_per_epoch=self.batches_per_epoch, batch_size=self.batch_size,
-                               train_samples=self.train_samples, cuda_rng=cuda)
+        return state_reference(
+            self.training,
+            self.model,
+            self.optimizer,
+            epochs=self.epochs,
+            batches_per_epoch=self.batches_per_epoch,
+            batch_size=self.batch_size,
+            train_samples=self.train_samples,
+            cuda_rng=cuda,
+        )
 
     def _apply_resume(self, resume: ResumeState) -> None:
         """Assign a checked state (nothing here can refuse it any more)."""
@@ -662,8 +711,11 @@ class Trainer:
 
     def evaluate(self, split: str = "val", with_confusion: bool = False) -> SplitMetrics | None:
         """Metrics of the current weights on "train", "val" or "test"."""
-        x, y = {"train": (self.x_train, self.y_train), "val": (self.x_val, self.y_val),
-                "test": (self.x_test, self.y_test)}[split]
+        x, y = {
+            "train": (self.x_train, self.y_train),
+            "val": (self.x_val, self.y_val),
+            "test": (self.x_test, self.y_test),
+        }[split]
         return self._evaluate_split(x, y, with_confusion=with_confusion)
 
     @property

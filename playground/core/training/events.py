@@ -7,8 +7,9 @@ while the training thread goes on changing the weights.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal, Union
+from typing import Any, Literal
 
 import numpy as np
 
@@ -46,9 +47,18 @@ class StepEvent:
     kind: str = field(default="step", init=False)
 
     def as_dict(self) -> dict[str, Any]:
-        return _clean({"event": "step", "epoch": self.epoch, "step": self.step, "batch": self.batch,
-                       "batches": self.batches, "train_loss": self.train_loss, "lr": self.lr,
-                       "samples_per_second": self.samples_per_second})
+        return _clean(
+            {
+                "event": "step",
+                "epoch": self.epoch,
+                "step": self.step,
+                "batch": self.batch,
+                "batches": self.batches,
+                "train_loss": self.train_loss,
+                "lr": self.lr,
+                "samples_per_second": self.samples_per_second,
+            }
+        )
 
 
 @dataclass
@@ -128,21 +138,35 @@ class Summary:
     kind: str = field(default="summary", init=False)
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"event": "summary", "status": self.status, "message": self.message,
-                               "epochs": self.epochs, "steps": self.steps, "train_loss": self.train_loss,
-                               "val_loss": self.val_loss}
+        out: dict[str, Any] = {
+            "event": "summary",
+            "status": self.status,
+            "message": self.message,
+            "epochs": self.epochs,
+            "steps": self.steps,
+            "train_loss": self.train_loss,
+            "val_loss": self.val_loss,
+        }
         if self.task == "classification":
-            out.update(val_accuracy=self.val_accuracy, test_loss=self.test_loss,
-                       test_accuracy=self.test_accuracy)
+            out.update(val_accuracy=self.val_accuracy, test_loss=self.test_loss, test_accuracy=self.test_accuracy)
         else:
-            out.update(val_mae=self.val_mae, val_r2=self.val_r2, test_loss=self.test_loss,
-                       test_mae=self.test_mae, test_r2=self.test_r2)
-        out.update(seconds=self.seconds, samples_per_second=self.samples_per_second,
-                   best_epoch=self.best_epoch, restored_best=self.restored_best)
+            out.update(
+                val_mae=self.val_mae,
+                val_r2=self.val_r2,
+                test_loss=self.test_loss,
+                test_mae=self.test_mae,
+                test_r2=self.test_r2,
+            )
+        out.update(
+            seconds=self.seconds,
+            samples_per_second=self.samples_per_second,
+            best_epoch=self.best_epoch,
+            restored_best=self.restored_best,
+        )
         if self.confusion_matrix is not None:
             out["confusion_matrix"] = self.confusion_matrix.tolist()
         return _clean(out)
 
 
-Event = Union[StepEvent, EpochEvent, StateEvent, Summary]
+Event = StepEvent | EpochEvent | StateEvent | Summary
 Observer = Callable[[Event], None]

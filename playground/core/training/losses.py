@@ -8,7 +8,8 @@ KL divergence wants log-probabilities against a distribution), so each loss is w
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -114,9 +115,7 @@ def _loss_problem(message: str) -> ExperimentError:
     return ExperimentError(Problem("training.loss", message))
 
 
-def build_loss(
-    name: str, params: Mapping[str, Any] | None, task: str, num_classes: int | None = None
-) -> LossAdapter:
+def build_loss(name: str, params: Mapping[str, Any] | None, task: str, num_classes: int | None = None) -> LossAdapter:
     """Construct the named loss with its declared defaults filled in."""
     if name not in LOSSES:
         known = ", ".join(LOSSES)

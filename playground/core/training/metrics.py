@@ -52,8 +52,7 @@ def r2_score(outputs: torch.Tensor, targets: torch.Tensor) -> float:
     p = outputs.double().reshape(y.shape)
     ss_res = ((y - p) ** 2).sum(dim=0)
     ss_tot = ((y - y.mean(dim=0)) ** 2).sum(dim=0)
-    scores = torch.where(ss_tot > 0, 1 - ss_res / ss_tot.clamp_min(1e-300),
-                         torch.where(ss_res == 0, 1.0, 0.0).double())
+    scores = torch.where(ss_tot > 0, 1 - ss_res / ss_tot.clamp_min(1e-300), torch.where(ss_res == 0, 1.0, 0.0).double())
     return float(scores.mean())
 
 
@@ -64,7 +63,7 @@ def predict(model: nn.Module, x: torch.Tensor, device: torch.device) -> torch.Te
     outputs = []
     with torch.inference_mode():
         for start in range(0, x.shape[0], EVAL_CHUNK):
-            chunk = x[start:start + EVAL_CHUNK]
+            chunk = x[start : start + EVAL_CHUNK]
             if chunk.device != device:
                 chunk = chunk.to(device, non_blocking=True)
             outputs.append(model(chunk))

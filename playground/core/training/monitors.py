@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from playground.core.errors import ExperimentError, Problem
 
@@ -51,8 +52,10 @@ class MetricTracker:
 def monitor_problem(monitor: str, task: str, has_val: bool) -> str | None:
     """Why a run cannot provide `monitor` (no validation split, or the other task), or None."""
     if monitor.startswith("val_") and not has_val:
-        return (f"monitors {monitor} but the data split has no validation share; set data.split.val above 0 "
-                f"or monitor train_loss")
+        return (
+            f"monitors {monitor} but the data split has no validation share; set data.split.val above 0 "
+            f"or monitor train_loss"
+        )
     if monitor == "val_accuracy" and task != "classification":
         return "val_accuracy needs a classification dataset; use val_loss or val_r2"
     if monitor in ("val_mae", "val_r2") and task != "regression":

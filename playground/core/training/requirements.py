@@ -9,7 +9,8 @@ schedule with an empty phase, a model too large for this machine. Torch is not i
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from playground.core.catalogue.training import DEFAULT_LOSS, LOSSES
 from playground.core.experiment.schema import Experiment
@@ -35,11 +36,15 @@ def one_cycle_problem(pct_start: float, total_steps: int) -> str | None:
     """
     warmup_end = float(pct_start * total_steps) - 1
     if warmup_end == 0:
-        return (f"pct_start {pct_start:g} makes the warm-up phase empty with {total_steps} scheduler steps "
-                f"(pct_start × steps must not be exactly 1): change pct_start, the epochs, or the interval")
+        return (
+            f"pct_start {pct_start:g} makes the warm-up phase empty with {total_steps} scheduler steps "
+            f"(pct_start × steps must not be exactly 1): change pct_start, the epochs, or the interval"
+        )
     if (total_steps - 1) - warmup_end == 0:
-        return (f"pct_start {pct_start:g} leaves no steps for the annealing phase ({total_steps} scheduler steps); "
-                f"use a pct_start below 1")
+        return (
+            f"pct_start {pct_start:g} leaves no steps for the annealing phase ({total_steps} scheduler steps); "
+            f"use a pct_start below 1"
+        )
     return None
 
 
@@ -51,8 +56,10 @@ def _steps_per_epoch(train_samples: int, batch_size: int | str) -> int:
 
 def _loss_issues(experiment: Experiment, facts: Any) -> list[Any]:
     spec = experiment.training.loss
-    return [_issue(path, message) for path, message in
-            loss_problems(spec.type, spec.params, facts.task, getattr(facts, "num_classes", None))]
+    return [
+        _issue(path, message)
+        for path, message in loss_problems(spec.type, spec.params, facts.task, getattr(facts, "num_classes", None))
+    ]
 
 
 def loss_problems(name: str, params: Any, task: str, num_classes: int | None) -> list[tuple[str, str]]:
@@ -63,12 +70,15 @@ def loss_problems(name: str, params: Any, task: str, num_classes: int | None) ->
     problems = []
     if task not in declared.tasks:
         suggestion = DEFAULT_LOSS.get(task, "MSELoss")
-        problems.append(("training.loss.type", f"{name} does not suit a {task} dataset; use {suggestion}, "
-                                               f"for example"))
+        problems.append(("training.loss.type", f"{name} does not suit a {task} dataset; use {suggestion}, for example"))
     weight = resolved(declared.params, params).get("weight")
     if weight is not None and num_classes is not None and len(weight) != num_classes:
-        problems.append(("training.loss.params.weight", f"has {len(weight)} entries but the dataset has "
-                                                        f"{num_classes} classes: give one weight per class"))
+        problems.append(
+            (
+                "training.loss.params.weight",
+                f"has {len(weight)} entries but the dataset has {num_classes} classes: give one weight per class",
+            )
+        )
     return problems
 
 
@@ -78,9 +88,14 @@ def _schedule_issues(experiment: Experiment, train_samples: int | None, has_val:
     if scheduler is None:
         return []
     if scheduler.type == "ReduceLROnPlateau" and not has_val:
-        return [_issue("training.scheduler.type", "ReduceLROnPlateau lowers the learning rate when the validation "
-                                                  "loss stops improving, but the data split has no validation "
-                                                  "share; set data.split.val above 0 or choose another schedule")]
+        return [
+            _issue(
+                "training.scheduler.type",
+                "ReduceLROnPlateau lowers the learning rate when the validation "
+                "loss stops improving, but the data split has no validation "
+                "share; set data.split.val above 0 or choose another schedule",
+            )
+        ]
     if scheduler.type == "OneCycleLR" and train_samples:
         per_epoch = _steps_per_epoch(train_samples, training.batch_size)
         total = max(1, training.epochs * per_epoch if scheduler.interval == "step" else training.epochs)
@@ -123,9 +138,14 @@ def _memory_issues(experiment: Experiment, report: Any, train_samples: int | Non
     needed = training_memory_bytes(report, batch, experiment.training.optimizer.type)
     if needed <= available:
         return []
-    return [_issue("model", f"training this model needs about {format_bytes(needed)} of memory "
-                            f"({report.total_params:,} parameters, batches of {batch:,}); this machine has "
-                            f"{format_bytes(available)}: use fewer or smaller layers, or a smaller batch size")]
+    return [
+        _issue(
+            "model",
+            f"training this model needs about {format_bytes(needed)} of memory "
+            f"({report.total_params:,} parameters, batches of {batch:,}); this machine has "
+            f"{format_bytes(available)}: use fewer or smaller layers, or a smaller batch size",
+        )
+    ]
 
 
 def settings_issues(experiment: Experiment, facts: Any, report: Any) -> list[Any]:

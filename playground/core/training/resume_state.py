@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import torch
 from pydantic import Field, ValidationError
@@ -30,6 +31,7 @@ from playground.core.training.checkpoint import (
 )
 
 # ---- what the state must fit --------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class StateReference:
@@ -52,9 +54,17 @@ class StateReference:
 _STAND_IN = 2  # stand-in parameters have this many elements: a state tensor that size is parameter-shaped
 
 
-def state_reference(training: TrainingSpec, model: torch.nn.Module, optimizer: torch.optim.Optimizer, *,
-                    epochs: int, batches_per_epoch: int, batch_size: int, train_samples: int,
-                    cuda_rng: Sequence[torch.Tensor] | None) -> StateReference:
+def state_reference(
+    training: TrainingSpec,
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    *,
+    epochs: int,
+    batches_per_epoch: int,
+    batch_size: int,
+    train_samples: int,
+    cuda_rng: Sequence[torch.Tensor] | None,
+) -> StateReference:
     """Build the reference from a trainer's parts; the optimizer layout comes from one step of the
     same optimizer and schedule on tiny stand-in parameters, so the real ones are not touched."""
     from playground.core.training.optimizers import build_optimizer
@@ -72,10 +82,18 @@ def state_reference(training: TrainingSpec, model: torch.nn.Module, optimizer: t
     probe.step()
     layout = {index: dict(entry) for index, entry in probe.state_dict()["state"].items()}
     return StateReference(
-        model={k: v.detach() for k, v in model.state_dict().items()}, parameters=parameters,
-        optimizer_groups=groups, optimizer_layout=layout, optimizer_required=required,
-        lr=controller.state_dict(), rng=torch.Generator().get_state(), cuda_rng=cuda_rng,
-        epochs=epochs, batches_per_epoch=batches_per_epoch, batch_size=batch_size, train_samples=train_samples,
+        model={k: v.detach() for k, v in model.state_dict().items()},
+        parameters=parameters,
+        optimizer_groups=groups,
+        optimizer_layout=layout,
+        optimizer_required=required,
+        lr=controller.state_dict(),
+        rng=torch.Generator().get_state(),
+        cuda_rng=cuda_rng,
+        epochs=epochs,
+        batches_per_epoch=batches_per_epoch,
+        batch_size=batch_size,
+        train_samples=train_samples,
     )
 
 
@@ -146,15 +164,24 @@ def check_state(state: Any, reference: StateReference) -> ResumeState:
     epoch_start = _checked_epoch_start(rng["epoch_start"], loop.batch, reference)
     keep_best, best_state = _checked_keep_best(state.get("keep_best"), reference, loop.epoch)
     return ResumeState(
-        model=model, optimizer=optimizer, lr=lr,
+        model=model,
+        optimizer=optimizer,
+        lr=lr,
         torch_rng=_generator_state(rng["torch"], "state.rng.torch", reference),
         cuda_rng=_checked_cuda_rng(rng["cuda"], reference),
         generator=_generator_state(rng["generator"], "state.rng.generator", reference),
         epoch_start=epoch_start,
-        epoch=loop.epoch, batch=loop.batch, step=loop.step, loss_sum=loop.loss_sum, samples=loop.samples,
-        elapsed=loop.elapsed, samples_seen=loop.samples_seen, first_loss=loop.first_loss,
+        epoch=loop.epoch,
+        batch=loop.batch,
+        step=loop.step,
+        loss_sum=loop.loss_sum,
+        samples=loop.samples,
+        elapsed=loop.elapsed,
+        samples_seen=loop.samples_seen,
+        first_loss=loop.first_loss,
         history=_checked_history(state["history"], loop.epoch),
-        keep_best=keep_best, best_state=best_state,
+        keep_best=keep_best,
+        best_state=best_state,
         early_stopping=_checked_tracker(state.get("early_stopping"), "state.early_stopping", loop.epoch),
     )
 
@@ -186,8 +213,16 @@ def _exact_keys(value: Any, keys: Sequence[str], where: str, optional: Sequence[
 def _kind(value: Any) -> str:
     if isinstance(value, torch.Tensor):
         return "a tensor"
-    return {dict: "an object", list: "a list", tuple: "a list", str: "a string", bool: "true/false",
-            type(None): "null", int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+    return {
+        dict: "an object",
+        list: "a list",
+        tuple: "a list",
+        str: "a string",
+        bool: "true/false",
+        type(None): "null",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)
 
 
 def _checked_loop(value: Any, reference: StateReference) -> _Loop:
@@ -209,11 +244,15 @@ def _checked_loop(value: Any, reference: StateReference) -> _Loop:
             f"from scratch"
         )
     if loop.step < loop.epoch + loop.batch:
-        raise unfit("state.loop.step", f"is {loop.step}, but {loop.epoch} finished epochs and {loop.batch} "
-                                        f"batches take at least {loop.epoch + loop.batch} steps")
+        raise unfit(
+            "state.loop.step",
+            f"is {loop.step}, but {loop.epoch} finished epochs and {loop.batch} "
+            f"batches take at least {loop.epoch + loop.batch} steps",
+        )
     if loop.samples > reference.train_samples:
-        raise unfit("state.loop.samples",
-                     f"is {loop.samples}, more than the {reference.train_samples} training samples")
+        raise unfit(
+            "state.loop.samples", f"is {loop.samples}, more than the {reference.train_samples} training samples"
+        )
     if loop.batch and loop.samples != loop.batch * reference.batch_size:
         raise CheckpointError(
             f"the checkpoint counts {loop.samples} samples after {loop.batch} batches, which does not fit batches of "
@@ -237,8 +276,9 @@ def _checked_tracker(value: Any, where: str, epoch: int) -> dict[str, Any] | Non
     return tracker.model_dump()
 
 
-def _checked_keep_best(value: Any, reference: StateReference,
-                       epoch: int) -> tuple[dict[str, Any] | None, dict[str, torch.Tensor] | None]:
+def _checked_keep_best(
+    value: Any, reference: StateReference, epoch: int
+) -> tuple[dict[str, Any] | None, dict[str, torch.Tensor] | None]:
     if value is None:
         return None, None
     value = _exact_keys(value, ("tracker", "state"), "state.keep_best")
@@ -287,8 +327,9 @@ def _checked_cuda_rng(value: Any, reference: StateReference) -> list[torch.Tenso
     """CUDA RNG states; None when there are none or they are another machine's (other GPUs)."""
     if value is None:
         return None
-    if not isinstance(value, list) or not all(isinstance(s, torch.Tensor) and s.dtype == torch.uint8
-                                              and s.dim() == 1 for s in value):
+    if not isinstance(value, list) or not all(
+        isinstance(s, torch.Tensor) and s.dtype == torch.uint8 and s.dim() == 1 for s in value
+    ):
         raise unfit("state.rng.cuda", "must be null or a list of byte tensors")
     current = reference.cuda_rng
     if current is None or len(current) != len(value) or any(a.shape != b.shape for a, b in zip(current, value)):
@@ -302,8 +343,10 @@ def _checked_optimizer(value: Any, reference: StateReference) -> dict[str, Any]:
     groups = value["param_groups"]
     if not isinstance(groups, list) or len(groups) != len(reference.optimizer_groups):
         raise unfit("state.optimizer.param_groups", f"must be a list of {len(reference.optimizer_groups)} groups")
-    checked_groups = [_checked_group(group, template, f"state.optimizer.param_groups[{index}]")
-                      for index, (group, template) in enumerate(zip(groups, reference.optimizer_groups))]
+    checked_groups = [
+        _checked_group(group, template, f"state.optimizer.param_groups[{index}]")
+        for index, (group, template) in enumerate(zip(groups, reference.optimizer_groups))
+    ]
     per_parameter = value["state"]
     if not isinstance(per_parameter, dict):
         raise unfit("state.optimizer.state", f"must be an object, not {_kind(per_parameter)}")
@@ -328,8 +371,10 @@ def _checked_group(group: Any, template: Mapping[str, Any], where: str) -> dict[
         raise unfit(where, f"has unknown settings {', '.join(extra)[:80]}")
     if group.get("params") != template["params"]:
         raise unfit(f"{where}.params", "does not list this optimizer's parameters")
-    return {key: _fit(group.get(key, expected), expected, f"{where}.{key}", fixed_flags=True)
-            for key, expected in template.items()}
+    return {
+        key: _fit(group.get(key, expected), expected, f"{where}.{key}", fixed_flags=True)
+        for key, expected in template.items()
+    }
 
 
 def _checked_parameter_state(entry: Any, index: int, reference: StateReference) -> dict[str, Any]:
@@ -346,8 +391,7 @@ def _checked_parameter_state(entry: Any, index: int, reference: StateReference) 
     return out
 
 
-def _fit_tensors(value: Any, template: Mapping[str, torch.Tensor], where: str,
-                 label: str) -> dict[str, torch.Tensor]:
+def _fit_tensors(value: Any, template: Mapping[str, torch.Tensor], where: str, label: str) -> dict[str, torch.Tensor]:
     """A map of named tensors with the template's names, shapes and dtypes, all finite."""
     if not isinstance(value, dict):
         raise unfit(where, f"must be an object of tensors, not {_kind(value)}")
@@ -387,8 +431,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _fit(value: Any, template: Any, where: str, *, fixed_flags: bool = False,
-         label: str = "state") -> Any:
+def _fit(value: Any, template: Any, where: str, *, fixed_flags: bool = False, label: str = "state") -> Any:
     """`value` with the structure of `template`: the same keys, lengths and kinds of values,
     tensors of the same shape and dtype; a finite template number needs a finite one, a
     non-negative count a non-negative one. With `fixed_flags`, true/false, null and strings must
@@ -416,8 +459,10 @@ def _fit(value: Any, template: Any, where: str, *, fixed_flags: bool = False,
     if isinstance(template, (list, tuple)):
         if not isinstance(value, type(template)) or len(value) != len(template):
             raise unfit(where, f"must be a list of {len(template)} items")
-        items = [_fit(v, t, f"{where}[{i}]", fixed_flags=fixed_flags, label=label)
-                 for i, (v, t) in enumerate(zip(value, template))]
+        items = [
+            _fit(v, t, f"{where}[{i}]", fixed_flags=fixed_flags, label=label)
+            for i, (v, t) in enumerate(zip(value, template))
+        ]
         return type(template)(items)
     if value != template:
         raise unfit(where, f"must be {template!r:.60}")

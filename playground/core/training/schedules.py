@@ -15,7 +15,8 @@ scheduler always sees its own LR and chainable formulas stay exact.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -38,9 +39,7 @@ def steps_per_epoch(train_samples: int, batch_size: int | str) -> int:
     return max(1, -(-train_samples // batch))
 
 
-def build_scheduler(
-    optimizer: torch.optim.Optimizer, spec: SchedulerSpec, steps_per_epoch: int, epochs: int
-) -> Any:
+def build_scheduler(optimizer: torch.optim.Optimizer, spec: SchedulerSpec, steps_per_epoch: int, epochs: int) -> Any:
     """The torch scheduler named by `spec`; OneCycleLR gets its total length from the run."""
     if spec.type not in SCHEDULERS:
         known = ", ".join(SCHEDULERS)
@@ -195,7 +194,7 @@ def lr_schedule(
                     index += 1
             else:
                 count = min(steps_per_epoch, total - index)
-                lrs[index:index + count] = float(optimizer.param_groups[0]["lr"])
+                lrs[index : index + count] = float(optimizer.param_groups[0]["lr"])
                 index += count
                 controller.step_count += count
             metric = None

@@ -46,8 +46,13 @@ def facts_tr(text: str) -> str:
 
 
 class ActivationsPanel(ComparePanel):
-    def __init__(self, document: ExperimentDocument, undo_stack: QUndoStack | None = None,
-                 history: RunHistory | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        document: ExperimentDocument,
+        undo_stack: QUndoStack | None = None,
+        history: RunHistory | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(document, undo_stack, history, parent)
         self._curves: dict[str, tuple] = {}
 
@@ -69,8 +74,12 @@ class ActivationsPanel(ComparePanel):
         self.x_max = self._spin(-100, 100, 5.0, 0.5)
         self.slope = self._spin(0.0, 1.0, 0.1, 0.01)
         self.slope.setDecimals(3)
-        self.slope.setToolTip(self.tr("LeakyReLU's slope α for x < 0 (PyTorch's default is 0.01; "
-                                      "0.1 is easier to see). The race uses this value too."))
+        self.slope.setToolTip(
+            self.tr(
+                "LeakyReLU's slope α for x < 0 (PyTorch's default is 0.01; "
+                "0.1 is easier to see). The race uses this value too."
+            )
+        )
         form.addRow(self.tr("x from"), self.x_min)
         form.addRow(self.tr("x to"), self.x_max)
         form.addRow(self.tr("LeakyReLU α"), self.slope)
@@ -88,8 +97,14 @@ class ActivationsPanel(ComparePanel):
         top_layout.addWidget(self.facts, 3)
 
         # ---- the race --------------------------------------------------------------------------
-        self.race = RaceSection(document, self.history, self._contenders, self.tr("Activation race"),
-                                self.tr("Race the checked activations"), parent=splitter)
+        self.race = RaceSection(
+            document,
+            self.history,
+            self._contenders,
+            self.tr("Activation race"),
+            self.tr("Race the checked activations"),
+            parent=splitter,
+        )
         self.race.status_message.connect(self.status_message)
         splitter.addWidget(top)
         splitter.addWidget(self.race)
@@ -112,8 +127,11 @@ class ActivationsPanel(ComparePanel):
 
     # ---- selection -----------------------------------------------------------------------------
     def checked(self) -> list[str]:
-        return [self.list.item(row).text() for row in range(self.list.count())
-                if self.list.item(row).checkState() == Qt.CheckState.Checked]
+        return [
+            self.list.item(row).text()
+            for row in range(self.list.count())
+            if self.list.item(row).checkState() == Qt.CheckState.Checked
+        ]
 
     def set_checked(self, names) -> None:
         wanted = set(names)
@@ -132,8 +150,9 @@ class ActivationsPanel(ComparePanel):
         if not names:
             raise ValueError(self.tr("Check at least one activation to race."))
         if not activation_nodes(experiment):
-            raise ValueError(self.tr("The model has no activation layer to swap: add one (e.g. ReLU) "
-                                     "after a Linear layer."))
+            raise ValueError(
+                self.tr("The model has no activation layer to swap: add one (e.g. ReLU) after a Linear layer.")
+            )
         return activation_contenders(experiment, [(name, self.params_for(name)) for name in names])
 
     # ---- drawing -------------------------------------------------------------------------------
@@ -153,8 +172,10 @@ class ActivationsPanel(ComparePanel):
         for index, name in enumerate(names):
             color = color_for(index)
             if name not in self._curves:
-                self._curves[name] = (make_curve(self.value_plot.getPlotItem(), color),
-                                      make_curve(self.derivative_plot.getPlotItem(), color))
+                self._curves[name] = (
+                    make_curve(self.value_plot.getPlotItem(), color),
+                    make_curve(self.derivative_plot.getPlotItem(), color),
+                )
             value_curve, derivative_curve = self._curves[name]
             for curve in (value_curve, derivative_curve):
                 curve.setPen(color=color, width=2.5)
@@ -174,8 +195,11 @@ class ActivationsPanel(ComparePanel):
         self._show_facts()
 
     def curve_count(self) -> int:
-        return sum(1 for value_curve, _ in self._curves.values()
-                   if value_curve.getOriginalDataset()[0] is not None and len(value_curve.getOriginalDataset()[0]))
+        return sum(
+            1
+            for value_curve, _ in self._curves.values()
+            if value_curve.getOriginalDataset()[0] is not None and len(value_curve.getOriginalDataset()[0])
+        )
 
     def _show_facts(self) -> None:
         current = self.list.currentItem()
@@ -192,15 +216,19 @@ class ActivationsPanel(ComparePanel):
             (self.tr("Dead neurons"), facts_tr(facts.dead_neurons)),
             (self.tr("Cost"), facts_tr(facts.cost)),
         ]
-        table = "".join(f"<tr><td style='color:{colors.muted_text}; padding-right:8px'>{html.escape(k)}</td>"
-                        f"<td><b>{html.escape(v)}</b></td></tr>" for k, v in rows)
+        table = "".join(
+            f"<tr><td style='color:{colors.muted_text}; padding-right:8px'>{html.escape(k)}</td>"
+            f"<td><b>{html.escape(v)}</b></td></tr>"
+            for k, v in rows
+        )
         pros = "".join(f"<li>{html.escape(facts_tr(p))}</li>" for p in facts.pros)
         cons = "".join(f"<li>{html.escape(facts_tr(c))}</li>" for c in facts.cons)
         overview = "".join(
             f"<tr><td><b>{html.escape(f.name)}</b></td><td>{html.escape(f.output_range)}</td>"
             f"<td>{html.escape(facts_tr(f.vanishing_gradient))}</td><td>{html.escape(facts_tr(f.dead_neurons))}</td>"
             f"<td>{yes if f.zero_centred else no}</td></tr>"
-            for f in (ACTIVATIONS[n] for n in self.checked()))
+            for f in (ACTIVATIONS[n] for n in self.checked())
+        )
         self.facts.setHtml(
             f"<div style='font-size:11pt'><h3 style='margin:0'>{html.escape(name)}</h3>"
             f"<table cellspacing='2'>{table}</table>"
@@ -211,7 +239,8 @@ class ActivationsPanel(ComparePanel):
             f"<table cellspacing='3' style='font-size:10pt'><tr><th align='left'>{self.tr('name')}</th>"
             f"<th align='left'>{self.tr('range')}</th><th align='left'>{self.tr('vanishing')}</th>"
             f"<th align='left'>{self.tr('dead')}</th><th align='left'>{self.tr('zero-centred')}</th></tr>"
-            f"{overview}</table></div>")
+            f"{overview}</table></div>"
+        )
 
     # ---- lifetime ------------------------------------------------------------------------------
     def shutdown(self) -> None:

@@ -21,11 +21,13 @@ class SetComparisonCommand(QUndoCommand):
         super().__init__(parent)
         self.document = document
         self.new = comparison.model_copy(deep=True) if comparison is not None else None
-        self.old = document.experiment.comparison.model_copy(deep=True) \
-            if document.experiment.comparison is not None else None
+        self.old = (
+            document.experiment.comparison.model_copy(deep=True) if document.experiment.comparison is not None else None
+        )
         count = len(self.new.runs) if self.new is not None else 0
-        self.setText(tr("Save {count} run(s) in the experiment").format(count=count) if count
-                     else tr("Remove the saved runs"))
+        self.setText(
+            tr("Save {count} run(s) in the experiment").format(count=count) if count else tr("Remove the saved runs")
+        )
 
     def redo(self) -> None:
         self.document.set_comparison(self.new)

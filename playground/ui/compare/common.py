@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -21,8 +22,18 @@ if TYPE_CHECKING:
     from playground.core.document import ExperimentDocument
 
 # Tableau 10: distinct on white and on dark backgrounds, and in a projector's washed-out colours.
-CONTENDER_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
-                    "#17becf", "#7f7f7f", "#bcbd22")
+CONTENDER_COLORS = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#ff7f0e",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#7f7f7f",
+    "#bcbd22",
+)
 TICK_POINT_SIZE = 11
 LABEL_SIZE = "12pt"
 TITLE_SIZE = "13pt"
@@ -39,8 +50,13 @@ class ComparePanel(QWidget):
 
     status_message = Signal(str)
 
-    def __init__(self, document: ExperimentDocument, undo_stack: QUndoStack | None = None,
-                 history: RunHistory | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        document: ExperimentDocument,
+        undo_stack: QUndoStack | None = None,
+        history: RunHistory | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.document = document
         self.undo_stack = undo_stack
@@ -97,14 +113,29 @@ def set_curve(curve: pg.PlotDataItem, x, y) -> None:
     curve.setData(xa, ya)
 
 
-def make_curve(plot: pg.PlotItem, color: str, name: str | None = None, width: float = LINE_WIDTH,
-               style: Qt.PenStyle = Qt.PenStyle.SolidLine, symbol: str | None = None,
-               parametric: bool = False) -> pg.PlotDataItem:
+def make_curve(
+    plot: pg.PlotItem,
+    color: str,
+    name: str | None = None,
+    width: float = LINE_WIDTH,
+    style: Qt.PenStyle = Qt.PenStyle.SolidLine,
+    symbol: str | None = None,
+    parametric: bool = False,
+) -> pg.PlotDataItem:
     """A curve for setData updates; long series are clipped to the view and downsampled, except
     `parametric` ones (a path in the plane, x not increasing), which both would distort."""
     pen = pg.mkPen(color=color, width=width, style=style)
-    curve = pg.PlotDataItem([], [], pen=pen, name=name, connect="finite", symbol=symbol,
-                            symbolBrush=color if symbol else None, symbolPen=None, symbolSize=7)
+    curve = pg.PlotDataItem(
+        [],
+        [],
+        pen=pen,
+        name=name,
+        connect="finite",
+        symbol=symbol,
+        symbolBrush=color if symbol else None,
+        symbolPen=None,
+        symbolSize=7,
+    )
     if not parametric:
         curve.setClipToView(True)
         curve.setDownsampling(auto=True, method="peak")
@@ -112,16 +143,16 @@ def make_curve(plot: pg.PlotItem, color: str, name: str | None = None, width: fl
     return curve
 
 
-LEGEND_CORNERS = {"top-left": (10, 10), "top-right": (-10, 10), "bottom-right": (-10, -10),
-                  "bottom-left": (10, -10)}
+LEGEND_CORNERS = {"top-left": (10, 10), "top-right": (-10, 10), "bottom-right": (-10, -10), "bottom-left": (10, -10)}
 OUTSIDE_LEGEND = "right"  # `legend=` value: a column right of the plot area, never over a curve
 # pyqtgraph draws an axis label 5 px past the outer edge of its axis: with its plot's 1 px margin
 # the bottom label of "learning rate (log)" was cut and ran into the controls under the plot.
 LABEL_ROOM = 7
 
 
-def style_plot(widget: pg.PlotWidget, title: str = "", x_label: str = "", y_label: str = "",
-               legend: bool | str = True) -> pg.PlotItem:
+def style_plot(
+    widget: pg.PlotWidget, title: str = "", x_label: str = "", y_label: str = "", legend: bool | str = True
+) -> pg.PlotItem:
     """Large fonts, a grid, the theme's colours and (optionally) a legend: in a corner
     ("top-right", ...) or `OUTSIDE_LEGEND`, a column right of the plot area."""
     widget.setBackground(theme.colors().plot_background)
@@ -161,8 +192,12 @@ def fit_outside_legend(widget: pg.PlotWidget) -> str:
     if legend is None or legend.opts.get("offset") is not None:  # a corner legend stays in its corner
         return ""
     count = len(legend.items)
-    entry = max((label.effectiveSizeHint(Qt.SizeHint.MinimumSize).width() for _sample, label in legend.items),
-                default=0.0) + 20 + legend.layout.horizontalSpacing() + 8
+    entry = (
+        max((label.effectiveSizeHint(Qt.SizeHint.MinimumSize).width() for _sample, label in legend.items), default=0.0)
+        + 20
+        + legend.layout.horizontalSpacing()
+        + 8
+    )
     room = widget.width() - plot.getAxis("left").width() - 12
     columns = max(1, int(room // max(entry, 1.0)))
     if room - entry >= MIN_DATA_WIDTH:
@@ -198,8 +233,9 @@ def set_plot_title(plot: pg.PlotItem, text: str, *shorter: str) -> None:
         plot.titleLabel.set_variants([text, *shorter])
 
 
-def style_plot_item(plot: pg.PlotItem, title: str = "", x_label: str = "", y_label: str = "",
-                    legend: bool | str = True) -> pg.PlotItem:
+def style_plot_item(
+    plot: pg.PlotItem, title: str = "", x_label: str = "", y_label: str = "", legend: bool | str = True
+) -> pg.PlotItem:
     colors = theme.colors()
     font = QFont()
     font.setPointSize(TICK_POINT_SIZE)
@@ -216,8 +252,12 @@ def style_plot_item(plot: pg.PlotItem, title: str = "", x_label: str = "", y_lab
     if y_label:
         plot.setLabel("left", y_label, color=colors.plot_foreground, size=LABEL_SIZE)
     margins = plot.layout.getContentsMargins()
-    plot.layout.setContentsMargins(max(margins[0], LABEL_ROOM) if y_label else margins[0], margins[1], margins[2],
-                                   max(margins[3], LABEL_ROOM) if x_label else margins[3])
+    plot.layout.setContentsMargins(
+        max(margins[0], LABEL_ROOM) if y_label else margins[0],
+        margins[1],
+        margins[2],
+        max(margins[3], LABEL_ROOM) if x_label else margins[3],
+    )
     plot.showGrid(x=True, y=True, alpha=0.25)
     plot.setClipToView(True)
     plot.setDownsampling(auto=True, mode="peak")
@@ -230,14 +270,24 @@ def style_plot_item(plot: pg.PlotItem, title: str = "", x_label: str = "", y_lab
         corner = legend if isinstance(legend, str) else "top-right"
         background = QColor(colors.plot_background)
         background.setAlpha(150)  # the curves stay visible behind the legend
-        plot.addLegend(offset=LEGEND_CORNERS.get(corner, (-10, 10)), labelTextSize="11pt",
-                       labelTextColor=colors.plot_foreground, brush=pg.mkBrush(background),
-                       verSpacing=-4)
+        plot.addLegend(
+            offset=LEGEND_CORNERS.get(corner, (-10, 10)),
+            labelTextSize="11pt",
+            labelTextColor=colors.plot_foreground,
+            brush=pg.mkBrush(background),
+            verSpacing=-4,
+        )
     return plot
 
 
-def make_plot(parent: QWidget | None, title: str = "", x_label: str = "", y_label: str = "",
-              legend: bool | str = True, count_x: bool = False) -> pg.PlotWidget:
+def make_plot(
+    parent: QWidget | None,
+    title: str = "",
+    x_label: str = "",
+    y_label: str = "",
+    legend: bool | str = True,
+    count_x: bool = False,
+) -> pg.PlotWidget:
     """A plot widget; `count_x` for an x axis of steps or epochs (whole-number ticks only)."""
     widget = pg.PlotWidget(parent=parent, axisItems={"bottom": CountAxis(orientation="bottom")} if count_x else None)
     widget.setMinimumSize(220, 160)

@@ -60,12 +60,31 @@ METRIC_TITLES = {
     "step_loss": "Training loss per step",
     "step_lr": "Learning rate per step",
 }
-COLUMN_TITLES = {"name": "run", "group": "comparison", "status": "status", "epochs": "epochs",
-                 "dataset": "dataset", "layers": "layers", "activation": "activation", "optimizer": "optimizer",
-                 "lr": "lr", "schedule": "schedule", "batch_size": "batch", "seed": "seed", "seeds": "seeds",
-                 "train_loss": "train loss", "val_loss": "val loss", "val_accuracy": "val acc.",
-                 "test_loss": "test loss", "test_accuracy": "test acc.", "val_mae": "val MAE", "val_r2": "val R²",
-                 "test_mae": "test MAE", "test_r2": "test R²", "seconds": "seconds"}
+COLUMN_TITLES = {
+    "name": "run",
+    "group": "comparison",
+    "status": "status",
+    "epochs": "epochs",
+    "dataset": "dataset",
+    "layers": "layers",
+    "activation": "activation",
+    "optimizer": "optimizer",
+    "lr": "lr",
+    "schedule": "schedule",
+    "batch_size": "batch",
+    "seed": "seed",
+    "seeds": "seeds",
+    "train_loss": "train loss",
+    "val_loss": "val loss",
+    "val_accuracy": "val acc.",
+    "test_loss": "test loss",
+    "test_accuracy": "test acc.",
+    "val_mae": "val MAE",
+    "val_r2": "val R²",
+    "test_mae": "test MAE",
+    "test_r2": "test R²",
+    "seconds": "seconds",
+}
 
 
 class _SortItem(QTableWidgetItem):
@@ -83,8 +102,13 @@ class _SortItem(QTableWidgetItem):
 
 
 class HistoryPanel(ComparePanel):
-    def __init__(self, document: ExperimentDocument, undo_stack: QUndoStack | None = None,
-                 history: RunHistory | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        document: ExperimentDocument,
+        undo_stack: QUndoStack | None = None,
+        history: RunHistory | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(document, undo_stack, history, parent)
         self.hidden: set[str] = set()  # ids of runs not drawn
         self._colors: dict[str, str] = {}
@@ -120,14 +144,21 @@ class HistoryPanel(ComparePanel):
         self.export_plot_button = QPushButton(self.tr("Export plot…"), self)
         self.export_csv_button = QPushButton(self.tr("Export table…"), self)
         self.save_button = QPushButton(self.tr("Save in experiment"), self)
-        self.save_button.setToolTip(self.tr("Keep these runs in the experiment file (undoable); "
-                                            "they come back when the file is opened."))
+        self.save_button.setToolTip(
+            self.tr("Keep these runs in the experiment file (undoable); they come back when the file is opened.")
+        )
         self.load_button = QPushButton(self.tr("Load from experiment"), self)
         layout.addLayout(bar)
         # the actions on a row of their own: one row of everything needed a 1,250-pixel window
         actions = QHBoxLayout()
-        for button in (self.rename_button, self.delete_button, self.export_plot_button, self.export_csv_button,
-                       self.save_button, self.load_button):
+        for button in (
+            self.rename_button,
+            self.delete_button,
+            self.export_plot_button,
+            self.export_csv_button,
+            self.save_button,
+            self.load_button,
+        ):
             actions.addWidget(button)
         actions.addStretch(1)
         layout.addLayout(actions)
@@ -141,15 +172,15 @@ class HistoryPanel(ComparePanel):
         self.canvas.setMinimumHeight(260)
         self.plot_item = self.canvas.addPlot(row=0, col=0)
         style_plot_item(self.plot_item, "", self.tr("epoch"), "", legend=False)
-        self.legend = pg.LegendItem(labelTextSize="11pt", labelTextColor=theme.colors().plot_foreground,
-                                    verSpacing=-4)
+        self.legend = pg.LegendItem(labelTextSize="11pt", labelTextColor=theme.colors().plot_foreground, verSpacing=-4)
         self.canvas.addItem(self.legend, row=0, col=1)
         self.canvas.ci.layout.setColumnStretchFactor(0, 5)
         self.canvas.ci.layout.setColumnMaximumWidth(1, 300)
         self.table = QTableWidget(0, 0, splitter)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setSortingEnabled(True)
@@ -158,8 +189,12 @@ class HistoryPanel(ComparePanel):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([560, 300])
-        self.empty_hint = QLabel(self.tr("Finished runs appear here: race some activations, optimizers or "
-                                         "schedules, or train the experiment."), self)
+        self.empty_hint = QLabel(
+            self.tr(
+                "Finished runs appear here: race some activations, optimizers or schedules, or train the experiment."
+            ),
+            self,
+        )
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_hint.setWordWrap(True)
         layout.addWidget(self.empty_hint)
@@ -233,8 +268,9 @@ class HistoryPanel(ComparePanel):
             self.table.setSortingEnabled(False)
             self.table.clear()
             self.table.setColumnCount(len(self.columns))
-            self.table.setHorizontalHeaderLabels([self.tr(COLUMN_TITLES.get(c, c.replace("_", " ")))
-                                                  for c in self.columns])
+            self.table.setHorizontalHeaderLabels(
+                [self.tr(COLUMN_TITLES.get(c, c.replace("_", " "))) for c in self.columns]
+            )
             self.table.setRowCount(len(rows))
             for row, values in enumerate(rows):
                 record_id = values["id"]
@@ -243,13 +279,17 @@ class HistoryPanel(ComparePanel):
                     if key == "name":
                         item = _SortItem(color_icon(self.color_of(record_id)), str(value))
                         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEditable)
-                        item.setCheckState(Qt.CheckState.Unchecked if record_id in self.hidden
-                                           else Qt.CheckState.Checked)
+                        item.setCheckState(
+                            Qt.CheckState.Unchecked if record_id in self.hidden else Qt.CheckState.Checked
+                        )
                         item.setData(Qt.ItemDataRole.UserRole, str(value))
                         item.setToolTip(self.tr("Tick to draw this run; double-click to rename it."))
                     else:
-                        text = format_number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                        text = (
+                            format_number(value)
+                            if isinstance(value, (int, float)) and not isinstance(value, bool)
                             else ("—" if value is None else str(value))
+                        )
                         item = _SortItem(text)
                         item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                         sort_value = value if not isinstance(value, float) or math.isfinite(value) else None
@@ -283,12 +323,17 @@ class HistoryPanel(ComparePanel):
         colors = theme.colors()
         x_label = self.tr("step") if metric.startswith("step_") else self.tr("epoch")
         plot.setLabel("bottom", x_label, color=colors.plot_foreground, size="12pt")
-        plot.setLabel("left", self.tr(METRIC_TITLES.get(metric, metric)).split(" per ")[0],
-                      color=colors.plot_foreground, size="12pt")
+        plot.setLabel(
+            "left",
+            self.tr(METRIC_TITLES.get(metric, metric)).split(" per ")[0],
+            color=colors.plot_foreground,
+            size="12pt",
+        )
         plot.setTitle(self.tr(METRIC_TITLES.get(metric, metric)), size="13pt", color=colors.plot_foreground)
         shown = set(self.visible_ids())
-        overlays = {record.id: (record, x, y, spread)
-                    for record, x, y, spread in self.history.overlay(metric, smoothing=weight)}
+        overlays = {
+            record.id: (record, x, y, spread) for record, x, y, spread in self.history.overlay(metric, smoothing=weight)
+        }
         for record in self.history:
             curve = self._curves.get(record.id)
             entry = overlays.get(record.id)
@@ -335,8 +380,11 @@ class HistoryPanel(ComparePanel):
         return sum(1 for other in self.history if other.name == record.name) > 1
 
     def drawn_curve_count(self) -> int:
-        return sum(1 for curve in self._curves.values() if curve.getOriginalDataset()[0] is not None
-                   and len(curve.getOriginalDataset()[0]))
+        return sum(
+            1
+            for curve in self._curves.values()
+            if curve.getOriginalDataset()[0] is not None and len(curve.getOriginalDataset()[0])
+        )
 
     def _on_log_y(self, on: bool) -> None:
         self.plot_item.setLogMode(x=False, y=on)
@@ -431,8 +479,9 @@ class HistoryPanel(ComparePanel):
         return path
 
     def _on_export_plot(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export plot"), "comparison.png",
-                                              self.tr("PNG image (*.png);;SVG drawing (*.svg)"))
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export plot"), "comparison.png", self.tr("PNG image (*.png);;SVG drawing (*.svg)")
+        )
         if path:
             try:
                 self.export_plot(path)
@@ -441,8 +490,7 @@ class HistoryPanel(ComparePanel):
                 QMessageBox.warning(self, self.tr("Export plot"), str(exc))
 
     def _on_export_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export table"), "runs.csv",
-                                              self.tr("CSV table (*.csv)"))
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export table"), "runs.csv", self.tr("CSV table (*.csv)"))
         if path:
             try:
                 self.export_table_csv(path)

@@ -57,8 +57,16 @@ from playground.ui.compare.race_view import RaceSection
 DEFAULT_CHECKED = ("SGD", "Momentum", "Nesterov", "Adam", "RMSprop", "Adagrad")
 # Learning rates that train the small lesson networks reasonably (the experiment's own LR is
 # used for the optimizer it already names).
-EXPERIMENT_LR = {"SGD": 0.1, "Momentum": 0.05, "Nesterov": 0.05, "Adam": 0.01, "AdamW": 0.01,
-                 "RMSprop": 0.005, "Adagrad": 0.05, "NAdam": 0.01}
+EXPERIMENT_LR = {
+    "SGD": 0.1,
+    "Momentum": 0.05,
+    "Nesterov": 0.05,
+    "Adam": 0.01,
+    "AdamW": 0.01,
+    "RMSprop": 0.005,
+    "Adagrad": 0.05,
+    "NAdam": 0.01,
+}
 COLUMN_SHOW, COLUMN_NAME, COLUMN_LR, COLUMN_STEPS, COLUMN_FINAL, COLUMN_RACE_LR = range(6)
 MAP_COLORS = ("#fff4cf", "#e4f1e4", "#cfe3f2", "#b4c8e4", "#a6b2d6")
 
@@ -84,8 +92,16 @@ class _PathsThread(QThread):
     computed = Signal(int, object)  # generation, dict[str, PathResult]
     failed = Signal(int, str)
 
-    def __init__(self, generation: int, surface: Surface, learning_rates: dict[str, float], steps: int,
-                 tolerance: float, noise: float, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        generation: int,
+        surface: Surface,
+        learning_rates: dict[str, float],
+        steps: int,
+        tolerance: float,
+        noise: float,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.generation = generation
         self._job = (surface, learning_rates, steps, tolerance, noise)
@@ -101,8 +117,13 @@ class _PathsThread(QThread):
 
 
 class OptimizersPanel(ComparePanel):
-    def __init__(self, document: ExperimentDocument, undo_stack: QUndoStack | None = None,
-                 history: RunHistory | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        document: ExperimentDocument,
+        undo_stack: QUndoStack | None = None,
+        history: RunHistory | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(document, undo_stack, history, parent)
         self.results: dict[str, PathResult] = {}
         self._frame = 0
@@ -133,8 +154,12 @@ class OptimizersPanel(ComparePanel):
         self.noise.setRange(0.0, 100.0)
         self.noise.setSingleStep(0.1)
         self.noise.setPrefix(self.tr("noise: "))
-        self.noise.setToolTip(self.tr("Gaussian noise added to every gradient (like mini-batch noise); "
-                                      "the same seed always gives the same paths."))
+        self.noise.setToolTip(
+            self.tr(
+                "Gaussian noise added to every gradient (like mini-batch noise); "
+                "the same seed always gives the same paths."
+            )
+        )
         form.addRow(self.tr("Surface"), self.surface_combo)
         side.addLayout(form)
         numbers = QHBoxLayout()
@@ -144,11 +169,19 @@ class OptimizersPanel(ComparePanel):
         side.addLayout(numbers)
 
         self.table = QTableWidget(len(OPTIMIZERS), 6, top)
-        self.table.setHorizontalHeaderLabels(["", self.tr("optimizer"), self.tr("lr (surface)"),
-                                              self.tr("steps to tol."), self.tr("final f"),
-                                              self.tr("lr (experiment)")])
+        self.table.setHorizontalHeaderLabels(
+            [
+                "",
+                self.tr("optimizer"),
+                self.tr("lr (surface)"),
+                self.tr("steps to tol."),
+                self.tr("final f"),
+                self.tr("lr (experiment)"),
+            ]
+        )
         self.table.horizontalHeaderItem(COLUMN_RACE_LR).setToolTip(
-            self.tr("The learning rate this optimizer gets in the race on the current experiment."))
+            self.tr("The learning rate this optimizer gets in the race on the current experiment.")
+        )
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.lr_spins: dict[str, QDoubleSpinBox] = {}
@@ -210,26 +243,35 @@ class OptimizersPanel(ComparePanel):
         self.map_image.setZValue(-10)
         cmap = pg.ColorMap(np.linspace(0, 1, len(MAP_COLORS)), [QColor(c) for c in MAP_COLORS])
         self.map_image.setLookupTable(cmap.getLookupTable(nPts=256))
-        self.minima_item = pg.ScatterPlotItem(symbol="star", size=20, brush=pg.mkBrush("#222222"),
-                                              pen=pg.mkPen("#ffffff", width=1))
-        self.start_item = pg.ScatterPlotItem(symbol="o", size=13, brush=pg.mkBrush("#ffffff"),
-                                             pen=pg.mkPen("#222222", width=2.5))
+        self.minima_item = pg.ScatterPlotItem(
+            symbol="star", size=20, brush=pg.mkBrush("#222222"), pen=pg.mkPen("#ffffff", width=1)
+        )
+        self.start_item = pg.ScatterPlotItem(
+            symbol="o", size=13, brush=pg.mkBrush("#ffffff"), pen=pg.mkPen("#222222", width=2.5)
+        )
         self.map_plot.getPlotItem().addItem(self.minima_item)
         self.map_plot.getPlotItem().addItem(self.start_item)
         self.minima_item.setZValue(20)
         self.start_item.setZValue(20)
         top_layout.addWidget(self.map_plot, 5)
 
-        self.gap_plot = make_plot(top, self.tr("Distance to the minimum"), self.tr("step"),
-                                  self.tr("f − f_min (log)"), legend=False)
+        self.gap_plot = make_plot(
+            top, self.tr("Distance to the minimum"), self.tr("step"), self.tr("f − f_min (log)"), legend=False
+        )
         self.gap_plot.setLogMode(x=False, y=True)
         self.gap_line = pg.InfiniteLine(angle=0, pen=pg.mkPen("#888888", style=Qt.PenStyle.DashLine))
         self.gap_plot.getPlotItem().addItem(self.gap_line)
         top_layout.addWidget(self.gap_plot, 3)
 
         # ---- race ----------------------------------------------------------------------------
-        self.race = RaceSection(document, self.history, self._contenders, self.tr("Optimizer race"),
-                                self.tr("Race the checked optimizers"), parent=splitter)
+        self.race = RaceSection(
+            document,
+            self.history,
+            self._contenders,
+            self.tr("Optimizer race"),
+            self.tr("Race the checked optimizers"),
+            parent=splitter,
+        )
         self.race.status_message.connect(self.status_message)
         splitter.addWidget(top)
         splitter.addWidget(self.race)
@@ -314,8 +356,11 @@ class OptimizersPanel(ComparePanel):
         self.minima_item.setData([m[0] for m in surface.minima], [m[1] for m in surface.minima])
         self.start_item.setData([surface.start[0]], [surface.start[1]])
         plot.setRange(xRange=(x_min, x_max), yRange=(y_min, y_max), padding=0)
-        plot.setTitle(surface_tr(surface.title) + self.tr("  (★ minimum, ○ start)"), size="13pt",
-                      color=theme.colors().plot_foreground)
+        plot.setTitle(
+            surface_tr(surface.title) + self.tr("  (★ minimum, ○ start)"),
+            size="13pt",
+            color=theme.colors().plot_foreground,
+        )
 
     # ---- paths ---------------------------------------------------------------------------------
     def _schedule_run(self) -> None:
@@ -365,8 +410,9 @@ class OptimizersPanel(ComparePanel):
     def _on_paths_failed(self, generation: int, message: str) -> None:
         if generation == self._generation:
             self.table.setToolTip("")
-            self.status_message.emit(self.tr("The optimizer paths could not be computed: {error}").format(
-                error=message))
+            self.status_message.emit(
+                self.tr("The optimizer paths could not be computed: {error}").format(error=message)
+            )
 
     def _show_results(self, surface: Surface, results: dict[str, PathResult]) -> None:
         self.results = results

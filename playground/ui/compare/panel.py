@@ -7,7 +7,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QTabWidget, QVBoxLayout, QWidget
 
 from playground.core.compare.history import RunHistory, RunRecord
-from playground.core.compare.race import describe_settings
+from playground.core.compare.race import run_settings
 from playground.core.document import ExperimentDocument
 from playground.core.runs.records import RunLog
 from playground.ui import theme
@@ -21,7 +21,7 @@ RUN_NAME_CHARS = 120  # a run is named after its experiment; the table shows nam
 
 
 def _short(name: str) -> str:
-    return name if len(name) <= RUN_NAME_CHARS else name[:RUN_NAME_CHARS - 1] + "…"
+    return name if len(name) <= RUN_NAME_CHARS else name[: RUN_NAME_CHARS - 1] + "…"
 
 
 class ComparePanel(QTabWidget):
@@ -33,8 +33,9 @@ class ComparePanel(QTabWidget):
 
     status_message = Signal(str)
 
-    def __init__(self, document: ExperimentDocument, undo_stack: QUndoStack | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, document: ExperimentDocument, undo_stack: QUndoStack | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("comparePanel")
         self.document = document
@@ -43,11 +44,17 @@ class ComparePanel(QTabWidget):
         # The race panels are built when first shown (their curves and optimizer paths took seconds
         # of the window's start-up); the history panel at once, since an opened file brings runs.
         self._factories: dict[str, type[QWidget]] = {
-            "activations": ActivationsPanel, "optimizers": OptimizersPanel, "schedules": SchedulesPanel}
+            "activations": ActivationsPanel,
+            "optimizers": OptimizersPanel,
+            "schedules": SchedulesPanel,
+        }
         self._holders: dict[str, QWidget] = {}
         self._panels: dict[str, QWidget] = {}
-        for key, title in (("activations", self.tr("Activations")), ("optimizers", self.tr("Optimizers")),
-                           ("schedules", self.tr("LR schedules"))):
+        for key, title in (
+            ("activations", self.tr("Activations")),
+            ("optimizers", self.tr("Optimizers")),
+            ("schedules", self.tr("LR schedules")),
+        ):
             holder = QWidget(self)
             holder.setObjectName(f"{key}Holder")
             layout = QVBoxLayout(holder)
@@ -113,7 +120,8 @@ class ComparePanel(QTabWidget):
         """A race or a range test is running."""
         schedules = self._panels.get("schedules")
         return any(section.is_running() for section in self.race_sections) or (
-            schedules is not None and schedules.range_runner.is_running())  # type: ignore[attr-defined]
+            schedules is not None and schedules.range_runner.is_running()
+        )  # type: ignore[attr-defined]
 
     def stop_all(self) -> None:
         for section in self.race_sections:
@@ -134,10 +142,15 @@ class ComparePanel(QTabWidget):
         steps = log.steps()
         summary = log.summary.as_dict() if log.summary is not None else {}
         record = RunRecord.from_training(
-            name, log.history(), summary, log.settings() if log.experiment is not None else describe_settings(experiment),
+            name,
+            log.history(),
+            summary,
+            run_settings(experiment, log.lr_changes),
             steps=[int(s) for s in steps.step] if len(steps) else None,
-            step_loss=steps.loss if len(steps) else None, step_lr=steps.lr if len(steps) else None,
-            group=self.tr("Training"))
+            step_loss=steps.loss if len(steps) else None,
+            step_lr=steps.lr if len(steps) else None,
+            group=self.tr("Training"),
+        )
         record.experiment = self.document.session_id
         return self.history.add(record)
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 import collections
 import threading
 import traceback
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
@@ -166,8 +167,9 @@ class RaceRunner(ThreadRunner):
         super().__init__(parent)
         self.race: Race | None = None
 
-    def start(self, experiment: Experiment, contenders: Sequence[Contender], options: RaceOptions | None = None
-              ) -> Race:
+    def start(
+        self, experiment: Experiment, contenders: Sequence[Contender], options: RaceOptions | None = None
+    ) -> Race:
         from playground.ui.training import workers
 
         race = Race(experiment, contenders, options, observer=self.post)
@@ -184,8 +186,11 @@ class RaceRunner(ThreadRunner):
     @staticmethod
     def records(race: Race, group: str) -> list[RunRecord]:
         """History records of a finished race, one per contender (mean over seeds)."""
-        return [RunRecord.from_race(race, index, group) for index in range(len(race.contenders))
-                if any(run.contender == index and run.epochs for run in race.runs)]
+        return [
+            RunRecord.from_race(race, index, group)
+            for index in range(len(race.contenders))
+            if any(run.contender == index and run.epochs for run in race.runs)
+        ]
 
 
 __all__ = ["RaceFinished", "RaceRunner", "ThreadRunner"]

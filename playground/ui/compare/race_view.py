@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -181,7 +181,7 @@ def _boundary_image(values: np.ndarray, mode: str) -> QImage:
         rgb = np.where(p < 0.5, low + (white - low) * (p / 0.5), white + (high - white) * ((p - 0.5) / 0.5))
         rgb = 0.55 * rgb + 0.45 * 255  # pastel, so the points stand out
     elif mode == "class":
-        palette = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in CLASS_COLORS], dtype=np.float64)
+        palette = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in CLASS_COLORS], dtype=np.float64)
         rgb = palette[grid.astype(int) % len(palette)]
         rgb = 0.45 * rgb + 0.55 * 255
     else:
@@ -247,12 +247,25 @@ class RaceView(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(4)
         if mode == "step":
-            self.loss_plot = make_plot(plots, self.tr("Training loss per step (smoothed)"), self.tr("step"),
-                                       self.tr("loss"), legend=False, count_x=True)
-            self.lr_plot = make_plot(plots, self.tr("Learning rate per step"), self.tr("step"),
-                                     self.tr("learning rate"), legend=False, count_x=True)
-            self.metric_plot = make_plot(plots, self.tr("Validation accuracy"), self.tr("step"),
-                                         self.tr("accuracy"), legend=False, count_x=True)
+            self.loss_plot = make_plot(
+                plots,
+                self.tr("Training loss per step (smoothed)"),
+                self.tr("step"),
+                self.tr("loss"),
+                legend=False,
+                count_x=True,
+            )
+            self.lr_plot = make_plot(
+                plots,
+                self.tr("Learning rate per step"),
+                self.tr("step"),
+                self.tr("learning rate"),
+                legend=False,
+                count_x=True,
+            )
+            self.metric_plot = make_plot(
+                plots, self.tr("Validation accuracy"), self.tr("step"), self.tr("accuracy"), legend=False, count_x=True
+            )
             # the LR sits right under the loss, same width, x linked: one step axis for both
             self.lr_plot.setXLink(self.loss_plot)
             grid.addWidget(self.loss_plot, 1, 0)
@@ -261,10 +274,17 @@ class RaceView(QWidget):
             grid.setRowStretch(1, 3)
             grid.setRowStretch(2, 2)
         else:
-            self.loss_plot = make_plot(plots, self.tr("Loss (solid: train, dashed: validation)"), self.tr("epoch"),
-                                       self.tr("loss"), legend=False, count_x=True)
-            self.metric_plot = make_plot(plots, self.tr("Validation accuracy"), self.tr("epoch"),
-                                         self.tr("accuracy"), legend=False, count_x=True)
+            self.loss_plot = make_plot(
+                plots,
+                self.tr("Loss (solid: train, dashed: validation)"),
+                self.tr("epoch"),
+                self.tr("loss"),
+                legend=False,
+                count_x=True,
+            )
+            self.metric_plot = make_plot(
+                plots, self.tr("Validation accuracy"), self.tr("epoch"), self.tr("accuracy"), legend=False, count_x=True
+            )
             self.lr_plot = None
             grid.addWidget(self.loss_plot, 1, 0)
             grid.addWidget(self.metric_plot, 1, 1)
@@ -345,8 +365,7 @@ class RaceView(QWidget):
         self.task = event.task
         metric_name = self.tr("accuracy") if event.task == "classification" else self.tr("R²")
         title = self.tr("Validation accuracy") if event.task == "classification" else self.tr("Validation R²")
-        style_plot(self.metric_plot, title, self.metric_plot.getPlotItem().getAxis("bottom").labelText,
-                   metric_name)
+        style_plot(self.metric_plot, title, self.metric_plot.getPlotItem().getAxis("bottom").labelText, metric_name)
         for index, label in enumerate(self.labels):
             color = color_for(index)
             self._curve("loss", index, self.loss_plot, color, label)
@@ -362,8 +381,11 @@ class RaceView(QWidget):
                     axis.setTickSpacing(1, 1)
                 else:
                     axis.setTickSpacing()
-        base = (self.tr("Loss (solid: train, dashed: validation)") if self.mode == "epoch"
-                else self.tr("Training loss per step (smoothed)"))
+        base = (
+            self.tr("Loss (solid: train, dashed: validation)")
+            if self.mode == "epoch"
+            else self.tr("Training loss per step (smoothed)")
+        )
         self.loss_plot.getPlotItem().setTitle(base, size="13pt", color=theme.colors().plot_foreground)
         self._fill_legend()
         if event.points is not None and event.extent is not None:
@@ -383,16 +405,26 @@ class RaceView(QWidget):
         """One line above the plots: a colour swatch per contender (readable from the back row)."""
         entries = "&nbsp;&nbsp;&nbsp; ".join(
             f"<span style='color:{color_for(i)}; font-size:15pt'>■</span>&nbsp;<b>{html.escape(label).replace(' ', '&nbsp;')}</b>"
-            for i, label in enumerate(self.labels))
+            for i, label in enumerate(self.labels)
+        )
         note = ""
         if self.repeats > 1:
-            note = (f"&nbsp;&nbsp;&nbsp; <span style='color:{theme.colors().muted_text}'>"
-                    + html.escape(self.tr("lines: mean, bands: ± std over {n} seeds").format(n=self.repeats))
-                    + "</span>")
+            note = (
+                f"&nbsp;&nbsp;&nbsp; <span style='color:{theme.colors().muted_text}'>"
+                + html.escape(self.tr("lines: mean, bands: ± std over {n} seeds").format(n=self.repeats))
+                + "</span>"
+            )
         self.legend.setText(f"<span style='font-size:11pt'>{entries}{note}</span>")
 
-    def _curve(self, kind: str, index: int, plot: pg.PlotWidget, color: str, name: str | None,
-               style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> pg.PlotDataItem:
+    def _curve(
+        self,
+        kind: str,
+        index: int,
+        plot: pg.PlotWidget,
+        color: str,
+        name: str | None,
+        style: Qt.PenStyle = Qt.PenStyle.SolidLine,
+    ) -> pg.PlotDataItem:
         curve = make_curve(plot.getPlotItem(), color, name, style=style)
         self._curves[(kind, index)] = curve
         if self.repeats > 1:
@@ -465,8 +497,7 @@ class RaceView(QWidget):
         metric = "val_accuracy" if self.task == "classification" else "val_r2"
         if self.mode == "epoch":
             for kind, name in (("loss", "train_loss"), ("val_loss", "val_loss"), ("metric", metric)):
-                x, y, std = self._series(contender, lambda t, n=name: (np.arange(1, len(t.epochs) + 1),
-                                                                      t.metric(n)))
+                x, y, std = self._series(contender, lambda t, n=name: (np.arange(1, len(t.epochs) + 1), t.metric(n)))
                 self._set(kind, contender, x, y, std)
             return
         smoothing = self.smoothing
@@ -484,8 +515,13 @@ class RaceView(QWidget):
 
     def _fill_table(self) -> None:
         classification = self.task == "classification"
-        headers = [self.tr("contender"), self.tr("status"), self.tr("epochs"), self.tr("train loss"),
-                   self.tr("val loss")]
+        headers = [
+            self.tr("contender"),
+            self.tr("status"),
+            self.tr("epochs"),
+            self.tr("train loss"),
+            self.tr("val loss"),
+        ]
         keys = ["train_loss", "val_loss"]
         if classification:
             headers += [self.tr("val accuracy"), self.tr("test accuracy")]
@@ -522,8 +558,11 @@ class RaceView(QWidget):
                 else:
                     self.table.setItem(row, column, _number_item(values[0]))
         self.table.setSortingEnabled(True)
-        rows_height = self.table.horizontalHeader().height() + 4 + sum(
-            self.table.rowHeight(row) for row in range(self.table.rowCount()))
+        rows_height = (
+            self.table.horizontalHeader().height()
+            + 4
+            + sum(self.table.rowHeight(row) for row in range(self.table.rowCount()))
+        )
         self.table.setMaximumHeight(max(80, min(240, rows_height)))
         self.table.setMinimumHeight(max(60, min(150, rows_height)))
         header = self.table.horizontalHeader()
@@ -569,8 +608,16 @@ class RaceSection(QWidget):
     race_finished = Signal(object)  # the finished Race
     status_message = Signal(str)
 
-    def __init__(self, document: ExperimentDocument, history: RunHistory, factory: ContenderFactory,
-                 title: str, start_text: str, mode: str = "epoch", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        document: ExperimentDocument,
+        history: RunHistory,
+        factory: ContenderFactory,
+        title: str,
+        start_text: str,
+        mode: str = "epoch",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.document = document
         self.history = history
@@ -587,8 +634,12 @@ class RaceSection(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         controls = QHBoxLayout()
         self.start_button = QPushButton(start_text, self)
-        self.start_button.setToolTip(self.tr("Train the current experiment once per contender: same initial "
-                                             "weights, same batches in the same order, in lock-step."))
+        self.start_button.setToolTip(
+            self.tr(
+                "Train the current experiment once per contender: same initial "
+                "weights, same batches in the same order, in lock-step."
+            )
+        )
         self.stop_button = QPushButton(self.tr("Stop"), self)
         self.stop_button.setEnabled(False)
         self.epochs = QSpinBox(self)
@@ -645,8 +696,12 @@ class RaceSection(QWidget):
             self._show_status(self.tr("Choose at least one contender."), error=True)
             return False
         base_dir = self.document.base_dir()
-        options = RaceOptions(repeats=self.repeats.value(), epochs=self.epochs.value(),
-                              base_dir=str(base_dir) if base_dir else None, num_threads=_training_threads())
+        options = RaceOptions(
+            repeats=self.repeats.value(),
+            epochs=self.epochs.value(),
+            base_dir=str(base_dir) if base_dir else None,
+            num_threads=_training_threads(),
+        )
         self._total_epochs = max(1, self.epochs.value() * len(contenders) * self.repeats.value())
         self.progress.setRange(0, self._total_epochs)
         self.progress.setValue(0)
@@ -667,10 +722,14 @@ class RaceSection(QWidget):
             if getattr(event, "kind", "") == "started":
                 shared = [f"{copied}/{total}" for copied, total in event.shared_weights]
                 same = all(copied == total for copied, total in event.shared_weights)
-                text = (self.tr("Racing {n} contenders from identical initial weights on the same batches.")
-                        if same else self.tr("Racing {n} contenders; initial weights shared where shapes allow "
-                                             "({shared} tensors), same batches.").format(
-                                                 n=len(event.labels), shared=", ".join(shared)))
+                text = (
+                    self.tr("Racing {n} contenders from identical initial weights on the same batches.")
+                    if same
+                    else self.tr(
+                        "Racing {n} contenders; initial weights shared where shapes allow "
+                        "({shared} tensors), same batches."
+                    ).format(n=len(event.labels), shared=", ".join(shared))
+                )
                 self._show_status(text.format(n=len(event.labels)))
         self.view.handle_events(events)
         done = sum(len(track.epochs) for track in self.view.tracks.values())
@@ -687,7 +746,8 @@ class RaceSection(QWidget):
             text = self.tr("Stopped. {n} run(s) went into the history.").format(n=len(records))
         else:
             text = self.tr("Finished in {s:.1f} s. {n} run(s) went into the history.").format(
-                s=time.perf_counter() - getattr(self, "_started_at", time.perf_counter()), n=len(records))
+                s=time.perf_counter() - getattr(self, "_started_at", time.perf_counter()), n=len(records)
+            )
         if problems:
             text += " " + problems[0]
         self._show_status(text, error=bool(problems))

@@ -86,20 +86,35 @@ def default_design(key: str, epochs: int, steps: int, lr: float) -> Design:
     total = max(1, epochs * steps)
     label, spec = {
         "constant": ("Constant", None),
-        "step": (f"Step ÷10 every {third} epochs", SchedulerSpec(type="StepLR", params={"step_size": third,
-                                                                                       "gamma": 0.1})),
-        "cosine": ("Cosine", SchedulerSpec(type="CosineAnnealingLR", params={"T_max": max(1, epochs),
-                                                                             "eta_min": 0.0})),
-        "warmup_cosine": ("Warmup + cosine", SchedulerSpec(
-            type="CosineAnnealingLR", params={"T_max": total, "eta_min": 0.0}, interval="step",
-            warmup_steps=max(1, min(total // 10, 500)))),
-        "one_cycle": ("One-cycle", SchedulerSpec(type="OneCycleLR", params={"max_lr": float(f"{lr * 3:.3g}")},
-                                                 interval="step")),
-        "restarts": ("Cosine with restarts", SchedulerSpec(
-            type="CosineAnnealingWarmRestarts", params={"T_0": max(1, epochs // 4), "T_mult": 1, "eta_min": 0.0})),
+        "step": (
+            f"Step ÷10 every {third} epochs",
+            SchedulerSpec(type="StepLR", params={"step_size": third, "gamma": 0.1}),
+        ),
+        "cosine": ("Cosine", SchedulerSpec(type="CosineAnnealingLR", params={"T_max": max(1, epochs), "eta_min": 0.0})),
+        "warmup_cosine": (
+            "Warmup + cosine",
+            SchedulerSpec(
+                type="CosineAnnealingLR",
+                params={"T_max": total, "eta_min": 0.0},
+                interval="step",
+                warmup_steps=max(1, min(total // 10, 500)),
+            ),
+        ),
+        "one_cycle": (
+            "One-cycle",
+            SchedulerSpec(type="OneCycleLR", params={"max_lr": float(f"{lr * 3:.3g}")}, interval="step"),
+        ),
+        "restarts": (
+            "Cosine with restarts",
+            SchedulerSpec(
+                type="CosineAnnealingWarmRestarts", params={"T_0": max(1, epochs // 4), "T_mult": 1, "eta_min": 0.0}
+            ),
+        ),
         "exponential": ("Exponential ×0.95", SchedulerSpec(type="ExponentialLR", params={"gamma": 0.95})),
-        "plateau": ("Reduce on plateau", SchedulerSpec(type="ReduceLROnPlateau",
-                                                       params={"patience": 5, "factor": 0.5})),
+        "plateau": (
+            "Reduce on plateau",
+            SchedulerSpec(type="ReduceLROnPlateau", params={"patience": 5, "factor": 0.5}),
+        ),
     }[key]
     return Design(label, spec, checked=key not in DEFAULT_UNCHECKED, key=key)
 
@@ -112,8 +127,13 @@ MAX_PLOTTED_STEPS = 50_000  # a longer run's schedule is drawn up to here (repla
 
 
 class SchedulesPanel(ComparePanel):
-    def __init__(self, document: ExperimentDocument, undo_stack: QUndoStack | None = None,
-                 history: RunHistory | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        document: ExperimentDocument,
+        undo_stack: QUndoStack | None = None,
+        history: RunHistory | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(document, undo_stack, history, parent)
         self.designs: list[Design] = []
         self._curves: list[pg.PlotDataItem] = []
@@ -135,8 +155,9 @@ class SchedulesPanel(ComparePanel):
         self.add_button = QPushButton(self.tr("Add"), top)
         self.remove_button = QPushButton(self.tr("Remove"), top)
         self.apply_design_button = QPushButton(self.tr("Use in experiment"), top)
-        self.apply_design_button.setToolTip(self.tr("Set the selected schedule as the experiment's scheduler "
-                                                    "(undoable)."))
+        self.apply_design_button.setToolTip(
+            self.tr("Set the selected schedule as the experiment's scheduler (undoable).")
+        )
         row.addWidget(self.add_button)
         row.addWidget(self.remove_button)
         row.addWidget(self.apply_design_button)
@@ -166,10 +187,20 @@ class SchedulesPanel(ComparePanel):
         plot_box = QVBoxLayout()
         # The legend sits right of the plot area: in a corner it covered the one-cycle peak (and
         # any other curve a user designs); steps are whole numbers on x.
-        self.schedule_plot = make_plot(top, self.tr("Learning rate per step (before training)"), self.tr("step"),
-                                       self.tr("learning rate"), legend=OUTSIDE_LEGEND, count_x=True)
-        set_plot_title(self.schedule_plot.getPlotItem(), self.tr("Learning rate per step (before training)"),
-                       self.tr("Learning rate per step"), self.tr("Learning rate"))
+        self.schedule_plot = make_plot(
+            top,
+            self.tr("Learning rate per step (before training)"),
+            self.tr("step"),
+            self.tr("learning rate"),
+            legend=OUTSIDE_LEGEND,
+            count_x=True,
+        )
+        set_plot_title(
+            self.schedule_plot.getPlotItem(),
+            self.tr("Learning rate per step (before training)"),
+            self.tr("Learning rate per step"),
+            self.tr("Learning rate"),
+        )
         plot_box.addWidget(self.schedule_plot, 1)
         options = QHBoxLayout()
         self.log_scale = QCheckBox(self.tr("log scale"), top)
@@ -185,14 +216,19 @@ class SchedulesPanel(ComparePanel):
         self.range_plot = make_plot(top, "", self.tr("learning rate (log)"), self.tr("loss"), legend=False)
         self.range_plot.setLogMode(x=True, y=False)
         plot_item = self.range_plot.getPlotItem()
-        curves = (f"<span style='color:{RANGE_RAW_COLOR}'>{html.escape(self.tr('loss'))}</span> / "
-                  f"<span style='color:{RANGE_SMOOTH_COLOR}'>{html.escape(self.tr('smoothed'))}</span>")
+        curves = (
+            f"<span style='color:{RANGE_RAW_COLOR}'>{html.escape(self.tr('loss'))}</span> / "
+            f"<span style='color:{RANGE_SMOOTH_COLOR}'>{html.escape(self.tr('smoothed'))}</span>"
+        )
         set_plot_title(plot_item, self.tr("LR range test: ") + curves, self.tr("LR range test"))
         self.range_raw = make_curve(plot_item, RANGE_RAW_COLOR, self.tr("loss"), width=1.2)
         self.range_smooth = make_curve(plot_item, RANGE_SMOOTH_COLOR, self.tr("smoothed"), width=3)
-        self.range_marker = pg.InfiniteLine(angle=90, pen=pg.mkPen("#d62728", width=2.5, style=Qt.PenStyle.DashLine),
-                                            label="", labelOpts={"position": 0.92, "color": "#d62728",
-                                                                 "fill": (255, 255, 255, 200)})
+        self.range_marker = pg.InfiniteLine(
+            angle=90,
+            pen=pg.mkPen("#d62728", width=2.5, style=Qt.PenStyle.DashLine),
+            label="",
+            labelOpts={"position": 0.92, "color": "#d62728", "fill": (255, 255, 255, 200)},
+        )
         self.range_marker.hide()
         plot_item.addItem(self.range_marker)
         range_box.addWidget(self.range_plot, 1)
@@ -231,8 +267,15 @@ class SchedulesPanel(ComparePanel):
         top_layout.addLayout(range_box, 2)
 
         # ---- the race ----------------------------------------------------------------------------
-        self.race = RaceSection(document, self.history, self._contenders, self.tr("Schedule race"),
-                                self.tr("Race the checked schedules"), mode="step", parent=splitter)
+        self.race = RaceSection(
+            document,
+            self.history,
+            self._contenders,
+            self.tr("Schedule race"),
+            self.tr("Race the checked schedules"),
+            mode="step",
+            parent=splitter,
+        )
         self.race.status_message.connect(self.status_message)
         splitter.addWidget(top)
         splitter.addWidget(self.race)
@@ -298,8 +341,9 @@ class SchedulesPanel(ComparePanel):
         self.designs = default_designs(epochs, steps, self.base_lr())
         current = self.document.experiment.training.scheduler
         if current is not None:
-            self.designs.insert(0, Design(self.tr("Experiment: {type}").format(type=current.type),
-                                          current.model_copy(deep=True)))
+            self.designs.insert(
+                0, Design(self.tr("Experiment: {type}").format(type=current.type), current.model_copy(deep=True))
+            )
         self._fill_list()
         self.list.setCurrentRow(0)
         self.replot()
@@ -347,8 +391,12 @@ class SchedulesPanel(ComparePanel):
 
     def add_design(self) -> None:
         epochs, _ = self.run_shape()
-        self.designs.append(Design(self.tr("Cosine {n}").format(n=len(self.designs) + 1),
-                                   SchedulerSpec(type="CosineAnnealingLR", params={"T_max": max(1, epochs)})))
+        self.designs.append(
+            Design(
+                self.tr("Cosine {n}").format(n=len(self.designs) + 1),
+                SchedulerSpec(type="CosineAnnealingLR", params={"T_max": max(1, epochs)}),
+            )
+        )
         self._fill_list()
         self.list.setCurrentRow(len(self.designs) - 1)
         self.replot()
@@ -370,8 +418,14 @@ class SchedulesPanel(ComparePanel):
         self._editing = True
         try:
             enabled = design is not None
-            for widget in (self.name_edit, self.type_combo, self.interval_combo, self.warmup,
-                           self.remove_button, self.apply_design_button):
+            for widget in (
+                self.name_edit,
+                self.type_combo,
+                self.interval_combo,
+                self.warmup,
+                self.remove_button,
+                self.apply_design_button,
+            ):
                 widget.setEnabled(enabled)
             if design is None:
                 return
@@ -440,8 +494,7 @@ class SchedulesPanel(ComparePanel):
             elif kind == "CosineAnnealingWarmRestarts":
                 params = {"T_0": max(1, epochs // 4)}
             interval = "step" if kind == "OneCycleLR" else self.interval_combo.currentData()
-            design.spec = SchedulerSpec(type=kind, params=params, interval=interval,
-                                        warmup_steps=self.warmup.value())
+            design.spec = SchedulerSpec(type=kind, params=params, interval=interval, warmup_steps=self.warmup.value())
         self._show_design(self.list.currentRow())
         self.replot()
 
@@ -449,8 +502,9 @@ class SchedulesPanel(ComparePanel):
         design = self.current_design()
         if design is None or design.spec is None or self._editing:
             return
-        design.spec = design.spec.model_copy(update={"interval": self.interval_combo.currentData(),
-                                                     "warmup_steps": self.warmup.value()})
+        design.spec = design.spec.model_copy(
+            update={"interval": self.interval_combo.currentData(), "warmup_steps": self.warmup.value()}
+        )
         design.key = ""
         self._replot_timer.start()
 
@@ -503,7 +557,8 @@ class SchedulesPanel(ComparePanel):
         fit_outside_legend(self.schedule_plot)  # right of the curves; too narrow: the list is the legend
         epochs, steps = self.run_shape()
         text = self.tr("{epochs} epochs × {steps} steps per epoch = {total} steps; base LR {lr}").format(
-            epochs=epochs, steps=steps, total=f"{epochs * steps:,}", lr=format_number(self.base_lr()))
+            epochs=epochs, steps=steps, total=f"{epochs * steps:,}", lr=format_number(self.base_lr())
+        )
         if epochs * steps > MAX_PLOTTED_STEPS:
             text += self.tr(" (the plot shows the first {count} steps)").format(count=f"{MAX_PLOTTED_STEPS:,}")
         if problems:
@@ -579,10 +634,15 @@ class SchedulesPanel(ComparePanel):
         self._show_sweep_range()
 
         def job() -> LRRangeResult:
-            return lr_range_test(experiment, start_lr=start, end_lr=end, steps=steps,
-                                 base_dir=str(base_dir) if base_dir else None,
-                                 should_stop=lambda: runner.stop_requested,
-                                 progress=lambda step, lr, loss: runner.post((lr, loss)))
+            return lr_range_test(
+                experiment,
+                start_lr=start,
+                end_lr=end,
+                steps=steps,
+                base_dir=str(base_dir) if base_dir else None,
+                should_stop=lambda: runner.stop_requested,
+                progress=lambda step, lr, loss: runner.post((lr, loss)),
+            )
 
         self.range_runner.start_job(job)
         self.range_status.setText(self.tr("Sweeping the learning rate…"))
@@ -616,9 +676,12 @@ class SchedulesPanel(ComparePanel):
             self.range_marker.setPos(math.log10(result.suggestion))
             self.range_marker.label.setFormat(self.tr("suggested {lr}").format(lr=format_number(result.suggestion, 3)))
             self.apply_lr_button.setEnabled(True)
-            text = self.tr("Suggested LR: <b>{lr}</b> (where the smoothed loss falls fastest); lowest loss at "
-                           "{low}.").format(lr=html.escape(format_number(result.suggestion, 3)),
-                                            low=html.escape(format_number(result.min_loss_lr, 3)))
+            text = self.tr(
+                "Suggested LR: <b>{lr}</b> (where the smoothed loss falls fastest); lowest loss at {low}."
+            ).format(
+                lr=html.escape(format_number(result.suggestion, 3)),
+                low=html.escape(format_number(result.min_loss_lr, 3)),
+            )
         else:
             text = self.tr("No suggestion: too few steps before the loss exploded.")
         self.range_status.setText(text + " " + html.escape(self.tr(result.message)))

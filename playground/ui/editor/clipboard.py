@@ -39,15 +39,17 @@ class Fragment:
     edges: list[tuple[str, str]]
 
     def to_json(self) -> str:
-        return json.dumps({
-            "format": FRAGMENT_FORMAT,
-            "version": 1,
-            "nodes": [node.model_dump(mode="json") for node in self.nodes],
-            "edges": [list(edge) for edge in self.edges],
-        })
+        return json.dumps(
+            {
+                "format": FRAGMENT_FORMAT,
+                "version": 1,
+                "nodes": [node.model_dump(mode="json") for node in self.nodes],
+                "edges": [list(edge) for edge in self.edges],
+            }
+        )
 
     @classmethod
-    def from_json(cls, text: str) -> "Fragment | None":
+    def from_json(cls, text: str) -> Fragment | None:
         """The fragment in `text`, or None if it is not one; bad entries are dropped."""
         try:
             data = json.loads(text)
@@ -66,8 +68,14 @@ class Fragment:
         ids = {node.id for node in nodes}
         edges = []
         for raw in data.get("edges", []) if isinstance(data.get("edges"), list) else []:
-            if (isinstance(raw, list) and len(raw) == 2 and raw[0] in ids and raw[1] in ids
-                    and raw[0] != raw[1] and (raw[0], raw[1]) not in edges):
+            if (
+                isinstance(raw, list)
+                and len(raw) == 2
+                and raw[0] in ids
+                and raw[1] in ids
+                and raw[0] != raw[1]
+                and (raw[0], raw[1]) not in edges
+            ):
                 edges.append((raw[0], raw[1]))
         return cls(nodes, edges) if nodes else None
 
@@ -78,8 +86,9 @@ def _as_node(raw: Any) -> Any:
     return raw
 
 
-def fragment_of(document: ExperimentDocument, node_ids: list[str],
-                positions: dict[str, tuple[float, float]]) -> Fragment:
+def fragment_of(
+    document: ExperimentDocument, node_ids: list[str], positions: dict[str, tuple[float, float]]
+) -> Fragment:
     """The nodes `node_ids` (at their shown `positions`) and the edges among them."""
     chosen = set(node_ids)
     nodes = []
@@ -139,8 +148,9 @@ class NodeClipboard:
         return self.get() is not None
 
 
-def free_offset(boxes: list[QRectF], is_free: Callable[[QRectF], bool], step: tuple[float, float],
-                reach: tuple[int, int] = (8, 24)) -> tuple[float, float]:
+def free_offset(
+    boxes: list[QRectF], is_free: Callable[[QRectF], bool], step: tuple[float, float], reach: tuple[int, int] = (8, 24)
+) -> tuple[float, float]:
     """The shift, in whole columns and rows of `step`, that puts every box on free canvas.
 
     The nearest shift wins: no shift at all (a paste after a cut goes back where it was), then
@@ -149,8 +159,10 @@ def free_offset(boxes: list[QRectF], is_free: Callable[[QRectF], bool], step: tu
     """
     column, row = step
     columns, rows = reach
-    shifts = sorted(((i, j) for i in range(-columns, columns + 1) for j in range(-rows, rows + 1)),
-                    key=lambda ij: (abs(ij[1]) + 1.5 * abs(ij[0]), ij[1] < 0, ij[0] < 0))
+    shifts = sorted(
+        ((i, j) for i in range(-columns, columns + 1) for j in range(-rows, rows + 1)),
+        key=lambda ij: (abs(ij[1]) + 1.5 * abs(ij[0]), ij[1] < 0, ij[0] < 0),
+    )
     for i, j in shifts:
         dx, dy = i * column, j * row
         if all(is_free(box.translated(dx, dy)) for box in boxes):
@@ -161,8 +173,9 @@ def free_offset(boxes: list[QRectF], is_free: Callable[[QRectF], bool], step: tu
     return 0.0, (rows + 1) * row + boxes_rect.height()  # a crowded canvas: below everything searched
 
 
-def paste_fragment(document: ExperimentDocument, stack: QUndoStack, fragment: Fragment,
-                   offset: tuple[float, float], label: str) -> list[str]:
+def paste_fragment(
+    document: ExperimentDocument, stack: QUndoStack, fragment: Fragment, offset: tuple[float, float], label: str
+) -> list[str]:
     """Add `fragment`'s nodes with fresh ids, each shifted by `offset` (see `free_offset`).
 
     One undo step (a macro); returns the new ids in fragment order.
@@ -173,8 +186,7 @@ def paste_fragment(document: ExperimentDocument, stack: QUndoStack, fragment: Fr
     try:
         for node in fragment.nodes:
             pos = None if node.pos is None else (node.pos[0] + dx, node.pos[1] + dy)
-            command = AddNodeCommand(document, node.type, pos, dict(node.params),
-                                     node_id=fresh_id(document, node.id))
+            command = AddNodeCommand(document, node.type, pos, dict(node.params), node_id=fresh_id(document, node.id))
             stack.push(command)
             renamed[node.id] = command.node_id
         for source, target in fragment.edges:

@@ -25,8 +25,15 @@ _MERGE_PARAMS, _MERGE_MOVE, _MERGE_DATA, _MERGE_TRAINING, _MERGE_TEXT = 1001, 10
 
 
 class AddNodeCommand(QUndoCommand):
-    def __init__(self, document: ExperimentDocument, layer_type: str, pos: tuple[float, float] | None,
-                 params: dict[str, Any] | None = None, node_id: str | None = None, parent: QUndoCommand | None = None):
+    def __init__(
+        self,
+        document: ExperimentDocument,
+        layer_type: str,
+        pos: tuple[float, float] | None,
+        params: dict[str, Any] | None = None,
+        node_id: str | None = None,
+        parent: QUndoCommand | None = None,
+    ):
         super().__init__(parent)
         self.document = document
         self.layer_type = layer_type
@@ -63,8 +70,12 @@ class RemoveNodeCommand(QUndoCommand):
 class MoveNodesCommand(QUndoCommand):
     """One drag of one or more nodes, pushed on mouse release."""
 
-    def __init__(self, document: ExperimentDocument, moves: dict[str, tuple[tuple[float, float] | None,
-                 tuple[float, float]]], parent: QUndoCommand | None = None):
+    def __init__(
+        self,
+        document: ExperimentDocument,
+        moves: dict[str, tuple[tuple[float, float] | None, tuple[float, float]]],
+        parent: QUndoCommand | None = None,
+    ):
         super().__init__(parent)
         self.document = document
         self.moves = dict(moves)  # id -> (old, new)
@@ -113,8 +124,14 @@ class RemoveEdgeCommand(QUndoCommand):
 class SetNodeParamsCommand(QUndoCommand):
     """Change a node's parameters; successive changes of the same parameter merge."""
 
-    def __init__(self, document: ExperimentDocument, node_id: str, params: dict[str, Any], field: str = "",
-                 parent: QUndoCommand | None = None):
+    def __init__(
+        self,
+        document: ExperimentDocument,
+        node_id: str,
+        params: dict[str, Any],
+        field: str = "",
+        parent: QUndoCommand | None = None,
+    ):
         super().__init__(parent)
         self.document = document
         self.node_id = node_id
@@ -158,8 +175,9 @@ class _SettingCommand(QUndoCommand):
 
     merge_id = 0
 
-    def __init__(self, document: ExperimentDocument, new: Any, field: str, label: str,
-                 parent: QUndoCommand | None = None):
+    def __init__(
+        self, document: ExperimentDocument, new: Any, field: str, label: str, parent: QUndoCommand | None = None
+    ):
         super().__init__(parent)
         self.document = document
         self.field = field
@@ -194,8 +212,9 @@ class SetDataCommand(_SettingCommand):
 
     merge_id = _MERGE_DATA
 
-    def __init__(self, document: ExperimentDocument, data: DataSpec, field: str = "",
-                 parent: QUndoCommand | None = None):
+    def __init__(
+        self, document: ExperimentDocument, data: DataSpec, field: str = "", parent: QUndoCommand | None = None
+    ):
         super().__init__(document, data.model_copy(deep=True), field, tr("Change data settings"), parent)
 
     def read(self) -> DataSpec:
@@ -210,8 +229,9 @@ class SetTrainingCommand(_SettingCommand):
 
     merge_id = _MERGE_TRAINING
 
-    def __init__(self, document: ExperimentDocument, training: TrainingSpec, field: str = "",
-                 parent: QUndoCommand | None = None):
+    def __init__(
+        self, document: ExperimentDocument, training: TrainingSpec, field: str = "", parent: QUndoCommand | None = None
+    ):
         super().__init__(document, training.model_copy(deep=True), field, tr("Change training settings"), parent)
 
     def read(self) -> TrainingSpec:
@@ -252,8 +272,7 @@ class SetTextCommand(_SettingCommand):
 class ReplaceExperimentCommand(QUndoCommand):
     """Swap the whole experiment (a fix, a paste of many nodes, auto-arrange): exact undo by copy."""
 
-    def __init__(self, document: ExperimentDocument, after: Experiment, label: str,
-                 parent: QUndoCommand | None = None):
+    def __init__(self, document: ExperimentDocument, after: Experiment, label: str, parent: QUndoCommand | None = None):
         super().__init__(parent)
         self.document = document
         self.before = document.snapshot()

@@ -167,8 +167,9 @@ def _corners(points: list[QPointF]) -> list[QPointF]:
     for point in points:
         if kept and kept[-1] == point:
             continue
-        straight = len(kept) >= 2 and (kept[-2].x() == kept[-1].x() == point.x()
-                                       or kept[-2].y() == kept[-1].y() == point.y())
+        straight = len(kept) >= 2 and (
+            kept[-2].x() == kept[-1].x() == point.x() or kept[-2].y() == kept[-1].y() == point.y()
+        )
         if straight:
             kept[-1] = point
         else:
@@ -228,7 +229,7 @@ def route(start: QPointF, end: QPointF, obstacles: list[QRectF], ends: list[QRec
 
 
 class EdgeItem(HoverHighlight, QGraphicsItem):
-    def __init__(self, source: "NodeItem", target: "NodeItem"):
+    def __init__(self, source: NodeItem, target: NodeItem):
         super().__init__()
         self.source = source
         self.target = target
@@ -281,8 +282,14 @@ class EdgeItem(HoverHighlight, QGraphicsItem):
         area = self._obstacle_area(start, tip)
         obstacles = self._cards_in(area)
         ends = [self._card(self.source), self._card(self.target)]
-        key = (start.x(), start.y(), tip.x(), tip.y(),
-               tuple((r.x(), r.y()) for r in ends), tuple((r.x(), r.y()) for r in obstacles))
+        key = (
+            start.x(),
+            start.y(),
+            tip.x(),
+            tip.y(),
+            tuple((r.x(), r.y()) for r in ends),
+            tuple((r.x(), r.y()) for r in obstacles),
+        )
         if self._route_key == key and not self._cards_hit_beyond(self._route_path, obstacles, area):
             return QPainterPath(self._route_path)
         path = route(start, tip, obstacles, ends)
@@ -319,21 +326,25 @@ class EdgeItem(HoverHighlight, QGraphicsItem):
         """Where to look for cards this edge should not run behind on its way from `start` to
         `end` (`_cards_in` then asks the scene's spatial index, not every card)."""
         reach = abs(end.y() - start.y()) + OBSTACLE_MARGIN
-        return QRectF(QPointF(min(start.x(), end.x()) - 40.0, min(start.y(), end.y()) - reach),
-                      QPointF(max(start.x(), end.x()) + 40.0, max(start.y(), end.y()) + reach))
+        return QRectF(
+            QPointF(min(start.x(), end.x()) - 40.0, min(start.y(), end.y()) - reach),
+            QPointF(max(start.x(), end.x()) + 40.0, max(start.y(), end.y()) + reach),
+        )
 
     def _cards_in(self, area: QRectF) -> list[QRectF]:
         """The card rectangles (grown by `CARD_CLEARANCE`) of other nodes that overlap `area`."""
         scene = self.scene()
         if scene is None or not hasattr(scene, "cards_in"):
             return []
-        return [self._card(item) for item in scene.cards_in(area)
-                if item is not self.source and item is not self.target]
+        return [
+            self._card(item) for item in scene.cards_in(area) if item is not self.source and item is not self.target
+        ]
 
     @staticmethod
     def _card(item: NodeItem) -> QRectF:
-        return item.mapRectToScene(item.card_rect()).adjusted(-CARD_CLEARANCE, -CARD_CLEARANCE,
-                                                               CARD_CLEARANCE, CARD_CLEARANCE)
+        return item.mapRectToScene(item.card_rect()).adjusted(
+            -CARD_CLEARANCE, -CARD_CLEARANCE, CARD_CLEARANCE, CARD_CLEARANCE
+        )
 
     def set_label(self, text: str) -> None:
         if text != self.label:

@@ -180,19 +180,23 @@ class GraphEditor(QWidget):
     def _splice_allowed(self, anchor: str, new_id: str, successor: str, layer_type: str) -> bool:
         """Would anchor → new → successor be accepted in place of anchor → successor?"""
         trial = {"without": (anchor, successor), "new_nodes": {new_id: layer_type}}
-        return (self.document.connection_problem(anchor, new_id, **trial) is None
-                and self.document.connection_problem(new_id, successor, **trial) is None)
+        return (
+            self.document.connection_problem(anchor, new_id, **trial) is None
+            and self.document.connection_problem(new_id, successor, **trial) is None
+        )
 
     def _occupied(self, pos: tuple[float, float], ignore: set[str] = frozenset()) -> bool:
         rect = QRectF(pos[0], pos[1], NODE_WIDTH, NODE_HEIGHT).adjusted(-10, -10, 10, 10)
-        return any(item.sceneBoundingRect().intersects(rect) for item in self._scene.node_items()
-                   if item.node_id not in ignore)
+        return any(
+            item.sceneBoundingRect().intersects(rect) for item in self._scene.node_items() if item.node_id not in ignore
+        )
 
     def _make_room(self, anchor: str, new_pos: tuple[float, float]) -> dict:
         """Moves that shift everything downstream of `anchor` at or right of `new_pos` one column right."""
         downstream = Topology.of(self.document.experiment).downstream(anchor) - {anchor}
         if not self._occupied(new_pos) and not any(
-                self._scene.display_position(n)[0] < new_pos[0] + NODE_WIDTH for n in downstream):
+            self._scene.display_position(n)[0] < new_pos[0] + NODE_WIDTH for n in downstream
+        ):
             return {}
         moves = {}
         for node_id in downstream:
@@ -271,8 +275,10 @@ class GraphEditor(QWidget):
             return not any(card.mapRectToScene(card.card_rect()).intersects(area) for card in scene.cards_in(area))
 
         offset = free_offset(list(boxes.values()), is_free, (COLUMN_SPACING, ROW_SPACING))
-        placed = Fragment([node.model_copy(update={"pos": (boxes[node.id].x(), boxes[node.id].y())})
-                           for node in fragment.nodes], list(fragment.edges))
+        placed = Fragment(
+            [node.model_copy(update={"pos": (boxes[node.id].x(), boxes[node.id].y())}) for node in fragment.nodes],
+            list(fragment.edges),
+        )
         with self._scene.batch():
             new_ids = paste_fragment(self.document, self.undo_stack, placed, offset, label)
         self.select_nodes(new_ids)
@@ -282,8 +288,11 @@ class GraphEditor(QWidget):
     def _fragment_boxes(self, fragment: Fragment) -> dict[str, QRectF]:
         """Where each fragment node's card would be before any shift; nodes the clipboard gave no
         position follow the placed ones in a row (or start at the middle of the view)."""
-        boxes = {node.id: QRectF(node.pos[0], node.pos[1], NODE_WIDTH, NODE_HEIGHT)
-                 for node in fragment.nodes if node.pos is not None}
+        boxes = {
+            node.id: QRectF(node.pos[0], node.pos[1], NODE_WIDTH, NODE_HEIGHT)
+            for node in fragment.nodes
+            if node.pos is not None
+        }
         placed = QRectF()
         for box in boxes.values():
             placed = placed.united(box)
@@ -322,8 +331,12 @@ class GraphEditor(QWidget):
         if item is None or self._refused():
             return
         rect = item.mapRectToScene(QRectF(2.0, HEADER_HEIGHT + 2.0, NODE_WIDTH - 4.0, LINE_HEIGHT + 4.0))
-        self._view.edit_inline(rect, node_id, lambda text, old=node_id: self.rename_node(old, text),
-                               validate=lambda text, old=node_id: self.rename_problem(old, text))
+        self._view.edit_inline(
+            rect,
+            node_id,
+            lambda text, old=node_id: self.rename_node(old, text),
+            validate=lambda text, old=node_id: self.rename_problem(old, text),
+        )
 
     def rename_problem(self, old_id: str, new_id: str) -> str | None:
         """Why `old_id` cannot be called `new_id`, or None (the same name is no problem)."""
@@ -421,8 +434,11 @@ class GraphEditor(QWidget):
             if created is not None:
                 self._place_created_node(after, created, fix.node)
             self.undo_stack.push(ReplaceExperimentCommand(self.document, after, fix.label))
-        changed = [item.node_id for item in self._scene.node_items()
-                   if item.node_id not in before or item.pos() != before[item.node_id]]
+        changed = [
+            item.node_id
+            for item in self._scene.node_items()
+            if item.node_id not in before or item.pos() != before[item.node_id]
+        ]
         if changed:
             created_ids = [node_id for node_id in changed if node_id not in before]
             must = created_ids + ([fix.node] if fix.node in changed else [])
@@ -431,8 +447,11 @@ class GraphEditor(QWidget):
     def _place_created_node(self, experiment, created: str, target: str) -> None:
         """Put a node a fix inserted before `target` where the target was, and shift the rest right."""
         node = experiment.node(created)
-        positions = {n.id: (n.pos if n.pos is not None else self._scene.display_position(n.id))
-                     for n in experiment.model.nodes if n.id != created}
+        positions = {
+            n.id: (n.pos if n.pos is not None else self._scene.display_position(n.id))
+            for n in experiment.model.nodes
+            if n.id != created
+        }
         if experiment.node(target).pos is None:
             return  # an unplaced graph is laid out automatically anyway
         tx, ty = positions[target]
@@ -469,8 +488,9 @@ class GraphEditor(QWidget):
 
     def edge_menu(self, source: str, target: str) -> QMenu:
         menu = QMenu(self)
-        action = menu.addAction(self.tr("Delete connection {a} → {b}").format(a=source, b=target),
-                                lambda: self.delete_edge(source, target))
+        action = menu.addAction(
+            self.tr("Delete connection {a} → {b}").format(a=source, b=target), lambda: self.delete_edge(source, target)
+        )
         action.setEnabled(not self.is_read_only())
         return menu
 

@@ -35,9 +35,19 @@ PADDING = 7.0
 
 # Short labels for the key parameters shown on a card (the inspector shows full names).
 _SHORT_NAMES = {
-    "out_features": "out", "out_channels": "out", "kernel_size": "k", "stride": "s", "padding": "p",
-    "hidden_size": "hidden", "num_heads": "heads", "nhead": "heads", "dim_feedforward": "ff",
-    "embedding_dim": "dim", "negative_slope": "slope", "output_size": "size", "unflattened_size": "shape",
+    "out_features": "out",
+    "out_channels": "out",
+    "kernel_size": "k",
+    "stride": "s",
+    "padding": "p",
+    "hidden_size": "hidden",
+    "num_heads": "heads",
+    "nhead": "heads",
+    "dim_feedforward": "ff",
+    "embedding_dim": "dim",
+    "negative_slope": "slope",
+    "output_size": "size",
+    "unflattened_size": "shape",
 }
 
 
@@ -89,8 +99,9 @@ class NodeContent:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def describe_node(node: NodeSpec, report: "NodeReport | None", issues: list["GraphIssue"],
-                  report_error: str | None, dataset: str = "") -> NodeContent:
+def describe_node(
+    node: NodeSpec, report: NodeReport | None, issues: list[GraphIssue], report_error: str | None, dataset: str = ""
+) -> NodeContent:
     """Word the card of `node` from the shape report (None when the dataset cannot be read)."""
     layer = LAYERS.get(node.type)
     content = NodeContent(node.type, color=layer.color if layer else "#888888")
@@ -149,9 +160,11 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         self.node_id = node_id
         self.content = content
         self.edges: list = []  # EdgeItems touching this node, kept by the scene
-        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-                      | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
-                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+        )
         self.setAcceptHoverEvents(True)
         self.setZValue(1.0)
         layer = LAYERS.get(content.layer_type)
@@ -265,17 +278,26 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         painter.setFont(header_font)
         painter.setPen(readable_on(header_color))
         metrics = QFontMetricsF(header_font)
-        painter.drawText(QRectF(PADDING, 0.0, inner, HEADER_HEIGHT),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                         metrics.elidedText(content.layer_type, Qt.TextElideMode.ElideRight, inner))
+        painter.drawText(
+            QRectF(PADDING, 0.0, inner, HEADER_HEIGHT),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            metrics.elidedText(content.layer_type, Qt.TextElideMode.ElideRight, inner),
+        )
 
         top = HEADER_HEIGHT + 4.0
-        lines: list[tuple[str, QFont, QColor]] = [(self.node_id, strong_font, colors.text),
-                                                   (content.key_params, body_font, colors.dim_text)]
+        lines: list[tuple[str, QFont, QColor]] = [
+            (self.node_id, strong_font, colors.text),
+            (content.key_params, body_font, colors.dim_text),
+        ]
         if content.error:
             lines.append(("⚠ " + content.error, body_font, colors.error))
-            lines.append((tr("right-click to fix") if content.fixes else content.shape, body_font,
-                          colors.error if content.fixes else colors.dim_text))
+            lines.append(
+                (
+                    tr("right-click to fix") if content.fixes else content.shape,
+                    body_font,
+                    colors.error if content.fixes else colors.dim_text,
+                )
+            )
         else:
             lines.append((content.shape, body_font, colors.text))
             lines.append((content.params, body_font, colors.dim_text))
@@ -284,8 +306,11 @@ class NodeItem(HoverHighlight, QGraphicsItem):
             painter.setFont(font)
             painter.setPen(color)
             elided = QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, inner)
-            painter.drawText(QRectF(PADDING, top + index * LINE_HEIGHT, inner, LINE_HEIGHT),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, elided)
+            painter.drawText(
+                QRectF(PADDING, top + index * LINE_HEIGHT, inner, LINE_HEIGHT),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                elided,
+            )
 
         self._paint_border(painter, colors)
 
@@ -300,8 +325,11 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         painter.setFont(big)
         painter.setPen(colors.text)
         first = QRectF(body.left(), body.top() + 2, inner, body.height() / 2)
-        painter.drawText(first, Qt.AlignmentFlag.AlignCenter,
-                         metrics.elidedText(content.layer_type, Qt.TextElideMode.ElideRight, inner))
+        painter.drawText(
+            first,
+            Qt.AlignmentFlag.AlignCenter,
+            metrics.elidedText(content.layer_type, Qt.TextElideMode.ElideRight, inner),
+        )
         second = QRectF(body.left(), body.top() + body.height() / 2 - 2, inner, body.height() / 2)
         painter.setPen(colors.error if content.error else colors.dim_text)
         text = "⚠" if content.error else content.shape
@@ -309,8 +337,11 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         small.setBold(False)
         small.setPixelSize(max(8, round(big.pixelSize() * 0.85)))
         painter.setFont(small)
-        painter.drawText(second, Qt.AlignmentFlag.AlignCenter,
-                         QFontMetricsF(small).elidedText(text, Qt.TextElideMode.ElideRight, inner))
+        painter.drawText(
+            second,
+            Qt.AlignmentFlag.AlignCenter,
+            QFontMetricsF(small).elidedText(text, Qt.TextElideMode.ElideRight, inner),
+        )
 
     def _paint_border(self, painter: QPainter, colors: CanvasColors) -> None:
         """Selection, error, warning and hover outlines (at least 2 screen pixels when zoomed out)."""

@@ -39,20 +39,29 @@ def _swatch(color: str, size: int = 14) -> QIcon:
 
 
 def layer_tooltip(layer: LayerType) -> str:
-    parts = [f"<b>{html.escape(layer.name)}</b> <span style='color:gray'>"
-             f"({html.escape(QCoreApplication.translate('LayerPalette', layer.category))})</span>",
-             f"<p>{html.escape(layer.help)}</p>"]
+    parts = [
+        f"<b>{html.escape(layer.name)}</b> <span style='color:gray'>"
+        f"({html.escape(QCoreApplication.translate('LayerPalette', layer.category))})</span>",
+        f"<p>{html.escape(layer.help)}</p>",
+    ]
     if layer.formula:
         parts.append(f"<p><code>{html.escape(layer.formula)}</code></p>")
-    parts.append("<p><i>" + html.escape(QCoreApplication.translate(
-        "LayerPalette", "Drag onto the canvas, or double-click to add after the selected layer.")) + "</i></p>")
+    parts.append(
+        "<p><i>"
+        + html.escape(
+            QCoreApplication.translate(
+                "LayerPalette", "Drag onto the canvas, or double-click to add after the selected layer."
+            )
+        )
+        + "</i></p>"
+    )
     return "".join(parts)
 
 
 class _LayerTree(QTreeWidget):
     """The tree; drags carry the layer type name under `LAYER_MIME_TYPE`."""
 
-    def __init__(self, palette: "LayerPalette"):
+    def __init__(self, palette: LayerPalette):
         super().__init__(palette)
         self._palette = palette
 
@@ -148,8 +157,11 @@ class LayerPalette(QWidget):
         return next((item for item in self.layer_items() if item.data(0, _LAYER_ROLE) == layer_type), None)
 
     def visible_layers(self) -> list[str]:
-        return [item.data(0, _LAYER_ROLE) for item in self.layer_items()
-                if not item.isHidden() and not item.parent().isHidden()]
+        return [
+            item.data(0, _LAYER_ROLE)
+            for item in self.layer_items()
+            if not item.isHidden() and not item.parent().isHidden()
+        ]
 
     # ---- search -----------------------------------------------------------------------------
     def set_filter(self, text: str) -> None:

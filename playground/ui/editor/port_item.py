@@ -25,7 +25,7 @@ MERGE_PORT_HEIGHT = 34.0
 class PortItem(HoverHighlight, QGraphicsItem):
     """Input (`is_output` False) or output port of a `NodeItem`, drawn on the card's edge."""
 
-    def __init__(self, node: "NodeItem", is_output: bool, multiple: bool = False):
+    def __init__(self, node: NodeItem, is_output: bool, multiple: bool = False):
         super().__init__(node)
         self.node = node
         self.is_output = is_output

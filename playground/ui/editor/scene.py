@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterable, Iterator
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QUndoStack
@@ -113,8 +113,7 @@ class CardGrid:
 class _ConnectionDrag:
     """State of a connection being dragged from a port."""
 
-    def __init__(self, fixed: PortItem, from_output: bool, line: ConnectionLine,
-                 detached: tuple[str, str] | None):
+    def __init__(self, fixed: PortItem, from_output: bool, line: ConnectionLine, detached: tuple[str, str] | None):
         self.fixed = fixed
         self.from_output = from_output
         self.line = line
@@ -303,7 +302,9 @@ class GraphScene(QGraphicsScene):
         """Show an edge's shape label only where it does not cover a card."""
         for edge in self._edges.values():
             rect = edge.label_rect()
-            covered = bool(edge.label) and any(card.sceneBoundingRect().intersects(rect) for card in self.cards_in(rect))
+            covered = bool(edge.label) and any(
+                card.sceneBoundingRect().intersects(rect) for card in self.cards_in(rect)
+            )
             edge.set_label_visible(bool(edge.label) and not covered)
 
     def _add_node_item(self, node_id: str) -> NodeItem:
@@ -441,8 +442,9 @@ class GraphScene(QGraphicsScene):
                 return
         super().mousePressEvent(event)
         if event.button() == Qt.MouseButton.LeftButton:
-            self._press_positions = {item.node_id: item.pos() for item in self.selectedItems()
-                                     if isinstance(item, NodeItem)}
+            self._press_positions = {
+                item.node_id: item.pos() for item in self.selectedItems() if isinstance(item, NodeItem)
+            }
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if self._drag is not None:
@@ -518,8 +520,10 @@ class GraphScene(QGraphicsScene):
         if not port.is_output:
             incoming = [edge for edge in port.node.edges if edge.target is port.node]
             if incoming:  # pull the nearest edge off this input and carry it elsewhere
-                nearest = min(incoming, key=lambda edge: (edge.target.input_anchor(*edge._target_index()) - point)
-                              .manhattanLength())
+                nearest = min(
+                    incoming,
+                    key=lambda edge: (edge.target.input_anchor(*edge._target_index()) - point).manhattanLength(),
+                )
                 detached = nearest.key
                 nearest.setVisible(False)
                 fixed, from_output = nearest.source.output_port, True

@@ -53,7 +53,7 @@ class CanvasColors:
     dark: bool
 
     @classmethod
-    def from_palette(cls, palette: QPalette) -> "CanvasColors":
+    def from_palette(cls, palette: QPalette) -> CanvasColors:
         role = QPalette.ColorRole
         base = palette.color(role.Base)
         text = palette.color(role.Text)

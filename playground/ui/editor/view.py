@@ -7,7 +7,7 @@ the experiment is passed on as a signal; the editor turns it into undo commands.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -58,8 +58,13 @@ class InlineEditor(QLineEdit):
     in red, with the reason right below it (not only in the status bar); leaving it then cancels.
     """
 
-    def __init__(self, parent: QWidget, text: str, on_commit: Callable[[str], None],
-                 validate: Callable[[str], str | None] | None = None):
+    def __init__(
+        self,
+        parent: QWidget,
+        text: str,
+        on_commit: Callable[[str], None],
+        validate: Callable[[str], str | None] | None = None,
+    ):
         super().__init__(text, parent)
         self._on_commit = on_commit
         self._validate = validate
@@ -108,8 +113,10 @@ class InlineEditor(QLineEdit):
         self.setStyleSheet(f"QLineEdit {{ border: 2px solid {colors.error}; }}")
         label = self.error_label
         label.setText(problem)
-        label.setStyleSheet(f"QLabel#inlineError {{ background: {colors.error_background}; color: {colors.text};"
-                            f" border: 1px solid {colors.error}; border-radius: 3px; padding: 3px 5px; }}")
+        label.setStyleSheet(
+            f"QLabel#inlineError {{ background: {colors.error_background}; color: {colors.text};"
+            f" border: 1px solid {colors.error}; border-radius: 3px; padding: 3px 5px; }}"
+        )
         width = max(self.width(), 220)
         label.setFixedWidth(width)
         label.adjustSize()
@@ -146,8 +153,11 @@ class GraphView(QGraphicsView):
     def __init__(self, scene: GraphScene, parent: QWidget | None = None):
         super().__init__(scene, parent)
         self.setObjectName("graphView")
-        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
-                            | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setRenderHints(
+            QPainter.RenderHint.Antialiasing
+            | QPainter.RenderHint.TextAntialiasing
+            | QPainter.RenderHint.SmoothPixmapTransform
+        )
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
@@ -221,7 +231,7 @@ class GraphView(QGraphicsView):
         if not delta:
             delta = event.pixelDelta().y()
         if delta:
-            self.zoom_by(1.0015 ** delta, event.position())
+            self.zoom_by(1.0015**delta, event.position())
         event.accept()
 
     # ---- pan -------------------------------------------------------------------------------
@@ -232,7 +242,8 @@ class GraphView(QGraphicsView):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.MiddleButton or (
-                event.button() == Qt.MouseButton.LeftButton and self._space_held):
+            event.button() == Qt.MouseButton.LeftButton and self._space_held
+        ):
             self._start_pan(event)
             return
         super().mousePressEvent(event)
@@ -341,8 +352,13 @@ class GraphView(QGraphicsView):
         self.layer_dropped.emit(name, self.mapToScene(event.position().toPoint()))
 
     # ---- inline rename ---------------------------------------------------------------------
-    def edit_inline(self, scene_rect: QRectF, text: str, on_commit: Callable[[str], None],
-                    validate: Callable[[str], str | None] | None = None) -> InlineEditor:
+    def edit_inline(
+        self,
+        scene_rect: QRectF,
+        text: str,
+        on_commit: Callable[[str], None],
+        validate: Callable[[str], str | None] | None = None,
+    ) -> InlineEditor:
         """Open a line edit over `scene_rect` (a card's id line); `on_commit(new_text)` on Enter,
         unless `validate(new_text)` gives a reason (shown under the field, which stays open)."""
         if self.inline_editor is not None:
@@ -428,8 +444,10 @@ class GraphView(QGraphicsView):
             return
         viewport = self.viewport().rect()
         scale = self.zoom()
-        fit = min((viewport.width() - 2 * REVEAL_MARGIN) / max(rect.width(), 1.0),
-                  (viewport.height() - 2 * REVEAL_MARGIN) / max(rect.height(), 1.0))
+        fit = min(
+            (viewport.width() - 2 * REVEAL_MARGIN) / max(rect.width(), 1.0),
+            (viewport.height() - 2 * REVEAL_MARGIN) / max(rect.height(), 1.0),
+        )
         if fit < scale:
             scale = max(fit, min(scale, REVEAL_MIN_SCALE), MIN_SCALE)
             self.setTransform(QTransform.fromScale(scale, scale))

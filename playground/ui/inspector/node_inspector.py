@@ -7,7 +7,8 @@ undo, redo and fixes show up here without the inspector ever writing to its own 
 from __future__ import annotations
 
 import html
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator, QUndoStack
@@ -91,8 +92,12 @@ class NodeInspector(QWidget):
         id_form.setContentsMargins(0, 0, 0, 0)
         self.id_edit = QLineEdit(self)
         self.id_edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"[A-Za-z_][A-Za-z0-9_]{0,63}"), self))
-        self.id_edit.setToolTip(tr("The node's name: the attribute of the nn.Module in the generated code. "
-                                   "Letters, digits and underscores."))
+        self.id_edit.setToolTip(
+            tr(
+                "The node's name: the attribute of the nn.Module in the generated code. "
+                "Letters, digits and underscores."
+            )
+        )
         self.id_edit.editingFinished.connect(self._on_id_edited)
         id_label = QLabel(tr("id"), self)
         id_label.setBuddy(self.id_edit)
@@ -168,10 +173,14 @@ class NodeInspector(QWidget):
         self.id_edit.setText(node_id)
         help_html = html.escape(layer.help)
         if layer.formula:
-            help_html += (f"<div style='margin-top:4px'><span style='font-family: monospace'>"
-                          f"{html.escape(layer.formula)}</span></div>")
+            help_html += (
+                f"<div style='margin-top:4px'><span style='font-family: monospace'>"
+                f"{html.escape(layer.formula)}</span></div>"
+            )
         if layer.torch_class:
-            help_html += f"<div style='margin-top:2px; color:{theme.colors().muted_text}'>torch.nn.{layer.torch_class}</div>"
+            help_html += (
+                f"<div style='margin-top:2px; color:{theme.colors().muted_text}'>torch.nn.{layer.torch_class}</div>"
+            )
         self.help_label.setText(help_html)
         if self._form_type != node.type:
             self._rebuild_form(node.type)
@@ -281,11 +290,14 @@ class NodeInspector(QWidget):
                 rows.append((tr("Multiply-adds"), format_count(node.macs)))
         table = "".join(
             f"<tr><td style='color:{colors.muted_text}; padding-right:10px'>{html.escape(name)}</td>"
-            f"<td style='font-family: monospace'>{html.escape(value)}</td></tr>" for name, value in rows
+            f"<td style='font-family: monospace'>{html.escape(value)}</td></tr>"
+            for name, value in rows
         )
         if self.node_id == report.output_id:
-            table += (f"<tr><td colspan='2' style='color:{colors.muted_text}'>"
-                      f"{html.escape(tr('This is the model output.'))}</td></tr>")
+            table += (
+                f"<tr><td colspan='2' style='color:{colors.muted_text}'>"
+                f"{html.escape(tr('This is the model output.'))}</td></tr>"
+            )
         self.facts_label.setText(f"<table cellspacing='0' cellpadding='1'>{table}</table>")
         errors = [issue for issue in report.errors if issue.node == self.node_id]
         if errors:
@@ -306,7 +318,8 @@ class NodeInspector(QWidget):
         colors = theme.colors()
         self.problem_box.setStyleSheet(
             f"QFrame#problemBox {{ background: {colors.error_background}; border: 1px solid {colors.error};"
-            f" border-radius: 4px; }} QFrame#problemBox QLabel {{ color: {colors.text}; }}")
+            f" border-radius: 4px; }} QFrame#problemBox QLabel {{ color: {colors.text}; }}"
+        )
         self.id_error.setStyleSheet(f"color: {colors.error};")
         self.warning_label.setStyleSheet(f"color: {colors.warning};")
         self.category_label.setStyleSheet(f"color: {colors.muted_text};")

@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 import re
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QValidator
@@ -41,9 +42,20 @@ FLOAT_LIMIT = sys.float_info.max  # an unbounded float field takes any finite nu
 # every double above ~1e-307 survives that rounding exactly. Fields show their own short text.
 SPIN_DECIMALS = 323
 # Parameters that span decades: edited as 1e-3 / 2e-3 / 5e-3 / 1e-2 ... with the arrow keys.
-LOG_SCALE_NAMES = frozenset({
-    "lr", "max_lr", "min_lr", "eta_min", "weight_decay", "eps", "l1", "min_delta", "threshold", "lr_decay",
-})
+LOG_SCALE_NAMES = frozenset(
+    {
+        "lr",
+        "max_lr",
+        "min_lr",
+        "eta_min",
+        "weight_decay",
+        "eps",
+        "l1",
+        "min_delta",
+        "threshold",
+        "lr_decay",
+    }
+)
 _NUMBER_PREFIX = re.compile(r"^[+-]?(\d+\.?\d*|\.\d*)?([eE][+-]?\d*)?$")
 
 
@@ -85,7 +97,7 @@ def format_value(value: Any) -> str:
 
 
 def parse_list_text(text: str) -> list[Any] | None:
-    """"3, 5" / "[3, 5]" / "3 5" → [3, 5]; numbers stay ints when written as ints. None for empty."""
+    """ "3, 5" / "[3, 5]" / "3 5" → [3, 5]; numbers stay ints when written as ints. None for empty."""
     stripped = text.strip().strip("[]()").strip()
     if not stripped:
         return None
@@ -136,6 +148,7 @@ def guard_wheel(widget: QWidget) -> None:
 
 # ---- spin boxes ------------------------------------------------------------------------------------
 
+
 class NumberSpinBox(QDoubleSpinBox):
     """A spin box that holds any finite double as it is.
 
@@ -184,9 +197,9 @@ class NumberSpinBox(QDoubleSpinBox):
         text = text.strip()
         prefix, suffix = self.prefix().strip(), self.suffix().strip()
         if prefix and text.startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
         if suffix and text.endswith(suffix):
-            text = text[:-len(suffix)]
+            text = text[: -len(suffix)]
         return text.strip()
 
     def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt override
@@ -261,7 +274,12 @@ class ScientificSpinBox(NumberSpinBox):
             bigger = [v for v in ladder if v > value * (1 + 1e-9)]
             return min(bigger) if bigger else value
         smaller = [v for v in ladder if v < value * (1 - 1e-9)]
-        if mantissa <= 1.0 + 1e-9 and value <= self.first_step and self.minimum() <= 0 and self._exclusive_minimum is None:
+        if (
+            mantissa <= 1.0 + 1e-9
+            and value <= self.first_step
+            and self.minimum() <= 0
+            and self._exclusive_minimum is None
+        ):
             return 0.0
         return max(smaller) if smaller else value
 
@@ -291,6 +309,7 @@ def uses_log_scale(spec: ParamSpec) -> bool:
 
 
 # ---- editors -----------------------------------------------------------------------------------------
+
 
 class ParamEditor(QWidget):
     """Base: one parameter's editor. `committed` carries only valid values."""
@@ -395,7 +414,9 @@ class FloatEditor(ParamEditor):
             if getattr(spec, "exclusive_maximum", False) and spec.maximum is not None:
                 high = spec.maximum - 10**-decimals
             span = (high - low) if spec.maximum is not None and spec.minimum is not None else None
-            spin.setSingleStep(0.05 if span is not None and span <= 1.0 else 0.1 if span is not None and span <= 10 else 1.0)
+            spin.setSingleStep(
+                0.05 if span is not None and span <= 1.0 else 0.1 if span is not None and span <= 10 else 1.0
+            )
         if spec.exclusive_minimum and spec.minimum is not None:
             spin.set_exclusive_minimum(float(spec.minimum))
         if getattr(spec, "exclusive_maximum", False) and spec.maximum is not None:
@@ -489,8 +510,14 @@ class _ErrorLine(QLabel):
 class TextEditor(ParamEditor):
     """Free text (a column name) or a path with a Browse… button; committed on Enter or focus out."""
 
-    def __init__(self, spec: ParamSpec, parent: QWidget | None = None, browse: str | None = None,
-                 file_filter: str = "", base_dir: Callable[[], str] | None = None):
+    def __init__(
+        self,
+        spec: ParamSpec,
+        parent: QWidget | None = None,
+        browse: str | None = None,
+        file_filter: str = "",
+        base_dir: Callable[[], str] | None = None,
+    ):
         super().__init__(spec, parent)
         self.line = QLineEdit(self)
         self.line.setClearButtonEnabled(True)
@@ -540,8 +567,12 @@ class ListEditor(ParamEditor):
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None):
         super().__init__(spec, parent)
         self.line = QLineEdit(self)
-        placeholder = {"int_or_pair": "3  or  3, 5", "int_list": "30, 60", "float_list": "0.9, 0.999",
-                       "shape": "1, 8, 8"}.get(spec.kind, "")
+        placeholder = {
+            "int_or_pair": "3  or  3, 5",
+            "int_list": "30, 60",
+            "float_list": "0.9, 0.999",
+            "shape": "1, 8, 8",
+        }.get(spec.kind, "")
         if spec.optional:
             placeholder = tr("empty = none") + (f"  ({placeholder})" if placeholder else "")
         self.line.setPlaceholderText(placeholder)
@@ -597,8 +628,15 @@ class ListEditor(ParamEditor):
 class MultiChoiceEditor(ParamEditor):
     """A checkbox per choice (the toy datasets' input features); at least one stays checked."""
 
-    LABELS = {"x1": "x₁", "x2": "x₂", "x1_sq": "x₁²", "x2_sq": "x₂²", "x1x2": "x₁·x₂", "sin_x1": "sin x₁",
-              "sin_x2": "sin x₂"}
+    LABELS = {
+        "x1": "x₁",
+        "x2": "x₂",
+        "x1_sq": "x₁²",
+        "x2_sq": "x₂²",
+        "x1x2": "x₁·x₂",
+        "sin_x1": "sin x₁",
+        "sin_x2": "sin x₂",
+    }
 
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None, columns: int = 4):
         super().__init__(spec, parent)
@@ -680,8 +718,14 @@ def _fill(owner: QWidget, child: QWidget) -> None:
     child.setSizePolicy(QSizePolicy.Policy.Expanding, child.sizePolicy().verticalPolicy())
 
 
-def create_param_editor(spec: ParamSpec, parent: QWidget | None = None, *, browse: str | None = None,
-                        file_filter: str = "", base_dir: Callable[[], str] | None = None) -> ParamEditor:
+def create_param_editor(
+    spec: ParamSpec,
+    parent: QWidget | None = None,
+    *,
+    browse: str | None = None,
+    file_filter: str = "",
+    base_dir: Callable[[], str] | None = None,
+) -> ParamEditor:
     """The editor that fits `spec.kind` (spin box, combo, checkbox, list field, ...)."""
     kind = spec.kind
     if kind == "int":
@@ -705,13 +749,18 @@ def create_param_editor(spec: ParamSpec, parent: QWidget | None = None, *, brows
 
 # ---- a form of editors ------------------------------------------------------------------------------
 
+
 class ParamForm(QWidget):
     """Editors for a list of ParamSpecs, the advanced ones folded under "More options"."""
 
     param_committed = Signal(str, object)  # name, value
 
-    def __init__(self, specs: tuple[ParamSpec, ...] | list[ParamSpec], parent: QWidget | None = None,
-                 editor_options: dict[str, dict[str, Any]] | None = None):
+    def __init__(
+        self,
+        specs: tuple[ParamSpec, ...] | list[ParamSpec],
+        parent: QWidget | None = None,
+        editor_options: dict[str, dict[str, Any]] | None = None,
+    ):
         super().__init__(parent)
         self.specs = tuple(specs)
         self.editors: dict[str, ParamEditor] = {}

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel, QUndoStack
@@ -73,28 +74,47 @@ _FILE_FILTERS = {"csv": "CSV files (*.csv);;All files (*)", "npz": "NumPy archiv
 # ParamSpecs for the training fields, so they get the same editors (and ranges) as everything else.
 EPOCHS = ParamSpec("epochs", "int", 20, "How many passes over the training data.", minimum=1, maximum=100_000)
 BATCH = ParamSpec("batch_size", "int", 32, "Samples per gradient step.", minimum=1, maximum=INT_LIMIT)
-SEED = ParamSpec("seed", "int", 0, "Seed of the weight initialisation and the batch order: same seed, same run.",
-                 minimum=0, maximum=INT_LIMIT)
-DATA_SEED = ParamSpec("seed", "int", 0, "Seed of the generated points and of the train/val/test split.",
-                      minimum=0, maximum=INT_LIMIT)
-L1 = ParamSpec("l1", "float", 0.0, "L1 penalty: this times the sum of |weights| is added to the loss.",
-               minimum=0.0, maximum=10.0)
-DEVICE = ParamSpec("device", "choice", "auto", "Where training runs; auto picks a GPU when there is one.",
-                   choices=DEVICES)
-CLIP_MODE = ParamSpec("mode", "choice", "norm", "Clip the total gradient norm, or each value.",
-                      choices=("norm", "value"))
-CLIP_MAX = ParamSpec("max_value", "float", 1.0, "The largest gradient norm (or value) allowed.", minimum=0.0,
-                     maximum=1e6, exclusive_minimum=True)
+SEED = ParamSpec(
+    "seed",
+    "int",
+    0,
+    "Seed of the weight initialisation and the batch order: same seed, same run.",
+    minimum=0,
+    maximum=INT_LIMIT,
+)
+DATA_SEED = ParamSpec(
+    "seed", "int", 0, "Seed of the generated points and of the train/val/test split.", minimum=0, maximum=INT_LIMIT
+)
+L1 = ParamSpec(
+    "l1", "float", 0.0, "L1 penalty: this times the sum of |weights| is added to the loss.", minimum=0.0, maximum=10.0
+)
+DEVICE = ParamSpec(
+    "device", "choice", "auto", "Where training runs; auto picks a GPU when there is one.", choices=DEVICES
+)
+CLIP_MODE = ParamSpec(
+    "mode", "choice", "norm", "Clip the total gradient norm, or each value.", choices=("norm", "value")
+)
+CLIP_MAX = ParamSpec(
+    "max_value",
+    "float",
+    1.0,
+    "The largest gradient norm (or value) allowed.",
+    minimum=0.0,
+    maximum=1e6,
+    exclusive_minimum=True,
+)
 MONITOR = ParamSpec("monitor", "choice", "val_loss", "The metric that decides.", choices=MONITORS)
-PATIENCE = ParamSpec("patience", "int", 10, "Epochs without improvement before stopping.", minimum=1,
-                     maximum=INT_LIMIT)
-MIN_DELTA = ParamSpec("min_delta", "float", 0.0, "The smallest change that counts as an improvement.",
-                      minimum=0.0, maximum=1e6)
+PATIENCE = ParamSpec("patience", "int", 10, "Epochs without improvement before stopping.", minimum=1, maximum=INT_LIMIT)
+MIN_DELTA = ParamSpec(
+    "min_delta", "float", 0.0, "The smallest change that counts as an improvement.", minimum=0.0, maximum=1e6
+)
 RESTORE = ParamSpec("restore", "bool", True, "Put the best weights back when training ends.")
-WARMUP = ParamSpec("warmup_steps", "int", 0, "Optimizer steps of linear learning-rate warmup (0 = none).",
-                   minimum=0, maximum=INT_LIMIT)
-INTERVAL = ParamSpec("interval", "choice", "epoch", "Step the schedule after every epoch or every batch.",
-                     choices=("epoch", "step"))
+WARMUP = ParamSpec(
+    "warmup_steps", "int", 0, "Optimizer steps of linear learning-rate warmup (0 = none).", minimum=0, maximum=INT_LIMIT
+)
+INTERVAL = ParamSpec(
+    "interval", "choice", "epoch", "Step the schedule after every epoch or every batch.", choices=("epoch", "step")
+)
 INIT = ParamSpec("init", "choice", "default", "How the weights start.", choices=tuple(INIT_HELP))
 NAME_TIP = "The experiment's title (also the class name in exported code)."
 NAME_FIELD_CHARS = 1_000  # a longer name shows its beginning in the name field
@@ -138,7 +158,8 @@ class PercentSpinBox(NumberSpinBox):
         hint = super().sizeHint()
         text = self.prefix() + self.textFromValue(self.value()) + self.suffix() + " "
         frame = hint.width() - self.fontMetrics().horizontalAdvance(
-            self.prefix() + self.textFromValue(self.maximum()) + self.suffix() + " ")
+            self.prefix() + self.textFromValue(self.maximum()) + self.suffix() + " "
+        )
         return QSize(max(hint.width(), self.fontMetrics().horizontalAdvance(text) + max(frame, 0)), hint.height())
 
     def _stepped(self, value: float, steps: int) -> float:
@@ -162,8 +183,14 @@ class ComponentEditor(QWidget):
 
     edited = Signal(object, str)  # the new ComponentSpec (or None: no scheduler), the field name
 
-    def __init__(self, catalogue: dict[str, ComponentType], parent: QWidget | None = None, *,
-                 allow_none: bool = False, none_text: str = ""):
+    def __init__(
+        self,
+        catalogue: dict[str, ComponentType],
+        parent: QWidget | None = None,
+        *,
+        allow_none: bool = False,
+        none_text: str = "",
+    ):
         super().__init__(parent)
         self.catalogue = catalogue
         self.spec: ComponentSpec | None = None
@@ -319,8 +346,9 @@ class SettingsInspector(QWidget):
         split_row = QHBoxLayout()
         split_row.setSpacing(6)
         self.train_spin = self._percent_spin(box, 5, 95, tr("Share of the samples the model learns from."))
-        self.val_spin = self._percent_spin(box, 0, 90, tr("Share used to watch for overfitting (early stopping, "
-                                                           "keep best)."))
+        self.val_spin = self._percent_spin(
+            box, 0, 90, tr("Share used to watch for overfitting (early stopping, keep best).")
+        )
         self.test_label = QLabel(box)
         self.test_label.setToolTip(tr("Held out until the end: the rest of the samples."))
         self.train_spin.setSuffix(tr(" % train"))
@@ -384,7 +412,8 @@ class SettingsInspector(QWidget):
         form.addRow(self.loss_editor)
         self.optimizer_editor = ComponentEditor(OPTIMIZERS, box)
         self.optimizer_editor.edited.connect(
-            lambda spec, field: self._push_training({"optimizer": spec}, f"optimizer.{field}"))
+            lambda spec, field: self._push_training({"optimizer": spec}, f"optimizer.{field}")
+        )
         form.addRow(tr("Optimizer"), self.optimizer_editor.combo)
         form.addRow(self.optimizer_editor)
         self.scheduler_editor = ComponentEditor(SCHEDULERS, box, allow_none=True, none_text=tr("None (constant)"))
@@ -428,8 +457,9 @@ class SettingsInspector(QWidget):
         self.l1_editor.committed.connect(lambda value: self._push_training({"l1": value}, "l1"))
         form.addRow(tr("L1 penalty"), self.l1_editor)
 
-        self.clip_group = _OptionalGroup(tr("Clip gradients"), tr("Limit the gradient before each step: "
-                                                                   "a cure for exploding gradients."), box)
+        self.clip_group = _OptionalGroup(
+            tr("Clip gradients"), tr("Limit the gradient before each step: a cure for exploding gradients."), box
+        )
         self.clip_mode = ChoiceEditor(CLIP_MODE, self.clip_group.body)
         self.clip_max = FloatEditor(CLIP_MAX, self.clip_group.body)
         self.clip_group.form.addRow("mode", self.clip_mode)
@@ -439,8 +469,9 @@ class SettingsInspector(QWidget):
         self.clip_max.committed.connect(lambda v: self._push_optional_field("gradient_clipping", "max_value", v))
         form.addRow(self.clip_group)
 
-        self.early_group = _OptionalGroup(tr("Early stopping"), tr("Stop when the monitored metric has not "
-                                                                   "improved for `patience` epochs."), box)
+        self.early_group = _OptionalGroup(
+            tr("Early stopping"), tr("Stop when the monitored metric has not improved for `patience` epochs."), box
+        )
         self.early_monitor = ChoiceEditor(MONITOR, self.early_group.body)
         self.early_patience = IntEditor(PATIENCE, self.early_group.body)
         self.early_delta = FloatEditor(MIN_DELTA, self.early_group.body)
@@ -453,8 +484,9 @@ class SettingsInspector(QWidget):
         self.early_delta.committed.connect(lambda v: self._push_optional_field("early_stopping", "min_delta", v))
         form.addRow(self.early_group)
 
-        self.best_group = _OptionalGroup(tr("Keep the best weights"), tr("Remember the weights of the best epoch "
-                                                                         "by the monitored metric."), box)
+        self.best_group = _OptionalGroup(
+            tr("Keep the best weights"), tr("Remember the weights of the best epoch by the monitored metric."), box
+        )
         self.best_monitor = ChoiceEditor(MONITOR, self.best_group.body)
         self.best_restore = BoolEditor(RESTORE, self.best_group.body, text=tr("restore them at the end"))
         self.best_group.form.addRow("monitor", self.best_monitor)
@@ -471,8 +503,9 @@ class SettingsInspector(QWidget):
         box.setLayout(form)
         self.init_editor = ChoiceEditor(INIT, box)
         for index in range(self.init_editor.combo.count()):
-            self.init_editor.combo.setItemData(index, tr(INIT_HELP[self.init_editor.combo.itemData(index)]),
-                                               Qt.ItemDataRole.ToolTipRole)
+            self.init_editor.combo.setItemData(
+                index, tr(INIT_HELP[self.init_editor.combo.itemData(index)]), Qt.ItemDataRole.ToolTipRole
+            )
         self.init_editor.committed.connect(lambda value: self.undo_stack.push(SetInitCommand(self.document, value)))
         form.addRow(tr("Initialisation"), self.init_editor)
         self.init_help = _muted("", box)
@@ -545,7 +578,8 @@ class SettingsInspector(QWidget):
         self.dataset_facts.setText(
             f"<span style='color:{colors.muted_text}'>{html.escape(tr('Input'))}</span> "
             f"<span style='font-family: monospace'>{shape}</span> · {html.escape(target)} · "
-            f"{html.escape(tr('{sizes} train/val/test samples').format(sizes=sizes))}")
+            f"{html.escape(tr('{sizes} train/val/test samples').format(sizes=sizes))}"
+        )
 
     def _refresh_training(self) -> None:
         training = self.document.experiment.training
@@ -608,9 +642,13 @@ class SettingsInspector(QWidget):
         if shown == name:
             self.name_edit.setToolTip(tr(NAME_TIP))
         else:
-            self.name_edit.setToolTip(tr(NAME_TIP) + "\n" + tr(
-                "The name has {count} characters; the field shows the first {shown}. Type a new name to "
-                "replace it.").format(count=f"{len(name):,}", shown=f"{NAME_FIELD_CHARS:,}"))
+            self.name_edit.setToolTip(
+                tr(NAME_TIP)
+                + "\n"
+                + tr(
+                    "The name has {count} characters; the field shows the first {shown}. Type a new name to replace it."
+                ).format(count=f"{len(name):,}", shown=f"{NAME_FIELD_CHARS:,}")
+            )
 
     def _base_dir_text(self) -> str:
         base = self.document.base_dir()
@@ -699,9 +737,12 @@ class SettingsInspector(QWidget):
         elif isinstance(spec, SchedulerSpec):
             scheduler = spec
         else:
-            scheduler = SchedulerSpec(type=spec.type, params=spec.params,
-                                      interval=current.interval if current else "epoch",
-                                      warmup_steps=current.warmup_steps if current else 0)
+            scheduler = SchedulerSpec(
+                type=spec.type,
+                params=spec.params,
+                interval=current.interval if current else "epoch",
+                warmup_steps=current.warmup_steps if current else 0,
+            )
         self._push_training({"scheduler": scheduler}, f"scheduler.{field}")
 
     def _on_scheduler_field(self, name: str, value: Any) -> None:
@@ -714,11 +755,13 @@ class SettingsInspector(QWidget):
         self.batch_editor.setEnabled(not full)
         self._push_training({"batch_size": "full" if full else self.batch_editor.value()}, "batch_size")
 
-    _OPTIONAL_DEFAULTS: dict[str, Callable[["SettingsInspector"], Any]] = {
-        "gradient_clipping": lambda self: GradientClipping(mode=self.clip_mode.value(), max_value=self.clip_max.value()),
-        "early_stopping": lambda self: EarlyStopping(monitor=self.early_monitor.value(),
-                                                     patience=self.early_patience.value(),
-                                                     min_delta=self.early_delta.value()),
+    _OPTIONAL_DEFAULTS: dict[str, Callable[[SettingsInspector], Any]] = {
+        "gradient_clipping": lambda self: GradientClipping(
+            mode=self.clip_mode.value(), max_value=self.clip_max.value()
+        ),
+        "early_stopping": lambda self: EarlyStopping(
+            monitor=self.early_monitor.value(), patience=self.early_patience.value(), min_delta=self.early_delta.value()
+        ),
         "keep_best": lambda self: KeepBest(monitor=self.best_monitor.value(), restore=self.best_restore.value()),
     }
 

@@ -52,8 +52,10 @@ def model_code(experiment: Experiment, report: GraphReport) -> str:
     if re.search(r"\bF\.", body):
         imports.append("import torch.nn.functional as F")
     imports.append("from torch import nn")
-    usage = (f"\n\nmodel = {class_name}()\n"
-             f"# outputs = model(inputs)  # inputs: {report.nodes[report.input_id].output.text()}\n")
+    usage = (
+        f"\n\nmodel = {class_name}()\n"
+        f"# outputs = model(inputs)  # inputs: {report.nodes[report.input_id].output.text()}\n"
+    )
     return "\n".join(imports) + "\n\n\n" + body + usage
 
 
@@ -84,8 +86,10 @@ def problems_code(document: ExperimentDocument) -> str:
 class PythonHighlighter(QSyntaxHighlighter):
     """Enough Python highlighting for generated model code: keywords, names, numbers, strings, comments."""
 
-    KEYWORDS = ("and as assert break class continue def del elif else except finally for from global if import "
-                "in is lambda nonlocal not or pass raise return try while with yield").split()
+    KEYWORDS = (
+        "and as assert break class continue def del elif else except finally for from global if import "
+        "in is lambda nonlocal not or pass raise return try while with yield"
+    ).split()
     BUILTINS = ("self True False None super print len range int float list tuple dict isinstance").split()
 
     def __init__(self, document: QTextDocument):
@@ -215,8 +219,9 @@ class CodeView(QWidget):
         self.editor = QPlainTextEdit(self)
         self.editor.setReadOnly(True)
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.editor.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.editor.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.editor.setFont(font)
         self.editor.setTabStopDistance(4 * self.editor.fontMetrics().horizontalAdvance(" "))

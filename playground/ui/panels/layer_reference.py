@@ -30,8 +30,10 @@ def _default_text(value: object) -> str:
 
 def layer_html(layer: LayerType) -> str:
     colors = theme.colors()
-    parts = [f"<h3 style='margin-bottom:2px'><span style='color:{layer.color}'>■</span> {html.escape(layer.name)}"
-             f" <span style='font-weight:normal; color:{colors.muted_text}'>· {html.escape(layer.category)}</span></h3>"]
+    parts = [
+        f"<h3 style='margin-bottom:2px'><span style='color:{layer.color}'>■</span> {html.escape(layer.name)}"
+        f" <span style='font-weight:normal; color:{colors.muted_text}'>· {html.escape(layer.category)}</span></h3>"
+    ]
     parts.append(f"<p style='margin-top:2px'>{html.escape(layer.help)}</p>")
     if layer.formula:
         parts.append(f"<p><code>{html.escape(layer.formula)}</code></p>")
@@ -45,9 +47,17 @@ def layer_html(layer: LayerType) -> str:
             f"({html.escape(spec.describe_range())})</span></td></tr>"
             for spec in layer.params
         )
-        parts.append("<table cellspacing='0' cellpadding='3'><tr><th align='left'>" + tr("parameter") +
-                     "</th><th align='left'>" + tr("default") + "</th><th align='left'>" + tr("meaning") +
-                     "</th></tr>" + rows + "</table>")
+        parts.append(
+            "<table cellspacing='0' cellpadding='3'><tr><th align='left'>"
+            + tr("parameter")
+            + "</th><th align='left'>"
+            + tr("default")
+            + "</th><th align='left'>"
+            + tr("meaning")
+            + "</th></tr>"
+            + rows
+            + "</table>"
+        )
     else:
         parts.append(f"<p style='color:{colors.muted_text}'>{html.escape(tr('No parameters.'))}</p>")
     return "".join(parts)
@@ -57,8 +67,12 @@ def reference_html(text_filter: str = "") -> str:
     needle = text_filter.strip().lower()
     sections = []
     for category in CATEGORIES:
-        layers = [layer for layer in LAYERS.values() if layer.category == category and (
-            not needle or needle in layer.name.lower() or needle in layer.help.lower())]
+        layers = [
+            layer
+            for layer in LAYERS.values()
+            if layer.category == category
+            and (not needle or needle in layer.name.lower() or needle in layer.help.lower())
+        ]
         if layers:
             sections.append(f"<h2>{html.escape(category)}</h2>" + "<hr/>".join(layer_html(layer) for layer in layers))
     if not sections:

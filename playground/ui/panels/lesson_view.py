@@ -31,7 +31,7 @@ from playground.ui.editor.commands import SetTextCommand
 RENDER_LIMIT = 50_000  # characters of Markdown rendered; a lesson is a few thousand
 LONG_WORD = 400  # a longer run of characters without a space gets break opportunities ...
 WORD_PIECE = 10  # ... every this many characters (so its lines end nearly flush, as with WrapAnywhere)
-_LONG_WORD = re.compile(r"\S{%d,}" % (LONG_WORD + 1))
+_LONG_WORD = re.compile(rf"\S{{{LONG_WORD + 1},}}")
 ZERO_WIDTH_SPACE = "\u200b"
 
 
@@ -49,9 +49,10 @@ def has_long_words(text: str) -> bool:
 def break_long_words(text: str) -> str:
     """`text` with a zero-width space every WORD_PIECE characters inside words longer than LONG_WORD:
     the layout may wrap there (and stays fast); nothing visible changes."""
+
     def pieces(match: re.Match[str]) -> str:
         word = match.group(0)
-        return ZERO_WIDTH_SPACE.join(word[i:i + WORD_PIECE] for i in range(0, len(word), WORD_PIECE))
+        return ZERO_WIDTH_SPACE.join(word[i : i + WORD_PIECE] for i in range(0, len(word), WORD_PIECE))
 
     return _LONG_WORD.sub(pieces, text)
 
@@ -61,12 +62,13 @@ def displayed_markdown(text: str) -> str:
     (cut at a paragraph break where there is one near), long words breakable, and a note when cut."""
     if len(text) > RENDER_LIMIT:
         cut = text.rfind("\n\n", RENDER_LIMIT - 5_000, RENDER_LIMIT)
-        shown = text[:cut if cut > 0 else RENDER_LIMIT]
+        shown = text[: cut if cut > 0 else RENDER_LIMIT]
         hidden = len(text) - len(shown)
         if shown.count("```") % 2:  # cut inside a code block: close it, so the note is not code
             shown += "\n```"
         note = tr("(the lesson continues; {count} characters not shown — open Edit to see all)").format(
-            count=f"{hidden:,}")
+            count=f"{hidden:,}"
+        )
         text = f"{shown}\n\n---\n\n*{note}*\n"
     return break_long_words(text)
 
@@ -114,8 +116,12 @@ class LessonView(QWidget):
         source_layout = QVBoxLayout(self.source_page)
         source_layout.setContentsMargins(0, 0, 0, 0)
         source_layout.setSpacing(0)
-        self.long_words_note = QLabel(tr("This lesson holds words of over {count} characters, so the editor "
-                                         "wraps lines anywhere.").format(count=LONG_WORD), self.source_page)
+        self.long_words_note = QLabel(
+            tr("This lesson holds words of over {count} characters, so the editor wraps lines anywhere.").format(
+                count=LONG_WORD
+            ),
+            self.source_page,
+        )
         self.long_words_note.setObjectName("lessonLongWordsNote")
         self.long_words_note.setWordWrap(True)
         self.long_words_note.setContentsMargins(8, 2, 8, 4)
@@ -151,8 +157,12 @@ class LessonView(QWidget):
             if text.strip():
                 self.browser.setMarkdown(displayed_markdown(text))
             else:
-                self.browser.setMarkdown(tr("*This experiment has no lesson text yet.* Click **Edit** to write one: "
-                                            "what to try, what to watch for, what it teaches."))
+                self.browser.setMarkdown(
+                    tr(
+                        "*This experiment has no lesson text yet.* Click **Edit** to write one: "
+                        "what to try, what to watch for, what it teaches."
+                    )
+                )
             self._tame_headings()
         # The source is only read in Edit mode, which fills it on entry: a hidden editor is left alone.
         if update_source and self.editing() and self.source.toPlainText() != text:
@@ -161,8 +171,9 @@ class LessonView(QWidget):
     def _set_source(self, text: str) -> None:
         """Put `text` into the editor; words too long for word wrapping make it wrap anywhere."""
         long_words = has_long_words(text)
-        self.source.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere if long_words
-                                    else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.source.setWordWrapMode(
+            QTextOption.WrapMode.WrapAnywhere if long_words else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+        )
         self.long_words_note.setVisible(long_words)
         with QSignalBlocker(self.source):
             self.source.setPlainText(text)

@@ -44,8 +44,10 @@ class _SummaryTable(QTableWidget):
 
     def content_widths(self) -> list[int]:
         header = self.horizontalHeader()
-        return [max(self.sizeHintForColumn(column), header.sectionSizeHint(column)) + 6
-                for column in range(self.columnCount())]
+        return [
+            max(self.sizeHintForColumn(column), header.sectionSizeHint(column)) + 6
+            for column in range(self.columnCount())
+        ]
 
     def preferred_width(self) -> int:
         """Width that shows every column whole, with room for a vertical scroll bar."""
@@ -79,10 +81,13 @@ class SummaryView(QWidget):
         splitter.setChildrenCollapsible(False)
         layout.addWidget(splitter)
         self.table = _SummaryTable(0, len(COLUMNS), splitter)
-        headers = [(tr("Node"), tr("The node's id")), (tr("Type"), tr("The layer type")),
-                   (tr("Output"), tr("Output shape; N is the batch size")),
-                   (tr("Params"), tr("Trainable parameters")),
-                   (tr("MACs"), tr("Multiply-accumulate operations per sample (a measure of compute)"))]
+        headers = [
+            (tr("Node"), tr("The node's id")),
+            (tr("Type"), tr("The layer type")),
+            (tr("Output"), tr("Output shape; N is the batch size")),
+            (tr("Params"), tr("Trainable parameters")),
+            (tr("MACs"), tr("Multiply-accumulate operations per sample (a measure of compute)")),
+        ]
         for column, (text, tip) in enumerate(headers):
             header_item = QTableWidgetItem(text)
             header_item.setToolTip(tip)
@@ -186,9 +191,13 @@ class SummaryView(QWidget):
         total_row = len(order)
         total_font = QFont(self.table.font())
         total_font.setBold(True)
-        totals = [tr("Total"), "", "",
-                  _count(report.total_params) if report is not None else "—",
-                  _count(report.total_macs) if report is not None else "—"]
+        totals = [
+            tr("Total"),
+            "",
+            "",
+            _count(report.total_params) if report is not None else "—",
+            _count(report.total_macs) if report is not None else "—",
+        ]
         for column, value in enumerate(totals):
             item = QTableWidgetItem(value)
             item.setFont(total_font)
@@ -209,7 +218,9 @@ class SummaryView(QWidget):
             for issue in report.errors:
                 entries.append(("error", issue.node, f"{issue.node}: {issue.message}" if issue.node else issue.message))
             for issue in report.warnings:
-                entries.append(("warning", issue.node, f"{issue.node}: {issue.message}" if issue.node else issue.message))
+                entries.append(
+                    ("warning", issue.node, f"{issue.node}: {issue.message}" if issue.node else issue.message)
+                )
         errors = sum(1 for kind, _, _ in entries if kind == "error")
         warnings = len(entries) - errors
         if not entries:

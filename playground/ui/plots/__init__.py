@@ -16,6 +16,15 @@ from playground.ui.plots.network_view import NetworkView
 from playground.ui.plots.task_view import ScatterView, TaskView
 
 __all__ = [
-    "BoundaryView", "ConfusionMatrixView", "DiagnosticsView", "ForecastView", "ImageGrid", "ImageTaskView",
-    "LossPlot", "LrPlot", "NetworkView", "ScatterView", "TaskView",
+    "BoundaryView",
+    "ConfusionMatrixView",
+    "DiagnosticsView",
+    "ForecastView",
+    "ImageGrid",
+    "ImageTaskView",
+    "LossPlot",
+    "LrPlot",
+    "NetworkView",
+    "ScatterView",
+    "TaskView",
 ]

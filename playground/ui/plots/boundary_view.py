@@ -55,8 +55,9 @@ def colorize_classes(probabilities: np.ndarray, background: np.ndarray, discreti
     return np.clip(rgb, 0, 255).astype(np.uint8)
 
 
-def colorize_values(values: np.ndarray, low: float, high: float, background: np.ndarray,
-                    discretize: bool) -> np.ndarray:
+def colorize_values(
+    values: np.ndarray, low: float, high: float, background: np.ndarray, discretize: bool
+) -> np.ndarray:
     """(H, W) regression outputs -> (H, W, 3) uint8 on an orange–background–blue scale."""
     values = np.asarray(values, dtype=np.float32)
     finite = np.isfinite(values)
@@ -193,26 +194,39 @@ class BoundaryView(QWidget):
         regression = setup.task == "regression"
         names = list(setup.feature_names or ("x1", "x2"))[:2]
         self._title = tr("Output surface") if regression else tr("Decision boundary")
-        style_plot(self.plot, title=self._title,
-                   bottom=names[0] if names else "x1", left=names[1] if len(names) > 1 else "x2", grid=False)
+        style_plot(
+            self.plot,
+            title=self._title,
+            bottom=names[0] if names else "x1",
+            left=names[1] if len(names) > 1 else "x2",
+            grid=False,
+        )
         self._set_points(self.train_points, setup.points_train, setup.targets_train)
         self._set_points(self.test_points, setup.points_test, setup.targets_test)
         self.test_points.setVisible(self.show_test.isChecked())
         self.legend.clear()
         if regression:
             lo, hi = self._value_range()
-            self.caption.setText(tr("Colour = the model's output: orange low ({low:.2g}), blue high ({high:.2g}). "
-                                    "Points show the true values; white rim = training, dark rim = test.")
-                                 .format(low=lo, high=hi))
+            self.caption.setText(
+                tr(
+                    "Colour = the model's output: orange low ({low:.2g}), blue high ({high:.2g}). "
+                    "Points show the true values; white rim = training, dark rim = test."
+                ).format(low=lo, high=hi)
+            )
         else:
             for index, name in enumerate(setup.class_names or ()):
-                sample = pg.ScatterPlotItem(size=9, brush=CLASS_COLORS[index % len(CLASS_COLORS)],
-                                            pen=pg.mkPen("w", width=1.2))
+                sample = pg.ScatterPlotItem(
+                    size=9, brush=CLASS_COLORS[index % len(CLASS_COLORS)], pen=pg.mkPen("w", width=1.2)
+                )
                 self.legend.addItem(sample, tr("class {name}").format(name=name))
             rim = pg.ScatterPlotItem(size=9, brush="#bbbbbb", pen=pg.mkPen("#111111", width=1.6))
             self.legend.addItem(rim, tr("test point (dark rim)"))
-            self.caption.setText(tr("Colour = the class the model predicts at each point of the plane; "
-                                    "paler = less sure. White rim = training point, dark rim = test point."))
+            self.caption.setText(
+                tr(
+                    "Colour = the class the model predicts at each point of the plane; "
+                    "paler = less sure. White rim = training point, dark rim = test point."
+                )
+            )
         self.legend.setVisible(not regression)
         self._fit_timer.start(0)  # the legend's rows change the frame around the plane
 

@@ -6,8 +6,8 @@ every cell shows its count, so a class the model confuses with another stands ou
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
@@ -23,9 +23,11 @@ WRONG = QColor(198, 40, 40)
 
 def _mix(base: QColor, color: QColor, share: float) -> QColor:
     share = float(min(1.0, max(0.0, share)))
-    return QColor(int(base.red() + (color.red() - base.red()) * share),
-                  int(base.green() + (color.green() - base.green()) * share),
-                  int(base.blue() + (color.blue() - base.blue()) * share))
+    return QColor(
+        int(base.red() + (color.red() - base.red()) * share),
+        int(base.green() + (color.green() - base.green()) * share),
+        int(base.blue() + (color.blue() - base.blue()) * share),
+    )
 
 
 class ConfusionMatrixView(TimedPainting, QWidget):
@@ -69,8 +71,11 @@ class ConfusionMatrixView(TimedPainting, QWidget):
         matrix = self._matrix
         total = int(matrix.sum()) if matrix is not None else 0
         title = tr("Confusion matrix ({split} split)").format(split=self._split)
-        score = (tr("{correct:.1%} of {total} correct").format(correct=np.trace(matrix) / total, total=total)
-                 if matrix is not None and total else "")
+        score = (
+            tr("{correct:.1%} of {total} correct").format(correct=np.trace(matrix) / total, total=total)
+            if matrix is not None and total
+            else ""
+        )
         one_line = f"{title}: {score}" if score else title
         if metrics.horizontalAdvance(one_line) <= max(20, self.width() - 8):
             return [one_line]
@@ -132,10 +137,12 @@ class ConfusionMatrixView(TimedPainting, QWidget):
         for index, name in enumerate(self._names[:k]):
             if index % every:
                 continue
-            painter.drawText(QRectF(x0 + index * cell, y0 + size + 2, cell, 14), Qt.AlignmentFlag.AlignCenter,
-                             name[:6])
-            painter.drawText(QRectF(x0 - 30, y0 + index * cell, 26, cell),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name[:6])
+            painter.drawText(QRectF(x0 + index * cell, y0 + size + 2, cell, 14), Qt.AlignmentFlag.AlignCenter, name[:6])
+            painter.drawText(
+                QRectF(x0 - 30, y0 + index * cell, 26, cell),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                name[:6],
+            )
         painter.drawText(QRectF(x0, y0 + size + 16, size, 16), Qt.AlignmentFlag.AlignCenter, tr("predicted class"))
         painter.save()
         painter.translate(x0 - 34, y0 + size / 2)

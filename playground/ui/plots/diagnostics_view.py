@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -42,12 +43,13 @@ DEAD_COLOR = "#c62828"
 SATURATED_COLOR = "#e8710a"
 FIRST_COLOR = REFERENCE_COLOR
 MAX_LABEL = 9  # characters of a layer name on the x axis
-ACTIVATION_TITLE = (f"<span style='color:{DEAD_COLOR}'>Dead ReLU</span> / "
-                    f"<span style='color:{SATURATED_COLOR}'>saturated</span>")
+ACTIVATION_TITLE = (
+    f"<span style='color:{DEAD_COLOR}'>Dead ReLU</span> / <span style='color:{SATURATED_COLOR}'>saturated</span>"
+)
 
 
 def _short(name: str) -> str:
-    return name if len(name) <= MAX_LABEL else name[:MAX_LABEL - 1] + "…"
+    return name if len(name) <= MAX_LABEL else name[: MAX_LABEL - 1] + "…"
 
 
 def short_names(names: Sequence[str]) -> list[str]:
@@ -99,22 +101,37 @@ class DiagnosticsView(QWidget):
         self._columns = 2
         style_plot(self.grad_plot, title=tr("Gradient norm"), left=tr("‖gradient‖ (log)"))
         self.grad_plot.setLogMode(y=True)
-        self.grad_first = self.grad_plot.plot(pen=pen(FIRST_COLOR, 1.5, Qt.PenStyle.DashLine), symbol="o",
-                                              symbolSize=5, symbolBrush=FIRST_COLOR, symbolPen=None,
-                                              name=tr("first epoch"))
-        self.grad_curve = self.grad_plot.plot(pen=pen(TRAIN_COLOR, 2.5), symbol="o", symbolSize=7,
-                                              symbolBrush=TRAIN_COLOR, symbolPen=None, name=tr("latest"))
+        self.grad_first = self.grad_plot.plot(
+            pen=pen(FIRST_COLOR, 1.5, Qt.PenStyle.DashLine),
+            symbol="o",
+            symbolSize=5,
+            symbolBrush=FIRST_COLOR,
+            symbolPen=None,
+            name=tr("first epoch"),
+        )
+        self.grad_curve = self.grad_plot.plot(
+            pen=pen(TRAIN_COLOR, 2.5),
+            symbol="o",
+            symbolSize=7,
+            symbolBrush=TRAIN_COLOR,
+            symbolPen=None,
+            name=tr("latest"),
+        )
 
         self.ratio_plot: pg.PlotItem = ci.addPlot(row=0, col=1, axisItems=_layer_axis())
         style_plot(self.ratio_plot, title=tr("Update ÷ weight"), left=tr("‖Δw‖ / ‖w‖ (log)"))
         self.ratio_plot.setLogMode(y=True)
-        self.ratio_curve = self.ratio_plot.plot(pen=pen("#7b3fbf", 2.5), symbol="s", symbolSize=7,
-                                                symbolBrush="#7b3fbf", symbolPen=None)
+        self.ratio_curve = self.ratio_plot.plot(
+            pen=pen("#7b3fbf", 2.5), symbol="s", symbolSize=7, symbolBrush="#7b3fbf", symbolPen=None
+        )
         self.ratio_reference = pg.InfiniteLine(
-            pos=np.log10(HEALTHY_UPDATE_RATIO), angle=0, movable=False,
+            pos=np.log10(HEALTHY_UPDATE_RATIO),
+            angle=0,
+            movable=False,
             pen=pen(REFERENCE_COLOR, 1.2, Qt.PenStyle.DashLine),
             label=tr("typical ≈ 1e-3"),
-            labelOpts={"position": 0.02, "color": REFERENCE_COLOR, "anchors": [(0, 1), (0, 1)]})
+            labelOpts={"position": 0.02, "color": REFERENCE_COLOR, "anchors": [(0, 1), (0, 1)]},
+        )
         self.ratio_plot.addItem(self.ratio_reference)
         for plot in (self.grad_plot, self.ratio_plot):
             plot.disableAutoRange()
@@ -122,10 +139,16 @@ class DiagnosticsView(QWidget):
         self.weight_plot: pg.PlotItem = ci.addPlot(row=1, col=0, axisItems=_layer_axis())
         style_plot(self.weight_plot, title=tr("Weight norm"), left=tr("‖w‖"))
         self.weight_plot.disableAutoRange()
-        self.weight_first = self.weight_plot.plot(pen=pen(FIRST_COLOR, 1.5, Qt.PenStyle.DashLine), symbol="o",
-                                                  symbolSize=5, symbolBrush=FIRST_COLOR, symbolPen=None)
-        self.weight_curve = self.weight_plot.plot(pen=pen("#2e7d32", 2.5), symbol="o", symbolSize=7,
-                                                  symbolBrush="#2e7d32", symbolPen=None)
+        self.weight_first = self.weight_plot.plot(
+            pen=pen(FIRST_COLOR, 1.5, Qt.PenStyle.DashLine),
+            symbol="o",
+            symbolSize=5,
+            symbolBrush=FIRST_COLOR,
+            symbolPen=None,
+        )
+        self.weight_curve = self.weight_plot.plot(
+            pen=pen("#2e7d32", 2.5), symbol="o", symbolSize=7, symbolBrush="#2e7d32", symbolPen=None
+        )
 
         self.activation_plot: pg.PlotItem = ci.addPlot(row=1, col=1, axisItems=_layer_axis())
         style_plot(self.activation_plot, title=ACTIVATION_TITLE, left=tr("share of units"))
@@ -136,16 +159,19 @@ class DiagnosticsView(QWidget):
         self.saturated_bars = pg.BarGraphItem(x=[], height=[], width=0.38, brush=SATURATED_COLOR, pen=None)
         self.activation_plot.addItem(self.dead_bars)
         self.activation_plot.addItem(self.saturated_bars)
-        self.activation_plot.addItem(pg.InfiniteLine(pos=0.5, angle=0, movable=False,
-                                                     pen=pen(REFERENCE_COLOR, 1, Qt.PenStyle.DashLine)))
-        self.no_activation_text = pg.TextItem(tr("no ReLU, Sigmoid or Tanh layers"), color=REFERENCE_COLOR,
-                                              anchor=(0.5, 0.5))
+        self.activation_plot.addItem(
+            pg.InfiniteLine(pos=0.5, angle=0, movable=False, pen=pen(REFERENCE_COLOR, 1, Qt.PenStyle.DashLine))
+        )
+        self.no_activation_text = pg.TextItem(
+            tr("no ReLU, Sigmoid or Tanh layers"), color=REFERENCE_COLOR, anchor=(0.5, 0.5)
+        )
         self.activation_plot.addItem(self.no_activation_text)
         self.no_activation_text.setPos(0.0, 0.75)
         self.no_activation_text.hide()
 
-        self.caption = QLabel(tr("Layers from input (left) to output (right) · solid: latest epoch · "
-                                 "dashed: first epoch"), self)
+        self.caption = QLabel(
+            tr("Layers from input (left) to output (right) · solid: latest epoch · dashed: first epoch"), self
+        )
         self.caption.setObjectName("diagnosticsCaption")
         self.caption.setWordWrap(True)
         self.caption.setContentsMargins(8, 2, 8, 0)
@@ -271,6 +297,7 @@ class DiagnosticsView(QWidget):
 
     def _apply_ranges(self, latest: Diagnostics, first: Diagnostics | None) -> None:
         """y ranges that only grow (whole decades on the log axes): the axes seldom need redrawing."""
+
         def values(key: str) -> list[np.ndarray]:
             out = [np.asarray(getattr(latest, key), dtype=np.float64)]
             if first is not None:
@@ -324,19 +351,33 @@ class DiagnosticsView(QWidget):
     def _set_hints(self, hints: list[str] | None) -> None:
         colors = theme.colors()
         if hints is None:
-            text = (f"<span style='color:{colors.muted_text}'>"
-                    + html.escape(tr("Diagnostics appear after the first epoch: per-layer gradients, weights "
-                                     "and activations, with a hint when something looks wrong."))
-                    + "</span>")
+            text = (
+                f"<span style='color:{colors.muted_text}'>"
+                + html.escape(
+                    tr(
+                        "Diagnostics appear after the first epoch: per-layer gradients, weights "
+                        "and activations, with a hint when something looks wrong."
+                    )
+                )
+                + "</span>"
+            )
         elif not hints:
-            text = (f"<span style='color:{colors.ok}'>✓ "
-                    + html.escape(tr("No warning signs: gradients reach every layer, few units are dead or "
-                                     "saturated, and the steps are of a sensible size."))
-                    + "</span>")
+            text = (
+                f"<span style='color:{colors.ok}'>✓ "
+                + html.escape(
+                    tr(
+                        "No warning signs: gradients reach every layer, few units are dead or "
+                        "saturated, and the steps are of a sensible size."
+                    )
+                )
+                + "</span>"
+            )
         else:
             items = "".join(f"<li style='margin-bottom:3px'>{html.escape(hint)}</li>" for hint in hints)
-            text = (f"<b style='color:{colors.warning}'>⚠ {html.escape(tr('What the diagnostics say'))}</b>"
-                    f"<ul style='margin-top:2px; margin-left:-16px'>{items}</ul>")
+            text = (
+                f"<b style='color:{colors.warning}'>⚠ {html.escape(tr('What the diagnostics say'))}</b>"
+                f"<ul style='margin-top:2px; margin-left:-16px'>{items}</ul>"
+            )
         self._hints = list(hints or [])
         self._hints_shown = None if hints is None else list(hints)
         self.hints_label.setText(text)

@@ -45,26 +45,45 @@ class ForecastView(QWidget):
         # its window, which cut off the right of both plots (the detail plot before t = 0).
         self.overview: pg.PlotItem = self.canvas.ci.addPlot(row=0, col=0, axisItems={"bottom": count_axis()})
         pair = colored(tr("truth"), TRUTH_COLOR) + " / " + colored(tr("forecast"), VAL_COLOR)
-        style_plot(self.overview, title=tr("Next value: ") + pair, left=tr("value"), bottom=tr("test window"),
-                   short_titles=(pair, tr("Next value")))
+        style_plot(
+            self.overview,
+            title=tr("Next value: ") + pair,
+            left=tr("value"),
+            bottom=tr("test window"),
+            short_titles=(pair, tr("Next value")),
+        )
         # Windows are independent samples, not one series: dots, no connecting lines.
-        self.truth_curve = self.overview.plot(pen=None, symbol="o", symbolSize=7, symbolBrush=TRUTH_COLOR,
-                                              symbolPen=None)
-        self.forecast_curve = self.overview.plot(pen=None, symbol="t", symbolSize=8, symbolBrush=VAL_COLOR,
-                                                 symbolPen=None)
+        self.truth_curve = self.overview.plot(
+            pen=None, symbol="o", symbolSize=7, symbolBrush=TRUTH_COLOR, symbolPen=None
+        )
+        self.forecast_curve = self.overview.plot(
+            pen=None, symbol="t", symbolSize=8, symbolBrush=VAL_COLOR, symbolPen=None
+        )
         self.detail: pg.PlotItem = self.canvas.ci.addPlot(row=1, col=0, axisItems={"bottom": count_axis()})
-        parts = (colored(tr("input"), REFERENCE_COLOR) + ", " + colored(tr("true next"), TRUTH_COLOR) + ", "
-                 + colored(tr("forecast"), VAL_COLOR))
-        style_plot(self.detail, title=tr("One window: ") + parts, left=tr("value"),
-                   bottom=tr("time step (0 = the value to predict)"), short_titles=(parts, tr("One window")))
-        self.history_curve = self.detail.plot(pen=pen(REFERENCE_COLOR, 2), symbol="o", symbolSize=4,
-                                              symbolBrush=REFERENCE_COLOR, symbolPen=None)
-        self.next_truth = self.detail.plot(pen=None, symbol="o", symbolSize=11, symbolBrush=TRUTH_COLOR,
-                                           symbolPen=None)
-        self.next_forecast = self.detail.plot(pen=None, symbol="t", symbolSize=12, symbolBrush=VAL_COLOR,
-                                              symbolPen=None)
-        self.detail.addItem(pg.InfiniteLine(pos=-0.5, angle=90, movable=False,
-                                            pen=pen(REFERENCE_COLOR, 1, Qt.PenStyle.DashLine)))
+        parts = (
+            colored(tr("input"), REFERENCE_COLOR)
+            + ", "
+            + colored(tr("true next"), TRUTH_COLOR)
+            + ", "
+            + colored(tr("forecast"), VAL_COLOR)
+        )
+        style_plot(
+            self.detail,
+            title=tr("One window: ") + parts,
+            left=tr("value"),
+            bottom=tr("time step (0 = the value to predict)"),
+            short_titles=(parts, tr("One window")),
+        )
+        self.history_curve = self.detail.plot(
+            pen=pen(REFERENCE_COLOR, 2), symbol="o", symbolSize=4, symbolBrush=REFERENCE_COLOR, symbolPen=None
+        )
+        self.next_truth = self.detail.plot(pen=None, symbol="o", symbolSize=11, symbolBrush=TRUTH_COLOR, symbolPen=None)
+        self.next_forecast = self.detail.plot(
+            pen=None, symbol="t", symbolSize=12, symbolBrush=VAL_COLOR, symbolPen=None
+        )
+        self.detail.addItem(
+            pg.InfiniteLine(pos=-0.5, angle=90, movable=False, pen=pen(REFERENCE_COLOR, 1, Qt.PenStyle.DashLine))
+        )
         self.window_spin = QSpinBox(self)
         self.window_spin.setObjectName("forecastWindowSpin")
         self.window_spin.setPrefix(tr("window "))

@@ -4,8 +4,8 @@ beside the confusion matrix of the whole test split.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
@@ -112,8 +112,9 @@ class ImageGrid(TimedPainting, QWidget):
         painter.setPen(foreground)
         title = tr("Test images and predictions")
         if self._predicted is not None:
-            title = tr("Test images: {mistakes} of {count} wrong").format(mistakes=self.mistakes(),
-                                                                         count=len(self._images))
+            title = tr("Test images: {mistakes} of {count} wrong").format(
+                mistakes=self.mistakes(), count=len(self._images)
+            )
         title = painter.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight, max(20, self.width() - 8))
         painter.drawText(QRectF(0, 4, self.width(), 22), Qt.AlignmentFlag.AlignCenter, title)
         n = len(self._images)

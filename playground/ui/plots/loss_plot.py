@@ -9,8 +9,8 @@ stays smooth.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pyqtgraph as pg
@@ -45,8 +45,7 @@ from playground.ui.plots.style import (
 # Anchors of a marker's label: right of the line (view centre to its right), else left of it.
 MARKER_ANCHORS = [(0, 0), (1, 0)]
 
-METRIC_KEYS = ("train_loss", "val_loss", "train_accuracy", "val_accuracy", "train_mae", "val_mae",
-               "train_r2", "val_r2")
+METRIC_KEYS = ("train_loss", "val_loss", "train_accuracy", "val_accuracy", "train_mae", "val_mae", "train_r2", "val_r2")
 
 
 class LossPlot(QWidget):
@@ -133,10 +132,15 @@ class LossPlot(QWidget):
             self.canvas.ci.removeItem(self.legend)
             self.legend.deleteLater()
         self._legend_columns = columns
-        self.legend = legend_row([(self.raw_curve, tr("train, per step")),
-                                  (self.smooth_curve, tr("train, smoothed")),
-                                  (self.train_epoch_curve, tr("train, epoch mean")),
-                                  (self.val_curve, tr("validation"))], columns=columns)
+        self.legend = legend_row(
+            [
+                (self.raw_curve, tr("train, per step")),
+                (self.smooth_curve, tr("train, smoothed")),
+                (self.train_epoch_curve, tr("train, epoch mean")),
+                (self.val_curve, tr("validation")),
+            ],
+            columns=columns,
+        )
         self.canvas.ci.addItem(self.legend, row=1, col=0, colspan=2)
 
     def _legend_min_width(self) -> float:
@@ -159,8 +163,12 @@ class LossPlot(QWidget):
         self.smoothing.setRange(0, 99)
         self.smoothing.setValue(60)
         self.smoothing.setMaximumWidth(180)
-        self.smoothing.setToolTip(tr("Exponential moving average of the per-step loss (as in TensorBoard), "
-                                     "with the start-up bias removed. 0 = raw values."))
+        self.smoothing.setToolTip(
+            tr(
+                "Exponential moving average of the per-step loss (as in TensorBoard), "
+                "with the start-up bias removed. 0 = raw values."
+            )
+        )
         self.smoothing.valueChanged.connect(self._on_smoothing_changed)
         self.x_axis = QComboBox(self)
         self.x_axis.setObjectName("xAxisCombo")
@@ -186,16 +194,22 @@ class LossPlot(QWidget):
         With the planned length of the run the x axis spans it from the start (a student sees how
         far the run has come, and the axis is not redrawn at every update)."""
         self._task = "regression" if task == "regression" else "classification"
-        self._totals = {"step": float(total_steps) if total_steps else None,
-                        "epoch": float(total_epochs) if total_epochs else None}
+        self._totals = {
+            "step": float(total_steps) if total_steps else None,
+            "epoch": float(total_epochs) if total_epochs else None,
+        }
         self.clear()
         if self._task == self._styled_for:
             return  # a re-run of the same task: titles and layout stay (restyling redraws every axis)
         self._styled_for = self._task
         pair = colored(tr("train"), TRAIN_COLOR) + " / " + colored(tr("validation"), VAL_COLOR)
         if self._task == "classification":
-            style_plot(self.metric_plot, title=tr("Accuracy: ") + pair, left=tr("share correct"),
-                       short_titles=(tr("Accuracy"),))
+            style_plot(
+                self.metric_plot,
+                title=tr("Accuracy: ") + pair,
+                left=tr("share correct"),
+                short_titles=(tr("Accuracy"),),
+            )
             self.canvas.ci.layout.setColumnStretchFactor(1, 0)
             if self.metric_plot_2.scene() is not None:
                 self.canvas.ci.removeItem(self.metric_plot_2)
@@ -204,10 +218,12 @@ class LossPlot(QWidget):
         else:
             # Side by side the long titles would not fit a narrow column: the colours are in the
             # legend above, so "MAE" and "R²" stand in for them there.
-            style_plot(self.metric_plot, title=tr("MAE: ") + pair, left=tr("mean abs. error"),
-                       short_titles=(tr("MAE"),))
-            style_plot(self.metric_plot_2, title=tr("R²: ") + pair, left=tr("R² (1 = perfect)"),
-                       short_titles=(tr("R²"),))
+            style_plot(
+                self.metric_plot, title=tr("MAE: ") + pair, left=tr("mean abs. error"), short_titles=(tr("MAE"),)
+            )
+            style_plot(
+                self.metric_plot_2, title=tr("R²: ") + pair, left=tr("R² (1 = perfect)"), short_titles=(tr("R²"),)
+            )
             if self.metric_plot_2.scene() is None:
                 self.canvas.ci.addItem(self.metric_plot_2, row=2, col=1)
             self.metric_plot_2.show()
@@ -220,8 +236,15 @@ class LossPlot(QWidget):
         return self._task
 
     def clear(self) -> None:
-        for series in (self._step, self._step_epoch, self._loss, self._smooth, self._epoch, self._epoch_step,
-                       *self._metrics.values()):
+        for series in (
+            self._step,
+            self._step_epoch,
+            self._loss,
+            self._smooth,
+            self._epoch,
+            self._epoch_step,
+            *self._metrics.values(),
+        ):
             series.clear()
         self._ema.reset()
         for curve in self._curves():
@@ -282,8 +305,12 @@ class LossPlot(QWidget):
         if self._task == "classification":
             pairs = ((self.metric_train, "train_accuracy"), (self.metric_val, "val_accuracy"))
         else:
-            pairs = ((self.metric_train, "train_mae"), (self.metric_val, "val_mae"),
-                     (self.metric2_train, "train_r2"), (self.metric2_val, "val_r2"))
+            pairs = (
+                (self.metric_train, "train_mae"),
+                (self.metric_val, "val_mae"),
+                (self.metric2_train, "train_r2"),
+                (self.metric2_val, "val_r2"),
+            )
         for curve, key in pairs:
             curve.setData(*finite_xy(x_epochs, self._metrics[key].values))
         self._show_symbols(len(self._epoch) <= 40)
@@ -295,8 +322,13 @@ class LossPlot(QWidget):
         # The label sits right of the line, or left of it when the line is in the right half of
         # the view (pyqtgraph picks by the side the view's centre is on): it was cut to "d…"
         # where a run diverged near the right edge.
-        line = pg.InfiniteLine(angle=90, movable=False, pen=pen(color, 1.5, Qt.PenStyle.DashLine), label=text,
-                               labelOpts={"position": 0.9, "color": color, "anchors": MARKER_ANCHORS})
+        line = pg.InfiniteLine(
+            angle=90,
+            movable=False,
+            pen=pen(color, 1.5, Qt.PenStyle.DashLine),
+            label=text,
+            labelOpts={"position": 0.9, "color": color, "anchors": MARKER_ANCHORS},
+        )
         line.setValue(epoch_x if self._x_mode == "epoch" else step)
         self.loss_plot.addItem(line, ignoreBounds=True)
         self._markers.append((float(step), float(epoch_x), line))
@@ -315,9 +347,14 @@ class LossPlot(QWidget):
         if show == self._symbols_shown:
             return
         self._symbols_shown = show
-        for curve, color in ((self.train_epoch_curve, "#0b4f86"), (self.val_curve, VAL_COLOR),
-                             (self.metric_train, TRAIN_COLOR), (self.metric_val, VAL_COLOR),
-                             (self.metric2_train, TRAIN_COLOR), (self.metric2_val, VAL_COLOR)):
+        for curve, color in (
+            (self.train_epoch_curve, "#0b4f86"),
+            (self.val_curve, VAL_COLOR),
+            (self.metric_train, TRAIN_COLOR),
+            (self.metric_val, VAL_COLOR),
+            (self.metric2_train, TRAIN_COLOR),
+            (self.metric2_val, VAL_COLOR),
+        ):
             if show:
                 curve.setSymbol("o")
                 curve.setSymbolSize(5)
@@ -344,12 +381,15 @@ class LossPlot(QWidget):
 
     def _apply_y_ranges(self, reset: bool = False) -> None:
         log = self._log_y
-        low, high = data_limits(self._loss.values, self._metrics["train_loss"].values,
-                                self._metrics["val_loss"].values, positive=log)
+        low, high = data_limits(
+            self._loss.values, self._metrics["train_loss"].values, self._metrics["val_loss"].values, positive=log
+        )
         if math.isfinite(low):
             if log:
-                wanted = (math.floor(math.log10(low)), math.ceil(math.log10(high)) if high > low else
-                          math.floor(math.log10(low)) + 1)
+                wanted = (
+                    math.floor(math.log10(low)),
+                    math.ceil(math.log10(high)) if high > low else math.floor(math.log10(low)) + 1,
+                )
             else:
                 wanted = (min(0.0, low), nice_ceiling(high * 1.02) if high > 0 else 1.0)
             self._set_y(self.loss_plot, self._loss_range, wanted, reset)
@@ -382,8 +422,9 @@ class LossPlot(QWidget):
                     plot.getAxis("left").setTicks(None)  # pyqtgraph's own linear ticks
 
     @staticmethod
-    def _set_floor(plot: pg.PlotItem, sticky: StickyRange, floor: float | None, top: float, empty_floor: float,
-                   reset: bool) -> None:
+    def _set_floor(
+        plot: pg.PlotItem, sticky: StickyRange, floor: float | None, top: float, empty_floor: float, reset: bool
+    ) -> None:
         """[floor, top] for bounded scores (accuracy, R²): the floor follows the lowest value seen,
         in steps of 0.1, and only goes down; before any data the axis shows [empty_floor, top]."""
         if reset:
@@ -453,8 +494,16 @@ class LossPlot(QWidget):
             plot.setLabel("bottom", text)
 
     def _curves(self) -> tuple[pg.PlotDataItem, ...]:
-        return (self.raw_curve, self.smooth_curve, self.train_epoch_curve, self.val_curve, self.metric_train,
-                self.metric_val, self.metric2_train, self.metric2_val)
+        return (
+            self.raw_curve,
+            self.smooth_curve,
+            self.train_epoch_curve,
+            self.val_curve,
+            self.metric_train,
+            self.metric_val,
+            self.metric2_train,
+            self.metric2_val,
+        )
 
     # ---- reading back (tests, export) ----------------------------------------------------------
     def loss_curve_data(self) -> tuple[np.ndarray, np.ndarray]:

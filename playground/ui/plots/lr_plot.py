@@ -54,10 +54,19 @@ class LrPlot(QWidget):
 
         self.canvas = PlotCanvas(self)
         self.plot: pg.PlotItem = self.canvas.addPlot(axisItems={"bottom": count_axis()})  # whole steps only
-        style_plot(self.plot, title=tr("Learning rate: ") + colored(tr("used"), LR_COLOR) + " / "
-                   + colored(tr("planned"), REFERENCE_COLOR), left=tr("learning rate"), bottom=tr("step"),
-                   short_titles=(colored(tr("used"), LR_COLOR) + " / " + colored(tr("planned"), REFERENCE_COLOR),
-                                 tr("Learning rate")))
+        style_plot(
+            self.plot,
+            title=tr("Learning rate: ")
+            + colored(tr("used"), LR_COLOR)
+            + " / "
+            + colored(tr("planned"), REFERENCE_COLOR),
+            left=tr("learning rate"),
+            bottom=tr("step"),
+            short_titles=(
+                colored(tr("used"), LR_COLOR) + " / " + colored(tr("planned"), REFERENCE_COLOR),
+                tr("Learning rate"),
+            ),
+        )
         self.plot.setClipToView(True)
         self.plot.setDownsampling(auto=True, mode="peak")
         self.planned_curve = self.plot.plot(pen=pen(REFERENCE_COLOR, 1.5, Qt.PenStyle.DashLine))
@@ -124,9 +133,13 @@ class LrPlot(QWidget):
     def add_marker(self, step: float, epoch_x: float, text: str) -> None:
         """A vertical line where the learning rate was changed by hand."""
         # Right of the line, or left of it in the right half of the view, so the text shows whole.
-        line = pg.InfiniteLine(angle=90, movable=False, pen=pen(LR_COLOR, 1, Qt.PenStyle.DotLine),
-                               label=text, labelOpts={"position": 0.85, "color": LR_COLOR,
-                                                      "anchors": [(0, 0), (1, 0)]})
+        line = pg.InfiniteLine(
+            angle=90,
+            movable=False,
+            pen=pen(LR_COLOR, 1, Qt.PenStyle.DotLine),
+            label=text,
+            labelOpts={"position": 0.85, "color": LR_COLOR, "anchors": [(0, 0), (1, 0)]},
+        )
         self.plot.addItem(line, ignoreBounds=True)
         self._markers.append((float(step), float(epoch_x), text, line))
         self._place_markers()

@@ -59,8 +59,15 @@ CONNECTED_GAP = 1.7  # room between two columns with connections, in map sides
 MAPS_ONLY_GAP = 0.6  # between two columns of maps only
 MAX_SUB_COLUMNS = 8  # a big layer wraps into at most this many sub-columns
 HOVER_ZOOM = 3  # the hovered map is sent at this many times its resolution (bilinear)
-FEATURE_LABELS = {"x1": "x1", "x2": "x2", "x1_sq": "x1²", "x2_sq": "x2²", "x1x2": "x1·x2",
-                  "sin_x1": "sin x1", "sin_x2": "sin x2"}
+FEATURE_LABELS = {
+    "x1": "x1",
+    "x2": "x2",
+    "x1_sq": "x1²",
+    "x2_sq": "x2²",
+    "x1x2": "x1·x2",
+    "sin_x1": "sin x1",
+    "sin_x2": "sin x2",
+}
 
 
 def feature_label(name: str) -> str:
@@ -77,18 +84,30 @@ def unmapped_reason(experiment: Any) -> str | None:
         return None
     layers = dense_units(experiment)
     if layers is None:
-        others = sorted({node.type for node in experiment.model.nodes
-                         if node.type not in ACTIVATIONS | PASS_THROUGH | {"Input", "Linear"}})
-        what = (tr("it has {layers}").format(layers=", ".join(others)) if others
-                else tr("its layers branch, merge or start with an activation"))
-        return tr("The network view draws plain dense networks (Linear layers and activations in a chain, as in "
-                  "TensorFlow Playground); this model is not one: {what}.").format(what=what)
+        others = sorted(
+            {
+                node.type
+                for node in experiment.model.nodes
+                if node.type not in ACTIVATIONS | PASS_THROUGH | {"Input", "Linear"}
+            }
+        )
+        what = (
+            tr("it has {layers}").format(layers=", ".join(others))
+            if others
+            else tr("its layers branch, merge or start with an activation")
+        )
+        return tr(
+            "The network view draws plain dense networks (Linear layers and activations in a chain, as in "
+            "TensorFlow Playground); this model is not one: {what}."
+        ).format(what=what)
     nodes = experiment.nodes_by_id()
     default = LAYERS["Linear"].param("out_features").default
     hidden = sum(int(nodes[linear].params.get("out_features", default)) for linear, _ in layers[:-1])
     if hidden > MAX_MAPPED_UNITS:
-        return tr("This network has {count} hidden units; the network view maps at most {limit}. Use fewer or "
-                  "smaller hidden layers to see every unit.").format(count=hidden, limit=MAX_MAPPED_UNITS)
+        return tr(
+            "This network has {count} hidden units; the network view maps at most {limit}. Use fewer or "
+            "smaller hidden layers to see every unit."
+        ).format(count=hidden, limit=MAX_MAPPED_UNITS)
     return None
 
 
@@ -205,7 +224,7 @@ class _Canvas(QGraphicsView):
     """The scene in pixel coordinates (no scrolling, no zoom); it measures its paint time and
     reports the mouse to the view."""
 
-    def __init__(self, owner: "NetworkView") -> None:
+    def __init__(self, owner: NetworkView) -> None:
         super().__init__(owner)
         self.owner = owner
         self.paint_cost = PaintCost()
@@ -309,8 +328,9 @@ class NetworkView(QWidget):
         return font
 
     # ---- feeding --------------------------------------------------------------------------------------
-    def configure(self, task: str = "classification", class_names: list[str] | None = None,
-                  reason: str | None = None) -> None:
+    def configure(
+        self, task: str = "classification", class_names: list[str] | None = None, reason: str | None = None
+    ) -> None:
         """A new run: its task and classes (how the output units are coloured); `reason` says why
         this run sends no maps (the view then shows it instead)."""
         self._task = task
@@ -345,8 +365,13 @@ class NetworkView(QWidget):
             return
         if not neurons.maps or neurons.input_maps is None:
             return
-        shape = (tuple(neurons.inputs), tuple(neurons.layers), tuple(neurons.units), self._task,
-                 tuple(self._class_names))
+        shape = (
+            tuple(neurons.inputs),
+            tuple(neurons.layers),
+            tuple(neurons.units),
+            self._task,
+            tuple(self._class_names),
+        )
         if shape != self._shape:
             self._build(neurons)
             self._shape = shape
@@ -433,14 +458,19 @@ class NetworkView(QWidget):
         """One short line under the maps; the whole explanation is its tooltip."""
         if self._drawn:
             short = tr("Squares: each unit over the plane. Lines: weights. Hover a unit to see it large.")
-            full = tr("Each square: a unit's output over the plane (orange negative, blue positive). Lines: "
-                      "weights (blue positive, orange negative, thicker = larger). Hover a unit to see it large.")
+            full = tr(
+                "Each square: a unit's output over the plane (orange negative, blue positive). Lines: "
+                "weights (blue positive, orange negative, thicker = larger). Hover a unit to see it large."
+            )
         else:
-            short = tr("Squares: each unit over the plane (no lines: layers of more than {limit} units). "
-                       "Hover a unit to see it large.").format(limit=MAX_DRAWN_UNITS)
-            full = tr("Each square: a unit's output over the plane (orange negative, blue positive). Layers of more "
-                      "than {limit} units: maps only, no connections. Hover a unit to see it large.").format(
-                limit=MAX_DRAWN_UNITS)
+            short = tr(
+                "Squares: each unit over the plane (no lines: layers of more than {limit} units). "
+                "Hover a unit to see it large."
+            ).format(limit=MAX_DRAWN_UNITS)
+            full = tr(
+                "Each square: a unit's output over the plane (orange negative, blue positive). Layers of more "
+                "than {limit} units: maps only, no connections. Hover a unit to see it large."
+            ).format(limit=MAX_DRAWN_UNITS)
         self.note.setText(short)
         self.note.setToolTip(full)
 
@@ -477,7 +507,7 @@ class NetworkView(QWidget):
         tallest = max(rows) * pitch - side * SPACING
         x = pad + left + max(0.0, (room_w - total) / 2)
         y0 = top + max(0.0, (room_h - tallest) / 2)
-        for number, (column, sub, column_width, count) in enumerate(zip(self._columns, subs, widths, rows)):
+        for column, sub, column_width, count in zip(self._columns, subs, widths, rows):
             column.sub_columns = sub
             column_height = count * pitch - side * SPACING
             y = y0 + (tallest - column_height) / 2
@@ -510,8 +540,10 @@ class NetworkView(QWidget):
         choices = [1] if self._drawn else range(1, MAX_SUB_COLUMNS + 1)
         gap = CONNECTED_GAP if self._drawn else MAPS_ONLY_GAP
         for k in choices:
-            subs = [1 if number in (0, len(counts) - 1) and count <= 8 else min(k, count)
-                    for number, count in enumerate(counts)]
+            subs = [
+                1 if number in (0, len(counts) - 1) and count <= 8 else min(k, count)
+                for number, count in enumerate(counts)
+            ]
             rows = max(math.ceil(count / sub) for count, sub in zip(counts, subs))
             across = sum(sub * (1 + SPACING) - SPACING for sub in subs) + gap * (len(subs) - 1)
             down = rows * (1 + SPACING) - SPACING
@@ -567,7 +599,7 @@ class NetworkView(QWidget):
         """Width and colour of every connection by its weight; the hovered unit's stand out."""
         if not self._drawn or self._maps is None:
             return
-        weights = [np.asarray(w, dtype=np.float32) for w in self._maps.weights[:len(self._connections)]]
+        weights = [np.asarray(w, dtype=np.float32) for w in self._maps.weights[: len(self._connections)]]
         finite = [np.abs(w[np.isfinite(w)]) for w in weights]
         peak = max((float(w.max()) for w in finite if w.size), default=1.0) or 1.0
         hover = self._hover
@@ -582,8 +614,9 @@ class NetworkView(QWidget):
                 strength = float(size[j, i])
                 color = QColor(*(HIGH_COLOR if value >= 0 else LOW_COLOR).astype(int).tolist())
                 alpha = 70 + 185 * strength
-                if hover is not None and not ((hover[0] == number and hover[1] == j)
-                                              or (hover[0] == number - 1 and hover[1] == i)):
+                if hover is not None and not (
+                    (hover[0] == number and hover[1] == j) or (hover[0] == number - 1 and hover[1] == i)
+                ):
                     alpha *= 0.25
                 color.setAlpha(int(alpha))
                 pen = QPen(color, 0.6 + 5.4 * strength)
@@ -647,7 +680,8 @@ class NetworkView(QWidget):
             column, index = target
             values = maps.input_maps[index] if column == 0 else maps.maps[column - 1][index]
             return tr("{label}: from {low:.3g} to {high:.3g} over the plane").format(
-                label=self._columns[column].labels[index], low=float(np.nanmin(values)), high=float(np.nanmax(values)))
+                label=self._columns[column].labels[index], low=float(np.nanmin(values)), high=float(np.nanmax(values))
+            )
         if not self._drawn or maps is None:
             return ""
         for number, lines in enumerate(self._connections, start=1):
@@ -656,8 +690,10 @@ class NetworkView(QWidget):
                 if _distance(point, segment.p1(), segment.p2()) <= max(3.0, line.pen().widthF() / 2 + 1):
                     weight = float(maps.weights[number - 1][j, i])
                     return tr("{source} → {target}: weight {weight:.3g}").format(
-                        source=self._columns[number - 1].labels[i], target=self._columns[number].labels[j],
-                        weight=weight)
+                        source=self._columns[number - 1].labels[i],
+                        target=self._columns[number].labels[j],
+                        weight=weight,
+                    )
         return ""
 
     # ---- theme ----------------------------------------------------------------------------------------
@@ -673,8 +709,9 @@ class NetworkView(QWidget):
         self.canvas.setBackgroundBrush(QBrush(QColor(colors.plot_background)))
         self.title.setBrush(QBrush(QColor(colors.plot_foreground)))
         self.note.setStyleSheet(f"QLabel#networkNote {{ color: {colors.muted_text}; }}")
-        self.message.setStyleSheet(f"QLabel#networkMessage {{ color: {colors.muted_text}; "
-                                   f"background: {colors.plot_background}; }}")
+        self.message.setStyleSheet(
+            f"QLabel#networkMessage {{ color: {colors.muted_text}; background: {colors.plot_background}; }}"
+        )
         self._apply_text_colors()
 
     def _apply_text_colors(self) -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 import pyqtgraph as pg
@@ -36,8 +36,18 @@ def tr(text: str) -> str:
 
 
 # Okabe-Ito-like, colour-blind safe; the first two match TensorFlow Playground's orange/blue.
-CLASS_COLORS = ("#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-                "#bcbd22", "#17becf")
+CLASS_COLORS = (
+    "#f59322",
+    "#0877bd",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
 TRAIN_COLOR = "#1f77b4"
 TRAIN_FAINT = (31, 119, 180, 70)
 VAL_COLOR = "#e8710a"
@@ -123,10 +133,12 @@ class FittingTitle(pg.LabelItem):
         widest = max(self._widths) if self._widths else bounds.width()
         self.setMinimumWidth(narrowest)
         self.setMinimumHeight(bounds.height())
-        self._sizeHint = {Qt.SizeHint.MinimumSize: (narrowest, bounds.height()),
-                          Qt.SizeHint.PreferredSize: (widest, bounds.height()),
-                          Qt.SizeHint.MaximumSize: (-1, -1),
-                          Qt.SizeHint.MinimumDescent: (0, 0)}
+        self._sizeHint = {
+            Qt.SizeHint.MinimumSize: (narrowest, bounds.height()),
+            Qt.SizeHint.PreferredSize: (widest, bounds.height()),
+            Qt.SizeHint.MaximumSize: (-1, -1),
+            Qt.SizeHint.MinimumDescent: (0, 0),
+        }
         self.updateGeometry()
 
 
@@ -214,8 +226,10 @@ class SpacedLabelAxis(pg.AxisItem):
         axis_spec, tick_specs, text_specs = specs
         horizontal = self.orientation in ("top", "bottom")
         length = self.width() if horizontal else self.height()
-        inside = [(_within(QRectF(rect), horizontal, -self.EDGE, length + self.EDGE), flags, text)
-                  for rect, flags, text in text_specs]
+        inside = [
+            (_within(QRectF(rect), horizontal, -self.EDGE, length + self.EDGE), flags, text)
+            for rect, flags, text in text_specs
+        ]
         return axis_spec, tick_specs, spaced_labels(inside, horizontal, self.GAP)
 
 
@@ -236,6 +250,7 @@ def _within(rect: QRectF, horizontal: bool, low: float, high: float) -> QRectF:
 
 def spaced_labels(text_specs: list, horizontal: bool, gap: float) -> list:
     """The (rect, flags, text) specs of an axis without overlaps, first and last kept."""
+
     def start(rect: QRectF) -> float:
         return rect.left() if horizontal else rect.top()
 
@@ -256,8 +271,15 @@ def spaced_labels(text_specs: list, horizontal: bool, gap: float) -> list:
     return kept
 
 
-def style_plot(plot: pg.PlotItem, *, title: str = "", left: str = "", bottom: str = "", grid: bool = True,
-               short_titles: Sequence[str] = ()) -> None:
+def style_plot(
+    plot: pg.PlotItem,
+    *,
+    title: str = "",
+    left: str = "",
+    bottom: str = "",
+    grid: bool = True,
+    short_titles: Sequence[str] = (),
+) -> None:
     """Axis fonts/labels/grid for a plot item, in the current theme (`short_titles`: see set_title)."""
     foreground = theme.colors().plot_foreground
     ensure_pixmap_cache()
@@ -333,7 +355,7 @@ _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 def decade_label(exponent: int) -> str:
     """10^e as plain text a student reads at a glance: 0.001 … 1000, else 10⁻⁶."""
     if -3 <= exponent <= 3:
-        return f"{10.0 ** exponent:g}"
+        return f"{10.0**exponent:g}"
     return "10" + str(exponent).translate(_SUPERSCRIPT)
 
 
@@ -356,8 +378,13 @@ def decade_ticks(plot: pg.PlotItem, low: float, high: float, axis: str = "left")
 def legend_row(items: list[tuple[object, str]], columns: int) -> pg.LegendItem:
     """A legend as its own row of a GraphicsLayout, so it never covers data."""
     colors = theme.colors()
-    legend = pg.LegendItem(colCount=columns, labelTextSize=f"{TICK_POINT_SIZE}pt",
-                           labelTextColor=colors.plot_foreground, horSpacing=18, verSpacing=-4)
+    legend = pg.LegendItem(
+        colCount=columns,
+        labelTextSize=f"{TICK_POINT_SIZE}pt",
+        labelTextColor=colors.plot_foreground,
+        horSpacing=18,
+        verSpacing=-4,
+    )
     for item, name in items:
         legend.addItem(item, name)
     return legend
@@ -367,8 +394,9 @@ def make_legend(plot: pg.PlotItem, columns: int = 1, corner: str = "top-right") 
     """A legend in a corner ("top-right", "bottom-right", "top-left", "bottom-left")."""
     colors = theme.colors()
     offset = (-8 if "right" in corner else 8, -8 if "bottom" in corner else 8)
-    legend = plot.addLegend(offset=offset, colCount=columns, labelTextSize=f"{TICK_POINT_SIZE}pt",
-                            labelTextColor=colors.plot_foreground)
+    legend = plot.addLegend(
+        offset=offset, colCount=columns, labelTextSize=f"{TICK_POINT_SIZE}pt", labelTextColor=colors.plot_foreground
+    )
     background = QColor(colors.plot_background)
     background.setAlpha(215)
     legend.setBrush(pg.mkBrush(background))
@@ -459,8 +487,9 @@ class PlotCanvas(pg.GraphicsLayoutWidget):
                 item.setPen(pg.mkPen(foreground))
                 item.setTextPen(pg.mkPen(foreground))
                 if item.labelText:
-                    item.setLabel(text=item.labelText, units=item.labelUnits or None,
-                                  **dict(item.labelStyle, color=foreground))
+                    item.setLabel(
+                        text=item.labelText, units=item.labelUnits or None, **dict(item.labelStyle, color=foreground)
+                    )
             elif isinstance(item, pg.PlotItem) and item.titleLabel.text:
                 item.titleLabel.setText(item.titleLabel.text, color=foreground)
             elif isinstance(item, pg.LegendItem):
@@ -500,7 +529,7 @@ def nice_ceiling(value: float) -> float:
         return 1.0
     exponent = math.floor(math.log10(value))
     for step in (1.0, 2.0, 2.5, 5.0, 10.0):
-        candidate = step * 10.0 ** exponent
+        candidate = step * 10.0**exponent
         if candidate >= value * (1 - 1e-9):
             return candidate
     return 10.0 ** (exponent + 1)
@@ -565,9 +594,9 @@ class Series:
         needed = self._size + values.size
         if needed > self._data.size:
             grown = np.empty(max(needed, 2 * self._data.size), dtype=np.float64)
-            grown[:self._size] = self._data[:self._size]
+            grown[: self._size] = self._data[: self._size]
             self._data = grown
-        self._data[self._size:needed] = values
+        self._data[self._size : needed] = values
         self._size = needed
 
     def append(self, value: float) -> None:
@@ -578,7 +607,7 @@ class Series:
 
     @property
     def values(self) -> np.ndarray:
-        return self._data[:self._size]
+        return self._data[: self._size]
 
 
 class DebiasedEma:
@@ -606,7 +635,7 @@ class DebiasedEma:
                 continue
             state = w * state + (1.0 - w) * value
             count += 1
-            out[i] = state / (1.0 - w ** count) if w > 0 else value
+            out[i] = state / (1.0 - w**count) if w > 0 else value
         self._state, self._count = state, count
         return out
 

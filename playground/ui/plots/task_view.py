@@ -106,9 +106,14 @@ class TaskView(QStackedWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("taskView")
-        self.placeholder = QLabel(tr("Press Train: this view then shows what the model does with its data — "
-                                     "the decision boundary for 2-D points, predictions on test images, or a "
-                                     "forecast for sequences."), self)
+        self.placeholder = QLabel(
+            tr(
+                "Press Train: this view then shows what the model does with its data — "
+                "the decision boundary for 2-D points, predictions on test images, or a "
+                "forecast for sequences."
+            ),
+            self,
+        )
         self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setMargin(24)
@@ -117,9 +122,14 @@ class TaskView(QStackedWidget):
         self.forecast = ForecastView(self)
         self.confusion = _ConfusionPage(self)
         self.scatter = ScatterView(self)
-        self._pages: dict[str, QWidget] = {"none": self.placeholder, "boundary": self.boundary,
-                                           "images": self.images, "forecast": self.forecast,
-                                           "confusion": self.confusion, "scatter": self.scatter}
+        self._pages: dict[str, QWidget] = {
+            "none": self.placeholder,
+            "boundary": self.boundary,
+            "images": self.images,
+            "forecast": self.forecast,
+            "confusion": self.confusion,
+            "scatter": self.scatter,
+        }
         for page in self._pages.values():
             self.addWidget(page)
         self._kind = "none"

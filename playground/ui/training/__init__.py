@@ -12,5 +12,13 @@ from playground.ui.training.controller import STATES, TrainingController
 from playground.ui.training.panel import TrainingPanel, TrainingToolBar
 from playground.ui.training.run_state import TrainingRun
 
-__all__ = ["RunRequest", "RunUpdate", "STATES", "TrainingBridge", "TrainingController", "TrainingPanel",
-           "TrainingRun", "TrainingToolBar"]
+__all__ = [
+    "RunRequest",
+    "RunUpdate",
+    "STATES",
+    "TrainingBridge",
+    "TrainingController",
+    "TrainingPanel",
+    "TrainingRun",
+    "TrainingToolBar",
+]

@@ -70,12 +70,16 @@ class RunPump(QObject):
         deadline = time.monotonic() + START_SECONDS
         while not worker.wait_ready(POLL_SECONDS * 2):
             if worker.control.stop_requested:
-                self.ended.emit(self.run_id, "finished", Summary(status="stopped", epochs=0, steps=0,
-                                                                 message="Stopped before training began."))
+                self.ended.emit(
+                    self.run_id,
+                    "finished",
+                    Summary(status="stopped", epochs=0, steps=0, message="Stopped before training began."),
+                )
                 return
             if not worker.is_alive() or time.monotonic() > deadline:
-                self.ended.emit(self.run_id, "failed", _sentence(worker.failure or "the training process did not "
-                                                                                   "start in time"))
+                self.ended.emit(
+                    self.run_id, "failed", _sentence(worker.failure or "the training process did not start in time")
+                )
                 return
         try:
             worker.submit(self.run_id, self.request)
@@ -92,10 +96,17 @@ class RunPump(QObject):
                 self.record.emit(self.run_id, message)
         except WorkerDied as died:
             if self.stop_timed_out:
-                self.ended.emit(self.run_id, "finished", Summary(
-                    status="stopped", epochs=0, steps=0,
-                    message=f"Stopped: the run did not stop within {STOP_SECONDS:g} s (a step in a very large "
-                            f"layer?), so its training process was ended."))
+                self.ended.emit(
+                    self.run_id,
+                    "finished",
+                    Summary(
+                        status="stopped",
+                        epochs=0,
+                        steps=0,
+                        message=f"Stopped: the run did not stop within {STOP_SECONDS:g} s (a step in a very large "
+                        f"layer?), so its training process was ended.",
+                    ),
+                )
             else:
                 self.ended.emit(self.run_id, "failed", _sentence(str(died)))
 

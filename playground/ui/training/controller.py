@@ -16,7 +16,8 @@ with these on top. Wiring into a window is a few lines::
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
@@ -34,15 +35,25 @@ from playground.ui.training.run_state import (
     tr,
 )
 
-__all__ = ["ACTIVE_STATES", "EDIT_BLOCKED_REASON", "STATES", "TEXT_ONLY_SETTINGS", "TrainingController",
-           "format_duration"]
+__all__ = [
+    "ACTIVE_STATES",
+    "EDIT_BLOCKED_REASON",
+    "STATES",
+    "TEXT_ONLY_SETTINGS",
+    "TrainingController",
+    "format_duration",
+]
 
 
 class TrainingController(TrainingRun):
     """A `TrainingRun` with its actions (toolbar, menu, shortcuts) and status-bar widgets."""
 
-    def __init__(self, document: Any, parent: QObject | None = None,
-                 set_editing_blocked: Callable[[bool, str], None] | None = None) -> None:
+    def __init__(
+        self,
+        document: Any,
+        parent: QObject | None = None,
+        set_editing_blocked: Callable[[bool, str], None] | None = None,
+    ) -> None:
         super().__init__(document, parent, set_editing_blocked)
         self._last_lr: float | None = None
         self._setting_lr = False
@@ -59,8 +70,14 @@ class TrainingController(TrainingRun):
         style = QApplication.style()
         icon = QStyle.StandardPixmap
 
-        def action(key: str, text: str, slot: Callable[[], object], shortcuts: list[str], tip: str,
-                   pixmap: QStyle.StandardPixmap | None = None) -> QAction:
+        def action(
+            key: str,
+            text: str,
+            slot: Callable[[], object],
+            shortcuts: list[str],
+            tip: str,
+            pixmap: QStyle.StandardPixmap | None = None,
+        ) -> QAction:
             act = QAction(text, self)
             act.setObjectName(f"action_training_{key}")
             act.setShortcuts([QKeySequence(s) for s in shortcuts])
@@ -75,18 +92,36 @@ class TrainingController(TrainingRun):
 
         self._play_icon: QIcon = style.standardIcon(icon.SP_MediaPlay)
         self._pause_icon: QIcon = style.standardIcon(icon.SP_MediaPause)
-        self.train_action = action("train", tr("Train"), self.toggle, ["Ctrl+Return", "F5"],
-                                   tr("Train the model; while training, pause; while paused, resume"),
-                                   icon.SP_MediaPlay)
-        self.step_action = action("step", tr("Step"), self.step_batch, ["F10"],
-                                  tr("Train on one batch, then pause"), icon.SP_MediaSeekForward)
-        self.step_epoch_action = action("step_epoch", tr("Step Epoch"), self.step_epoch, ["Shift+F10"],
-                                        tr("Train to the end of the epoch, then pause"), icon.SP_MediaSkipForward)
-        self.stop_action = action("stop", tr("Stop"), self.stop, ["Shift+F5"],
-                                  tr("Stop training (the plots keep the run)"), icon.SP_MediaStop)
-        self.reset_action = action("reset", tr("Reset"), self.reset, ["Ctrl+R"],
-                                   tr("Forget the run and show the initial weights again (same seed)"),
-                                   icon.SP_BrowserReload)
+        self.train_action = action(
+            "train",
+            tr("Train"),
+            self.toggle,
+            ["Ctrl+Return", "F5"],
+            tr("Train the model; while training, pause; while paused, resume"),
+            icon.SP_MediaPlay,
+        )
+        self.step_action = action(
+            "step", tr("Step"), self.step_batch, ["F10"], tr("Train on one batch, then pause"), icon.SP_MediaSeekForward
+        )
+        self.step_epoch_action = action(
+            "step_epoch",
+            tr("Step Epoch"),
+            self.step_epoch,
+            ["Shift+F10"],
+            tr("Train to the end of the epoch, then pause"),
+            icon.SP_MediaSkipForward,
+        )
+        self.stop_action = action(
+            "stop", tr("Stop"), self.stop, ["Shift+F5"], tr("Stop training (the plots keep the run)"), icon.SP_MediaStop
+        )
+        self.reset_action = action(
+            "reset",
+            tr("Reset"),
+            self.reset,
+            ["Ctrl+R"],
+            tr("Forget the run and show the initial weights again (same seed)"),
+            icon.SP_BrowserReload,
+        )
         self.export_metrics_action = QAction(tr("Export Metrics as CSV…"), self)
         self.export_metrics_action.setObjectName("action_training_export_metrics")
         self.export_steps_action = QAction(tr("Export Step Losses as CSV…"), self)
@@ -109,8 +144,12 @@ class TrainingController(TrainingRun):
         self.eta_label.setObjectName("trainingEta")
         self.eta_label.setMinimumWidth(80)
         self.lr_spin_box = LearningRateSpinBox()
-        self.lr_spin_box.setToolTip(tr("Learning rate of the running model: change it while training and "
-                                       "watch the loss react (the change is marked in the learning-rate plot)."))
+        self.lr_spin_box.setToolTip(
+            tr(
+                "Learning rate of the running model: change it while training and "
+                "watch the loss react (the change is marked in the learning-rate plot)."
+            )
+        )
         self.lr_spin_box.valueChanged.connect(self._on_lr_edited)
         self.document_lr_changed()
 

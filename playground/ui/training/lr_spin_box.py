@@ -18,7 +18,7 @@ def ladder_step(value: float, steps: int) -> float:
     exponent = math.floor(math.log10(value) + 1e-9)
     rungs = []
     for e in range(exponent - 2, exponent + 3):
-        rungs += [10.0 ** e, 3 * 10.0 ** e]
+        rungs += [10.0**e, 3 * 10.0**e]
     rungs.sort()
     for _ in range(abs(steps)):
         if steps > 0:

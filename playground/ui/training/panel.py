@@ -13,8 +13,9 @@ from __future__ import annotations
 import html
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -70,8 +71,13 @@ class TrainingToolBar(QToolBar):
 class TrainingPanel(QWidget):
     """Controls, banner and live views of the controller's runs."""
 
-    def __init__(self, controller: TrainingController, parent: QWidget | None = None,
-                 layout: str = "columns", controls: bool = True) -> None:
+    def __init__(
+        self,
+        controller: TrainingController,
+        parent: QWidget | None = None,
+        layout: str = "columns",
+        controls: bool = True,
+    ) -> None:
         """`controls=False` leaves out the Train/Step/... buttons when the host window has them."""
         super().__init__(parent)
         self._with_controls = controls
@@ -84,9 +90,13 @@ class TrainingPanel(QWidget):
         self.task_view = TaskView(self)
         self.network_view = NetworkView(self)
         self.network_view.unit_hovered.connect(self._on_unit_hovered)
-        self.views: dict[str, QWidget] = {"loss": self.loss_plot, "lr": self.lr_plot,
-                                          "diagnostics": self.diagnostics_view, "task": self.task_view,
-                                          "network": self.network_view}
+        self.views: dict[str, QWidget] = {
+            "loss": self.loss_plot,
+            "lr": self.lr_plot,
+            "diagnostics": self.diagnostics_view,
+            "task": self.task_view,
+            "network": self.network_view,
+        }
         self._layout_kind = "tabs" if layout == "tabs" else "columns"
         # "columns" reflows into tabs when the panel is too narrow for three columns (and back)
         self._adaptive = self._layout_kind == "columns"
@@ -137,8 +147,11 @@ class TrainingPanel(QWidget):
         for action in self.controller.actions() if self._with_controls else ():
             button = QToolButton(self)
             button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly if self._layout_kind == "tabs"
-                                      else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)  # tabs: a narrow dock
+            button.setToolButtonStyle(
+                Qt.ToolButtonStyle.ToolButtonIconOnly
+                if self._layout_kind == "tabs"
+                else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+            )  # tabs: a narrow dock
             button.setAutoRaise(True)
             name = action.objectName().removeprefix("action_training_")
             button.setObjectName(f"trainingButton_{name}")
@@ -177,9 +190,13 @@ class TrainingPanel(QWidget):
 
     def _build_export_menu(self) -> QMenu:
         menu = QMenu(self)
-        for key, text in (("loss", tr("Loss && Metrics Plot…")), ("lr", tr("Learning Rate Plot…")),
-                          ("diagnostics", tr("Diagnostics…")), ("task", tr("Task View…")),
-                          ("network", tr("Network View…"))):
+        for key, text in (
+            ("loss", tr("Loss && Metrics Plot…")),
+            ("lr", tr("Learning Rate Plot…")),
+            ("diagnostics", tr("Diagnostics…")),
+            ("task", tr("Task View…")),
+            ("network", tr("Network View…")),
+        ):
             action = menu.addAction(text)
             action.triggered.connect(lambda _checked=False, k=key: self._ask_export_view(k))
         menu.addSeparator()
@@ -305,8 +322,9 @@ class TrainingPanel(QWidget):
         """The network view is there for 2-D data (the plane its units are mapped over)."""
         planar = setup.view.kind == "boundary"
         if planar:
-            self.network_view.configure(setup.task, setup.class_names,
-                                        reason=unmapped_reason(self.controller.run_experiment))
+            self.network_view.configure(
+                setup.task, setup.class_names, reason=unmapped_reason(self.controller.run_experiment)
+            )
         self.set_network_shown(planar)
 
     def set_network_shown(self, shown: bool) -> None:
@@ -323,7 +341,7 @@ class TrainingPanel(QWidget):
 
     # ---- reflow: three columns when there is room, one tab per view when there is not ---------------
     def layout_kind(self) -> str:
-        """"columns" or "tabs": what the panel shows now."""
+        """ "columns" or "tabs": what the panel shows now."""
         return self._layout_kind
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
@@ -454,30 +472,45 @@ class TrainingPanel(QWidget):
         if state != "running":
             self._refresh_visible(force=True)  # paused or ended: show everything as it is now
         colors = theme.colors()
-        texts = {"idle": (tr("idle"), colors.muted_text), "running": (tr("● training"), colors.ok),
-                 "paused": (tr("❚❚ paused"), colors.warning), "finished": (tr("✓ finished"), colors.ok),
-                 "diverged": (tr("✕ diverged"), colors.error), "stopped": (tr("■ stopped"), colors.muted_text)}
+        texts = {
+            "idle": (tr("idle"), colors.muted_text),
+            "running": (tr("● training"), colors.ok),
+            "paused": (tr("❚❚ paused"), colors.warning),
+            "finished": (tr("✓ finished"), colors.ok),
+            "diverged": (tr("✕ diverged"), colors.error),
+            "stopped": (tr("■ stopped"), colors.muted_text),
+        }
         text, color = texts.get(state, (state, colors.text))
         self.state_label.setText(f"<b style='color:{color}'>{html.escape(text)}</b>")
 
     def _on_banner(self, level: str, text: str) -> None:
         colors = theme.colors()
         if not level or not text:
-            self.banner.setStyleSheet(f"QLabel#trainingBanner {{ color: {colors.muted_text}; "
-                                      f"border: 1px solid transparent; }}")
-            self.banner.setText(html.escape(tr(
-                "Train (F5) runs the experiment, Step (F10) one batch, Step Epoch (Shift+F10) one epoch; "
-                "change the learning rate while it runs. Messages about the run appear here.")))
+            self.banner.setStyleSheet(
+                f"QLabel#trainingBanner {{ color: {colors.muted_text}; border: 1px solid transparent; }}"
+            )
+            self.banner.setText(
+                html.escape(
+                    tr(
+                        "Train (F5) runs the experiment, Step (F10) one batch, Step Epoch (Shift+F10) one epoch; "
+                        "change the learning rate while it runs. Messages about the run appear here."
+                    )
+                )
+            )
             self.banner.setToolTip("")
             self.banner.setProperty("level", "")
             return
-        styles = {"error": (colors.error_background, colors.error, "⚠"),
-                  "warning": (colors.error_background if theme.is_dark() else "#fff4e0", colors.warning, "⚠"),
-                  "ok": ("#1f3a24" if theme.is_dark() else "#e8f5e9", colors.ok, "✓"),
-                  "info": (colors.alternate_base, colors.text, "ℹ")}
+        styles = {
+            "error": (colors.error_background, colors.error, "⚠"),
+            "warning": (colors.error_background if theme.is_dark() else "#fff4e0", colors.warning, "⚠"),
+            "ok": ("#1f3a24" if theme.is_dark() else "#e8f5e9", colors.ok, "✓"),
+            "info": (colors.alternate_base, colors.text, "ℹ"),
+        }
         background, foreground, mark = styles.get(level, styles["info"])
-        self.banner.setStyleSheet(f"QLabel#trainingBanner {{ background: {background}; color: {foreground}; "
-                                  f"border: 1px solid {foreground}; border-radius: 4px; }}")
+        self.banner.setStyleSheet(
+            f"QLabel#trainingBanner {{ background: {background}; color: {foreground}; "
+            f"border: 1px solid {foreground}; border-radius: 4px; }}"
+        )
         self.banner.setText(f"<b>{mark}</b> {html.escape(text)}")
         self.banner.setToolTip(text)
         self.banner.setProperty("level", level)
@@ -498,8 +531,13 @@ class TrainingPanel(QWidget):
         view.export(path)  # type: ignore[attr-defined]
 
     def _ask_export_view(self, key: str) -> None:
-        name = {"loss": "loss", "lr": "learning_rate", "diagnostics": "diagnostics", "task": "task_view",
-                "network": "network_view"}[key]
+        name = {
+            "loss": "loss",
+            "lr": "learning_rate",
+            "diagnostics": "diagnostics",
+            "task": "task_view",
+            "network": "network_view",
+        }[key]
         path, chosen = QFileDialog.getSaveFileName(self, tr("Export Plot"), f"{name}.png", IMAGE_FILTER)
         if not path:
             return
@@ -524,7 +562,8 @@ class TrainingPanel(QWidget):
         try:
             write()
         except (OSError, RuntimeError, ValueError) as exc:
-            QMessageBox.warning(self, tr("Export failed"), tr("Could not write {path}:\n{error}").format(
-                path=path, error=exc))
+            QMessageBox.warning(
+                self, tr("Export failed"), tr("Could not write {path}:\n{error}").format(path=path, error=exc)
+            )
             return
         self.controller.message.emit(tr("Exported {path}").format(path=path))

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
@@ -68,8 +69,12 @@ class TrainingRun(QObject):
     run_starting = Signal()  # views drop the last run's data; a run of the same model follows
     start_refused = Signal(str)  # Train on an invalid graph: the first problem's node id ("" = none)
 
-    def __init__(self, document: Any, parent: QObject | None = None,
-                 set_editing_blocked: Callable[[bool, str], None] | None = None) -> None:
+    def __init__(
+        self,
+        document: Any,
+        parent: QObject | None = None,
+        set_editing_blocked: Callable[[bool, str], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.document = document
         self.set_editing_blocked = set_editing_blocked
@@ -111,8 +116,16 @@ class TrainingRun(QObject):
     def _connect_document(self, document: Any) -> None:
         self._document_signals = []
         slots = {"settings_changed": self._on_settings_changed, "reset": self._on_document_replaced}
-        for name in ("node_added", "node_removed", "node_changed", "node_renamed", "edge_added", "edge_removed",
-                     "settings_changed", "reset"):
+        for name in (
+            "node_added",
+            "node_removed",
+            "node_changed",
+            "node_renamed",
+            "edge_added",
+            "edge_removed",
+            "settings_changed",
+            "reset",
+        ):
             signal = getattr(document, name, None)
             if signal is not None:
                 signal.connect(slots.get(name, self._on_document_edited))
@@ -142,8 +155,9 @@ class TrainingRun(QObject):
         if self._state in ACTIVE_STATES:
             if self._trains_as_run():
                 return  # e.g. undo back to the graph this run trains
-            self._stop_because(tr("The experiment was changed, so training stopped; the plots show the run "
-                                  "up to that point."))
+            self._stop_because(
+                tr("The experiment was changed, so training stopped; the plots show the run up to that point.")
+            )
         elif self._state in ENDED_STATES:
             self._say_if_changed_since_run()
         if self._state == "idle":
@@ -163,8 +177,7 @@ class TrainingRun(QObject):
         """The document still trains exactly what the current (or last) run trained."""
         from playground.core.experiment.identity import trains_the_same
 
-        return self.record.experiment is not None and trains_the_same(self.record.experiment,
-                                                                      self.document.experiment)
+        return self.record.experiment is not None and trains_the_same(self.record.experiment, self.document.experiment)
 
     def _say_if_changed_since_run(self) -> None:
         """After a run, an edit that changes what trains is said in the banner; the run, its plots and
@@ -172,9 +185,14 @@ class TrainingRun(QObject):
         changed = not self._trains_as_run()
         if changed and self.banner_level() != "info":
             self._changed_banner = (self.banner_level(), self.banner_text())
-            self._set_banner("info", tr("The network or its settings changed after this run: the plots show the "
-                                        "run as it was trained (it stays in the run history). Train to train "
-                                        "the changed experiment."))
+            self._set_banner(
+                "info",
+                tr(
+                    "The network or its settings changed after this run: the plots show the "
+                    "run as it was trained (it stays in the run history). Train to train "
+                    "the changed experiment."
+                ),
+            )
         elif not changed and self._changed_banner is not None:
             self._set_banner(*self._changed_banner)
             self._changed_banner = None
@@ -303,8 +321,9 @@ class TrainingRun(QObject):
                 first = errors[0]
                 node = f"'{first.node}': " if getattr(first, "node", None) else ""
                 more = tr(" (and {count} more)").format(count=len(errors) - 1) if len(errors) > 1 else ""
-                return tr("fix the graph first — {node}{message}{more}").format(node=node, message=first.message,
-                                                                              more=more)
+                return tr("fix the graph first — {node}{message}{more}").format(
+                    node=node, message=first.message, more=more
+                )
             return tr("the graph has no output")
         return None
 
@@ -315,12 +334,22 @@ class TrainingRun(QObject):
 
     def _request(self, **options: Any) -> RunRequest:
         base_dir = self.document.base_dir()
-        return RunRequest(self.document.snapshot(), str(base_dir) if base_dir is not None else None,
-                          predictions_on_demand=self.predictions_on_demand,
-                          frames_per_second=self.frames_per_second, **options)
+        return RunRequest(
+            self.document.snapshot(),
+            str(base_dir) if base_dir is not None else None,
+            predictions_on_demand=self.predictions_on_demand,
+            frames_per_second=self.frames_per_second,
+            **options,
+        )
 
-    def _start_run(self, *, start_paused: bool = False, first_batches: int = 0, first_epoch: bool = False,
-                   epochs: int | None = None) -> bool:
+    def _start_run(
+        self,
+        *,
+        start_paused: bool = False,
+        first_batches: int = 0,
+        first_epoch: bool = False,
+        epochs: int | None = None,
+    ) -> bool:
         if self._closed:
             return False
         problem = self._check_graph()
@@ -333,8 +362,9 @@ class TrainingRun(QObject):
         if self.bridge.is_active():  # a preview or a run that is winding down
             self.bridge.shutdown()
         self._preview = False
-        request = self._request(epochs=epochs, start_paused=start_paused, first_batches=first_batches,
-                                first_epoch=first_epoch)
+        request = self._request(
+            epochs=epochs, start_paused=start_paused, first_batches=first_batches, first_epoch=first_epoch
+        )
         # The run's own copy of the settings: the run history files the run with these, even when an
         # edit (which stops the run) has changed the document by the time the run ends.
         self.record = RunLog(self.document.snapshot())
@@ -404,8 +434,9 @@ class TrainingRun(QObject):
             self._preview = False
             return
         self.record.summary = summary
-        state = {"completed": "finished", "early_stopped": "finished", "diverged": "diverged"}.get(summary.status,
-                                                                                                   "stopped")
+        state = {"completed": "finished", "early_stopped": "finished", "diverged": "diverged"}.get(
+            summary.status, "stopped"
+        )
         text = summary.message or ""
         if state == "diverged":
             self._set_banner("error", tr("Training diverged. {message}").format(message=text))
@@ -477,12 +508,15 @@ class TrainingRun(QObject):
         if progress is None:
             return tr("Not trained yet") if self._state == "idle" else tr("Preparing…")
         text = tr("Epoch {epoch}/{epochs} · step {step}").format(
-            epoch=max(1, progress.epoch) if progress.step else 0, epochs=progress.epochs,
-            step=f"{int(progress.step):,}")
+            epoch=max(1, progress.epoch) if progress.step else 0, epochs=progress.epochs, step=f"{int(progress.step):,}"
+        )
         rate = progress.samples_per_second
         # a rate over a handful of steps (one Step) is mostly start-up time: not shown
-        if rate and progress.step >= MIN_STEPS_FOR_RATE and self._state in ("running", "paused", "finished",
-                                                                              "stopped", "diverged"):
+        if (
+            rate
+            and progress.step >= MIN_STEPS_FOR_RATE
+            and self._state in ("running", "paused", "finished", "stopped", "diverged")
+        ):
             text += tr(" · {rate} samples/s").format(rate=f"{rate:,.0f}")
         return text
 

@@ -18,8 +18,9 @@ from playground.ui.training.panel import TrainingPanel
 ENDED = ("finished", "diverged", "stopped", "idle")
 
 
-def train_for_snapshot(controller: TrainingController, panel: TrainingPanel | None, epochs: int,
-                       timeout_s: float = 600.0) -> dict[str, Any] | None:
+def train_for_snapshot(
+    controller: TrainingController, panel: TrainingPanel | None, epochs: int, timeout_s: float = 600.0
+) -> dict[str, Any] | None:
     """Train `epochs` epochs in the event loop, then settle the views; the summary (None if the run
     could not start). On timeout the run is stopped and the picture shows it as far as it got."""
     app = QApplication.instance()
