@@ -60,7 +60,10 @@ def make_iris(root: Path) -> None:
     y = _as_uint8(table[:, 4], "iris labels")
     assert x.shape == (150, 4), x.shape
     np.savez_compressed(
-        HERE / "iris.npz", x=x, y=y, x_scale=np.float64(0.1),
+        HERE / "iris.npz",
+        x=x,
+        y=y,
+        x_scale=np.float64(0.1),
         class_names=np.array(header[2:]),
         feature_names=np.array(["sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)"]),
     )
