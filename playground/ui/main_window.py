@@ -25,6 +25,7 @@ from playground import __version__
 from playground.core.document import ExperimentDocument
 from playground.core.experiment import Experiment
 from playground.core.export_formats import window_formats
+from playground.core.presets import default_experiment, list_presets
 from playground.core.training.warmup import warm_optimizers_in_background
 from playground.ui import theme
 from playground.ui.autosave import Autosaver
@@ -32,7 +33,6 @@ from playground.ui.compare import ComparePanel
 from playground.ui.editor import GraphEditor, LayerPalette
 from playground.ui.inspector import InspectorPanel
 from playground.ui.panels import CodeView, LayerReferenceDialog, LessonView, SummaryView
-from playground.ui.presets import default_experiment, list_presets
 from playground.ui.problems_button import ProblemsButton
 from playground.ui.settings import AppSettings
 from playground.ui.training import TrainingController, TrainingPanel, TrainingToolBar, workers

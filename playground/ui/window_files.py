@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressD
 from playground.core.errors import ExperimentError, PlaygroundError
 from playground.core.experiment import Experiment, load_experiment, save_experiment
 from playground.core.export_formats import EXPORT_FORMATS
+from playground.core.presets import empty_experiment
 from playground.ui.autosave import EXPERIMENT_FILE, Recovery, find_recoveries
-from playground.ui.presets import empty_experiment
 
 EXPERIMENT_FILTER = "Experiments (*.json);;All files (*)"
 TITLE_NAME_CHARS = 120  # the window title and status messages show at most this much of the experiment's name

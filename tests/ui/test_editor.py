@@ -468,7 +468,7 @@ def test_a_card_lights_up_while_the_mouse_is_over_it(qtbot):
 
 
 def test_the_drag_hint_shows_on_a_new_experiment_and_goes_with_the_first_layer(qtbot):
-    from playground.ui.presets import empty_experiment
+    from playground.core.presets import empty_experiment
 
     editor, document, stack = make_editor(qtbot, empty_experiment().model_dump(mode="json"))
     view = editor.view()

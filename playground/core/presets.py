@@ -1,4 +1,5 @@
-"""The lesson presets shipped in `presets/`, and the experiment a new window starts with."""
+"""The lesson presets shipped in `presets/`, in course order, and the experiment a new window
+starts with. No Qt here: the window's File menu reads it, and so can anything else."""
 
 from __future__ import annotations
 
