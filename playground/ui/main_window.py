@@ -35,6 +35,7 @@ from playground.ui.inspector import InspectorPanel
 from playground.ui.panels import CodeView, LayerReferenceDialog, LessonView, SummaryView
 from playground.ui.problems_button import ProblemsButton
 from playground.ui.settings import AppSettings
+from playground.ui.subscriptions import Subscriptions
 from playground.ui.training import TrainingController, TrainingPanel, TrainingToolBar, workers
 from playground.ui.training.snapshot import train_for_snapshot
 from playground.ui.window_files import TITLE_NAME_CHARS, WindowFiles, _elide, describe_exception
@@ -127,7 +128,8 @@ class MainWindow(WindowFiles, QMainWindow):
         self.summary_view.node_activated.connect(self._on_node_activated)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.document.changed.connect(self._update_model_status)
-        self.document.settings_changed.connect(lambda field: self._update_title() if field == "name" else None)
+        self._subscriptions = Subscriptions(self)
+        self._subscriptions.connect(self.document.settings_changed, self._on_settings_changed)
         self.document.reset.connect(self._update_title)
         self.training.message.connect(self.show_status)
         self.training.start_refused.connect(self._on_start_refused)
@@ -487,6 +489,10 @@ class MainWindow(WindowFiles, QMainWindow):
         name = _elide(self.document.experiment.name, TITLE_NAME_CHARS)
         self.setWindowTitle(f"{self.file_label()}[*] — {name} — {tr(APP_TITLE)}")
         self.setWindowModified(not self.undo_stack.isClean())
+
+    def _on_settings_changed(self, field: str) -> None:
+        if field == "name":
+            self._update_title()
 
     def _on_clean_changed(self, clean: bool) -> None:
         self.setWindowModified(not clean)

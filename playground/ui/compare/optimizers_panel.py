@@ -53,6 +53,7 @@ from playground.ui.compare.common import (
     split_panel,
 )
 from playground.ui.compare.race_view import RaceSection
+from playground.ui.subscriptions import Subscriptions
 
 DEFAULT_CHECKED = ("SGD", "Momentum", "Nesterov", "Adam", "RMSprop", "Adagrad")
 # Learning rates that train the small lesson networks reasonably (the experiment's own LR is
@@ -291,7 +292,7 @@ class OptimizersPanel(ComparePanel):
         self.play_button.clicked.connect(self.replay)
         self.pause_button.clicked.connect(self._toggle_pause)
         self.end_button.clicked.connect(self.show_all)
-        document.settings_changed.connect(lambda field: self._sync_race_lrs() if field == "training" else None)
+        Subscriptions(self).connect(document.settings_changed, self._on_settings_changed)
         document.reset.connect(self._sync_race_lrs)
         self._sync_race_lrs()
         self._paths_pending = False
@@ -488,6 +489,10 @@ class OptimizersPanel(ComparePanel):
         return self._timer.isActive()
 
     # ---- race ----------------------------------------------------------------------------------
+    def _on_settings_changed(self, field: str) -> None:
+        if field == "training":
+            self._sync_race_lrs()
+
     def _sync_race_lrs(self) -> None:
         """The optimizer the experiment already uses starts from the experiment's LR."""
         optimizer = self.document.experiment.training.optimizer

@@ -38,6 +38,7 @@ from playground.ui.editor.edge_item import ConnectionLine, EdgeItem
 from playground.ui.editor.node_item import NODE_HEIGHT, NODE_WIDTH, NodeItem, describe_node
 from playground.ui.editor.port_item import PortItem
 from playground.ui.editor.theme import CanvasColors
+from playground.ui.subscriptions import Subscriptions
 
 GRID = 20.0
 COLUMN_SPACING = 200.0  # cards are 140 wide: room for the edge between them
@@ -146,7 +147,8 @@ class GraphScene(QGraphicsScene):
         self._drag: _ConnectionDrag | None = None
         self._press_positions: dict[str, QPointF] = {}
 
-        self._subscriptions = [
+        self._subscriptions = Subscriptions(self)
+        for signal, callback in (
             (document.node_added, self._on_node_added),
             (document.node_removed, self._on_node_removed),
             (document.node_moved, self._on_node_moved),
@@ -157,17 +159,13 @@ class GraphScene(QGraphicsScene):
             (document.settings_changed, self._on_settings_changed),
             (document.reset, self._on_reset),
             (document.changed, self._on_changed),
-        ]
-        for signal, callback in self._subscriptions:
-            signal.connect(callback)
-        subscriptions = list(self._subscriptions)
-        self.destroyed.connect(lambda *_: _disconnect(subscriptions))
+        ):
+            self._subscriptions.connect(signal, callback)
         self.rebuild()
 
     def detach(self) -> None:
         """Stop mirroring the document (the editor is going away)."""
-        _disconnect(self._subscriptions)
-        self._subscriptions = []
+        self._subscriptions.disconnect_all()
 
     # ---- reading ------------------------------------------------------------------------------
     def colors(self) -> CanvasColors:
@@ -589,14 +587,6 @@ class GraphScene(QGraphicsScene):
         else:
             self.undo_stack.push(AddEdgeCommand(self.document, *edge))
         self.status_message.emit(tr("Connected {a} → {b}").format(a=edge[0], b=edge[1]))
-
-
-def _disconnect(subscriptions) -> None:
-    for signal, callback in subscriptions:
-        try:
-            signal.disconnect(callback)
-        except (ValueError, RuntimeError):
-            pass
 
 
 __all__ = ["GRID", "GraphScene", "NODE_HEIGHT", "NODE_WIDTH", "arranged_positions", "snap"]

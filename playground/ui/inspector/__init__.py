@@ -10,6 +10,7 @@ from playground.core.document import ExperimentDocument
 from playground.ui.inspector.node_inspector import NodeInspector
 from playground.ui.inspector.param_editors import ParamEditor, ParamForm, create_param_editor
 from playground.ui.inspector.settings_inspector import SettingsInspector
+from playground.ui.subscriptions import Subscriptions
 
 
 def tr(text: str) -> str:
@@ -51,7 +52,7 @@ class InspectorPanel(QStackedWidget):
         self.addWidget(self.node_page)
         self.addWidget(self.multiple)
         self._selection: list[str] = []
-        document.node_removed.connect(lambda _id: self._follow_document())
+        Subscriptions(self).connect(document.node_removed, self._on_node_removed)
         document.node_renamed.connect(self._on_node_renamed)
         document.reset.connect(self._follow_document)
 
@@ -74,6 +75,9 @@ class InspectorPanel(QStackedWidget):
         else:
             self.node.show_node(None)
             self.setCurrentWidget(self.settings_page)
+
+    def _on_node_removed(self, _node_id: str) -> None:
+        self._follow_document()
 
     def _on_node_renamed(self, old_id: str, new_id: str) -> None:
         self._selection = [new_id if node_id == old_id else node_id for node_id in self._selection]

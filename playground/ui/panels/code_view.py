@@ -26,6 +26,7 @@ from playground.core.document import ExperimentDocument
 from playground.core.experiment.schema import Experiment
 from playground.core.graph import GraphReport
 from playground.ui import theme
+from playground.ui.subscriptions import Subscriptions
 
 THROTTLE_MS = 120
 LONG_LINE = 1_000  # code with a longer line (a huge experiment name) wraps: one unwrapped line that long
@@ -234,8 +235,11 @@ class CodeView(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(THROTTLE_MS)
         self._timer.timeout.connect(self.refresh)
-        document.changed.connect(lambda: self._timer.start())
+        Subscriptions(self).connect(document.changed, self._on_document_changed)
         self.refresh()
+
+    def _on_document_changed(self) -> None:
+        self._timer.start()  # throttled: many edits in a row make one refresh
 
     def is_pending(self) -> bool:
         return self._timer.isActive()

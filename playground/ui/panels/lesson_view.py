@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from playground.core.document import ExperimentDocument
 from playground.ui import theme
 from playground.ui.editor.commands import SetTextCommand
+from playground.ui.subscriptions import Subscriptions
 
 RENDER_LIMIT = 50_000  # characters of Markdown rendered; a lesson is a few thousand
 LONG_WORD = 400  # a longer run of characters without a space gets break opportunities ...
@@ -138,7 +139,7 @@ class LessonView(QWidget):
         self._apply_colors()
         theme.notifier().changed.connect(self._apply_colors)
         document.settings_changed.connect(self._on_settings_changed)
-        document.reset.connect(lambda: self.refresh(update_source=not self.edit_button.isChecked()))
+        Subscriptions(self).connect(document.reset, self._on_document_reset)
         self.refresh()
 
     def markdown(self) -> str:
@@ -211,6 +212,9 @@ class LessonView(QWidget):
             # Qt lays a long document out lazily; a format change during that leaves the blocks after
             # it unlaid (a long lesson lost its last paragraphs): lay the whole document out again.
             document.markContentsDirty(0, document.characterCount())
+
+    def _on_document_reset(self) -> None:
+        self.refresh(update_source=not self.edit_button.isChecked())
 
     def _on_settings_changed(self, field: str) -> None:
         if field == "description":

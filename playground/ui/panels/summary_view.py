@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from playground.core.document import ExperimentDocument
 from playground.ui import theme
+from playground.ui.subscriptions import Subscriptions
 
 THROTTLE_MS = 60
 COLUMNS = ("node", "type", "output shape", "parameters", "multiply-adds")
@@ -122,12 +123,15 @@ class SummaryView(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(THROTTLE_MS)
         self._timer.timeout.connect(self.refresh)
-        document.changed.connect(lambda: self._timer.start())
+        Subscriptions(self).connect(document.changed, self._on_document_changed)
         theme.notifier().changed.connect(self._on_theme_changed)
         self.refresh()
 
     def _on_theme_changed(self, _name: str) -> None:
         self.refresh()
+
+    def _on_document_changed(self) -> None:
+        self._timer.start()  # throttled: many edits in a row make one refresh
 
     def is_pending(self) -> bool:
         return self._timer.isActive()

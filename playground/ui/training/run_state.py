@@ -25,6 +25,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from playground.core.runs.records import Progress, RunLog, RunRequest, RunSetup, RunUpdate
 from playground.core.training.events import Summary
+from playground.ui.subscriptions import Subscriptions
 from playground.ui.training.bridge import TrainingBridge
 
 STATES = ("idle", "running", "paused", "finished", "diverged", "stopped")
@@ -114,7 +115,7 @@ class TrainingRun(QObject):
 
     # ---- the document -----------------------------------------------------------------------------
     def _connect_document(self, document: Any) -> None:
-        self._document_signals = []
+        self._document_subscriptions = Subscriptions(self)
         slots = {"settings_changed": self._on_settings_changed, "reset": self._on_document_replaced}
         for name in (
             "node_added",
@@ -128,17 +129,10 @@ class TrainingRun(QObject):
         ):
             signal = getattr(document, name, None)
             if signal is not None:
-                signal.connect(slots.get(name, self._on_document_edited))
-                self._document_signals.append(signal)
+                self._document_subscriptions.connect(signal, slots.get(name, self._on_document_edited))
 
     def _disconnect_document(self) -> None:
-        for signal in getattr(self, "_document_signals", []):
-            for slot in (self._on_document_edited, self._on_settings_changed, self._on_document_replaced):
-                try:
-                    signal.disconnect(slot)
-                except (ValueError, RuntimeError, TypeError):
-                    pass
-        self._document_signals = []
+        self._document_subscriptions.disconnect_all()
 
     def _on_settings_changed(self, field: str = "") -> None:
         """`settings_changed(field)`: the name, the lesson text and the saved comparison runs do not
