@@ -27,7 +27,7 @@ from playground.core.document import ExperimentDocument
 from playground.core.experiment.schema import Experiment
 from playground.ui import theme
 from playground.ui.compare.common import (
-    ComparePanel,
+    CompareTab,
     color_for,
     color_icon,
     heading,
@@ -45,7 +45,7 @@ def facts_tr(text: str) -> str:
     return QCoreApplication.translate("ActivationFacts", text)
 
 
-class ActivationsPanel(ComparePanel):
+class ActivationsPanel(CompareTab):
     def __init__(
         self,
         document: ExperimentDocument,

@@ -44,7 +44,7 @@ def tr(context: str, text: str) -> str:
     return QCoreApplication.translate(context, text)
 
 
-class ComparePanel(QWidget):
+class CompareTab(QWidget):
     """A sub-tab of Compare: it reads the experiment document, applies what it suggests through the
     undo stack (one undoable step), and files its runs in the history all panels share."""
 

@@ -40,7 +40,7 @@ from playground.core.jsonio import atomic_write_text
 from playground.ui import theme
 from playground.ui.compare.commands import SetComparisonCommand
 from playground.ui.compare.common import (
-    ComparePanel,
+    CompareTab,
     color_for,
     color_icon,
     format_number,
@@ -101,7 +101,7 @@ class _SortItem(QTableWidgetItem):
         return str(mine) < str(theirs)
 
 
-class HistoryPanel(ComparePanel):
+class HistoryPanel(CompareTab):
     def __init__(
         self,
         document: ExperimentDocument,

@@ -41,7 +41,7 @@ from playground.core.experiment.schema import Experiment
 from playground.core.training.optimizers import optimizer_kwargs
 from playground.ui import theme, threads
 from playground.ui.compare.common import (
-    ComparePanel,
+    CompareTab,
     color_for,
     color_icon,
     format_number,
@@ -117,7 +117,7 @@ class _PathsThread(QThread):
         self.computed.emit(self.generation, results)
 
 
-class OptimizersPanel(ComparePanel):
+class OptimizersPanel(CompareTab):
     def __init__(
         self,
         document: ExperimentDocument,

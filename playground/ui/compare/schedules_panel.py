@@ -43,7 +43,7 @@ from playground.core.training.schedules import lr_schedule, steps_per_epoch
 from playground.ui import theme
 from playground.ui.compare.common import (
     OUTSIDE_LEGEND,
-    ComparePanel,
+    CompareTab,
     color_for,
     color_icon,
     fit_outside_legend,
@@ -126,7 +126,7 @@ def default_designs(epochs: int, steps: int, lr: float) -> list[Design]:
 MAX_PLOTTED_STEPS = 50_000  # a longer run's schedule is drawn up to here (replaying it all would freeze the window)
 
 
-class SchedulesPanel(ComparePanel):
+class SchedulesPanel(CompareTab):
     def __init__(
         self,
         document: ExperimentDocument,
