@@ -448,6 +448,7 @@ def test_the_race_plots_count_whole_steps_and_epochs(qtbot):
     qtbot.addWidget(panel)
     panel.resize(1400, 900)
     panel.show()
+    assert isinstance(panel.optimizers.gap_plot.getPlotItem().getAxis("bottom"), CountAxis)
     for view in panel.activations.race.view, panel.schedules.race.view:
         for widget in (view.loss_plot, view.lr_plot, view.metric_plot):
             if widget is None:

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from playground.core.compare.history import RunHistory
 from playground.ui import theme
-from playground.ui.plots.style import CountAxis, fitting_title
+from playground.ui.plots.style import CountAxis, set_title
+from playground.ui.plots.style import style_plot as shared_style
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
@@ -35,8 +36,7 @@ CONTENDER_COLORS = (
     "#bcbd22",
 )
 TICK_POINT_SIZE = 11
-LABEL_SIZE = "12pt"
-TITLE_SIZE = "13pt"
+TITLE_POINTS = 13
 LINE_WIDTH = 2.5
 
 
@@ -226,31 +226,26 @@ def fit_outside_legend(widget: pg.PlotWidget) -> str:
 
 def set_plot_title(plot: pg.PlotItem, text: str, *shorter: str) -> None:
     """A compare plot's title; `shorter` variants (longest first) stand in when the plot is narrow."""
-    if shorter:
-        fitting_title(plot)
-    plot.setTitle(text, size=TITLE_SIZE, color=theme.colors().plot_foreground)
-    if shorter:
-        plot.titleLabel.set_variants([text, *shorter])
+    set_title(plot, text, *shorter, points=TITLE_POINTS, bold=False)
 
 
 def style_plot_item(
     plot: pg.PlotItem, title: str = "", x_label: str = "", y_label: str = "", legend: bool | str = True
 ) -> pg.PlotItem:
+    """The Training tab's plot style (`plots.style.style_plot`) a size larger, plus the Compare
+    plots' room for axis labels, clipping, downsampling and legend."""
     colors = theme.colors()
-    font = QFont()
-    font.setPointSize(TICK_POINT_SIZE)
-    for side in ("left", "bottom"):
-        axis = plot.getAxis(side)
-        axis.setTickFont(font)
-        axis.setPen(pg.mkPen(colors.plot_foreground))
-        axis.setTextPen(pg.mkPen(colors.plot_foreground))
-        axis.enableAutoSIPrefix(False)  # "loss (x0.001)" confuses learners
-    if title:
-        plot.setTitle(title, size=TITLE_SIZE, color=colors.plot_foreground)
-    if x_label:
-        plot.setLabel("bottom", x_label, color=colors.plot_foreground, size=LABEL_SIZE)
-    if y_label:
-        plot.setLabel("left", y_label, color=colors.plot_foreground, size=LABEL_SIZE)
+    shared_style(
+        plot,
+        title=title,
+        left=y_label,
+        bottom=x_label,
+        tick_points=TICK_POINT_SIZE,
+        title_points=TITLE_POINTS,
+        bold_title=False,
+        grid_alpha=0.25,
+    )
+    plot.setMenuEnabled(True)  # the compare plots keep pyqtgraph's menu (export, ranges)
     margins = plot.layout.getContentsMargins()
     plot.layout.setContentsMargins(
         max(margins[0], LABEL_ROOM) if y_label else margins[0],
@@ -258,7 +253,6 @@ def style_plot_item(
         margins[2],
         max(margins[3], LABEL_ROOM) if x_label else margins[3],
     )
-    plot.showGrid(x=True, y=True, alpha=0.25)
     plot.setClipToView(True)
     plot.setDownsampling(auto=True, mode="peak")
     if legend == OUTSIDE_LEGEND and plot.legend is None:
@@ -358,9 +352,9 @@ def _recolor_plot_item(plot: pg.PlotItem, colors) -> None:
         axis.setPen(pg.mkPen(colors.plot_foreground))
         axis.setTextPen(pg.mkPen(colors.plot_foreground))
         if axis.labelText:
-            plot.setLabel(side, axis.labelText, color=colors.plot_foreground, size=LABEL_SIZE)
+            plot.setLabel(side, axis.labelText, color=colors.plot_foreground, size=f"{TICK_POINT_SIZE + 1}pt")
     if plot.titleLabel.text:
-        plot.setTitle(plot.titleLabel.text, size=TITLE_SIZE, color=colors.plot_foreground)
+        plot.setTitle(plot.titleLabel.text, size=f"{TITLE_POINTS}pt", color=colors.plot_foreground)
     if plot.legend is not None:
         plot.legend.setLabelTextColor(colors.plot_foreground)
         background = QColor(colors.plot_background)

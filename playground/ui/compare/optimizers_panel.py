@@ -257,7 +257,12 @@ class OptimizersPanel(CompareTab):
         top_layout.addWidget(self.map_plot, 5)
 
         self.gap_plot = make_plot(
-            top, self.tr("Distance to the minimum"), self.tr("step"), self.tr("f − f_min (log)"), legend=False
+            top,
+            self.tr("Distance to the minimum"),
+            self.tr("step"),
+            self.tr("f − f_min (log)"),
+            legend=False,
+            count_x=True,
         )
         self.gap_plot.setLogMode(x=False, y=True)
         self.gap_line = pg.InfiniteLine(angle=0, pen=pg.mkPen("#888888", style=Qt.PenStyle.DashLine))

@@ -58,9 +58,9 @@ TICK_POINT_SIZE = 9
 TITLE_POINT_SIZE = 11
 
 
-def tick_font() -> QFont:
+def tick_font(points: int = TICK_POINT_SIZE) -> QFont:
     font = QFont()
-    font.setPointSize(TICK_POINT_SIZE)
+    font.setPointSize(points)
     return font
 
 
@@ -159,11 +159,11 @@ def fitting_title(plot: pg.PlotItem) -> FittingTitle:
     return title
 
 
-def set_title(plot: pg.PlotItem, text: str, *shorter: str) -> None:
+def set_title(plot: pg.PlotItem, text: str, *shorter: str, points: int = TITLE_POINT_SIZE, bold: bool = True) -> None:
     """The plot's title; `shorter` variants (longest first) stand in when the plot is too narrow."""
     if shorter:
         fitting_title(plot)
-    plot.setTitle(text, size=f"{TITLE_POINT_SIZE}pt", bold=True, color=theme.colors().plot_foreground)
+    plot.setTitle(text, size=f"{points}pt", bold=bold, color=theme.colors().plot_foreground)
     if shorter:
         plot.titleLabel.set_variants([text, *shorter])
 
@@ -279,8 +279,13 @@ def style_plot(
     bottom: str = "",
     grid: bool = True,
     short_titles: Sequence[str] = (),
+    tick_points: int = TICK_POINT_SIZE,
+    title_points: int = TITLE_POINT_SIZE,
+    bold_title: bool = True,
+    grid_alpha: float = 0.18,
 ) -> None:
-    """Axis fonts/labels/grid for a plot item, in the current theme (`short_titles`: see set_title)."""
+    """Axis fonts/labels/grid for a plot item, in the current theme (`short_titles`: see set_title).
+    The Training and Compare tabs both style their plots here (Compare's are a size larger)."""
     foreground = theme.colors().plot_foreground
     ensure_pixmap_cache()
     for name in ("left", "bottom"):
@@ -288,7 +293,7 @@ def style_plot(
         # Axes (with their grid lines) are redrawn from a pixmap unless their range changes:
         # without this every curve update repaints every tick label, the largest cost of a live plot.
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        axis.setTickFont(tick_font())
+        axis.setTickFont(tick_font(tick_points))
         reserve_tick_space(axis)
         if axis.autoSIPrefix:
             axis.enableAutoSIPrefix(False)  # "loss (x0.001)" confuses students; plain numbers
@@ -297,12 +302,12 @@ def style_plot(
         axis.setPen(pg.mkPen(foreground))
         axis.setTextPen(pg.mkPen(foreground))
     if left:
-        plot.setLabel("left", left, **{"font-size": f"{TICK_POINT_SIZE + 1}pt", "color": foreground})
+        plot.setLabel("left", left, **{"font-size": f"{tick_points + 1}pt", "color": foreground})
     if bottom:
-        plot.setLabel("bottom", bottom, **{"font-size": f"{TICK_POINT_SIZE + 1}pt", "color": foreground})
+        plot.setLabel("bottom", bottom, **{"font-size": f"{tick_points + 1}pt", "color": foreground})
     if title:
-        set_title(plot, title, *short_titles)
-    plot.showGrid(x=grid, y=grid, alpha=0.18)
+        set_title(plot, title, *short_titles, points=title_points, bold=bold_title)
+    plot.showGrid(x=grid, y=grid, alpha=grid_alpha)
     plot.setMenuEnabled(False)
 
 
