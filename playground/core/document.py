@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psygnal import Signal
 from pydantic import ValidationError
@@ -26,6 +26,9 @@ from playground.core.experiment.schema import Comparison, DataSpec, Experiment, 
 from playground.core.graph.fixes import apply_fix
 from playground.core.graph.inference import GraphReport, check_experiment
 from playground.core.graph.topology import Topology
+
+if TYPE_CHECKING:
+    from playground.core.data.types import DatasetInfo
 
 
 class EditError(PlaygroundError):
@@ -76,7 +79,7 @@ class ExperimentDocument:
         """Where relative data paths (csv, npz, image folders) are resolved: the file's folder."""
         return self.path.parent if self.path else None
 
-    def dataset_info(self):
+    def dataset_info(self) -> DatasetInfo:
         """The dataset's facts for shape inference; raises DatasetError for unusable data."""
         from playground.core.data import describe_dataset
 
@@ -286,7 +289,7 @@ class ExperimentDocument:
         """Set the experiment's `name` or `description`."""
         if field not in ("name", "description"):
             raise ValueError(field)
-        old = getattr(self._experiment, field)
+        old: str = getattr(self._experiment, field)
         setattr(self._experiment, field, value)
         self.settings_changed.emit(field)
         self.changed.emit()

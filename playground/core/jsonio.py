@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from playground.core.errors import ExperimentError, Problem
-from playground.core.safe_files import atomic_write_text
+from playground.core.safe_files import atomic_write_text as atomic_write_text  # re-exported for text files
 
 _INLINE_LIMIT = 100  # characters: longer scalar lists are broken over lines
 

@@ -100,7 +100,7 @@ def _windows_status() -> tuple[int | None, int | None]:
     status = _MemoryStatus()
     status.dwLength = ctypes.sizeof(_MemoryStatus)
     try:
-        if not ctypes.windll.kernel32.GlobalMemoryStatusEx(ctypes.byref(status)):  # type: ignore[attr-defined]
+        if not ctypes.windll.kernel32.GlobalMemoryStatusEx(ctypes.byref(status)):
             return None, None
     except (AttributeError, OSError):
         return None, None

@@ -33,7 +33,7 @@ def require_image(ctx: InferContext, layer: str) -> TensorSpec:
         return x
     if x.rank == 1:
         guess = square_guess(x.shape[0])
-        fixes = ()
+        fixes: tuple[Fix, ...] = ()
         if guess:
             fixes = (
                 Fix(

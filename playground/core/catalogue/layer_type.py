@@ -80,6 +80,7 @@ class Inferred:
 
 InferFn = Callable[["InferContext"], Inferred]
 ForwardFn = Callable[[str, list[str], str, dict[str, Any]], str]
+MacsFn = Callable[["InferContext", Inferred], int]
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ class LayerType:
     forward: ForwardFn = default_forward
     formula: str = ""  # one line for help cards and tooltips
     key_params: tuple[str, ...] = ()  # shown on the canvas node
-    macs: Callable[[InferContext, Inferred], int] | None = None
+    macs: MacsFn | None = None
     has_module: bool = True  # False for Input/Add/Concat/SequencePool (written inline)
     color: str = "#5b8def"
 
@@ -133,7 +134,8 @@ class LayerType:
         if self.module_factory is not None:
             return self.module_factory(kwargs)
         assert self.torch_class is not None
-        return getattr(nn, self.torch_class)(**kwargs)
+        module: nn.Module = getattr(nn, self.torch_class)(**kwargs)
+        return module
 
     def constructor_code(self, kwargs: dict[str, Any]) -> str:
         """Source of the constructor call, e.g. ``nn.Linear(in_features=2, out_features=4)``."""
@@ -152,10 +154,11 @@ def _freeze(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-_PARAM_CACHE: dict[tuple[str, tuple], int] = {}
+_Frozen = tuple[tuple[str, Any], ...]  # constructor arguments as sorted, hashable (name, value) pairs
+_PARAM_CACHE: dict[tuple[str, _Frozen], int] = {}
 
 
-def _count_parameters(layer: LayerType, frozen: tuple) -> int:
+def _count_parameters(layer: LayerType, frozen: _Frozen) -> int:
     key = (layer.name, frozen)
     if key not in _PARAM_CACHE:
         kwargs = dict(frozen)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from playground.core.catalogue.checks import require_float
-from playground.core.catalogue.layer_type import InferContext, Inferred, LayerType
+from playground.core.catalogue.layer_type import InferContext, InferFn, Inferred, LayerType
 from playground.core.params import ParamSpec as P
 
 
-def _elementwise(name: str, *param_names: str):
+def _elementwise(name: str, *param_names: str) -> InferFn:
     def infer(ctx: InferContext) -> Inferred:
         require_float(ctx, name)
         return Inferred(ctx.x, {key: ctx.params[key] for key in param_names})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from playground.core.catalogue.checks import as_torch_arg, pair, require_float, require_image
-from playground.core.catalogue.layer_type import Fix, InferContext, Inferred, LayerType, TensorSpec
+from playground.core.catalogue.layer_type import Fix, InferContext, InferFn, Inferred, LayerType, TensorSpec
 from playground.core.params import ParamSpec as P
 
 _OUT_CHANNELS = P("out_channels", "int", 16, "Number of filters, i.e. output channels.", minimum=1, maximum=4096)
@@ -48,7 +48,7 @@ def _check_kernel_fits(
         span = dilation * (kernel - 1) + 1
         if span > size + 2 * padding:
             fit = size + 2 * padding
-            fixes = ()
+            fixes: tuple[Fix, ...] = ()
             if dilation == 1 and fit >= 1:
                 fixes = (
                     Fix(
@@ -92,7 +92,7 @@ def _conv2d(ctx: InferContext) -> Inferred:
 def _conv_macs(ctx: InferContext, inferred: Inferred) -> int:
     kernel = inferred.kwargs["kernel_size"]
     taps = math.prod(kernel) if isinstance(kernel, tuple) else kernel ** (ctx.x.rank - 1)
-    per_output = inferred.kwargs["in_channels"] // inferred.kwargs["groups"] * taps
+    per_output: int = inferred.kwargs["in_channels"] // inferred.kwargs["groups"] * taps
     return inferred.output.numel() * per_output
 
 
@@ -147,10 +147,12 @@ def _conv_transpose2d(ctx: InferContext) -> Inferred:
 
 def _conv_transpose_macs(ctx: InferContext, inferred: Inferred) -> int:
     k = pair(ctx.params["kernel_size"])
-    return ctx.x.numel() * inferred.kwargs["out_channels"] // inferred.kwargs["groups"] * k[0] * k[1]
+    out_channels: int = inferred.kwargs["out_channels"]
+    groups: int = inferred.kwargs["groups"]
+    return ctx.x.numel() * out_channels // groups * k[0] * k[1]
 
 
-def _pool(kind: str):
+def _pool(kind: str) -> InferFn:
     def infer(ctx: InferContext) -> Inferred:
         x = require_image(ctx, kind)
         p = ctx.params

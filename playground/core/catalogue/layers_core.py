@@ -30,7 +30,8 @@ def _linear(ctx: InferContext) -> Inferred:
 
 
 def _linear_macs(ctx: InferContext, inferred: Inferred) -> int:
-    return math.prod(ctx.x.shape[:-1]) * ctx.x.shape[-1] * ctx.params["out_features"]
+    out_features: int = ctx.params["out_features"]
+    return math.prod(ctx.x.shape[:-1]) * ctx.x.shape[-1] * out_features
 
 
 def _flatten(ctx: InferContext) -> Inferred:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from playground.core.catalogue.checks import largest_divisor_at_most, require_sequence
-from playground.core.catalogue.layer_type import Fix, InferContext, Inferred, LayerType, TensorSpec
+from playground.core.catalogue.layer_type import Fix, InferContext, InferFn, Inferred, LayerType, MacsFn, TensorSpec
 from playground.core.catalogue.modules import PositionalEncoding
 from playground.core.params import ParamSpec as P
 
@@ -20,7 +20,7 @@ _BIDIRECTIONAL = P("bidirectional", "bool", False, "Also read the sequence backw
 _DROPOUT = P("dropout", "float", 0.0, "Dropout between stacked layers.", minimum=0.0, maximum=0.99, advanced=True)
 
 
-def _recurrent(kind: str):
+def _recurrent(kind: str) -> InferFn:
     def infer(ctx: InferContext) -> Inferred:
         x = require_sequence(ctx, kind)
         p = ctx.params
@@ -40,14 +40,17 @@ def _recurrent(kind: str):
     return infer
 
 
-def _recurrent_macs(gates: int):
+def _recurrent_macs(gates: int) -> MacsFn:
     def macs(ctx: InferContext, inferred: Inferred) -> int:
         kw = inferred.kwargs
         directions = 2 if kw["bidirectional"] else 1
         steps = ctx.x.shape[0]
-        first = gates * kw["hidden_size"] * (kw["input_size"] + kw["hidden_size"])
-        later = gates * kw["hidden_size"] * (kw["hidden_size"] * directions + kw["hidden_size"])
-        return steps * directions * (first + later * (kw["num_layers"] - 1))
+        hidden: int = kw["hidden_size"]
+        inputs: int = kw["input_size"]
+        layers: int = kw["num_layers"]
+        first = gates * hidden * (inputs + hidden)
+        later = gates * hidden * (hidden * directions + hidden)
+        return steps * directions * (first + later * (layers - 1))
 
     return macs
 

@@ -15,6 +15,8 @@ from torch import nn
 class PositionalEncoding(nn.Module):
     """Adds fixed sine/cosine position signals so attention can tell positions apart."""
 
+    table: torch.Tensor  # a buffer, registered in __init__
+
     def __init__(self, d_model: int, max_len: int = 512):
         super().__init__()
         position = torch.arange(max_len).unsqueeze(1)

@@ -175,7 +175,8 @@ def make_activation(name: str, params: Mapping[str, Any] | None = None) -> nn.Mo
         raise KeyError(f"unknown activation {name!r}; known: {', '.join(ACTIVATIONS)}")
     kwargs = dict(ACTIVATIONS[name].params)
     kwargs.update(params or {})
-    return getattr(nn, name)(**kwargs)
+    module: nn.Module = getattr(nn, name)(**kwargs)
+    return module
 
 
 def activation_curves(

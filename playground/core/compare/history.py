@@ -11,7 +11,7 @@ import json
 import math
 import os
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from playground.core.csv_text import csv_text
 from playground.core.errors import ExperimentError, Problem
 from playground.core.experiment.io import validation_problems
-from playground.core.experiment.schema import Comparison, Experiment, SavedRun
+from playground.core.experiment.schema import Comparison, Experiment, SavedRun, SettingValue
 
 FINAL_METRICS = (
     "train_loss",
@@ -244,7 +244,7 @@ class RunRecord:
         steps, loss, lrs = self.steps, self.step_loss, self.step_lr
         if steps.size:
             steps, loss, lrs = thin(steps, loss, lrs, max_points=max_points)
-        settings = {}
+        settings: dict[str, SettingValue] = {}
         for key, value in self.settings.items():
             if isinstance(value, float):
                 settings[key] = _round(value)
@@ -304,7 +304,7 @@ class RunHistory:
     def __len__(self) -> int:
         return len(self._records)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[RunRecord]:
         return iter(list(self._records))
 
     @property

@@ -123,8 +123,10 @@ def run_path(
             reached = index
         if index == steps:
             break
-        value.backward()
+        value.backward()  # type: ignore[no-untyped-call]  # torch leaves Tensor.backward unannotated
         if generator is not None:
+            if point.grad is None:  # backward() has just filled it
+                raise RuntimeError("the optimizer path's point got no gradient")
             point.grad.add_(torch.randn(2, generator=generator, dtype=torch.float64) * noise)
         opt.step()
     path, values = path[:count], values[:count]

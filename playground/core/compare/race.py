@@ -276,7 +276,7 @@ class ContenderRun:
     final_weights: dict[str, np.ndarray] | None = None
 
     def epoch_metric(self, name: str) -> np.ndarray:
-        return np.array([np.nan if row.get(name) is None else float(row[name]) for row in self.epochs])
+        return np.array([np.nan if (value := row.get(name)) is None else float(value) for row in self.epochs])
 
 
 # ---- the race --------------------------------------------------------------------------------
@@ -360,7 +360,7 @@ class Race:
         return self.runs[repeat * len(self.contenders) + contender]
 
     # ---- set-up ------------------------------------------------------------------------------
-    def _load_dataset(self):
+    def _load_dataset(self) -> Any:
         if self._loaded_dataset is None:
             from playground.core.data import load_dataset
 
@@ -368,11 +368,11 @@ class Race:
         return self._loaded_dataset
 
     @property
-    def _dataset(self):
+    def _dataset(self) -> Any:
         """The race's dataset in this process (loaded on first use: workers load their own)."""
         return self._load_dataset()
 
-    def _models(self, seed: int, info) -> list[torch.nn.Module | Exception]:
+    def _models(self, seed: int, info: Any) -> list[torch.nn.Module | Exception]:
         """The contenders' models for one seed, each starting from the base model's weights
         (every tensor whose name and shape match); a contender that cannot be built gets its error."""
         from playground.core.compare.race_worker import contender_models
@@ -573,7 +573,8 @@ class Race:
             share.prepared = True
             for index, pair in enumerate(record.started.shared_weights):
                 if pair != (0, 0):
-                    self.shared_weights[index] = tuple(pair)
+                    copied, total = pair
+                    self.shared_weights[index] = (copied, total)
             if self._started is None:
                 self._started = record.started
             self._maybe_start()

@@ -75,7 +75,9 @@ def log_height(z: np.ndarray, floor: float | None = None) -> np.ndarray:
     finite = z[np.isfinite(z)]
     low = float(finite.min()) if floor is None else float(floor)
     span = max(float(finite.max()) - low, 1e-12) if finite.size else 1.0
-    out = np.log10(np.clip(np.nan_to_num(z, nan=low + span, posinf=low + span) - low, 0.0, None) + 1e-3 * span)
+    out: np.ndarray = np.log10(
+        np.clip(np.nan_to_num(z, nan=low + span, posinf=low + span) - low, 0.0, None) + 1e-3 * span
+    )
     return out
 
 

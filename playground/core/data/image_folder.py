@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -81,7 +81,7 @@ def resize(image: np.ndarray, size: int) -> np.ndarray:
     y0, y1, wy = axis(height)
     x0, x1, wx = axis(width)
     rows = image[y0] * (1 - wy)[:, None, None] + image[y1] * wy[:, None, None]
-    return rows[:, x0] * (1 - wx)[None, :, None] + rows[:, x1] * wx[None, :, None]
+    return cast(np.ndarray, rows[:, x0] * (1 - wx)[None, :, None] + rows[:, x1] * wx[None, :, None])
 
 
 def prepare(image: np.ndarray, size: int, grayscale: bool) -> np.ndarray:
@@ -106,7 +106,9 @@ def prepare(image: np.ndarray, size: int, grayscale: bool) -> np.ndarray:
 
 def _box_average(image: np.ndarray, factor_y: int, factor_x: int) -> np.ndarray:
     height, width = image.shape[:2]
-    return image.reshape(height // factor_y, factor_y, width // factor_x, factor_x, -1).mean(axis=(1, 3))
+    return cast(
+        np.ndarray, image.reshape(height // factor_y, factor_y, width // factor_x, factor_x, -1).mean(axis=(1, 3))
+    )
 
 
 def bytes_needed(images: int, channels: int, size: int) -> int:

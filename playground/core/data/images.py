@@ -13,6 +13,7 @@ import struct
 import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -236,7 +237,7 @@ def _unpack(rows: np.ndarray, width: int, channels: int, depth: int) -> np.ndarr
         return rows[:, : width * channels * 2].reshape(height, width, channels, 2)[..., 0].copy()
     bits = np.unpackbits(rows, axis=1)[:, : width * depth].reshape(height, width, depth)
     weights = (1 << np.arange(depth - 1, -1, -1)).astype(np.uint8)
-    return (bits * weights).sum(axis=2, dtype=np.uint8)[:, :, None]
+    return cast(np.ndarray, (bits * weights).sum(axis=2, dtype=np.uint8)[:, :, None])
 
 
 def _apply_palette(indices: np.ndarray, palette: bytes | None, alpha: bytes | None, name: str) -> np.ndarray:
@@ -245,11 +246,11 @@ def _apply_palette(indices: np.ndarray, palette: bytes | None, alpha: bytes | No
     if indices.max(initial=0) >= len(colours):
         raise DatasetError(f"{name} is corrupt (a pixel refers past the end of the palette); re-save it")
     if alpha is None:
-        return colours[indices]
+        return cast(np.ndarray, colours[indices])
     opacity = np.full(len(colours), 255, np.uint8)
     given = np.frombuffer(alpha, np.uint8)[: len(colours)]
     opacity[: len(given)] = given
-    return np.concatenate([colours, opacity[:, None]], axis=1)[indices]
+    return cast(np.ndarray, np.concatenate([colours, opacity[:, None]], axis=1)[indices])
 
 
 _DECODERS: dict[str, ImageDecoder] = {".png": decode_png}

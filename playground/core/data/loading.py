@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
@@ -64,7 +65,7 @@ def _user_file(params: dict[str, Any], base_dir: Path | None) -> str:
         return "invalid"
 
 
-def load_dataset(spec: DataSpec, base_dir: str | Path | None = None) -> Dataset:
+def load_dataset(spec: DataSpec, base_dir: str | os.PathLike[str] | None = None) -> Dataset:
     """Build (or fetch from the cache) the dataset `spec` describes.
 
     `base_dir` is where relative paths of csv/npz/image_folder start (the experiment's folder).
@@ -107,7 +108,7 @@ def _out_of_memory(name: str) -> DatasetError:
     )
 
 
-def describe_dataset(spec: DataSpec, base_dir: str | Path | None = None) -> DatasetInfo:
+def describe_dataset(spec: DataSpec, base_dir: str | os.PathLike[str] | None = None) -> DatasetInfo:
     """The dataset's shapes, task and sizes (loads it through the cache; all built-in sets are fast)."""
     return load_dataset(spec, base_dir).info
 

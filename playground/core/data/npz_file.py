@@ -17,7 +17,7 @@ import numpy as np
 
 from playground.core import memory
 from playground.core.data.assemble import RawData, suggested_divisor
-from playground.core.data.types import DatasetType, Modality
+from playground.core.data.types import DatasetType, Modality, Task
 from playground.core.data.user_files import TASK_PARAM, interpret_target, resolve_user_path
 from playground.core.errors import DatasetError
 from playground.core.params import ParamSpec as P
@@ -178,6 +178,7 @@ def load_npz(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | 
         raise DatasetError(f"{path.name}: array 'y' has dtype {y.dtype}; targets must be numbers or strings")
     if y.ndim == 2 and y.shape[1] == 1 and y.dtype.kind in "US":
         y = y[:, 0]
+    task: Task
     if "class_names" in arrays and params["task"] != "regression":
         class_names = _given_class_names(arrays["class_names"], y, path)
         targets, task = y.astype(np.int64).reshape(-1), "classification"

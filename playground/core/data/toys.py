@@ -171,7 +171,7 @@ def _builder(
         xy, y = generate(params, rng)
         features = tuple(params["features"])
         regression = classes is None
-        k = params.get("classes", classes) if not regression else 0
+        k: int = params.get("classes", classes) if classes is not None else 0
         return RawData(
             x=expand_features(xy, features),
             y=y.astype(np.float32) if regression else y,

@@ -59,7 +59,8 @@ class PointFeatures:
     def __call__(self, xy: np.ndarray) -> np.ndarray:
         from playground.core.data.toys import expand_features
 
-        return ((expand_features(xy, self.features) - self.mean) / self.std).astype(np.float32)
+        standardised: np.ndarray = (expand_features(xy, self.features) - self.mean) / self.std
+        return standardised.astype(np.float32)
 
 
 @dataclass(eq=False)

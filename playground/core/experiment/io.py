@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from playground.core.errors import ExperimentError, Problem
 from playground.core.experiment.migrate import migrate
-from playground.core.experiment.schema import FORMAT_ID, Experiment
+from playground.core.experiment.schema import FORMAT_ID, Experiment, NodeSpec
 from playground.core.experiment.validate import semantic_problems
 from playground.core.jsonio import atomic_write_text, canonical_json, parse_json_text, read_json_file
 
@@ -32,7 +33,7 @@ def _loc_to_path(loc: tuple[Any, ...]) -> str:
     return path
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: ErrorDetails) -> str:
     kind = error["type"]
     given = error.get("input")
     if kind == "extra_forbidden":
@@ -153,7 +154,7 @@ def experiment_to_dict(experiment: Experiment) -> dict[str, Any]:
     return document
 
 
-def _node_dict(node) -> dict[str, Any]:
+def _node_dict(node: NodeSpec) -> dict[str, Any]:
     entry: dict[str, Any] = {"id": node.id, "type": node.type}
     if node.params:
         entry["params"] = dict(node.params)

@@ -10,14 +10,14 @@ from __future__ import annotations
 import keyword
 import math
 import re
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from playground.core.params import FLOAT_LIMIT, INT_MAX, MAX_EPOCHS
 
-FORMAT_ID = "nn-playground.experiment"
-FORMAT_VERSION = 1
+FORMAT_ID: Final = "nn-playground.experiment"
+FORMAT_VERSION: Final = 1
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # used with fullmatch: no trailing newline slips through
 MAX_ID_LENGTH = 64
@@ -102,9 +102,9 @@ class Strict(BaseModel):
 
 
 class Split(Strict):
-    train: float = Field(0.7, gt=0.0, lt=1.0)
-    val: float = Field(0.15, ge=0.0, lt=1.0)
-    test: float = Field(0.15, ge=0.0, lt=1.0)
+    train: float = Field(default=0.7, gt=0.0, lt=1.0)
+    val: float = Field(default=0.15, ge=0.0, lt=1.0)
+    test: float = Field(default=0.15, ge=0.0, lt=1.0)
 
     @model_validator(mode="after")
     def _sums_to_one(self) -> Split:
@@ -118,7 +118,7 @@ class DataSpec(Strict):
     dataset: str
     params: dict[str, Any] = Field(default_factory=dict)
     split: Split = Field(default_factory=Split)
-    seed: int = Field(0, ge=0, le=INT_MAX)
+    seed: int = Field(default=0, ge=0, le=INT_MAX)
 
 
 class NodeSpec(Strict):
@@ -171,13 +171,13 @@ class ComponentSpec(Strict):
 
 class SchedulerSpec(ComponentSpec):
     interval: Literal["epoch", "step"] = "epoch"
-    warmup_steps: int = Field(0, ge=0, le=INT_MAX)
+    warmup_steps: int = Field(default=0, ge=0, le=INT_MAX)
 
 
 class EarlyStopping(Strict):
     monitor: Monitor = "val_loss"
-    patience: int = Field(10, ge=1, le=INT_MAX)
-    min_delta: float = Field(0.0, ge=0.0, le=FLOAT_LIMIT)
+    patience: int = Field(default=10, ge=1, le=INT_MAX)
+    min_delta: float = Field(default=0.0, ge=0.0, le=FLOAT_LIMIT)
 
 
 class KeepBest(Strict):
@@ -187,18 +187,18 @@ class KeepBest(Strict):
 
 class GradientClipping(Strict):
     mode: Literal["norm", "value"] = "norm"
-    max_value: float = Field(1.0, gt=0.0, le=FLOAT_LIMIT)
+    max_value: float = Field(default=1.0, gt=0.0, le=FLOAT_LIMIT)
 
 
 class TrainingSpec(Strict):
     loss: ComponentSpec
     optimizer: ComponentSpec
     scheduler: SchedulerSpec | None = None
-    epochs: int = Field(20, ge=1, le=MAX_EPOCHS)
+    epochs: int = Field(default=20, ge=1, le=MAX_EPOCHS)
     batch_size: int | Literal["full"] = 32
-    seed: int = Field(0, ge=0, le=INT_MAX)
+    seed: int = Field(default=0, ge=0, le=INT_MAX)
     device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
-    l1: float = Field(0.0, ge=0.0, le=10.0)  # TensorFlow Playground's range of regularisation rates
+    l1: float = Field(default=0.0, ge=0.0, le=10.0)  # TensorFlow Playground's range of regularisation rates
     gradient_clipping: GradientClipping | None = None
     early_stopping: EarlyStopping | None = None
     keep_best: KeepBest | None = None
@@ -235,7 +235,7 @@ class SavedRun(Strict):
     group: str = ""  # the race (or session) the run belongs to
     status: str = ""
     created: str = ""  # ISO 8601 time
-    repeats: int = Field(1, ge=1, le=INT_MAX)
+    repeats: int = Field(default=1, ge=1, le=INT_MAX)
     settings: dict[str, SettingValue] = Field(default_factory=dict)
     final: dict[str, Number] = Field(default_factory=dict)
     epoch_metrics: dict[str, list[Number]] = Field(default_factory=dict)

@@ -6,13 +6,14 @@ file. They are reported by `playground.core.graph.check_experiment`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from playground.core.catalogue import LAYERS
-from playground.core.catalogue.training import LOSSES, OPTIMIZERS, SCHEDULERS
+from playground.core.catalogue.training import LOSSES, OPTIMIZERS, SCHEDULERS, ComponentType
 from playground.core.errors import Problem
 from playground.core.experiment.schema import Experiment
-from playground.core.params import validate_params
+from playground.core.params import ParamSpec, validate_params
 
 
 def _known(kind: str, name: str, table: dict[str, Any], path: str) -> list[Problem]:
@@ -28,7 +29,12 @@ def semantic_problems(experiment: Experiment) -> tuple[list[Problem], dict[str, 
     problems: list[Problem] = []
     normalised: dict[str, dict[str, Any]] = {}
 
-    def check_params(specs, params, path, component=None) -> None:
+    def check_params(
+        specs: Iterable[ParamSpec],
+        params: Mapping[str, Any] | None,
+        path: str,
+        component: ComponentType | None = None,
+    ) -> None:
         clean, found = validate_params(specs, params, path)
         problems.extend(Problem(p, m) for p, m in found)
         if not found:

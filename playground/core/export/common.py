@@ -13,7 +13,7 @@ import itertools
 import logging
 import os
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -146,7 +146,7 @@ def trace_with_dynamic_batch(model: nn.Module, trace: Callable[[bool], Program],
 
 
 @contextlib.contextmanager
-def quiet():
+def quiet() -> Iterator[None]:
     """Exporters print progress, warnings and log lines; a one-line confirmation is all a user needs."""
     names = ("torch.onnx", "onnxscript", "torch.export", "torch._dynamo", "torch._export")
     loggers = [logging.getLogger(name) for name in names]

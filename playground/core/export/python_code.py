@@ -31,7 +31,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from playground.core.catalogue import LAYERS
+from playground.core.catalogue import LAYERS, TensorSpec
 from playground.core.catalogue.training import LOSSES, SCHEDULERS, has_momentum
 from playground.core.errors import ExportError, PlaygroundError
 from playground.core.experiment.schema import Experiment
@@ -336,9 +336,10 @@ def _render_global(value: Any) -> str:
     if isinstance(value, tuple) and value and all(isinstance(v, type) for v in value):
         names = []
         for cls in value:
-            if getattr(nn, cls.__name__, None) is not cls:
+            name = cls.__name__
+            if getattr(nn, name, None) is not cls:
                 raise ExportError(f"cannot export the weight initialisation: {cls!r} is not in torch.nn")
-            names.append(f"nn.{cls.__name__}")
+            names.append(f"nn.{name}")
         return "(" + ", ".join(names) + ")"
     return py_literal(value)
 
@@ -358,11 +359,19 @@ def init_source() -> str:
     return head + "\n\n" + "\n".join(lines) + "\n\n\n" + inspect.getsource(function).rstrip() + "\n"
 
 
+def _shape_of(report: GraphReport, node_id: str | None) -> TensorSpec:
+    """A node's inferred output; exports run on checked reports, where every node in use has one."""
+    spec = report.nodes[node_id].output if node_id is not None else None
+    if spec is None:
+        raise ExportError(f"cannot export: node {node_id!r} has no inferred shape")
+    return spec
+
+
 def model_class_source(experiment: Experiment, report: GraphReport, class_name: str) -> str:
     """The readable `nn.Module` class: named layers in graph order and `forward` written out."""
     nodes = report.nodes
-    in_shape = nodes[report.input_id].output.text()
-    out_shape = nodes[report.output_id].output.text()
+    in_shape = _shape_of(report, report.input_id).text()
+    out_shape = _shape_of(report, report.output_id).text()
     summary = (
         f"{experiment.name}: input {in_shape} -> output {out_shape}, {report.total_params:,} trainable parameters."
     )
@@ -383,7 +392,8 @@ def model_class_source(experiment: Experiment, report: GraphReport, class_name: 
         node = nodes[node_id]
         source = ", ".join(spec.text() for spec in node.inputs) or in_shape
         plural = "" if node.params == 1 else "s"
-        lines.append(body + _comment(f"{node_id}: {source} -> {node.output.text()}, {node.params:,} parameter{plural}"))
+        output = _shape_of(report, node_id).text()
+        lines.append(body + _comment(f"{node_id}: {source} -> {output}, {node.params:,} parameter{plural}"))
         owner = _constructor_owner(experiment, report, node_id)
         lines.extend(call_source(owner, kwargs_source(node.kwargs), f"self.{node_id} = ", body))
     if experiment.model.init != "default":
@@ -397,7 +407,7 @@ def model_class_source(experiment: Experiment, report: GraphReport, class_name: 
     width = max((len(line) for line in code[:-1]), default=0)
     width = min(width, LINE_LIMIT - len(body) - 20)
     for node_id, line in zip(steps, code):
-        shape = nodes[node_id].output.text()
+        shape = _shape_of(report, node_id).text()
         lines.append(f"{body}{line.ljust(width)}  {_comment(shape)}")
     lines.append(f"{body}{code[-1]}")
     return "\n".join(lines) + "\n"
@@ -869,7 +879,7 @@ def _file_text(
     weights_name: str | None,
     class_name: str,
 ) -> str:
-    outputs = report.nodes[report.output_id].output.shape[-1]
+    outputs = _shape_of(report, report.output_id).shape[-1]
     model_part = model_source_parts(experiment, report, class_name)
     training_part = _training_part(experiment, class_name, task, outputs, has_val, has_test, data_name)
     body = "\n".join(_join_top_level(model_part + training_part))
@@ -982,7 +992,8 @@ def export_python(
 
     def write_data(tmp: Path) -> None:
         with open(tmp, "wb") as handle:
-            np.savez(handle, **arrays)
+            # allow_pickle is numpy's default, spelled out so mypy does not match **arrays against it
+            np.savez(handle, allow_pickle=True, **arrays)
 
     def write_source(tmp: Path) -> None:
         tmp.write_text(source, encoding="utf-8", newline="\n")

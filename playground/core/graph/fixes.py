@@ -5,6 +5,8 @@ A fix changes the experiment object only; the editor wraps the call in one undo 
 
 from __future__ import annotations
 
+from typing import Any
+
 from playground.core.catalogue import LAYERS, Fix
 from playground.core.experiment.schema import Experiment, NodeSpec
 from playground.core.graph.topology import Topology
@@ -25,7 +27,7 @@ def apply_fix(experiment: Experiment, fix: Fix) -> str | None:
     return created
 
 
-def insert_before(experiment: Experiment, target: str, layer_type: str, params: dict | None = None) -> str:
+def insert_before(experiment: Experiment, target: str, layer_type: str, params: dict[str, Any] | None = None) -> str:
     """Put a new `layer_type` node on every edge that enters `target`."""
     if layer_type not in LAYERS:
         raise KeyError(f"unknown layer type {layer_type!r}")
@@ -34,7 +36,8 @@ def insert_before(experiment: Experiment, target: str, layer_type: str, params: 
     sources = Topology.of(experiment).predecessors(target)
     pos = None
     if target_node.pos is not None:
-        before = [experiment.node(s).pos for s in sources if experiment.node(s).pos is not None]
+        positions = (experiment.node(s).pos for s in sources)
+        before = [p for p in positions if p is not None]
         if before:
             pos = ((before[0][0] + target_node.pos[0]) / 2, (before[0][1] + target_node.pos[1]) / 2 + 40)
         else:

@@ -20,14 +20,22 @@ CLASS_INDEX_LOSSES = ("CrossEntropyLoss", "FocalLoss", "KLDivLoss")
 
 
 class TargetFacts(Protocol):
-    """What inference needs to know of the dataset (a `DatasetInfo` satisfies it)."""
+    """What inference needs to know of the dataset (a `DatasetInfo` satisfies it).
 
-    task: str
-    input_shape: tuple[int, ...]
-    input_dtype: str
-    num_classes: int | None
-    target_dim: int | None
-    vocab_size: int | None
+    Read-only members, so a frozen dataclass with narrower (Literal) field types fits too."""
+
+    @property
+    def task(self) -> str: ...
+    @property
+    def input_shape(self) -> tuple[int, ...]: ...
+    @property
+    def input_dtype(self) -> str: ...
+    @property
+    def num_classes(self) -> int | None: ...
+    @property
+    def target_dim(self) -> int | None: ...
+    @property
+    def vocab_size(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -175,7 +183,16 @@ def check_experiment(experiment: Experiment, facts: TargetFacts) -> GraphReport:
     return report
 
 
-def _infer_shapes(experiment, facts, order, reachable, incoming, reports, collect, input_id) -> None:
+def _infer_shapes(
+    experiment: Experiment,
+    facts: TargetFacts,
+    order: list[str],
+    reachable: set[str],
+    incoming: dict[str, list[str]],
+    reports: dict[str, NodeReport],
+    collect: _Collector,
+    input_id: str | None,
+) -> None:
     nodes = experiment.nodes_by_id()
     for node_id in order:
         if node_id not in reachable:
@@ -203,10 +220,11 @@ def _infer_shapes(experiment, facts, order, reachable, incoming, reports, collec
             )
             continue
         upstream = [reports[s].output for s in sources]
-        if any(spec is None for spec in upstream):
+        inputs = tuple(spec for spec in upstream if spec is not None)
+        if len(inputs) < count:
             continue  # an earlier node failed; its own message says why
-        report.inputs = tuple(upstream)
-        ctx = InferContext(node_id, tuple(upstream), resolved(layer.params, node.params))
+        report.inputs = inputs
+        ctx = InferContext(node_id, inputs, resolved(layer.params, node.params))
         try:
             inferred: Inferred = layer.infer(ctx)
         except ShapeError as exc:
@@ -235,7 +253,14 @@ def _expected_output(experiment: Experiment, facts: TargetFacts) -> tuple[tuple[
     return ((facts.target_dim or 1,),)
 
 
-def _check_output(experiment, facts, output_id, incoming, reports, collect) -> None:
+def _check_output(
+    experiment: Experiment,
+    facts: TargetFacts,
+    output_id: str,
+    incoming: dict[str, list[str]],
+    reports: dict[str, NodeReport],
+    collect: _Collector,
+) -> None:
     out = reports[output_id].output
     if out is None:
         return
@@ -311,9 +336,13 @@ def _is_sequence_like(spec: TensorSpec, facts: TargetFacts) -> bool:
     )
 
 
-def _first_linear_on_grid(output_id, incoming, reports, experiment) -> str | None:
+def _first_linear_on_grid(
+    output_id: str, incoming: dict[str, list[str]], reports: dict[str, NodeReport], experiment: Experiment
+) -> str | None:
     """Walk back from the output to the earliest Linear that was fed more than a vector."""
-    culprit, current, seen = None, output_id, set()
+    culprit: str | None = None
+    current: str | None = output_id
+    seen: set[str] = set()
     while current and current not in seen:
         seen.add(current)
         report = reports[current]
@@ -324,7 +353,9 @@ def _first_linear_on_grid(output_id, incoming, reports, experiment) -> str | Non
     return culprit
 
 
-def _warn_softmax_before_loss(experiment, output_id, reports, collect) -> None:
+def _warn_softmax_before_loss(
+    experiment: Experiment, output_id: str | None, reports: dict[str, NodeReport], collect: _Collector
+) -> None:
     if output_id and reports[output_id].type == "Softmax" and experiment.training.loss.type in CLASS_INDEX_LOSSES:
         collect.node(
             output_id,

@@ -158,15 +158,23 @@ class TaskProbe:
             )
             setup.targets_test = self._targets(dataset.y_test)
         elif self.kind == "images":
-            setup.images, setup.labels = _numpy(self._x[:IMAGE_COUNT]), _numpy(self._y[:IMAGE_COUNT])
+            x, y = self._samples()
+            setup.images, setup.labels = _numpy(x[:IMAGE_COUNT]), _numpy(y[:IMAGE_COUNT])
         elif self.kind == "forecast":
-            x = self._x
+            x, y = self._samples()
             history = x[..., 0] if x.dim() == 3 else x.reshape(x.shape[0], -1)
             setup.history = _numpy(history.float())
-            setup.truth = _numpy(self._y.reshape(self._y.shape[0], -1)[:, 0])
+            setup.truth = _numpy(y.reshape(y.shape[0], -1)[:, 0])
         elif self.kind == "scatter":
-            setup.truth = _numpy(self._y.reshape(self._y.shape[0], -1)[:, 0].float())
+            _, y = self._samples()
+            setup.truth = _numpy(y.reshape(y.shape[0], -1)[:, 0].float())
         return setup
+
+    def _samples(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The inputs and targets every kind but the boundary keeps (set in `__init__`)."""
+        if self._x is None or self._y is None:
+            raise RuntimeError(f"the {self.kind} view has no samples")
+        return self._x, self._y
 
     def _targets(self, y: torch.Tensor | None) -> np.ndarray | None:
         if y is None:
@@ -182,16 +190,17 @@ class TaskProbe:
 
     def predict(self, model: nn.Module) -> Prediction | None:
         """Fresh predictions for the view (call between two steps, in the training thread)."""
-        if self.kind == "none" or self._x is None:
+        x = self._x
+        if self.kind == "none" or x is None:
             return None
         started = time.perf_counter()
         try:
-            return self._predict(model)
+            return self._predict(model, x)
         finally:
             self.budget.spent(started, time.perf_counter())
 
-    def _predict(self, model: nn.Module) -> Prediction:
-        outputs = _forward(model, self._x, self.device)
+    def _predict(self, model: nn.Module, x: torch.Tensor) -> Prediction:
+        outputs = _forward(model, x, self.device)
         if self.kind == "boundary":
             r = self.resolution
             if self.info.task == "classification":
@@ -203,7 +212,8 @@ class TaskProbe:
             probabilities = _probabilities(outputs)
             confidence, predicted = probabilities.max(dim=-1)
             k = self.info.num_classes or probabilities.shape[-1]
-            truth = self._y.reshape(-1).cpu().long()
+            _, y = self._samples()
+            truth = y.reshape(-1).cpu().long()
             index = truth.clamp(0, k - 1) * k + predicted.clamp(0, k - 1)
             confusion = torch.bincount(index, minlength=k * k).reshape(k, k).numpy()
             if self.kind == "images":

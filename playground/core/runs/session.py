@@ -42,6 +42,7 @@ from playground.core.runs.records import (
     RunUpdate,
     RunUpdated,
     StepBatch,
+    ViewSetup,
 )
 
 log = logging.getLogger(__name__)
@@ -203,8 +204,6 @@ class RunSession:
         return views
 
     def _setup(self, trainer: Any, dataset: Any, threads: int) -> RunSetup:
-        from playground.core.runs.probes import ViewSetup
-
         planned = None
         total = trainer.epochs * trainer.batches_per_epoch
         if 0 < total <= PLANNED_LR_MAX_STEPS:

@@ -401,6 +401,8 @@ def check_compatible(manifest: Mapping[str, Any], experiment: Experiment) -> Non
     """Refuse a checkpoint saved from another graph or optimizer, saying what differs."""
     saved = manifest.get("graph")
     current = graph_signature(experiment.model)
+    if not isinstance(saved, Mapping):
+        raise CheckpointError("the checkpoint does not record its model graph")
     try:
         _Graph.model_validate(saved)
     except ValidationError:

@@ -7,6 +7,7 @@ batch and a handful of fused norm computations, so they are cheap enough to leav
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -97,7 +98,7 @@ class DiagnosticsProbe:
         for name, module, kind in self.activations:
             self._handles.append(module.register_forward_hook(self._make_hook(name, kind)))
 
-    def _make_hook(self, name: str, kind: str):  # noqa: ANN202 - torch hook signature
+    def _make_hook(self, name: str, kind: str) -> Callable[[nn.Module, object, torch.Tensor], None]:
         def hook(_module: nn.Module, _inputs: object, output: torch.Tensor) -> None:
             if not isinstance(output, torch.Tensor) or output.dim() == 0 or output.numel() == 0:
                 return
@@ -133,7 +134,8 @@ class DiagnosticsProbe:
         stats = [stat for _, _, stat in self._activation_stats]
         if n:
             with torch.no_grad():
-                torch._foreach_sub_(self._before, self.params)  # now minus the update: same norm
+                # now minus the update: same norm. The stub takes list[Tensor] (invariant), not a list of Parameters
+                torch._foreach_sub_(self._before, self.params)  # type: ignore[arg-type]
                 norms = list(torch._foreach_norm(self.params + self._before)) + self._grad_norms
             values = _to_floats(norms + stats)
             squares = np.square(np.asarray(values[: 3 * n], dtype=np.float64)).reshape(3, n)

@@ -41,7 +41,7 @@ from playground.core.training.checkpoint import (
 from playground.core.training.control import TrainingControl
 from playground.core.training.device import resolve_device
 from playground.core.training.diagnostics import Diagnostics, DiagnosticsProbe
-from playground.core.training.events import EpochEvent, Event, StateEvent, StepEvent, Summary
+from playground.core.training.events import EpochEvent, Event, StateEvent, Status, StepEvent, Summary
 from playground.core.training.losses import build_loss
 from playground.core.training.metrics import SplitMetrics, evaluate, finite_or_none
 from playground.core.training.monitors import MetricTracker, check_monitor
@@ -68,6 +68,8 @@ class TrainerOptions:
     checkpoint_dir: str | os.PathLike[str] | None = None  # save a checkpoint here ...
     checkpoint_every: int = 1  # ... every this many epochs, and when the run ends
 
+
+Outcome = tuple[Status, str]  # how a run ended: (status, message)
 
 # A loss this many times above the run's first one (or above 1, whichever is larger) counts as
 # diverged even while still finite: saturating nets (tanh + cross-entropy) reach 1e7 without inf.
@@ -181,10 +183,10 @@ class Trainer:
         self._samples_seen = 0
         self.history: list[dict[str, float | None]] = []
         self.last_epoch_event: EpochEvent | None = None
-        self.status: str | None = None
+        self.status: Status | None = None
         self._running = False  # inside train_steps: the global RNG is this run's
         self._begun = False  # between begin() and finish()
-        self._outcome: tuple[str, str] | None = None  # how the run begun last ended (status, message)
+        self._outcome: Outcome | None = None  # how the run begun last ended (status, message)
         self._previous_threads: int | None = None  # torch threads before begin(), put back by finish()
         self._run_seconds = 0.0  # training time since begin() (this run's turns only)
         self._run_samples_from = 0  # samples seen when begin() was called
@@ -217,7 +219,8 @@ class Trainer:
             self._emit(StateEvent("running", self.epoch + (1 if self.batch else 0), self.step))
 
     def _monitor_value(self, name: str, event: EpochEvent) -> float | None:
-        return getattr(event, name)
+        value: float | None = getattr(event, name)  # a monitor names a metric field of the event
+        return value
 
     def _weights_finite(self) -> bool:
         return all(bool(torch.isfinite(p).all()) for p in self.model.parameters())
@@ -251,7 +254,7 @@ class Trainer:
         self._run_samples_from = self._samples_seen
         self._emit(StateEvent("running", self.epoch + 1, self.step))
 
-    def train_steps(self, steps: int | None = None) -> tuple[str, str] | None:
+    def train_steps(self, steps: int | None = None) -> Outcome | None:
         """Run up to `steps` more optimizer steps (None: to the end), finishing every epoch they
         complete (validation, schedule, monitors, event, checkpoint). Returns (status, message)
         once the run is over (completed, early stopped, diverged, stopped), else None.
@@ -269,7 +272,7 @@ class Trainer:
             torch.cuda.set_rng_state_all(self._cuda_rng_state)
         self._running = True
         started = time.perf_counter()
-        outcome: tuple[str, str] | None = None
+        outcome: Outcome | None = None
         left = None if steps is None else max(0, int(steps))
         batches = self.batches_per_epoch
         try:
@@ -288,9 +291,11 @@ class Trainer:
                 if not epoch_done:
                     break  # the steps asked for end inside this epoch
                 self._finish_epoch()
+                stopping = self.training.early_stopping  # set whenever self.early_stopping is
                 if (
                     self.early_stopping is not None
-                    and self.early_stopping.epochs_without_improvement >= self.training.early_stopping.patience
+                    and stopping is not None
+                    and self.early_stopping.epochs_without_improvement >= stopping.patience
                 ):
                     outcome = (
                         "early_stopped",
@@ -355,7 +360,7 @@ class Trainer:
         if self.options.num_threads and self._previous_threads is not None:
             torch.set_num_threads(self._previous_threads)
 
-    def _train_epoch(self, stop: int) -> tuple[str, str] | None:
+    def _train_epoch(self, stop: int) -> Outcome | None:
         """Run the current epoch's batches up to (not including) batch `stop`; (status, message)
         if the run ends.
 
@@ -386,6 +391,8 @@ class Trainer:
         elif self._perm is not None:  # continuing this epoch after a few steps
             perm = self._perm
         else:  # resumed in the middle of an epoch: replay the same permutation
+            if self._perm_state is None:
+                raise RuntimeError("resumed inside an epoch without the state of its permutation")
             self._generator.set_state(self._perm_state)
             perm = None if full_batch else torch.randperm(n, generator=self._generator).to(self.device)
             self._perm = perm
@@ -407,7 +414,7 @@ class Trainer:
         explode_at = math.inf if first_loss is None else EXPLOSION_FACTOR * max(first_loss, 1.0)
         epoch_started = time.perf_counter()
         samples_at_start = samples
-        outcome: tuple[str, str] | None = None
+        outcome: Outcome | None = None
         index = self.batch
         try:
             for index in range(self.batch, stop):
@@ -425,19 +432,21 @@ class Trainer:
                 if full_batch:
                     xb, yb = x, y
                 else:
+                    if perm is None:  # only a full batch goes without a permutation
+                        raise RuntimeError("no batch order for this epoch")
                     idx = perm[index * batch_size : (index + 1) * batch_size]
                     xb, yb = x[idx], y[idx]
                 diagnose = probe_this_epoch and index == batches - 1
                 if mid_epoch and not diagnose and time.perf_counter() >= self._next_diagnostics:
                     diagnose = True  # a long epoch: the live view gets its diagnostics mid-way too
-                if diagnose:
+                if diagnose and probe is not None:  # diagnose implies a probe
                     probe.attach()
                 optimizer.zero_grad(set_to_none=True)
                 loss = loss_fn(model(xb), yb)
                 objective = loss + l1 * sum(w.abs().sum() for w in l1_weights) if l1 else loss
                 value = objective.item()
                 if not value <= explode_at:  # NaN, inf, or exploded
-                    if diagnose:
+                    if diagnose and probe is not None:
                         probe.detach()
                     current = lr if not per_step_lr else controller.current_lr()
                     outcome = self._diverged(step, current, value)
@@ -446,7 +455,7 @@ class Trainer:
                     first_loss = self._first_loss = value
                     explode_at = EXPLOSION_FACTOR * max(value, 1.0)
                 objective.backward()
-                if diagnose:
+                if diagnose and probe is not None:
                     probe.after_backward()
                 if clipping is not None:
                     if clipping.mode == "norm":
@@ -460,7 +469,7 @@ class Trainer:
                 else:
                     optimizer.step()
                     skipped += 1
-                if diagnose:
+                if diagnose and probe is not None:
                     self._diagnostics = probe.after_step()
                     rate = self.options.diagnostics_per_second
                     self._next_diagnostics = time.perf_counter() + (1.0 / rate if rate else 0.0)
@@ -489,12 +498,12 @@ class Trainer:
         self._epoch_rate_samples += samples - samples_at_start
         return outcome
 
-    def _diverged(self, step: int, lr: float, loss: float) -> tuple[str, str]:
+    def _diverged(self, step: int, lr: float, loss: float) -> Outcome:
         return "diverged", divergence_message(
             self.epoch + 1, step + 1, lr, loss, self._first_loss
         ) + self._restore_finite_weights()
 
-    def _weights_diverged(self) -> tuple[str, str]:
+    def _weights_diverged(self) -> Outcome:
         message = (
             f"The weights became NaN/inf in step {self.step} (epoch {self.epoch + 1}): the learning rate "
             f"({self._last_lr:g}) or another optimizer setting is probably too large; lower it or turn on "
@@ -558,7 +567,7 @@ class Trainer:
             return None
         return evaluate(self.model, self.loss, x, y, self.device, with_confusion=with_confusion)
 
-    def _summarise(self, status: str, message: str, samples: int, seconds: float) -> Summary:
+    def _summarise(self, status: Status, message: str, samples: int, seconds: float) -> Summary:
         restored = False
         best_epoch = self.keep_best.best_epoch if self.keep_best is not None else None
         keep = self.training.keep_best

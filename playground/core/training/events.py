@@ -18,6 +18,11 @@ from playground.core.training.diagnostics import Diagnostics
 Status = Literal["completed", "early_stopped", "diverged", "stopped"]
 
 
+def _clean_record(record: dict[str, Any]) -> dict[str, Any]:
+    """`_clean` of an event's dictionary, typed as one."""
+    return {k: _clean(v) for k, v in record.items()}
+
+
 def _clean(value: Any) -> Any:
     """JSON-friendly: NaN/inf become None, numpy scalars and arrays become Python values."""
     if isinstance(value, float):
@@ -47,7 +52,7 @@ class StepEvent:
     kind: str = field(default="step", init=False)
 
     def as_dict(self) -> dict[str, Any]:
-        return _clean(
+        return _clean_record(
             {
                 "event": "step",
                 "epoch": self.epoch,
@@ -97,7 +102,7 @@ class EpochEvent:
         out["samples_per_second"] = self.samples_per_second
         if with_diagnostics and self.diagnostics is not None:
             out["diagnostics"] = self.diagnostics.as_dict()
-        return _clean(out)
+        return _clean_record(out)
 
 
 @dataclass
@@ -165,7 +170,7 @@ class Summary:
         )
         if self.confusion_matrix is not None:
             out["confusion_matrix"] = self.confusion_matrix.tolist()
-        return _clean(out)
+        return _clean_record(out)
 
 
 Event = StepEvent | EpochEvent | StateEvent | Summary

@@ -48,7 +48,7 @@ class FocalLoss(nn.Module):
             ce = F.binary_cross_entropy_with_logits(logits, target_f, reduction="none")
             prob = torch.sigmoid(logits)
             p_t = prob * target_f + (1 - prob) * (1 - target_f)
-            is_one = target_f
+            is_one: torch.Tensor | None = target_f
         else:
             ce = F.cross_entropy(logits, target, reduction="none")
             p_t = torch.exp(-ce)
@@ -78,7 +78,8 @@ class LossAdapter:
         self.num_classes = num_classes
 
     def __call__(self, outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-        return self.loss(*self.prepare(outputs, targets))
+        value: torch.Tensor = self.loss(*self.prepare(outputs, targets))
+        return value
 
     @property
     def passthrough(self) -> bool:

@@ -34,4 +34,5 @@ def build_optimizer(
     trainable = [p for p in parameters if p.requires_grad]
     if not trainable:
         raise ExperimentError(Problem("model", "the model has no trainable parameters"))
-    return getattr(torch.optim, name)(trainable, **kwargs)
+    optimizer: torch.optim.Optimizer = getattr(torch.optim, name)(trainable, **kwargs)
+    return optimizer

@@ -122,7 +122,7 @@ def training_memory_bytes(report: Any, batch: int, optimizer: str) -> int:
     activations of one batch kept for the backward pass and their gradients."""
     parameters = int(report.total_params)
     weights = parameters * BYTES_PER_VALUE * (2 + OPTIMIZER_SLOTS.get(optimizer, 2))
-    per_sample = sum(math.prod(node.output.shape) for node in report.nodes.values() if node.output is not None)
+    per_sample: int = sum(math.prod(node.output.shape) for node in report.nodes.values() if node.output is not None)
     activations = per_sample * BYTES_PER_VALUE * 2 * max(batch, 1)
     evaluation = per_sample * BYTES_PER_VALUE * min(EVAL_CHUNK, max(batch, 1))
     return weights + max(activations, evaluation)

@@ -315,12 +315,12 @@ def _checked_history(value: Any, epoch: int) -> list[dict[str, float | None]]:
 
 def _generator_state(value: Any, where: str, reference: StateReference) -> torch.Tensor:
     """A CPU random-generator state, tried on a scratch generator (torch checks its contents)."""
-    _fit_tensor(value, reference.rng, where, "random-generator state")
+    state = _fit_tensor(value, reference.rng, where, "random-generator state")
     try:
-        torch.Generator().set_state(value)
+        torch.Generator().set_state(state)
     except (RuntimeError, TypeError, ValueError):
         raise unfit(where, "is not a valid random-generator state") from None
-    return value
+    return state
 
 
 def _checked_cuda_rng(value: Any, reference: StateReference) -> list[torch.Tensor] | None:
@@ -472,15 +472,17 @@ def _fit(value: Any, template: Any, where: str, *, fixed_flags: bool = False, la
 def _fit_number(value: Any, template: int | float, where: str, signed: bool) -> int | float:
     """An int where the template has one (counts, indices); a float where it has either. Integers
     (counts) and, unless `signed`, floats (an optimizer's settings) must keep a template's sign."""
+    number: int | float
     if isinstance(template, int):
         if not isinstance(value, int) or isinstance(value, bool):
             raise unfit(where, f"must be an integer, not {_kind(value)}")
+        number = value
     elif not _is_number(value):
         raise unfit(where, f"must be a number, not {_kind(value)}")
     else:
-        value = float(value)
-    if math.isfinite(template) and not math.isfinite(value):
+        number = float(value)
+    if math.isfinite(template) and not math.isfinite(number):
         raise unfit(where, "must be a finite number")
-    if (isinstance(template, int) or not signed) and math.isfinite(template) and template >= 0 and value < 0:
-        raise unfit(where, f"must not be negative (got {value!r})")
-    return value
+    if (isinstance(template, int) or not signed) and math.isfinite(template) and template >= 0 and number < 0:
+        raise unfit(where, f"must not be negative (got {number!r})")
+    return number
