@@ -11,12 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from playground.core.compare.history import RunHistory, RunRecord, smooth_ema, thin
+from playground.core.compare.history import RunHistory, RunRecord, thin
 from playground.core.compare.lr_range_test import lr_range_test, suggest_lr
 from playground.core.compare.race import Race, RaceOptions, activation_contenders, schedule_contenders
 from playground.core.errors import ExperimentError
 from playground.core.experiment import experiment_from_dict, experiment_to_dict, load_experiment, save_experiment
 from playground.core.experiment.schema import SavedRun, SchedulerSpec
+from playground.core.smoothing import smooth_ema
 from playground.core.training import Trainer, TrainerOptions, lr_schedule
 
 PRESETS = Path(__file__).resolve().parents[2] / "presets"
@@ -180,3 +181,21 @@ def test_schedule_race_uses_exactly_the_planned_learning_rates(xor):
         observer=lambda e: solo.append(e.lr) if e.kind == "step" else None,
     ).run()
     assert np.allclose(solo, planned)
+
+
+def test_one_smoother_streams_and_smooths_whole_series_alike():
+    """The live loss curve feeds values in chunks; the history smooths a whole series at once: both
+    are the same debiased EMA (playground.core.smoothing)."""
+    from playground.core.smoothing import DebiasedEma
+
+    values = np.array([0.9, 0.7, np.nan, 0.6, np.inf, 0.5, 0.45])
+    streaming = DebiasedEma(0.8)
+    chunks = np.concatenate(
+        [
+            streaming.feed(values[:3]),
+            streaming.feed(values[3:5]),
+            [streaming.push(values[5])],
+            streaming.feed(values[6:]),
+        ]
+    )
+    assert np.allclose(chunks, smooth_ema(values, 0.8), equal_nan=True)

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from playground.core.runs.records import EpochRow, Prediction, Progress, RunLog, RunUpdate, StepBatch, ViewSetup
+from playground.core.smoothing import DebiasedEma
 from playground.core.training.diagnostics import Diagnostics
 from playground.ui.plots import BoundaryView, DiagnosticsView, LossPlot, LrPlot, TaskView
-from playground.ui.plots.style import DebiasedEma, nice_ceiling
+from playground.ui.plots.style import nice_ceiling
 from playground.ui.training.lr_spin_box import LearningRateSpinBox, ladder_step
 
 

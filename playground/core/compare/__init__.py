@@ -7,7 +7,7 @@ Qt-free like the rest of the core; the panels in `playground.ui.compare` draw wh
 from __future__ import annotations
 
 from playground.core.compare.activations import ACTIVATIONS, ActivationFacts, activation_curves
-from playground.core.compare.history import RunHistory, RunRecord, smooth_ema
+from playground.core.compare.history import RunHistory, RunRecord
 from playground.core.compare.lr_range_test import LRRangeResult, lr_range_test, suggest_lr
 from playground.core.compare.optimizer_paths import OPTIMIZERS, PathResult, run_path, run_paths
 from playground.core.compare.race import (
@@ -19,6 +19,7 @@ from playground.core.compare.race import (
     schedule_contenders,
 )
 from playground.core.compare.surfaces import SURFACES, Surface
+from playground.core.smoothing import smooth_ema
 
 __all__ = [
     "ACTIVATIONS",

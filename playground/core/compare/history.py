@@ -25,6 +25,7 @@ from playground.core.csv_text import csv_text
 from playground.core.errors import ExperimentError, Problem
 from playground.core.experiment.io import validation_problems
 from playground.core.experiment.schema import Comparison, Experiment, SavedRun, SettingValue
+from playground.core.smoothing import smooth_ema
 
 FINAL_METRICS = (
     "train_loss",
@@ -59,23 +60,6 @@ def _as_array(values: Iterable[Any] | None) -> np.ndarray:
     if values is None:
         return np.array([], dtype=np.float64)
     return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
-
-
-def smooth_ema(values: Sequence[float] | np.ndarray, weight: float) -> np.ndarray:
-    """Exponential moving average with TensorBoard's debiasing; NaNs are skipped (stay NaN)."""
-    data = np.asarray(values, dtype=np.float64)
-    weight = float(min(max(weight, 0.0), 0.999))
-    if weight <= 0 or data.size == 0:
-        return data.copy()
-    out = np.full_like(data, np.nan)
-    last, count = 0.0, 0
-    for index, value in enumerate(data):
-        if not math.isfinite(value):
-            continue
-        last = last * weight + (1 - weight) * value
-        count += 1
-        out[index] = last / (1 - weight**count)
-    return out
 
 
 def thin(steps: np.ndarray, *curves: np.ndarray, max_points: int = MAX_SAVED_STEPS) -> tuple[np.ndarray, ...]:

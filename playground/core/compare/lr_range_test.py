@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from playground.core.compare.history import smooth_ema
 from playground.core.compare.race import base_copy
 from playground.core.experiment.schema import Experiment
+from playground.core.smoothing import DebiasedEma, smooth_ema
 from playground.core.training.engine import Trainer, TrainerOptions
 from playground.core.training.schedules import steps_per_epoch
 
@@ -92,7 +92,7 @@ def lr_range_test(
         stopped_early, message = True, "Stopped by the user."
     else:
         trainer, taken = _sweep_trainer(experiment, steps, dataset, base_dir)
-        average, best = 0.0, math.inf
+        ema, best = DebiasedEma(smoothing), math.inf
         trainer.begin()
         for index, lr in enumerate(schedule):
             if index and should_stop is not None and should_stop():
@@ -102,8 +102,7 @@ def lr_range_test(
             outcome = trainer.train_steps(1)
             if taken:
                 current = taken.pop()
-                average = smoothing * average + (1 - smoothing) * current
-                debiased = average / (1 - smoothing ** (index + 1))
+                debiased = ema.push(current)
                 lrs.append(float(lr))
                 losses.append(current)
                 smoothed.append(debiased)

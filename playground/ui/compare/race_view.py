@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.core.compare.history import RunHistory, smooth_ema
+from playground.core.compare.history import RunHistory
 from playground.core.compare.race import (
     Contender,
     ContenderBoundary,
@@ -48,6 +48,7 @@ from playground.core.compare.race import (
 )
 from playground.core.document import ExperimentDocument
 from playground.core.experiment.schema import Experiment
+from playground.core.smoothing import smooth_ema
 from playground.ui import theme
 from playground.ui.compare.common import (
     color_for,

@@ -18,11 +18,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from playground.core.runs.records import EpochRow
+from playground.core.smoothing import DebiasedEma
 from playground.ui.plots.style import (
     TRAIN_COLOR,
     TRAIN_FAINT,
     VAL_COLOR,
-    DebiasedEma,
     PlotCanvas,
     Series,
     StickyRange,

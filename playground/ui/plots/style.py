@@ -615,36 +615,6 @@ class Series:
         return self._data[: self._size]
 
 
-class DebiasedEma:
-    """TensorBoard's smoothing: an exponential moving average with the start-up bias removed.
-
-    s_t = w·s_{t-1} + (1-w)·x_t, reported as s_t / (1 - w^n) over the n finite values so far;
-    non-finite values are skipped (they would poison every later point).
-    """
-
-    def __init__(self, weight: float = 0.6) -> None:
-        self.weight = float(weight)
-        self.reset()
-
-    def reset(self) -> None:
-        self._state = 0.0
-        self._count = 0
-
-    def feed(self, values: np.ndarray) -> np.ndarray:
-        out = np.empty(values.size, dtype=np.float64)
-        w = self.weight
-        state, count = self._state, self._count
-        for i, value in enumerate(values.tolist()):
-            if value != value or value in (math.inf, -math.inf):  # NaN or inf
-                out[i] = math.nan
-                continue
-            state = w * state + (1.0 - w) * value
-            count += 1
-            out[i] = state / (1.0 - w**count) if w > 0 else value
-        self._state, self._count = state, count
-        return out
-
-
 # ---- export ----------------------------------------------------------------------------------
 def export_scene(widget: pg.GraphicsLayoutWidget, path: str | Path) -> None:
     """The whole scene of a GraphicsLayoutWidget as PNG (2x, crisp on slides) or SVG."""
