@@ -226,3 +226,14 @@ def test_set_lr_replaces_the_schedule():
         optimizer.step()
         controller.after_step()
         controller.end_epoch(None)
+
+
+def test_the_final_metrics_are_the_summarys_own_fields():
+    """One list names what a finished run reports: the engine cleans those fields, the run history
+    keeps them; each is a field of Summary."""
+    from dataclasses import fields
+
+    from playground.core.training.events import FINAL_METRICS, Summary
+
+    names = {field.name for field in fields(Summary)}
+    assert set(FINAL_METRICS) <= names and len(set(FINAL_METRICS)) == len(FINAL_METRICS)

@@ -26,18 +26,8 @@ from playground.core.errors import ExperimentError, Problem
 from playground.core.experiment.io import validation_problems
 from playground.core.experiment.schema import Comparison, Experiment, SavedRun, SettingValue
 from playground.core.smoothing import smooth_ema
+from playground.core.training.events import FINAL_METRICS
 
-FINAL_METRICS = (
-    "train_loss",
-    "val_loss",
-    "val_accuracy",
-    "val_mae",
-    "val_r2",
-    "test_loss",
-    "test_accuracy",
-    "test_mae",
-    "test_r2",
-)
 NOT_CURVES = frozenset({"epoch", "step", "event", "seconds", "samples_per_second", "improved"})  # row bookkeeping
 MAX_SAVED_STEPS = 1000  # per-step curves are thinned to at most this many points in files
 

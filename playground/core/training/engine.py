@@ -41,7 +41,15 @@ from playground.core.training.checkpoint import (
 from playground.core.training.control import TrainingControl
 from playground.core.training.device import resolve_device
 from playground.core.training.diagnostics import Diagnostics, DiagnosticsProbe
-from playground.core.training.events import EpochEvent, Event, StateEvent, Status, StepEvent, Summary
+from playground.core.training.events import (
+    FINAL_METRICS,
+    EpochEvent,
+    Event,
+    StateEvent,
+    Status,
+    StepEvent,
+    Summary,
+)
 from playground.core.training.losses import build_loss
 from playground.core.training.metrics import SplitMetrics, evaluate, finite_or_none
 from playground.core.training.monitors import MetricTracker, check_monitor
@@ -607,17 +615,7 @@ class Trainer:
                 summary.test_mae, summary.test_r2 = test.mae, test.r2
                 if test.confusion is not None:
                     summary.confusion_matrix = test.confusion
-        for name in (
-            "train_loss",
-            "val_loss",
-            "val_accuracy",
-            "val_mae",
-            "val_r2",
-            "test_loss",
-            "test_accuracy",
-            "test_mae",
-            "test_r2",
-        ):
+        for name in FINAL_METRICS:
             setattr(summary, name, finite_or_none(getattr(summary, name)))
         return summary
 

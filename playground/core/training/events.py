@@ -116,6 +116,20 @@ class StateEvent:
     kind: str = field(default="state", init=False)
 
 
+# The metrics a finished run reports (Summary's fields of that name), in the order tables show them.
+FINAL_METRICS = (
+    "train_loss",
+    "val_loss",
+    "val_accuracy",
+    "val_mae",
+    "val_r2",
+    "test_loss",
+    "test_accuracy",
+    "test_mae",
+    "test_r2",
+)
+
+
 @dataclass
 class Summary:
     """The end of a run: status, last metrics, test metrics, speed, and the epoch history."""
