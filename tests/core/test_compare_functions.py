@@ -120,3 +120,15 @@ def test_the_lr_range_test_is_a_real_training_run_of_the_experiment():
     assert np.allclose(result.lrs, lrs[:steps], rtol=1e-9)
     assert result.losses[0] == losses[0]  # the same weights and first batch, bit for bit
     assert np.allclose(result.losses, losses[:steps], rtol=1e-5)  # the LRs differ in their last bits only
+
+
+def test_the_activation_facts_hang_on_catalogue_entries():
+    """Each activation's facts name a catalogue layer; the formula and defaults are that layer's."""
+    from playground.core.catalogue import ACTIVATIONS as CATALOGUE
+    from playground.core.catalogue import LAYERS
+
+    for name, facts in ACTIVATIONS.items():
+        assert name in CATALOGUE
+        assert facts.formula == LAYERS[name].formula
+        assert set(facts.params) <= {spec.name for spec in LAYERS[name].params}
+    assert list(ACTIVATIONS)[:3] == ["Sigmoid", "Tanh", "ReLU"]  # in the order of their history

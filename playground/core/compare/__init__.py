@@ -6,7 +6,8 @@ Qt-free like the rest of the core; the panels in `playground.ui.compare` draw wh
 
 from __future__ import annotations
 
-from playground.core.compare.activations import ACTIVATIONS, ActivationFacts, activation_curves
+from playground.core.catalogue.activation_facts import ActivationFacts
+from playground.core.compare.activations import ACTIVATIONS, activation_curves
 from playground.core.compare.history import RunHistory, RunRecord
 from playground.core.compare.lr_range_test import LRRangeResult, lr_range_test, suggest_lr
 from playground.core.compare.optimizer_paths import OPTIMIZERS, PathResult, run_path, run_paths

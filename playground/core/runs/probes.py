@@ -25,6 +25,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from playground.core.catalogue import ACTIVATIONS as CATALOGUE_ACTIVATIONS
 from playground.core.graph.topology import Topology
 from playground.core.runs.records import NeuronMaps, Prediction, ViewSetup
 
@@ -262,7 +263,7 @@ class TrainSubsetMetrics:
 NEURON_RESOLUTION = 40  # grid cells per side of a unit's map
 MAX_MAPPED_UNITS = 64  # all hidden units together; a bigger network shows no maps
 NEURON_INTERVAL = 1 / 10  # seconds between maps while training, before the cost limit
-ACTIVATIONS = frozenset({"ReLU", "LeakyReLU", "ELU", "GELU", "SiLU", "Mish", "Sigmoid", "Tanh", "Softplus", "Softmax"})
+ACTIVATIONS = frozenset(CATALOGUE_ACTIVATIONS)  # the catalogue's activation layers
 PASS_THROUGH = frozenset({"Dropout", "Identity", "Flatten"})  # no change to (N, F) rows in eval mode
 
 

@@ -1,4 +1,4 @@
-"""Activations side by side: f(x) and f'(x) over a chosen range, the seeds' facts, and a race.
+"""Activations side by side: f(x) and f'(x) over a chosen range, what a learner should know about each, and a race.
 
 The curves come from the real torch modules (derivatives by autograd). "Race" trains the current
 experiment once per checked activation, every activation node swapped, from identical weights.

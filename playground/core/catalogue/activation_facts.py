@@ -1,0 +1,162 @@
+"""What a learner should know about each activation, beside its catalogue entry.
+
+The facts a course's comparison table gives: output range, whether the output is zero-centred, how
+badly the gradient vanishes, whether units can die, what a call costs, and the pros and cons. The
+formula and the constructor defaults are the catalogue entry's own (`LAYERS[name]`), not copies.
+English; the window translates. The order is the order of their history (Sigmoid first), which is
+the order the Compare tab shows them in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ActivationFacts:
+    name: str  # the catalogue's (and torch.nn's) name
+    derivative: str  # formula of f'(x)
+    output_range: str
+    zero_centred: bool
+    vanishing_gradient: str  # "severe", "mild", "none"
+    dead_neurons: str  # "yes", "no", "rare"
+    cost: str  # "cheap", "moderate", "expensive"
+    pros: tuple[str, ...]
+    cons: tuple[str, ...]
+
+    @property
+    def formula(self) -> str:
+        from playground.core.catalogue import LAYERS  # the catalogue imports the layer modules first
+
+        return LAYERS[self.name].formula
+
+    @property
+    def params(self) -> Mapping[str, float]:
+        """The numeric constructor parameters and their defaults (the panel's sliders)."""
+        from playground.core.catalogue import LAYERS
+
+        return {spec.name: float(spec.default) for spec in LAYERS[self.name].params if spec.kind == "float"}
+
+
+ACTIVATION_FACTS: dict[str, ActivationFacts] = {
+    facts.name: facts
+    for facts in (
+        ActivationFacts(
+            "Sigmoid",
+            "σ'(x) = σ(x)·(1 − σ(x)) ≤ 0.25",
+            "(0, 1)",
+            zero_centred=False,
+            vanishing_gradient="severe",
+            dead_neurons="no",
+            cost="moderate",
+            pros=("Output reads as a probability (binary classification output).", "Smooth everywhere."),
+            cons=(
+                "Severe vanishing gradient: the derivative is at most 0.25 and ~0 for |x| > 5.",
+                "Output is not zero-centred, so the next layer's weight updates zig-zag.",
+                "Needs an exponential.",
+            ),
+        ),
+        ActivationFacts(
+            "Tanh",
+            "tanh'(x) = 1 − tanh²(x) ≤ 1",
+            "(−1, 1)",
+            zero_centred=True,
+            vanishing_gradient="mild",
+            dead_neurons="no",
+            cost="moderate",
+            pros=("Zero-centred output (symmetric, unlike Sigmoid).", "Derivative up to 1: gradients vanish less."),
+            cons=("Still saturates for large |x|: deep stacks still lose their gradient.", "Needs exponentials."),
+        ),
+        ActivationFacts(
+            "ReLU",
+            "f'(x) = 1 if x > 0 else 0",
+            "[0, +∞)",
+            zero_centred=False,
+            vanishing_gradient="none",
+            dead_neurons="yes",
+            cost="cheap",
+            pros=(
+                "No vanishing gradient for positive inputs (derivative exactly 1).",
+                "Very cheap: a comparison.",
+                "The most widely used default.",
+            ),
+            cons=(
+                "Dead neurons: a unit whose input stays negative gets zero gradient and never recovers.",
+                "Output is not zero-centred.",
+            ),
+        ),
+        ActivationFacts(
+            "LeakyReLU",
+            "f'(x) = 1 if x > 0 else α",
+            "(−∞, +∞)",
+            zero_centred=False,
+            vanishing_gradient="none",
+            dead_neurons="no",
+            cost="cheap",
+            pros=(
+                "Fixes ReLU's dead neurons: negative inputs keep a small slope α (usually 0.01).",
+                "As cheap as ReLU.",
+            ),
+            cons=("α is one more hyper-parameter.", "Mostly positive output (not zero-centred)."),
+        ),
+        ActivationFacts(
+            "ELU",
+            "f'(x) = 1 if x > 0 else f(x) + α",
+            "(−α, +∞)",
+            zero_centred=False,
+            vanishing_gradient="none",
+            dead_neurons="no",
+            cost="moderate",
+            pros=("Negative outputs push the mean activation towards zero.", "No dead neurons; smooth for x < 0."),
+            cons=("Needs an exponential for negative inputs.",),
+        ),
+        ActivationFacts(
+            "GELU",
+            "f'(x) = Φ(x) + x·φ(x)",
+            "[≈ −0.17, +∞)",
+            zero_centred=False,
+            vanishing_gradient="none",
+            dead_neurons="rare",
+            cost="expensive",
+            pros=(
+                "Smooth non-linearity: the Transformer default (BERT, GPT).",
+                "Small negative inputs still pass a little gradient.",
+            ),
+            cons=("Costs more than ReLU (Gaussian CDF or its tanh approximation).",),
+        ),
+        ActivationFacts(
+            "SiLU",
+            "f'(x) = σ(x)·(1 + x·(1 − σ(x)))",
+            "[≈ −0.28, +∞)",
+            zero_centred=False,
+            vanishing_gradient="none",
+            dead_neurons="rare",
+            cost="moderate",
+            pros=("Self-gated and smooth; often beats ReLU in deep networks.",),
+            cons=("Needs an exponential; non-monotonic (a small dip below zero).",),
+        ),
+        ActivationFacts(
+            "Mish",
+            "f'(x) = tanh(sp(x)) + x·σ(x)·(1 − tanh²(sp(x)))",
+            "[≈ −0.31, +∞)",
+            zero_centred=False,
+            vanishing_gradient="none",
+            dead_neurons="rare",
+            cost="expensive",
+            pros=("Smooth like Swish; good results in some vision networks.",),
+            cons=("The most expensive here: exponential, logarithm and tanh.",),
+        ),
+        ActivationFacts(
+            "Softplus",
+            "f'(x) = σ(βx)",
+            "(0, +∞)",
+            zero_centred=False,
+            vanishing_gradient="mild",
+            dead_neurons="no",
+            cost="moderate",
+            pros=("A smooth ReLU: the gradient never becomes exactly zero.",),
+            cons=("Always positive (not zero-centred).", "Derivative is a sigmoid: it saturates for x ≪ 0."),
+        ),
+    )
+}
