@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QTabWidget, QVBoxLayout, QWidget
@@ -11,11 +14,13 @@ from playground.core.compare.race import run_settings
 from playground.core.document import ExperimentDocument
 from playground.core.runs.records import RunLog
 from playground.ui import theme
-from playground.ui.compare.activations_panel import ActivationsPanel
 from playground.ui.compare.common import restyle_plots
 from playground.ui.compare.history_panel import HistoryPanel
-from playground.ui.compare.optimizers_panel import OptimizersPanel
-from playground.ui.compare.schedules_panel import SchedulesPanel
+
+if TYPE_CHECKING:
+    from playground.ui.compare.activations_panel import ActivationsPanel
+    from playground.ui.compare.optimizers_panel import OptimizersPanel
+    from playground.ui.compare.schedules_panel import SchedulesPanel
 
 RUN_NAME_CHARS = 120  # a run is named after its experiment; the table shows names whole
 
@@ -43,10 +48,11 @@ class ComparePanel(QTabWidget):
         self.history = RunHistory()
         # The race panels are built when first shown (their curves and optimizer paths took seconds
         # of the window's start-up); the history panel at once, since an opened file brings runs.
-        self._factories: dict[str, type[QWidget]] = {
-            "activations": ActivationsPanel,
-            "optimizers": OptimizersPanel,
-            "schedules": SchedulesPanel,
+        # Their modules are imported then too (about half a second of the start-up).
+        self._factories: dict[str, tuple[str, str]] = {
+            "activations": ("playground.ui.compare.activations_panel", "ActivationsPanel"),
+            "optimizers": ("playground.ui.compare.optimizers_panel", "OptimizersPanel"),
+            "schedules": ("playground.ui.compare.schedules_panel", "SchedulesPanel"),
         }
         self._holders: dict[str, QWidget] = {}
         self._panels: dict[str, QWidget] = {}
@@ -97,7 +103,9 @@ class ComparePanel(QTabWidget):
     def _panel(self, key: str) -> QWidget:
         if key not in self._panels:
             holder = self._holders[key]
-            panel = self._factories[key](self.document, self.undo_stack, self.history, holder)  # type: ignore[call-arg]
+            module, name = self._factories[key]
+            factory = getattr(importlib.import_module(module), name)
+            panel = factory(self.document, self.undo_stack, self.history, holder)
             panel.status_message.connect(self.status_message)  # type: ignore[attr-defined]
             holder.layout().addWidget(panel)
             self._panels[key] = panel
