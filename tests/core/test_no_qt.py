@@ -62,3 +62,17 @@ def test_no_core_module_or_core_test_names_qt():
     files = list((ROOT / "playground" / "core").rglob("*.py")) + list((ROOT / "tests" / "core").rglob("*.py"))
     offenders = {str(f.relative_to(ROOT)): sorted(_imported_roots(f) & set(QT_MODULES)) for f in files}
     assert not {name: found for name, found in offenders.items() if found}
+
+
+def test_the_dataset_declarations_and_their_checks_load_without_torch():
+    """Checking a file's dataset parameters needs neither a loader nor torch; loading imports them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from playground.core.data.validation import validate_dataset_params; "
+        "print(validate_dataset_params('xor', {'samples': 5}, 'data.params')[1] != [], 'torch' in sys.modules); "
+        "from playground.core.data import load_dataset; print('torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "False", "True"], out

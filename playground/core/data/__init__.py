@@ -6,10 +6,28 @@ split by a seeded permutation and standardised with statistics of its train part
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from playground.core.data.catalogue import DATASET_TYPES
 from playground.core.data.images import decode_image, register_image_decoder
-from playground.core.data.loading import clear_cache, describe_dataset, load_dataset, validate_dataset_params
 from playground.core.data.types import Dataset, DatasetInfo, DatasetType
+from playground.core.data.validation import validate_dataset_params
+
+if TYPE_CHECKING:
+    from playground.core.data.loading import clear_cache, describe_dataset, load_dataset
+
+_LOADING = ("clear_cache", "describe_dataset", "load_dataset")
+
+
+def __getattr__(name: str) -> object:
+    """The loading functions come from `loading` on first use: it imports the experiment format
+    (and, through the catalogue, torch), which the declarations and their checks do not need."""
+    if name in _LOADING:
+        from playground.core.data import loading
+
+        return getattr(loading, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DATASET_TYPES",

@@ -10,13 +10,15 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import torch
 
 from playground.core.data.types import Dataset, DatasetInfo, Modality, PointFeatures, Task
 from playground.core.errors import DatasetError
+
+if TYPE_CHECKING:  # torch is imported when a dataset is assembled, not when the catalogue loads:
+    import torch  # checking a file (`playground check`, the window's validation) needs no torch
 
 Scaling = Literal["per_feature", "scalar", "none"]
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
@@ -79,6 +81,8 @@ def _fit(x_train: np.ndarray, scaling: Scaling) -> tuple[np.ndarray, np.ndarray]
 
 
 def _tensor(array: np.ndarray, dtype: torch.dtype) -> torch.Tensor:
+    import torch
+
     return torch.from_numpy(np.ascontiguousarray(array)).to(dtype)
 
 
@@ -99,6 +103,8 @@ def assemble(raw: RawData, name: str, fractions: tuple[float, float, float], see
         y_parts = [raw.y[idx] for idx in parts]
         if raw.task == "regression" and raw.scale_target_like_input:
             y_parts = [(y - mean) / std for y in y_parts]
+
+    import torch
 
     x_dtype = torch.int64 if tokens else torch.float32
     y_dtype = torch.int64 if raw.task == "classification" else torch.float32
@@ -150,7 +156,7 @@ def _check_standardised(
     Left alone, they become inf or NaN, and training would report a divergence and blame the
     learning rate instead of the data.
     """
-    if all(np.all(np.isfinite(a)) for a in fitted) and all(bool(torch.isfinite(t).all()) for t in tensors):
+    if all(np.all(np.isfinite(a)) for a in fitted) and all(bool(t.isfinite().all()) for t in tensors):
         return
     where, values = _culprit(raw, x, fitted)
     largest = float(np.max(np.abs(values), initial=0.0))

@@ -11,7 +11,6 @@ import functools
 import json
 import os
 import zlib
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,26 +20,13 @@ from playground.core.data.assemble import assemble
 from playground.core.data.catalogue import BUILDERS, DATASET_TYPES
 from playground.core.data.types import Dataset, DatasetInfo
 from playground.core.data.user_files import expand_user_path, fingerprint
+from playground.core.data.validation import validate_dataset_params
 from playground.core.errors import DatasetError
 from playground.core.experiment.schema import DataSpec
 from playground.core.memory import describe_machine_memory
-from playground.core.params import resolved, validate_params
+from playground.core.params import resolved
 
 _GENERATOR_STREAM = 0  # the split uses stream 1 (see assemble.py)
-
-
-def validate_dataset_params(
-    name: str, params: Mapping[str, Any] | None, path: str
-) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """Check dataset params; `path` is the JSON path of the params object (``data.params``).
-
-    An unknown dataset is reported at the sibling ``dataset`` key.
-    """
-    declared = DATASET_TYPES.get(name)
-    if declared is None:
-        name_path = path.rsplit(".", 1)[0] + ".dataset" if "." in path else "dataset"
-        return {}, [(name_path, f"unknown dataset {name!r} (available: {', '.join(DATASET_TYPES)})")]
-    return validate_params(declared.params, params, path)
 
 
 def _resolve(spec: DataSpec) -> dict[str, Any]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import torch
+
+if TYPE_CHECKING:  # the declarations load without torch (validating a file needs none)
+    import torch
 
 from playground.core.errors import DatasetError
 from playground.core.params import ParamSpec
@@ -92,6 +94,8 @@ class Dataset:
         xy = np.asarray(xy, dtype=np.float64)
         if xy.ndim != 2 or xy.shape[1] != 2:
             raise DatasetError(f"features_for_points expects an (M, 2) array of coordinates, got {xy.shape}")
+        import torch  # lazy: see the import block
+
         return torch.from_numpy(self.point_features(xy))
 
     def point_range(self) -> tuple[float, float]:

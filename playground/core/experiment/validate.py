@@ -11,6 +11,7 @@ from typing import Any
 
 from playground.core.catalogue import LAYERS
 from playground.core.catalogue.training import LOSSES, OPTIMIZERS, SCHEDULERS, ComponentType
+from playground.core.data.validation import validate_dataset_params
 from playground.core.errors import Problem
 from playground.core.experiment.schema import Experiment
 from playground.core.params import ParamSpec, validate_params
@@ -24,8 +25,6 @@ def _known(kind: str, name: str, table: dict[str, Any], path: str) -> list[Probl
 
 def semantic_problems(experiment: Experiment) -> tuple[list[Problem], dict[str, dict[str, Any]]]:
     """All meaning problems, plus normalised params by JSON path for the caller to store."""
-    from playground.core.data import validate_dataset_params  # local: data imports heavier modules
-
     problems: list[Problem] = []
     normalised: dict[str, dict[str, Any]] = {}
 
