@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import signal
 import sys
 
 from playground import __version__
@@ -91,8 +93,6 @@ def _tolerate_unprintable_names() -> None:
 def _leave_on_late_interrupt() -> None:
     """A Ctrl-C while Python shuts down (torch and Qt take a moment) must still end the process
     with status 130, not a traceback or a death by SIGINT."""
-    import os
-    import signal
 
     def leave(_signum: int, _frame: object) -> None:
         os._exit(INTERRUPTED)
@@ -107,7 +107,7 @@ def gui_main(argv: list[str] | None = None) -> int:
     """Open the desktop app (optionally on a file)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        from playground.ui.app import run_app
+        from playground.ui.app import run_app  # lazy: the window may be absent from this build (handled below)
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("playground.ui"):
             print(
@@ -116,7 +116,9 @@ def gui_main(argv: list[str] | None = None) -> int:
             )
             return 2
         raise
-    from playground.ui.platform_check import platform_problem
+    from playground.ui.platform_check import (  # lazy: the window may be absent; keeps subprocess out of --help
+        platform_problem,
+    )
 
     problem = platform_problem()
     if problem is not None:  # Qt would abort the process with a core dump

@@ -162,7 +162,7 @@ def _issue(node: str | None, path: str, message: str, fixes: tuple[Any, ...] = (
 
 def check_file(path: Path) -> CheckResult:
     """Read, validate and shape-check `path`; never raises for a user error."""
-    from playground.core.experiment import load_experiment
+    from playground.core.experiment import load_experiment  # lazy: saves ~2 s (torch) for `playground --help`
 
     result = CheckResult(path)
     try:
@@ -177,8 +177,8 @@ def check_file(path: Path) -> CheckResult:
         return result
     result.experiment = experiment
 
-    from playground.core.data import describe_dataset
-    from playground.core.graph import check_experiment
+    from playground.core.data import describe_dataset  # lazy: saves ~2 s (torch) for `playground --help`
+    from playground.core.graph import check_experiment  # lazy: saves ~2 s (torch) for `playground --help`
 
     try:
         result.facts = describe_dataset(experiment.data, base_dir=path.parent)

@@ -60,7 +60,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def options_from(args: argparse.Namespace):
-    from playground.ui.snapshot import SnapshotOptions
+    from playground.ui.snapshot import SnapshotOptions  # lazy: saves ~2 s (torch) for --help; the window may be absent
 
     return SnapshotOptions(
         size=tuple(args.size), theme=args.theme, select=list(args.select or []), epochs=getattr(args, "epochs", None)
@@ -68,7 +68,7 @@ def options_from(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
-    from playground.core.experiment import load_experiment
+    from playground.core.experiment import load_experiment  # lazy: saves ~2 s (torch) for `playground --help`
 
     experiment = load_experiment(args.file)  # a broken file fails here, before any window is made
     unknown = [node for node in args.select or [] if node not in set(experiment.node_ids())]
@@ -77,7 +77,10 @@ def run(args: argparse.Namespace) -> int:
             f"--select {unknown[0]}: {args.file} has no node with that id (its nodes: "
             f"{', '.join(experiment.node_ids()[:12])}{', …' if len(experiment.node_ids()) > 12 else ''})"
         )
-    from playground.ui.snapshot import use_offscreen_if_headless, write_snapshot
+    from playground.ui.snapshot import (  # lazy: saves ~2 s (torch) for --help; the window may be absent
+        use_offscreen_if_headless,
+        write_snapshot,
+    )
 
     use_offscreen_if_headless()
     # A run that fails is reported as this command's error message; its traceback is not for the user.

@@ -15,12 +15,14 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from playground.core.errors import ExperimentError, PlaygroundError
 from playground.core.params import INT_MAX, MAX_EPOCHS
+from playground.core.safe_files import atomic_write, atomic_write_text, describe_os_error
 
 
 def add_parser(subparsers: Any) -> None:
@@ -198,8 +200,7 @@ def _duration(seconds: float) -> str:
 
 def write_metrics_csv(path: Path, history: list[dict[str, float | None]]) -> None:
     """One row per epoch; empty cells for values a run does not have (or NaN)."""
-    from playground.core.csv_text import csv_text
-    from playground.core.safe_files import atomic_write_text
+    from playground.core.csv_text import csv_text  # lazy: keeps csv (~2 ms) out of `playground --help`
 
     columns: list[str] = []
     for row in history:
@@ -218,10 +219,9 @@ def _cell(value: float | None) -> str:
 
 def save_weights(path: Path, trainer: Any) -> None:
     """The model's state dict as safetensors, with the experiment name and graph as metadata."""
-    from safetensors.torch import save_file
+    from safetensors.torch import save_file  # lazy: saves ~2 s (torch) for `playground --help`
 
-    from playground.core.safe_files import atomic_write
-    from playground.core.training.checkpoint import graph_signature
+    from playground.core.training.checkpoint import graph_signature  # lazy: saves ~2 s (torch) for `playground --help`
 
     tensors = {k: v.detach().cpu().contiguous().clone() for k, v in trainer.model.state_dict().items()}
     metadata = {
@@ -289,8 +289,6 @@ def _checked_outputs(args: argparse.Namespace, experiment_file: Path) -> dict[st
 
 def _save_results(outputs: dict[str, Path], summary: Any, trainer: Any, output: Any) -> bool:
     """Write what was asked; a failure is reported, and trained weights are never lost."""
-    from playground.core.safe_files import describe_os_error
-
     ok = True
     if "--metrics-out" in outputs:
         try:
@@ -312,8 +310,6 @@ def _save_results(outputs: dict[str, Path], summary: Any, trainer: Any, output: 
 
 def _rescue_weights(target: Path, trainer: Any) -> Path | None:
     """A new file in the temporary folder for weights that could not go where they were asked."""
-    import tempfile
-
     try:
         handle, name = tempfile.mkstemp(prefix=f"{target.stem}-", suffix=".safetensors")
         os.close(handle)
@@ -334,8 +330,6 @@ def run(args: argparse.Namespace) -> int:
         _report(output, _messages(exc) if output is not None else [str(exc)])
         return 1
     except OSError as exc:
-        from playground.core.safe_files import describe_os_error
-
         _report(output, [describe_os_error(exc)])
         return 1
 
@@ -352,16 +346,25 @@ def _messages(exc: PlaygroundError) -> list[str]:
 
 
 def _train(args: argparse.Namespace, output: Any) -> int:
-    from playground.core.data import load_dataset
-    from playground.core.experiment import copy_experiment, load_experiment
-    from playground.core.graph import check_experiment
-    from playground.core.training import Trainer, TrainerOptions, TrainingControl
+    from playground.core.data import load_dataset  # lazy: saves ~2 s (torch) for `playground --help`
+    from playground.core.experiment import (  # lazy: saves ~2 s (torch) for `playground --help`
+        copy_experiment,
+        load_experiment,
+    )
+    from playground.core.graph import check_experiment  # lazy: saves ~2 s (torch) for `playground --help`
+    from playground.core.training import (  # lazy: saves ~2 s (torch) for `playground --help`
+        Trainer,
+        TrainerOptions,
+        TrainingControl,
+    )
 
     path = Path(args.file)
     experiment = copy_experiment(load_experiment(path))
     outputs = _checked_outputs(args, path)
     if outputs.get("--checkpoint") is not None:  # before training: never write over a user's checkpoint.json
-        from playground.core.training.checkpoint import check_checkpoint_target
+        from playground.core.training.checkpoint import (  # lazy: saves ~2 s (torch) for `playground --help`
+            check_checkpoint_target,
+        )
 
         check_checkpoint_target(outputs["--checkpoint"])
     training = experiment.training
@@ -395,7 +398,9 @@ def _train(args: argparse.Namespace, output: Any) -> int:
             flush=True,
         )
         if trainer.device.type == "cpu":
-            from playground.core.training.threads import describe_threads
+            from playground.core.training.threads import (  # lazy: threads.py reads torch's default on first import
+                describe_threads,
+            )
 
             print(f"training with {describe_threads(trainer.threads or 1, trainer.model)}", flush=True)
     trainer.observer = output.on_event

@@ -81,7 +81,7 @@ class ExperimentDocument:
 
     def dataset_info(self) -> DatasetInfo:
         """The dataset's facts for shape inference; raises DatasetError for unusable data."""
-        from playground.core.data import describe_dataset
+        from playground.core.data import describe_dataset  # lazy: looked up per call (tests replace it)
 
         return describe_dataset(self._experiment.data, self.base_dir())
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from playground import __version__
+
 ORGANIZATION = "nn-playground"
 APPLICATION = "Neural Network Playground"
 
 
 def create_application(argv: list[str] | None = None):
     """The QApplication (reused if one exists), named so QSettings finds the app's settings."""
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication  # lazy: Qt loads after cli's platform check
 
     app = QApplication.instance()
     if app is None:
@@ -19,10 +21,10 @@ def create_application(argv: list[str] | None = None):
         app.setOrganizationName(ORGANIZATION)
         app.setApplicationName(APPLICATION)
         app.setApplicationDisplayName(APPLICATION)
-    from playground import __version__
-
     app.setApplicationVersion(__version__)
-    from playground.ui.image_decoders import register_qt_image_decoder
+    from playground.ui.image_decoders import (  # lazy: keeps numpy (~0.3 s) off the platform check's path
+        register_qt_image_decoder,
+    )
 
     register_qt_image_decoder()
     return app
@@ -35,13 +37,13 @@ def run_app(argv: list[str] | None = None) -> int:
     argv = [arg for arg in argv if arg != "--in-process"]
     files = [arg for arg in argv if not arg.startswith("-")]
     app = create_application([arg for arg in argv if arg.startswith("-")])
-    from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QMessageBox
+    from PySide6.QtCore import QCoreApplication  # lazy: Qt loads after cli's platform check
+    from PySide6.QtWidgets import QMessageBox  # lazy: Qt loads after cli's platform check
 
-    from playground.ui import theme
-    from playground.ui.main_window import open_window
-    from playground.ui.settings import AppSettings
-    from playground.ui.training import workers
+    from playground.ui import theme  # lazy: Qt loads after cli's platform check
+    from playground.ui.main_window import open_window  # lazy: Qt loads after cli's platform check
+    from playground.ui.settings import AppSettings  # lazy: Qt loads after cli's platform check
+    from playground.ui.training import workers  # lazy: Qt loads after cli's platform check
 
     settings = AppSettings()
     theme.apply_theme(settings.theme())

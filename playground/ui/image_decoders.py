@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from PySide6.QtGui import QImage
 
 from playground.core.data.images import register_image_decoder
 from playground.core.errors import DatasetError
@@ -18,8 +19,6 @@ QT_SUFFIXES = (".jpg", ".jpeg", ".bmp", ".png")
 
 def decode_with_qt(path: Path) -> np.ndarray:
     """Read an image with QImage; uint8 (H, W, 1) for grey images, (H, W, 3) or (H, W, 4) otherwise."""
-    from PySide6.QtGui import QImage
-
     image = QImage(str(path))
     if image.isNull():
         raise DatasetError(f"cannot read image {path}: the file is damaged or not a supported image; re-save it")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from playground.core.errors import PlaygroundError
+from playground.core.experiment import load_experiment
 
 if TYPE_CHECKING:  # pragma: no cover
     from PySide6.QtGui import QImage
@@ -57,11 +58,11 @@ def process_events(app, rounds: int = 5) -> None:
 def render_window(experiment: Experiment, path: str | Path | None, options: SnapshotOptions) -> QImage:
     """The window with `experiment` open, as an image of `options.size` pixels (at device ratio 1)."""
     use_offscreen_if_headless()
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import Qt  # lazy: Qt and the window load only to render
 
-    from playground.ui import theme
-    from playground.ui.app import create_application
-    from playground.ui.main_window import MainWindow
+    from playground.ui import theme  # lazy: Qt and the window load only to render
+    from playground.ui.app import create_application  # lazy: Qt and the window load only to render
+    from playground.ui.main_window import MainWindow  # lazy: Qt and the window load only to render
 
     app = create_application()
     previous_theme = theme.current_theme()
@@ -98,7 +99,7 @@ def render_window(experiment: Experiment, path: str | Path | None, options: Snap
 
 def _train_or_fail(window: MainWindow, epochs: int) -> None:
     """Train in the window; a run that cannot start or fails is a SnapshotError with its reason."""
-    from playground.ui.training.snapshot import train_for_snapshot
+    from playground.ui.training.snapshot import train_for_snapshot  # lazy: Qt and the window load only to render
 
     summary = train_for_snapshot(window.training, window.training_panel, epochs)
     if summary is None:
@@ -108,8 +109,6 @@ def _train_or_fail(window: MainWindow, epochs: int) -> None:
 
 def write_snapshot(file: str | Path, out: str | Path, options: SnapshotOptions) -> tuple[int, int]:
     """Open `file`, render it, write the PNG to `out`; returns the image size."""
-    from playground.core.experiment import load_experiment
-
     file = Path(file)
     experiment = load_experiment(file)  # ExperimentError names the file and every problem
     out = Path(out)

@@ -251,7 +251,7 @@ def apply_theme(theme: str, app: QApplication | None = None) -> str:
 def _follow_in_pyqtgraph(theme: str) -> None:
     """New plots take these colours; existing plots listen to `notifier().changed`."""
     try:
-        import pyqtgraph
+        import pyqtgraph  # lazy: optional: the theme works without pyqtgraph
     except ImportError:  # pragma: no cover - pyqtgraph is a dependency
         return
     c = colors(theme)

@@ -365,7 +365,7 @@ class WindowFiles:
         snapshot, base_dir = self.document.snapshot(), self.document.base_dir()
 
         def write() -> object:
-            from playground.core.export import export
+            from playground.core.export import export  # lazy: export menu only; looked up per call (tests replace it)
 
             return export(snapshot, fmt, path, base_dir=base_dir)
 

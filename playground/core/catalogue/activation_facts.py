@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from playground.core.catalogue import LAYERS
+
 
 @dataclass(frozen=True)
 class ActivationFacts:
@@ -27,15 +29,11 @@ class ActivationFacts:
 
     @property
     def formula(self) -> str:
-        from playground.core.catalogue import LAYERS  # the catalogue imports the layer modules first
-
         return LAYERS[self.name].formula
 
     @property
     def params(self) -> Mapping[str, float]:
         """The numeric constructor parameters and their defaults (the panel's sliders)."""
-        from playground.core.catalogue import LAYERS
-
         return {spec.name: float(spec.default) for spec in LAYERS[self.name].params if spec.kind == "float"}
 
 

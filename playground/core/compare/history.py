@@ -21,10 +21,12 @@ import numpy as np
 from psygnal import Signal
 from pydantic import ValidationError
 
+from playground.core.compare.race import describe_settings, mean_std
 from playground.core.csv_text import csv_text
 from playground.core.errors import ExperimentError, Problem
 from playground.core.experiment.io import validation_problems
 from playground.core.experiment.schema import Comparison, Experiment, SavedRun, SettingValue
+from playground.core.jsonio import atomic_write_text
 from playground.core.smoothing import smooth_ema
 from playground.core.training.events import FINAL_METRICS
 
@@ -157,8 +159,6 @@ class RunRecord:
     @classmethod
     def from_race(cls, race: Any, contender: int, group: str = "") -> RunRecord:
         """One race contender; over several seeds the curves are the mean and `epoch_std` the spread."""
-        from playground.core.compare.race import mean_std
-
         runs = [run for run in race.runs if run.contender == contender]
         spec = race.contenders[contender]
         names: list[str] = []
@@ -190,8 +190,6 @@ class RunRecord:
                     final[f"{key}_std"] = _round(float(np.std(values)))
         statuses = sorted({run.status for run in runs})
         settings = dict(spec.settings)
-        from playground.core.compare.race import describe_settings
-
         settings = {**describe_settings(spec.experiment), **settings}
         if len(runs) > 1:
             settings.pop("seed", None)
@@ -404,8 +402,6 @@ class RunHistory:
         return csv_text(["run", "epoch", "metric", "value", "std"], rows)
 
     def write_table_csv(self, path: str | os.PathLike[str], ids: Sequence[str] | None = None) -> None:
-        from playground.core.jsonio import atomic_write_text
-
         atomic_write_text(Path(path), self.table_csv(ids))
 
     # ---- saving with the experiment -------------------------------------------------------------

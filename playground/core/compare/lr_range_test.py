@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from playground.core.compare.race import base_copy
+from playground.core.data import load_dataset
 from playground.core.experiment.schema import Experiment
 from playground.core.smoothing import DebiasedEma, smooth_ema
 from playground.core.training.engine import Trainer, TrainerOptions
@@ -149,8 +150,6 @@ def _sweep_trainer(
     training.early_stopping = None
     training.keep_best = None
     if dataset is None:
-        from playground.core.data import load_dataset
-
         dataset = load_dataset(experiment.data, base_dir=base_dir)
     train_samples = int(dataset.x_train.shape[0])
     batch = (

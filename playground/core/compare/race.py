@@ -35,8 +35,11 @@ import torch
 
 from playground.core.compare.activations import ACTIVATIONS
 from playground.core.compare.optimizer_paths import OPTIMIZERS, experiment_optimizer
+from playground.core.data import load_dataset
 from playground.core.experiment.io import copy_experiment
 from playground.core.experiment.schema import Experiment, SchedulerSpec
+from playground.core.runs.pool import race_workers
+from playground.core.runs.worker import START_SECONDS, WorkerDied
 from playground.core.training.control import TrainingControl
 from playground.core.training.optimizers import optimizer_kwargs
 
@@ -362,8 +365,6 @@ class Race:
     # ---- set-up ------------------------------------------------------------------------------
     def _load_dataset(self) -> Any:
         if self._loaded_dataset is None:
-            from playground.core.data import load_dataset
-
             self._loaded_dataset = load_dataset(self.experiment.data, base_dir=self.options.base_dir)
         return self._loaded_dataset
 
@@ -375,7 +376,7 @@ class Race:
     def _models(self, seed: int, info: Any) -> list[torch.nn.Module | Exception]:
         """The contenders' models for one seed, each starting from the base model's weights
         (every tensor whose name and shape match); a contender that cannot be built gets its error."""
-        from playground.core.compare.race_worker import contender_models
+        from playground.core.compare.race_worker import contender_models  # lazy: import cycle (race ↔ race_worker)
 
         models, shared = contender_models(self.experiment, self.contenders, seed, info)
         for index, pair in shared.items():
@@ -384,7 +385,7 @@ class Race:
 
     def _share_requests(self, count: int, threads: int | None) -> list[_Share]:
         """The runs split into `count` shares, round robin (so each worker gets a mix of contenders)."""
-        from playground.core.compare.race_worker import RaceShare
+        from playground.core.compare.race_worker import RaceShare  # lazy: import cycle (race ↔ race_worker)
 
         slots = list(range(len(self.runs)))
         count = max(1, min(count, len(slots)))
@@ -418,8 +419,6 @@ class Race:
             self.workers_used = 0
             self._run_here()
         else:
-            from playground.core.runs.pool import race_workers
-
             count = max(1, int(workers or race_workers()))
             if getattr(pool, "in_process", False):
                 count = 1  # worker threads share one global RNG (dropout): only one may train at a time
@@ -445,7 +444,7 @@ class Race:
 
     def _run_here(self) -> None:
         """One share with every run, trained in this thread."""
-        from playground.core.compare.race_worker import ShareRunner
+        from playground.core.compare.race_worker import ShareRunner  # lazy: import cycle (race ↔ race_worker)
 
         share = self._share_requests(1, self.options.num_threads)[0]
         self._shares = [share]
@@ -463,7 +462,9 @@ class Race:
 
     def _run_on(self, pool: Any, count: int) -> None:
         """Shares on `count` workers of `pool` (each with its part of the training threads)."""
-        from playground.core.runs.session import worker_threads
+        from playground.core.runs.session import (  # lazy: keeps the run session out of the window's start-up
+            worker_threads,
+        )
 
         threads = self.options.num_threads or worker_threads()
         shares = self._share_requests(count, max(1, threads // max(1, min(count, len(self.runs)))))
@@ -485,8 +486,6 @@ class Race:
 
     def _relay(self, shares: list[_Share], pool: Any) -> None:
         """Submit each share once its worker is ready, and pass on what the workers report."""
-        from playground.core.runs.worker import START_SECONDS, WorkerDied
-
         deadline = time.monotonic() + START_SECONDS
         stopped_at: float | None = None
         while True:
@@ -563,7 +562,12 @@ class Race:
 
     # ---- records from the shares ---------------------------------------------------------------
     def _handle(self, share: _Share, record: Any) -> None:
-        from playground.core.compare.race_worker import ShareEvents, ShareFailed, ShareFinished, SharePrepared
+        from playground.core.compare.race_worker import (  # lazy: import cycle (race ↔ race_worker)
+            ShareEvents,
+            ShareFailed,
+            ShareFinished,
+            SharePrepared,
+        )
 
         if isinstance(record, ShareEvents):
             for event in record.events:

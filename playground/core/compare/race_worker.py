@@ -49,7 +49,9 @@ from playground.core.compare.race import (
     RaceStarted,
     base_copy,
 )
+from playground.core.data import load_dataset
 from playground.core.experiment.schema import Experiment
+from playground.core.graph import build_model
 from playground.core.runs.session import describe_failure
 from playground.core.runs.worker import JOBS
 from playground.core.training.control import TrainingControl
@@ -128,8 +130,6 @@ def contender_models(
     base model's weights (every tensor whose name and shape match), and per contender the
     (tensors copied, tensors in all). A contender that cannot be built gets its error; an error
     building the base model is raised."""
-    from playground.core.graph import build_model
-
     torch.manual_seed(seed)
     base_state = build_model(experiment, info).state_dict()
     models: dict[int, torch.nn.Module | Exception] = {}
@@ -221,8 +221,6 @@ class ShareRunner:
         share, options = self.share, self.share.options
         dataset = share.dataset
         if dataset is None:
-            from playground.core.data import load_dataset
-
             dataset = load_dataset(share.experiment.data, base_dir=options.base_dir)
         info = dataset.info
         epochs = int(options.epochs or share.experiment.training.epochs)

@@ -23,7 +23,7 @@ def __getattr__(name: str) -> object:
     """The loading functions come from `loading` on first use: it imports the experiment format
     (and, through the catalogue, torch), which the declarations and their checks do not need."""
     if name in _LOADING:
-        from playground.core.data import loading
+        from playground.core.data import loading  # lazy: the loaders (and torch) come on first use
 
         return getattr(loading, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

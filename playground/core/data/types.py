@@ -59,7 +59,7 @@ class PointFeatures:
     extent: tuple[float, float]
 
     def __call__(self, xy: np.ndarray) -> np.ndarray:
-        from playground.core.data.toys import expand_features
+        from playground.core.data.toys import expand_features  # lazy: import cycle (types ↔ toys)
 
         standardised: np.ndarray = (expand_features(xy, self.features) - self.mean) / self.std
         return standardised.astype(np.float32)
@@ -94,7 +94,7 @@ class Dataset:
         xy = np.asarray(xy, dtype=np.float64)
         if xy.ndim != 2 or xy.shape[1] != 2:
             raise DatasetError(f"features_for_points expects an (M, 2) array of coordinates, got {xy.shape}")
-        import torch  # lazy: see the import block
+        import torch  # lazy: saves ~2 s (torch) where data is only checked
 
         return torch.from_numpy(self.point_features(xy))
 

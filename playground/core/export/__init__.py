@@ -15,7 +15,7 @@ from torch import nn
 
 from playground.core.errors import ExportError
 from playground.core.experiment.schema import Experiment
-from playground.core.export.common import ExportResult
+from playground.core.export.common import ExportResult, checked_report, dataset_facts, prepared_model
 from playground.core.export.onnx_export import export_onnx
 from playground.core.export.pt2_export import export_pt2
 from playground.core.export.python_code import class_name_for, export_python, python_source
@@ -49,8 +49,6 @@ def export(
 def _export_initial_or_given_weights(
     experiment: Experiment, out_path: Any, base_dir: Any, model: nn.Module | None, state_dict: Any
 ) -> ExportResult:
-    from playground.core.export.common import checked_report, dataset_facts, prepared_model
-
     facts = dataset_facts(experiment, base_dir)
     report = checked_report(experiment, facts)
     module = prepared_model(experiment, facts, report, model, state_dict)

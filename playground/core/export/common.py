@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import torch
 from torch import nn
 
+from playground.core.data import describe_dataset
 from playground.core.errors import ExportError, PlaygroundError
 from playground.core.experiment.schema import Experiment
 from playground.core.graph import GraphReport, build_model, check_experiment
@@ -48,8 +49,6 @@ class ExportResult:
 
 def dataset_facts(experiment: Experiment, base_dir: str | os.PathLike[str] | None = None) -> Any:
     """The dataset's `DatasetInfo` (shape inference needs it); a dataset problem becomes ExportError."""
-    from playground.core.data import describe_dataset
-
     try:
         return describe_dataset(experiment.data, base_dir=base_dir)
     except PlaygroundError as exc:

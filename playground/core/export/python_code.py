@@ -22,6 +22,7 @@ import re
 import shlex
 import textwrap
 import unicodedata
+import zipfile
 from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from types import ModuleType
@@ -31,8 +32,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from playground.core.catalogue import LAYERS, TensorSpec
+from playground.core.catalogue import LAYERS, TensorSpec, modules
 from playground.core.catalogue.training import LOSSES, SCHEDULERS, has_momentum
+from playground.core.data import load_dataset
 from playground.core.errors import ExportError, PlaygroundError
 from playground.core.experiment.schema import Experiment
 from playground.core.export.common import (
@@ -46,6 +48,8 @@ from playground.core.graph import init as init_module
 from playground.core.graph.codegen import INPUT_VARIABLE, forward_lines
 from playground.core.params import ParamSpec, resolved
 from playground.core.safe_files import refuse_foreign_file
+from playground.core.training.losses import FocalLoss
+from playground.core.training.optimizers import optimizer_kwargs
 
 LINE_LIMIT = 100
 INDENT = "    "
@@ -154,8 +158,6 @@ def _fixed_names() -> frozenset[str]:
 
 def _playground_module_classes() -> list[type]:
     """Every class whose source an export may copy for a layer (see `catalogue.modules`)."""
-    from playground.core.catalogue import modules
-
     return [cls for _, cls in inspect.getmembers(modules, inspect.isclass) if cls.__module__ == modules.__name__]
 
 
@@ -415,8 +417,6 @@ def model_class_source(experiment: Experiment, report: GraphReport, class_name: 
 
 def _focal_loss_source() -> str:
     """The engine's FocalLoss class, copied verbatim so the export trains with the same loss."""
-    from playground.core.training.losses import FocalLoss
-
     return inspect.getsource(FocalLoss)
 
 
@@ -464,8 +464,6 @@ def loss_source(experiment: Experiment, outputs: int) -> str:
 
 
 def optimizer_source(experiment: Experiment) -> str:
-    from playground.core.training.optimizers import optimizer_kwargs
-
     spec = experiment.training.optimizer
     kwargs = optimizer_kwargs(spec.type, spec.params)
     lines = ["def make_optimizer(model):", f'{INDENT}"""The experiment\'s optimizer over all trainable parameters."""']
@@ -957,8 +955,6 @@ def export_python(
     With `model` or `state_dict` (trained weights), also writes `<stem>_weights.pt` (a plain
     tensor dict, loadable with ``torch.load(..., weights_only=True)``) for the script's --weights.
     """
-    from playground.core.data import load_dataset
-
     out_path = Path(out_path)
     try:
         dataset = load_dataset(experiment.data, base_dir=base_dir)
@@ -1012,8 +1008,6 @@ def export_python(
 
 def is_exported_data(path: Path) -> bool:
     """An earlier export's data file: an .npz holding exactly the six split arrays."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())

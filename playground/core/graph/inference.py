@@ -177,7 +177,7 @@ def check_experiment(experiment: Experiment, facts: TargetFacts) -> GraphReport:
     _warn_softmax_before_loss(experiment, output_id, reports, collect)
     report = GraphReport(reports, collect.issues, [n for n in order if n in reachable], input_id, output_id, incoming)
     if report.valid:
-        from playground.core.training.requirements import settings_issues  # training imports graph
+        from playground.core.training.requirements import settings_issues  # lazy: import cycle (graph ↔ training)
 
         report.issues.extend(settings_issues(experiment, facts, report))
     return report

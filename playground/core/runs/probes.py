@@ -28,6 +28,7 @@ from torch import nn
 from playground.core.catalogue import ACTIVATIONS as CATALOGUE_ACTIVATIONS
 from playground.core.graph.topology import Topology
 from playground.core.runs.records import NeuronMaps, Prediction, ViewSetup
+from playground.core.training.metrics import evaluate
 
 GRID_RESOLUTION = 100  # boundary grid: 100 × 100 outputs (a frame's worth of work, even 30 times a second)
 IMAGE_COUNT = 24  # test images shown with their predictions
@@ -242,8 +243,6 @@ class TrainSubsetMetrics:
         return self.budget.due()
 
     def measure(self, model: nn.Module) -> dict[str, float]:
-        from playground.core.training.metrics import evaluate
-
         started = time.perf_counter()
         try:
             metrics = evaluate(model, self.loss, self.x, self.y, self.device)

@@ -16,7 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from playground.core.csv_text import csv_text
 from playground.core.experiment.schema import Experiment
+from playground.core.safe_files import atomic_write_text
 from playground.core.training.diagnostics import Diagnostics
 from playground.core.training.events import Summary
 
@@ -323,9 +325,6 @@ def csv_cell(value: Any) -> str:
 
 def write_csv_atomic(path: str | Path, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> None:
     """Write a CSV file atomically, its text cells safe to open in a spreadsheet."""
-    from playground.core.csv_text import csv_text
-    from playground.core.safe_files import atomic_write_text
-
     atomic_write_text(path, csv_text(header, ([csv_cell(value) for value in row] for row in rows)))
 
 

@@ -28,7 +28,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import torch
 
+from playground.core.data import load_dataset
+from playground.core.errors import PlaygroundError
+from playground.core.runs.probes import NeuronProbe, TaskProbe, TrainSubsetMetrics
 from playground.core.runs.records import (
     EpochRow,
     LrChange,
@@ -44,6 +48,9 @@ from playground.core.runs.records import (
     StepBatch,
     ViewSetup,
 )
+from playground.core.runs.view_thread import ViewThread
+from playground.core.training import Trainer, TrainerOptions, lr_schedule
+from playground.core.training.events import Summary
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +74,6 @@ def worker_threads() -> int:
 def describe_failure(exc: BaseException) -> str:
     """A user's error as it is, running out of memory as what to do about it; anything else as its
     type, message and where it came from."""
-    from playground.core.errors import PlaygroundError
-
     if isinstance(exc, PlaygroundError):
         return str(exc)
     if isinstance(exc, MemoryError):
@@ -122,13 +127,6 @@ class RunSession:
             self.trainer = self._probe = self._neuron_probe = self._train_metrics = self._views = None
 
     def _run(self) -> None:
-        import torch
-
-        from playground.core.data import load_dataset
-        from playground.core.runs.probes import NeuronProbe, TaskProbe, TrainSubsetMetrics
-        from playground.core.training import Trainer, TrainerOptions
-        from playground.core.training.events import Summary
-
         request = self.request
         threads_wanted = request.num_threads or worker_threads()
         torch.set_num_threads(threads_wanted)
@@ -157,7 +155,9 @@ class RunSession:
             epochs=request.epochs,
         )
         if not request.num_threads:  # one thread for a small model, else all cores but the window's
-            from playground.core.training.threads import threads_for
+            from playground.core.training.threads import (  # lazy: threads.py reads torch's default on first import
+                threads_for,
+            )
 
             threads_wanted = threads_for(trainer.model, limit=worker_threads())
             options.num_threads = threads_wanted
@@ -185,8 +185,6 @@ class RunSession:
         """A thread for the probes when the model is small enough to keep a copy of (else they run
         between steps, in the training thread). On a machine with a core to spare the probes may
         use half of that thread's time; on one core they keep to their small share."""
-        from playground.core.runs.view_thread import ViewThread
-
         if self._probe is None and self._neuron_probe is None:
             return None
         elements = sum(t.numel() for t in (*model.parameters(), *model.buffers()))
@@ -207,8 +205,6 @@ class RunSession:
         planned = None
         total = trainer.epochs * trainer.batches_per_epoch
         if 0 < total <= PLANNED_LR_MAX_STEPS:
-            from playground.core.training import lr_schedule
-
             try:
                 planned = lr_schedule(self.request.experiment.training, trainer.batches_per_epoch, trainer.epochs)
             except Exception:  # noqa: BLE001 - a missing reference curve must not stop training

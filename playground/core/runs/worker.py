@@ -23,6 +23,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import torch
+
 from playground.core.runs.records import RunRequest
 from playground.core.training.control import TrainingControl
 
@@ -46,12 +48,10 @@ class WorkerDied(Exception):
 def warm_up() -> None:
     """Import what a run needs and build a first optimizer (torch imports its compiler then, which
     takes seconds the first time): the first Train press should not wait for any of it."""
-    import torch
-
-    import playground.core.data  # noqa: F401
-    import playground.core.graph  # noqa: F401
-    import playground.core.runs.probes  # noqa: F401
-    from playground.core.training import engine  # noqa: F401
+    import playground.core.data  # noqa: F401  # lazy: this is the worker's warm-up
+    import playground.core.graph  # noqa: F401  # lazy: this is the worker's warm-up
+    import playground.core.runs.probes  # noqa: F401  # lazy: this is the worker's warm-up
+    from playground.core.training import engine  # noqa: F401  # lazy: this is the worker's warm-up
 
     parameter = torch.nn.Parameter(torch.zeros(2))
     optimizer = torch.optim.Adam([parameter], lr=1e-3)
@@ -69,7 +69,7 @@ def run_job(run_id: int, request: Any, control: TrainingControl, send: Any, proc
 
 
 def _train_one(run_id: int, request: RunRequest, control: TrainingControl, send: Any, process: str) -> None:
-    from playground.core.runs.session import RunSession
+    from playground.core.runs.session import RunSession  # lazy: keeps the run session out of the window's start-up
 
     RunSession(run_id, request, control, send, process).run()
 

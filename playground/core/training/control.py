@@ -14,6 +14,7 @@ a lock it held. While paused, the trainer waits in short sleeps.
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Callable, MutableSequence
 from typing import Any
@@ -51,8 +52,6 @@ class TrainingControl:
     def shared(cls, context: Any = None) -> TrainingControl:
         """A control whose numbers live in shared memory, for a trainer in another process
         (pass `state` to the process; it rebuilds the control with `TrainingControl(state)`)."""
-        import multiprocessing
-
         context = context or multiprocessing.get_context("spawn")
         return cls(context.RawArray("d", SLOTS))
 

@@ -29,8 +29,10 @@ import numpy as np
 import torch
 from torch import nn
 
+from playground.core.data import load_dataset
 from playground.core.errors import ExperimentError, Problem
 from playground.core.experiment.schema import Experiment
+from playground.core.graph import build_model
 from playground.core.training.checkpoint import (
     MANIFEST,
     CheckpointError,
@@ -126,8 +128,6 @@ class Trainer:
         seed = self.training.seed
 
         if dataset is None:
-            from playground.core.data import load_dataset
-
             dataset = load_dataset(experiment.data, base_dir=base_dir)
         self.dataset = dataset
         info = dataset.info
@@ -136,8 +136,6 @@ class Trainer:
 
         torch.manual_seed(seed)
         if model is None:
-            from playground.core.graph import build_model
-
             model = build_model(experiment, info)
         self.model = model.to(self.device)
         self.model.train()
@@ -357,7 +355,9 @@ class Trainer:
         """The torch threads this trainer trains with (None: as the process has them)."""
         wanted = self.options.num_threads
         if wanted == "auto":
-            from playground.core.training.threads import threads_for
+            from playground.core.training.threads import (  # lazy: threads.py reads torch's default on first import
+                threads_for,
+            )
 
             return threads_for(self.model)
         return int(wanted) if wanted else None

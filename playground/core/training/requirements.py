@@ -13,8 +13,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from playground.core.catalogue.training import DEFAULT_LOSS, LOSSES
+from playground.core.errors import ExperimentError
 from playground.core.experiment.schema import Experiment
+from playground.core.graph.inference import GraphIssue
+from playground.core.memory import format_bytes, machine_memory_bytes
 from playground.core.params import resolved
+from playground.core.training.device import resolve_device
 from playground.core.training.monitors import monitor_problem
 
 BYTES_PER_VALUE = 4  # float32 weights, gradients and activations
@@ -23,8 +27,6 @@ EVAL_CHUNK = 4096  # samples per evaluation forward pass (as in training.metrics
 
 
 def _issue(path: str, message: str) -> Any:
-    from playground.core.graph.inference import GraphIssue
-
     return GraphIssue(None, path, message)
 
 
@@ -107,9 +109,6 @@ def _schedule_issues(experiment: Experiment, train_samples: int | None, has_val:
 
 
 def _device_issues(experiment: Experiment) -> list[Any]:
-    from playground.core.errors import ExperimentError
-    from playground.core.training.device import resolve_device
-
     try:
         resolve_device(experiment.training.device)
     except ExperimentError as exc:
@@ -129,8 +128,6 @@ def training_memory_bytes(report: Any, batch: int, optimizer: str) -> int:
 
 
 def _memory_issues(experiment: Experiment, report: Any, train_samples: int | None) -> list[Any]:
-    from playground.core.memory import format_bytes, machine_memory_bytes
-
     available = machine_memory_bytes()  # the total, not what is free now: check must not flicker
     batch_size = experiment.training.batch_size
     samples = train_samples or 1

@@ -29,6 +29,8 @@ from playground.core.training.checkpoint import (
     unfit,
     validation_problem,
 )
+from playground.core.training.optimizers import build_optimizer
+from playground.core.training.schedules import LRController
 
 # ---- what the state must fit --------------------------------------------------------------------
 
@@ -67,9 +69,6 @@ def state_reference(
 ) -> StateReference:
     """Build the reference from a trainer's parts; the optimizer layout comes from one step of the
     same optimizer and schedule on tiny stand-in parameters, so the real ones are not touched."""
-    from playground.core.training.optimizers import build_optimizer
-    from playground.core.training.schedules import LRController
-
     parameters = [p for group in optimizer.param_groups for p in group["params"]]
     stand_ins = [torch.nn.Parameter(torch.zeros(_STAND_IN, dtype=p.dtype)) for p in parameters]
     probe = build_optimizer(training.optimizer.type, training.optimizer.params, stand_ins)

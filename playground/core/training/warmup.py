@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import threading
 
+import torch
+
 _started = threading.Event()
 
 
 def warm_optimizers() -> None:
     """Construct a throw-away optimizer (idempotent; safe from any thread)."""
-    import torch
-
     parameter = torch.nn.Parameter(torch.zeros(1))
     torch.optim.SGD([parameter], lr=0.1)
 

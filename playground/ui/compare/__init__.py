@@ -9,7 +9,7 @@ __all__ = ["ComparePanel"]
 
 def __getattr__(name: str):
     if name == "ComparePanel":
-        from playground.ui.compare.panel import ComparePanel
+        from playground.ui.compare.panel import ComparePanel  # lazy: import cycle (ui.compare ↔ its panel)
 
         return ComparePanel
     raise AttributeError(name)

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401 - registers the PNG/SVG exporters
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QUndoStack
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QUndoStack
+from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -450,10 +451,6 @@ class HistoryPanel(CompareTab):
         scene = self.canvas.scene()
         if path.suffix.lower() == ".svg":
             # Qt's own SVG writer: pyqtgraph 0.14's SVGExporter cannot parse Qt 6.12's path syntax
-            from PySide6.QtCore import QRectF, QSize
-            from PySide6.QtGui import QPainter
-            from PySide6.QtSvg import QSvgGenerator
-
             source = QRectF(self.canvas.rect())
             generator = QSvgGenerator()
             generator.setFileName(str(path))

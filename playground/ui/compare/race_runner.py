@@ -19,12 +19,13 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from playground.core.compare.history import RunRecord
 from playground.core.compare.race import Contender, Race, RaceError, RaceFinished, RaceOptions
 from playground.core.experiment.schema import Experiment
 from playground.ui.threads import track
+from playground.ui.training import workers
 
 DRAIN_INTERVAL_MS = 40  # at most 25 batches of events per second reach the widgets
 
@@ -118,8 +119,6 @@ class ThreadRunner(QObject):
         thread.quit()
         thread.wait()
         # the worker's done/failed signal may still be queued: deliver it now
-        from PySide6.QtCore import QCoreApplication
-
         QCoreApplication.sendPostedEvents(self)
         if self._thread is thread:
             self._finish_thread()
@@ -170,8 +169,6 @@ class RaceRunner(ThreadRunner):
     def start(
         self, experiment: Experiment, contenders: Sequence[Contender], options: RaceOptions | None = None
     ) -> Race:
-        from playground.ui.training import workers
-
         race = Race(experiment, contenders, options, observer=self.post)
         self.race = race
         pool = workers.pool()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -772,6 +773,4 @@ class RaceSection(QWidget):
 
 def _training_threads() -> int:
     """Leave one core for the GUI, so the window stays responsive during a race."""
-    import os
-
     return max(1, (os.cpu_count() or 2) - 1)

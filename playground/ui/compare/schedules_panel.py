@@ -59,6 +59,7 @@ from playground.ui.compare.common import (
 )
 from playground.ui.compare.race_runner import ThreadRunner
 from playground.ui.compare.race_view import RaceSection
+from playground.ui.editor.commands import SetTrainingCommand
 from playground.ui.inspector.param_editors import ParamForm
 
 CONSTANT = "Constant"
@@ -577,8 +578,6 @@ class SchedulesPanel(CompareTab):
     # ---- experiment edits ------------------------------------------------------------------------
     def _push_training(self, training, field: str) -> None:
         if self.undo_stack is not None:
-            from playground.ui.editor.commands import SetTrainingCommand
-
             self.undo_stack.push(SetTrainingCommand(self.document, training, field))
         else:
             self.document.set_training(training)

@@ -14,6 +14,7 @@ from PySide6.QtGui import QUndoCommand
 from playground.core.catalogue import Fix
 from playground.core.document import ExperimentDocument, RemovedNode
 from playground.core.experiment.schema import DataSpec, Experiment, TrainingSpec
+from playground.core.graph.fixes import apply_fix
 
 
 def tr(text: str) -> str:
@@ -288,8 +289,6 @@ class ReplaceExperimentCommand(QUndoCommand):
 
 def fix_command(document: ExperimentDocument, fix: Fix) -> ReplaceExperimentCommand:
     """The undoable form of a shape-inference fix ("Insert Flatten before 'fc1'")."""
-    from playground.core.graph.fixes import apply_fix
-
     after = document.snapshot()
     apply_fix(after, fix)
     return ReplaceExperimentCommand(document, after, fix.label)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from playground.core.catalogue import LAYERS, Fix
 from playground.core.experiment.schema import NodeSpec
@@ -195,8 +195,6 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         scene = self.scene()
         if scene is not None and hasattr(scene, "colors"):
             return scene.colors()
-        from PySide6.QtWidgets import QApplication
-
         return CanvasColors.from_palette(QApplication.palette())
 
     def card_rect(self) -> QRectF:

@@ -10,7 +10,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator, QUndoStack
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -31,8 +31,6 @@ from playground.ui.inspector.param_editors import ParamForm
 
 
 def tr(text: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-
     return QCoreApplication.translate("NodeInspector", text)
 
 

@@ -8,8 +8,9 @@ typing digits) re-render once, shortly after the last one.
 from __future__ import annotations
 
 import re
+import textwrap
 
-from PySide6.QtCore import QEvent, QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFontDatabase,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QSizePolicy, 
 
 from playground.core.document import ExperimentDocument
 from playground.core.experiment.schema import Experiment
+from playground.core.export import class_name_for, python_code
 from playground.core.graph import GraphReport
 from playground.ui import theme
 from playground.ui.subscriptions import Subscriptions
@@ -35,15 +37,11 @@ CAPTION_NAME_CHARS = 80
 
 
 def tr(text: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-
     return QCoreApplication.translate("CodeView", text)
 
 
 def model_code(experiment: Experiment, report: GraphReport) -> str:
     """Imports, any playground module classes, and the model class, as the Python export writes them."""
-    from playground.core.export import python_code
-
     class_name = python_code.class_name_for(experiment.name)
     parts = python_code.model_source_parts(experiment, report, class_name)
     body = "\n\n".join(part.rstrip("\n") + "\n" for part in parts)
@@ -62,7 +60,6 @@ def model_code(experiment: Experiment, report: GraphReport) -> str:
 
 def problems_code(document: ExperimentDocument) -> str:
     """What the view shows while the graph cannot be turned into code: the problems, as comments."""
-    import textwrap
 
     def comment(text: str, first: str = "# ", rest: str = "# ") -> list[str]:
         return textwrap.wrap(text, 76, initial_indent=first, subsequent_indent=rest) or [first.rstrip()]
@@ -267,8 +264,6 @@ class CodeView(QWidget):
         else:
             text = problems_code(self.document)
             self.valid = False
-        from playground.core.export import class_name_for
-
         class_name = class_name_for(self.document.experiment.name)
         if text != self.editor.toPlainText():
             bar = self.editor.verticalScrollBar()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QMimeData, QSignalBlocker, Qt
+from PySide6.QtCore import QCoreApplication, QMimeData, QSignalBlocker, Qt
 from PySide6.QtGui import QFontDatabase, QTextCursor, QTextFormat, QTextOption, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -37,8 +37,6 @@ ZERO_WIDTH_SPACE = "\u200b"
 
 
 def tr(text: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-
     return QCoreApplication.translate("LessonView", text)
 
 

@@ -19,6 +19,7 @@ lookup per column, one `setImage` per unit and one `setPen` per connection.
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.core.catalogue import LAYERS
 from playground.core.runs.records import NeuronMaps
 from playground.ui import theme
 from playground.ui.plots.boundary_view import HIGH_COLOR, LOW_COLOR, _rgb
@@ -77,8 +79,12 @@ def feature_label(name: str) -> str:
 
 def unmapped_reason(experiment: Any) -> str | None:
     """Why this experiment's network gets no unit maps (the worker sends none), or None."""
-    from playground.core.catalogue import LAYERS
-    from playground.core.runs.probes import ACTIVATIONS, MAX_MAPPED_UNITS, PASS_THROUGH, dense_units
+    from playground.core.runs.probes import (  # lazy: keeps the run probes out of the window's start-up
+        ACTIVATIONS,
+        MAX_MAPPED_UNITS,
+        PASS_THROUGH,
+        dense_units,
+    )
 
     if experiment is None:
         return None
@@ -239,8 +245,6 @@ class _Canvas(QGraphicsView):
         self.setMinimumSize(120, 90)
 
     def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        import time
-
         started = time.thread_time()
         super().paintEvent(event)
         self.paint_cost.add(time.thread_time() - started)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
+import pyqtgraph.exporters as exporters
 from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
@@ -26,6 +27,7 @@ from PySide6.QtCore import (
     QTimer,
 )
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPixmapCache
+from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from playground.ui import theme
@@ -618,8 +620,6 @@ class Series:
 # ---- export ----------------------------------------------------------------------------------
 def export_scene(widget: pg.GraphicsLayoutWidget, path: str | Path) -> None:
     """The whole scene of a GraphicsLayoutWidget as PNG (2x, crisp on slides) or SVG."""
-    import pyqtgraph.exporters as exporters
-
     path = Path(path)
     item = widget.ci
     if path.suffix.lower() == ".svg":
@@ -637,8 +637,6 @@ def export_widget(widget: QWidget, path: str | Path) -> None:
     """Any widget as PNG (its own rendering, 2x) or SVG (vector, via QSvgGenerator)."""
     path = Path(path)
     if path.suffix.lower() == ".svg":
-        from PySide6.QtSvg import QSvgGenerator
-
         generator = QSvgGenerator()
         generator.setFileName(str(path))
         generator.setSize(widget.size())

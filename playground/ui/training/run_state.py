@@ -23,6 +23,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from playground.core.experiment.identity import trains_the_same
 from playground.core.runs.records import Progress, RunLog, RunRequest, RunSetup, RunUpdate
 from playground.core.training.events import Summary
 from playground.ui.subscriptions import Subscriptions
@@ -169,8 +170,6 @@ class TrainingRun(QObject):
 
     def _trains_as_run(self) -> bool:
         """The document still trains exactly what the current (or last) run trained."""
-        from playground.core.experiment.identity import trains_the_same
-
         return self.record.experiment is not None and trains_the_same(self.record.experiment, self.document.experiment)
 
     def _say_if_changed_since_run(self) -> None:
