@@ -608,7 +608,8 @@ class MainWindow(WindowFiles, QMainWindow):
             state, self._docks_before_tab = self._docks_before_tab, None
             self.restoreState(state, STATE_VERSION)
         if hidden:
-            self._docks_before_tab = bytes(self.saveState(STATE_VERSION))
+            # QByteArray has the buffer protocol; PySide6's stubs leave it out
+            self._docks_before_tab = bytes(self.saveState(STATE_VERSION))  # type: ignore[call-overload]
             for key in hidden:
                 self.docks[key].hide()
         if tab == "training":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -63,7 +64,8 @@ class AppSettings:
     def frames_per_second(self) -> float:
         """How often the live views redraw at most while training."""
         try:
-            value = float(self._settings.value("training/frames_per_second", 30.0))
+            # QSettings gives back the default, or the text stored (any other type fails, as handled)
+            value = float(cast("str | float", self._settings.value("training/frames_per_second", 30.0)))
         except (TypeError, ValueError):
             return 30.0
         return min(60.0, max(1.0, value)) if value == value else 30.0

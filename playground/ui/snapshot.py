@@ -117,6 +117,7 @@ def write_snapshot(file: str | Path, out: str | Path, options: SnapshotOptions) 
     image = render_window(experiment, file.resolve(), options)
     if image.isNull():
         raise SnapshotError("the window could not be rendered")
-    if not image.save(str(out), "PNG"):
+    # PySide6 wants the format as text (bytes are refused at run time); its stub says bytes
+    if not image.save(str(out), "PNG"):  # type: ignore[call-overload]
         raise SnapshotError(f"cannot write {out}: the file could not be saved as PNG")
     return image.width(), image.height()

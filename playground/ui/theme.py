@@ -13,6 +13,7 @@ a dark window (now a mix of the text and window colours: contrast >= 3 in both t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from PySide6.QtCore import QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPen
@@ -237,7 +238,7 @@ def apply_theme(theme: str, app: QApplication | None = None) -> str:
     """Switch the whole application to `theme` ("light" or "dark"); returns the theme applied."""
     global _current
     theme = theme if theme in THEMES else DEFAULT_THEME
-    app = app or QApplication.instance()
+    app = app or cast("QApplication | None", QApplication.instance())  # a widgets app's instance
     if app is None:
         raise RuntimeError("apply_theme needs a QApplication")
     _use_playground_style(app)

@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
@@ -21,6 +21,17 @@ from playground.core.experiment import Experiment, load_experiment, save_experim
 from playground.core.export_formats import EXPORT_FORMATS
 from playground.core.presets import empty_experiment
 from playground.ui.autosave import EXPERIMENT_FILE, Recovery, find_recoveries
+
+if TYPE_CHECKING:  # the mixin is only ever a part of MainWindow, a QMainWindow: type-check it as one
+    from PySide6.QtWidgets import QMainWindow
+
+    from playground.ui.editor import GraphEditor
+    from playground.ui.inspector import InspectorPanel
+    from playground.ui.panels import LessonView
+
+    _WindowBase = QMainWindow
+else:
+    _WindowBase = object
 
 EXPERIMENT_FILTER = "Experiments (*.json);;All files (*)"
 TITLE_NAME_CHARS = 120  # the window title and status messages show at most this much of the experiment's name
@@ -96,7 +107,7 @@ def run_with_progress(parent: QWidget, label: str, work: Callable[[], Any]) -> A
     return outcome.get("result")
 
 
-class WindowFiles:
+class WindowFiles(_WindowBase):
     """New, Open, Save, Export and recovery of `MainWindow` (which provides every attribute used)."""
 
     # provided by MainWindow
@@ -106,6 +117,18 @@ class WindowFiles:
     app_settings: Any
     persistent: bool
     docks: dict[str, Any]
+    if TYPE_CHECKING:
+        editor: GraphEditor
+        inspector: InspectorPanel
+        lesson_view: LessonView
+
+        def flush_views(self) -> None: ...
+        def file_label(self) -> str: ...
+        def is_modified(self) -> bool: ...
+        def model_status_text(self) -> str: ...
+        def show_status(self, message: str, timeout_ms: int = 6000) -> None: ...
+        def _update_title(self) -> None: ...
+        def _fill_recent_menu(self) -> None: ...
 
     # ---- files -----------------------------------------------------------------------------------
     def _set_document(self, experiment: Experiment, path: Path | None) -> None:
@@ -159,9 +182,9 @@ class WindowFiles:
         """Load `path` and show it (as an untitled copy for presets); the problem as text, or None."""
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a file with many saved runs takes a moment
         try:
-            experiment, problem = self._load_file(path)
+            experiment, load_problem = self._load_file(path)
             if experiment is None:
-                return problem
+                return load_problem
             problem = self._show_experiment(experiment, None if untitled else path.resolve())
         finally:
             QApplication.restoreOverrideCursor()
@@ -402,14 +425,14 @@ class WindowFiles:
         try:
             experiment = recovery.load()
         except Exception as exc:  # noqa: BLE001 - a damaged copy is reported, and kept: never lose work
-            problem = _elide(str(exc)) if isinstance(exc, ExperimentError) else describe_exception(exc)
+            reason = _elide(str(exc)) if isinstance(exc, ExperimentError) else describe_exception(exc)
             self._show_error(
                 tr("Cannot restore"),
                 tr(
                     "The recovery copy cannot be read, so nothing was restored. "
                     "It is kept at {path} (choose Discard next time to delete "
                     "it):\n\n{error}"
-                ).format(path=kept, error=problem),
+                ).format(path=kept, error=reason),
             )
             return False
         problem = self._show_experiment(experiment, recovery.original_path)

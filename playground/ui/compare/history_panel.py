@@ -217,7 +217,8 @@ class HistoryPanel(CompareTab):
         self.refresh()
 
     # ---- reading -------------------------------------------------------------------------------
-    def metric(self) -> str:
+    def current_metric(self) -> str:
+        """The metric the plot shows (not `metric`: that name is QWidget's, which Qt calls to paint)."""
         return self.metric_combo.currentData() or "train_loss"
 
     def visible_ids(self) -> list[str]:
@@ -245,7 +246,7 @@ class HistoryPanel(CompareTab):
         for record_id in list(self._curves):
             if record_id not in ids:
                 self._remove_curve(record_id)
-        current = self.metric()
+        current = self.current_metric()
         names = self.history.metric_names()
         ordered = [n for n in METRIC_TITLES if n in names] + [n for n in names if n not in METRIC_TITLES]
         self.metric_combo.blockSignals(True)
@@ -316,7 +317,7 @@ class HistoryPanel(CompareTab):
                 plot.removeItem(item)
 
     def redraw(self) -> None:
-        metric = self.metric()
+        metric = self.current_metric()
         weight = self.smoothing.value() / 100.0
         self.smoothing_label.setText(f"{weight:.2f}")
         plot = self.plot_item

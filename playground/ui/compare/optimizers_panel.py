@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+from typing import cast
 
 import numpy as np
 import pyqtgraph as pg
@@ -180,7 +181,7 @@ class OptimizersPanel(CompareTab):
                 self.tr("lr (experiment)"),
             ]
         )
-        self.table.horizontalHeaderItem(COLUMN_RACE_LR).setToolTip(
+        cast(QTableWidgetItem, self.table.horizontalHeaderItem(COLUMN_RACE_LR)).setToolTip(  # the labels made it
             self.tr("The learning rate this optimizer gets in the race on the current experiment.")
         )
         self.table.verticalHeader().setVisible(False)
@@ -436,8 +437,9 @@ class OptimizersPanel(CompareTab):
                 self._path_items[key] = (line, head, gap_curve)
             line, head, gap_curve = self._path_items[key]
             result = self.results.get(key)
-            steps_item = self.table.item(row, COLUMN_STEPS)
-            final_item = self.table.item(row, COLUMN_FINAL)
+            # every row got its items when the table was built
+            steps_item = cast(QTableWidgetItem, self.table.item(row, COLUMN_STEPS))
+            final_item = cast(QTableWidgetItem, self.table.item(row, COLUMN_FINAL))
             if result is None:
                 line.setData([], [])
                 head.setData([], [])
@@ -454,7 +456,6 @@ class OptimizersPanel(CompareTab):
             final_item.setText(format_number(result.final_value - surface.minimum_value))
         self.gap_line.setPos(math.log10(max(self.tolerance.value(), 1e-12)))
         self.replay()
-        return self.results
 
     def replay(self) -> None:
         self._frame = 0
@@ -502,7 +503,7 @@ class OptimizersPanel(CompareTab):
         """The optimizer the experiment already uses starts from the experiment's LR."""
         optimizer = self.document.experiment.training.optimizer
         try:
-            lr = float(optimizer_kwargs(optimizer.type, optimizer.params).get("lr"))
+            lr = float(optimizer_kwargs(optimizer.type, optimizer.params)["lr"])  # no lr: KeyError, handled below
         except Exception:  # noqa: BLE001 - an unknown optimizer keeps the defaults
             return
         momentum = float(optimizer.params.get("momentum", 0) or 0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
@@ -106,8 +106,8 @@ class ComparePanel(QTabWidget):
             module, name = self._factories[key]
             factory = getattr(importlib.import_module(module), name)
             panel = factory(self.document, self.undo_stack, self.history, holder)
-            panel.status_message.connect(self.status_message)  # type: ignore[attr-defined]
-            holder.layout().addWidget(panel)
+            panel.status_message.connect(self.status_message)
+            cast(QVBoxLayout, holder.layout()).addWidget(panel)  # every holder got a QVBoxLayout above
             self._panels[key] = panel
         return self._panels[key]
 
@@ -122,14 +122,13 @@ class ComparePanel(QTabWidget):
 
     @property
     def race_sections(self):
-        return tuple(panel.race for panel in self._panels.values())  # type: ignore[attr-defined]
+        return tuple(panel.race for panel in self._panels.values())
 
     def is_busy(self) -> bool:
         """A race or a range test is running."""
-        schedules = self._panels.get("schedules")
         return any(section.is_running() for section in self.race_sections) or (
-            schedules is not None and schedules.range_runner.is_running()
-        )  # type: ignore[attr-defined]
+            "schedules" in self._panels and self.schedules.range_runner.is_running()
+        )
 
     def stop_all(self) -> None:
         for section in self.race_sections:
@@ -155,8 +154,8 @@ class ComparePanel(QTabWidget):
             summary,
             run_settings(experiment, log.lr_changes),
             steps=[int(s) for s in steps.step] if len(steps) else None,
-            step_loss=steps.loss if len(steps) else None,
-            step_lr=steps.lr if len(steps) else None,
+            step_loss=steps.loss.tolist() if len(steps) else None,  # the same floats, as the Sequence it takes
+            step_lr=steps.lr.tolist() if len(steps) else None,
             group=self.tr("Training"),
         )
         record.experiment = self.document.session_id

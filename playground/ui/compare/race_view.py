@@ -99,8 +99,8 @@ class BoundaryThumbnail(QWidget):
         self.label = label
         self.color = color
         self._image: QImage | None = None
-        self._points: np.ndarray | None = None
-        self._labels: np.ndarray | None = None
+        self._points: list[tuple[float, float]] | None = None
+        self._labels: list[int] | None = None
         self._extent = (-1.0, 1.0)
         self.epoch = 0
         self.epoch_text = self.tr("epoch")
@@ -187,8 +187,8 @@ def _boundary_image(values: np.ndarray, mode: str) -> QImage:
         rgb = palette[grid.astype(int) % len(palette)]
         rgb = 0.45 * rgb + 0.55 * 255
     else:
-        low, high = np.nanmin(grid), np.nanmax(grid)
-        t = ((grid - low) / (high - low) if high > low else np.zeros_like(grid))[..., None]
+        lowest, highest = np.nanmin(grid), np.nanmax(grid)
+        t = ((grid - lowest) / (highest - lowest) if highest > lowest else np.zeros_like(grid))[..., None]
         rgb = np.array([68, 1, 84]) + (np.array([253, 231, 37]) - np.array([68, 1, 84])) * t
     rgb = np.ascontiguousarray(np.clip(rgb, 0, 255).astype(np.uint8))
     height, width = rgb.shape[:2]

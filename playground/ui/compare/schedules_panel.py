@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 import pyqtgraph as pg
@@ -447,7 +448,7 @@ class SchedulesPanel(CompareTab):
         constant = spec is None
         self.interval_combo.setEnabled(not constant)
         self.warmup.setEnabled(not constant)
-        if constant:
+        if spec is None:
             return
         form = ParamForm(SCHEDULERS[spec.type].params, self)
         form.set_values(dict(spec.params))
@@ -483,7 +484,7 @@ class SchedulesPanel(CompareTab):
             design.spec = None
         else:
             epochs, steps = self.run_shape()
-            params = {}
+            params: dict[str, Any] = {}
             if kind == "CosineAnnealingLR":
                 params = {"T_max": max(1, epochs)}
             elif kind == "StepLR":
@@ -494,7 +495,7 @@ class SchedulesPanel(CompareTab):
                 params = {"max_lr": float(f"{self.base_lr() * 3:.3g}")}
             elif kind == "CosineAnnealingWarmRestarts":
                 params = {"T_0": max(1, epochs // 4)}
-            interval = "step" if kind == "OneCycleLR" else self.interval_combo.currentData()
+            interval: Literal["epoch", "step"] = "step" if kind == "OneCycleLR" else self.interval_combo.currentData()
             design.spec = SchedulerSpec(type=kind, params=params, interval=interval, warmup_steps=self.warmup.value())
         self._show_design(self.list.currentRow())
         self.replot()

@@ -8,6 +8,8 @@ handles Delete/Backspace, F2 and Space-drag panning.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from pydantic import ValidationError
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QAction, QUndoStack
@@ -88,8 +90,9 @@ class GraphEditor(QWidget):
         finally:
             scene.blockSignals(blocked)
         self._on_selection_changed()
-        if len(ids) == 1 and scene.node_item(ids[0]) is not None:
-            self._view.ensureVisible(scene.node_item(ids[0]).sceneBoundingRect(), 40, 40)
+        focused = scene.node_item(ids[0]) if len(ids) == 1 else None
+        if focused is not None:
+            self._view.ensureVisible(focused.sceneBoundingRect(), 40, 40)
 
     def select_all(self) -> None:
         self.select_nodes(self.document.experiment.node_ids())
@@ -157,7 +160,11 @@ class GraphEditor(QWidget):
                     self.undo_stack.push(removed)
                 if accepts_input and self.document.connection_problem(anchor, new_id) is None:
                     self.undo_stack.push(AddEdgeCommand(self.document, anchor, new_id))
-                if removed is not None and self.document.connection_problem(new_id, rewire) is None:
+                if (
+                    removed is not None
+                    and rewire is not None
+                    and self.document.connection_problem(new_id, rewire) is None
+                ):
                     spliced = AddEdgeCommand(self.document, new_id, rewire)
                     spliced.index = removed.index  # same place in the edge list: Concat keeps its input order
                     self.undo_stack.push(spliced)
@@ -179,13 +186,13 @@ class GraphEditor(QWidget):
 
     def _splice_allowed(self, anchor: str, new_id: str, successor: str, layer_type: str) -> bool:
         """Would anchor → new → successor be accepted in place of anchor → successor?"""
-        trial = {"without": (anchor, successor), "new_nodes": {new_id: layer_type}}
+        without, new_nodes = (anchor, successor), {new_id: layer_type}
         return (
-            self.document.connection_problem(anchor, new_id, **trial) is None
-            and self.document.connection_problem(new_id, successor, **trial) is None
+            self.document.connection_problem(anchor, new_id, without=without, new_nodes=new_nodes) is None
+            and self.document.connection_problem(new_id, successor, without=without, new_nodes=new_nodes) is None
         )
 
-    def _occupied(self, pos: tuple[float, float], ignore: set[str] = frozenset()) -> bool:
+    def _occupied(self, pos: tuple[float, float], ignore: Collection[str] = frozenset()) -> bool:
         rect = QRectF(pos[0], pos[1], NODE_WIDTH, NODE_HEIGHT).adjusted(-10, -10, 10, 10)
         return any(
             item.sceneBoundingRect().intersects(rect) for item in self._scene.node_items() if item.node_id not in ignore
@@ -334,8 +341,8 @@ class GraphEditor(QWidget):
         self._view.edit_inline(
             rect,
             node_id,
-            lambda text, old=node_id: self.rename_node(old, text),
-            validate=lambda text, old=node_id: self.rename_problem(old, text),
+            lambda text: self.rename_node(node_id, text),
+            validate=lambda text: self.rename_problem(node_id, text),
         )
 
     def rename_problem(self, old_id: str, new_id: str) -> str | None:

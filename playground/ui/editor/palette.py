@@ -7,6 +7,7 @@ type name); double-click it or press Enter to add it after the selected node.
 from __future__ import annotations
 
 import html
+from typing import cast
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QMimeData, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPixmap
@@ -147,10 +148,10 @@ class LayerPalette(QWidget):
         return mime
 
     def layer_items(self) -> list[QTreeWidgetItem]:
-        items = []
+        items: list[QTreeWidgetItem] = []
         for index in range(self.tree.topLevelItemCount()):
-            category = self.tree.topLevelItem(index)
-            items.extend(category.child(i) for i in range(category.childCount()))
+            category = cast(QTreeWidgetItem, self.tree.topLevelItem(index))  # None only out of range
+            items.extend(cast(QTreeWidgetItem, category.child(i)) for i in range(category.childCount()))
         return items
 
     def item_for(self, layer_type: str) -> QTreeWidgetItem | None:
@@ -160,7 +161,7 @@ class LayerPalette(QWidget):
         return [
             item.data(0, _LAYER_ROLE)
             for item in self.layer_items()
-            if not item.isHidden() and not item.parent().isHidden()
+            if not item.isHidden() and not cast(QTreeWidgetItem, item.parent()).isHidden()  # layers sit in categories
         ]
 
     # ---- search -----------------------------------------------------------------------------
@@ -171,10 +172,10 @@ class LayerPalette(QWidget):
         words = text.lower().split()
         first_visible = None
         for index in range(self.tree.topLevelItemCount()):
-            category = self.tree.topLevelItem(index)
+            category = cast(QTreeWidgetItem, self.tree.topLevelItem(index))  # None only out of range
             any_visible = False
             for i in range(category.childCount()):
-                item = category.child(i)
+                item = cast(QTreeWidgetItem, category.child(i))
                 haystack = item.data(0, _SEARCH_ROLE)
                 visible = all(word in haystack for word in words)
                 item.setHidden(not visible)
@@ -200,9 +201,10 @@ class LayerPalette(QWidget):
         if watched is self.search and event.type() == event.Type.KeyPress:
             if event.key() == Qt.Key.Key_Down:
                 self.tree.setFocus()
-                if self.tree.currentItem() is None or self.tree.currentItem().isHidden():
+                current = self.tree.currentItem()
+                if current is None or current.isHidden():
                     visible = [self.item_for(name) for name in self.visible_layers()]
-                    if visible:
+                    if visible and visible[0] is not None:  # a visible layer always has its item
                         self.tree.setCurrentItem(visible[0])
                 return True
             if event.key() == Qt.Key.Key_Escape and self.search.text():

@@ -8,8 +8,9 @@ the experiment is passed on as a signal; the editor turns it into undo commands.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
@@ -62,7 +63,7 @@ class InlineEditor(QLineEdit):
         self,
         parent: QWidget,
         text: str,
-        on_commit: Callable[[str], None],
+        on_commit: Callable[[str], object],  # what it returns is not used
         validate: Callable[[str], str | None] | None = None,
     ):
         super().__init__(text, parent)
@@ -79,7 +80,8 @@ class InlineEditor(QLineEdit):
 
     def problem(self) -> str | None:
         """The reason shown under the field, or None."""
-        return self.error_label.text() if self.error_label.isVisibleTo(self.parentWidget()) else None
+        viewport = cast(QWidget, self.parentWidget())  # the editor always lies on the view's viewport
+        return self.error_label.text() if self.error_label.isVisibleTo(viewport) else None
 
     def commit(self) -> None:
         if self._done:
@@ -356,7 +358,7 @@ class GraphView(QGraphicsView):
         self,
         scene_rect: QRectF,
         text: str,
-        on_commit: Callable[[str], None],
+        on_commit: Callable[[str], object],  # what it returns is not used
         validate: Callable[[str], str | None] | None = None,
     ) -> InlineEditor:
         """Open a line edit over `scene_rect` (a card's id line); `on_commit(new_text)` on Enter,
@@ -384,7 +386,7 @@ class GraphView(QGraphicsView):
             self.viewport().update()
         super().changeEvent(event)
 
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:  # Qt passes a QRectF
         colors = self.graph_scene().colors()
         painter.fillRect(rect, colors.background)
         scale = self.zoom()
@@ -409,7 +411,7 @@ class GraphView(QGraphicsView):
         """The canvas holds no layer yet (nothing, or only the input a new experiment starts with)."""
         return all(item.content.layer_type == "Input" for item in self.graph_scene().node_items())
 
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         shown = self.wants_hint()
         if shown != self._hint_drawn:
             # the hint comes or goes: repaint the whole viewport, or a partial update of the first

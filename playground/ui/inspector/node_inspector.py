@@ -219,7 +219,7 @@ class NodeInspector(QWidget):
             self.id_error.hide()
             return
         if self.document.has_node(new_id):
-            problem = tr("A node called '{id}' already exists.").format(id=new_id)
+            problem: str | None = tr("A node called '{id}' already exists.").format(id=new_id)
         else:
             problem = self.document.id_problem(new_id)
         if problem:

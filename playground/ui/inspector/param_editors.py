@@ -216,7 +216,7 @@ class NumberSpinBox(QDoubleSpinBox):
             return False
         return self._exclusive_minimum is None or value > self._exclusive_minimum
 
-    def validate(self, text: str, pos: int) -> object:  # noqa: D401 - Qt override
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:  # noqa: D401 - Qt override
         stripped = self._number_text(text)
         if not stripped:
             return QValidator.State.Intermediate, text, pos
@@ -401,9 +401,10 @@ class FloatEditor(ParamEditor):
         low = spec.minimum if spec.minimum is not None else -FLOAT_LIMIT
         high = spec.maximum if spec.maximum is not None else FLOAT_LIMIT
         if uses_log_scale(spec):
-            spin: NumberSpinBox = ScientificSpinBox(self)
+            scientific = ScientificSpinBox(self)
             if isinstance(spec.default, float) and spec.default > 0:
-                spin.first_step = min(spec.default, 1e-4) if spec.name != "eps" else 1e-10
+                scientific.first_step = min(spec.default, 1e-4) if spec.name != "eps" else 1e-10
+            spin: NumberSpinBox = scientific
         else:
             decimals = _float_decimals(spec, spec.default)
             spin = NumberSpinBox(self, display_decimals=decimals)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from typing import cast
 
 from PySide6.QtCore import QCoreApplication, QEvent, QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -23,6 +24,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
+from playground.core.catalogue import TensorSpec
 from playground.core.document import ExperimentDocument
 from playground.core.experiment.schema import Experiment
 from playground.core.export import class_name_for, python_code
@@ -51,10 +53,9 @@ def model_code(experiment: Experiment, report: GraphReport) -> str:
     if re.search(r"\bF\.", body):
         imports.append("import torch.nn.functional as F")
     imports.append("from torch import nn")
-    usage = (
-        f"\n\nmodel = {class_name}()\n"
-        f"# outputs = model(inputs)  # inputs: {report.nodes[report.input_id].output.text()}\n"
-    )
+    # only a valid report comes here: it has an input node, with its shape
+    input_spec = cast(TensorSpec, report.nodes[cast(str, report.input_id)].output)
+    usage = f"\n\nmodel = {class_name}()\n# outputs = model(inputs)  # inputs: {input_spec.text()}\n"
     return "\n".join(imports) + "\n\n\n" + body + usage
 
 

@@ -149,7 +149,8 @@ class SummaryView(QWidget):
 
     def is_row_invalid(self, node_id: str) -> bool:
         row = self.row_of(node_id)
-        return row >= 0 and bool(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole + 1))
+        item = self.table.item(row, 0) if row >= 0 else None  # `row_of` finds only rows with an item
+        return item is not None and bool(item.data(Qt.ItemDataRole.UserRole + 1))
 
     def refresh(self) -> None:
         self._timer.stop()

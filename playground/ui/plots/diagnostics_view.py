@@ -75,7 +75,7 @@ def _layer_axis() -> dict[str, SpacedLabelAxis]:
     return {"bottom": SpacedLabelAxis(orientation="bottom")}
 
 
-def _positive(values: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+def _positive(values: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     y = np.asarray(values, dtype=np.float64)
     x = np.arange(y.size, dtype=np.float64)
     mask = np.isfinite(y) & (y > 0)
@@ -281,7 +281,7 @@ class DiagnosticsView(QWidget):
         self.ratio_curve.setData(*_positive(latest.update_ratio))
         weights = np.asarray(latest.weight_norm, dtype=np.float64)
         self.weight_curve.setData(np.arange(weights.size)[np.isfinite(weights)], weights[np.isfinite(weights)])
-        if compare:
+        if compare and first is not None:  # (compare says first is there)
             self.grad_first.setData(*_positive(first.grad_norm))
             first_weights = np.asarray(first.weight_norm, dtype=np.float64)
             keep = np.isfinite(first_weights)
@@ -314,7 +314,8 @@ class DiagnosticsView(QWidget):
                 sticky = self._ranges[name]
                 if sticky.include(*wanted) and not auto_range_enabled(plot):
                     plot.setYRange(sticky.low, sticky.high, padding=0.08)  # room for the end labels
-                    decade_ticks(plot, sticky.low, sticky.high)
+                    if sticky.low is not None and sticky.high is not None:  # include() set both
+                        decade_ticks(plot, sticky.low, sticky.high)
         low, high = data_limits(*values("weight_norm"))
         if math.isfinite(high):
             sticky = self._ranges["weight"]

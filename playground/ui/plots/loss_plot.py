@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from playground.core.runs.records import EpochRow
@@ -146,7 +147,7 @@ class LossPlot(QWidget):
     def _legend_min_width(self) -> float:
         return float(self.legend.effectiveSizeHint(Qt.SizeHint.MinimumSize).width()) if self.legend else 0.0
 
-    def resizeEvent(self, event: object) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._build_legend(2 if self.width() >= self._legend_wide_width else 1)
 
@@ -302,6 +303,7 @@ class LossPlot(QWidget):
         self.smooth_curve.setData(*finite_xy(x_steps, self._smooth.values, positive=log))
         for curve, key in ((self.train_epoch_curve, "train_loss"), (self.val_curve, "val_loss")):
             curve.setData(*finite_xy(x_epochs, self._metrics[key].values, positive=log))
+        pairs: tuple[tuple[pg.PlotDataItem, str], ...]
         if self._task == "classification":
             pairs = ((self.metric_train, "train_accuracy"), (self.metric_val, "val_accuracy"))
         else:
@@ -385,6 +387,7 @@ class LossPlot(QWidget):
             self._loss.values, self._metrics["train_loss"].values, self._metrics["val_loss"].values, positive=log
         )
         if math.isfinite(low):
+            wanted: tuple[float, float]
             if log:
                 wanted = (
                     math.floor(math.log10(low)),
@@ -413,11 +416,11 @@ class LossPlot(QWidget):
             changed = True
         else:
             changed = sticky.include(*wanted)
-        if changed and sticky.valid() and not auto_range_enabled(plot):
-            plot.setYRange(sticky.low, sticky.high, padding=0.03)
+        if changed and (bounds := sticky.bounds()) is not None and not auto_range_enabled(plot):
+            plot.setYRange(*bounds, padding=0.03)
             if plot is self.loss_plot:
                 if self._log_y:
-                    decade_ticks(plot, sticky.low, sticky.high)
+                    decade_ticks(plot, *bounds)
                 else:
                     plot.getAxis("left").setTicks(None)  # pyqtgraph's own linear ticks
 

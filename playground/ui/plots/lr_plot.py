@@ -173,14 +173,15 @@ class LrPlot(QWidget):
         low, top = data_limits(self._lr.values, planned, positive=log)
         if not math.isfinite(top):
             return
+        wanted: tuple[float, float]
         if log:
             wanted = (math.floor(math.log10(low)), max(math.ceil(math.log10(top)), math.floor(math.log10(low)) + 1))
         else:
             wanted = (0.0, nice_ceiling(top * 1.1))
-        if self._y_range.include(*wanted) and self._y_range.valid():
-            self.plot.setYRange(self._y_range.low, self._y_range.high, padding=0.03)
+        if self._y_range.include(*wanted) and (bounds := self._y_range.bounds()) is not None:
+            self.plot.setYRange(*bounds, padding=0.03)
             if log:
-                decade_ticks(self.plot, self._y_range.low, self._y_range.high)
+                decade_ticks(self.plot, *bounds)
             else:
                 self.plot.getAxis("left").setTicks(None)
 

@@ -524,10 +524,11 @@ class NetworkView(QWidget):
                 tx = rect.left() - 4 - box.width() if column.side == "left" else rect.right() + 4
                 text.setPos(tx, rect.center().y() - box.height() / 2)
             header = column.header_item
-            limit = column_width + gap * 0.9
-            header.setText(tick.elidedText(column.header, Qt.TextElideMode.ElideRight, int(max(limit, 12))))
-            box = header.boundingRect()
-            header.setPos(x + column_width / 2 - box.width() / 2, y0 - tick.height() - 3)
+            if header is not None:  # made with the column's units
+                limit = column_width + gap * 0.9
+                header.setText(tick.elidedText(column.header, Qt.TextElideMode.ElideRight, int(max(limit, 12))))
+                box = header.boundingRect()
+                header.setPos(x + column_width / 2 - box.width() / 2, y0 - tick.height() - 3)
             x += column_width + gap
         for number, lines in enumerate(self._connections, start=1):
             targets, sources = self._columns[number].units, self._columns[number - 1].units
@@ -680,7 +681,7 @@ class NetworkView(QWidget):
         """The unit's name and range, or the weight of the connection under the mouse."""
         maps = self._maps
         target = self.unit_at(point)
-        if target is not None and maps is not None:
+        if target is not None and maps is not None and maps.input_maps is not None:  # (`refresh` keeps no other)
             column, index = target
             values = maps.input_maps[index] if column == 0 else maps.maps[column - 1][index]
             return tr("{label}: from {low:.3g} to {high:.3g} over the plane").format(

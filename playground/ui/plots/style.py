@@ -565,6 +565,12 @@ class StickyRange:
     def valid(self) -> bool:
         return self.low is not None and self.high is not None and self.high > self.low
 
+    def bounds(self) -> tuple[float, float] | None:
+        """(low, high) when `valid()`, else None (the ends as numbers, for the callers' types)."""
+        if self.low is not None and self.high is not None and self.high > self.low:
+            return self.low, self.high
+        return None
+
 
 def data_limits(*arrays: np.ndarray, positive: bool = False) -> tuple[float, float]:
     """Finite min and max over arrays (NaN, NaN when there is nothing to show)."""

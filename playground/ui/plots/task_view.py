@@ -168,11 +168,11 @@ class TaskView(QStackedWidget):
 
     def paint_seconds(self) -> float:
         page = self._pages[self._kind]
-        return page.paint_seconds() if hasattr(page, "paint_seconds") else 0.0  # type: ignore[attr-defined]
+        return page.paint_seconds() if hasattr(page, "paint_seconds") else 0.0
 
     def export(self, path: str | Path) -> None:
         page = self._pages[self._kind]
         if hasattr(page, "export"):
-            page.export(path)  # type: ignore[attr-defined]
+            page.export(path)
         else:
             export_widget(page, path)

@@ -64,7 +64,7 @@ class LearningRateSpinBox(QDoubleSpinBox):
         except ValueError:
             return self.value()
 
-    def validate(self, text: str, pos: int) -> object:  # noqa: D401 - Qt override
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:  # noqa: D401 - Qt override
         stripped = text.strip().replace(",", ".")
         if stripped in ("", ".", "-", "e", "1e", "1e-") or stripped.endswith(("e", "e-", "e+")):
             return QValidator.State.Intermediate, text, pos

@@ -8,10 +8,12 @@ into `playground.ui.snapshot.SnapshotOptions.prepare` as a callback the window p
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import cast
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
+from playground.core.training.events import Summary
 from playground.ui.training.controller import TrainingController
 from playground.ui.training.panel import TrainingPanel
 
@@ -20,10 +22,10 @@ ENDED = ("finished", "diverged", "stopped", "idle")
 
 def train_for_snapshot(
     controller: TrainingController, panel: TrainingPanel | None, epochs: int, timeout_s: float = 600.0
-) -> dict[str, Any] | None:
+) -> Summary | None:
     """Train `epochs` epochs in the event loop, then settle the views; the summary (None if the run
     could not start). On timeout the run is stopped and the picture shows it as far as it got."""
-    app = QApplication.instance()
+    app = cast(QCoreApplication, QApplication.instance())  # the window it trains in needs the app
     if not controller.start(epochs=max(1, int(epochs))):
         return None
     deadline = time.monotonic() + timeout_s
