@@ -11,7 +11,7 @@ import re
 import textwrap
 from typing import cast
 
-from PySide6.QtCore import QCoreApplication, QEvent, QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QRegularExpression, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFontDatabase,
@@ -31,6 +31,7 @@ from playground.core.export import class_name_for, python_code
 from playground.core.graph import GraphReport
 from playground.ui import theme
 from playground.ui.subscriptions import Subscriptions
+from playground.ui.throttle import Throttle
 
 THROTTLE_MS = 120
 LONG_LINE = 1_000  # code with a longer line (a huge experiment name) wraps: one unwrapped line that long
@@ -229,30 +230,22 @@ class CodeView(QWidget):
         theme.notifier().changed.connect(self.highlighter.set_theme)
         self.valid = False
         self._shown_class: str | None = None
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(THROTTLE_MS)
-        self._timer.timeout.connect(self.refresh)
-        Subscriptions(self).connect(document.changed, self._on_document_changed)
+        self._throttle = Throttle(self, THROTTLE_MS, self.refresh)
+        Subscriptions(self).connect(document.changed, self._throttle.request)
         self.refresh()
 
-    def _on_document_changed(self) -> None:
-        self._timer.start()  # throttled: many edits in a row make one refresh
-
     def is_pending(self) -> bool:
-        return self._timer.isActive()
+        return self._throttle.is_pending()
 
     def flush(self) -> None:
         """Render now if an update is waiting (snapshots and tests)."""
-        if self._timer.isActive():
-            self._timer.stop()
-            self.refresh()
+        self._throttle.flush()
 
     def text(self) -> str:
         return self.editor.toPlainText()
 
     def refresh(self) -> None:
-        self._timer.stop()
+        self._throttle.cancel()
         report = self.document.report()
         text: str
         if report is not None and report.valid:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from playground.core.document import ExperimentDocument
 from playground.ui import theme
 from playground.ui.subscriptions import Subscriptions
+from playground.ui.throttle import Throttle
 
 THROTTLE_MS = 60
 COLUMNS = ("node", "type", "output shape", "parameters", "multiply-adds")
@@ -117,27 +118,20 @@ class SummaryView(QWidget):
         problems_layout.addWidget(self.problems, 1)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(THROTTLE_MS)
-        self._timer.timeout.connect(self.refresh)
-        Subscriptions(self).connect(document.changed, self._on_document_changed)
+        self._throttle = Throttle(self, THROTTLE_MS, self.refresh)
+        Subscriptions(self).connect(document.changed, self._throttle.request)
         theme.notifier().changed.connect(self._on_theme_changed)
         self.refresh()
 
     def _on_theme_changed(self, _name: str) -> None:
         self.refresh()
 
-    def _on_document_changed(self) -> None:
-        self._timer.start()  # throttled: many edits in a row make one refresh
-
     def is_pending(self) -> bool:
-        return self._timer.isActive()
+        return self._throttle.is_pending()
 
     def flush(self) -> None:
-        if self._timer.isActive():
-            self._timer.stop()
-            self.refresh()
+        """Render now if an update is waiting (snapshots and tests)."""
+        self._throttle.flush()
 
     # ---- reading rows (tests and the status bar use these) -----------------------------------------
     def row_of(self, node_id: str) -> int:
@@ -153,7 +147,7 @@ class SummaryView(QWidget):
         return item is not None and bool(item.data(Qt.ItemDataRole.UserRole + 1))
 
     def refresh(self) -> None:
-        self._timer.stop()
+        self._throttle.cancel()
         colors = theme.colors()
         error_brush = QBrush(QColor(colors.error))
         experiment = self.document.experiment
