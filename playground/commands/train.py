@@ -398,7 +398,7 @@ def _train(args: argparse.Namespace, output: Any) -> int:
             flush=True,
         )
         if trainer.device.type == "cpu":
-            from playground.core.training.threads import (  # lazy: threads.py reads torch's default on first import
+            from playground.core.training.threads import (  # lazy: keeps torch out of `playground --help`
                 describe_threads,
             )
 

@@ -71,3 +71,18 @@ def test_the_optimizer_warm_up_runs_once_in_the_background():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["True", "True", "True"]
+
+
+def test_torchs_default_is_recorded_before_a_run_changes_it():
+    """A worker imports the engine before its first run sets the thread count, so the default the
+    rule falls back on is torch's own, not the first run's."""
+    import subprocess
+    import sys
+
+    code = (
+        "import torch; before = torch.get_num_threads(); import playground.core.runs.session; "
+        "torch.set_num_threads(1); from playground.core.training.threads import default_threads; "
+        "import os; print(default_threads() == max(1, min(before, os.cpu_count() or before)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "True"

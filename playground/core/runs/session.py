@@ -51,6 +51,7 @@ from playground.core.runs.records import (
 from playground.core.runs.view_thread import ViewThread
 from playground.core.training import Trainer, TrainerOptions, lr_schedule
 from playground.core.training.events import Summary
+from playground.core.training.threads import threads_for
 
 log = logging.getLogger(__name__)
 
@@ -155,10 +156,6 @@ class RunSession:
             epochs=request.epochs,
         )
         if not request.num_threads:  # one thread for a small model, else all cores but the window's
-            from playground.core.training.threads import (  # lazy: threads.py reads torch's default on first import
-                threads_for,
-            )
-
             threads_wanted = threads_for(trainer.model, limit=worker_threads())
             options.num_threads = threads_wanted
             torch.set_num_threads(threads_wanted)

@@ -58,6 +58,7 @@ from playground.core.training.monitors import MetricTracker, check_monitor
 from playground.core.training.optimizers import build_optimizer
 from playground.core.training.resume_state import ResumeState, StateReference, check_state, state_reference
 from playground.core.training.schedules import LRController, steps_per_epoch
+from playground.core.training.threads import threads_for  # records torch's default thread count on import
 
 
 @dataclass
@@ -355,10 +356,6 @@ class Trainer:
         """The torch threads this trainer trains with (None: as the process has them)."""
         wanted = self.options.num_threads
         if wanted == "auto":
-            from playground.core.training.threads import (  # lazy: threads.py reads torch's default on first import
-                threads_for,
-            )
-
             return threads_for(self.model)
         return int(wanted) if wanted else None
 

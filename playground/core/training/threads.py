@@ -16,7 +16,9 @@ from torch import nn
 
 SMALL_MODEL_PARAMETERS = 1_000_000  # below this, without convolutions: one thread
 PARALLEL_MODULES = (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.ConvTranspose1d, nn.ConvTranspose2d, nn.ConvTranspose3d)
-_TORCH_DEFAULT = torch.get_num_threads()  # before anything here changed it
+# Torch's own thread count, read when this module is first imported: the engine imports it, so
+# that is before any run of this process has called torch.set_num_threads.
+_TORCH_DEFAULT = torch.get_num_threads()
 
 
 def default_threads() -> int:
