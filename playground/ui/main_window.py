@@ -92,16 +92,24 @@ class MainWindow(WindowFiles, QMainWindow):
         self.workspace.setObjectName("workspace")
         self.workspace.setDocumentMode(True)
         for page, title, tip in (
-            (self.editor, tr("Network"), tr("Build the network by drag and drop")),
+            (
+                self.editor,
+                QCoreApplication.translate("MainWindow", "Network"),
+                QCoreApplication.translate("MainWindow", "Build the network by drag and drop"),
+            ),
             (
                 _scrolling(self.training_panel),
-                tr("Training"),
-                tr("Watch the network learn: loss, learning rate, gradients and the task view"),
+                QCoreApplication.translate("MainWindow", "Training"),
+                QCoreApplication.translate(
+                    "MainWindow", "Watch the network learn: loss, learning rate, gradients and the task view"
+                ),
             ),
             (
                 _scrolling(self.compare_panel),
-                tr("Compare"),
-                tr("Compare activations, optimizers and learning-rate schedules side by side"),
+                QCoreApplication.translate("MainWindow", "Compare"),
+                QCoreApplication.translate(
+                    "MainWindow", "Compare activations, optimizers and learning-rate schedules side by side"
+                ),
             ),
         ):
             self.workspace.setTabToolTip(self.workspace.addTab(page, title), tip)
@@ -166,11 +174,13 @@ class MainWindow(WindowFiles, QMainWindow):
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
-        layers = self._dock("layers", tr("Layers"), self.palette_widget, left)
-        inspector = self._dock("inspector", tr("Inspector"), self.inspector, right)
-        lesson = self._dock("lesson", tr("Lesson"), self.lesson_view, right)
-        code = self._dock("code", tr("Code"), self.code_view, right)
-        summary = self._dock("summary", tr("Summary"), self.summary_view, right)
+        layers = self._dock("layers", QCoreApplication.translate("MainWindow", "Layers"), self.palette_widget, left)
+        inspector = self._dock(
+            "inspector", QCoreApplication.translate("MainWindow", "Inspector"), self.inspector, right
+        )
+        lesson = self._dock("lesson", QCoreApplication.translate("MainWindow", "Lesson"), self.lesson_view, right)
+        code = self._dock("code", QCoreApplication.translate("MainWindow", "Code"), self.code_view, right)
+        summary = self._dock("summary", QCoreApplication.translate("MainWindow", "Summary"), self.summary_view, right)
         self.splitDockWidget(inspector, lesson, Qt.Orientation.Vertical)
         self.tabifyDockWidget(lesson, code)
         self.tabifyDockWidget(code, summary)
@@ -236,47 +246,93 @@ class MainWindow(WindowFiles, QMainWindow):
         key = QKeySequence.StandardKey
         self._action(
             "new",
-            tr("&New"),
+            QCoreApplication.translate("MainWindow", "&New"),
             self.new_experiment,
             key.New,
-            tr("Start a new, empty experiment: an input on a 2-D dataset, ready for your layers"),
+            QCoreApplication.translate(
+                "MainWindow", "Start a new, empty experiment: an input on a 2-D dataset, ready for your layers"
+            ),
         )
-        self._action("open", tr("&Open…"), self.open_file, key.Open, tr("Open an experiment file"))
-        self._action("save", tr("&Save"), self.save, key.Save, tr("Save the experiment"))
-        self._action("save_as", tr("Save &As…"), self.save_as, key.SaveAs, tr("Save under a new name"))
-        self._action("quit", tr("&Quit"), self.close, key.Quit, tr("Close the window"))
-        undo = self.undo_stack.createUndoAction(self, tr("&Undo"))
+        self._action(
+            "open",
+            QCoreApplication.translate("MainWindow", "&Open…"),
+            self.open_file,
+            key.Open,
+            QCoreApplication.translate("MainWindow", "Open an experiment file"),
+        )
+        self._action(
+            "save",
+            QCoreApplication.translate("MainWindow", "&Save"),
+            self.save,
+            key.Save,
+            QCoreApplication.translate("MainWindow", "Save the experiment"),
+        )
+        self._action(
+            "save_as",
+            QCoreApplication.translate("MainWindow", "Save &As…"),
+            self.save_as,
+            key.SaveAs,
+            QCoreApplication.translate("MainWindow", "Save under a new name"),
+        )
+        self._action(
+            "quit",
+            QCoreApplication.translate("MainWindow", "&Quit"),
+            self.close,
+            key.Quit,
+            QCoreApplication.translate("MainWindow", "Close the window"),
+        )
+        undo = self.undo_stack.createUndoAction(self, QCoreApplication.translate("MainWindow", "&Undo"))
         undo.setShortcut(QKeySequence(key.Undo))
-        redo = self.undo_stack.createRedoAction(self, tr("&Redo"))
+        redo = self.undo_stack.createRedoAction(self, QCoreApplication.translate("MainWindow", "&Redo"))
         redo.setShortcut(QKeySequence(key.Redo))
         for name, action in (("undo", undo), ("redo", redo)):
             action.setObjectName(f"action_{name}")
             self.addAction(action)
             self._actions[name] = action
-        self._action("cut", tr("Cu&t"), self.editor.cut, key.Cut)
-        self._action("copy", tr("&Copy"), self.editor.copy, key.Copy)
-        self._action("paste", tr("&Paste"), self.editor.paste, key.Paste)
-        self._action("duplicate", tr("D&uplicate"), self.editor.duplicate, "Ctrl+D")
-        self._action("delete", tr("&Delete"), self.editor.delete_selection, key.Delete)
-        self._action("select_all", tr("Select &All"), self.editor.select_all, key.SelectAll)
+        self._action("cut", QCoreApplication.translate("MainWindow", "Cu&t"), self.editor.cut, key.Cut)
+        self._action("copy", QCoreApplication.translate("MainWindow", "&Copy"), self.editor.copy, key.Copy)
+        self._action("paste", QCoreApplication.translate("MainWindow", "&Paste"), self.editor.paste, key.Paste)
+        self._action(
+            "duplicate", QCoreApplication.translate("MainWindow", "D&uplicate"), self.editor.duplicate, "Ctrl+D"
+        )
+        self._action(
+            "delete", QCoreApplication.translate("MainWindow", "&Delete"), self.editor.delete_selection, key.Delete
+        )
+        self._action(
+            "select_all", QCoreApplication.translate("MainWindow", "Select &All"), self.editor.select_all, key.SelectAll
+        )
         self._action(
             "auto_arrange",
-            tr("Auto-&arrange"),
+            QCoreApplication.translate("MainWindow", "Auto-&arrange"),
             self.editor.auto_arrange,
             "Ctrl+L",
-            tr("Lay the graph out in tidy columns"),
+            QCoreApplication.translate("MainWindow", "Lay the graph out in tidy columns"),
         )
-        self._action("zoom_in", tr("Zoom &In"), self.editor.zoom_in, key.ZoomIn)
-        self._action("zoom_out", tr("Zoom &Out"), self.editor.zoom_out, key.ZoomOut)
-        self._action("fit", tr("&Fit Graph in View"), self.editor.fit_to_view, "Ctrl+0")
-        self._action("layer_reference", tr("&Layer Reference"), self.show_layer_reference, key.HelpContents)
-        self._action("about", tr("&About Neural Network Playground"), self.show_about)
+        self._action("zoom_in", QCoreApplication.translate("MainWindow", "Zoom &In"), self.editor.zoom_in, key.ZoomIn)
+        self._action(
+            "zoom_out", QCoreApplication.translate("MainWindow", "Zoom &Out"), self.editor.zoom_out, key.ZoomOut
+        )
+        self._action(
+            "fit", QCoreApplication.translate("MainWindow", "&Fit Graph in View"), self.editor.fit_to_view, "Ctrl+0"
+        )
+        self._action(
+            "layer_reference",
+            QCoreApplication.translate("MainWindow", "&Layer Reference"),
+            self.show_layer_reference,
+            key.HelpContents,
+        )
+        self._action(
+            "about", QCoreApplication.translate("MainWindow", "&About Neural Network Playground"), self.show_about
+        )
         self._actions["quit"].setMenuRole(QAction.MenuRole.QuitRole)
         self._actions["about"].setMenuRole(QAction.MenuRole.AboutRole)
         self._theme_group = QActionGroup(self)
         self._theme_group.setExclusive(True)
         self._theme_actions: dict[str, QAction] = {}
-        for name, text in (("light", tr("&Light")), ("dark", tr("&Dark"))):
+        for name, text in (
+            ("light", QCoreApplication.translate("MainWindow", "&Light")),
+            ("dark", QCoreApplication.translate("MainWindow", "&Dark")),
+        ):
             action = QAction(text, self)
             action.setObjectName(f"action_theme_{name}")
             action.setCheckable(True)
@@ -286,19 +342,19 @@ class MainWindow(WindowFiles, QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu(tr("&File"))
+        file_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&File"))
         file_menu.addAction(self._actions["new"])
         file_menu.addAction(self._actions["open"])
-        self.preset_menu = file_menu.addMenu(tr("New from &Preset"))
+        self.preset_menu = file_menu.addMenu(QCoreApplication.translate("MainWindow", "New from &Preset"))
         self.preset_menu.aboutToShow.connect(self._fill_preset_menu)
         self._fill_preset_menu()
-        self.recent_menu = file_menu.addMenu(tr("Open &Recent"))
+        self.recent_menu = file_menu.addMenu(QCoreApplication.translate("MainWindow", "Open &Recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._fill_recent_menu()
         file_menu.addSeparator()
         file_menu.addAction(self._actions["save"])
         file_menu.addAction(self._actions["save_as"])
-        export_menu = file_menu.addMenu(tr("&Export"))
+        export_menu = file_menu.addMenu(QCoreApplication.translate("MainWindow", "&Export"))
         for fmt in window_formats():
             action = QAction(tr(fmt.menu_text), self)
             action.setObjectName(f"action_export_{fmt.name}")
@@ -308,7 +364,7 @@ class MainWindow(WindowFiles, QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self._actions["quit"])
 
-        edit_menu = bar.addMenu(tr("&Edit"))
+        edit_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Edit"))
         for name in (
             "undo",
             "redo",
@@ -327,11 +383,15 @@ class MainWindow(WindowFiles, QMainWindow):
             else:
                 edit_menu.addAction(self._actions[name])
 
-        view_menu = bar.addMenu(tr("&View"))
+        view_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&View"))
         for key, shortcut in zip(self.docks, ("Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4", "Ctrl+5", "Ctrl+6")):
             toggle = self.docks[key].toggleViewAction()
             toggle.setShortcut(QKeySequence(shortcut))
-            toggle.setStatusTip(tr("Show or hide the {panel} panel").format(panel=self.docks[key].windowTitle()))
+            toggle.setStatusTip(
+                QCoreApplication.translate("MainWindow", "Show or hide the {panel} panel").format(
+                    panel=self.docks[key].windowTitle()
+                )
+            )
             view_menu.addAction(toggle)
             self._actions[f"show_{key}"] = toggle
         view_menu.addSeparator()
@@ -339,31 +399,38 @@ class MainWindow(WindowFiles, QMainWindow):
         view_menu.addAction(self._actions["zoom_out"])
         view_menu.addAction(self._actions["fit"])
         view_menu.addSeparator()
-        theme_menu = view_menu.addMenu(tr("&Theme"))
+        theme_menu = view_menu.addMenu(QCoreApplication.translate("MainWindow", "&Theme"))
         for action in self._theme_actions.values():
             theme_menu.addAction(action)
 
-        train_menu = bar.addMenu(tr("&Train"))
+        train_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Train"))
         train_menu.addActions(self.training.actions())
         train_menu.addSeparator()
-        rate_menu = train_menu.addMenu(tr("Live View &Frame Rate"))
+        rate_menu = train_menu.addMenu(QCoreApplication.translate("MainWindow", "Live View &Frame Rate"))
         self._frame_rate_actions: dict[int, QAction] = {}
         rates = QActionGroup(self)
         for rate in FRAME_RATES:
-            action = QAction(tr("{rate} frames a second").format(rate=rate), self, checkable=True)
+            action = QAction(
+                QCoreApplication.translate("MainWindow", "{rate} frames a second").format(rate=rate),
+                self,
+                checkable=True,
+            )
             action.setObjectName(f"action_frame_rate_{rate}")
             action.setChecked(abs(self.training.frames_per_second - rate) < 0.5)
             action.triggered.connect(lambda _checked=False, r=rate: self._on_frame_rate_chosen(r))
             rates.addAction(action)
             rate_menu.addAction(action)
             self._frame_rate_actions[rate] = action
-        self.separate_process_action = QAction(tr("Train in a Separate &Process"), self, checkable=True)
+        self.separate_process_action = QAction(
+            QCoreApplication.translate("MainWindow", "Train in a Separate &Process"), self, checkable=True
+        )
         self.separate_process_action.setObjectName("action_separate_process")
         self.separate_process_action.setChecked(not workers.in_process())
         self.separate_process_action.setToolTip(
-            tr(
+            QCoreApplication.translate(
+                "MainWindow",
                 "Training runs in its own process, so the window stays smooth and a crash cannot take it down. "
-                "Turn it off where child processes are not allowed (then training shares this process)."
+                "Turn it off where child processes are not allowed (then training shares this process).",
             )
         )
         self.separate_process_action.toggled.connect(self._on_separate_process_toggled)
@@ -371,7 +438,7 @@ class MainWindow(WindowFiles, QMainWindow):
         self.training_toolbar = TrainingToolBar(self.training, self)
         self.addToolBar(self.training_toolbar)
 
-        help_menu = bar.addMenu(tr("&Help"))
+        help_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Help"))
         help_menu.addAction(self._actions["layer_reference"])
         help_menu.addSeparator()
         help_menu.addAction(self._actions["about"])
@@ -393,7 +460,7 @@ class MainWindow(WindowFiles, QMainWindow):
             action.setStatusTip(str(preset.path))
             action.triggered.connect(lambda _checked=False, p=preset.path: self.open_preset(p))
         if not presets:
-            self.preset_menu.addAction(tr("(no presets found)")).setEnabled(False)
+            self.preset_menu.addAction(QCoreApplication.translate("MainWindow", "(no presets found)")).setEnabled(False)
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -406,9 +473,9 @@ class MainWindow(WindowFiles, QMainWindow):
             action.triggered.connect(lambda _checked=False, p=path: self.open_file(p))
         if files:
             self.recent_menu.addSeparator()
-            self.recent_menu.addAction(tr("&Clear Menu"), self._clear_recent)
+            self.recent_menu.addAction(QCoreApplication.translate("MainWindow", "&Clear Menu"), self._clear_recent)
         else:
-            self.recent_menu.addAction(tr("(no recent files)")).setEnabled(False)
+            self.recent_menu.addAction(QCoreApplication.translate("MainWindow", "(no recent files)")).setEnabled(False)
 
     def _clear_recent(self) -> None:
         self.app_settings.clear_recent_files()
@@ -450,15 +517,27 @@ class MainWindow(WindowFiles, QMainWindow):
         """Plain text of the shape-check state ("✓ valid · 2,746 parameters", "2 problems")."""
         report = self.document.report()
         if report is None:
-            return tr("⚠ dataset: {error}").format(error=self.document.report_error or "")
+            return QCoreApplication.translate("MainWindow", "⚠ dataset: {error}").format(
+                error=self.document.report_error or ""
+            )
         if report.valid:
-            text = tr("✓ valid · {count} parameters").format(count=f"{report.total_params:,}")
+            text = QCoreApplication.translate("MainWindow", "✓ valid · {count} parameters").format(
+                count=f"{report.total_params:,}"
+            )
             if report.warnings:
                 count = len(report.warnings)
-                text += " · " + (tr("1 warning") if count == 1 else tr("{count} warnings").format(count=count))
+                text += " · " + (
+                    QCoreApplication.translate("MainWindow", "1 warning")
+                    if count == 1
+                    else QCoreApplication.translate("MainWindow", "{count} warnings").format(count=count)
+                )
             return text
         count = len(report.errors) or 1
-        return tr("{count} problem").format(count=count) if count == 1 else tr("{count} problems").format(count=count)
+        return (
+            QCoreApplication.translate("MainWindow", "{count} problem").format(count=count)
+            if count == 1
+            else QCoreApplication.translate("MainWindow", "{count} problems").format(count=count)
+        )
 
     def _update_model_status(self) -> None:
         colors = theme.colors()
@@ -470,7 +549,9 @@ class MainWindow(WindowFiles, QMainWindow):
         elif report.errors:
             tooltip = "\n".join(str(issue.message) for issue in report.errors)
         else:
-            tooltip = tr("Every shape fits; the model can be trained and exported.")
+            tooltip = QCoreApplication.translate(
+                "MainWindow", "Every shape fits; the model can be trained and exported."
+            )
         self.model_status.set_state(text, color, list(report.issues) if report is not None else [], tooltip)
 
     def _on_problem_chosen(self, node_id: str) -> None:
@@ -483,7 +564,7 @@ class MainWindow(WindowFiles, QMainWindow):
         self.editor.select_nodes([node_id])
 
     def file_label(self) -> str:
-        return self.document.path.name if self.document.path else tr("Untitled")
+        return self.document.path.name if self.document.path else QCoreApplication.translate("MainWindow", "Untitled")
 
     def _update_title(self) -> None:
         name = _elide(self.document.experiment.name, TITLE_NAME_CHARS)
@@ -504,7 +585,9 @@ class MainWindow(WindowFiles, QMainWindow):
     def _on_layer_activated(self, layer_type: str) -> None:
         node_id = self.editor.add_layer_after_selection(layer_type)
         if node_id:
-            self.show_status(tr("Added {type} '{id}'").format(type=layer_type, id=node_id))
+            self.show_status(
+                QCoreApplication.translate("MainWindow", "Added {type} '{id}'").format(type=layer_type, id=node_id)
+            )
 
     def _on_node_activated(self, node_id: str) -> None:
         self.editor.select_nodes([node_id])
@@ -526,12 +609,13 @@ class MainWindow(WindowFiles, QMainWindow):
     def show_about(self) -> None:
         QMessageBox.about(
             self,
-            tr("About Neural Network Playground"),
-            tr(
+            QCoreApplication.translate("MainWindow", "About Neural Network Playground"),
+            QCoreApplication.translate(
+                "MainWindow",
                 "<h3>Neural Network Playground {version}</h3>"
                 "<p>Build real PyTorch networks by drag and drop, train them and watch them learn.</p>"
                 "<p>Every model is a genuine <code>torch.nn.Module</code>: the Code panel shows it, and "
-                "File ▸ Export writes it as Python, ONNX or a torch.export program.</p>"
+                "File ▸ Export writes it as Python, ONNX or a torch.export program.</p>",
             ).format(version=__version__),
         )
 
@@ -575,7 +659,10 @@ class MainWindow(WindowFiles, QMainWindow):
         if self.persistent:
             self.app_settings.set_frames_per_second(float(rate))
         self.statusBar().showMessage(
-            tr("Live views redraw up to {rate} times a second from the next run.").format(rate=rate), 5000
+            QCoreApplication.translate(
+                "MainWindow", "Live views redraw up to {rate} times a second from the next run."
+            ).format(rate=rate),
+            5000,
         )
 
     def _on_separate_process_toggled(self, separate: bool) -> None:
@@ -587,9 +674,9 @@ class MainWindow(WindowFiles, QMainWindow):
         if self.persistent:
             self.app_settings.set_train_in_process(not separate)
         self.statusBar().showMessage(
-            tr("Training runs in a separate process from the next run.")
+            QCoreApplication.translate("MainWindow", "Training runs in a separate process from the next run.")
             if separate
-            else tr("Training runs in this window's process from the next run."),
+            else QCoreApplication.translate("MainWindow", "Training runs in this window's process from the next run."),
             5000,
         )
 

@@ -82,7 +82,7 @@ def run_with_progress(parent: QWidget, label: str, work: Callable[[], Any]) -> A
             done.set()
 
     dialog = QProgressDialog(label, "", 0, 0, parent)
-    dialog.setWindowTitle(tr("Please wait"))
+    dialog.setWindowTitle(QCoreApplication.translate("MainWindow", "Please wait"))
     dialog.setCancelButton(None)  # an export cannot be interrupted half-way without a broken file
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(PROGRESS_AFTER_MS)
@@ -163,9 +163,9 @@ class WindowFiles(_WindowBase):
             except Exception:  # noqa: BLE001 - the previous document showed before; keep going regardless
                 _log.debug("restoring the previous experiment failed", exc_info=True)
             self._update_title()
-            return tr("The experiment could not be shown, so nothing was changed:\n\n{problem}").format(
-                problem=describe_exception(exc)
-            )
+            return QCoreApplication.translate(
+                "MainWindow", "The experiment could not be shown, so nothing was changed:\n\n{problem}"
+            ).format(problem=describe_exception(exc))
         return None
 
     def _load_file(self, path: Path) -> tuple[Experiment | None, str]:
@@ -176,7 +176,9 @@ class WindowFiles(_WindowBase):
             return None, self._problems_text(exc, path)
         except Exception as exc:  # noqa: BLE001 - an unreadable file is reported, never raised
             _log.debug("loading %s failed", path, exc_info=True)
-            return None, tr("{path} cannot be opened:\n\n{problem}").format(path=path, problem=describe_exception(exc))
+            return None, QCoreApplication.translate("MainWindow", "{path} cannot be opened:\n\n{problem}").format(
+                path=path, problem=describe_exception(exc)
+            )
 
     def _open_path(self, path: Path, *, untitled: bool = False) -> str | None:
         """Load `path` and show it (as an untitled copy for presets); the problem as text, or None."""
@@ -189,7 +191,11 @@ class WindowFiles(_WindowBase):
         finally:
             QApplication.restoreOverrideCursor()
         if problem is not None:
-            return tr("{path} cannot be opened.").format(path=path) + "\n\n" + problem
+            return (
+                QCoreApplication.translate("MainWindow", "{path} cannot be opened.").format(path=path)
+                + "\n\n"
+                + problem
+            )
         return None
 
     def dataset_problem_text(self, path: Path | None = None) -> str | None:
@@ -198,10 +204,11 @@ class WindowFiles(_WindowBase):
         error = self.document.report_error
         if not error:
             return None
-        what = str(path) if path is not None else tr("The experiment")
-        return tr(
+        what = str(path) if path is not None else QCoreApplication.translate("MainWindow", "The experiment")
+        return QCoreApplication.translate(
+            "MainWindow",
             "{what} was opened, but its dataset cannot be loaded:\n\n{error}\n\nChoose the data in the "
-            "inspector (click the empty canvas) before training."
+            "inspector (click the empty canvas) before training.",
         ).format(what=what, error=_elide(error))
 
     def open_at_launch(self, path: str | Path) -> str | None:
@@ -219,8 +226,10 @@ class WindowFiles(_WindowBase):
             return True
         answer = QMessageBox.question(
             self,
-            tr("Unsaved changes"),
-            tr("“{name}” has unsaved changes. Save them first?").format(name=self.file_label()),
+            QCoreApplication.translate("MainWindow", "Unsaved changes"),
+            QCoreApplication.translate("MainWindow", "“{name}” has unsaved changes. Save them first?").format(
+                name=self.file_label()
+            ),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Save,
         )
@@ -232,7 +241,11 @@ class WindowFiles(_WindowBase):
         if not self.maybe_save():
             return False
         self._set_document(empty_experiment(), None)
-        self.show_status(tr("New experiment: drag layers from the palette onto the canvas and connect them"))
+        self.show_status(
+            QCoreApplication.translate(
+                "MainWindow", "New experiment: drag layers from the palette onto the canvas and connect them"
+            )
+        )
         return True
 
     def open_file(self, path: str | Path | None = None) -> bool:
@@ -241,7 +254,10 @@ class WindowFiles(_WindowBase):
             return False
         if path is None:
             chosen, _ = QFileDialog.getOpenFileName(
-                self, tr("Open experiment"), self._start_directory(), tr(EXPERIMENT_FILTER)
+                self,
+                QCoreApplication.translate("MainWindow", "Open experiment"),
+                self._start_directory(),
+                tr(EXPERIMENT_FILTER),
             )
             if not chosen:
                 return False
@@ -249,12 +265,14 @@ class WindowFiles(_WindowBase):
         path = Path(path)
         problem = self._open_path(path)
         if problem is not None:
-            self._show_error(tr("Cannot open {file}").format(file=path.name), problem)
+            self._show_error(
+                QCoreApplication.translate("MainWindow", "Cannot open {file}").format(file=path.name), problem
+            )
             if not path.exists() and self.persistent:
                 self.app_settings.remove_recent_file(str(path))
             return False
         self._remember(path)
-        self.show_status(tr("Opened {path}").format(path=path))
+        self.show_status(QCoreApplication.translate("MainWindow", "Opened {path}").format(path=path))
         self._warn_about_dataset(path)
         return True
 
@@ -265,10 +283,12 @@ class WindowFiles(_WindowBase):
         path = Path(path)
         problem = self._open_path(path, untitled=True)
         if problem is not None:
-            self._show_error(tr("Cannot open preset {file}").format(file=path.name), problem)
+            self._show_error(
+                QCoreApplication.translate("MainWindow", "Cannot open preset {file}").format(file=path.name), problem
+            )
             return False
         self.show_status(
-            tr("Opened the preset “{name}” as a new experiment").format(
+            QCoreApplication.translate("MainWindow", "Opened the preset “{name}” as a new experiment").format(
                 name=_elide(self.document.experiment.name, TITLE_NAME_CHARS)
             )
         )
@@ -279,8 +299,12 @@ class WindowFiles(_WindowBase):
     def _warn_about_dataset(self, path: Path | None) -> None:
         text = self.dataset_problem_text(path)
         if text is not None:
-            name = path.name if path is not None else tr("the experiment")
-            QMessageBox.warning(self, tr("The data of {file} cannot be loaded").format(file=name), text)
+            name = path.name if path is not None else QCoreApplication.translate("MainWindow", "the experiment")
+            QMessageBox.warning(
+                self,
+                QCoreApplication.translate("MainWindow", "The data of {file} cannot be loaded").format(file=name),
+                text,
+            )
 
     def save(self) -> bool:
         if self.document.path is None:
@@ -293,7 +317,9 @@ class WindowFiles(_WindowBase):
                 suggestion = str(self.document.path)
             else:
                 suggestion = str(Path(self._start_directory()) / f"{_slug(self.document.experiment.name)}.json")
-            chosen, _ = QFileDialog.getSaveFileName(self, tr("Save experiment"), suggestion, tr(EXPERIMENT_FILTER))
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, QCoreApplication.translate("MainWindow", "Save experiment"), suggestion, tr(EXPERIMENT_FILTER)
+            )
             if not chosen:
                 return False
             path = chosen
@@ -307,8 +333,10 @@ class WindowFiles(_WindowBase):
     def _confirm_replace(self, path: Path) -> bool:
         answer = QMessageBox.question(
             self,
-            tr("Replace {file}?").format(file=path.name),
-            tr("{path} already exists. Replace it with this experiment?").format(path=path),
+            QCoreApplication.translate("MainWindow", "Replace {file}?").format(file=path.name),
+            QCoreApplication.translate("MainWindow", "{path} already exists. Replace it with this experiment?").format(
+                path=path
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -320,8 +348,10 @@ class WindowFiles(_WindowBase):
             save_experiment(self.document.experiment, path)
         except (ExperimentError, OSError, ValueError) as exc:
             self._show_error(
-                tr("Cannot save {file}").format(file=path.name),
-                tr("The experiment was not saved to {path}:\n\n{error}").format(path=path, error=exc),
+                QCoreApplication.translate("MainWindow", "Cannot save {file}").format(file=path.name),
+                QCoreApplication.translate("MainWindow", "The experiment was not saved to {path}:\n\n{error}").format(
+                    path=path, error=exc
+                ),
             )
             return False
         self.document.set_path(path.resolve())
@@ -330,7 +360,7 @@ class WindowFiles(_WindowBase):
             self.autosaver.discard()
         self._remember(path)
         self._update_title()
-        self.show_status(tr("Saved {path}").format(path=path))
+        self.show_status(QCoreApplication.translate("MainWindow", "Saved {path}").format(path=path))
         return True
 
     def _remember(self, path: Path) -> None:
@@ -347,14 +377,16 @@ class WindowFiles(_WindowBase):
     @staticmethod
     def _problems_text(exc: ExperimentError, path: Path) -> str:
         if len(exc.problems) == 1:
-            return tr("{path} cannot be opened:\n\n{problem}").format(path=path, problem=_elide(str(exc.problems[0])))
+            return QCoreApplication.translate("MainWindow", "{path} cannot be opened:\n\n{problem}").format(
+                path=path, problem=_elide(str(exc.problems[0]))
+            )
         lines = "\n".join(f"• {_elide(str(problem))}" for problem in exc.problems[:20])
         more = len(exc.problems) - 20
         if more > 0:
-            lines += "\n" + tr("… and {count} more").format(count=more)
-        return tr("{path} cannot be opened ({count} problems):\n\n{lines}").format(
-            path=path, count=len(exc.problems), lines=lines
-        )
+            lines += "\n" + QCoreApplication.translate("MainWindow", "… and {count} more").format(count=more)
+        return QCoreApplication.translate(
+            "MainWindow", "{path} cannot be opened ({count} problems):\n\n{lines}"
+        ).format(path=path, count=len(exc.problems), lines=lines)
 
     def _show_error(self, title: str, text: str) -> None:
         QMessageBox.critical(self, title, text)
@@ -367,17 +399,20 @@ class WindowFiles(_WindowBase):
         report = self.document.report()
         if report is None or not report.valid:
             self._show_error(
-                tr("Cannot export"),
-                tr("The model has problems; fix them first (see the Summary panel):\n\n{status}").format(
-                    status=self.model_status_text()
-                ),
+                QCoreApplication.translate("MainWindow", "Cannot export"),
+                QCoreApplication.translate(
+                    "MainWindow", "The model has problems; fix them first (see the Summary panel):\n\n{status}"
+                ).format(status=self.model_status_text()),
             )
             return False
         if path is None:
             folder = self.document.path.parent if self.document.path else Path(self._start_directory())
             suggestion = str(folder / f"{_slug(self.document.experiment.name)}{suffix}")
             chosen, _ = QFileDialog.getSaveFileName(
-                self, tr("Export {format}").format(format=tr(text).rstrip("…")), suggestion, tr(file_filter)
+                self,
+                QCoreApplication.translate("MainWindow", "Export {format}").format(format=tr(text).rstrip("…")),
+                suggestion,
+                tr(file_filter),
             )
             if not chosen:
                 return False
@@ -393,15 +428,24 @@ class WindowFiles(_WindowBase):
             return export(snapshot, fmt, path, base_dir=base_dir)
 
         try:
-            result = run_with_progress(self, tr("Exporting {file}…").format(file=path.name), write)
+            result = run_with_progress(
+                self, QCoreApplication.translate("MainWindow", "Exporting {file}…").format(file=path.name), write
+            )
         except (PlaygroundError, OSError, ValueError, RuntimeError) as exc:
             self._show_error(
-                tr("Cannot export {file}").format(file=path.name),
-                tr("{path} was not written:\n\n{error}").format(path=path, error=exc),
+                QCoreApplication.translate("MainWindow", "Cannot export {file}").format(file=path.name),
+                QCoreApplication.translate("MainWindow", "{path} was not written:\n\n{error}").format(
+                    path=path, error=exc
+                ),
             )
             return False
         describe = getattr(result, "describe", None)
-        self.show_status(describe() if callable(describe) else tr("Exported {path}").format(path=path), 10000)
+        self.show_status(
+            describe()
+            if callable(describe)
+            else QCoreApplication.translate("MainWindow", "Exported {path}").format(path=path),
+            10000,
+        )
         return True
 
     # ---- recovery --------------------------------------------------------------------------------
@@ -427,19 +471,22 @@ class WindowFiles(_WindowBase):
         except Exception as exc:  # noqa: BLE001 - a damaged copy is reported, and kept: never lose work
             reason = _elide(str(exc)) if isinstance(exc, ExperimentError) else describe_exception(exc)
             self._show_error(
-                tr("Cannot restore"),
-                tr(
+                QCoreApplication.translate("MainWindow", "Cannot restore"),
+                QCoreApplication.translate(
+                    "MainWindow",
                     "The recovery copy cannot be read, so nothing was restored. "
                     "It is kept at {path} (choose Discard next time to delete "
-                    "it):\n\n{error}"
+                    "it):\n\n{error}",
                 ).format(path=kept, error=reason),
             )
             return False
         problem = self._show_experiment(experiment, recovery.original_path)
         if problem is not None:
             self._show_error(
-                tr("Cannot restore"),
-                tr("The recovery copy is kept at {path} (choose Discard next time to delete it).").format(path=kept)
+                QCoreApplication.translate("MainWindow", "Cannot restore"),
+                QCoreApplication.translate(
+                    "MainWindow", "The recovery copy is kept at {path} (choose Discard next time to delete it)."
+                ).format(path=kept)
                 + "\n\n"
                 + problem,
             )
@@ -449,19 +496,30 @@ class WindowFiles(_WindowBase):
         recovery.discard()
         if self.autosaver is not None:
             self.autosaver.write_now()
-        self.show_status(tr("Restored unsaved work from {when}").format(when=recovery.saved_at), 10000)
+        self.show_status(
+            QCoreApplication.translate("MainWindow", "Restored unsaved work from {when}").format(
+                when=recovery.saved_at
+            ),
+            10000,
+        )
         self._warn_about_dataset(recovery.original_path)
         return True
 
     def _ask_recovery(self, recovery: Recovery) -> str:
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(tr("Restore unsaved work?"))
-        box.setText(tr("The playground did not close normally last time."))
-        box.setInformativeText(tr("A recovery copy of {what} was found. Restore it?").format(what=recovery.describe()))
-        restore = box.addButton(tr("Restore"), QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton(tr("Discard"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(tr("Not Now"), QMessageBox.ButtonRole.RejectRole)
+        box.setWindowTitle(QCoreApplication.translate("MainWindow", "Restore unsaved work?"))
+        box.setText(QCoreApplication.translate("MainWindow", "The playground did not close normally last time."))
+        box.setInformativeText(
+            QCoreApplication.translate("MainWindow", "A recovery copy of {what} was found. Restore it?").format(
+                what=recovery.describe()
+            )
+        )
+        restore = box.addButton(QCoreApplication.translate("MainWindow", "Restore"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(
+            QCoreApplication.translate("MainWindow", "Discard"), QMessageBox.ButtonRole.DestructiveRole
+        )
+        box.addButton(QCoreApplication.translate("MainWindow", "Not Now"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(restore)
         box.exec()
         clicked = box.clickedButton()

@@ -26,7 +26,9 @@ class SetComparisonCommand(QUndoCommand):
         )
         count = len(self.new.runs) if self.new is not None else 0
         self.setText(
-            tr("Save {count} run(s) in the experiment").format(count=count) if count else tr("Remove the saved runs")
+            QCoreApplication.translate("CompareCommands", "Save {count} run(s) in the experiment").format(count=count)
+            if count
+            else QCoreApplication.translate("CompareCommands", "Remove the saved runs")
         )
 
     def redo(self) -> None:

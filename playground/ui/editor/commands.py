@@ -41,7 +41,7 @@ class AddNodeCommand(QUndoCommand):
         self.pos = pos
         self.params = dict(params or {})
         self.node_id = node_id or document.experiment.unique_id(layer_type)
-        self.setText(tr("Add {type}").format(type=layer_type))
+        self.setText(QCoreApplication.translate("EditorCommands", "Add {type}").format(type=layer_type))
 
     def redo(self) -> None:
         self.document.add_node(self.layer_type, self.pos, self.params, node_id=self.node_id)
@@ -58,7 +58,7 @@ class RemoveNodeCommand(QUndoCommand):
         self.document = document
         self.node_id = node_id
         self.removed: RemovedNode | None = None
-        self.setText(tr("Delete {id}").format(id=node_id))
+        self.setText(QCoreApplication.translate("EditorCommands", "Delete {id}").format(id=node_id))
 
     def redo(self) -> None:
         self.removed = self.document.remove_node(self.node_id)
@@ -80,7 +80,7 @@ class MoveNodesCommand(QUndoCommand):
         super().__init__(parent)
         self.document = document
         self.moves = dict(moves)  # id -> (old, new)
-        self.setText(tr("Move {count} node(s)").format(count=len(moves)))
+        self.setText(QCoreApplication.translate("EditorCommands", "Move {count} node(s)").format(count=len(moves)))
 
     def redo(self) -> None:
         for node_id, (_, new) in self.moves.items():
@@ -97,7 +97,7 @@ class AddEdgeCommand(QUndoCommand):
         self.document = document
         self.edge = (source, target)
         self.index: int | None = None
-        self.setText(tr("Connect {a} → {b}").format(a=source, b=target))
+        self.setText(QCoreApplication.translate("EditorCommands", "Connect {a} → {b}").format(a=source, b=target))
 
     def redo(self) -> None:
         self.document.add_edge(*self.edge, index=self.index, check=self.index is None)
@@ -113,7 +113,7 @@ class RemoveEdgeCommand(QUndoCommand):
         self.document = document
         self.edge = (source, target)
         self.index = 0
-        self.setText(tr("Disconnect {a} → {b}").format(a=source, b=target))
+        self.setText(QCoreApplication.translate("EditorCommands", "Disconnect {a} → {b}").format(a=source, b=target))
 
     def redo(self) -> None:
         self.index = self.document.remove_edge(*self.edge)
@@ -139,7 +139,11 @@ class SetNodeParamsCommand(QUndoCommand):
         self.old = dict(document.experiment.node(node_id).params)
         self.new = dict(params)
         self.field = field
-        self.setText(tr("Change {field} of {id}").format(field=field or tr("parameters"), id=node_id))
+        self.setText(
+            QCoreApplication.translate("EditorCommands", "Change {field} of {id}").format(
+                field=field or QCoreApplication.translate("EditorCommands", "parameters"), id=node_id
+            )
+        )
 
     def id(self) -> int:
         return _MERGE_PARAMS
@@ -162,7 +166,7 @@ class RenameNodeCommand(QUndoCommand):
         super().__init__(parent)
         self.document = document
         self.old_id, self.new_id = old_id, new_id
-        self.setText(tr("Rename {a} to {b}").format(a=old_id, b=new_id))
+        self.setText(QCoreApplication.translate("EditorCommands", "Rename {a} to {b}").format(a=old_id, b=new_id))
 
     def redo(self) -> None:
         self.document.rename_node(self.old_id, self.new_id)
@@ -216,7 +220,13 @@ class SetDataCommand(_SettingCommand):
     def __init__(
         self, document: ExperimentDocument, data: DataSpec, field: str = "", parent: QUndoCommand | None = None
     ):
-        super().__init__(document, data.model_copy(deep=True), field, tr("Change data settings"), parent)
+        super().__init__(
+            document,
+            data.model_copy(deep=True),
+            field,
+            QCoreApplication.translate("EditorCommands", "Change data settings"),
+            parent,
+        )
 
     def read(self) -> DataSpec:
         return self.document.experiment.data.model_copy(deep=True)
@@ -233,7 +243,13 @@ class SetTrainingCommand(_SettingCommand):
     def __init__(
         self, document: ExperimentDocument, training: TrainingSpec, field: str = "", parent: QUndoCommand | None = None
     ):
-        super().__init__(document, training.model_copy(deep=True), field, tr("Change training settings"), parent)
+        super().__init__(
+            document,
+            training.model_copy(deep=True),
+            field,
+            QCoreApplication.translate("EditorCommands", "Change training settings"),
+            parent,
+        )
 
     def read(self) -> TrainingSpec:
         return self.document.experiment.training.model_copy(deep=True)
@@ -246,7 +262,9 @@ class SetInitCommand(_SettingCommand):
     merge_id = _MERGE_DATA + 10
 
     def __init__(self, document: ExperimentDocument, scheme: str, parent: QUndoCommand | None = None):
-        super().__init__(document, scheme, "init", tr("Change initialisation"), parent)
+        super().__init__(
+            document, scheme, "init", QCoreApplication.translate("EditorCommands", "Change initialisation"), parent
+        )
 
     def read(self) -> str:
         return self.document.experiment.model.init
@@ -261,7 +279,13 @@ class SetTextCommand(_SettingCommand):
     merge_id = _MERGE_TEXT
 
     def __init__(self, document: ExperimentDocument, field: str, value: str, parent: QUndoCommand | None = None):
-        super().__init__(document, value, field, tr("Edit {field}").format(field=field), parent)
+        super().__init__(
+            document,
+            value,
+            field,
+            QCoreApplication.translate("EditorCommands", "Edit {field}").format(field=field),
+            parent,
+        )
 
     def read(self) -> str:
         return getattr(self.document.experiment, self.field)

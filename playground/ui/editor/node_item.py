@@ -107,18 +107,18 @@ def describe_node(
     content = NodeContent(node.type, color=layer.color if layer else "#888888")
     content.key_params = key_params_text(node)
     if node.type == "Input" and dataset:
-        content.key_params = tr("data: {name}").format(name=dataset)
+        content.key_params = QCoreApplication.translate("NodeItem", "data: {name}").format(name=dataset)
     errors = [issue for issue in issues if issue.severity == "error"]
     warnings = [issue for issue in issues if issue.severity != "error"]
     if report is not None and report.output is not None:
         content.output_text = report.output.text()
         content.shape = content.output_text
         if layer is not None and layer.has_module:
-            content.params = tr("{count} params").format(count=f"{report.params:,}")
+            content.params = QCoreApplication.translate("NodeItem", "{count} params").format(count=f"{report.params:,}")
         elif node.type != "Input":
-            content.params = tr("no parameters")
+            content.params = QCoreApplication.translate("NodeItem", "no parameters")
     elif report_error:
-        content.shape = tr("shape unknown")
+        content.shape = QCoreApplication.translate("NodeItem", "shape unknown")
     else:
         content.shape = "—"
     if errors:
@@ -134,15 +134,21 @@ def describe_node(
     for issue in warnings:
         lines.append(f"<p style='color:#b07800'>⚠ {html.escape(issue.message)}</p>")
     if report_error:
-        lines.append(f"<p>{html.escape(tr('Shapes cannot be checked: {error}').format(error=report_error))}</p>")
+        lines.append(
+            f"<p>{html.escape(QCoreApplication.translate('NodeItem', 'Shapes cannot be checked: {error}').format(error=report_error))}</p>"
+        )
     if content.fixes:
-        lines.append(f"<p><i>{html.escape(tr('Right-click for a fix.'))}</i></p>")
+        lines.append(f"<p><i>{html.escape(QCoreApplication.translate('NodeItem', 'Right-click for a fix.'))}</i></p>")
     if report is not None and report.output is not None:
-        facts = tr("Output {shape}").format(shape=report.output.text())
+        facts = QCoreApplication.translate("NodeItem", "Output {shape}").format(shape=report.output.text())
         if layer is not None and layer.has_module:
-            facts += " · " + tr("{count} parameters").format(count=f"{report.params:,}")
+            facts += " · " + QCoreApplication.translate("NodeItem", "{count} parameters").format(
+                count=f"{report.params:,}"
+            )
         if report.macs:
-            facts += " · " + tr("{count} multiply-adds").format(count=f"{report.macs:,}")
+            facts += " · " + QCoreApplication.translate("NodeItem", "{count} multiply-adds").format(
+                count=f"{report.macs:,}"
+            )
         lines.append(f"<p>{html.escape(facts)}</p>")
     if layer is not None:
         lines.append(f"<p>{html.escape(layer.help)}</p>")
@@ -291,7 +297,7 @@ class NodeItem(HoverHighlight, QGraphicsItem):
             lines.append(("⚠ " + content.error, body_font, colors.error))
             lines.append(
                 (
-                    tr("right-click to fix") if content.fixes else content.shape,
+                    QCoreApplication.translate("NodeItem", "right-click to fix") if content.fixes else content.shape,
                     body_font,
                     colors.error if content.fixes else colors.dim_text,
                 )

@@ -406,7 +406,9 @@ class GraphScene(QGraphicsScene):
     def refuse_if_read_only(self) -> bool:
         """True (and says why) when edits are blocked."""
         if self.read_only:
-            self.status_message.emit(self.read_only_reason or tr("Editing is locked right now"))
+            self.status_message.emit(
+                self.read_only_reason or QCoreApplication.translate("GraphScene", "Editing is locked right now")
+            )
         return self.read_only
 
     def connection_problem(self, source: str, target: str, ignoring: tuple[str, str] | None = None) -> str | None:
@@ -576,17 +578,23 @@ class GraphScene(QGraphicsScene):
             return
         problem = self.connection_problem(*edge, ignoring=detached)
         if problem:
-            self.status_message.emit(tr("Cannot connect: {reason}").format(reason=problem))
+            self.status_message.emit(
+                QCoreApplication.translate("GraphScene", "Cannot connect: {reason}").format(reason=problem)
+            )
             return
         if detached:
-            self.undo_stack.beginMacro(tr("Reconnect {a} → {b}").format(a=edge[0], b=edge[1]))
+            self.undo_stack.beginMacro(
+                QCoreApplication.translate("GraphScene", "Reconnect {a} → {b}").format(a=edge[0], b=edge[1])
+            )
             with self.batch():
                 self.undo_stack.push(RemoveEdgeCommand(self.document, *detached))
                 self.undo_stack.push(AddEdgeCommand(self.document, *edge))
             self.undo_stack.endMacro()
         else:
             self.undo_stack.push(AddEdgeCommand(self.document, *edge))
-        self.status_message.emit(tr("Connected {a} → {b}").format(a=edge[0], b=edge[1]))
+        self.status_message.emit(
+            QCoreApplication.translate("GraphScene", "Connected {a} → {b}").format(a=edge[0], b=edge[1])
+        )
 
 
 __all__ = ["GRID", "GraphScene", "NODE_HEIGHT", "NODE_WIDTH", "arranged_positions", "snap"]

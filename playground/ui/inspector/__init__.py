@@ -64,9 +64,10 @@ class InspectorPanel(QStackedWidget):
             self.setCurrentWidget(self.node_page)
         elif self._selection:
             self.multiple_label.setText(
-                tr(
+                QCoreApplication.translate(
+                    "Inspector",
                     "{count} layers selected: {ids}.\n\nSelect one layer to edit its parameters, or click the empty "
-                    "canvas for the experiment's settings."
+                    "canvas for the experiment's settings.",
                 ).format(count=len(self._selection), ids=", ".join(self._selection))
             )
             self.setCurrentWidget(self.multiple)

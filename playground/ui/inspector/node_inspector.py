@@ -91,13 +91,14 @@ class NodeInspector(QWidget):
         self.id_edit = QLineEdit(self)
         self.id_edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"[A-Za-z_][A-Za-z0-9_]{0,63}"), self))
         self.id_edit.setToolTip(
-            tr(
+            QCoreApplication.translate(
+                "NodeInspector",
                 "The node's name: the attribute of the nn.Module in the generated code. "
-                "Letters, digits and underscores."
+                "Letters, digits and underscores.",
             )
         )
         self.id_edit.editingFinished.connect(self._on_id_edited)
-        id_label = QLabel(tr("id"), self)
+        id_label = QLabel(QCoreApplication.translate("NodeInspector", "id"), self)
         id_label.setBuddy(self.id_edit)
         id_form.addRow(id_label, self.id_edit)
         layout.addLayout(id_form)
@@ -126,16 +127,18 @@ class NodeInspector(QWidget):
         self.help_label.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.help_label)
 
-        self.params_title = section_title(tr("Parameters"), self)
+        self.params_title = section_title(QCoreApplication.translate("NodeInspector", "Parameters"), self)
         layout.addWidget(self.params_title)
         self.form_holder = QVBoxLayout()
         self.form_holder.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self.form_holder)
-        self.no_params = QLabel(tr("This layer has no parameters to set."), self)
+        self.no_params = QLabel(
+            QCoreApplication.translate("NodeInspector", "This layer has no parameters to set."), self
+        )
         self.no_params.setObjectName("muted")
         layout.addWidget(self.no_params)
 
-        layout.addWidget(section_title(tr("Shape and size"), self))
+        layout.addWidget(section_title(QCoreApplication.translate("NodeInspector", "Shape and size"), self))
         self.facts_label = QLabel(self)
         self.facts_label.setWordWrap(True)
         self.facts_label.setTextFormat(Qt.TextFormat.RichText)
@@ -219,7 +222,9 @@ class NodeInspector(QWidget):
             self.id_error.hide()
             return
         if self.document.has_node(new_id):
-            problem: str | None = tr("A node called '{id}' already exists.").format(id=new_id)
+            problem: str | None = QCoreApplication.translate(
+                "NodeInspector", "A node called '{id}' already exists."
+            ).format(id=new_id)
         else:
             problem = self.document.id_problem(new_id)
         if problem:
@@ -240,7 +245,7 @@ class NodeInspector(QWidget):
             self.fix_handler(fix)
         else:
             self.undo_stack.push(fix_command(self.document, fix))
-        self.status_message.emit(tr("Applied: {fix}").format(fix=fix.label))
+        self.status_message.emit(QCoreApplication.translate("NodeInspector", "Applied: {fix}").format(fix=fix.label))
 
     # ---- document events -----------------------------------------------------------------------
     def _on_node_changed(self, node_id: str) -> None:
@@ -271,8 +276,14 @@ class NodeInspector(QWidget):
             button.deleteLater()
         self.fix_buttons = []
         if report is None:
-            self.facts_label.setText(html.escape(tr("Shapes are unknown until the dataset loads.")))
-            self.problem_label.setText(tr("Dataset problem: {error}").format(error=self.document.report_error or ""))
+            self.facts_label.setText(
+                html.escape(QCoreApplication.translate("NodeInspector", "Shapes are unknown until the dataset loads."))
+            )
+            self.problem_label.setText(
+                QCoreApplication.translate("NodeInspector", "Dataset problem: {error}").format(
+                    error=self.document.report_error or ""
+                )
+            )
             self.problem_box.show()
             self.warning_label.hide()
             return
@@ -281,11 +292,16 @@ class NodeInspector(QWidget):
         if node is not None:
             inputs = ", ".join(spec.text() for spec in node.inputs) or ("—" if node.type != "Input" else "")
             if node.type != "Input":
-                rows.append((tr("Input"), inputs))
-            rows.append((tr("Output"), node.output.text() if node.output is not None else "?"))
+                rows.append((QCoreApplication.translate("NodeInspector", "Input"), inputs))
+            rows.append(
+                (
+                    QCoreApplication.translate("NodeInspector", "Output"),
+                    node.output.text() if node.output is not None else "?",
+                )
+            )
             if node.output is not None and node.type != "Input":
-                rows.append((tr("Parameters"), format_count(node.params)))
-                rows.append((tr("Multiply-adds"), format_count(node.macs)))
+                rows.append((QCoreApplication.translate("NodeInspector", "Parameters"), format_count(node.params)))
+                rows.append((QCoreApplication.translate("NodeInspector", "Multiply-adds"), format_count(node.macs)))
         table = "".join(
             f"<tr><td style='color:{colors.muted_text}; padding-right:10px'>{html.escape(name)}</td>"
             f"<td style='font-family: monospace'>{html.escape(value)}</td></tr>"
@@ -294,7 +310,7 @@ class NodeInspector(QWidget):
         if self.node_id == report.output_id:
             table += (
                 f"<tr><td colspan='2' style='color:{colors.muted_text}'>"
-                f"{html.escape(tr('This is the model output.'))}</td></tr>"
+                f"{html.escape(QCoreApplication.translate('NodeInspector', 'This is the model output.'))}</td></tr>"
             )
         self.facts_label.setText(f"<table cellspacing='0' cellpadding='1'>{table}</table>")
         errors = [issue for issue in report.errors if issue.node == self.node_id]
@@ -303,7 +319,7 @@ class NodeInspector(QWidget):
             for issue in errors:
                 for fix in issue.fixes:
                     button = QPushButton(fix.label, self.problem_box)
-                    button.setToolTip(tr("Apply this fix (one undoable step)"))
+                    button.setToolTip(QCoreApplication.translate("NodeInspector", "Apply this fix (one undoable step)"))
                     button.clicked.connect(lambda _checked=False, f=fix: self._apply_fix(f))
                     self.fix_buttons_layout.addWidget(button)
                     self.fix_buttons.append(button)

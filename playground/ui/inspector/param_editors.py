@@ -117,9 +117,11 @@ def help_text(spec: ParamSpec) -> str:
     text = spec.help
     accepted = spec.describe_range()
     if accepted and spec.kind not in ("str", "bool"):
-        text += ("\n" if text else "") + tr("Accepts {range}.").format(range=accepted)
+        text += ("\n" if text else "") + QCoreApplication.translate("ParamEditors", "Accepts {range}.").format(
+            range=accepted
+        )
     if spec.optional:
-        text += "\n" + tr("May be left empty (none).")
+        text += "\n" + QCoreApplication.translate("ParamEditors", "May be left empty (none).")
     return text
 
 
@@ -529,8 +531,12 @@ class TextEditor(ParamEditor):
         row.addWidget(self.line, 1)
         if browse:
             self.browse_button = QToolButton(self)
-            self.browse_button.setText(tr("Browse…"))
-            self.browse_button.setToolTip(tr("Choose the file") if browse == "file" else tr("Choose the folder"))
+            self.browse_button.setText(QCoreApplication.translate("ParamEditors", "Browse…"))
+            self.browse_button.setToolTip(
+                QCoreApplication.translate("ParamEditors", "Choose the file")
+                if browse == "file"
+                else QCoreApplication.translate("ParamEditors", "Choose the folder")
+            )
             self.browse_button.clicked.connect(self._on_browse)
             row.addWidget(self.browse_button)
         layout = QVBoxLayout(self)
@@ -549,9 +555,13 @@ class TextEditor(ParamEditor):
     def _on_browse(self) -> None:
         start = self.line.text().strip() or (self._base_dir() if self._base_dir else "")
         if self._browse_mode == "folder":
-            chosen = QFileDialog.getExistingDirectory(self, tr("Choose a folder"), start)
+            chosen = QFileDialog.getExistingDirectory(
+                self, QCoreApplication.translate("ParamEditors", "Choose a folder"), start
+            )
         else:
-            chosen, _ = QFileDialog.getOpenFileName(self, tr("Choose a file"), start, self._file_filter)
+            chosen, _ = QFileDialog.getOpenFileName(
+                self, QCoreApplication.translate("ParamEditors", "Choose a file"), start, self._file_filter
+            )
         if chosen:
             self.line.setText(chosen)
             self._commit(chosen)
@@ -573,7 +583,9 @@ class ListEditor(ParamEditor):
             "shape": "1, 8, 8",
         }.get(spec.kind, "")
         if spec.optional:
-            placeholder = tr("empty = none") + (f"  ({placeholder})" if placeholder else "")
+            placeholder = QCoreApplication.translate("ParamEditors", "empty = none") + (
+                f"  ({placeholder})" if placeholder else ""
+            )
         self.line.setPlaceholderText(placeholder)
         self.error = _ErrorLine(self)
         layout = QVBoxLayout(self)
@@ -602,7 +614,11 @@ class ListEditor(ParamEditor):
         try:
             value = coerce_value(self.spec, self.parsed())
         except ParamError as exc:
-            self._set_problem(tr("{name} {problem}").format(name=self.spec.name, problem=str(exc)))
+            self._set_problem(
+                QCoreApplication.translate("ParamEditors", "{name} {problem}").format(
+                    name=self.spec.name, problem=str(exc)
+                )
+            )
             return
         self._set_problem(None)
         self.line.setText(format_value(value))
@@ -678,7 +694,7 @@ class OptionalEditor(ParamEditor):
         self.inner = inner
         inner.setParent(self)
         self.enabled = QCheckBox(self)
-        self.enabled.setToolTip(tr("Unticked: none (the default)"))
+        self.enabled.setToolTip(QCoreApplication.translate("ParamEditors", "Unticked: none (the default)"))
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.enabled)
@@ -776,7 +792,7 @@ class ParamForm(QWidget):
         self.more_button: QToolButton | None = None
         if advanced:
             self.more_button = QToolButton(self)
-            self.more_button.setText(tr("More options"))
+            self.more_button.setText(QCoreApplication.translate("ParamEditors", "More options"))
             self.more_button.setCheckable(True)
             self.more_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             self.more_button.setArrowType(Qt.ArrowType.RightArrow)

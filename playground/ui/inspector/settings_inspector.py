@@ -198,7 +198,7 @@ class ComponentEditor(QWidget):
         self.combo = QComboBox(parent)
         guard_wheel(self.combo)
         if allow_none:
-            self.combo.addItem(none_text or tr("None"), None)
+            self.combo.addItem(none_text or QCoreApplication.translate("SettingsInspector", "None"), None)
         for name, component in catalogue.items():
             self.combo.addItem(name, name)
             self.combo.setItemData(self.combo.count() - 1, component.help, Qt.ItemDataRole.ToolTipRole)
@@ -310,20 +310,26 @@ class SettingsInspector(QWidget):
 
     # ---- building ------------------------------------------------------------------------------
     def _build_experiment_box(self) -> QGroupBox:
-        box = QGroupBox(tr("Experiment"), self)
+        box = QGroupBox(QCoreApplication.translate("SettingsInspector", "Experiment"), self)
         form = new_form()
         box.setLayout(form)
         self.name_edit = QLineEdit(box)
         self.name_edit.setToolTip(tr(NAME_TIP))
         self._shown_name = ""  # the text the field shows for the document's name
         self.name_edit.editingFinished.connect(self._on_name_edited)
-        form.addRow(tr("Name"), self.name_edit)
-        hint = _muted(tr("Select a layer on the canvas to edit it; click the empty canvas to come back here."), box)
+        form.addRow(QCoreApplication.translate("SettingsInspector", "Name"), self.name_edit)
+        hint = _muted(
+            QCoreApplication.translate(
+                "SettingsInspector",
+                "Select a layer on the canvas to edit it; click the empty canvas to come back here.",
+            ),
+            box,
+        )
         form.addRow(hint)
         return box
 
     def _build_data_box(self) -> QGroupBox:
-        box = QGroupBox(tr("Data"), self)
+        box = QGroupBox(QCoreApplication.translate("SettingsInspector", "Data"), self)
         layout = QVBoxLayout(box)
         layout.setSpacing(6)
         form = new_form()
@@ -332,7 +338,7 @@ class SettingsInspector(QWidget):
         guard_wheel(self.dataset_combo)
         self.dataset_combo.setModel(self._dataset_model())
         self.dataset_combo.currentIndexChanged.connect(self._on_dataset_chosen)
-        form.addRow(tr("Dataset"), self.dataset_combo)
+        form.addRow(QCoreApplication.translate("SettingsInspector", "Dataset"), self.dataset_combo)
         self.dataset_help = _muted("", box)
         layout.addWidget(self.dataset_help)
         self.dataset_form_holder = QVBoxLayout()
@@ -343,24 +349,33 @@ class SettingsInspector(QWidget):
         layout.addLayout(split_form)
         split_row = QHBoxLayout()
         split_row.setSpacing(6)
-        self.train_spin = self._percent_spin(box, 5, 95, tr("Share of the samples the model learns from."))
+        self.train_spin = self._percent_spin(
+            box, 5, 95, QCoreApplication.translate("SettingsInspector", "Share of the samples the model learns from.")
+        )
         self.val_spin = self._percent_spin(
-            box, 0, 90, tr("Share used to watch for overfitting (early stopping, keep best).")
+            box,
+            0,
+            90,
+            QCoreApplication.translate(
+                "SettingsInspector", "Share used to watch for overfitting (early stopping, keep best)."
+            ),
         )
         self.test_label = QLabel(box)
-        self.test_label.setToolTip(tr("Held out until the end: the rest of the samples."))
-        self.train_spin.setSuffix(tr(" % train"))
-        self.val_spin.setSuffix(tr(" % val"))
+        self.test_label.setToolTip(
+            QCoreApplication.translate("SettingsInspector", "Held out until the end: the rest of the samples.")
+        )
+        self.train_spin.setSuffix(QCoreApplication.translate("SettingsInspector", " % train"))
+        self.val_spin.setSuffix(QCoreApplication.translate("SettingsInspector", " % val"))
         split_row.addWidget(self.train_spin)
         split_row.addWidget(self.val_spin)
         split_row.addWidget(self.test_label)
         split_row.addStretch(1)
-        split_form.addRow(tr("Split"), split_row)
+        split_form.addRow(QCoreApplication.translate("SettingsInspector", "Split"), split_row)
         self.train_spin.valueChanged.connect(lambda _value: self._on_split_edited("train"))
         self.val_spin.valueChanged.connect(lambda _value: self._on_split_edited("val"))
         self.data_seed = IntEditor(DATA_SEED, box)
         self.data_seed.committed.connect(lambda value: self._push_data({"seed": value}, "seed"))
-        split_form.addRow(tr("Data seed"), self.data_seed)
+        split_form.addRow(QCoreApplication.translate("SettingsInspector", "Data seed"), self.data_seed)
         self.dataset_facts = QLabel(box)
         self.dataset_facts.setWordWrap(True)
         self.dataset_facts.setTextFormat(Qt.TextFormat.RichText)
@@ -400,23 +415,28 @@ class SettingsInspector(QWidget):
         return model
 
     def _build_training_box(self) -> QGroupBox:
-        box = QGroupBox(tr("Training"), self)
+        box = QGroupBox(QCoreApplication.translate("SettingsInspector", "Training"), self)
         form = new_form()
         box.setLayout(form)
         self.training_form = form
         self.loss_editor = ComponentEditor(LOSSES, box)
         self.loss_editor.edited.connect(lambda spec, field: self._push_training({"loss": spec}, f"loss.{field}"))
-        form.addRow(tr("Loss"), self.loss_editor.combo)
+        form.addRow(QCoreApplication.translate("SettingsInspector", "Loss"), self.loss_editor.combo)
         form.addRow(self.loss_editor)
         self.optimizer_editor = ComponentEditor(OPTIMIZERS, box)
         self.optimizer_editor.edited.connect(
             lambda spec, field: self._push_training({"optimizer": spec}, f"optimizer.{field}")
         )
-        form.addRow(tr("Optimizer"), self.optimizer_editor.combo)
+        form.addRow(QCoreApplication.translate("SettingsInspector", "Optimizer"), self.optimizer_editor.combo)
         form.addRow(self.optimizer_editor)
-        self.scheduler_editor = ComponentEditor(SCHEDULERS, box, allow_none=True, none_text=tr("None (constant)"))
+        self.scheduler_editor = ComponentEditor(
+            SCHEDULERS,
+            box,
+            allow_none=True,
+            none_text=QCoreApplication.translate("SettingsInspector", "None (constant)"),
+        )
         self.scheduler_editor.edited.connect(self._on_scheduler_edited)
-        form.addRow(tr("LR schedule"), self.scheduler_editor.combo)
+        form.addRow(QCoreApplication.translate("SettingsInspector", "LR schedule"), self.scheduler_editor.combo)
         form.addRow(self.scheduler_editor)
         self.schedule_extra = QWidget(box)
         extra_form = new_form()
@@ -432,31 +452,39 @@ class SettingsInspector(QWidget):
 
         self.epochs_editor = IntEditor(EPOCHS, box)
         self.epochs_editor.committed.connect(lambda value: self._push_training({"epochs": value}, "epochs"))
-        form.addRow(tr("Epochs"), self.epochs_editor)
+        form.addRow(QCoreApplication.translate("SettingsInspector", "Epochs"), self.epochs_editor)
         batch_row = QWidget(box)
         batch_layout = QHBoxLayout(batch_row)
         batch_layout.setContentsMargins(0, 0, 0, 0)
         self.batch_editor = IntEditor(BATCH, batch_row)
         self.batch_editor.set_value(BATCH.default)  # shown (greyed) while "Full batch" is ticked
         self.batch_editor.committed.connect(lambda value: self._push_training({"batch_size": value}, "batch_size"))
-        self.full_batch = QCheckBox(tr("Full batch"), batch_row)
-        self.full_batch.setToolTip(tr("Every step uses the whole training set (batch gradient descent)."))
+        self.full_batch = QCheckBox(QCoreApplication.translate("SettingsInspector", "Full batch"), batch_row)
+        self.full_batch.setToolTip(
+            QCoreApplication.translate(
+                "SettingsInspector", "Every step uses the whole training set (batch gradient descent)."
+            )
+        )
         self.full_batch.toggled.connect(self._on_full_batch_toggled)
         batch_layout.addWidget(self.batch_editor, 1)
         batch_layout.addWidget(self.full_batch)
-        form.addRow(tr("Batch size"), batch_row)
+        form.addRow(QCoreApplication.translate("SettingsInspector", "Batch size"), batch_row)
         self.seed_editor = IntEditor(SEED, box)
         self.seed_editor.committed.connect(lambda value: self._push_training({"seed": value}, "seed"))
-        form.addRow(tr("Seed"), self.seed_editor)
+        form.addRow(QCoreApplication.translate("SettingsInspector", "Seed"), self.seed_editor)
         self.device_editor = ChoiceEditor(DEVICE, box)
         self.device_editor.committed.connect(lambda value: self._push_training({"device": value}, "device"))
-        form.addRow(tr("Device"), self.device_editor)
+        form.addRow(QCoreApplication.translate("SettingsInspector", "Device"), self.device_editor)
         self.l1_editor = FloatEditor(L1, box)
         self.l1_editor.committed.connect(lambda value: self._push_training({"l1": value}, "l1"))
-        form.addRow(tr("L1 penalty"), self.l1_editor)
+        form.addRow(QCoreApplication.translate("SettingsInspector", "L1 penalty"), self.l1_editor)
 
         self.clip_group = _OptionalGroup(
-            tr("Clip gradients"), tr("Limit the gradient before each step: a cure for exploding gradients."), box
+            QCoreApplication.translate("SettingsInspector", "Clip gradients"),
+            QCoreApplication.translate(
+                "SettingsInspector", "Limit the gradient before each step: a cure for exploding gradients."
+            ),
+            box,
         )
         self.clip_mode = ChoiceEditor(CLIP_MODE, self.clip_group.body)
         self.clip_max = FloatEditor(CLIP_MAX, self.clip_group.body)
@@ -468,7 +496,11 @@ class SettingsInspector(QWidget):
         form.addRow(self.clip_group)
 
         self.early_group = _OptionalGroup(
-            tr("Early stopping"), tr("Stop when the monitored metric has not improved for `patience` epochs."), box
+            QCoreApplication.translate("SettingsInspector", "Early stopping"),
+            QCoreApplication.translate(
+                "SettingsInspector", "Stop when the monitored metric has not improved for `patience` epochs."
+            ),
+            box,
         )
         self.early_monitor = ChoiceEditor(MONITOR, self.early_group.body)
         self.early_patience = IntEditor(PATIENCE, self.early_group.body)
@@ -483,10 +515,18 @@ class SettingsInspector(QWidget):
         form.addRow(self.early_group)
 
         self.best_group = _OptionalGroup(
-            tr("Keep the best weights"), tr("Remember the weights of the best epoch by the monitored metric."), box
+            QCoreApplication.translate("SettingsInspector", "Keep the best weights"),
+            QCoreApplication.translate(
+                "SettingsInspector", "Remember the weights of the best epoch by the monitored metric."
+            ),
+            box,
         )
         self.best_monitor = ChoiceEditor(MONITOR, self.best_group.body)
-        self.best_restore = BoolEditor(RESTORE, self.best_group.body, text=tr("restore them at the end"))
+        self.best_restore = BoolEditor(
+            RESTORE,
+            self.best_group.body,
+            text=QCoreApplication.translate("SettingsInspector", "restore them at the end"),
+        )
         self.best_group.form.addRow("monitor", self.best_monitor)
         self.best_group.form.addRow("", self.best_restore)
         self.best_group.check.toggled.connect(lambda on: self._push_optional("keep_best", on))
@@ -496,7 +536,7 @@ class SettingsInspector(QWidget):
         return box
 
     def _build_model_box(self) -> QGroupBox:
-        box = QGroupBox(tr("Model"), self)
+        box = QGroupBox(QCoreApplication.translate("SettingsInspector", "Model"), self)
         form = new_form()
         box.setLayout(form)
         self.init_editor = ChoiceEditor(INIT, box)
@@ -505,7 +545,7 @@ class SettingsInspector(QWidget):
                 index, tr(INIT_HELP[self.init_editor.combo.itemData(index)]), Qt.ItemDataRole.ToolTipRole
             )
         self.init_editor.committed.connect(lambda value: self.undo_stack.push(SetInitCommand(self.document, value)))
-        form.addRow(tr("Initialisation"), self.init_editor)
+        form.addRow(QCoreApplication.translate("SettingsInspector", "Initialisation"), self.init_editor)
         self.init_help = _muted("", box)
         form.addRow(self.init_help)
         return box
@@ -569,14 +609,16 @@ class SettingsInspector(QWidget):
             return
         shape = "(" + ", ".join(["N", *map(str, info.input_shape)]) + ")"
         if info.task == "classification":
-            target = tr("{count} classes").format(count=info.num_classes)
+            target = QCoreApplication.translate("SettingsInspector", "{count} classes").format(count=info.num_classes)
         else:
-            target = tr("regression, {count} value(s)").format(count=info.target_dim or 1)
+            target = QCoreApplication.translate("SettingsInspector", "regression, {count} value(s)").format(
+                count=info.target_dim or 1
+            )
         sizes = " / ".join(f"{size:,}" for size in info.sizes)
         self.dataset_facts.setText(
-            f"<span style='color:{colors.muted_text}'>{html.escape(tr('Input'))}</span> "
+            f"<span style='color:{colors.muted_text}'>{html.escape(QCoreApplication.translate('SettingsInspector', 'Input'))}</span> "
             f"<span style='font-family: monospace'>{shape}</span> · {html.escape(target)} · "
-            f"{html.escape(tr('{sizes} train/val/test samples').format(sizes=sizes))}"
+            f"{html.escape(QCoreApplication.translate('SettingsInspector', '{sizes} train/val/test samples').format(sizes=sizes))}"
         )
 
     def _refresh_training(self) -> None:
@@ -643,8 +685,9 @@ class SettingsInspector(QWidget):
             self.name_edit.setToolTip(
                 tr(NAME_TIP)
                 + "\n"
-                + tr(
-                    "The name has {count} characters; the field shows the first {shown}. Type a new name to replace it."
+                + QCoreApplication.translate(
+                    "SettingsInspector",
+                    "The name has {count} characters; the field shows the first {shown}. Type a new name to replace it.",
                 ).format(count=f"{len(name):,}", shown=f"{NAME_FIELD_CHARS:,}")
             )
 
@@ -722,7 +765,9 @@ class SettingsInspector(QWidget):
 
     def _show_test_share(self, test: float) -> None:
         percent = f"{max(0.0, _percent(test)):.2f}".rstrip("0").rstrip(".")  # a label: two decimals suffice
-        self.test_label.setText(tr("{percent} % test").format(percent=percent))
+        self.test_label.setText(
+            QCoreApplication.translate("SettingsInspector", "{percent} % test").format(percent=percent)
+        )
 
     def _push_training(self, update: dict[str, Any], field: str) -> None:
         training = self.document.experiment.training.model_copy(deep=True, update=update)

@@ -66,20 +66,26 @@ def problems_code(document: ExperimentDocument) -> str:
     def comment(text: str, first: str = "# ", rest: str = "# ") -> list[str]:
         return textwrap.wrap(text, 76, initial_indent=first, subsequent_indent=rest) or [first.rstrip()]
 
-    lines = comment(tr("The model is not valid yet, so there is no code to show.")) + ["#"]
+    lines = comment(
+        QCoreApplication.translate("CodeView", "The model is not valid yet, so there is no code to show.")
+    ) + ["#"]
     if document.report_error:
-        lines += comment(tr("The dataset cannot be loaded:"))
+        lines += comment(QCoreApplication.translate("CodeView", "The dataset cannot be loaded:"))
         for line in document.report_error.splitlines():
             lines += comment(line, "#   ", "#   ")
     report = document.report()
     if report is not None:
         if report.errors:
-            lines += comment(tr("Fix these problems (the inspector and the summary show them too):"))
+            lines += comment(
+                QCoreApplication.translate(
+                    "CodeView", "Fix these problems (the inspector and the summary show them too):"
+                )
+            )
             for issue in report.errors:
                 where = f"{issue.node}: " if issue.node else ""
                 lines += comment(f"{where}{issue.message}", "#   - ", "#     ")
         elif report.output_id is None:
-            lines.append("# " + tr("The model has no single output node."))
+            lines.append("# " + QCoreApplication.translate("CodeView", "The model has no single output node."))
     return "\n".join(lines) + "\n"
 
 
@@ -210,8 +216,8 @@ class CodeView(QWidget):
         self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar.addWidget(self.caption, 1)
         self.copy_button = QToolButton(self)
-        self.copy_button.setText(tr("Copy"))
-        self.copy_button.setToolTip(tr("Copy the code to the clipboard"))
+        self.copy_button.setText(QCoreApplication.translate("CodeView", "Copy"))
+        self.copy_button.setToolTip(QCoreApplication.translate("CodeView", "Copy the code to the clipboard"))
         self.copy_button.setAutoRaise(True)
         self.copy_button.clicked.connect(self._on_copy)
         bar.addWidget(self.copy_button)
@@ -253,7 +259,11 @@ class CodeView(QWidget):
                 text = model_code(self.document.experiment, report)
                 self.valid = True
             except Exception as exc:  # a generator bug must not break the window; show it instead
-                text = "# " + tr("The code cannot be generated: {error}").format(error=exc) + "\n"
+                text = (
+                    "# "
+                    + QCoreApplication.translate("CodeView", "The code cannot be generated: {error}").format(error=exc)
+                    + "\n"
+                )
                 self.valid = False
         else:
             text = problems_code(self.document)
@@ -271,10 +281,13 @@ class CodeView(QWidget):
         self._shown_class = class_name if self.valid else None
         if self.valid:
             shown = class_name if len(class_name) <= CAPTION_NAME_CHARS else class_name[:CAPTION_NAME_CHARS] + "…"
-            signature = tr("class {name}(nn.Module)").format(name=shown)
-            self.caption.set_texts(tr("{signature} — updated as you edit").format(signature=signature), signature)
+            signature = QCoreApplication.translate("CodeView", "class {name}(nn.Module)").format(name=shown)
+            self.caption.set_texts(
+                QCoreApplication.translate("CodeView", "{signature} — updated as you edit").format(signature=signature),
+                signature,
+            )
         else:
-            self.caption.set_texts(tr("No code while the model has problems"))
+            self.caption.set_texts(QCoreApplication.translate("CodeView", "No code while the model has problems"))
         self.code_updated.emit()
 
     def _set_wrapping(self, wrap: bool) -> None:

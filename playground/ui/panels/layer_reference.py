@@ -47,17 +47,19 @@ def layer_html(layer: LayerType) -> str:
         )
         parts.append(
             "<table cellspacing='0' cellpadding='3'><tr><th align='left'>"
-            + tr("parameter")
+            + QCoreApplication.translate("LayerReference", "parameter")
             + "</th><th align='left'>"
-            + tr("default")
+            + QCoreApplication.translate("LayerReference", "default")
             + "</th><th align='left'>"
-            + tr("meaning")
+            + QCoreApplication.translate("LayerReference", "meaning")
             + "</th></tr>"
             + rows
             + "</table>"
         )
     else:
-        parts.append(f"<p style='color:{colors.muted_text}'>{html.escape(tr('No parameters.'))}</p>")
+        parts.append(
+            f"<p style='color:{colors.muted_text}'>{html.escape(QCoreApplication.translate('LayerReference', 'No parameters.'))}</p>"
+        )
     return "".join(parts)
 
 
@@ -74,18 +76,20 @@ def reference_html(text_filter: str = "") -> str:
         if layers:
             sections.append(f"<h2>{html.escape(category)}</h2>" + "<hr/>".join(layer_html(layer) for layer in layers))
     if not sections:
-        return f"<p>{html.escape(tr('No layer matches “{text}”.').format(text=text_filter))}</p>"
+        return f"<p>{html.escape(QCoreApplication.translate('LayerReference', 'No layer matches “{text}”.').format(text=text_filter))}</p>"
     return "".join(sections)
 
 
 class LayerReferenceDialog(QDialog):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(tr("Layer reference"))
+        self.setWindowTitle(QCoreApplication.translate("LayerReference", "Layer reference"))
         self.resize(720, 640)
         layout = QVBoxLayout(self)
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText(tr("Filter layers (name or description)"))
+        self.search.setPlaceholderText(
+            QCoreApplication.translate("LayerReference", "Filter layers (name or description)")
+        )
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_filter)
         layout.addWidget(self.search)

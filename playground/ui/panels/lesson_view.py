@@ -65,9 +65,9 @@ def displayed_markdown(text: str) -> str:
         hidden = len(text) - len(shown)
         if shown.count("```") % 2:  # cut inside a code block: close it, so the note is not code
             shown += "\n```"
-        note = tr("(the lesson continues; {count} characters not shown — open Edit to see all)").format(
-            count=f"{hidden:,}"
-        )
+        note = QCoreApplication.translate(
+            "LessonView", "(the lesson continues; {count} characters not shown — open Edit to see all)"
+        ).format(count=f"{hidden:,}")
         text = f"{shown}\n\n---\n\n*{note}*\n"
     return break_long_words(text)
 
@@ -100,10 +100,12 @@ class LessonView(QWidget):
         bar.setContentsMargins(8, 4, 4, 4)
         bar.addStretch(1)
         self.edit_button = QToolButton(self)
-        self.edit_button.setText(tr("Edit"))
+        self.edit_button.setText(QCoreApplication.translate("LessonView", "Edit"))
         self.edit_button.setCheckable(True)
         self.edit_button.setAutoRaise(True)
-        self.edit_button.setToolTip(tr("Edit the lesson text (Markdown); click again to see it rendered"))
+        self.edit_button.setToolTip(
+            QCoreApplication.translate("LessonView", "Edit the lesson text (Markdown); click again to see it rendered")
+        )
         self.edit_button.toggled.connect(self._on_edit_toggled)
         bar.addWidget(self.edit_button)
         layout.addLayout(bar)
@@ -116,9 +118,9 @@ class LessonView(QWidget):
         source_layout.setContentsMargins(0, 0, 0, 0)
         source_layout.setSpacing(0)
         self.long_words_note = QLabel(
-            tr("This lesson holds words of over {count} characters, so the editor wraps lines anywhere.").format(
-                count=LONG_WORD
-            ),
+            QCoreApplication.translate(
+                "LessonView", "This lesson holds words of over {count} characters, so the editor wraps lines anywhere."
+            ).format(count=LONG_WORD),
             self.source_page,
         )
         self.long_words_note.setObjectName("lessonLongWordsNote")
@@ -127,7 +129,11 @@ class LessonView(QWidget):
         self.long_words_note.hide()
         self.source = QPlainTextEdit(self.source_page)
         self.source.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.source.setPlaceholderText(tr("Write the lesson in Markdown: # headings, **bold**, *italic*, lists …"))
+        self.source.setPlaceholderText(
+            QCoreApplication.translate(
+                "LessonView", "Write the lesson in Markdown: # headings, **bold**, *italic*, lists …"
+            )
+        )
         source_layout.addWidget(self.long_words_note)
         source_layout.addWidget(self.source, 1)
         self.stack.addWidget(self.browser)
@@ -157,9 +163,10 @@ class LessonView(QWidget):
                 self.browser.setMarkdown(displayed_markdown(text))
             else:
                 self.browser.setMarkdown(
-                    tr(
+                    QCoreApplication.translate(
+                        "LessonView",
                         "*This experiment has no lesson text yet.* Click **Edit** to write one: "
-                        "what to try, what to watch for, what it teaches."
+                        "what to try, what to watch for, what it teaches.",
                     )
                 )
             self._tame_headings()
@@ -223,11 +230,11 @@ class LessonView(QWidget):
             self._set_source(self.document.experiment.description)
             self.stack.setCurrentWidget(self.source_page)
             self.source.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.edit_button.setText(tr("Done"))
+            self.edit_button.setText(QCoreApplication.translate("LessonView", "Done"))
             return
         self.commit()
         self.stack.setCurrentWidget(self.browser)
-        self.edit_button.setText(tr("Edit"))
+        self.edit_button.setText(QCoreApplication.translate("LessonView", "Edit"))
 
     def commit(self) -> None:
         """Push the edited text as one undo step (called when leaving Edit, and before saving)."""

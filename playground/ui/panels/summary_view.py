@@ -82,11 +82,28 @@ class SummaryView(QWidget):
         layout.addWidget(splitter)
         self.table = _SummaryTable(0, len(COLUMNS), splitter)
         headers = [
-            (tr("Node"), tr("The node's id")),
-            (tr("Type"), tr("The layer type")),
-            (tr("Output"), tr("Output shape; N is the batch size")),
-            (tr("Params"), tr("Trainable parameters")),
-            (tr("MACs"), tr("Multiply-accumulate operations per sample (a measure of compute)")),
+            (
+                QCoreApplication.translate("SummaryView", "Node"),
+                QCoreApplication.translate("SummaryView", "The node's id"),
+            ),
+            (
+                QCoreApplication.translate("SummaryView", "Type"),
+                QCoreApplication.translate("SummaryView", "The layer type"),
+            ),
+            (
+                QCoreApplication.translate("SummaryView", "Output"),
+                QCoreApplication.translate("SummaryView", "Output shape; N is the batch size"),
+            ),
+            (
+                QCoreApplication.translate("SummaryView", "Params"),
+                QCoreApplication.translate("SummaryView", "Trainable parameters"),
+            ),
+            (
+                QCoreApplication.translate("SummaryView", "MACs"),
+                QCoreApplication.translate(
+                    "SummaryView", "Multiply-accumulate operations per sample (a measure of compute)"
+                ),
+            ),
         ]
         for column, (text, tip) in enumerate(headers):
             header_item = QTableWidgetItem(text)
@@ -189,7 +206,7 @@ class SummaryView(QWidget):
         total_font = QFont(self.table.font())
         total_font.setBold(True)
         totals = [
-            tr("Total"),
+            QCoreApplication.translate("SummaryView", "Total"),
             "",
             "",
             _count(report.total_params) if report is not None else "—",
@@ -210,7 +227,15 @@ class SummaryView(QWidget):
         self.problems.clear()
         entries: list[tuple[str, str | None, str]] = []  # (kind, node, text)
         if self.document.report_error:
-            entries.append(("error", None, tr("Dataset: {error}").format(error=self.document.report_error)))
+            entries.append(
+                (
+                    "error",
+                    None,
+                    QCoreApplication.translate("SummaryView", "Dataset: {error}").format(
+                        error=self.document.report_error
+                    ),
+                )
+            )
         if report is not None:
             for issue in report.errors:
                 entries.append(("error", issue.node, f"{issue.node}: {issue.message}" if issue.node else issue.message))
@@ -221,17 +246,31 @@ class SummaryView(QWidget):
         errors = sum(1 for kind, _, _ in entries if kind == "error")
         warnings = len(entries) - errors
         if not entries:
-            text = tr("No problems: every shape fits.")
+            text = QCoreApplication.translate("SummaryView", "No problems: every shape fits.")
             if report is not None and report.valid and report.output_id is not None:
-                text += " " + tr("Model output: {shape}.").format(shape=report.nodes[report.output_id].output.text())
+                text += " " + QCoreApplication.translate("SummaryView", "Model output: {shape}.").format(
+                    shape=report.nodes[report.output_id].output.text()
+                )
             self.problems_title.setText(f"<span style='color:{colors.ok}'>✓ {html.escape(text)}</span>")
             self.problems.hide()
             return
         parts = []
         if errors:
-            parts.append((tr("1 problem") if errors == 1 else tr("{count} problems")).format(count=errors))
+            parts.append(
+                (
+                    QCoreApplication.translate("SummaryView", "1 problem")
+                    if errors == 1
+                    else QCoreApplication.translate("SummaryView", "{count} problems")
+                ).format(count=errors)
+            )
         if warnings:
-            parts.append((tr("1 warning") if warnings == 1 else tr("{count} warnings")).format(count=warnings))
+            parts.append(
+                (
+                    QCoreApplication.translate("SummaryView", "1 warning")
+                    if warnings == 1
+                    else QCoreApplication.translate("SummaryView", "{count} warnings")
+                ).format(count=warnings)
+            )
         self.problems_title.setText(" · ".join(parts))
         self.problems.show()
         for kind, node, text in entries:

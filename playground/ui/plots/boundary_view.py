@@ -16,13 +16,13 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QTimer
+from PySide6.QtCore import QCoreApplication, QRectF, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.core.runs.records import ViewSetup
 from playground.ui import theme
-from playground.ui.plots.style import CLASS_COLORS, PlotCanvas, export_scene, legend_row, set_title, style_plot, tr
+from playground.ui.plots.style import CLASS_COLORS, PlotCanvas, export_scene, legend_row, set_title, style_plot
 
 LOW_COLOR = np.array([245, 147, 34], dtype=np.float32)  # orange
 HIGH_COLOR = np.array([8, 119, 189], dtype=np.float32)  # blue
@@ -109,12 +109,18 @@ class BoundaryView(QWidget):
         self._image: np.ndarray | None = None
         self._dirty = False
         self._updates = 0
-        self._title = tr("Decision boundary")
+        self._title = QCoreApplication.translate("Plots", "Decision boundary")
         self._unit: str | None = None  # the label of the network view's unit shown instead, while hovered
 
         self.canvas = PlotCanvas(self)
         self.plot: pg.PlotItem = self.canvas.addPlot(row=0, col=0)
-        style_plot(self.plot, title=tr("Decision boundary"), left="x2", bottom="x1", grid=False)
+        style_plot(
+            self.plot,
+            title=QCoreApplication.translate("Plots", "Decision boundary"),
+            left="x2",
+            bottom="x1",
+            grid=False,
+        )
         self.plot.setAspectLocked(True)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
@@ -129,11 +135,13 @@ class BoundaryView(QWidget):
         self._fit_timer.setSingleShot(True)
         self._fit_timer.timeout.connect(self._fit_square)
 
-        self.discretize = QCheckBox(tr("Discretize output"), self)
+        self.discretize = QCheckBox(QCoreApplication.translate("Plots", "Discretize output"), self)
         self.discretize.setObjectName("discretizeCheck")
-        self.discretize.setToolTip(tr("Flat class colours (a hard decision) instead of shades of confidence."))
+        self.discretize.setToolTip(
+            QCoreApplication.translate("Plots", "Flat class colours (a hard decision) instead of shades of confidence.")
+        )
         self.discretize.toggled.connect(self._on_option_changed)
-        self.show_test = QCheckBox(tr("Show test data"), self)
+        self.show_test = QCheckBox(QCoreApplication.translate("Plots", "Show test data"), self)
         self.show_test.setObjectName("showTestCheck")
         self.show_test.setChecked(True)
         self.show_test.toggled.connect(self._on_show_test)
@@ -193,7 +201,11 @@ class BoundaryView(QWidget):
         self._show_extent()
         regression = setup.task == "regression"
         names = list(setup.feature_names or ("x1", "x2"))[:2]
-        self._title = tr("Output surface") if regression else tr("Decision boundary")
+        self._title = (
+            QCoreApplication.translate("Plots", "Output surface")
+            if regression
+            else QCoreApplication.translate("Plots", "Decision boundary")
+        )
         style_plot(
             self.plot,
             title=self._title,
@@ -208,9 +220,10 @@ class BoundaryView(QWidget):
         if regression:
             lo, hi = self._value_range()
             self.caption.setText(
-                tr(
+                QCoreApplication.translate(
+                    "Plots",
                     "Colour = the model's output: orange low ({low:.2g}), blue high ({high:.2g}). "
-                    "Points show the true values; white rim = training, dark rim = test."
+                    "Points show the true values; white rim = training, dark rim = test.",
                 ).format(low=lo, high=hi)
             )
         else:
@@ -218,13 +231,14 @@ class BoundaryView(QWidget):
                 sample = pg.ScatterPlotItem(
                     size=9, brush=CLASS_COLORS[index % len(CLASS_COLORS)], pen=pg.mkPen("w", width=1.2)
                 )
-                self.legend.addItem(sample, tr("class {name}").format(name=name))
+                self.legend.addItem(sample, QCoreApplication.translate("Plots", "class {name}").format(name=name))
             rim = pg.ScatterPlotItem(size=9, brush="#bbbbbb", pen=pg.mkPen("#111111", width=1.6))
-            self.legend.addItem(rim, tr("test point (dark rim)"))
+            self.legend.addItem(rim, QCoreApplication.translate("Plots", "test point (dark rim)"))
             self.caption.setText(
-                tr(
+                QCoreApplication.translate(
+                    "Plots",
                     "Colour = the class the model predicts at each point of the plane; "
-                    "paler = less sure. White rim = training point, dark rim = test point."
+                    "paler = less sure. White rim = training point, dark rim = test point.",
                 )
             )
         self.legend.setVisible(not regression)
@@ -298,7 +312,7 @@ class BoundaryView(QWidget):
             peak = float(np.nanmax(np.abs(picture))) if np.isfinite(picture).any() else 1.0
             peak = peak if peak > 0 else 1.0
             picture = colorize_values(picture, -peak, peak, _rgb(theme.colors().plot_background), False)
-        label = label or tr("Unit")
+        label = label or QCoreApplication.translate("Plots", "Unit")
         if label != self._unit:
             set_title(self.plot, label)
         self._unit = label

@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from playground.ui import theme
-from playground.ui.plots.style import PaintCost, TimedPainting, export_widget, tr
+from playground.ui.plots.style import PaintCost, TimedPainting, export_widget
 
 CORRECT = QColor(8, 119, 189)
 WRONG = QColor(198, 40, 40)
@@ -38,7 +38,7 @@ class ConfusionMatrixView(TimedPainting, QWidget):
         self.setObjectName("confusionMatrix")
         self._matrix: np.ndarray | None = None
         self._names: list[str] = []
-        self._split = tr("test")
+        self._split = QCoreApplication.translate("Plots", "test")
         self.paint_cost = PaintCost()
         self.setMinimumSize(QSize(220, 220))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -70,9 +70,11 @@ class ConfusionMatrixView(TimedPainting, QWidget):
             metrics = QFontMetrics(font)
         matrix = self._matrix
         total = int(matrix.sum()) if matrix is not None else 0
-        title = tr("Confusion matrix ({split} split)").format(split=self._split)
+        title = QCoreApplication.translate("Plots", "Confusion matrix ({split} split)").format(split=self._split)
         score = (
-            tr("{correct:.1%} of {total} correct").format(correct=np.trace(matrix) / total, total=total)
+            QCoreApplication.translate("Plots", "{correct:.1%} of {total} correct").format(
+                correct=np.trace(matrix) / total, total=total
+            )
             if matrix is not None and total
             else ""
         )
@@ -143,11 +145,19 @@ class ConfusionMatrixView(TimedPainting, QWidget):
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 name[:6],
             )
-        painter.drawText(QRectF(x0, y0 + size + 16, size, 16), Qt.AlignmentFlag.AlignCenter, tr("predicted class"))
+        painter.drawText(
+            QRectF(x0, y0 + size + 16, size, 16),
+            Qt.AlignmentFlag.AlignCenter,
+            QCoreApplication.translate("Plots", "predicted class"),
+        )
         painter.save()
         painter.translate(x0 - 34, y0 + size / 2)
         painter.rotate(-90)
-        painter.drawText(QRectF(-size / 2, -16, size, 14), Qt.AlignmentFlag.AlignCenter, tr("true class"))
+        painter.drawText(
+            QRectF(-size / 2, -16, size, 14),
+            Qt.AlignmentFlag.AlignCenter,
+            QCoreApplication.translate("Plots", "true class"),
+        )
         painter.restore()
         painter.end()
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from playground.core.training.diagnostics import Diagnostics
@@ -35,7 +35,6 @@ from playground.ui.plots.style import (
     nice_ceiling,
     pen,
     style_plot,
-    tr,
 )
 
 HEALTHY_UPDATE_RATIO = 1e-3
@@ -99,7 +98,11 @@ class DiagnosticsView(QWidget):
         ci = self.canvas.ci
         self.grad_plot: pg.PlotItem = ci.addPlot(row=0, col=0, axisItems=_layer_axis())
         self._columns = 2
-        style_plot(self.grad_plot, title=tr("Gradient norm"), left=tr("‖gradient‖ (log)"))
+        style_plot(
+            self.grad_plot,
+            title=QCoreApplication.translate("Plots", "Gradient norm"),
+            left=QCoreApplication.translate("Plots", "‖gradient‖ (log)"),
+        )
         self.grad_plot.setLogMode(y=True)
         self.grad_first = self.grad_plot.plot(
             pen=pen(FIRST_COLOR, 1.5, Qt.PenStyle.DashLine),
@@ -107,7 +110,7 @@ class DiagnosticsView(QWidget):
             symbolSize=5,
             symbolBrush=FIRST_COLOR,
             symbolPen=None,
-            name=tr("first epoch"),
+            name=QCoreApplication.translate("Plots", "first epoch"),
         )
         self.grad_curve = self.grad_plot.plot(
             pen=pen(TRAIN_COLOR, 2.5),
@@ -115,11 +118,15 @@ class DiagnosticsView(QWidget):
             symbolSize=7,
             symbolBrush=TRAIN_COLOR,
             symbolPen=None,
-            name=tr("latest"),
+            name=QCoreApplication.translate("Plots", "latest"),
         )
 
         self.ratio_plot: pg.PlotItem = ci.addPlot(row=0, col=1, axisItems=_layer_axis())
-        style_plot(self.ratio_plot, title=tr("Update ÷ weight"), left=tr("‖Δw‖ / ‖w‖ (log)"))
+        style_plot(
+            self.ratio_plot,
+            title=QCoreApplication.translate("Plots", "Update ÷ weight"),
+            left=QCoreApplication.translate("Plots", "‖Δw‖ / ‖w‖ (log)"),
+        )
         self.ratio_plot.setLogMode(y=True)
         self.ratio_curve = self.ratio_plot.plot(
             pen=pen("#7b3fbf", 2.5), symbol="s", symbolSize=7, symbolBrush="#7b3fbf", symbolPen=None
@@ -129,7 +136,7 @@ class DiagnosticsView(QWidget):
             angle=0,
             movable=False,
             pen=pen(REFERENCE_COLOR, 1.2, Qt.PenStyle.DashLine),
-            label=tr("typical ≈ 1e-3"),
+            label=QCoreApplication.translate("Plots", "typical ≈ 1e-3"),
             labelOpts={"position": 0.02, "color": REFERENCE_COLOR, "anchors": [(0, 1), (0, 1)]},
         )
         self.ratio_plot.addItem(self.ratio_reference)
@@ -137,7 +144,11 @@ class DiagnosticsView(QWidget):
             plot.disableAutoRange()
 
         self.weight_plot: pg.PlotItem = ci.addPlot(row=1, col=0, axisItems=_layer_axis())
-        style_plot(self.weight_plot, title=tr("Weight norm"), left=tr("‖w‖"))
+        style_plot(
+            self.weight_plot,
+            title=QCoreApplication.translate("Plots", "Weight norm"),
+            left=QCoreApplication.translate("Plots", "‖w‖"),
+        )
         self.weight_plot.disableAutoRange()
         self.weight_first = self.weight_plot.plot(
             pen=pen(FIRST_COLOR, 1.5, Qt.PenStyle.DashLine),
@@ -151,7 +162,9 @@ class DiagnosticsView(QWidget):
         )
 
         self.activation_plot: pg.PlotItem = ci.addPlot(row=1, col=1, axisItems=_layer_axis())
-        style_plot(self.activation_plot, title=ACTIVATION_TITLE, left=tr("share of units"))
+        style_plot(
+            self.activation_plot, title=ACTIVATION_TITLE, left=QCoreApplication.translate("Plots", "share of units")
+        )
         self.activation_plot.setYRange(0, 1.0, padding=0.02)
         self.activation_plot.setLimits(yMin=-0.02, yMax=1.02)
         self.activation_plot.setMouseEnabled(x=False, y=False)
@@ -163,14 +176,19 @@ class DiagnosticsView(QWidget):
             pg.InfiniteLine(pos=0.5, angle=0, movable=False, pen=pen(REFERENCE_COLOR, 1, Qt.PenStyle.DashLine))
         )
         self.no_activation_text = pg.TextItem(
-            tr("no ReLU, Sigmoid or Tanh layers"), color=REFERENCE_COLOR, anchor=(0.5, 0.5)
+            QCoreApplication.translate("Plots", "no ReLU, Sigmoid or Tanh layers"),
+            color=REFERENCE_COLOR,
+            anchor=(0.5, 0.5),
         )
         self.activation_plot.addItem(self.no_activation_text)
         self.no_activation_text.setPos(0.0, 0.75)
         self.no_activation_text.hide()
 
         self.caption = QLabel(
-            tr("Layers from input (left) to output (right) · solid: latest epoch · dashed: first epoch"), self
+            QCoreApplication.translate(
+                "Plots", "Layers from input (left) to output (right) · solid: latest epoch · dashed: first epoch"
+            ),
+            self,
         )
         self.caption.setObjectName("diagnosticsCaption")
         self.caption.setWordWrap(True)
@@ -355,9 +373,10 @@ class DiagnosticsView(QWidget):
             text = (
                 f"<span style='color:{colors.muted_text}'>"
                 + html.escape(
-                    tr(
+                    QCoreApplication.translate(
+                        "Plots",
                         "Diagnostics appear after the first epoch: per-layer gradients, weights "
-                        "and activations, with a hint when something looks wrong."
+                        "and activations, with a hint when something looks wrong.",
                     )
                 )
                 + "</span>"
@@ -366,9 +385,10 @@ class DiagnosticsView(QWidget):
             text = (
                 f"<span style='color:{colors.ok}'>✓ "
                 + html.escape(
-                    tr(
+                    QCoreApplication.translate(
+                        "Plots",
                         "No warning signs: gradients reach every layer, few units are dead or "
-                        "saturated, and the steps are of a sensible size."
+                        "saturated, and the steps are of a sensible size.",
                     )
                 )
                 + "</span>"
@@ -376,7 +396,7 @@ class DiagnosticsView(QWidget):
         else:
             items = "".join(f"<li style='margin-bottom:3px'>{html.escape(hint)}</li>" for hint in hints)
             text = (
-                f"<b style='color:{colors.warning}'>⚠ {html.escape(tr('What the diagnostics say'))}</b>"
+                f"<b style='color:{colors.warning}'>⚠ {html.escape(QCoreApplication.translate('Plots', 'What the diagnostics say'))}</b>"
                 f"<ul style='margin-top:2px; margin-left:-16px'>{items}</ul>"
             )
         self._hints = list(hints or [])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from playground.core.runs.records import Prediction, ViewSetup
@@ -23,7 +23,6 @@ from playground.ui.plots.style import (
     export_scene,
     pen,
     style_plot,
-    tr,
 )
 
 TRUTH_COLOR = "#2e7d32"
@@ -44,13 +43,17 @@ class ForecastView(QWidget):
         # Titles that shorten in a narrow column: at full length they forced the canvas wider than
         # its window, which cut off the right of both plots (the detail plot before t = 0).
         self.overview: pg.PlotItem = self.canvas.ci.addPlot(row=0, col=0, axisItems={"bottom": count_axis()})
-        pair = colored(tr("truth"), TRUTH_COLOR) + " / " + colored(tr("forecast"), VAL_COLOR)
+        pair = (
+            colored(QCoreApplication.translate("Plots", "truth"), TRUTH_COLOR)
+            + " / "
+            + colored(QCoreApplication.translate("Plots", "forecast"), VAL_COLOR)
+        )
         style_plot(
             self.overview,
-            title=tr("Next value: ") + pair,
-            left=tr("value"),
-            bottom=tr("test window"),
-            short_titles=(pair, tr("Next value")),
+            title=QCoreApplication.translate("Plots", "Next value: ") + pair,
+            left=QCoreApplication.translate("Plots", "value"),
+            bottom=QCoreApplication.translate("Plots", "test window"),
+            short_titles=(pair, QCoreApplication.translate("Plots", "Next value")),
         )
         # Windows are independent samples, not one series: dots, no connecting lines.
         self.truth_curve = self.overview.plot(
@@ -61,18 +64,18 @@ class ForecastView(QWidget):
         )
         self.detail: pg.PlotItem = self.canvas.ci.addPlot(row=1, col=0, axisItems={"bottom": count_axis()})
         parts = (
-            colored(tr("input"), REFERENCE_COLOR)
+            colored(QCoreApplication.translate("Plots", "input"), REFERENCE_COLOR)
             + ", "
-            + colored(tr("true next"), TRUTH_COLOR)
+            + colored(QCoreApplication.translate("Plots", "true next"), TRUTH_COLOR)
             + ", "
-            + colored(tr("forecast"), VAL_COLOR)
+            + colored(QCoreApplication.translate("Plots", "forecast"), VAL_COLOR)
         )
         style_plot(
             self.detail,
-            title=tr("One window: ") + parts,
-            left=tr("value"),
-            bottom=tr("time step (0 = the value to predict)"),
-            short_titles=(parts, tr("One window")),
+            title=QCoreApplication.translate("Plots", "One window: ") + parts,
+            left=QCoreApplication.translate("Plots", "value"),
+            bottom=QCoreApplication.translate("Plots", "time step (0 = the value to predict)"),
+            short_titles=(parts, QCoreApplication.translate("Plots", "One window")),
         )
         self.history_curve = self.detail.plot(
             pen=pen(REFERENCE_COLOR, 2), symbol="o", symbolSize=4, symbolBrush=REFERENCE_COLOR, symbolPen=None
@@ -86,11 +89,11 @@ class ForecastView(QWidget):
         )
         self.window_spin = QSpinBox(self)
         self.window_spin.setObjectName("forecastWindowSpin")
-        self.window_spin.setPrefix(tr("window "))
+        self.window_spin.setPrefix(QCoreApplication.translate("Plots", "window "))
         self.window_spin.valueChanged.connect(self._on_window_changed)
         controls = QHBoxLayout()
         controls.setContentsMargins(6, 0, 6, 2)
-        controls.addWidget(QLabel(tr("Detail:"), self))
+        controls.addWidget(QLabel(QCoreApplication.translate("Plots", "Detail:"), self))
         controls.addWidget(self.window_spin)
         controls.addStretch(1)
         layout = QVBoxLayout(self)

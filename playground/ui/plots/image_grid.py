@@ -8,14 +8,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QSplitter, QWidget
 
 from playground.core.runs.records import Prediction, ViewSetup
 from playground.ui import theme
 from playground.ui.plots.confusion_view import ConfusionMatrixView
-from playground.ui.plots.style import PaintCost, TimedPainting, export_widget, tr
+from playground.ui.plots.style import PaintCost, TimedPainting, export_widget
 
 MISTAKE = QColor(198, 40, 40)
 RIGHT = QColor(46, 125, 50)
@@ -110,9 +110,9 @@ class ImageGrid(TimedPainting, QWidget):
         title_font.setBold(True)
         painter.setFont(title_font)
         painter.setPen(foreground)
-        title = tr("Test images and predictions")
+        title = QCoreApplication.translate("Plots", "Test images and predictions")
         if self._predicted is not None:
-            title = tr("Test images: {mistakes} of {count} wrong").format(
+            title = QCoreApplication.translate("Plots", "Test images: {mistakes} of {count} wrong").format(
                 mistakes=self.mistakes(), count=len(self._images)
             )
         title = painter.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight, max(20, self.width() - 8))
@@ -141,13 +141,15 @@ class ImageGrid(TimedPainting, QWidget):
                 if wrong:
                     painter.setPen(QPen(MISTAKE, 3))
                     painter.drawRect(inner.adjusted(-1.5, -1.5, 1.5, 1.5))
-                    text = tr("{pred} (true {true})").format(pred=self._name(predicted), true=self._name(truth))
+                    text = QCoreApplication.translate("Plots", "{pred} (true {true})").format(
+                        pred=self._name(predicted), true=self._name(truth)
+                    )
                     painter.setPen(MISTAKE)
                 else:
                     text = "✓ " + self._name(predicted)
                     painter.setPen(RIGHT if not theme.is_dark() else QColor(colors.ok))
             else:
-                text = tr("true {true}").format(true=self._name(truth))
+                text = QCoreApplication.translate("Plots", "true {true}").format(true=self._name(truth))
                 painter.setPen(foreground)
             painter.setFont(caption_font)
             painter.drawText(QRectF(x, y + cell - 2, cell, caption_height), Qt.AlignmentFlag.AlignCenter, text)
@@ -180,7 +182,7 @@ class ImageTaskView(QWidget):
     def configure(self, setup: ViewSetup) -> None:
         names = list(setup.class_names or ())
         self.grid.set_images(np.asarray(setup.images), np.asarray(setup.labels), names)
-        self.confusion.set_classes(names, setup.split or tr("test"))
+        self.confusion.set_classes(names, setup.split or QCoreApplication.translate("Plots", "test"))
 
     def set_predictions(self, prediction: Prediction) -> None:
         self._pending = prediction

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
@@ -40,7 +40,6 @@ from playground.ui.plots.style import (
     pen,
     pixel_downsampling,
     style_plot,
-    tr,
 )
 
 # Anchors of a marker's label: right of the line (view centre to its right), else left of it.
@@ -95,7 +94,12 @@ class LossPlot(QWidget):
         ci = self.canvas.ci
         # Steps and epochs are counts: whole-number ticks only (no "step 0.4" on an empty plot).
         self.loss_plot: pg.PlotItem = ci.addPlot(row=0, col=0, colspan=2, axisItems={"bottom": count_axis()})
-        style_plot(self.loss_plot, title=tr("Loss"), left=tr("loss"), bottom=tr("step"))
+        style_plot(
+            self.loss_plot,
+            title=QCoreApplication.translate("Plots", "Loss"),
+            left=QCoreApplication.translate("Plots", "loss"),
+            bottom=QCoreApplication.translate("Plots", "step"),
+        )
         self.loss_plot.setClipToView(True)
         self.loss_plot.setDownsampling(auto=True, mode="peak")
         # The per-step curves are dense: drawn without antialiasing, which costs several times more.
@@ -115,7 +119,9 @@ class LossPlot(QWidget):
         self.metric_plot: pg.PlotItem = ci.addPlot(row=2, col=0, axisItems={"bottom": count_axis()})
         self.metric_plot_2: pg.PlotItem = ci.addPlot(row=2, col=1, axisItems={"bottom": count_axis()})
         for plot in (self.metric_plot, self.metric_plot_2):
-            style_plot(plot, bottom=tr("step"))  # x range set with the loss plot's (no setXLink:
+            style_plot(
+                plot, bottom=QCoreApplication.translate("Plots", "step")
+            )  # x range set with the loss plot's (no setXLink:
             # pyqtgraph links by screen position, which shifts side-by-side plots)
         self.metric_train = self.metric_plot.plot(pen=pen(TRAIN_COLOR, 2))
         self.metric_val = self.metric_plot.plot(pen=pen(VAL_COLOR, 2.2))
@@ -135,10 +141,10 @@ class LossPlot(QWidget):
         self._legend_columns = columns
         self.legend = legend_row(
             [
-                (self.raw_curve, tr("train, per step")),
-                (self.smooth_curve, tr("train, smoothed")),
-                (self.train_epoch_curve, tr("train, epoch mean")),
-                (self.val_curve, tr("validation")),
+                (self.raw_curve, QCoreApplication.translate("Plots", "train, per step")),
+                (self.smooth_curve, QCoreApplication.translate("Plots", "train, smoothed")),
+                (self.train_epoch_curve, QCoreApplication.translate("Plots", "train, epoch mean")),
+                (self.val_curve, QCoreApplication.translate("Plots", "validation")),
             ],
             columns=columns,
         )
@@ -165,22 +171,25 @@ class LossPlot(QWidget):
         self.smoothing.setValue(60)
         self.smoothing.setMaximumWidth(180)
         self.smoothing.setToolTip(
-            tr(
+            QCoreApplication.translate(
+                "Plots",
                 "Exponential moving average of the per-step loss (as in TensorBoard), "
-                "with the start-up bias removed. 0 = raw values."
+                "with the start-up bias removed. 0 = raw values.",
             )
         )
         self.smoothing.valueChanged.connect(self._on_smoothing_changed)
         self.x_axis = QComboBox(self)
         self.x_axis.setObjectName("xAxisCombo")
-        self.x_axis.addItem(tr("x: step"), "step")
-        self.x_axis.addItem(tr("x: epoch"), "epoch")
+        self.x_axis.addItem(QCoreApplication.translate("Plots", "x: step"), "step")
+        self.x_axis.addItem(QCoreApplication.translate("Plots", "x: epoch"), "epoch")
         self.x_axis.currentIndexChanged.connect(lambda _i: self.set_x_mode(self.x_axis.currentData()))
-        self.log_y = QCheckBox(tr("log y"), self)
+        self.log_y = QCheckBox(QCoreApplication.translate("Plots", "log y"), self)
         self.log_y.setObjectName("logYCheck")
-        self.log_y.setToolTip(tr("Logarithmic loss axis: late, small improvements become visible."))
+        self.log_y.setToolTip(
+            QCoreApplication.translate("Plots", "Logarithmic loss axis: late, small improvements become visible.")
+        )
         self.log_y.toggled.connect(self.set_log_y)
-        self._controls.addWidget(QLabel(tr("Smoothing"), self))
+        self._controls.addWidget(QLabel(QCoreApplication.translate("Plots", "Smoothing"), self))
         self._controls.addWidget(self.smoothing)
         self._controls.addWidget(self.smoothing_label)
         self._controls.addStretch(1)
@@ -203,13 +212,17 @@ class LossPlot(QWidget):
         if self._task == self._styled_for:
             return  # a re-run of the same task: titles and layout stay (restyling redraws every axis)
         self._styled_for = self._task
-        pair = colored(tr("train"), TRAIN_COLOR) + " / " + colored(tr("validation"), VAL_COLOR)
+        pair = (
+            colored(QCoreApplication.translate("Plots", "train"), TRAIN_COLOR)
+            + " / "
+            + colored(QCoreApplication.translate("Plots", "validation"), VAL_COLOR)
+        )
         if self._task == "classification":
             style_plot(
                 self.metric_plot,
-                title=tr("Accuracy: ") + pair,
-                left=tr("share correct"),
-                short_titles=(tr("Accuracy"),),
+                title=QCoreApplication.translate("Plots", "Accuracy: ") + pair,
+                left=QCoreApplication.translate("Plots", "share correct"),
+                short_titles=(QCoreApplication.translate("Plots", "Accuracy"),),
             )
             self.canvas.ci.layout.setColumnStretchFactor(1, 0)
             if self.metric_plot_2.scene() is not None:
@@ -220,10 +233,16 @@ class LossPlot(QWidget):
             # Side by side the long titles would not fit a narrow column: the colours are in the
             # legend above, so "MAE" and "R²" stand in for them there.
             style_plot(
-                self.metric_plot, title=tr("MAE: ") + pair, left=tr("mean abs. error"), short_titles=(tr("MAE"),)
+                self.metric_plot,
+                title=QCoreApplication.translate("Plots", "MAE: ") + pair,
+                left=QCoreApplication.translate("Plots", "mean abs. error"),
+                short_titles=(QCoreApplication.translate("Plots", "MAE"),),
             )
             style_plot(
-                self.metric_plot_2, title=tr("R²: ") + pair, left=tr("R² (1 = perfect)"), short_titles=(tr("R²"),)
+                self.metric_plot_2,
+                title=QCoreApplication.translate("Plots", "R²: ") + pair,
+                left=QCoreApplication.translate("Plots", "R² (1 = perfect)"),
+                short_titles=(QCoreApplication.translate("Plots", "R²"),),
             )
             if self.metric_plot_2.scene() is None:
                 self.canvas.ci.addItem(self.metric_plot_2, row=2, col=1)
@@ -492,7 +511,11 @@ class LossPlot(QWidget):
         self.refresh()
 
     def _apply_x_label(self) -> None:
-        text = tr("epoch") if self._x_mode == "epoch" else tr("step")
+        text = (
+            QCoreApplication.translate("Plots", "epoch")
+            if self._x_mode == "epoch"
+            else QCoreApplication.translate("Plots", "step")
+        )
         for plot in (self.loss_plot, self.metric_plot, self.metric_plot_2):
             plot.setLabel("bottom", text)
 

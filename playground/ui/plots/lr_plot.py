@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from playground.ui.plots.style import (
@@ -31,7 +31,6 @@ from playground.ui.plots.style import (
     pen,
     pixel_downsampling,
     style_plot,
-    tr,
 )
 
 
@@ -56,15 +55,17 @@ class LrPlot(QWidget):
         self.plot: pg.PlotItem = self.canvas.addPlot(axisItems={"bottom": count_axis()})  # whole steps only
         style_plot(
             self.plot,
-            title=tr("Learning rate: ")
-            + colored(tr("used"), LR_COLOR)
+            title=QCoreApplication.translate("Plots", "Learning rate: ")
+            + colored(QCoreApplication.translate("Plots", "used"), LR_COLOR)
             + " / "
-            + colored(tr("planned"), REFERENCE_COLOR),
-            left=tr("learning rate"),
-            bottom=tr("step"),
+            + colored(QCoreApplication.translate("Plots", "planned"), REFERENCE_COLOR),
+            left=QCoreApplication.translate("Plots", "learning rate"),
+            bottom=QCoreApplication.translate("Plots", "step"),
             short_titles=(
-                colored(tr("used"), LR_COLOR) + " / " + colored(tr("planned"), REFERENCE_COLOR),
-                tr("Learning rate"),
+                colored(QCoreApplication.translate("Plots", "used"), LR_COLOR)
+                + " / "
+                + colored(QCoreApplication.translate("Plots", "planned"), REFERENCE_COLOR),
+                QCoreApplication.translate("Plots", "Learning rate"),
             ),
         )
         self.plot.setClipToView(True)
@@ -76,7 +77,7 @@ class LrPlot(QWidget):
         self.plot.disableAutoRange()
         self._show_empty_range()
 
-        self.log_y = QCheckBox(tr("log y"), self)
+        self.log_y = QCheckBox(QCoreApplication.translate("Plots", "log y"), self)
         self.log_y.setObjectName("lrLogYCheck")
         self.log_y.toggled.connect(self.set_log_y)
         controls = QHBoxLayout()
@@ -191,7 +192,12 @@ class LrPlot(QWidget):
         if mode == self._x_mode:
             return
         self._x_mode = mode
-        self.plot.setLabel("bottom", tr("epoch") if mode == "epoch" else tr("step"))
+        self.plot.setLabel(
+            "bottom",
+            QCoreApplication.translate("Plots", "epoch")
+            if mode == "epoch"
+            else QCoreApplication.translate("Plots", "step"),
+        )
         self._place_markers()
         self._x_high = None
         self._dirty = True

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -98,21 +98,23 @@ def unmapped_reason(experiment: Any) -> str | None:
             }
         )
         what = (
-            tr("it has {layers}").format(layers=", ".join(others))
+            QCoreApplication.translate("Plots", "it has {layers}").format(layers=", ".join(others))
             if others
-            else tr("its layers branch, merge or start with an activation")
+            else QCoreApplication.translate("Plots", "its layers branch, merge or start with an activation")
         )
-        return tr(
+        return QCoreApplication.translate(
+            "Plots",
             "The network view draws plain dense networks (Linear layers and activations in a chain, as in "
-            "TensorFlow Playground); this model is not one: {what}."
+            "TensorFlow Playground); this model is not one: {what}.",
         ).format(what=what)
     nodes = experiment.nodes_by_id()
     default = LAYERS["Linear"].param("out_features").default
     hidden = sum(int(nodes[linear].params.get("out_features", default)) for linear, _ in layers[:-1])
     if hidden > MAX_MAPPED_UNITS:
-        return tr(
+        return QCoreApplication.translate(
+            "Plots",
             "This network has {count} hidden units; the network view maps at most {limit}. Use fewer or "
-            "smaller hidden layers to see every unit."
+            "smaller hidden layers to see every unit.",
         ).format(count=hidden, limit=MAX_MAPPED_UNITS)
     return None
 
@@ -299,7 +301,7 @@ class NetworkView(QWidget):
         self._map_pixels = 0
 
         self.canvas = _Canvas(self)
-        self.title = QGraphicsSimpleTextItem(tr("Network"))
+        self.title = QGraphicsSimpleTextItem(QCoreApplication.translate("Plots", "Network"))
         self.title.setFont(self._font(TITLE_POINT_SIZE, bold=True))
         self.canvas.scene().addItem(self.title)
         self.message = QLabel(self)
@@ -321,7 +323,11 @@ class NetworkView(QWidget):
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.note)
         self._apply_theme()
-        self._show_message(tr("Press Train: every unit of the network then shows its output over the plane."))
+        self._show_message(
+            QCoreApplication.translate(
+                "Plots", "Press Train: every unit of the network then shows its output over the plane."
+            )
+        )
         theme.notifier().changed.connect(self._on_theme_changed)
 
     @staticmethod
@@ -344,7 +350,7 @@ class NetworkView(QWidget):
         if reason:
             self._show_message(reason)
         else:
-            self._show_message(tr("Waiting for the first maps of the units…"))
+            self._show_message(QCoreApplication.translate("Plots", "Waiting for the first maps of the units…"))
 
     def set_maps(self, neurons: NeuronMaps) -> None:
         """The latest maps and weights (drawn at the next `refresh()`)."""
@@ -402,11 +408,14 @@ class NetworkView(QWidget):
         self._hover = None
         self._columns, self._connections = [], []
         inputs = [feature_label(name) for name in neurons.inputs]
-        self._columns.append(_Column("input", tr("input"), inputs, "left"))
+        self._columns.append(_Column("input", QCoreApplication.translate("Plots", "input"), inputs, "left"))
         count = len(neurons.layers)
         for position, (name, units) in enumerate(zip(neurons.layers, neurons.units)):
             if position < count - 1:
-                labels = [tr("{layer} · unit {index}").format(layer=name, index=k + 1) for k in range(units)]
+                labels = [
+                    QCoreApplication.translate("Plots", "{layer} · unit {index}").format(layer=name, index=k + 1)
+                    for k in range(units)
+                ]
                 self._columns.append(_Column(name, name, labels, ""))
             else:
                 labels = self._output_labels(units)
@@ -446,10 +455,15 @@ class NetworkView(QWidget):
     def _output_labels(self, units: int) -> list[str]:
         names = self._class_names
         if self._task == "classification" and units > 1 and len(names) == units:
-            return [tr("class {name}").format(name=name) for name in names]
+            return [QCoreApplication.translate("Plots", "class {name}").format(name=name) for name in names]
         if self._task == "classification" and units == 1 and len(names) == 2:
-            return [tr("output: p(class {name})").format(name=names[1])]
-        return [tr("output {index}").format(index=k + 1) if units > 1 else tr("output") for k in range(units)]
+            return [QCoreApplication.translate("Plots", "output: p(class {name})").format(name=names[1])]
+        return [
+            QCoreApplication.translate("Plots", "output {index}").format(index=k + 1)
+            if units > 1
+            else QCoreApplication.translate("Plots", "output")
+            for k in range(units)
+        ]
 
     def _short_label(self, column: int, index: int) -> str:
         """The text beside an input or output map."""
@@ -461,19 +475,24 @@ class NetworkView(QWidget):
     def _update_note(self) -> None:
         """One short line under the maps; the whole explanation is its tooltip."""
         if self._drawn:
-            short = tr("Squares: each unit over the plane. Lines: weights. Hover a unit to see it large.")
-            full = tr(
+            short = QCoreApplication.translate(
+                "Plots", "Squares: each unit over the plane. Lines: weights. Hover a unit to see it large."
+            )
+            full = QCoreApplication.translate(
+                "Plots",
                 "Each square: a unit's output over the plane (orange negative, blue positive). Lines: "
-                "weights (blue positive, orange negative, thicker = larger). Hover a unit to see it large."
+                "weights (blue positive, orange negative, thicker = larger). Hover a unit to see it large.",
             )
         else:
-            short = tr(
+            short = QCoreApplication.translate(
+                "Plots",
                 "Squares: each unit over the plane (no lines: layers of more than {limit} units). "
-                "Hover a unit to see it large."
+                "Hover a unit to see it large.",
             ).format(limit=MAX_DRAWN_UNITS)
-            full = tr(
+            full = QCoreApplication.translate(
+                "Plots",
                 "Each square: a unit's output over the plane (orange negative, blue positive). Layers of more "
-                "than {limit} units: maps only, no connections. Hover a unit to see it large."
+                "than {limit} units: maps only, no connections. Hover a unit to see it large.",
             ).format(limit=MAX_DRAWN_UNITS)
         self.note.setText(short)
         self.note.setToolTip(full)
@@ -684,7 +703,7 @@ class NetworkView(QWidget):
         if target is not None and maps is not None and maps.input_maps is not None:  # (`refresh` keeps no other)
             column, index = target
             values = maps.input_maps[index] if column == 0 else maps.maps[column - 1][index]
-            return tr("{label}: from {low:.3g} to {high:.3g} over the plane").format(
+            return QCoreApplication.translate("Plots", "{label}: from {low:.3g} to {high:.3g} over the plane").format(
                 label=self._columns[column].labels[index], low=float(np.nanmin(values)), high=float(np.nanmax(values))
             )
         if not self._drawn or maps is None:
@@ -694,7 +713,7 @@ class NetworkView(QWidget):
                 segment = line.line()
                 if _distance(point, segment.p1(), segment.p2()) <= max(3.0, line.pen().widthF() / 2 + 1):
                     weight = float(maps.weights[number - 1][j, i])
-                    return tr("{source} → {target}: weight {weight:.3g}").format(
+                    return QCoreApplication.translate("Plots", "{source} → {target}: weight {weight:.3g}").format(
                         source=self._columns[number - 1].labels[i],
                         target=self._columns[number].labels[j],
                         weight=weight,

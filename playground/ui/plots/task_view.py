@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from playground.core.runs.records import Prediction, ViewSetup
@@ -31,7 +31,6 @@ from playground.ui.plots.style import (
     export_widget,
     pen,
     style_plot,
-    tr,
 )
 
 KINDS = ("none", "boundary", "images", "forecast", "confusion", "scatter")
@@ -47,7 +46,12 @@ class ScatterView(QWidget):
         self._predicted: np.ndarray | None = None
         self.canvas = PlotCanvas(self)
         self.plot: pg.PlotItem = self.canvas.addPlot()
-        style_plot(self.plot, title=tr("Predicted vs true (test split)"), left=tr("predicted"), bottom=tr("true"))
+        style_plot(
+            self.plot,
+            title=QCoreApplication.translate("Plots", "Predicted vs true (test split)"),
+            left=QCoreApplication.translate("Plots", "predicted"),
+            bottom=QCoreApplication.translate("Plots", "true"),
+        )
         self.diagonal = self.plot.plot(pen=pen(REFERENCE_COLOR, 1.2, Qt.PenStyle.DashLine))
         self.points = pg.ScatterPlotItem(size=6, brush=pg.mkBrush(VAL_COLOR), pen=None)
         self.plot.addItem(self.points)
@@ -88,7 +92,7 @@ class _ConfusionPage(ConfusionMatrixView):
     _pending: np.ndarray | None = None
 
     def configure(self, setup: ViewSetup) -> None:
-        self.set_classes(list(setup.class_names or ()), setup.split or tr("test"))
+        self.set_classes(list(setup.class_names or ()), setup.split or QCoreApplication.translate("Plots", "test"))
 
     def set_predictions(self, prediction: Prediction) -> None:
         self._pending = prediction.confusion
@@ -107,10 +111,11 @@ class TaskView(QStackedWidget):
         super().__init__(parent)
         self.setObjectName("taskView")
         self.placeholder = QLabel(
-            tr(
+            QCoreApplication.translate(
+                "Plots",
                 "Press Train: this view then shows what the model does with its data — "
                 "the decision boundary for 2-D points, predictions on test images, or a "
-                "forecast for sequences."
+                "forecast for sequences.",
             ),
             self,
         )

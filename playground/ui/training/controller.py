@@ -19,7 +19,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QProgressBar, QStyle, QWidget
 
@@ -32,7 +32,6 @@ from playground.ui.training.run_state import (
     TEXT_ONLY_SETTINGS,
     TrainingRun,
     format_duration,
-    tr,
 )
 
 __all__ = [
@@ -94,44 +93,62 @@ class TrainingController(TrainingRun):
         self._pause_icon: QIcon = style.standardIcon(icon.SP_MediaPause)
         self.train_action = action(
             "train",
-            tr("Train"),
+            QCoreApplication.translate("TrainingController", "Train"),
             self.toggle,
             ["Ctrl+Return", "F5"],
-            tr("Train the model; while training, pause; while paused, resume"),
+            QCoreApplication.translate(
+                "TrainingController", "Train the model; while training, pause; while paused, resume"
+            ),
             icon.SP_MediaPlay,
         )
         self.step_action = action(
-            "step", tr("Step"), self.step_batch, ["F10"], tr("Train on one batch, then pause"), icon.SP_MediaSeekForward
+            "step",
+            QCoreApplication.translate("TrainingController", "Step"),
+            self.step_batch,
+            ["F10"],
+            QCoreApplication.translate("TrainingController", "Train on one batch, then pause"),
+            icon.SP_MediaSeekForward,
         )
         self.step_epoch_action = action(
             "step_epoch",
-            tr("Step Epoch"),
+            QCoreApplication.translate("TrainingController", "Step Epoch"),
             self.step_epoch,
             ["Shift+F10"],
-            tr("Train to the end of the epoch, then pause"),
+            QCoreApplication.translate("TrainingController", "Train to the end of the epoch, then pause"),
             icon.SP_MediaSkipForward,
         )
         self.stop_action = action(
-            "stop", tr("Stop"), self.stop, ["Shift+F5"], tr("Stop training (the plots keep the run)"), icon.SP_MediaStop
+            "stop",
+            QCoreApplication.translate("TrainingController", "Stop"),
+            self.stop,
+            ["Shift+F5"],
+            QCoreApplication.translate("TrainingController", "Stop training (the plots keep the run)"),
+            icon.SP_MediaStop,
         )
         self.reset_action = action(
             "reset",
-            tr("Reset"),
+            QCoreApplication.translate("TrainingController", "Reset"),
             self.reset,
             ["Ctrl+R"],
-            tr("Forget the run and show the initial weights again (same seed)"),
+            QCoreApplication.translate(
+                "TrainingController", "Forget the run and show the initial weights again (same seed)"
+            ),
             icon.SP_BrowserReload,
         )
-        self.export_metrics_action = QAction(tr("Export Metrics as CSV…"), self)
+        self.export_metrics_action = QAction(
+            QCoreApplication.translate("TrainingController", "Export Metrics as CSV…"), self
+        )
         self.export_metrics_action.setObjectName("action_training_export_metrics")
-        self.export_steps_action = QAction(tr("Export Step Losses as CSV…"), self)
+        self.export_steps_action = QAction(
+            QCoreApplication.translate("TrainingController", "Export Step Losses as CSV…"), self
+        )
         self.export_steps_action.setObjectName("action_training_export_steps")
         self._export_actions = (self.export_metrics_action, self.export_steps_action)
         for export in self._export_actions:
             export.setEnabled(False)  # until there is a run to export
 
     def _build_status_widgets(self) -> None:
-        self.progress_label = QLabel(tr("Not trained yet"))
+        self.progress_label = QLabel(QCoreApplication.translate("TrainingController", "Not trained yet"))
         self.progress_label.setObjectName("trainingProgressText")
         self.progress_bar = QProgressBar()
         self.progress_bar.setObjectName("trainingProgress")
@@ -145,9 +162,10 @@ class TrainingController(TrainingRun):
         self.eta_label.setMinimumWidth(80)
         self.lr_spin_box = LearningRateSpinBox()
         self.lr_spin_box.setToolTip(
-            tr(
+            QCoreApplication.translate(
+                "TrainingController",
                 "Learning rate of the running model: change it while training and "
-                "watch the loss react (the change is marked in the learning-rate plot)."
+                "watch the loss react (the change is marked in the learning-rate plot).",
             )
         )
         self.lr_spin_box.valueChanged.connect(self._on_lr_edited)
@@ -168,13 +186,13 @@ class TrainingController(TrainingRun):
     def _update_actions(self) -> None:
         state = self._state
         if state == "running":
-            self.train_action.setText(tr("Pause"))
+            self.train_action.setText(QCoreApplication.translate("TrainingController", "Pause"))
             self.train_action.setIcon(self._pause_icon)
         elif state == "paused":
-            self.train_action.setText(tr("Resume"))
+            self.train_action.setText(QCoreApplication.translate("TrainingController", "Resume"))
             self.train_action.setIcon(self._play_icon)
         else:
-            self.train_action.setText(tr("Train"))
+            self.train_action.setText(QCoreApplication.translate("TrainingController", "Train"))
             self.train_action.setIcon(self._play_icon)
         active = state in ACTIVE_STATES
         self.stop_action.setEnabled(active)

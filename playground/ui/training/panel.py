@@ -62,7 +62,7 @@ class TrainingToolBar(QToolBar):
     """The controller's actions as a toolbar (Train/Pause/Resume, Step, Step Epoch, Stop, Reset)."""
 
     def __init__(self, controller: TrainingController, parent: QWidget | None = None) -> None:
-        super().__init__(tr("Training"), parent)
+        super().__init__(QCoreApplication.translate("TrainingPanel", "Training"), parent)
         self.setObjectName("trainingToolBar")
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.addActions(controller.actions())
@@ -162,7 +162,7 @@ class TrainingPanel(QWidget):
             separator.setFrameShape(QFrame.Shape.VLine)
             separator.setFrameShadow(QFrame.Shadow.Sunken)
             header.addWidget(separator)
-        lr_label = QLabel(tr("Learning rate"), self)
+        lr_label = QLabel(QCoreApplication.translate("TrainingPanel", "Learning rate"), self)
         lr_label.setBuddy(self.controller.lr_spin_box)
         header.addWidget(lr_label)
         self.controller.lr_spin_box.setParent(self)
@@ -181,7 +181,7 @@ class TrainingPanel(QWidget):
         header.addWidget(self.run_label, 1)
         self.export_button = QToolButton(self)
         self.export_button.setObjectName("trainingExportButton")
-        self.export_button.setText(tr("Export"))
+        self.export_button.setText(QCoreApplication.translate("TrainingPanel", "Export"))
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.export_button.setMenu(self._build_export_menu())
         header.addWidget(self.export_button)
@@ -191,11 +191,11 @@ class TrainingPanel(QWidget):
     def _build_export_menu(self) -> QMenu:
         menu = QMenu(self)
         for key, text in (
-            ("loss", tr("Loss && Metrics Plot…")),
-            ("lr", tr("Learning Rate Plot…")),
-            ("diagnostics", tr("Diagnostics…")),
-            ("task", tr("Task View…")),
-            ("network", tr("Network View…")),
+            ("loss", QCoreApplication.translate("TrainingPanel", "Loss && Metrics Plot…")),
+            ("lr", QCoreApplication.translate("TrainingPanel", "Learning Rate Plot…")),
+            ("diagnostics", QCoreApplication.translate("TrainingPanel", "Diagnostics…")),
+            ("task", QCoreApplication.translate("TrainingPanel", "Task View…")),
+            ("network", QCoreApplication.translate("TrainingPanel", "Network View…")),
         ):
             action = menu.addAction(text)
             action.triggered.connect(lambda _checked=False, k=key: self._ask_export_view(k))
@@ -249,11 +249,11 @@ class TrainingPanel(QWidget):
     def _build_tabs(self) -> QTabWidget:
         tabs = QTabWidget(self)
         tabs.setObjectName("trainingTabs")
-        tabs.addTab(self.loss_plot, tr("Loss && metrics"))
-        tabs.addTab(self.task_view, tr("Task view"))
-        tabs.addTab(self.network_view, tr("Network"))
-        tabs.addTab(self.diagnostics_view, tr("Diagnostics"))
-        tabs.addTab(self.lr_plot, tr("Learning rate"))
+        tabs.addTab(self.loss_plot, QCoreApplication.translate("TrainingPanel", "Loss && metrics"))
+        tabs.addTab(self.task_view, QCoreApplication.translate("TrainingPanel", "Task view"))
+        tabs.addTab(self.network_view, QCoreApplication.translate("TrainingPanel", "Network"))
+        tabs.addTab(self.diagnostics_view, QCoreApplication.translate("TrainingPanel", "Diagnostics"))
+        tabs.addTab(self.lr_plot, QCoreApplication.translate("TrainingPanel", "Learning rate"))
         tabs.setTabVisible(tabs.indexOf(self.network_view), False)  # until a run on 2-D data
         tabs.currentChanged.connect(lambda _index: self._refresh_visible(force=True))
         return tabs
@@ -305,7 +305,11 @@ class TrainingPanel(QWidget):
             self.loss_plot.add_epochs(update.epochs)
             self._pending_refresh.add("loss")
         for change in update.lr_changes:
-            self.lr_plot.add_marker(change.step, change.epoch_x, tr("set to {lr:g}").format(lr=change.lr))
+            self.lr_plot.add_marker(
+                change.step,
+                change.epoch_x,
+                QCoreApplication.translate("TrainingPanel", "set to {lr:g}").format(lr=change.lr),
+            )
             self._pending_refresh.add("lr")
         if update.diagnostics is not None:
             self.diagnostics_view.set_diagnostics(update.diagnostics)
@@ -387,7 +391,7 @@ class TrainingPanel(QWidget):
             step = float(summary.steps or 0) + 1  # the step whose loss blew up
             setup = self.controller.record.setup
             batches = max(1, setup.batches_per_epoch if setup is not None else 1)
-            self.loss_plot.add_marker(step, step / batches, tr("diverged"))
+            self.loss_plot.add_marker(step, step / batches, QCoreApplication.translate("TrainingPanel", "diverged"))
             if step < 0.2 * (setup.epochs if setup is not None else 1) * batches:
                 self.loss_plot.fit_x_to_data()  # it ended early: show the steps that ran, not the plan
                 self.lr_plot.fit_x_to_data()
@@ -473,12 +477,12 @@ class TrainingPanel(QWidget):
             self._refresh_visible(force=True)  # paused or ended: show everything as it is now
         colors = theme.colors()
         texts = {
-            "idle": (tr("idle"), colors.muted_text),
-            "running": (tr("● training"), colors.ok),
-            "paused": (tr("❚❚ paused"), colors.warning),
-            "finished": (tr("✓ finished"), colors.ok),
-            "diverged": (tr("✕ diverged"), colors.error),
-            "stopped": (tr("■ stopped"), colors.muted_text),
+            "idle": (QCoreApplication.translate("TrainingPanel", "idle"), colors.muted_text),
+            "running": (QCoreApplication.translate("TrainingPanel", "● training"), colors.ok),
+            "paused": (QCoreApplication.translate("TrainingPanel", "❚❚ paused"), colors.warning),
+            "finished": (QCoreApplication.translate("TrainingPanel", "✓ finished"), colors.ok),
+            "diverged": (QCoreApplication.translate("TrainingPanel", "✕ diverged"), colors.error),
+            "stopped": (QCoreApplication.translate("TrainingPanel", "■ stopped"), colors.muted_text),
         }
         text, color = texts.get(state, (state, colors.text))
         self.state_label.setText(f"<b style='color:{color}'>{html.escape(text)}</b>")
@@ -491,9 +495,10 @@ class TrainingPanel(QWidget):
             )
             self.banner.setText(
                 html.escape(
-                    tr(
+                    QCoreApplication.translate(
+                        "TrainingPanel",
                         "Train (F5) runs the experiment, Step (F10) one batch, Step Epoch (Shift+F10) one epoch; "
-                        "change the learning rate while it runs. Messages about the run appear here."
+                        "change the learning rate while it runs. Messages about the run appear here.",
                     )
                 )
             )
@@ -538,7 +543,9 @@ class TrainingPanel(QWidget):
             "task": "task_view",
             "network": "network_view",
         }[key]
-        path, chosen = QFileDialog.getSaveFileName(self, tr("Export Plot"), f"{name}.png", IMAGE_FILTER)
+        path, chosen = QFileDialog.getSaveFileName(
+            self, QCoreApplication.translate("TrainingPanel", "Export Plot"), f"{name}.png", IMAGE_FILTER
+        )
         if not path:
             return
         if not Path(path).suffix:
@@ -547,10 +554,16 @@ class TrainingPanel(QWidget):
 
     def _ask_export_csv(self, what: str) -> None:
         if self.controller.record.is_empty():
-            QMessageBox.information(self, tr("Export"), tr("There is no run to export yet: train first."))
+            QMessageBox.information(
+                self,
+                QCoreApplication.translate("TrainingPanel", "Export"),
+                QCoreApplication.translate("TrainingPanel", "There is no run to export yet: train first."),
+            )
             return
         default = "metrics.csv" if what == "epochs" else "step_losses.csv"
-        path, _chosen = QFileDialog.getSaveFileName(self, tr("Export Metrics"), default, CSV_FILTER)
+        path, _chosen = QFileDialog.getSaveFileName(
+            self, QCoreApplication.translate("TrainingPanel", "Export Metrics"), default, CSV_FILTER
+        )
         if not path:
             return
         if not Path(path).suffix:
@@ -563,7 +576,11 @@ class TrainingPanel(QWidget):
             write()
         except (OSError, RuntimeError, ValueError) as exc:
             QMessageBox.warning(
-                self, tr("Export failed"), tr("Could not write {path}:\n{error}").format(path=path, error=exc)
+                self,
+                QCoreApplication.translate("TrainingPanel", "Export failed"),
+                QCoreApplication.translate("TrainingPanel", "Could not write {path}:\n{error}").format(
+                    path=path, error=exc
+                ),
             )
             return
-        self.controller.message.emit(tr("Exported {path}").format(path=path))
+        self.controller.message.emit(QCoreApplication.translate("TrainingPanel", "Exported {path}").format(path=path))

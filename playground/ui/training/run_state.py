@@ -151,7 +151,10 @@ class TrainingRun(QObject):
             if self._trains_as_run():
                 return  # e.g. undo back to the graph this run trains
             self._stop_because(
-                tr("The experiment was changed, so training stopped; the plots show the run up to that point.")
+                QCoreApplication.translate(
+                    "TrainingController",
+                    "The experiment was changed, so training stopped; the plots show the run up to that point.",
+                )
             )
         elif self._state in ENDED_STATES:
             self._say_if_changed_since_run()
@@ -166,7 +169,7 @@ class TrainingRun(QObject):
         if self.bridge.is_active():
             self.bridge.shutdown()
         self._preview = False
-        self._clear(tr("Another experiment was opened."))
+        self._clear(QCoreApplication.translate("TrainingController", "Another experiment was opened."))
 
     def _trains_as_run(self) -> bool:
         """The document still trains exactly what the current (or last) run trained."""
@@ -180,10 +183,11 @@ class TrainingRun(QObject):
             self._changed_banner = (self.banner_level(), self.banner_text())
             self._set_banner(
                 "info",
-                tr(
+                QCoreApplication.translate(
+                    "TrainingController",
                     "The network or its settings changed after this run: the plots show the "
                     "run as it was trained (it stays in the run history). Train to train "
-                    "the changed experiment."
+                    "the changed experiment.",
                 ),
             )
         elif not changed and self._changed_banner is not None:
@@ -274,13 +278,15 @@ class TrainingRun(QObject):
         if self._state in ACTIVE_STATES:
             self._stop_requested_at = time.monotonic()
             self.bridge.stop()
-            self.message.emit(tr("Stopping…"))
+            self.message.emit(QCoreApplication.translate("TrainingController", "Stopping…"))
 
     def reset(self) -> None:
         """Forget the run; show the model with fresh initial weights from the seed (nothing trained)."""
         if self.bridge.is_active():
             self.bridge.shutdown()
-        self._clear(tr("Reset: the model starts again from its initial weights."))
+        self._clear(
+            QCoreApplication.translate("TrainingController", "Reset: the model starts again from its initial weights.")
+        )
         self._start_preview()
 
     def set_lr(self, value: float) -> None:
@@ -290,7 +296,9 @@ class TrainingRun(QObject):
         if self._state not in ACTIVE_STATES:
             return
         self.bridge.set_lr(float(value))
-        self.message.emit(tr("Learning rate set to {lr:g}").format(lr=value))
+        self.message.emit(
+            QCoreApplication.translate("TrainingController", "Learning rate set to {lr:g}").format(lr=value)
+        )
 
     def shutdown(self, timeout_ms: int = 15000) -> bool:
         """Stop any run and wait for it (call from the window's closeEvent)."""
@@ -307,17 +315,25 @@ class TrainingRun(QObject):
         """Why the current experiment cannot be trained, or None."""
         report = self.document.report()
         if report is None:
-            return tr("the dataset cannot be loaded: {error}").format(error=self.document.report_error or "")
+            return QCoreApplication.translate("TrainingController", "the dataset cannot be loaded: {error}").format(
+                error=self.document.report_error or ""
+            )
         if not report.valid:
             errors = report.errors
             if errors:
                 first = errors[0]
                 node = f"'{first.node}': " if getattr(first, "node", None) else ""
-                more = tr(" (and {count} more)").format(count=len(errors) - 1) if len(errors) > 1 else ""
-                return tr("fix the graph first — {node}{message}{more}").format(
-                    node=node, message=first.message, more=more
+                more = (
+                    QCoreApplication.translate("TrainingController", " (and {count} more)").format(
+                        count=len(errors) - 1
+                    )
+                    if len(errors) > 1
+                    else ""
                 )
-            return tr("the graph has no output")
+                return QCoreApplication.translate(
+                    "TrainingController", "fix the graph first — {node}{message}{more}"
+                ).format(node=node, message=first.message, more=more)
+            return QCoreApplication.translate("TrainingController", "the graph has no output")
         return None
 
     def _first_problem_node(self) -> str:
@@ -347,7 +363,7 @@ class TrainingRun(QObject):
             return False
         problem = self._check_graph()
         if problem is not None:
-            text = tr("Cannot train: {problem}").format(problem=problem)
+            text = QCoreApplication.translate("TrainingController", "Cannot train: {problem}").format(problem=problem)
             self._set_banner("error", text)
             self.message.emit(text)
             self.start_refused.emit(self._first_problem_node())
@@ -370,7 +386,7 @@ class TrainingRun(QObject):
         self._set_banner("", "")
         self.bridge.start(request)
         self._set_state("running")
-        self.message.emit(tr("Training started."))
+        self.message.emit(QCoreApplication.translate("TrainingController", "Training started."))
         return True
 
     def show_untrained(self) -> None:
@@ -432,7 +448,10 @@ class TrainingRun(QObject):
         )
         text = summary.message or ""
         if state == "diverged":
-            self._set_banner("error", tr("Training diverged. {message}").format(message=text))
+            self._set_banner(
+                "error",
+                QCoreApplication.translate("TrainingController", "Training diverged. {message}").format(message=text),
+            )
         elif state == "finished":
             self._set_banner("ok", self._result_text(summary, text))
         elif self.banner_level() != "warning":
@@ -448,24 +467,44 @@ class TrainingRun(QObject):
         if self._preview:
             self._preview = False
             return
-        text = tr("Training could not run: {message}").format(message=message)
+        text = QCoreApplication.translate("TrainingController", "Training could not run: {message}").format(
+            message=message
+        )
         self._set_banner("error", text)
         self._set_state("stopped" if not self.record.is_empty() else "idle")
         self.message.emit(text)
 
     def _result_text(self, summary: Summary, message: str) -> str:
         task = self.record.setup.task if self.record.setup is not None else summary.task
-        parts = [message.rstrip(".") if message else tr("Training finished")]
+        parts = [
+            message.rstrip(".") if message else QCoreApplication.translate("TrainingController", "Training finished")
+        ]
         if task == "classification":
             if summary.val_accuracy is not None:
-                parts.append(tr("validation accuracy {value}").format(value=_percent(summary.val_accuracy)))
+                parts.append(
+                    QCoreApplication.translate("TrainingController", "validation accuracy {value}").format(
+                        value=_percent(summary.val_accuracy)
+                    )
+                )
             if summary.test_accuracy is not None:
-                parts.append(tr("test accuracy {value}").format(value=_percent(summary.test_accuracy)))
+                parts.append(
+                    QCoreApplication.translate("TrainingController", "test accuracy {value}").format(
+                        value=_percent(summary.test_accuracy)
+                    )
+                )
         else:
             if summary.val_r2 is not None:
-                parts.append(tr("validation R² {value}").format(value=_number(summary.val_r2)))
+                parts.append(
+                    QCoreApplication.translate("TrainingController", "validation R² {value}").format(
+                        value=_number(summary.val_r2)
+                    )
+                )
             if summary.test_mae is not None:
-                parts.append(tr("test MAE {value}").format(value=_number(summary.test_mae)))
+                parts.append(
+                    QCoreApplication.translate("TrainingController", "test MAE {value}").format(
+                        value=_number(summary.test_mae)
+                    )
+                )
         return " · ".join(parts)
 
     # ---- banner and progress ----------------------------------------------------------------------
@@ -499,8 +538,12 @@ class TrainingRun(QObject):
     def progress_text(self) -> str:
         progress = self._progress
         if progress is None:
-            return tr("Not trained yet") if self._state == "idle" else tr("Preparing…")
-        text = tr("Epoch {epoch}/{epochs} · step {step}").format(
+            return (
+                QCoreApplication.translate("TrainingController", "Not trained yet")
+                if self._state == "idle"
+                else QCoreApplication.translate("TrainingController", "Preparing…")
+            )
+        text = QCoreApplication.translate("TrainingController", "Epoch {epoch}/{epochs} · step {step}").format(
             epoch=max(1, progress.epoch) if progress.step else 0, epochs=progress.epochs, step=f"{int(progress.step):,}"
         )
         rate = progress.samples_per_second
@@ -510,22 +553,26 @@ class TrainingRun(QObject):
             and progress.step >= MIN_STEPS_FOR_RATE
             and self._state in ("running", "paused", "finished", "stopped", "diverged")
         ):
-            text += tr(" · {rate} samples/s").format(rate=f"{rate:,.0f}")
+            text += QCoreApplication.translate("TrainingController", " · {rate} samples/s").format(rate=f"{rate:,.0f}")
         return text
 
     def eta_text(self) -> str:
         state = self._state
         if state == "paused":
-            return tr("paused")
+            return QCoreApplication.translate("TrainingController", "paused")
         if state in ("finished", "stopped", "diverged"):
-            return tr("took {time}").format(time=format_duration(self.active_seconds()))
+            return QCoreApplication.translate("TrainingController", "took {time}").format(
+                time=format_duration(self.active_seconds())
+            )
         if state != "running":
             return ""
         fraction = self.progress_fraction()
         elapsed = self.active_seconds()
         if fraction <= 0.0 or elapsed < 0.5:
-            return tr("ETA …")
-        return tr("ETA {time}").format(time=format_duration(elapsed * (1.0 - fraction) / fraction))
+            return QCoreApplication.translate("TrainingController", "ETA …")
+        return QCoreApplication.translate("TrainingController", "ETA {time}").format(
+            time=format_duration(elapsed * (1.0 - fraction) / fraction)
+        )
 
     def export_metrics_csv(self, path: str) -> None:
         """Per-epoch metrics of the run (train/val loss, accuracy or MAE/R², LR, speed)."""

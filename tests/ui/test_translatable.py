@@ -1,0 +1,30 @@
+"""Every string the window translates can be extracted for Qt Linguist under the context the code
+looks it up in: a string lupdate files under an empty context could never be translated."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def lupdate() -> str | None:
+    found = shutil.which("pyside6-lupdate") or str(Path(sys.executable).with_name("pyside6-lupdate"))
+    return found if Path(found).exists() else None
+
+
+@pytest.mark.skipif(lupdate() is None, reason="pyside6-lupdate is not installed")
+def test_no_window_string_is_extracted_without_its_context(tmp_path):
+    sources = sorted(str(path) for path in (ROOT / "playground" / "ui").rglob("*.py"))
+    out = tmp_path / "check.ts"
+    subprocess.run([lupdate(), *sources, "-ts", str(out)], check=True, capture_output=True, text=True)
+    contexts = dict(re.findall(r"<context>\s*<name>(.*?)</name>(.*?)</context>", out.read_text(), re.S))
+    assert sum(body.count("<message") for body in contexts.values()) > 500
+    orphans = re.findall(r"<source>(.*?)</source>", contexts.get("", ""))
+    assert not orphans, f"{len(orphans)} strings in no context, e.g. {orphans[:3]}"
