@@ -31,7 +31,6 @@ class ProblemsButton(QToolButton):
         self._menu.setToolTipsVisible(True)
         self.setMenu(self._menu)
         self._issues: list[GraphIssue] = []
-        self._summary_tip = ""
 
     def set_state(self, text: str, color: str, issues: list[GraphIssue], tooltip: str) -> None:
         """The label (`text` in `color`) and the problems the list offers (errors first)."""
@@ -41,14 +40,10 @@ class ProblemsButton(QToolButton):
             "QToolButton#modelStatus::menu-indicator { image: none; width: 0; }"
         )
         self._issues = sorted(issues, key=lambda issue: issue.severity != "error")
-        self._summary_tip = tooltip
         self.setToolTip(
             tooltip + ("\n\n" + self.tr("Click to list them and select the layer.") if self._issues else "")
         )
         self._fill_menu()
-
-    def issues(self) -> list[GraphIssue]:
-        return list(self._issues)
 
     def problem_menu(self) -> QMenu:
         return self._menu
