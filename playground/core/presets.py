@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from playground.core.errors import ExperimentError
-from playground.core.experiment import Experiment, experiment_from_dict, load_experiment
+from playground.core.experiment import FORMAT_VERSION, Experiment, experiment_from_dict, load_experiment
 from playground.core.resources import presets_dir
 
 PRESETS_DIR = presets_dir()
@@ -60,7 +60,7 @@ def list_presets(folder: Path | None = None) -> list[Preset]:
 # Used only when the presets folder is missing (an unusual install): a small network on a 2-D dataset.
 _FALLBACK = {
     "format": "nn-playground.experiment",
-    "version": 1,
+    "version": FORMAT_VERSION,
     "name": "XOR needs a hidden layer",
     "description": "# XOR needs a hidden layer\n\nNo straight line separates the XOR classes: a hidden layer of "
     "Tanh units bends the boundary. Train it and watch.",
@@ -96,7 +96,7 @@ def empty_experiment() -> Experiment:
     return experiment_from_dict(
         {
             "format": "nn-playground.experiment",
-            "version": 1,
+            "version": FORMAT_VERSION,
             "name": "Untitled experiment",
             "description": "",
             "data": {"dataset": "moons", "params": {}, "split": {"train": 0.7, "val": 0.15, "test": 0.15}, "seed": 0},

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from playground.cli import main
+from playground.core.experiment import FORMAT_VERSION
 from playground.core.export import onnx_export
 
 # ---- documents ------------------------------------------------------------------------------------
@@ -236,7 +237,7 @@ def test_check_lists_every_error_at_once(tmp_path: Path, capsys) -> None:
 
 def _newer(tmp_path: Path) -> Path:
     doc = xor()
-    doc["version"] = 2
+    doc["version"] = FORMAT_VERSION + 1
     return write(tmp_path / "newer.json", doc)
 
 

@@ -135,6 +135,7 @@ def experiment_to_dict(experiment: Experiment) -> dict[str, Any]:
         "version": experiment.version,
         "name": experiment.name,
         "description": experiment.description,
+        **_translations_dict(experiment),
         "data": {
             "dataset": data.dataset,
             "params": dict(data.params),
@@ -149,9 +150,21 @@ def experiment_to_dict(experiment: Experiment) -> dict[str, Any]:
     }
     if experiment.model.init != "default":
         document["model"]["init"] = experiment.model.init
+    if experiment.classroom is not None and experiment.classroom.hides_anything():
+        document["classroom"] = experiment.classroom.model_dump(mode="json", exclude_defaults=True)
     if experiment.comparison is not None:
         document["comparison"] = experiment.comparison.model_dump(mode="json")
     return document
+
+
+def _translations_dict(experiment: Experiment) -> dict[str, Any]:
+    """``{"translations": {...}}`` beside the default text, languages sorted, empty fields left out."""
+    languages = {
+        code: entry.model_dump(mode="json", exclude_defaults=True)
+        for code, entry in sorted(experiment.translations.items())
+        if entry.name or entry.description
+    }
+    return {"translations": languages} if languages else {}
 
 
 def _node_dict(node: NodeSpec) -> dict[str, Any]:

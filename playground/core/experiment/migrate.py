@@ -15,8 +15,15 @@ from playground.core.experiment.schema import FORMAT_VERSION
 
 Document = dict[str, Any]
 
+
 # version N -> function turning a version-N document into version N+1
-MIGRATIONS: dict[int, Callable[[Document], Document]] = {}
+def _v1_to_v2(document: Document) -> Document:
+    """v2 added optional keys only (``translations``, ``classroom``): a v1 file is a v2 file
+    whose lesson exists in its one language and hides nothing."""
+    return document
+
+
+MIGRATIONS: dict[int, Callable[[Document], Document]] = {1: _v1_to_v2}
 
 
 def migrate(document: Document, source: str | None = None) -> Document:

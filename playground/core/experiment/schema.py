@@ -1,4 +1,4 @@
-"""The experiment document (format v1) as typed models.
+"""The experiment document (format v2) as typed models.
 
 The experiment object is the single source of truth: the editor changes it, the canvas mirrors
 it, and the builder, shape checker, exporters and save function read it. These models check
@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 from playground.core.params import FLOAT_LIMIT, INT_MAX, MAX_EPOCHS
 
 FORMAT_ID: Final = "nn-playground.experiment"
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2  # 2: per-language lesson text, classroom controls
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # used with fullmatch: no trailing newline slips through
 MAX_ID_LENGTH = 64
@@ -284,16 +284,64 @@ class Comparison(Strict):
     runs: list[SavedRun] = Field(default_factory=list)
 
 
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(_[A-Z][A-Za-z]{1,3})?")  # "zh_CN", "pt_BR", "de"
+
+
+class LessonText(Strict):
+    """The name and lesson text of an experiment in one more language; empty: the default's."""
+
+    name: str = ""
+    description: str = ""
+
+
+class Classroom(Strict):
+    """Controls a lesson hides from the student, by the window's names for them (unknown names
+    are reported by the window and ignored). Empty lists: the whole window."""
+
+    hidden_docks: list[str] = Field(default_factory=list)
+    hidden_inspector_groups: list[str] = Field(default_factory=list)
+    hidden_palette_categories: list[str] = Field(default_factory=list)
+    hidden_actions: list[str] = Field(default_factory=list)
+
+    def hides_anything(self) -> bool:
+        return bool(
+            self.hidden_docks or self.hidden_inspector_groups or self.hidden_palette_categories or self.hidden_actions
+        )
+
+
 class Experiment(Strict):
     format: Literal["nn-playground.experiment"] = FORMAT_ID
-    version: Literal[1] = FORMAT_VERSION
+    version: Literal[2] = FORMAT_VERSION
     name: str = "Untitled experiment"
     description: str = ""
+    # the name and description in other languages, by language code ("zh_CN"); `name` and
+    # `description` are the text for every language without an entry (see `localized_name`)
+    translations: dict[str, LessonText] = Field(default_factory=dict)
+    classroom: Classroom | None = None
     data: DataSpec
     model: ModelSpec
     training: TrainingSpec
     comparison: Comparison | None = None
     _node_index: dict[str, int] = PrivateAttr(default_factory=dict)  # id -> position, checked on use
+
+    @field_validator("translations")
+    @classmethod
+    def _language_codes(cls, value: dict[str, LessonText]) -> dict[str, LessonText]:
+        for code in value:
+            if not LANGUAGE_CODE.fullmatch(code):
+                raise ValueError(f"{code!r} is not a language code such as 'zh_CN'")
+        return value
+
+    # ---- the lesson in the reader's language ------------------------------------------------
+    def localized_name(self, language: str) -> str:
+        """The name in `language`, else the default name."""
+        entry = self.translations.get(language)
+        return entry.name if entry is not None and entry.name else self.name
+
+    def localized_description(self, language: str) -> str:
+        """The lesson text in `language`, else the default text."""
+        entry = self.translations.get(language)
+        return entry.description if entry is not None and entry.description else self.description
 
     # ---- graph helpers used by the editor, builder and exporters -------------------------
     def node(self, node_id: str) -> NodeSpec:
