@@ -9,25 +9,29 @@ from __future__ import annotations
 
 import argparse
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 from playground.core.errors import ExperimentError, PlaygroundError
+from playground.core.i18n import _, language, ngettext
 from playground.core.jsonio import canonical_json
 
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "check",
-        help="check an experiment file: shapes, parameter counts and errors",
-        description="Check an experiment file: infer every node's output shape and parameter count, and "
-        "list every problem with its fix. Exits 0 when the model is valid, 1 when it is not.",
+        help=_("check an experiment file: shapes, parameter counts and errors"),
+        description=_(
+            "Check an experiment file: infer every node's output shape and parameter count, and "
+            "list every problem with its fix. Exits 0 when the model is valid, 1 when it is not."
+        ),
     )
-    parser.add_argument("file", metavar="FILE", help="the experiment file (.json)")
+    parser.add_argument("file", metavar="FILE", help=_("the experiment file (.json)"))
     parser.add_argument(
         "--json",
         action="store_true",
-        help='print one JSON object: {"valid", "total_params", "nodes", "errors", "warnings"}',
+        help=_('print one JSON object: {"valid", "total_params", "nodes", "errors", "warnings"}'),
     )
 
 
@@ -75,7 +79,7 @@ class CheckResult:
                     "type": node.type,
                     "output_shape": [None, *shape.shape] if shape is not None else None,
                     "params": int(report.params) if report is not None and shape is not None else 0,
-                    "_text": shape.text() if shape is not None else ("error" if report and report.error else "?"),
+                    "_text": shape.text() if shape is not None else (_("error") if report and report.error else "?"),
                 }
             )
         return rows
@@ -98,7 +102,7 @@ class CheckResult:
     # ---- text output ---------------------------------------------------------------------------
     def print_text(self) -> None:
         if self.read_error is not None:
-            print(f"error: {self.read_error}", file=sys.stderr)
+            print(_("error: {message}").format(message=self.read_error), file=sys.stderr)
             return
         print(self._heading())
         rows = self.node_rows()
@@ -106,54 +110,79 @@ class CheckResult:
             print()
             print(_table(rows, self.total_params))
         for issue in self.warnings:
-            print(f"warning: {_issue_text(issue)}", file=sys.stderr)
+            print(_("warning: {message}").format(message=_issue_text(issue)), file=sys.stderr)
         if self.errors:
             count = len(self.errors)
-            print(f"{self.path}: {count} error{'s' if count != 1 else ''}:", file=sys.stderr)
+            print(
+                ngettext("{path}: {count} error:", "{path}: {count} errors:", count).format(
+                    path=self.path, count=count
+                ),
+                file=sys.stderr,
+            )
             for issue in self.errors:
                 print(f"  - {_issue_text(issue)}", file=sys.stderr)
                 for fix in issue.get("fixes", ()):
-                    print(f"      fix: {fix}", file=sys.stderr)
+                    print("      " + _("fix: {label}").format(label=fix), file=sys.stderr)
         elif self.valid:
             print()
-            print(f"valid: {self.total_params:,} trainable parameters")
+            print(_("valid: {count} trainable parameters").format(count=f"{self.total_params:,}"))
 
     def _heading(self) -> str:
         experiment = self.experiment
-        text = f"{experiment.name}  ({self.path})"
+        text = f"{experiment.localized_name(language())}  ({self.path})"
         facts = self.facts
         if facts is not None:
             shape = "(" + ", ".join(["N", *map(str, facts.input_shape)]) + ")"
+            values = facts.target_dim or 1
             target = (
-                f"{facts.num_classes} classes"
+                _("{count} classes").format(count=facts.num_classes)
                 if facts.task == "classification"
-                else f"{facts.target_dim or 1} target value{'s' if (facts.target_dim or 1) != 1 else ''}"
+                else ngettext("{count} target value", "{count} target values", values).format(count=values)
             )
             sizes = getattr(facts, "sizes", None)
-            split = f", {'/'.join(f'{size:,}' for size in sizes)} train/val/test samples" if sizes else ""
-            text += f"\ndataset {experiment.data.dataset}: input {shape}, {target}{split}"
+            dataset = experiment.data.dataset
+            text += "\n" + (
+                _("dataset {dataset}: input {shape}, {target}, {sizes} train/val/test samples").format(
+                    dataset=dataset, shape=shape, target=target, sizes="/".join(f"{size:,}" for size in sizes)
+                )
+                if sizes
+                else _("dataset {dataset}: input {shape}, {target}").format(dataset=dataset, shape=shape, target=target)
+            )
         return text
 
 
 def _issue_text(issue: dict[str, Any]) -> str:
-    where = issue["path"] or "file"
+    where = issue["path"] or _("file")
     if issue.get("node"):
         where = f"{issue['node']} ({issue['path']})"
     return f"{where}: {issue['message']}"
 
 
 def _table(rows: list[dict[str, Any]], total: int) -> str:
-    headers = ("node", "type", "output", "params")
+    headers = (_("node"), _("type"), _("output"), _("params"))
     cells = [(row["id"], row["type"], row["_text"], f"{row['params']:,}") for row in rows]
-    footer = ("total", "", "", f"{total:,}")
-    widths = [max(len(line[i]) for line in [headers, *cells, footer]) for i in range(4)]
+    footer = (_("total"), "", "", f"{total:,}")
+    widths = [max(_width(line[i]) for line in [headers, *cells, footer]) for i in range(4)]
 
     def line(values: tuple[str, ...]) -> str:
-        left = "  ".join(value.ljust(width) for value, width in zip(values[:3], widths[:3]))
-        return f"{left}  {values[3].rjust(widths[3])}".rstrip()
+        left = "  ".join(_ljust(value, width) for value, width in zip(values[:3], widths[:3]))
+        return f"{left}  {_rjust(values[3], widths[3])}".rstrip()
 
     rule = "-" * (sum(widths) + 6)
     return "\n".join([line(headers), rule, *(line(c) for c in cells), rule, line(footer)])
+
+
+def _width(text: str) -> int:
+    """Columns `text` takes in a terminal: a Chinese character is two wide."""
+    return sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text)
+
+
+def _ljust(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def _rjust(text: str, width: int) -> str:
+    return " " * (width - _width(text)) + text
 
 
 def _issue(node: str | None, path: str, message: str, fixes: tuple[Any, ...] = ()) -> dict[str, Any]:
@@ -183,12 +212,12 @@ def check_file(path: Path) -> CheckResult:
     try:
         result.facts = describe_dataset(experiment.data, base_dir=path.parent)
     except PlaygroundError as exc:
-        result.errors = [_issue(None, "data", f"the dataset cannot be loaded: {exc}")]
+        result.errors = [_issue(None, "data", _("the dataset cannot be loaded: {error}").format(error=exc))]
         return result
     report = check_experiment(experiment, result.facts)
     result.report = report
     result.errors = [_issue(issue.node, issue.path, issue.message, issue.fixes) for issue in report.errors]
     if not report.errors and report.output_id is None:
-        result.errors.append(_issue(None, "model", "the model has no output node"))
+        result.errors.append(_issue(None, "model", _("the model has no output node")))
     result.warnings = [_issue(issue.node, issue.path, issue.message, issue.fixes) for issue in report.warnings]
     return result

@@ -17,28 +17,37 @@ from typing import Any
 
 from playground.core.errors import PlaygroundError
 from playground.core.export_formats import SUFFIXES, format_for_suffix
+from playground.core.i18n import _
 
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "export",
-        help="export the model as Python code, ONNX, a torch.export program or weights",
-        description="Export an experiment's model. python: a standalone .py file with the model class and a "
-        "training script, plus its data (<name>_data.npz) beside it; onnx: an .onnx file (needs "
-        'pip install "nn-playground[onnx]"); pt2: a torch.export program; safetensors: the initial '
-        "weights and a JSON sidecar (<name>.weights.json). Files written beside OUT replace only earlier exports.",
+        help=_("export the model as Python code, ONNX, a torch.export program or weights"),
+        description=_(
+            "Export an experiment's model. python: a standalone .py file with the model class and a "
+            "training script, plus its data (<name>_data.npz) beside it; onnx: an .onnx file (needs "
+            'pip install "nn-playground[onnx]"); pt2: a torch.export program; safetensors: the initial '
+            "weights and a JSON sidecar (<name>.weights.json). Files written beside OUT replace only earlier exports."
+        ),
     )
-    parser.add_argument("file", metavar="FILE", help="the experiment file (.json)")
+    parser.add_argument("file", metavar="FILE", help=_("the experiment file (.json)"))
     parser.add_argument(
-        "--format", "-f", choices=tuple(SUFFIXES), dest="format", help="what to write (default: from the suffix of OUT)"
+        "--format",
+        "-f",
+        choices=tuple(SUFFIXES),
+        dest="format",
+        help=_("what to write (default: from the suffix of OUT)"),
     )
     parser.add_argument(
         "-o",
         "--output",
         metavar="OUT",
         dest="output",
-        help="the file to write (default: FILE's name with the format's suffix, in the "
-        "current folder, which must not exist yet)",
+        help=_(
+            "the file to write (default: FILE's name with the format's suffix, in the "
+            "current folder, which must not exist yet)"
+        ),
     )
     parser.set_defaults(export_parser=parser)
 
@@ -60,20 +69,26 @@ def run(args: argparse.Namespace) -> int:
     fmt = args.format or _format_for(args.output)
     if fmt is None:
         parser = getattr(args, "export_parser", None)
-        message = "choose a format with --format python|onnx|pt2|safetensors (or give OUT a known suffix)"
+        message = _("choose a format with --format python|onnx|pt2|safetensors (or give OUT a known suffix)")
         if parser is not None:
             parser.error(message)  # exits with status 2
-        print(f"error: {message}", file=sys.stderr)
+        print(_("error: {message}").format(message=message), file=sys.stderr)
         return 2
     source = Path(args.file)
     output = Path(args.output) if args.output else Path.cwd() / (source.stem + SUFFIXES[fmt])
 
     if _same_file(output, source):
-        print(f"error: {output} is the experiment file itself; choose another name with -o", file=sys.stderr)
+        print(
+            _("error: {path} is the experiment file itself; choose another name with -o").format(path=output),
+            file=sys.stderr,
+        )
         return 1
     if args.output is None and (output.exists() or output.is_symlink()):
         # A name the user did not give never replaces a file: naming it with -o does.
-        print(f"error: {output} already exists; to replace it, name it: -o {output.name}", file=sys.stderr)
+        print(
+            _("error: {path} already exists; to replace it, name it: -o {name}").format(path=output, name=output.name),
+            file=sys.stderr,
+        )
         return 1
 
     from playground.core.experiment import load_experiment  # lazy: saves ~2 s (torch) for `playground --help`
@@ -83,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         experiment = load_experiment(source)
         result = export(experiment, fmt, output, base_dir=source.parent)
     except PlaygroundError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {message}").format(message=exc), file=sys.stderr)
         return 1
     print(result.describe())
     return 0

@@ -14,47 +14,54 @@ from typing import Any
 
 from playground.commands.train import bounded_int
 from playground.core.errors import PlaygroundError
+from playground.core.i18n import _
 from playground.core.params import MAX_EPOCHS
 
 
 def parse_size(text: str) -> tuple[int, int]:
     match = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text)
     if not match:
-        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1400x900, got {text!r}")
+        raise argparse.ArgumentTypeError(_("expected WIDTHxHEIGHT such as 1400x900, got {text!r}").format(text=text))
     width, height = int(match.group(1)), int(match.group(2))
     if not (640 <= width <= 7680 and 400 <= height <= 4320):
-        raise argparse.ArgumentTypeError(f"size must be between 640x400 and 7680x4320, got {width}x{height}")
+        raise argparse.ArgumentTypeError(
+            _("size must be between 640x400 and 7680x4320, got {width}x{height}").format(width=width, height=height)
+        )
     return width, height
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", help="the experiment file (.json)")
-    parser.add_argument("-o", "--output", required=True, metavar="OUT.png", help="where to write the PNG")
+    parser.add_argument("file", metavar="FILE", help=_("the experiment file (.json)"))
+    parser.add_argument("-o", "--output", required=True, metavar="OUT.png", help=_("where to write the PNG"))
     parser.add_argument(
-        "--size", type=parse_size, default=(1400, 900), metavar="WxH", help="window size in pixels (default 1400x900)"
+        "--size",
+        type=parse_size,
+        default=(1400, 900),
+        metavar="WxH",
+        help=_("window size in pixels (default 1400x900)"),
     )
-    parser.add_argument("--theme", choices=("light", "dark"), default="light", help="colour theme (default light)")
+    parser.add_argument("--theme", choices=("light", "dark"), default="light", help=_("colour theme (default light)"))
     parser.add_argument(
         "--epochs",
         type=bounded_int(1, MAX_EPOCHS),
         default=None,
         metavar="N",
-        help="train N epochs in the window before the picture (the live views then show a real run)",
+        help=_("train N epochs in the window before the picture (the live views then show a real run)"),
     )
     parser.add_argument(
         "--select",
         action="append",
         default=[],
         metavar="NODE",
-        help="select this node first, so the inspector shows it (repeatable)",
+        help=_("select this node first, so the inspector shows it (repeatable)"),
     )
 
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "snapshot",
-        help="render the main window with an experiment to a PNG (offscreen)",
-        description="Open the main window with FILE, render it offscreen at the given size and write a PNG.",
+        help=_("render the main window with an experiment to a PNG (offscreen)"),
+        description=_("Open the main window with FILE, render it offscreen at the given size and write a PNG."),
     )
     add_arguments(parser)
 
@@ -73,9 +80,11 @@ def run(args: argparse.Namespace) -> int:
     experiment = load_experiment(args.file)  # a broken file fails here, before any window is made
     unknown = [node for node in args.select or [] if node not in set(experiment.node_ids())]
     if unknown:
+        ids = experiment.node_ids()
         raise PlaygroundError(
-            f"--select {unknown[0]}: {args.file} has no node with that id (its nodes: "
-            f"{', '.join(experiment.node_ids()[:12])}{', …' if len(experiment.node_ids()) > 12 else ''})"
+            _("--select {node}: {file} has no node with that id (its nodes: {nodes})").format(
+                node=unknown[0], file=args.file, nodes=", ".join(ids[:12]) + (", …" if len(ids) > 12 else "")
+            )
         )
     from playground.ui.snapshot import (  # lazy: saves ~2 s (torch) for --help; the window may be absent
         use_offscreen_if_headless,
@@ -91,5 +100,5 @@ def run(args: argparse.Namespace) -> int:
         width, height = write_snapshot(args.file, args.output, options_from(args))
     finally:
         log.setLevel(level)
-    print(f"wrote {args.output} ({width}x{height})")
+    print(_("wrote {path} ({width}x{height})").format(path=args.output, width=width, height=height))
     return 0

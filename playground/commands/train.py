@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from playground.core.errors import ExperimentError, PlaygroundError
+from playground.core.i18n import N_, _, language
 from playground.core.params import INT_MAX, MAX_EPOCHS
 from playground.core.safe_files import atomic_write, atomic_write_text, describe_os_error
 
@@ -28,27 +29,36 @@ from playground.core.safe_files import atomic_write, atomic_write_text, describe
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "train",
-        help="train an experiment without the GUI",
-        description="Train an experiment headless: one line per epoch, then a summary with test metrics. "
-        "Exits 0 when the run finished (completed, early_stopped, diverged or stopped), 1 when the "
-        "experiment or checkpoint cannot be used.",
+        help=_("train an experiment without the GUI"),
+        description=_(
+            "Train an experiment headless: one line per epoch, then a summary with test metrics. "
+            "Exits 0 when the run finished (completed, early_stopped, diverged or stopped), 1 when the "
+            "experiment or checkpoint cannot be used."
+        ),
     )
-    parser.add_argument("file", metavar="FILE", help="the experiment file (.json)")
+    parser.add_argument("file", metavar="FILE", help=_("the experiment file (.json)"))
     parser.add_argument(
-        "--epochs", type=_epochs, metavar="N", help=f"train this many epochs in all (1 to {MAX_EPOCHS:,})"
+        "--epochs",
+        type=_epochs,
+        metavar="N",
+        help=_("train this many epochs in all (1 to {limit})").format(limit=f"{MAX_EPOCHS:,}"),
     )
-    parser.add_argument("--seed", type=_seed, metavar="S", help="training seed (weights and batch order)")
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), help="where to train")
-    parser.add_argument("--json", action="store_true", help="print JSON Lines only (epoch events and a summary)")
-    parser.add_argument("--metrics-out", metavar="FILE.csv", help="write the per-epoch metrics as CSV")
-    parser.add_argument("--save-weights", metavar="FILE.safetensors", help="save the final weights (safetensors)")
-    parser.add_argument("--checkpoint", metavar="DIR", help="save a checkpoint here after every epoch and at the end")
-    parser.add_argument("--resume", metavar="DIR", help="continue from the checkpoint in DIR")
+    parser.add_argument("--seed", type=_seed, metavar="S", help=_("training seed (weights and batch order)"))
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), help=_("where to train"))
+    parser.add_argument("--json", action="store_true", help=_("print JSON Lines only (epoch events and a summary)"))
+    parser.add_argument("--metrics-out", metavar="FILE.csv", help=_("write the per-epoch metrics as CSV"))
+    parser.add_argument("--save-weights", metavar="FILE.safetensors", help=_("save the final weights (safetensors)"))
+    parser.add_argument(
+        "--checkpoint", metavar="DIR", help=_("save a checkpoint here after every epoch and at the end")
+    )
+    parser.add_argument("--resume", metavar="DIR", help=_("continue from the checkpoint in DIR"))
     parser.add_argument(
         "--threads",
         type=_threads,
         metavar="N",
-        help=f"CPU threads for torch (1 to {MAX_THREADS}; default: 1 for a small model, else torch's default)",
+        help=_("CPU threads for torch (1 to {limit}; default: 1 for a small model, else torch's default)").format(
+            limit=MAX_THREADS
+        ),
     )
 
 
@@ -60,12 +70,18 @@ def bounded_int(low: int, high: int) -> Any:
         if len(stripped) > 20 or not stripped.lstrip("+-").isdigit():
             if stripped.lstrip("+-").isdigit():
                 raise argparse.ArgumentTypeError(
-                    f"must be from {low:,} to {high:,}, got a {len(stripped)}-digit number"
+                    _("must be from {low} to {high}, got a {digits}-digit number").format(
+                        low=f"{low:,}", high=f"{high:,}", digits=len(stripped)
+                    )
                 )
-            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
+            raise argparse.ArgumentTypeError(_("not a whole number: {text!r}").format(text=text))
         value = int(stripped)
         if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be from {low:,} to {high:,}, got {value:,}")
+            raise argparse.ArgumentTypeError(
+                _("must be from {low} to {high}, got {value}").format(
+                    low=f"{low:,}", high=f"{high:,}", value=f"{value:,}"
+                )
+            )
         return value
 
     return parse
@@ -109,7 +125,10 @@ class TextOutput:
 
     def on_event(self, event: Any) -> None:
         if event.kind == "step" and self.live:
-            self._progress(event.epoch - 1 + event.batch / event.batches, f"epoch {event.epoch}/{self.epochs}")
+            self._progress(
+                event.epoch - 1 + event.batch / event.batches,
+                _("epoch {epoch}/{epochs}").format(epoch=event.epoch, epochs=self.epochs),
+            )
         elif event.kind == "epoch":
             self._clear()
             print(self._epoch_line(event), flush=True)
@@ -119,7 +138,10 @@ class TextOutput:
 
     def _epoch_line(self, event: Any) -> str:
         width = len(str(self.epochs))
-        parts = [f"epoch {event.epoch:>{width}}/{self.epochs}", f"train_loss {_num(event.train_loss)}"]
+        parts = [
+            _("epoch {epoch}/{epochs}").format(epoch=f"{event.epoch:>{width}}", epochs=self.epochs),
+            f"train_loss {_num(event.train_loss)}",
+        ]
         if event.val_loss is not None:
             parts.append(f"val_loss {_num(event.val_loss)}")
         if event.val_accuracy is not None:
@@ -140,7 +162,8 @@ class TextOutput:
         elapsed = time.perf_counter() - self.started
         eta = elapsed / share - elapsed if share > 0 else 0.0
         bar = "#" * int(share * 30)
-        sys.stderr.write(f"\r{label}  [{bar:<30}] {share:4.0%}  ETA {_duration(eta)} ")
+        eta_text = _("ETA {time}").format(time=_duration(eta))
+        sys.stderr.write(f"\r{label}  [{bar:<30}] {share:4.0%}  {eta_text} ")
         sys.stderr.flush()
         self._bar_shown = True
 
@@ -152,10 +175,16 @@ class TextOutput:
 
     def summary(self, summary: Any) -> None:
         self._clear()
-        rate = f"{summary.samples_per_second:,.0f} samples/s"
+        rate = _("{count} samples/s").format(count=f"{summary.samples_per_second:,.0f}")
         print(
-            f"\n{summary.status}: {summary.epochs} epochs, {summary.steps} steps in "
-            f"{_duration(summary.seconds)} ({rate})"
+            "\n"
+            + _("{status}: {epochs} epochs, {steps} steps in {duration} ({rate})").format(
+                status=status_text(summary.status),
+                epochs=summary.epochs,
+                steps=summary.steps,
+                duration=_duration(summary.seconds),
+                rate=rate,
+            )
         )
         print(summary.message)
         rows = [("train_loss", summary.train_loss), ("val_loss", summary.val_loss)]
@@ -178,10 +207,38 @@ class TextOutput:
                 shown = f"{value:.2%}" if name.endswith("accuracy") else _num(value)
                 print(f"  {name:<14}{shown}")
         if summary.best_epoch is not None:
-            print(f"  {'best epoch':<14}{summary.best_epoch}{' (weights restored)' if summary.restored_best else ''}")
+            best = (
+                _("{epoch} (weights restored)").format(epoch=summary.best_epoch)
+                if summary.restored_best
+                else str(summary.best_epoch)
+            )
+            label = _padded(_("best epoch"), 14)
+            print(f"  {label}{best}")
 
     def error(self, messages: list[str]) -> None:
-        print("error: " + "\n".join(messages), file=sys.stderr)
+        print(_("error: {message}").format(message="\n".join(messages)), file=sys.stderr)
+
+
+# the words for a run's status (`Status` of playground.core.training.events) in the summary line
+_STATUS_TEXT = {
+    "completed": N_("completed"),
+    "early_stopped": N_("early_stopped"),
+    "diverged": N_("diverged"),
+    "stopped": N_("stopped"),
+}
+
+
+def status_text(status: str) -> str:
+    """A run's status in the current language (an unknown one as it is)."""
+    return _(_STATUS_TEXT[status]) if status in _STATUS_TEXT else status
+
+
+def _padded(text: str, width: int) -> str:
+    """`text` padded to `width` terminal columns (a Chinese character takes two)."""
+    import unicodedata  # lazy: only a summary needs it
+
+    used = sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text)
+    return text + " " * max(0, width - used)
 
 
 def _num(value: float) -> str:
@@ -236,7 +293,9 @@ def _expanded(raw: str, option: str) -> Path:
     try:
         return Path(raw).expanduser()
     except RuntimeError:  # "~nosuchuser/..."
-        raise PlaygroundError(f"{option} {raw}: there is no such user's home folder") from None
+        raise PlaygroundError(
+            _("{option} {path}: there is no such user's home folder").format(option=option, path=raw)
+        ) from None
 
 
 def check_output_file(raw: str, option: str, experiment_file: Path) -> Path:
@@ -244,13 +303,21 @@ def check_output_file(raw: str, option: str, experiment_file: Path) -> Path:
     path = _expanded(raw, option)
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
-        raise PlaygroundError(f"{option} {raw}: is a folder; give a file name")
+        raise PlaygroundError(_("{option} {path}: is a folder; give a file name").format(option=option, path=raw))
     if not folder.is_dir():
-        raise PlaygroundError(f"{option} {raw}: the folder {folder} does not exist; create it first")
+        raise PlaygroundError(
+            _("{option} {path}: the folder {folder} does not exist; create it first").format(
+                option=option, path=raw, folder=folder
+            )
+        )
     if not os.access(folder, os.W_OK):
-        raise PlaygroundError(f"{option} {raw}: the folder {folder} is not writable")
+        raise PlaygroundError(
+            _("{option} {path}: the folder {folder} is not writable").format(option=option, path=raw, folder=folder)
+        )
     if _same_file(path, experiment_file):
-        raise PlaygroundError(f"{option} {raw}: is the experiment file itself; choose another name")
+        raise PlaygroundError(
+            _("{option} {path}: is the experiment file itself; choose another name").format(option=option, path=raw)
+        )
     return path
 
 
@@ -258,13 +325,17 @@ def check_checkpoint_folder(raw: str, experiment_file: Path) -> Path:
     """The folder `--checkpoint` writes to must exist (or be creatable) before training starts."""
     path = _expanded(raw, "--checkpoint")
     if path.exists() and not path.is_dir():
-        raise PlaygroundError(f"--checkpoint {raw}: is a file, but a checkpoint is a folder; give a folder name")
+        raise PlaygroundError(
+            _("--checkpoint {path}: is a file, but a checkpoint is a folder; give a folder name").format(path=raw)
+        )
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise PlaygroundError(f"--checkpoint {raw}: cannot create the folder ({exc.strerror or exc})") from None
+        raise PlaygroundError(
+            _("--checkpoint {path}: cannot create the folder ({reason})").format(path=raw, reason=exc.strerror or exc)
+        ) from None
     if not os.access(path, os.W_OK):
-        raise PlaygroundError(f"--checkpoint {raw}: the folder is not writable")
+        raise PlaygroundError(_("--checkpoint {path}: the folder is not writable").format(path=raw))
     return path
 
 
@@ -281,7 +352,7 @@ def _checked_outputs(args: argparse.Namespace, experiment_file: Path) -> dict[st
         if raw:
             outputs[option] = check_output_file(raw, option, experiment_file)
     if len(outputs) == 2 and outputs["--metrics-out"].resolve() == outputs["--save-weights"].resolve():
-        raise PlaygroundError("--metrics-out and --save-weights name the same file; give each its own name")
+        raise PlaygroundError(_("--metrics-out and --save-weights name the same file; give each its own name"))
     if args.checkpoint:
         outputs["--checkpoint"] = check_checkpoint_folder(args.checkpoint, experiment_file)
     return outputs
@@ -294,7 +365,7 @@ def _save_results(outputs: dict[str, Path], summary: Any, trainer: Any, output: 
         try:
             write_metrics_csv(outputs["--metrics-out"], summary.history)
         except OSError as exc:
-            _report(output, [f"the metrics were not saved: {describe_os_error(exc)}"])
+            _report(output, [_("the metrics were not saved: {reason}").format(reason=describe_os_error(exc))])
             ok = False
     if "--save-weights" in outputs:
         target = outputs["--save-weights"]
@@ -302,8 +373,15 @@ def _save_results(outputs: dict[str, Path], summary: Any, trainer: Any, output: 
             save_weights(target, trainer)
         except OSError as exc:
             rescue = _rescue_weights(target, trainer)
-            where = f"; they were saved to {rescue} instead" if rescue else ""
-            _report(output, [f"the weights were not saved: {describe_os_error(exc)}{where}"])
+            reason = describe_os_error(exc)
+            message = (
+                _("the weights were not saved: {reason}; they were saved to {path} instead").format(
+                    reason=reason, path=rescue
+                )
+                if rescue
+                else _("the weights were not saved: {reason}").format(reason=reason)
+            )
+            _report(output, [message])
             ok = False
     return ok
 
@@ -378,7 +456,8 @@ def _train(args: argparse.Namespace, output: Any) -> int:
     dataset = load_dataset(experiment.data, base_dir=path.parent)
     report = check_experiment(experiment, dataset.info)
     if not report.valid:
-        messages = [f"{path}: the experiment is not valid:"] + [f"  - {issue}" for issue in report.errors]
+        messages = [_("{path}: the experiment is not valid:").format(path=path)]
+        messages += [f"  - {issue}" for issue in report.errors]
         _report(output, messages if output is None else [str(issue) for issue in report.errors])
         return 1
 
@@ -391,10 +470,22 @@ def _train(args: argparse.Namespace, output: Any) -> int:
         trainer.load_checkpoint(args.resume)
     if output is None:
         output = TextOutput(trainer.epochs, trainer.batches_per_epoch, trainer.epoch)
+        facts = {
+            "name": experiment.localized_name(language()),
+            "samples": f"{trainer.train_samples:,}",
+            "batches": trainer.batches_per_epoch,
+            "epochs": trainer.epochs,
+            "device": trainer.device,
+        }
         print(
-            f"{experiment.name}: {trainer.train_samples:,} training samples, {trainer.batches_per_epoch} "
-            f"batches per epoch, {trainer.epochs} epochs on {trainer.device}"
-            + (f" (resuming after epoch {trainer.epoch})" if args.resume else ""),
+            _(
+                "{name}: {samples} training samples, {batches} batches per epoch, {epochs} epochs on {device} "
+                "(resuming after epoch {epoch})"
+            ).format(**facts, epoch=trainer.epoch)
+            if args.resume
+            else _(
+                "{name}: {samples} training samples, {batches} batches per epoch, {epochs} epochs on {device}"
+            ).format(**facts),
             flush=True,
         )
         if trainer.device.type == "cpu":
@@ -402,14 +493,17 @@ def _train(args: argparse.Namespace, output: Any) -> int:
                 describe_threads,
             )
 
-            print(f"training with {describe_threads(trainer.threads or 1, trainer.model)}", flush=True)
+            print(
+                _("training with {threads}").format(threads=describe_threads(trainer.threads or 1, trainer.model)),
+                flush=True,
+            )
     trainer.observer = output.on_event
 
     restore = _stop_on_interrupt(control)
     try:
         summary = trainer.run()
     except RuntimeError as exc:  # a shape torch rejects that the checker let through
-        _report(output, [f"training failed: {exc}"])
+        _report(output, [_("training failed: {error}").format(error=exc)])
         return 1
     finally:
         restore()
@@ -431,7 +525,7 @@ def _stop_on_interrupt(control: Any):  # noqa: ANN202
             if control.stop_requested:
                 interrupted_exit()
             control.stop()
-            print("\nstopping after this step (Ctrl-C again to abort)", file=sys.stderr, flush=True)
+            print("\n" + _("stopping after this step (Ctrl-C again to abort)"), file=sys.stderr, flush=True)
 
         signal.signal(signal.SIGINT, handler)
     except ValueError:  # not the main thread
@@ -443,6 +537,6 @@ def interrupted_exit() -> None:
     """Say "interrupted" and end the process with status 130 now, without unwinding."""
     try:
         sys.stdout.flush()
-        print("\ninterrupted", file=sys.stderr, flush=True)
+        print("\n" + _("interrupted"), file=sys.stderr, flush=True)
     finally:
         os._exit(130)

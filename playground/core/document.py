@@ -22,10 +22,20 @@ from pydantic import ValidationError
 from playground.core.catalogue import LAYERS, Fix
 from playground.core.errors import PlaygroundError
 from playground.core.experiment.io import copy_experiment
-from playground.core.experiment.schema import Comparison, DataSpec, Experiment, NodeSpec, TrainingSpec
+from playground.core.experiment.schema import (
+    LANGUAGE_CODE,
+    Classroom,
+    Comparison,
+    DataSpec,
+    Experiment,
+    LessonText,
+    NodeSpec,
+    TrainingSpec,
+)
 from playground.core.graph.fixes import apply_fix
 from playground.core.graph.inference import GraphReport, check_experiment
 from playground.core.graph.topology import Topology
+from playground.core.i18n import _
 
 if TYPE_CHECKING:
     from playground.core.data.types import DatasetInfo
@@ -54,7 +64,7 @@ class ExperimentDocument:
     node_renamed = Signal(str, str)  # old id, new id
     edge_added = Signal(str, str)
     edge_removed = Signal(str, str)
-    settings_changed = Signal(str)  # "data", "training", "init", "name", "description", "comparison"
+    settings_changed = Signal(str)  # "data", "training", "init", "name", "description", "comparison", "classroom"
     reset = Signal()  # the whole experiment was replaced (open, new)
     changed = Signal()  # after any edit: views that show derived data re-read
 
@@ -113,6 +123,11 @@ class ExperimentDocument:
         self._report_error = None
         self.changed.emit()
 
+    def recheck(self) -> None:
+        """Check the graph again and tell the views, with nothing edited: the cached check's
+        messages are in the language they were made in, and the language changed."""
+        self._touched()
+
     # ---- nodes -----------------------------------------------------------------------------
     def add_node(
         self,
@@ -124,10 +139,10 @@ class ExperimentDocument:
     ) -> str:
         """Add a node of `layer_type`; returns its id (a fresh one unless given)."""
         if layer_type not in LAYERS:
-            raise EditError(f"unknown layer type {layer_type!r}")
+            raise EditError(_("unknown layer type {type!r}").format(type=layer_type))
         node_id = node_id or self._experiment.unique_id(layer_type)
         if self.has_node(node_id):
-            raise EditError(f"a node called {node_id!r} already exists")
+            raise EditError(_("a node called {node!r} already exists").format(node=node_id))
         node = NodeSpec(id=node_id, type=layer_type, params=dict(params or {}), pos=pos)
         nodes = self._experiment.model.nodes
         nodes.insert(len(nodes) if index is None else index, node)
@@ -150,7 +165,7 @@ class ExperimentDocument:
         nodes = self._experiment.model.nodes
         index = next((i for i, node in enumerate(nodes) if node.id == node_id), None)
         if index is None:
-            raise EditError(f"no node called {node_id!r}")
+            raise EditError(_("no node called {node!r}").format(node=node_id))
         edges = self._experiment.model.edges
         touching = tuple((i, edge) for i, edge in enumerate(edges) if node_id in edge)
         for position, edge in reversed(touching):
@@ -182,7 +197,7 @@ class ExperimentDocument:
     def id_problem(self, new_id: str) -> str | None:
         """Why `new_id` cannot name a node (taken, or not a valid name), or None when it can."""
         if self.has_node(new_id):
-            return f"a node called {new_id!r} already exists"
+            return _("a node called {node!r} already exists").format(node=new_id)
         try:
             NodeSpec(id=new_id, type="Identity")
         except ValidationError as exc:  # the schema explains what a valid id is
@@ -217,19 +232,21 @@ class ExperimentDocument:
         types = {node.id: node.type for node in self._experiment.model.nodes} | dict(new_nodes or {})
         edges = [edge for edge in self._experiment.model.edges if tuple(edge) != without]
         if source == target:
-            return "a layer cannot feed itself"
+            return _("a layer cannot feed itself")
         if not (source in types and target in types):
-            return "both ends must be nodes of this model"
+            return _("both ends must be nodes of this model")
         if (source, target) in edges:
-            return f"'{source}' is already connected to '{target}'"
+            return _("'{source}' is already connected to '{target}'").format(source=source, target=target)
         target_type = LAYERS[types[target]]
         if target_type.max_inputs == 0:
-            return f"'{target}' is the Input: nothing can flow into it"
+            return _("'{target}' is the Input: nothing can flow into it").format(target=target)
         topology = Topology.from_edges(types, edges)
         if topology.would_cycle(source, target):
-            return f"connecting '{source}' to '{target}' would make a cycle"
+            return _("connecting '{source}' to '{target}' would make a cycle").format(source=source, target=target)
         if target_type.max_inputs == 1 and topology.input_count(target):
-            return f"'{target}' already has an input; {types[target]} takes one (merge branches with Add or Concat)"
+            return _("'{target}' already has an input; {type} takes one (merge branches with Add or Concat)").format(
+                target=target, type=types[target]
+            )
         return None
 
     def add_edge(self, source: str, target: str, index: int | None = None, check: bool = True) -> None:
@@ -249,7 +266,9 @@ class ExperimentDocument:
         try:
             index = edges.index((source, target))
         except ValueError:
-            raise EditError(f"'{source}' is not connected to '{target}'") from None
+            raise EditError(
+                _("'{source}' is not connected to '{target}'").format(source=source, target=target)
+            ) from None
         del edges[index]
         self.edge_removed.emit(source, target)
         self._touched()
@@ -277,6 +296,14 @@ class ExperimentDocument:
         self._touched()
         return old
 
+    def set_classroom(self, classroom: Classroom | None) -> Classroom | None:
+        """Replace the controls the lesson hides (None: none); returns the old value."""
+        old = self._experiment.classroom
+        self._experiment.classroom = classroom if classroom is not None and classroom.hides_anything() else None
+        self.settings_changed.emit("classroom")
+        self.changed.emit()  # what the window shows does not change shapes: keep the cached report
+        return old
+
     def set_comparison(self, comparison: Comparison | None) -> Comparison | None:
         """Replace the runs saved in the experiment file (None removes them); returns the old value."""
         old = self._experiment.comparison
@@ -291,6 +318,26 @@ class ExperimentDocument:
             raise ValueError(field)
         old: str = getattr(self._experiment, field)
         setattr(self._experiment, field, value)
+        self.settings_changed.emit(field)
+        self.changed.emit()
+        return old
+
+    def set_translated_text(self, language: str, field: str, value: str) -> str:
+        """Set the `name` or `description` of `language` in the experiment's translations (the
+        default `name`/`description` are `set_text`'s); returns the old one ("" if none). An entry
+        left with no text is removed, so undoing a first translation leaves the file as it was."""
+        if field not in ("name", "description"):
+            raise ValueError(field)
+        if not LANGUAGE_CODE.fullmatch(language):
+            raise ValueError(language)
+        translations = self._experiment.translations
+        entry = translations.get(language) or LessonText()
+        old: str = getattr(entry, field)
+        entry = entry.model_copy(update={field: value})
+        if entry.name or entry.description:
+            translations[language] = entry
+        else:
+            translations.pop(language, None)
         self.settings_changed.emit(field)
         self.changed.emit()
         return old

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from playground.core.i18n import _
+
 
 class PlaygroundError(Exception):
     """Base class for errors a user can fix (bad file, invalid graph, bad dataset)."""
@@ -40,7 +42,7 @@ class ExperimentError(PlaygroundError):
         if len(self.problems) == 1:
             return head + str(self.problems[0])
         lines = "\n".join(f"  - {p}" for p in self.problems)
-        return f"{head}{len(self.problems)} problems:\n{lines}"
+        return head + _("{count} problems:").format(count=len(self.problems)) + "\n" + lines
 
 
 class DatasetError(PlaygroundError):

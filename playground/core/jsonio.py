@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from playground.core.errors import ExperimentError, Problem
+from playground.core.i18n import N_, _
 from playground.core.safe_files import atomic_write_text as atomic_write_text  # re-exported for text files
 
 _INLINE_LIMIT = 100  # characters: longer scalar lists are broken over lines
@@ -39,13 +40,15 @@ def _parse_float(text: str) -> float | _Rejected:
     value = float(text)
     if math.isfinite(value):
         return value
-    return _Rejected(text, "is too large for a number (it overflows to infinity); use a finite number")
+    return _Rejected(text, _("is too large for a number (it overflows to infinity); use a finite number"))
 
 
 def _parse_int(text: str) -> int | _Rejected:
     digits = len(text.lstrip("-"))
     if digits > MAX_INT_DIGITS:
-        return _Rejected(f"{text[:12]}…", f"is an integer of {digits:,} digits; use a much smaller number")
+        return _Rejected(
+            f"{text[:12]}…", _("is an integer of {count} digits; use a much smaller number").format(count=f"{digits:,}")
+        )
     return int(text)
 
 
@@ -56,7 +59,7 @@ def _unusable(value: Any) -> _Rejected | None:
     if isinstance(value, float) and not math.isfinite(value):
         return _Rejected(
             "1e309" if value > 0 else "-1e309",
-            "or another number that large overflows to infinity; use a finite number",
+            _("or another number that large overflows to infinity; use a finite number"),
         )
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _HUGE_INT:
         return _parse_int(str(value))  # type: ignore[return-value]
@@ -64,7 +67,7 @@ def _unusable(value: Any) -> _Rejected | None:
 
 
 def _parse_constant(name: str) -> _Rejected:
-    return _Rejected(name, "is not allowed in experiment files (use a finite number or null)")
+    return _Rejected(name, _("is not allowed in experiment files (use a finite number or null)"))
 
 
 def _path_of(link: Any) -> str:
@@ -92,7 +95,9 @@ def _tree_problems(tree: Any, duplicates: dict[int, list[str]], max_depth: int) 
             problems.append(
                 Problem(
                     _path_of(link),
-                    f"is nested more than {max_depth} levels deep; this is not a file the playground writes",
+                    _("is nested more than {depth} levels deep; this is not a file the playground writes").format(
+                        depth=max_depth
+                    ),
                 )
             )
             continue
@@ -101,7 +106,7 @@ def _tree_problems(tree: Any, duplicates: dict[int, list[str]], max_depth: int) 
                 problems.extend(
                     Problem(
                         _path_of((link, key)),
-                        "this key appears more than once in the same object; keep only one of them",
+                        _("this key appears more than once in the same object; keep only one of them"),
                     )
                     for key in duplicates[id(value)]
                 )
@@ -122,6 +127,26 @@ def _tree_problems(tree: Any, duplicates: dict[int, list[str]], max_depth: int) 
         if rejected is not None:
             problems.append(Problem("", f"{rejected.text} {rejected.why}"))
     return problems
+
+
+# The json module's reasons for refusing a text (English there), in the current language.
+_JSON_REASONS = (
+    N_("Expecting value"),
+    N_("Expecting ',' delimiter"),
+    N_("Expecting ':' delimiter"),
+    N_("Expecting property name enclosed in double quotes"),
+    N_("Unterminated string starting at"),
+    N_("Invalid control character at"),
+    N_("Invalid \\escape"),
+    N_("Invalid \\uXXXX escape"),
+    N_("Extra data"),
+    N_("Illegal trailing comma before end of object"),
+    N_("Illegal trailing comma before end of array"),
+)
+
+
+def _json_reason(reason: str) -> str:
+    return _(reason) if reason in _JSON_REASONS else reason
 
 
 _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
@@ -164,7 +189,7 @@ def _parse(text: str, source: str | None, max_depth: int, careful: bool) -> Any:
         obj = dict(items)
         if len(obj) != len(items):
             seen: set[str] = set()
-            duplicates[id(obj)] = [key for key, _ in items if key in seen or seen.add(key)]  # type: ignore[func-returns-value]
+            duplicates[id(obj)] = [key for key, _value in items if key in seen or seen.add(key)]  # type: ignore[func-returns-value]
         return obj
 
     hooks: dict[str, Any] = {"parse_int": _parse_int, "parse_float": _parse_float} if careful else {}
@@ -172,21 +197,31 @@ def _parse(text: str, source: str | None, max_depth: int, careful: bool) -> Any:
         tree = json.loads(text, object_pairs_hook=pairs, parse_constant=_parse_constant, **hooks)
     except json.JSONDecodeError as exc:
         raise ExperimentError(
-            Problem("", f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"), source
-        ) from None
-    except RecursionError:
-        where = _too_deep_at(text, max_depth)
-        at = f" (at line {where[0]}, column {where[1]})" if where else ""
-        raise ExperimentError(
             Problem(
-                "", f"JSON is nested more than {max_depth} levels deep{at}; this is not a file the playground writes"
+                "",
+                _("not valid JSON at line {line}, column {column}: {reason}").format(
+                    line=exc.lineno, column=exc.colno, reason=_json_reason(exc.msg)
+                ),
             ),
             source,
         ) from None
+    except RecursionError:
+        where = _too_deep_at(text, max_depth)
+        message = (
+            _(
+                "JSON is nested more than {depth} levels deep (at line {line}, column {column}); "
+                "this is not a file the playground writes"
+            ).format(depth=max_depth, line=where[0], column=where[1])
+            if where
+            else _("JSON is nested more than {depth} levels deep; this is not a file the playground writes").format(
+                depth=max_depth
+            )
+        )
+        raise ExperimentError(Problem("", message), source) from None
     except ValueError as exc:
         if not careful and "digits" in str(exc):
             raise _NumberTooLong from None
-        raise ExperimentError(Problem("", f"not valid JSON: {exc}"), source) from None
+        raise ExperimentError(Problem("", _("not valid JSON: {reason}").format(reason=exc)), source) from None
     problems = _tree_problems(tree, duplicates, max_depth)
     if problems:
         raise ExperimentError(problems, source)
@@ -200,16 +235,16 @@ def read_json_file(path: str | os.PathLike[str]) -> Any:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ExperimentError("file not found", source) from None
+        raise ExperimentError(_("file not found"), source) from None
     except IsADirectoryError:
-        raise ExperimentError("is a folder, not an experiment file", source) from None
+        raise ExperimentError(_("is a folder, not an experiment file"), source) from None
     except OSError as exc:
-        raise ExperimentError(f"cannot be read: {exc.strerror or exc}", source) from None
+        raise ExperimentError(_("cannot be read: {reason}").format(reason=exc.strerror or exc), source) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ExperimentError(
-            f"is not UTF-8 text (byte {exc.start}); is it really an experiment file?", source
+            _("is not UTF-8 text (byte {offset}); is it really an experiment file?").format(offset=exc.start), source
         ) from None
     return parse_json_text(text, source)
 

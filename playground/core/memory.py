@@ -12,6 +12,8 @@ import os
 import sys
 from pathlib import Path
 
+from playground.core.i18n import _
+
 FALLBACK_BYTES = 8 * 1024**3  # assumed when the platform does not say (a typical laptop)
 _MEMINFO = Path("/proc/meminfo")
 
@@ -43,14 +45,14 @@ def describe_machine_memory() -> str:
     usable = usable_memory_bytes()
     if usable >= total * 0.9:
         return format_bytes(total)
-    return f"{format_bytes(total)}, {format_bytes(usable)} of it free"
+    return _("{total}, {free} of it free").format(total=format_bytes(total), free=format_bytes(usable))
 
 
 def format_bytes(n: int | float) -> str:
     """A size in decimal units, whole numbers from 10 up: '512 bytes', '3.2 MB', '1,204 GB' (never TB)."""
     n = max(0.0, float(n))
     if n < 999.5:
-        return f"{n:.0f} bytes"
+        return _("{count} bytes").format(count=f"{n:.0f}")
     for unit, size in (("kB", 1e3), ("MB", 1e6), ("GB", 1e9)):
         value = n / size
         if value < 999.5 or unit == "GB":

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from playground.core.i18n import _
+
 # Every integer of an experiment is at most this (a 32-bit int): the window's editors and torch's
 # arguments take it, and no count or seed of a lesson needs more.
 INT_MAX = 2**31 - 1
@@ -51,34 +53,42 @@ class ParamSpec:
     advanced: bool = False  # hidden behind "more" in the inspector
     length: int | None = None  # fixed length of a list parameter (Adam's betas: 2)
 
+    @property
+    def help_text(self) -> str:
+        """The help in the current language."""
+        return _(self.help)
+
     def describe_range(self) -> str:
-        """Human phrase for the accepted values, used in messages and tooltips."""
+        """Human phrase for the accepted values (in the current language), used in messages and tooltips."""
         if self.kind in ("choice", "multi_choice"):
-            return "one of " + ", ".join(repr(c) for c in self.choices)
+            return _("one of {choices}").format(choices=", ".join(repr(c) for c in self.choices))
         if self.kind == "bool":
-            return "true or false"
+            return _("true or false")
         low, high = self.minimum, self.maximum
         if self.kind in _INT_KINDS:
-            noun = "an integer" if self.kind == "int" else "a positive integer or a pair"
+            noun = _("an integer") if self.kind == "int" else _("a positive integer or a pair")
             if self.kind == "int" and low == 1 and high is None:
-                return "a positive integer"
+                return _("a positive integer")
             if self.kind == "int" and low == 0 and high is None:
-                return "a non-negative integer"
+                return _("a non-negative integer")
             if self.kind in ("int_list", "shape"):
-                noun = "a list of integers"
+                noun = _("a list of integers")
         else:
-            noun = "a number"
+            noun = _("a number")
         if low is not None and high is not None:
             if self.exclusive_minimum or self.exclusive_maximum:
                 left = ">" if self.exclusive_minimum else "≥"
                 right = "<" if self.exclusive_maximum else "≤"
-                return f"{noun} {left} {_fmt(low)} and {right} {_fmt(high)}"
-            return f"{noun} between {_fmt(low)} and {_fmt(high)}"
+                return _("{noun} {left} {low} and {right} {high}").format(
+                    noun=noun, left=left, low=_fmt(low), right=right, high=_fmt(high)
+                )
+            return _("{noun} between {low} and {high}").format(noun=noun, low=_fmt(low), high=_fmt(high))
         if low is not None:
             sign = ">" if self.exclusive_minimum else "≥"
-            return f"{noun} {sign} {_fmt(low)}"
+            return _("{noun} {sign} {bound}").format(noun=noun, sign=sign, bound=_fmt(low))
         if high is not None:
-            return f"{noun} {'<' if self.exclusive_maximum else '≤'} {_fmt(high)}"
+            sign = "<" if self.exclusive_maximum else "≤"
+            return _("{noun} {sign} {bound}").format(noun=noun, sign=sign, bound=_fmt(high))
         return noun
 
     def upper_bound(self) -> float | None:
@@ -125,19 +135,28 @@ def _check_bounds(spec: ParamSpec, value: float, shown: Any) -> None:
     if not (too_low or too_high):
         return
     integer = spec.kind != "float" and spec.kind != "float_list"
+    got = shown_value(shown)
     if spec.exclusive_maximum and too_high:
         wanted = spec.describe_range()
     elif not integer and spec.minimum is not None and spec.maximum is not None:
         wanted = spec.describe_range()
     elif too_low and integer and spec.minimum == 1:
-        wanted = "a positive integer"
+        wanted = _("a positive integer")
     elif too_low and integer and spec.minimum == 0:
-        wanted = "a non-negative integer"
+        wanted = _("a non-negative integer")
     elif too_low and low is not None:
-        wanted = f"{'>' if spec.exclusive_minimum else '≥'} {_fmt(low)}"
+        sign = ">" if spec.exclusive_minimum else "≥"
+        raise ParamError(_("must be {sign} {bound}, got {value}").format(sign=sign, bound=_fmt(low), value=got))
+    elif high is not None:
+        raise ParamError(_("must be at most {bound}, got {value}").format(bound=_fmt(high), value=got))
     else:
-        wanted = f"at most {_fmt(high)}" if high is not None else spec.describe_range()
-    raise ParamError(f"must be {wanted}, got {shown_value(shown)}")
+        wanted = spec.describe_range()
+    raise ParamError(_("must be {wanted}, got {value}").format(wanted=wanted, value=got))
+
+
+def _outside_range(spec: ParamSpec, shown: str) -> ParamError:
+    """ "must be <the accepted values>, got <shown>"."""
+    return ParamError(_("must be {wanted}, got {value}").format(wanted=spec.describe_range(), value=shown))
 
 
 def coerce_value(spec: ParamSpec, value: Any) -> Any:
@@ -145,57 +164,69 @@ def coerce_value(spec: ParamSpec, value: Any) -> Any:
     if value is None:
         if spec.optional:
             return None
-        raise ParamError(f"must be {spec.describe_range()}, got null")
+        raise _outside_range(spec, "null")
     kind = spec.kind
     if kind == "int":
         if not _is_int(value):
-            raise ParamError(f"must be {spec.describe_range()}, got {shown_value(value)}")
+            raise _outside_range(spec, shown_value(value))
         _check_bounds(spec, value, value)
         return int(value)
     if kind == "float":
         if not _is_number(value):
-            raise ParamError(f"must be {spec.describe_range()}, got {shown_value(value)}")
+            raise _outside_range(spec, shown_value(value))
         _check_bounds(spec, float(value), value)
         return float(value)
     if kind == "bool":
         if not isinstance(value, bool):
-            raise ParamError(f"must be true or false, got {shown_value(value)}")
+            raise ParamError(_("must be true or false, got {value}").format(value=shown_value(value)))
         return value
     if kind == "choice":
         if value not in spec.choices:
-            raise ParamError(f"must be {spec.describe_range()}, got {shown_value(value)}")
+            raise _outside_range(spec, shown_value(value))
         return value
     if kind == "multi_choice":
         if not isinstance(value, (list, tuple)) or not value or not all(v in spec.choices for v in value):
-            raise ParamError(f"must be a non-empty list of {spec.describe_range()}, got {shown_value(value)}")
+            raise ParamError(
+                _("must be a non-empty list of one of {choices}, got {value}").format(
+                    choices=", ".join(repr(c) for c in spec.choices), value=shown_value(value)
+                )
+            )
         if len(set(value)) != len(value):
-            raise ParamError(f"must not repeat an entry, got {shown_value(value)}")
+            raise ParamError(_("must not repeat an entry, got {value}").format(value=shown_value(value)))
         return list(value)
     if kind == "str":
         if not isinstance(value, str):
-            raise ParamError(f"must be a string, got {shown_value(value)}")
+            raise ParamError(_("must be a string, got {value}").format(value=shown_value(value)))
         return value
     if kind == "int_or_pair":
         items = [value] if _is_int(value) else value
         if not isinstance(items, (list, tuple)) or len(items) not in (1, 2) or not all(_is_int(v) for v in items):
-            raise ParamError(f"must be an integer or a pair of integers, got {shown_value(value)}")
+            raise ParamError(
+                _("must be an integer or a pair of integers, got {value}").format(value=shown_value(value))
+            )
         for item in items:
             _check_bounds(spec, item, value)
         return int(items[0]) if len(items) == 1 or items[0] == items[1] else [int(v) for v in items]
     if kind in ("int_list", "shape"):
         if not isinstance(value, (list, tuple)) or not all(_is_int(v) for v in value):
-            raise ParamError(f"must be a list of integers, got {shown_value(value)}")
+            raise ParamError(_("must be a list of integers, got {value}").format(value=shown_value(value)))
         if kind == "shape" and (not value or any(v < 1 and v != -1 for v in value)):
-            raise ParamError(f"must be a non-empty list of positive integers (one may be -1), got {shown_value(value)}")
+            raise ParamError(
+                _("must be a non-empty list of positive integers (one may be -1), got {value}").format(
+                    value=shown_value(value)
+                )
+            )
         for item in value:
             if kind == "int_list" or item != -1:
                 _check_bounds(spec, item, value)
         return [int(v) for v in value]
     if kind == "float_list":
         if not isinstance(value, (list, tuple)) or not all(_is_number(v) for v in value):
-            raise ParamError(f"must be a list of numbers, got {shown_value(value)}")
+            raise ParamError(_("must be a list of numbers, got {value}").format(value=shown_value(value)))
         if spec.length is not None and len(value) != spec.length:
-            raise ParamError(f"must be a list of {spec.length} numbers, got {shown_value(value)}")
+            raise ParamError(
+                _("must be a list of {count} numbers, got {value}").format(count=spec.length, value=shown_value(value))
+            )
         for item in value:
             _check_bounds(spec, float(item), value)
         return [float(v) for v in value]
@@ -217,11 +248,11 @@ def validate_params(
     if params is None:
         return clean, problems
     if not isinstance(params, Mapping):
-        return clean, [(path, f"must be an object, got {shown_value(params)}")]
+        return clean, [(path, _("must be an object, got {value}").format(value=shown_value(params)))]
     for key in params:
         if key not in by_name:
-            allowed = ", ".join(by_name) or "none"
-            problems.append((f"{path}.{key}", f"unknown parameter (allowed: {allowed})"))
+            allowed = ", ".join(by_name) or _("none")
+            problems.append((f"{path}.{key}", _("unknown parameter (allowed: {allowed})").format(allowed=allowed)))
     for spec in specs:
         if spec.name in params:
             try:

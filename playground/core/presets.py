@@ -4,9 +4,12 @@ starts with. No Qt here: the window's File menu reads it, and so can anything el
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from playground.core import i18n
 from playground.core.errors import ExperimentError
 from playground.core.experiment import FORMAT_VERSION, Experiment, experiment_from_dict, load_experiment
 from playground.core.resources import presets_dir
@@ -19,6 +22,13 @@ DEFAULT_PRESET = "xor.json"
 class Preset:
     path: Path
     name: str  # the experiment's own name ("XOR needs a hidden layer")
+    # the name in other languages ("zh_CN" -> "XOR 需要隐藏层"), from the file's `translations`
+    names: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    def localized_name(self, language: str | None = None) -> str:
+        """The name the menu shows in `language` (None: the current one), else the default name,
+        as `Experiment.localized_name` falls back (the window names an opened lesson so too)."""
+        return self.names.get(language or i18n.language()) or self.name
 
 
 # The course's order: each lesson builds on the ones before (presets not named here follow, by name).
@@ -45,16 +55,29 @@ def list_presets(folder: Path | None = None) -> list[Preset]:
     presets = []
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         try:
-            name = json.loads(path.read_text(encoding="utf-8")).get("name") or path.stem
+            document = json.loads(path.read_text(encoding="utf-8"))
+            name = document.get("name") or path.stem
         except (OSError, ValueError, AttributeError):
             continue
-        presets.append(Preset(path, str(name)))
+        presets.append(Preset(path, str(name), _translated_names(document.get("translations"))))
 
     def lesson_position(preset: Preset) -> tuple[int, str]:
         stem = preset.path.stem
         return (LESSON_ORDER.index(stem) if stem in LESSON_ORDER else len(LESSON_ORDER), preset.name.lower())
 
     return sorted(presets, key=lesson_position)
+
+
+def _translated_names(translations: Any) -> dict[str, str]:
+    """The non-empty names of a file's `translations` (read without validating the file, as the
+    menu is built at start-up; a malformed entry is left out: opening the file reports it)."""
+    if not isinstance(translations, dict):
+        return {}
+    return {
+        str(code): entry["name"]
+        for code, entry in translations.items()
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str) and entry["name"]
+    }
 
 
 # Used only when the presets folder is missing (an unusual install): a small network on a 2-D dataset.
@@ -111,7 +134,7 @@ def empty_experiment() -> Experiment:
                 "device": "auto",
             },
         },
-        "a new experiment",
+        i18n._("a new experiment"),
     )
 
 
@@ -120,4 +143,4 @@ def default_experiment() -> Experiment:
     try:
         return load_experiment(PRESETS_DIR / DEFAULT_PRESET)
     except ExperimentError:
-        return experiment_from_dict(_FALLBACK, "built-in default")
+        return experiment_from_dict(_FALLBACK, i18n._("built-in default"))

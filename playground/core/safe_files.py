@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from playground.core.errors import PlaygroundError
+from playground.core.i18n import _
 
 # A temporary file is named ".<target name>.<pid>-<random>.tmp": the pid tells a save in progress
 # (its process is alive) from one that was killed.
@@ -142,9 +143,9 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) 
     target = resolved_target(requested)
     directory = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
-        raise IsADirectoryError(21, "is a folder, not a file", str(requested))
+        raise IsADirectoryError(21, _("is a folder, not a file"), str(requested))
     if not directory.is_dir():
-        raise FileNotFoundError(2, f"the folder {directory} does not exist", str(requested))
+        raise FileNotFoundError(2, _("the folder {folder} does not exist").format(folder=directory), str(requested))
     remove_stale_temps(target)
     try:
         existing_mode = stat.S_IMODE(target.stat().st_mode)
@@ -185,8 +186,8 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
 def refuse_foreign_file(path: str | os.PathLike[str], is_ours: Callable[[Path], bool], role: str) -> None:
     """Raise ForeignFileError when `path` exists and is not a file the playground wrote.
 
-    `role` says what the playground wanted to write there ("the weights' sidecar"); the message
-    tells the user how to get out of the way.
+    `role` says what the playground wanted to write there ("the weights' sidecar", in the current
+    language: the caller translates it); the message tells the user how to get out of the way.
     """
     path = Path(path)
     if not path.exists() and not path.is_symlink():
@@ -197,12 +198,14 @@ def refuse_foreign_file(path: str | os.PathLike[str], is_ours: Callable[[Path], 
         ours = False
     if not ours:
         raise ForeignFileError(
-            f"{path} already exists and was not written by the playground, so it is not replaced by "
-            f"{role}; move or rename it, or choose another output name"
+            _(
+                "{path} already exists and was not written by the playground, so it is not replaced by "
+                "{role}; move or rename it, or choose another output name"
+            ).format(path=path, role=role)
         )
 
 
 def describe_os_error(exc: OSError) -> str:
     """'<file>: <reason>' for a message, whatever the OSError carries."""
-    where = exc.filename if exc.filename else "file"
+    where = exc.filename if exc.filename else _("file")
     return f"{where}: {exc.strerror or exc}"

@@ -30,22 +30,40 @@ def create_application(argv: list[str] | None = None):
     return app
 
 
+def take_language_option(argv: list[str]) -> tuple[str | None, list[str]]:
+    """``--lang zh_CN`` / ``--lang=zh_CN`` out of `argv`: (the language, the other arguments)."""
+    rest: list[str] = []
+    language: str | None = None
+    items = iter(argv)
+    for arg in items:
+        if arg == "--lang":
+            language = next(items, None)
+        elif arg.startswith("--lang="):
+            language = arg.partition("=")[2]
+        else:
+            rest.append(arg)
+    return language, rest
+
+
 def run_app(argv: list[str] | None = None) -> int:
     """Open the main window on FILE (the first argument) or on the default experiment; run until closed."""
     argv = list(argv or [])
     in_process = "--in-process" in argv  # train in a thread of this process (no child processes)
     argv = [arg for arg in argv if arg != "--in-process"]
+    language, argv = take_language_option(argv)
     files = [arg for arg in argv if not arg.startswith("-")]
     app = create_application([arg for arg in argv if arg.startswith("-")])
     from PySide6.QtCore import QCoreApplication  # lazy: Qt loads after cli's platform check
     from PySide6.QtWidgets import QMessageBox  # lazy: Qt loads after cli's platform check
 
     from playground.ui import theme  # lazy: Qt loads after cli's platform check
+    from playground.ui.i18n import set_language  # lazy: Qt loads after cli's platform check
     from playground.ui.main_window import open_window  # lazy: Qt loads after cli's platform check
     from playground.ui.settings import AppSettings  # lazy: Qt loads after cli's platform check
     from playground.ui.training import workers  # lazy: Qt loads after cli's platform check
 
     settings = AppSettings()
+    set_language(language or settings.language())  # --lang, else the remembered choice, else the system's
     theme.apply_theme(settings.theme())
     workers.use_in_process(in_process or settings.train_in_process())
     path = Path(files[0]) if files else None

@@ -29,11 +29,16 @@ from playground.core.presets import default_experiment, list_presets
 from playground.core.training.warmup import warm_optimizers_in_background
 from playground.ui import theme
 from playground.ui.autosave import Autosaver
+from playground.ui.classroom import ClassroomControls, ClassroomDialog, unknown_names
 from playground.ui.compare import ComparePanel
 from playground.ui.editor import GraphEditor, LayerPalette
+from playground.ui.editor.commands import SetClassroomCommand
+from playground.ui.i18n import LANGUAGES, current_language, language_events
+from playground.ui.i18n import set_language as install_language
 from playground.ui.inspector import InspectorPanel
 from playground.ui.panels import CodeView, LayerReferenceDialog, LessonView, SummaryView
 from playground.ui.problems_button import ProblemsButton
+from playground.ui.retranslate import relabel
 from playground.ui.settings import AppSettings
 from playground.ui.subscriptions import Subscriptions
 from playground.ui.training import TrainingController, TrainingPanel, TrainingToolBar, workers
@@ -128,6 +133,7 @@ class MainWindow(WindowFiles, QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_status_bar()
+        self.classroom = ClassroomControls(self)  # what the lesson hides (applied below, and on every change)
 
         self.editor.selection_changed.connect(self.inspector.set_selection)
         self.editor.status_message.connect(self.show_status)
@@ -144,6 +150,9 @@ class MainWindow(WindowFiles, QMainWindow):
         self.training.state_changed.connect(self._on_training_state_changed)
         self.training.run_finished.connect(self._on_training_run_finished)
         self.compare_panel.status_message.connect(self.show_status)
+        self._shown_language = current_language()  # the language the widgets were labelled in
+        language_events().changed.connect(self._on_language_changed)  # a Qt signal: ends with the window
+        self.document.reset.connect(self._on_document_reset_for_classroom)
 
         self.autosaver: Autosaver | None = None
         if persistent:
@@ -155,6 +164,7 @@ class MainWindow(WindowFiles, QMainWindow):
         self._theme_actions[theme_name if theme_name in self._theme_actions else "light"].setChecked(True)
         self._update_title()
         self._update_model_status()
+        self.classroom.apply()
 
     # ---- building ------------------------------------------------------------------------------
     def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -324,6 +334,27 @@ class MainWindow(WindowFiles, QMainWindow):
         self._action(
             "about", QCoreApplication.translate("MainWindow", "&About Neural Network Playground"), self.show_about
         )
+        self._action(
+            "classroom_dialog",
+            QCoreApplication.translate("MainWindow", "Controls Students &See…"),
+            self.edit_classroom,
+            None,
+            QCoreApplication.translate(
+                "MainWindow", "Choose which panels, settings, layer categories and buttons this lesson shows students"
+            ),
+        )
+        unlock = self._action(
+            "unlock_controls",
+            QCoreApplication.translate("MainWindow", "Show All &Controls"),
+            None,
+            None,
+            QCoreApplication.translate(
+                "MainWindow", "Show the controls this lesson hides, for this session (the file keeps its choice)"
+            ),
+        )
+        unlock.setCheckable(True)
+        unlock.setEnabled(False)
+        unlock.toggled.connect(self._on_unlock_toggled)
         self._actions["quit"].setMenuRole(QAction.MenuRole.QuitRole)
         self._actions["about"].setMenuRole(QAction.MenuRole.AboutRole)
         self._theme_group = QActionGroup(self)
@@ -339,6 +370,18 @@ class MainWindow(WindowFiles, QMainWindow):
             action.triggered.connect(lambda _checked=False, n=name: self.set_theme(n))
             self._theme_group.addAction(action)
             self._theme_actions[name] = action
+        self._language_group = QActionGroup(self)
+        self._language_group.setExclusive(True)
+        self._language_actions: dict[str, QAction] = {}
+        for code, native_name in LANGUAGES.items():  # each language named in itself, whatever is shown
+            action = QAction(native_name, self)
+            action.setObjectName(f"action_language_{code}")
+            action.setCheckable(True)
+            action.setChecked(code == current_language())
+            action.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
+            self._language_group.addAction(action)
+            self._language_actions[code] = action
+            self._actions[f"language_{code}"] = action
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -364,7 +407,7 @@ class MainWindow(WindowFiles, QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self._actions["quit"])
 
-        edit_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Edit"))
+        edit_menu = self.edit_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Edit"))
         for name in (
             "undo",
             "redo",
@@ -395,13 +438,24 @@ class MainWindow(WindowFiles, QMainWindow):
             view_menu.addAction(toggle)
             self._actions[f"show_{key}"] = toggle
         view_menu.addSeparator()
+        view_menu.addAction(self._actions["classroom_dialog"])
+        view_menu.addAction(self._actions["unlock_controls"])
+        view_menu.addSeparator()
         view_menu.addAction(self._actions["zoom_in"])
         view_menu.addAction(self._actions["zoom_out"])
         view_menu.addAction(self._actions["fit"])
         view_menu.addSeparator()
+        self.language_menu = view_menu.addMenu(QCoreApplication.translate("MainWindow", "&Language"))
+        self.language_menu.setObjectName("languageMenu")
+        for action in self._language_actions.values():
+            self.language_menu.addAction(action)
         theme_menu = view_menu.addMenu(QCoreApplication.translate("MainWindow", "&Theme"))
         for action in self._theme_actions.values():
             theme_menu.addAction(action)
+        from playground.ui.presenter import PresenterMode  # local: the presenter is wired in here only
+
+        self.presenter = PresenterMode(self, self.app_settings if self.persistent else None)
+        self.presenter.add_to_menu(view_menu)  # Presenter Mode (F11), its zoom, colour-blind-safe colours
 
         train_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Train"))
         train_menu.addActions(self.training.actions())
@@ -455,7 +509,7 @@ class MainWindow(WindowFiles, QMainWindow):
         self.preset_menu.clear()
         presets = list_presets()
         for preset in presets:
-            action = self.preset_menu.addAction(preset.name)
+            action = self.preset_menu.addAction(preset.localized_name())
             action.setToolTip(str(preset.path))
             action.setStatusTip(str(preset.path))
             action.triggered.connect(lambda _checked=False, p=preset.path: self.open_preset(p))
@@ -567,19 +621,104 @@ class MainWindow(WindowFiles, QMainWindow):
         return self.document.path.name if self.document.path else QCoreApplication.translate("MainWindow", "Untitled")
 
     def _update_title(self) -> None:
-        name = _elide(self.document.experiment.name, TITLE_NAME_CHARS)
+        name = _elide(self.document.experiment.localized_name(current_language()), TITLE_NAME_CHARS)
         self.setWindowTitle(f"{self.file_label()}[*] — {name} — {tr(APP_TITLE)}")
+        self.setProperty("_i18n_source_windowTitle", None)  # made here, not a catalogue string
         self.setWindowModified(not self.undo_stack.isClean())
 
     def _on_settings_changed(self, field: str) -> None:
         if field == "name":
             self._update_title()
+        elif field == "classroom":
+            self.classroom.apply()
+
+    # ---- the classroom ---------------------------------------------------------------------------
+    def edit_classroom(self) -> None:
+        """View ▸ Controls Students See…: the teacher picks what the lesson hides (one undoable edit)."""
+        dialog = ClassroomDialog(self.document.experiment.classroom, self)
+        if dialog.exec() != ClassroomDialog.DialogCode.Accepted:
+            return
+        chosen = dialog.classroom()
+        if chosen != self.document.experiment.classroom:
+            self.undo_stack.push(SetClassroomCommand(self.document, chosen))
+            if chosen is not None:
+                self.show_status(
+                    QCoreApplication.translate(
+                        "MainWindow", "Students now see only what you ticked; View ▸ Show All Controls shows the rest"
+                    )
+                )
+
+    def _on_unlock_toggled(self, unlocked: bool) -> None:
+        self.classroom.set_unlocked(unlocked)
+
+    def _on_document_reset_for_classroom(self) -> None:
+        """Another lesson (open, new) starts locked; an edit of this one keeps the session's unlock."""
+        if not self.document.replaced_in_place:
+            self.classroom.unlocked = False
+            classroom = self.document.experiment.classroom
+            unknown = unknown_names(classroom) if classroom is not None else []
+            if unknown:
+                self.show_status(
+                    QCoreApplication.translate(
+                        "MainWindow", "This lesson hides controls this version does not have: {names}"
+                    ).format(names=", ".join(unknown))
+                )
+        self.classroom.apply()
 
     def _on_clean_changed(self, clean: bool) -> None:
         self.setWindowModified(not clean)
 
     def is_modified(self) -> bool:
         return not self.undo_stack.isClean()
+
+    # ---- language --------------------------------------------------------------------------------
+    def set_language(self, language: str) -> None:
+        """View ▸ Language: switch the whole app live, and remember the choice."""
+        if self.persistent:
+            self.app_settings.set_language(language)
+        install_language(language)  # every window relabels itself on language_events().changed
+
+    def _on_language_changed(self, language: str) -> None:
+        """Relabel every text of the window in `language`, then re-make the texts made from data
+        (title, problems, the frame-rate menu, undo's "Undo <edit>") that no catalogue string matches."""
+        with QSignalBlocker(self._language_group):
+            self._language_actions.get(language, self._language_actions["en"]).setChecked(True)
+        relabel(self, self._shown_language, language)
+        self._shown_language = language
+        self._replace_undo_actions()
+        for rate, action in self._frame_rate_actions.items():
+            action.setText(QCoreApplication.translate("MainWindow", "{rate} frames a second").format(rate=rate))
+        for key, dock in self.docks.items():
+            self._actions[f"show_{key}"].setStatusTip(
+                QCoreApplication.translate("MainWindow", "Show or hide the {panel} panel").format(
+                    panel=dock.windowTitle()
+                )
+            )
+        self._fill_preset_menu()  # the lessons' names in the new language
+        self.document.recheck()  # problems and fixes are made by the core in the language of the day
+        self.inspector.set_selection(self.inspector.selection())
+        self._update_title()
+        self._update_model_status()
+
+    def _replace_undo_actions(self) -> None:
+        """QUndoStack's actions keep the prefix they were made with: make them again in the new language."""
+        for name, prefix in (
+            ("undo", QCoreApplication.translate("MainWindow", "&Undo")),
+            ("redo", QCoreApplication.translate("MainWindow", "&Redo")),
+        ):
+            old = self._actions[name]
+            make = self.undo_stack.createUndoAction if name == "undo" else self.undo_stack.createRedoAction
+            new = make(self, prefix)
+            new.setShortcut(old.shortcut())
+            new.setObjectName(old.objectName())
+            for widget in old.associatedObjects():
+                if isinstance(widget, QWidget):
+                    widget.insertAction(old, new)
+                    widget.removeAction(old)
+            self.removeAction(old)
+            self.addAction(new)
+            self._actions[name] = new
+            old.deleteLater()
 
     # ---- canvas helpers --------------------------------------------------------------------------
     def _on_layer_activated(self, layer_type: str) -> None:
@@ -701,6 +840,7 @@ class MainWindow(WindowFiles, QMainWindow):
                 self.docks[key].hide()
         if tab == "training":
             self.training.show_untrained()  # nothing trained yet: the data and the untrained model
+        self.classroom.apply()  # a restored layout must not bring back what the lesson hides
 
     def _on_training_run_finished(self, _summary: object) -> None:
         """Every finished run goes into the session's run history (the Compare tab), with the

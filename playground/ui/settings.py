@@ -12,6 +12,8 @@ from typing import cast
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from playground.core.i18n import normalize_language
+
 MAX_RECENT_FILES = 10
 
 
@@ -52,6 +54,15 @@ class AppSettings:
 
     def set_theme(self, theme: str) -> None:
         self._settings.setValue("appearance/theme", theme)
+
+    # ---- language ----------------------------------------------------------------------------
+    def language(self) -> str | None:
+        """The language the user chose in View ▸ Language, or None: follow the system's."""
+        value = self._settings.value("appearance/language", "")
+        return normalize_language(value) if isinstance(value, str) and value else None
+
+    def set_language(self, language: str | None) -> None:
+        self._settings.setValue("appearance/language", language or "")
 
     # ---- training ----------------------------------------------------------------------------
     def train_in_process(self) -> bool:
@@ -102,3 +113,22 @@ class AppSettings:
 
     def set_last_directory(self, directory: str | os.PathLike[str]) -> None:
         self._settings.setValue("files/last_directory", str(directory))
+
+    # ---- presenter mode and the colour-blind-safe palette ------------------------------------------
+    def presenter_zoom(self) -> int:
+        """View ▸ Presenter Zoom, in percent (100–200; presenter.py offers the steps)."""
+        try:
+            value = int(float(cast("str | float", self._settings.value("appearance/presenter_zoom", 125))))
+        except (TypeError, ValueError):
+            return 125
+        return min(200, max(100, value))
+
+    def set_presenter_zoom(self, percent: int) -> None:
+        self._settings.setValue("appearance/presenter_zoom", int(percent))
+
+    def color_blind_safe(self) -> bool:
+        """View ▸ Colour-blind-safe Colours."""
+        return str(self._settings.value("appearance/color_blind_safe", "false")).lower() in ("true", "1")
+
+    def set_color_blind_safe(self, value: bool) -> None:
+        self._settings.setValue("appearance/color_blind_safe", "true" if value else "false")

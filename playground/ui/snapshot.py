@@ -40,6 +40,9 @@ class SnapshotOptions:
     epochs: int | None = None  # train this many epochs in the window before the grab
     prepare: list[Callable[[MainWindow, SnapshotOptions], None]] = field(default_factory=list)
     settle_seconds: float = 5.0  # at most this long waiting for throttled views
+    language: str | None = (
+        None  # None: the core's current language (the command line sets it from --lang or the locale)
+    )
 
 
 def use_offscreen_if_headless() -> None:
@@ -60,13 +63,17 @@ def render_window(experiment: Experiment, path: str | Path | None, options: Snap
     use_offscreen_if_headless()
     from PySide6.QtCore import Qt  # lazy: Qt and the window load only to render
 
+    from playground.core import i18n as core_i18n  # lazy: Qt and the window load only to render
     from playground.ui import theme  # lazy: Qt and the window load only to render
     from playground.ui.app import create_application  # lazy: Qt and the window load only to render
+    from playground.ui.i18n import set_language  # lazy: Qt and the window load only to render
     from playground.ui.main_window import MainWindow  # lazy: Qt and the window load only to render
 
     app = create_application()
     previous_theme = theme.current_theme()
+    previous_language = core_i18n.language()
     theme.apply_theme(options.theme)
+    set_language(options.language or previous_language)
     window = MainWindow(experiment, path, persistent=False)
     try:
         window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
@@ -95,6 +102,7 @@ def render_window(experiment: Experiment, path: str | Path | None, options: Snap
         process_events(app, 2)
         if previous_theme != options.theme:
             theme.apply_theme(previous_theme)
+        set_language(previous_language)
 
 
 def _train_or_fail(window: MainWindow, epochs: int) -> None:

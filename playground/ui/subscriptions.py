@@ -39,5 +39,10 @@ def _disconnect(pairs: list[tuple[Any, Callable[..., Any]]]) -> None:
         signal, slot = pairs.pop()
         try:
             signal.disconnect(slot)
-        except (ValueError, RuntimeError, TypeError):  # already gone
+        except (
+            ValueError,
+            RuntimeError,
+            TypeError,
+            SystemError,
+        ):  # already gone (SystemError: a Qt receiver deleted first)
             pass

@@ -115,7 +115,7 @@ _COLORS = {"light": LIGHT, "dark": DARK}
 
 
 class _ThemeNotifier(QObject):
-    changed = Signal(str)
+    changed = Signal(str)  # also after the colour-blind-safe palette is switched
 
 
 _notifier: _ThemeNotifier | None = None
@@ -232,6 +232,26 @@ def _use_playground_style(app: QApplication) -> None:
         return
     if "fusion" in [key.lower() for key in QStyleFactory.keys()]:  # noqa: SIM118 - keys() is a Qt call
         app.setStyle(PlaygroundStyle("Fusion"))
+
+
+# Colour-blind-safe colours (View ▸ Colour-blind-safe Colours): the plots' class and curve colours
+# switch to a palette that stays distinct with the common colour-vision deficiencies (see
+# plots/style.py for the colours). Views repaint through `notifier().changed`, as for a theme.
+_color_blind_safe = False
+
+
+def color_blind_safe() -> bool:
+    return _color_blind_safe
+
+
+def set_color_blind_safe(on: bool) -> None:
+    """Switch the plots' palette; every view that paints its own colours re-reads them
+    (`notifier().changed` with the current theme)."""
+    global _color_blind_safe
+    if bool(on) == _color_blind_safe:
+        return
+    _color_blind_safe = bool(on)
+    notifier().changed.emit(_current)
 
 
 def apply_theme(theme: str, app: QApplication | None = None) -> str:

@@ -5,252 +5,256 @@
     <name>ActivationsPanel</name>
     <message>
         <source>Activations</source>
-        <translation type="unfinished"></translation>
+        <translation>激活函数</translation>
     </message>
     <message>
         <source>LeakyReLU&apos;s slope α for x &lt; 0 (PyTorch&apos;s default is 0.01; 0.1 is easier to see). The race uses this value too.</source>
-        <translation type="unfinished"></translation>
+        <translation>LeakyReLU 在 x &lt; 0 时的斜率 α（PyTorch 默认为 0.01；0.1 更容易看清）。竞赛也使用这个值。</translation>
     </message>
     <message>
         <source>x from</source>
-        <translation type="unfinished"></translation>
+        <translation>x 下限</translation>
     </message>
     <message>
         <source>x to</source>
-        <translation type="unfinished"></translation>
+        <translation>x 上限</translation>
     </message>
     <message>
         <source>LeakyReLU α</source>
-        <translation type="unfinished"></translation>
+        <translation>LeakyReLU α</translation>
     </message>
     <message>
         <source>Activation f(x)</source>
-        <translation type="unfinished"></translation>
+        <translation>激活函数 f(x)</translation>
     </message>
     <message>
         <source>Derivative f′(x)</source>
-        <translation type="unfinished"></translation>
+        <translation>导数 f′(x)</translation>
     </message>
     <message>
         <source>Activation race</source>
-        <translation type="unfinished"></translation>
+        <translation>激活函数竞赛</translation>
     </message>
     <message>
         <source>Race the checked activations</source>
-        <translation type="unfinished"></translation>
+        <translation>让所选激活函数竞赛</translation>
     </message>
     <message>
         <source>Check at least one activation to race.</source>
-        <translation type="unfinished"></translation>
+        <translation>请至少勾选一个激活函数参加竞赛。</translation>
     </message>
     <message>
         <source>The model has no activation layer to swap: add one (e.g. ReLU) after a Linear layer.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型中没有可替换的激活层：请在 Linear 层之后添加一个（如 ReLU）。</translation>
     </message>
     <message>
         <source>yes</source>
-        <translation type="unfinished"></translation>
+        <translation>是</translation>
     </message>
     <message>
         <source>no</source>
-        <translation type="unfinished"></translation>
+        <translation>否</translation>
     </message>
     <message>
         <source>Formula</source>
-        <translation type="unfinished"></translation>
+        <translation>公式</translation>
     </message>
     <message>
         <source>Derivative</source>
-        <translation type="unfinished"></translation>
+        <translation>导数</translation>
     </message>
     <message>
         <source>Output range</source>
-        <translation type="unfinished"></translation>
+        <translation>输出范围</translation>
     </message>
     <message>
         <source>Zero-centred</source>
-        <translation type="unfinished"></translation>
+        <translation>零中心</translation>
     </message>
     <message>
         <source>Vanishing gradient</source>
-        <translation type="unfinished"></translation>
+        <translation>梯度消失</translation>
     </message>
     <message>
         <source>Dead neurons</source>
-        <translation type="unfinished"></translation>
+        <translation>死亡神经元</translation>
     </message>
     <message>
         <source>Cost</source>
-        <translation type="unfinished"></translation>
+        <translation>计算开销</translation>
     </message>
 </context>
 <context>
     <name>App</name>
     <message>
         <source>Cannot open {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开 {file}</translation>
     </message>
     <message>
         <source>The data of {file} cannot be loaded</source>
-        <translation type="unfinished"></translation>
+        <translation>无法加载 {file} 的数据</translation>
     </message>
 </context>
 <context>
     <name>BoundaryThumbnail</name>
     <message>
         <source>epoch</source>
-        <translation type="unfinished"></translation>
+        <translation>轮次</translation>
     </message>
 </context>
 <context>
     <name>CodeView</name>
     <message>
         <source>The model is not valid yet, so there is no code to show.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型尚未通过检查，因此没有可显示的代码。</translation>
     </message>
     <message>
         <source>The dataset cannot be loaded:</source>
-        <translation type="unfinished"></translation>
+        <translation>无法加载数据集：</translation>
     </message>
     <message>
         <source>Fix these problems (the inspector and the summary show them too):</source>
-        <translation type="unfinished"></translation>
+        <translation>请修正以下问题（检查器和摘要中也会显示）：</translation>
     </message>
     <message>
         <source>The model has no single output node.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型没有唯一的输出节点。</translation>
     </message>
     <message>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>复制</translation>
     </message>
     <message>
         <source>Copy the code to the clipboard</source>
-        <translation type="unfinished"></translation>
+        <translation>将代码复制到剪贴板</translation>
     </message>
     <message>
         <source>The code cannot be generated: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法生成代码：{error}</translation>
     </message>
     <message>
         <source>class {name}(nn.Module)</source>
-        <translation type="unfinished"></translation>
+        <translation>class {name}(nn.Module)</translation>
     </message>
     <message>
         <source>{signature} — updated as you edit</source>
-        <translation type="unfinished"></translation>
+        <translation>{signature}——随编辑实时更新</translation>
     </message>
     <message>
         <source>No code while the model has problems</source>
-        <translation type="unfinished"></translation>
+        <translation>模型有问题时不显示代码</translation>
     </message>
 </context>
 <context>
     <name>CompareCommands</name>
     <message>
         <source>Save {count} run(s) in the experiment</source>
-        <translation type="unfinished"></translation>
+        <translation>在实验中保存 {count} 次运行</translation>
     </message>
     <message>
         <source>Remove the saved runs</source>
-        <translation type="unfinished"></translation>
+        <translation>移除已保存的运行</translation>
     </message>
 </context>
 <context>
     <name>ComparePanel</name>
     <message>
         <source>Activations</source>
-        <translation type="unfinished"></translation>
+        <translation>激活函数</translation>
     </message>
     <message>
         <source>Optimizers</source>
-        <translation type="unfinished"></translation>
+        <translation>优化器</translation>
     </message>
     <message>
         <source>LR schedules</source>
-        <translation type="unfinished"></translation>
+        <translation>学习率调度</translation>
     </message>
     <message>
         <source>Run history</source>
-        <translation type="unfinished"></translation>
+        <translation>运行历史</translation>
     </message>
     <message>
         <source>Activation functions and their derivatives; race them on the experiment</source>
-        <translation type="unfinished"></translation>
+        <translation>激活函数及其导数；让它们在当前实验上竞赛</translation>
     </message>
     <message>
         <source>Optimizer paths on 2-D surfaces; race optimizers on the experiment</source>
-        <translation type="unfinished"></translation>
+        <translation>优化器在二维曲面上的路径；让优化器在当前实验上竞赛</translation>
     </message>
     <message>
         <source>Design learning-rate schedules, race them, find a good LR</source>
-        <translation type="unfinished"></translation>
+        <translation>设计学习率调度，让它们竞赛，找到合适的学习率</translation>
     </message>
     <message>
         <source>Every finished run of this session, overlaid and tabulated</source>
-        <translation type="unfinished"></translation>
+        <translation>本次会话中所有已完成的运行，叠加绘图并列表汇总</translation>
     </message>
     <message>
         <source>Run {n}: {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>运行 {n}：{name}</translation>
     </message>
     <message>
         <source>Training</source>
-        <translation type="unfinished"></translation>
+        <translation>训练</translation>
     </message>
     <message>
         <source>Run history ({n})</source>
-        <translation type="unfinished"></translation>
+        <translation>运行历史（{n}）</translation>
     </message>
 </context>
 <context>
     <name>EditorCommands</name>
     <message>
         <source>Add {type}</source>
-        <translation type="unfinished"></translation>
+        <translation>添加 {type}</translation>
     </message>
     <message>
         <source>Delete {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>删除 {id}</translation>
     </message>
     <message>
         <source>Move {count} node(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>移动 {count} 个节点</translation>
     </message>
     <message>
         <source>Connect {a} → {b}</source>
-        <translation type="unfinished"></translation>
+        <translation>连接 {a} → {b}</translation>
     </message>
     <message>
         <source>Disconnect {a} → {b}</source>
-        <translation type="unfinished"></translation>
+        <translation>断开 {a} → {b}</translation>
     </message>
     <message>
         <source>Change {field} of {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>修改 {id} 的 {field}</translation>
     </message>
     <message>
         <source>parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>参数</translation>
     </message>
     <message>
         <source>Rename {a} to {b}</source>
-        <translation type="unfinished"></translation>
+        <translation>将 {a} 重命名为 {b}</translation>
     </message>
     <message>
         <source>Change data settings</source>
-        <translation type="unfinished"></translation>
+        <translation>修改数据设置</translation>
     </message>
     <message>
         <source>Change training settings</source>
-        <translation type="unfinished"></translation>
+        <translation>修改训练设置</translation>
     </message>
     <message>
         <source>Change initialisation</source>
-        <translation type="unfinished"></translation>
+        <translation>修改初始化</translation>
     </message>
     <message>
         <source>Edit {field}</source>
+        <translation>编辑 {field}</translation>
+    </message>
+    <message>
+        <source>Change the controls students see</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -258,196 +262,196 @@
     <name>GraphEditor</name>
     <message>
         <source>Add {type} after {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>在 {id} 之后添加 {type}</translation>
     </message>
     <message>
         <source>Delete {count} item(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>删除 {count} 项</translation>
     </message>
     <message>
         <source>Copied {count} layer(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>已复制 {count} 个层</translation>
     </message>
     <message>
         <source>Nothing to paste</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可粘贴的内容</translation>
     </message>
     <message>
         <source>Paste {count} layer(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>粘贴 {count} 个层</translation>
     </message>
     <message>
         <source>Duplicate {count} layer(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>创建 {count} 个层的副本</translation>
     </message>
     <message>
         <source>a name cannot be empty</source>
-        <translation type="unfinished"></translation>
+        <translation>名称不能为空</translation>
     </message>
     <message>
         <source>a node called &apos;{id}&apos; already exists</source>
-        <translation type="unfinished"></translation>
+        <translation>已存在名为“{id}”的节点</translation>
     </message>
     <message>
         <source>Cannot rename &apos;{id}&apos;: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法重命名“{id}”：{reason}</translation>
     </message>
     <message>
         <source>Auto-arrange</source>
-        <translation type="unfinished"></translation>
+        <translation>自动排列</translation>
     </message>
     <message>
         <source>Rename…</source>
-        <translation type="unfinished"></translation>
+        <translation>重命名…</translation>
     </message>
     <message>
         <source>Duplicate</source>
-        <translation type="unfinished"></translation>
+        <translation>创建副本</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>删除</translation>
     </message>
     <message>
         <source>Delete connection {a} → {b}</source>
-        <translation type="unfinished"></translation>
+        <translation>删除连线 {a} → {b}</translation>
     </message>
     <message>
         <source>Paste</source>
-        <translation type="unfinished"></translation>
+        <translation>粘贴</translation>
     </message>
     <message>
         <source>Select All</source>
-        <translation type="unfinished"></translation>
+        <translation>全选</translation>
     </message>
     <message>
         <source>Fit Graph in View</source>
-        <translation type="unfinished"></translation>
+        <translation>显示全图</translation>
     </message>
 </context>
 <context>
     <name>GraphScene</name>
     <message>
         <source>Editing is locked right now</source>
-        <translation type="unfinished"></translation>
+        <translation>当前无法编辑</translation>
     </message>
     <message>
         <source>Cannot connect: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法连接：{reason}</translation>
     </message>
     <message>
         <source>Reconnect {a} → {b}</source>
-        <translation type="unfinished"></translation>
+        <translation>重新连接 {a} → {b}</translation>
     </message>
     <message>
         <source>Connected {a} → {b}</source>
-        <translation type="unfinished"></translation>
+        <translation>已连接 {a} → {b}</translation>
     </message>
 </context>
 <context>
     <name>GraphView</name>
     <message>
         <source>Drag layers here from the palette</source>
-        <translation type="unfinished"></translation>
+        <translation>从层面板将层拖到这里</translation>
     </message>
 </context>
 <context>
     <name>HistoryPanel</name>
     <message>
         <source>Exponential moving average, debiased (as in TensorBoard).</source>
-        <translation type="unfinished"></translation>
+        <translation>去偏的指数移动平均（与 TensorBoard 相同）。</translation>
     </message>
     <message>
         <source>log scale</source>
-        <translation type="unfinished"></translation>
+        <translation>对数刻度</translation>
     </message>
     <message>
         <source>± std bands</source>
-        <translation type="unfinished"></translation>
+        <translation>± 标准差带</translation>
     </message>
     <message>
         <source>Show</source>
-        <translation type="unfinished"></translation>
+        <translation>显示</translation>
     </message>
     <message>
         <source>smoothing</source>
-        <translation type="unfinished"></translation>
+        <translation>平滑</translation>
     </message>
     <message>
         <source>Rename</source>
-        <translation type="unfinished"></translation>
+        <translation>重命名</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>删除</translation>
     </message>
     <message>
         <source>Export plot…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出图表…</translation>
     </message>
     <message>
         <source>Export table…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出表格…</translation>
     </message>
     <message>
         <source>Save in experiment</source>
-        <translation type="unfinished"></translation>
+        <translation>存入实验</translation>
     </message>
     <message>
         <source>Keep these runs in the experiment file (undoable); they come back when the file is opened.</source>
-        <translation type="unfinished"></translation>
+        <translation>将这些运行保存在实验文件中（可撤销）；再次打开该文件时它们会恢复。</translation>
     </message>
     <message>
         <source>Load from experiment</source>
-        <translation type="unfinished"></translation>
+        <translation>从实验载入</translation>
     </message>
     <message>
         <source>epoch</source>
-        <translation type="unfinished"></translation>
+        <translation>轮次</translation>
     </message>
     <message>
         <source>Finished runs appear here: race some activations, optimizers or schedules, or train the experiment.</source>
-        <translation type="unfinished"></translation>
+        <translation>已完成的运行会显示在这里：让一些激活函数、优化器或调度参加竞赛，或训练当前实验。</translation>
     </message>
     <message>
         <source>Tick to draw this run; double-click to rename it.</source>
-        <translation type="unfinished"></translation>
+        <translation>勾选以绘制此运行；双击可重命名。</translation>
     </message>
     <message>
         <source>step</source>
-        <translation type="unfinished"></translation>
+        <translation>步</translation>
     </message>
     <message>
         <source>Export plot</source>
-        <translation type="unfinished"></translation>
+        <translation>导出图表</translation>
     </message>
     <message>
         <source>PNG image (*.png);;SVG drawing (*.svg)</source>
-        <translation type="unfinished"></translation>
+        <translation>PNG 图像 (*.png);;SVG 矢量图 (*.svg)</translation>
     </message>
     <message>
         <source>Plot saved to {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>图表已保存到 {path}</translation>
     </message>
     <message>
         <source>Export table</source>
-        <translation type="unfinished"></translation>
+        <translation>导出表格</translation>
     </message>
     <message>
         <source>CSV table (*.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV 表格 (*.csv)</translation>
     </message>
     <message>
         <source>Table saved to {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>表格已保存到 {path}</translation>
     </message>
     <message>
         <source>{n} run(s) will be saved with the experiment.</source>
-        <translation type="unfinished"></translation>
+        <translation>将有 {n} 次运行随实验一起保存。</translation>
     </message>
     <message>
         <source>{m} run(s) of other experiments stay in the history only.</source>
-        <translation type="unfinished"></translation>
+        <translation>其他实验的 {m} 次运行仅保留在历史中。</translation>
     </message>
 </context>
 <context>
@@ -456,375 +460,385 @@
         <source>{count} layers selected: {ids}.
 
 Select one layer to edit its parameters, or click the empty canvas for the experiment&apos;s settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>已选中 {count} 个层：{ids}。
+
+选中单个层可编辑其参数，点击画布空白处可查看实验设置。</translation>
     </message>
 </context>
 <context>
     <name>LayerPalette</name>
     <message>
         <source>Drag onto the canvas, or double-click to add after the selected layer.</source>
-        <translation type="unfinished"></translation>
+        <translation>拖到画布上，或双击添加到所选层之后。</translation>
     </message>
     <message>
         <source>Search layers…</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索层…</translation>
     </message>
 </context>
 <context>
     <name>LayerReference</name>
     <message>
         <source>parameter</source>
-        <translation type="unfinished"></translation>
+        <translation>参数</translation>
     </message>
     <message>
         <source>default</source>
-        <translation type="unfinished"></translation>
+        <translation>默认值</translation>
     </message>
     <message>
         <source>meaning</source>
-        <translation type="unfinished"></translation>
+        <translation>含义</translation>
     </message>
     <message>
         <source>Layer reference</source>
-        <translation type="unfinished"></translation>
+        <translation>层参考</translation>
     </message>
     <message>
         <source>Filter layers (name or description)</source>
-        <translation type="unfinished"></translation>
+        <translation>筛选层（按名称或描述）</translation>
     </message>
 </context>
 <context>
     <name>LessonView</name>
     <message>
         <source>(the lesson continues; {count} characters not shown — open Edit to see all)</source>
-        <translation type="unfinished"></translation>
+        <translation>（课程未完，还有 {count} 个字符未显示——打开“编辑”查看全部）</translation>
     </message>
     <message>
         <source>Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑</translation>
     </message>
     <message>
         <source>Edit the lesson text (Markdown); click again to see it rendered</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑课程文本（Markdown）；再次点击可查看渲染效果</translation>
     </message>
     <message>
         <source>This lesson holds words of over {count} characters, so the editor wraps lines anywhere.</source>
-        <translation type="unfinished"></translation>
+        <translation>此课程含有超过 {count} 个字符的单词，因此编辑器会在任意位置换行。</translation>
     </message>
     <message>
         <source>Write the lesson in Markdown: # headings, **bold**, *italic*, lists …</source>
-        <translation type="unfinished"></translation>
+        <translation>用 Markdown 编写课程：# 标题、**粗体**、*斜体*、列表…</translation>
     </message>
     <message>
         <source>*This experiment has no lesson text yet.* Click **Edit** to write one: what to try, what to watch for, what it teaches.</source>
-        <translation type="unfinished"></translation>
+        <translation>*此实验还没有课程文本。* 点击**编辑**即可撰写：可以尝试什么、应当观察什么、能学到什么。</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>完成</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
         <source>Network</source>
-        <translation type="unfinished"></translation>
+        <translation>网络</translation>
     </message>
     <message>
         <source>Build the network by drag and drop</source>
-        <translation type="unfinished"></translation>
+        <translation>通过拖放搭建网络</translation>
     </message>
     <message>
         <source>Training</source>
-        <translation type="unfinished"></translation>
+        <translation>训练</translation>
     </message>
     <message>
         <source>Watch the network learn: loss, learning rate, gradients and the task view</source>
-        <translation type="unfinished"></translation>
+        <translation>观察网络的学习过程：损失、学习率、梯度和任务视图</translation>
     </message>
     <message>
         <source>Compare</source>
-        <translation type="unfinished"></translation>
+        <translation>比较</translation>
     </message>
     <message>
         <source>Compare activations, optimizers and learning-rate schedules side by side</source>
-        <translation type="unfinished"></translation>
+        <translation>并排比较激活函数、优化器和学习率调度</translation>
     </message>
     <message>
         <source>Layers</source>
-        <translation type="unfinished"></translation>
+        <translation>层</translation>
     </message>
     <message>
         <source>Inspector</source>
-        <translation type="unfinished"></translation>
+        <translation>检查器</translation>
     </message>
     <message>
         <source>Lesson</source>
-        <translation type="unfinished"></translation>
+        <translation>课程</translation>
     </message>
     <message>
         <source>Code</source>
-        <translation type="unfinished"></translation>
+        <translation>代码</translation>
     </message>
     <message>
         <source>Summary</source>
-        <translation type="unfinished"></translation>
+        <translation>摘要</translation>
     </message>
     <message>
         <source>&amp;New</source>
-        <translation type="unfinished"></translation>
+        <translation>新建(&amp;N)</translation>
     </message>
     <message>
         <source>Start a new, empty experiment: an input on a 2-D dataset, ready for your layers</source>
-        <translation type="unfinished"></translation>
+        <translation>新建一个空实验：只含一个基于二维数据集的输入，等你添加层</translation>
     </message>
     <message>
         <source>&amp;Open…</source>
-        <translation type="unfinished"></translation>
+        <translation>打开(&amp;O)…</translation>
     </message>
     <message>
         <source>Open an experiment file</source>
-        <translation type="unfinished"></translation>
+        <translation>打开实验文件</translation>
     </message>
     <message>
         <source>&amp;Save</source>
-        <translation type="unfinished"></translation>
+        <translation>保存(&amp;S)</translation>
     </message>
     <message>
         <source>Save the experiment</source>
-        <translation type="unfinished"></translation>
+        <translation>保存实验</translation>
     </message>
     <message>
         <source>Save &amp;As…</source>
-        <translation type="unfinished"></translation>
+        <translation>另存为(&amp;A)…</translation>
     </message>
     <message>
         <source>Save under a new name</source>
-        <translation type="unfinished"></translation>
+        <translation>以新名称保存</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>退出(&amp;Q)</translation>
     </message>
     <message>
         <source>Close the window</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭窗口</translation>
     </message>
     <message>
         <source>&amp;Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销(&amp;U)</translation>
     </message>
     <message>
         <source>&amp;Redo</source>
-        <translation type="unfinished"></translation>
+        <translation>重做(&amp;R)</translation>
     </message>
     <message>
         <source>Cu&amp;t</source>
-        <translation type="unfinished"></translation>
+        <translation>剪切(&amp;T)</translation>
     </message>
     <message>
         <source>&amp;Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>复制(&amp;C)</translation>
     </message>
     <message>
         <source>&amp;Paste</source>
-        <translation type="unfinished"></translation>
+        <translation>粘贴(&amp;P)</translation>
     </message>
     <message>
         <source>D&amp;uplicate</source>
-        <translation type="unfinished"></translation>
+        <translation>创建副本(&amp;U)</translation>
     </message>
     <message>
         <source>&amp;Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>删除(&amp;D)</translation>
     </message>
     <message>
         <source>Select &amp;All</source>
-        <translation type="unfinished"></translation>
+        <translation>全选(&amp;A)</translation>
     </message>
     <message>
         <source>Auto-&amp;arrange</source>
-        <translation type="unfinished"></translation>
+        <translation>自动排列(&amp;A)</translation>
     </message>
     <message>
         <source>Lay the graph out in tidy columns</source>
-        <translation type="unfinished"></translation>
+        <translation>将图按整齐的列排布</translation>
     </message>
     <message>
         <source>Zoom &amp;In</source>
-        <translation type="unfinished"></translation>
+        <translation>放大(&amp;I)</translation>
     </message>
     <message>
         <source>Zoom &amp;Out</source>
-        <translation type="unfinished"></translation>
+        <translation>缩小(&amp;O)</translation>
     </message>
     <message>
         <source>&amp;Fit Graph in View</source>
-        <translation type="unfinished"></translation>
+        <translation>显示全图(&amp;F)</translation>
     </message>
     <message>
         <source>&amp;Layer Reference</source>
-        <translation type="unfinished"></translation>
+        <translation>层参考(&amp;L)</translation>
     </message>
     <message>
         <source>&amp;About Neural Network Playground</source>
-        <translation type="unfinished"></translation>
+        <translation>关于 Neural Network Playground(&amp;A)</translation>
     </message>
     <message>
         <source>&amp;Light</source>
-        <translation type="unfinished"></translation>
+        <translation>浅色(&amp;L)</translation>
     </message>
     <message>
         <source>&amp;Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>深色(&amp;D)</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>文件(&amp;F)</translation>
     </message>
     <message>
         <source>New from &amp;Preset</source>
-        <translation type="unfinished"></translation>
+        <translation>从预设新建(&amp;P)</translation>
     </message>
     <message>
         <source>Open &amp;Recent</source>
-        <translation type="unfinished"></translation>
+        <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;Export</source>
-        <translation type="unfinished"></translation>
+        <translation>导出(&amp;E)</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑(&amp;E)</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>视图(&amp;V)</translation>
     </message>
     <message>
         <source>Show or hide the {panel} panel</source>
+        <translation>显示或隐藏“{panel}”面板</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>&amp;Theme</source>
-        <translation type="unfinished"></translation>
+        <translation>主题(&amp;T)</translation>
     </message>
     <message>
         <source>&amp;Train</source>
-        <translation type="unfinished"></translation>
+        <translation>训练(&amp;T)</translation>
     </message>
     <message>
         <source>Live View &amp;Frame Rate</source>
-        <translation type="unfinished"></translation>
+        <translation>实时视图帧率(&amp;F)</translation>
     </message>
     <message>
         <source>{rate} frames a second</source>
-        <translation type="unfinished"></translation>
+        <translation>每秒 {rate} 帧</translation>
     </message>
     <message>
         <source>Train in a Separate &amp;Process</source>
-        <translation type="unfinished"></translation>
+        <translation>在独立进程中训练(&amp;P)</translation>
     </message>
     <message>
         <source>Training runs in its own process, so the window stays smooth and a crash cannot take it down. Turn it off where child processes are not allowed (then training shares this process).</source>
-        <translation type="unfinished"></translation>
+        <translation>训练在独立的进程中运行，窗口因此保持流畅，训练崩溃也不会拖垮窗口。在不允许创建子进程的环境中请关闭此项（届时训练与窗口共用同一进程）。</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>帮助(&amp;H)</translation>
     </message>
     <message>
         <source>(no presets found)</source>
-        <translation type="unfinished"></translation>
+        <translation>（未找到预设）</translation>
     </message>
     <message>
         <source>&amp;Clear Menu</source>
-        <translation type="unfinished"></translation>
+        <translation>清空菜单(&amp;C)</translation>
     </message>
     <message>
         <source>(no recent files)</source>
-        <translation type="unfinished"></translation>
+        <translation>（无最近文件）</translation>
     </message>
     <message>
         <source>⚠ dataset: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>⚠ 数据集：{error}</translation>
     </message>
     <message>
         <source>✓ valid · {count} parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>✓ 有效 · {count} 个参数</translation>
     </message>
     <message>
         <source>1 warning</source>
-        <translation type="unfinished"></translation>
+        <translation>1 个警告</translation>
     </message>
     <message>
         <source>{count} warnings</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} 个警告</translation>
     </message>
     <message>
         <source>{count} problem</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} 个问题</translation>
     </message>
     <message>
         <source>{count} problems</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} 个问题</translation>
     </message>
     <message>
         <source>Every shape fits; the model can be trained and exported.</source>
-        <translation type="unfinished"></translation>
+        <translation>所有形状都匹配；模型可以训练和导出。</translation>
     </message>
     <message>
         <source>Untitled</source>
-        <translation type="unfinished"></translation>
+        <translation>未命名</translation>
     </message>
     <message>
         <source>Added {type} &apos;{id}&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>已添加 {type}“{id}”</translation>
     </message>
     <message>
         <source>About Neural Network Playground</source>
-        <translation type="unfinished"></translation>
+        <translation>关于 Neural Network Playground</translation>
     </message>
     <message>
         <source>&lt;h3&gt;Neural Network Playground {version}&lt;/h3&gt;&lt;p&gt;Build real PyTorch networks by drag and drop, train them and watch them learn.&lt;/p&gt;&lt;p&gt;Every model is a genuine &lt;code&gt;torch.nn.Module&lt;/code&gt;: the Code panel shows it, and File ▸ Export writes it as Python, ONNX or a torch.export program.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;h3&gt;Neural Network Playground {version}&lt;/h3&gt;&lt;p&gt;通过拖放搭建真正的 PyTorch 网络，训练它们，观察它们如何学习。&lt;/p&gt;&lt;p&gt;每个模型都是真正的 &lt;code&gt;torch.nn.Module&lt;/code&gt;：“代码”面板会显示其代码，“文件 ▸ 导出”可将其导出为 Python、ONNX 或 torch.export 程序。&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Live views redraw up to {rate} times a second from the next run.</source>
-        <translation type="unfinished"></translation>
+        <translation>从下一次运行起，实时视图每秒最多重绘 {rate} 次。</translation>
     </message>
     <message>
         <source>Training runs in a separate process from the next run.</source>
-        <translation type="unfinished"></translation>
+        <translation>从下一次运行起，训练将在独立进程中进行。</translation>
     </message>
     <message>
         <source>Training runs in this window&apos;s process from the next run.</source>
-        <translation type="unfinished"></translation>
+        <translation>从下一次运行起，训练将在本窗口的进程中进行。</translation>
     </message>
     <message>
         <source>Please wait</source>
-        <translation type="unfinished"></translation>
+        <translation>请稍候</translation>
     </message>
     <message>
         <source>The experiment could not be shown, so nothing was changed:
 
 {problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法显示该实验，因此未做任何更改：
+
+{problem}</translation>
     </message>
     <message>
         <source>{path} cannot be opened:
 
 {problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开 {path}：
+
+{problem}</translation>
     </message>
     <message>
         <source>{path} cannot be opened.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开 {path}。</translation>
     </message>
     <message>
         <source>The experiment</source>
-        <translation type="unfinished"></translation>
+        <translation>该实验</translation>
     </message>
     <message>
         <source>{what} was opened, but its dataset cannot be loaded:
@@ -832,1665 +846,1680 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
 {error}
 
 Choose the data in the inspector (click the empty canvas) before training.</source>
-        <translation type="unfinished"></translation>
+        <translation>{what}已打开，但无法加载其数据集：
+
+{error}
+
+训练前请在检查器中选择数据（点击画布空白处）。</translation>
     </message>
     <message>
         <source>Unsaved changes</source>
-        <translation type="unfinished"></translation>
+        <translation>未保存的更改</translation>
     </message>
     <message>
         <source>“{name}” has unsaved changes. Save them first?</source>
-        <translation type="unfinished"></translation>
+        <translation>“{name}”有未保存的更改。是否先保存？</translation>
     </message>
     <message>
         <source>New experiment: drag layers from the palette onto the canvas and connect them</source>
-        <translation type="unfinished"></translation>
+        <translation>新实验：从层面板把层拖到画布上，再把它们连接起来</translation>
     </message>
     <message>
         <source>Open experiment</source>
-        <translation type="unfinished"></translation>
+        <translation>打开实验</translation>
     </message>
     <message>
         <source>Cannot open {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开 {file}</translation>
     </message>
     <message>
         <source>Opened {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>已打开 {path}</translation>
     </message>
     <message>
         <source>Cannot open preset {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开预设 {file}</translation>
     </message>
     <message>
         <source>Opened the preset “{name}” as a new experiment</source>
-        <translation type="unfinished"></translation>
+        <translation>已将预设“{name}”作为新实验打开</translation>
     </message>
     <message>
         <source>the experiment</source>
-        <translation type="unfinished"></translation>
+        <translation>该实验</translation>
     </message>
     <message>
         <source>The data of {file} cannot be loaded</source>
-        <translation type="unfinished"></translation>
+        <translation>无法加载{file}的数据</translation>
     </message>
     <message>
         <source>Save experiment</source>
-        <translation type="unfinished"></translation>
+        <translation>保存实验</translation>
     </message>
     <message>
         <source>Replace {file}?</source>
-        <translation type="unfinished"></translation>
+        <translation>替换 {file}？</translation>
     </message>
     <message>
         <source>{path} already exists. Replace it with this experiment?</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 已存在。要用此实验替换它吗？</translation>
     </message>
     <message>
         <source>Cannot save {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法保存 {file}</translation>
     </message>
     <message>
         <source>The experiment was not saved to {path}:
 
 {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>实验未能保存到 {path}：
+
+{error}</translation>
     </message>
     <message>
         <source>Saved {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存 {path}</translation>
     </message>
     <message>
         <source>… and {count} more</source>
-        <translation type="unfinished"></translation>
+        <translation>…另有 {count} 项</translation>
     </message>
     <message>
         <source>{path} cannot be opened ({count} problems):
 
 {lines}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开 {path}（{count} 个问题）：
+
+{lines}</translation>
     </message>
     <message>
         <source>Cannot export</source>
-        <translation type="unfinished"></translation>
+        <translation>无法导出</translation>
     </message>
     <message>
         <source>The model has problems; fix them first (see the Summary panel):
 
 {status}</source>
-        <translation type="unfinished"></translation>
+        <translation>模型存在问题，请先修正（见“摘要”面板）：
+
+{status}</translation>
     </message>
     <message>
         <source>Export {format}</source>
-        <translation type="unfinished"></translation>
+        <translation>导出 {format}</translation>
     </message>
     <message>
         <source>Exporting {file}…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在导出 {file}…</translation>
     </message>
     <message>
         <source>Cannot export {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法导出 {file}</translation>
     </message>
     <message>
         <source>{path} was not written:
 
 {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>未能写入 {path}：
+
+{error}</translation>
     </message>
     <message>
         <source>Exported {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>已导出 {path}</translation>
     </message>
     <message>
         <source>Cannot restore</source>
-        <translation type="unfinished"></translation>
+        <translation>无法恢复</translation>
     </message>
     <message>
         <source>The recovery copy cannot be read, so nothing was restored. It is kept at {path} (choose Discard next time to delete it):
 
 {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取恢复副本，因此未恢复任何内容。副本保存在 {path}（下次选择“丢弃”即可删除）：
+
+{error}</translation>
     </message>
     <message>
         <source>The recovery copy is kept at {path} (choose Discard next time to delete it).</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复副本保存在 {path}（下次选择“丢弃”即可删除）。</translation>
     </message>
     <message>
         <source>Restored unsaved work from {when}</source>
-        <translation type="unfinished"></translation>
+        <translation>已恢复 {when} 未保存的工作</translation>
     </message>
     <message>
         <source>Restore unsaved work?</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复未保存的工作？</translation>
     </message>
     <message>
         <source>The playground did not close normally last time.</source>
-        <translation type="unfinished"></translation>
+        <translation>程序上次未正常关闭。</translation>
     </message>
     <message>
         <source>A recovery copy of {what} was found. Restore it?</source>
-        <translation type="unfinished"></translation>
+        <translation>找到了 {what} 的恢复副本。要恢复吗？</translation>
     </message>
     <message>
         <source>Restore</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复</translation>
     </message>
     <message>
         <source>Discard</source>
-        <translation type="unfinished"></translation>
+        <translation>丢弃</translation>
     </message>
     <message>
         <source>Not Now</source>
-        <translation type="unfinished"></translation>
+        <translation>暂不</translation>
     </message>
 </context>
 <context>
     <name>NodeInspector</name>
     <message>
         <source>The node&apos;s name: the attribute of the nn.Module in the generated code. Letters, digits and underscores.</source>
-        <translation type="unfinished"></translation>
+        <translation>节点的名称：即生成代码中 nn.Module 的属性名。只能包含字母、数字和下划线。</translation>
     </message>
     <message>
         <source>id</source>
-        <translation type="unfinished"></translation>
+        <translation>id</translation>
     </message>
     <message>
         <source>Parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>参数</translation>
     </message>
     <message>
         <source>This layer has no parameters to set.</source>
-        <translation type="unfinished"></translation>
+        <translation>此层没有可设置的参数。</translation>
     </message>
     <message>
         <source>Shape and size</source>
-        <translation type="unfinished"></translation>
+        <translation>形状与规模</translation>
     </message>
     <message>
         <source>A node called &apos;{id}&apos; already exists.</source>
-        <translation type="unfinished"></translation>
+        <translation>已存在名为“{id}”的节点。</translation>
     </message>
     <message>
         <source>Applied: {fix}</source>
-        <translation type="unfinished"></translation>
+        <translation>已应用：{fix}</translation>
     </message>
     <message>
         <source>Shapes are unknown until the dataset loads.</source>
-        <translation type="unfinished"></translation>
+        <translation>数据集加载之前，形状未知。</translation>
     </message>
     <message>
         <source>Dataset problem: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>数据集问题：{error}</translation>
     </message>
     <message>
         <source>Input</source>
-        <translation type="unfinished"></translation>
+        <translation>输入</translation>
     </message>
     <message>
         <source>Output</source>
-        <translation type="unfinished"></translation>
+        <translation>输出</translation>
     </message>
     <message>
         <source>Multiply-adds</source>
-        <translation type="unfinished"></translation>
+        <translation>乘加次数</translation>
     </message>
     <message>
         <source>Apply this fix (one undoable step)</source>
-        <translation type="unfinished"></translation>
+        <translation>应用此修复（可一步撤销）</translation>
     </message>
 </context>
 <context>
     <name>NodeItem</name>
     <message>
         <source>data: {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>数据：{name}</translation>
     </message>
     <message>
         <source>{count} params</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} 个参数</translation>
     </message>
     <message>
         <source>no parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>无参数</translation>
     </message>
     <message>
         <source>shape unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>形状未知</translation>
     </message>
     <message>
         <source>Output {shape}</source>
-        <translation type="unfinished"></translation>
+        <translation>输出 {shape}</translation>
     </message>
     <message>
         <source>{count} parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} 个参数</translation>
     </message>
     <message>
         <source>{count} multiply-adds</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} 次乘加</translation>
     </message>
     <message>
         <source>right-click to fix</source>
-        <translation type="unfinished"></translation>
+        <translation>右键单击以修复</translation>
     </message>
 </context>
 <context>
     <name>OptimizersPanel</name>
     <message>
         <source>steps: </source>
-        <translation type="unfinished"></translation>
+        <translation>步数：</translation>
     </message>
     <message>
         <source>tol.: </source>
-        <translation type="unfinished"></translation>
+        <translation>容差：</translation>
     </message>
     <message>
         <source>A path has arrived when f − f_min is at most this.</source>
-        <translation type="unfinished"></translation>
+        <translation>当 f − f_min 不超过此值时，视为路径已到达。</translation>
     </message>
     <message>
         <source>noise: </source>
-        <translation type="unfinished"></translation>
+        <translation>噪声：</translation>
     </message>
     <message>
         <source>Gaussian noise added to every gradient (like mini-batch noise); the same seed always gives the same paths.</source>
-        <translation type="unfinished"></translation>
+        <translation>给每个梯度加上高斯噪声（类似小批量噪声）；相同的种子总是得到相同的路径。</translation>
     </message>
     <message>
         <source>Surface</source>
-        <translation type="unfinished"></translation>
+        <translation>曲面</translation>
     </message>
     <message>
         <source>optimizer</source>
-        <translation type="unfinished"></translation>
+        <translation>优化器</translation>
     </message>
     <message>
         <source>lr (surface)</source>
-        <translation type="unfinished"></translation>
+        <translation>lr（曲面）</translation>
     </message>
     <message>
         <source>steps to tol.</source>
-        <translation type="unfinished"></translation>
+        <translation>达标步数</translation>
     </message>
     <message>
         <source>final f</source>
-        <translation type="unfinished"></translation>
+        <translation>最终 f</translation>
     </message>
     <message>
         <source>lr (experiment)</source>
-        <translation type="unfinished"></translation>
+        <translation>lr（实验）</translation>
     </message>
     <message>
         <source>The learning rate this optimizer gets in the race on the current experiment.</source>
-        <translation type="unfinished"></translation>
+        <translation>该优化器在当前实验的竞赛中使用的学习率。</translation>
     </message>
     <message>
         <source>Replay</source>
-        <translation type="unfinished"></translation>
+        <translation>重放</translation>
     </message>
     <message>
         <source>Animate the paths from the start</source>
-        <translation type="unfinished"></translation>
+        <translation>从头播放路径动画</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停</translation>
     </message>
     <message>
         <source>Show all</source>
-        <translation type="unfinished"></translation>
+        <translation>全部显示</translation>
     </message>
     <message>
         <source>Animation speed (steps per frame)</source>
-        <translation type="unfinished"></translation>
+        <translation>动画速度（每帧步数）</translation>
     </message>
     <message>
         <source>speed</source>
-        <translation type="unfinished"></translation>
+        <translation>速度</translation>
     </message>
     <message>
         <source>Distance to the minimum</source>
-        <translation type="unfinished"></translation>
+        <translation>到最小值的距离</translation>
     </message>
     <message>
         <source>step</source>
-        <translation type="unfinished"></translation>
+        <translation>步</translation>
     </message>
     <message>
         <source>f − f_min (log)</source>
-        <translation type="unfinished"></translation>
+        <translation>f − f_min（对数）</translation>
     </message>
     <message>
         <source>Optimizer race</source>
-        <translation type="unfinished"></translation>
+        <translation>优化器竞赛</translation>
     </message>
     <message>
         <source>Race the checked optimizers</source>
-        <translation type="unfinished"></translation>
+        <translation>让所选优化器竞赛</translation>
     </message>
     <message>
         <source>  (★ minimum, ○ start)</source>
-        <translation type="unfinished"></translation>
+        <translation>  （★ 最小值，○ 起点）</translation>
     </message>
     <message>
         <source>Computing the paths…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在计算路径…</translation>
     </message>
     <message>
         <source>The optimizer paths could not be computed: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法计算优化器路径：{error}</translation>
     </message>
     <message>
         <source>diverged</source>
-        <translation type="unfinished"></translation>
+        <translation>发散</translation>
     </message>
     <message>
         <source>&gt; {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>&gt; {n}</translation>
     </message>
     <message>
         <source>Check at least one optimizer to race.</source>
-        <translation type="unfinished"></translation>
+        <translation>请至少勾选一个优化器参加竞赛。</translation>
     </message>
 </context>
 <context>
     <name>ParamEditors</name>
     <message>
         <source>Accepts {range}.</source>
-        <translation type="unfinished"></translation>
+        <translation>可取值：{range}。</translation>
     </message>
     <message>
         <source>May be left empty (none).</source>
-        <translation type="unfinished"></translation>
+        <translation>可留空（即 None）。</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>浏览…</translation>
     </message>
     <message>
         <source>Choose the file</source>
-        <translation type="unfinished"></translation>
+        <translation>选择文件</translation>
     </message>
     <message>
         <source>Choose the folder</source>
-        <translation type="unfinished"></translation>
+        <translation>选择文件夹</translation>
     </message>
     <message>
         <source>Choose a folder</source>
-        <translation type="unfinished"></translation>
+        <translation>选择文件夹</translation>
     </message>
     <message>
         <source>Choose a file</source>
-        <translation type="unfinished"></translation>
+        <translation>选择文件</translation>
     </message>
     <message>
         <source>empty = none</source>
-        <translation type="unfinished"></translation>
+        <translation>留空 = None</translation>
     </message>
     <message>
         <source>{name} {problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} {problem}</translation>
     </message>
     <message>
         <source>Unticked: none (the default)</source>
-        <translation type="unfinished"></translation>
+        <translation>不勾选：None（默认）</translation>
     </message>
     <message>
         <source>More options</source>
-        <translation type="unfinished"></translation>
+        <translation>更多选项</translation>
     </message>
 </context>
 <context>
     <name>Plots</name>
     <message>
         <source>Decision boundary</source>
-        <translation type="unfinished"></translation>
+        <translation>决策边界</translation>
     </message>
     <message>
         <source>Discretize output</source>
-        <translation type="unfinished"></translation>
+        <translation>离散化输出</translation>
     </message>
     <message>
         <source>Flat class colours (a hard decision) instead of shades of confidence.</source>
-        <translation type="unfinished"></translation>
+        <translation>用纯色表示类别（硬决策），而不是按置信度深浅着色。</translation>
     </message>
     <message>
         <source>Show test data</source>
-        <translation type="unfinished"></translation>
+        <translation>显示测试数据</translation>
     </message>
     <message>
         <source>Output surface</source>
-        <translation type="unfinished"></translation>
+        <translation>输出曲面</translation>
     </message>
     <message>
         <source>Colour = the model&apos;s output: orange low ({low:.2g}), blue high ({high:.2g}). Points show the true values; white rim = training, dark rim = test.</source>
-        <translation type="unfinished"></translation>
+        <translation>颜色 = 模型输出：橙色为低（{low:.2g}），蓝色为高（{high:.2g}）。点表示真实值；白边 = 训练，深色边 = 测试。</translation>
     </message>
     <message>
         <source>class {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>类别 {name}</translation>
     </message>
     <message>
         <source>test point (dark rim)</source>
-        <translation type="unfinished"></translation>
+        <translation>测试点（深色边）</translation>
     </message>
     <message>
         <source>Colour = the class the model predicts at each point of the plane; paler = less sure. White rim = training point, dark rim = test point.</source>
-        <translation type="unfinished"></translation>
+        <translation>颜色 = 模型在平面各点预测的类别；越浅 = 越不确定。白边 = 训练点，深色边 = 测试点。</translation>
     </message>
     <message>
         <source>Unit</source>
-        <translation type="unfinished"></translation>
+        <translation>单元</translation>
     </message>
     <message>
         <source>test</source>
-        <translation type="unfinished"></translation>
+        <translation>测试</translation>
     </message>
     <message>
         <source>Confusion matrix ({split} split)</source>
-        <translation type="unfinished"></translation>
+        <translation>混淆矩阵（数据划分：{split}）</translation>
     </message>
     <message>
         <source>{correct:.1%} of {total} correct</source>
-        <translation type="unfinished"></translation>
+        <translation>共 {total} 个，正确 {correct:.1%}</translation>
     </message>
     <message>
         <source>predicted class</source>
-        <translation type="unfinished"></translation>
+        <translation>预测类别</translation>
     </message>
     <message>
         <source>true class</source>
-        <translation type="unfinished"></translation>
+        <translation>真实类别</translation>
     </message>
     <message>
         <source>Gradient norm</source>
-        <translation type="unfinished"></translation>
+        <translation>梯度范数</translation>
     </message>
     <message>
         <source>‖gradient‖ (log)</source>
-        <translation type="unfinished"></translation>
+        <translation>‖梯度‖（对数）</translation>
     </message>
     <message>
         <source>first epoch</source>
-        <translation type="unfinished"></translation>
+        <translation>第 1 轮</translation>
     </message>
     <message>
         <source>latest</source>
-        <translation type="unfinished"></translation>
+        <translation>最新</translation>
     </message>
     <message>
         <source>Update ÷ weight</source>
-        <translation type="unfinished"></translation>
+        <translation>更新量 ÷ 权重</translation>
     </message>
     <message>
         <source>‖Δw‖ / ‖w‖ (log)</source>
-        <translation type="unfinished"></translation>
+        <translation>‖Δw‖ / ‖w‖（对数）</translation>
     </message>
     <message>
         <source>typical ≈ 1e-3</source>
-        <translation type="unfinished"></translation>
+        <translation>典型值 ≈ 1e-3</translation>
     </message>
     <message>
         <source>Weight norm</source>
-        <translation type="unfinished"></translation>
+        <translation>权重范数</translation>
     </message>
     <message>
         <source>‖w‖</source>
-        <translation type="unfinished"></translation>
+        <translation>‖w‖</translation>
     </message>
     <message>
         <source>share of units</source>
-        <translation type="unfinished"></translation>
+        <translation>单元占比</translation>
     </message>
     <message>
         <source>no ReLU, Sigmoid or Tanh layers</source>
-        <translation type="unfinished"></translation>
+        <translation>没有 ReLU、Sigmoid 或 Tanh 层</translation>
     </message>
     <message>
         <source>Layers from input (left) to output (right) · solid: latest epoch · dashed: first epoch</source>
-        <translation type="unfinished"></translation>
+        <translation>各层从输入（左）到输出（右）· 实线：最新一轮 · 虚线：第 1 轮</translation>
     </message>
     <message>
         <source>Diagnostics appear after the first epoch: per-layer gradients, weights and activations, with a hint when something looks wrong.</source>
-        <translation type="unfinished"></translation>
+        <translation>第 1 轮结束后显示诊断信息：各层的梯度、权重和激活值，发现异常时会给出提示。</translation>
     </message>
     <message>
         <source>No warning signs: gradients reach every layer, few units are dead or saturated, and the steps are of a sensible size.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有警示迹象：梯度能传到每一层，死亡或饱和的单元很少，更新步长也合理。</translation>
     </message>
     <message>
         <source>truth</source>
-        <translation type="unfinished"></translation>
+        <translation>真实值</translation>
     </message>
     <message>
         <source>forecast</source>
-        <translation type="unfinished"></translation>
+        <translation>预测值</translation>
     </message>
     <message>
         <source>Next value: </source>
-        <translation type="unfinished"></translation>
+        <translation>下一个值：</translation>
     </message>
     <message>
         <source>value</source>
-        <translation type="unfinished"></translation>
+        <translation>值</translation>
     </message>
     <message>
         <source>test window</source>
-        <translation type="unfinished"></translation>
+        <translation>测试窗口</translation>
     </message>
     <message>
         <source>Next value</source>
-        <translation type="unfinished"></translation>
+        <translation>下一个值</translation>
     </message>
     <message>
         <source>input</source>
-        <translation type="unfinished"></translation>
+        <translation>输入</translation>
     </message>
     <message>
         <source>true next</source>
-        <translation type="unfinished"></translation>
+        <translation>真实下一值</translation>
     </message>
     <message>
         <source>One window: </source>
-        <translation type="unfinished"></translation>
+        <translation>单个窗口：</translation>
     </message>
     <message>
         <source>time step (0 = the value to predict)</source>
-        <translation type="unfinished"></translation>
+        <translation>时间步（0 = 待预测的值）</translation>
     </message>
     <message>
         <source>One window</source>
-        <translation type="unfinished"></translation>
+        <translation>单个窗口</translation>
     </message>
     <message>
         <source>window </source>
-        <translation type="unfinished"></translation>
+        <translation>窗口 </translation>
     </message>
     <message>
         <source>Detail:</source>
-        <translation type="unfinished"></translation>
+        <translation>详情：</translation>
     </message>
     <message>
         <source>Test images and predictions</source>
-        <translation type="unfinished"></translation>
+        <translation>测试图像与预测</translation>
     </message>
     <message>
         <source>Test images: {mistakes} of {count} wrong</source>
-        <translation type="unfinished"></translation>
+        <translation>测试图像：{count} 张中错了 {mistakes} 张</translation>
     </message>
     <message>
         <source>{pred} (true {true})</source>
-        <translation type="unfinished"></translation>
+        <translation>{pred}（应为 {true}）</translation>
     </message>
     <message>
         <source>true {true}</source>
-        <translation type="unfinished"></translation>
+        <translation>真实：{true}</translation>
     </message>
     <message>
         <source>Loss</source>
-        <translation type="unfinished"></translation>
+        <translation>损失</translation>
     </message>
     <message>
         <source>loss</source>
-        <translation type="unfinished"></translation>
+        <translation>损失</translation>
     </message>
     <message>
         <source>step</source>
-        <translation type="unfinished"></translation>
+        <translation>步</translation>
     </message>
     <message>
         <source>train, per step</source>
-        <translation type="unfinished"></translation>
+        <translation>训练，每步</translation>
     </message>
     <message>
         <source>train, smoothed</source>
-        <translation type="unfinished"></translation>
+        <translation>训练，平滑</translation>
     </message>
     <message>
         <source>train, epoch mean</source>
-        <translation type="unfinished"></translation>
+        <translation>训练，每轮均值</translation>
     </message>
     <message>
         <source>validation</source>
-        <translation type="unfinished"></translation>
+        <translation>验证</translation>
     </message>
     <message>
         <source>Exponential moving average of the per-step loss (as in TensorBoard), with the start-up bias removed. 0 = raw values.</source>
-        <translation type="unfinished"></translation>
+        <translation>每步损失的指数移动平均（与 TensorBoard 相同），已去除起始偏差。0 = 原始值。</translation>
     </message>
     <message>
         <source>x: step</source>
-        <translation type="unfinished"></translation>
+        <translation>x：步</translation>
     </message>
     <message>
         <source>x: epoch</source>
-        <translation type="unfinished"></translation>
+        <translation>x：轮次</translation>
     </message>
     <message>
         <source>log y</source>
-        <translation type="unfinished"></translation>
+        <translation>对数 y</translation>
     </message>
     <message>
         <source>Logarithmic loss axis: late, small improvements become visible.</source>
-        <translation type="unfinished"></translation>
+        <translation>损失轴取对数：后期的微小改进也能看清。</translation>
     </message>
     <message>
         <source>Smoothing</source>
-        <translation type="unfinished"></translation>
+        <translation>平滑</translation>
     </message>
     <message>
         <source>train</source>
-        <translation type="unfinished"></translation>
+        <translation>训练</translation>
     </message>
     <message>
         <source>Accuracy: </source>
-        <translation type="unfinished"></translation>
+        <translation>准确率：</translation>
     </message>
     <message>
         <source>share correct</source>
-        <translation type="unfinished"></translation>
+        <translation>正确比例</translation>
     </message>
     <message>
         <source>Accuracy</source>
-        <translation type="unfinished"></translation>
+        <translation>准确率</translation>
     </message>
     <message>
         <source>MAE: </source>
-        <translation type="unfinished"></translation>
+        <translation>MAE：</translation>
     </message>
     <message>
         <source>mean abs. error</source>
-        <translation type="unfinished"></translation>
+        <translation>平均绝对误差</translation>
     </message>
     <message>
         <source>MAE</source>
-        <translation type="unfinished"></translation>
+        <translation>MAE</translation>
     </message>
     <message>
         <source>R²: </source>
-        <translation type="unfinished"></translation>
+        <translation>R²：</translation>
     </message>
     <message>
         <source>R² (1 = perfect)</source>
-        <translation type="unfinished"></translation>
+        <translation>R²（1 = 完美）</translation>
     </message>
     <message>
         <source>R²</source>
-        <translation type="unfinished"></translation>
+        <translation>R²</translation>
     </message>
     <message>
         <source>epoch</source>
-        <translation type="unfinished"></translation>
+        <translation>轮次</translation>
     </message>
     <message>
         <source>Learning rate: </source>
-        <translation type="unfinished"></translation>
+        <translation>学习率：</translation>
     </message>
     <message>
         <source>used</source>
-        <translation type="unfinished"></translation>
+        <translation>实际</translation>
     </message>
     <message>
         <source>planned</source>
-        <translation type="unfinished"></translation>
+        <translation>计划</translation>
     </message>
     <message>
         <source>learning rate</source>
-        <translation type="unfinished"></translation>
+        <translation>学习率</translation>
     </message>
     <message>
         <source>Learning rate</source>
-        <translation type="unfinished"></translation>
+        <translation>学习率</translation>
     </message>
     <message>
         <source>it has {layers}</source>
-        <translation type="unfinished"></translation>
+        <translation>它含有 {layers}</translation>
     </message>
     <message>
         <source>its layers branch, merge or start with an activation</source>
-        <translation type="unfinished"></translation>
+        <translation>它的层有分支、合并，或以激活函数开头</translation>
     </message>
     <message>
         <source>The network view draws plain dense networks (Linear layers and activations in a chain, as in TensorFlow Playground); this model is not one: {what}.</source>
-        <translation type="unfinished"></translation>
+        <translation>网络视图只绘制简单的全连接网络（Linear 层与激活函数串成一条链，如 TensorFlow Playground）；此模型不是：{what}。</translation>
     </message>
     <message>
         <source>This network has {count} hidden units; the network view maps at most {limit}. Use fewer or smaller hidden layers to see every unit.</source>
-        <translation type="unfinished"></translation>
+        <translation>此网络有 {count} 个隐藏单元，网络视图最多绘制 {limit} 个。减少隐藏层或缩小隐藏层，即可看到每个单元。</translation>
     </message>
     <message>
         <source>Network</source>
-        <translation type="unfinished"></translation>
+        <translation>网络</translation>
     </message>
     <message>
         <source>Press Train: every unit of the network then shows its output over the plane.</source>
-        <translation type="unfinished"></translation>
+        <translation>点击“训练”后，网络的每个单元都会显示它在平面上的输出。</translation>
     </message>
     <message>
         <source>Waiting for the first maps of the units…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在等待各单元的首批输出图…</translation>
     </message>
     <message>
         <source>{layer} · unit {index}</source>
-        <translation type="unfinished"></translation>
+        <translation>{layer} · 单元 {index}</translation>
     </message>
     <message>
         <source>output: p(class {name})</source>
-        <translation type="unfinished"></translation>
+        <translation>输出：p(类别 {name})</translation>
     </message>
     <message>
         <source>output {index}</source>
-        <translation type="unfinished"></translation>
+        <translation>输出 {index}</translation>
     </message>
     <message>
         <source>output</source>
-        <translation type="unfinished"></translation>
+        <translation>输出</translation>
     </message>
     <message>
         <source>Squares: each unit over the plane. Lines: weights. Hover a unit to see it large.</source>
-        <translation type="unfinished"></translation>
+        <translation>方块：各单元在平面上的输出。连线：权重。悬停在单元上可查看大图。</translation>
     </message>
     <message>
         <source>Each square: a unit&apos;s output over the plane (orange negative, blue positive). Lines: weights (blue positive, orange negative, thicker = larger). Hover a unit to see it large.</source>
-        <translation type="unfinished"></translation>
+        <translation>每个方块：一个单元在平面上的输出（橙色为负，蓝色为正）。连线：权重（蓝色为正，橙色为负，越粗 = 越大）。悬停在单元上可查看大图。</translation>
     </message>
     <message>
         <source>Squares: each unit over the plane (no lines: layers of more than {limit} units). Hover a unit to see it large.</source>
-        <translation type="unfinished"></translation>
+        <translation>方块：各单元在平面上的输出（层的单元数超过 {limit} 时不画连线）。悬停在单元上可查看大图。</translation>
     </message>
     <message>
         <source>Each square: a unit&apos;s output over the plane (orange negative, blue positive). Layers of more than {limit} units: maps only, no connections. Hover a unit to see it large.</source>
-        <translation type="unfinished"></translation>
+        <translation>每个方块：一个单元在平面上的输出（橙色为负，蓝色为正）。单元数超过 {limit} 的层只显示输出图，不画连线。悬停在单元上可查看大图。</translation>
     </message>
     <message>
         <source>{label}: from {low:.3g} to {high:.3g} over the plane</source>
-        <translation type="unfinished"></translation>
+        <translation>{label}：在平面上从 {low:.3g} 到 {high:.3g}</translation>
     </message>
     <message>
         <source>{source} → {target}: weight {weight:.3g}</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} → {target}：权重 {weight:.3g}</translation>
     </message>
     <message>
         <source>Predicted vs true (test split)</source>
-        <translation type="unfinished"></translation>
+        <translation>预测值与真实值（测试集）</translation>
     </message>
     <message>
         <source>predicted</source>
-        <translation type="unfinished"></translation>
+        <translation>预测值</translation>
     </message>
     <message>
         <source>true</source>
-        <translation type="unfinished"></translation>
+        <translation>真实值</translation>
     </message>
     <message>
         <source>Press Train: this view then shows what the model does with its data — the decision boundary for 2-D points, predictions on test images, or a forecast for sequences.</source>
-        <translation type="unfinished"></translation>
+        <translation>点击“训练”后，此视图会展示模型如何处理数据：二维点的决策边界、测试图像上的预测，或序列的预测值。</translation>
     </message>
 </context>
 <context>
     <name>ProblemsButton</name>
     <message>
         <source>Click to list them and select the layer.</source>
-        <translation type="unfinished"></translation>
+        <translation>点击可列出问题并选中对应的层。</translation>
     </message>
     <message>
         <source>No problems: every shape fits.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有问题：所有形状都匹配。</translation>
     </message>
     <message>
         <source>model</source>
-        <translation type="unfinished"></translation>
+        <translation>模型</translation>
     </message>
 </context>
 <context>
     <name>RaceSection</name>
     <message>
         <source>Train the current experiment once per contender: same initial weights, same batches in the same order, in lock-step.</source>
-        <translation type="unfinished"></translation>
+        <translation>为每个参赛者各训练一次当前实验：相同的初始权重、相同顺序的相同批次，步调一致。</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停止</translation>
     </message>
     <message>
         <source>epochs: </source>
-        <translation type="unfinished"></translation>
+        <translation>轮数：</translation>
     </message>
     <message>
         <source>Epochs per contender (the experiment&apos;s own number by default).</source>
-        <translation type="unfinished"></translation>
+        <translation>每个参赛者训练的轮数（默认取实验自身的设置）。</translation>
     </message>
     <message>
         <source>seeds: </source>
-        <translation type="unfinished"></translation>
+        <translation>种子数：</translation>
     </message>
     <message>
         <source>Repeat each contender with this many seeds and draw mean ± std.</source>
-        <translation type="unfinished"></translation>
+        <translation>每个参赛者用这么多个随机种子重复训练，并绘制均值 ± 标准差。</translation>
     </message>
     <message>
         <source>Choose at least one contender.</source>
-        <translation type="unfinished"></translation>
+        <translation>请至少选择一个参赛者。</translation>
     </message>
     <message>
         <source>Racing {n} contenders…</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} 个参赛者正在竞赛…</translation>
     </message>
     <message>
         <source>Racing {n} contenders from identical initial weights on the same batches.</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} 个参赛者正在竞赛：初始权重完全相同，批次也相同。</translation>
     </message>
     <message>
         <source>Racing {n} contenders; initial weights shared where shapes allow ({shared} tensors), same batches.</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} 个参赛者正在竞赛：形状允许处共享初始权重（{shared} 个张量），批次相同。</translation>
     </message>
     <message>
         <source>Stopped. {n} run(s) went into the history.</source>
-        <translation type="unfinished"></translation>
+        <translation>已停止。{n} 次运行已记入历史。</translation>
     </message>
     <message>
         <source>Finished in {s:.1f} s. {n} run(s) went into the history.</source>
-        <translation type="unfinished"></translation>
+        <translation>用时 {s:.1f} s 完成。{n} 次运行已记入历史。</translation>
     </message>
     <message>
         <source>The race could not run: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>竞赛无法进行：{message}</translation>
     </message>
 </context>
 <context>
     <name>RaceView</name>
     <message>
         <source>Training loss per step (smoothed)</source>
-        <translation type="unfinished"></translation>
+        <translation>每步训练损失（平滑）</translation>
     </message>
     <message>
         <source>step</source>
-        <translation type="unfinished"></translation>
+        <translation>步</translation>
     </message>
     <message>
         <source>loss</source>
-        <translation type="unfinished"></translation>
+        <translation>损失</translation>
     </message>
     <message>
         <source>Learning rate per step</source>
-        <translation type="unfinished"></translation>
+        <translation>每步学习率</translation>
     </message>
     <message>
         <source>learning rate</source>
-        <translation type="unfinished"></translation>
+        <translation>学习率</translation>
     </message>
     <message>
         <source>Validation accuracy</source>
-        <translation type="unfinished"></translation>
+        <translation>验证准确率</translation>
     </message>
     <message>
         <source>accuracy</source>
-        <translation type="unfinished"></translation>
+        <translation>准确率</translation>
     </message>
     <message>
         <source>Loss (solid: train, dashed: validation)</source>
-        <translation type="unfinished"></translation>
+        <translation>损失（实线：训练，虚线：验证）</translation>
     </message>
     <message>
         <source>epoch</source>
-        <translation type="unfinished"></translation>
+        <translation>轮次</translation>
     </message>
     <message>
         <source>R²</source>
-        <translation type="unfinished"></translation>
+        <translation>R²</translation>
     </message>
     <message>
         <source>Validation R²</source>
-        <translation type="unfinished"></translation>
+        <translation>验证 R²</translation>
     </message>
     <message>
         <source>lines: mean, bands: ± std over {n} seeds</source>
-        <translation type="unfinished"></translation>
+        <translation>线：均值，带：{n} 个种子的 ± 标准差</translation>
     </message>
     <message>
         <source>contender</source>
-        <translation type="unfinished"></translation>
+        <translation>参赛者</translation>
     </message>
     <message>
         <source>status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>epochs</source>
-        <translation type="unfinished"></translation>
+        <translation>轮数</translation>
     </message>
     <message>
         <source>train loss</source>
-        <translation type="unfinished"></translation>
+        <translation>训练损失</translation>
     </message>
     <message>
         <source>val loss</source>
-        <translation type="unfinished"></translation>
+        <translation>验证损失</translation>
     </message>
     <message>
         <source>val accuracy</source>
-        <translation type="unfinished"></translation>
+        <translation>验证准确率</translation>
     </message>
     <message>
         <source>test accuracy</source>
-        <translation type="unfinished"></translation>
+        <translation>测试准确率</translation>
     </message>
     <message>
         <source>val MAE</source>
-        <translation type="unfinished"></translation>
+        <translation>验证 MAE</translation>
     </message>
     <message>
         <source>val R²</source>
-        <translation type="unfinished"></translation>
+        <translation>验证 R²</translation>
     </message>
     <message>
         <source>, </source>
-        <translation type="unfinished"></translation>
+        <translation>、</translation>
     </message>
 </context>
 <context>
     <name>SchedulesPanel</name>
     <message>
         <source>Schedule designer</source>
-        <translation type="unfinished"></translation>
+        <translation>调度设计器</translation>
     </message>
     <message>
         <source>Add</source>
-        <translation type="unfinished"></translation>
+        <translation>添加</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>移除</translation>
     </message>
     <message>
         <source>Use in experiment</source>
-        <translation type="unfinished"></translation>
+        <translation>用于实验</translation>
     </message>
     <message>
         <source>Set the selected schedule as the experiment&apos;s scheduler (undoable).</source>
-        <translation type="unfinished"></translation>
+        <translation>将所选调度设为实验的学习率调度器（可撤销）。</translation>
     </message>
     <message>
         <source>Constant</source>
-        <translation type="unfinished"></translation>
+        <translation>恒定</translation>
     </message>
     <message>
         <source>per epoch</source>
-        <translation type="unfinished"></translation>
+        <translation>每轮</translation>
     </message>
     <message>
         <source>per step</source>
-        <translation type="unfinished"></translation>
+        <translation>每步</translation>
     </message>
     <message>
         <source> steps</source>
-        <translation type="unfinished"></translation>
+        <translation> 步</translation>
     </message>
     <message>
         <source>Linear warmup: the LR grows from lr/(W+1) to lr over the first W steps.</source>
-        <translation type="unfinished"></translation>
+        <translation>线性预热：在前 W 步内，学习率从 lr/(W+1) 增长到 lr。</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>名称</translation>
     </message>
     <message>
         <source>Schedule</source>
-        <translation type="unfinished"></translation>
+        <translation>调度</translation>
     </message>
     <message>
         <source>Steps the scheduler</source>
-        <translation type="unfinished"></translation>
+        <translation>调度器步进</translation>
     </message>
     <message>
         <source>Warmup</source>
-        <translation type="unfinished"></translation>
+        <translation>预热</translation>
     </message>
     <message>
         <source>Learning rate per step (before training)</source>
-        <translation type="unfinished"></translation>
+        <translation>每步学习率（训练前）</translation>
     </message>
     <message>
         <source>step</source>
-        <translation type="unfinished"></translation>
+        <translation>步</translation>
     </message>
     <message>
         <source>learning rate</source>
-        <translation type="unfinished"></translation>
+        <translation>学习率</translation>
     </message>
     <message>
         <source>Learning rate per step</source>
-        <translation type="unfinished"></translation>
+        <translation>每步学习率</translation>
     </message>
     <message>
         <source>Learning rate</source>
-        <translation type="unfinished"></translation>
+        <translation>学习率</translation>
     </message>
     <message>
         <source>log scale</source>
-        <translation type="unfinished"></translation>
+        <translation>对数刻度</translation>
     </message>
     <message>
         <source>learning rate (log)</source>
-        <translation type="unfinished"></translation>
+        <translation>学习率（对数）</translation>
     </message>
     <message>
         <source>loss</source>
-        <translation type="unfinished"></translation>
+        <translation>损失</translation>
     </message>
     <message>
         <source>LR range test: </source>
-        <translation type="unfinished"></translation>
+        <translation>学习率范围测试：</translation>
     </message>
     <message>
         <source>LR range test</source>
-        <translation type="unfinished"></translation>
+        <translation>学习率范围测试</translation>
     </message>
     <message>
         <source>smoothed</source>
-        <translation type="unfinished"></translation>
+        <translation>平滑</translation>
     </message>
     <message>
         <source>from</source>
-        <translation type="unfinished"></translation>
+        <translation>从</translation>
     </message>
     <message>
         <source>to</source>
-        <translation type="unfinished"></translation>
+        <translation>到</translation>
     </message>
     <message>
         <source>Run LR range test</source>
-        <translation type="unfinished"></translation>
+        <translation>运行范围测试</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停止</translation>
     </message>
     <message>
         <source>Apply suggested LR</source>
-        <translation type="unfinished"></translation>
+        <translation>应用建议学习率</translation>
     </message>
     <message>
         <source>Set the experiment&apos;s optimizer learning rate (undoable).</source>
-        <translation type="unfinished"></translation>
+        <translation>设置实验中优化器的学习率（可撤销）。</translation>
     </message>
     <message>
         <source>Schedule race</source>
-        <translation type="unfinished"></translation>
+        <translation>学习率调度竞赛</translation>
     </message>
     <message>
         <source>Race the checked schedules</source>
-        <translation type="unfinished"></translation>
+        <translation>让所选调度竞赛</translation>
     </message>
     <message>
         <source>Experiment: {type}</source>
-        <translation type="unfinished"></translation>
+        <translation>实验：{type}</translation>
     </message>
     <message>
         <source>Cosine {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>余弦 {n}</translation>
     </message>
     <message>
         <source> (if it never plateaus)</source>
-        <translation type="unfinished"></translation>
+        <translation>（若损失始终未进入平台期）</translation>
     </message>
     <message>
         <source>{epochs} epochs × {steps} steps per epoch = {total} steps; base LR {lr}</source>
-        <translation type="unfinished"></translation>
+        <translation>{epochs} 轮 × 每轮 {steps} 步 = {total} 步；基础学习率 {lr}</translation>
     </message>
     <message>
         <source> (the plot shows the first {count} steps)</source>
-        <translation type="unfinished"></translation>
+        <translation>（图中只显示前 {count} 步）</translation>
     </message>
     <message>
         <source>The experiment now uses the schedule “{name}”.</source>
-        <translation type="unfinished"></translation>
+        <translation>实验现在使用调度“{name}”。</translation>
     </message>
     <message>
         <source>Learning rate set to {lr}.</source>
-        <translation type="unfinished"></translation>
+        <translation>学习率已设为 {lr}。</translation>
     </message>
     <message>
         <source>Check at least one schedule to race.</source>
-        <translation type="unfinished"></translation>
+        <translation>请至少勾选一个调度参加竞赛。</translation>
     </message>
     <message>
         <source>The end LR must be larger than the start LR.</source>
-        <translation type="unfinished"></translation>
+        <translation>终止学习率必须大于起始学习率。</translation>
     </message>
     <message>
         <source>Sweeping the learning rate…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在扫描学习率…</translation>
     </message>
     <message>
         <source>suggested {lr}</source>
-        <translation type="unfinished"></translation>
+        <translation>建议 {lr}</translation>
     </message>
     <message>
         <source>Suggested LR: &lt;b&gt;{lr}&lt;/b&gt; (where the smoothed loss falls fastest); lowest loss at {low}.</source>
-        <translation type="unfinished"></translation>
+        <translation>建议学习率：&lt;b&gt;{lr}&lt;/b&gt;（平滑损失下降最快处）；最低损失出现在 {low}。</translation>
     </message>
     <message>
         <source>No suggestion: too few steps before the loss exploded.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法给出建议：损失爆炸前的步数太少。</translation>
     </message>
     <message>
         <source>The range test could not run: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>范围测试无法运行：{message}</translation>
     </message>
 </context>
 <context>
     <name>SettingsInspector</name>
     <message>
         <source>None</source>
-        <translation type="unfinished"></translation>
+        <translation>无</translation>
     </message>
     <message>
         <source>Experiment</source>
-        <translation type="unfinished"></translation>
+        <translation>实验</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>名称</translation>
     </message>
     <message>
         <source>Select a layer on the canvas to edit it; click the empty canvas to come back here.</source>
-        <translation type="unfinished"></translation>
+        <translation>在画布上选中一个层即可编辑它；点击画布空白处可回到这里。</translation>
     </message>
     <message>
         <source>Data</source>
-        <translation type="unfinished"></translation>
+        <translation>数据</translation>
     </message>
     <message>
         <source>Dataset</source>
-        <translation type="unfinished"></translation>
+        <translation>数据集</translation>
     </message>
     <message>
         <source>Share of the samples the model learns from.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型用于学习的样本比例。</translation>
     </message>
     <message>
         <source>Share used to watch for overfitting (early stopping, keep best).</source>
-        <translation type="unfinished"></translation>
+        <translation>用于监测过拟合的样本比例（早停、保留最佳权重）。</translation>
     </message>
     <message>
         <source>Held out until the end: the rest of the samples.</source>
-        <translation type="unfinished"></translation>
+        <translation>留到最后使用：即其余的样本。</translation>
     </message>
     <message>
         <source> % train</source>
-        <translation type="unfinished"></translation>
+        <translation> % 训练</translation>
     </message>
     <message>
         <source> % val</source>
-        <translation type="unfinished"></translation>
+        <translation> % 验证</translation>
     </message>
     <message>
         <source>Split</source>
-        <translation type="unfinished"></translation>
+        <translation>划分</translation>
     </message>
     <message>
         <source>Data seed</source>
-        <translation type="unfinished"></translation>
+        <translation>数据种子</translation>
     </message>
     <message>
         <source>Training</source>
-        <translation type="unfinished"></translation>
+        <translation>训练</translation>
     </message>
     <message>
         <source>Loss</source>
-        <translation type="unfinished"></translation>
+        <translation>损失函数</translation>
     </message>
     <message>
         <source>Optimizer</source>
-        <translation type="unfinished"></translation>
+        <translation>优化器</translation>
     </message>
     <message>
         <source>None (constant)</source>
-        <translation type="unfinished"></translation>
+        <translation>无（恒定）</translation>
     </message>
     <message>
         <source>LR schedule</source>
-        <translation type="unfinished"></translation>
+        <translation>学习率调度</translation>
     </message>
     <message>
         <source>Epochs</source>
-        <translation type="unfinished"></translation>
+        <translation>轮数</translation>
     </message>
     <message>
         <source>Full batch</source>
-        <translation type="unfinished"></translation>
+        <translation>全批量</translation>
     </message>
     <message>
         <source>Every step uses the whole training set (batch gradient descent).</source>
-        <translation type="unfinished"></translation>
+        <translation>每一步都使用整个训练集（批量梯度下降）。</translation>
     </message>
     <message>
         <source>Batch size</source>
-        <translation type="unfinished"></translation>
+        <translation>批大小</translation>
     </message>
     <message>
         <source>Seed</source>
-        <translation type="unfinished"></translation>
+        <translation>随机种子</translation>
     </message>
     <message>
         <source>Device</source>
-        <translation type="unfinished"></translation>
+        <translation>设备</translation>
     </message>
     <message>
         <source>L1 penalty</source>
-        <translation type="unfinished"></translation>
+        <translation>L1 惩罚</translation>
     </message>
     <message>
         <source>Clip gradients</source>
-        <translation type="unfinished"></translation>
+        <translation>梯度裁剪</translation>
     </message>
     <message>
         <source>Limit the gradient before each step: a cure for exploding gradients.</source>
-        <translation type="unfinished"></translation>
+        <translation>每步更新前限制梯度大小：应对梯度爆炸的良方。</translation>
     </message>
     <message>
         <source>Early stopping</source>
-        <translation type="unfinished"></translation>
+        <translation>早停</translation>
     </message>
     <message>
         <source>Stop when the monitored metric has not improved for `patience` epochs.</source>
-        <translation type="unfinished"></translation>
+        <translation>监控指标连续 `patience` 轮没有改善时停止训练。</translation>
     </message>
     <message>
         <source>Keep the best weights</source>
-        <translation type="unfinished"></translation>
+        <translation>保留最佳权重</translation>
     </message>
     <message>
         <source>Remember the weights of the best epoch by the monitored metric.</source>
-        <translation type="unfinished"></translation>
+        <translation>按监控指标记住表现最佳那一轮的权重。</translation>
     </message>
     <message>
         <source>restore them at the end</source>
-        <translation type="unfinished"></translation>
+        <translation>结束时恢复</translation>
     </message>
     <message>
         <source>Model</source>
-        <translation type="unfinished"></translation>
+        <translation>模型</translation>
     </message>
     <message>
         <source>Initialisation</source>
-        <translation type="unfinished"></translation>
+        <translation>初始化</translation>
     </message>
     <message>
         <source>{count} classes</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} 个类别</translation>
     </message>
     <message>
         <source>regression, {count} value(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>回归，{count} 个值</translation>
     </message>
     <message>
         <source>The name has {count} characters; the field shows the first {shown}. Type a new name to replace it.</source>
-        <translation type="unfinished"></translation>
+        <translation>名称共 {count} 个字符，此处只显示前 {shown} 个。输入新名称即可替换。</translation>
     </message>
     <message>
         <source>{percent} % test</source>
-        <translation type="unfinished"></translation>
+        <translation>{percent} % 测试</translation>
     </message>
 </context>
 <context>
     <name>SummaryView</name>
     <message>
         <source>Node</source>
-        <translation type="unfinished"></translation>
+        <translation>节点</translation>
     </message>
     <message>
         <source>The node&apos;s id</source>
-        <translation type="unfinished"></translation>
+        <translation>节点的 id</translation>
     </message>
     <message>
         <source>Type</source>
-        <translation type="unfinished"></translation>
+        <translation>类型</translation>
     </message>
     <message>
         <source>The layer type</source>
-        <translation type="unfinished"></translation>
+        <translation>层类型</translation>
     </message>
     <message>
         <source>Output</source>
-        <translation type="unfinished"></translation>
+        <translation>输出</translation>
     </message>
     <message>
         <source>Output shape; N is the batch size</source>
-        <translation type="unfinished"></translation>
+        <translation>输出形状；N 为批大小</translation>
     </message>
     <message>
         <source>Params</source>
-        <translation type="unfinished"></translation>
+        <translation>参数</translation>
     </message>
     <message>
         <source>Trainable parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>可训练参数</translation>
     </message>
     <message>
         <source>MACs</source>
-        <translation type="unfinished"></translation>
+        <translation>MACs</translation>
     </message>
     <message>
         <source>Multiply-accumulate operations per sample (a measure of compute)</source>
-        <translation type="unfinished"></translation>
+        <translation>每个样本的乘加运算次数（衡量计算量）</translation>
     </message>
     <message>
         <source>Total</source>
-        <translation type="unfinished"></translation>
+        <translation>合计</translation>
     </message>
     <message>
         <source>Dataset: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>数据集：{error}</translation>
     </message>
     <message>
         <source>No problems: every shape fits.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有问题：所有形状都匹配。</translation>
     </message>
     <message>
         <source>Model output: {shape}.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型输出：{shape}。</translation>
     </message>
     <message>
         <source>1 problem</source>
-        <translation type="unfinished"></translation>
+        <translation>1 个问题</translation>
     </message>
     <message>
         <source>{count} problems</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} 个问题</translation>
     </message>
     <message>
         <source>1 warning</source>
-        <translation type="unfinished"></translation>
+        <translation>1 个警告</translation>
     </message>
     <message>
         <source>{count} warnings</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} 个警告</translation>
     </message>
 </context>
 <context>
     <name>TrainingController</name>
     <message>
         <source>Train</source>
-        <translation type="unfinished"></translation>
+        <translation>训练</translation>
     </message>
     <message>
         <source>Train the model; while training, pause; while paused, resume</source>
-        <translation type="unfinished"></translation>
+        <translation>训练模型；训练中点击则暂停，暂停时点击则继续</translation>
     </message>
     <message>
         <source>Step</source>
-        <translation type="unfinished"></translation>
+        <translation>单步</translation>
     </message>
     <message>
         <source>Train on one batch, then pause</source>
-        <translation type="unfinished"></translation>
+        <translation>训练一个批，然后暂停</translation>
     </message>
     <message>
         <source>Step Epoch</source>
-        <translation type="unfinished"></translation>
+        <translation>单轮</translation>
     </message>
     <message>
         <source>Train to the end of the epoch, then pause</source>
-        <translation type="unfinished"></translation>
+        <translation>训练到本轮结束，然后暂停</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停止</translation>
     </message>
     <message>
         <source>Stop training (the plots keep the run)</source>
-        <translation type="unfinished"></translation>
+        <translation>停止训练（图表保留本次运行）</translation>
     </message>
     <message>
         <source>Reset</source>
-        <translation type="unfinished"></translation>
+        <translation>重置</translation>
     </message>
     <message>
         <source>Forget the run and show the initial weights again (same seed)</source>
-        <translation type="unfinished"></translation>
+        <translation>丢弃本次运行，重新显示初始权重（随机种子不变）</translation>
     </message>
     <message>
         <source>Export Metrics as CSV…</source>
-        <translation type="unfinished"></translation>
+        <translation>将指标导出为 CSV…</translation>
     </message>
     <message>
         <source>Export Step Losses as CSV…</source>
-        <translation type="unfinished"></translation>
+        <translation>将每步损失导出为 CSV…</translation>
     </message>
     <message>
         <source>Not trained yet</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未训练</translation>
     </message>
     <message>
         <source>Learning rate of the running model: change it while training and watch the loss react (the change is marked in the learning-rate plot).</source>
-        <translation type="unfinished"></translation>
+        <translation>正在训练的模型的学习率：可在训练中修改，观察损失如何变化（修改处会在学习率图中标出）。</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停</translation>
     </message>
     <message>
         <source>Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>继续</translation>
     </message>
     <message>
         <source>The experiment was changed, so training stopped; the plots show the run up to that point.</source>
-        <translation type="unfinished"></translation>
+        <translation>实验已被修改，训练随之停止；图表显示截至该时刻的运行。</translation>
     </message>
     <message>
         <source>Another experiment was opened.</source>
-        <translation type="unfinished"></translation>
+        <translation>已打开另一个实验。</translation>
     </message>
     <message>
         <source>The network or its settings changed after this run: the plots show the run as it was trained (it stays in the run history). Train to train the changed experiment.</source>
-        <translation type="unfinished"></translation>
+        <translation>本次运行之后，网络或其设置已更改：图表显示的是当时训练的结果（它仍保留在运行历史中）。点击“训练”即可训练修改后的实验。</translation>
     </message>
     <message>
         <source>Stopping…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在停止…</translation>
     </message>
     <message>
         <source>Reset: the model starts again from its initial weights.</source>
-        <translation type="unfinished"></translation>
+        <translation>已重置：模型从初始权重重新开始。</translation>
     </message>
     <message>
         <source>Learning rate set to {lr:g}</source>
-        <translation type="unfinished"></translation>
+        <translation>学习率已设为 {lr:g}</translation>
     </message>
     <message>
         <source>the dataset cannot be loaded: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>数据集无法加载：{error}</translation>
     </message>
     <message>
         <source> (and {count} more)</source>
-        <translation type="unfinished"></translation>
+        <translation>（另有 {count} 个）</translation>
     </message>
     <message>
         <source>fix the graph first — {node}{message}{more}</source>
-        <translation type="unfinished"></translation>
+        <translation>请先修正图中的问题——{node}{message}{more}</translation>
     </message>
     <message>
         <source>the graph has no output</source>
-        <translation type="unfinished"></translation>
+        <translation>图没有输出</translation>
     </message>
     <message>
         <source>Cannot train: {problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法训练：{problem}</translation>
     </message>
     <message>
         <source>Training started.</source>
-        <translation type="unfinished"></translation>
+        <translation>训练已开始。</translation>
     </message>
     <message>
         <source>Training diverged. {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>训练发散。{message}</translation>
     </message>
     <message>
         <source>Training could not run: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>训练无法运行：{message}</translation>
     </message>
     <message>
         <source>Training finished</source>
-        <translation type="unfinished"></translation>
+        <translation>训练完成</translation>
     </message>
     <message>
         <source>validation accuracy {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>验证集准确率 {value}</translation>
     </message>
     <message>
         <source>test accuracy {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>测试集准确率 {value}</translation>
     </message>
     <message>
         <source>validation R² {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>验证集 R² {value}</translation>
     </message>
     <message>
         <source>test MAE {value}</source>
-        <translation type="unfinished"></translation>
+        <translation>测试集 MAE {value}</translation>
     </message>
     <message>
         <source>Preparing…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在准备…</translation>
     </message>
     <message>
         <source>Epoch {epoch}/{epochs} · step {step}</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {epoch}/{epochs} 轮 · 第 {step} 步</translation>
     </message>
     <message>
         <source> · {rate} samples/s</source>
-        <translation type="unfinished"></translation>
+        <translation> · {rate} 样本/s</translation>
     </message>
     <message>
         <source>paused</source>
-        <translation type="unfinished"></translation>
+        <translation>已暂停</translation>
     </message>
     <message>
         <source>took {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>用时 {time}</translation>
     </message>
     <message>
         <source>ETA …</source>
-        <translation type="unfinished"></translation>
+        <translation>预计剩余 …</translation>
     </message>
     <message>
         <source>ETA {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>预计剩余 {time}</translation>
     </message>
 </context>
 <context>
     <name>TrainingPanel</name>
     <message>
         <source>Training</source>
-        <translation type="unfinished"></translation>
+        <translation>训练</translation>
     </message>
     <message>
         <source>Learning rate</source>
-        <translation type="unfinished"></translation>
+        <translation>学习率</translation>
     </message>
     <message>
         <source>Export</source>
-        <translation type="unfinished"></translation>
+        <translation>导出</translation>
     </message>
     <message>
         <source>Loss &amp;&amp; Metrics Plot…</source>
-        <translation type="unfinished"></translation>
+        <translation>损失与指标图…</translation>
     </message>
     <message>
         <source>Learning Rate Plot…</source>
-        <translation type="unfinished"></translation>
+        <translation>学习率图…</translation>
     </message>
     <message>
         <source>Diagnostics…</source>
-        <translation type="unfinished"></translation>
+        <translation>诊断…</translation>
     </message>
     <message>
         <source>Task View…</source>
-        <translation type="unfinished"></translation>
+        <translation>任务视图…</translation>
     </message>
     <message>
         <source>Network View…</source>
-        <translation type="unfinished"></translation>
+        <translation>网络视图…</translation>
     </message>
     <message>
         <source>Loss &amp;&amp; metrics</source>
-        <translation type="unfinished"></translation>
+        <translation>损失与指标</translation>
     </message>
     <message>
         <source>Task view</source>
-        <translation type="unfinished"></translation>
+        <translation>任务视图</translation>
     </message>
     <message>
         <source>Network</source>
-        <translation type="unfinished"></translation>
+        <translation>网络</translation>
     </message>
     <message>
         <source>Diagnostics</source>
-        <translation type="unfinished"></translation>
+        <translation>诊断</translation>
     </message>
     <message>
         <source>set to {lr:g}</source>
-        <translation type="unfinished"></translation>
+        <translation>设为 {lr:g}</translation>
     </message>
     <message>
         <source>diverged</source>
-        <translation type="unfinished"></translation>
+        <translation>发散</translation>
     </message>
     <message>
         <source>idle</source>
-        <translation type="unfinished"></translation>
+        <translation>空闲</translation>
     </message>
     <message>
         <source>● training</source>
-        <translation type="unfinished"></translation>
+        <translation>● 训练中</translation>
     </message>
     <message>
         <source>❚❚ paused</source>
-        <translation type="unfinished"></translation>
+        <translation>❚❚ 已暂停</translation>
     </message>
     <message>
         <source>✓ finished</source>
-        <translation type="unfinished"></translation>
+        <translation>✓ 已完成</translation>
     </message>
     <message>
         <source>✕ diverged</source>
-        <translation type="unfinished"></translation>
+        <translation>✕ 已发散</translation>
     </message>
     <message>
         <source>■ stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>■ 已停止</translation>
     </message>
     <message>
         <source>Train (F5) runs the experiment, Step (F10) one batch, Step Epoch (Shift+F10) one epoch; change the learning rate while it runs. Messages about the run appear here.</source>
-        <translation type="unfinished"></translation>
+        <translation>“训练”（F5）运行实验，“单步”（F10）训练一个批，“单轮”（Shift+F10）训练一轮；运行中可修改学习率。有关运行的消息会显示在这里。</translation>
     </message>
     <message>
         <source>Export Plot</source>
-        <translation type="unfinished"></translation>
+        <translation>导出图表</translation>
     </message>
     <message>
         <source>There is no run to export yet: train first.</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有可导出的运行：请先训练。</translation>
     </message>
     <message>
         <source>Export Metrics</source>
-        <translation type="unfinished"></translation>
+        <translation>导出指标</translation>
     </message>
     <message>
         <source>Export failed</source>
-        <translation type="unfinished"></translation>
+        <translation>导出失败</translation>
     </message>
     <message>
         <source>Could not write {path}:
 {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入 {path}：
+{error}</translation>
     </message>
     <message>
         <source>Exported {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>已导出 {path}</translation>
     </message>
 </context>
 </TS>

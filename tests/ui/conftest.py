@@ -23,6 +23,17 @@ def isolated_settings(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def english_after_each_test(qapp):
+    """A test that switches the language (the window's and the core's) leaves English behind."""
+    yield
+    from playground.core import i18n as core_i18n
+    from playground.ui.i18n import set_language
+
+    if core_i18n.language() != core_i18n.DEFAULT_LANGUAGE:
+        set_language(core_i18n.DEFAULT_LANGUAGE)
+
+
+@pytest.fixture(autouse=True)
 def no_thread_left_running(qapp):
     """Fail any test that leaves a QThread running (training must always shut down cleanly)."""
     yield

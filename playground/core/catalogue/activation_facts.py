@@ -3,8 +3,8 @@
 The facts a course's comparison table gives: output range, whether the output is zero-centred, how
 badly the gradient vanishes, whether units can die, what a call costs, and the pros and cons. The
 formula and the constructor defaults are the catalogue entry's own (`LAYERS[name]`), not copies.
-English; the window translates. The order is the order of their history (Sigmoid first), which is
-the order the Compare tab shows them in.
+The texts are English; the ``*_text`` accessors give them in the current language. The order is the
+order of their history (Sigmoid first), which is the order the Compare tab shows them in.
 """
 
 from __future__ import annotations
@@ -13,6 +13,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from playground.core.catalogue import LAYERS
+from playground.core.i18n import N_, _
+
+# The words of the graded columns: the fields keep the English word (a key), these say it.
+LEVELS: dict[str, str] = {
+    "severe": N_("severe"),
+    "mild": N_("mild"),
+    "none": N_("none"),
+    "yes": N_("yes"),
+    "no": N_("no"),
+    "rare": N_("rare"),
+    "cheap": N_("cheap"),
+    "moderate": N_("moderate"),
+    "expensive": N_("expensive"),
+}
+
+
+def level_text(level: str) -> str:
+    """A graded word ("severe", "cheap", ...) in the current language."""
+    return _(LEVELS.get(level, level))
 
 
 @dataclass(frozen=True)
@@ -26,6 +45,31 @@ class ActivationFacts:
     cost: str  # "cheap", "moderate", "expensive"
     pros: tuple[str, ...]
     cons: tuple[str, ...]
+
+    @property
+    def vanishing_gradient_text(self) -> str:
+        """How badly the gradient vanishes, in the current language."""
+        return level_text(self.vanishing_gradient)
+
+    @property
+    def dead_neurons_text(self) -> str:
+        """Whether units can die, in the current language."""
+        return level_text(self.dead_neurons)
+
+    @property
+    def cost_text(self) -> str:
+        """What a call costs, in the current language."""
+        return level_text(self.cost)
+
+    @property
+    def pros_text(self) -> tuple[str, ...]:
+        """The pros in the current language."""
+        return tuple(_(pro) for pro in self.pros)
+
+    @property
+    def cons_text(self) -> tuple[str, ...]:
+        """The cons in the current language."""
+        return tuple(_(con) for con in self.cons)
 
     @property
     def formula(self) -> str:
@@ -48,11 +92,11 @@ ACTIVATION_FACTS: dict[str, ActivationFacts] = {
             vanishing_gradient="severe",
             dead_neurons="no",
             cost="moderate",
-            pros=("Output reads as a probability (binary classification output).", "Smooth everywhere."),
+            pros=(N_("Output reads as a probability (binary classification output)."), N_("Smooth everywhere.")),
             cons=(
-                "Severe vanishing gradient: the derivative is at most 0.25 and ~0 for |x| > 5.",
-                "Output is not zero-centred, so the next layer's weight updates zig-zag.",
-                "Needs an exponential.",
+                N_("Severe vanishing gradient: the derivative is at most 0.25 and ~0 for |x| > 5."),
+                N_("Output is not zero-centred, so the next layer's weight updates zig-zag."),
+                N_("Needs an exponential."),
             ),
         ),
         ActivationFacts(
@@ -63,8 +107,14 @@ ACTIVATION_FACTS: dict[str, ActivationFacts] = {
             vanishing_gradient="mild",
             dead_neurons="no",
             cost="moderate",
-            pros=("Zero-centred output (symmetric, unlike Sigmoid).", "Derivative up to 1: gradients vanish less."),
-            cons=("Still saturates for large |x|: deep stacks still lose their gradient.", "Needs exponentials."),
+            pros=(
+                N_("Zero-centred output (symmetric, unlike Sigmoid)."),
+                N_("Derivative up to 1: gradients vanish less."),
+            ),
+            cons=(
+                N_("Still saturates for large |x|: deep stacks still lose their gradient."),
+                N_("Needs exponentials."),
+            ),
         ),
         ActivationFacts(
             "ReLU",
@@ -75,13 +125,13 @@ ACTIVATION_FACTS: dict[str, ActivationFacts] = {
             dead_neurons="yes",
             cost="cheap",
             pros=(
-                "No vanishing gradient for positive inputs (derivative exactly 1).",
-                "Very cheap: a comparison.",
-                "The most widely used default.",
+                N_("No vanishing gradient for positive inputs (derivative exactly 1)."),
+                N_("Very cheap: a comparison."),
+                N_("The most widely used default."),
             ),
             cons=(
-                "Dead neurons: a unit whose input stays negative gets zero gradient and never recovers.",
-                "Output is not zero-centred.",
+                N_("Dead neurons: a unit whose input stays negative gets zero gradient and never recovers."),
+                N_("Output is not zero-centred."),
             ),
         ),
         ActivationFacts(
@@ -93,10 +143,10 @@ ACTIVATION_FACTS: dict[str, ActivationFacts] = {
             dead_neurons="no",
             cost="cheap",
             pros=(
-                "Fixes ReLU's dead neurons: negative inputs keep a small slope α (usually 0.01).",
-                "As cheap as ReLU.",
+                N_("Fixes ReLU's dead neurons: negative inputs keep a small slope α (usually 0.01)."),
+                N_("As cheap as ReLU."),
             ),
-            cons=("α is one more hyper-parameter.", "Mostly positive output (not zero-centred)."),
+            cons=(N_("α is one more hyper-parameter."), N_("Mostly positive output (not zero-centred).")),
         ),
         ActivationFacts(
             "ELU",
@@ -106,8 +156,11 @@ ACTIVATION_FACTS: dict[str, ActivationFacts] = {
             vanishing_gradient="none",
             dead_neurons="no",
             cost="moderate",
-            pros=("Negative outputs push the mean activation towards zero.", "No dead neurons; smooth for x < 0."),
-            cons=("Needs an exponential for negative inputs.",),
+            pros=(
+                N_("Negative outputs push the mean activation towards zero."),
+                N_("No dead neurons; smooth for x < 0."),
+            ),
+            cons=(N_("Needs an exponential for negative inputs."),),
         ),
         ActivationFacts(
             "GELU",
@@ -118,10 +171,10 @@ ACTIVATION_FACTS: dict[str, ActivationFacts] = {
             dead_neurons="rare",
             cost="expensive",
             pros=(
-                "Smooth non-linearity: the Transformer default (BERT, GPT).",
-                "Small negative inputs still pass a little gradient.",
+                N_("Smooth non-linearity: the Transformer default (BERT, GPT)."),
+                N_("Small negative inputs still pass a little gradient."),
             ),
-            cons=("Costs more than ReLU (Gaussian CDF or its tanh approximation).",),
+            cons=(N_("Costs more than ReLU (Gaussian CDF or its tanh approximation)."),),
         ),
         ActivationFacts(
             "SiLU",
@@ -131,8 +184,8 @@ ACTIVATION_FACTS: dict[str, ActivationFacts] = {
             vanishing_gradient="none",
             dead_neurons="rare",
             cost="moderate",
-            pros=("Self-gated and smooth; often beats ReLU in deep networks.",),
-            cons=("Needs an exponential; non-monotonic (a small dip below zero).",),
+            pros=(N_("Self-gated and smooth; often beats ReLU in deep networks."),),
+            cons=(N_("Needs an exponential; non-monotonic (a small dip below zero)."),),
         ),
         ActivationFacts(
             "Mish",
@@ -142,8 +195,8 @@ ACTIVATION_FACTS: dict[str, ActivationFacts] = {
             vanishing_gradient="none",
             dead_neurons="rare",
             cost="expensive",
-            pros=("Smooth like Swish; good results in some vision networks.",),
-            cons=("The most expensive here: exponential, logarithm and tanh.",),
+            pros=(N_("Smooth like Swish; good results in some vision networks."),),
+            cons=(N_("The most expensive here: exponential, logarithm and tanh."),),
         ),
         ActivationFacts(
             "Softplus",
@@ -153,8 +206,8 @@ ACTIVATION_FACTS: dict[str, ActivationFacts] = {
             vanishing_gradient="mild",
             dead_neurons="no",
             cost="moderate",
-            pros=("A smooth ReLU: the gradient never becomes exactly zero.",),
-            cons=("Always positive (not zero-centred).", "Derivative is a sigmoid: it saturates for x ≪ 0."),
+            pros=(N_("A smooth ReLU: the gradient never becomes exactly zero."),),
+            cons=(N_("Always positive (not zero-centred)."), N_("Derivative is a sigmoid: it saturates for x ≪ 0.")),
         ),
     )
 }

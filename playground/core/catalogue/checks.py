@@ -5,15 +5,23 @@ from __future__ import annotations
 import math
 
 from playground.core.catalogue.layer_type import Fix, InferContext, TensorSpec
+from playground.core.i18n import _
 
 
 def require_float(ctx: InferContext, layer: str) -> None:
     """Token ids (integers) must pass through an Embedding before any arithmetic layer."""
     if ctx.x.dtype == "int64":
         raise ctx.fail(
-            f"{layer} '{ctx.node_id}' got token ids {ctx.x} (whole numbers), but it works on real "
-            f"numbers: insert Embedding before '{ctx.node_id}'",
-            Fix("insert_before", ctx.node_id, f"Insert Embedding before '{ctx.node_id}'", "Embedding"),
+            _(
+                "{type} '{node}' got token ids {shape} (whole numbers), but it works on real "
+                "numbers: insert Embedding before '{node}'"
+            ).format(type=layer, node=ctx.node_id, shape=ctx.x),
+            Fix(
+                "insert_before",
+                ctx.node_id,
+                _("Insert Embedding before '{node}'").format(node=ctx.node_id),
+                "Embedding",
+            ),
         )
 
 
@@ -39,17 +47,21 @@ def require_image(ctx: InferContext, layer: str) -> TensorSpec:
                 Fix(
                     "insert_before",
                     ctx.node_id,
-                    f"Insert Unflatten to {tuple(guess)} before '{ctx.node_id}'",
+                    _("Insert Unflatten to {shape} before '{node}'").format(shape=tuple(guess), node=ctx.node_id),
                     "Unflatten",
                     {"unflattened_size": guess},
                 ),
             )
         raise ctx.fail(
-            f"{layer} '{ctx.node_id}' needs images (N, C, H, W) but got {x}: insert Unflatten "
-            f"before it to turn the vector back into an image",
+            _(
+                "{type} '{node}' needs images (N, C, H, W) but got {shape}: insert Unflatten "
+                "before it to turn the vector back into an image"
+            ).format(type=layer, node=ctx.node_id, shape=x),
             *fixes,
         )
-    raise ctx.fail(f"{layer} '{ctx.node_id}' needs images (N, C, H, W) but got {x}")
+    raise ctx.fail(
+        _("{type} '{node}' needs images (N, C, H, W) but got {shape}").format(type=layer, node=ctx.node_id, shape=x)
+    )
 
 
 def require_sequence(ctx: InferContext, layer: str) -> TensorSpec:
@@ -60,12 +72,16 @@ def require_sequence(ctx: InferContext, layer: str) -> TensorSpec:
         return x
     if x.rank == 1:
         raise ctx.fail(
-            f"{layer} '{ctx.node_id}' needs a sequence (N, T, F) but got {x}: this data has no time "
-            f"axis; use Linear layers instead, or pick a sequence dataset"
+            _(
+                "{type} '{node}' needs a sequence (N, T, F) but got {shape}: this data has no time "
+                "axis; use Linear layers instead, or pick a sequence dataset"
+            ).format(type=layer, node=ctx.node_id, shape=x)
         )
     raise ctx.fail(
-        f"{layer} '{ctx.node_id}' needs a sequence (N, T, F) but got {x}: flatten the extra "
-        f"dimensions first (or use Conv layers for images)"
+        _(
+            "{type} '{node}' needs a sequence (N, T, F) but got {shape}: flatten the extra "
+            "dimensions first (or use Conv layers for images)"
+        ).format(type=layer, node=ctx.node_id, shape=x)
     )
 
 

@@ -15,9 +15,23 @@ from typing import Any
 import torch
 from torch import nn
 
+from playground.core.i18n import N_, _
 from playground.core.params import ParamSpec
 
-CATEGORIES = ("Core", "Convolution", "Normalization", "Recurrent & attention", "Activations", "Merge")
+# The English names are the keys (a layer's `category`); `category_label` is what the palette shows.
+CATEGORIES = (
+    N_("Core"),
+    N_("Convolution"),
+    N_("Normalization"),
+    N_("Recurrent & attention"),
+    N_("Activations"),
+    N_("Merge"),
+)
+
+
+def category_label(name: str) -> str:
+    """The palette category `name` (an English key of `CATEGORIES`) in the current language."""
+    return _(name)
 
 
 @dataclass(frozen=True)
@@ -120,6 +134,16 @@ class LayerType:
     macs: MacsFn | None = None
     has_module: bool = True  # False for Input/Add/Concat/SequencePool (written inline)
     color: str = "#5b8def"
+
+    @property
+    def help_text(self) -> str:
+        """The help in the current language."""
+        return _(self.help)
+
+    @property
+    def category_text(self) -> str:
+        """The category in the current language (`category` stays the English key)."""
+        return category_label(self.category)
 
     def param(self, name: str) -> ParamSpec:
         for spec in self.params:

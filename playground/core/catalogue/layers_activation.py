@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playground.core.catalogue.checks import require_float
 from playground.core.catalogue.layer_type import InferContext, InferFn, Inferred, LayerType
+from playground.core.i18n import N_
 from playground.core.params import ParamSpec as P
 
 
@@ -37,55 +38,59 @@ def _activation(name: str, help_text: str, formula: str, params: tuple[P, ...] =
 LAYERS = (
     _activation(
         "ReLU",
-        "max(0, x): cheap and keeps gradients alive for positive inputs; units stuck below zero can 'die'.",
+        N_("max(0, x): cheap and keeps gradients alive for positive inputs; units stuck below zero can 'die'."),
         "f(x) = max(0, x)",
     ),
     _activation(
         "LeakyReLU",
-        "Like ReLU but with a small slope for negative inputs, so units cannot die.",
+        N_("Like ReLU but with a small slope for negative inputs, so units cannot die."),
         "f(x) = x if x > 0 else αx",
-        (P("negative_slope", "float", 0.01, "Slope α for negative inputs.", minimum=0.0, maximum=1.0),),
+        (P("negative_slope", "float", 0.01, N_("Slope α for negative inputs."), minimum=0.0, maximum=1.0),),
     ),
     _activation(
         "ELU",
-        "Smooth for negative inputs (tends to −α): outputs closer to zero mean.",
+        N_("Smooth for negative inputs (tends to −α): outputs closer to zero mean."),
         "f(x) = x if x > 0 else α(eˣ − 1)",
-        (P("alpha", "float", 1.0, "Saturation value α for negative inputs.", minimum=0.0, maximum=10.0),),
+        (P("alpha", "float", 1.0, N_("Saturation value α for negative inputs."), minimum=0.0, maximum=10.0),),
     ),
     _activation(
         "GELU",
-        "x weighted by the Gaussian probability that it is positive: the Transformer default.",
+        N_("x weighted by the Gaussian probability that it is positive: the Transformer default."),
         "f(x) = x·Φ(x)",
-        (P("approximate", "choice", "none", "Exact or tanh approximation.", choices=("none", "tanh")),),
+        (P("approximate", "choice", "none", N_("Exact or tanh approximation."), choices=("none", "tanh")),),
     ),
     _activation(
-        "SiLU", "Swish: x·sigmoid(x); smooth and non-monotonic, often beats ReLU in deep nets.", "f(x) = x·σ(x)"
+        "SiLU", N_("Swish: x·sigmoid(x); smooth and non-monotonic, often beats ReLU in deep nets."), "f(x) = x·σ(x)"
     ),
     _activation(
-        "Mish", "x·tanh(softplus(x)): smooth like Swish, slightly more expensive.", "f(x) = x·tanh(ln(1 + eˣ))"
+        "Mish", N_("x·tanh(softplus(x)): smooth like Swish, slightly more expensive."), "f(x) = x·tanh(ln(1 + eˣ))"
     ),
     _activation(
         "Sigmoid",
-        "Squashes to (0, 1). Saturates for large |x| and is not zero-centred, so deep "
-        "sigmoid stacks suffer vanishing gradients (the derivative is at most 0.25).",
+        N_(
+            "Squashes to (0, 1). Saturates for large |x| and is not zero-centred, so deep "
+            "sigmoid stacks suffer vanishing gradients (the derivative is at most 0.25)."
+        ),
         "σ(x) = 1/(1 + e⁻ˣ)",
     ),
     _activation(
         "Tanh",
-        "Squashes to (−1, 1); zero-centred but still saturates for large |x|.",
+        N_("Squashes to (−1, 1); zero-centred but still saturates for large |x|."),
         "tanh(x) = (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ)",
     ),
     _activation(
         "Softplus",
-        "A smooth ReLU: ln(1 + eˣ), always positive.",
+        N_("A smooth ReLU: ln(1 + eˣ), always positive."),
         "f(x) = (1/β)·ln(1 + e^(βx))",
-        (P("beta", "float", 1.0, "Sharpness β.", minimum=0.0, maximum=100.0, exclusive_minimum=True),),
+        (P("beta", "float", 1.0, N_("Sharpness β."), minimum=0.0, maximum=100.0, exclusive_minimum=True),),
     ),
     LayerType(
         "Softmax",
         "Activations",
-        "Turns scores into probabilities that sum to 1 over the last axis. Leave it out before "
-        "CrossEntropyLoss, which applies log-softmax itself.",
+        N_(
+            "Turns scores into probabilities that sum to 1 over the last axis. Leave it out before "
+            "CrossEntropyLoss, which applies log-softmax itself."
+        ),
         _softmax,
         torch_class="Softmax",
         formula="softmax(x)ᵢ = eˣⁱ / Σⱼ eˣʲ",

@@ -6,22 +6,25 @@ import math
 
 from playground.core.catalogue.checks import as_torch_arg, pair, require_float, require_image
 from playground.core.catalogue.layer_type import Fix, InferContext, InferFn, Inferred, LayerType, TensorSpec
+from playground.core.i18n import N_, _
 from playground.core.params import ParamSpec as P
 
-_OUT_CHANNELS = P("out_channels", "int", 16, "Number of filters, i.e. output channels.", minimum=1, maximum=4096)
-_KERNEL = P("kernel_size", "int_or_pair", 3, "Size of each filter (k or [kh, kw]).", minimum=1, maximum=64)
-_STRIDE = P("stride", "int_or_pair", 1, "Step between filter positions; 2 halves the size.", minimum=1, maximum=16)
-_PADDING = P("padding", "int_or_pair", 0, "Zeros added around the border; k//2 keeps the size.", minimum=0, maximum=32)
-_DILATION = P("dilation", "int_or_pair", 1, "Spacing between filter taps.", minimum=1, maximum=16, advanced=True)
+_OUT_CHANNELS = P("out_channels", "int", 16, N_("Number of filters, i.e. output channels."), minimum=1, maximum=4096)
+_KERNEL = P("kernel_size", "int_or_pair", 3, N_("Size of each filter (k or [kh, kw])."), minimum=1, maximum=64)
+_STRIDE = P("stride", "int_or_pair", 1, N_("Step between filter positions; 2 halves the size."), minimum=1, maximum=16)
+_PADDING = P(
+    "padding", "int_or_pair", 0, N_("Zeros added around the border; k//2 keeps the size."), minimum=0, maximum=32
+)
+_DILATION = P("dilation", "int_or_pair", 1, N_("Spacing between filter taps."), minimum=1, maximum=16, advanced=True)
 _GROUPS = P(
     "groups",
     "int",
     1,
-    "Split channels into groups; groups = in_channels makes a depthwise conv.",
+    N_("Split channels into groups; groups = in_channels makes a depthwise conv."),
     minimum=1,
     maximum=4096,
 )
-_BIAS = P("bias", "bool", True, "Learn an additive bias per output channel.")
+_BIAS = P("bias", "bool", True, N_("Learn an additive bias per output channel."))
 
 
 def _conv_out(size: int, kernel: int, stride: int, padding: int, dilation: int) -> int:
@@ -32,8 +35,10 @@ def _check_groups(ctx: InferContext, in_channels: int, out_channels: int) -> Non
     groups = ctx.params["groups"]
     if in_channels % groups or out_channels % groups:
         raise ctx.fail(
-            f"'{ctx.node_id}': groups={groups} must divide both in_channels={in_channels} and "
-            f"out_channels={out_channels} (for a depthwise conv set groups = {in_channels})"
+            _(
+                "'{node}': groups={groups} must divide both in_channels={in_channels} and "
+                "out_channels={out_channels} (for a depthwise conv set groups = {in_channels})"
+            ).format(node=ctx.node_id, groups=groups, in_channels=in_channels, out_channels=out_channels)
         )
 
 
@@ -54,14 +59,16 @@ def _check_kernel_fits(
                     Fix(
                         "set_param",
                         ctx.node_id,
-                        f"Set kernel_size of '{ctx.node_id}' to {min(fit, 64)}",
+                        _("Set kernel_size of '{node}' to {size}").format(node=ctx.node_id, size=min(fit, 64)),
                         params={"kernel_size": min(fit, 64)},
                     ),
                 )
             shown = "×".join(map(str, kernels))
             raise ctx.fail(
-                f"'{ctx.node_id}': kernel {shown} is larger than its (padded) input {ctx.x}: use a "
-                f"smaller kernel_size, add padding, or remove a pooling layer before it",
+                _(
+                    "'{node}': kernel {kernel} is larger than its (padded) input {shape}: use a "
+                    "smaller kernel_size, add padding, or remove a pooling layer before it"
+                ).format(node=ctx.node_id, kernel=shown, shape=ctx.x.text()),
                 *fixes,
             )
 
@@ -100,7 +107,9 @@ def _conv1d(ctx: InferContext) -> Inferred:
     require_float(ctx, "Conv1d")
     x = ctx.x
     if x.rank != 2:
-        raise ctx.fail(f"Conv1d '{ctx.node_id}' needs (N, C, L) input but got {x}")
+        raise ctx.fail(
+            _("Conv1d '{node}' needs (N, C, L) input but got {shape}").format(node=ctx.node_id, shape=x.text())
+        )
     p = ctx.params
     channels, length = x.shape
     k, s, pad, d = p["kernel_size"], p["stride"], p["padding"], p["dilation"]
@@ -127,10 +136,14 @@ def _conv_transpose2d(ctx: InferContext) -> Inferred:
     k, s, pad, op = pair(p["kernel_size"]), pair(p["stride"]), pair(p["padding"]), pair(p["output_padding"])
     _check_groups(ctx, channels, p["out_channels"])
     if any(o >= st for o, st in zip(op, s)):
-        raise ctx.fail(f"'{ctx.node_id}': output_padding must be smaller than stride")
+        raise ctx.fail(_("'{node}': output_padding must be smaller than stride").format(node=ctx.node_id))
     sizes = [(size - 1) * st - 2 * pa + (ke - 1) + o + 1 for size, st, pa, ke, o in zip((height, width), s, pad, k, op)]
     if min(sizes) < 1:
-        raise ctx.fail(f"'{ctx.node_id}': padding is too large for input {x}; lower padding")
+        raise ctx.fail(
+            _("'{node}': padding is too large for input {shape}; lower padding").format(
+                node=ctx.node_id, shape=x.text()
+            )
+        )
     out = TensorSpec((p["out_channels"], sizes[0], sizes[1]))
     kwargs = {
         "in_channels": channels,
@@ -160,7 +173,7 @@ def _pool(kind: str) -> InferFn:
         s = pair(p["stride"]) if p["stride"] is not None else k
         pad = pair(p["padding"])
         if any(pa * 2 > ke for pa, ke in zip(pad, k)):
-            raise ctx.fail(f"'{ctx.node_id}': padding must be at most half of kernel_size")
+            raise ctx.fail(_("'{node}': padding must be at most half of kernel_size").format(node=ctx.node_id))
         _check_kernel_fits(ctx, x.shape[1:], k, pad, (1, 1))
         out = TensorSpec(
             (x.shape[0], _conv_out(x.shape[1], k[0], s[0], pad[0], 1), _conv_out(x.shape[2], k[1], s[1], pad[1], 1))
@@ -187,24 +200,32 @@ def _dropout2d(ctx: InferContext) -> Inferred:
 
 
 _POOL_PARAMS = (
-    P("kernel_size", "int_or_pair", 2, "Size of the pooling window.", minimum=1, maximum=64),
+    P("kernel_size", "int_or_pair", 2, N_("Size of the pooling window."), minimum=1, maximum=64),
     P(
         "stride",
         "int_or_pair",
         None,
-        "Step between windows (default: the kernel size).",
+        N_("Step between windows (default: the kernel size)."),
         minimum=1,
         maximum=64,
         optional=True,
     ),
-    P("padding", "int_or_pair", 0, "Implicit padding (at most half the kernel).", minimum=0, maximum=32, advanced=True),
+    P(
+        "padding",
+        "int_or_pair",
+        0,
+        N_("Implicit padding (at most half the kernel)."),
+        minimum=0,
+        maximum=32,
+        advanced=True,
+    ),
 )
 
 LAYERS = (
     LayerType(
         "Conv1d",
         "Convolution",
-        "Slides filters along a sequence: (N, C, L) → (N, out_channels, L').",
+        N_("Slides filters along a sequence: (N, C, L) → (N, out_channels, L')."),
         _conv1d,
         (
             _OUT_CHANNELS,
@@ -224,7 +245,7 @@ LAYERS = (
     LayerType(
         "Conv2d",
         "Convolution",
-        "Slides learned filters over an image; each filter looks at a small window of all input channels.",
+        N_("Slides learned filters over an image; each filter looks at a small window of all input channels."),
         _conv2d,
         (_OUT_CHANNELS, _KERNEL, _STRIDE, _PADDING, _DILATION, _GROUPS, _BIAS),
         torch_class="Conv2d",
@@ -236,18 +257,18 @@ LAYERS = (
     LayerType(
         "ConvTranspose2d",
         "Convolution",
-        "Learned upsampling (a 'deconvolution'): stride 2 doubles the size.",
+        N_("Learned upsampling (a 'deconvolution'): stride 2 doubles the size."),
         _conv_transpose2d,
         (
             _OUT_CHANNELS,
             P("kernel_size", "int_or_pair", 2, _KERNEL.help, minimum=1, maximum=64),
-            P("stride", "int_or_pair", 2, "Upsampling factor.", minimum=1, maximum=16),
+            P("stride", "int_or_pair", 2, N_("Upsampling factor."), minimum=1, maximum=16),
             _PADDING,
             P(
                 "output_padding",
                 "int_or_pair",
                 0,
-                "Extra size added to one side of the output.",
+                N_("Extra size added to one side of the output."),
                 minimum=0,
                 maximum=15,
                 advanced=True,
@@ -264,7 +285,7 @@ LAYERS = (
     LayerType(
         "MaxPool2d",
         "Convolution",
-        "Keeps the largest value of each window: downsamples and adds a little translation invariance.",
+        N_("Keeps the largest value of each window: downsamples and adds a little translation invariance."),
         _pool("MaxPool2d"),
         _POOL_PARAMS,
         torch_class="MaxPool2d",
@@ -275,7 +296,7 @@ LAYERS = (
     LayerType(
         "AvgPool2d",
         "Convolution",
-        "Averages each window: a smoother downsampling than max-pooling.",
+        N_("Averages each window: a smoother downsampling than max-pooling."),
         _pool("AvgPool2d"),
         _POOL_PARAMS,
         torch_class="AvgPool2d",
@@ -286,9 +307,9 @@ LAYERS = (
     LayerType(
         "AdaptiveAvgPool2d",
         "Convolution",
-        "Averages down to a fixed output size whatever the input size (output 1 = global average pooling).",
+        N_("Averages down to a fixed output size whatever the input size (output 1 = global average pooling)."),
         _adaptive_avg_pool2d,
-        (P("output_size", "int_or_pair", 1, "Height and width of the output.", minimum=1, maximum=256),),
+        (P("output_size", "int_or_pair", 1, N_("Height and width of the output."), minimum=1, maximum=256),),
         torch_class="AdaptiveAvgPool2d",
         key_params=("output_size",),
         color="#c44e52",
@@ -296,9 +317,9 @@ LAYERS = (
     LayerType(
         "Dropout2d",
         "Convolution",
-        "Drops whole channels at random during training.",
+        N_("Drops whole channels at random during training."),
         _dropout2d,
-        (P("p", "float", 0.2, "Probability of zeroing each channel.", minimum=0.0, maximum=0.99),),
+        (P("p", "float", 0.2, N_("Probability of zeroing each channel."), minimum=0.0, maximum=0.99),),
         torch_class="Dropout2d",
         key_params=("p",),
         color="#937860",

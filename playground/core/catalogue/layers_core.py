@@ -12,9 +12,10 @@ from playground.core.catalogue.layer_type import (
     LayerType,
     TensorSpec,
 )
+from playground.core.i18n import N_, _
 from playground.core.params import ParamSpec as P
 
-P_DROPOUT = P("p", "float", 0.5, "Probability of zeroing each value during training.", minimum=0.0, maximum=0.99)
+P_DROPOUT = P("p", "float", 0.5, N_("Probability of zeroing each value during training."), minimum=0.0, maximum=0.99)
 
 
 def _input(ctx: InferContext) -> Inferred:  # pragma: no cover - inference supplies the dataset's shape
@@ -45,20 +46,29 @@ def _unflatten(ctx: InferContext) -> Inferred:
     x = ctx.x
     if x.rank != 1:
         raise ctx.fail(
-            f"Unflatten '{ctx.node_id}' reshapes a flat vector (N, F) but got {x}: insert Flatten before it",
-            Fix("insert_before", ctx.node_id, f"Insert Flatten before '{ctx.node_id}'", "Flatten"),
+            _("Unflatten '{node}' reshapes a flat vector (N, F) but got {shape}: insert Flatten before it").format(
+                node=ctx.node_id, shape=x.text()
+            ),
+            Fix("insert_before", ctx.node_id, _("Insert Flatten before '{node}'").format(node=ctx.node_id), "Flatten"),
         )
     known = math.prod(v for v in target if v != -1)
     if target.count(-1) > 1:
-        raise ctx.fail(f"Unflatten '{ctx.node_id}': at most one size may be -1, got {target}")
+        raise ctx.fail(
+            _("Unflatten '{node}': at most one size may be -1, got {sizes}").format(node=ctx.node_id, sizes=target)
+        )
     if -1 in target:
         if x.shape[0] % known:
-            raise ctx.fail(f"Unflatten '{ctx.node_id}' cannot split {x.shape[0]} values into {target}")
+            raise ctx.fail(
+                _("Unflatten '{node}' cannot split {count} values into {sizes}").format(
+                    node=ctx.node_id, count=x.shape[0], sizes=target
+                )
+            )
         target[target.index(-1)] = x.shape[0] // known
     elif known != x.shape[0]:
         raise ctx.fail(
-            f"Unflatten '{ctx.node_id}' got {x.shape[0]} values but {tuple(target)} holds {known}: "
-            f"choose sizes whose product is {x.shape[0]}"
+            _(
+                "Unflatten '{node}' got {count} values but {sizes} holds {held}: choose sizes whose product is {count}"
+            ).format(node=ctx.node_id, count=x.shape[0], sizes=tuple(target), held=known)
         )
     return Inferred(TensorSpec(tuple(target)), {"dim": 1, "unflattened_size": tuple(ctx.params["unflattened_size"])})
 
@@ -76,7 +86,7 @@ LAYERS = (
     LayerType(
         "Input",
         "Core",
-        "The data enters here; its shape comes from the dataset.",
+        N_("The data enters here; its shape comes from the dataset."),
         _input,
         min_inputs=0,
         max_inputs=0,
@@ -86,11 +96,11 @@ LAYERS = (
     LayerType(
         "Linear",
         "Core",
-        "Fully connected layer: every output is a weighted sum of all inputs plus a bias.",
+        N_("Fully connected layer: every output is a weighted sum of all inputs plus a bias."),
         _linear,
         (
-            P("out_features", "int", 16, "Number of output units (neurons).", minimum=1, maximum=100_000),
-            P("bias", "bool", True, "Learn an additive bias per output."),
+            P("out_features", "int", 16, N_("Number of output units (neurons)."), minimum=1, maximum=100_000),
+            P("bias", "bool", True, N_("Learn an additive bias per output.")),
         ),
         torch_class="Linear",
         formula="y = x·Wᵀ + b",
@@ -101,7 +111,7 @@ LAYERS = (
     LayerType(
         "Flatten",
         "Core",
-        "Turns each sample into one long vector, e.g. (C, H, W) → (C·H·W).",
+        N_("Turns each sample into one long vector, e.g. (C, H, W) → (C·H·W)."),
         _flatten,
         torch_class="Flatten",
         formula="(N, C, H, W) → (N, C·H·W)",
@@ -110,9 +120,9 @@ LAYERS = (
     LayerType(
         "Unflatten",
         "Core",
-        "Reshapes a flat vector into the given shape, e.g. 784 → (1, 28, 28).",
+        N_("Reshapes a flat vector into the given shape, e.g. 784 → (1, 28, 28)."),
         _unflatten,
-        (P("unflattened_size", "shape", [1, 8, 8], "The per-sample shape to produce (one entry may be -1)."),),
+        (P("unflattened_size", "shape", [1, 8, 8], N_("The per-sample shape to produce (one entry may be -1).")),),
         torch_class="Unflatten",
         formula="(N, F) → (N, *shape)",
         key_params=("unflattened_size",),
@@ -121,7 +131,7 @@ LAYERS = (
     LayerType(
         "Identity",
         "Core",
-        "Passes its input through unchanged (a placeholder or an explicit shortcut).",
+        N_("Passes its input through unchanged (a placeholder or an explicit shortcut)."),
         _same,
         torch_class="Identity",
         formula="y = x",
@@ -130,8 +140,10 @@ LAYERS = (
     LayerType(
         "Dropout",
         "Core",
-        "During training, zeroes each value with probability p (and scales the rest): a regulariser "
-        "against overfitting. Does nothing at evaluation.",
+        N_(
+            "During training, zeroes each value with probability p (and scales the rest): a regulariser "
+            "against overfitting. Does nothing at evaluation."
+        ),
         _dropout,
         (P_DROPOUT,),
         torch_class="Dropout",

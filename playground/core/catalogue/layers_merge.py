@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from playground.core.catalogue.layer_type import InferContext, Inferred, LayerType, TensorSpec
+from playground.core.i18n import N_, _
 from playground.core.params import ParamSpec as P
 
 
@@ -13,14 +14,19 @@ def _add(ctx: InferContext) -> Inferred:
     for spec in ctx.inputs[1:]:
         if spec.shape != first.shape:
             shown = ", ".join(str(s) for s in ctx.inputs)
-            hint = (
-                "give the shortcut a 1×1 Conv2d (with the same stride) so both branches have the same channels and size"
-                if first.rank == 3
-                else "make both branches produce the same number of features"
-            )
-            raise ctx.fail(f"Add '{ctx.node_id}' needs inputs of one shape but got {shown}: {hint}")
+            if first.rank == 3:
+                message = _(
+                    "Add '{node}' needs inputs of one shape but got {shapes}: give the shortcut a 1×1 Conv2d "
+                    "(with the same stride) so both branches have the same channels and size"
+                )
+            else:
+                message = _(
+                    "Add '{node}' needs inputs of one shape but got {shapes}: "
+                    "make both branches produce the same number of features"
+                )
+            raise ctx.fail(message.format(node=ctx.node_id, shapes=shown))
     if any(spec.dtype != "float32" for spec in ctx.inputs):
-        raise ctx.fail(f"Add '{ctx.node_id}' cannot add token ids: insert Embedding first")
+        raise ctx.fail(_("Add '{node}' cannot add token ids: insert Embedding first").format(node=ctx.node_id))
     return Inferred(first, {})
 
 
@@ -33,8 +39,10 @@ def _concat(ctx: InferContext) -> Inferred:
     first = ctx.inputs[0]
     if dim > first.rank:
         raise ctx.fail(
-            f"Concat '{ctx.node_id}': dim={dim} but its inputs {first} have only {first.rank} "
-            f"dimensions after the batch; use dim=1 to join features/channels"
+            _(
+                "Concat '{node}': dim={dim} but its inputs {shape} have only {rank} "
+                "dimensions after the batch; use dim=1 to join features/channels"
+            ).format(node=ctx.node_id, dim=dim, shape=first.text(), rank=first.rank)
         )
     axis = dim - 1
     total = 0
@@ -42,7 +50,9 @@ def _concat(ctx: InferContext) -> Inferred:
         if spec.rank != first.rank or any(a != b for i, (a, b) in enumerate(zip(spec.shape, first.shape)) if i != axis):
             shown = ", ".join(str(s) for s in ctx.inputs)
             raise ctx.fail(
-                f"Concat '{ctx.node_id}' joins along dim {dim}, so all other sizes must match, but got {shown}"
+                _("Concat '{node}' joins along dim {dim}, so all other sizes must match, but got {shapes}").format(
+                    node=ctx.node_id, dim=dim, shapes=shown
+                )
             )
         total += spec.shape[axis]
     shape = list(first.shape)
@@ -58,7 +68,7 @@ LAYERS = (
     LayerType(
         "Add",
         "Merge",
-        "Adds its inputs element-wise: the residual (skip) connection of ResNet.",
+        N_("Adds its inputs element-wise: the residual (skip) connection of ResNet."),
         _add,
         min_inputs=2,
         max_inputs=None,
@@ -70,9 +80,18 @@ LAYERS = (
     LayerType(
         "Concat",
         "Merge",
-        "Joins its inputs along one dimension (1 = features or channels).",
+        N_("Joins its inputs along one dimension (1 = features or channels)."),
         _concat,
-        (P("dim", "int", 1, "Dimension to join along (1 = features/channels; 0 is the batch).", minimum=1, maximum=4),),
+        (
+            P(
+                "dim",
+                "int",
+                1,
+                N_("Dimension to join along (1 = features/channels; 0 is the batch)."),
+                minimum=1,
+                maximum=4,
+            ),
+        ),
         min_inputs=2,
         max_inputs=None,
         forward=_concat_forward,

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from playground.core.catalogue.checks import require_float, require_image
 from playground.core.catalogue.layer_type import InferContext, Inferred, LayerType
+from playground.core.i18n import N_, _
 from playground.core.params import ParamSpec as P
 
-_EPS = P("eps", "float", 1e-5, "Added to the variance for stability.", minimum=1e-30, maximum=1.0, advanced=True)
+_EPS = P("eps", "float", 1e-5, N_("Added to the variance for stability."), minimum=1e-30, maximum=1.0, advanced=True)
 _MOMENTUM = P(
-    "momentum", "float", 0.1, "Update rate of the running mean/variance.", minimum=0.0, maximum=1.0, advanced=True
+    "momentum", "float", 0.1, N_("Update rate of the running mean/variance."), minimum=0.0, maximum=1.0, advanced=True
 )
-_AFFINE = P("affine", "bool", True, "Learn a scale (γ) and shift (β) per feature.")
+_AFFINE = P("affine", "bool", True, N_("Learn a scale (γ) and shift (β) per feature."))
 
 
 def _batchnorm1d(ctx: InferContext) -> Inferred:
     require_float(ctx, "BatchNorm1d")
     x = ctx.x
     if x.rank not in (1, 2):
-        raise ctx.fail(f"BatchNorm1d '{ctx.node_id}' needs (N, F) or (N, C, L) but got {x}: use BatchNorm2d for images")
+        raise ctx.fail(
+            _("BatchNorm1d '{node}' needs (N, F) or (N, C, L) but got {shape}: use BatchNorm2d for images").format(
+                node=ctx.node_id, shape=x.text()
+            )
+        )
     p = ctx.params
     return Inferred(x, {"num_features": x.shape[0], "eps": p["eps"], "momentum": p["momentum"], "affine": p["affine"]})
 
@@ -45,7 +50,7 @@ LAYERS = (
     LayerType(
         "BatchNorm1d",
         "Normalization",
-        "Normalises each feature over the batch, then rescales: steadier, faster training of MLPs.",
+        N_("Normalises each feature over the batch, then rescales: steadier, faster training of MLPs."),
         _batchnorm1d,
         (_EPS, _MOMENTUM, _AFFINE),
         torch_class="BatchNorm1d",
@@ -55,7 +60,7 @@ LAYERS = (
     LayerType(
         "BatchNorm2d",
         "Normalization",
-        "Normalises each channel over the batch and the image: the CNN staple.",
+        N_("Normalises each channel over the batch and the image: the CNN staple."),
         _batchnorm2d,
         (_EPS, _MOMENTUM, _AFFINE),
         torch_class="BatchNorm2d",
@@ -65,9 +70,9 @@ LAYERS = (
     LayerType(
         "LayerNorm",
         "Normalization",
-        "Normalises the features of each sample on its own (no batch statistics): the Transformer's choice.",
+        N_("Normalises the features of each sample on its own (no batch statistics): the Transformer's choice."),
         _layernorm,
-        (_EPS, P("elementwise_affine", "bool", True, "Learn a scale and shift per feature.")),
+        (_EPS, P("elementwise_affine", "bool", True, N_("Learn a scale and shift per feature."))),
         torch_class="LayerNorm",
         formula="y = γ·(x − μ_sample)/√(σ²_sample + ε) + β",
         color="#55a868",

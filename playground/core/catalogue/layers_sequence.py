@@ -12,12 +12,13 @@ from typing import Any
 from playground.core.catalogue.checks import largest_divisor_at_most, require_sequence
 from playground.core.catalogue.layer_type import Fix, InferContext, InferFn, Inferred, LayerType, MacsFn, TensorSpec
 from playground.core.catalogue.modules import PositionalEncoding
+from playground.core.i18n import N_, _
 from playground.core.params import ParamSpec as P
 
-_HIDDEN = P("hidden_size", "int", 32, "Size of the hidden state (features per time step).", minimum=1, maximum=4096)
-_LAYERS = P("num_layers", "int", 1, "Stacked recurrent layers.", minimum=1, maximum=8)
-_BIDIRECTIONAL = P("bidirectional", "bool", False, "Also read the sequence backwards; doubles the features.")
-_DROPOUT = P("dropout", "float", 0.0, "Dropout between stacked layers.", minimum=0.0, maximum=0.99, advanced=True)
+_HIDDEN = P("hidden_size", "int", 32, N_("Size of the hidden state (features per time step)."), minimum=1, maximum=4096)
+_LAYERS = P("num_layers", "int", 1, N_("Stacked recurrent layers."), minimum=1, maximum=8)
+_BIDIRECTIONAL = P("bidirectional", "bool", False, N_("Also read the sequence backwards; doubles the features."))
+_DROPOUT = P("dropout", "float", 0.0, N_("Dropout between stacked layers."), minimum=0.0, maximum=0.99, advanced=True)
 
 
 def _recurrent(kind: str) -> InferFn:
@@ -61,7 +62,8 @@ def _recurrent_forward(out: str, ins: list[str], attr: str, params: dict[str, An
 
 def _heads_fix(ctx: InferContext, name: str, features: int) -> Fix:
     heads = largest_divisor_at_most(features, ctx.params[name])
-    return Fix("set_param", ctx.node_id, f"Set {name} of '{ctx.node_id}' to {heads}", params={name: heads})
+    label = _("Set {param} of '{node}' to {value}").format(param=name, node=ctx.node_id, value=heads)
+    return Fix("set_param", ctx.node_id, label, params={name: heads})
 
 
 def _attention(ctx: InferContext) -> Inferred:
@@ -69,8 +71,10 @@ def _attention(ctx: InferContext) -> Inferred:
     features, heads = x.shape[1], ctx.params["num_heads"]
     if features % heads:
         raise ctx.fail(
-            f"MultiheadAttention '{ctx.node_id}': embed_dim {features} (from its input {x}) must be divisible "
-            f"by num_heads={heads}",
+            _(
+                "MultiheadAttention '{node}': embed_dim {features} (from its input {shape}) must be divisible "
+                "by num_heads={heads}"
+            ).format(node=ctx.node_id, features=features, shape=x.text(), heads=heads),
             _heads_fix(ctx, "num_heads", features),
         )
     kwargs = {
@@ -98,8 +102,10 @@ def _encoder_layer(ctx: InferContext) -> Inferred:
     features, heads = x.shape[1], ctx.params["nhead"]
     if features % heads:
         raise ctx.fail(
-            f"TransformerEncoderLayer '{ctx.node_id}': d_model {features} (from its input {x}) must be "
-            f"divisible by nhead={heads}",
+            _(
+                "TransformerEncoderLayer '{node}': d_model {features} (from its input {shape}) must be "
+                "divisible by nhead={heads}"
+            ).format(node=ctx.node_id, features=features, shape=x.text(), heads=heads),
             _heads_fix(ctx, "nhead", features),
         )
     p = ctx.params
@@ -119,8 +125,10 @@ def _embedding(ctx: InferContext) -> Inferred:
     x = ctx.x
     if x.dtype != "int64":
         raise ctx.fail(
-            f"Embedding '{ctx.node_id}' looks up token ids (whole numbers) but got real-valued {x}: "
-            f"remove it, or use a token dataset such as 'majority'"
+            _(
+                "Embedding '{node}' looks up token ids (whole numbers) but got real-valued {shape}: "
+                "remove it, or use a token dataset such as 'majority'"
+            ).format(node=ctx.node_id, shape=x.text())
         )
     vocab = x.vocab or 1
     return Inferred(
@@ -132,7 +140,11 @@ def _embedding(ctx: InferContext) -> Inferred:
 def _positional(ctx: InferContext) -> Inferred:
     x = require_sequence(ctx, "PositionalEncoding")
     if x.shape[1] % 2:
-        raise ctx.fail(f"PositionalEncoding '{ctx.node_id}' needs an even number of features, got {x}")
+        raise ctx.fail(
+            _("PositionalEncoding '{node}' needs an even number of features, got {shape}").format(
+                node=ctx.node_id, shape=x.text()
+            )
+        )
     return Inferred(x, {"d_model": x.shape[1], "max_len": max(512, x.shape[0])})
 
 
@@ -156,12 +168,12 @@ LAYERS = (
     LayerType(
         "RNN",
         "Recurrent & attention",
-        "A simple recurrent layer: the hidden state is updated at every step.",
+        N_("A simple recurrent layer: the hidden state is updated at every step."),
         _recurrent("RNN"),
         (
             _HIDDEN,
             _LAYERS,
-            P("nonlinearity", "choice", "tanh", "Activation of the update.", choices=("tanh", "relu")),
+            P("nonlinearity", "choice", "tanh", N_("Activation of the update."), choices=("tanh", "relu")),
             _BIDIRECTIONAL,
             _DROPOUT,
         ),
@@ -175,7 +187,7 @@ LAYERS = (
     LayerType(
         "LSTM",
         "Recurrent & attention",
-        "Long short-term memory: forget, input and output gates let gradients flow over long sequences.",
+        N_("Long short-term memory: forget, input and output gates let gradients flow over long sequences."),
         _recurrent("LSTM"),
         _RNN_PARAMS,
         torch_class="LSTM",
@@ -188,7 +200,7 @@ LAYERS = (
     LayerType(
         "GRU",
         "Recurrent & attention",
-        "Gated recurrent unit: an LSTM with two gates and no cell state.",
+        N_("Gated recurrent unit: an LSTM with two gates and no cell state."),
         _recurrent("GRU"),
         _RNN_PARAMS,
         torch_class="GRU",
@@ -201,12 +213,27 @@ LAYERS = (
     LayerType(
         "MultiheadAttention",
         "Recurrent & attention",
-        "Self-attention: every step looks at every other step, weighted by query-key similarity.",
+        N_("Self-attention: every step looks at every other step, weighted by query-key similarity."),
         _attention,
         (
-            P("num_heads", "int", 2, "Parallel attention heads; must divide the feature size.", minimum=1, maximum=64),
-            P("dropout", "float", 0.0, "Dropout on the attention weights.", minimum=0.0, maximum=0.99, advanced=True),
-            P("bias", "bool", True, "Learn biases in the projections.", advanced=True),
+            P(
+                "num_heads",
+                "int",
+                2,
+                N_("Parallel attention heads; must divide the feature size."),
+                minimum=1,
+                maximum=64,
+            ),
+            P(
+                "dropout",
+                "float",
+                0.0,
+                N_("Dropout on the attention weights."),
+                minimum=0.0,
+                maximum=0.99,
+                advanced=True,
+            ),
+            P("bias", "bool", True, N_("Learn biases in the projections."), advanced=True),
         ),
         torch_class="MultiheadAttention",
         forward=_attention_forward,
@@ -218,14 +245,14 @@ LAYERS = (
     LayerType(
         "TransformerEncoderLayer",
         "Recurrent & attention",
-        "Self-attention plus a feed-forward block, each with a residual connection and LayerNorm.",
+        N_("Self-attention plus a feed-forward block, each with a residual connection and LayerNorm."),
         _encoder_layer,
         (
-            P("nhead", "int", 2, "Attention heads; must divide the feature size.", minimum=1, maximum=64),
-            P("dim_feedforward", "int", 64, "Width of the feed-forward block.", minimum=1, maximum=16384),
-            P("dropout", "float", 0.1, "Dropout inside the block.", minimum=0.0, maximum=0.99),
-            P("activation", "choice", "relu", "Activation of the feed-forward block.", choices=("relu", "gelu")),
-            P("norm_first", "bool", False, "Normalise before each sub-block (pre-norm).", advanced=True),
+            P("nhead", "int", 2, N_("Attention heads; must divide the feature size."), minimum=1, maximum=64),
+            P("dim_feedforward", "int", 64, N_("Width of the feed-forward block."), minimum=1, maximum=16384),
+            P("dropout", "float", 0.1, N_("Dropout inside the block."), minimum=0.0, maximum=0.99),
+            P("activation", "choice", "relu", N_("Activation of the feed-forward block."), choices=("relu", "gelu")),
+            P("norm_first", "bool", False, N_("Normalise before each sub-block (pre-norm)."), advanced=True),
         ),
         torch_class="TransformerEncoderLayer",
         key_params=("nhead", "dim_feedforward"),
@@ -234,9 +261,9 @@ LAYERS = (
     LayerType(
         "Embedding",
         "Recurrent & attention",
-        "Looks up a learned vector for each token id: (N, T) → (N, T, D).",
+        N_("Looks up a learned vector for each token id: (N, T) → (N, T, D)."),
         _embedding,
-        (P("embedding_dim", "int", 16, "Length of each token's vector.", minimum=1, maximum=4096),),
+        (P("embedding_dim", "int", 16, N_("Length of each token's vector."), minimum=1, maximum=4096),),
         torch_class="Embedding",
         key_params=("embedding_dim",),
         color="#64b5cd",
@@ -244,7 +271,7 @@ LAYERS = (
     LayerType(
         "PositionalEncoding",
         "Recurrent & attention",
-        "Adds fixed sine/cosine signals that encode each step's position; attention alone is blind to order.",
+        N_("Adds fixed sine/cosine signals that encode each step's position; attention alone is blind to order."),
         _positional,
         module_factory=lambda kw: PositionalEncoding(**kw),
         formula="PE(t, 2i) = sin(t/10000^(2i/d)),  PE(t, 2i+1) = cos(t/10000^(2i/d))",
@@ -253,10 +280,12 @@ LAYERS = (
     LayerType(
         "SequencePool",
         "Recurrent & attention",
-        "Turns a sequence (N, T, H) into one vector per sample (N, H): the last step, the mean or the max "
-        "over time. Put it between an LSTM/attention stack and the classifier.",
+        N_(
+            "Turns a sequence (N, T, H) into one vector per sample (N, H): the last step, the mean or the max "
+            "over time. Put it between an LSTM/attention stack and the classifier."
+        ),
         _sequence_pool,
-        (P("mode", "choice", "last", "Which summary of the sequence to keep.", choices=("last", "mean", "max")),),
+        (P("mode", "choice", "last", N_("Which summary of the sequence to keep."), choices=("last", "mean", "max")),),
         forward=_sequence_pool_forward,
         has_module=False,
         key_params=("mode",),

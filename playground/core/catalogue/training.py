@@ -2,7 +2,8 @@
 
 Names are the torch class names (``torch.nn`` losses, ``torch.optim`` optimizers,
 ``torch.optim.lr_scheduler`` schedulers); ``FocalLoss`` is the playground's own. The format
-validator, the inspector and the training engine all read these declarations.
+validator, the inspector and the training engine all read these declarations. The help texts
+are English (exported code quotes them); `help_text` gives them in the current language.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from playground.core.i18n import N_, _
 from playground.core.params import ParamSpec as P
 from playground.core.params import resolved
 
 REDUCTION = P(
-    "reduction", "choice", "mean", "How per-sample losses are combined.", choices=("mean", "sum"), advanced=True
+    "reduction", "choice", "mean", N_("How per-sample losses are combined."), choices=("mean", "sum"), advanced=True
 )
 
 
@@ -31,6 +33,11 @@ class ComponentType:
     # (parameter, message) when they break it.
     rules: tuple[Callable[[Mapping[str, Any]], tuple[str, str] | None], ...] = ()
 
+    @property
+    def help_text(self) -> str:
+        """The help in the current language."""
+        return _(self.help)
+
     def rule_problems(self, params: Mapping[str, Any] | None) -> list[tuple[str, str]]:
         """(parameter, message) for every cross-parameter rule the given params break."""
         values = resolved(self.params, params)
@@ -39,7 +46,7 @@ class ComponentType:
 
 def _nesterov_needs_momentum(params: Mapping[str, Any]) -> tuple[str, str] | None:
     if params.get("nesterov") and (not params.get("momentum") or params.get("dampening")):
-        return "nesterov", "Nesterov momentum needs momentum above 0 and dampening 0; set momentum (e.g. 0.9)"
+        return "nesterov", _("Nesterov momentum needs momentum above 0 and dampening 0; set momentum (e.g. 0.9)")
     return None
 
 
@@ -55,7 +62,7 @@ LOSSES: dict[str, ComponentType] = {
                     "label_smoothing",
                     "float",
                     0.0,
-                    "Spread this share of the target over all classes.",
+                    N_("Spread this share of the target over all classes."),
                     minimum=0.0,
                     maximum=1.0,
                 ),
@@ -63,7 +70,7 @@ LOSSES: dict[str, ComponentType] = {
                     "weight",
                     "float_list",
                     None,
-                    "One weight per class, for imbalanced data.",
+                    N_("One weight per class, for imbalanced data."),
                     minimum=0.0,
                     maximum=1e6,
                     optional=True,
@@ -71,7 +78,7 @@ LOSSES: dict[str, ComponentType] = {
                 ),
                 REDUCTION,
             ),
-            "Softmax + negative log-likelihood: the standard loss for classifying into K classes.",
+            N_("Softmax + negative log-likelihood: the standard loss for classifying into K classes."),
             ("classification",),
         ),
         ComponentType(
@@ -81,7 +88,7 @@ LOSSES: dict[str, ComponentType] = {
                     "pos_weight",
                     "float",
                     None,
-                    "Weight of the positive class.",
+                    N_("Weight of the positive class."),
                     minimum=0.0,
                     maximum=1e6,
                     optional=True,
@@ -89,7 +96,7 @@ LOSSES: dict[str, ComponentType] = {
                 ),
                 REDUCTION,
             ),
-            "Sigmoid + binary cross-entropy, for two classes with one output (or one output per label).",
+            N_("Sigmoid + binary cross-entropy, for two classes with one output (or one output per label)."),
             ("classification",),
         ),
         ComponentType(
@@ -99,7 +106,7 @@ LOSSES: dict[str, ComponentType] = {
                     "gamma",
                     "float",
                     2.0,
-                    "Focusing strength: larger ignores easy examples more.",
+                    N_("Focusing strength: larger ignores easy examples more."),
                     minimum=0.0,
                     maximum=10.0,
                 ),
@@ -107,18 +114,20 @@ LOSSES: dict[str, ComponentType] = {
                     "alpha",
                     "float",
                     None,
-                    "Optional weight of the positive/rare class.",
+                    N_("Optional weight of the positive/rare class."),
                     minimum=0.0,
                     maximum=1.0,
                     optional=True,
                 ),
                 REDUCTION,
             ),
-            "Cross-entropy scaled by (1 - p)^gamma so hard, misclassified examples dominate.",
+            N_("Cross-entropy scaled by (1 - p)^gamma so hard, misclassified examples dominate."),
             ("classification",),
         ),
-        ComponentType("MSELoss", (REDUCTION,), "Mean squared error: punishes large errors strongly.", ("regression",)),
-        ComponentType("L1Loss", (REDUCTION,), "Mean absolute error: robust to outliers.", ("regression",)),
+        ComponentType(
+            "MSELoss", (REDUCTION,), N_("Mean squared error: punishes large errors strongly."), ("regression",)
+        ),
+        ComponentType("L1Loss", (REDUCTION,), N_("Mean absolute error: robust to outliers."), ("regression",)),
         ComponentType(
             "HuberLoss",
             (
@@ -126,19 +135,19 @@ LOSSES: dict[str, ComponentType] = {
                     "delta",
                     "float",
                     1.0,
-                    "Errors below delta are squared, above it linear.",
+                    N_("Errors below delta are squared, above it linear."),
                     minimum=0.0,
                     exclusive_minimum=True,
                 ),
                 REDUCTION,
             ),
-            "Squared for small errors, absolute for large ones.",
+            N_("Squared for small errors, absolute for large ones."),
             ("regression",),
         ),
         ComponentType(
             "SmoothL1Loss",
-            (P("beta", "float", 1.0, "Threshold between the squared and the linear part.", minimum=0.0), REDUCTION),
-            "Huber loss scaled by 1/beta.",
+            (P("beta", "float", 1.0, N_("Threshold between the squared and the linear part."), minimum=0.0), REDUCTION),
+            N_("Huber loss scaled by 1/beta."),
             ("regression",),
         ),
         ComponentType(
@@ -148,12 +157,14 @@ LOSSES: dict[str, ComponentType] = {
                     "reduction",
                     "choice",
                     "batchmean",
-                    "How per-sample losses are combined.",
+                    N_("How per-sample losses are combined."),
                     choices=("batchmean", "mean", "sum"),
                 ),
             ),
-            "Kullback-Leibler divergence between the predicted and the target class distribution "
-            "(log-softmax of the outputs against one-hot or smoothed targets).",
+            N_(
+                "Kullback-Leibler divergence between the predicted and the target class distribution "
+                "(log-softmax of the outputs against one-hot or smoothed targets)."
+            ),
             ("classification",),
         ),
     )
@@ -163,18 +174,20 @@ _LR = P(
     "lr",
     "float",
     0.01,
-    "Learning rate: the step size of each update.",
+    N_("Learning rate: the step size of each update."),
     minimum=0.0,
     maximum=1e6,
     exclusive_minimum=True,
 )
-_WD = P("weight_decay", "float", 0.0, "L2 penalty (weight decay) added by the optimizer.", minimum=0.0, maximum=10.0)
-_EPS = P("eps", "float", 1e-8, "Small constant for numerical stability.", minimum=1e-30, maximum=1.0, advanced=True)
+_WD = P(
+    "weight_decay", "float", 0.0, N_("L2 penalty (weight decay) added by the optimizer."), minimum=0.0, maximum=10.0
+)
+_EPS = P("eps", "float", 1e-8, N_("Small constant for numerical stability."), minimum=1e-30, maximum=1.0, advanced=True)
 _BETAS = P(
     "betas",
     "float_list",
     [0.9, 0.999],
-    "Decay of the running means of the gradient (momentum) and of its square (each below 1).",
+    N_("Decay of the running means of the gradient (momentum) and of its square (each below 1)."),
     minimum=0.0,
     maximum=1.0,
     exclusive_maximum=True,
@@ -192,15 +205,15 @@ OPTIMIZERS: dict[str, ComponentType] = {
                     "momentum",
                     "float",
                     0.0,
-                    "Fraction of the previous update kept (0 = plain SGD).",
+                    N_("Fraction of the previous update kept (0 = plain SGD)."),
                     minimum=0.0,
                     maximum=1.0,
                 ),
-                P("nesterov", "bool", False, "Look-ahead (Nesterov) momentum; needs momentum > 0."),
-                P("dampening", "float", 0.0, "Dampening for momentum.", minimum=0.0, maximum=1.0, advanced=True),
+                P("nesterov", "bool", False, N_("Look-ahead (Nesterov) momentum; needs momentum > 0.")),
+                P("dampening", "float", 0.0, N_("Dampening for momentum."), minimum=0.0, maximum=1.0, advanced=True),
                 _WD,
             ),
-            "Stochastic gradient descent: w ← w − lr·g, optionally with (Nesterov) momentum.",
+            N_("Stochastic gradient descent: w ← w − lr·g, optionally with (Nesterov) momentum."),
             rules=(_nesterov_needs_momentum,),
         ),
         ComponentType(
@@ -210,9 +223,9 @@ OPTIMIZERS: dict[str, ComponentType] = {
                 _BETAS,
                 _EPS,
                 _WD,
-                P("amsgrad", "bool", False, "Use the AMSGrad variant.", advanced=True),
+                P("amsgrad", "bool", False, N_("Use the AMSGrad variant."), advanced=True),
             ),
-            "Adaptive moments: per-parameter step sizes from running gradient statistics.",
+            N_("Adaptive moments: per-parameter step sizes from running gradient statistics."),
         ),
         ComponentType(
             "AdamW",
@@ -220,47 +233,47 @@ OPTIMIZERS: dict[str, ComponentType] = {
                 P("lr", "float", 0.001, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True),
                 _BETAS,
                 _EPS,
-                P("weight_decay", "float", 0.01, "Decoupled weight decay.", minimum=0.0, maximum=10.0),
-                P("amsgrad", "bool", False, "Use the AMSGrad variant.", advanced=True),
+                P("weight_decay", "float", 0.01, N_("Decoupled weight decay."), minimum=0.0, maximum=10.0),
+                P("amsgrad", "bool", False, N_("Use the AMSGrad variant."), advanced=True),
             ),
-            "Adam with decoupled weight decay: the usual choice for transformers.",
+            N_("Adam with decoupled weight decay: the usual choice for transformers."),
         ),
         ComponentType(
             "RMSprop",
             (
                 _LR,
-                P("alpha", "float", 0.99, "Smoothing of the squared-gradient average.", minimum=0.0, maximum=1.0),
-                P("momentum", "float", 0.0, "Momentum factor.", minimum=0.0, maximum=1.0),
-                P("centered", "bool", False, "Normalise by the gradient variance.", advanced=True),
+                P("alpha", "float", 0.99, N_("Smoothing of the squared-gradient average."), minimum=0.0, maximum=1.0),
+                P("momentum", "float", 0.0, N_("Momentum factor."), minimum=0.0, maximum=1.0),
+                P("centered", "bool", False, N_("Normalise by the gradient variance."), advanced=True),
                 _EPS,
                 _WD,
             ),
-            "Divides the step by a running average of squared gradients.",
+            N_("Divides the step by a running average of squared gradients."),
         ),
         ComponentType(
             "Adagrad",
-            (_LR, P("lr_decay", "float", 0.0, "Learning-rate decay.", minimum=0.0, advanced=True), _EPS, _WD),
-            "Per-parameter steps that shrink as squared gradients accumulate.",
+            (_LR, P("lr_decay", "float", 0.0, N_("Learning-rate decay."), minimum=0.0, advanced=True), _EPS, _WD),
+            N_("Per-parameter steps that shrink as squared gradients accumulate."),
         ),
         ComponentType(
             "Adadelta",
             (
                 P("lr", "float", 1.0, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True),
-                P("rho", "float", 0.9, "Decay of the running averages.", minimum=0.0, maximum=1.0),
+                P("rho", "float", 0.9, N_("Decay of the running averages."), minimum=0.0, maximum=1.0),
                 P("eps", "float", 1e-6, _EPS.help, minimum=1e-30, maximum=1.0, advanced=True),
                 _WD,
             ),
-            "Adagrad with a running window instead of an ever-growing sum.",
+            N_("Adagrad with a running window instead of an ever-growing sum."),
         ),
         ComponentType(
             "NAdam",
             (P("lr", "float", 0.002, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True), _BETAS, _EPS, _WD),
-            "Adam with Nesterov momentum.",
+            N_("Adam with Nesterov momentum."),
         ),
         ComponentType(
             "RAdam",
             (P("lr", "float", 0.001, _LR.help, minimum=0.0, maximum=1e6, exclusive_minimum=True), _BETAS, _EPS, _WD),
-            "Adam with a rectified variance term: a built-in warmup.",
+            N_("Adam with a rectified variance term: a built-in warmup."),
         ),
     )
 }
@@ -271,34 +284,34 @@ SCHEDULERS: dict[str, ComponentType] = {
         ComponentType(
             "StepLR",
             (
-                P("step_size", "int", 10, "Decay every this many intervals.", minimum=1),
+                P("step_size", "int", 10, N_("Decay every this many intervals."), minimum=1),
                 P(
                     "gamma",
                     "float",
                     0.1,
-                    "Multiply the LR by this at each decay.",
+                    N_("Multiply the LR by this at each decay."),
                     minimum=0.0,
                     maximum=1.0,
                     exclusive_minimum=True,
                 ),
             ),
-            "Multiply the learning rate by gamma every step_size epochs.",
+            N_("Multiply the learning rate by gamma every step_size epochs."),
         ),
         ComponentType(
             "MultiStepLR",
             (
-                P("milestones", "int_list", [30, 60], "Intervals at which to decay.", minimum=1),
+                P("milestones", "int_list", [30, 60], N_("Intervals at which to decay."), minimum=1),
                 P(
                     "gamma",
                     "float",
                     0.1,
-                    "Multiply the LR by this at each milestone.",
+                    N_("Multiply the LR by this at each milestone."),
                     minimum=0.0,
                     maximum=1.0,
                     exclusive_minimum=True,
                 ),
             ),
-            "Multiply the learning rate by gamma at each milestone.",
+            N_("Multiply the learning rate by gamma at each milestone."),
         ),
         ComponentType(
             "ExponentialLR",
@@ -307,64 +320,79 @@ SCHEDULERS: dict[str, ComponentType] = {
                     "gamma",
                     "float",
                     0.95,
-                    "Multiply the LR by this every interval.",
+                    N_("Multiply the LR by this every interval."),
                     minimum=0.0,
                     maximum=1.0,
                     exclusive_minimum=True,
                 ),
             ),
-            "Multiply the learning rate by gamma after every interval.",
+            N_("Multiply the learning rate by gamma after every interval."),
         ),
         ComponentType(
             "CosineAnnealingLR",
             (
-                P("T_max", "int", 50, "Intervals of one half cosine.", minimum=1),
-                P("eta_min", "float", 0.0, "Lowest learning rate.", minimum=0.0),
+                P("T_max", "int", 50, N_("Intervals of one half cosine."), minimum=1),
+                P("eta_min", "float", 0.0, N_("Lowest learning rate."), minimum=0.0),
             ),
-            "Follow half a cosine from the initial LR down to eta_min.",
+            N_("Follow half a cosine from the initial LR down to eta_min."),
         ),
         ComponentType(
             "CosineAnnealingWarmRestarts",
             (
-                P("T_0", "int", 10, "Intervals until the first restart.", minimum=1),
-                P("T_mult", "int", 1, "Each cycle is this many times longer.", minimum=1),
-                P("eta_min", "float", 0.0, "Lowest learning rate.", minimum=0.0),
+                P("T_0", "int", 10, N_("Intervals until the first restart."), minimum=1),
+                P("T_mult", "int", 1, N_("Each cycle is this many times longer."), minimum=1),
+                P("eta_min", "float", 0.0, N_("Lowest learning rate."), minimum=0.0),
             ),
-            "Cosine decay that restarts at the initial LR (SGDR).",
+            N_("Cosine decay that restarts at the initial LR (SGDR)."),
         ),
         ComponentType(
             "OneCycleLR",
             (
-                P("max_lr", "float", 0.1, "Peak learning rate.", minimum=0.0, exclusive_minimum=True),
-                P("pct_start", "float", 0.3, "Share of the run spent warming up.", minimum=0.0, maximum=1.0),
-                P("anneal_strategy", "choice", "cos", "Shape of the ramps.", choices=("cos", "linear")),
-                P("div_factor", "float", 25.0, "Initial LR = max_lr / div_factor.", minimum=1.0, advanced=True),
-                P("final_div_factor", "float", 1e4, "Final LR = initial / this.", minimum=1.0, advanced=True),
+                P("max_lr", "float", 0.1, N_("Peak learning rate."), minimum=0.0, exclusive_minimum=True),
+                P("pct_start", "float", 0.3, N_("Share of the run spent warming up."), minimum=0.0, maximum=1.0),
+                P("anneal_strategy", "choice", "cos", N_("Shape of the ramps."), choices=("cos", "linear")),
+                P("div_factor", "float", 25.0, N_("Initial LR = max_lr / div_factor."), minimum=1.0, advanced=True),
+                P("final_div_factor", "float", 1e4, N_("Final LR = initial / this."), minimum=1.0, advanced=True),
             ),
-            "Warm up to max_lr, then anneal far below the start (one cycle per run).",
+            N_("Warm up to max_lr, then anneal far below the start (one cycle per run)."),
         ),
         ComponentType(
             "ReduceLROnPlateau",
             (
-                P("mode", "choice", "min", "Lower is better (loss) or higher (accuracy).", choices=("min", "max")),
+                P("mode", "choice", "min", N_("Lower is better (loss) or higher (accuracy)."), choices=("min", "max")),
                 P(
                     "factor",
                     "float",
                     0.1,
-                    "Multiply the LR by this on a plateau (below 1).",
+                    N_("Multiply the LR by this on a plateau (below 1)."),
                     minimum=0.0,
                     maximum=1.0,
                     exclusive_minimum=True,
                     exclusive_maximum=True,
                 ),
-                P("patience", "int", 10, "Epochs without improvement to wait.", minimum=0),
-                P("threshold", "float", 1e-4, "Smallest change that counts.", minimum=0.0, advanced=True),
-                P("min_lr", "float", 0.0, "Never go below this.", minimum=0.0),
+                P("patience", "int", 10, N_("Epochs without improvement to wait."), minimum=0),
+                P("threshold", "float", 1e-4, N_("Smallest change that counts."), minimum=0.0, advanced=True),
+                P("min_lr", "float", 0.0, N_("Never go below this."), minimum=0.0),
             ),
-            "Lower the learning rate when the validation loss stops improving.",
+            N_("Lower the learning rate when the validation loss stops improving."),
         ),
     )
 }
+
+
+# The weight initialisations of `model.init` (`playground.core.graph.init`), in the inspector's order.
+INIT_SCHEMES: dict[str, str] = {
+    "default": N_("PyTorch's own initialisation of each layer."),
+    "kaiming": N_("He (Kaiming) normal: keeps ReLU networks' signals at a steady size."),
+    "xavier": N_("Glorot (Xavier) uniform: suits Tanh and Sigmoid networks."),
+    "zeros": N_("Every weight zero: all units of a layer learn the same thing (try it to see why not)."),
+}
+
+
+def init_help(scheme: str) -> str:
+    """The help of the weight initialisation `scheme` in the current language ('' for an unknown one)."""
+    text = INIT_SCHEMES.get(scheme, "")
+    return _(text) if text else ""
 
 
 def has_momentum(optimizer: str) -> bool:

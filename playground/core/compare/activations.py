@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from playground.core.catalogue.activation_facts import ACTIVATION_FACTS, ActivationFacts
+from playground.core.i18n import _
 
 # The facts hang beside the catalogue entries (formula and defaults are the entries' own).
 ACTIVATIONS: dict[str, ActivationFacts] = ACTIVATION_FACTS
@@ -23,7 +24,9 @@ ACTIVATIONS: dict[str, ActivationFacts] = ACTIVATION_FACTS
 def make_activation(name: str, params: Mapping[str, Any] | None = None) -> nn.Module:
     """The torch module of activation `name` with its defaults overridden by `params`."""
     if name not in ACTIVATIONS:
-        raise KeyError(f"unknown activation {name!r}; known: {', '.join(ACTIVATIONS)}")
+        raise KeyError(
+            _("unknown activation {name}; known: {known}").format(name=repr(name), known=", ".join(ACTIVATIONS))
+        )
     kwargs = dict(ACTIVATIONS[name].params)
     kwargs.update(params or {})
     module: nn.Module = getattr(nn, name)(**kwargs)
@@ -39,7 +42,7 @@ def activation_curves(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """x, f(x) and f'(x) over [x_min, x_max]; the derivative is torch autograd's, not a formula."""
     if not x_max > x_min:
-        raise ValueError(f"the range must grow: got [{x_min}, {x_max}]")
+        raise ValueError(_("the range must grow: got [{low}, {high}]").format(low=x_min, high=x_max))
     module = make_activation(name, params)
     x = torch.linspace(float(x_min), float(x_max), int(max(2, points)), dtype=torch.float64, requires_grad=True)
     y = module(x)
@@ -49,5 +52,5 @@ def activation_curves(
 
 def derivative_extremes(name: str, params: Mapping[str, Any] | None = None) -> tuple[float, float]:
     """Smallest and largest f'(x) over a wide range: Sigmoid's 0.25 is the vanishing-gradient lesson."""
-    _, _, dy = activation_curves(name, -10.0, 10.0, 2001, params)
+    _x, _y, dy = activation_curves(name, -10.0, 10.0, 2001, params)
     return float(dy.min()), float(dy.max())

@@ -26,6 +26,7 @@ from playground.core.csv_text import csv_text
 from playground.core.errors import ExperimentError, Problem
 from playground.core.experiment.io import validation_problems
 from playground.core.experiment.schema import Comparison, Experiment, SavedRun, SettingValue
+from playground.core.i18n import _
 from playground.core.jsonio import atomic_write_text
 from playground.core.smoothing import smooth_ema
 from playground.core.training.events import FINAL_METRICS
@@ -177,8 +178,8 @@ class RunRecord:
         if step_runs:
             longest = max(step_runs, key=lambda run: len(run.steps))
             steps = np.asarray(longest.steps, dtype=np.int64)
-            loss, _ = mean_std([np.asarray(run.losses) for run in step_runs])
-            lrs, _ = mean_std([np.asarray(run.lrs) for run in step_runs])
+            loss, _spread = mean_std([np.asarray(run.losses) for run in step_runs])
+            lrs, _spread = mean_std([np.asarray(run.lrs) for run in step_runs])
         else:
             steps, loss, lrs = np.array([], dtype=np.int64), np.array([]), np.array([])
         final: dict[str, float | None] = {}
@@ -429,13 +430,17 @@ class RunHistory:
     def from_dict(cls, data: Any, source: str | None = None) -> RunHistory:
         """The runs of a `comparison` object (parsed JSON); raises ExperimentError naming each problem."""
         if not isinstance(data, Mapping):
-            raise ExperimentError(Problem("comparison", f"must be an object, got {type(data).__name__}"), source)
+            raise ExperimentError(
+                Problem("comparison", _("must be an object, got {type}").format(type=type(data).__name__)), source
+            )
         try:
             comparison = Comparison.model_validate_json(json.dumps(dict(data), allow_nan=False), strict=True)
         except ValidationError as exc:
             raise ExperimentError(validation_problems(exc, "comparison"), source) from None
         except (TypeError, ValueError, RecursionError) as exc:
-            raise ExperimentError(Problem("comparison", f"cannot be read: {exc}"), source) from None
+            raise ExperimentError(
+                Problem("comparison", _("cannot be read: {reason}").format(reason=exc)), source
+            ) from None
         history = cls()
         history.load_comparison(comparison)
         return history

@@ -23,6 +23,7 @@ import numpy as np
 from playground.core.compare.race import base_copy
 from playground.core.data import load_dataset
 from playground.core.experiment.schema import Experiment
+from playground.core.i18n import _
 from playground.core.smoothing import DebiasedEma, smooth_ema
 from playground.core.training.engine import Trainer, TrainerOptions
 from playground.core.training.schedules import steps_per_epoch
@@ -84,20 +85,24 @@ def lr_range_test(
     """Sweep the LR from `start_lr` to `end_lr` over `steps` steps (geometric), stopping early once
     the smoothed loss exceeds `diverge_factor` × its best. `progress(step, lr, loss)` after each."""
     if not (0 < start_lr < end_lr):
-        raise ValueError(f"the sweep needs 0 < start_lr < end_lr, got {start_lr:g} and {end_lr:g}")
+        raise ValueError(
+            _("the sweep needs 0 < start_lr < end_lr, got {start} and {end}").format(
+                start=f"{start_lr:g}", end=f"{end_lr:g}"
+            )
+        )
     steps = max(10, int(steps))
     schedule = np.geomspace(start_lr, end_lr, steps)
     lrs, losses, smoothed = [], [], []
-    stopped_early, message = False, "Swept the whole range."
+    stopped_early, message = False, _("Swept the whole range.")
     if should_stop is not None and should_stop():
-        stopped_early, message = True, "Stopped by the user."
+        stopped_early, message = True, _("Stopped by the user.")
     else:
         trainer, taken = _sweep_trainer(experiment, steps, dataset, base_dir)
         ema, best = DebiasedEma(smoothing), math.inf
         trainer.begin()
         for index, lr in enumerate(schedule):
             if index and should_stop is not None and should_stop():
-                stopped_early, message = True, "Stopped by the user."
+                stopped_early, message = True, _("Stopped by the user.")
                 break
             trainer.control.set_lr(float(lr))  # taken at the next step boundary: this step's LR
             outcome = trainer.train_steps(1)
@@ -111,15 +116,14 @@ def lr_range_test(
                     progress(index + 1, float(lr), current)
                 best = min(best, debiased)
                 if index > steps // 10 and debiased > diverge_factor * best:
-                    stopped_early, message = True, f"The loss exploded at LR {lr:.3g}; the sweep stopped there."
+                    stopped_early, message = True, _exploded_at(lr)
                     break
             if outcome is not None and outcome[0] == "diverged":  # the engine saw NaN/inf or an explosion
                 stopped_early = True
-                message = (
-                    f"The loss exploded at LR {lr:.3g}; the sweep stopped there."
-                    if "exploded" in outcome[1]
-                    else f"The loss became NaN/inf at LR {lr:.3g}."
-                )
+                if trainer.divergence == "exploded":
+                    message = _exploded_at(lr)
+                else:
+                    message = _("The loss became NaN/inf at LR {lr}.").format(lr=f"{lr:.3g}")
                 break
         trainer.finish()
     lrs_a, losses_a = np.array(lrs), np.array(losses)
@@ -137,6 +141,10 @@ def lr_range_test(
         stopped_early,
         message,
     )
+
+
+def _exploded_at(lr: float) -> str:
+    return _("The loss exploded at LR {lr}; the sweep stopped there.").format(lr=f"{lr:.3g}")
 
 
 def _sweep_trainer(

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from playground.core.compare.surfaces import Surface
+from playground.core.i18n import N_, _
 
 DIVERGED_AT = 1e6  # |x| or |y| beyond this (or a non-finite value) ends a path as diverged
 
@@ -29,7 +30,12 @@ class OptimizerChoice:
     torch_name: str
     params: Mapping[str, Any]
     default_lr: float
-    help: str
+    help: str  # the update rule or what it does (English; `help_text` is the current language's)
+
+    @property
+    def help_text(self) -> str:
+        """The help in the current language."""
+        return _(self.help)
 
 
 OPTIMIZERS: dict[str, OptimizerChoice] = {
@@ -42,13 +48,13 @@ OPTIMIZERS: dict[str, OptimizerChoice] = {
             "SGD",
             {"momentum": 0.9, "nesterov": True},
             0.005,
-            "momentum, with the gradient taken a step ahead",
+            N_("momentum, with the gradient taken a step ahead"),
         ),
-        OptimizerChoice("Adam", "Adam", {}, 0.05, "running means of g and g²; step lr·m̂/√v̂"),
-        OptimizerChoice("AdamW", "AdamW", {"weight_decay": 0.01}, 0.05, "Adam with decoupled weight decay"),
-        OptimizerChoice("RMSprop", "RMSprop", {}, 0.01, "step lr·g/√(running mean of g²)"),
-        OptimizerChoice("Adagrad", "Adagrad", {}, 0.5, "step lr·g/√(sum of all g²): shrinks over time"),
-        OptimizerChoice("NAdam", "NAdam", {}, 0.05, "Adam with Nesterov momentum"),
+        OptimizerChoice("Adam", "Adam", {}, 0.05, N_("running means of g and g²; step lr·m̂/√v̂")),
+        OptimizerChoice("AdamW", "AdamW", {"weight_decay": 0.01}, 0.05, N_("Adam with decoupled weight decay")),
+        OptimizerChoice("RMSprop", "RMSprop", {}, 0.01, N_("step lr·g/√(running mean of g²)")),
+        OptimizerChoice("Adagrad", "Adagrad", {}, 0.5, N_("step lr·g/√(sum of all g²): shrinks over time")),
+        OptimizerChoice("NAdam", "NAdam", {}, 0.05, N_("Adam with Nesterov momentum")),
     )
 }
 
@@ -94,7 +100,7 @@ def run_path(
     choice = OPTIMIZERS[optimizer]
     lr = float(lr if lr is not None else surface.learning_rate(optimizer, choice.default_lr))
     if not lr > 0:
-        raise ValueError(f"the learning rate must be positive, got {lr}")
+        raise ValueError(_("the learning rate must be positive, got {lr}").format(lr=lr))
     steps = int(steps if steps is not None else surface.steps)
     start = tuple(float(v) for v in (start if start is not None else surface.start))
     kwargs = dict(choice.params)

@@ -38,6 +38,7 @@ from playground.core.compare.optimizer_paths import OPTIMIZERS, experiment_optim
 from playground.core.data import load_dataset
 from playground.core.experiment.io import copy_experiment
 from playground.core.experiment.schema import Experiment, SchedulerSpec
+from playground.core.i18n import _
 from playground.core.runs.pool import race_workers
 from playground.core.runs.worker import START_SECONDS, WorkerDied
 from playground.core.training.control import TrainingControl
@@ -48,6 +49,12 @@ AUTO_TURN_STEPS = 32  # ... into turns of this many steps
 MIN_TURN_SECONDS = 0.08  # very short epochs are grouped into turns of about this long (fewer switches)
 STOP_SECONDS = 10.0  # a worker process that has not ended its share this long after a stop is ended
 POLL_SECONDS = 0.05  # how long the race waits for its workers' records at a time
+
+
+def sentence(text: str) -> str:
+    """`text` as a sentence: its first letter upper case, the rest as it is (a signal's name stays
+    SIGKILL; `str.capitalize` would lower it, and every Latin word of a Chinese message)."""
+    return text[:1].upper() + text[1:]
 
 
 # ---- contenders ------------------------------------------------------------------------------
@@ -82,12 +89,12 @@ def activation_contenders(
     """One contender per activation, every activation node of the graph swapped to it."""
     ids = activation_nodes(experiment)
     if not ids:
-        raise ValueError("the model has no activation layer to swap; add one (e.g. ReLU) after a Linear layer")
+        raise ValueError(_("the model has no activation layer to swap; add one (e.g. ReLU) after a Linear layer"))
     contenders = []
     for entry in activations:
         name, params = (entry, {}) if isinstance(entry, str) else (entry[0], dict(entry[1]))
         if name not in ACTIVATIONS:
-            raise ValueError(f"unknown activation {name!r}")
+            raise ValueError(_("unknown activation {name}").format(name=repr(name)))
         variant = _base_copy(experiment)
         for node in variant.model.nodes:
             if node.id in ids:
@@ -314,7 +321,7 @@ class Race:
         dataset: Any | None = None,
     ) -> None:
         if not contenders:
-            raise ValueError("a race needs at least one contender")
+            raise ValueError(_("a race needs at least one contender"))
         self.experiment = base_copy(experiment)
         self.contenders = list(contenders)
         self.options = options or RaceOptions()
@@ -430,13 +437,13 @@ class Race:
             problems = sorted({run.message for run in self.runs if run.status == "error" and run.message})
             if not self._stop.is_set():
                 self.status = "failed"
-                raise RaceError("; ".join(problems) or "the race could not start")
+                raise RaceError("; ".join(problems) or _("the race could not start"))
         if self._stop.is_set():
-            status, message = "stopped", "The race was stopped."
+            status, message = "stopped", _("The race was stopped.")
         elif statuses == {"error"}:
             status, message = "failed", "; ".join(sorted({run.message for run in self.runs}))
         else:
-            status, message = "completed", "The race finished."
+            status, message = "completed", _("The race finished.")
         self.status = status
         self._announce()
         self._emit(RaceFinished(status, message, seconds, samples, samples / seconds if seconds > 0 else 0.0))
@@ -458,7 +465,7 @@ class Race:
         finally:
             self._remove_control(control)
         if not share.done:
-            self._share_failed(share, "the race ended without a result")
+            self._share_failed(share, _("the race ended without a result"))
 
     def _run_on(self, pool: Any, count: int) -> None:
         """Shares on `count` workers of `pool` (each with its part of the training threads)."""
@@ -499,7 +506,7 @@ class Race:
                 worker = share.worker
                 if not share.submitted:
                     if self._stop.is_set():
-                        self._share_stopped(share, "Stopped before it started.")
+                        self._share_stopped(share, _("Stopped before it started."))
                     elif worker.wait_ready(wait):
                         try:
                             worker.submit(share.run_id, share.request)
@@ -508,7 +515,7 @@ class Race:
                             self._worker_died(pool, share, str(died))
                     elif not worker.is_alive() or time.monotonic() > deadline:
                         self._share_failed(
-                            share, (worker.failure or "the training process did not start in time").capitalize()
+                            share, sentence(worker.failure or _("the training process did not start in time"))
                         )
                         pool.discard(worker)
                         share.worker = None
@@ -529,8 +536,9 @@ class Race:
                         share.worker.kill()
                         self._share_stopped(
                             share,
-                            f"Stopped: the race did not stop within {STOP_SECONDS:g} s, so "
-                            f"its training process was ended.",
+                            _(
+                                "Stopped: the race did not stop within {seconds} s, so its training process was ended."
+                            ).format(seconds=f"{STOP_SECONDS:g}"),
                         )
                         pool.discard(share.worker)
                         share.worker = None
@@ -545,7 +553,7 @@ class Race:
             pool.release(worker)
 
     def _worker_died(self, pool: Any, share: _Share, message: str) -> None:
-        self._share_failed(share, message.capitalize())
+        self._share_failed(share, sentence(message))
         worker, share.worker = share.worker, None
         if worker is not None:
             self._remove_control(worker.control)

@@ -52,6 +52,7 @@ from playground.core.compare.race import (
 from playground.core.data import load_dataset
 from playground.core.experiment.schema import Experiment
 from playground.core.graph import build_model
+from playground.core.i18n import _, language, set_language
 from playground.core.runs.session import describe_failure
 from playground.core.runs.worker import JOBS
 from playground.core.training.control import TrainingControl
@@ -77,6 +78,8 @@ class RaceShare:
     options: RaceOptions
     num_threads: int | None = None  # torch threads while this share trains; None leaves them
     dataset: Any = None  # a dataset the caller built; None: loaded from the experiment's data
+    # the language of the share's messages: a worker process has its own copy of the core's language
+    language: str = field(default_factory=language)
 
 
 @dataclass
@@ -206,6 +209,8 @@ class ShareRunner:
         threads = self.share.num_threads
         previous = torch.get_num_threads()
         try:
+            if self.process == "process":  # the window's language (a thread has it already: see RunSession)
+                set_language(self.share.language)
             if threads:
                 torch.set_num_threads(int(threads))
             self._run()
@@ -308,7 +313,7 @@ class ShareRunner:
                 self._events.append(ContenderFinished(lane.contender, lane.repeat, "error", lane.failure, {}))
             elif lane.trainer is None:  # never built: stopped during set-up
                 self._events.append(
-                    ContenderFinished(lane.contender, lane.repeat, "stopped", "Stopped before it started.", {})
+                    ContenderFinished(lane.contender, lane.repeat, "stopped", _("Stopped before it started."), {})
                 )
         self._send_events()
         self._race([lane for lane in lanes if lane.trainer is not None])

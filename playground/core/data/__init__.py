@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from playground.core.data.catalogue import DATASET_TYPES
+from playground.core.data.catalogue import DATASET_TYPES, label_text
 from playground.core.data.images import decode_image, register_image_decoder
 from playground.core.data.types import Dataset, DatasetInfo, DatasetType
 from playground.core.data.validation import validate_dataset_params
@@ -37,6 +37,7 @@ __all__ = [
     "clear_cache",
     "decode_image",
     "describe_dataset",
+    "label_text",
     "load_dataset",
     "register_image_decoder",
     "validate_dataset_params",

@@ -16,6 +16,7 @@ import numpy as np
 
 from playground.core.data.types import Dataset, DatasetInfo, Modality, PointFeatures, Task
 from playground.core.errors import DatasetError
+from playground.core.i18n import _
 
 if TYPE_CHECKING:  # torch is imported when a dataset is assembled, not when the catalogue loads:
     import torch  # checking a file (`playground check`, the window's validation) needs no torch
@@ -52,8 +53,10 @@ def split_sizes(n: int, fractions: tuple[float, float, float], dataset: str) -> 
     for part, size, fraction in zip(("train", "val", "test"), (n_train, n_val, n_test), fractions):
         if fraction > 0 and size <= 0:
             raise DatasetError(
-                f"dataset {dataset!r} has only {n} samples, so the {part} part ({fraction:.0%}) would be "
-                f"empty: use more samples or a larger {part} share in data.split"
+                _(
+                    "dataset {dataset!r} has only {n} samples, so the {part} part ({fraction:.0%}) would be "
+                    "empty: use more samples or a larger {part} share in data.split"
+                ).format(dataset=dataset, n=n, part=part, fraction=fraction)
             )
     return n_train, n_val, n_test
 
@@ -62,7 +65,7 @@ def split_indices(
     n: int, fractions: tuple[float, float, float], seed: int, dataset: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A seeded permutation cut into train/val/test index arrays."""
-    n_train, n_val, _ = split_sizes(n, fractions, dataset)
+    n_train, n_val, _n_test = split_sizes(n, fractions, dataset)
     order = np.random.default_rng([seed, _SPLIT_STREAM]).permutation(n)
     return order[:n_train], order[n_train : n_train + n_val], order[n_train + n_val :]
 
@@ -90,7 +93,11 @@ def assemble(raw: RawData, name: str, fractions: tuple[float, float, float], see
     """Split, standardise and wrap `raw` as a `Dataset` with its `DatasetInfo`."""
     n = len(raw.x)
     if len(raw.y) != n:
-        raise DatasetError(f"dataset {name!r}: {n} inputs but {len(raw.y)} targets; they must match")
+        raise DatasetError(
+            _("dataset {name!r}: {inputs} inputs but {targets} targets; they must match").format(
+                name=name, inputs=n, targets=len(raw.y)
+            )
+        )
     parts = split_indices(n, fractions, seed, name)
     tokens = raw.modality == "tokens"
     scaling: Scaling = "none" if tokens else raw.scaling
@@ -160,10 +167,12 @@ def _check_standardised(
         return
     where, values = _culprit(raw, x, fitted)
     largest = float(np.max(np.abs(values), initial=0.0))
-    source = f"{raw.source}: " if raw.source else f"dataset {name!r}: "
+    source = raw.source if raw.source else _("dataset {name!r}").format(name=name)
     raise DatasetError(
-        f"{source}{where} has values up to {largest:.3g}, too large to standardise; rescale the data "
-        f"(e.g. divide by {suggested_divisor(largest)})"
+        _(
+            "{source}: {where} has values up to {largest:.3g}, too large to standardise; rescale the data "
+            "(e.g. divide by {divisor})"
+        ).format(source=source, where=where, largest=largest, divisor=suggested_divisor(largest))
     )
 
 
@@ -178,7 +187,10 @@ def _culprit(raw: RawData, x: np.ndarray, fitted: tuple[np.ndarray, np.ndarray])
     bad = ~(np.isfinite(mean) & np.isfinite(std) & np.all(np.abs(standardised) < _FLOAT32_MAX, axis=0))
     column = int(np.argmax(bad))
     names = raw.feature_names if len(raw.feature_names) == mean.shape[0] else ()
-    label = f"column {names[column]!r}" if names else f"feature {column + 1} of {mean.shape[0]}"
+    if names:
+        label = _("column {name!r}").format(name=names[column])
+    else:
+        label = _("feature {number} of {count}").format(number=column + 1, count=mean.shape[0])
     return label, columns[:, column]
 
 

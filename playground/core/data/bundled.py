@@ -15,10 +15,22 @@ import numpy as np
 from playground.core.data.assemble import Builder, RawData
 from playground.core.data.types import DatasetType
 from playground.core.errors import DatasetError
+from playground.core.i18n import N_, _
 from playground.core.params import ParamSpec as P
 from playground.core.resources import resource_path
 
 DIGIT_NAMES = tuple(str(d) for d in range(10))
+# The English words iris.npz names its species and measurements with, marked for translation
+# (label_text() says them in the current language; the file keeps the English).
+IRIS_LABELS = (
+    N_("setosa"),
+    N_("versicolor"),
+    N_("virginica"),
+    N_("sepal length (cm)"),
+    N_("sepal width (cm)"),
+    N_("petal length (cm)"),
+    N_("petal width (cm)"),
+)
 
 
 def read_bundled(file_name: str) -> dict[str, np.ndarray]:
@@ -29,10 +41,16 @@ def read_bundled(file_name: str) -> dict[str, np.ndarray]:
             return {key: archive[key] for key in archive.files}
     except FileNotFoundError as exc:
         raise DatasetError(
-            f"bundled dataset file {path} is missing: reinstall the playground or restore resources/datasets"
+            _("bundled dataset file {path} is missing: reinstall the playground or restore resources/datasets").format(
+                path=path
+            )
         ) from exc
     except (OSError, ValueError, zipfile.BadZipFile) as exc:
-        raise DatasetError(f"bundled dataset file {path} is damaged ({exc}): reinstall the playground") from exc
+        raise DatasetError(
+            _("bundled dataset file {path} is damaged ({reason}): reinstall the playground").format(
+                path=path, reason=exc
+            )
+        ) from exc
 
 
 def _balanced_subset(labels: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
@@ -84,31 +102,42 @@ ENTRIES: tuple[tuple[DatasetType, Builder], ...] = (
     (
         DatasetType(
             "digits",
-            "Digits 8×8",
-            "1,797 handwritten digits as 8×8 grey images (UCI): small enough to train a CNN in seconds.",
+            N_("Digits 8×8"),
+            N_("1,797 handwritten digits as 8×8 grey images (UCI): small enough to train a CNN in seconds."),
             (),
-            "Real data",
+            N_("Real data"),
         ),
         _images("digits.npz"),
     ),
     (
         DatasetType(
             "mnist",
-            "MNIST (5,000)",
-            "5,000 handwritten digits as 28×28 grey images, 500 of each: the classic CNN benchmark, "
-            "in a size that trains on a laptop.",
-            (P("samples", "int", 5000, "Use this many images (balanced over the digits).", minimum=100, maximum=5000),),
-            "Real data",
+            N_("MNIST (5,000)"),
+            N_(
+                "5,000 handwritten digits as 28×28 grey images, 500 of each: the classic CNN benchmark, "
+                "in a size that trains on a laptop."
+            ),
+            (
+                P(
+                    "samples",
+                    "int",
+                    5000,
+                    N_("Use this many images (balanced over the digits)."),
+                    minimum=100,
+                    maximum=5000,
+                ),
+            ),
+            N_("Real data"),
         ),
         _images("mnist_5k.npz"),
     ),
     (
         DatasetType(
             "iris",
-            "Iris flowers",
-            "150 iris flowers, 4 measurements each, 3 species: a first tabular classifier.",
+            N_("Iris flowers"),
+            N_("150 iris flowers, 4 measurements each, 3 species: a first tabular classifier."),
             (),
-            "Real data",
+            N_("Real data"),
         ),
         _iris,
     ),

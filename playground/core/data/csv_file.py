@@ -14,6 +14,7 @@ from playground.core.data.assemble import RawData
 from playground.core.data.types import DatasetType
 from playground.core.data.user_files import TASK_PARAM, interpret_target, resolve_user_path
 from playground.core.errors import DatasetError
+from playground.core.i18n import N_, _
 from playground.core.params import ParamSpec as P
 
 
@@ -47,15 +48,19 @@ def _read_text(path: Path) -> str:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DatasetError(
-            f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}): save it as UTF-8 CSV"
+            _("{path} is not UTF-8 text ({reason} at byte {byte}): save it as UTF-8 CSV").format(
+                path=path, reason=exc.reason, byte=exc.start
+            )
         ) from exc
     except OSError as exc:
-        raise DatasetError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise DatasetError(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from exc
     nul = text.find("\x00")
     if nul >= 0:
         raise DatasetError(
-            f"{path.name}, line {text.count(chr(10), 0, nul) + 1}: the file contains a NUL byte, so it is not "
-            "plain text (perhaps UTF-16 or a binary file); save it as UTF-8 CSV"
+            _(
+                "{file}, line {line}: the file contains a NUL byte, so it is not "
+                "plain text (perhaps UTF-16 or a binary file); save it as UTF-8 CSV"
+            ).format(file=path.name, line=text.count(chr(10), 0, nul) + 1)
         )
     return text
 
@@ -67,8 +72,10 @@ def _spanning_quote(start: int, end: int, path: Path) -> DatasetError:
     where the quote opens.
     """
     return DatasetError(
-        f'{path.name}, line {start}: a quote (") opened here is closed only on line {end}, so lines {start} to '
-        f"{end} are read as one value; check the quoting"
+        _(
+            '{file}, line {start}: a quote (") opened here is closed only on line {end}, so lines {start} to '
+            "{end} are read as one value; check the quoting"
+        ).format(file=path.name, start=start, end=end)
     )
 
 
@@ -76,18 +83,27 @@ def _quoting_error(reason: str, text: str, start: int, line: int, delimiter: str
     """The csv module's complaint as a message that points at the line to fix."""
     open_quote = _ends_inside_quote(_line(text, start), delimiter)
     if "unexpected end of data" in reason or ("field limit" in reason and open_quote):
-        return DatasetError(f'{path.name}, line {start}: a quote (") is opened but never closed; check the quoting')
+        return DatasetError(
+            _('{file}, line {line}: a quote (") is opened but never closed; check the quoting').format(
+                file=path.name, line=start
+            )
+        )
     if "field limit" in reason:
         return DatasetError(
-            f"{path.name}, line {start}: a value is longer than {csv.field_size_limit():,} characters; check "
-            "the delimiter and the quoting"
+            _(
+                "{file}, line {line}: a value is longer than {limit:,} characters; check the delimiter and the quoting"
+            ).format(file=path.name, line=start, limit=csv.field_size_limit())
         )
     if "expected after" in reason:
         return DatasetError(
-            f'{path.name}, line {line}: a closing quote (") is followed by more text in the same value (write '
-            '"" for a quote inside a quoted value); check the quoting'
+            _(
+                '{file}, line {line}: a closing quote (") is followed by more text in the same value (write '
+                '"" for a quote inside a quoted value); check the quoting'
+            ).format(file=path.name, line=line)
         )
-    return DatasetError(f"{path.name}, line {line}: {reason}; check the quoting")
+    return DatasetError(
+        _("{file}, line {line}: {reason}; check the quoting").format(file=path.name, line=line, reason=reason)
+    )
 
 
 def _ends_inside_quote(line: str, delimiter: str) -> bool:
@@ -111,7 +127,7 @@ def _ends_inside_quote(line: str, delimiter: str) -> bool:
 def _line(text: str, number: int) -> str:
     """Line `number` (1-based) of `text`, without its line end; '' past the end."""
     position = 0
-    for _ in range(number - 1):
+    for _line_number in range(number - 1):
         position = text.find("\n", position) + 1
         if position == 0:
             return ""
@@ -130,56 +146,80 @@ def _numeric_column(cells: list[str], lines: list[int], column: str, path: Path)
     for line, cell in zip(lines, cells):
         if cell == "":
             raise DatasetError(
-                f"{path.name}, line {line}: column {column!r} is empty; fill in the missing value or delete the row"
+                _(
+                    "{file}, line {line}: column {column!r} is empty; fill in the missing value or delete the row"
+                ).format(file=path.name, line=line, column=column)
             )
         if is_number(cell) and not np.isfinite(float(cell)):
             raise DatasetError(
-                f"{path.name}, line {line}: column {column!r} holds {cell!r}, which is not a finite number (too "
-                "large, infinite or NaN); fill in a real value or delete the row"
+                _(
+                    "{file}, line {line}: column {column!r} holds {cell!r}, which is not a finite number (too "
+                    "large, infinite or NaN); fill in a real value or delete the row"
+                ).format(file=path.name, line=line, column=column, cell=cell)
             )
         if '"' in cell and is_number(cell.replace('"', "")):
             raise DatasetError(
-                f'{path.name}, line {line}: column {column!r} holds {cell!r}, a number with a stray quote ("); '
-                "remove the quote or check the quoting"
+                _(
+                    '{file}, line {line}: column {column!r} holds {cell!r}, a number with a stray quote ("); '
+                    "remove the quote or check the quoting"
+                ).format(file=path.name, line=line, column=column, cell=cell)
             )
         if not is_number(cell):
             raise DatasetError(
-                f"{path.name}: column {column!r} is not numeric (line {line} has {cell!r}); feature columns "
-                "must hold numbers: remove the column or encode it as numbers"
+                _(
+                    "{file}: column {column!r} is not numeric (line {line} has {cell!r}); feature columns "
+                    "must hold numbers: remove the column or encode it as numbers"
+                ).format(file=path.name, line=line, column=column, cell=cell)
             )
     raise AssertionError("unreachable")
 
 
 def load_csv(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | None) -> RawData:
-    path = resolve_user_path(params["path"], base_dir, "CSV file")
+    path = resolve_user_path(params["path"], base_dir, _("CSV file"))
     rows = _read_rows(path)
     if not rows:
-        raise DatasetError(f"{path.name} is empty: it needs a header row and data rows")
+        raise DatasetError(_("{file} is empty: it needs a header row and data rows").format(file=path.name))
+    # An unnamed column's name is data (feature names, the target option), so it stays English.
     header = [name or f"column {i + 1}" for i, name in enumerate(rows[0][1])]
     if all(is_number(name) for name in rows[0][1]):
         raise DatasetError(
-            f"{path.name}: the first row looks like data ({', '.join(rows[0][1][:4])}, ...); add a header row "
-            "with the column names"
+            _("{file}: the first row looks like data ({cells}, ...); add a header row with the column names").format(
+                file=path.name, cells=", ".join(rows[0][1][:4])
+            )
         )
     duplicates = sorted({name for name in header if header.count(name) > 1})
     if duplicates:
-        raise DatasetError(f"{path.name}: column name {duplicates[0]!r} appears twice in the header; rename one")
+        raise DatasetError(
+            _("{file}: column name {name!r} appears twice in the header; rename one").format(
+                file=path.name, name=duplicates[0]
+            )
+        )
     data = rows[1:]
     if not data:
-        raise DatasetError(f"{path.name} has a header but no data rows")
+        raise DatasetError(_("{file} has a header but no data rows").format(file=path.name))
     for line, cells in data:
         if len(cells) != len(header):
             raise DatasetError(
-                f"{path.name}, line {line}: {len(cells)} values, but the header names {len(header)} columns"
+                _("{file}, line {line}: {values} values, but the header names {columns} columns").format(
+                    file=path.name, line=line, values=len(cells), columns=len(header)
+                )
             )
     target = params["target"] or header[-1]
     if target not in header:
-        raise DatasetError(f"{path.name} has no column {target!r} (data.params.target); columns: {', '.join(header)}")
+        raise DatasetError(
+            _("{file} has no column {target!r} (data.params.target); columns: {columns}").format(
+                file=path.name, target=target, columns=", ".join(header)
+            )
+        )
     features = [name for name in header if name != target]
     if not features:
-        raise DatasetError(f"{path.name} has only the target column {target!r}; it needs feature columns too")
-    lines = [line for line, _ in data]
-    columns = list(zip(*(cells for _, cells in data)))
+        raise DatasetError(
+            _("{file} has only the target column {target!r}; it needs feature columns too").format(
+                file=path.name, target=target
+            )
+        )
+    lines = [line for line, _cells in data]
+    columns = list(zip(*(cells for _line, cells in data)))
     x = np.stack([_numeric_column(list(columns[header.index(name)]), lines, name, path) for name in features], axis=1)
     targets, task, class_names = _target(list(columns[header.index(target)]), lines, params["task"], target, path)
     return RawData(
@@ -201,24 +241,27 @@ def _target(
     for line, cell in zip(lines, cells):
         if cell == "":
             raise DatasetError(
-                f"{path.name}, line {line}: the target {column!r} is empty; fill it in or delete the row"
+                _("{file}, line {line}: the target {column!r} is empty; fill it in or delete the row").format(
+                    file=path.name, line=line, column=column
+                )
             )
     numeric = all(is_number(cell) for cell in cells)
     values = np.array(cells, dtype=np.float64) if numeric else np.array(cells, dtype=str)
-    return interpret_target(values, task, f"{path.name}: target column {column!r}")
+    where = _("{file}: target column {column!r}").format(file=path.name, column=column)
+    return interpret_target(values, task, where)
 
 
 ENTRY = (
     DatasetType(
         "csv",
-        "CSV file",
-        "Your own table: a header row, numeric feature columns and one target column (numbers or class names).",
+        N_("CSV file"),
+        N_("Your own table: a header row, numeric feature columns and one target column (numbers or class names)."),
         (
-            P("path", "str", "", "The CSV file; a relative path starts at the experiment's folder."),
-            P("target", "str", "", "The column to predict; empty = the last column."),
+            P("path", "str", "", N_("The CSV file; a relative path starts at the experiment's folder.")),
+            P("target", "str", "", N_("The column to predict; empty = the last column.")),
             TASK_PARAM,
         ),
-        "Your data",
+        N_("Your data"),
     ),
     load_csv,
 )

@@ -13,6 +13,7 @@ from playground.core.data.images import IMAGE_SUFFIXES, MAX_IMAGE_BYTES, decode_
 from playground.core.data.types import DatasetType
 from playground.core.data.user_files import resolve_user_path
 from playground.core.errors import DatasetError
+from playground.core.i18n import N_, _, ngettext
 from playground.core.params import ParamSpec as P
 
 _LUMA = np.array([0.299, 0.587, 0.114])
@@ -28,11 +29,17 @@ def class_folders(root: Path) -> list[Path]:
     folders = sorted((p for p in root.iterdir() if p.is_dir() and _visible(p)), key=lambda p: p.name)
     if len(folders) < 2:
         loose = [p.name for p in root.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES]
-        hint = f" (it holds {len(loose)} images directly; move them into class folders)" if loose else ""
-        raise DatasetError(
-            f"{root} needs one subfolder per class, at least two (found {len(folders)}){hint}: e.g. "
-            f"{root.name}/cat/*.png and {root.name}/dog/*.png"
-        )
+        if loose:
+            message = _(
+                "{root} needs one subfolder per class, at least two (found {found}) (it holds {loose} images "
+                "directly; move them into class folders): e.g. {name}/cat/*.png and {name}/dog/*.png"
+            )
+        else:
+            message = _(
+                "{root} needs one subfolder per class, at least two (found {found}): e.g. "
+                "{name}/cat/*.png and {name}/dog/*.png"
+            )
+        raise DatasetError(message.format(root=root, found=len(folders), loose=len(loose), name=root.name))
     return folders
 
 
@@ -42,7 +49,9 @@ def _image_files(folder: Path) -> list[Path]:
         key=lambda p: str(p.relative_to(folder)),
     )
     if not files:
-        raise DatasetError(f"class folder {folder} holds no images (.png, .jpg, ...); add some or remove it")
+        raise DatasetError(
+            _("class folder {folder} holds no images (.png, .jpg, ...); add some or remove it").format(folder=folder)
+        )
     return files
 
 
@@ -124,25 +133,37 @@ def _check_memory(root: Path, count: int, size: int, grayscale: bool) -> None:
     need = bytes_needed(count, channels, size)
     if need <= memory.usable_memory_bytes():
         return
-    smaller = "a smaller size" if grayscale else "a smaller size or grayscale"
+    images = ngettext(
+        "{folder}: {count:,} images of {size} × {size} pixels × {channels} channel",
+        "{folder}: {count:,} images of {size} × {size} pixels × {channels} channels",
+        channels,
+    ).format(folder=root.name, count=count, size=size, channels=channels)
+    if grayscale:
+        advice = _(
+            "{images}; loading and standardising them needs about {need}, this machine has {memory}: "
+            "use fewer images, or a smaller size"
+        )
+    else:
+        advice = _(
+            "{images}; loading and standardising them needs about {need}, this machine has {memory}: "
+            "use fewer images, or a smaller size or grayscale"
+        )
     raise DatasetError(
-        f"{root.name}: {count:,} images of {size} × {size} pixels × {channels} channel{'s' * (channels > 1)}; "
-        f"loading and standardising them needs about {memory.format_bytes(need)}, this machine has "
-        f"{memory.describe_machine_memory()}: use fewer images, or {smaller}"
+        advice.format(images=images, need=memory.format_bytes(need), memory=memory.describe_machine_memory())
     )
 
 
 def load_image_folder(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | None) -> RawData:
-    root = resolve_user_path(params["path"], base_dir, "image folder", want_dir=True)
+    root = resolve_user_path(params["path"], base_dir, _("image folder"), want_dir=True)
     size, grayscale = params["size"], params["grayscale"]
     folders = class_folders(root)
     files = [(label, file) for label, folder in enumerate(folders) for file in _image_files(folder)]
     _check_memory(root, len(files), size, grayscale)  # before decoding a single image
-    images = [prepare(decode_image(file), size, grayscale).astype(np.float32) for _, file in files]
+    images = [prepare(decode_image(file), size, grayscale).astype(np.float32) for _label, file in files]
     x = np.stack(images).transpose(0, 3, 1, 2)  # (N, C, H, W)
     return RawData(
         x=x,
-        y=np.array([label for label, _ in files], np.int64),
+        y=np.array([label for label, _file in files], np.int64),
         task="classification",
         modality="image",
         class_names=tuple(folder.name for folder in folders),
@@ -154,15 +175,17 @@ def load_image_folder(params: dict[str, Any], rng: np.random.Generator, base_dir
 ENTRY = (
     DatasetType(
         "image_folder",
-        "Image folder",
-        "Your own pictures, one subfolder per class (the folder names become the class names); every "
-        "image is resized to size×size.",
-        (
-            P("path", "str", "", "The folder that holds one subfolder per class."),
-            P("size", "int", 28, "Images are resized to size×size pixels.", minimum=4, maximum=256),
-            P("grayscale", "bool", True, "Convert to one grey channel (otherwise three RGB channels)."),
+        N_("Image folder"),
+        N_(
+            "Your own pictures, one subfolder per class (the folder names become the class names); every "
+            "image is resized to size×size."
         ),
-        "Your data",
+        (
+            P("path", "str", "", N_("The folder that holds one subfolder per class.")),
+            P("size", "int", 28, N_("Images are resized to size×size pixels."), minimum=4, maximum=256),
+            P("grayscale", "bool", True, N_("Convert to one grey channel (otherwise three RGB channels).")),
+        ),
+        N_("Your data"),
     ),
     load_image_folder,
 )

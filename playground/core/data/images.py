@@ -18,6 +18,7 @@ from typing import cast
 import numpy as np
 
 from playground.core.errors import DatasetError
+from playground.core.i18n import N_, _
 from playground.core.memory import format_bytes
 
 ImageDecoder = Callable[[Path], np.ndarray]
@@ -33,7 +34,7 @@ _DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 
 # a byte is inflated, instead of allocating gigabytes.
 MAX_IMAGE_PIXELS = 16_000_000
 MAX_IMAGE_BYTES = 256_000_000  # the peak while decoding: file, inflated rows, unfiltered rows, samples
-_COLOUR_NAMES = {0: "grey", 2: "RGB", 3: "palette", 4: "grey + alpha", 6: "RGBA"}
+_COLOUR_NAMES = {0: N_("grey"), 2: "RGB", 3: N_("palette"), 4: N_("grey + alpha"), 6: "RGBA"}
 
 
 def decode_png(path: Path) -> np.ndarray:
@@ -42,23 +43,29 @@ def decode_png(path: Path) -> np.ndarray:
         size = Path(path).stat().st_size
         if size > MAX_IMAGE_BYTES // 2:  # the file and its joined image data are both held while decoding
             raise DatasetError(
-                f"{path} is {format_bytes(size)} on disk, more than one training image may use "
-                f"({format_bytes(MAX_IMAGE_BYTES // 2)}); scale it down or re-save it compressed"
+                _(
+                    "{path} is {size} on disk, more than one training image may use "
+                    "({limit}); scale it down or re-save it compressed"
+                ).format(path=path, size=format_bytes(size), limit=format_bytes(MAX_IMAGE_BYTES // 2))
             )
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise DatasetError(f"cannot read image {path}: {exc.strerror or exc}") from exc
+        raise DatasetError(
+            _("cannot read image {path}: {reason}").format(path=path, reason=exc.strerror or exc)
+        ) from exc
     return decode_png_bytes(data, str(path))
 
 
 def decode_png_bytes(data: bytes, name: str = "image") -> np.ndarray:
     """Decode PNG bytes; `name` is used in messages."""
     if not data.startswith(_PNG_SIGNATURE):
-        raise DatasetError(f"{name} is not a PNG file (wrong signature); re-save it as PNG")
+        raise DatasetError(_("{name} is not a PNG file (wrong signature); re-save it as PNG").format(name=name))
     header, palette, alpha, idat = _read_chunks(data, name)
     width, height, depth, colour, interlace = header
     if interlace:
-        raise DatasetError(f"{name} is an interlaced PNG, which is not supported; re-save it without interlacing")
+        raise DatasetError(
+            _("{name} is an interlaced PNG, which is not supported; re-save it without interlacing").format(name=name)
+        )
     _check_cost(header, alpha is not None, len(data), name)
     channels = _CHANNELS[colour]
     bits_per_pixel = channels * depth
@@ -67,9 +74,13 @@ def decode_png_bytes(data: bytes, name: str = "image") -> np.ndarray:
         inflater = zlib.decompressobj()
         raw = inflater.decompress(b"".join(idat), height * (stride + 1))
     except zlib.error as exc:
-        raise DatasetError(f"{name} is corrupt (compressed data: {exc}); re-save the image") from exc
+        raise DatasetError(
+            _("{name} is corrupt (compressed data: {reason}); re-save the image").format(name=name, reason=exc)
+        ) from exc
     if len(raw) < height * (stride + 1):
-        raise DatasetError(f"{name} is truncated (image data ends early); re-save or re-copy the file")
+        raise DatasetError(
+            _("{name} is truncated (image data ends early); re-save or re-copy the file").format(name=name)
+        )
     rows = _unfilter(raw, height, stride, max(1, bits_per_pixel // 8), name)
     samples = _unpack(rows, width, channels, depth)
     if colour == 0 and depth < 8:
@@ -83,7 +94,7 @@ def decode_cost(header: tuple[int, int, int, int, int], palette_alpha: bool, fil
     """About the peak bytes decode_png_bytes() holds for this header: the file and its joined image
     data, the inflated and the unfiltered scanlines, and the sample arrays _unpack() and the
     palette make (8-bit samples are a view, no copy)."""
-    width, height, depth, colour, _ = header
+    width, height, depth, colour, _interlace = header
     channels = _CHANNELS[colour]
     pixels = width * height
     stride = (width * channels * depth + 7) // 8
@@ -99,22 +110,33 @@ def decode_cost(header: tuple[int, int, int, int, int], palette_alpha: bool, fil
 
 def _check_cost(header: tuple[int, int, int, int, int], palette_alpha: bool, file_bytes: int, name: str) -> None:
     """Refuse an image too big for training before inflating it (a few kB can declare gigabytes)."""
-    width, height, depth, colour, _ = header
+    width, height, depth, colour, _interlace = header
     _check_pixels(width, height, name)
     cost = decode_cost(header, palette_alpha, file_bytes)
     if cost > MAX_IMAGE_BYTES:
         raise DatasetError(
-            f"{name} is {width:,} × {height:,} pixels at {depth}-bit {_COLOUR_NAMES[colour]}; decoding it needs about "
-            f"{format_bytes(cost)}, more than the {format_bytes(MAX_IMAGE_BYTES)} one training image may use: "
-            "scale it down or save it as 8-bit"
+            _(
+                "{name} is {width:,} × {height:,} pixels at {depth}-bit {colour}; decoding it needs about "
+                "{cost}, more than the {limit} one training image may use: scale it down or save it as 8-bit"
+            ).format(
+                name=name,
+                width=width,
+                height=height,
+                depth=depth,
+                colour=_(_COLOUR_NAMES[colour]),
+                cost=format_bytes(cost),
+                limit=format_bytes(MAX_IMAGE_BYTES),
+            )
         )
 
 
 def _check_pixels(width: int, height: int, name: str) -> None:
     if width * height > MAX_IMAGE_PIXELS:
         raise DatasetError(
-            f"{name} is {width:,} × {height:,} pixels, more than the {MAX_IMAGE_PIXELS // 1_000_000} megapixels "
-            "one training image may have; scale it down (training uses at most 256 × 256 pixels)"
+            _(
+                "{name} is {width:,} × {height:,} pixels, more than the {megapixels} megapixels "
+                "one training image may have; scale it down (training uses at most 256 × 256 pixels)"
+            ).format(name=name, width=width, height=height, megapixels=MAX_IMAGE_PIXELS // 1_000_000)
         )
 
 
@@ -130,16 +152,22 @@ def _read_chunks(
     idat: list[memoryview] = []
     while True:
         if position + 8 > len(data):
-            raise DatasetError(f"{name} is truncated (no end chunk); re-save or re-copy the file")
+            raise DatasetError(_("{name} is truncated (no end chunk); re-save or re-copy the file").format(name=name))
         length, kind = struct.unpack(">I4s", view[position : position + 8])
         body = view[position + 8 : position + 8 + length]  # a view: big chunks are not copied
         crc = view[position + 8 + length : position + 12 + length]
         if len(body) < length or len(crc) < 4:
             raise DatasetError(
-                f"{name} is truncated (inside a {kind.decode('latin-1')!r} chunk); re-save or re-copy the file"
+                _("{name} is truncated (inside a {chunk!r} chunk); re-save or re-copy the file").format(
+                    name=name, chunk=kind.decode("latin-1")
+                )
             )
         if zlib.crc32(body, zlib.crc32(kind)) != struct.unpack(">I", crc)[0]:
-            raise DatasetError(f"{name} is corrupt (checksum of a {kind.decode('latin-1')!r} chunk); re-save the image")
+            raise DatasetError(
+                _("{name} is corrupt (checksum of a {chunk!r} chunk); re-save the image").format(
+                    name=name, chunk=kind.decode("latin-1")
+                )
+            )
         position += 12 + length
         if kind == b"IHDR":
             header = _parse_header(bytes(body), name)
@@ -152,26 +180,38 @@ def _read_chunks(
         elif kind == b"IEND":
             break
         elif kind[:1].isupper():
-            raise DatasetError(f"{name} uses an unknown critical PNG chunk {kind!r}; re-save it as a plain PNG")
+            raise DatasetError(
+                _("{name} uses an unknown critical PNG chunk {chunk!r}; re-save it as a plain PNG").format(
+                    name=name, chunk=kind
+                )
+            )
     if header is None or not idat:
-        raise DatasetError(f"{name} has no image header or no image data; re-save it as PNG")
+        raise DatasetError(_("{name} has no image header or no image data; re-save it as PNG").format(name=name))
     if header[3] == 3 and palette is None:
-        raise DatasetError(f"{name} is a palette PNG without a palette; re-save it")
+        raise DatasetError(_("{name} is a palette PNG without a palette; re-save it").format(name=name))
     return header, palette, alpha, idat
 
 
 def _parse_header(body: bytes, name: str) -> tuple[int, int, int, int, int]:
     if len(body) != 13:
-        raise DatasetError(f"{name} has a damaged PNG header; re-save it")
+        raise DatasetError(_("{name} has a damaged PNG header; re-save it").format(name=name))
     width, height, depth, colour, compression, filtering, interlace = struct.unpack(">IIBBBBB", body)
     if colour not in _CHANNELS or depth not in _DEPTHS[colour]:
         raise DatasetError(
-            f"{name}: PNG colour type {colour} with bit depth {depth} is not supported; re-save as 8-bit PNG"
+            _("{name}: PNG colour type {colour} with bit depth {depth} is not supported; re-save as 8-bit PNG").format(
+                name=name, colour=colour, depth=depth
+            )
         )
     if compression != 0 or filtering != 0:
-        raise DatasetError(f"{name} uses a non-standard PNG compression or filter method; re-save it")
+        raise DatasetError(
+            _("{name} uses a non-standard PNG compression or filter method; re-save it").format(name=name)
+        )
     if width == 0 or height == 0:
-        raise DatasetError(f"{name} declares an image of {width}×{height} pixels; that is not a usable image")
+        raise DatasetError(
+            _("{name} declares an image of {width}×{height} pixels; that is not a usable image").format(
+                name=name, width=width, height=height
+            )
+        )
     return width, height, depth, colour, interlace
 
 
@@ -193,7 +233,11 @@ def _unfilter(raw: bytes, height: int, stride: int, bpp: int, name: str) -> np.n
         elif kind == 4:
             row = _paeth(line, previous, bpp)
         else:
-            raise DatasetError(f"{name} is corrupt (unknown row filter {int(kind)}); re-save the image")
+            raise DatasetError(
+                _("{name} is corrupt (unknown row filter {filter}); re-save the image").format(
+                    name=name, filter=int(kind)
+                )
+            )
         out[r] = row
         previous = out[r]
     return out
@@ -244,7 +288,9 @@ def _apply_palette(indices: np.ndarray, palette: bytes | None, alpha: bytes | No
     colours = np.frombuffer(palette or b"", np.uint8)
     colours = colours[: len(colours) // 3 * 3].reshape(-1, 3)
     if indices.max(initial=0) >= len(colours):
-        raise DatasetError(f"{name} is corrupt (a pixel refers past the end of the palette); re-save it")
+        raise DatasetError(
+            _("{name} is corrupt (a pixel refers past the end of the palette); re-save it").format(name=name)
+        )
     if alpha is None:
         return cast(np.ndarray, colours[indices])
     opacity = np.full(len(colours), 255, np.uint8)
@@ -272,20 +318,31 @@ def decode_image(path: Path) -> np.ndarray:
     path = Path(path)
     decoder = _DECODERS.get(path.suffix.lower())
     if decoder is None:
-        raise DatasetError(
-            f"cannot read {path}: {path.suffix or 'this'} images need the app's image reader; convert the "
-            "images to PNG, or load the folder from the app (which reads JPEG and BMP)"
-        )
+        if path.suffix:
+            message = _(
+                "cannot read {path}: {suffix} images need the app's image reader; convert the "
+                "images to PNG, or load the folder from the app (which reads JPEG and BMP)"
+            )
+        else:
+            message = _(
+                "cannot read {path}: this images need the app's image reader; convert the "
+                "images to PNG, or load the folder from the app (which reads JPEG and BMP)"
+            )
+        raise DatasetError(message.format(path=path, suffix=path.suffix))
     try:
         image = decoder(path)
     except DatasetError:
         raise
     except Exception as exc:  # a third-party decoder's failure is still "this file is unreadable"
-        raise DatasetError(f"cannot read image {path}: {exc}") from exc
+        raise DatasetError(_("cannot read image {path}: {reason}").format(path=path, reason=exc)) from exc
     image = np.asarray(image)
     if image.ndim == 2:
         image = image[:, :, None]
     if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] not in (1, 2, 3, 4):
-        raise DatasetError(f"cannot read image {path}: the decoder returned {image.dtype} {image.shape}")
+        raise DatasetError(
+            _("cannot read image {path}: the decoder returned {dtype} {shape}").format(
+                path=path, dtype=image.dtype, shape=image.shape
+            )
+        )
     _check_pixels(image.shape[1], image.shape[0], str(path))  # other decoders: before the float copies
     return image

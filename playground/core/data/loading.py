@@ -23,6 +23,7 @@ from playground.core.data.user_files import expand_user_path, fingerprint
 from playground.core.data.validation import validate_dataset_params
 from playground.core.errors import DatasetError
 from playground.core.experiment.schema import DataSpec
+from playground.core.i18n import _
 from playground.core.memory import describe_machine_memory
 from playground.core.params import resolved
 
@@ -84,13 +85,15 @@ def _load_cached(
             raise
         raise _out_of_memory(name) from exc
     except (OSError, ValueError, EOFError, zlib.error) as exc:  # last resort: say which dataset
-        raise DatasetError(f"dataset {name!r} could not be loaded: {exc}") from exc
+        raise DatasetError(_("dataset {name!r} could not be loaded: {reason}").format(name=name, reason=exc)) from exc
 
 
 def _out_of_memory(name: str) -> DatasetError:
     return DatasetError(
-        f"dataset {name!r} does not fit in memory (this machine has {describe_machine_memory()}): use fewer "
-        "or smaller samples, or close other programs"
+        _(
+            "dataset {name!r} does not fit in memory (this machine has {memory}): use fewer "
+            "or smaller samples, or close other programs"
+        ).format(name=name, memory=describe_machine_memory())
     )
 
 

@@ -20,6 +20,7 @@ from playground.core.data.assemble import RawData, suggested_divisor
 from playground.core.data.types import DatasetType, Modality, Task
 from playground.core.data.user_files import TASK_PARAM, interpret_target, resolve_user_path
 from playground.core.errors import DatasetError
+from playground.core.i18n import N_, _
 from playground.core.params import ParamSpec as P
 
 _MODALITY_BY_NDIM: dict[int, Modality] = {2: "features", 3: "sequence"}  # 4 and more: image
@@ -61,7 +62,11 @@ def _read(path: Path) -> dict[str, np.ndarray]:
     except DatasetError:
         raise
     except _ZIP_ERRORS as exc:
-        raise DatasetError(f"{path.name} is not a readable .npz archive ({exc}); save it with numpy.savez") from exc
+        raise DatasetError(
+            _("{file} is not a readable .npz archive ({reason}); save it with numpy.savez").format(
+                file=path.name, reason=exc
+            )
+        ) from exc
 
 
 def _check_signature(path: Path) -> None:
@@ -69,13 +74,17 @@ def _check_signature(path: Path) -> None:
         with open(path, "rb") as handle:
             magic = handle.read(6)
     except OSError as exc:
-        raise DatasetError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise DatasetError(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from exc
     if magic.startswith(b"\x93NUMPY"):
         raise DatasetError(
-            f"{path.name} holds a single array (.npy); save x and y together with numpy.savez(path, x=..., y=...)"
+            _("{file} holds a single array (.npy); save x and y together with numpy.savez(path, x=..., y=...)").format(
+                file=path.name
+            )
         )
     if not magic.startswith(b"PK"):
-        raise DatasetError(f"{path.name} is not an .npz archive; save it with numpy.savez(path, x=..., y=...)")
+        raise DatasetError(
+            _("{file} is not an .npz archive; save it with numpy.savez(path, x=..., y=...)").format(file=path.name)
+        )
 
 
 def _members(archive: zipfile.ZipFile, path: Path) -> dict[str, str]:
@@ -87,8 +96,10 @@ def _members(archive: zipfile.ZipFile, path: Path) -> dict[str, str]:
     if missing:
         listed = ", ".join(name[:-4] if name.endswith(".npy") else name for name in names)
         raise DatasetError(
-            f"{path.name} has no array {missing[0]!r} (it has: {listed or 'none'}); "
-            "save inputs as x and targets as y: numpy.savez(path, x=..., y=...)"
+            _(
+                "{file} has no array {array!r} (it has: {listed}); "
+                "save inputs as x and targets as y: numpy.savez(path, x=..., y=...)"
+            ).format(file=path.name, array=missing[0], listed=listed or _("none"))
         )
     return members
 
@@ -99,22 +110,32 @@ def _header(archive: zipfile.ZipFile, member: str, name: str, path: Path) -> _He
         try:
             version = np.lib.format.read_magic(stream)
             if version == (1, 0):
-                shape, _, dtype = np.lib.format.read_array_header_1_0(stream)
+                shape, _fortran, dtype = np.lib.format.read_array_header_1_0(stream)
             elif version in ((2, 0), (3, 0)):
-                shape, _, dtype = np.lib.format.read_array_header_2_0(stream)
+                shape, _fortran, dtype = np.lib.format.read_array_header_2_0(stream)
             else:
-                raise ValueError(f".npy format version {version[0]}.{version[1]} is unknown")
+                raise ValueError(
+                    _(".npy format version {major}.{minor} is unknown").format(major=version[0], minor=version[1])
+                )
         except (ValueError, TypeError) as exc:
             raise DatasetError(
-                f"{path.name}: {name!r} is not a NumPy array ({_first_line(exc)}); save it with numpy.savez"
+                _("{file}: {array!r} is not a NumPy array ({reason}); save it with numpy.savez").format(
+                    file=path.name, array=name, reason=_first_line(exc)
+                )
             ) from exc
     if dtype.hasobject:
         raise DatasetError(
-            f"{path.name}: array {name!r} holds Python objects, which cannot be read safely (that needs pickle); "
-            "store plain numeric or string arrays, no Python objects"
+            _(
+                "{file}: array {array!r} holds Python objects, which cannot be read safely (that needs pickle); "
+                "store plain numeric or string arrays, no Python objects"
+            ).format(file=path.name, array=name)
         )
     if any(size < 0 for size in shape):
-        raise DatasetError(f"{path.name}: array {name!r} declares the shape {shape}; save it again with numpy.savez")
+        raise DatasetError(
+            _("{file}: array {array!r} declares the shape {shape}; save it again with numpy.savez").format(
+                file=path.name, array=name, shape=shape
+            )
+        )
     return _Header(member, tuple(shape), dtype)
 
 
@@ -144,9 +165,17 @@ def _check_memory(headers: Mapping[str, _Header], path: Path) -> None:
     name, biggest = max(headers.items(), key=lambda item: item[1].nbytes)
     shape = " × ".join(f"{size:,}" for size in biggest.shape) or "1"
     raise DatasetError(
-        f"{path.name}: {name} is {shape} {biggest.dtype.name} values; loading and standardising it needs about "
-        f"{memory.format_bytes(need)}, this machine has {memory.describe_machine_memory()}: use fewer or smaller "
-        "samples"
+        _(
+            "{file}: {array} is {shape} {dtype} values; loading and standardising it needs about "
+            "{need}, this machine has {memory}: use fewer or smaller samples"
+        ).format(
+            file=path.name,
+            array=name,
+            shape=shape,
+            dtype=biggest.dtype.name,
+            need=memory.format_bytes(need),
+            memory=memory.describe_machine_memory(),
+        )
     )
 
 
@@ -156,26 +185,38 @@ def _array(archive: zipfile.ZipFile, header: _Header, name: str, path: Path) -> 
             return np.lib.format.read_array(stream, allow_pickle=False)
     except ValueError as exc:  # the data ends early or does not match its header
         raise DatasetError(
-            f"{path.name}: array {name!r} is damaged ({_first_line(exc)}); save the file again with numpy.savez"
+            _("{file}: array {array!r} is damaged ({reason}); save the file again with numpy.savez").format(
+                file=path.name, array=name, reason=_first_line(exc)
+            )
         ) from exc
 
 
 def load_npz(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | None) -> RawData:
-    path = resolve_user_path(params["path"], base_dir, "NumPy .npz file")
+    path = resolve_user_path(params["path"], base_dir, _("NumPy .npz file"))
     arrays = _read(path)
     x, y = arrays["x"], arrays["y"]
     if x.dtype.kind not in "biuf":
-        raise DatasetError(f"{path.name}: array 'x' has dtype {x.dtype}; inputs must be numbers")
+        raise DatasetError(
+            _("{file}: array 'x' has dtype {dtype}; inputs must be numbers").format(file=path.name, dtype=x.dtype)
+        )
     if x.ndim == 0 or len(x) == 0:
-        raise DatasetError(f"{path.name}: array 'x' is empty; it needs one row per sample")
+        raise DatasetError(_("{file}: array 'x' is empty; it needs one row per sample").format(file=path.name))
     if x.ndim == 1:
         x = x[:, None]
     if y.ndim == 0 or len(y) != len(x):
-        raise DatasetError(f"{path.name}: x has {len(x)} samples but y has {len(y) if y.ndim else 0}; they must match")
+        raise DatasetError(
+            _("{file}: x has {inputs} samples but y has {targets}; they must match").format(
+                file=path.name, inputs=len(x), targets=len(y) if y.ndim else 0
+            )
+        )
     modality: Modality = _MODALITY_BY_NDIM.get(x.ndim, "image")
     inputs = _as_float(x, np.float32 if modality == "image" else np.float64, path)  # images can be large
     if y.dtype.kind not in "biufUS":
-        raise DatasetError(f"{path.name}: array 'y' has dtype {y.dtype}; targets must be numbers or strings")
+        raise DatasetError(
+            _("{file}: array 'y' has dtype {dtype}; targets must be numbers or strings").format(
+                file=path.name, dtype=y.dtype
+            )
+        )
     if y.ndim == 2 and y.shape[1] == 1 and y.dtype.kind in "US":
         y = y[:, 0]
     task: Task
@@ -183,7 +224,8 @@ def load_npz(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | 
         class_names = _given_class_names(arrays["class_names"], y, path)
         targets, task = y.astype(np.int64).reshape(-1), "classification"
     else:
-        targets, task, class_names = interpret_target(y, params["task"], f"{path.name}: array 'y'")
+        where = _("{file}: array 'y'").format(file=path.name)
+        targets, task, class_names = interpret_target(y, params["task"], where)
     return RawData(
         x=inputs,
         y=targets,
@@ -203,22 +245,32 @@ def _as_float(x: np.ndarray, dtype: type[np.floating[Any]], path: Path) -> np.nd
     if np.all(np.isfinite(converted)):
         return converted
     if x.dtype.kind == "f" and not np.all(np.isfinite(x)):
-        raise DatasetError(f"{path.name}: array 'x' contains NaN or infinite values; fill or drop them")
+        raise DatasetError(
+            _("{file}: array 'x' contains NaN or infinite values; fill or drop them").format(file=path.name)
+        )
     largest = float(np.max(np.abs(x)))
     raise DatasetError(
-        f"{path.name}: array 'x' has values up to {largest:.3g}, more than {np.dtype(dtype).name} can hold; "
-        f"rescale the data (e.g. divide by {suggested_divisor(largest)})"
+        _(
+            "{file}: array 'x' has values up to {largest:.3g}, more than {dtype} can hold; "
+            "rescale the data (e.g. divide by {divisor})"
+        ).format(file=path.name, largest=largest, dtype=np.dtype(dtype).name, divisor=suggested_divisor(largest))
     )
 
 
 def _given_class_names(names: np.ndarray, y: np.ndarray, path: Path) -> tuple[str, ...]:
     """With ``class_names`` present, y holds indices into it."""
     if y.dtype.kind not in "biu" or y.ndim != 1:
-        raise DatasetError(f"{path.name}: with class_names given, y must hold integer class indices (N,)")
+        raise DatasetError(
+            _("{file}: with class_names given, y must hold integer class indices (N,)").format(file=path.name)
+        )
     if y.min() < 0 or y.max() >= len(names):
         raise DatasetError(
-            f"{path.name}: y holds class {int(y.max()) if y.max() >= len(names) else int(y.min())}, but "
-            f"class_names lists {len(names)} classes (indices 0..{len(names) - 1})"
+            _("{file}: y holds class {label}, but class_names lists {count} classes (indices 0..{last})").format(
+                file=path.name,
+                label=int(y.max()) if y.max() >= len(names) else int(y.min()),
+                count=len(names),
+                last=len(names) - 1,
+            )
         )
     return tuple(str(name) for name in names.reshape(-1))
 
@@ -228,21 +280,27 @@ def _feature_names(arrays: dict[str, np.ndarray], x: np.ndarray, path: Path) -> 
     if names is None:
         return tuple(f"x{i + 1}" for i in range(x.shape[1]))
     if names.reshape(-1).shape[0] != x.shape[1]:
-        raise DatasetError(f"{path.name}: feature_names lists {names.size} names but x has {x.shape[1]} columns")
+        raise DatasetError(
+            _("{file}: feature_names lists {count} names but x has {columns} columns").format(
+                file=path.name, count=names.size, columns=x.shape[1]
+            )
+        )
     return tuple(str(name) for name in names.reshape(-1))
 
 
 ENTRY = (
     DatasetType(
         "npz",
-        "NumPy arrays (.npz)",
-        "Your own arrays saved with numpy.savez(path, x=inputs, y=targets): (N, F) features, (N, T, F) "
-        "sequences or (N, C, H, W) images.",
+        N_("NumPy arrays (.npz)"),
+        N_(
+            "Your own arrays saved with numpy.savez(path, x=inputs, y=targets): (N, F) features, (N, T, F) "
+            "sequences or (N, C, H, W) images."
+        ),
         (
-            P("path", "str", "", "The .npz file; a relative path starts at the experiment's folder."),
+            P("path", "str", "", N_("The .npz file; a relative path starts at the experiment's folder.")),
             TASK_PARAM,
         ),
-        "Your data",
+        N_("Your data"),
     ),
     load_npz,
 )

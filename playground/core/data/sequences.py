@@ -9,10 +9,11 @@ import numpy as np
 
 from playground.core.data.assemble import Builder, RawData
 from playground.core.data.types import DatasetType
+from playground.core.i18n import N_
 from playground.core.params import ParamSpec as P
 
 SINE_PERIOD = 25.0  # steps per cycle: a window of 20 sees most of one period
-WAVE_NAMES = ("sine", "square", "triangle", "sawtooth")
+WAVE_NAMES = (N_("sine"), N_("square"), N_("triangle"), N_("sawtooth"))  # class names: label_text() says them
 
 
 def _sine(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | None) -> RawData:
@@ -84,7 +85,12 @@ def _majority(params: dict[str, Any], rng: np.random.Generator, base_dir: Path |
 
 def _samples(default: int) -> P:
     return P(
-        "samples", "int", default, "How many sequences to generate (all splits together).", minimum=20, maximum=10000
+        "samples",
+        "int",
+        default,
+        N_("How many sequences to generate (all splits together)."),
+        minimum=20,
+        maximum=10000,
     )
 
 
@@ -93,7 +99,7 @@ def _noise(default: float) -> P:
         "noise",
         "float",
         default,
-        "Standard deviation of the Gaussian noise added to each value.",
+        N_("Standard deviation of the Gaussian noise added to each value."),
         minimum=0.0,
         maximum=0.5,
     )
@@ -103,40 +109,48 @@ ENTRIES: tuple[tuple[DatasetType, Builder], ...] = (
     (
         DatasetType(
             "sine",
-            "Sine: next value",
-            "Windows of a noisy sine wave; predict the value that comes next. A first RNN/LSTM task.",
+            N_("Sine: next value"),
+            N_("Windows of a noisy sine wave; predict the value that comes next. A first RNN/LSTM task."),
             (
                 _samples(1000),
-                P("window", "int", 20, "Time steps per window (T).", minimum=4, maximum=200),
+                P("window", "int", 20, N_("Time steps per window (T)."), minimum=4, maximum=200),
                 _noise(0.05),
             ),
-            "Sequences",
+            N_("Sequences"),
         ),
         _sine,
     ),
     (
         DatasetType(
             "waveforms",
-            "Waveform shapes",
-            "Tell sine, square, triangle and sawtooth waves apart, whatever their frequency and phase: "
-            "suits a small Transformer or a 1-D CNN.",
-            (_samples(800), P("window", "int", 32, "Time steps per window (T).", minimum=8, maximum=256), _noise(0.1)),
-            "Sequences",
+            N_("Waveform shapes"),
+            N_(
+                "Tell sine, square, triangle and sawtooth waves apart, whatever their frequency and phase: "
+                "suits a small Transformer or a 1-D CNN."
+            ),
+            (
+                _samples(800),
+                P("window", "int", 32, N_("Time steps per window (T)."), minimum=8, maximum=256),
+                _noise(0.1),
+            ),
+            N_("Sequences"),
         ),
         _waveforms,
     ),
     (
         DatasetType(
             "majority",
-            "Majority token",
-            "Sequences of tokens; the label is the most frequent token (ties: the smallest). For an "
-            "Embedding followed by an LSTM or attention.",
+            N_("Majority token"),
+            N_(
+                "Sequences of tokens; the label is the most frequent token (ties: the smallest). For an "
+                "Embedding followed by an LSTM or attention."
+            ),
             (
                 _samples(1000),
-                P("vocab", "int", 6, "Number of distinct tokens (V).", minimum=2, maximum=50),
-                P("length", "int", 12, "Tokens per sequence (T).", minimum=2, maximum=200),
+                P("vocab", "int", 6, N_("Number of distinct tokens (V)."), minimum=2, maximum=50),
+                P("length", "int", 12, N_("Tokens per sequence (T)."), minimum=2, maximum=200),
             ),
-            "Sequences",
+            N_("Sequences"),
         ),
         _majority,
     ),

@@ -14,6 +14,7 @@ import numpy as np
 
 from playground.core.data.assemble import Builder, RawData
 from playground.core.data.types import DatasetType
+from playground.core.i18n import N_
 from playground.core.params import ParamSpec as P
 
 EXTENT = (-6.0, 6.0)
@@ -35,12 +36,12 @@ def expand_features(xy: np.ndarray, features: tuple[str, ...] | list[str]) -> np
     return np.stack([FEATURES[name](x1, x2) for name in features], axis=1).astype(np.float64)
 
 
-SAMPLES = P("samples", "int", 400, "How many points to generate (all splits together).", minimum=10, maximum=5000)
+SAMPLES = P("samples", "int", 400, N_("How many points to generate (all splits together)."), minimum=10, maximum=5000)
 NOISE = P(
     "noise",
     "float",
     0.0,
-    "Scatter added to the points, as a fraction (TF Playground's 0-50 %).",
+    N_("Scatter added to the points, as a fraction (TF Playground's 0-50 %)."),
     minimum=0.0,
     maximum=0.5,
 )
@@ -48,10 +49,10 @@ FEATURE_PARAM = P(
     "features",
     "multi_choice",
     ["x1", "x2"],
-    "Input columns computed from the coordinates (x1, x2, their squares, product and sines).",
+    N_("Input columns computed from the coordinates (x1, x2, their squares, product and sines)."),
     choices=tuple(FEATURES),
 )
-CLASSES = P("classes", "int", 2, "Number of classes.", minimum=2, maximum=5)
+CLASSES = P("classes", "int", 2, N_("Number of classes."), minimum=2, maximum=5)
 
 
 def _counts(total: int, parts: int) -> list[int]:
@@ -151,7 +152,7 @@ GATES: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     "nor": lambda a, b: 1 - (a | b),
     "xor": lambda a, b: a ^ b,
 }
-GATE = P("gate", "choice", "and", "The logic gate whose truth table labels the four corners.", choices=tuple(GATES))
+GATE = P("gate", "choice", "and", N_("The logic gate whose truth table labels the four corners."), choices=tuple(GATES))
 
 
 def _logic(params: dict[str, Any], rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -189,33 +190,39 @@ def _builder(
 
 def _declare(name: str, title: str, help_text: str, classes: bool = False) -> DatasetType:
     params = (SAMPLES, NOISE) + ((CLASSES,) if classes else ()) + (FEATURE_PARAM,)
-    return DatasetType(name, title, help_text, params, "2-D toy")
+    return DatasetType(name, title, help_text, params, N_("2-D toy"))
 
 
 ENTRIES: tuple[tuple[DatasetType, Builder], ...] = (
     (
         _declare(
             "circle",
-            "Circle",
-            "One class inside a ring of the other: a straight line cannot separate "
-            "them, but x1² and x2² (or a hidden layer) can.",
+            N_("Circle"),
+            N_(
+                "One class inside a ring of the other: a straight line cannot separate "
+                "them, but x1² and x2² (or a hidden layer) can."
+            ),
         ),
         _builder(_circle, 2),
     ),
     (
         _declare(
             "xor",
-            "XOR",
-            "Class by the sign of x1·x2: the classic problem a single neuron cannot solve and one hidden layer can.",
+            N_("XOR"),
+            N_(
+                "Class by the sign of x1·x2: the classic problem a single neuron cannot solve and one hidden layer can."
+            ),
         ),
         _builder(_xor, 2),
     ),
     (
         _declare(
             "gauss",
-            "Gaussian blobs",
-            "Blobs of points around separate centres: nearly linearly "
-            "separable, the easiest start. Noise widens the blobs until they overlap.",
+            N_("Gaussian blobs"),
+            N_(
+                "Blobs of points around separate centres: nearly linearly "
+                "separable, the easiest start. Noise widens the blobs until they overlap."
+            ),
             classes=True,
         ),
         _builder(_gauss, 2),
@@ -223,40 +230,46 @@ ENTRIES: tuple[tuple[DatasetType, Builder], ...] = (
     (
         _declare(
             "spiral",
-            "Spiral",
-            "Interleaved spiral arms: needs several layers or sin features; the hardest of the toys.",
+            N_("Spiral"),
+            N_("Interleaved spiral arms: needs several layers or sin features; the hardest of the toys."),
             classes=True,
         ),
         _builder(_spiral, 2),
     ),
     (
         _declare(
-            "moons", "Two moons", "Two interlocking half circles: a curved boundary that a small hidden layer learns."
+            "moons",
+            N_("Two moons"),
+            N_("Two interlocking half circles: a curved boundary that a small hidden layer learns."),
         ),
         _builder(_moons, 2),
     ),
     (
         DatasetType(
             "logic",
-            "Logic gate",
-            "Noisy copies of a two-input truth table (AND, OR, NAND, NOR, XOR): "
-            "a single neuron learns AND and OR, a straight line never separates XOR.",
+            N_("Logic gate"),
+            N_(
+                "Noisy copies of a two-input truth table (AND, OR, NAND, NOR, XOR): "
+                "a single neuron learns AND and OR, a straight line never separates XOR."
+            ),
             (P("samples", "int", 200, SAMPLES.help, minimum=4, maximum=5000), NOISE, GATE, FEATURE_PARAM),
-            "2-D toy",
+            N_("2-D toy"),
         ),
         _builder(_logic, 2),
     ),
     (
         _declare(
-            "plane", "Plane (regression)", "Predict (x1 + x2) / 10: a linear function that a single linear neuron fits."
+            "plane",
+            N_("Plane (regression)"),
+            N_("Predict (x1 + x2) / 10: a linear function that a single linear neuron fits."),
         ),
         _builder(_plane, None),
     ),
     (
         _declare(
             "multi_gauss",
-            "Multi Gaussian (regression)",
-            "Predict the height of six positive and negative bumps: a non-linear surface.",
+            N_("Multi Gaussian (regression)"),
+            N_("Predict the height of six positive and negative bumps: a non-linear surface."),
         ),
         _builder(_multi_gauss, None),
     ),

@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # the declarations load without torch (validating a file need
     import torch
 
 from playground.core.errors import DatasetError
+from playground.core.i18n import _
 from playground.core.params import ParamSpec
 
 Task = Literal["classification", "regression"]
@@ -27,6 +28,21 @@ class DatasetType:
     help: str  # one or two sentences for the GUI
     params: tuple[ParamSpec, ...]
     group: str  # "2-D toy", "Real data", "Sequences", "Your data"
+
+    @property
+    def title_text(self) -> str:
+        """The title in the current language."""
+        return _(self.title)
+
+    @property
+    def help_text(self) -> str:
+        """The help in the current language."""
+        return _(self.help)
+
+    @property
+    def group_text(self) -> str:
+        """The group's name in the current language (`group` stays the English key)."""
+        return _(self.group)
 
 
 @dataclass(frozen=True)
@@ -88,12 +104,15 @@ class Dataset:
         """Raw (M, 2) coordinates -> model inputs (M, F), e.g. to draw the decision boundary."""
         if self.point_features is None:
             raise DatasetError(
-                f"dataset {self.info.name!r} has no 2-D points; decision boundaries are drawn only "
-                "for the 2-D toy datasets"
+                _(
+                    "dataset {name!r} has no 2-D points; decision boundaries are drawn only for the 2-D toy datasets"
+                ).format(name=self.info.name)
             )
         xy = np.asarray(xy, dtype=np.float64)
         if xy.ndim != 2 or xy.shape[1] != 2:
-            raise DatasetError(f"features_for_points expects an (M, 2) array of coordinates, got {xy.shape}")
+            raise DatasetError(
+                _("features_for_points expects an (M, 2) array of coordinates, got {shape}").format(shape=xy.shape)
+            )
         import torch  # lazy: saves ~2 s (torch) where data is only checked
 
         return torch.from_numpy(self.point_features(xy))
@@ -101,7 +120,7 @@ class Dataset:
     def point_range(self) -> tuple[float, float]:
         """The coordinate extent to draw for the toy sets, e.g. (-6.0, 6.0)."""
         if self.point_features is None:
-            raise DatasetError(f"dataset {self.info.name!r} has no 2-D points to draw")
+            raise DatasetError(_("dataset {name!r} has no 2-D points to draw").format(name=self.info.name))
         return self.point_features.extent
 
     def __repr__(self) -> str:

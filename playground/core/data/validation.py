@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from playground.core.data.catalogue import DATASET_TYPES
+from playground.core.i18n import _
 from playground.core.params import validate_params
 
 
@@ -20,5 +21,6 @@ def validate_dataset_params(
     declared = DATASET_TYPES.get(name)
     if declared is None:
         name_path = path.rsplit(".", 1)[0] + ".dataset" if "." in path else "dataset"
-        return {}, [(name_path, f"unknown dataset {name!r} (available: {', '.join(DATASET_TYPES)})")]
+        message = _("unknown dataset {name!r} (available: {names})").format(name=name, names=", ".join(DATASET_TYPES))
+        return {}, [(name_path, message)]
     return validate_params(declared.params, params, path)

@@ -13,7 +13,7 @@ from typing import Any
 
 from playground.core.experiment.schema import Experiment
 
-IGNORED_FIELDS = {"name", "description", "comparison"}
+IGNORED_FIELDS = {"name", "description", "translations", "classroom", "comparison"}
 
 
 def training_identity(experiment: Experiment) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from playground.core.errors import ExperimentError, Problem
 from playground.core.experiment.migrate import migrate
 from playground.core.experiment.schema import FORMAT_ID, Experiment, NodeSpec
 from playground.core.experiment.validate import semantic_problems
+from playground.core.i18n import N_, _
 from playground.core.jsonio import atomic_write_text, canonical_json, parse_json_text, read_json_file
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -33,20 +35,62 @@ def _loc_to_path(loc: tuple[Any, ...]) -> str:
     return path
 
 
+# pydantic's own messages (after "Input should be" became "must be"), by their English text: the
+# ones an experiment file meets. Others stay in pydantic's English.
+_PYDANTIC_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), template)
+    for pattern, template in (
+        (r"must be a valid string", N_("must be a valid string")),
+        (r"must be a valid integer", N_("must be a valid integer")),
+        (r"must be a valid number", N_("must be a valid number")),
+        (r"must be a valid boolean", N_("must be a valid boolean")),
+        (r"must be a finite number", N_("must be a finite number")),
+        (r"must be an object", N_("must be an object")),
+        (r"must be a valid array", N_("must be a valid array")),
+        (r"must be a valid list", N_("must be a valid list")),
+        (r"must be a valid dictionary", N_("must be a valid dictionary")),
+        (r"must be greater than or equal to (?P<limit>\S+)", N_("must be greater than or equal to {limit}")),
+        (r"must be greater than (?P<limit>\S+)", N_("must be greater than {limit}")),
+        (r"must be less than or equal to (?P<limit>\S+)", N_("must be less than or equal to {limit}")),
+        (r"must be less than (?P<limit>\S+)", N_("must be less than {limit}")),
+        (r"must be (?P<expected>'[^']*'(?:, '[^']*')*) or (?P<last>'[^']*')", N_("must be {expected} or {last}")),
+        (r"must be (?P<expected>'[^']*'|\d+)", N_("must be {expected}")),
+        (
+            r"\w+ should have at most (?P<limit>\d+) items? after validation, not (?P<count>\d+)",
+            N_("must have at most {limit} items, not {count}"),
+        ),
+        (
+            r"\w+ should have at least (?P<limit>\d+) items? after validation, not (?P<count>\d+)",
+            N_("must have at least {limit} items, not {count}"),
+        ),
+    )
+)
+
+
+def _translated_pydantic(message: str) -> str:
+    """pydantic's English `message` in the current language, where it is one of the known ones."""
+    for pattern, template in _PYDANTIC_MESSAGES:
+        match = pattern.fullmatch(message)
+        if match is not None:
+            translated = _(template)
+            return translated.format(**match.groupdict()) if translated != template else message
+    return message
+
+
 def _describe(error: ErrorDetails) -> str:
     kind = error["type"]
     given = error.get("input")
     if kind == "extra_forbidden":
-        return 'unknown key (check the spelling; the README\'s "Experiment files" section lists the keys)'
+        return _('unknown key (check the spelling; the README\'s "Experiment files" section lists the keys)')
     if kind == "missing":
-        return "required key is missing"
+        return _("required key is missing")
     message = error["msg"]
-    message = message.replace("Input should be", "must be").replace("Value error, ", "")
+    message = _translated_pydantic(message.replace("Input should be", "must be").replace("Value error, ", ""))
     if kind.endswith("_type") or kind in ("literal_error",) or kind.startswith(("greater", "less")):
         shown = json.dumps(given, ensure_ascii=False) if _jsonable(given) else repr(given)
         if len(shown) > 60:
             shown = shown[:57] + "..."
-        message += f", got {shown}"
+        message = _("{message}, got {value}").format(message=message, value=shown)
     return message
 
 
@@ -86,14 +130,16 @@ def experiment_from_dict(document: Any, source: str | None = None) -> Experiment
     """Validate a parsed JSON document (any value) into an Experiment, or raise ExperimentError."""
     if not isinstance(document, dict):
         raise ExperimentError(
-            Problem("", f"an experiment file holds a JSON object, got {type(document).__name__}"), source
+            Problem("", _("an experiment file holds a JSON object, got {type}").format(type=type(document).__name__)),
+            source,
         )
     if document.get("format") != FORMAT_ID:
         raise ExperimentError(
             Problem(
                 "format",
-                f"must be {FORMAT_ID!r}, got {document.get('format')!r}: this is not a Neural "
-                f"Network Playground experiment file",
+                _(
+                    "must be {expected!r}, got {value!r}: this is not a Neural Network Playground experiment file"
+                ).format(expected=FORMAT_ID, value=document.get("format")),
             ),
             source,
         )
@@ -103,7 +149,7 @@ def experiment_from_dict(document: Any, source: str | None = None) -> Experiment
     except ValidationError as exc:
         raise ExperimentError(validation_problems(exc), source) from None
     except (ValueError, RecursionError) as exc:
-        raise ExperimentError(Problem("", f"cannot be read: {exc}"), source) from None
+        raise ExperimentError(Problem("", _("cannot be read: {error}").format(error=exc)), source) from None
     problems, normalised = semantic_problems(experiment)
     if problems:
         raise ExperimentError(problems, source)
@@ -123,7 +169,9 @@ def load_experiment(path: str | os.PathLike[str]) -> Experiment:
     except OSError:
         size = 0
     if size > MAX_FILE_BYTES:
-        raise ExperimentError(f"is {size // 1_000_000} MB; experiment files are small JSON documents", str(path))
+        raise ExperimentError(
+            _("is {size} MB; experiment files are small JSON documents").format(size=size // 1_000_000), str(path)
+        )
     return experiment_from_dict(read_json_file(path), str(path))
 
 
@@ -219,7 +267,7 @@ def save_experiment(experiment: Experiment, path: str | os.PathLike[str]) -> Non
     try:
         atomic_write_text(path, text)
     except OSError as exc:
-        raise ExperimentError(f"cannot be saved: {exc.strerror or exc}", str(path)) from None
+        raise ExperimentError(_("cannot be saved: {reason}").format(reason=exc.strerror or exc), str(path)) from None
 
 
 def copy_experiment(experiment: Experiment) -> Experiment:

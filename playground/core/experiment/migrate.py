@@ -12,6 +12,7 @@ from typing import Any
 
 from playground.core.errors import ExperimentError, Problem
 from playground.core.experiment.schema import FORMAT_VERSION
+from playground.core.i18n import _
 
 Document = dict[str, Any]
 
@@ -30,20 +31,26 @@ def migrate(document: Document, source: str | None = None) -> Document:
     """Bring `document` to FORMAT_VERSION; refuse versions from the future."""
     version = document.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ExperimentError(Problem("version", f"must be a positive integer, got {version!r}"), source)
+        raise ExperimentError(
+            Problem("version", _("must be a positive integer, got {version!r}").format(version=version)), source
+        )
     if version > FORMAT_VERSION:
         raise ExperimentError(
             Problem(
                 "version",
-                f"this file was written by a newer Neural Network Playground (format version "
-                f"{version}; this version reads up to {FORMAT_VERSION}): update the app to open it",
+                _(
+                    "this file was written by a newer Neural Network Playground (format version "
+                    "{version}; this version reads up to {supported}): update the app to open it"
+                ).format(version=version, supported=FORMAT_VERSION),
             ),
             source,
         )
     while version < FORMAT_VERSION:
         step = MIGRATIONS.get(version)
         if step is None:
-            raise ExperimentError(Problem("version", f"no migration from format version {version}"), source)
+            raise ExperimentError(
+                Problem("version", _("no migration from format version {version}").format(version=version)), source
+            )
         document = step(dict(document))
         version += 1
         document["version"] = version

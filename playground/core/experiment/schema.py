@@ -14,6 +14,7 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from playground.core.i18n import _
 from playground.core.params import FLOAT_LIMIT, INT_MAX, MAX_EPOCHS
 
 FORMAT_ID: Final = "nn-playground.experiment"
@@ -110,7 +111,7 @@ class Split(Strict):
     def _sums_to_one(self) -> Split:
         total = self.train + self.val + self.test
         if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"train + val + test must add up to 1, got {total:g}")
+            raise ValueError(_("train + val + test must add up to 1, got {total}").format(total=f"{total:g}"))
         return self
 
 
@@ -131,16 +132,23 @@ class NodeSpec(Strict):
     @classmethod
     def _id_is_identifier(cls, value: str) -> str:
         if len(value) > MAX_ID_LENGTH:
-            raise ValueError(f"node id must be at most {MAX_ID_LENGTH} characters, got {len(value)}")
+            raise ValueError(
+                _("node id must be at most {limit} characters, got {count}").format(
+                    limit=MAX_ID_LENGTH, count=len(value)
+                )
+            )
         if not _IDENTIFIER.fullmatch(value) or keyword.iskeyword(value):
             raise ValueError(
-                f"node id must be a Python-style name (letters, digits, underscore; not starting "
-                f"with a digit), got {value!r}"
+                _(
+                    "node id must be a Python-style name (letters, digits, underscore; not starting "
+                    "with a digit), got {id!r}"
+                ).format(id=value)
             )
         if value in RESERVED_IDS or value.startswith("_"):
             raise ValueError(
-                f"node id {value!r} is a name the built model uses itself; choose another name "
-                f"(for example {value}_layer)"
+                _(
+                    "node id {id!r} is a name the built model uses itself; choose another name (for example {id}_layer)"
+                ).format(id=value)
             )
         return value
 
@@ -155,10 +163,18 @@ class ModelSpec(Strict):
     def _not_too_many(cls, value: list[Any], info: Any) -> list[Any]:
         limit = MAX_NODES if info.field_name == "nodes" else MAX_EDGES
         if len(value) > limit:
-            raise ValueError(
-                f"at most {limit:,} {info.field_name} (this model has {len(value):,}); the canvas "
-                f"shows networks a learner can read: build a smaller one"
+            message = (
+                _(
+                    "at most {limit} nodes (this model has {count}); the canvas "
+                    "shows networks a learner can read: build a smaller one"
+                )
+                if info.field_name == "nodes"
+                else _(
+                    "at most {limit} edges (this model has {count}); the canvas "
+                    "shows networks a learner can read: build a smaller one"
+                )
             )
+            raise ValueError(message.format(limit=f"{limit:,}", count=f"{len(value):,}"))
         return value
 
 
@@ -207,7 +223,9 @@ class TrainingSpec(Strict):
     @classmethod
     def _positive_batch(cls, value: int | str) -> int | str:
         if isinstance(value, int) and not 1 <= value <= INT_MAX:
-            raise ValueError(f'must be a positive integer up to {INT_MAX} or "full", got {value}')
+            raise ValueError(
+                _('must be a positive integer up to {limit} or "full", got {value}').format(limit=INT_MAX, value=value)
+            )
         return value
 
 
@@ -218,7 +236,7 @@ SettingValue = str | int | float | bool | None
 def _finite_or_none(values: list[float | None]) -> list[float | None]:
     for value in values:
         if value is not None and not math.isfinite(value):
-            raise ValueError("numbers must be finite (store a missing or non-finite value as null)")
+            raise ValueError(_("numbers must be finite (store a missing or non-finite value as null)"))
     return values
 
 
@@ -266,14 +284,14 @@ class SavedRun(Strict):
     def _lengths_agree(self) -> SavedRun:
         lengths = {len(curve) for curve in self.epoch_metrics.values()}
         if len(lengths) > 1:
-            raise ValueError("every curve in epoch_metrics must have one value per epoch (lengths differ)")
+            raise ValueError(_("every curve in epoch_metrics must have one value per epoch (lengths differ)"))
         for name, curve in self.epoch_std.items():
             if name not in self.epoch_metrics or len(curve) != len(self.epoch_metrics[name]):
-                raise ValueError(f"epoch_std.{name} must match epoch_metrics.{name} in length")
+                raise ValueError(_("epoch_std.{name} must match epoch_metrics.{name} in length").format(name=name))
         for name in ("step_loss", "step_lr"):
             curve = getattr(self, name)
             if curve and len(curve) != len(self.steps):
-                raise ValueError(f"{name} must have one value per entry of steps")
+                raise ValueError(_("{name} must have one value per entry of steps").format(name=name))
         return self
 
 
@@ -329,19 +347,27 @@ class Experiment(Strict):
     def _language_codes(cls, value: dict[str, LessonText]) -> dict[str, LessonText]:
         for code in value:
             if not LANGUAGE_CODE.fullmatch(code):
-                raise ValueError(f"{code!r} is not a language code such as 'zh_CN'")
+                raise ValueError(_("{code!r} is not a language code such as 'zh_CN'").format(code=code))
         return value
 
     # ---- the lesson in the reader's language ------------------------------------------------
     def localized_name(self, language: str) -> str:
-        """The name in `language`, else the default name."""
-        entry = self.translations.get(language)
-        return entry.name if entry is not None and entry.name else self.name
+        """The name in `language`; else the default name; else any language's (a lesson written
+        only in Chinese still has a name in English)."""
+        return self._localized(language, "name")
 
     def localized_description(self, language: str) -> str:
-        """The lesson text in `language`, else the default text."""
+        """The lesson text in `language`, falling back as `localized_name` does."""
+        return self._localized(language, "description")
+
+    def _localized(self, language: str, field: Literal["name", "description"]) -> str:
         entry = self.translations.get(language)
-        return entry.description if entry is not None and entry.description else self.description
+        if entry is not None and getattr(entry, field):
+            return str(getattr(entry, field))
+        default = str(getattr(self, field))
+        if default:
+            return default
+        return next((str(getattr(e, field)) for _, e in sorted(self.translations.items()) if getattr(e, field)), "")
 
     # ---- graph helpers used by the editor, builder and exporters -------------------------
     def node(self, node_id: str) -> NodeSpec:

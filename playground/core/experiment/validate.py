@@ -14,13 +14,15 @@ from playground.core.catalogue.training import LOSSES, OPTIMIZERS, SCHEDULERS, C
 from playground.core.data.validation import validate_dataset_params
 from playground.core.errors import Problem
 from playground.core.experiment.schema import Experiment
+from playground.core.i18n import _
 from playground.core.params import ParamSpec, validate_params
 
 
-def _known(kind: str, name: str, table: dict[str, Any], path: str) -> list[Problem]:
+def _known(message: str, name: str, table: dict[str, Any], path: str) -> list[Problem]:
+    """`message` is the problem's whole sentence, with {name} and {available} to fill in."""
     if name in table:
         return []
-    return [Problem(path, f"unknown {kind} {name!r} (available: {', '.join(table)})")]
+    return [Problem(path, message.format(name=name, available=", ".join(table)))]
 
 
 def semantic_problems(experiment: Experiment) -> tuple[list[Problem], dict[str, dict[str, Any]]]:
@@ -50,11 +52,23 @@ def semantic_problems(experiment: Experiment) -> tuple[list[Problem], dict[str, 
     for index, node in enumerate(experiment.model.nodes):
         path = f"model.nodes[{index}]"
         if node.id in seen:
-            problems.append(Problem(f"{path}.id", f"duplicate node id {node.id!r} (also model.nodes[{seen[node.id]}])"))
+            problems.append(
+                Problem(
+                    f"{path}.id",
+                    _("duplicate node id {node!r} (also model.nodes[{index}])").format(
+                        node=node.id, index=seen[node.id]
+                    ),
+                )
+            )
         seen.setdefault(node.id, index)
         if node.type not in LAYERS:
             problems.append(
-                Problem(f"{path}.type", f"unknown layer type {node.type!r} (available: {', '.join(LAYERS)})")
+                Problem(
+                    f"{path}.type",
+                    _("unknown layer type {type!r} (available: {available})").format(
+                        type=node.type, available=", ".join(LAYERS)
+                    ),
+                )
             )
             continue
         check_params(LAYERS[node.type].params, node.params, f"{path}.params")
@@ -64,20 +78,29 @@ def semantic_problems(experiment: Experiment) -> tuple[list[Problem], dict[str, 
         path = f"model.edges[{index}]"
         for end, node_id in ((0, source), (1, target)):
             if node_id not in seen:
-                problems.append(Problem(f"{path}[{end}]", f"no node has the id {node_id!r}"))
+                problems.append(Problem(f"{path}[{end}]", _("no node has the id {node!r}").format(node=node_id)))
         if source == target:
-            problems.append(Problem(path, f"an edge from {source!r} to itself is a cycle"))
+            problems.append(Problem(path, _("an edge from {source!r} to itself is a cycle").format(source=source)))
         if (source, target) in pairs:
-            problems.append(Problem(path, f"duplicate edge {source!r} → {target!r}"))
+            problems.append(
+                Problem(path, _("duplicate edge {source!r} → {target!r}").format(source=source, target=target))
+            )
         pairs.add((source, target))
 
     training = experiment.training
-    problems += _known("loss", training.loss.type, LOSSES, "training.loss.type")
+    problems += _known(
+        _("unknown loss {name!r} (available: {available})"), training.loss.type, LOSSES, "training.loss.type"
+    )
     if training.loss.type in LOSSES:
         check_params(
             LOSSES[training.loss.type].params, training.loss.params, "training.loss.params", LOSSES[training.loss.type]
         )
-    problems += _known("optimizer", training.optimizer.type, OPTIMIZERS, "training.optimizer.type")
+    problems += _known(
+        _("unknown optimizer {name!r} (available: {available})"),
+        training.optimizer.type,
+        OPTIMIZERS,
+        "training.optimizer.type",
+    )
     if training.optimizer.type in OPTIMIZERS:
         check_params(
             OPTIMIZERS[training.optimizer.type].params,
@@ -86,7 +109,12 @@ def semantic_problems(experiment: Experiment) -> tuple[list[Problem], dict[str, 
             OPTIMIZERS[training.optimizer.type],
         )
     if training.scheduler is not None:
-        problems += _known("scheduler", training.scheduler.type, SCHEDULERS, "training.scheduler.type")
+        problems += _known(
+            _("unknown scheduler {name!r} (available: {available})"),
+            training.scheduler.type,
+            SCHEDULERS,
+            "training.scheduler.type",
+        )
         if training.scheduler.type in SCHEDULERS:
             check_params(
                 SCHEDULERS[training.scheduler.type].params,

@@ -25,6 +25,7 @@ from playground.core.data import describe_dataset
 from playground.core.errors import ExportError, PlaygroundError
 from playground.core.experiment.schema import Experiment
 from playground.core.graph import GraphReport, build_model, check_experiment
+from playground.core.i18n import _
 from playground.core.safe_files import atomic_write
 
 
@@ -39,9 +40,12 @@ class ExportResult:
 
     def describe(self) -> str:
         """One line for the command line and the status bar."""
-        text = f"exported {self.format} to {self.path}"
         if self.extra_paths:
-            text += " (with " + ", ".join(p.name for p in self.extra_paths) + ")"
+            text = _("exported {format} to {path} (with {files})").format(
+                format=self.format, path=self.path, files=", ".join(p.name for p in self.extra_paths)
+            )
+        else:
+            text = _("exported {format} to {path}").format(format=self.format, path=self.path)
         if self.notes:
             text += "; " + "; ".join(self.notes)
         return text
@@ -52,7 +56,7 @@ def dataset_facts(experiment: Experiment, base_dir: str | os.PathLike[str] | Non
     try:
         return describe_dataset(experiment.data, base_dir=base_dir)
     except PlaygroundError as exc:
-        raise ExportError(f"cannot export: the dataset cannot be loaded: {exc}") from None
+        raise ExportError(_("cannot export: the dataset cannot be loaded: {reason}").format(reason=exc)) from None
 
 
 def checked_report(experiment: Experiment, facts: Any) -> GraphReport:
@@ -61,8 +65,8 @@ def checked_report(experiment: Experiment, facts: Any) -> GraphReport:
     if not report.valid:
         lines = [f"  - {issue.node or issue.path}: {issue.message}" for issue in report.errors]
         if not lines:
-            lines = ["  - the model has no output node"]
-        raise ExportError("cannot export: the experiment is not valid:\n" + "\n".join(lines))
+            lines = ["  - " + _("the model has no output node")]
+        raise ExportError(_("cannot export: the experiment is not valid:") + "\n" + "\n".join(lines))
     return report
 
 
@@ -86,7 +90,9 @@ def prepared_model(
         try:
             model.load_state_dict(dict(state_dict))
         except (RuntimeError, KeyError, TypeError) as exc:
-            raise ExportError(f"cannot export: the weights do not fit this model: {exc}") from None
+            raise ExportError(
+                _("cannot export: the weights do not fit this model: {reason}").format(reason=exc)
+            ) from None
     return model
 
 
@@ -185,4 +191,6 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], objec
     try:
         return atomic_write(path, write)
     except OSError as exc:
-        raise ExportError(f"cannot export to {path}: {exc.strerror or exc}") from None
+        raise ExportError(
+            _("cannot export to {path}: {reason}").format(path=path, reason=exc.strerror or exc)
+        ) from None

@@ -26,6 +26,7 @@ from playground.core.export.common import (
     trace_with_dynamic_batch,
     write_atomically,
 )
+from playground.core.i18n import _
 
 EXTRA_HINT = 'pip install "nn-playground[onnx]"'
 REQUIRED_PACKAGES = ("onnx", "onnxscript")
@@ -39,7 +40,11 @@ def missing_packages() -> list[str]:
 def require_onnx() -> None:
     missing = missing_packages()
     if missing:
-        raise ExportError(f"ONNX export needs {' and '.join(missing)}, which are not installed: {EXTRA_HINT}")
+        raise ExportError(
+            _("ONNX export needs {packages}, which are not installed: {hint}").format(
+                packages=" and ".join(missing), hint=EXTRA_HINT
+            )
+        )
 
 
 def _onnx_program(model: nn.Module, example: torch.Tensor, dynamic: bool) -> Any:
@@ -58,7 +63,9 @@ def _onnx_program(model: nn.Module, example: torch.Tensor, dynamic: bool) -> Any
 def onnx_program(model: nn.Module, example: torch.Tensor) -> tuple[Any, bool]:
     """The `torch.onnx.ONNXProgram` in eval mode; (program, whether the batch dimension is dynamic)."""
     require_onnx()
-    return trace_with_dynamic_batch(model, lambda dynamic: _onnx_program(model, example, dynamic), "ONNX export failed")
+    return trace_with_dynamic_batch(
+        model, lambda dynamic: _onnx_program(model, example, dynamic), _("ONNX export failed")
+    )
 
 
 def export_onnx(
@@ -84,5 +91,9 @@ def export_onnx(
             program.save(str(tmp), external_data=False)
 
     write_atomically(out_path, write)
-    notes = () if dynamic else (f"fixed batch size {EXAMPLE_BATCH} (the exporter refused a dynamic batch)",)
+    notes = (
+        ()
+        if dynamic
+        else (_("fixed batch size {size} (the exporter refused a dynamic batch)").format(size=EXAMPLE_BATCH),)
+    )
     return ExportResult("onnx", out_path, (), notes)

@@ -23,6 +23,7 @@ from playground.core.export.common import (
     trace_with_dynamic_batch,
     write_atomically,
 )
+from playground.core.i18n import _
 
 
 def exported_program(model: nn.Module, example: torch.Tensor) -> tuple[torch.export.ExportedProgram, bool]:
@@ -34,7 +35,7 @@ def exported_program(model: nn.Module, example: torch.Tensor) -> tuple[torch.exp
         batch = torch.export.Dim("batch", min=1, max=1 << 20)
         return torch.export.export(model, (example,), dynamic_shapes=({0: batch},))
 
-    return trace_with_dynamic_batch(model, trace, "torch.export cannot export this model")
+    return trace_with_dynamic_batch(model, trace, _("torch.export cannot export this model"))
 
 
 def export_pt2(
@@ -59,5 +60,9 @@ def export_pt2(
             torch.export.save(program, tmp)
 
     write_atomically(out_path, write)
-    notes = () if dynamic else (f"fixed batch size {EXAMPLE_BATCH} (this model does not allow a dynamic batch)",)
+    notes = (
+        ()
+        if dynamic
+        else (_("fixed batch size {size} (this model does not allow a dynamic batch)").format(size=EXAMPLE_BATCH),)
+    )
     return ExportResult("pt2", out_path, (), notes)

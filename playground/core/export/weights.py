@@ -20,6 +20,7 @@ from playground.core.errors import ExportError, PlaygroundError
 from playground.core.experiment.io import experiment_from_dict, experiment_to_dict
 from playground.core.experiment.schema import Experiment
 from playground.core.export.common import ExportResult, write_atomically
+from playground.core.i18n import _
 from playground.core.jsonio import canonical_json, read_json_file
 from playground.core.safe_files import refuse_foreign_file
 
@@ -67,7 +68,7 @@ def export_weights(
     """Write the model's state dict to `path` (.safetensors) and a JSON sidecar beside it."""
     path = Path(path)
     if path.suffix != ".safetensors":
-        raise ExportError(f"cannot save weights to {path}: the file name must end in .safetensors")
+        raise ExportError(_("cannot save weights to {path}: the file name must end in .safetensors").format(path=path))
     state = model.state_dict() if isinstance(model, nn.Module) else model
     tensors = {key: value.detach().cpu().contiguous().clone() for key, value in state.items()}
     sidecar = sidecar_path(path)
@@ -82,7 +83,7 @@ def export_weights(
         "experiment": experiment_to_dict(experiment) if experiment is not None else None,
     }
     text = canonical_json(meta)
-    refuse_foreign_file(sidecar, is_weights_sidecar, "the weights' sidecar (the experiment they belong to)")
+    refuse_foreign_file(sidecar, is_weights_sidecar, _("the weights' sidecar (the experiment they belong to)"))
     write_atomically(path, lambda tmp: save_file(tensors, str(tmp), metadata={"format": WEIGHTS_FORMAT}))
     write_atomically(sidecar, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
     return ExportResult("safetensors", path, (sidecar,))
@@ -97,11 +98,13 @@ def load_weights(path: str | os.PathLike[str]) -> tuple[dict[str, torch.Tensor],
     try:
         tensors = load_file(str(path))
     except FileNotFoundError:
-        raise ExportError(f"cannot read weights from {path}: file not found") from None
+        raise ExportError(_("cannot read weights from {path}: file not found").format(path=path)) from None
     except Exception as exc:  # noqa: BLE001 - safetensors raises SafetensorError, OSError, ValueError ...
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ExportError(
-            f"cannot read weights from {path}: it is not a readable safetensors file ({reason})"
+            _("cannot read weights from {path}: it is not a readable safetensors file ({reason})").format(
+                path=path, reason=reason
+            )
         ) from None
     experiment = None
     for sidecar in (sidecar_path(path), _legacy_sidecar_path(path)):

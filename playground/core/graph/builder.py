@@ -13,6 +13,7 @@ from playground.core.experiment.schema import Experiment
 from playground.core.graph.codegen import forward_source
 from playground.core.graph.inference import GraphReport, TargetFacts, check_experiment
 from playground.core.graph.init import apply_init
+from playground.core.i18n import _
 
 
 class GraphError(ExperimentError):
@@ -21,7 +22,7 @@ class GraphError(ExperimentError):
     def __init__(self, report: GraphReport):
         self.report = report
         problems = [Problem(issue.path, issue.message) for issue in report.errors]
-        super().__init__(problems or [Problem("model", "the model has no output node")])
+        super().__init__(problems or [Problem("model", _("the model has no output node"))])
 
 
 class GraphModule(nn.Module):

@@ -10,6 +10,7 @@ from typing import Any
 from playground.core.catalogue import LAYERS, Fix
 from playground.core.experiment.schema import Experiment, NodeSpec
 from playground.core.graph.topology import Topology
+from playground.core.i18n import _
 
 
 def apply_fix(experiment: Experiment, fix: Fix) -> str | None:
@@ -21,7 +22,7 @@ def apply_fix(experiment: Experiment, fix: Fix) -> str | None:
     elif fix.kind == "insert_before":
         created = insert_before(experiment, fix.node, fix.layer_type, dict(fix.params))
     else:
-        raise ValueError(f"unknown fix kind {fix.kind!r}")
+        raise ValueError(_("unknown fix kind {kind!r}").format(kind=fix.kind))
     for follow_up in fix.also:
         created = apply_fix(experiment, follow_up) or created
     return created
@@ -30,7 +31,7 @@ def apply_fix(experiment: Experiment, fix: Fix) -> str | None:
 def insert_before(experiment: Experiment, target: str, layer_type: str, params: dict[str, Any] | None = None) -> str:
     """Put a new `layer_type` node on every edge that enters `target`."""
     if layer_type not in LAYERS:
-        raise KeyError(f"unknown layer type {layer_type!r}")
+        raise KeyError(_("unknown layer type {type!r}").format(type=layer_type))
     target_node = experiment.node(target)
     new_id = experiment.unique_id(layer_type)
     sources = Topology.of(experiment).predecessors(target)

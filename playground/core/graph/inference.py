@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from playground.core.catalogue import LAYERS, Fix, InferContext, Inferred, ShapeError, TensorSpec
 from playground.core.experiment.schema import Experiment
 from playground.core.graph.topology import Topology
+from playground.core.i18n import _, ngettext
 from playground.core.params import resolved
 
 CLASS_INDEX_LOSSES = ("CrossEntropyLoss", "FocalLoss", "KLDivLoss")
@@ -122,15 +123,23 @@ def check_experiment(experiment: Experiment, facts: TargetFacts) -> GraphReport:
     inputs = [node.id for node in nodes if node.type == "Input"]
     input_id = inputs[0] if inputs else None
     if not inputs:
-        collect.model("the model has no Input node: drag an Input from the palette and connect it to the first layer")
+        collect.model(
+            _("the model has no Input node: drag an Input from the palette and connect it to the first layer")
+        )
     for extra in inputs[1:]:
         collect.node(
-            extra, f"second Input node '{extra}': a model has exactly one Input ('{inputs[0]}'); delete this one"
+            extra,
+            _("second Input node '{node}': a model has exactly one Input ('{first}'); delete this one").format(
+                node=extra, first=inputs[0]
+            ),
         )
     for node_id in inputs:
         if incoming[node_id]:
             collect.node(
-                node_id, f"Input '{node_id}' cannot receive edges (it gets {', '.join(incoming[node_id])}); remove them"
+                node_id,
+                _("Input '{node}' cannot receive edges (it gets {sources}); remove them").format(
+                    node=node_id, sources=", ".join(incoming[node_id])
+                ),
             )
 
     order, cyclic = topology.order()
@@ -138,8 +147,10 @@ def check_experiment(experiment: Experiment, facts: TargetFacts) -> GraphReport:
     for node_id in cyclic:
         collect.node(
             node_id,
-            f"'{node_id}' is part of a cycle; a network must flow one way: remove one of the "
-            f"edges that loops back ({topology.cycle_text(node_id, cyclic_set)})",
+            _(
+                "'{node}' is part of a cycle; a network must flow one way: remove one of the "
+                "edges that loops back ({cycle})"
+            ).format(node=node_id, cycle=topology.cycle_text(node_id, cyclic_set)),
         )
 
     reachable = topology.downstream(input_id) if input_id else set()
@@ -148,13 +159,15 @@ def check_experiment(experiment: Experiment, facts: TargetFacts) -> GraphReport:
     if input_id and len(sinks) > 1:
         for sink in sinks:
             rest = [s for s in sinks[:6] if s != sink][:5]
-            others = ", ".join(f"'{s}'" for s in rest) + (
-                f" and {len(sinks) - 1 - len(rest)} more" if len(sinks) - 1 > len(rest) else ""
-            )
+            others = ", ".join(f"'{s}'" for s in rest)
+            if len(sinks) - 1 > len(rest):
+                others = _("{names} and {count} more").format(names=others, count=len(sinks) - 1 - len(rest))
             collect.node(
                 sink,
-                f"'{sink}' leads nowhere, and so do {others}: a model has one output; connect "
-                f"'{sink}' onward (e.g. into an Add or Concat) or delete it",
+                _(
+                    "'{node}' leads nowhere, and so do {others}: a model has one output; connect "
+                    "'{node}' onward (e.g. into an Add or Concat) or delete it"
+                ).format(node=sink, others=others),
             )
     for node in nodes:
         if node.id in cyclic_set or node.type == "Input":
@@ -163,12 +176,17 @@ def check_experiment(experiment: Experiment, facts: TargetFacts) -> GraphReport:
             if incoming[node.id]:
                 collect.node(
                     node.id,
-                    f"'{node.id}' is not connected to the Input '{input_id}': connect its "
-                    f"inputs to the network or delete it",
+                    _(
+                        "'{node}' is not connected to the Input '{input}': connect its "
+                        "inputs to the network or delete it"
+                    ).format(node=node.id, input=input_id),
                 )
             else:
                 collect.node(
-                    node.id, f"'{node.id}' has no input: drag an edge into it from the layer before it, or delete it"
+                    node.id,
+                    _("'{node}' has no input: drag an edge into it from the layer before it, or delete it").format(
+                        node=node.id
+                    ),
                 )
 
     _infer_shapes(experiment, facts, order, reachable, incoming, reports, collect, input_id)
@@ -208,15 +226,19 @@ def _infer_shapes(
         if count < layer.min_inputs:
             report.error = collect.node(
                 node_id,
-                f"{node.type} '{node_id}' needs at least {layer.min_inputs} inputs but has {count}: "
-                f"connect the other branch (e.g. the shortcut) into it",
+                _(
+                    "{type} '{node}' needs at least {minimum} inputs but has {count}: "
+                    "connect the other branch (e.g. the shortcut) into it"
+                ).format(type=node.type, node=node_id, minimum=layer.min_inputs, count=count),
             )
             continue
         if layer.max_inputs is not None and count > layer.max_inputs:
             report.error = collect.node(
                 node_id,
-                f"{node.type} '{node_id}' takes one input but {count} edges lead into it "
-                f"({', '.join(sources)}): merge them first with Add or Concat",
+                _(
+                    "{type} '{node}' takes one input but {count} edges lead into it "
+                    "({sources}): merge them first with Add or Concat"
+                ).format(type=node.type, node=node_id, count=count, sources=", ".join(sources)),
             )
             continue
         upstream = [reports[s].output for s in sources]
@@ -233,8 +255,10 @@ def _infer_shapes(
         if any(size < 1 for size in inferred.output.shape):
             report.error = collect.node(
                 node_id,
-                f"{node.type} '{node_id}' would produce an empty tensor {inferred.output} from "
-                f"{ctx.x}: the input is too small for this layer; use less pooling/stride or more padding",
+                _(
+                    "{type} '{node}' would produce an empty tensor {output} from "
+                    "{input}: the input is too small for this layer; use less pooling/stride or more padding"
+                ).format(type=node.type, node=node_id, output=inferred.output, input=ctx.x),
             )
             continue
         report.output = inferred.output
@@ -269,9 +293,9 @@ def _check_output(
         return
     want = expected[0]
     what = (
-        f"{facts.num_classes} classes"
+        _("{count} classes").format(count=facts.num_classes)
         if facts.task == "classification"
-        else f"{want[0]} target value{'s' if want[0] != 1 else ''}"
+        else ngettext("{count} target value", "{count} target values", want[0]).format(count=want[0])
     )
     fixes: list[Fix] = []
     hint = ""
@@ -280,20 +304,30 @@ def _check_output(
         if culprit is not None:
             spec = reports[culprit].inputs[0]
             if spec.rank >= 2 and _is_sequence_like(spec, facts):
-                fixes.append(Fix("insert_before", culprit, f"Insert SequencePool before '{culprit}'", "SequencePool"))
-                hint = f": insert SequencePool before '{culprit}' to keep one vector per sequence"
+                fixes.append(
+                    Fix(
+                        "insert_before",
+                        culprit,
+                        _("Insert SequencePool before '{node}'").format(node=culprit),
+                        "SequencePool",
+                    )
+                )
+                hint = _(": insert SequencePool before '{node}' to keep one vector per sequence").format(node=culprit)
             else:
                 also = _outputs_fix(experiment, culprit, output_id, want)
-                label = f"Insert Flatten before '{culprit}'" + (
-                    f" and set its out_features to {want[0]}" if also else ""
+                label = (
+                    _("Insert Flatten before '{node}' and set its out_features to {count}").format(
+                        node=culprit, count=want[0]
+                    )
+                    if also
+                    else _("Insert Flatten before '{node}'").format(node=culprit)
                 )
                 fixes.append(Fix("insert_before", culprit, label, "Flatten", also=also))
-                hint = (
-                    f": Linear '{culprit}' was fed {spec} and works on the last axis only; "
-                    f"insert Flatten before '{culprit}'"
-                )
+                hint = _(
+                    ": Linear '{node}' was fed {shape} and works on the last axis only; insert Flatten before '{node}'"
+                ).format(node=culprit, shape=spec)
         else:
-            hint = ": flatten or pool the output down to one vector per sample"
+            hint = _(": flatten or pool the output down to one vector per sample")
     else:
         node = experiment.node(output_id)
         if node.type == "Linear":
@@ -301,17 +335,26 @@ def _check_output(
                 Fix(
                     "set_param",
                     output_id,
-                    f"Set out_features of '{output_id}' to {want[0]}",
+                    _("Set out_features of '{node}' to {count}").format(node=output_id, count=want[0]),
                     params={"out_features": want[0]},
                 )
             )
-            hint = f": set out_features of '{output_id}' to {want[0]}"
+            hint = _(": set out_features of '{node}' to {count}").format(node=output_id, count=want[0])
         else:
-            hint = f": end the model with a Linear layer of {want[0]} outputs"
+            hint = _(": end the model with a Linear layer of {count} outputs").format(count=want[0])
     collect.node(
         output_id,
-        f"the model output '{output_id}' is {out} but the dataset has {what}, so the "
-        f"{experiment.training.loss.type} expects (N, {', '.join(map(str, want))}){hint}",
+        _(
+            "the model output '{node}' is {shape} but the dataset has {what}, so the "
+            "{loss} expects (N, {expected}){hint}"
+        ).format(
+            node=output_id,
+            shape=out,
+            what=what,
+            loss=experiment.training.loss.type,
+            expected=", ".join(map(str, want)),
+            hint=hint,
+        ),
         *fixes,
     )
 
@@ -323,7 +366,10 @@ def _outputs_fix(experiment: Experiment, culprit: str, output_id: str, want: tup
         return ()
     return (
         Fix(
-            "set_param", output_id, f"Set out_features of '{output_id}' to {want[0]}", params={"out_features": want[0]}
+            "set_param",
+            output_id,
+            _("Set out_features of '{node}' to {count}").format(node=output_id, count=want[0]),
+            params={"out_features": want[0]},
         ),
     )
 
@@ -359,7 +405,9 @@ def _warn_softmax_before_loss(
     if output_id and reports[output_id].type == "Softmax" and experiment.training.loss.type in CLASS_INDEX_LOSSES:
         collect.node(
             output_id,
-            f"Softmax '{output_id}' feeds {experiment.training.loss.type}, which applies "
-            f"log-softmax itself: remove '{output_id}' and train on the raw scores (logits)",
+            _(
+                "Softmax '{node}' feeds {loss}, which applies "
+                "log-softmax itself: remove '{node}' and train on the raw scores (logits)"
+            ).format(node=output_id, loss=experiment.training.loss.type),
             severity="warning",
         )

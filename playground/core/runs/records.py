@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+import playground.core.i18n
 from playground.core.csv_text import csv_text
 from playground.core.experiment.schema import Experiment
 from playground.core.safe_files import atomic_write_text
@@ -42,6 +43,8 @@ class RunRequest:
     predictions_on_demand: bool = False  # a new prediction only after the view asked for one
     neuron_maps: bool = True  # per-unit maps and weights of small dense nets on 2-D data
     frames_per_second: float = DEFAULT_FRAMES_PER_SECOND  # how often updates are sent at most
+    # the language of the run's messages: a worker process has its own copy of the core's language
+    language: str = field(default_factory=playground.core.i18n.language)
 
 
 @dataclass
@@ -124,7 +127,7 @@ class StepBatch:
 
     @classmethod
     def empty(cls) -> StepBatch:
-        return cls(*(np.zeros(0) for _ in range(4)))
+        return cls(*(np.zeros(0) for _column in range(4)))
 
     @classmethod
     def joined(cls, batches: Iterable[StepBatch]) -> StepBatch:

@@ -32,6 +32,7 @@ import torch
 
 from playground.core.data import load_dataset
 from playground.core.errors import PlaygroundError
+from playground.core.i18n import _, set_language
 from playground.core.runs.probes import NeuronProbe, TaskProbe, TrainSubsetMetrics
 from playground.core.runs.records import (
     EpochRow,
@@ -78,10 +79,13 @@ def describe_failure(exc: BaseException) -> str:
     if isinstance(exc, PlaygroundError):
         return str(exc)
     if isinstance(exc, MemoryError):
-        return "the training ran out of memory: use a smaller model, a smaller batch size or less data"
+        return _("the training ran out of memory: use a smaller model, a smaller batch size or less data")
     last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
-    where = f" (in {Path(last[0].filename).name}:{last[0].lineno})" if last else ""
-    return f"{type(exc).__name__}: {exc}{where}"
+    if not last:
+        return f"{type(exc).__name__}: {exc}"
+    return _("{error}: {message} (in {file}:{line})").format(
+        error=type(exc).__name__, message=exc, file=Path(last[0].filename).name, line=last[0].lineno
+    )
 
 
 class RunSession:
@@ -129,12 +133,17 @@ class RunSession:
 
     def _run(self) -> None:
         request = self.request
+        # A worker process speaks the window's language for every message of the run; a thread
+        # has it already, and must not change the window's language behind its back.
+        if self.process == "process":
+            set_language(request.language)
         threads_wanted = request.num_threads or worker_threads()
         torch.set_num_threads(threads_wanted)
         if self.control.stop_requested:
             self.send(
                 RunFinished(
-                    self.run_id, Summary(status="stopped", message="Stopped before training began.", epochs=0, steps=0)
+                    self.run_id,
+                    Summary(status="stopped", message=_("Stopped before training began."), epochs=0, steps=0),
                 )
             )
             return
@@ -233,7 +242,7 @@ class RunSession:
             if request.first_epoch:
                 control.step_epoch()
             elif request.first_batches > 0:
-                for _ in range(request.first_batches):
+                for _batch in range(request.first_batches):
                     control.step_batch()
             else:
                 control.pause()

@@ -25,6 +25,7 @@ from typing import Any
 
 import torch
 
+from playground.core.i18n import _
 from playground.core.runs.records import RunRequest
 from playground.core.training.control import TrainingControl
 
@@ -108,22 +109,22 @@ def serve(connection: Any, state: Any, process: str = "process") -> None:
 def describe_exit(exitcode: int | None) -> str:
     """How a worker process ended, and the likely reason, for the window's message."""
     if exitcode is None:
-        return "the training process stopped answering"
+        return _("the training process stopped answering")
     if exitcode < 0:
         number = -exitcode
         try:
             name = signal.Signals(number).name
         except ValueError:
-            name = f"signal {number}"
+            name = _("signal {number}").format(number=number)
         if number == getattr(signal, "SIGKILL", 9):
-            return (
-                f"the training process stopped unexpectedly (killed, {name}): the model may be too large for "
-                f"this machine's memory"
-            )
+            return _(
+                "the training process stopped unexpectedly (killed, {signal}): the model may be too large for "
+                "this machine's memory"
+            ).format(signal=name)
         if number == getattr(signal, "SIGSEGV", 11):
-            return f"the training process crashed ({name}, in native code)"
-        return f"the training process stopped unexpectedly ({name})"
-    return f"the training process stopped unexpectedly (exit code {exitcode})"
+            return _("the training process crashed ({signal}, in native code)").format(signal=name)
+        return _("the training process stopped unexpectedly ({signal})").format(signal=name)
+    return _("the training process stopped unexpectedly (exit code {code})").format(code=exitcode)
 
 
 class WorkerProcess:

@@ -31,6 +31,7 @@ from safetensors.torch import load_file, save_file
 
 from playground.core.errors import PlaygroundError
 from playground.core.experiment.schema import Experiment, ModelSpec
+from playground.core.i18n import N_, _
 from playground.core.jsonio import atomic_write_text, parse_json_text
 
 CHECKPOINT_FORMAT = "nn-playground.checkpoint"
@@ -39,30 +40,40 @@ MANIFEST = "checkpoint.json"
 MAX_DEPTH = 32  # objects/lists inside each other in a manifest; a real one needs about ten
 _TENSOR_FILE = re.compile(r"state-[0-9A-Za-z_-]{1,64}\.safetensors")  # the names `save_checkpoint` gives
 _MARKERS = ("__tensor__", "__float__", "__tuple__", "__dict__")
-EDITED = "the checkpoint was edited or damaged after it was saved; restore it or train from scratch"
-DIVERGED = "it was saved from a diverged run; train from scratch"
+# The advice that ends a message; in English (translate with `edited()`, `_(DIVERGED)` where shown).
+EDITED = N_("the checkpoint was edited or damaged after it was saved; restore it or train from scratch")
+DIVERGED = N_("it was saved from a diverged run; train from scratch")
 
 
 class CheckpointError(PlaygroundError):
     """A checkpoint that cannot be written, read, or used with this experiment."""
 
 
+def edited() -> str:
+    """`EDITED` in the current language."""
+    return _(EDITED)
+
+
 def unfit(where: str, problem: str) -> CheckpointError:
-    """The error for one field of the state that is not what a saved checkpoint holds."""
-    return CheckpointError(f"{where} {problem}; {EDITED}")
+    """The error for one field of the state that is not what a saved checkpoint holds (`problem`
+    in the current language, said of `where`: "must be a list, not an object")."""
+    # TRANSLATORS: {where} is a field of the checkpoint (state.loop.step), {problem} what is wrong with it
+    return CheckpointError(_("{where} {problem}; {advice}").format(where=where, problem=problem, advice=edited()))
 
 
 def settings_changed(exc: CheckpointError, what: str) -> CheckpointError:
-    """The same problem, with the likelier cause for a part the experiment's settings shape."""
+    """The same problem, with the likelier cause for a part the experiment's settings shape
+    (`what`: an English name marked with N_, "optimizer settings")."""
     message = str(exc)
-    if not message.endswith(EDITED):
+    advice = edited()
+    if not message.endswith(advice):
         return exc  # it already says what to do (NaN values, a model that changed shape)
     return CheckpointError(
-        message.removesuffix(EDITED)
-        + (
-            f"the experiment's {what} may have changed since the checkpoint was saved (or the file was edited); "
-            f"use the {what} it was saved with or train from scratch"
-        )
+        message.removesuffix(advice)
+        + _(
+            "the experiment's {what} may have changed since the checkpoint was saved (or the file was edited); "
+            "use the {what} it was saved with or train from scratch"
+        ).format(what=_(what))
     )
 
 
@@ -89,16 +100,21 @@ def encode_state(value: Any, tensors: dict[str, torch.Tensor]) -> Any:
         if all(isinstance(k, str) and not k.startswith("__") for k in value):
             return {k: encode_state(v, tensors) for k, v in value.items()}
         return {"__dict__": [[encode_state(k, tensors), encode_state(v, tensors)] for k, v in value.items()]}
-    raise CheckpointError(f"cannot store a value of type {type(value).__name__} in a checkpoint")
+    raise CheckpointError(_("cannot store a value of type {type} in a checkpoint").format(type=type(value).__name__))
 
 
-def check_depth(tree: Any, limit: int = MAX_DEPTH, where: str = "the state") -> None:
-    """Refuse nesting deeper than `limit`, found without recursion (no RecursionError, any depth)."""
+def check_depth(tree: Any, limit: int = MAX_DEPTH, where: str = N_("the state")) -> None:
+    """Refuse nesting deeper than `limit`, found without recursion (no RecursionError, any depth).
+    `where`: an English name marked with N_ ("the manifest"), translated in the message."""
     stack: list[tuple[Any, int]] = [(tree, 1)]
     while stack:
         value, depth = stack.pop()
         if depth > limit:
-            raise CheckpointError(f"{where} is nested more than {limit} levels deep; {EDITED}")
+            raise CheckpointError(
+                _("{where} is nested more than {limit} levels deep; {advice}").format(
+                    where=_(where), limit=limit, advice=edited()
+                )
+            )
         children = value.values() if isinstance(value, dict) else value
         stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
 
@@ -123,41 +139,51 @@ def _decode(value: Any, tensors: Mapping[str, torch.Tensor], used: set[str]) -> 
                 return _decode_marker(key, inner, tensors, used)
         for key in value:
             if key.startswith("__"):
-                raise CheckpointError(f"the state holds an unknown entry {key[:40]!r}; {EDITED}")
+                raise CheckpointError(
+                    _("the state holds an unknown entry {key}; {advice}").format(key=repr(key[:40]), advice=edited())
+                )
         return {k: _decode(v, tensors, used) for k, v in value.items()}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    raise CheckpointError(f"unexpected value in the state: {value!r:.60}")
+    raise CheckpointError(_("unexpected value in the state: {value}").format(value=f"{value!r:.60}"))
 
 
 def _decode_marker(key: str, inner: Any, tensors: Mapping[str, torch.Tensor], used: set[str]) -> Any:
     if key == "__tensor__":
         if not isinstance(inner, str) or inner not in tensors:
-            raise CheckpointError(f"the tensor file lacks {inner!r:.60}; {EDITED}")
+            raise CheckpointError(
+                _("the tensor file lacks {name}; {advice}").format(name=f"{inner!r:.60}", advice=edited())
+            )
         if inner in used:
-            raise CheckpointError(f"the state uses tensor {inner!r} twice; {EDITED}")
+            raise CheckpointError(
+                _("the state uses tensor {name} twice; {advice}").format(name=repr(inner), advice=edited())
+            )
         used.add(inner)
         return tensors[inner]
     if key == "__float__":
         if not isinstance(inner, str) or inner not in ("nan", "inf", "-inf"):
-            raise CheckpointError(f"bad special number {inner!r:.60}; {EDITED}")
+            raise CheckpointError(
+                _("bad special number {value}; {advice}").format(value=f"{inner!r:.60}", advice=edited())
+            )
         return float(inner)
     if key == "__tuple__":
         return tuple(_decode(v, tensors, used) for v in _as_list(inner))
     out: dict[Any, Any] = {}
     for pair in _as_list(inner):
         if not isinstance(pair, list) or len(pair) != 2:
-            raise CheckpointError(f"bad key/value pair in the state; {EDITED}")
+            raise CheckpointError(_("bad key/value pair in the state; {advice}").format(advice=edited()))
         item_key = _decode(pair[0], tensors, used)
         if not isinstance(item_key, (int, str)) or isinstance(item_key, bool) or item_key in out:
-            raise CheckpointError(f"bad or repeated key {item_key!r:.60} in the state; {EDITED}")
+            raise CheckpointError(
+                _("bad or repeated key {key} in the state; {advice}").format(key=f"{item_key!r:.60}", advice=edited())
+            )
         out[item_key] = _decode(pair[1], tensors, used)
     return out
 
 
 def _as_list(value: Any) -> list[Any]:
     if not isinstance(value, list):
-        raise CheckpointError(f"malformed state tree; {EDITED}")
+        raise CheckpointError(_("malformed state tree; {advice}").format(advice=edited()))
     return value
 
 
@@ -179,22 +205,36 @@ def graph_differences(saved: Mapping[str, Any], current: Mapping[str, Any]) -> l
     current_nodes = {n["id"]: n for n in current.get("nodes", [])}
     for node_id in saved_nodes.keys() - current_nodes.keys():
         messages.append(
-            f"node '{node_id}' ({saved_nodes[node_id]['type']}) is in the checkpoint but not in the experiment"
+            _("node '{node}' ({type}) is in the checkpoint but not in the experiment").format(
+                node=node_id, type=saved_nodes[node_id]["type"]
+            )
         )
     for node_id in current_nodes.keys() - saved_nodes.keys():
-        messages.append(f"node '{node_id}' ({current_nodes[node_id]['type']}) is new in the experiment")
+        messages.append(
+            _("node '{node}' ({type}) is new in the experiment").format(
+                node=node_id, type=current_nodes[node_id]["type"]
+            )
+        )
     for node_id in saved_nodes.keys() & current_nodes.keys():
         before, after = saved_nodes[node_id], current_nodes[node_id]
         if before["type"] != after["type"]:
-            messages.append(f"node '{node_id}' was {before['type']}, now {after['type']}")
+            messages.append(
+                _("node '{node}' was {before}, now {after}").format(
+                    node=node_id, before=before["type"], after=after["type"]
+                )
+            )
         elif before.get("params", {}) != after.get("params", {}):
-            messages.append(f"node '{node_id}' parameters changed from {before.get('params')} to {after.get('params')}")
+            messages.append(
+                _("node '{node}' parameters changed from {before} to {after}").format(
+                    node=node_id, before=before.get("params"), after=after.get("params")
+                )
+            )
     saved_edges = {tuple(e) for e in saved.get("edges", [])}
     current_edges = {tuple(e) for e in current.get("edges", [])}
     for a, b in sorted(saved_edges - current_edges):
-        messages.append(f"edge {a} → {b} was removed")
+        messages.append(_("edge {source} → {target} was removed").format(source=a, target=b))
     for a, b in sorted(current_edges - saved_edges):
-        messages.append(f"edge {a} → {b} was added")
+        messages.append(_("edge {source} → {target} was added").format(source=a, target=b))
     return sorted(messages)
 
 
@@ -236,23 +276,37 @@ def validation_problem(exc: ValidationError, prefix: str = "") -> str:
     where = ".".join(str(part) for part in (prefix, *error["loc"]) if part != "")
     message = error["msg"][0].lower() + error["msg"][1:]
     if error["type"] in ("model_type", "dict_type"):  # not "... or instance of _Tracker"
-        message = "input should be an object"
-    shown = "" if error["type"] == "missing" else f" (got {error.get('input')!r:.60})"
-    return f"{where or 'the manifest'}: {message}{shown}"
+        message = _("input should be an object")
+    where = where or _("the manifest")
+    if error["type"] == "missing":
+        return f"{where}: {message}"
+    # TRANSLATORS: {message} is pydantic's (English) description of what the value must be
+    return _("{where}: {message} (got {value})").format(
+        where=where, message=message, value=f"{error.get('input')!r:.60}"
+    )
 
 
 def _check_version(manifest: Mapping[str, Any], source: Path) -> None:
     version = manifest.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
-        got = "it is missing" if "version" not in manifest else f"not {version!r:.40}"
-        raise CheckpointError(f"{source}: the checkpoint version must be an integer, {got}; {EDITED}")
+        if "version" not in manifest:
+            text = _("{source}: the checkpoint version must be an integer, it is missing; {advice}")
+        else:
+            text = _("{source}: the checkpoint version must be an integer, not {value}; {advice}")
+        raise CheckpointError(text.format(source=source, value=f"{version!r:.40}", advice=edited()))
     if version > CHECKPOINT_VERSION:
         raise CheckpointError(
-            f"{source}: checkpoint version {version!r} is newer than this playground reads "
-            f"({CHECKPOINT_VERSION}); update the playground"
+            _(
+                "{source}: checkpoint version {version} is newer than this playground reads "
+                "({supported}); update the playground"
+            ).format(source=source, version=repr(version), supported=CHECKPOINT_VERSION)
         )
     if version < 1:
-        raise CheckpointError(f"{source}: there is no checkpoint version {version}; {EDITED}")
+        raise CheckpointError(
+            _("{source}: there is no checkpoint version {version}; {advice}").format(
+                source=source, version=version, advice=edited()
+            )
+        )
 
 
 # ---- files --------------------------------------------------------------------------------------
@@ -273,14 +327,18 @@ def check_checkpoint_target(directory: str | os.PathLike[str]) -> str | None:
     path = folder / MANIFEST
     try:
         if folder.exists() and not folder.is_dir():
-            raise CheckpointError(f"{folder}: is a file, not a folder; name a folder to keep the checkpoint in")
+            raise CheckpointError(
+                _("{folder}: is a file, not a folder; name a folder to keep the checkpoint in").format(folder=folder)
+            )
         if not (path.exists() or path.is_symlink()):
             return None
     except OSError as exc:
-        raise CheckpointError(f"cannot write the checkpoint to {folder}: {exc.strerror or exc}") from None
+        raise CheckpointError(_cannot_write(folder, exc)) from None
     foreign = CheckpointError(
-        f"{path}: exists and is not a playground checkpoint; choose another checkpoint folder "
-        f"(the playground never overwrites a file it did not write)"
+        _(
+            "{path}: exists and is not a playground checkpoint; choose another checkpoint folder "
+            "(the playground never overwrites a file it did not write)"
+        ).format(path=path)
     )
     try:
         manifest = parse_json_text(path.read_text(encoding="utf-8"), str(path))
@@ -290,6 +348,10 @@ def check_checkpoint_target(directory: str | os.PathLike[str]) -> str | None:
         raise foreign
     name = manifest.get("tensors")
     return name if isinstance(name, str) and _TENSOR_FILE.fullmatch(name) else None
+
+
+def _cannot_write(folder: Path, exc: OSError) -> str:
+    return _("cannot write the checkpoint to {folder}: {reason}").format(folder=folder, reason=exc.strerror or exc)
 
 
 def _new_tensor_name(folder: Path) -> str:
@@ -333,7 +395,7 @@ def save_checkpoint(
     except OSError as exc:
         if tensor_path is not None:  # ours and named by no manifest: nothing else would remove it
             _remove_quietly(tensor_path)
-        raise CheckpointError(f"cannot write the checkpoint to {folder}: {exc.strerror or exc}") from None
+        raise CheckpointError(_cannot_write(folder, exc)) from None
     if previous is not None and previous != tensor_name:
         _remove_quietly(folder / previous)
     return folder
@@ -348,31 +410,37 @@ def _remove_quietly(path: Path) -> None:
         pass
 
 
+def _unreadable(path: Path, exc: Exception) -> str:
+    return _("{path}: cannot be read ({reason})").format(path=path, reason=exc)
+
+
 def _read_manifest(folder: Path) -> dict[str, Any]:
     """The parsed manifest of `folder`, its whole structure checked."""
     manifest_path = folder / MANIFEST
     if not folder.is_dir():
-        raise CheckpointError(f"{folder}: no such checkpoint folder")
+        raise CheckpointError(_("{folder}: no such checkpoint folder").format(folder=folder))
     try:
         text = manifest_path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise CheckpointError(f"{folder}: not a checkpoint folder ({MANIFEST} is missing)") from None
+        raise CheckpointError(
+            _("{folder}: not a checkpoint folder ({manifest} is missing)").format(folder=folder, manifest=MANIFEST)
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise CheckpointError(f"{manifest_path}: cannot be read ({exc})") from None
+        raise CheckpointError(_unreadable(manifest_path, exc)) from None
     try:
         manifest = parse_json_text(text, str(manifest_path))
     except PlaygroundError as exc:
         raise CheckpointError(str(exc)) from None
     if not isinstance(manifest, dict) or manifest.get("format") != CHECKPOINT_FORMAT:
-        raise CheckpointError(f"{manifest_path}: not a playground checkpoint")
+        raise CheckpointError(_("{path}: not a playground checkpoint").format(path=manifest_path))
     _check_version(manifest, manifest_path)
     try:
-        check_depth(manifest, where="the manifest")
+        check_depth(manifest, where=N_("the manifest"))
         _Manifest.model_validate(manifest)
     except CheckpointError as exc:
         raise CheckpointError(f"{manifest_path}: {exc}") from None
     except ValidationError as exc:
-        raise CheckpointError(f"{manifest_path}: {validation_problem(exc)}; {EDITED}") from None
+        raise CheckpointError(f"{manifest_path}: {validation_problem(exc)}; {edited()}") from None
     return manifest
 
 
@@ -383,13 +451,17 @@ def read_checkpoint(directory: str | os.PathLike[str]) -> tuple[dict[str, Any], 
     manifest_path = folder / MANIFEST
     tensor_path = folder / manifest["tensors"]
     if not tensor_path.is_file():
-        raise CheckpointError(f"{folder}: the tensor file {manifest['tensors']} is missing")
+        raise CheckpointError(
+            _("{folder}: the tensor file {name} is missing").format(folder=folder, name=manifest["tensors"])
+        )
     if _sha256(tensor_path) != manifest["sha256"]:
-        raise CheckpointError(f"{folder}: the tensor file does not match the manifest (damaged or half-written)")
+        raise CheckpointError(
+            _("{folder}: the tensor file does not match the manifest (damaged or half-written)").format(folder=folder)
+        )
     try:
         tensors = load_file(str(tensor_path))
     except Exception as exc:  # safetensors raises its own error types for corrupt files
-        raise CheckpointError(f"{tensor_path}: cannot be read ({exc})") from None
+        raise CheckpointError(_unreadable(tensor_path, exc)) from None
     try:
         state = decode_state(manifest["state"], tensors)
     except CheckpointError as exc:
@@ -401,23 +473,28 @@ def check_compatible(manifest: Mapping[str, Any], experiment: Experiment) -> Non
     """Refuse a checkpoint saved from another graph or optimizer, saying what differs."""
     saved = manifest.get("graph")
     current = graph_signature(experiment.model)
+    no_graph = _("the checkpoint does not record its model graph")
     if not isinstance(saved, Mapping):
-        raise CheckpointError("the checkpoint does not record its model graph")
+        raise CheckpointError(no_graph)
     try:
         _Graph.model_validate(saved)
     except ValidationError:
-        raise CheckpointError("the checkpoint does not record its model graph") from None
+        raise CheckpointError(no_graph) from None
     if saved != json.loads(json.dumps(current)):
         differences = graph_differences(saved, current)
-        detail = "; ".join(differences[:8]) or "the graphs differ"
+        detail = "; ".join(differences[:8]) or _("the graphs differ")
         if len(differences) > 8:
-            detail += f"; and {len(differences) - 8} more"
+            detail = _("{differences}; and {count} more").format(differences=detail, count=len(differences) - 8)
         raise CheckpointError(
-            f"the checkpoint was saved from a different model graph ({detail}); "
-            f"train from scratch or open the experiment it was saved with"
+            _(
+                "the checkpoint was saved from a different model graph ({detail}); "
+                "train from scratch or open the experiment it was saved with"
+            ).format(detail=detail)
         )
     if manifest.get("optimizer") != experiment.training.optimizer.type:
         raise CheckpointError(
-            f"the checkpoint was trained with {str(manifest.get('optimizer'))[:60]}, the experiment uses "
-            f"{experiment.training.optimizer.type}; its optimizer state cannot be continued"
+            _(
+                "the checkpoint was trained with {saved}, the experiment uses {current}; "
+                "its optimizer state cannot be continued"
+            ).format(saved=str(manifest.get("optimizer"))[:60], current=experiment.training.optimizer.type)
         )

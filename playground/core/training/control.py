@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable, MutableSequence
 from typing import Any
 
+from playground.core.i18n import _
+
 # The slots of the shared array.
 _REQUESTS = 0  # window: incremented by every request (the hot loop's one comparison)
 _PAUSED = 1  # window: 1 while paused
@@ -112,7 +114,7 @@ class TrainingControl:
 
     def set_lr(self, value: float) -> None:
         if not value > 0:
-            raise ValueError(f"learning rate must be positive, got {value!r}")
+            raise ValueError(_("learning rate must be positive, got {value}").format(value=repr(value)))
         state = self._state
         state[_LR] = float(value)
         state[_LR_ASKED] += 1.0

@@ -14,6 +14,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from playground.core.i18n import _
+
 # "Saturated" means the activation's derivative is below 5 % of its peak.
 SIGMOID_LOW, SIGMOID_HIGH = 0.0125, 0.9875  # s(1 - s) < 0.0125
 TANH_LIMIT = 0.975  # 1 - t² < 0.05
@@ -147,7 +149,7 @@ class DiagnosticsProbe:
             weight_norm = update_ratio = grad_norm = np.zeros(count)
         dead: dict[str, float] = {}
         saturated: dict[str, float] = {}
-        for (name, kind, _), value in zip(self._activation_stats, values[3 * n :]):
+        for (name, kind, _stat), value in zip(self._activation_stats, values[3 * n :]):
             (dead if kind == "relu" else saturated)[name] = value
         self._before, self._grad_norms, self._activation_stats = [], [], []
         return Diagnostics(list(self.layers), grad_norm, weight_norm, update_ratio, dead, saturated)
@@ -170,45 +172,56 @@ def _to_floats(scalars: list[torch.Tensor]) -> list[float]:
 
 
 def diagnostic_hints(diag: Diagnostics) -> list[str]:
-    """Plain-language readings of the numbers, for the panel beside the plots."""
+    """Plain-language readings of the numbers, for the panel beside the plots (in the current language)."""
     hints: list[str] = []
     grads = diag.grad_norm
     if len(grads) >= 3 and np.all(np.isfinite(grads)) and grads[-1] > 0:
         ratio = grads[0] / grads[-1]
         if ratio < 1e-3:
             uses_relu = bool(diag.dead_fraction) and not diag.saturated_fraction
-            remedies = (
-                "He initialisation, normalisation layers or residual connections"
-                if uses_relu
-                else "ReLU activations, He initialisation, normalisation layers or residual connections"
-            )
-            hints.append(
-                f"Vanishing gradients: the first layer ({diag.layers[0]}) gets {ratio:.1e} times the "
-                f"gradient of the last; it barely learns. Try {remedies}."
-            )
+            if uses_relu:
+                hint = _(
+                    "Vanishing gradients: the first layer ({layer}) gets {ratio} times the gradient of the last; "
+                    "it barely learns. Try He initialisation, normalisation layers or residual connections."
+                )
+            else:
+                hint = _(
+                    "Vanishing gradients: the first layer ({layer}) gets {ratio} times the gradient of the last; "
+                    "it barely learns. Try ReLU activations, He initialisation, normalisation layers or residual "
+                    "connections."
+                )
+            hints.append(hint.format(layer=diag.layers[0], ratio=f"{ratio:.1e}"))
         elif ratio > 1e3:
             hints.append(
-                f"Exploding gradients: the first layer ({diag.layers[0]}) gets {ratio:.1e} times the "
-                f"gradient of the last. Try gradient clipping or a lower learning rate."
+                _(
+                    "Exploding gradients: the first layer ({layer}) gets {ratio} times the gradient of the last. "
+                    "Try gradient clipping or a lower learning rate."
+                ).format(layer=diag.layers[0], ratio=f"{ratio:.1e}")
             )
     for name, share in diag.dead_fraction.items():
         if share >= 0.5:
             hints.append(
-                f"{share:.0%} of the units after {name} are dead (zero for every sample): try a lower "
-                f"learning rate, LeakyReLU, or He initialisation."
+                _(
+                    "{share} of the units after {name} are dead (zero for every sample): try a lower "
+                    "learning rate, LeakyReLU, or He initialisation."
+                ).format(share=f"{share:.0%}", name=name)
             )
     solved = diag.accuracy is not None and diag.accuracy >= SOLVED_ACCURACY
     for name, share in diag.saturated_fraction.items():
         if share >= 0.5 and not solved:  # saturated units of a network that already solves its task are fine
             hints.append(
-                f"{share:.0%} of the outputs of {name} are saturated (flat ends of the curve), so their "
-                f"gradients are nearly zero: try ReLU, normalised inputs or smaller initial weights."
+                _(
+                    "{share} of the outputs of {name} are saturated (flat ends of the curve), so their "
+                    "gradients are nearly zero: try ReLU, normalised inputs or smaller initial weights."
+                ).format(share=f"{share:.0%}", name=name)
             )
     ratios = diag.update_ratio
     if len(ratios) and np.all(np.isfinite(ratios)) and float(np.max(ratios)) > 0.1:
         worst = diag.layers[int(np.argmax(ratios))]
         hints.append(
-            f"Each step changes the weights of {worst} by {float(np.max(ratios)):.0%}: the learning "
-            f"rate is probably too high (about 0.1 % per step is typical)."
+            _(
+                "Each step changes the weights of {layer} by {share}: the learning "
+                "rate is probably too high (about 0.1 % per step is typical)."
+            ).format(layer=worst, share=f"{float(np.max(ratios)):.0%}")
         )
     return hints

@@ -33,6 +33,7 @@ from playground.core.data import load_dataset
 from playground.core.errors import ExperimentError, Problem
 from playground.core.experiment.schema import Experiment
 from playground.core.graph import build_model
+from playground.core.i18n import _
 from playground.core.training.checkpoint import (
     MANIFEST,
     CheckpointError,
@@ -88,14 +89,22 @@ EXPLOSION_FACTOR = 1e4
 
 
 def divergence_message(epoch: int, step: int, lr: float, loss: float = math.nan, first: float | None = None) -> str:
+    """What a run that diverged says, in the current language: where, and what to do about it."""
     if math.isfinite(loss):
-        what = f"The loss exploded to {loss:.3g} (it started at {first:.3g})"
-    else:
-        what = "The loss became NaN/inf"
-    return (
-        f"{what} at epoch {epoch} step {step}: the learning rate ({lr:g}) is "
-        f"probably too high; lower it or turn on gradient clipping."
-    )
+        return _(
+            "The loss exploded to {loss} (it started at {first}) at epoch {epoch} step {step}: the learning "
+            "rate ({lr}) is probably too high; lower it or turn on gradient clipping."
+        ).format(loss=f"{loss:.3g}", first=f"{first:.3g}", epoch=epoch, step=step, lr=f"{lr:g}")
+    return _(
+        "The loss became NaN/inf at epoch {epoch} step {step}: the learning rate ({lr}) is probably too "
+        "high; lower it or turn on gradient clipping."
+    ).format(epoch=epoch, step=step, lr=f"{lr:g}")
+
+
+def _sentences(first: str, second: str) -> str:
+    """Two sentences one after the other, as the current language joins them (a space in English)."""
+    # TRANSLATORS: two sentences one after the other; Chinese joins them without a space.
+    return _("{first} {second}").format(first=first, second=second)
 
 
 class Trainer:
@@ -149,7 +158,7 @@ class Trainer:
         self.x_test, self.y_test = dataset.x_test, dataset.y_test
         self.train_samples = int(self.x_train.shape[0])
         if self.train_samples == 0:
-            raise ExperimentError(Problem("data.split.train", "the training split is empty"))
+            raise ExperimentError(Problem("data.split.train", _("the training split is empty")))
         has_val = self.x_val is not None and int(self.x_val.shape[0]) > 0
 
         self.loss = build_loss(self.training.loss.type, self.training.loss.params, self.task, self.num_classes)
@@ -162,7 +171,7 @@ class Trainer:
         self.batches_per_epoch = steps_per_epoch(self.train_samples, self.batch_size)
         self.lr_controller = LRController(self.optimizer, self.training.scheduler, self.batches_per_epoch, self.epochs)
         if self.training.scheduler is not None and self.training.scheduler.type == "ReduceLROnPlateau" and not has_val:
-            raise ExperimentError(Problem("training.scheduler", "ReduceLROnPlateau needs a validation split"))
+            raise ExperimentError(Problem("training.scheduler", _("ReduceLROnPlateau needs a validation split")))
 
         self.early_stopping: MetricTracker | None = None
         if self.training.early_stopping is not None:
@@ -201,6 +210,9 @@ class Trainer:
         self._next_diagnostics = 0.0  # perf_counter time before which epochs skip diagnostics
         self._diagnostics: Diagnostics | None = None  # of the current epoch, when gathered
         self._first_loss: float | None = None  # the run's first batch loss: the scale for "exploded"
+        # how the run diverged, whatever the language of its message: "exploded" (a finite loss far
+        # above the first), "nonfinite" (a NaN/inf loss), "weights" (NaN/inf weights); None: it has not
+        self.divergence: Literal["exploded", "nonfinite", "weights"] | None = None
         self._snapshot: list[torch.Tensor] | None = None  # recent finite weights (divergence fallback)
         self._snapshot_epoch = 0
         self._next_snapshot = 0.0
@@ -257,6 +269,7 @@ class Trainer:
             torch.set_num_threads(threads)
         self._begun = True
         self._outcome = None
+        self.divergence = None
         self._run_seconds = 0.0
         self._run_samples_from = self._samples_seen
         self._emit(StateEvent("running", self.epoch + 1, self.step))
@@ -306,15 +319,17 @@ class Trainer:
                 ):
                     outcome = (
                         "early_stopped",
-                        (
-                            f"Early stopping: {self.early_stopping.monitor} has not improved for "
-                            f"{self.early_stopping.epochs_without_improvement} epochs (best at epoch "
-                            f"{self.early_stopping.best_epoch})."
+                        _(
+                            "Early stopping: {monitor} has not improved for {epochs} epochs (best at epoch {best})."
+                        ).format(
+                            monitor=self.early_stopping.monitor,
+                            epochs=self.early_stopping.epochs_without_improvement,
+                            best=self.early_stopping.best_epoch,
                         ),
                     )
                     break
             if outcome is None and self.epoch >= self.epochs:
-                outcome = "completed", "Training finished."
+                outcome = "completed", _("Training finished.")
             self._rng_state = torch.get_rng_state()
             if self._cuda_rng_state is not None:
                 self._cuda_rng_state = torch.cuda.get_rng_state_all()
@@ -333,7 +348,9 @@ class Trainer:
             raise RuntimeError("call begin() before finish()")
         status, message = self._outcome or (
             "stopped",
-            f"Stopped at epoch {self.epoch + (1 if self.batch else 0)}, step {self.step}.",
+            _("Stopped at epoch {epoch}, step {step}.").format(
+                epoch=self.epoch + (1 if self.batch else 0), step=self.step
+            ),
         )
         started = time.perf_counter()
         try:
@@ -425,7 +442,12 @@ class Trainer:
             for index in range(self.batch, stop):
                 if control._attention:  # noqa: SLF001 - the hot loop's one-attribute fast path
                     if not control.at_step_boundary(self._on_pause):
-                        outcome = "stopped", f"Stopped by the user at epoch {self.epoch + 1}, step {step}."
+                        outcome = (
+                            "stopped",
+                            _("Stopped by the user at epoch {epoch}, step {step}.").format(
+                                epoch=self.epoch + 1, step=step
+                            ),
+                        )
                         break
                     new_lr = control.take_lr()
                     if new_lr is not None:
@@ -433,7 +455,8 @@ class Trainer:
                         skipped = 0
                         controller.set_lr(new_lr)
                         per_step_lr, lr = controller.per_step, controller.current_lr()
-                        self._emit(StateEvent("lr", self.epoch + 1, step, f"learning rate set to {new_lr:g}"))
+                        message = _("learning rate set to {lr}").format(lr=f"{new_lr:g}")
+                        self._emit(StateEvent("lr", self.epoch + 1, step, message))
                 if full_batch:
                     xb, yb = x, y
                 else:
@@ -504,17 +527,17 @@ class Trainer:
         return outcome
 
     def _diverged(self, step: int, lr: float, loss: float) -> Outcome:
-        return "diverged", divergence_message(
-            self.epoch + 1, step + 1, lr, loss, self._first_loss
-        ) + self._restore_finite_weights()
+        self.divergence = "exploded" if math.isfinite(loss) else "nonfinite"
+        message = divergence_message(self.epoch + 1, step + 1, lr, loss, self._first_loss)
+        return "diverged", _sentences(message, self._restore_finite_weights())
 
     def _weights_diverged(self) -> Outcome:
-        message = (
-            f"The weights became NaN/inf in step {self.step} (epoch {self.epoch + 1}): the learning rate "
-            f"({self._last_lr:g}) or another optimizer setting is probably too large; lower it or turn on "
-            f"gradient clipping."
-        )
-        return "diverged", message + self._restore_finite_weights()
+        self.divergence = "weights"
+        message = _(
+            "The weights became NaN/inf in step {step} (epoch {epoch}): the learning rate ({lr}) or another "
+            "optimizer setting is probably too large; lower it or turn on gradient clipping."
+        ).format(step=self.step, epoch=self.epoch + 1, lr=f"{self._last_lr:g}")
+        return "diverged", _sentences(message, self._restore_finite_weights())
 
     def _restore_finite_weights(self) -> str:
         """Put back the last finite weights, if the current ones are not; says what happened."""
@@ -522,8 +545,10 @@ class Trainer:
             with torch.no_grad():
                 for parameter, saved in zip(self.model.parameters(), self._snapshot):
                     parameter.copy_(saved)
-            return f" The weights were reset to the start of epoch {self._snapshot_epoch}, the last finite ones."
-        return " The last finite weights are kept."
+            return _("The weights were reset to the start of epoch {epoch}, the last finite ones.").format(
+                epoch=self._snapshot_epoch
+            )
+        return _("The last finite weights are kept.")
 
     def _finish_epoch(self) -> EpochEvent:
         """Validation, schedule, monitors, event, checkpoint: once per epoch."""
@@ -579,7 +604,10 @@ class Trainer:
         if keep is not None and keep.restore and self._best_state is not None and best_epoch != self.epoch:
             self.model.load_state_dict(self._best_state)
             restored = True
-            message += f" Restored the best weights (epoch {best_epoch}, {keep.monitor})."
+            restored_text = _("Restored the best weights (epoch {epoch}, {monitor}).").format(
+                epoch=best_epoch, monitor=keep.monitor
+            )
+            message = _sentences(message, restored_text)
         summary = Summary(
             status=status,
             message=message,

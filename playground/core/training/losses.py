@@ -17,6 +17,7 @@ from torch import nn
 
 from playground.core.catalogue.training import DEFAULT_LOSS, LOSSES
 from playground.core.errors import ExperimentError, Problem
+from playground.core.i18n import _
 from playground.core.params import resolved
 from playground.core.training.requirements import loss_problems
 
@@ -120,7 +121,7 @@ def build_loss(name: str, params: Mapping[str, Any] | None, task: str, num_class
     """Construct the named loss with its declared defaults filled in."""
     if name not in LOSSES:
         known = ", ".join(LOSSES)
-        raise _loss_problem(f"unknown loss {name!r} (known: {known})")
+        raise _loss_problem(_("unknown loss {name} (known: {known})").format(name=repr(name), known=known))
     spec = LOSSES[name]
     problems = loss_problems(name, params, task, num_classes)
     if problems:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from playground.core.errors import ExperimentError, Problem
+from playground.core.i18n import _
 
 MAXIMISED = frozenset({"val_accuracy", "val_r2"})
 
@@ -52,14 +53,14 @@ class MetricTracker:
 def monitor_problem(monitor: str, task: str, has_val: bool) -> str | None:
     """Why a run cannot provide `monitor` (no validation split, or the other task), or None."""
     if monitor.startswith("val_") and not has_val:
-        return (
-            f"monitors {monitor} but the data split has no validation share; set data.split.val above 0 "
-            f"or monitor train_loss"
-        )
+        return _(
+            "monitors {monitor} but the data split has no validation share; set data.split.val above 0 "
+            "or monitor train_loss"
+        ).format(monitor=monitor)
     if monitor == "val_accuracy" and task != "classification":
-        return "val_accuracy needs a classification dataset; use val_loss or val_r2"
+        return _("val_accuracy needs a classification dataset; use val_loss or val_r2")
     if monitor in ("val_mae", "val_r2") and task != "regression":
-        return f"{monitor} needs a regression dataset; use val_loss or val_accuracy"
+        return _("{monitor} needs a regression dataset; use val_loss or val_accuracy").format(monitor=monitor)
     return None
 
 

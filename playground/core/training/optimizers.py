@@ -9,6 +9,7 @@ import torch
 
 from playground.core.catalogue.training import OPTIMIZERS
 from playground.core.errors import ExperimentError, Problem
+from playground.core.i18n import _
 from playground.core.params import resolved
 
 
@@ -16,7 +17,12 @@ def optimizer_kwargs(name: str, params: Mapping[str, Any] | None) -> dict[str, A
     """Constructor arguments: declared defaults, the given values, lists made into tuples."""
     if name not in OPTIMIZERS:
         known = ", ".join(OPTIMIZERS)
-        raise ExperimentError(Problem("training.optimizer.type", f"unknown optimizer {name!r} (known: {known})"))
+        raise ExperimentError(
+            Problem(
+                "training.optimizer.type",
+                _("unknown optimizer {name} (known: {known})").format(name=repr(name), known=known),
+            )
+        )
     problems = OPTIMIZERS[name].rule_problems(params)
     if problems:
         raise ExperimentError([Problem(f"training.optimizer.params.{key}", message) for key, message in problems])
@@ -33,6 +39,6 @@ def build_optimizer(
     kwargs = optimizer_kwargs(name, params)
     trainable = [p for p in parameters if p.requires_grad]
     if not trainable:
-        raise ExperimentError(Problem("model", "the model has no trainable parameters"))
+        raise ExperimentError(Problem("model", _("the model has no trainable parameters")))
     optimizer: torch.optim.Optimizer = getattr(torch.optim, name)(trainable, **kwargs)
     return optimizer

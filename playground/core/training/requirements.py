@@ -16,6 +16,7 @@ from playground.core.catalogue.training import DEFAULT_LOSS, LOSSES
 from playground.core.errors import ExperimentError
 from playground.core.experiment.schema import Experiment
 from playground.core.graph.inference import GraphIssue
+from playground.core.i18n import _
 from playground.core.memory import format_bytes, machine_memory_bytes
 from playground.core.params import resolved
 from playground.core.training.device import resolve_device
@@ -38,15 +39,15 @@ def one_cycle_problem(pct_start: float, total_steps: int) -> str | None:
     """
     warmup_end = float(pct_start * total_steps) - 1
     if warmup_end == 0:
-        return (
-            f"pct_start {pct_start:g} makes the warm-up phase empty with {total_steps} scheduler steps "
-            f"(pct_start × steps must not be exactly 1): change pct_start, the epochs, or the interval"
-        )
+        return _(
+            "pct_start {pct_start} makes the warm-up phase empty with {steps} scheduler steps "
+            "(pct_start × steps must not be exactly 1): change pct_start, the epochs, or the interval"
+        ).format(pct_start=f"{pct_start:g}", steps=total_steps)
     if (total_steps - 1) - warmup_end == 0:
-        return (
-            f"pct_start {pct_start:g} leaves no steps for the annealing phase ({total_steps} scheduler steps); "
-            f"use a pct_start below 1"
-        )
+        return _(
+            "pct_start {pct_start} leaves no steps for the annealing phase ({steps} scheduler steps); "
+            "use a pct_start below 1"
+        ).format(pct_start=f"{pct_start:g}", steps=total_steps)
     return None
 
 
@@ -72,13 +73,21 @@ def loss_problems(name: str, params: Any, task: str, num_classes: int | None) ->
     problems = []
     if task not in declared.tasks:
         suggestion = DEFAULT_LOSS.get(task, "MSELoss")
-        problems.append(("training.loss.type", f"{name} does not suit a {task} dataset; use {suggestion}, for example"))
+        if task == "classification":
+            text = _("{name} does not suit a classification dataset; use {suggestion}, for example")
+        elif task == "regression":
+            text = _("{name} does not suit a regression dataset; use {suggestion}, for example")
+        else:
+            text = _("{name} does not suit a {task} dataset; use {suggestion}, for example")
+        problems.append(("training.loss.type", text.format(name=name, task=task, suggestion=suggestion)))
     weight = resolved(declared.params, params).get("weight")
     if weight is not None and num_classes is not None and len(weight) != num_classes:
         problems.append(
             (
                 "training.loss.params.weight",
-                f"has {len(weight)} entries but the dataset has {num_classes} classes: give one weight per class",
+                _("has {count} entries but the dataset has {classes} classes: give one weight per class").format(
+                    count=len(weight), classes=num_classes
+                ),
             )
         )
     return problems
@@ -93,9 +102,11 @@ def _schedule_issues(experiment: Experiment, train_samples: int | None, has_val:
         return [
             _issue(
                 "training.scheduler.type",
-                "ReduceLROnPlateau lowers the learning rate when the validation "
-                "loss stops improving, but the data split has no validation "
-                "share; set data.split.val above 0 or choose another schedule",
+                _(
+                    "ReduceLROnPlateau lowers the learning rate when the validation "
+                    "loss stops improving, but the data split has no validation "
+                    "share; set data.split.val above 0 or choose another schedule"
+                ),
             )
         ]
     if scheduler.type == "OneCycleLR" and train_samples:
@@ -138,9 +149,15 @@ def _memory_issues(experiment: Experiment, report: Any, train_samples: int | Non
     return [
         _issue(
             "model",
-            f"training this model needs about {format_bytes(needed)} of memory "
-            f"({report.total_params:,} parameters, batches of {batch:,}); this machine has "
-            f"{format_bytes(available)}: use fewer or smaller layers, or a smaller batch size",
+            _(
+                "training this model needs about {needed} of memory ({parameters} parameters, batches of "
+                "{batch}); this machine has {available}: use fewer or smaller layers, or a smaller batch size"
+            ).format(
+                needed=format_bytes(needed),
+                parameters=f"{report.total_params:,}",
+                batch=f"{batch:,}",
+                available=format_bytes(available),
+            ),
         )
     ]
 

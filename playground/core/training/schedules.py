@@ -25,6 +25,7 @@ from torch.optim import lr_scheduler
 from playground.core.catalogue.training import SCHEDULERS, has_momentum
 from playground.core.errors import ExperimentError, Problem
 from playground.core.experiment.schema import SchedulerSpec, TrainingSpec
+from playground.core.i18n import _
 from playground.core.params import resolved
 from playground.core.training.optimizers import build_optimizer
 
@@ -43,7 +44,12 @@ def build_scheduler(optimizer: torch.optim.Optimizer, spec: SchedulerSpec, steps
     """The torch scheduler named by `spec`; OneCycleLR gets its total length from the run."""
     if spec.type not in SCHEDULERS:
         known = ", ".join(SCHEDULERS)
-        raise ExperimentError(Problem("training.scheduler.type", f"unknown scheduler {spec.type!r} (known: {known})"))
+        raise ExperimentError(
+            Problem(
+                "training.scheduler.type",
+                _("unknown scheduler {name} (known: {known})").format(name=repr(spec.type), known=known),
+            )
+        )
     kwargs = resolved(SCHEDULERS[spec.type].params, spec.params)
     if spec.type == "OneCycleLR":
         kwargs["total_steps"] = max(1, epochs * steps_per_epoch if spec.interval == "step" else epochs)
@@ -188,7 +194,7 @@ def lr_schedule(
             if index >= total:
                 break
             if per_step:
-                for _ in range(min(steps_per_epoch, total - index)):
+                for _step in range(min(steps_per_epoch, total - index)):
                     lrs[index] = controller.before_step()
                     controller.after_step()
                     index += 1

@@ -37,6 +37,8 @@ from playground.ui.compare.common import (
     split_panel,
 )
 from playground.ui.compare.race_view import RaceSection
+from playground.ui.i18n import language_events
+from playground.ui.subscriptions import Subscriptions
 
 DEFAULT_CHECKED = ("Sigmoid", "Tanh", "ReLU", "GELU")
 
@@ -117,6 +119,12 @@ class ActivationsPanel(CompareTab):
             spin.valueChanged.connect(lambda _value: self.redraw())
         self.list.setCurrentRow(list(ACTIVATIONS).index("ReLU"))
         self.redraw()
+        # the facts are the core's text, which no Qt catalogue relabels
+        Subscriptions(self).connect(language_events().changed, self._on_language_changed)
+
+    def _on_language_changed(self, language: str) -> None:
+        """Show the facts in the new language."""
+        self._show_facts()
 
     def _spin(self, low: float, high: float, value: float, step: float) -> QDoubleSpinBox:
         spin = QDoubleSpinBox(self)
@@ -212,20 +220,20 @@ class ActivationsPanel(CompareTab):
             (self.tr("Derivative"), facts.derivative),
             (self.tr("Output range"), facts.output_range),
             (self.tr("Zero-centred"), yes if facts.zero_centred else no),
-            (self.tr("Vanishing gradient"), facts_tr(facts.vanishing_gradient)),
-            (self.tr("Dead neurons"), facts_tr(facts.dead_neurons)),
-            (self.tr("Cost"), facts_tr(facts.cost)),
+            (self.tr("Vanishing gradient"), facts.vanishing_gradient_text),
+            (self.tr("Dead neurons"), facts.dead_neurons_text),
+            (self.tr("Cost"), facts.cost_text),
         ]
         table = "".join(
             f"<tr><td style='color:{colors.muted_text}; padding-right:8px'>{html.escape(k)}</td>"
             f"<td><b>{html.escape(v)}</b></td></tr>"
             for k, v in rows
         )
-        pros = "".join(f"<li>{html.escape(facts_tr(p))}</li>" for p in facts.pros)
-        cons = "".join(f"<li>{html.escape(facts_tr(c))}</li>" for c in facts.cons)
+        pros = "".join(f"<li>{html.escape(p)}</li>" for p in facts.pros_text)
+        cons = "".join(f"<li>{html.escape(c)}</li>" for c in facts.cons_text)
         overview = "".join(
             f"<tr><td><b>{html.escape(f.name)}</b></td><td>{html.escape(f.output_range)}</td>"
-            f"<td>{html.escape(facts_tr(f.vanishing_gradient))}</td><td>{html.escape(facts_tr(f.dead_neurons))}</td>"
+            f"<td>{html.escape(f.vanishing_gradient_text)}</td><td>{html.escape(f.dead_neurons_text)}</td>"
             f"<td>{yes if f.zero_centred else no}</td></tr>"
             for f in (ACTIVATIONS[n] for n in self.checked())
         )

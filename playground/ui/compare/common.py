@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QSplitte
 
 from playground.core.compare.history import RunHistory
 from playground.ui import theme
-from playground.ui.plots.style import CountAxis, set_title
+from playground.ui.plots.style import CountAxis, StyledCurve, set_title
+from playground.ui.plots.style import color as shown_color
 from playground.ui.plots.style import style_plot as shared_style
 
 if TYPE_CHECKING:
@@ -78,7 +79,8 @@ def split_panel(panel: QWidget) -> tuple[QSplitter, QWidget, QHBoxLayout]:
 
 
 def color_for(index: int) -> str:
-    return CONTENDER_COLORS[index % len(CONTENDER_COLORS)]
+    """The contender's colour as shown now (its colour-blind-safe stand-in while that palette is on)."""
+    return shown_color(CONTENDER_COLORS[index % len(CONTENDER_COLORS)])
 
 
 def color_icon(color: str, size: int = 14) -> QIcon:
@@ -123,19 +125,19 @@ def make_curve(
     parametric: bool = False,
 ) -> pg.PlotDataItem:
     """A curve for setData updates; long series are clipped to the view and downsampled, except
-    `parametric` ones (a path in the plane, x not increasing), which both would distort."""
-    pen = pg.mkPen(color=color, width=width, style=style)
-    curve = pg.PlotDataItem(
+    `parametric` ones (a path in the plane, x not increasing), which both would distort. Its pen
+    follows the presenter scale and the palette (a StyledCurve)."""
+    curve = StyledCurve(
         [],
         [],
-        pen=pen,
         name=name,
         connect="finite",
         symbol=symbol,
-        symbolBrush=color if symbol else None,
+        symbolBrush=shown_color(color) if symbol else None,
         symbolPen=None,
         symbolSize=7,
     )
+    curve.setPen(color=color, width=width, style=style)
     if not parametric:
         curve.setClipToView(True)
         curve.setDownsampling(auto=True, method="peak")

@@ -58,11 +58,16 @@ from playground.ui.compare.common import (
     make_curve,
     make_plot,
     set_curve,
+    set_plot_title,
     style_plot,
 )
 from playground.ui.compare.race_runner import RaceRunner
 from playground.ui.plots.boundary_view import HIGH_COLOR, LOW_COLOR  # the Training tab's colours
-from playground.ui.plots.style import CLASS_COLORS  # class 0 orange, class 1 blue, as there
+from playground.ui.plots.style import (
+    CLASS_COLORS,  # class 0 orange, class 1 blue, as there
+    appearance,
+    points,
+)
 
 
 @dataclass
@@ -99,6 +104,7 @@ class BoundaryThumbnail(QWidget):
         self.label = label
         self.color = color
         self._image: QImage | None = None
+        self._values: tuple[np.ndarray, str] | None = None  # what the image shows, to colour it again
         self._points: list[tuple[float, float]] | None = None
         self._labels: list[int] | None = None
         self._extent = (-1.0, 1.0)
@@ -123,7 +129,15 @@ class BoundaryThumbnail(QWidget):
 
     def set_values(self, values: np.ndarray, mode: str, epoch: int) -> None:
         self.epoch = epoch
+        self._values = (values, mode)
         self._image = _boundary_image(values, mode)
+        self.update()
+
+    def set_color(self, color: str) -> None:
+        """The contender's colour, and the picture in the class colours of the day."""
+        self.color = color
+        if self._values is not None:
+            self._image = _boundary_image(*self._values)
         self.update()
 
     def has_image(self) -> bool:
@@ -133,7 +147,7 @@ class BoundaryThumbnail(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         colors = theme.colors()
-        title_height = 20
+        title_height = max(20, self.fontMetrics().height() + 4)  # the presenter's larger font too
         side = max(10, min(self.width(), self.height() - title_height) - 4)
         left = (self.width() - side) / 2
         square = QRectF(left, title_height, side, side)
@@ -319,6 +333,18 @@ class RaceView(QWidget):
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
         self.splitter = splitter
+        theme.notifier().changed.connect(self._on_appearance_changed)  # the colour-blind-safe switch too
+        appearance().scale_changed.connect(self._on_appearance_changed)
+
+    def _on_appearance_changed(self, *_args: object) -> None:
+        """The legend, the thumbnails and the table's swatches in the colours and sizes of the day
+        (the curves follow by themselves)."""
+        if not self.labels:
+            return
+        self._fill_legend()
+        for index, thumb in enumerate(self.thumbnails):
+            thumb.set_color(color_for(index))
+        self._fill_table()
 
     # ---- events --------------------------------------------------------------------------------
     def reset(self) -> None:
@@ -388,7 +414,7 @@ class RaceView(QWidget):
             if self.mode == "epoch"
             else self.tr("Training loss per step (smoothed)")
         )
-        self.loss_plot.getPlotItem().setTitle(base, size="13pt", color=theme.colors().plot_foreground)
+        set_plot_title(self.loss_plot.getPlotItem(), base)
         self._fill_legend()
         if event.points is not None and event.extent is not None:
             self.thumb_area.show()
@@ -406,7 +432,7 @@ class RaceView(QWidget):
     def _fill_legend(self) -> None:
         """One line above the plots: a colour swatch per contender (readable from the back row)."""
         entries = "&nbsp;&nbsp;&nbsp; ".join(
-            f"<span style='color:{color_for(i)}; font-size:15pt'>■</span>&nbsp;<b>{html.escape(label).replace(' ', '&nbsp;')}</b>"
+            f"<span style='color:{color_for(i)}; font-size:{points(15):.4g}pt'>■</span>&nbsp;<b>{html.escape(label).replace(' ', '&nbsp;')}</b>"
             for i, label in enumerate(self.labels)
         )
         note = ""
@@ -416,7 +442,7 @@ class RaceView(QWidget):
                 + html.escape(self.tr("lines: mean, bands: ± std over {n} seeds").format(n=self.repeats))
                 + "</span>"
             )
-        self.legend.setText(f"<span style='font-size:11pt'>{entries}{note}</span>")
+        self.legend.setText(f"<span style='font-size:{points(11):.4g}pt'>{entries}{note}</span>")
 
     def _curve(
         self,

@@ -13,8 +13,9 @@ from PySide6.QtGui import QUndoCommand
 
 from playground.core.catalogue import Fix
 from playground.core.document import ExperimentDocument, RemovedNode
-from playground.core.experiment.schema import DataSpec, Experiment, TrainingSpec
+from playground.core.experiment.schema import Classroom, DataSpec, Experiment, TrainingSpec
 from playground.core.graph.fixes import apply_fix
+from playground.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 
 def tr(text: str) -> str:
@@ -294,6 +295,44 @@ class SetTextCommand(_SettingCommand):
         self.document.set_text(self.field, value)
 
 
+def stored_text(document: ExperimentDocument, field: str, language: str) -> str:
+    """The `name` or `description` stored for `language` ("" where it has none): the default text
+    in English, else the language's entry in `translations`."""
+    experiment = document.experiment
+    if language == DEFAULT_LANGUAGE:
+        return str(getattr(experiment, field))
+    entry = experiment.translations.get(language)
+    return str(getattr(entry, field)) if entry is not None else ""
+
+
+class SetLocalizedTextCommand(SetTextCommand):
+    """Change the name or lesson text of one language: the default `name`/`description` in
+    English, else `translations[language]` (made by the first edit, gone again when undone).
+    Consecutive edits of the same field and language merge into one step."""
+
+    def __init__(
+        self, document: ExperimentDocument, field: str, language: str, value: str, parent: QUndoCommand | None = None
+    ) -> None:
+        self.language = language  # read() needs it during the base class's __init__
+        super().__init__(document, field, value, parent)
+        if language != DEFAULT_LANGUAGE:
+            self.setText(f"{self.text()} ({LANGUAGES.get(language, language)})")
+
+    def read(self) -> str:
+        return stored_text(self.document, self.field, self.language)
+
+    def write(self, value: str) -> None:
+        if self.language == DEFAULT_LANGUAGE:
+            self.document.set_text(self.field, value)
+        else:
+            self.document.set_translated_text(self.language, self.field, value)
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt override
+        return (
+            isinstance(other, SetLocalizedTextCommand) and other.language == self.language and super().mergeWith(other)
+        )
+
+
 class ReplaceExperimentCommand(QUndoCommand):
     """Swap the whole experiment (a fix, a paste of many nodes, auto-arrange): exact undo by copy."""
 
@@ -316,3 +355,25 @@ def fix_command(document: ExperimentDocument, fix: Fix) -> ReplaceExperimentComm
     after = document.snapshot()
     apply_fix(after, fix)
     return ReplaceExperimentCommand(document, after, fix.label)
+
+
+class SetClassroomCommand(_SettingCommand):
+    """Change which controls the lesson hides from students (None: it hides nothing)."""
+
+    merge_id = _MERGE_TEXT + 20
+
+    def __init__(self, document: ExperimentDocument, classroom: Classroom | None, parent: QUndoCommand | None = None):
+        super().__init__(
+            document,
+            classroom.model_copy(deep=True) if classroom is not None else None,
+            "classroom",
+            QCoreApplication.translate("EditorCommands", "Change the controls students see"),
+            parent,
+        )
+
+    def read(self) -> Classroom | None:
+        current = self.document.experiment.classroom
+        return current.model_copy(deep=True) if current is not None else None
+
+    def write(self, value: Classroom | None) -> None:
+        self.document.set_classroom(value.model_copy(deep=True) if value is not None else None)

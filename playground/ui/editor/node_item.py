@@ -151,7 +151,7 @@ def describe_node(
             )
         lines.append(f"<p>{html.escape(facts)}</p>")
     if layer is not None:
-        lines.append(f"<p>{html.escape(layer.help)}</p>")
+        lines.append(f"<p>{html.escape(layer.help_text)}</p>")
         if layer.formula:
             lines.append(f"<p><code>{html.escape(layer.formula)}</code></p>")
     content.tooltip = "".join(lines)

@@ -21,10 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.catalogue import CATEGORIES, LAYERS, LayerType
+from playground.core.catalogue.layer_type import category_label
+from playground.ui.i18n import language_events
 
 LAYER_MIME_TYPE = "application/x-nn-playground-layer"
 _LAYER_ROLE = Qt.ItemDataRole.UserRole + 1
 _SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
+_CATEGORY_ROLE = Qt.ItemDataRole.UserRole + 3  # a category row's English name (a lesson may hide it)
 
 
 def _swatch(color: str, size: int = 14) -> QIcon:
@@ -41,9 +44,8 @@ def _swatch(color: str, size: int = 14) -> QIcon:
 
 def layer_tooltip(layer: LayerType) -> str:
     parts = [
-        f"<b>{html.escape(layer.name)}</b> <span style='color:gray'>"
-        f"({html.escape(QCoreApplication.translate('LayerPalette', layer.category))})</span>",
-        f"<p>{html.escape(layer.help)}</p>",
+        f"<b>{html.escape(layer.name)}</b> <span style='color:gray'>({html.escape(layer.category_text)})</span>",
+        f"<p>{html.escape(layer.help_text)}</p>",
     ]
     if layer.formula:
         parts.append(f"<p><code>{html.escape(layer.formula)}</code></p>")
@@ -116,7 +118,10 @@ class LayerPalette(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.search)
         layout.addWidget(self.tree)
+        self._hidden_categories: set[str] = set()
         self._populate()
+        # categories, help and tooltips come from the core, which no Qt catalogue relabels
+        language_events().changed.connect(self._on_language_changed)  # ends with this widget
 
     # ---- contents ---------------------------------------------------------------------------
     def _populate(self) -> None:
@@ -126,20 +131,34 @@ class LayerPalette(QWidget):
             layers = [layer for layer in LAYERS.values() if layer.category == category]
             if not layers:
                 continue
-            category_item = QTreeWidgetItem(self.tree, [QCoreApplication.translate("LayerPalette", category)])
+            label = category_label(category)
+            category_item = QTreeWidgetItem(self.tree, [label])
             font = category_item.font(0)
             font.setBold(True)
             category_item.setFont(0, font)
             category_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            category_item.setData(0, _SEARCH_ROLE, category.lower())
+            category_item.setData(0, _SEARCH_ROLE, f"{category} {label}".lower())
+            category_item.setData(0, _CATEGORY_ROLE, category)
             for layer in layers:
                 item = QTreeWidgetItem(category_item, [layer.name])
                 item.setData(0, _LAYER_ROLE, layer.name)
-                item.setData(0, _SEARCH_ROLE, " ".join([layer.name, category, layer.help]).lower())
+                # the shown (translated) words and the English ones both find a layer
+                words = [layer.name, category, label, layer.help, layer.help_text]
+                item.setData(0, _SEARCH_ROLE, " ".join(words).lower())
                 item.setIcon(0, _swatch(layer.color))
                 item.setToolTip(0, layer_tooltip(layer))
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
             category_item.setExpanded(True)
+
+    def _on_language_changed(self, language: str) -> None:
+        """Show the catalogue in the new language, keeping the search and the current layer."""
+        current = self.tree.currentItem()
+        name = current.data(0, _LAYER_ROLE) if current is not None else None
+        self._populate()
+        self._on_search_changed(self.search.text())
+        item = self.item_for(name) if name else None
+        if item is not None and not item.isHidden():
+            self.tree.setCurrentItem(item)
 
     def mime_data(self, layer_type: str) -> QMimeData:
         """What a drag of `layer_type` carries (the canvas accepts exactly this)."""
@@ -168,6 +187,11 @@ class LayerPalette(QWidget):
     def set_filter(self, text: str) -> None:
         self.search.setText(text)
 
+    def set_hidden_categories(self, categories: set[str]) -> None:
+        """Hide these categories (their English names) whatever the search says: a lesson's choice."""
+        self._hidden_categories = set(categories)
+        self._on_search_changed(self.search.text())
+
     def _on_search_changed(self, text: str) -> None:
         words = text.lower().split()
         first_visible = None
@@ -181,8 +205,9 @@ class LayerPalette(QWidget):
                 item.setHidden(not visible)
                 if visible:
                     any_visible = True
-                    first_visible = first_visible or item
-            category.setHidden(not any_visible)
+                    if category.data(0, _CATEGORY_ROLE) not in self._hidden_categories:
+                        first_visible = first_visible or item
+            category.setHidden(not any_visible or category.data(0, _CATEGORY_ROLE) in self._hidden_categories)
             if words:
                 category.setExpanded(True)
         if words and first_visible is not None:

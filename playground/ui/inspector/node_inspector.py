@@ -169,10 +169,10 @@ class NodeInspector(QWidget):
         node = self.document.experiment.node(node_id)
         layer = LAYERS[node.type]
         self.type_label.setText(node.type)
-        self.category_label.setText(layer.category)
+        self.category_label.setText(layer.category_text)
         self.swatch.setStyleSheet(f"background: {layer.color}; border-radius: 3px;")
         self.id_edit.setText(node_id)
-        help_html = html.escape(layer.help)
+        help_html = html.escape(layer.help_text)
         if layer.formula:
             help_html += (
                 f"<div style='margin-top:4px'><span style='font-family: monospace'>"

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.params import ParamError, ParamSpec, coerce_value
+from playground.ui.i18n import language_events
 
 INT_LIMIT = 2**31 - 1  # QSpinBox holds a C int; the format's integers all fit
 FLOAT_LIMIT = sys.float_info.max  # an unbounded float field takes any finite number
@@ -113,8 +114,8 @@ def parse_list_text(text: str) -> list[Any] | None:
 
 
 def help_text(spec: ParamSpec) -> str:
-    """Tooltip: the help line and the accepted values."""
-    text = spec.help
+    """Tooltip: the help line and the accepted values, in the current language."""
+    text = spec.help_text
     accepted = spec.describe_range()
     if accepted and spec.kind not in ("str", "bool"):
         text += ("\n" if text else "") + QCoreApplication.translate("ParamEditors", "Accepts {range}.").format(
@@ -779,6 +780,7 @@ class ParamForm(QWidget):
         super().__init__(parent)
         self.specs = tuple(specs)
         self.editors: dict[str, ParamEditor] = {}
+        self.labels: dict[str, QLabel] = {}
         options = editor_options or {}
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -806,6 +808,8 @@ class ParamForm(QWidget):
             self.more_button.toggled.connect(self._on_more_toggled)
             outer.addWidget(self.more_button)
             outer.addWidget(self.more_box)
+        # the tooltips are the core's help text, which no Qt catalogue relabels
+        language_events().changed.connect(self._on_language_changed)  # ends with this widget
 
     def _add_row(self, form: QFormLayout, spec: ParamSpec, options: dict[str, Any]) -> None:
         editor = create_param_editor(spec, self, **options)
@@ -815,6 +819,13 @@ class ParamForm(QWidget):
         editor.committed.connect(lambda value, name=spec.name: self.param_committed.emit(name, value))
         form.addRow(label, editor)
         self.editors[spec.name] = editor
+        self.labels[spec.name] = label
+
+    def _on_language_changed(self, language: str) -> None:
+        """Word the help tooltips in the new language."""
+        for spec in self.specs:
+            self.labels[spec.name].setToolTip(help_text(spec))
+            self.editors[spec.name].setToolTip(help_text(spec))
 
     def _on_more_toggled(self, shown: bool) -> None:
         assert self.more_button is not None

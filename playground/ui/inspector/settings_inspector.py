@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.core.catalogue.training import LOSSES, OPTIMIZERS, SCHEDULERS, ComponentType
+from playground.core.catalogue.training import INIT_SCHEMES, LOSSES, OPTIMIZERS, SCHEDULERS, ComponentType, init_help
 from playground.core.data import DATASET_TYPES
 from playground.core.document import ExperimentDocument
 from playground.core.experiment.schema import (
@@ -41,7 +41,8 @@ from playground.core.experiment.schema import (
 )
 from playground.core.params import ParamError, ParamSpec, coerce_value
 from playground.ui import theme
-from playground.ui.editor.commands import SetDataCommand, SetInitCommand, SetTextCommand, SetTrainingCommand
+from playground.ui.editor.commands import SetDataCommand, SetInitCommand, SetLocalizedTextCommand, SetTrainingCommand
+from playground.ui.i18n import current_language, language_events
 from playground.ui.inspector.param_editors import (
     INT_LIMIT,
     BoolEditor,
@@ -53,6 +54,7 @@ from playground.ui.inspector.param_editors import (
     guard_wheel,
     new_form,
 )
+from playground.ui.subscriptions import Subscriptions
 
 
 def tr(text: str) -> str:
@@ -61,12 +63,6 @@ def tr(text: str) -> str:
 
 MONITORS = ("val_loss", "val_accuracy", "val_mae", "val_r2", "train_loss")
 DEVICES = ("auto", "cpu", "cuda", "mps")
-INIT_HELP = {
-    "default": "PyTorch's own initialisation of each layer.",
-    "kaiming": "He (Kaiming) normal: keeps ReLU networks' signals at a steady size.",
-    "xavier": "Glorot (Xavier) uniform: suits Tanh and Sigmoid networks.",
-    "zeros": "Every weight zero: all units of a layer learn the same thing (try it to see why not).",
-}
 _FILE_FILTERS = {"csv": "CSV files (*.csv);;All files (*)", "npz": "NumPy archives (*.npz);;All files (*)"}
 
 # ParamSpecs for the training fields, so they get the same editors (and ranges) as everything else.
@@ -113,7 +109,7 @@ WARMUP = ParamSpec(
 INTERVAL = ParamSpec(
     "interval", "choice", "epoch", "Step the schedule after every epoch or every batch.", choices=("epoch", "step")
 )
-INIT = ParamSpec("init", "choice", "default", "How the weights start.", choices=tuple(INIT_HELP))
+INIT = ParamSpec("init", "choice", "default", "How the weights start.", choices=tuple(INIT_SCHEMES))
 NAME_TIP = "The experiment's title (also the class name in exported code)."
 NAME_FIELD_CHARS = 1_000  # a longer name shows its beginning in the name field
 
@@ -199,9 +195,9 @@ class ComponentEditor(QWidget):
         guard_wheel(self.combo)
         if allow_none:
             self.combo.addItem(none_text or QCoreApplication.translate("SettingsInspector", "None"), None)
-        for name, component in catalogue.items():
+        for name in catalogue:
             self.combo.addItem(name, name)
-            self.combo.setItemData(self.combo.count() - 1, component.help, Qt.ItemDataRole.ToolTipRole)
+        self._show_tooltips()
         self.help = _muted("", self)
         layout.addWidget(self.help)
         self.form_holder = QVBoxLayout()
@@ -210,6 +206,22 @@ class ComponentEditor(QWidget):
         self.form: ParamForm | None = None
         self._form_type: str | None = None
         self.combo.currentIndexChanged.connect(self._on_type_chosen)
+        # the help is the core's text, which no Qt catalogue relabels
+        self._subscriptions = Subscriptions(self)
+        self._subscriptions.connect(language_events().changed, self._on_language_changed)
+
+    def _show_tooltips(self) -> None:
+        """Each type's help, in the current language, as its item's tooltip."""
+        for index in range(self.combo.count()):
+            name = self.combo.itemData(index)
+            if name in self.catalogue:
+                self.combo.setItemData(index, self.catalogue[name].help_text, Qt.ItemDataRole.ToolTipRole)
+
+    def _on_language_changed(self, language: str) -> None:
+        """Word the help line and the tooltips in the new language."""
+        self._show_tooltips()
+        component = self.catalogue.get(self._form_type) if self._form_type else None
+        self.help.setText(component.help_text if component else "")
 
     def set_spec(self, spec: ComponentSpec | None) -> None:
         self.spec = spec
@@ -229,7 +241,7 @@ class ComponentEditor(QWidget):
             self.form = None
         self._form_type = name
         component = self.catalogue.get(name) if name else None
-        self.help.setText(component.help if component else "")
+        self.help.setText(component.help_text if component else "")
         self.help.setVisible(component is not None)
         if component is not None and component.params:
             self.form = ParamForm(component.params, self)
@@ -296,19 +308,31 @@ class SettingsInspector(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.setSpacing(10)
-        layout.addWidget(self._build_experiment_box())
-        layout.addWidget(self._build_data_box())
-        layout.addWidget(self._build_training_box())
-        layout.addWidget(self._build_model_box())
+        self._group_boxes = {
+            "experiment": self._build_experiment_box(),
+            "data": self._build_data_box(),
+            "training": self._build_training_box(),
+            "model": self._build_model_box(),
+        }
+        for name, box in self._group_boxes.items():
+            box.setObjectName(f"settingsGroup_{name}")
+            layout.addWidget(box)
         layout.addStretch(1)
         self._apply_colors()
         theme.notifier().changed.connect(self._apply_colors)
         document.settings_changed.connect(self._on_settings_changed)
         document.reset.connect(self.refresh)
         document.changed.connect(self._refresh_dataset_facts)
+        # the datasets' names and help and the initialisations' help are the core's text
+        self._subscriptions = Subscriptions(self)
+        self._subscriptions.connect(language_events().changed, self._on_language_changed)
         self.refresh()
 
     # ---- building ------------------------------------------------------------------------------
+    def group_boxes(self) -> dict[str, QGroupBox]:
+        """The settings' groups by name ("experiment", "data", "training", "model"): a lesson may hide some."""
+        return dict(self._group_boxes)
+
     def _build_experiment_box(self) -> QGroupBox:
         box = QGroupBox(QCoreApplication.translate("SettingsInspector", "Experiment"), self)
         form = new_form()
@@ -399,7 +423,7 @@ class SettingsInspector(QWidget):
         model = QStandardItemModel(self)
         groups: dict[str, list] = {}
         for dataset in DATASET_TYPES.values():
-            groups.setdefault(dataset.group, []).append(dataset)
+            groups.setdefault(dataset.group_text, []).append(dataset)
         for group, datasets in groups.items():
             header = QStandardItem(group)
             header.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -408,9 +432,9 @@ class SettingsInspector(QWidget):
             header.setFont(font)
             model.appendRow(header)
             for dataset in datasets:
-                item = QStandardItem("    " + dataset.title)
+                item = QStandardItem("    " + dataset.title_text)
                 item.setData(dataset.name, Qt.ItemDataRole.UserRole)
-                item.setToolTip(dataset.help)
+                item.setToolTip(dataset.help_text)
                 model.appendRow(item)
         return model
 
@@ -540,10 +564,7 @@ class SettingsInspector(QWidget):
         form = new_form()
         box.setLayout(form)
         self.init_editor = ChoiceEditor(INIT, box)
-        for index in range(self.init_editor.combo.count()):
-            self.init_editor.combo.setItemData(
-                index, tr(INIT_HELP[self.init_editor.combo.itemData(index)]), Qt.ItemDataRole.ToolTipRole
-            )
+        self._show_init_tooltips()
         self.init_editor.committed.connect(lambda value: self.undo_stack.push(SetInitCommand(self.document, value)))
         form.addRow(QCoreApplication.translate("SettingsInspector", "Initialisation"), self.init_editor)
         self.init_help = _muted("", box)
@@ -558,7 +579,7 @@ class SettingsInspector(QWidget):
         self._refresh_data()
         self._refresh_training()
         self.init_editor.set_value(experiment.model.init)
-        self.init_help.setText(tr(INIT_HELP.get(experiment.model.init, "")))
+        self.init_help.setText(init_help(experiment.model.init))
 
     def _refresh_data(self) -> None:
         data = self.document.experiment.data
@@ -566,7 +587,7 @@ class SettingsInspector(QWidget):
             index = self.dataset_combo.findData(data.dataset, Qt.ItemDataRole.UserRole)
             self.dataset_combo.setCurrentIndex(index)
         declared = DATASET_TYPES.get(data.dataset)
-        self.dataset_help.setText(declared.help if declared else "")
+        self.dataset_help.setText(declared.help_text if declared else "")
         if self._dataset_form_type != data.dataset:
             if self._dataset_form is not None:
                 self._dataset_form.hide()
@@ -666,14 +687,31 @@ class SettingsInspector(QWidget):
             self._refresh_training()
         elif field == "init":
             self.init_editor.set_value(self.document.experiment.model.init)
-            self.init_help.setText(tr(INIT_HELP.get(self.document.experiment.model.init, "")))
+            self.init_help.setText(init_help(self.document.experiment.model.init))
         elif field == "name":
             self._show_name()
+
+    def _show_init_tooltips(self) -> None:
+        """Each initialisation's help, in the current language, as its item's tooltip."""
+        for index in range(self.init_editor.combo.count()):
+            scheme = self.init_editor.combo.itemData(index)
+            self.init_editor.combo.setItemData(index, init_help(scheme), Qt.ItemDataRole.ToolTipRole)
+
+    def _on_language_changed(self, language: str) -> None:
+        """Show the datasets and the initialisations' help in the new language."""
+        previous = self.dataset_combo.model()
+        with QSignalBlocker(self.dataset_combo):
+            self.dataset_combo.setModel(self._dataset_model())
+        previous.deleteLater()
+        self._show_init_tooltips()
+        self._refresh_data()
+        self.init_help.setText(init_help(self.document.experiment.model.init))
+        self._show_name()  # the lesson's name in the new language
 
     def _show_name(self) -> None:
         """The name in its field; a very long one shows its beginning (a line edit lays out and paints
         its whole text, so a megabyte would stall the inspector), and stays as it is until typed over."""
-        name = self.document.experiment.name
+        name = self.document.experiment.localized_name(current_language())
         shown = name if len(name) <= NAME_FIELD_CHARS else name[:NAME_FIELD_CHARS] + "…"
         self._shown_name = shown
         if self.name_edit.text() != shown:
@@ -703,8 +741,9 @@ class SettingsInspector(QWidget):
         if not name:
             self.name_edit.setText(self._shown_name)
             return
-        if name != self.document.experiment.name:
-            self.undo_stack.push(SetTextCommand(self.document, "name", name))
+        language = current_language()
+        if name != self.document.experiment.localized_name(language):  # the name in this language
+            self.undo_stack.push(SetLocalizedTextCommand(self.document, "name", language, name))
 
     def _push_data(self, update: dict[str, Any], field: str) -> None:
         data = self.document.experiment.data.model_copy(deep=True, update=update)

@@ -9,7 +9,9 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QTextBrowser, QVBoxLayout, QWidget
 
 from playground.core.catalogue import CATEGORIES, LAYERS, LayerType
+from playground.core.catalogue.layer_type import category_label
 from playground.ui import theme
+from playground.ui.i18n import language_events
 
 
 def tr(text: str) -> str:
@@ -30,9 +32,9 @@ def layer_html(layer: LayerType) -> str:
     colors = theme.colors()
     parts = [
         f"<h3 style='margin-bottom:2px'><span style='color:{layer.color}'>■</span> {html.escape(layer.name)}"
-        f" <span style='font-weight:normal; color:{colors.muted_text}'>· {html.escape(layer.category)}</span></h3>"
+        f" <span style='font-weight:normal; color:{colors.muted_text}'>· {html.escape(layer.category_text)}</span></h3>"
     ]
-    parts.append(f"<p style='margin-top:2px'>{html.escape(layer.help)}</p>")
+    parts.append(f"<p style='margin-top:2px'>{html.escape(layer.help_text)}</p>")
     if layer.formula:
         parts.append(f"<p><code>{html.escape(layer.formula)}</code></p>")
     if layer.torch_class:
@@ -41,7 +43,7 @@ def layer_html(layer: LayerType) -> str:
         rows = "".join(
             f"<tr><td><code>{html.escape(spec.name)}</code></td>"
             f"<td style='color:{colors.muted_text}'>{html.escape(_default_text(spec.default))}</td>"
-            f"<td>{html.escape(spec.help)} <span style='color:{colors.muted_text}'>"
+            f"<td>{html.escape(spec.help_text)} <span style='color:{colors.muted_text}'>"
             f"({html.escape(spec.describe_range())})</span></td></tr>"
             for spec in layer.params
         )
@@ -63,18 +65,23 @@ def layer_html(layer: LayerType) -> str:
     return "".join(parts)
 
 
+def _matches(layer: LayerType, needle: str) -> bool:
+    """The filter finds a layer by its name or its help, as shown (translated) or in English."""
+    return any(needle in text.lower() for text in (layer.name, layer.help, layer.help_text))
+
+
 def reference_html(text_filter: str = "") -> str:
     needle = text_filter.strip().lower()
     sections = []
     for category in CATEGORIES:
         layers = [
-            layer
-            for layer in LAYERS.values()
-            if layer.category == category
-            and (not needle or needle in layer.name.lower() or needle in layer.help.lower())
+            layer for layer in LAYERS.values() if layer.category == category and (not needle or _matches(layer, needle))
         ]
         if layers:
-            sections.append(f"<h2>{html.escape(category)}</h2>" + "<hr/>".join(layer_html(layer) for layer in layers))
+            sections.append(
+                f"<h2>{html.escape(category_label(category))}</h2>"
+                + "<hr/>".join(layer_html(layer) for layer in layers)
+            )
     if not sections:
         return f"<p>{html.escape(QCoreApplication.translate('LayerReference', 'No layer matches “{text}”.').format(text=text_filter))}</p>"
     return "".join(sections)
@@ -100,6 +107,12 @@ class LayerReferenceDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self._on_filter("")
+        # the cards are the core's text, which no Qt catalogue relabels
+        language_events().changed.connect(self._on_language_changed)  # ends with this widget
+
+    def _on_language_changed(self, language: str) -> None:
+        """Show the cards in the new language, under the same filter."""
+        self._on_filter(self.search.text())
 
     def _on_filter(self, text: str) -> None:
         self.browser.setHtml(reference_html(text))

@@ -1,5 +1,9 @@
 """The lesson: the experiment's Markdown description, rendered; an Edit toggle lets a teacher change it.
 
+The lesson is shown and edited in the window's language: in English the default `description`,
+in another language its entry in `translations` (the default text is shown, and offered for
+editing, until that language has one). A live language switch shows the new language's text.
+
 Any text must show at once, whatever its size: Qt lays out one enormous word (a pasted blob, a
 data URL) in time that grows with the square of its length, so for display only the rendered text
 is cut at `RENDER_LIMIT` characters (with a note saying how much more there is) and words longer
@@ -12,7 +16,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QCoreApplication, QMimeData, QSignalBlocker, Qt
-from PySide6.QtGui import QFontDatabase, QTextCursor, QTextFormat, QTextOption, QUndoStack
+from PySide6.QtGui import QFontDatabase, QTextCursor, QTextFormat, QTextOption, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,9 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.core import i18n as core_i18n
 from playground.core.document import ExperimentDocument
 from playground.ui import theme
-from playground.ui.editor.commands import SetTextCommand
+from playground.ui.editor.commands import SetLocalizedTextCommand, stored_text
+from playground.ui.i18n import language_events
 from playground.ui.subscriptions import Subscriptions
 
 RENDER_LIMIT = 50_000  # characters of Markdown rendered; a lesson is a few thousand
@@ -72,6 +78,20 @@ def displayed_markdown(text: str) -> str:
     return break_long_words(text)
 
 
+def editable_description(document: ExperimentDocument, language: str) -> str:
+    """The lesson text stored for `language` ("" where it has none): what an edit in it replaces."""
+    return stored_text(document, "description", language)
+
+
+class SetLessonTextCommand(SetLocalizedTextCommand):
+    """Change the lesson text of one language (see `SetLocalizedTextCommand`)."""
+
+    def __init__(
+        self, document: ExperimentDocument, language: str, value: str, parent: QUndoCommand | None = None
+    ) -> None:
+        super().__init__(document, "description", language, value, parent)
+
+
 class LessonBrowser(QTextBrowser):
     """The rendered lesson; copying leaves out the invisible break opportunities of long words."""
 
@@ -87,7 +107,8 @@ class LessonBrowser(QTextBrowser):
 
 
 class LessonView(QWidget):
-    """Rendered Markdown; Edit switches to the source, and leaving Edit commits one undoable change."""
+    """Rendered Markdown; Edit switches to the source, and leaving Edit commits one undoable change.
+    Both follow the window's language (`language_events().changed`)."""
 
     def __init__(self, document: ExperimentDocument, undo_stack: QUndoStack, parent: QWidget | None = None):
         super().__init__(parent)
@@ -98,14 +119,16 @@ class LessonView(QWidget):
         layout.setSpacing(0)
         bar = QHBoxLayout()
         bar.setContentsMargins(8, 4, 4, 4)
+        # in Edit: the language whose text is edited (its name in itself, as the Language menu shows it)
+        self.language_label = QLabel(self)
+        self.language_label.setObjectName("lessonLanguage")
+        self.language_label.setText(core_i18n.LANGUAGES.get(core_i18n.language(), core_i18n.language()))
+        self.language_label.hide()
+        bar.addWidget(self.language_label)
         bar.addStretch(1)
         self.edit_button = QToolButton(self)
-        self.edit_button.setText(QCoreApplication.translate("LessonView", "Edit"))
         self.edit_button.setCheckable(True)
         self.edit_button.setAutoRaise(True)
-        self.edit_button.setToolTip(
-            QCoreApplication.translate("LessonView", "Edit the lesson text (Markdown); click again to see it rendered")
-        )
         self.edit_button.toggled.connect(self._on_edit_toggled)
         bar.addWidget(self.edit_button)
         layout.addLayout(bar)
@@ -117,37 +140,64 @@ class LessonView(QWidget):
         source_layout = QVBoxLayout(self.source_page)
         source_layout.setContentsMargins(0, 0, 0, 0)
         source_layout.setSpacing(0)
-        self.long_words_note = QLabel(
-            QCoreApplication.translate(
-                "LessonView", "This lesson holds words of over {count} characters, so the editor wraps lines anywhere."
-            ).format(count=LONG_WORD),
-            self.source_page,
-        )
+        self.long_words_note = QLabel(self.source_page)
         self.long_words_note.setObjectName("lessonLongWordsNote")
         self.long_words_note.setWordWrap(True)
         self.long_words_note.setContentsMargins(8, 2, 8, 4)
         self.long_words_note.hide()
         self.source = QPlainTextEdit(self.source_page)
         self.source.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.source.setPlaceholderText(
-            QCoreApplication.translate(
-                "LessonView", "Write the lesson in Markdown: # headings, **bold**, *italic*, lists …"
-            )
-        )
         source_layout.addWidget(self.long_words_note)
         source_layout.addWidget(self.source, 1)
         self.stack.addWidget(self.browser)
         self.stack.addWidget(self.source_page)
         layout.addWidget(self.stack, 1)
         self._rendered: str | None = None  # the stored text the browser shows
+        self._editing_language = core_i18n.language()  # the language the open editor's text is in
+        self._shown_in_editor = ""  # what Edit showed on entry: leaving it unchanged edits nothing
+        self._label_texts()
         self._apply_colors()
         theme.notifier().changed.connect(self._apply_colors)
+        language_events().changed.connect(self._on_language_changed)
         document.settings_changed.connect(self._on_settings_changed)
         Subscriptions(self).connect(document.reset, self._on_document_reset)
         self.refresh()
 
+    def language(self) -> str:
+        """The language the lesson is shown (and edited) in: the window's."""
+        return core_i18n.language()
+
     def markdown(self) -> str:
-        return self.document.experiment.description
+        """The lesson text shown: the current language's, else the default text."""
+        return self.document.experiment.localized_description(self.language())
+
+    def _label_texts(self) -> None:
+        """Set the panel's own texts in the current language (at start and after a switch)."""
+        self.edit_button.setText(
+            QCoreApplication.translate("LessonView", "Done")
+            if self.edit_button.isChecked()
+            else QCoreApplication.translate("LessonView", "Edit")
+        )
+        self.edit_button.setToolTip(
+            QCoreApplication.translate("LessonView", "Edit the lesson text (Markdown); click again to see it rendered")
+        )
+        self.long_words_note.setText(
+            QCoreApplication.translate(
+                "LessonView", "This lesson holds words of over {count} characters, so the editor wraps lines anywhere."
+            ).format(count=LONG_WORD)
+        )
+        self.source.setPlaceholderText(
+            QCoreApplication.translate(
+                "LessonView", "Write the lesson in Markdown: # headings, **bold**, *italic*, lists …"
+            )
+        )
+        shown = self._editing_language if self.editing() else core_i18n.language()  # the next edit's, until Edit
+        self.language_label.setText(core_i18n.LANGUAGES.get(shown, shown))
+        self.language_label.setToolTip(
+            QCoreApplication.translate(
+                "LessonView", "The lesson is edited in this language; the other languages keep their own text"
+            )
+        )
 
     def _apply_colors(self, *_: object) -> None:
         self.long_words_note.setStyleSheet(f"color: {theme.colors().muted_text};")
@@ -156,7 +206,7 @@ class LessonView(QWidget):
         return self.edit_button.isChecked()
 
     def refresh(self, update_source: bool = True) -> None:
-        text = self.document.experiment.description
+        text = self.markdown()
         if text != self._rendered:
             self._rendered = text
             if text.strip():
@@ -173,6 +223,7 @@ class LessonView(QWidget):
         # The source is only read in Edit mode, which fills it on entry: a hidden editor is left alone.
         if update_source and self.editing() and self.source.toPlainText() != text:
             self._set_source(text)
+            self._shown_in_editor = text
 
     def _set_source(self, text: str) -> None:
         """Put `text` into the editor; words too long for word wrapping make it wrap anywhere."""
@@ -225,21 +276,45 @@ class LessonView(QWidget):
         if field == "description":
             self.refresh()
 
+    def _on_language_changed(self, language: str) -> None:
+        """Show the lesson in `language`; an open editor keeps its edit, in the language it was
+        made in, and goes on with the text of the new one."""
+        if self.editing():
+            self.commit()
+            self._open_editor(language)
+        self._label_texts()
+        self._rendered = None  # the placeholder of an empty lesson is in the old language
+        self.refresh(update_source=False)
+
+    def _open_editor(self, language: str) -> None:
+        """Fill the editor with the text shown in `language` (the default text where it has none)."""
+        self._editing_language = language
+        self._shown_in_editor = self.markdown()
+        self._set_source(self._shown_in_editor)
+        self.language_label.setText(core_i18n.LANGUAGES.get(language, language))
+
     def _on_edit_toggled(self, editing: bool) -> None:
         if editing:
-            self._set_source(self.document.experiment.description)
+            self._open_editor(self.language())
+            self.language_label.show()
             self.stack.setCurrentWidget(self.source_page)
             self.source.setFocus(Qt.FocusReason.OtherFocusReason)
             self.edit_button.setText(QCoreApplication.translate("LessonView", "Done"))
             return
         self.commit()
+        self.language_label.hide()
         self.stack.setCurrentWidget(self.browser)
         self.edit_button.setText(QCoreApplication.translate("LessonView", "Edit"))
 
     def commit(self) -> None:
-        """Push the edited text as one undo step (called when leaving Edit, and before saving)."""
+        """Push the edited text as one undo step (called when leaving Edit, and before saving), as
+        the text of the language the editor was opened in. Text left as shown changes nothing (so
+        viewing the default text in another language does not copy it into a translation)."""
         if not self.edit_button.isChecked() and self.stack.currentWidget() is self.browser:
             return
         text = self.source.toPlainText()
-        if text != self.document.experiment.description:
-            self.undo_stack.push(SetTextCommand(self.document, "description", text))
+        language = self._editing_language
+        if text == self._shown_in_editor or text == editable_description(self.document, language):
+            return
+        self.undo_stack.push(SetLessonTextCommand(self.document, language, text))
+        self._shown_in_editor = text

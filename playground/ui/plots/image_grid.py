@@ -9,16 +9,16 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QSplitter, QWidget
 
 from playground.core.runs.records import Prediction, ViewSetup
 from playground.ui import theme
 from playground.ui.plots.confusion_view import ConfusionMatrixView
-from playground.ui.plots.style import PaintCost, TimedPainting, export_widget
+from playground.ui.plots.style import PaintCost, TimedPainting, appearance, color, export_widget, points
 
-MISTAKE = QColor(198, 40, 40)
-RIGHT = QColor(46, 125, 50)
+MISTAKE = "#c62828"  # red (its colour-blind-safe stand-in while that palette is on)
+RIGHT = "#2e7d32"  # green (teal while the colour-blind-safe palette is on)
 
 
 def to_qimages(images: np.ndarray) -> list[QImage]:
@@ -60,6 +60,7 @@ class ImageGrid(TimedPainting, QWidget):
         self.setMinimumSize(QSize(240, 200))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         theme.notifier().changed.connect(self._on_theme_changed)
+        appearance().scale_changed.connect(self._on_scale_changed)
 
     def set_images(self, images: np.ndarray, labels: np.ndarray, class_names: Sequence[str]) -> None:
         self._images = to_qimages(images) if len(images) else []
@@ -89,13 +90,30 @@ class ImageGrid(TimedPainting, QWidget):
     def _on_theme_changed(self, _name: str) -> None:
         self.update()
 
+    def _on_scale_changed(self, _factor: float) -> None:
+        self.update()
+
+    def _title_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(points(11))
+        font.setBold(True)
+        return font
+
+    def _title_height(self) -> float:
+        """The room above the images (28 px at 100 %; more for the presenter's larger title)."""
+        return max(28.0, QFontMetrics(self._title_font()).height() + 10.0)
+
+    @staticmethod
+    def _caption_height() -> float:
+        return points(16.0)
+
     def _layout(self, n: int) -> tuple[int, int, float]:
         """Columns, rows and cell size that fit n cells (with a caption each) into the widget."""
-        width, height = self.width(), self.height() - 28
+        width, height = self.width(), self.height() - self._title_height()
         best = (1, n, 10.0)
         for columns in range(1, n + 1):
             rows = int(np.ceil(n / columns))
-            cell = min(width / columns, height / rows - 16)
+            cell = min(width / columns, height / rows - self._caption_height())
             if cell > best[2]:
                 best = (columns, rows, cell)
         return best
@@ -105,10 +123,8 @@ class ImageGrid(TimedPainting, QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor(colors.plot_background))
         foreground = QColor(colors.plot_foreground)
-        title_font = QFont(self.font())
-        title_font.setPointSize(11)
-        title_font.setBold(True)
-        painter.setFont(title_font)
+        painter.setFont(self._title_font())
+        top = self._title_height()
         painter.setPen(foreground)
         title = QCoreApplication.translate("Plots", "Test images and predictions")
         if self._predicted is not None:
@@ -116,22 +132,25 @@ class ImageGrid(TimedPainting, QWidget):
                 mistakes=self.mistakes(), count=len(self._images)
             )
         title = painter.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight, max(20, self.width() - 8))
-        painter.drawText(QRectF(0, 4, self.width(), 22), Qt.AlignmentFlag.AlignCenter, title)
+        painter.drawText(QRectF(0, 4, self.width(), top - 6), Qt.AlignmentFlag.AlignCenter, title)
         n = len(self._images)
         if not n:
             painter.end()
             return
         columns, _rows, cell = self._layout(n)
         cell = max(cell, 10.0)
-        caption_height = 16.0
+        caption_height = self._caption_height()
         x_start = (self.width() - columns * cell) / 2
         caption_font = QFont(self.font())
-        caption_font.setPointSizeF(max(7.0, min(10.0, cell * 0.16)))
+        caption_font.setPointSizeF(max(7.0, min(points(10.0), cell * 0.16)))
+        mistake = QColor(color(MISTAKE))
+        dark_green = theme.is_dark() and not theme.color_blind_safe()  # the theme's own green reads better
+        right = QColor(colors.ok) if dark_green else QColor(color(RIGHT))
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         for index, image in enumerate(self._images):
             row, column = divmod(index, columns)
             x = x_start + column * cell
-            y = 28 + row * (cell + caption_height)
+            y = top + row * (cell + caption_height)
             inner = QRectF(x + 3, y + 3, cell - 6, cell - 6)
             painter.drawImage(inner, image)
             truth = int(self._true[index]) if index < len(self._true) else -1
@@ -139,15 +158,15 @@ class ImageGrid(TimedPainting, QWidget):
                 predicted = int(self._predicted[index])
                 wrong = predicted != truth
                 if wrong:
-                    painter.setPen(QPen(MISTAKE, 3))
+                    painter.setPen(QPen(mistake, 3))
                     painter.drawRect(inner.adjusted(-1.5, -1.5, 1.5, 1.5))
                     text = QCoreApplication.translate("Plots", "{pred} (true {true})").format(
                         pred=self._name(predicted), true=self._name(truth)
                     )
-                    painter.setPen(MISTAKE)
+                    painter.setPen(mistake)
                 else:
                     text = "✓ " + self._name(predicted)
-                    painter.setPen(RIGHT if not theme.is_dark() else QColor(colors.ok))
+                    painter.setPen(right)
             else:
                 text = QCoreApplication.translate("Plots", "true {true}").format(true=self._name(truth))
                 painter.setPen(foreground)

@@ -29,6 +29,7 @@ from playground.ui.plots.style import (
     StickyRange,
     as_float,
     auto_range_enabled,
+    color,
     colored,
     count_axis,
     data_limits,
@@ -317,7 +318,7 @@ class LossPlot(QWidget):
             self.raw_curve.setSymbol("o" if few_steps else None)
             if few_steps:
                 self.raw_curve.setSymbolSize(6)
-                self.raw_curve.setSymbolBrush(TRAIN_COLOR)
+                self.raw_curve.setSymbolBrush(color(TRAIN_COLOR))  # in the palette of the day
                 self.raw_curve.setSymbolPen(None)
         self.smooth_curve.setData(*finite_xy(x_steps, self._smooth.values, positive=log))
         for curve, key in ((self.train_epoch_curve, "train_loss"), (self.val_curve, "val_loss")):
@@ -368,7 +369,7 @@ class LossPlot(QWidget):
         if show == self._symbols_shown:
             return
         self._symbols_shown = show
-        for curve, color in (
+        for curve, dots in (
             (self.train_epoch_curve, "#0b4f86"),
             (self.val_curve, VAL_COLOR),
             (self.metric_train, TRAIN_COLOR),
@@ -380,7 +381,7 @@ class LossPlot(QWidget):
                 curve.setSymbol("o")
                 curve.setSymbolSize(5)
                 curve.setSymbolPen(None)
-                curve.setSymbolBrush(color)
+                curve.setSymbolBrush(color(dots))  # in the palette of the day
             else:
                 curve.setSymbol(None)
 

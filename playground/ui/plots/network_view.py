@@ -48,7 +48,9 @@ from playground.ui.plots.style import (
     TICK_POINT_SIZE,
     TITLE_POINT_SIZE,
     PaintCost,
+    appearance,
     export_widget,
+    points,
     tr,
 )
 
@@ -329,13 +331,24 @@ class NetworkView(QWidget):
             )
         )
         theme.notifier().changed.connect(self._on_theme_changed)
+        appearance().scale_changed.connect(self._on_scale_changed)
 
     @staticmethod
-    def _font(points: int, bold: bool = False) -> QFont:
+    def _font(base_points: int, bold: bool = False) -> QFont:
+        """A font of `base_points` at the presenter scale of the day."""
         font = QFont()
-        font.setPointSize(points)
+        font.setPointSizeF(points(base_points))
         font.setBold(bold)
         return font
+
+    def _on_scale_changed(self, _factor: float) -> None:
+        """Presenter mode: the texts at the new size, and the maps laid out around them again."""
+        self.title.setFont(self._font(TITLE_POINT_SIZE, bold=True))
+        for column in self._columns:
+            for item in [*column.texts, column.header_item]:
+                if item is not None:
+                    item.setFont(self._font(TICK_POINT_SIZE))
+        self._layout()
 
     # ---- feeding --------------------------------------------------------------------------------------
     def configure(

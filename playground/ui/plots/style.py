@@ -9,9 +9,11 @@ on a projector (larger tick and title fonts, colour-blind-safe palette).
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 import pyqtgraph as pg
@@ -25,10 +27,11 @@ from PySide6.QtCore import (
     QSize,
     Qt,
     QTimer,
+    Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPixmapCache
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QPixmapCache
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QGraphicsItem, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QWidget
 
 from playground.ui import theme
 
@@ -37,8 +40,9 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("Plots", text)
 
 
-# Okabe-Ito-like, colour-blind safe; the first two match TensorFlow Playground's orange/blue.
-CLASS_COLORS = (
+# The plots' colours as the code names them; the first two class colours are TensorFlow
+# Playground's orange and blue.
+STANDARD_CLASS_COLORS = (
     "#f59322",
     "#0877bd",
     "#2ca02c",
@@ -59,10 +63,184 @@ REFERENCE_COLOR = "#8a8f98"
 TICK_POINT_SIZE = 9
 TITLE_POINT_SIZE = 11
 
+# ---- colour-blind-safe colours ----------------------------------------------------------------
+# While theme.color_blind_safe() is on, each colour on the left is shown as the one on the right:
+# classes take Okabe & Ito's palette (orange and blue first, as in TensorFlow Playground), curves
+# Paul Tol's vibrant and bright ones; red/green pairs become blue/orange/vermillion. Distinct
+# colours stay distinct (one safe colour per colour), so a plot can be switched back and forth:
+# the colour it shows always tells which one the code asked for.
+SAFE_CLASS_COLORS = (
+    "#e69f00",  # orange
+    "#0072b2",  # blue
+    "#009e73",  # bluish green
+    "#d55e00",  # vermillion
+    "#cc79a7",  # reddish purple
+    "#56b4e9",  # sky blue
+    "#f0e442",  # yellow
+    "#7f7f7f",  # grey
+    "#882255",  # wine
+    "#44aa99",  # teal
+)
+SAFE_COLORS: dict[str, str] = {
+    **{
+        standard: safe
+        for standard, safe in zip(STANDARD_CLASS_COLORS, SAFE_CLASS_COLORS, strict=True)
+        if standard != safe
+    },
+    TRAIN_COLOR: "#0077bb",  # blue (also the Compare tab's first contender)
+    VAL_COLOR: "#ee7733",  # orange (also "saturated" in the diagnostics)
+    LR_COLOR: "#aa3377",  # purple
+    "#c62828": "#cc3311",  # red: dead units, mistakes in the confusion matrix, a run's markers
+    "#2e7d32": "#009988",  # green: the true values of a forecast, a diagnostics curve
+    "#0b4f86": "#004488",  # dark blue: the loss plot's epoch dots
+    "#ff7f0e": "#ddaa33",  # the Compare tab's fourth contender
+}
+_STANDARD_OF = {safe: standard for standard, safe in SAFE_COLORS.items()}
+_HEX_IN_TEXT = re.compile(r"(?<![&\w])#[0-9a-fA-F]{6}\b")
 
-def tick_font(points: int = TICK_POINT_SIZE) -> QFont:
+
+def _shown_qcolor(value: QColor) -> QColor:
+    """`value` in the palette shown now (alpha kept); it may be a standard or a safe colour."""
+    name = value.name()
+    standard = _STANDARD_OF.get(name, name)
+    shown = SAFE_COLORS.get(standard, standard) if theme.color_blind_safe() else standard
+    if shown == name:
+        return value
+    result = QColor(shown)
+    result.setAlpha(value.alpha())
+    return result
+
+
+def color(value: str) -> str:
+    """A plot colour ("#rrggbb") as shown now: its colour-blind-safe stand-in while that palette is on."""
+    qcolor = QColor(value)
+    if not qcolor.isValid():
+        return value
+    shown = _shown_qcolor(qcolor)
+    return value if shown is qcolor else shown.name()
+
+
+def recolor_text(text: str) -> str:
+    """Rich text (a title that doubles as a legend) with its colours as shown now."""
+    return _HEX_IN_TEXT.sub(lambda match: color(match.group(0)), text)
+
+
+class _ClassColors(Sequence[str]):
+    """The class colours shown now: read at use, so views that colour at paint or refresh time
+    follow the colour-blind-safe switch by themselves."""
+
+    def __len__(self) -> int:
+        return len(STANDARD_CLASS_COLORS)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return tuple(color(value) for value in STANDARD_CLASS_COLORS[index])
+        return color(STANDARD_CLASS_COLORS[index])
+
+
+CLASS_COLORS: Sequence[str] = _ClassColors()
+
+
+# ---- presenter scale ----------------------------------------------------------------------------
+# Presenter mode (View ▸ Presenter Mode) shows the plots' fonts and curves larger for a projector.
+# The helpers below make fonts and pens at the scale of the day; `refresh_plots` brings existing
+# plots to a new scale or palette. What it set is remembered on each item (shown value, base
+# value), so anything a view set since (at its base size) is told apart from what was scaled.
+MIN_SCALE, MAX_SCALE = 0.5, 3.0
+_scale = 1.0
+_APPEARANCE = "_appearance"  # our attribute on pyqtgraph items: {slot: (shown, base)}
+_made_pens: dict[tuple, float] = {}  # pens `pen()` made at the current scale: key -> base width
+
+
+class _Appearance(QObject):
+    """Emits `scale_changed(factor)` after the plot scale changed (views that lay out their own
+    text listen), and brings the plots back to scale after a theme switch: views restyle their
+    axes and titles on `theme.notifier().changed` with their base sizes."""
+
+    scale_changed = Signal(float)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(refresh_plots)
+        theme.notifier().changed.connect(self._on_theme_changed)
+
+    def _on_theme_changed(self, _name: str) -> None:
+        self._timer.start()  # after every view's own restyle (they run in this same emission)
+
+
+_appearance: _Appearance | None = None
+
+
+def appearance() -> _Appearance:
+    global _appearance
+    if _appearance is None:
+        _appearance = _Appearance()
+    return _appearance
+
+
+def plot_scale() -> float:
+    return _scale
+
+
+def points(base: float) -> float:
+    """A font size in points at the plot scale of the day."""
+    return base * _scale
+
+
+def _size_text(base: float) -> str:
+    return f"{points(base):.4g}pt"
+
+
+def _points_in(size: object) -> float | None:
+    """12.0 for "12pt" (pyqtgraph's size option), None for anything else."""
+    if isinstance(size, str) and size.endswith("pt"):
+        try:
+            return float(size[:-2])
+        except ValueError:
+            return None
+    return None
+
+
+def _remember(item: object, slot: str, shown: object, base: object) -> None:
+    tags = getattr(item, _APPEARANCE, None)
+    if tags is None:
+        tags = {}
+        setattr(item, _APPEARANCE, tags)
+    tags[slot] = (shown, base)
+
+
+def _base_behind(item: object, slot: str, current: object, otherwise: object) -> object:
+    """The base value behind `current`: the one remembered if `current` is what was shown from it,
+    else `otherwise` (a view set `current` itself since)."""
+    shown, base = getattr(item, _APPEARANCE, {}).get(slot, (None, None))
+    return base if shown == current and base is not None else otherwise
+
+
+def set_plot_scale(factor: float) -> None:
+    """Fonts and curve widths of every plot times `factor` (1.0: as designed); applied live."""
+    global _scale
+    factor = min(MAX_SCALE, max(MIN_SCALE, float(factor)))
+    if abs(factor - _scale) < 1e-9:
+        return
+    _scale = factor
+    refresh_plots()
+    _made_pens.clear()  # pens made at the old scale are all in place now
+    appearance().scale_changed.emit(factor)
+
+
+def tick_font(points: float = TICK_POINT_SIZE) -> QFont:
+    """A tick font of `points` (at the plot scale of the day)."""
     font = QFont()
-    font.setPointSize(points)
+    font.setPointSizeF(points * _scale)
     return font
 
 
@@ -105,6 +283,9 @@ class FittingTitle(pg.LabelItem):
 
     def shown_text(self) -> str:
         return self._shown
+
+    def variants(self) -> list[str]:
+        return list(self._variants)
 
     def _fitting(self, width: float) -> str:
         for text, needed in zip(self._variants, self._widths):
@@ -161,13 +342,16 @@ def fitting_title(plot: pg.PlotItem) -> FittingTitle:
     return title
 
 
-def set_title(plot: pg.PlotItem, text: str, *shorter: str, points: int = TITLE_POINT_SIZE, bold: bool = True) -> None:
+def set_title(plot: pg.PlotItem, text: str, *shorter: str, points: float = TITLE_POINT_SIZE, bold: bool = True) -> None:
     """The plot's title; `shorter` variants (longest first) stand in when the plot is too narrow."""
+    text, shorter = recolor_text(text), tuple(recolor_text(variant) for variant in shorter)
     if shorter:
         fitting_title(plot)
-    plot.setTitle(text, size=f"{points}pt", bold=bold, color=theme.colors().plot_foreground)
+    size = _size_text(points)
+    plot.setTitle(text, size=size, bold=bold, color=theme.colors().plot_foreground)
     if shorter:
         plot.titleLabel.set_variants([text, *shorter])
+    _remember(plot.titleLabel, "size", size, points)
 
 
 class CountAxis(pg.AxisItem):
@@ -296,6 +480,7 @@ def style_plot(
         # without this every curve update repaints every tick label, the largest cost of a live plot.
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         axis.setTickFont(tick_font(tick_points))
+        _remember(axis, "tick", points(tick_points), tick_points)
         reserve_tick_space(axis)
         if axis.autoSIPrefix:
             axis.enableAutoSIPrefix(False)  # "loss (x0.001)" confuses students; plain numbers
@@ -303,10 +488,11 @@ def style_plot(
         axis.labelUnitPrefix = ""
         axis.setPen(pg.mkPen(foreground))
         axis.setTextPen(pg.mkPen(foreground))
-    if left:
-        plot.setLabel("left", left, **{"font-size": f"{tick_points + 1}pt", "color": foreground})
-    if bottom:
-        plot.setLabel("bottom", bottom, **{"font-size": f"{tick_points + 1}pt", "color": foreground})
+    label_size = _size_text(tick_points + 1)
+    for name, text in (("left", left), ("bottom", bottom)):
+        if text:
+            plot.setLabel(name, text, **{"font-size": label_size, "color": foreground})
+            _remember(plot.getAxis(name), "label", label_size, tick_points + 1)
     if title:
         set_title(plot, title, *short_titles, points=title_points, bold=bold_title)
     plot.showGrid(x=grid, y=grid, alpha=grid_alpha)
@@ -328,19 +514,21 @@ def ensure_pixmap_cache() -> None:
 TYPICAL_TICK_LABEL = "0.0001"
 
 
-def reserve_tick_space(axis: pg.AxisItem) -> None:
+def reserve_tick_space(axis: pg.AxisItem, *, afresh: bool = False) -> None:
     """Room for typical tick labels from the start, and an axis that grows but never shrinks.
 
     pyqtgraph fits an axis to its current labels: "0.5" → "0.25" → "1" resizes the axis, which
     moves the plot area, which redraws every axis and curve of the canvas, several passes per
     change. Live plots change their labels often, so a stable size saves most of those redraws
-    and keeps the plots from twitching under a student's eyes."""
-    metrics = QFontMetrics(tick_font())
+    and keeps the plots from twitching under a student's eyes. `afresh`: measured again for a
+    new font (the presenter scale), smaller too."""
+    metrics = QFontMetrics(axis.style.get("tickFont") or tick_font())
     axis.setStyle(autoReduceTextSpace=False)
     if axis.orientation in ("left", "right"):
-        axis.textWidth = max(axis.textWidth, metrics.horizontalAdvance(TYPICAL_TICK_LABEL))
+        wanted = metrics.horizontalAdvance(TYPICAL_TICK_LABEL)
+        axis.textWidth = wanted if afresh else max(axis.textWidth, wanted)
     else:
-        axis.textHeight = max(axis.textHeight, metrics.height())
+        axis.textHeight = metrics.height() if afresh else max(axis.textHeight, metrics.height())
     axis._adjustSize()  # noqa: SLF001 - pyqtgraph's own re-measure after a style change
 
 
@@ -351,9 +539,9 @@ def pixel_downsampling(curve: pg.PlotDataItem) -> None:
     curve.opts["autoDownsampleFactor"] = 1.0
 
 
-def colored(text: str, color: str) -> str:
+def colored(text: str, value: str) -> str:
     """A word of a plot title in a curve's colour: the title then doubles as the legend."""
-    return f"<span style='color:{color}'>{text}</span>"
+    return f"<span style='color:{color(value)}'>{text}</span>"
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -385,13 +573,15 @@ def decade_ticks(plot: pg.PlotItem, low: float, high: float, axis: str = "left")
 def legend_row(items: list[tuple[object, str]], columns: int) -> pg.LegendItem:
     """A legend as its own row of a GraphicsLayout, so it never covers data."""
     colors = theme.colors()
+    size = _size_text(TICK_POINT_SIZE)
     legend = pg.LegendItem(
         colCount=columns,
-        labelTextSize=f"{TICK_POINT_SIZE}pt",
+        labelTextSize=size,
         labelTextColor=colors.plot_foreground,
         horSpacing=18,
         verSpacing=-4,
     )
+    _remember(legend, "size", size, TICK_POINT_SIZE)
     for item, name in items:
         legend.addItem(item, name)
     return legend
@@ -401,9 +591,9 @@ def make_legend(plot: pg.PlotItem, columns: int = 1, corner: str = "top-right") 
     """A legend in a corner ("top-right", "bottom-right", "top-left", "bottom-left")."""
     colors = theme.colors()
     offset = (-8 if "right" in corner else 8, -8 if "bottom" in corner else 8)
-    legend = plot.addLegend(
-        offset=offset, colCount=columns, labelTextSize=f"{TICK_POINT_SIZE}pt", labelTextColor=colors.plot_foreground
-    )
+    size = _size_text(TICK_POINT_SIZE)
+    legend = plot.addLegend(offset=offset, colCount=columns, labelTextSize=size, labelTextColor=colors.plot_foreground)
+    _remember(legend, "size", size, TICK_POINT_SIZE)
     background = QColor(colors.plot_background)
     background.setAlpha(215)
     legend.setBrush(pg.mkBrush(background))
@@ -454,6 +644,7 @@ class PlotCanvas(pg.GraphicsLayoutWidget):
         self.ci.setContentsMargins(4, 4, 4, 4)
         self.setMinimumSize(QSize(160, 120))
         theme.notifier().changed.connect(self._on_theme_changed)
+        appearance()  # plots come back to the presenter scale after a theme switch
         # Qt grows a top-level graphics layout to its minimum size but never shrinks it back: once
         # wider than the view (say while a regression run showed two plots side by side), every
         # later run was cut off on the right. After each relayout the layout is fitted again.
@@ -666,5 +857,234 @@ def export_widget(widget: QWidget, path: str | Path) -> None:
         raise OSError(f"cannot write {path}")
 
 
-def pen(color: str | Sequence[int], width: float = 2.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> object:
-    return pg.mkPen(color=color, width=width, style=style)
+def pen(value: str | Sequence[int], width: float = 2.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
+    """A curve's pen in the palette and at the presenter scale of the day."""
+    made = pg.mkPen(color=_shown_qcolor(pg.mkColor(value)), width=width * _scale, style=style)
+    if _scale != 1.0:
+        _made_pens[_pen_key(made)] = width
+    return made
+
+
+def _pen_key(value: QPen) -> tuple:
+    return (value.color().rgba(), round(value.widthF(), 4), value.style().value, value.isCosmetic())
+
+
+class StyledCurve(pg.PlotDataItem):
+    """A curve that shows whatever pen it is given in the palette and at the presenter scale of
+    the day (views that set their pens again on every redraw need not know about either)."""
+
+    _base_pen: QPen | None = None
+
+    def setPen(self, *args: object, **kwargs: object) -> None:  # noqa: N802 - pyqtgraph's name
+        self._base_pen = pg.mkPen(*args, **kwargs)
+        super().setPen(_shown_pen(self._base_pen, self._base_pen.widthF()))
+
+    def setSymbolBrush(self, *args: object, **kwargs: object) -> None:  # noqa: N802 - pyqtgraph's name
+        super().setSymbolBrush(_shown_brush(pg.mkBrush(*args, **kwargs)))
+
+    def restyle(self) -> None:
+        self.setPen(self._base_pen if self._base_pen is not None else self.opts.get("pen"))
+        brush = self.opts.get("symbolBrush")
+        if brush is not None:
+            self.setSymbolBrush(brush)
+
+
+# ---- bringing existing plots to the scale and palette of the day ------------------------------
+def _shown_pen(value: QPen, base_width: float) -> QPen:
+    shown = QPen(value)
+    shown.setColor(_shown_qcolor(value.color()))
+    shown.setWidthF(base_width * _scale)
+    return shown
+
+
+def _shown_brush(value: QBrush) -> QBrush:
+    if value.style() == Qt.BrushStyle.NoBrush:
+        return value
+    shown_color = _shown_qcolor(value.color())
+    if shown_color is value.color() or shown_color == value.color():
+        return value
+    shown = QBrush(value)
+    shown.setColor(shown_color)
+    return shown
+
+
+def _restyled_pen(item: object, current: object) -> QPen | None:
+    """The pen `item` should show instead of `current` (None: it shows it already)."""
+    if current is None:
+        return None
+    value = pg.mkPen(current)
+    if value.style() == Qt.PenStyle.NoPen:
+        return None
+    key = _pen_key(value)
+    width = _base_behind(item, "pen", key, _made_pens.get(key, value.widthF()))
+    shown = _shown_pen(value, float(width))  # type: ignore[arg-type]
+    _remember(item, "pen", _pen_key(shown), width)
+    return None if _pen_key(shown) == key else shown
+
+
+def _restyled_brush(current: object) -> QBrush | None:
+    if current is None:
+        return None
+    value = pg.mkBrush(current)
+    shown = _shown_brush(value)
+    return None if shown is value else shown
+
+
+def refresh_plots() -> None:
+    """Every plot of the application in the palette and at the scale of the day: tick, label,
+    title and legend fonts, curve widths, and the colours of curves, points, bars and titles.
+    (Views that colour pictures themselves, like the decision boundary, follow `theme.notifier()`.)"""
+    app = QApplication.instance()
+    if app is None:
+        return
+    for widget in QApplication.allWidgets():
+        if isinstance(widget, pg.GraphicsView) and widget.scene() is not None:
+            restyle_scene(widget.scene())
+
+
+def restyle_scene(scene: object) -> None:
+    for item in scene.items():  # type: ignore[attr-defined]
+        if isinstance(item, pg.AxisItem):
+            _restyle_axis(item)
+        elif isinstance(item, pg.PlotItem):
+            _restyle_label(item.titleLabel)
+        elif isinstance(item, pg.LegendItem):
+            _restyle_legend(item)
+        elif isinstance(item.parentItem(), pg.PlotDataItem):
+            continue  # a curve's own line and symbols: the PlotDataItem has their style
+        else:
+            _restyle_data_item(item)
+
+
+def _restyle_data_item(item: object) -> None:
+    if isinstance(item, StyledCurve):
+        item.restyle()
+    elif isinstance(item, pg.PlotDataItem):
+        if (shown := _restyled_pen(item, item.opts.get("pen"))) is not None:
+            item.setPen(shown)
+        if (brush := _restyled_brush(item.opts.get("symbolBrush"))) is not None:
+            item.setSymbolBrush(brush)
+        if (brush := _restyled_brush(item.opts.get("fillBrush"))) is not None:
+            item.setFillBrush(brush)
+    elif isinstance(item, pg.PlotCurveItem):
+        if (shown := _restyled_pen(item, item.opts.get("pen"))) is not None:
+            item.setPen(shown)
+        if (brush := _restyled_brush(item.opts.get("brush"))) is not None:
+            item.setBrush(brush)
+    elif isinstance(item, pg.ScatterPlotItem):
+        _restyle_scatter(item)
+    elif isinstance(item, pg.BarGraphItem):
+        if (brush := _restyled_brush(item.opts.get("brush"))) is not None:
+            item.setOpts(brush=brush)
+    elif isinstance(item, pg.InfiniteLine):
+        if (shown := _restyled_pen(item, item.pen)) is not None:
+            item.setPen(shown)
+        label = getattr(item, "label", None)
+        if label is not None and isinstance(getattr(label, "color", None), QColor):
+            label_color = _shown_qcolor(label.color)
+            if label_color is not label.color:
+                label.setColor(label_color)
+    elif isinstance(item, pg.FillBetweenItem):
+        if (brush := _restyled_brush(item.brush())) is not None:
+            item.setBrush(brush)
+
+
+def _restyle_scatter(item: pg.ScatterPlotItem) -> None:
+    """Points in the palette of the day: the default brush and each point's own."""
+    default = _restyled_brush(item.opts.get("brush"))
+    if default is not None:
+        item.setBrush(default, update=False)
+    brushes = item.data["brush"]
+    if len(brushes) == 0:
+        if default is not None:
+            item.updateSpots()
+        return
+    cache: dict[int, QBrush] = {}
+    changed = default is not None
+    shown_brushes = []
+    for brush in brushes:
+        value = item.opts["brush"] if brush is None else brush
+        key = value.color().rgba() if isinstance(value, QBrush) else id(value)
+        if key not in cache:
+            restyled = _restyled_brush(value)
+            cache[key] = pg.mkBrush(value) if restyled is None else restyled
+            changed = changed or restyled is not None
+        shown_brushes.append(cache[key])
+    if changed:
+        item.setBrush(shown_brushes)
+
+
+def _restyle_axis(axis: pg.AxisItem) -> None:
+    font = axis.style.get("tickFont")
+    if font is not None:
+        current = font.pointSizeF()
+        base = float(_base_behind(axis, "tick", current, current))  # type: ignore[arg-type]
+        if abs(points(base) - current) > 1e-6:
+            scaled = QFont(font)
+            scaled.setPointSizeF(points(base))
+            axis.setTickFont(scaled)
+            reserve_tick_space(axis, afresh=True)
+        _remember(axis, "tick", points(base), base)
+    if axis.labelText:
+        # "size" is what PlotItem.setTitle takes; some views pass it to setLabel too, where it is no
+        # CSS (the label showed at the default size): it is taken as the "font-size" it meant.
+        style = dict(axis.labelStyle)
+        size = style.pop("font-size", None) or style.pop("size", None)
+        current_points = _points_in(size)
+        if current_points is None:
+            return
+        base = float(_base_behind(axis, "label", size, current_points))  # type: ignore[arg-type]
+        shown = _size_text(base)
+        if shown != axis.labelStyle.get("font-size") or "size" in axis.labelStyle:
+            axis.setLabel(
+                text=axis.labelText,
+                units=axis.labelUnits or None,
+                unitPrefix=axis.labelUnitPrefix or None,
+                **dict(style, **{"font-size": shown}),
+            )
+        _remember(axis, "label", shown, base)
+
+
+def _restyle_label(label: pg.LabelItem, size_option: str = "size") -> None:
+    """A title (or legend entry): its size at the scale of the day, its colours in the palette."""
+    if not label.text:
+        return
+    size = label.opts.get(size_option)
+    current_points = _points_in(size)
+    options: dict[str, object] = {}
+    if current_points is not None:
+        base = float(_base_behind(label, "size", size, current_points))  # type: ignore[arg-type]
+        shown = _size_text(base)
+        _remember(label, "size", shown, base)
+        if shown != size:
+            options["size"] = shown
+    if isinstance(label, FittingTitle):
+        variants = label.variants()
+        recolored = [recolor_text(text) for text in variants]
+        if options or recolored != variants:
+            label.set_variants(recolored, **options)
+        return
+    text = recolor_text(label.text)
+    if options or text != label.text:
+        label.setText(text, **options)
+
+
+def _restyle_legend(legend: pg.LegendItem) -> None:
+    size = legend.opts.get("labelTextSize")
+    current_points = _points_in(size)
+    shown = size
+    if current_points is not None:
+        base = float(_base_behind(legend, "size", size, current_points))  # type: ignore[arg-type]
+        shown = _size_text(base)
+        _remember(legend, "size", shown, base)
+        legend.opts["labelTextSize"] = shown  # for entries added later
+    for sample, label in legend.items:
+        item = getattr(sample, "item", None)
+        if item is not None and item.scene() is None:  # stands only in the legend (not drawn elsewhere)
+            _restyle_data_item(item)
+        text = recolor_text(label.text)
+        if text != label.text or label.opts.get("size") != shown:
+            label.setText(text, size=shown)
+        sample.update()
+    legend.layout.activate()
+    legend.updateSize()
