@@ -90,7 +90,7 @@ def update_core() -> None:
                 pybabel,
                 "update",
                 "--no-fuzzy-matching",
-                "--omit-header",
+                "--ignore-pot-creation-date",
                 "-i",
                 str(pot),
                 "-d",

@@ -40,17 +40,13 @@ FIELDS = {
 }
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Classroom", text)
-
-
 def group_titles() -> dict[str, str]:
     """Each field's heading in the dialog."""
     return {
-        "hidden_docks": _t("Panels"),
-        "hidden_inspector_groups": _t("Settings groups"),
-        "hidden_palette_categories": _t("Layer categories"),
-        "hidden_actions": _t("Training buttons"),
+        "hidden_docks": QCoreApplication.translate("Classroom", "Panels"),
+        "hidden_inspector_groups": QCoreApplication.translate("Classroom", "Settings groups"),
+        "hidden_palette_categories": QCoreApplication.translate("Classroom", "Layer categories"),
+        "hidden_actions": QCoreApplication.translate("Classroom", "Training buttons"),
     }
 
 
@@ -123,12 +119,13 @@ class ClassroomDialog(QDialog):
     def __init__(self, classroom: Classroom | None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("classroomDialog")
-        self.setWindowTitle(_t("Controls Students See"))
+        self.setWindowTitle(QCoreApplication.translate("Classroom", "Controls Students See"))
         layout = QVBoxLayout(self)
         intro = QLabel(
-            _t(
+            QCoreApplication.translate(
+                "Classroom",
                 "Untick what this lesson hides from students. The choice is saved in the experiment file; "
-                "View ▸ Show All Controls brings everything back for one session."
+                "View ▸ Show All Controls brings everything back for one session.",
             ),
             self,
         )
@@ -161,27 +158,27 @@ class ClassroomDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         restore = buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
-        restore.setText(_t("Show Everything"))
+        restore.setText(QCoreApplication.translate("Classroom", "Show Everything"))
         restore.clicked.connect(self._on_show_everything)
         layout.addWidget(buttons)
 
     @staticmethod
     def _labels() -> dict[str, str]:
         return {
-            "layers": _t("Layers"),
-            "inspector": _t("Inspector"),
-            "lesson": _t("Lesson"),
-            "code": _t("Code"),
-            "summary": _t("Summary"),
-            "experiment": _t("Experiment"),
-            "data": _t("Data"),
-            "training": _t("Training"),
-            "model": _t("Model"),
-            "train": _t("Train"),
-            "step": _t("Step"),
-            "step_epoch": _t("Step Epoch"),
-            "stop": _t("Stop"),
-            "reset": _t("Reset"),
+            "layers": QCoreApplication.translate("Classroom", "Layers"),
+            "inspector": QCoreApplication.translate("Classroom", "Inspector"),
+            "lesson": QCoreApplication.translate("Classroom", "Lesson"),
+            "code": QCoreApplication.translate("Classroom", "Code"),
+            "summary": QCoreApplication.translate("Classroom", "Summary"),
+            "experiment": QCoreApplication.translate("Classroom", "Experiment"),
+            "data": QCoreApplication.translate("Classroom", "Data"),
+            "training": QCoreApplication.translate("Classroom", "Training"),
+            "model": QCoreApplication.translate("Classroom", "Model"),
+            "train": QCoreApplication.translate("Classroom", "Train"),
+            "step": QCoreApplication.translate("Classroom", "Step"),
+            "step_epoch": QCoreApplication.translate("Classroom", "Step Epoch"),
+            "stop": QCoreApplication.translate("Classroom", "Stop"),
+            "reset": QCoreApplication.translate("Classroom", "Reset"),
             **{category: category_label(category) for category in CATEGORIES},
         }
 

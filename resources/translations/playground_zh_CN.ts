@@ -103,6 +103,93 @@
     </message>
 </context>
 <context>
+    <name>Classroom</name>
+    <message>
+        <source>Panels</source>
+        <translation>面板</translation>
+    </message>
+    <message>
+        <source>Settings groups</source>
+        <translation>设置分组</translation>
+    </message>
+    <message>
+        <source>Layer categories</source>
+        <translation>层类别</translation>
+    </message>
+    <message>
+        <source>Training buttons</source>
+        <translation>训练按钮</translation>
+    </message>
+    <message>
+        <source>Controls Students See</source>
+        <translation>学生可见的控件</translation>
+    </message>
+    <message>
+        <source>Untick what this lesson hides from students. The choice is saved in the experiment file; View ▸ Show All Controls brings everything back for one session.</source>
+        <translation>取消勾选本课程要对学生隐藏的内容。该选择保存在实验文件中；“视图 ▸ 显示全部控件”可在本次会话中恢复全部内容。</translation>
+    </message>
+    <message>
+        <source>Show Everything</source>
+        <translation>全部显示</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>检查器</translation>
+    </message>
+    <message>
+        <source>Lesson</source>
+        <translation>课程</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <source>Experiment</source>
+        <translation>实验</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>单步</translation>
+    </message>
+    <message>
+        <source>Step Epoch</source>
+        <translation>单轮</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>重置</translation>
+    </message>
+</context>
+<context>
     <name>CodeView</name>
     <message>
         <source>The model is not valid yet, so there is no code to show.</source>
@@ -255,7 +342,7 @@
     </message>
     <message>
         <source>Change the controls students see</source>
-        <translation type="unfinished"></translation>
+        <translation>更改学生可见的控件</translation>
     </message>
 </context>
 <context>
@@ -522,6 +609,10 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
         <translation>用 Markdown 编写课程：# 标题、**粗体**、*斜体*、列表…</translation>
     </message>
     <message>
+        <source>The lesson is edited in this language; the other languages keep their own text</source>
+        <translation>正在编辑此语言的课程文本；其他语言保留各自的文本</translation>
+    </message>
+    <message>
         <source>*This experiment has no lesson text yet.* Click **Edit** to write one: what to try, what to watch for, what it teaches.</source>
         <translation>*此实验还没有课程文本。* 点击**编辑**即可撰写：可以尝试什么、应当观察什么、能学到什么。</translation>
     </message>
@@ -677,6 +768,22 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
         <translation>关于 Neural Network Playground(&amp;A)</translation>
     </message>
     <message>
+        <source>Controls Students &amp;See…</source>
+        <translation>学生可见的控件(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Choose which panels, settings, layer categories and buttons this lesson shows students</source>
+        <translation>选择本课程向学生显示哪些面板、设置、层类别和按钮</translation>
+    </message>
+    <message>
+        <source>Show All &amp;Controls</source>
+        <translation>显示全部控件(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Show the controls this lesson hides, for this session (the file keeps its choice)</source>
+        <translation>在本次会话中显示本课程隐藏的控件（文件保留其设置）</translation>
+    </message>
+    <message>
         <source>&amp;Light</source>
         <translation>浅色(&amp;L)</translation>
     </message>
@@ -714,7 +821,7 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
     </message>
     <message>
         <source>&amp;Language</source>
-        <translation type="unfinished"></translation>
+        <translation>语言(&amp;L)</translation>
     </message>
     <message>
         <source>&amp;Theme</source>
@@ -787,6 +894,14 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
     <message>
         <source>Untitled</source>
         <translation>未命名</translation>
+    </message>
+    <message>
+        <source>Students now see only what you ticked; View ▸ Show All Controls shows the rest</source>
+        <translation>学生现在只能看到你勾选的内容；“视图 ▸ 显示全部控件”可显示其余内容</translation>
+    </message>
+    <message>
+        <source>This lesson hides controls this version does not have: {names}</source>
+        <translation>本课程隐藏了此版本中没有的控件：{names}</translation>
     </message>
     <message>
         <source>Added {type} &apos;{id}&apos;</source>
@@ -1657,6 +1772,13 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
     </message>
 </context>
 <context>
+    <name>Presenter</name>
+    <message>
+        <source>{percent} %</source>
+        <translation>{percent} %</translation>
+    </message>
+</context>
+<context>
     <name>ProblemsButton</name>
     <message>
         <source>Click to list them and select the layer.</source>
@@ -1728,6 +1850,34 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
 </context>
 <context>
     <name>RaceView</name>
+    <message>
+        <source>waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>stopped early</source>
+        <translation>已早停</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>diverged</source>
+        <translation>已发散</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
     <message>
         <source>Training loss per step (smoothed)</source>
         <translation>每步训练损失（平滑）</translation>
@@ -1811,10 +1961,6 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
     <message>
         <source>val R²</source>
         <translation>验证 R²</translation>
-    </message>
-    <message>
-        <source>, </source>
-        <translation>、</translation>
     </message>
 </context>
 <context>
@@ -2010,6 +2156,18 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
 </context>
 <context>
     <name>SettingsInspector</name>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV 文件 (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>NumPy archives (*.npz);;All files (*)</source>
+        <translation>NumPy 归档 (*.npz);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>The experiment&apos;s title (also the class name in exported code).</source>
+        <translation>实验的标题（也是导出代码中的类名）。</translation>
+    </message>
     <message>
         <source>None</source>
         <translation>无</translation>

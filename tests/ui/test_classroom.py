@@ -19,7 +19,9 @@ HIDING = {
 
 
 def _lesson() -> dict:
-    document = chain(("hidden", "Linear", {"out_features": 4}), ("act", "Tanh", {}), ("out", "Linear", {"out_features": 2}))
+    document = chain(
+        ("hidden", "Linear", {"out_features": 4}), ("act", "Tanh", {}), ("out", "Linear", {"out_features": 2})
+    )
     document["classroom"] = dict(HIDING)
     return document
 

@@ -259,9 +259,7 @@ def test_the_palette_recolours_a_race_live(qtbot):
     race = RaceView(mode="epoch")
     qtbot.addWidget(race)
     race.resize(900, 600)
-    race.handle_events(
-        [RaceStarted(["SGD", "Adam"], 1, [0], 3, 10, "classification", 2, [(0, 0), (0, 0)])]
-    )
+    race.handle_events([RaceStarted(["SGD", "Adam"], 1, [0], 3, 10, "classification", 2, [(0, 0), (0, 0)])])
     first = race._curves[("loss", 0)]
     assert first.opts["pen"].color().name() == "#1f77b4"
     set_color_blind_safe(True)

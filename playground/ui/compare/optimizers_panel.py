@@ -195,7 +195,7 @@ class OptimizersPanel(CompareTab):
             check.setStyleSheet("margin-left: 6px;")
             self.table.setCellWidget(row, COLUMN_SHOW, check)
             name = QTableWidgetItem(color_icon(color_for(row)), key)
-            name.setToolTip(choice.help)
+            name.setToolTip(choice.help_text)
             name.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.table.setItem(row, COLUMN_NAME, name)
             spin = _lr_spin(choice.default_lr, self.table)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -94,6 +94,21 @@ class _Track:
 
     def metric(self, name: str) -> np.ndarray:
         return np.array([np.nan if row.get(name) is None else float(row[name]) for row in self.epochs])
+
+
+def _status_text(status: str) -> str:
+    """A contender's state in the results table, in the window's language."""
+    words = {
+        "waiting": QCoreApplication.translate("RaceView", "waiting"),
+        "running": QCoreApplication.translate("RaceView", "running"),
+        "completed": QCoreApplication.translate("RaceView", "completed"),
+        "early_stopped": QCoreApplication.translate("RaceView", "stopped early"),
+        "stopped": QCoreApplication.translate("RaceView", "stopped"),
+        "diverged": QCoreApplication.translate("RaceView", "diverged"),
+        "error": QCoreApplication.translate("RaceView", "failed"),
+        "failed": QCoreApplication.translate("RaceView", "failed"),
+    }
+    return words.get(status, status)
 
 
 class BoundaryThumbnail(QWidget):
@@ -567,7 +582,7 @@ class RaceView(QWidget):
             epochs = max((len(t.epochs) for t in tracks), default=0)
             name_item = QTableWidgetItem(color_icon(color_for(row)), label)
             self.table.setItem(row, 0, name_item)
-            self.table.setItem(row, 1, QTableWidgetItem(self.tr(", ".join(statuses))))
+            self.table.setItem(row, 1, QTableWidgetItem(", ".join(_status_text(status) for status in statuses)))
             self.table.setItem(row, 2, _number_item(epochs))
             for column, key in enumerate(keys, start=3):
                 values = []

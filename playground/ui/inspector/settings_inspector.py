@@ -28,7 +28,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.core.catalogue.training import INIT_SCHEMES, LOSSES, OPTIMIZERS, SCHEDULERS, ComponentType, init_help
+from playground.core.catalogue.training import LOSSES, OPTIMIZERS, SCHEDULERS, ComponentType, init_help
+from playground.core.catalogue.training_fields import (
+    BATCH,
+    CLIP_MAX,
+    CLIP_MODE,
+    DATA_SEED,
+    DEVICE,
+    EPOCHS,
+    INIT,
+    INTERVAL,
+    L1,
+    MIN_DELTA,
+    MONITOR,
+    PATIENCE,
+    RESTORE,
+    SEED,
+    WARMUP,
+)
 from playground.core.data import DATASET_TYPES
 from playground.core.document import ExperimentDocument
 from playground.core.experiment.schema import (
@@ -39,12 +56,11 @@ from playground.core.experiment.schema import (
     SchedulerSpec,
     Split,
 )
-from playground.core.params import ParamError, ParamSpec, coerce_value
+from playground.core.params import ParamError, coerce_value
 from playground.ui import theme
 from playground.ui.editor.commands import SetDataCommand, SetInitCommand, SetLocalizedTextCommand, SetTrainingCommand
 from playground.ui.i18n import current_language, language_events
 from playground.ui.inspector.param_editors import (
-    INT_LIMIT,
     BoolEditor,
     ChoiceEditor,
     FloatEditor,
@@ -61,56 +77,21 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("SettingsInspector", text)
 
 
-MONITORS = ("val_loss", "val_accuracy", "val_mae", "val_r2", "train_loss")
-DEVICES = ("auto", "cpu", "cuda", "mps")
-_FILE_FILTERS = {"csv": "CSV files (*.csv);;All files (*)", "npz": "NumPy archives (*.npz);;All files (*)"}
+def _file_filter(dataset: str) -> str:
+    """The file dialog's filter for a dataset read from a file (empty: any file)."""
+    filters = {
+        "csv": QCoreApplication.translate("SettingsInspector", "CSV files (*.csv);;All files (*)"),
+        "npz": QCoreApplication.translate("SettingsInspector", "NumPy archives (*.npz);;All files (*)"),
+    }
+    return filters.get(dataset, "")
 
-# ParamSpecs for the training fields, so they get the same editors (and ranges) as everything else.
-EPOCHS = ParamSpec("epochs", "int", 20, "How many passes over the training data.", minimum=1, maximum=100_000)
-BATCH = ParamSpec("batch_size", "int", 32, "Samples per gradient step.", minimum=1, maximum=INT_LIMIT)
-SEED = ParamSpec(
-    "seed",
-    "int",
-    0,
-    "Seed of the weight initialisation and the batch order: same seed, same run.",
-    minimum=0,
-    maximum=INT_LIMIT,
-)
-DATA_SEED = ParamSpec(
-    "seed", "int", 0, "Seed of the generated points and of the train/val/test split.", minimum=0, maximum=INT_LIMIT
-)
-L1 = ParamSpec(
-    "l1", "float", 0.0, "L1 penalty: this times the sum of |weights| is added to the loss.", minimum=0.0, maximum=10.0
-)
-DEVICE = ParamSpec(
-    "device", "choice", "auto", "Where training runs; auto picks a GPU when there is one.", choices=DEVICES
-)
-CLIP_MODE = ParamSpec(
-    "mode", "choice", "norm", "Clip the total gradient norm, or each value.", choices=("norm", "value")
-)
-CLIP_MAX = ParamSpec(
-    "max_value",
-    "float",
-    1.0,
-    "The largest gradient norm (or value) allowed.",
-    minimum=0.0,
-    maximum=1e6,
-    exclusive_minimum=True,
-)
-MONITOR = ParamSpec("monitor", "choice", "val_loss", "The metric that decides.", choices=MONITORS)
-PATIENCE = ParamSpec("patience", "int", 10, "Epochs without improvement before stopping.", minimum=1, maximum=INT_LIMIT)
-MIN_DELTA = ParamSpec(
-    "min_delta", "float", 0.0, "The smallest change that counts as an improvement.", minimum=0.0, maximum=1e6
-)
-RESTORE = ParamSpec("restore", "bool", True, "Put the best weights back when training ends.")
-WARMUP = ParamSpec(
-    "warmup_steps", "int", 0, "Optimizer steps of linear learning-rate warmup (0 = none).", minimum=0, maximum=INT_LIMIT
-)
-INTERVAL = ParamSpec(
-    "interval", "choice", "epoch", "Step the schedule after every epoch or every batch.", choices=("epoch", "step")
-)
-INIT = ParamSpec("init", "choice", "default", "How the weights start.", choices=tuple(INIT_SCHEMES))
-NAME_TIP = "The experiment's title (also the class name in exported code)."
+
+def _name_tip() -> str:
+    return QCoreApplication.translate(
+        "SettingsInspector", "The experiment's title (also the class name in exported code)."
+    )
+
+
 NAME_FIELD_CHARS = 1_000  # a longer name shows its beginning in the name field
 
 
@@ -338,7 +319,7 @@ class SettingsInspector(QWidget):
         form = new_form()
         box.setLayout(form)
         self.name_edit = QLineEdit(box)
-        self.name_edit.setToolTip(tr(NAME_TIP))
+        self.name_edit.setToolTip(_name_tip())
         self._shown_name = ""  # the text the field shows for the document's name
         self.name_edit.editingFinished.connect(self._on_name_edited)
         form.addRow(QCoreApplication.translate("SettingsInspector", "Name"), self.name_edit)
@@ -600,7 +581,7 @@ class SettingsInspector(QWidget):
                     if spec.name == "path":
                         options["path"] = {
                             "browse": "folder" if data.dataset == "image_folder" else "file",
-                            "file_filter": _FILE_FILTERS.get(data.dataset, ""),
+                            "file_filter": _file_filter(data.dataset),
                             "base_dir": self._base_dir_text,
                         }
                 self._dataset_form = ParamForm(declared.params, self, editor_options=options)
@@ -718,10 +699,10 @@ class SettingsInspector(QWidget):
             self.name_edit.setText(shown)
             self.name_edit.setCursorPosition(0)
         if shown == name:
-            self.name_edit.setToolTip(tr(NAME_TIP))
+            self.name_edit.setToolTip(_name_tip())
         else:
             self.name_edit.setToolTip(
-                tr(NAME_TIP)
+                _name_tip()
                 + "\n"
                 + QCoreApplication.translate(
                     "SettingsInspector",

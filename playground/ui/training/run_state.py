@@ -477,7 +477,7 @@ class TrainingRun(QObject):
     def _result_text(self, summary: Summary, message: str) -> str:
         task = self.record.setup.task if self.record.setup is not None else summary.task
         parts = [
-            message.rstrip(".") if message else QCoreApplication.translate("TrainingController", "Training finished")
+            message.rstrip(".。") if message else QCoreApplication.translate("TrainingController", "Training finished")
         ]
         if task == "classification":
             if summary.val_accuracy is not None:
