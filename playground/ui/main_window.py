@@ -622,7 +622,8 @@ class MainWindow(WindowFiles, QMainWindow):
 
     def _update_title(self) -> None:
         name = _elide(self.document.experiment.localized_name(current_language()), TITLE_NAME_CHARS)
-        self.setWindowTitle(f"{self.file_label()}[*] — {name} — {tr(APP_TITLE)}")
+        app_title = QCoreApplication.translate("MainWindow", "Neural Network Playground")
+        self.setWindowTitle(f"{self.file_label()}[*] — {name} — {app_title}")
         self.setProperty("_i18n_source_windowTitle", None)  # made here, not a catalogue string
         self.setWindowModified(not self.undo_stack.isClean())
 

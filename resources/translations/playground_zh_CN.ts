@@ -83,6 +83,38 @@
         <source>Cost</source>
         <translation>计算开销</translation>
     </message>
+    <message>
+        <source>Pros</source>
+        <translation>优点</translation>
+    </message>
+    <message>
+        <source>Cons</source>
+        <translation>缺点</translation>
+    </message>
+    <message>
+        <source>Checked activations</source>
+        <translation>已勾选的激活函数</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>range</source>
+        <translation>值域</translation>
+    </message>
+    <message>
+        <source>vanishing</source>
+        <translation>梯度消失</translation>
+    </message>
+    <message>
+        <source>dead</source>
+        <translation>神经元死亡</translation>
+    </message>
+    <message>
+        <source>zero-centred</source>
+        <translation>以零为中心</translation>
+    </message>
 </context>
 <context>
     <name>App</name>
@@ -578,6 +610,14 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
         <translation>含义</translation>
     </message>
     <message>
+        <source>No parameters.</source>
+        <translation>没有参数。</translation>
+    </message>
+    <message>
+        <source>No layer matches “{text}”.</source>
+        <translation>没有与“{text}”匹配的层。</translation>
+    </message>
+    <message>
         <source>Layer reference</source>
         <translation>层参考</translation>
     </message>
@@ -896,6 +936,10 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
         <translation>未命名</translation>
     </message>
     <message>
+        <source>Neural Network Playground</source>
+        <translation>Neural Network Playground</translation>
+    </message>
+    <message>
         <source>Students now see only what you ticked; View ▸ Show All Controls shows the rest</source>
         <translation>学生现在只能看到你勾选的内容；“视图 ▸ 显示全部控件”可显示其余内容</translation>
     </message>
@@ -1179,6 +1223,10 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
         <translation>乘加次数</translation>
     </message>
     <message>
+        <source>This is the model output.</source>
+        <translation>这是模型的输出。</translation>
+    </message>
+    <message>
         <source>Apply this fix (one undoable step)</source>
         <translation>应用此修复（可一步撤销）</translation>
     </message>
@@ -1200,6 +1248,14 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
     <message>
         <source>shape unknown</source>
         <translation>形状未知</translation>
+    </message>
+    <message>
+        <source>Shapes cannot be checked: {error}</source>
+        <translation>无法检查形状：{error}</translation>
+    </message>
+    <message>
+        <source>Right-click for a fix.</source>
+        <translation>右键单击查看修复方法。</translation>
     </message>
     <message>
         <source>Output {shape}</source>
@@ -1447,6 +1503,14 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
         <translation>真实类别</translation>
     </message>
     <message>
+        <source>Dead ReLU</source>
+        <translation>死亡 ReLU</translation>
+    </message>
+    <message>
+        <source>saturated</source>
+        <translation>饱和</translation>
+    </message>
+    <message>
         <source>Gradient norm</source>
         <translation>梯度范数</translation>
     </message>
@@ -1501,6 +1565,10 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
     <message>
         <source>No warning signs: gradients reach every layer, few units are dead or saturated, and the steps are of a sensible size.</source>
         <translation>没有警示迹象：梯度能传到每一层，死亡或饱和的单元很少，更新步长也合理。</translation>
+    </message>
+    <message>
+        <source>What the diagnostics say</source>
+        <translation>诊断结果</translation>
     </message>
     <message>
         <source>truth</source>
@@ -2311,6 +2379,14 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
     <message>
         <source>regression, {count} value(s)</source>
         <translation>回归，{count} 个值</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>Input</translation>
+    </message>
+    <message>
+        <source>{sizes} train/val/test samples</source>
+        <translation>训练/验证/测试样本：{sizes}</translation>
     </message>
     <message>
         <source>The name has {count} characters; the field shows the first {shown}. Type a new name to replace it.</source>

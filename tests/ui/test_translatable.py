@@ -28,3 +28,21 @@ def test_no_window_string_is_extracted_without_its_context(tmp_path):
     assert sum(body.count("<message") for body in contexts.values()) > 500
     orphans = re.findall(r"<source>(.*?)</source>", contexts.get("", ""))
     assert not orphans, f"{len(orphans)} strings in no context, e.g. {orphans[:3]}"
+
+
+def test_no_window_string_is_translated_inside_an_f_string():
+    """lupdate does not look inside f-strings: a translate() there is never extracted, so it
+    stays English in every language. Translate first, then format."""
+    import tokenize
+
+    found = []
+    for path in sorted((ROOT / "playground" / "ui").rglob("*.py")):
+        with path.open("rb") as handle:
+            for token in tokenize.tokenize(handle.readline):
+                if (
+                    token.type == tokenize.STRING
+                    and re.match(r"[rbuRBU]*[fF]", token.string)
+                    and re.search(r"\b(translate|tr)\(", token.string)
+                ):
+                    found.append(f"{path.relative_to(ROOT)}:{token.start[0]}")
+    assert not found, found

@@ -237,16 +237,26 @@ class ActivationsPanel(CompareTab):
             f"<td>{yes if f.zero_centred else no}</td></tr>"
             for f in (ACTIVATIONS[n] for n in self.checked())
         )
+        words = {
+            "pros": self.tr("Pros"),
+            "cons": self.tr("Cons"),
+            "checked": self.tr("Checked activations"),
+            "name": self.tr("name"),
+            "range": self.tr("range"),
+            "vanishing": self.tr("vanishing"),
+            "dead": self.tr("dead"),
+            "centred": self.tr("zero-centred"),
+        }
         self.facts.setHtml(
             f"<div style='font-size:11pt'><h3 style='margin:0'>{html.escape(name)}</h3>"
             f"<table cellspacing='2'>{table}</table>"
-            f"<p style='margin:4px 0 0 0; color:{colors.ok}'><b>{self.tr('Pros')}</b></p><ul style='margin:0'>{pros}</ul>"
-            f"<p style='margin:4px 0 0 0; color:{colors.error}'><b>{self.tr('Cons')}</b></p>"
+            f"<p style='margin:4px 0 0 0; color:{colors.ok}'><b>{words['pros']}</b></p><ul style='margin:0'>{pros}</ul>"
+            f"<p style='margin:4px 0 0 0; color:{colors.error}'><b>{words['cons']}</b></p>"
             f"<ul style='margin:0'>{cons}</ul>"
-            f"<p style='margin:6px 0 2px 0'><b>{self.tr('Checked activations')}</b></p>"
-            f"<table cellspacing='3' style='font-size:10pt'><tr><th align='left'>{self.tr('name')}</th>"
-            f"<th align='left'>{self.tr('range')}</th><th align='left'>{self.tr('vanishing')}</th>"
-            f"<th align='left'>{self.tr('dead')}</th><th align='left'>{self.tr('zero-centred')}</th></tr>"
+            f"<p style='margin:6px 0 2px 0'><b>{words['checked']}</b></p>"
+            f"<table cellspacing='3' style='font-size:10pt'><tr><th align='left'>{words['name']}</th>"
+            f"<th align='left'>{words['range']}</th><th align='left'>{words['vanishing']}</th>"
+            f"<th align='left'>{words['dead']}</th><th align='left'>{words['centred']}</th></tr>"
             f"{overview}</table></div>"
         )
 

@@ -218,9 +218,10 @@ class SchedulesPanel(CompareTab):
         self.range_plot = make_plot(top, "", self.tr("learning rate (log)"), self.tr("loss"), legend=False)
         self.range_plot.setLogMode(x=True, y=False)
         plot_item = self.range_plot.getPlotItem()
+        loss_word, smoothed_word = html.escape(self.tr("loss")), html.escape(self.tr("smoothed"))
         curves = (
-            f"<span style='color:{RANGE_RAW_COLOR}'>{html.escape(self.tr('loss'))}</span> / "
-            f"<span style='color:{RANGE_SMOOTH_COLOR}'>{html.escape(self.tr('smoothed'))}</span>"
+            f"<span style='color:{RANGE_RAW_COLOR}'>{loss_word}</span> / "
+            f"<span style='color:{RANGE_SMOOTH_COLOR}'>{smoothed_word}</span>"
         )
         set_plot_title(plot_item, self.tr("LR range test: ") + curves, self.tr("LR range test"))
         self.range_raw = make_curve(plot_item, RANGE_RAW_COLOR, self.tr("loss"), width=1.2)

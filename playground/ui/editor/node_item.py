@@ -134,11 +134,13 @@ def describe_node(
     for issue in warnings:
         lines.append(f"<p style='color:#b07800'>⚠ {html.escape(issue.message)}</p>")
     if report_error:
-        lines.append(
-            f"<p>{html.escape(QCoreApplication.translate('NodeItem', 'Shapes cannot be checked: {error}').format(error=report_error))}</p>"
+        unchecked = QCoreApplication.translate("NodeItem", "Shapes cannot be checked: {error}").format(
+            error=report_error
         )
+        lines.append(f"<p>{html.escape(unchecked)}</p>")
     if content.fixes:
-        lines.append(f"<p><i>{html.escape(QCoreApplication.translate('NodeItem', 'Right-click for a fix.'))}</i></p>")
+        right_click = QCoreApplication.translate("NodeItem", "Right-click for a fix.")
+        lines.append(f"<p><i>{html.escape(right_click)}</i></p>")
     if report is not None and report.output is not None:
         facts = QCoreApplication.translate("NodeItem", "Output {shape}").format(shape=report.output.text())
         if layer is not None and layer.has_module:

@@ -308,10 +308,8 @@ class NodeInspector(QWidget):
             for name, value in rows
         )
         if self.node_id == report.output_id:
-            table += (
-                f"<tr><td colspan='2' style='color:{colors.muted_text}'>"
-                f"{html.escape(QCoreApplication.translate('NodeInspector', 'This is the model output.'))}</td></tr>"
-            )
+            is_output = QCoreApplication.translate("NodeInspector", "This is the model output.")
+            table += f"<tr><td colspan='2' style='color:{colors.muted_text}'>{html.escape(is_output)}</td></tr>"
         self.facts_label.setText(f"<table cellspacing='0' cellpadding='1'>{table}</table>")
         errors = [issue for issue in report.errors if issue.node == self.node_id]
         if errors:

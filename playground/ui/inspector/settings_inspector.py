@@ -617,10 +617,11 @@ class SettingsInspector(QWidget):
                 count=info.target_dim or 1
             )
         sizes = " / ".join(f"{size:,}" for size in info.sizes)
+        input_word = QCoreApplication.translate("SettingsInspector", "Input")
+        samples = QCoreApplication.translate("SettingsInspector", "{sizes} train/val/test samples").format(sizes=sizes)
         self.dataset_facts.setText(
-            f"<span style='color:{colors.muted_text}'>{html.escape(QCoreApplication.translate('SettingsInspector', 'Input'))}</span> "
-            f"<span style='font-family: monospace'>{shape}</span> · {html.escape(target)} · "
-            f"{html.escape(QCoreApplication.translate('SettingsInspector', '{sizes} train/val/test samples').format(sizes=sizes))}"
+            f"<span style='color:{colors.muted_text}'>{html.escape(input_word)}</span> "
+            f"<span style='font-family: monospace'>{shape}</span> · {html.escape(target)} · {html.escape(samples)}"
         )
 
     def _refresh_training(self) -> None:

@@ -59,9 +59,8 @@ def layer_html(layer: LayerType) -> str:
             + "</table>"
         )
     else:
-        parts.append(
-            f"<p style='color:{colors.muted_text}'>{html.escape(QCoreApplication.translate('LayerReference', 'No parameters.'))}</p>"
-        )
+        no_parameters = QCoreApplication.translate("LayerReference", "No parameters.")
+        parts.append(f"<p style='color:{colors.muted_text}'>{html.escape(no_parameters)}</p>")
     return "".join(parts)
 
 
@@ -83,7 +82,8 @@ def reference_html(text_filter: str = "") -> str:
                 + "<hr/>".join(layer_html(layer) for layer in layers)
             )
     if not sections:
-        return f"<p>{html.escape(QCoreApplication.translate('LayerReference', 'No layer matches “{text}”.').format(text=text_filter))}</p>"
+        no_match = QCoreApplication.translate("LayerReference", "No layer matches “{text}”.").format(text=text_filter)
+        return f"<p>{html.escape(no_match)}</p>"
     return "".join(sections)
 
 

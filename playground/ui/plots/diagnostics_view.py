@@ -42,9 +42,13 @@ DEAD_COLOR = "#c62828"
 SATURATED_COLOR = "#e8710a"
 FIRST_COLOR = REFERENCE_COLOR
 MAX_LABEL = 9  # characters of a layer name on the x axis
-ACTIVATION_TITLE = (
-    f"<span style='color:{DEAD_COLOR}'>Dead ReLU</span> / <span style='color:{SATURATED_COLOR}'>saturated</span>"
-)
+
+
+def activation_title() -> str:
+    """The activation plot's two-coloured title, in the current language."""
+    dead = html.escape(QCoreApplication.translate("Plots", "Dead ReLU"))
+    saturated = html.escape(QCoreApplication.translate("Plots", "saturated"))
+    return f"<span style='color:{DEAD_COLOR}'>{dead}</span> / <span style='color:{SATURATED_COLOR}'>{saturated}</span>"
 
 
 def _short(name: str) -> str:
@@ -163,7 +167,7 @@ class DiagnosticsView(QWidget):
 
         self.activation_plot: pg.PlotItem = ci.addPlot(row=1, col=1, axisItems=_layer_axis())
         style_plot(
-            self.activation_plot, title=ACTIVATION_TITLE, left=QCoreApplication.translate("Plots", "share of units")
+            self.activation_plot, title=activation_title(), left=QCoreApplication.translate("Plots", "share of units")
         )
         self.activation_plot.setYRange(0, 1.0, padding=0.02)
         self.activation_plot.setLimits(yMin=-0.02, yMax=1.02)
@@ -395,8 +399,9 @@ class DiagnosticsView(QWidget):
             )
         else:
             items = "".join(f"<li style='margin-bottom:3px'>{html.escape(hint)}</li>" for hint in hints)
+            heading = QCoreApplication.translate("Plots", "What the diagnostics say")
             text = (
-                f"<b style='color:{colors.warning}'>⚠ {html.escape(QCoreApplication.translate('Plots', 'What the diagnostics say'))}</b>"
+                f"<b style='color:{colors.warning}'>⚠ {html.escape(heading)}</b>"
                 f"<ul style='margin-top:2px; margin-left:-16px'>{items}</ul>"
             )
         self._hints = list(hints or [])
