@@ -30,6 +30,18 @@ WINDOWS = [
     ("training_cnn_mnist_dark.png", "cnn_mnist.json", "dark", 3, ()),
     ("training_vanishing_gradients.png", "vanishing_gradients_sigmoid.json", "light", 40, ()),
 ]
+# the same windows in Simplified Chinese (`--lang zh_CN`): the network editor and the Training tab
+CHINESE_WINDOWS = [
+    ("network_zh_CN.png", "cnn_mnist.json", "light", None, ("conv",)),
+    ("training_spiral_zh_CN_dark.png", "spiral.json", "dark", 150, ()),
+]
+
+
+def chinese_windows() -> None:
+    for name, preset, theme_name, epochs, select in CHINESE_WINDOWS:
+        options = SnapshotOptions(size=(1400, 900), theme=theme_name, epochs=epochs, select=select, language="zh_CN")
+        write_snapshot(PRESETS / preset, OUT / name, options)
+        print(f"wrote {OUT / name}")
 
 
 def compare_race(out: Path) -> None:
@@ -146,6 +158,7 @@ def main() -> None:
         options = SnapshotOptions(size=(1400, 900), theme=theme_name, epochs=epochs, select=select)
         write_snapshot(PRESETS / preset, OUT / name, options)
         print(f"wrote {OUT / name}")
+    chinese_windows()
     compare_race(OUT / "compare_activations.png")
     from playground.core.experiment import load_experiment
 

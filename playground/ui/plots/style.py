@@ -8,6 +8,7 @@ on a projector (larger tick and title fonts, colour-blind-safe palette).
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import time
@@ -29,7 +30,17 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QPixmapCache
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QImage,
+    QPainter,
+    QPen,
+    QPixmapCache,
+    QTextDocumentFragment,
+)
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QWidget
 
@@ -246,7 +257,8 @@ def tick_font(points: float = TICK_POINT_SIZE) -> QFont:
 
 class FittingTitle(pg.LabelItem):
     """A plot title that gives way in a narrow plot: it shows the longest of its variants that
-    fits ("Accuracy: train / validation", then "Accuracy").
+    fits ("Accuracy: train / validation", then "Accuracy"), and the shortest cut short with "…"
+    where none fits (a narrow column, or the presenter's larger font).
 
     pyqtgraph's title asks for its whole text as minimum width; side-by-side plots with long
     titles then force their canvas wider than its window, which cuts off the right of every
@@ -279,7 +291,7 @@ class FittingTitle(pg.LabelItem):
         if self._busy:
             pg.LabelItem.setText(self, text, **args)
             return
-        self.set_variants(self._variants if text in self._variants else [text], **args)
+        self.set_variants(self._variants if text in self._variants or text == self._shown else [text], **args)
 
     def shown_text(self) -> str:
         return self._shown
@@ -291,7 +303,29 @@ class FittingTitle(pg.LabelItem):
         for text, needed in zip(self._variants, self._widths):
             if needed <= width + 0.5:
                 return text
-        return self._variants[-1]
+        return self._elided(width) if self._widths else self._variants[-1]
+
+    def _plain_shortest(self) -> tuple[str, QFontMetrics, float]:
+        """The shortest variant as plain text, the metrics of the title's font, and the room the
+        label takes around its text."""
+        plain = QTextDocumentFragment.fromHtml(self._variants[-1]).toPlainText()
+        font = QFont(self.item.font())
+        size = _points_in(self.opts.get("size"))
+        if size is not None:
+            font.setPointSizeF(size)
+        font.setBold(bool(self.opts.get("bold")))
+        metrics = QFontMetrics(font)
+        return plain, metrics, max(0.0, self._widths[-1] - metrics.horizontalAdvance(plain))
+
+    def _elided(self, width: float) -> str:
+        plain, metrics, frame = self._plain_shortest()
+        shown = metrics.elidedText(plain, Qt.TextElideMode.ElideRight, max(1, int(width - frame)))
+        return html.escape(shown or "…")
+
+    def _narrowest(self) -> float:
+        """The least room the title asks for: its shortest variant's first letters and "…"."""
+        plain, metrics, frame = self._plain_shortest()
+        return min(self._widths[-1], metrics.horizontalAdvance(plain[:4] + "…") + frame)
 
     def _show(self, text: str) -> None:
         self._busy = True
@@ -312,7 +346,7 @@ class FittingTitle(pg.LabelItem):
     def updateMin(self) -> None:
         """As narrow as the shortest variant, as wide as the longest would like."""
         bounds = self.itemRect()
-        narrowest = min(self._widths) if self._widths else bounds.width()
+        narrowest = min(min(self._widths), self._narrowest()) if self._widths else bounds.width()
         widest = max(self._widths) if self._widths else bounds.width()
         self.setMinimumWidth(narrowest)
         self.setMinimumHeight(bounds.height())
@@ -343,15 +377,14 @@ def fitting_title(plot: pg.PlotItem) -> FittingTitle:
 
 
 def set_title(plot: pg.PlotItem, text: str, *shorter: str, points: float = TITLE_POINT_SIZE, bold: bool = True) -> None:
-    """The plot's title; `shorter` variants (longest first) stand in when the plot is too narrow."""
+    """The plot's title; `shorter` variants (longest first) stand in when the plot is too narrow
+    (a FittingTitle: a title never makes its plot wider than its window)."""
     text, shorter = recolor_text(text), tuple(recolor_text(variant) for variant in shorter)
-    if shorter:
-        fitting_title(plot)
+    title = fitting_title(plot)
     size = _size_text(points)
     plot.setTitle(text, size=size, bold=bold, color=theme.colors().plot_foreground)
-    if shorter:
-        plot.titleLabel.set_variants([text, *shorter])
-    _remember(plot.titleLabel, "size", size, points)
+    title.set_variants([text, *shorter])
+    _remember(title, "size", size, points)
 
 
 class CountAxis(pg.AxisItem):
@@ -571,7 +604,8 @@ def decade_ticks(plot: pg.PlotItem, low: float, high: float, axis: str = "left")
 
 
 def legend_row(items: list[tuple[object, str]], columns: int) -> pg.LegendItem:
-    """A legend as its own row of a GraphicsLayout, so it never covers data."""
+    """A legend as its own row of a GraphicsLayout, so it never covers data; its PlotCanvas gives
+    it fewer columns where `columns` do not fit (see fit_legend_columns)."""
     colors = theme.colors()
     size = _size_text(TICK_POINT_SIZE)
     legend = pg.LegendItem(
@@ -582,9 +616,32 @@ def legend_row(items: list[tuple[object, str]], columns: int) -> pg.LegendItem:
         verSpacing=-4,
     )
     _remember(legend, "size", size, TICK_POINT_SIZE)
+    legend.preferred_columns = columns  # our own mark on the pyqtgraph item
     for item, name in items:
         legend.addItem(item, name)
     return legend
+
+
+def fit_legend_columns(legend: pg.LegendItem, width: float) -> None:
+    """A legend row in as many of its preferred columns as fit `width` (one at least): at the
+    presenter's larger font two columns of entries can be wider than the plot."""
+    preferred = getattr(legend, "preferred_columns", 0)
+    if not preferred or not legend.items:
+        return
+    hint = Qt.SizeHint.PreferredSize
+    entries = [
+        sample.effectiveSizeHint(hint).width() + label.effectiveSizeHint(hint).width() for sample, label in legend.items
+    ]
+    spacing = legend.layout.horizontalSpacing()
+    left, _top, right, _bottom = legend.layout.getContentsMargins()
+    columns = 1
+    for count in range(min(preferred, len(entries)), 1, -1):
+        widths = [max(entries[column::count]) for column in range(count)]  # entries fill rows first
+        if sum(widths) + spacing * (2 * count - 1) + left + right <= width:
+            columns = count
+            break
+    if columns != legend.columnCount:
+        legend.setColumnCount(columns)
 
 
 def make_legend(plot: pg.PlotItem, columns: int = 1, corner: str = "top-right") -> pg.LegendItem:
@@ -633,6 +690,9 @@ class TimedPainting:
         raise NotImplementedError
 
 
+MIN_CANVAS = QSize(160, 120)
+
+
 class PlotCanvas(pg.GraphicsLayoutWidget):
     """A GraphicsLayoutWidget in the current theme that follows later theme changes and measures
     its paint time (`paint_cost`)."""
@@ -642,9 +702,9 @@ class PlotCanvas(pg.GraphicsLayoutWidget):
         self.paint_cost = PaintCost()
         self.setBackground(theme.colors().plot_background)
         self.ci.setContentsMargins(4, 4, 4, 4)
-        self.setMinimumSize(QSize(160, 120))
+        self._set_minimum_size()
         theme.notifier().changed.connect(self._on_theme_changed)
-        appearance()  # plots come back to the presenter scale after a theme switch
+        appearance().scale_changed.connect(self._set_minimum_size)  # and back after a theme switch
         # Qt grows a top-level graphics layout to its minimum size but never shrinks it back: once
         # wider than the view (say while a regression run showed two plots side by side), every
         # later run was cut off on the right. After each relayout the layout is fitted again.
@@ -654,17 +714,33 @@ class PlotCanvas(pg.GraphicsLayoutWidget):
         self._fit_timer.timeout.connect(self.fit_layout)
         self.ci.installEventFilter(self)
 
+    def _set_minimum_size(self, *_args: object) -> None:
+        """160 x 120 at 100 %: at the presenter's scale a plot's axes and title need more, and a
+        column of plots gets as much room (or its tab scrolls) instead of cutting them off."""
+        self.setMinimumSize(QSize(round(MIN_CANVAS.width() * _scale), round(MIN_CANVAS.height() * _scale)))
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.ci and event.type() == QEvent.Type.LayoutRequest and not self._fit_timer.isActive():
             self._fit_timer.start()
         return super().eventFilter(watched, event)
 
     def fit_layout(self) -> None:
-        """The layout as large as the view again (or its minimum size, if that is larger)."""
+        """The layout as large as the view again (or its minimum size, if that is larger), with
+        legend rows in as many columns as fit."""
         if getattr(self, "closed", False) or not self.autoPixelRange:
             return
+        left, _top, right, _bottom = self.ci.getContentsMargins()
+        for item in list(self.ci.items):
+            if isinstance(item, pg.LegendItem):
+                fit_legend_columns(item, self.viewport().width() - left - right)
         if self.ci.geometry() != self.range:
             self.ci.setGeometry(self.range)
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        timer = getattr(self, "_fit_timer", None)  # None while pyqtgraph's __init__ sizes the view
+        if timer is not None and not timer.isActive():
+            timer.start()  # legend rows may take more or fewer columns
 
     def layout_overflow(self) -> float:
         """Pixels by which the layout is wider than the view (0: nothing is cut off)."""
@@ -1086,5 +1162,8 @@ def _restyle_legend(legend: pg.LegendItem) -> None:
         if text != label.text or label.opts.get("size") != shown:
             label.setText(text, size=shown)
         sample.update()
-    legend.layout.activate()
-    legend.updateSize()
+    if legend.parentLayoutItem() is None:  # anchored in a corner of its plot: sized by itself
+        legend.updateSize()
+    else:  # a row of a layout (legend_row): the layout places it, at its new size
+        legend.layout.invalidate()
+        legend.updateGeometry()
