@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from playground.core.i18n import N_, _
+
 
 @dataclass(frozen=True)
 class ExportFormat:
@@ -16,14 +18,24 @@ class ExportFormat:
     menu_text: str  # File ▸ Export's entry ("" = not offered in the window)
     file_filter: str  # the save dialog's filter
 
+    @property
+    def menu_label(self) -> str:
+        """The menu entry in the current language."""
+        return _(self.menu_text)
+
+    @property
+    def file_filter_label(self) -> str:
+        """The save dialog's filter in the current language (the patterns stay as they are)."""
+        return _(self.file_filter)
+
 
 EXPORT_FORMATS: dict[str, ExportFormat] = {
     fmt.name: fmt
     for fmt in (
-        ExportFormat("python", ".py", "Python…", "Python source (*.py)"),
-        ExportFormat("onnx", ".onnx", "ONNX…", "ONNX model (*.onnx)"),
-        ExportFormat("pt2", ".pt2", "PT2 (torch.export)…", "torch.export program (*.pt2)"),
-        ExportFormat("safetensors", ".safetensors", "", "safetensors weights (*.safetensors)"),
+        ExportFormat("python", ".py", N_("Python…"), N_("Python source (*.py)")),
+        ExportFormat("onnx", ".onnx", N_("ONNX…"), N_("ONNX model (*.onnx)")),
+        ExportFormat("pt2", ".pt2", N_("PT2 (torch.export)…"), N_("torch.export program (*.pt2)")),
+        ExportFormat("safetensors", ".safetensors", "", N_("safetensors weights (*.safetensors)")),
     )
 }
 SUFFIXES: dict[str, str] = {name: fmt.suffix for name, fmt in EXPORT_FORMATS.items()}

@@ -399,7 +399,7 @@ class MainWindow(WindowFiles, QMainWindow):
         file_menu.addAction(self._actions["save_as"])
         export_menu = file_menu.addMenu(QCoreApplication.translate("MainWindow", "&Export"))
         for fmt in window_formats():
-            action = QAction(tr(fmt.menu_text), self)
+            action = QAction(fmt.menu_label, self)
             action.setObjectName(f"action_export_{fmt.name}")
             action.triggered.connect(lambda _checked=False, f=fmt.name: self.export_model(f))
             export_menu.addAction(action)
@@ -696,6 +696,8 @@ class MainWindow(WindowFiles, QMainWindow):
                 )
             )
         self._fill_preset_menu()  # the lessons' names in the new language
+        for fmt in window_formats():  # worded by the core's table
+            self._actions[f"export_{fmt.name}"].setText(fmt.menu_label)
         self.document.recheck()  # problems and fixes are made by the core in the language of the day
         self.inspector.set_selection(self.inspector.selection())
         self._update_title()

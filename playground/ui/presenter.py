@@ -144,7 +144,7 @@ class PresenterMode(QObject):
         else:
             style.set_plot_scale(1.0)
             if self._font_before is not None:
-                _application().setFont(self._font_before)
+                _set_application_font(self._font_before)
                 self._font_before = None
             window.setWindowState(self._state_before)
             if not self._state_before & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowMinimized):
@@ -162,7 +162,7 @@ class PresenterMode(QObject):
             font.setPointSizeF(base.pointSizeF() * factor)
         elif base.pixelSize() > 0:
             font.setPixelSize(round(base.pixelSize() * factor))
-        _application().setFont(font)
+        _set_application_font(font)
 
     # ---- the palette -------------------------------------------------------------------------------
     def _on_palette_toggled(self, checked: bool) -> None:
@@ -203,6 +203,17 @@ def _full_screen_keys() -> list[QKeySequence]:
     if not platform.isEmpty() and platform not in keys:
         keys.append(platform)
     return keys
+
+
+def _set_application_font(font: QFont) -> None:
+    """The application's font, also in widgets with a style sheet (Qt resolves their font when it
+    polishes them: without a new polish they kept the old size)."""
+    app = _application()
+    app.setFont(font)
+    for widget in QApplication.allWidgets():
+        if widget.styleSheet():
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
 
 
 def _application() -> QApplication:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
     QDockWidget,
+    QGraphicsSimpleTextItem,
     QGraphicsView,
     QGroupBox,
     QLabel,
@@ -41,7 +42,10 @@ from playground.core.i18n import DEFAULT_LANGUAGE
 from playground.core.resources import resource_path
 
 _SOURCE_PROPERTY = "_i18n_source_"
-_WRAPPED = re.compile(r"(<(?:b|i|span)\b[^>]*>)([^<>]+)(</(?:b|i|span)>)", re.DOTALL)
+# A QGraphicsView with this property set has its scene's text items relabelled too (pyqtgraph's
+# canvases always do); the editor's canvas has not: its cards show node ids, which stay as typed.
+RELABEL_TEXT_ITEMS = "relabelTextItems"
+_TAGS = re.compile(r"(<[^<>]+>)")
 
 
 @cache
@@ -122,24 +126,58 @@ class Relabeler:
 
     def translate(self, text: str, recorded: str | None = None) -> tuple[str, str] | None:
         """(the text in the new language, its source), or None when `text` is not a known string
-        of the old language. A text wrapped in one HTML element (``<b>idle</b>``) keeps the wrapping."""
+        of the old language. `recorded`: the source this text was made from last time, which
+        settles a translation that two sources share. Rich text keeps its tags."""
         if not text:
             return None
-        found = self._translate_plain(text, recorded)
-        if found is not None:
+        if recorded and self._render(self.old, recorded) == text:
+            return self._render(self.new, recorded), recorded
+        found = self._translate_plain(text)
+        if found is not None or "<" not in text:
             return found
-        wrapped = _WRAPPED.fullmatch(text)
-        if wrapped is not None:
-            inner = self._translate_plain(wrapped.group(2), recorded)
-            if inner is not None:
-                return wrapped.group(1) + inner[0] + wrapped.group(3), inner[1]
-        return None
+        return self._translate_rich(text)
 
-    def _translate_plain(self, text: str, recorded: str | None) -> tuple[str, str] | None:
-        source: str | None = None
-        if recorded and self._in(self.old, recorded) == text:
-            source = recorded
-        elif self.old == DEFAULT_LANGUAGE:
+    def _render(self, language: str, source: str) -> str:
+        """`source` (plain, or catalogue strings between tags) in `language`."""
+        if "<" not in source:
+            return self._in(language, source)
+        pieces = _TAGS.split(source)
+        return "".join(
+            piece if index % 2 or not piece.strip() else self._in_padded(language, piece)
+            for index, piece in enumerate(pieces)
+        )
+
+    def _in_padded(self, language: str, piece: str) -> str:
+        """A piece of rich text in `language`, the space around it kept ("Learning rate: ")."""
+        whole = self._in(language, piece)
+        if whole != piece or piece == piece.strip():
+            return whole
+        lead, trail = piece[: len(piece) - len(piece.lstrip())], piece[len(piece.rstrip()) :]
+        return lead + self._in(language, piece.strip()) + trail
+
+    def _translate_rich(self, text: str) -> tuple[str, str] | None:
+        """Rich text made of catalogue strings between tags (``Accuracy: <span>train</span> / …``):
+        each text piece translated on its own, the tags kept."""
+        pieces = _TAGS.split(text)
+        old_pieces, new_pieces, changed = [], [], False
+        for index, piece in enumerate(pieces):
+            found = None if index % 2 or not piece.strip() else self._translate_plain(piece)
+            if found is None and index % 2 == 0 and piece.strip():
+                found = self._translate_plain(piece.strip())
+                if found is not None:  # keep the space around a piece ("Learning rate: ")
+                    lead, trail = piece[: len(piece) - len(piece.lstrip())], piece[len(piece.rstrip()) :]
+                    found = (lead + found[0] + trail, lead + found[1] + trail)
+            if found is None:
+                old_pieces.append(piece)
+                new_pieces.append(piece)
+                continue
+            changed = True
+            new_pieces.append(found[0])
+            old_pieces.append(found[1])
+        return ("".join(new_pieces), "".join(old_pieces)) if changed else None
+
+    def _translate_plain(self, text: str) -> tuple[str, str] | None:
+        if self.old == DEFAULT_LANGUAGE:
             source = text if text in _sources() else None
         else:
             source = self._reverse_in_contexts(text)
@@ -166,26 +204,42 @@ class Relabeler:
                 return translation
         return _catalogue(language).get(source, source)
 
-    def property(self, obj: QObject, key: str, get: Callable[[], str], put: Callable[[str], object]) -> None:
+    def property(self, obj: object, key: str, get: Callable[[], str], put: Callable[[str], object]) -> None:
         """Relabel one text property of `obj` (`key` names it for the remembered source)."""
         try:
             text = get()
         except RuntimeError:  # the C++ object is gone
             return
-        recorded = obj.property(_SOURCE_PROPERTY + key)
-        result = self.translate(text, recorded if isinstance(recorded, str) else None)
+        recorded = _recorded(obj, key)
+        result = self.translate(text, recorded)
         if result is None:
             return
         new_text, source = result
-        obj.setProperty(_SOURCE_PROPERTY + key, source)
+        _record(obj, key, source)
         if new_text != text:
             put(new_text)
             self.changed += 1
 
-    def plain(self, text: str) -> str | None:
-        """`text` in the new language (no object to remember the source on), or None."""
-        result = self.translate(text)
-        return None if result is None else result[0]
+
+def _recorded(obj: object, key: str) -> str | None:
+    """The source remembered for one text of `obj`: a dynamic property of a QObject, else an
+    attribute of the Python object (pyqtgraph's text items are not all QObjects)."""
+    if isinstance(obj, QObject):
+        value = obj.property(_SOURCE_PROPERTY + key)
+    else:
+        value = getattr(obj, "_i18n_sources", {}).get(key)
+    return value if isinstance(value, str) else None
+
+
+def _record(obj: object, key: str, source: str) -> None:
+    if isinstance(obj, QObject):
+        obj.setProperty(_SOURCE_PROPERTY + key, source)
+        return
+    sources = getattr(obj, "_i18n_sources", None)
+    if sources is None:
+        sources = {}
+        obj._i18n_sources = sources  # type: ignore[attr-defined]
+    sources[key] = source
 
 
 def relabel(root: QWidget, old: str, new: str, extra: Iterable[QObject] = ()) -> int:
@@ -250,7 +304,9 @@ def _relabel_widget(r: Relabeler, widget: QWidget) -> None:
             if item is not None:
                 _relabel_item_text(r, widget, f"header{column}", item.text(), item.setText)
                 _relabel_item_text(r, widget, f"headerTip{column}", item.toolTip(), item.setToolTip)
-    if isinstance(widget, QGraphicsView) and isinstance(widget.scene(), pg.GraphicsScene):
+    if isinstance(widget, QGraphicsView) and (
+        isinstance(widget.scene(), pg.GraphicsScene) or widget.property(RELABEL_TEXT_ITEMS)
+    ):
         _relabel_plots(r, widget)
 
 
@@ -279,23 +335,34 @@ def _relabel_tabs(r: Relabeler, tabs: QTabWidget) -> None:
 
 
 def _relabel_plots(r: Relabeler, view: QGraphicsView) -> None:
-    """Plot titles, axis labels, legend entries and text items of one pyqtgraph canvas."""
+    """Plot titles (every variant of a fitting title), axis labels, legend entries and text items
+    of one pyqtgraph canvas."""
     for item in view.scene().items():
-        if isinstance(item, pg.AxisItem):
-            text = item.labelText or ""
-            new = r.plain(text)
-            if new is not None and new != text:
-                item.setLabel(new, units=item.labelUnits or None, unitPrefix=item.labelUnitPrefix, **item.labelStyle)
-                r.changed += 1
+        variants = getattr(item, "variants", None)
+        if callable(variants) and hasattr(item, "set_variants"):  # a FittingTitle
+            old = list(variants())
+            new = list(old)
+            for index, text in enumerate(old):
+                r.property(item, f"variant{index}", partial(str, text), partial(new.__setitem__, index))
+            if new != old:
+                item.set_variants(new)
+        elif isinstance(item, QGraphicsSimpleTextItem):
+            r.property(item, "text", item.text, item.setText)
+        elif isinstance(item, pg.AxisItem):
+            r.property(item, "label", partial(_axis_label, item), partial(_set_axis_label, item))
         elif isinstance(item, pg.LabelItem):
-            text = item.text or ""
-            new = r.plain(text)
-            if new is not None and new != text:
-                item.setText(new)
-                r.changed += 1
+            r.property(item, "text", partial(_label_text, item), item.setText)
         elif isinstance(item, pg.TextItem):
-            text = item.toPlainText()
-            new = r.plain(text)
-            if new is not None and new != text:
-                item.setText(new)
-                r.changed += 1
+            r.property(item, "text", item.toPlainText, item.setText)
+
+
+def _axis_label(axis: pg.AxisItem) -> str:
+    return str(axis.labelText or "")
+
+
+def _label_text(label: pg.LabelItem) -> str:
+    return str(label.text or "")
+
+
+def _set_axis_label(axis: pg.AxisItem, text: str) -> None:
+    axis.setLabel(text, units=axis.labelUnits or None, unitPrefix=axis.labelUnitPrefix, **axis.labelStyle)

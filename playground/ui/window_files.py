@@ -33,7 +33,12 @@ if TYPE_CHECKING:  # the mixin is only ever a part of MainWindow, a QMainWindow:
 else:
     _WindowBase = object
 
-EXPERIMENT_FILTER = "Experiments (*.json);;All files (*)"
+
+def experiment_filter() -> str:
+    """The open and save dialogs' filter."""
+    return QCoreApplication.translate("MainWindow", "Experiments (*.json);;All files (*)")
+
+
 TITLE_NAME_CHARS = 120  # the window title and status messages show at most this much of the experiment's name
 PROGRESS_AFTER_MS = 400  # a progress dialog shows only for work that takes longer than this
 _log = logging.getLogger(__name__)
@@ -257,7 +262,7 @@ class WindowFiles(_WindowBase):
                 self,
                 QCoreApplication.translate("MainWindow", "Open experiment"),
                 self._start_directory(),
-                tr(EXPERIMENT_FILTER),
+                experiment_filter(),
             )
             if not chosen:
                 return False
@@ -318,7 +323,7 @@ class WindowFiles(_WindowBase):
             else:
                 suggestion = str(Path(self._start_directory()) / f"{_slug(self.document.experiment.name)}.json")
             chosen, _ = QFileDialog.getSaveFileName(
-                self, QCoreApplication.translate("MainWindow", "Save experiment"), suggestion, tr(EXPERIMENT_FILTER)
+                self, QCoreApplication.translate("MainWindow", "Save experiment"), suggestion, experiment_filter()
             )
             if not chosen:
                 return False
@@ -395,7 +400,7 @@ class WindowFiles(_WindowBase):
     def export_model(self, fmt: str, path: str | Path | None = None) -> bool:
         """File ▸ Export: the model as Python source, ONNX or a torch.export program."""
         export_format = EXPORT_FORMATS[fmt]
-        text, file_filter, suffix = export_format.menu_text, export_format.file_filter, export_format.suffix
+        text, file_filter, suffix = export_format.menu_label, export_format.file_filter_label, export_format.suffix
         report = self.document.report()
         if report is None or not report.valid:
             self._show_error(
@@ -410,9 +415,9 @@ class WindowFiles(_WindowBase):
             suggestion = str(folder / f"{_slug(self.document.experiment.name)}{suffix}")
             chosen, _ = QFileDialog.getSaveFileName(
                 self,
-                QCoreApplication.translate("MainWindow", "Export {format}").format(format=tr(text).rstrip("…")),
+                QCoreApplication.translate("MainWindow", "Export {format}").format(format=text.rstrip("…")),
                 suggestion,
-                tr(file_filter),
+                file_filter,
             )
             if not chosen:
                 return False

@@ -477,6 +477,154 @@
 <context>
     <name>HistoryPanel</name>
     <message>
+        <source>Training loss per epoch</source>
+        <translation>每轮训练损失</translation>
+    </message>
+    <message>
+        <source>Validation loss per epoch</source>
+        <translation>每轮验证损失</translation>
+    </message>
+    <message>
+        <source>Validation accuracy per epoch</source>
+        <translation>每轮验证准确率</translation>
+    </message>
+    <message>
+        <source>Validation MAE per epoch</source>
+        <translation>每轮验证 MAE</translation>
+    </message>
+    <message>
+        <source>Validation R² per epoch</source>
+        <translation>每轮验证 R²</translation>
+    </message>
+    <message>
+        <source>Learning rate per epoch</source>
+        <translation>每轮学习率</translation>
+    </message>
+    <message>
+        <source>Training loss per step</source>
+        <translation>每步训练损失</translation>
+    </message>
+    <message>
+        <source>Learning rate per step</source>
+        <translation>每步学习率</translation>
+    </message>
+    <message>
+        <source>Training loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <source>Validation loss</source>
+        <translation>验证损失</translation>
+    </message>
+    <message>
+        <source>Validation accuracy</source>
+        <translation>验证准确率</translation>
+    </message>
+    <message>
+        <source>Validation MAE</source>
+        <translation>验证 MAE</translation>
+    </message>
+    <message>
+        <source>Validation R²</source>
+        <translation>验证 R²</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>comparison</source>
+        <translation>比较组</translation>
+    </message>
+    <message>
+        <source>status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>layers</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>activation</source>
+        <translation>激活函数</translation>
+    </message>
+    <message>
+        <source>optimizer</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>lr</source>
+        <translation>lr</translation>
+    </message>
+    <message>
+        <source>schedule</source>
+        <translation>调度</translation>
+    </message>
+    <message>
+        <source>batch</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>seeds</source>
+        <translation>种子数</translation>
+    </message>
+    <message>
+        <source>train loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <source>val loss</source>
+        <translation>验证损失</translation>
+    </message>
+    <message>
+        <source>val acc.</source>
+        <translation>验证准确率</translation>
+    </message>
+    <message>
+        <source>test loss</source>
+        <translation>测试损失</translation>
+    </message>
+    <message>
+        <source>test acc.</source>
+        <translation>测试准确率</translation>
+    </message>
+    <message>
+        <source>val MAE</source>
+        <translation>验证 MAE</translation>
+    </message>
+    <message>
+        <source>val R²</source>
+        <translation>验证 R²</translation>
+    </message>
+    <message>
+        <source>test MAE</source>
+        <translation>测试 MAE</translation>
+    </message>
+    <message>
+        <source>test R²</source>
+        <translation>测试 R²</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>秒</translation>
+    </message>
+    <message>
         <source>Exponential moving average, debiased (as in TensorBoard).</source>
         <translation>去偏的指数移动平均（与 TensorBoard 相同）。</translation>
     </message>
@@ -970,6 +1118,10 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
     <message>
         <source>Training runs in this window&apos;s process from the next run.</source>
         <translation>从下一次运行起，训练将在本窗口的进程中进行。</translation>
+    </message>
+    <message>
+        <source>Experiments (*.json);;All files (*)</source>
+        <translation>实验 (*.json);;所有文件 (*)</translation>
     </message>
     <message>
         <source>Please wait</source>
@@ -2537,6 +2689,10 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
     <message>
         <source>Resume</source>
         <translation>继续</translation>
+    </message>
+    <message>
+        <source>Training is running: stop it (Shift+F5) to edit the graph.</source>
+        <translation>正在训练：请先停止（Shift+F5）再编辑网络图。</translation>
     </message>
     <message>
         <source>The experiment was changed, so training stopped; the plots show the run up to that point.</source>

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pyqtgraph as pg
 import pytest
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMenu, QWidget
+from PySide6.QtWidgets import QAbstractButton, QGraphicsSimpleTextItem, QGroupBox, QLabel, QMenu, QWidget
 
 from playground.core.experiment import experiment_from_dict
 from playground.core.i18n import language as core_language
@@ -42,6 +43,16 @@ def _shown_texts(window: QWidget) -> set[tuple[str, str]]:
         elif isinstance(widget, QMenu):
             texts.add(("menu", widget.title()))
     texts.update(("dock", dock.windowTitle()) for dock in window.docks.values())
+    for view in window.findChildren(pg.GraphicsView):  # plot titles (every variant), axes, legends
+        for item in view.scene().items():
+            if hasattr(item, "variants"):
+                texts.add(("title", " | ".join(item.variants())))
+            elif isinstance(item, pg.AxisItem) and item.labelText:
+                texts.add(("axis", item.labelText))
+            elif isinstance(item, pg.LabelItem) and item.text.strip():
+                texts.add(("label", item.text))
+            elif isinstance(item, QGraphicsSimpleTextItem) and item.text():
+                texts.add(("text item", item.text()))
     for action in window.findChildren(QAction):
         if action.text() and not action.text().startswith(("&Undo", "&Redo", "撤销", "重做")):
             texts.add(("action", action.text()))

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QSplitte
 
 from playground.core.compare.history import RunHistory
 from playground.ui import theme
-from playground.ui.plots.style import CountAxis, StyledCurve, set_title
+from playground.ui.plots.style import CountAxis, StyledCurve, set_legend_size, set_title
 from playground.ui.plots.style import color as shown_color
 from playground.ui.plots.style import style_plot as shared_style
 
@@ -38,6 +38,7 @@ CONTENDER_COLORS = (
 )
 TICK_POINT_SIZE = 11
 TITLE_POINTS = 13
+LEGEND_POINTS = 11
 LINE_WIDTH = 2.5
 
 
@@ -258,7 +259,8 @@ def style_plot_item(
     plot.setClipToView(True)
     plot.setDownsampling(auto=True, mode="peak")
     if legend == OUTSIDE_LEGEND and plot.legend is None:
-        outside = pg.LegendItem(labelTextSize="11pt", labelTextColor=colors.plot_foreground, verSpacing=-4)
+        outside = pg.LegendItem(labelTextColor=colors.plot_foreground, verSpacing=-4)
+        set_legend_size(outside, LEGEND_POINTS)
         plot.layout.addItem(outside, 2, 3)  # the view box's row, right of the (hidden) right axis
         outside._placed_at = (2, 3)  # see fit_outside_legend
         plot.legend = outside
@@ -266,13 +268,13 @@ def style_plot_item(
         corner = legend if isinstance(legend, str) else "top-right"
         background = QColor(colors.plot_background)
         background.setAlpha(150)  # the curves stay visible behind the legend
-        plot.addLegend(
+        legend_item = plot.addLegend(
             offset=LEGEND_CORNERS.get(corner, (-10, 10)),
-            labelTextSize="11pt",
             labelTextColor=colors.plot_foreground,
             brush=pg.mkBrush(background),
             verSpacing=-4,
         )
+        set_legend_size(legend_item, LEGEND_POINTS)  # at the presenter scale of the day
     return plot
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401 - registers the PNG/SVG exporters
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QUndoStack
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
@@ -51,41 +51,62 @@ from playground.ui.compare.common import (
     style_plot_item,
 )
 
-METRIC_TITLES = {
-    "train_loss": "Training loss per epoch",
-    "val_loss": "Validation loss per epoch",
-    "val_accuracy": "Validation accuracy per epoch",
-    "val_mae": "Validation MAE per epoch",
-    "val_r2": "Validation R² per epoch",
-    "lr": "Learning rate per epoch",
-    "step_loss": "Training loss per step",
-    "step_lr": "Learning rate per step",
-}
-COLUMN_TITLES = {
-    "name": "run",
-    "group": "comparison",
-    "status": "status",
-    "epochs": "epochs",
-    "dataset": "dataset",
-    "layers": "layers",
-    "activation": "activation",
-    "optimizer": "optimizer",
-    "lr": "lr",
-    "schedule": "schedule",
-    "batch_size": "batch",
-    "seed": "seed",
-    "seeds": "seeds",
-    "train_loss": "train loss",
-    "val_loss": "val loss",
-    "val_accuracy": "val acc.",
-    "test_loss": "test loss",
-    "test_accuracy": "test acc.",
-    "val_mae": "val MAE",
-    "val_r2": "val R²",
-    "test_mae": "test MAE",
-    "test_r2": "test R²",
-    "seconds": "seconds",
-}
+
+def metric_titles() -> dict[str, str]:
+    """The plotted metrics' titles, in the current language."""
+    return {
+        "train_loss": QCoreApplication.translate("HistoryPanel", "Training loss per epoch"),
+        "val_loss": QCoreApplication.translate("HistoryPanel", "Validation loss per epoch"),
+        "val_accuracy": QCoreApplication.translate("HistoryPanel", "Validation accuracy per epoch"),
+        "val_mae": QCoreApplication.translate("HistoryPanel", "Validation MAE per epoch"),
+        "val_r2": QCoreApplication.translate("HistoryPanel", "Validation R² per epoch"),
+        "lr": QCoreApplication.translate("HistoryPanel", "Learning rate per epoch"),
+        "step_loss": QCoreApplication.translate("HistoryPanel", "Training loss per step"),
+        "step_lr": QCoreApplication.translate("HistoryPanel", "Learning rate per step"),
+    }
+
+
+def metric_axis_labels() -> dict[str, str]:
+    """The plotted metrics' axis labels (the titles without "per epoch"), in the current language."""
+    return {
+        "train_loss": QCoreApplication.translate("HistoryPanel", "Training loss"),
+        "val_loss": QCoreApplication.translate("HistoryPanel", "Validation loss"),
+        "val_accuracy": QCoreApplication.translate("HistoryPanel", "Validation accuracy"),
+        "val_mae": QCoreApplication.translate("HistoryPanel", "Validation MAE"),
+        "val_r2": QCoreApplication.translate("HistoryPanel", "Validation R²"),
+        "lr": QCoreApplication.translate("HistoryPanel", "Learning rate"),
+        "step_loss": QCoreApplication.translate("HistoryPanel", "Training loss"),
+        "step_lr": QCoreApplication.translate("HistoryPanel", "Learning rate"),
+    }
+
+
+def column_titles() -> dict[str, str]:
+    """The table's column headers, in the current language."""
+    return {
+        "name": QCoreApplication.translate("HistoryPanel", "run"),
+        "group": QCoreApplication.translate("HistoryPanel", "comparison"),
+        "status": QCoreApplication.translate("HistoryPanel", "status"),
+        "epochs": QCoreApplication.translate("HistoryPanel", "epochs"),
+        "dataset": QCoreApplication.translate("HistoryPanel", "dataset"),
+        "layers": QCoreApplication.translate("HistoryPanel", "layers"),
+        "activation": QCoreApplication.translate("HistoryPanel", "activation"),
+        "optimizer": QCoreApplication.translate("HistoryPanel", "optimizer"),
+        "lr": QCoreApplication.translate("HistoryPanel", "lr"),
+        "schedule": QCoreApplication.translate("HistoryPanel", "schedule"),
+        "batch_size": QCoreApplication.translate("HistoryPanel", "batch"),
+        "seed": QCoreApplication.translate("HistoryPanel", "seed"),
+        "seeds": QCoreApplication.translate("HistoryPanel", "seeds"),
+        "train_loss": QCoreApplication.translate("HistoryPanel", "train loss"),
+        "val_loss": QCoreApplication.translate("HistoryPanel", "val loss"),
+        "val_accuracy": QCoreApplication.translate("HistoryPanel", "val acc."),
+        "test_loss": QCoreApplication.translate("HistoryPanel", "test loss"),
+        "test_accuracy": QCoreApplication.translate("HistoryPanel", "test acc."),
+        "val_mae": QCoreApplication.translate("HistoryPanel", "val MAE"),
+        "val_r2": QCoreApplication.translate("HistoryPanel", "val R²"),
+        "test_mae": QCoreApplication.translate("HistoryPanel", "test MAE"),
+        "test_r2": QCoreApplication.translate("HistoryPanel", "test R²"),
+        "seconds": QCoreApplication.translate("HistoryPanel", "seconds"),
+    }
 
 
 class _SortItem(QTableWidgetItem):
@@ -248,11 +269,12 @@ class HistoryPanel(CompareTab):
                 self._remove_curve(record_id)
         current = self.current_metric()
         names = self.history.metric_names()
-        ordered = [n for n in METRIC_TITLES if n in names] + [n for n in names if n not in METRIC_TITLES]
+        titles = metric_titles()
+        ordered = [n for n in titles if n in names] + [n for n in names if n not in titles]
         self.metric_combo.blockSignals(True)
         self.metric_combo.clear()
         for name in ordered:
-            self.metric_combo.addItem(self.tr(METRIC_TITLES.get(name, name)), name)
+            self.metric_combo.addItem(titles.get(name, name), name)
         index = self.metric_combo.findData(current)
         self.metric_combo.setCurrentIndex(index if index >= 0 else 0)
         self.metric_combo.blockSignals(False)
@@ -270,9 +292,7 @@ class HistoryPanel(CompareTab):
             self.table.setSortingEnabled(False)
             self.table.clear()
             self.table.setColumnCount(len(self.columns))
-            self.table.setHorizontalHeaderLabels(
-                [self.tr(COLUMN_TITLES.get(c, c.replace("_", " "))) for c in self.columns]
-            )
+            self.table.setHorizontalHeaderLabels([column_titles().get(c, c.replace("_", " ")) for c in self.columns])
             self.table.setRowCount(len(rows))
             for row, values in enumerate(rows):
                 record_id = values["id"]
@@ -327,11 +347,11 @@ class HistoryPanel(CompareTab):
         plot.setLabel("bottom", x_label, color=colors.plot_foreground, size="12pt")
         plot.setLabel(
             "left",
-            self.tr(METRIC_TITLES.get(metric, metric)).split(" per ")[0],
+            metric_axis_labels().get(metric, metric),
             color=colors.plot_foreground,
             size="12pt",
         )
-        plot.setTitle(self.tr(METRIC_TITLES.get(metric, metric)), size="13pt", color=colors.plot_foreground)
+        plot.setTitle(metric_titles().get(metric, metric), size="13pt", color=colors.plot_foreground)
         shown = set(self.visible_ids())
         overlays = {
             record.id: (record, x, y, spread) for record, x, y, spread in self.history.overlay(metric, smoothing=weight)

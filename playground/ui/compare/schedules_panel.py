@@ -685,7 +685,9 @@ class SchedulesPanel(CompareTab):
             )
         else:
             text = self.tr("No suggestion: too few steps before the loss exploded.")
-        self.range_status.setText(text + " " + html.escape(self.tr(result.message)))
+        self.range_status.setText(
+            text + " " + html.escape(result.message)
+        )  # worded by the core, in the current language
 
     def _on_range_failed(self, message: str) -> None:
         self.range_status.setText(self.tr("The range test could not run: {message}").format(message=message))

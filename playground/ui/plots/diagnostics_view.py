@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLay
 
 from playground.core.training.diagnostics import Diagnostics
 from playground.ui import theme
+from playground.ui.i18n import language_events
 from playground.ui.plots.style import (
     REFERENCE_COLOR,
     TRAIN_COLOR,
@@ -220,6 +221,7 @@ class DiagnosticsView(QWidget):
         layout.addWidget(self.caption)
         layout.addWidget(self.hints_area)
         theme.notifier().changed.connect(self._on_theme_changed)
+        language_events().changed.connect(self._on_language_changed)
         self.clear()
 
     # ---- layout ------------------------------------------------------------------------------------
@@ -410,6 +412,10 @@ class DiagnosticsView(QWidget):
 
     def _on_theme_changed(self, _name: str) -> None:
         self._set_hints(self._hints if self._latest is not None else None)
+
+    def _on_language_changed(self, _language: str) -> None:
+        """The hints are worded by the core when read: word them again in the new language."""
+        self._set_hints(list(self._latest.hints) if self._latest is not None else None)
 
     # ---- reading back -------------------------------------------------------------------------------
     def hints(self) -> list[str]:

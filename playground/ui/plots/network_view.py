@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -51,8 +51,8 @@ from playground.ui.plots.style import (
     appearance,
     export_widget,
     points,
-    tr,
 )
+from playground.ui.retranslate import RELABEL_TEXT_ITEMS
 
 MAX_DRAWN_UNITS = 8  # connections are drawn only when no layer has more units
 MAP_TINT = 0.92  # share of the colour at a unit's strongest value (the boundary keeps 0.72 under its points)
@@ -76,7 +76,7 @@ FEATURE_LABELS = {
 
 def feature_label(name: str) -> str:
     """The input feature as a student reads it: "x1_sq" -> "x1²"."""
-    return tr(FEATURE_LABELS.get(name, name))
+    return FEATURE_LABELS.get(name, name)  # math, the same in every language
 
 
 def unmapped_reason(experiment: Any) -> str | None:
@@ -253,6 +253,11 @@ class _Canvas(QGraphicsView):
         super().paintEvent(event)
         self.paint_cost.add(time.thread_time() - started)
 
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """The minimum size: a view's own hint is its scene, i.e. the size it last had, so the
+        view never gave back room it got once (e.g. at the presenter's larger fonts)."""
+        return self.minimumSize()
+
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self.setSceneRect(0, 0, self.viewport().width(), self.viewport().height())
@@ -306,6 +311,7 @@ class NetworkView(QWidget):
         self.title = QGraphicsSimpleTextItem(QCoreApplication.translate("Plots", "Network"))
         self.title.setFont(self._font(TITLE_POINT_SIZE, bold=True))
         self.canvas.scene().addItem(self.title)
+        self.canvas.setProperty(RELABEL_TEXT_ITEMS, True)  # the title follows a live language switch
         self.message = QLabel(self)
         self.message.setObjectName("networkMessage")
         self.message.setWordWrap(True)

@@ -40,6 +40,7 @@ from PySide6.QtGui import (
     QPen,
     QPixmapCache,
     QTextDocumentFragment,
+    QTextOption,
 )
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QWidget
@@ -622,6 +623,31 @@ def legend_row(items: list[tuple[object, str]], columns: int) -> pg.LegendItem:
     return legend
 
 
+def fit_axis_label(axis: pg.AxisItem) -> None:
+    """A vertical axis label longer than its plot is tall wraps onto more lines: in a short plot,
+    or at the presenter's larger font, it ran over the plots above and below."""
+    label = axis.label
+    if axis.orientation not in ("left", "right") or label is None or not label.isVisible():
+        return
+    room = axis.size().height()
+    plot = axis.parentItem()
+    if isinstance(plot, pg.PlotItem):  # centred on the axis, it may reach over the title and the x axis
+        centre = axis.pos().y() + room / 2
+        room = 2 * min(centre, plot.size().height() - centre) - 4
+    if room < 40:
+        return
+    document = label.document().clone()
+    document.setTextWidth(-1)
+    wanted = -1.0 if document.idealWidth() <= room else room
+    if abs(label.textWidth() - wanted) > 0.5:
+        option = label.document().defaultTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WordWrap)  # between words only, never inside one
+        label.document().setDefaultTextOption(option)
+        label.setTextWidth(wanted)
+        axis._adjustSize()  # noqa: SLF001 - pyqtgraph's own re-measure (room for a second line)
+        axis.resizeEvent()  # the label centred along the axis again
+
+
 def fit_legend_columns(legend: pg.LegendItem, width: float) -> None:
     """A legend row in as many of its preferred columns as fit `width` (one at least): at the
     presenter's larger font two columns of entries can be wider than the plot."""
@@ -642,6 +668,15 @@ def fit_legend_columns(legend: pg.LegendItem, width: float) -> None:
             break
     if columns != legend.columnCount:
         legend.setColumnCount(columns)
+
+
+def set_legend_size(legend: pg.LegendItem, points: float) -> None:
+    """A legend's entries in `points` (at the presenter scale of the day), those added later too."""
+    size = _size_text(points)
+    legend.setLabelTextSize(size)
+    for _sample, label in legend.items:
+        label.setText(label.text, size=size)
+    _remember(legend, "size", size, points)
 
 
 def make_legend(plot: pg.PlotItem, columns: int = 1, corner: str = "top-right") -> pg.LegendItem:
@@ -714,10 +749,23 @@ class PlotCanvas(pg.GraphicsLayoutWidget):
         self._fit_timer.timeout.connect(self.fit_layout)
         self.ci.installEventFilter(self)
 
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """The minimum size. A graphics view's own hint is its scene's size, i.e. the size it was
+        last given: a column of plots that grew once (the presenter's larger fonts) then kept
+        asking for that room, and the tab scrolled at 100 % ever after."""
+        return self.minimumSize()
+
     def _set_minimum_size(self, *_args: object) -> None:
-        """160 x 120 at 100 %: at the presenter's scale a plot's axes and title need more, and a
-        column of plots gets as much room (or its tab scrolls) instead of cutting them off."""
-        self.setMinimumSize(QSize(round(MIN_CANVAS.width() * _scale), round(MIN_CANVAS.height() * _scale)))
+        """160 x 120 at 100 %. At the presenter's scale titles, axes and legends take more room:
+        a canvas then asks for its layout's height, plus room to draw in, so its tab scrolls
+        rather than squeezing the plots flat."""
+        width, height = round(MIN_CANVAS.width() * _scale), round(MIN_CANVAS.height() * _scale)
+        if _scale > 1.0 and hasattr(self, "ci"):
+            plots = sum(1 for item in self.ci.items if isinstance(item, pg.PlotItem))
+            needed = self.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize).height() + plots * MIN_CANVAS.height() / 2
+            height = max(height, round(needed))
+        if self.minimumSize() != QSize(width, height):
+            self.setMinimumSize(QSize(width, height))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.ci and event.type() == QEvent.Type.LayoutRequest and not self._fit_timer.isActive():
@@ -726,7 +774,7 @@ class PlotCanvas(pg.GraphicsLayoutWidget):
 
     def fit_layout(self) -> None:
         """The layout as large as the view again (or its minimum size, if that is larger), with
-        legend rows in as many columns as fit."""
+        legend rows in as many columns as fit and y-axis labels that fit their plots."""
         if getattr(self, "closed", False) or not self.autoPixelRange:
             return
         left, _top, right, _bottom = self.ci.getContentsMargins()
@@ -735,6 +783,10 @@ class PlotCanvas(pg.GraphicsLayoutWidget):
                 fit_legend_columns(item, self.viewport().width() - left - right)
         if self.ci.geometry() != self.range:
             self.ci.setGeometry(self.range)
+        for item in list(self.ci.items):
+            if isinstance(item, pg.PlotItem):
+                fit_axis_label(item.getAxis("left"))
+        self._set_minimum_size()
 
     def resizeEvent(self, event: object) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)

@@ -27,16 +27,16 @@ from playground.core.runs.records import RunSetup, RunUpdate
 from playground.ui.training.lr_spin_box import LearningRateSpinBox
 from playground.ui.training.run_state import (
     ACTIVE_STATES,
-    EDIT_BLOCKED_REASON,
     STATES,
     TEXT_ONLY_SETTINGS,
     TrainingRun,
+    edit_blocked_reason,
     format_duration,
 )
 
 __all__ = [
     "ACTIVE_STATES",
-    "EDIT_BLOCKED_REASON",
+    "edit_blocked_reason",
     "STATES",
     "TEXT_ONLY_SETTINGS",
     "TrainingController",

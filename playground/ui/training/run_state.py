@@ -26,20 +26,27 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from playground.core.experiment.identity import trains_the_same
 from playground.core.runs.records import Progress, RunLog, RunRequest, RunSetup, RunUpdate
 from playground.core.training.events import Summary
+from playground.ui.i18n import language_events
 from playground.ui.subscriptions import Subscriptions
 from playground.ui.training.bridge import TrainingBridge
 
 STATES = ("idle", "running", "paused", "finished", "diverged", "stopped")
 ACTIVE_STATES = ("running", "paused")
 ENDED_STATES = ("finished", "stopped", "diverged")  # a run's plots and weights are kept
-EDIT_BLOCKED_REASON = "Training is running: stop it (Shift+F5) to edit the graph."
-TEXT_ONLY_SETTINGS = frozenset({"name", "description", "comparison"})  # edits that leave a run alone
+TEXT_ONLY_SETTINGS = frozenset({"name", "description", "comparison", "classroom"})  # edits that leave a run alone
 PROGRESS_INTERVAL = 0.2  # seconds between updates of the progress text
 MIN_STEPS_FOR_RATE = 20  # steps before the samples/s figure means anything
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("TrainingController", text)
+
+
+def edit_blocked_reason() -> str:
+    """Why the canvas refuses edits while a run goes on."""
+    return QCoreApplication.translate(
+        "TrainingController", "Training is running: stop it (Shift+F5) to edit the graph."
+    )
 
 
 def format_duration(seconds: float) -> str:
@@ -94,6 +101,7 @@ class TrainingRun(QObject):
         self._running_since: float | None = None
         self._progress: Progress | None = None
         self._banner = ("", "")
+        language_events().changed.connect(self._on_language_changed)
         self._editing_blocked = False
         self._closed = False
         self._next_progress = 0.0
@@ -229,7 +237,7 @@ class TrainingRun(QObject):
             return
         self._editing_blocked = blocked
         if self.set_editing_blocked is not None:
-            self.set_editing_blocked(blocked, tr(EDIT_BLOCKED_REASON) if blocked else "")
+            self.set_editing_blocked(blocked, edit_blocked_reason() if blocked else "")
 
     # ---- commands ----------------------------------------------------------------------------------
     def toggle(self) -> None:
@@ -508,6 +516,14 @@ class TrainingRun(QObject):
         return " · ".join(parts)
 
     # ---- banner and progress ----------------------------------------------------------------------
+    def _on_language_changed(self, _language: str) -> None:
+        """The progress line and a finished run's result, worded again in the new language (the
+        run's own message stays in the language it was trained in: the worker wrote it)."""
+        summary = self.record.summary
+        if summary is not None and self._state == "finished" and self.banner_level() == "ok":
+            self._set_banner("ok", self._result_text(summary, summary.message or ""))
+        self.progress_changed.emit(self.progress_text())
+
     def _set_banner(self, level: str, text: str) -> None:
         self._banner = (level, text)
         self.banner_changed.emit(level, text)
