@@ -141,7 +141,7 @@ class ClassroomDialog(QDialog):
             hidden = set(getattr(classroom, field)) if classroom is not None else set()
             self.boxes[field] = {}
             for name in names:
-                box = QCheckBox(labels.get(name, name), group)
+                box = QCheckBox(labels.get(name, name).replace("&", "&&"), group)  # "&" is no shortcut here
                 box.setObjectName(f"classroom_{field}_{name}")
                 box.setChecked(name not in hidden)
                 group_layout.addWidget(box)

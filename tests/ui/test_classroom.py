@@ -122,3 +122,11 @@ def test_show_everything_in_the_dialog_ticks_every_control(qtbot):
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert all(box.isChecked() for boxes in dialog.boxes.values() for box in boxes.values())
     assert dialog.classroom() is None
+
+
+def test_the_dialog_names_a_category_with_an_ampersand_whole(qtbot):
+    """"Recurrent & attention" must not turn its "&" into a keyboard shortcut ("Recurrent _attention")."""
+    dialog = ClassroomDialog(None)
+    qtbot.addWidget(dialog)
+    box = dialog.boxes["hidden_palette_categories"]["Recurrent & attention"]
+    assert box.text() == "Recurrent && attention"  # Qt shows "&&" as one "&"
