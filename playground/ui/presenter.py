@@ -26,10 +26,6 @@ ZOOMS = (100, 125, 150, 175, 200)  # percent, offered in View ▸ Presenter Zoom
 DEFAULT_ZOOM = 125
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Presenter", text)
-
-
 def zoom_text(percent: int) -> str:
     return QCoreApplication.translate("Presenter", "{percent} %").format(percent=percent)
 
@@ -51,17 +47,20 @@ class PresenterMode(QObject):
         self._geometry_before = QByteArray()
         self._font_before: QFont | None = None
 
-        self.action = QAction(_t("&Presenter Mode"), window)
+        self.action = QAction(QCoreApplication.translate("Presenter", "&Presenter Mode"), window)
         self.action.setObjectName("action_presenter")
         self.action.setCheckable(True)
         self.action.setShortcuts(_full_screen_keys())
         self.action.setStatusTip(
-            _t("Full screen, with larger text and thicker curves for a projector (the zoom is in Presenter Zoom)")
+            QCoreApplication.translate(
+                "Presenter",
+                "Full screen, with larger text and thicker curves for a projector (the zoom is in Presenter Zoom)",
+            )
         )
         self.action.toggled.connect(self._on_action_toggled)
         window.addAction(self.action)  # its shortcut works in full screen too
 
-        self.zoom_menu = QMenu(_t("Presenter &Zoom"), window)
+        self.zoom_menu = QMenu(QCoreApplication.translate("Presenter", "Presenter &Zoom"), window)
         self.zoom_menu.setObjectName("presenterZoomMenu")
         self._zoom_group = QActionGroup(self)
         self._zoom_group.setExclusive(True)
@@ -76,11 +75,13 @@ class PresenterMode(QObject):
             self.zoom_menu.addAction(action)
             self.zoom_actions[percent] = action
 
-        self.palette_action = QAction(_t("Colour-&blind-safe Colours"), window)
+        self.palette_action = QAction(QCoreApplication.translate("Presenter", "Colour-&blind-safe Colours"), window)
         self.palette_action.setObjectName("action_color_blind_safe")
         self.palette_action.setCheckable(True)
         self.palette_action.setStatusTip(
-            _t("Plot colours that stay distinct with red-green and other colour-vision deficiencies")
+            QCoreApplication.translate(
+                "Presenter", "Plot colours that stay distinct with red-green and other colour-vision deficiencies"
+            )
         )
         if settings is not None and settings.color_blind_safe() != theme.color_blind_safe():
             set_color_blind_safe(settings.color_blind_safe())  # the remembered choice, for every window

@@ -1997,6 +1997,26 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
         <source>{percent} %</source>
         <translation>{percent} %</translation>
     </message>
+    <message>
+        <source>&amp;Presenter Mode</source>
+        <translation>演示模式(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Full screen, with larger text and thicker curves for a projector (the zoom is in Presenter Zoom)</source>
+        <translation>全屏显示，文字更大、曲线更粗，适合投影（缩放比例在“演示缩放”中设置）</translation>
+    </message>
+    <message>
+        <source>Presenter &amp;Zoom</source>
+        <translation>演示缩放(&amp;Z)</translation>
+    </message>
+    <message>
+        <source>Colour-&amp;blind-safe Colours</source>
+        <translation>色盲友好配色(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Plot colours that stay distinct with red-green and other colour-vision deficiencies</source>
+        <translation>在红绿色盲等色觉障碍下仍能区分的图表配色</translation>
+    </message>
 </context>
 <context>
     <name>ProblemsButton</name>

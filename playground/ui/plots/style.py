@@ -1065,9 +1065,13 @@ def refresh_plots() -> None:
     app = QApplication.instance()
     if app is None:
         return
-    for widget in QApplication.allWidgets():
-        if isinstance(widget, pg.GraphicsView) and widget.scene() is not None:
-            restyle_scene(widget.scene())
+    for window in QApplication.topLevelWidgets():
+        for view in [window, *window.findChildren(pg.GraphicsView)]:
+            # pyqtgraph keeps its scene in `sceneObj`; reading it, not view.scene(), never reaches a
+            # scene deleted with a closing window whose views Qt has not deleted yet
+            scene = getattr(view, "sceneObj", None) if isinstance(view, pg.GraphicsView) else None
+            if scene is not None:
+                restyle_scene(scene)
 
 
 def restyle_scene(scene: object) -> None:
