@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from types import SimpleNamespace
 from typing import Any
 
 
@@ -83,3 +84,15 @@ def resnet_block_document() -> dict[str, Any]:
         ["flatten", "fc"],
     ]
     return document(nodes, edges, dataset="digits")
+
+
+# What the shape check knows of the 8x8 digits dataset (no data loaded)
+DIGITS = SimpleNamespace(
+    task="classification",
+    modality="image",
+    input_shape=(1, 8, 8),
+    input_dtype="float32",
+    num_classes=10,
+    target_dim=None,
+    vocab_size=None,
+)

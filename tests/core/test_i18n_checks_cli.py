@@ -8,7 +8,6 @@ import argparse
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,17 +19,7 @@ from playground.core.errors import ExperimentError
 from playground.core.experiment import experiment_from_dict, experiment_from_json
 from playground.core.graph import apply_fix, check_experiment
 from playground.core.i18n import language, set_language
-from tests.core.factories import chain
-
-DIGITS = SimpleNamespace(
-    task="classification",
-    modality="image",
-    input_shape=(1, 8, 8),
-    input_dtype="float32",
-    num_classes=10,
-    target_dim=None,
-    vocab_size=None,
-)
+from tests.core.factories import DIGITS, chain
 
 ENGLISH_PROBLEM = (
     "the model output 'fc' is (N, 4, 6, 10) but the dataset has 10 classes, so the CrossEntropyLoss "

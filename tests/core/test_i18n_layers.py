@@ -3,8 +3,6 @@ values and the shape problems and fixes the infer rules make; English stays as i
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
 from playground.core.catalogue import CATEGORIES, LAYERS
@@ -13,17 +11,7 @@ from playground.core.experiment import experiment_from_dict
 from playground.core.graph import check_experiment
 from playground.core.i18n import _, set_language
 from playground.core.params import validate_params
-from tests.core.factories import chain
-
-DIGITS = SimpleNamespace(
-    task="classification",
-    modality="image",
-    input_shape=(1, 8, 8),
-    input_dtype="float32",
-    num_classes=10,
-    target_dim=None,
-    vocab_size=None,
-)
+from tests.core.factories import DIGITS, chain
 
 
 def chinese(text: str) -> bool:
