@@ -125,7 +125,7 @@ def test_show_everything_in_the_dialog_ticks_every_control(qtbot):
 
 
 def test_the_dialog_names_a_category_with_an_ampersand_whole(qtbot):
-    """"Recurrent & attention" must not turn its "&" into a keyboard shortcut ("Recurrent _attention")."""
+    """ "Recurrent & attention" must not turn its "&" into a keyboard shortcut ("Recurrent _attention")."""
     dialog = ClassroomDialog(None)
     qtbot.addWidget(dialog)
     box = dialog.boxes["hidden_palette_categories"]["Recurrent & attention"]
