@@ -212,9 +212,12 @@ def _set_application_font(font: QFont) -> None:
     app = _application()
     app.setFont(font)
     for widget in QApplication.allWidgets():
-        if widget.styleSheet():
-            widget.style().unpolish(widget)
-            widget.style().polish(widget)
+        try:
+            if widget.styleSheet():
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
+        except RuntimeError:  # deleted while the loop ran (a closing window's deferred deletes)
+            continue
 
 
 def _application() -> QApplication:
