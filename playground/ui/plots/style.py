@@ -1066,7 +1066,11 @@ def refresh_plots() -> None:
     if app is None:
         return
     for window in QApplication.topLevelWidgets():
-        for view in [window, *window.findChildren(pg.GraphicsView)]:
+        try:
+            views = [window, *window.findChildren(pg.GraphicsView)]
+        except RuntimeError:  # a closing window already deleted by Qt
+            continue
+        for view in views:
             # pyqtgraph keeps its scene in `sceneObj`; reading it, not view.scene(), never reaches a
             # scene deleted with a closing window whose views Qt has not deleted yet
             scene = getattr(view, "sceneObj", None) if isinstance(view, pg.GraphicsView) else None
