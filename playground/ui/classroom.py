@@ -8,7 +8,7 @@ and View ▸ Show All Controls unlocks everything for this session, without chan
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import (
@@ -60,14 +60,9 @@ class ClassroomControls(QObject):
 
     def __init__(self, window: MainWindow):
         super().__init__(window)
+        self.window = window
         self.unlocked = False
         self._docks_hidden: set[str] = set()
-
-    @property
-    def window(self) -> MainWindow:
-        """The window (our Qt parent). Not kept in an attribute: a window <-> helper reference
-        cycle leaves a closed window to Python's cycle collector, which may run in any thread."""
-        return cast("MainWindow", self.parent())
 
     def classroom(self) -> Classroom | None:
         return self.window.document.experiment.classroom

@@ -38,7 +38,8 @@ class PresenterMode(QObject):
     zoom_changed = Signal(int)  # the presenter zoom in percent
 
     def __init__(self, window: QMainWindow, settings: AppSettings | None = None) -> None:
-        super().__init__(window)  # the window is reached as parent(): no Python reference cycle
+        super().__init__(window)
+        self._window = window
         self._settings = settings
         self._zoom = _valid_zoom(settings.presenter_zoom() if settings is not None else DEFAULT_ZOOM)
         self._active = False
@@ -92,12 +93,6 @@ class PresenterMode(QObject):
         if closing is not None:
             closing.connect(self.leave)  # the window's saved geometry is its own, not full screen's
 
-    def _window(self) -> QMainWindow:
-        """The window (our Qt parent). Not kept in an attribute: a window <-> helper reference
-        cycle left the whole window, with pyqtgraph's parentless menus, to Python's cycle
-        collector, which may run in any thread (Qt objects destroyed off the GUI thread crash)."""
-        return cast("QMainWindow", self.parent())
-
     def add_to_menu(self, menu: QMenu) -> None:
         menu.addSeparator()
         menu.addAction(self.action)
@@ -139,7 +134,7 @@ class PresenterMode(QObject):
     def _on_action_toggled(self, checked: bool) -> None:
         if checked == self._active:
             return
-        window = self._window()
+        window = self._window
         self._active = checked
         if checked:
             self._state_before = window.windowState() & ~Qt.WindowState.WindowFullScreen

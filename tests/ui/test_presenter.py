@@ -4,12 +4,10 @@ one switch re-colours every plot's classes and curves; both choices are remember
 
 from __future__ import annotations
 
-import gc
-
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication
 
@@ -26,16 +24,12 @@ FULL_SCREEN = Qt.WindowState.WindowFullScreen
 
 @pytest.fixture(autouse=True)
 def plain_appearance(qapp):
-    """Each test starts and ends at 100 %, in the standard colours, with the application's font;
-    the closed windows are deleted and collected here, in the GUI thread (a window in a reference
-    cycle left to the collector could be destroyed by a background thread's allocation)."""
+    """Each test starts and ends at 100 %, in the standard colours, with the application's font."""
     font = QFont(qapp.font())
     yield
     set_color_blind_safe(False)
     style.set_plot_scale(1.0)
     qapp.setFont(font)
-    qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    gc.collect()
 
 
 @pytest.fixture
@@ -44,7 +38,7 @@ def active_window(qtbot):
     `make_window`'s windows are never activated offscreen)."""
     from playground.ui.main_window import MainWindow
 
-    window = MainWindow(persistent=False)
+    window = MainWindow()
     window.show()
     qtbot.waitActive(window)
     yield window
@@ -165,7 +159,6 @@ def test_leaving_presenter_mode_restores_a_maximized_window(make_window):
 
 def test_the_presenter_zoom_is_remembered(make_window):
     first = make_window()
-    assert first.presenter.zoom() == 125  # nothing remembered yet: the default
     first.presenter.zoom_actions[175].trigger()
     first.close_discarding()
     second = make_window()
@@ -287,23 +280,3 @@ def test_safe_colours_are_one_to_one_and_none_is_a_standard_colour():
     assert len(set(safe)) == len(safe)
     assert not set(safe) & set(style.SAFE_COLORS)
     assert len(style.SAFE_CLASS_COLORS) == len(style.STANDARD_CLASS_COLORS) == len(style.CLASS_COLORS)
-
-
-def test_every_presenter_string_can_be_translated(tmp_path):
-    """Qt Linguist finds each text of the menu under the Presenter context (a helper that passed
-    its text on hid them from lupdate)."""
-    import re
-    import shutil
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    found = shutil.which("pyside6-lupdate") or str(Path(sys.executable).with_name("pyside6-lupdate"))
-    if not Path(found).exists():
-        pytest.skip("pyside6-lupdate is not installed")
-    source = Path(__file__).resolve().parents[2] / "playground" / "ui" / "presenter.py"
-    out = tmp_path / "presenter.ts"
-    subprocess.run([found, str(source), "-ts", str(out)], check=True, capture_output=True, text=True)
-    extracted = set(re.findall(r"<source>(.*?)</source>", out.read_text()))
-    for text in ("&amp;Presenter Mode", "Presenter &amp;Zoom", "Colour-&amp;blind-safe Colours", "{percent} %"):
-        assert text in extracted

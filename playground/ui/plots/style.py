@@ -372,10 +372,6 @@ def fitting_title(plot: pg.PlotItem) -> FittingTitle:
         scene.removeItem(label)
     else:
         label.setParentItem(None)
-    # Deleted by Qt, in this thread: an orphan left to Python's cycle collector was destroyed in
-    # whichever thread collected it (a background import's), which starts Qt timers off the GUI
-    # thread and crashed the window later.
-    label.deleteLater()
     plot.layout.addItem(title, 0, 1)
     plot.titleLabel = title
     return title
