@@ -10,7 +10,7 @@ import torch
 from playground.core.catalogue import LAYERS
 from playground.core.experiment import experiment_from_dict
 from playground.core.graph import GraphError, apply_fix, build_model, check_experiment
-from tests.core.factories import chain, resnet_block_document, xor_document
+from tests.core.factories import DIGITS, chain, resnet_block_document, xor_document
 
 POINTS = SimpleNamespace(
     task="classification",
@@ -18,15 +18,6 @@ POINTS = SimpleNamespace(
     input_shape=(2,),
     input_dtype="float32",
     num_classes=2,
-    target_dim=None,
-    vocab_size=None,
-)
-DIGITS = SimpleNamespace(
-    task="classification",
-    modality="image",
-    input_shape=(1, 8, 8),
-    input_dtype="float32",
-    num_classes=10,
     target_dim=None,
     vocab_size=None,
 )
