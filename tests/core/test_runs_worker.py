@@ -14,6 +14,8 @@ import pytest
 from playground.core.experiment import experiment_from_dict
 from playground.core.runs.pool import WorkerPool
 from playground.core.runs.records import (
+    ProbeChanged,
+    ProbeRequest,
     RunFailed,
     RunFinished,
     RunPrepared,
@@ -160,3 +162,53 @@ def test_running_out_of_memory_is_said_as_what_to_do():
 
     text = describe_failure(MemoryError("Unable to allocate 40.0 GiB"))
     assert text.startswith("the training ran out of memory") and "smaller batch size" in text
+
+
+def _probes(records: list[Any]) -> list[Any]:
+    return [r.update.probe for r in records if isinstance(r, RunUpdated) and r.update.probe is not None]
+
+
+@pytest.mark.parametrize("in_process", KINDS)
+def test_a_run_looks_inside_the_node_asked_for_and_switches_when_told(workers, in_process: bool) -> None:
+    worker = workers[in_process]
+    worker.prepare_run()
+    worker.submit(21, RunRequest(xor(epochs=40), probe=ProbeRequest("hidden", sample=2), num_threads=1))
+    switched: list[bool] = []
+
+    def switch(record: Any) -> None:
+        if isinstance(record, RunUpdated) and record.update.probe is not None and not switched:
+            switched.append(worker.tell(ProbeChanged(ProbeRequest("act", sample=3))))
+
+    records = collect(worker, 21, on_record=switch)
+    assert isinstance(records[-1], RunFinished)
+    probes = _probes(records)
+    assert probes[0].node == "hidden" and probes[0].sample == 2 and probes[0].shape == (4,)
+    assert probes[-1].node == "act" and probes[-1].sample == 3  # the last look is the one asked for last
+    assert probes[-1].epoch == 40  # and it was taken on the final weights
+
+
+@pytest.mark.parametrize("in_process", KINDS)
+def test_a_paused_run_answers_a_new_look_and_a_run_nobody_looks_into_probes_nothing(workers, in_process) -> None:
+    worker = workers[in_process]
+    worker.prepare_run()
+    worker.submit(22, RunRequest(xor(epochs=5), start_paused=True, num_threads=1))
+    records = collect(worker, 22, until=(RunStateChanged,))
+    while records[-1].state != "paused":
+        records += collect(worker, 22, until=(RunStateChanged,))
+    assert not _probes(records)
+    worker.tell(ProbeChanged(ProbeRequest("logits", sample=1)))
+    answered = collect(worker, 22, until=(RunUpdated,))
+    while answered[-1].update.probe is None:
+        answered += collect(worker, 22, until=(RunUpdated,))
+    assert answered[-1].update.probe.node == "logits" and answered[-1].update.probe.step == 0
+    worker.tell(ProbeChanged(ProbeRequest("nowhere")))
+    failed = collect(worker, 22, until=(RunUpdated,))
+    while failed[-1].update.probe_error is None:
+        failed += collect(worker, 22, until=(RunUpdated,))
+    assert "nowhere" in failed[-1].update.probe_error
+    worker.tell(ProbeChanged(None))
+    worker.control.resume()
+    rest = collect(worker, 22)
+    assert isinstance(rest[-1], RunFinished) and not _probes(rest)  # nobody looks: no probe
+    worker.submit(23, RunRequest(xor(epochs=1), num_threads=1))  # a late message never confuses the next run
+    assert isinstance(collect(worker, 23)[-1], RunFinished)

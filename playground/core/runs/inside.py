@@ -22,7 +22,6 @@ import ast
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -32,6 +31,7 @@ from torch import nn
 from playground.core.graph.inference import check_experiment
 from playground.core.i18n import _
 from playground.core.runs.probes import _Budget, _split
+from playground.core.runs.records import Histogram, ProbeRequest, ProbeResult, ReceptiveField
 
 PROBE_BATCH = 128  # samples of the view's split behind the histograms and the gradients
 HISTOGRAM_BINS = 40
@@ -46,94 +46,6 @@ GATE_NAMES = {"LSTM": ("input", "forget", "cell", "output"), "GRU": ("reset", "u
 SATURATION = {"Sigmoid": (0.0, 1.0), "Tanh": (-1.0, 1.0), "Hardtanh": (-1.0, 1.0), "Hardsigmoid": (0.0, 1.0)}
 SATURATED_MARGIN = 0.02
 SATURATED_SHARE = 0.95  # a unit is saturated when this share of its outputs is near an end
-
-
-@dataclass
-class ProbeRequest:
-    """Which node to look inside, and with which sample (an index into the view's split, or an
-    input of the dataset's sample shape made by the user: a drawn digit, a point on the plane)."""
-
-    node: str
-    sample: int = 0
-    custom: np.ndarray | None = None
-
-
-@dataclass
-class Histogram:
-    counts: np.ndarray
-    edges: np.ndarray  # len(counts) + 1
-
-    @classmethod
-    def of(cls, values: np.ndarray, bins: int = HISTOGRAM_BINS) -> Histogram:
-        finite = values[np.isfinite(values)]
-        if finite.size == 0:
-            return cls(np.zeros(bins, dtype=np.int64), np.linspace(-1.0, 1.0, bins + 1))
-        low, high = float(finite.min()), float(finite.max())
-        if high - low < 1e-12:
-            low, high = low - 0.5, high + 0.5
-        counts, edges = np.histogram(finite, bins=bins, range=(low, high))
-        return cls(counts.astype(np.int64), edges.astype(np.float64))
-
-
-@dataclass
-class ReceptiveField:
-    """Where one output unit of a spatial node looks in the input image, per axis (rows, columns):
-    r (size in input pixels), j (input pixels between neighbouring units) and the centre of the
-    first unit, as the course's formulas give them:
-    r_out = r_in + (k − 1)·d·j_in,  j_out = j_in·s,  start_out = start_in + ((k − 1)/2·d − p)·j_in."""
-
-    size: tuple[float, float]
-    jump: tuple[float, float]
-    start: tuple[float, float]
-    input_size: tuple[int, int]
-
-    def box(self, row: int, column: int) -> tuple[float, float, float, float]:
-        """(top, left, bottom, right) input pixel indices the unit at (row, column) sees, clipped to
-        the image (bottom and right inclusive)."""
-        centre_r = self.start[0] + row * self.jump[0]
-        centre_c = self.start[1] + column * self.jump[1]
-        half_r, half_c = (self.size[0] - 1) / 2, (self.size[1] - 1) / 2
-        height, width = self.input_size
-        return (
-            max(0.0, centre_r - half_r),
-            max(0.0, centre_c - half_c),
-            min(height - 1.0, centre_r + half_r),
-            min(width - 1.0, centre_c + half_c),
-        )
-
-
-@dataclass
-class ProbeResult:
-    """What one node did with one sample (and with the probe batch), at one moment of a run."""
-
-    node: str
-    node_type: str
-    sample: int  # the index probed in the split; -1 for the user's own input
-    split: str
-    shape: tuple[int, ...]  # the node's output for one sample
-    sample_input: np.ndarray  # the input of the sample (C, H, W), (T, F), (T,) or (F,)
-    sample_output: np.ndarray  # the node's output for the sample (as `shape`)
-    target: int | float | None  # the sample's label or value (None for the user's own input)
-    predicted: int | float | None  # what the model says for it
-    confidence: float | None  # classification: the probability of the predicted class
-    outputs: Histogram
-    gradients: Histogram | None  # None where the loss does not depend on the node
-    units: int  # channels, features or hidden units
-    dead: np.ndarray  # (units,) bool: the output is zero for every sample of the batch
-    saturated: np.ndarray  # (units,) bool: the output sits at an end of its range nearly always
-    mean_output: np.ndarray  # (units,) the mean output of each unit over the batch
-    feature_maps: np.ndarray | None = None  # conv: (channels, H, W) for the sample
-    filters: np.ndarray | None = None  # conv: (out, in, kh, kw) weights
-    receptive_field: ReceptiveField | None = None
-    attention: np.ndarray | None = None  # (heads, queries, keys) for the sample
-    hidden: np.ndarray | None = None  # recurrent: (T, units) the output over time
-    gate_names: tuple[str, ...] = ()
-    gates: np.ndarray | None = None  # (gates, T, hidden) the top layer's forward direction
-    saliency: np.ndarray | None = None  # image data: (H, W) |∂ score / ∂ pixel|
-    step: int = 0
-    epoch: int = 0
-    seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)
 
 
 # ---- tapping every node of the generated forward ----------------------------------------------------
@@ -352,6 +264,13 @@ def receptive_fields(experiment: Any, report: Any) -> dict[str, ReceptiveField]:
 
 
 # ---- the probe --------------------------------------------------------------------------------------
+
+
+def describe_probe_failure(exc: BaseException) -> str:
+    """A look inside that failed, in words: the user's mistakes as they are, the rest with its type."""
+    if isinstance(exc, (KeyError, ValueError)) and exc.args:
+        return str(exc.args[0])
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _unit_axis(value: torch.Tensor, node_type: str) -> int:

@@ -33,10 +33,12 @@ import torch
 from playground.core.data import load_dataset
 from playground.core.errors import PlaygroundError
 from playground.core.i18n import _, set_language
+from playground.core.runs.inside import InsideProbe, describe_probe_failure
 from playground.core.runs.probes import NeuronProbe, TaskProbe, TrainSubsetMetrics
 from playground.core.runs.records import (
     EpochRow,
     LrChange,
+    ProbeChanged,
     Progress,
     RunFailed,
     RunFinished,
@@ -118,6 +120,12 @@ class RunSession:
         self._views: Any = None  # a ViewThread computing the probes beside the training, if any
         self._train_metrics: Any = None
         self._on_demand = bool(request.predictions_on_demand)
+        self._inside: Any = None  # an InsideProbe, made when the window first looks inside a node
+        self._probe_request = request.probe  # what the window looks inside (None: nothing)
+        self._probe_fresh = request.probe is not None  # a new request: answer it at once
+        self._probe_result: Any = None
+        self._probe_error: str | None = None
+        self._dataset: Any = None
 
     # ---- the run -----------------------------------------------------------------------------------
     def run(self) -> None:
@@ -129,7 +137,9 @@ class RunSession:
         finally:
             if self._views is not None:
                 self._views.close()
+            self.control.while_paused = None
             self.trainer = self._probe = self._neuron_probe = self._train_metrics = self._views = None
+            self._inside = self._dataset = None
 
     def _run(self) -> None:
         request = self.request
@@ -175,7 +185,9 @@ class RunSession:
         if request.neuron_maps:
             probe = NeuronProbe(dataset, request.experiment, trainer.model, trainer.device)
             self._neuron_probe = probe if probe.enabled else None
+        self._dataset = dataset
         self._views = self._view_thread(trainer.model)
+        self.control.while_paused = self._while_paused
         self.send(RunPrepared(self.run_id, self._setup(trainer, dataset, threads_wanted)))
         self._progress = Progress(batches=trainer.batches_per_epoch, epochs=trainer.epochs)
         self._predict_now()  # the untrained model's views, at once
@@ -273,6 +285,7 @@ class RunSession:
         else:  # the summary: sent after run() returns
             return
         if now >= self._next_flush and self.control.acknowledged:
+            self._read_mail()
             self._predict_if_due()
             self._flush(now=now)
 
@@ -285,11 +298,58 @@ class RunSession:
         )
 
     def _offer_views(self) -> None:
-        """Hand the view thread a job (between two steps) if a prediction or the maps are due."""
+        """Hand the view thread a job (between two steps) if a prediction, the maps or a look
+        inside a node is due."""
         prediction = self._prediction_due()
         neurons = self._neuron_probe is not None and self._neuron_probe.due()
-        if (prediction or neurons) and self._views.offer(prediction, neurons) and prediction:
-            self.control.prediction_wanted = False
+        inside = self._inside_due()
+        if not (prediction or neurons or inside is not None):
+            return
+        self._views.position = self._position()
+        if self._views.offer(prediction, neurons, inside):
+            if prediction:
+                self.control.prediction_wanted = False
+            if inside is not None:
+                self._probe_fresh = False
+
+    # ---- looking inside a node -------------------------------------------------------------------
+    def _read_mail(self) -> None:
+        for message in self.control.messages():
+            if isinstance(message, ProbeChanged):
+                self._probe_request = message.request
+                self._probe_fresh = message.request is not None
+
+    def _position(self) -> tuple[int, int]:
+        trainer = self.trainer
+        return (int(trainer.step), int(trainer.epoch)) if trainer is not None else (0, 0)
+
+    def _inside_due(self) -> Any:
+        """The request to answer now (the window asked for another, or the last is old), else None."""
+        request = self._probe_request
+        if request is None or self.trainer is None:
+            return None
+        if self._inside is None:
+            trainer = self.trainer
+            self._inside = InsideProbe(self._dataset, self.request.experiment, trainer.loss, trainer.device)
+            if self._views is not None:
+                self._views.inside_probe = self._inside
+        return request if self._probe_fresh or self._inside.due() else None
+
+    def _look_inside(self, model: Any, request: Any) -> None:
+        """Answer a request in this thread (a model without a view thread, a pause, the end)."""
+        try:
+            self._probe_result = self._inside.look(model, request, *self._position())
+        except Exception as exc:  # noqa: BLE001 - a look inside must never end the run
+            log.debug("looking inside a node failed", exc_info=True)
+            self._probe_error = describe_probe_failure(exc)
+        self._probe_fresh = False
+
+    def _while_paused(self) -> None:
+        """A paused run still answers the window: another node or sample to look inside."""
+        self._read_mail()
+        if self._probe_fresh and self._inside_due() is not None:
+            self._predict_now(prediction=False)
+            self._flush(force=True)
 
     def _predict_if_due(self) -> None:
         if self._views is not None:
@@ -304,6 +364,9 @@ class RunSession:
         neurons = self._neuron_probe
         if neurons is not None and neurons.due():
             self._neurons = neurons.maps(model)
+        inside = self._inside_due()
+        if inside is not None:
+            self._look_inside(model, inside)
 
     def _take_views(self) -> None:
         prediction, neurons = self._views.take()
@@ -311,21 +374,34 @@ class RunSession:
             self._prediction = prediction
         if neurons is not None:
             self._neurons = neurons
+        inside = self._views.take_inside()
+        if inside is not None:
+            self._probe_result = inside
+        if self._views.inside_failure is not None:
+            self._probe_error, self._views.inside_failure = self._views.inside_failure, None
 
-    def _predict_now(self) -> None:
+    def _predict_now(self, prediction: bool = True) -> None:
         model = self.trainer.model if self.trainer is not None else None
         if model is None:
             return
+        inside = None
+        if self._probe_request is not None and self._inside_due() is not None or self._inside is not None:
+            inside = self._probe_request  # at a pause and at the end, always a fresh look
         if self._views is not None:
-            self._views.now()
+            self._views.position = self._position()
+            self._views.now(prediction=prediction, neurons=prediction, inside=inside)
             self._take_views()
-            self.control.prediction_wanted = False
+            if prediction:
+                self.control.prediction_wanted = False
+            self._probe_fresh = False
             return
-        if self._probe is not None:
+        if prediction and self._probe is not None:
             self._prediction = self._probe.predict(model)
             self.control.prediction_wanted = False
-        if self._neuron_probe is not None:
+        if prediction and self._neuron_probe is not None:
             self._neurons = self._neuron_probe.maps(model)
+        if inside is not None:
+            self._look_inside(model, inside)
 
     def _on_epoch(self, event: Any) -> None:
         trainer = self.trainer
@@ -391,6 +467,8 @@ class RunSession:
         update.diagnostics, self._diagnostics = self._diagnostics, None
         update.prediction, self._prediction = self._prediction, None
         update.neurons, self._neurons = self._neurons, None
+        update.probe, self._probe_result = self._probe_result, None
+        update.probe_error, self._probe_error = self._probe_error, None
         update.lr_changes, self._lr_changes = self._lr_changes, []
         if (
             not force
@@ -398,6 +476,8 @@ class RunSession:
             and not update.epochs
             and update.prediction is None
             and update.neurons is None
+            and update.probe is None
+            and update.probe_error is None
         ):
             return
         self.control.acknowledged = False

@@ -78,12 +78,30 @@ def _train_one(run_id: int, request: RunRequest, control: TrainingControl, send:
 JOBS: dict[type, Any] = {RunRequest: _train_one}
 
 
+class Mailbox:
+    """The worker's side of messages the window sends during a run (they share the run's pipe):
+    everything waiting, without blocking."""
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    def __call__(self) -> list[Any]:
+        messages = []
+        try:
+            while self._connection.poll(0):
+                messages.append(self._connection.recv())
+        except (EOFError, OSError):
+            pass
+        return messages
+
+
 def serve(connection: Any, state: Any, process: str = "process") -> None:
     """The worker's loop: warm up, then carry out each request that arrives, until told to quit or
     until the window's end of the connection is gone (the window closed or died)."""
     if process == "process":
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is the window's to handle
     control = TrainingControl(state, reset=False)
+    control.mailbox = Mailbox(connection)
     try:
         warm_up()
         connection.send(WorkerReady(os.getpid()))
@@ -94,6 +112,8 @@ def serve(connection: Any, state: Any, process: str = "process") -> None:
                 return
             if isinstance(message, Quit) or message is None:
                 return
+            if not isinstance(message, tuple):
+                continue  # meant for a run that has ended (what to look inside): nothing to do
             run_id, request = message
             control.begin_run()
             run_job(run_id, request, control, connection.send, process)
@@ -247,6 +267,15 @@ class WorkerProcess:
             self._connection.send((run_id, request))
         except (OSError, ValueError, BrokenPipeError) as exc:
             raise WorkerDied(self._death_message()) from exc
+
+    def tell(self, message: Any) -> bool:
+        """Send the run under way a message it reads between two steps (what to look inside);
+        False when the worker is gone (the run's end is reported by `receive`)."""
+        try:
+            self._connection.send(message)
+        except (OSError, ValueError, BrokenPipeError, AttributeError):
+            return False
+        return True
 
     def prepare_run(self) -> None:
         """Clear the controls for a new run (before anyone can steer it)."""

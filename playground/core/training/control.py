@@ -47,6 +47,10 @@ class TrainingControl:
         self._state: MutableSequence[float] = state if state is not None else [0.0] * SLOTS
         self._seen = 0.0  # the trainer's copy of _REQUESTS after its last look
         self._waiting = False  # trainer: paused, or stepping, so every boundary needs a look
+        # the trainer's side, set by whoever runs it: messages from the window that are not numbers
+        # (what to look inside), and work to do while a paused run waits (answer those messages)
+        self.mailbox: Callable[[], list[Any]] | None = None
+        self.while_paused: Callable[[], None] | None = None
         if reset or state is None:
             self.reset()
 
@@ -146,6 +150,10 @@ class TrainingControl:
         self._state[_PREDICTION_WANTED] = 1.0 if value else 0.0
 
     # ---- the trainer --------------------------------------------------------------------------
+    def messages(self) -> list[Any]:
+        """What the window sent since the last look (never blocks; empty without a mailbox)."""
+        return self.mailbox() if self.mailbox is not None else []
+
     @property
     def _attention(self) -> bool:
         """The hot loop's check: a request the trainer has not seen, or a pause it is stepping in."""
@@ -182,6 +190,8 @@ class TrainingControl:
                 if on_pause is not None:
                     on_pause(True)
                 continue
+            if self.while_paused is not None:
+                self.while_paused()
             time.sleep(PAUSE_POLL_SECONDS)
         self._waiting = bool(state[_PAUSED]) or state[_LR_ASKED] != state[_LR_TAKEN]
         if waited and on_pause is not None:
