@@ -55,6 +55,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NODE",
         help=_("select this node first, so the inspector shows it (repeatable)"),
     )
+    parser.add_argument(
+        "--probe",
+        default=None,
+        metavar="NODE",
+        help=_("show the Training tab with the look inside this node (with --epochs: as it trained)"),
+    )
 
 
 def add_parser(subparsers: Any) -> None:
@@ -70,7 +76,11 @@ def options_from(args: argparse.Namespace):
     from playground.ui.snapshot import SnapshotOptions  # lazy: saves ~2 s (torch) for --help; the window may be absent
 
     return SnapshotOptions(
-        size=tuple(args.size), theme=args.theme, select=list(args.select or []), epochs=getattr(args, "epochs", None)
+        size=tuple(args.size),
+        theme=args.theme,
+        select=list(args.select or []),
+        epochs=getattr(args, "epochs", None),
+        probe=getattr(args, "probe", None),
     )
 
 
@@ -78,12 +88,20 @@ def run(args: argparse.Namespace) -> int:
     from playground.core.experiment import load_experiment  # lazy: saves ~2 s (torch) for `playground --help`
 
     experiment = load_experiment(args.file)  # a broken file fails here, before any window is made
-    unknown = [node for node in args.select or [] if node not in set(experiment.node_ids())]
+    ids = experiment.node_ids()
+    unknown = [node for node in args.select or [] if node not in set(ids)]
+    nodes = ", ".join(ids[:12]) + (", …" if len(ids) > 12 else "")
     if unknown:
-        ids = experiment.node_ids()
         raise PlaygroundError(
             _("--select {node}: {file} has no node with that id (its nodes: {nodes})").format(
-                node=unknown[0], file=args.file, nodes=", ".join(ids[:12]) + (", …" if len(ids) > 12 else "")
+                node=unknown[0], file=args.file, nodes=nodes
+            )
+        )
+    probe = getattr(args, "probe", None)
+    if probe is not None and (probe not in set(ids) or experiment.node(probe).type == "Input"):
+        raise PlaygroundError(
+            _("--probe {node}: {file} has no node with that id to look inside (its nodes: {nodes})").format(
+                node=probe, file=args.file, nodes=nodes
             )
         )
     from playground.ui.snapshot import (  # lazy: saves ~2 s (torch) for --help; the window may be absent

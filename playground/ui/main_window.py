@@ -137,6 +137,7 @@ class MainWindow(WindowFiles, QMainWindow):
 
         self.editor.selection_changed.connect(self.inspector.set_selection)
         self.editor.status_message.connect(self.show_status)
+        self.editor.look_inside_requested.connect(self.look_inside)
         self.inspector.status_message.connect(self.show_status)
         self.palette_widget.layer_activated.connect(self._on_layer_activated)
         self.summary_view.node_activated.connect(self._on_node_activated)
@@ -542,6 +543,14 @@ class MainWindow(WindowFiles, QMainWindow):
 
     def show_tab(self, name: str) -> None:
         self.workspace.setCurrentIndex(WORKSPACE_TABS.index(name))
+
+    def look_inside(self, node_id: str) -> bool:
+        """The Training tab's look inside `node_id` (from a card's context menu or the command line)."""
+        self.show_tab("training")
+        shown = self.training_panel.look_inside(node_id)
+        if not shown:
+            self.show_status(self.tr("There is no node {node} to look inside.").format(node=node_id))
+        return shown
 
     # ---- status and title ------------------------------------------------------------------------
     def show_status(self, message: str, timeout_ms: int = 6000) -> None:

@@ -38,6 +38,7 @@ class SnapshotOptions:
     theme: str = "light"
     select: list[str] = field(default_factory=list)  # node ids to select (the inspector shows the first)
     epochs: int | None = None  # train this many epochs in the window before the grab
+    probe: str | None = None  # a node to look inside (the Training tab shows its probe, during the run too)
     prepare: list[Callable[[MainWindow, SnapshotOptions], None]] = field(default_factory=list)
     settle_seconds: float = 5.0  # at most this long waiting for throttled views
     language: str | None = (
@@ -87,6 +88,9 @@ def render_window(experiment: Experiment, path: str | Path | None, options: Snap
         window.flush_views()
         if options.select:
             window.editor.select_nodes(list(options.select))
+        if options.probe:
+            window.look_inside(options.probe)
+            process_events(app)
         if options.epochs:
             _train_or_fail(window, options.epochs)
         for step in options.prepare:

@@ -70,3 +70,33 @@ def test_snapshot_that_cannot_train_says_why_without_a_traceback(qapp, tmp_path,
     err = capsys.readouterr().err
     assert "cannot train before the picture" in err and "missing.csv" in err and "Traceback" not in err
     assert not (tmp_path / "x.png").exists()
+
+
+def test_snapshot_with_a_probe_shows_the_look_inside_that_node(qapp, tmp_path, monkeypatch):
+    from playground.ui import snapshot
+
+    seen = {}
+    real = snapshot.SnapshotOptions
+
+    def remember(window, _options):
+        view = window.training_panel.probe_view
+        seen.update(tab=window.current_tab(), visible=view.isVisible(), node=view.node(), result=view.result())
+
+    def options(**kwargs):
+        made = real(**kwargs)
+        made.prepare.append(remember)
+        return made
+
+    monkeypatch.setattr(snapshot, "SnapshotOptions", options)
+    out = tmp_path / "probe.png"
+    assert main(["snapshot", str(PRESETS / "xor.json"), "-o", str(out), "--epochs", "2", "--probe", "act"]) == 0
+    assert seen["tab"] == "training" and seen["visible"] and seen["node"] == "act"
+    assert seen["result"] is not None and seen["result"].node == "act" and seen["result"].epoch == 2
+    assert not QImage(str(out)).isNull()
+
+
+def test_snapshot_refuses_a_probe_of_an_unknown_node_or_the_input(qapp, tmp_path, capsys):
+    for node in ("nosuch", "input"):
+        assert main(["snapshot", str(PRESETS / "xor.json"), "-o", str(tmp_path / "x.png"), "--probe", node]) == 1
+        assert f"--probe {node}" in capsys.readouterr().err
+    assert not (tmp_path / "x.png").exists()

@@ -409,6 +409,8 @@ class InsideProbe:
             node_type=node_type,
             sample=index,
             split=self.split,
+            samples=self.sample_count,
+            batch=int(self.batch_x.shape[0]),
             shape=tuple(int(d) for d in out.shape[1:]),
             sample_input=sample_x.detach().float().cpu().numpy().copy(),
             sample_output=out[0].numpy().copy(),

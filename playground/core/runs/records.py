@@ -158,6 +158,8 @@ class ProbeResult:
     node_type: str
     sample: int  # the index probed in the split; -1 for the user's own input
     split: str
+    samples: int  # how many samples the split has (the indices a request may ask for)
+    batch: int  # how many of them the histograms and the gradients are over
     shape: tuple[int, ...]  # the node's output for one sample
     sample_input: np.ndarray  # the input of the sample (C, H, W), (T, F), (T,) or (F,)
     sample_output: np.ndarray  # the node's output for the sample (as `shape`)

@@ -42,6 +42,7 @@ PASTE_GAP = 20.0  # a pasted card keeps this much canvas between itself and any 
 class GraphEditor(QWidget):
     selection_changed = Signal(list)  # node ids, after every selection change
     status_message = Signal(str)
+    look_inside_requested = Signal(str)  # node id: the user wants to see what it computes
 
     def __init__(self, document: ExperimentDocument, undo_stack: QUndoStack, parent: QWidget | None = None):
         super().__init__(parent)
@@ -486,10 +487,15 @@ class GraphEditor(QWidget):
         rename.setShortcut("F2")
         menu.addAction(self.tr("Duplicate"), self.duplicate)
         menu.addSeparator()
+        look = menu.addAction(self.tr("Look Inside"), lambda: self.look_inside_requested.emit(node_id))
+        look.setObjectName("lookInsideAction")
+        look.setToolTip(self.tr("What this node computes for one sample, live during training"))
+        look.setEnabled(self.document.experiment.node(node_id).type != "Input")
+        menu.addSeparator()
         delete = menu.addAction(self.tr("Delete"), self.delete_selection)
         delete.setShortcut("Del")
         for action in menu.actions():
-            if action.objectName() != "fixAction" and not action.isSeparator():
+            if action.objectName() not in ("fixAction", "lookInsideAction") and not action.isSeparator():
                 action.setEnabled(not self.is_read_only())
         return menu
 

@@ -22,6 +22,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from playground.core.runs.records import (
+    ProbeChanged,
+    ProbeRequest,
     RunFailed,
     RunFinished,
     RunPrepared,
@@ -189,6 +191,11 @@ class TrainingBridge(QObject):
     def set_lr(self, value: float) -> None:
         if (control := self._control()) is not None:
             control.set_lr(value)
+
+    def set_probe(self, request: ProbeRequest | None) -> None:
+        """Look inside another node or sample (None: at nothing) from the next step on."""
+        if self._worker is not None and self._thread is not None:
+            self._worker.tell(ProbeChanged(request))
 
     def want_prediction(self) -> None:
         """The task view has drawn the last prediction: the worker may make the next one."""

@@ -39,6 +39,7 @@ from playground.core.training.events import Summary
 from playground.ui import theme
 from playground.ui.plots import DiagnosticsView, LossPlot, LrPlot, NetworkView, TaskView
 from playground.ui.plots.network_view import unmapped_reason
+from playground.ui.plots.probe_view import ProbeView
 from playground.ui.training.controller import TrainingController
 
 IMAGE_FILTER = "PNG image (*.png);;SVG vector image (*.svg)"
@@ -90,12 +91,16 @@ class TrainingPanel(QWidget):
         self.task_view = TaskView(self)
         self.network_view = NetworkView(self)
         self.network_view.unit_hovered.connect(self._on_unit_hovered)
+        self.probe_view = ProbeView(self)
+        self.probe_view.experiment_source = lambda: self.controller.document.experiment
+        self.probe_view.probe_changed.connect(controller.set_probe)
         self.views: dict[str, QWidget] = {
             "loss": self.loss_plot,
             "lr": self.lr_plot,
             "diagnostics": self.diagnostics_view,
             "task": self.task_view,
             "network": self.network_view,
+            "inside": self.probe_view,
         }
         self._layout_kind = "tabs" if layout == "tabs" else "columns"
         # "columns" reflows into tabs when the panel is too narrow for three columns (and back)
@@ -234,16 +239,23 @@ class TrainingPanel(QWidget):
         middle.setStretchFactor(1, 5)
         middle.setChildrenCollapsible(True)
         self.network_view.hide()  # until a run on 2-D data
+        right = QTabWidget(self)
+        right.setObjectName("trainingRightTabs")
+        right.setDocumentMode(True)
+        right.addTab(self.diagnostics_view, QCoreApplication.translate("TrainingPanel", "Diagnostics"))
+        right.addTab(self.probe_view, QCoreApplication.translate("TrainingPanel", "Look inside"))
+        right.currentChanged.connect(lambda _index: self._refresh_visible(force=True))
         body = QSplitter(Qt.Orientation.Horizontal, self)
         body.setObjectName("trainingColumns")
         body.addWidget(left)
         body.addWidget(middle)
-        body.addWidget(self.diagnostics_view)
+        body.addWidget(right)
         for index, stretch in enumerate((4, 4, 3)):
             body.setStretchFactor(index, stretch)
         body.setSizes([400, 400, 300])
         self._left_splitter = left
         self._middle_splitter = middle
+        self._right_tabs = right
         return body
 
     def _build_tabs(self) -> QTabWidget:
@@ -253,6 +265,7 @@ class TrainingPanel(QWidget):
         tabs.addTab(self.task_view, QCoreApplication.translate("TrainingPanel", "Task view"))
         tabs.addTab(self.network_view, QCoreApplication.translate("TrainingPanel", "Network"))
         tabs.addTab(self.diagnostics_view, QCoreApplication.translate("TrainingPanel", "Diagnostics"))
+        tabs.addTab(self.probe_view, QCoreApplication.translate("TrainingPanel", "Look inside"))
         tabs.addTab(self.lr_plot, QCoreApplication.translate("TrainingPanel", "Learning rate"))
         tabs.setTabVisible(tabs.indexOf(self.network_view), False)  # until a run on 2-D data
         tabs.currentChanged.connect(lambda _index: self._refresh_visible(force=True))
@@ -280,7 +293,7 @@ class TrainingPanel(QWidget):
         """Seconds between redraws of each view while training (the frames-per-second setting)."""
         frame = 1.0 / max(1.0, float(self.controller.frames_per_second))
         slow = max(frame, SLOW_VIEW_INTERVAL)
-        return {"loss": frame, "task": frame, "network": slow, "lr": slow, "diagnostics": slow}
+        return {"loss": frame, "task": frame, "network": slow, "lr": slow, "diagnostics": slow, "inside": slow}
 
     def _on_prepared(self, setup: RunSetup) -> None:
         self.redraws.clear()
@@ -292,6 +305,7 @@ class TrainingPanel(QWidget):
         self.lr_plot.set_planned(setup.planned_lr, batches)
         self.task_view.configure(setup.view)
         self._configure_network(setup)
+        self.probe_view.set_class_names(setup.class_names)
         self._pending_refresh.update(self.views)
         self._refresh_visible()
 
@@ -320,6 +334,12 @@ class TrainingPanel(QWidget):
         if update.neurons is not None:
             self.network_view.set_maps(update.neurons)
             self._pending_refresh.add("network")
+        if update.probe is not None:
+            self.probe_view.set_result(update.probe)
+            self._pending_refresh.add("inside")
+        if update.probe_error is not None:
+            self.probe_view.set_error(update.probe_error)
+            self._pending_refresh.add("inside")
         self._refresh_visible()
 
     def _configure_network(self, setup: RunSetup) -> None:
@@ -369,11 +389,27 @@ class TrainingPanel(QWidget):
         old.deleteLater()
         if kind == "columns":  # pages a tab widget had hidden stay hidden in a splitter unless shown
             for view in self.views.values():
-                if view is not self.network_view:
+                if view not in (self.network_view, self.diagnostics_view, self.probe_view):
                     view.show()
         self.set_network_shown(self._network_wanted)
         self._pending_refresh.update(self.views)
         self._refresh_visible(force=True)
+
+    def look_inside(self, node_id: str) -> bool:
+        """Show the look inside `node_id` (the canvas's "Look inside"): its tab comes forward and,
+        in columns, its column widens. False when the model has no such node."""
+        self.probe_view.set_experiment(self.controller.document.experiment)
+        if not self.probe_view.look_inside(node_id):
+            return False
+        if isinstance(self.body, QTabWidget):
+            self.body.setCurrentWidget(self.probe_view)
+        else:
+            self._right_tabs.setCurrentWidget(self.probe_view)
+            sizes = self.body.sizes()
+            total = sum(sizes)
+            if total > 0 and sizes[2] < total * 0.4:
+                self.body.setSizes([int(total * 0.3), int(total * 0.3), total - 2 * int(total * 0.3)])
+        return True
 
     def network_shown(self) -> bool:
         """The network view is part of the layout now (2-D data)."""
@@ -441,7 +477,7 @@ class TrainingPanel(QWidget):
     def _stagger_paints(self) -> None:
         """Every view is about to change at once (a new run): let them repaint one per pass of the
         event loop instead of all in one long paint, so the window stays responsive."""
-        order = [key for key in ("loss", "task", "network", "diagnostics", "lr") if key not in self._held]
+        order = [key for key in ("loss", "task", "network", "diagnostics", "lr", "inside") if key not in self._held]
         for key in order[1:]:
             self.views[key].setUpdatesEnabled(False)
             self._held.append(key)
@@ -542,6 +578,7 @@ class TrainingPanel(QWidget):
             "diagnostics": "diagnostics",
             "task": "task_view",
             "network": "network_view",
+            "inside": "look_inside",
         }[key]
         path, chosen = QFileDialog.getSaveFileName(
             self, QCoreApplication.translate("TrainingPanel", "Export Plot"), f"{name}.png", IMAGE_FILTER

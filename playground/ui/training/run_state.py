@@ -24,7 +24,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from playground.core.experiment.identity import trains_the_same
-from playground.core.runs.records import Progress, RunLog, RunRequest, RunSetup, RunUpdate
+from playground.core.runs.records import ProbeRequest, Progress, RunLog, RunRequest, RunSetup, RunUpdate
 from playground.core.training.events import Summary
 from playground.ui.i18n import language_events
 from playground.ui.subscriptions import Subscriptions
@@ -47,6 +47,11 @@ def edit_blocked_reason() -> str:
     return QCoreApplication.translate(
         "TrainingController", "Training is running: stop it (Shift+F5) to edit the graph."
     )
+
+
+def probe_key(request: ProbeRequest) -> tuple[str, int]:
+    """(node, sample) a look inside answers; -1 for the user's own input."""
+    return request.node, -1 if request.custom is not None else int(request.sample)
 
 
 def format_duration(seconds: float) -> str:
@@ -106,6 +111,8 @@ class TrainingRun(QObject):
         self._closed = False
         self._next_progress = 0.0
         self.last_stop_latency: float | None = None  # seconds from stop() to the run's end
+        self.probe: ProbeRequest | None = None  # the node a view looks inside (sent with every run)
+        self._answered: tuple[str, int] | None = None  # (node, sample) of the latest look inside
 
         self.bridge.prepared.connect(self._on_prepared)
         self.bridge.updated.connect(self._on_updated)
@@ -356,8 +363,18 @@ class TrainingRun(QObject):
             str(base_dir) if base_dir is not None else None,
             predictions_on_demand=self.predictions_on_demand,
             frames_per_second=self.frames_per_second,
+            probe=self.probe,
             **options,
         )
+
+    def set_probe(self, request: ProbeRequest | None) -> None:
+        """Look inside a node (None: stop looking). A run under way answers from its next step;
+        before any run, the untrained model answers (a run of no epochs)."""
+        self.probe = request
+        if self.bridge.is_active():
+            self.bridge.set_probe(request)
+        elif request is not None and self._state == "idle" and self.record.is_empty():
+            self._start_preview()
 
     def _start_run(
         self,
@@ -431,6 +448,8 @@ class TrainingRun(QObject):
         self.progress_changed.emit(self.progress_text())
 
     def _on_updated(self, update: RunUpdate) -> None:
+        if update.probe is not None:
+            self._answered = (update.probe.node, update.probe.sample)
         if not self._preview:
             self.record.add(update)
             self._progress = replace(update.progress)
@@ -449,6 +468,8 @@ class TrainingRun(QObject):
     def _on_finished(self, summary: Summary) -> None:
         if self._preview:
             self._preview = False
+            if self.probe is not None and self._answered != probe_key(self.probe) and self.record.is_empty():
+                self._start_preview()  # asked for another look while the last one was ending
             return
         self.record.summary = summary
         state = {"completed": "finished", "early_stopped": "finished", "diverged": "diverged"}.get(
