@@ -490,6 +490,17 @@ class MainWindow(WindowFiles, QMainWindow):
         )
         self.separate_process_action.toggled.connect(self._on_separate_process_toggled)
         train_menu.addAction(self.separate_process_action)
+        train_menu.addSeparator()
+        self.xray_action = train_menu.addAction(
+            QCoreApplication.translate("MainWindow", "Backprop &X-ray…"), self.open_xray
+        )
+        self.xray_action.setObjectName("xrayAction")
+        self.xray_action.setStatusTip(
+            QCoreApplication.translate(
+                "MainWindow",
+                "Freeze one mini-batch and step through one training step node by node, with the real numbers",
+            )
+        )
         self.training_toolbar = TrainingToolBar(self.training, self)
         self.addToolBar(self.training_toolbar)
 
@@ -543,6 +554,23 @@ class MainWindow(WindowFiles, QMainWindow):
 
     def show_tab(self, name: str) -> None:
         self.workspace.setCurrentIndex(WORKSPACE_TABS.index(name))
+
+    def open_xray(self) -> QWidget:
+        """The Backprop X-ray of the experiment as it is now (a copy: editing goes on). The node of
+        the stage shown is selected on the canvas, which comes forward."""
+        from playground.ui.xray import XrayWindow  # noqa: PLC0415 - opened on demand
+
+        base_dir = self.document.base_dir()
+        window = XrayWindow(self.document.experiment, str(base_dir) if base_dir is not None else None, self)
+        window.node_focused.connect(self._on_xray_node)
+        self._xray_windows = [w for w in getattr(self, "_xray_windows", []) if w.isVisible()] + [window]
+        self.show_tab("network")
+        window.show()
+        return window
+
+    def _on_xray_node(self, node_id: str) -> None:
+        if node_id in self.document.experiment.node_ids():  # the graph may have been edited since
+            self.editor.select_nodes([node_id])
 
     def look_inside(self, node_id: str) -> bool:
         """The Training tab's look inside `node_id` (from a card's context menu or the command line)."""
@@ -879,6 +907,8 @@ class MainWindow(WindowFiles, QMainWindow):
         self.closing.emit()
         self.training.shutdown()
         self.compare_panel.shutdown()
+        for xray in getattr(self, "_xray_windows", []):
+            xray.shutdown()
         self.save_window_settings()
         if self.autosaver is not None:
             self.autosaver.stop()

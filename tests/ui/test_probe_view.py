@@ -6,6 +6,7 @@ stops the worker's probing once nobody looks."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from playground.core.experiment import experiment_from_dict
@@ -121,3 +122,18 @@ def test_the_card_menu_offers_look_inside_except_on_the_input(qtbot, make_window
     window.editor.set_read_only(True, "training")  # while training, a look inside is still allowed
     menu = window.editor.node_menu("act")
     assert next(a for a in menu.actions() if a.objectName() == "lookInsideAction").isEnabled()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_the_train_menu_opens_the_backprop_xray_which_selects_each_stages_node_on_the_canvas(qtbot, make_window):
+    window = make_window(preset("xor.json", epochs=1))
+    action = window.findChild(type(window.xray_action), "xrayAction")
+    assert action is window.xray_action
+    action.trigger()
+    xray = window._xray_windows[-1]
+    assert xray.isVisible() and window.current_tab() == "network"
+    xray.node_focused.emit("act")
+    assert window.editor.selected_node_ids() == ["act"]
+    xray.node_focused.emit("nowhere")  # a node deleted since: nothing breaks, the selection stays
+    assert window.editor.selected_node_ids() == ["act"]
+    xray.close()
