@@ -66,7 +66,10 @@ def test_look_inside_a_conv_card_shows_its_feature_maps_after_a_run(qtbot, make_
     assert "5×5" in view.maps_title.text()  # its receptive field: 3 + (3 − 1)·1 = 5 input pixels
     first_box = view.input_tiles.tiles()[0].box
     centre = view.maps.tile_centre(0)
-    corner = QPoint(int(centre.x() - view.maps._cells()[0].width() / 2 + 2), int(centre.y() - view.maps._cells()[0].height() / 2 + 2))
+    corner = QPoint(
+        int(centre.x() - view.maps._cells()[0].width() / 2 + 2),
+        int(centre.y() - view.maps._cells()[0].height() / 2 + 2),
+    )
     qtbot.mouseClick(view.maps, Qt.MouseButton.LeftButton, pos=corner)  # the top-left unit of the map
     box = view.input_tiles.tiles()[0].box
     assert box != first_box and box[:2] == (0.0, 0.0)  # it sees the top-left corner of the input
