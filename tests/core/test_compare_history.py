@@ -199,3 +199,72 @@ def test_one_smoother_streams_and_smooths_whole_series_alike():
         ]
     )
     assert np.allclose(chunks, smooth_ema(values, 0.8), equal_nan=True)
+
+
+def fork_records(xor):
+    """A parent run of 6 epochs and a branch forked from its epoch 3 with a higher learning rate."""
+    from playground.core.runs.timeline import SnapshotStore
+
+    experiment = xor.model_copy(deep=True)
+    experiment.training.epochs = 6
+    store = SnapshotStore()
+    parent = Trainer(experiment, options=TrainerOptions(diagnostics=False, snapshots=store)).run()
+    branch_experiment = experiment.model_copy(deep=True)
+    branch_experiment.training.optimizer.params["lr"] = 0.1
+    trainer = Trainer(branch_experiment, options=TrainerOptions(diagnostics=False))
+    trainer.fork_from(store.get(3))
+    branch = trainer.run()
+    parent_record = RunRecord.from_training("Adam 0.03", parent.history, {"status": parent.status})
+    branch_record = RunRecord.from_training(
+        "Adam 0.1", branch.history, {"status": branch.status}, branch_of=parent_record.id, fork_epoch=3
+    )
+    return parent_record, branch_record
+
+
+def test_a_branch_overlaid_with_its_parent_starts_at_the_fork_epoch(xor):
+    parent, branch = fork_records(xor)
+    assert branch.is_branch and not parent.is_branch and branch.epochs == 6
+    history = RunHistory()
+    history.extend([parent, branch])
+    overlay = {record.id: (x, y) for record, x, y, _ in history.overlay("train_loss")}
+    assert overlay[parent.id][0].tolist() == [1, 2, 3, 4, 5, 6]
+    assert overlay[branch.id][0].tolist() == [3, 4, 5, 6]
+    # the branch leaves its parent's curve at the fork: the same point at epoch 3, another one after it
+    assert overlay[branch.id][1][0] == overlay[parent.id][1][2]
+    assert overlay[branch.id][1][1] != overlay[parent.id][1][3]
+    smoothed = history.overlay("train_loss", [branch.id], smoothing=0.5)
+    assert smoothed[0][1].tolist() == [3, 4, 5, 6]
+    assert history.parent_of(branch) is parent and history.branches_of(parent.id) == [branch]
+
+
+def test_the_table_says_which_run_a_branch_was_forked_from(xor):
+    parent, branch = fork_records(xor)
+    history = RunHistory()
+    history.extend([parent, branch])
+    columns = history.table_columns()
+    assert columns[:2] == ["name", "branch"]
+    rows = {row["id"]: row for row in history.table_rows()}
+    assert rows[branch.id]["branch"] == "⑂ from Adam 0.03 @ epoch 3" and "branch" not in rows[parent.id]
+    assert "⑂ from Adam 0.03 @ epoch 3" in history.table_csv()
+    history.rename(parent.id, "baseline")
+    assert history.branch_text(branch) == "⑂ from baseline @ epoch 3"
+    history.remove(parent.id)
+    assert history.branch_text(branch) == "⑂ from a removed run @ epoch 3"
+    assert history.table_columns(ids=[]) == ["name", "group", "status", "epochs"]
+
+
+def test_a_saved_branch_reopens_as_a_plain_run_with_its_whole_curve(xor):
+    """The file format has no place for branches (and the schema is not changed for them)."""
+    parent, branch = fork_records(xor)
+    history = RunHistory()
+    history.extend([parent, branch])
+    reopened = RunHistory.from_dict(history.to_dict())
+    again = reopened.records[1]
+    assert not again.is_branch and again.branch_of is None and again.fork_epoch is None
+    assert again.curve("train_loss")[0].tolist() == [1, 2, 3, 4, 5, 6]
+    assert np.allclose(again.epoch_metrics["train_loss"], branch.epoch_metrics["train_loss"], rtol=1e-5)
+
+
+def test_a_rewound_run_draws_its_whole_curve(xor):
+    record = RunRecord.from_training("rewound", [{"train_loss": 1.0}, {"train_loss": 0.5}], branch_of="x", fork_epoch=0)
+    assert record.is_branch and record.curve("train_loss")[0].tolist() == [1, 2]

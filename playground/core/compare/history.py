@@ -3,6 +3,12 @@
 Records keep numpy arrays for plotting; `to_saved`/`from_saved` convert them to the experiment
 format's `comparison.runs` entries (plain lists, non-finite values as null), so a comparison can
 be saved into the experiment file and reopened. Qt-free: change events are psygnal signals.
+
+A run can be a branch of another: forked from epoch k of run R (`branch_of` = R's id,
+`fork_epoch` = k; k = 0: rewound to R's initial weights). Its curves hold the whole line, R's
+first k epochs included (what the forked trainer's history holds), and `curve` draws them from
+epoch k on, so overlaid with R the branch leaves R's curve where it was forked. The file format's
+saved runs have no place for the branch (nor for run ids), so a saved branch reopens as a plain run.
 """
 
 from __future__ import annotations
@@ -97,11 +103,18 @@ class RunRecord:
     step_lr: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.float64))
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:10])
     experiment: str = ""  # the document's session_id the run belongs to (not saved: a file's runs are its own)
+    branch_of: str | None = None  # the id of the run this one was forked from (not saved: see the module)
+    fork_epoch: int | None = None  # the parent's epoch the fork started after (0: its initial weights)
 
     # ---- reading -----------------------------------------------------------------------------
     @property
     def epochs(self) -> int:
         return max((len(v) for v in self.epoch_metrics.values()), default=0)
+
+    @property
+    def is_branch(self) -> bool:
+        """Forked from another run of the history (`branch_of`, at `fork_epoch`)."""
+        return self.branch_of is not None and self.fork_epoch is not None
 
     def metric_names(self) -> list[str]:
         names = list(self.epoch_metrics)
@@ -118,7 +131,12 @@ class RunRecord:
         values = self.epoch_metrics.get(metric)
         if values is None:
             return np.array([]), np.array([]), None
-        return np.arange(1, len(values) + 1, dtype=np.float64), values, self.epoch_std.get(metric)
+        x = np.arange(1, len(values) + 1, dtype=np.float64)
+        spread = self.epoch_std.get(metric)
+        if self.is_branch and self.fork_epoch:  # from the fork point on: the epochs before are the parent's
+            start = min(int(self.fork_epoch), len(values)) - 1
+            return x[start:], values[start:], spread[start:] if spread is not None else None
+        return x, values, spread
 
     # ---- building ----------------------------------------------------------------------------
     @classmethod
@@ -132,8 +150,11 @@ class RunRecord:
         step_loss: Sequence[float] | None = None,
         step_lr: Sequence[float] | None = None,
         group: str = "",
+        branch_of: str | None = None,
+        fork_epoch: int | None = None,
     ) -> RunRecord:
-        """A single run from the engine's epoch history (`Summary.history`) and summary dict."""
+        """A single run from the engine's epoch history (`Summary.history`) and summary dict; a
+        fork names its parent's id and the epoch it was forked from (`history`: the whole line)."""
         summary = dict(summary or {})
         names: list[str] = []
         for row in history:
@@ -155,6 +176,8 @@ class RunRecord:
             steps=np.asarray(steps if steps is not None else [], dtype=np.int64),
             step_loss=_as_array(step_loss),
             step_lr=_as_array(step_lr),
+            branch_of=branch_of,
+            fork_epoch=None if fork_epoch is None else int(fork_epoch),
         )
 
     @classmethod
@@ -293,6 +316,25 @@ class RunHistory:
                 return record
         raise KeyError(record_id)
 
+    def parent_of(self, record: RunRecord) -> RunRecord | None:
+        """The run a branch was forked from, while it is in the history (None: not a branch, or removed)."""
+        if not record.is_branch:
+            return None
+        return next((other for other in self._records if other.id == record.branch_of), None)
+
+    def branches_of(self, record_id: str) -> list[RunRecord]:
+        """The runs forked from `record_id`, in the order they finished."""
+        return [record for record in self._records if record.is_branch and record.branch_of == record_id]
+
+    def branch_text(self, record: RunRecord) -> str:
+        """'⑂ from <parent> @ epoch k' for a branch (the CSV table's words), '' for any other run."""
+        if not record.is_branch:
+            return ""
+        parent = self.parent_of(record)
+        if parent is None:
+            return _("⑂ from a removed run @ epoch {epoch}").format(epoch=record.fork_epoch)
+        return _("⑂ from {parent} @ epoch {epoch}").format(parent=parent.name, epoch=record.fork_epoch)
+
     # ---- editing -----------------------------------------------------------------------------
     def add(self, record: RunRecord) -> str:
         record_id = self._append(record)
@@ -336,6 +378,8 @@ class RunHistory:
         """name, group, status, then every setting and final metric any of the runs has."""
         records = self._select(ids)
         columns = ["name", "group", "status", "epochs"]
+        if any(record.is_branch for record in records):
+            columns.insert(1, "branch")
         for record in records:
             for key in record.settings:
                 if key not in columns:
@@ -356,6 +400,8 @@ class RunHistory:
             row.update(record.settings)
             row.update(record.final)
             row["epochs"] = record.epochs  # the epochs trained, whatever the settings said
+            if record.is_branch:
+                row["branch"] = self.branch_text(record)
             rows.append(row)
         return rows
 

@@ -17,27 +17,36 @@ checkpoints). The same experiment and seed give the same curves bit for bit on C
 
 from __future__ import annotations
 
+import copy
+import json
 import math
 import os
 import time
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import torch
+from pydantic import ValidationError
 from torch import nn
 
+from playground.core.catalogue.training import SCHEDULERS
 from playground.core.data import load_dataset
 from playground.core.errors import ExperimentError, Problem
-from playground.core.experiment.schema import Experiment
+from playground.core.experiment.schema import Experiment, SchedulerSpec, TrainingSpec
 from playground.core.graph import build_model
 from playground.core.i18n import _
+from playground.core.params import resolved
+from playground.core.runs.timeline import SnapshotError, SnapshotStore, WeightSnapshot
 from playground.core.training.checkpoint import (
     MANIFEST,
     CheckpointError,
     check_compatible,
+    graph_differences,
+    graph_signature,
     read_checkpoint,
     save_checkpoint,
 )
@@ -56,7 +65,7 @@ from playground.core.training.events import (
 from playground.core.training.losses import build_loss
 from playground.core.training.metrics import SplitMetrics, evaluate, finite_or_none
 from playground.core.training.monitors import MetricTracker, check_monitor
-from playground.core.training.optimizers import build_optimizer
+from playground.core.training.optimizers import build_optimizer, optimizer_kwargs
 from playground.core.training.resume_state import ResumeState, StateReference, check_state, state_reference
 from playground.core.training.schedules import LRController, steps_per_epoch
 from playground.core.training.threads import threads_for  # records torch's default thread count on import
@@ -79,6 +88,19 @@ class TrainerOptions:
     num_threads: int | Literal["auto"] | None = None
     checkpoint_dir: str | os.PathLike[str] | None = None  # save a checkpoint here ...
     checkpoint_every: int = 1  # ... every this many epochs, and when the run ends
+    # keep weight snapshots here (the training time machine): the position at begin() when the
+    # store lacks it (epoch 0 of a new run), each epoch end the store wants, the end of the run
+    snapshots: SnapshotStore | None = None
+
+
+@dataclass(frozen=True)
+class ForkResult:
+    """What `Trainer.fork_from` kept of the snapshot besides the weights, RNG and loop position."""
+
+    epoch: int  # the epoch the fork starts after (0: the initial weights)
+    step: int
+    optimizer_state: Literal["kept", "fresh"]  # the optimizer's moments: the snapshot's, or new ones
+    schedule: Literal["kept", "positioned"]  # the snapshot's LR state, or the new schedule replayed to its step
 
 
 Outcome = tuple[Status, str]  # how a run ended: (status, message)
@@ -219,6 +241,7 @@ class Trainer:
         self._last_lr = self.lr_controller.current_lr()  # LR of the latest optimizer step
         self._epoch_seconds = 0.0  # training time of the current (latest) epoch, without validation
         self._epoch_rate_samples = 0  # samples trained in that time
+        self._snapshot_meta: dict[str, Any] | None = None  # what every WeightSnapshot of this run names
 
     # ---- helpers -------------------------------------------------------------------------------
     def _on_device(self, tensor: torch.Tensor) -> torch.Tensor:
@@ -272,6 +295,11 @@ class Trainer:
         self.divergence = None
         self._run_seconds = 0.0
         self._run_samples_from = self._samples_seen
+        store = self.options.snapshots
+        if store is not None and self.batch == 0:
+            latest = store.latest()
+            if latest is None or latest.epoch != self.epoch:  # epoch 0 of a new run, or a fork's start
+                store.add(self.snapshot())
         self._emit(StateEvent("running", self.epoch + 1, self.step))
 
     def train_steps(self, steps: int | None = None) -> Outcome | None:
@@ -352,6 +380,11 @@ class Trainer:
                 epoch=self.epoch + (1 if self.batch else 0), step=self.step
             ),
         )
+        store = self.options.snapshots
+        if store is not None and self.batch == 0 and status != "diverged":
+            latest = store.latest()
+            if latest is None or latest.epoch != self.epoch:  # stopped between two kept epochs
+                store.add(self.snapshot())
         started = time.perf_counter()
         try:
             if self.options.checkpoint_dir is not None and status != "diverged":
@@ -583,6 +616,9 @@ class Trainer:
         self.history.append(event.metrics())
         self.epoch, self.batch, self._perm = epoch, 0, None
         self.last_epoch_event = event
+        store = self.options.snapshots
+        if store is not None and store.wants(epoch, last=epoch >= self.epochs):
+            store.add(self.snapshot())  # before the event: an observer finds the epoch kept
         self._emit(event)
         every = max(1, int(self.options.checkpoint_every))
         if self.options.checkpoint_dir is not None and epoch % every == 0 and epoch < self.epochs:
@@ -736,6 +772,131 @@ class Trainer:
             if last is not None:
                 self._last_lr = float(last)
 
+    # ---- the time machine: snapshots and forks --------------------------------------------------
+    def snapshot(self) -> WeightSnapshot:
+        """A frozen copy of the run's whole state (weights, optimizer, schedule, RNG, loop), as
+        plain data. Call it when the trainer is between two `train_steps` calls or from an epoch
+        end (the engine's own snapshots); not from a step event inside the hot loop."""
+        meta = self._snapshot_meta
+        if meta is None:
+            meta = self._snapshot_meta = {
+                "training": self.training.model_dump(mode="json"),
+                "data": self.experiment.data.model_dump(mode="json"),
+                "graph": json.loads(json.dumps(graph_signature(self.experiment.model))),
+                "epochs": self.epochs,
+                "batches_per_epoch": self.batches_per_epoch,
+            }
+        return WeightSnapshot.from_state(self.state_dict(), **meta)
+
+    def fork_from(
+        self, snapshot: WeightSnapshot, history: Sequence[Mapping[str, float | None]] | None = None
+    ) -> ForkResult:
+        """Start this (not yet begun) trainer from `snapshot`, taken from a run of the same graph
+        and data whose training settings may differ from this trainer's.
+
+        The weights, the RNG states and the loop position are the snapshot's, so the next epochs
+        see the batches the original run saw. The optimizer's state is kept when its kind is
+        unchanged (its param groups then take this experiment's settings: a new LR or weight
+        decay), else it starts fresh; the LR controller's state is kept when the optimizer's
+        settings, the schedule and the run's length are unchanged, else this experiment's schedule
+        is replayed to the snapshot's step. Unchanged settings continue the original run bit for
+        bit (on CPU). `history`: the run's epoch rows, for a lean snapshot. SnapshotError when the
+        snapshot does not fit; the trainer is then unchanged.
+        """
+        if self._begun:
+            raise RuntimeError("fork_from() needs a trainer that has not begun")
+        graph = json.loads(json.dumps(graph_signature(self.experiment.model)))
+        if snapshot.graph != graph:
+            detail = "; ".join(graph_differences(snapshot.graph, graph)[:8]) or _("the graphs differ")
+            raise SnapshotError(
+                _(
+                    "the snapshot was taken from a different model graph ({detail}); fork from the run's own graph"
+                ).format(detail=detail)
+            )
+        if snapshot.data != self.experiment.data.model_dump(mode="json"):
+            raise SnapshotError(_("the snapshot was trained on other data; a fork continues on the same data"))
+        state = snapshot.state(history)
+        try:
+            old = TrainingSpec.model_validate(snapshot.training)
+        except ValidationError:
+            raise SnapshotError(_("the snapshot does not say which training settings made it")) from None
+        new = self.training
+        same_kind = old.optimizer.type == new.optimizer.type
+        same_optimizer = same_kind and _optimizer_settings(old) == _optimizer_settings(new)
+        keep_schedule = (
+            same_optimizer
+            and _schedule_settings(old.scheduler) == _schedule_settings(new.scheduler)
+            and snapshot.epochs == self.epochs
+            and snapshot.batches_per_epoch == self.batches_per_epoch
+        )
+        fresh = copy.deepcopy(self.optimizer.state_dict())  # the new optimizer as it starts (Adagrad has a state)
+        if not keep_schedule:
+            state["lr"], group = self._positioned_schedule(snapshot, state["history"])
+            state["optimizer"]["param_groups"] = [
+                {**group, "params": list(real["params"])} for real in fresh["param_groups"]
+            ]
+        if not same_kind:
+            state["optimizer"]["state"] = fresh["state"]
+        for name in ("keep_best", "early_stopping"):
+            before, after = getattr(old, name), getattr(new, name)
+            if before is None or after is None or before.monitor != after.monitor:
+                state[name] = None  # another metric's best is no best of this one: a fresh tracker
+        reference = self._state_reference()
+        kept: Literal["kept", "fresh"] = "kept" if same_kind else "fresh"
+        try:
+            try:
+                resume = check_state(state, reference)
+            except CheckpointError:
+                if kept != "kept" or keep_schedule:
+                    raise
+                # the same optimizer with other flags (amsgrad, momentum on): its moments do not fit
+                state["optimizer"]["state"] = fresh["state"]
+                kept = "fresh"
+                resume = check_state(state, reference)
+        except CheckpointError as exc:
+            raise SnapshotError(
+                _("the snapshot of epoch {epoch} does not fit this experiment: {problem}").format(
+                    epoch=snapshot.epoch, problem=exc
+                )
+            ) from None
+        self._apply_resume(resume)
+        return ForkResult(snapshot.epoch, snapshot.step, kept, "kept" if keep_schedule else "positioned")
+
+    def _positioned_schedule(
+        self, snapshot: WeightSnapshot, rows: Sequence[Mapping[str, float | None]]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """This experiment's LR controller state and param group, as they would be after the
+        snapshot's steps: replayed on a stand-in parameter, epoch by epoch as the engine steps it
+        (a plateau schedule sees the run's validation metrics)."""
+        parameter = torch.nn.Parameter(torch.zeros(1))
+        optimizer = build_optimizer(self.training.optimizer.type, self.training.optimizer.params, [parameter])
+        controller = LRController(optimizer, self.training.scheduler, self.batches_per_epoch, self.epochs)
+        per_step = controller.interval == "step" and not controller.is_plateau
+        spec = self.training.scheduler
+        maximise = spec is not None and spec.params.get("mode", "min") == "max"
+        batches = snapshot.batches_per_epoch
+        with warnings.catch_warnings():
+            # nothing trains here, which torch's schedulers warn about
+            warnings.filterwarnings("ignore", message=r".*lr_scheduler\.step\(\).*optimizer\.step\(\).*")
+            for epoch in range(snapshot.epoch):
+                if per_step:
+                    for _step in range(batches):
+                        controller.before_step()
+                        controller.after_step()
+                else:
+                    controller.skip(batches)
+                row = rows[epoch] if epoch < len(rows) else {}
+                metric = None
+                if controller.is_plateau and row.get("val_loss") is not None:
+                    if maximise:
+                        metric = row.get("val_accuracy") if row.get("val_accuracy") is not None else row.get("val_r2")
+                    else:
+                        metric = row.get("val_loss")
+                controller.end_epoch(metric)
+        controller.step_count = snapshot.step  # what the run counted (an earlier resume may have had other batches)
+        group = {key: value for key, value in optimizer.state_dict()["param_groups"][0].items() if key != "params"}
+        return controller.state_dict(), group
+
     # ---- conveniences for the GUI --------------------------------------------------------------
     def weights(self) -> dict[str, np.ndarray]:
         """A numpy copy of the model's weights (call from the training thread or when idle)."""
@@ -754,3 +915,16 @@ class Trainer:
     def diagnostics(self) -> Diagnostics | None:
         """The latest diagnostics of the current epoch (None when it has none yet, or skipped them)."""
         return self._diagnostics
+
+
+def _optimizer_settings(training: TrainingSpec) -> dict[str, Any]:
+    """The optimizer's constructor arguments, defaults filled in (so {} equals the defaults)."""
+    return {"type": training.optimizer.type, **optimizer_kwargs(training.optimizer.type, training.optimizer.params)}
+
+
+def _schedule_settings(spec: SchedulerSpec | None) -> dict[str, Any] | None:
+    if spec is None:
+        return None
+    declared = SCHEDULERS.get(spec.type)
+    params = resolved(declared.params, spec.params) if declared is not None else dict(spec.params)
+    return {"type": spec.type, "interval": spec.interval, "warmup_steps": spec.warmup_steps, "params": params}

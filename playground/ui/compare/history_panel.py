@@ -1,6 +1,9 @@
 """The run history: overlay any finished runs, smooth them, compare their settings and results.
 
 Runs come from races (one per contender) and from single trainings the main window reports.
+A run forked from another (the training time machine) says so in its "forked from" column
+("⑂ from <parent> @ epoch k"; "↳" where no font draws the fork), and its curves start at the
+epoch it was forked from.
 The table is sortable; double-click a name to rename it. The plot exports as PNG/SVG, the table
 as CSV; "Save in experiment" stores the runs in the experiment file (undoable), so the
 comparison reopens with it.
@@ -8,16 +11,18 @@ comparison reopens with it.
 
 from __future__ import annotations
 
+import functools
 import math
 from pathlib import Path
 
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401 - registers the PNG/SVG exporters
 from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QUndoStack
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetrics, QPainter, QUndoStack
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -84,6 +89,7 @@ def column_titles() -> dict[str, str]:
     """The table's column headers, in the current language."""
     return {
         "name": QCoreApplication.translate("HistoryPanel", "run"),
+        "branch": QCoreApplication.translate("HistoryPanel", "forked from"),
         "group": QCoreApplication.translate("HistoryPanel", "comparison"),
         "status": QCoreApplication.translate("HistoryPanel", "status"),
         "epochs": QCoreApplication.translate("HistoryPanel", "epochs"),
@@ -107,6 +113,21 @@ def column_titles() -> dict[str, str]:
         "test_r2": QCoreApplication.translate("HistoryPanel", "test R²"),
         "seconds": QCoreApplication.translate("HistoryPanel", "seconds"),
     }
+
+
+FORK_MARK = "⑂"  # U+2442 OCR FORK: a branch of a run
+FORK_MARK_FALLBACK = "↳"  # where no installed font draws the fork (many Linux desktops)
+
+
+@functools.cache
+def fork_mark() -> str:
+    """The branch mark the table shows: the fork when some installed font has it (Qt falls back
+    to that font), else an arrow every font draws, never a box."""
+    code = ord(FORK_MARK)
+    if QFontMetrics(QApplication.font()).inFontUcs4(code):
+        return FORK_MARK
+    families = QFontDatabase.families()
+    return FORK_MARK if any(QFontMetrics(QFont(family)).inFontUcs4(code) for family in families) else FORK_MARK_FALLBACK
 
 
 class _SortItem(QTableWidgetItem):
@@ -254,6 +275,20 @@ class HistoryPanel(CompareTab):
                 ids.append(item.data(Qt.ItemDataRole.UserRole + 1))
         return ids
 
+    def branch_label(self, record_id: str) -> str:
+        """'⑂ from <parent name> @ epoch k' for a run forked from another, '' for any other run."""
+        record = self.history.get(record_id)
+        if not record.is_branch:
+            return ""
+        parent = self.history.parent_of(record)
+        if parent is None:
+            return self.tr("{mark} from a removed run @ epoch {epoch}").format(
+                mark=fork_mark(), epoch=record.fork_epoch
+            )
+        return self.tr("{mark} from {parent} @ epoch {epoch}").format(
+            mark=fork_mark(), parent=parent.name, epoch=record.fork_epoch
+        )
+
     def color_of(self, record_id: str) -> str:
         if record_id not in self._colors:
             self._colors[record_id] = color_for(len(self._colors))
@@ -305,7 +340,21 @@ class HistoryPanel(CompareTab):
                             Qt.CheckState.Unchecked if record_id in self.hidden else Qt.CheckState.Checked
                         )
                         item.setData(Qt.ItemDataRole.UserRole, str(value))
-                        item.setToolTip(self.tr("Tick to draw this run; double-click to rename it."))
+                        tip = self.tr("Tick to draw this run; double-click to rename it.")
+                        branch = self.branch_label(record_id)
+                        item.setToolTip(tip + "\n" + branch if branch else tip)
+                    elif key == "branch":
+                        text = self.branch_label(record_id)
+                        item = _SortItem(text)
+                        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                        item.setData(Qt.ItemDataRole.UserRole, text or None)
+                        if text:
+                            item.setToolTip(
+                                self.tr(
+                                    "Forked from that run: the same weights, optimizer state and batches up to that "
+                                    "epoch, other settings after it. Its curves start there."
+                                )
+                            )
                     else:
                         text = (
                             format_number(value)
