@@ -42,6 +42,7 @@ from playground.ui.retranslate import relabel
 from playground.ui.settings import AppSettings
 from playground.ui.subscriptions import Subscriptions
 from playground.ui.training import TrainingController, TrainingPanel, TrainingToolBar, workers
+from playground.ui.training.forking import fork_last_run
 from playground.ui.training.snapshot import train_for_snapshot
 from playground.ui.window_files import TITLE_NAME_CHARS, WindowFiles, _elide, describe_exception
 
@@ -92,6 +93,7 @@ class MainWindow(WindowFiles, QMainWindow):
         if persistent:
             self.training.frames_per_second = self.app_settings.frames_per_second()
         self.training_panel = TrainingPanel(self.training, controls=False)  # the window's toolbar has them
+        self.training_panel.time_machine.fork_wanted.connect(self._on_fork_wanted)
         self.compare_panel = ComparePanel(self.document, self.undo_stack, self)
         self.workspace = QTabWidget(self)
         self.workspace.setObjectName("workspace")
@@ -572,6 +574,10 @@ class MainWindow(WindowFiles, QMainWindow):
         if node_id in self.document.experiment.node_ids():  # the graph may have been edited since
             self.editor.select_nodes([node_id])
 
+    def _on_fork_wanted(self, epoch: int, rewind: bool) -> None:
+        if fork_last_run(self, self.training, self.document, self.undo_stack, epoch, rewind=rewind):
+            self.show_tab("training")
+
     def look_inside(self, node_id: str) -> bool:
         """The Training tab's look inside `node_id` (from a card's context menu or the command line)."""
         self.show_tab("training")
@@ -885,7 +891,7 @@ class MainWindow(WindowFiles, QMainWindow):
     def _on_training_run_finished(self, _summary: object) -> None:
         """Every finished run goes into the session's run history (the Compare tab), with the
         settings it trained with (the record keeps them), not the document as edited since."""
-        self.compare_panel.add_training_run(self.training.record)
+        self.training.record.history_id = self.compare_panel.add_training_run(self.training.record)
 
     def train_for_snapshot(self, epochs: int) -> None:
         """`playground snapshot --epochs N`: train in this window before the picture."""
@@ -909,6 +915,7 @@ class MainWindow(WindowFiles, QMainWindow):
         self.compare_panel.shutdown()
         for xray in getattr(self, "_xray_windows", []):
             xray.shutdown()
+        self.training_panel.time_machine.shutdown()
         self.save_window_settings()
         if self.autosaver is not None:
             self.autosaver.stop()

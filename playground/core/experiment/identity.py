@@ -29,3 +29,14 @@ def trains_the_same(first: Experiment | None, second: Experiment | None) -> bool
     if first is None or second is None:
         return first is second
     return training_identity(first) == training_identity(second)
+
+
+def weights_fit(first: Experiment | None, second: Experiment | None) -> bool:
+    """True when a snapshot of a run of one can start a run of the other: the same graph, data and
+    initialisation, whatever the training settings (a fork may change those)."""
+    if first is None or second is None:
+        return False
+    a, b = training_identity(first), training_identity(second)
+    a.pop("training", None)
+    b.pop("training", None)
+    return a == b

@@ -43,6 +43,8 @@ class RunRequest:
     predictions_on_demand: bool = False  # a new prediction only after the view asked for one
     neuron_maps: bool = True  # per-unit maps and weights of small dense nets on 2-D data
     probe: ProbeRequest | None = None  # the node the window looks inside, if it looks at one
+    snapshots: bool = True  # keep weight snapshots for the time machine (sent with the updates)
+    fork: Any = None  # a WeightSnapshot to start from (a fork or a rewind), else a fresh start
     frames_per_second: float = DEFAULT_FRAMES_PER_SECOND  # how often updates are sent at most
     # the language of the run's messages: a worker process has its own copy of the core's language
     language: str = field(default_factory=playground.core.i18n.language)
@@ -312,6 +314,7 @@ class RunUpdate:
     neurons: NeuronMaps | None = None  # the network view's latest
     probe: ProbeResult | None = None  # the look inside a node, the latest
     probe_error: str | None = None  # why the latest look inside a node failed
+    snapshots: list[Any] = field(default_factory=list)  # WeightSnapshots kept since the last update
     lr_changes: list[LrChange] = field(default_factory=list)
 
 
@@ -380,12 +383,25 @@ class RunLog:
         self._steps: list[StepBatch] = []
         self.summary: Summary | None = None
         self.lr_changes: list[LrChange] = []  # learning rates set by hand during the run
+        self.timeline: Any = None  # a SnapshotStore of the run's kept epochs, made by the first snapshot
+        # the time machine: the run history's id of this run, and the run and epoch it was forked from
+        self.history_id: str | None = None
+        self.branch_of: str | None = None
+        self.fork_epoch: int | None = None
+        self.inherited_rows: list[dict[str, float | None]] = []  # the parent's epochs up to the fork
 
     def add(self, update: RunUpdate) -> None:
         if update.steps is not None and len(update.steps):
             self._steps.append(update.steps)
         self.epochs.extend(update.epochs)
         self.lr_changes.extend(update.lr_changes)
+        if update.snapshots:
+            if self.timeline is None:
+                from playground.core.runs.timeline import SnapshotStore  # noqa: PLC0415 - torch only once there are snapshots
+
+                self.timeline = SnapshotStore()
+            for snapshot in update.snapshots:
+                self.timeline.add(snapshot)
 
     def steps(self) -> StepBatch:
         """All steps so far (joined on demand)."""
@@ -400,8 +416,9 @@ class RunLog:
         return not self.epochs and not self._steps
 
     def history(self) -> list[dict[str, float | None]]:
-        """The epoch metrics as rows by name (the shape saved comparisons use)."""
-        return [row.metrics() for row in self.epochs]
+        """The epoch metrics as rows by name (the shape saved comparisons use); a fork's line
+        begins with its parent's epochs up to the fork."""
+        return [*self.inherited_rows, *(row.metrics() for row in self.epochs)]
 
     def write_epochs_csv(self, path: str | Path) -> None:
         rows = ([getattr(row, column) for column in EPOCH_COLUMNS] for row in self.epochs)

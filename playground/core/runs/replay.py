@@ -14,11 +14,14 @@ from typing import Any
 
 import torch
 
+from playground.core.data import load_dataset
 from playground.core.experiment.schema import Experiment
 from playground.core.graph import build_model
+from playground.core.runs.inside import InsideProbe, describe_probe_failure
 from playground.core.runs.probes import NeuronProbe, TaskProbe
-from playground.core.runs.records import NeuronMaps, Prediction
+from playground.core.runs.records import NeuronMaps, Prediction, ProbeRequest, ProbeResult
 from playground.core.runs.timeline import WeightSnapshot
+from playground.core.training.losses import build_loss
 
 
 @dataclass
@@ -61,3 +64,57 @@ def replay_views(
         probe = NeuronProbe(dataset, experiment, model, device)
         maps = probe.maps(model) if probe.enabled else None
     return ReplayedViews(snapshot.epoch, snapshot.step, task.kind, prediction, maps)
+
+
+@dataclass
+class ReplayAnswer:
+    """What the views of a kept epoch show: the task view and maps (when asked), the look inside a
+    node (when asked), or why it could not be recomputed."""
+
+    epoch: int
+    step: int
+    views: ReplayedViews | None = None
+    probe: ProbeResult | None = None
+    error: str | None = None
+
+
+class Replayer:
+    """Recomputes views from the snapshots of one run: the data is loaded and the probes are made
+    once, the model of the latest snapshot asked for is kept (scrubbing asks for many)."""
+
+    def __init__(self, experiment: Experiment, base_dir: str | None = None, device: str = "cpu") -> None:
+        self.experiment = experiment
+        self.device = torch.device(device)
+        self.dataset = load_dataset(experiment.data, base_dir=base_dir)
+        training = experiment.training
+        info = self.dataset.info
+        self.loss = build_loss(training.loss.type, training.loss.params, info.task, getattr(info, "num_classes", None))
+        self._task = TaskProbe(self.dataset, self.device)
+        self._neurons: NeuronProbe | None = None
+        self._inside: InsideProbe | None = None
+        self._model: tuple[int, torch.nn.Module] | None = None  # (snapshot epoch, its model)
+
+    def _model_of(self, snapshot: WeightSnapshot) -> torch.nn.Module:
+        if self._model is None or self._model[0] != snapshot.epoch:
+            self._model = (snapshot.epoch, snapshot_model(self.experiment, self.dataset, snapshot, self.device))
+        return self._model[1]
+
+    def answer(self, snapshot: WeightSnapshot, views: bool = True, probe: ProbeRequest | None = None) -> ReplayAnswer:
+        """The views of `snapshot` (`views`) and the look inside `probe`'s node; never raises."""
+        answer = ReplayAnswer(snapshot.epoch, snapshot.step)
+        try:
+            model = self._model_of(snapshot)
+            if views:
+                if self._neurons is None:
+                    self._neurons = NeuronProbe(self.dataset, self.experiment, model, self.device)
+                maps = self._neurons.maps(model) if self._neurons.enabled else None
+                answer.views = ReplayedViews(
+                    snapshot.epoch, snapshot.step, self._task.kind, self._task.predict(model), maps
+                )
+            if probe is not None:
+                if self._inside is None:
+                    self._inside = InsideProbe(self.dataset, self.experiment, self.loss, self.device)
+                answer.probe = self._inside.look(model, probe, snapshot.step, snapshot.epoch)
+        except Exception as exc:  # noqa: BLE001 - a view that cannot be recomputed says why
+            answer.error = describe_probe_failure(exc)
+        return answer

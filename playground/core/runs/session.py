@@ -51,6 +51,7 @@ from playground.core.runs.records import (
     StepBatch,
     ViewSetup,
 )
+from playground.core.runs.timeline import SnapshotStore, default_interval
 from playground.core.runs.view_thread import ViewThread
 from playground.core.training import Trainer, TrainerOptions, lr_schedule
 from playground.core.training.events import Summary
@@ -113,6 +114,7 @@ class RunSession:
         self._prediction: Any = None
         self._neurons: Any = None
         self._lr_changes: list[LrChange] = []
+        self._snapshots: list[Any] = []
         self._progress = Progress()
         self._next_point = 0.0  # perf_counter time before which step points are not kept
         self._probe: Any = None
@@ -126,6 +128,8 @@ class RunSession:
         self._probe_result: Any = None
         self._probe_error: str | None = None
         self._dataset: Any = None
+        self._store: Any = None  # the SnapshotStore the trainer keeps the time machine's epochs in
+        self._shipped = -1  # the latest epoch whose snapshot went to the window
 
     # ---- the run -----------------------------------------------------------------------------------
     def run(self) -> None:
@@ -158,7 +162,10 @@ class RunSession:
             )
             return
         dataset = load_dataset(request.experiment.data, base_dir=request.base_dir)
+        store = SnapshotStore() if request.snapshots else None
+        self._store = store
         options = TrainerOptions(
+            snapshots=store,
             max_step_events_per_second=0.0,
             diagnostics=request.diagnostics,
             diagnostics_per_second=DIAGNOSTICS_PER_SECOND,
@@ -179,6 +186,11 @@ class RunSession:
             options.num_threads = threads_wanted
             torch.set_num_threads(threads_wanted)
         self.trainer = trainer
+        if store is not None:
+            parameters = sum(p.numel() for p in trainer.model.parameters())
+            store.every = default_interval(parameters, trainer.epochs)
+        if request.fork is not None:
+            trainer.fork_from(request.fork)  # SnapshotError (a user's error) when it does not fit
         if request.predictions:
             self._probe = TaskProbe(dataset, trainer.device)
             self._train_metrics = TrainSubsetMetrics(dataset, trainer.loss, trainer.device)
@@ -424,11 +436,22 @@ class RunSession:
             for name, value in self._train_metrics.measure(trainer.model).items():
                 setattr(row, name, value)
         self._epochs.append(row)
+        self._take_snapshots()
         self._take_diagnostics(event.diagnostics, event.epoch)
         progress = self._progress
         progress.epoch, progress.batch, progress.step = event.epoch, progress.batches, event.step
         if event.samples_per_second:
             progress.samples_per_second = event.samples_per_second
+
+    def _take_snapshots(self) -> None:
+        """Queue the snapshots the trainer kept since the last look (the window keeps its own store)."""
+        store = self._store
+        if store is None:
+            return
+        for snapshot in store:
+            if snapshot.epoch > self._shipped:
+                self._snapshots.append(snapshot)
+                self._shipped = snapshot.epoch
 
     def _take_diagnostics(self, diagnostics: Any, epoch: int) -> None:
         """Queue diagnostics not sent yet, with the epoch and the latest validation accuracy."""
@@ -470,6 +493,9 @@ class RunSession:
         update.probe, self._probe_result = self._probe_result, None
         update.probe_error, self._probe_error = self._probe_error, None
         update.lr_changes, self._lr_changes = self._lr_changes, []
+        if force:
+            self._take_snapshots()  # the start (epoch 0, or a fork's) and the end of the run
+        update.snapshots, self._snapshots = self._snapshots, []
         if (
             not force
             and update.steps is None
@@ -478,6 +504,7 @@ class RunSession:
             and update.neurons is None
             and update.probe is None
             and update.probe_error is None
+            and not update.snapshots
         ):
             return
         self.control.acknowledged = False

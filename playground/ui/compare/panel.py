@@ -157,6 +157,8 @@ class ComparePanel(QTabWidget):
             step_loss=steps.loss.tolist() if len(steps) else None,  # the same floats, as the Sequence it takes
             step_lr=steps.lr.tolist() if len(steps) else None,
             group=self.tr("Training"),
+            branch_of=log.branch_of if log.fork_epoch is not None else None,
+            fork_epoch=log.fork_epoch if log.branch_of is not None else None,
         )
         record.experiment = self.document.session_id
         return self.history.add(record)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider
 from playground.core.runs.records import EpochRow
 from playground.core.smoothing import DebiasedEma
 from playground.ui.plots.style import (
+    CURSOR_COLOR,
     TRAIN_COLOR,
     TRAIN_FAINT,
     VAL_COLOR,
@@ -74,6 +75,8 @@ class LossPlot(QWidget):
         self._dirty = False
         self._totals: dict[str, float | None] = {"step": None, "epoch": None}  # planned run length
         self._markers: list[tuple[float, float, pg.InfiniteLine]] = []  # step, epoch_x, line
+        self._cursor: tuple[float, float] | None = None  # the time machine's (step, epoch_x)
+        self._cursor_lines: list[pg.InfiniteLine] = []
         self._raw_symbols: bool | None = None
         self._x_range = StickyRange(0.0, None)
         self._loss_range = StickyRange()
@@ -275,6 +278,7 @@ class LossPlot(QWidget):
         for _step, _epoch_x, line in self._markers:
             self.loss_plot.removeItem(line)
         self._markers = []
+        self.set_time_cursor(None)
         for sticky in (self._loss_range, self._metric_range, self._metric2_range):
             sticky.reset()
         for plot in (self.loss_plot, self.metric_plot, self.metric_plot_2):
@@ -354,6 +358,37 @@ class LossPlot(QWidget):
         line.setValue(epoch_x if self._x_mode == "epoch" else step)
         self.loss_plot.addItem(line, ignoreBounds=True)
         self._markers.append((float(step), float(epoch_x), line))
+
+    def set_time_cursor(self, step: float | None, epoch_x: float | None = None) -> None:
+        """A line across every plot at the moment the time machine shows (None: live, no line)."""
+        if step is None or epoch_x is None:
+            self._cursor = None
+            for line in self._cursor_lines:
+                line.hide()
+            return
+        self._cursor = (float(step), float(epoch_x))
+        if not self._cursor_lines:
+            for plot in (self.loss_plot, self.metric_plot, self.metric_plot_2):
+                line = pg.InfiniteLine(angle=90, movable=False, pen=pen(CURSOR_COLOR, 2.0))
+                line.setZValue(20)
+                plot.addItem(line, ignoreBounds=True)
+                self._cursor_lines.append(line)
+        self._place_cursor()
+
+    def time_cursor(self) -> float | None:
+        """Where the time machine's line is on the x axis now (None: no line)."""
+        if self._cursor is None:
+            return None
+        return self._cursor[1] if self._x_mode == "epoch" else self._cursor[0]
+
+    def _place_cursor(self) -> None:
+        value = self.time_cursor()
+        for line in self._cursor_lines:
+            if value is None:
+                line.hide()
+            else:
+                line.setValue(value)
+                line.show()
 
     def fit_x_to_data(self) -> None:
         """Zoom the x axis to the steps that ran (a run that ended early, e.g. diverged at step 4)."""
@@ -473,6 +508,7 @@ class LossPlot(QWidget):
         self._apply_x_label()
         for step, epoch_x, line in self._markers:
             line.setValue(epoch_x if mode == "epoch" else step)
+        self._place_cursor()
         self._dirty = True
         self._apply_x_range(reset=True)
         self.refresh()

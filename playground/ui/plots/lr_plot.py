@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from playground.ui.plots.style import (
+    CURSOR_COLOR,
     LR_COLOR,
     REFERENCE_COLOR,
     PlotCanvas,
@@ -46,6 +47,8 @@ class LrPlot(QWidget):
         self._lr = Series()
         self._planned: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # step, epoch_x, lr
         self._markers: list[tuple[float, float, str, pg.InfiniteLine]] = []
+        self._cursor: tuple[float, float] | None = None  # the time machine's (step, epoch_x)
+        self._cursor_line: pg.InfiniteLine | None = None
         self._dirty = False
         self._totals: dict[str, float | None] = {"step": None, "epoch": None}
         self._y_range = StickyRange()
@@ -97,6 +100,7 @@ class LrPlot(QWidget):
         for _, _, _, line in self._markers:
             self.plot.removeItem(line)
         self._markers = []
+        self.set_time_cursor(None)
         self._planned = None
         self.curve.setData([], [])
         self.planned_curve.setData([], [])
@@ -223,6 +227,23 @@ class LrPlot(QWidget):
         by_epoch = self._x_mode == "epoch"
         for step, epoch_x, _, line in self._markers:
             line.setValue(epoch_x if by_epoch else step)
+        if self._cursor_line is not None and self._cursor is not None:
+            self._cursor_line.setValue(self._cursor[1] if by_epoch else self._cursor[0])
+
+    def set_time_cursor(self, step: float | None, epoch_x: float | None = None) -> None:
+        """A line at the moment the time machine shows (None: live, no line)."""
+        if step is None or epoch_x is None:
+            self._cursor = None
+            if self._cursor_line is not None:
+                self._cursor_line.hide()
+            return
+        self._cursor = (float(step), float(epoch_x))
+        if self._cursor_line is None:
+            self._cursor_line = pg.InfiniteLine(angle=90, movable=False, pen=pen(CURSOR_COLOR, 2.0))
+            self._cursor_line.setZValue(20)
+            self.plot.addItem(self._cursor_line, ignoreBounds=True)
+        self._cursor_line.show()
+        self._place_markers()
 
     # ---- reading back ------------------------------------------------------------------------------
     def lr_curve_data(self) -> tuple[np.ndarray, np.ndarray]:

@@ -71,6 +71,7 @@ TRAIN_FAINT = (31, 119, 180, 70)
 VAL_COLOR = "#e8710a"
 LR_COLOR = "#7b3fbf"
 REFERENCE_COLOR = "#8a8f98"
+CURSOR_COLOR = "#d81b60"  # the time machine's line: the moment the views show
 
 TICK_POINT_SIZE = 9
 TITLE_POINT_SIZE = 11

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.core.errors import PlaygroundError
 from playground.core.runs.records import RunSetup, RunUpdate
 from playground.core.training.events import Summary
 from playground.ui import theme
@@ -41,6 +42,7 @@ from playground.ui.plots import DiagnosticsView, LossPlot, LrPlot, NetworkView, 
 from playground.ui.plots.network_view import unmapped_reason
 from playground.ui.plots.probe_view import ProbeView
 from playground.ui.training.controller import TrainingController
+from playground.ui.training.time_machine import TimeMachine
 
 IMAGE_FILTER = "PNG image (*.png);;SVG vector image (*.svg)"
 # Seconds between redraws of each view while training, at most: the loss curves and the task view
@@ -94,6 +96,8 @@ class TrainingPanel(QWidget):
         self.probe_view = ProbeView(self)
         self.probe_view.experiment_source = lambda: self.controller.document.experiment
         self.probe_view.probe_changed.connect(controller.set_probe)
+        self.time_machine = TimeMachine(self)
+        self.probe_view.probe_changed.connect(self.time_machine.look_again)
         self.views: dict[str, QWidget] = {
             "loss": self.loss_plot,
             "lr": self.lr_plot,
@@ -124,6 +128,7 @@ class TrainingPanel(QWidget):
         outer.addLayout(self._build_header())
         self.banner = self._build_banner()
         outer.addWidget(self.banner)
+        outer.addWidget(self.time_machine.bar)
         self.body: QWidget = self._build_tabs() if self._layout_kind == "tabs" else self._build_columns()
         outer.addWidget(self.body, 1)
         self._outer = outer
@@ -204,7 +209,13 @@ class TrainingPanel(QWidget):
         ):
             action = menu.addAction(text)
             action.triggered.connect(lambda _checked=False, k=key: self._ask_export_view(k))
+        menu.addAction(QCoreApplication.translate("TrainingPanel", "Look Inside View…")).triggered.connect(
+            lambda _checked=False: self._ask_export_view("inside")
+        )
         menu.addSeparator()
+        timeline = menu.addAction(QCoreApplication.translate("TrainingPanel", "Time Machine Snapshots (safetensors)…"))
+        timeline.setObjectName("exportTimelineAction")
+        timeline.triggered.connect(self._ask_export_timeline)
         self.controller.export_metrics_action.triggered.connect(lambda _checked=False: self._ask_export_csv("epochs"))
         menu.addAction(self.controller.export_metrics_action)
         self.controller.export_steps_action.triggered.connect(lambda _checked=False: self._ask_export_csv("steps"))
@@ -279,6 +290,7 @@ class TrainingPanel(QWidget):
         self.loss_plot.clear()
         self.lr_plot.clear()
         self.diagnostics_view.clear(keep_axes=keep_axes)
+        self.time_machine.reset()
         if not keep_axes:  # a run about to start keeps the task view's page until its own set-up arrives
             self.task_view.clear()
             self.network_view.clear()
@@ -310,6 +322,7 @@ class TrainingPanel(QWidget):
         self._refresh_visible()
 
     def _on_updated(self, update: RunUpdate) -> None:
+        update = self.time_machine.take(update)  # while scrubbed back, the live views' data waits
         steps = update.steps
         if steps is not None and len(steps):
             self.loss_plot.add_steps(steps.step, steps.epoch_x, steps.loss)
@@ -393,6 +406,11 @@ class TrainingPanel(QWidget):
                     view.show()
         self.set_network_shown(self._network_wanted)
         self._pending_refresh.update(self.views)
+        self._refresh_visible(force=True)
+
+    def mark_changed(self, *keys: str) -> None:
+        """These views have new data (drawn when due and visible)."""
+        self._pending_refresh.update(keys)
         self._refresh_visible(force=True)
 
     def look_inside(self, node_id: str) -> bool:
@@ -491,8 +509,10 @@ class TrainingPanel(QWidget):
             self._release_timer.start(15)
 
     def is_settled(self) -> bool:
-        """Every view shows the latest data (nothing pending or held back)."""
-        return not self._pending_refresh and not self._held
+        """Every view in sight shows the latest data (nothing pending or held back); a view out of
+        sight (another tab) is drawn when shown."""
+        pending = [key for key in self._pending_refresh if self.views[key].isVisible()]
+        return not pending and not self._held
 
     def refresh_all(self) -> None:
         """Redraw every view now, visible or not (before a snapshot or an export)."""
@@ -608,10 +628,34 @@ class TrainingPanel(QWidget):
         writer = self.controller.export_metrics_csv if what == "epochs" else self.controller.export_steps_csv
         self._run_export(lambda: writer(path), path)
 
+    def _ask_export_timeline(self) -> None:
+        timeline = self.controller.record.timeline
+        if timeline is None or not len(timeline):
+            QMessageBox.information(
+                self,
+                QCoreApplication.translate("TrainingPanel", "Export"),
+                QCoreApplication.translate(
+                    "TrainingPanel", "This run kept no weight snapshots yet: train at least one epoch first."
+                ),
+            )
+            return
+        path, _chosen = QFileDialog.getSaveFileName(
+            self,
+            QCoreApplication.translate("TrainingPanel", "Save Time Machine Snapshots"),
+            "timeline.json",
+            QCoreApplication.translate("TrainingPanel", "Timeline manifest (*.json)"),
+        )
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += ".json"
+        name = self.controller.record.experiment.name if self.controller.record.experiment is not None else ""
+        self._run_export(lambda: timeline.save(path, name), path)
+
     def _run_export(self, write: Callable[[], None], path: str) -> None:
         try:
             write()
-        except (OSError, RuntimeError, ValueError) as exc:
+        except (OSError, RuntimeError, ValueError, PlaygroundError) as exc:
             QMessageBox.warning(
                 self,
                 QCoreApplication.translate("TrainingPanel", "Export failed"),

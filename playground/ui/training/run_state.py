@@ -367,6 +367,23 @@ class TrainingRun(QObject):
             **options,
         )
 
+    def start_fork(self, snapshot: Any, parent: RunLog) -> bool:
+        """Train a branch of `parent` from its kept `snapshot` (a fork, or at epoch 0 a rewind) with
+        the document's settings as they are now; the run history files it as a branch."""
+        if not self._start_run(fork=snapshot):
+            return False
+        self.record.branch_of = parent.history_id
+        self.record.fork_epoch = int(snapshot.epoch)
+        self.record.inherited_rows = parent.history()[: int(snapshot.epoch)]
+        self.message.emit(
+            QCoreApplication.translate("TrainingController", "Forked from epoch {epoch} of the last run.").format(
+                epoch=snapshot.epoch
+            )
+            if snapshot.epoch
+            else QCoreApplication.translate("TrainingController", "Rewound to the last run's initial weights.")
+        )
+        return True
+
     def set_probe(self, request: ProbeRequest | None) -> None:
         """Look inside a node (None: stop looking). A run under way answers from its next step;
         before any run, the untrained model answers (a run of no epochs)."""
@@ -383,6 +400,7 @@ class TrainingRun(QObject):
         first_batches: int = 0,
         first_epoch: bool = False,
         epochs: int | None = None,
+        fork: Any = None,
     ) -> bool:
         if self._closed:
             return False
@@ -397,7 +415,7 @@ class TrainingRun(QObject):
             self.bridge.shutdown()
         self._preview = False
         request = self._request(
-            epochs=epochs, start_paused=start_paused, first_batches=first_batches, first_epoch=first_epoch
+            epochs=epochs, start_paused=start_paused, first_batches=first_batches, first_epoch=first_epoch, fork=fork
         )
         # The run's own copy of the settings: the run history files the run with these, even when an
         # edit (which stops the run) has changed the document by the time the run ends.
