@@ -45,6 +45,9 @@ _SOURCE_PROPERTY = "_i18n_source_"
 # A QGraphicsView with this property set has its scene's text items relabelled too (pyqtgraph's
 # canvases always do); the editor's canvas has not: its cards show node ids, which stay as typed.
 RELABEL_TEXT_ITEMS = "relabelTextItems"
+# a widget whose text is a name, never prose (a parameter's name: "weight", "bias"), even where
+# the same word is a catalogue string elsewhere: it keeps its text in every language
+KEEP_TEXT = "i18nKeepText"
 _TAGS = re.compile(r"(<[^<>]+>)")
 
 
@@ -271,6 +274,8 @@ def _relabel_action(r: Relabeler, action: QAction) -> None:
 
 
 def _relabel_widget(r: Relabeler, widget: QWidget) -> None:
+    if widget.property(KEEP_TEXT):
+        return  # its owner re-makes its tooltip; its text is a name
     r.property(widget, "toolTip", widget.toolTip, widget.setToolTip)
     r.property(widget, "statusTip", widget.statusTip, widget.setStatusTip)
     r.property(widget, "whatsThis", widget.whatsThis, widget.setWhatsThis)

@@ -323,6 +323,25 @@
     </message>
 </context>
 <context>
+    <name>DrawPadDialog</name>
+    <message>
+        <source>Draw an Input</source>
+        <translation>绘制输入</translation>
+    </message>
+    <message>
+        <source>Draw with the mouse (white ink on black), then press Look Inside.</source>
+        <translation>用鼠标绘制（黑底白字），然后点击“查看内部”。</translation>
+    </message>
+    <message>
+        <source>Look Inside</source>
+        <translation>查看内部</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+</context>
+<context>
     <name>EditorCommands</name>
     <message>
         <source>Add {type}</source>
@@ -378,6 +397,84 @@
     </message>
 </context>
 <context>
+    <name>ForkDialog</name>
+    <message>
+        <source>Rewind to the start</source>
+        <translation>回到起点</translation>
+    </message>
+    <message>
+        <source>The new run starts from this run&apos;s initial weights and sees the same batches, so any difference comes from the settings you change here.</source>
+        <translation>新运行从本次运行的初始权重开始，并使用相同的批次，因此任何差异都来自你在此处更改的设置。</translation>
+    </message>
+    <message>
+        <source>Fork from epoch {epoch}</source>
+        <translation>从第 {epoch} 轮分叉</translation>
+    </message>
+    <message>
+        <source>The new run starts from the weights, optimizer state and batch order of epoch {epoch} and trains on with the settings below. This run stays as it is.</source>
+        <translation>新运行从第 {epoch} 轮的权重、优化器状态和批次顺序开始，按下面的设置继续训练。本次运行保持不变。</translation>
+    </message>
+    <message>
+        <source>Optimizer</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>None (constant)</source>
+        <translation>无（恒定）</translation>
+    </message>
+    <message>
+        <source>LR schedule</source>
+        <translation>学习率调度</translation>
+    </message>
+    <message>
+        <source>L1 penalty</source>
+        <translation>L1 惩罚</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Rewind</source>
+        <translation>回到起点</translation>
+    </message>
+    <message>
+        <source>Fork</source>
+        <translation>分叉</translation>
+    </message>
+    <message>
+        <source>{name}: {before} → {after}</source>
+        <translation>{name}：{before} → {after}</translation>
+    </message>
+    <message>
+        <source>Changed: {changes}</source>
+        <translation>已更改：{changes}</translation>
+    </message>
+    <message>
+        <source>The same settings: the new run will repeat this one exactly.</source>
+        <translation>设置相同：新运行将完全重复本次运行。</translation>
+    </message>
+    <message>
+        <source>The same settings: the new run will continue exactly as this one did.</source>
+        <translation>设置相同：新运行将与本次运行完全一样地继续。</translation>
+    </message>
+</context>
+<context>
+    <name>Forking</name>
+    <message>
+        <source>Fork</source>
+        <translation>分叉</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch} of this run was not kept: choose a marked epoch.</source>
+        <translation>本次运行未保留第 {epoch} 轮：请选择一个有标记的轮次。</translation>
+    </message>
+    <message>
+        <source>The model or the data changed since this run, so its weights no longer fit. Undo those edits to fork from it, or train the new model from the start.</source>
+        <translation>自本次运行以来，模型或数据已更改，其权重不再适用。撤销这些编辑即可从中分叉，或者从头训练新模型。</translation>
+    </message>
+</context>
+<context>
     <name>GraphEditor</name>
     <message>
         <source>Add {type} after {id}</source>
@@ -426,6 +523,14 @@
     <message>
         <source>Duplicate</source>
         <translation>创建副本</translation>
+    </message>
+    <message>
+        <source>Look Inside</source>
+        <translation>查看内部</translation>
+    </message>
+    <message>
+        <source>What this node computes for one sample, live during training</source>
+        <translation>此节点对单个样本的计算结果，训练时实时显示</translation>
     </message>
     <message>
         <source>Delete</source>
@@ -535,6 +640,10 @@
     <message>
         <source>run</source>
         <translation>运行</translation>
+    </message>
+    <message>
+        <source>forked from</source>
+        <translation>分叉自</translation>
     </message>
     <message>
         <source>comparison</source>
@@ -681,8 +790,20 @@
         <translation>已完成的运行会显示在这里：让一些激活函数、优化器或调度参加竞赛，或训练当前实验。</translation>
     </message>
     <message>
+        <source>{mark} from a removed run @ epoch {epoch}</source>
+        <translation>{mark} 自已删除的运行 @ 第 {epoch} 轮</translation>
+    </message>
+    <message>
+        <source>{mark} from {parent} @ epoch {epoch}</source>
+        <translation>{mark} 自 {parent} @ 第 {epoch} 轮</translation>
+    </message>
+    <message>
         <source>Tick to draw this run; double-click to rename it.</source>
         <translation>勾选以绘制此运行；双击可重命名。</translation>
+    </message>
+    <message>
+        <source>Forked from that run: the same weights, optimizer state and batches up to that epoch, other settings after it. Its curves start there.</source>
+        <translation>从该运行分叉：到那一轮为止，权重、优化器状态和批次都相同，之后使用其他设置。它的曲线从那里开始。</translation>
     </message>
     <message>
         <source>step</source>
@@ -1036,6 +1157,14 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
         <translation>训练在独立的进程中运行，窗口因此保持流畅，训练崩溃也不会拖垮窗口。在不允许创建子进程的环境中请关闭此项（届时训练与窗口共用同一进程）。</translation>
     </message>
     <message>
+        <source>Backprop &amp;X-ray…</source>
+        <translation>反向传播 X 光(&amp;X)…</translation>
+    </message>
+    <message>
+        <source>Freeze one mini-batch and step through one training step node by node, with the real numbers</source>
+        <translation>冻结一个小批量，逐个节点地单步查看一次训练步骤，使用真实数值</translation>
+    </message>
+    <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -1050,6 +1179,10 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
     <message>
         <source>(no recent files)</source>
         <translation>（无最近文件）</translation>
+    </message>
+    <message>
+        <source>There is no node {node} to look inside.</source>
+        <translation>没有可查看内部的节点 {node}。</translation>
     </message>
     <message>
         <source>⚠ dataset: {error}</source>
@@ -2019,6 +2152,181 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
     </message>
 </context>
 <context>
+    <name>ProbeView</name>
+    <message>
+        <source>The node to look inside</source>
+        <translation>要查看内部的节点</translation>
+    </message>
+    <message>
+        <source>Which sample of the test split goes through the model</source>
+        <translation>测试集中送入模型的样本</translation>
+    </message>
+    <message>
+        <source>Draw…</source>
+        <translation>绘制…</translation>
+    </message>
+    <message>
+        <source>Draw your own input with the mouse and look at what the node does with it</source>
+        <translation>用鼠标绘制自己的输入，看看节点如何处理它</translation>
+    </message>
+    <message>
+        <source>Node:</source>
+        <translation>节点：</translation>
+    </message>
+    <message>
+        <source>Sample:</source>
+        <translation>样本：</translation>
+    </message>
+    <message>
+        <source>{node} · {type}</source>
+        <translation>{node} · {type}</translation>
+    </message>
+    <message>
+        <source>As the weights were after epoch {epoch}, step {step} (looked in {ms:.0f} ms)</source>
+        <translation>使用第 {epoch} 轮、第 {step} 步之后的权重（耗时 {ms:.0f} ms）</translation>
+    </message>
+    <message>
+        <source>Build a model to look inside it.</source>
+        <translation>请先搭建模型，才能查看其内部。</translation>
+    </message>
+    <message>
+        <source>Train (F5) or step (F10) to look inside {node}: what it computes for one sample, live, on the weights being trained.</source>
+        <translation>训练（F5）或单步（F10）即可查看 {node} 的内部：它用正在训练的权重对单个样本实时计算的结果。</translation>
+    </message>
+    <message>
+        <source>Your drawing</source>
+        <translation>你的绘图</translation>
+    </message>
+    <message>
+        <source>Test sample {index}</source>
+        <translation>测试样本 {index}</translation>
+    </message>
+    <message>
+        <source>label {label}</source>
+        <translation>标签 {label}</translation>
+    </message>
+    <message>
+        <source>true value {value}</source>
+        <translation>真实值 {value}</translation>
+    </message>
+    <message>
+        <source>predicted {label}</source>
+        <translation>预测 {label}</translation>
+    </message>
+    <message>
+        <source>input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>saliency</source>
+        <translation>显著性图</translation>
+    </message>
+    <message>
+        <source>input over time</source>
+        <translation>随时间的输入</translation>
+    </message>
+    <message>
+        <source>tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>input features</source>
+        <translation>输入特征</translation>
+    </message>
+    <message>
+        <source>Feature maps: {count} channels of {height}×{width}</source>
+        <translation>特征图：{count} 个 {height}×{width} 通道</translation>
+    </message>
+    <message>
+        <source>the framed unit sees {size}×{size} input pixels (its receptive field; click a map to move it)</source>
+        <translation>框中的单元能看到 {size}×{size} 个输入像素（即其感受野；点击特征图可移动它）</translation>
+    </message>
+    <message>
+        <source>dead {channel}</source>
+        <translation>{channel}（死亡）</translation>
+    </message>
+    <message>
+        <source>Filters: {count} kernels of {kh}×{kw} (blue adds, orange subtracts)</source>
+        <translation>卷积核：{count} 个 {kh}×{kw} 卷积核（蓝色为加，橙色为减）</translation>
+    </message>
+    <message>
+        <source>Filters: {count} kernels of {kh}×{kw}, averaged over their {inputs} input channels</source>
+        <translation>卷积核：{count} 个 {kh}×{kw} 卷积核，已在 {inputs} 个输入通道上取平均</translation>
+    </message>
+    <message>
+        <source>Attention weights of {heads} heads: row i shows where position i looks (each row sums to 1; the darkest cell is {peak:.2f}, an even spread would be {even:.2f})</source>
+        <translation>{heads} 个注意力头的注意力权重：第 i 行显示位置 i 关注哪里（每行之和为 1；最深的格子为 {peak:.2f}，均匀分布时为 {even:.2f}）</translation>
+    </message>
+    <message>
+        <source>head {number}</source>
+        <translation>头 {number}</translation>
+    </message>
+    <message>
+        <source>Over {steps} time steps (across) for {units} units (down): the hidden state and the gates</source>
+        <translation>横向 {steps} 个时间步，纵向 {units} 个单元：隐藏状态和各个门</translation>
+    </message>
+    <message>
+        <source>hidden state h</source>
+        <translation>隐藏状态 h</translation>
+    </message>
+    <message>
+        <source>input gate i</source>
+        <translation>输入门 i</translation>
+    </message>
+    <message>
+        <source>forget gate f</source>
+        <translation>遗忘门 f</translation>
+    </message>
+    <message>
+        <source>candidate g</source>
+        <translation>候选值 g</translation>
+    </message>
+    <message>
+        <source>output gate o</source>
+        <translation>输出门 o</translation>
+    </message>
+    <message>
+        <source>reset gate r</source>
+        <translation>重置门 r</translation>
+    </message>
+    <message>
+        <source>update gate z</source>
+        <translation>更新门 z</translation>
+    </message>
+    <message>
+        <source>candidate n</source>
+        <translation>候选值 n</translation>
+    </message>
+    <message>
+        <source>Its output for this sample: {units} values, from {low:.3g} to {high:.3g}</source>
+        <translation>它对此样本的输出：{units} 个值，从 {low:.3g} 到 {high:.3g}</translation>
+    </message>
+    <message>
+        <source>Over {count} test samples</source>
+        <translation>基于 {count} 个测试样本</translation>
+    </message>
+    <message>
+        <source>Outputs of {node}</source>
+        <translation>{node} 的输出</translation>
+    </message>
+    <message>
+        <source>Gradients of the loss at {node}</source>
+        <translation>损失在 {node} 处的梯度</translation>
+    </message>
+    <message>
+        <source>{dead} of {units} units are dead: their output is 0 for every sample, so no gradient reaches their weights.</source>
+        <translation>{units} 个单元中有 {dead} 个已死亡：它们对每个样本的输出都是 0，因此没有梯度能到达它们的权重。</translation>
+    </message>
+    <message>
+        <source>{saturated} of {units} units are saturated: stuck at an end of their range, where the gradient vanishes.</source>
+        <translation>{units} 个单元中有 {saturated} 个已饱和：卡在取值范围的一端，那里的梯度会消失。</translation>
+    </message>
+    <message>
+        <source>All {units} units are alive: none is stuck at 0 or at an end of its range.</source>
+        <translation>全部 {units} 个单元都是活的：没有一个卡在 0 或取值范围的一端。</translation>
+    </message>
+</context>
+<context>
     <name>ProblemsButton</name>
     <message>
         <source>Click to list them and select the layer.</source>
@@ -2645,6 +2953,56 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
     </message>
 </context>
 <context>
+    <name>TimeMachine</name>
+    <message>
+        <source>Epoch {epoch} could not be shown again: {error}</source>
+        <translation>无法重新显示第 {epoch} 轮：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineBar</name>
+    <message>
+        <source>Timeline</source>
+        <translation>时间线</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <source>Fork from here…</source>
+        <translation>从此处分叉…</translation>
+    </message>
+    <message>
+        <source>Rewind to start…</source>
+        <translation>回到起点…</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch} of {latest}</source>
+        <translation>第 {epoch} 轮 / 共 {latest} 轮</translation>
+    </message>
+    <message>
+        <source>Drag or use the arrow keys to look back at a kept epoch; the ticks mark them.</source>
+        <translation>拖动或使用方向键回看已保留的轮次；刻度标出了这些轮次。</translation>
+    </message>
+    <message>
+        <source>Back to the latest weights, as training goes on.</source>
+        <translation>回到最新的权重，随训练继续更新。</translation>
+    </message>
+    <message>
+        <source>Train a new run from the epoch shown, with changed settings; this run stays as it is.</source>
+        <translation>从所显示的轮次开始，用更改后的设置训练一个新运行；本次运行保持不变。</translation>
+    </message>
+    <message>
+        <source>Train a new run from the same initial weights and batches, with changed settings.</source>
+        <translation>从相同的初始权重和批次开始，用更改后的设置训练一个新运行。</translation>
+    </message>
+    <message>
+        <source>This run keeps no weight snapshots, so there is nothing to look back at or fork from.</source>
+        <translation>本次运行不保留权重快照，因此无法回看，也无法从中分叉。</translation>
+    </message>
+</context>
+<context>
     <name>TrainingController</name>
     <message>
         <source>Train</source>
@@ -2753,6 +3111,14 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
     <message>
         <source>the graph has no output</source>
         <translation>图没有输出</translation>
+    </message>
+    <message>
+        <source>Forked from epoch {epoch} of the last run.</source>
+        <translation>已从上一次运行的第 {epoch} 轮分叉。</translation>
+    </message>
+    <message>
+        <source>Rewound to the last run&apos;s initial weights.</source>
+        <translation>已回到上一次运行的初始权重。</translation>
     </message>
     <message>
         <source>Cannot train: {problem}</source>
@@ -2870,6 +3236,18 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
         <translation>诊断</translation>
     </message>
     <message>
+        <source>Look Inside View…</source>
+        <translation>查看内部视图…</translation>
+    </message>
+    <message>
+        <source>Time Machine Snapshots (safetensors)…</source>
+        <translation>时间机器快照（safetensors）…</translation>
+    </message>
+    <message>
+        <source>Look inside</source>
+        <translation>查看内部</translation>
+    </message>
+    <message>
         <source>set to {lr:g}</source>
         <translation>设为 {lr:g}</translation>
     </message>
@@ -2918,6 +3296,18 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
         <translation>导出指标</translation>
     </message>
     <message>
+        <source>This run kept no weight snapshots yet: train at least one epoch first.</source>
+        <translation>本次运行尚未保留任何权重快照：请先至少训练一轮。</translation>
+    </message>
+    <message>
+        <source>Save Time Machine Snapshots</source>
+        <translation>保存时间机器快照</translation>
+    </message>
+    <message>
+        <source>Timeline manifest (*.json)</source>
+        <translation>时间线清单 (*.json)</translation>
+    </message>
+    <message>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
@@ -2930,6 +3320,156 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
     <message>
         <source>Exported {path}</source>
         <translation>已导出 {path}</translation>
+    </message>
+</context>
+<context>
+    <name>XrayNetwork</name>
+    <message>
+        <source>inputs</source>
+        <translation>输入</translation>
+    </message>
+</context>
+<context>
+    <name>XrayWindow</name>
+    <message>
+        <source>Backprop X-ray</source>
+        <translation>反向传播 X 光</translation>
+    </message>
+    <message>
+        <source>Computing one training step…</source>
+        <translation>正在计算一次训练步骤…</translation>
+    </message>
+    <message>
+        <source>◀ Back</source>
+        <translation>◀ 上一步</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>下一步 ▶</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation>样本</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单元</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Mean of a</source>
+        <translation>a 的均值</translation>
+    </message>
+    <message>
+        <source>Std of a</source>
+        <translation>a 的标准差</translation>
+    </message>
+    <message>
+        <source>Gradient norm</source>
+        <translation>梯度范数</translation>
+    </message>
+    <message>
+        <source>Update norm</source>
+        <translation>更新量范数</translation>
+    </message>
+    <message>
+        <source>Update / weight</source>
+        <translation>更新量 / 权重</translation>
+    </message>
+    <message>
+        <source>Check the gradient</source>
+        <translation>检验梯度</translation>
+    </message>
+    <message>
+        <source>Autograd&apos;s ∂L/∂w beside a central finite difference (L(w+h) − L(w−h)) / 2h, both in float64 on the same frozen batch. Pick a weight here or click a line.</source>
+        <translation>将 Autograd 的 ∂L/∂w 与中心有限差分 (L(w+h) − L(w−h)) / 2h 并列比较，两者都在同一冻结批次上以 float64 计算。在此处选择一个权重，或点击一条连线。</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检验</translation>
+    </message>
+    <message>
+        <source>The X-ray cannot be shown: {problem}</source>
+        <translation>无法显示 X 光：{problem}</translation>
+    </message>
+    <message>
+        <source>They agree.</source>
+        <translation>两者一致。</translation>
+    </message>
+    <message>
+        <source>They differ.</source>
+        <translation>两者不一致。</translation>
+    </message>
+    <message>
+        <source>weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>autograd</source>
+        <translation>autograd</translation>
+    </message>
+    <message>
+        <source>finite difference</source>
+        <translation>有限差分</translation>
+    </message>
+    <message>
+        <source>relative difference</source>
+        <translation>相对差异</translation>
+    </message>
+    <message>
+        <source>step h</source>
+        <translation>步长 h</translation>
+    </message>
+    <message>
+        <source>X-ray (chain rule)</source>
+        <translation>X 光（链式法则）</translation>
+    </message>
+    <message>
+        <source>{count} samples: the whole training split</source>
+        <translation>{count} 个样本：整个训练集</translation>
+    </message>
+    <message>
+        <source>{count} samples: the first batch of epoch 1</source>
+        <translation>{count} 个样本：第 1 轮的第一个批次</translation>
+    </message>
+    <message>
+        <source>Frozen batch: {batch}. Optimizer {optimizer}, learning rate {lr}.</source>
+        <translation>冻结批次：{batch}。优化器 {optimizer}，学习率 {lr}。</translation>
+    </message>
+    <message>
+        <source>Per-layer statistics ({reason}).</source>
+        <translation>只显示逐层统计（{reason}）。</translation>
+    </message>
+    <message>
+        <source>unit {number}</source>
+        <translation>单元 {number}</translation>
+    </message>
+    <message>
+        <source>Unit {number}</source>
+        <translation>单元 {number}</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在检验…</translation>
     </message>
 </context>
 </TS>

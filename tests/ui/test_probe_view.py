@@ -83,7 +83,7 @@ def test_before_any_run_the_untrained_model_answers_and_a_drawing_is_looked_at(q
     _wait_for_result(qtbot, view, "conv")
     assert view.result().epoch == 0 and view.result().step == 0  # the initial weights
     assert view.draw_button.isVisible()
-    assert len(view.maps.tiles()) == 6
+    qtbot.waitUntil(lambda: len(view.maps.tiles()) == 6, timeout=10_000)  # drawn when due
     view.sample_box.setValue(7)
     _wait_for_result(qtbot, view, "conv", sample=7)
 
@@ -101,7 +101,7 @@ def test_before_any_run_the_untrained_model_answers_and_a_drawing_is_looked_at(q
     view.use_drawing(drawing)
     _wait_for_result(qtbot, view, "conv", sample=-1)
     np.testing.assert_allclose(view.result().sample_input, drawing)
-    assert "Your drawing" in view.input_title.text()
+    qtbot.waitUntil(lambda: "Your drawing" in view.input_title.text(), timeout=10_000)  # drawn when due
 
 
 def test_nobody_looking_means_the_worker_is_asked_for_nothing(qtbot, make_window):

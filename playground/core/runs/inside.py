@@ -413,6 +413,7 @@ class InsideProbe:
             batch=int(self.batch_x.shape[0]),
             shape=tuple(int(d) for d in out.shape[1:]),
             sample_input=sample_x.detach().float().cpu().numpy().copy(),
+            tokens=not sample_x.is_floating_point(),
             sample_output=out[0].numpy().copy(),
             target=_scalar(None if sample_y is None else sample_y.cpu().numpy()),
             predicted=predicted,

@@ -164,6 +164,7 @@ class ProbeResult:
     batch: int  # how many of them the histograms and the gradients are over
     shape: tuple[int, ...]  # the node's output for one sample
     sample_input: np.ndarray  # the input of the sample (C, H, W), (T, F), (T,) or (F,)
+    tokens: bool  # the input is token ids (a sequence of integers), not measurements
     sample_output: np.ndarray  # the node's output for the sample (as `shape`)
     target: int | float | None  # the sample's label or value (None for the user's own input)
     predicted: int | float | None  # what the model says for it

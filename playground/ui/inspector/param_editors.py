@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from playground.core.params import ParamError, ParamSpec, coerce_value
 from playground.ui.i18n import language_events
+from playground.ui.retranslate import KEEP_TEXT
 
 INT_LIMIT = 2**31 - 1  # QSpinBox holds a C int; the format's integers all fit
 FLOAT_LIMIT = sys.float_info.max  # an unbounded float field takes any finite number
@@ -814,6 +815,7 @@ class ParamForm(QWidget):
     def _add_row(self, form: QFormLayout, spec: ParamSpec, options: dict[str, Any]) -> None:
         editor = create_param_editor(spec, self, **options)
         label = QLabel(spec.name, self)
+        label.setProperty(KEEP_TEXT, True)  # a parameter's name, the same in every language
         label.setToolTip(help_text(spec))
         label.setBuddy(editor.focus_widget())
         editor.committed.connect(lambda value, name=spec.name: self.param_committed.emit(name, value))

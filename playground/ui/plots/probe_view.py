@@ -25,6 +25,7 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -65,7 +66,7 @@ class ProbeView(QWidget):
 
         self.node_box = QComboBox(self)
         self.node_box.setObjectName("probeNode")
-        self.node_box.setMinimumContentsLength(12)
+        self.node_box.setMinimumContentsLength(8)
         self.node_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.node_box.setToolTip(QCoreApplication.translate("ProbeView", "The node to look inside"))
         self.sample_box = QSpinBox(self)
@@ -87,13 +88,17 @@ class ProbeView(QWidget):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.status.setStyleSheet("QLabel#probeStatus { color: palette(placeholder-text); }")
-        bar = QHBoxLayout()
+        # two short rows rather than one long one: the view shares a narrow column with the diagnostics
+        bar = QGridLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         self.node_label = QLabel(QCoreApplication.translate("ProbeView", "Node:"), self)
         self.sample_label = QLabel(QCoreApplication.translate("ProbeView", "Sample:"), self)
-        for widget in (self.node_label, self.node_box, self.sample_label, self.sample_box, self.draw_button):
-            bar.addWidget(widget)
-        bar.addStretch(1)
+        bar.addWidget(self.node_label, 0, 0)
+        bar.addWidget(self.node_box, 0, 1, 1, 2)
+        bar.addWidget(self.sample_label, 1, 0)
+        bar.addWidget(self.sample_box, 1, 1)
+        bar.addWidget(self.draw_button, 1, 2, Qt.AlignmentFlag.AlignLeft)
+        bar.setColumnStretch(3, 1)
 
         self.message = QLabel(self)
         self.message.setObjectName("probeMessage")
@@ -370,12 +375,7 @@ class ProbeView(QWidget):
                 )
         elif picture.ndim == 2:  # a sequence (T, F): time across
             tiles.append(Tile(heat_image(picture.T), QCoreApplication.translate("ProbeView", "input over time")))
-        elif (
-            picture.ndim == 1
-            and np.issubdtype(picture.dtype, np.floating)
-            and np.all(picture == np.round(picture))
-            and picture.size > 4
-        ):
+        elif picture.ndim == 1 and result.tokens:
             tiles.append(
                 Tile(
                     heat_image(picture[None, :], signed=False),
@@ -475,7 +475,7 @@ class ProbeView(QWidget):
         )
         tokens = result.sample_input
         labels: list[str] = []
-        if tokens.ndim == 1 and tokens.size == keys:
+        if result.tokens and tokens.ndim == 1 and tokens.size == keys:
             labels = [str(int(v)) for v in tokens]
         self.attention.set_tiles(
             [
