@@ -76,6 +76,8 @@ class ReplayAnswer:
     views: ReplayedViews | None = None
     probe: ProbeResult | None = None
     error: str | None = None
+    tag: Any = None  # what the asker passed with the question
+    number: int = 0  # which question it answers
 
 
 class Replayer:

@@ -131,10 +131,10 @@ class ProbeView(QWidget):
         self.units_label.setTextFormat(Qt.TextFormat.RichText)
         self._sections.addWidget(self.units_label)
         self._sections.addStretch(1)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(content)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(content)
+        self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
         self._content = content
 
         layout = QVBoxLayout(self)
@@ -142,7 +142,7 @@ class ProbeView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.status)
         layout.addWidget(self.message)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
 
         self.node_box.currentIndexChanged.connect(self._on_node_chosen)
         self.sample_box.valueChanged.connect(self._on_sample_chosen)
@@ -297,7 +297,7 @@ class ProbeView(QWidget):
             return
         self.message.setVisible(bool(self._error))
         self.message.setText(self._error)
-        self.scroll.show()
+        self.scroll_area.show()
         self.status.setText(
             QCoreApplication.translate(
                 "ProbeView", "As the weights were after epoch {epoch}, step {step} (looked in {ms:.0f} ms)"
@@ -326,7 +326,7 @@ class ProbeView(QWidget):
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.show()
-        self.scroll.hide()
+        self.scroll_area.hide()
         self.status.setText("")
 
     def _label_text(self, value: int | float | None) -> str:

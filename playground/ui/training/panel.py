@@ -421,7 +421,7 @@ class TrainingPanel(QWidget):
             return False
         if isinstance(self.body, QTabWidget):
             self.body.setCurrentWidget(self.probe_view)
-        else:
+        elif isinstance(self.body, QSplitter):
             self._right_tabs.setCurrentWidget(self.probe_view)
             sizes = self.body.sizes()
             total = sum(sizes)

@@ -75,8 +75,7 @@ class ReplayRunner(QObject):
         except Exception as exc:  # noqa: BLE001 - the run's data could not be loaded again: say so
             log.debug("replaying a snapshot failed", exc_info=True)
             answer = ReplayAnswer(snapshot.epoch, snapshot.step, error=str(exc))
-        answer.tag = tag  # type: ignore[attr-defined]
-        answer.number = number  # type: ignore[attr-defined]
+        answer.tag, answer.number = tag, number
         return answer
 
     def take_answer_number(self, number: int) -> None:
