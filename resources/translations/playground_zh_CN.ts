@@ -2978,6 +2978,10 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
         <translation>回到起点…</translation>
     </message>
     <message>
+        <source>Epoch {epoch}, live</source>
+        <translation>第 {epoch} 轮（实时）</translation>
+    </message>
+    <message>
         <source>Epoch {epoch} of {latest}</source>
         <translation>第 {epoch} 轮 / 共 {latest} 轮</translation>
     </message>

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.ui.i18n import language_events
+
 PAGE_STOPS = 5  # Page Up/Down moves this many kept epochs
 
 
@@ -149,6 +151,7 @@ class TimelineBar(QWidget):
         self.fork_button.clicked.connect(self._on_fork_clicked)
         self.rewind_button.clicked.connect(self._on_rewind_clicked)
         self._update()
+        language_events().changed.connect(self._on_language_changed)  # the epoch label is made from numbers
 
     # ---- reading -------------------------------------------------------------------------------
     def is_live(self) -> bool:
@@ -213,6 +216,9 @@ class TimelineBar(QWidget):
         finally:
             self._updating = False
 
+    def _on_language_changed(self, _language: str) -> None:
+        self._update()
+
     def _update(self) -> None:
         has = bool(self._epochs)
         self._updating = True
@@ -228,7 +234,7 @@ class TimelineBar(QWidget):
         self.slider.update()
         self.setEnabled(has)
         if self._live:
-            self.epoch_label.setText(self.tr("Live"))
+            self.epoch_label.setText(self.tr("Epoch {epoch}, live").format(epoch=self._latest))
         else:
             self.epoch_label.setText(
                 self.tr("Epoch {epoch} of {latest}").format(epoch=self.slider.value(), latest=self._latest)
