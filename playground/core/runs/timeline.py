@@ -17,7 +17,6 @@ checkpoint's encoding: no pickle, every tensor checked on load), atomically thro
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -46,6 +45,8 @@ from playground.core.training.checkpoint import (
     check_depth,
     decode_state,
     encode_state,
+    file_sha256,
+    named_tensor_file,
     validation_problem,
 )
 
@@ -346,14 +347,6 @@ def _manifest_path(path: str | os.PathLike[str]) -> Path:
     return target if target.suffix.lower() == ".json" else target / MANIFEST
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _cannot_write(path: Path, exc: OSError) -> SnapshotError:
     return SnapshotError(
         _("cannot write the timeline to {path}: {reason}").format(path=path, reason=exc.strerror or exc)
@@ -371,14 +364,7 @@ def _previous_tensor_file(manifest_path: Path) -> str | None:
             "(the playground never overwrites a file it did not write)"
         ).format(path=manifest_path)
     )
-    try:
-        manifest = parse_json_text(manifest_path.read_text(encoding="utf-8"), str(manifest_path))
-    except (OSError, UnicodeDecodeError, PlaygroundError):
-        raise foreign from None
-    if not isinstance(manifest, dict) or manifest.get("format") != TIMELINE_FORMAT:
-        raise foreign
-    name = manifest.get("tensors")
-    return name if isinstance(name, str) and _TENSOR_FILE.fullmatch(name) else None
+    return named_tensor_file(manifest_path, TIMELINE_FORMAT, _TENSOR_FILE, foreign)
 
 
 def save_timeline(store: SnapshotStore, path: str | os.PathLike[str], experiment_name: str = "") -> Path:
@@ -439,7 +425,7 @@ def save_timeline(store: SnapshotStore, path: str | os.PathLike[str], experiment
             "max_bytes": store.max_bytes,
             "history": encode_state([dict(row) for row in longest], {}),
             "tensors": tensor_name,
-            "sha256": _sha256(tensor_path),
+            "sha256": file_sha256(tensor_path),
             "snapshots": entries,
         }
         text = json.dumps(manifest, allow_nan=False) + "\n"
@@ -545,7 +531,7 @@ def _load(manifest_path: Path) -> SnapshotStore:
     tensor_path = manifest_path.parent / manifest.tensors
     if not tensor_path.is_file():
         raise SnapshotError(_("the tensor file {name} is missing").format(name=manifest.tensors))
-    if _sha256(tensor_path) != manifest.sha256:
+    if file_sha256(tensor_path) != manifest.sha256:
         raise SnapshotError(_("the tensor file does not match the manifest (damaged or half-written)"))
     try:
         tensors = load_file(str(tensor_path))

@@ -312,7 +312,8 @@ def _check_version(manifest: Mapping[str, Any], source: Path) -> None:
 # ---- files --------------------------------------------------------------------------------------
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in blocks (manifests name their tensor file's)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -340,14 +341,21 @@ def check_checkpoint_target(directory: str | os.PathLike[str]) -> str | None:
             "(the playground never overwrites a file it did not write)"
         ).format(path=path)
     )
+    return named_tensor_file(path, CHECKPOINT_FORMAT, _TENSOR_FILE, foreign)
+
+
+def named_tensor_file(path: Path, file_format: str, names: re.Pattern[str], foreign: PlaygroundError) -> str | None:
+    """The tensor file the manifest at `path` (of `file_format`) names, when it has a name the
+    playground gives (`names`); raises `foreign` when the file there is not such a manifest, so a
+    file the playground did not write is never replaced."""
     try:
         manifest = parse_json_text(path.read_text(encoding="utf-8"), str(path))
     except (OSError, UnicodeDecodeError, PlaygroundError):
         raise foreign from None
-    if not isinstance(manifest, dict) or manifest.get("format") != CHECKPOINT_FORMAT:
+    if not isinstance(manifest, dict) or manifest.get("format") != file_format:
         raise foreign
     name = manifest.get("tensors")
-    return name if isinstance(name, str) and _TENSOR_FILE.fullmatch(name) else None
+    return name if isinstance(name, str) and names.fullmatch(name) else None
 
 
 def _cannot_write(folder: Path, exc: OSError) -> str:
@@ -388,7 +396,7 @@ def save_checkpoint(
             "optimizer": experiment.training.optimizer.type,
             "meta": dict(meta or {}),
             "tensors": tensor_name,
-            "sha256": _sha256(tensor_path),
+            "sha256": file_sha256(tensor_path),
             "state": tree,
         }
         atomic_write_text(folder / MANIFEST, json.dumps(manifest, allow_nan=False) + "\n")
@@ -454,7 +462,7 @@ def read_checkpoint(directory: str | os.PathLike[str]) -> tuple[dict[str, Any], 
         raise CheckpointError(
             _("{folder}: the tensor file {name} is missing").format(folder=folder, name=manifest["tensors"])
         )
-    if _sha256(tensor_path) != manifest["sha256"]:
+    if file_sha256(tensor_path) != manifest["sha256"]:
         raise CheckpointError(
             _("{folder}: the tensor file does not match the manifest (damaged or half-written)").format(folder=folder)
         )
