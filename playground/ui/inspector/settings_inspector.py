@@ -37,14 +37,12 @@ from playground.core.catalogue.training_fields import (
     DEVICE,
     EPOCHS,
     INIT,
-    INTERVAL,
     L1,
     MIN_DELTA,
     MONITOR,
     PATIENCE,
     RESTORE,
     SEED,
-    WARMUP,
 )
 from playground.core.data import DATASET_TYPES
 from playground.core.document import ExperimentDocument
@@ -70,6 +68,7 @@ from playground.ui.inspector.param_editors import (
     guard_wheel,
     new_form,
 )
+from playground.ui.inspector.schedule_extras import ScheduleExtras
 from playground.ui.subscriptions import Subscriptions
 
 
@@ -443,16 +442,10 @@ class SettingsInspector(QWidget):
         self.scheduler_editor.edited.connect(self._on_scheduler_edited)
         form.addRow(QCoreApplication.translate("SettingsInspector", "LR schedule"), self.scheduler_editor.combo)
         form.addRow(self.scheduler_editor)
-        self.schedule_extra = QWidget(box)
-        extra_form = new_form()
-        extra_form.setContentsMargins(14, 0, 0, 0)
-        self.schedule_extra.setLayout(extra_form)
-        self.interval_editor = ChoiceEditor(INTERVAL, self.schedule_extra)
-        self.interval_editor.committed.connect(lambda value: self._on_scheduler_field("interval", value))
-        extra_form.addRow("interval", self.interval_editor)
-        self.warmup_editor = IntEditor(WARMUP, self.schedule_extra)
-        self.warmup_editor.committed.connect(lambda value: self._on_scheduler_field("warmup_steps", value))
-        extra_form.addRow("warmup_steps", self.warmup_editor)
+        self.schedule_extra = ScheduleExtras(box)
+        self.schedule_extra.field_committed.connect(self._on_scheduler_field)
+        self.interval_editor = self.schedule_extra.interval_editor
+        self.warmup_editor = self.schedule_extra.warmup_editor
         form.addRow(self.schedule_extra)
 
         self.epochs_editor = IntEditor(EPOCHS, box)
@@ -632,9 +625,7 @@ class SettingsInspector(QWidget):
         # Hide whole form rows (not just their widgets), so no empty gap is left behind.
         self.training_form.setRowVisible(self.scheduler_editor, training.scheduler is not None)
         self.training_form.setRowVisible(self.schedule_extra, training.scheduler is not None)
-        if training.scheduler is not None:
-            self.interval_editor.set_value(training.scheduler.interval)
-            self.warmup_editor.set_value(training.scheduler.warmup_steps)
+        self.schedule_extra.show_scheduler(training.scheduler)
         self.epochs_editor.set_value(training.epochs)
         full = training.batch_size == "full"
         with QSignalBlocker(self.full_batch):

@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.catalogue.training import OPTIMIZERS, SCHEDULERS
-from playground.core.catalogue.training_fields import EPOCHS, INTERVAL, L1, WARMUP
+from playground.core.catalogue.training_fields import EPOCHS, L1
 from playground.core.experiment.schema import ComponentSpec, SchedulerSpec, TrainingSpec
 from playground.ui import theme
-from playground.ui.inspector.param_editors import ChoiceEditor, FloatEditor, IntEditor, format_value, new_form
+from playground.ui.inspector.param_editors import FloatEditor, IntEditor, format_value, new_form
+from playground.ui.inspector.schedule_extras import ScheduleExtras
 from playground.ui.inspector.settings_inspector import ComponentEditor
 
 
@@ -81,16 +82,10 @@ class ForkDialog(QDialog):
         self.scheduler_editor.edited.connect(self._on_scheduler_edited)
         form.addRow(self.tr("LR schedule"), self.scheduler_editor.combo)
         form.addRow(self.scheduler_editor)
-        self.schedule_extra = QWidget(self)
-        extra = new_form()
-        extra.setContentsMargins(14, 0, 0, 0)
-        self.schedule_extra.setLayout(extra)
-        self.interval_editor = ChoiceEditor(INTERVAL, self.schedule_extra)
-        self.interval_editor.committed.connect(lambda value: self._on_scheduler_field("interval", value))
-        extra.addRow("interval", self.interval_editor)
-        self.warmup_editor = IntEditor(WARMUP, self.schedule_extra)
-        self.warmup_editor.committed.connect(lambda value: self._on_scheduler_field("warmup_steps", value))
-        extra.addRow("warmup_steps", self.warmup_editor)
+        self.schedule_extra = ScheduleExtras(self)
+        self.schedule_extra.field_committed.connect(self._on_scheduler_field)
+        self.interval_editor = self.schedule_extra.interval_editor
+        self.warmup_editor = self.schedule_extra.warmup_editor
         form.addRow(self.schedule_extra)
         self.l1_editor = FloatEditor(L1, self)
         self.l1_editor.committed.connect(lambda value: self._update({"l1": value}))
@@ -182,9 +177,7 @@ class ForkDialog(QDialog):
         self.scheduler_editor.set_spec(training.scheduler)
         self.form.setRowVisible(self.scheduler_editor, training.scheduler is not None)
         self.form.setRowVisible(self.schedule_extra, training.scheduler is not None)
-        if training.scheduler is not None:
-            self.interval_editor.set_value(training.scheduler.interval)
-            self.warmup_editor.set_value(training.scheduler.warmup_steps)
+        self.schedule_extra.show_scheduler(training.scheduler)
         self.l1_editor.set_value(training.l1)
         self.epochs_editor.set_value(training.epochs)
         changed = self.changed_settings()
