@@ -338,14 +338,18 @@ class RunSession:
     def _inside_due(self) -> Any:
         """The request to answer now (the window asked for another, or the last is old), else None."""
         request = self._probe_request
-        if request is None or self.trainer is None:
+        if request is None or self._inside_probe() is None:
             return None
-        if self._inside is None:
+        return request if self._probe_fresh or self._inside.due() else None
+
+    def _inside_probe(self) -> Any:
+        """The InsideProbe, made when the window first looks inside a node (None before the trainer)."""
+        if self._inside is None and self.trainer is not None:
             trainer = self.trainer
             self._inside = InsideProbe(self._dataset, self.request.experiment, trainer.loss, trainer.device)
             if self._views is not None:
                 self._views.inside_probe = self._inside
-        return request if self._probe_fresh or self._inside.due() else None
+        return self._inside
 
     def _look_inside(self, model: Any, request: Any) -> None:
         """Answer a request in this thread (a model without a view thread, a pause, the end)."""
@@ -396,9 +400,8 @@ class RunSession:
         model = self.trainer.model if self.trainer is not None else None
         if model is None:
             return
-        inside = None
-        if self._probe_request is not None and self._inside_due() is not None or self._inside is not None:
-            inside = self._probe_request  # at a pause and at the end, always a fresh look
+        # at a pause and at the end, always a fresh look inside (whatever its time budget says)
+        inside = self._probe_request if self._probe_request is not None and self._inside_probe() is not None else None
         if self._views is not None:
             self._views.position = self._position()
             self._views.now(prediction=prediction, neurons=prediction, inside=inside)
