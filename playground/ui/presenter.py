@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QWidget
 
 from playground.ui import theme
 from playground.ui.i18n import language_events
@@ -145,7 +145,7 @@ class PresenterMode(QObject):
         else:
             style.set_plot_scale(1.0)
             if self._font_before is not None:
-                _set_application_font(self._font_before)
+                _set_application_font(self._font_before, window)
                 self._font_before = None
             window.setWindowState(self._state_before)
             if not self._state_before & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowMinimized):
@@ -163,7 +163,7 @@ class PresenterMode(QObject):
             font.setPointSizeF(base.pointSizeF() * factor)
         elif base.pixelSize() > 0:
             font.setPixelSize(round(base.pixelSize() * factor))
-        _set_application_font(font)
+        _set_application_font(font, self._window)
 
     # ---- the palette -------------------------------------------------------------------------------
     def _on_palette_toggled(self, checked: bool) -> None:
@@ -206,18 +206,16 @@ def _full_screen_keys() -> list[QKeySequence]:
     return keys
 
 
-def _set_application_font(font: QFont) -> None:
-    """The application's font, also in widgets with a style sheet (Qt resolves their font when it
-    polishes them: without a new polish they kept the old size)."""
-    app = _application()
-    app.setFont(font)
-    for widget in QApplication.allWidgets():
-        try:
-            if widget.styleSheet():
-                widget.style().unpolish(widget)
-                widget.style().polish(widget)
-        except RuntimeError:  # deleted while the loop ran (a closing window's deferred deletes)
-            continue
+def _set_application_font(font: QFont, window: QWidget) -> None:
+    """The application's font, also in `window`'s widgets that have a style sheet: Qt resolves
+    their font when it polishes them, so without a new polish they kept the old size. Setting a
+    widget's own sheet again makes Qt repolish it and its children itself; only the presenter's
+    window is walked, never every widget of the application (some may be half-destroyed by then)."""
+    _application().setFont(font)
+    for widget in [window, *window.findChildren(QWidget)]:
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet(sheet)
 
 
 def _application() -> QApplication:

@@ -134,6 +134,20 @@ def test_presenter_mode_reaches_every_plot_of_the_window(make_window):
     assert _sizes(window) == _times(before, 1.0)
 
 
+def test_labels_with_their_own_style_sheet_grow_and_shrink_with_the_interface(make_window):
+    """A styled label (the inspector's muted category line) resolves its font when polished: it
+    follows the presenter zoom like every other label, and comes back on leaving."""
+    window = make_window(persistent=False)
+    styled = window.inspector.node.category_label
+    assert styled.styleSheet()
+    points = styled.font().pointSizeF()
+    window.presenter.set_zoom(150)
+    window.presenter.enter()
+    assert styled.font().pointSizeF() == pytest.approx(points * 1.5)
+    window.presenter.leave()
+    assert styled.font().pointSizeF() == pytest.approx(points)
+
+
 def test_a_theme_switch_in_presenter_mode_keeps_the_plots_scaled(make_window, qtbot):
     """The views restyle their axes and titles at their own sizes on a theme switch; the plots
     come back to the presenter scale right after."""
