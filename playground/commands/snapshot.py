@@ -1,4 +1,5 @@
-"""`playground snapshot FILE -o OUT.png [--size WxH] [--theme light|dark]`: the window as a PNG.
+"""`playground snapshot FILE -o OUT.png [--size WxH] [--theme light|dark] [--epochs N] [--probe NODE]
+[--race]`: the window as a PNG.
 
 Renders the main window with the experiment open, offscreen when there is no display, and
 writes the picture (the README screenshots are made this way). Exit 0 on success, 1 when the
@@ -61,6 +62,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NODE",
         help=_("show the Training tab with the look inside this node (with --epochs: as it trained)"),
     )
+    parser.add_argument(
+        "--race",
+        action="store_true",
+        help=_("race the lesson's variants and show Compare ▸ Lesson race (with --epochs: N epochs each)"),
+    )
 
 
 def add_parser(subparsers: Any) -> None:
@@ -81,6 +87,7 @@ def options_from(args: argparse.Namespace):
         select=list(args.select or []),
         epochs=getattr(args, "epochs", None),
         probe=getattr(args, "probe", None),
+        race=bool(getattr(args, "race", False)),
     )
 
 
@@ -102,6 +109,12 @@ def run(args: argparse.Namespace) -> int:
         raise PlaygroundError(
             _("--probe {node}: {file} has no node with that id to look inside (its nodes: {nodes})").format(
                 node=probe, file=args.file, nodes=nodes
+            )
+        )
+    if getattr(args, "race", False) and (experiment.lesson is None or not experiment.lesson.variants):
+        raise PlaygroundError(
+            _("--race: {file} declares no lesson variants to race (see lesson.variants in the README)").format(
+                file=args.file
             )
         )
     from playground.ui.snapshot import (  # lazy: saves ~2 s (torch) for --help; the window may be absent

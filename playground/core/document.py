@@ -28,6 +28,7 @@ from playground.core.experiment.schema import (
     Comparison,
     DataSpec,
     Experiment,
+    Lesson,
     LessonText,
     NodeSpec,
     TrainingSpec,
@@ -64,7 +65,8 @@ class ExperimentDocument:
     node_renamed = Signal(str, str)  # old id, new id
     edge_added = Signal(str, str)
     edge_removed = Signal(str, str)
-    settings_changed = Signal(str)  # "data", "training", "init", "name", "description", "comparison", "classroom"
+    # "data", "training", "init", "name", "description", "comparison", "classroom", "lesson"
+    settings_changed = Signal(str)
     reset = Signal()  # the whole experiment was replaced (open, new)
     changed = Signal()  # after any edit: views that show derived data re-read
 
@@ -302,6 +304,15 @@ class ExperimentDocument:
         self._experiment.classroom = classroom if classroom is not None and classroom.hides_anything() else None
         self.settings_changed.emit("classroom")
         self.changed.emit()  # what the window shows does not change shapes: keep the cached report
+        return old
+
+    def set_lesson(self, lesson: Lesson | None) -> Lesson | None:
+        """Replace the lesson section (variants, goals, challenge, leaderboard; None or an empty
+        one: none); returns the old value."""
+        old = self._experiment.lesson
+        self._experiment.lesson = lesson.model_copy(deep=True) if lesson is not None and not lesson.is_empty() else None
+        self.settings_changed.emit("lesson")
+        self.changed.emit()  # what the lesson asks does not change shapes: keep the cached report
         return old
 
     def set_comparison(self, comparison: Comparison | None) -> Comparison | None:

@@ -33,19 +33,47 @@ class Preset:
 
 # The course's order: each lesson builds on the ones before (presets not named here follow, by name).
 LESSON_ORDER = (
+    # first networks
     "and_gate",
     "xor",
     "spiral",
+    # how training moves
+    "gradient_descent_variants",
     "learning_rate_too_high",
     "vanishing_gradients_sigmoid",
     "vanishing_gradients_relu",
+    "exploding_gradients_clipping",
+    "initialisation_symmetry",
+    "initialisation_he_deep_relu",
+    "normalisation_batch_layer",
+    # what training minimises
+    "losses_outliers",
+    "focal_loss_imbalanced",
+    # generalisation
     "dropout_overfitting",
     "dropout_overfitting_regularized",
+    "early_stopping_best_weights",
+    # images
     "mlp_mnist",
     "cnn_mnist",
+    "convolution_arithmetic",
+    "lenet5_mnist",
+    "vgg_two_3x3_vs_5x5",
+    "inception_module",
     "resnet_block_digits",
+    "mobilenet_depthwise_separable",
+    "augmentation_mnist",
+    "lr_schedules_cnn",
+    # representations and smaller models
+    "autoencoder_digits",
+    "triplet_embedding",
+    "distillation_teacher_circle",
+    "knowledge_distillation",
+    # sequences
     "lstm_sine",
+    "rnn_lstm_gru_memory",
     "transformer_sequence",
+    "attention_marked_token",
 )
 
 

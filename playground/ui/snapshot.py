@@ -39,6 +39,7 @@ class SnapshotOptions:
     select: list[str] = field(default_factory=list)  # node ids to select (the inspector shows the first)
     epochs: int | None = None  # train this many epochs in the window before the grab
     probe: str | None = None  # a node to look inside (the Training tab shows its probe, during the run too)
+    race: bool = False  # race the lesson's variants (for `epochs` each) and show Compare ▸ Lesson race
     prepare: list[Callable[[MainWindow, SnapshotOptions], None]] = field(default_factory=list)
     settle_seconds: float = 5.0  # at most this long waiting for throttled views
     language: str | None = (
@@ -91,7 +92,9 @@ def render_window(experiment: Experiment, path: str | Path | None, options: Snap
         if options.probe:
             window.look_inside(options.probe)
             process_events(app)
-        if options.epochs:
+        if options.race:
+            _race_or_fail(window, options.epochs)
+        elif options.epochs:
             _train_or_fail(window, options.epochs)
         for step in options.prepare:
             step(window, options)
@@ -117,6 +120,32 @@ def _train_or_fail(window: MainWindow, epochs: int) -> None:
     if summary is None:
         reason = window.training.banner_text() or "training could not start"
         raise SnapshotError(f"cannot train before the picture: {reason}")
+
+
+def _race_or_fail(window: MainWindow, epochs: int | None, timeout_seconds: float = 900.0) -> None:
+    """Race the lesson's variants in Compare ▸ Lesson race and wait for the end; a race that cannot
+    start or fails is a SnapshotError with the race's own message."""
+    from PySide6.QtWidgets import QApplication  # lazy: Qt and the window load only to render
+
+    lesson = window.document.experiment.lesson
+    if lesson is None or not lesson.variants:
+        raise SnapshotError("cannot race: the experiment declares no lesson variants")
+    window.show_tab("compare")
+    panel = window.compare_panel.show_page("lesson")
+    if epochs:
+        panel.race.epochs.setValue(epochs)
+    finished: list[object] = []
+    panel.race.race_finished.connect(finished.append)
+    if not panel.race.start():
+        raise SnapshotError(f"cannot race: {panel.race.status.text()}")
+    deadline = time.monotonic() + timeout_seconds
+    while not finished and panel.race.is_running() and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.01)
+    if not finished:
+        panel.race.stop()
+        raise SnapshotError(f"the race did not finish: {panel.race.status.text()}")
+    process_events(QApplication.instance())
 
 
 def write_snapshot(file: str | Path, out: str | Path, options: SnapshotOptions) -> tuple[int, int]:

@@ -12,7 +12,7 @@ import pytest
 from playground.core import i18n
 from playground.core.document import ExperimentDocument
 from playground.core.experiment import experiment_from_dict, experiment_to_json, load_experiment
-from playground.core.presets import list_presets
+from playground.core.presets import LESSON_ORDER, list_presets
 from tests.core.factories import xor_document
 
 PRESETS = sorted((Path(__file__).resolve().parents[2] / "presets").glob("*.json"))
@@ -38,8 +38,9 @@ def markdown_structure(text: str) -> dict[str, object]:
     }
 
 
-def test_every_preset_is_checked():
-    assert len(PRESETS) == 13
+def test_every_preset_has_its_place_in_the_course():
+    """Each lesson file is named in the course order (the File menu's order), and each name there has its file."""
+    assert sorted(path.stem for path in PRESETS) == sorted(LESSON_ORDER)
 
 
 @pytest.mark.parametrize("path", PRESETS, ids=lambda p: p.stem)

@@ -259,7 +259,7 @@ def compare_panel(qtbot):
         panel = ComparePanel(document, QUndoStack())
         panel.undo_stack.setParent(panel)
         show(qtbot, panel, *size)
-        panel.setCurrentIndex(2)
+        panel.show_page("schedules")
         QApplication.processEvents()
         panels.append(panel)
         return panel

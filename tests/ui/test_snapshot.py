@@ -100,3 +100,42 @@ def test_snapshot_refuses_a_probe_of_an_unknown_node_or_the_input(qapp, tmp_path
         assert main(["snapshot", str(PRESETS / "xor.json"), "-o", str(tmp_path / "x.png"), "--probe", node]) == 1
         assert f"--probe {node}" in capsys.readouterr().err
     assert not (tmp_path / "x.png").exists()
+
+
+def test_snapshot_with_race_shows_the_lesson_race_after_racing_every_variant(qapp, tmp_path, monkeypatch):
+    from playground.core.experiment import load_experiment, save_experiment
+    from playground.core.experiment.schema import Lesson, Variant
+    from playground.ui import snapshot
+
+    experiment = load_experiment(PRESETS / "xor.json")
+    experiment.training.device = "cpu"
+    experiment.lesson = Lesson(
+        variants=[Variant(name="Mini-batch"), Variant(name="Full batch", changes={"training.batch_size": "full"})]
+    )
+    lesson_file = tmp_path / "lesson.json"
+    save_experiment(experiment, lesson_file)
+    seen = {}
+    real = snapshot.SnapshotOptions
+
+    def remember(window, _options):
+        panel = window.compare_panel
+        seen.update(tab=window.current_tab(), page=panel.currentWidget() is panel._holders["lesson"])
+        seen.update(runs=sorted(record.name for record in panel.history))
+
+    def options(**kwargs):
+        made = real(**kwargs)
+        made.prepare.append(remember)
+        return made
+
+    monkeypatch.setattr(snapshot, "SnapshotOptions", options)
+    out = tmp_path / "race.png"
+    assert main(["snapshot", str(lesson_file), "-o", str(out), "--epochs", "2", "--race"]) == 0
+    assert seen["tab"] == "compare" and seen["page"]
+    assert len(seen["runs"]) == 2 and any("Full batch" in name for name in seen["runs"])
+    assert not QImage(str(out)).isNull()
+
+
+def test_snapshot_refuses_to_race_an_experiment_without_variants(qapp, tmp_path, capsys):
+    assert main(["snapshot", str(PRESETS / "xor.json"), "-o", str(tmp_path / "x.png"), "--race"]) == 1
+    assert "declares no lesson variants" in capsys.readouterr().err
+    assert not (tmp_path / "x.png").exists()

@@ -33,10 +33,12 @@ from typing import Any
 import numpy as np
 import torch
 
+from playground.core import i18n
 from playground.core.compare.activations import ACTIVATIONS
 from playground.core.compare.optimizer_paths import OPTIMIZERS, experiment_optimizer
 from playground.core.data import load_dataset
 from playground.core.experiment.io import copy_experiment
+from playground.core.experiment.overrides import with_changes
 from playground.core.experiment.schema import Experiment, SchedulerSpec
 from playground.core.i18n import _
 from playground.core.runs.pool import race_workers
@@ -130,6 +132,25 @@ def schedule_contenders(
         variant = _base_copy(experiment)
         variant.training.scheduler = spec.model_copy(deep=True) if spec is not None else None
         contenders.append(Contender(label, variant, {"schedule": label}))
+    return contenders
+
+
+def variant_contenders(experiment: Experiment, names: Sequence[str] | None = None) -> list[Contender]:
+    """One contender per variant of the lesson (those named, else all), in the lesson's order,
+    each named in the current language. ExperimentError names a variant whose changes the format
+    refuses."""
+    lesson = experiment.lesson
+    variants = lesson.variants if lesson is not None else []
+    if not variants:
+        raise ValueError(_("this experiment declares no variants to race"))
+    language = i18n.language()
+    contenders = []
+    for variant in variants:
+        if names is not None and variant.name not in names:
+            continue
+        label = variant.localized_name(language)
+        changed = with_changes(base_copy(experiment), variant.changes, source=label)
+        contenders.append(Contender(label, changed, {"variant": variant.name}))  # goals find it by name
     return contenders
 
 

@@ -130,7 +130,8 @@ def contender_models(
     wanted: Sequence[int] | None = None,
 ) -> tuple[dict[int, torch.nn.Module | Exception], dict[int, tuple[int, int]]]:
     """The models of the `wanted` contenders (all by default) for one seed, each starting from the
-    base model's weights (every tensor whose name and shape match), and per contender the
+    base model's weights (every tensor whose name and shape match; none when the contender's
+    initialisation differs, as that is what it compares), and per contender the
     (tensors copied, tensors in all). A contender that cannot be built gets its error; an error
     building the base model is raised."""
     torch.manual_seed(seed)
@@ -145,6 +146,10 @@ def contender_models(
             models[index] = exc
             continue
         own = model.state_dict()
+        if contenders[index].experiment.model.init != experiment.model.init:
+            shared[index] = (0, len(own))  # the initialisation is what this contender changes
+            models[index] = model
+            continue
         matching = {key: value for key, value in base_state.items() if key in own and own[key].shape == value.shape}
         model.load_state_dict(matching, strict=False)
         shared[index] = (len(matching), len(own))

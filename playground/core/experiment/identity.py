@@ -2,9 +2,10 @@
 
 A run is decided by the data, the graph (node ids, types, parameters and their order, the edges
 and their order: Concat and parameter initialisation follow it), the initialisation and the
-training settings. The name, the lesson text, saved comparisons and where the cards sit on the
-canvas change nothing, so moving nodes, auto-arrange, or undoing an edit back to the trained graph
-keep a finished run and its weights; any other change is an edit the window reports.
+training settings. The name, the lesson text (and the lesson's variants, goals and leaderboard),
+saved comparisons and where the cards sit on the canvas change nothing, so moving nodes,
+auto-arrange, or undoing an edit back to the trained graph keep a finished run and its weights;
+any other change is an edit the window reports.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from playground.core.experiment.schema import Experiment
 
-IGNORED_FIELDS = {"name", "description", "translations", "classroom", "comparison"}
+IGNORED_FIELDS = {"name", "description", "translations", "classroom", "lesson", "comparison"}
 
 
 def training_identity(experiment: Experiment) -> dict[str, Any]:

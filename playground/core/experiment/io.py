@@ -196,10 +196,14 @@ def experiment_to_dict(experiment: Experiment) -> dict[str, Any]:
         },
         "training": _training_dict(experiment),
     }
+    if data.augmentation is not None and data.augmentation.is_active():
+        document["data"]["augmentation"] = data.augmentation.model_dump(mode="json", exclude_defaults=True)
     if experiment.model.init != "default":
         document["model"]["init"] = experiment.model.init
     if experiment.classroom is not None and experiment.classroom.hides_anything():
         document["classroom"] = experiment.classroom.model_dump(mode="json", exclude_defaults=True)
+    if experiment.lesson is not None and not experiment.lesson.is_empty():
+        document["lesson"] = experiment.lesson.model_dump(mode="json", exclude_defaults=True)
     if experiment.comparison is not None:
         document["comparison"] = experiment.comparison.model_dump(mode="json")
     return document
@@ -254,6 +258,8 @@ def _training_dict(experiment: Experiment) -> dict[str, Any]:
         value = getattr(training, key)
         if value is not None:
             result[key] = value.model_dump()
+    if training.distillation is not None:  # optional files left out when unset
+        result["distillation"] = training.distillation.model_dump(exclude_none=True)
     return result
 
 

@@ -24,7 +24,13 @@ def _v1_to_v2(document: Document) -> Document:
     return document
 
 
-MIGRATIONS: dict[int, Callable[[Document], Document]] = {1: _v1_to_v2}
+def _v2_to_v3(document: Document) -> Document:
+    """v3 added the optional ``lesson`` section (a race of variants, goals, a challenge) and data
+    augmentation: a v2 file is a v3 file without them."""
+    return document
+
+
+MIGRATIONS: dict[int, Callable[[Document], Document]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def migrate(document: Document, source: str | None = None) -> Document:

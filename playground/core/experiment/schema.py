@@ -14,11 +14,13 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from playground.core.catalogue.augmentations import AUGMENTATIONS
+from playground.core.catalogue.augmentations import maximum as augmentation_maximum
 from playground.core.i18n import _
 from playground.core.params import FLOAT_LIMIT, INT_MAX, MAX_EPOCHS
 
 FORMAT_ID: Final = "nn-playground.experiment"
-FORMAT_VERSION: Final = 2  # 2: per-language lesson text, classroom controls
+FORMAT_VERSION: Final = 3  # 2: per-language lesson text, classroom controls; 3: the lesson section
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # used with fullmatch: no trailing newline slips through
 MAX_ID_LENGTH = 64
@@ -115,11 +117,29 @@ class Split(Strict):
         return self
 
 
+class Augmentation(Strict):
+    """Random changes to every training batch, never to validation or test data (0 or false: off).
+
+    The fields, their bounds, labels and help are declared in `catalogue.augmentations`; which
+    ones suit the dataset is checked once its kind of data is known (`training.requirements`)."""
+
+    flip: bool = False  # mirror images left-right, each with probability 1/2
+    crop_padding: int = Field(default=0, ge=0, le=int(augmentation_maximum("crop_padding")))  # pixels
+    rotation: float = Field(default=0.0, ge=0.0, le=augmentation_maximum("rotation"))  # degrees, ±
+    noise: float = Field(default=0.0, ge=0.0, le=augmentation_maximum("noise"))  # pixel noise std
+    jitter: float = Field(default=0.0, ge=0.0, le=augmentation_maximum("jitter"))  # points/features noise std
+
+    def is_active(self) -> bool:
+        """True when any augmentation is switched on."""
+        return any(getattr(self, name) for name in AUGMENTATIONS)
+
+
 class DataSpec(Strict):
     dataset: str
     params: dict[str, Any] = Field(default_factory=dict)
     split: Split = Field(default_factory=Split)
     seed: int = Field(default=0, ge=0, le=INT_MAX)
+    augmentation: Augmentation | None = None  # of the training batches; None: none
 
 
 class NodeSpec(Strict):
@@ -206,6 +226,26 @@ class GradientClipping(Strict):
     max_value: float = Field(default=1.0, gt=0.0, le=FLOAT_LIMIT)
 
 
+MAX_TEMPERATURE = 100.0  # far softer than any useful τ (the course uses 2 to 20)
+
+
+class Distillation(Strict):
+    """Knowledge distillation: train on a teacher's softened outputs as well as on the labels,
+    with the course's loss L = α·CE(z_s, y) + (1 − α)·τ²·KL(p_τ^t ‖ p_τ^s), where p_τ = softmax(z/τ).
+
+    `teacher` is an experiment file (relative to this experiment's folder, or a bundled preset's
+    name) whose model is the teacher; it is trained first with its own settings for
+    `teacher_epochs` epochs (None: its own number), or loaded from `teacher_weights` (a
+    .safetensors file the app saved). What the files hold is checked when a run starts
+    (`playground.core.training.distillation`)."""
+
+    teacher: str = Field(min_length=1, max_length=1000)
+    teacher_epochs: int | None = Field(default=None, ge=1, le=MAX_EPOCHS)
+    teacher_weights: str | None = Field(default=None, min_length=1, max_length=1000)
+    temperature: float = Field(default=4.0, gt=0.0, le=MAX_TEMPERATURE)  # τ
+    alpha: float = Field(default=0.5, ge=0.0, le=1.0)  # the weight of the hard-label cross-entropy
+
+
 class TrainingSpec(Strict):
     loss: ComponentSpec
     optimizer: ComponentSpec
@@ -218,6 +258,7 @@ class TrainingSpec(Strict):
     gradient_clipping: GradientClipping | None = None
     early_stopping: EarlyStopping | None = None
     keep_best: KeepBest | None = None
+    distillation: Distillation | None = None  # learn from a teacher's soft targets too; None: labels only
 
     @field_validator("batch_size")
     @classmethod
@@ -327,15 +368,184 @@ class Classroom(Strict):
         )
 
 
+MAX_VARIANTS = 8  # a race the Compare tab draws legibly side by side
+
+
+class Variant(Strict):
+    """One contender of a lesson's race: its name and the settings it changes, as dotted paths
+    into the document (``"training.batch_size": "full"``; a node by its id:
+    ``"model.nodes.rnn.type": "LSTM"``). See `playground.core.experiment.overrides`."""
+
+    name: str = Field(min_length=1, max_length=80)
+    changes: dict[str, Any] = Field(default_factory=dict)
+    # the name in other languages, by language code ("zh_CN" -> "全批量")
+    translations: dict[str, str] = Field(default_factory=dict)
+
+    def localized_name(self, language: str) -> str:
+        return self.translations.get(language) or self.name
+
+
+# ---- goals and challenges -------------------------------------------------------------------
+# What a goal can measure (the one list; `playground.core.lessons.goals.QUANTITIES` says, for each,
+# when it is known, how it reads and which way is better): accuracies and R² as fractions.
+GoalQuantity = Literal[
+    "test_accuracy",
+    "val_accuracy",
+    "train_accuracy",
+    "test_loss",
+    "val_loss",
+    "train_loss",
+    "test_r2",
+    "val_r2",
+    "parameters",
+    "epochs",
+    "first_grad_norm",
+    "last_grad_norm",
+    "grad_ratio",
+]
+# "at_least" ≥, "at_most" ≤, "above" >, "below" <
+GoalComparison = Literal["at_least", "at_most", "above", "below"]
+MAX_GOALS = 12
+MAX_CONDITIONS = 4
+MAX_LEADERBOARD = 200  # entries kept, the best first
+MAX_ENTRY_SETTINGS = 16
+MAX_SETTING_TEXT = 200
+
+
+def _language_keys(value: dict[str, Any]) -> dict[str, Any]:
+    for code in value:
+        if not LANGUAGE_CODE.fullmatch(code):
+            raise ValueError(_("{code!r} is not a language code such as 'zh_CN'").format(code=code))
+    return value
+
+
+class GoalCondition(Strict):
+    """One measured quantity compared with a threshold: a number (`value`), or what a lesson
+    variant reached in its race (`variant`, by the variant's name)."""
+
+    quantity: GoalQuantity
+    compare: GoalComparison
+    value: float | None = Field(default=None, ge=-FLOAT_LIMIT, le=FLOAT_LIMIT)
+    variant: str | None = Field(default=None, min_length=1, max_length=80)
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> GoalCondition:
+        if (self.value is None) == (self.variant is None):
+            raise ValueError(
+                _(
+                    'give a condition either a number ("value": 0.95) or a variant to beat '
+                    '("variant": "No dropout"), not both or neither'
+                )
+            )
+        if self.value is not None and not math.isfinite(self.value):
+            raise ValueError(_("numbers must be finite (store a missing or non-finite value as null)"))
+        return self
+
+
+class GoalText(Strict):
+    """A goal's text and explanation in one more language; empty: the default's."""
+
+    text: str = Field(default="", max_length=300)
+    explanation: str = Field(default="", max_length=2000)
+
+
+class Goal(Strict):
+    """Something the student reaches: every condition holds at once ("test accuracy ≥ 95 % with
+    at most 50 parameters" is two conditions). Checked after every epoch (`when: "any_epoch"`, met
+    the first time they hold) or on the run's final numbers only (`"end"`). `explanation` is shown
+    once the goal is met."""
+
+    text: str = Field(min_length=1, max_length=300)
+    explanation: str = Field(default="", max_length=2000)
+    conditions: list[GoalCondition] = Field(min_length=1, max_length=MAX_CONDITIONS)
+    when: Literal["any_epoch", "end"] = "any_epoch"
+    translations: dict[str, GoalText] = Field(default_factory=dict)
+
+    @field_validator("translations")
+    @classmethod
+    def _language_codes(cls, value: dict[str, GoalText]) -> dict[str, GoalText]:
+        return _language_keys(value)
+
+    def localized_text(self, language: str) -> str:
+        entry = self.translations.get(language)
+        return entry.text if entry is not None and entry.text else self.text
+
+    def localized_explanation(self, language: str) -> str:
+        entry = self.translations.get(language)
+        return entry.explanation if entry is not None and entry.explanation else self.explanation
+
+
+class Challenge(Strict):
+    """The teacher's constraints; each finished run that keeps to them may join the leaderboard,
+    ranked by `score` (accuracies and R²: higher is better; losses: lower). Unset: no limit."""
+
+    max_parameters: int | None = Field(default=None, ge=1, le=INT_MAX)
+    max_epochs: int | None = Field(default=None, ge=1, le=MAX_EPOCHS)
+    # layer types a student may use (the Input is always allowed); empty: any
+    allowed_layers: list[str] = Field(default_factory=list, max_length=100)
+    score: Literal["test_accuracy", "val_accuracy", "test_loss", "val_loss", "test_r2", "val_r2"] = "test_accuracy"
+
+
+class LeaderboardEntry(Strict):
+    """One attempt that met the challenge: who, the score, when (ISO 8601) and with what."""
+
+    name: str = Field(min_length=1, max_length=80)
+    score: float = Field(ge=-FLOAT_LIMIT, le=FLOAT_LIMIT)
+    date: str = Field(default="", max_length=40)
+    settings: dict[str, SettingValue] = Field(default_factory=dict, max_length=MAX_ENTRY_SETTINGS)
+
+    @field_validator("score")
+    @classmethod
+    def _finite_score(cls, value: float) -> float:
+        _finite_or_none([value])
+        return value
+
+    @field_validator("settings")
+    @classmethod
+    def _short_settings(cls, value: dict[str, SettingValue]) -> dict[str, SettingValue]:
+        _finite_or_none([v for v in value.values() if isinstance(v, float)])
+        for key, setting in value.items():
+            if len(key) > MAX_SETTING_TEXT or (isinstance(setting, str) and len(setting) > MAX_SETTING_TEXT):
+                raise ValueError(
+                    _("settings hold short texts (at most {limit} characters)").format(limit=MAX_SETTING_TEXT)
+                )
+        return value
+
+
+class Lesson(Strict):
+    """What a lesson adds to its experiment beyond the lesson text."""
+
+    # the race the lesson is about ("full batch, mini-batch, one sample"), run from the Compare tab
+    variants: list[Variant] = Field(default_factory=list, max_length=MAX_VARIANTS)
+    # what to reach, ticked in the lesson dock while training
+    goals: list[Goal] = Field(default_factory=list, max_length=MAX_GOALS)
+    challenge: Challenge | None = None
+    # the attempts that met the challenge, the best first (see `playground.core.lessons.challenge`)
+    leaderboard: list[LeaderboardEntry] = Field(default_factory=list, max_length=MAX_LEADERBOARD)
+
+    @field_validator("variants")
+    @classmethod
+    def _distinct_names(cls, value: list[Variant]) -> list[Variant]:
+        names = [variant.name for variant in value]
+        for name in names:
+            if names.count(name) > 1:
+                raise ValueError(_("two variants are called {name!r}: give each its own name").format(name=name))
+        return value
+
+    def is_empty(self) -> bool:
+        return not self.variants and not self.goals and self.challenge is None and not self.leaderboard
+
+
 class Experiment(Strict):
     format: Literal["nn-playground.experiment"] = FORMAT_ID
-    version: Literal[2] = FORMAT_VERSION
+    version: Literal[3] = FORMAT_VERSION
     name: str = "Untitled experiment"
     description: str = ""
     # the name and description in other languages, by language code ("zh_CN"); `name` and
     # `description` are the text for every language without an entry (see `localized_name`)
     translations: dict[str, LessonText] = Field(default_factory=dict)
     classroom: Classroom | None = None
+    lesson: Lesson | None = None
     data: DataSpec
     model: ModelSpec
     training: TrainingSpec

@@ -122,4 +122,19 @@ def semantic_problems(experiment: Experiment) -> tuple[list[Problem], dict[str, 
                 "training.scheduler.params",
                 SCHEDULERS[training.scheduler.type],
             )
+    if experiment.lesson is not None:
+        problems += _lesson_problems(experiment)
     return problems, normalised
+
+
+def _lesson_problems(experiment: Experiment) -> list[Problem]:
+    """Goals naming a variant the lesson lacks or a threshold out of range; unknown layer types
+    in a challenge's allowed layers."""
+    # the lessons package reads the schema, which this module's package loads: imported on use
+    from playground.core.lessons.challenge import challenge_problems  # noqa: PLC0415
+    from playground.core.lessons.goals import goal_problems  # noqa: PLC0415
+
+    lesson = experiment.lesson
+    if lesson is None:
+        return []
+    return goal_problems(lesson) + challenge_problems(lesson)

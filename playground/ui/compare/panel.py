@@ -1,4 +1,4 @@
-"""`ComparePanel`: the four comparison tabs around one run history, ready for a dock or a tab."""
+"""`ComparePanel`: the comparison tabs around one run history, ready for a dock or a tab."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ from playground.core.runs.records import RunLog
 from playground.ui import theme
 from playground.ui.compare.common import restyle_plots
 from playground.ui.compare.history_panel import HistoryPanel
+from playground.ui.subscriptions import Subscriptions
 
 if TYPE_CHECKING:
     from playground.ui.compare.activations_panel import ActivationsPanel
+    from playground.ui.compare.lesson_panel import LessonPanel
     from playground.ui.compare.optimizers_panel import OptimizersPanel
     from playground.ui.compare.schedules_panel import SchedulesPanel
 
@@ -30,7 +32,8 @@ def _short(name: str) -> str:
 
 
 class ComparePanel(QTabWidget):
-    """Activations, Optimizers, Schedules and History tabs sharing one session `RunHistory`.
+    """Lesson race (when the lesson declares variants), Activations, Optimizers, Schedules and
+    History tabs sharing one session `RunHistory`.
 
     `status_message(text)` carries short messages for the status bar. Call `shutdown()` before
     the window closes: it stops any race or range test and waits for its thread.
@@ -50,6 +53,7 @@ class ComparePanel(QTabWidget):
         # of the window's start-up); the history panel at once, since an opened file brings runs.
         # Their modules are imported then too (about half a second of the start-up).
         self._factories: dict[str, tuple[str, str]] = {
+            "lesson": ("playground.ui.compare.lesson_panel", "LessonPanel"),
             "activations": ("playground.ui.compare.activations_panel", "ActivationsPanel"),
             "optimizers": ("playground.ui.compare.optimizers_panel", "OptimizersPanel"),
             "schedules": ("playground.ui.compare.schedules_panel", "SchedulesPanel"),
@@ -57,6 +61,7 @@ class ComparePanel(QTabWidget):
         self._holders: dict[str, QWidget] = {}
         self._panels: dict[str, QWidget] = {}
         for key, title in (
+            ("lesson", self.tr("Lesson race")),
             ("activations", self.tr("Activations")),
             ("optimizers", self.tr("Optimizers")),
             ("schedules", self.tr("LR schedules")),
@@ -69,10 +74,11 @@ class ComparePanel(QTabWidget):
             self.addTab(holder, title)
         self.history_panel = HistoryPanel(document, undo_stack, self.history, self)
         self.addTab(self.history_panel, self.tr("Run history"))
-        self.setTabToolTip(0, self.tr("Activation functions and their derivatives; race them on the experiment"))
-        self.setTabToolTip(1, self.tr("Optimizer paths on 2-D surfaces; race optimizers on the experiment"))
-        self.setTabToolTip(2, self.tr("Design learning-rate schedules, race them, find a good LR"))
-        self.setTabToolTip(3, self.tr("Every finished run of this session, overlaid and tabulated"))
+        self.setTabToolTip(0, self.tr("The variants this lesson compares, raced side by side"))
+        self.setTabToolTip(1, self.tr("Activation functions and their derivatives; race them on the experiment"))
+        self.setTabToolTip(2, self.tr("Optimizer paths on 2-D surfaces; race optimizers on the experiment"))
+        self.setTabToolTip(3, self.tr("Design learning-rate schedules, race them, find a good LR"))
+        self.setTabToolTip(4, self.tr("Every finished run of this session, overlaid and tabulated"))
         self.history_panel.status_message.connect(self.status_message)
         self.currentChanged.connect(self._build_current)
         self.history.changed.connect(self._update_history_tab)
@@ -81,9 +87,17 @@ class ComparePanel(QTabWidget):
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
         self._update_history_tab()
+        self._show_lesson_tab()
+        subscriptions = Subscriptions(self)
+        subscriptions.connect(document.reset, self._on_document_edited)
+        subscriptions.connect(document.changed, self._on_document_edited)
         self.history_panel.load_from_experiment()  # an opened file may carry saved runs
 
     # ---- panels built on first use ---------------------------------------------------------------
+    @property
+    def lesson(self) -> LessonPanel:
+        return self._panel("lesson")  # type: ignore[return-value]
+
     @property
     def activations(self) -> ActivationsPanel:
         return self._panel("activations")  # type: ignore[return-value]
@@ -95,6 +109,11 @@ class ComparePanel(QTabWidget):
     @property
     def schedules(self) -> SchedulesPanel:
         return self._panel("schedules")  # type: ignore[return-value]
+
+    def show_page(self, key: str) -> QWidget:
+        """Bring the race panel `key` ("lesson", "activations", ...) to the front; the panel."""
+        self.setCurrentWidget(self._holders[key])
+        return self._panel(key)
 
     def built_panels(self) -> list[str]:
         """Which race panels exist yet (the others are built when their tab is first shown)."""
@@ -167,6 +186,14 @@ class ComparePanel(QTabWidget):
         restyle_plots(self)
         if "activations" in self._panels:
             self.activations.redraw()
+
+    def _on_document_edited(self) -> None:
+        self._show_lesson_tab()
+
+    def _show_lesson_tab(self) -> None:
+        """The Lesson race tab only for an experiment that declares variants."""
+        lesson = self.document.experiment.lesson
+        self.setTabVisible(self.indexOf(self._holders["lesson"]), bool(lesson is not None and lesson.variants))
 
     def _update_history_tab(self) -> None:
         count = len(self.history)

@@ -13,7 +13,7 @@ from PySide6.QtGui import QUndoCommand
 
 from playground.core.catalogue import Fix
 from playground.core.document import ExperimentDocument, RemovedNode
-from playground.core.experiment.schema import Classroom, DataSpec, Experiment, TrainingSpec
+from playground.core.experiment.schema import Classroom, DataSpec, Experiment, LeaderboardEntry, TrainingSpec
 from playground.core.graph.fixes import apply_fix
 from playground.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -377,3 +377,28 @@ class SetClassroomCommand(_SettingCommand):
 
     def write(self, value: Classroom | None) -> None:
         self.document.set_classroom(value.model_copy(deep=True) if value is not None else None)
+
+
+class AddLeaderboardEntryCommand(QUndoCommand):
+    """Put a challenge attempt on the lesson's leaderboard (in its ranked place); undo takes it
+    off again. Each attempt is its own step: two attempts never merge."""
+
+    def __init__(self, document: ExperimentDocument, entry: LeaderboardEntry, parent: QUndoCommand | None = None):
+        super().__init__(parent)
+        from playground.core.lessons.challenge import with_entry  # noqa: PLC0415 - the editor starts without it
+
+        self.document = document
+        lesson = document.experiment.lesson
+        if lesson is None or lesson.challenge is None:
+            raise ValueError("the lesson sets no challenge")
+        self.old = lesson.model_copy(deep=True)
+        self.new = with_entry(lesson, entry)
+        self.setText(
+            QCoreApplication.translate("EditorCommands", "Add {name} to the leaderboard").format(name=entry.name)
+        )
+
+    def redo(self) -> None:
+        self.document.set_lesson(self.new)
+
+    def undo(self) -> None:
+        self.document.set_lesson(self.old)

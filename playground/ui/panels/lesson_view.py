@@ -18,9 +18,12 @@ import re
 from PySide6.QtCore import QCoreApplication, QMimeData, QSignalBlocker, Qt
 from PySide6.QtGui import QFontDatabase, QTextCursor, QTextFormat, QTextOption, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QScrollArea,
+    QSplitter,
     QStackedWidget,
     QTextBrowser,
     QToolButton,
@@ -33,6 +36,7 @@ from playground.core.document import ExperimentDocument
 from playground.ui import theme
 from playground.ui.editor.commands import SetLocalizedTextCommand, stored_text
 from playground.ui.i18n import language_events
+from playground.ui.panels.lesson_goals import LessonGoalsView
 from playground.ui.subscriptions import Subscriptions
 
 RENDER_LIMIT = 50_000  # characters of Markdown rendered; a lesson is a few thousand
@@ -151,7 +155,22 @@ class LessonView(QWidget):
         source_layout.addWidget(self.source, 1)
         self.stack.addWidget(self.browser)
         self.stack.addWidget(self.source_page)
-        layout.addWidget(self.stack, 1)
+        # under the text: the lesson's goals and challenge (hidden when it has neither)
+        self.goals = LessonGoalsView(document, undo_stack)
+        self.goals_area = QScrollArea(self)
+        self.goals_area.setObjectName("lessonGoalsArea")
+        self.goals_area.setWidgetResizable(True)
+        self.goals_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.goals_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.goals_area.setWidget(self.goals)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("lessonSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.stack)
+        self.splitter.addWidget(self.goals_area)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        layout.addWidget(self.splitter, 1)
         self._rendered: str | None = None  # the stored text the browser shows
         self._editing_language = core_i18n.language()  # the language the open editor's text is in
         self._shown_in_editor = ""  # what Edit showed on entry: leaving it unchanged edits nothing
@@ -161,7 +180,22 @@ class LessonView(QWidget):
         language_events().changed.connect(self._on_language_changed)
         document.settings_changed.connect(self._on_settings_changed)
         Subscriptions(self).connect(document.reset, self._on_document_reset)
+        Subscriptions(self).connect(document.settings_changed, self._on_lesson_changed)
+        self._show_goals_area()
         self.refresh()
+
+    def follow_training(self, run: object, history: object = None) -> None:
+        """Tick the goals from the window's training run (a `TrainingRun`); the variants' results
+        come from the session's run history (`RunHistory`)."""
+        self.goals.follow(run, history)
+
+    def _show_goals_area(self, *_: object) -> None:
+        """The goals' area only while the lesson has goals or a challenge."""
+        self.goals_area.setVisible(self.goals.has_content())
+
+    def _on_lesson_changed(self, field: str) -> None:
+        if field == "lesson":
+            self._show_goals_area()
 
     def language(self) -> str:
         """The language the lesson is shown (and edited) in: the window's."""
@@ -270,6 +304,7 @@ class LessonView(QWidget):
             document.markContentsDirty(0, document.characterCount())
 
     def _on_document_reset(self) -> None:
+        self._show_goals_area()
         self.refresh(update_source=not self.edit_button.isChecked())
 
     def _on_settings_changed(self, field: str) -> None:

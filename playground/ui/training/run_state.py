@@ -33,7 +33,8 @@ from playground.ui.training.bridge import TrainingBridge
 STATES = ("idle", "running", "paused", "finished", "diverged", "stopped")
 ACTIVE_STATES = ("running", "paused")
 ENDED_STATES = ("finished", "stopped", "diverged")  # a run's plots and weights are kept
-TEXT_ONLY_SETTINGS = frozenset({"name", "description", "comparison", "classroom"})  # edits that leave a run alone
+# edits that leave a run alone (the lesson section: its variants, goals and leaderboard)
+TEXT_ONLY_SETTINGS = frozenset({"name", "description", "comparison", "classroom", "lesson"})
 PROGRESS_INTERVAL = 0.2  # seconds between updates of the progress text
 MIN_STEPS_FOR_RATE = 20  # steps before the samples/s figure means anything
 
@@ -482,6 +483,8 @@ class TrainingRun(QObject):
             return
         if state in ("running", "paused"):
             self._set_state(state)
+        elif state == "teacher" and message:  # a distilled run trains its teacher first: say so
+            self.progress_changed.emit(message)
 
     def _on_finished(self, summary: Summary) -> None:
         if self._preview:
