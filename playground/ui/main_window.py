@@ -129,6 +129,7 @@ class MainWindow(WindowFiles, QMainWindow):
         self.inspector.node.fix_handler = self.editor.apply_fix
         self.code_view = CodeView(self.document)
         self.lesson_view = LessonView(self.document, self.undo_stack)
+        self.lesson_view.follow_training(self.training, self.compare_panel.history)  # its goals tick per epoch
         self.summary_view = SummaryView(self.document)
         self.docks: dict[str, QDockWidget] = {}
         self._build_docks()
@@ -503,6 +504,15 @@ class MainWindow(WindowFiles, QMainWindow):
                 "Freeze one mini-batch and step through one training step node by node, with the real numbers",
             )
         )
+        self.compression_action = train_menu.addAction(
+            QCoreApplication.translate("MainWindow", "&Compression Lab…"), self.open_compression_lab
+        )
+        self.compression_action.setObjectName("compressionLabAction")
+        self.compression_action.setStatusTip(
+            QCoreApplication.translate(
+                "MainWindow", "Prune and quantise the last run's trained model, and compare size, accuracy and speed"
+            )
+        )
         self.training_toolbar = TrainingToolBar(self.training, self)
         self.addToolBar(self.training_toolbar)
 
@@ -567,6 +577,17 @@ class MainWindow(WindowFiles, QMainWindow):
         window.node_focused.connect(self._on_xray_node)
         self._xray_windows = [w for w in getattr(self, "_xray_windows", []) if w.isVisible()] + [window]
         self.show_tab("network")
+        window.show()
+        return window
+
+    def open_compression_lab(self) -> QWidget:
+        """The Compression Lab on the last finished run's weights (before any run: why it needs one)."""
+        from playground.ui.compression import CompressionWindow  # noqa: PLC0415 - opened on demand
+
+        base_dir = self.document.base_dir()
+        window = CompressionWindow(self.training, str(base_dir) if base_dir is not None else None, self)
+        # kept with the X-ray windows: closing the main window shuts their worker threads down
+        self._xray_windows = [w for w in getattr(self, "_xray_windows", []) if w.isVisible()] + [window]
         window.show()
         return window
 

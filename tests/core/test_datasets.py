@@ -79,7 +79,7 @@ def check_consistent(data: Dataset) -> None:
 
 
 def test_catalogue_declares_groups_and_help() -> None:
-    groups = {"2-D toy", "Real data", "Sequences", "Your data"}
+    groups = {"2-D toy", "1-D toy", "Real data", "Sequences", "Your data"}
     assert set(DATASET_TYPES) >= {
         "circle",
         "xor",

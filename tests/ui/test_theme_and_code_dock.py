@@ -128,8 +128,10 @@ def test_unchecked_check_boxes_have_a_visible_outline(make_window, name):
     window = make_window(persistent=False)
     window.resize(1400, 900)
     settle()
-    boxes = [
-        box for box in window.inspector.settings.findChildren(QCheckBox) if box.isVisible() and not box.isChecked()
+    boxes = [  # unchecked, and on screen: not scrolled out of the inspector's view
+        box
+        for box in window.inspector.settings.findChildren(QCheckBox)
+        if box.isVisible() and not box.isChecked() and box.visibleRegion().contains(indicator_rect(box))
     ]
     assert boxes, "the settings inspector shows unchecked feature boxes (x1², sin x1, ...)"
     image = window.grab().toImage()

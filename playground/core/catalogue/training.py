@@ -167,8 +167,49 @@ LOSSES: dict[str, ComponentType] = {
             ),
             ("classification",),
         ),
+        ComponentType(
+            "TripletMarginLoss",
+            (
+                P(
+                    "margin",
+                    "float",
+                    1.0,
+                    N_("How much closer than the negative the positive must be before a triplet stops counting."),
+                    minimum=0.0,
+                    maximum=1e6,
+                    exclusive_minimum=True,
+                ),
+                P(
+                    "p",
+                    "float",
+                    2.0,
+                    N_("The norm of the distance: 2 is Euclidean, 1 the sum of absolute differences."),
+                    minimum=1.0,
+                    maximum=100.0,
+                    advanced=True,
+                ),
+                P(
+                    "swap",
+                    "bool",
+                    False,
+                    N_("Also measure the negative against the positive and use the closer of the two."),
+                    advanced=True,
+                ),
+                REDUCTION,
+            ),
+            N_(
+                "Triplet loss: the model outputs an embedding; each sample (the anchor) is pulled towards "
+                "a random sample of its class (the positive) and pushed from one of another class "
+                "(the negative) until the gap is at least the margin."
+            ),
+            ("classification",),
+        ),
     )
 }
+
+# Losses whose model outputs an embedding of any width instead of one score per class: their
+# accuracy is that of a nearest-class-centroid classifier in the embedding space.
+EMBEDDING_LOSSES = frozenset({"TripletMarginLoss"})
 
 _LR = P(
     "lr",

@@ -43,6 +43,11 @@ class RawData:
     point_extent: tuple[float, float] = (-6.0, 6.0)
     scale_target_like_input: bool = False  # next-value prediction: y lives in x's units
     source: str = ""  # the user's file name, for messages ("" for generated and bundled sets)
+    # an autoencoder's data: each target is the sample's own standardised input, flattened (y is
+    # then only counted, never read); regression only
+    target_is_input: bool = False
+    labels: np.ndarray | None = None  # int64 (N,) class of each sample, kept beside regression targets
+    label_names: tuple[str, ...] = ()  # the names of those classes
 
 
 def split_sizes(n: int, fractions: tuple[float, float, float], dataset: str) -> tuple[int, int, int]:
@@ -117,9 +122,14 @@ def assemble(raw: RawData, name: str, fractions: tuple[float, float, float], see
     y_dtype = torch.int64 if raw.task == "classification" else torch.float32
     x_t = [_tensor(part, x_dtype) for part in x_parts]
     y_t = [_tensor(part, y_dtype) for part in y_parts]
+    reconstructs = raw.target_is_input and raw.task == "regression" and not tokens
+    if reconstructs:  # the very numbers the model is fed, one row per sample (copies: y never aliases x)
+        y_t = [part.reshape(len(part), -1).clone() for part in x_t]
     if not tokens:
         _check_standardised(raw, name, x, (mean, std), x_t + (y_t if raw.scale_target_like_input else []))
     target_dim = int(np.prod(raw.y.shape[1:])) if raw.task == "regression" else None
+    if reconstructs:
+        target_dim = int(np.prod(raw.x.shape[1:]))
     if target_dim is not None:
         y_t = [y.reshape(len(y), target_dim) for y in y_t]
     sizes = tuple(len(idx) for idx in parts)
@@ -135,8 +145,20 @@ def assemble(raw: RawData, name: str, fractions: tuple[float, float, float], see
         feature_names=tuple(raw.feature_names),
         vocab_size=raw.vocab_size if tokens else None,
         sizes=(sizes[0], sizes[1], sizes[2]),
+        target_is_input=reconstructs,
+        label_names=tuple(raw.label_names) if raw.labels is not None else (),
     )
     points = [None, None, None] if raw.points is None else [raw.points[idx].copy() for idx in parts]
+    labels = [None, None, None]
+    if raw.labels is not None:
+        kept = np.asarray(raw.labels, dtype=np.int64).reshape(-1)
+        if len(kept) != n:
+            raise DatasetError(
+                _("dataset {name!r}: {inputs} inputs but {labels} labels; they must match").format(
+                    name=name, inputs=n, labels=len(kept)
+                )
+            )
+        labels = [kept[idx].copy() for idx in parts]
     point_features = None
     if raw.points is not None and raw.point_features is not None:
         point_features = PointFeatures(tuple(raw.point_features), mean, std, raw.point_extent)
@@ -152,6 +174,9 @@ def assemble(raw: RawData, name: str, fractions: tuple[float, float, float], see
         points[1],
         points[2],
         point_features,
+        labels[0],
+        labels[1],
+        labels[2],
     )
 
 

@@ -85,6 +85,27 @@ def _images(file_name: str) -> Builder:
     return build
 
 
+def _autoencoder(file_name: str) -> Builder:
+    """The images of a bundled set as an autoencoder's data: each target is the image itself
+    (flattened, standardised as the input is), the digits kept as labels to colour the codes by."""
+    images = _images(file_name)
+
+    def build(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | None) -> RawData:
+        raw = images(params, rng, base_dir)
+        return RawData(
+            x=raw.x,
+            y=raw.x.reshape(len(raw.x), -1),  # only its shape is read: assemble() sets the targets
+            task="regression",
+            modality="image",
+            scaling="scalar",
+            target_is_input=True,
+            labels=raw.y,
+            label_names=raw.class_names,
+        )
+
+    return build
+
+
 def _iris(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | None) -> RawData:
     arrays = read_bundled("iris.npz")
     return RawData(
@@ -96,6 +117,12 @@ def _iris(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | Non
         feature_names=tuple(str(name) for name in arrays["feature_names"]),
         scaling="per_feature",
     )
+
+
+# How many of the bundled 5,000 MNIST images to use (the classifier and the autoencoder read the same file).
+_MNIST_SAMPLES = P(
+    "samples", "int", 5000, N_("Use this many images (balanced over the digits)."), minimum=100, maximum=5000
+)
 
 
 ENTRIES: tuple[tuple[DatasetType, Builder], ...] = (
@@ -117,19 +144,36 @@ ENTRIES: tuple[tuple[DatasetType, Builder], ...] = (
                 "5,000 handwritten digits as 28×28 grey images, 500 of each: the classic CNN benchmark, "
                 "in a size that trains on a laptop."
             ),
-            (
-                P(
-                    "samples",
-                    "int",
-                    5000,
-                    N_("Use this many images (balanced over the digits)."),
-                    minimum=100,
-                    maximum=5000,
-                ),
-            ),
+            (_MNIST_SAMPLES,),
             N_("Real data"),
         ),
         _images("mnist_5k.npz"),
+    ),
+    (
+        DatasetType(
+            "digits_autoencoder",
+            N_("Digits 8×8, rebuilt"),
+            N_(
+                "The 1,797 UCI digits with each image as its own target (64 pixel values): for an "
+                "autoencoder, which squeezes the image through a few numbers and rebuilds it."
+            ),
+            (),
+            N_("Real data"),
+        ),
+        _autoencoder("digits.npz"),
+    ),
+    (
+        DatasetType(
+            "mnist_autoencoder",
+            N_("MNIST (5,000), rebuilt"),
+            N_(
+                "The 5,000 MNIST digits with each image as its own target (784 pixel values): for an "
+                "autoencoder, which squeezes the image through a few numbers and rebuilds it."
+            ),
+            (_MNIST_SAMPLES,),
+            N_("Real data"),
+        ),
+        _autoencoder("mnist_5k.npz"),
     ),
     (
         DatasetType(

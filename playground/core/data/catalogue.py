@@ -20,7 +20,7 @@ DATASET_TYPES: dict[str, DatasetType] = {declared.name: declared for declared, _
 BUILDERS: dict[str, Builder] = {declared.name: build for declared, build in _ENTRIES}
 
 # Class and feature names of the built-in datasets that are English words.
-_WORD_LABELS = frozenset((*sequences.WAVE_NAMES, *bundled.IRIS_LABELS))
+_WORD_LABELS = frozenset((*sequences.WAVE_NAMES, *bundled.IRIS_LABELS, *toys.OUTLIER_LABELS))
 
 
 def label_text(label: str) -> str:

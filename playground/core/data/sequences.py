@@ -83,6 +83,52 @@ def _majority(params: dict[str, Any], rng: np.random.Generator, base_dir: Path |
     )
 
 
+def _symbol_names(count: int) -> tuple[str, ...]:
+    return tuple(str(t) for t in range(count))
+
+
+def _recall(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | None) -> RawData:
+    """The first token is one of `symbols` values; `length` distractors follow, drawn from tokens of
+    their own, so the answer can only come from memory of step 0."""
+    n, symbols, length = params["samples"], params["symbols"], params["length"]
+    first = rng.permutation(np.arange(n) % symbols)  # balanced classes
+    distractors = rng.integers(symbols, 2 * symbols, (n, length), dtype=np.int64)
+    return RawData(
+        x=np.concatenate([first[:, None], distractors], axis=1).astype(np.int64),
+        y=first.astype(np.int64),
+        task="classification",
+        modality="tokens",
+        class_names=_symbol_names(symbols),
+        vocab_size=2 * symbols,
+        scaling="none",
+    )
+
+
+def _marked(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | None) -> RawData:
+    """Random values 0..V-1, one of them marked: written as the token V + value. The label is the
+    marked token's value, so the answer sits at one position, anywhere in the sequence."""
+    n, symbols, length = params["samples"], params["symbols"], params["length"]
+    tokens = rng.integers(0, symbols, (n, length), dtype=np.int64)
+    where = rng.integers(0, length, n)
+    rows = np.arange(n)
+    labels = tokens[rows, where].copy()
+    tokens[rows, where] += symbols
+    return RawData(
+        x=tokens,
+        y=labels,
+        task="classification",
+        modality="tokens",
+        class_names=_symbol_names(symbols),
+        vocab_size=2 * symbols,
+        scaling="none",
+    )
+
+
+def marked_positions(tokens: np.ndarray, symbols: int) -> np.ndarray:
+    """The marked position of each sequence of the marked-token dataset (tokens ≥ `symbols`)."""
+    return np.asarray(np.argmax(np.asarray(tokens) >= symbols, axis=-1))
+
+
 def _samples(default: int) -> P:
     return P(
         "samples",
@@ -153,5 +199,53 @@ ENTRIES: tuple[tuple[DatasetType, Builder], ...] = (
             N_("Sequences"),
         ),
         _majority,
+    ),
+    (
+        DatasetType(
+            "recall",
+            N_("Long memory recall"),
+            N_(
+                "The first token is the answer; T distractor tokens follow. The model must keep the first "
+                "token in memory for T steps: a plain RNN forgets as T grows, an LSTM or GRU remembers."
+            ),
+            (
+                _samples(1000),
+                P(
+                    "symbols",
+                    "int",
+                    4,
+                    N_("Number of values the first token can take (classes)."),
+                    minimum=2,
+                    maximum=10,
+                ),
+                P("length", "int", 20, N_("Distractor tokens after the first one (T)."), minimum=1, maximum=200),
+            ),
+            N_("Sequences"),
+        ),
+        _recall,
+    ),
+    (
+        DatasetType(
+            "marked",
+            N_("Find the marked token"),
+            N_(
+                "Random tokens, one of them marked (the token V + value); the label is the marked token's "
+                "value. The answer sits at one position, so attention learns to look there."
+            ),
+            (
+                _samples(1000),
+                P(
+                    "symbols",
+                    "int",
+                    4,
+                    N_("Number of values a token can take (V, the classes)."),
+                    minimum=2,
+                    maximum=20,
+                ),
+                P("length", "int", 10, N_("Tokens per sequence (T)."), minimum=2, maximum=200),
+            ),
+            N_("Sequences"),
+        ),
+        _marked,
     ),
 )

@@ -1,4 +1,5 @@
-"""The 2-D toy datasets of TensorFlow Playground (plus moons), with its feature columns.
+"""The 2-D toy datasets of TensorFlow Playground (plus moons and imbalanced blobs), with its
+feature columns, and a 1-D curve with outliers for comparing regression losses.
 
 Coordinates lie roughly in [-6, 6] like TF Playground's; `noise` is its 0-50 % slider as a
 fraction. Class 1 is TF Playground's "+1" (blue), class 0 its "-1" (orange).
@@ -163,6 +164,57 @@ def _logic(params: dict[str, Any], rng: np.random.Generator) -> tuple[np.ndarray
     return xy, labels
 
 
+def class_counts(total: int, classes: int, minority: float) -> list[int]:
+    """Samples per class of the imbalanced blobs: the rare classes share `minority` of `total`
+    (near-equal parts, at least one sample each where there are enough), class 0 has the rest."""
+    rare = min(max(int(round(total * minority)), classes - 1), total - 1) if total >= classes else 0
+    return [total - rare, *_counts(rare, classes - 1)]
+
+
+def _imbalanced(params: dict[str, Any], rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Gaussian blobs like `gauss`, but class 0 has most of the points and the others are rare."""
+    k = params["classes"]
+    variance = 0.5 + params["noise"] / 0.5 * 3.5
+    angles = np.pi + np.pi / 4 + 2 * np.pi * np.arange(k) / k  # two classes: class 0 at (-2, -2)
+    centres = 2 * np.sqrt(2) * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    counts = class_counts(params["samples"], k, params["minority"])
+    labels = rng.permutation(np.concatenate([np.full(c, i, np.int64) for i, c in enumerate(counts)]))
+    xy = centres[labels] + rng.normal(0, np.sqrt(variance), (len(labels), 2))
+    return xy, labels
+
+
+CURVES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "sine": np.sin,
+    "line": lambda x: 0.5 * x,
+}
+CURVE_RANGE = (-3.0, 3.0)  # x of the curve with outliers
+OUTLIER_JUMP = (3.0, 6.0)  # how far above the curve an outlier lands
+OUTLIER_LABELS = (N_("inlier"), N_("outlier"))  # kept per sample, so views can mark the outliers
+
+
+def _outliers(params: dict[str, Any], rng: np.random.Generator, base_dir: Path | None) -> RawData:
+    """y = curve(x) + noise; a share of the points jumps far above the curve (one side only, as a
+    faulty sensor would), so a loss that squares errors is pulled up towards them."""
+    n = params["samples"]
+    x = rng.uniform(*CURVE_RANGE, n)
+    y = CURVES[params["curve"]](x) + rng.normal(0.0, params["noise"], n)
+    count = min(n, int(round(n * params["outliers"])))
+    chosen = rng.choice(n, count, replace=False)
+    y[chosen] += rng.uniform(*OUTLIER_JUMP, count)
+    flags = np.zeros(n, np.int64)
+    flags[chosen] = 1
+    return RawData(
+        x=x[:, None],
+        y=y[:, None].astype(np.float32),
+        task="regression",
+        modality="points",
+        feature_names=("x",),
+        points=x[:, None].astype(np.float32),
+        labels=flags,
+        label_names=OUTLIER_LABELS,
+    )
+
+
 def _builder(
     generate: Callable[[dict[str, Any], np.random.Generator], tuple[np.ndarray, np.ndarray]], classes: int | None
 ) -> Builder:
@@ -258,6 +310,32 @@ ENTRIES: tuple[tuple[DatasetType, Builder], ...] = (
         _builder(_logic, 2),
     ),
     (
+        DatasetType(
+            "imbalanced",
+            N_("Imbalanced blobs"),
+            N_(
+                "Overlapping Gaussian blobs where class 0 has most of the points and the other classes are "
+                "rare: accuracy looks fine while the rare class is missed."
+            ),
+            (
+                SAMPLES,
+                P("noise", "float", 0.2, NOISE.help, minimum=0.0, maximum=0.5),
+                CLASSES,
+                P(
+                    "minority",
+                    "float",
+                    0.1,
+                    N_("Share of the points in the rare classes, all together (the rest is class 0)."),
+                    minimum=0.01,
+                    maximum=0.5,
+                ),
+                FEATURE_PARAM,
+            ),
+            N_("2-D toy"),
+        ),
+        _builder(_imbalanced, 2),
+    ),
+    (
         _declare(
             "plane",
             N_("Plane (regression)"),
@@ -272,5 +350,37 @@ ENTRIES: tuple[tuple[DatasetType, Builder], ...] = (
             N_("Predict the height of six positive and negative bumps: a non-linear surface."),
         ),
         _builder(_multi_gauss, None),
+    ),
+    (
+        DatasetType(
+            "outliers",
+            N_("Curve with outliers (regression)"),
+            N_(
+                "Predict y from x on a sine (or a line), where a share of the points lies far above the "
+                "curve: compare how MSE, MAE and Huber losses let the outliers pull the fit."
+            ),
+            (
+                P("samples", "int", 200, SAMPLES.help, minimum=10, maximum=5000),
+                P(
+                    "noise",
+                    "float",
+                    0.1,
+                    N_("Standard deviation of the Gaussian noise added to y."),
+                    minimum=0.0,
+                    maximum=1.0,
+                ),
+                P(
+                    "outliers",
+                    "float",
+                    0.15,
+                    N_("Share of the points moved far above the curve."),
+                    minimum=0.0,
+                    maximum=0.5,
+                ),
+                P("curve", "choice", "sine", N_("The clean curve: y = sin(x) or y = x / 2."), choices=tuple(CURVES)),
+            ),
+            N_("1-D toy"),
+        ),
+        _outliers,
     ),
 )

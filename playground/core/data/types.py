@@ -27,7 +27,7 @@ class DatasetType:
     title: str  # "XOR"
     help: str  # one or two sentences for the GUI
     params: tuple[ParamSpec, ...]
-    group: str  # "2-D toy", "Real data", "Sequences", "Your data"
+    group: str  # "2-D toy", "1-D toy", "Real data", "Sequences", "Your data"
 
     @property
     def title_text(self) -> str:
@@ -60,6 +60,11 @@ class DatasetInfo:
     feature_names: tuple[str, ...]  # columns of points/features; () otherwise
     vocab_size: int | None  # tokens only
     sizes: tuple[int, int, int]  # (n_train, n_val, n_test)
+    # an autoencoder's data: the target of each sample is its own (standardised) input, flattened
+    target_is_input: bool = False
+    # names of the per-sample labels a regression set keeps beside its targets (the digit of each
+    # image an autoencoder rebuilds), so views can colour samples by them; () when there are none
+    label_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,19 @@ class Dataset:
     points_val: np.ndarray | None = None
     points_test: np.ndarray | None = None
     point_features: PointFeatures | None = field(default=None, repr=False)
+    # per-sample class labels (N,) int64 of a regression set that has them (`info.label_names`)
+    labels_train: np.ndarray | None = None
+    labels_val: np.ndarray | None = None
+    labels_test: np.ndarray | None = None
+
+    def labels(self, split: str) -> np.ndarray | None:
+        """The class label of every sample of `split` ("train", "val", "test"): the targets of a
+        classification set, the kept labels of a regression set that has them, else None."""
+        if self.info.task == "classification":
+            targets = getattr(self, f"y_{split}")
+            return None if targets is None else targets.detach().cpu().numpy().reshape(-1).astype(np.int64)
+        labels: np.ndarray | None = getattr(self, f"labels_{split}")
+        return labels
 
     def features_for_points(self, xy: np.ndarray) -> torch.Tensor:
         """Raw (M, 2) coordinates -> model inputs (M, F), e.g. to draw the decision boundary."""

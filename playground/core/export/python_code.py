@@ -4,8 +4,9 @@ The file holds the model as a plain `nn.Module` class (named layers in graph ord
 written out by the same generator the app compiles, so they cannot drift), the playground's own
 module classes it needs (copied from their source), the weight initialisation if the experiment
 chose one, and a training script with the experiment's loss, optimizer, schedule, epochs, batch
-size, seed, L1 penalty, gradient clipping, early stopping and keep-best. It imports only torch
-and numpy, and reproduces the app's run: same initial weights, same batch order.
+size, seed, L1 penalty, gradient clipping, early stopping, keep-best and data augmentation. It
+imports only torch and numpy, and reproduces the app's run: same initial weights, same batch
+order, same augmented batches.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ import torch
 from torch import nn
 
 from playground.core.catalogue import LAYERS, TensorSpec, modules
-from playground.core.catalogue.training import LOSSES, SCHEDULERS, has_momentum
+from playground.core.catalogue.augmentations import active_settings
+from playground.core.catalogue.training import EMBEDDING_LOSSES, LOSSES, SCHEDULERS, has_momentum
+from playground.core.data import augment as augment_module
 from playground.core.data import load_dataset
 from playground.core.errors import ExportError, PlaygroundError
 from playground.core.experiment.schema import Experiment
@@ -46,9 +49,10 @@ from playground.core.export.common import (
 from playground.core.graph import GraphReport
 from playground.core.graph import init as init_module
 from playground.core.graph.codegen import INPUT_VARIABLE, forward_lines
+from playground.core.i18n import _
 from playground.core.params import ParamSpec, resolved
 from playground.core.safe_files import refuse_foreign_file
-from playground.core.training.losses import FocalLoss
+from playground.core.training.losses import BatchTripletLoss, FocalLoss, nearest_centroid_predictions
 from playground.core.training.optimizers import optimizer_kwargs
 
 LINE_LIMIT = 100
@@ -148,6 +152,8 @@ def _fixed_names() -> frozenset[str]:
         _IMPROVED,
         init_source(),
         _focal_loss_source(),
+        _triplet_loss_source(),
+        augmentation_source(),
         *(inspect.getsource(cls) for cls in _playground_module_classes()),
     ]
     for task in ("classification", "regression"):
@@ -165,7 +171,7 @@ def _richest_experiment() -> Experiment:
     """An experiment with every training option on: its script holds every name a script can hold."""
     return Experiment.model_validate(
         {
-            "data": {"dataset": "xor"},
+            "data": {"dataset": "xor", "augmentation": {"jitter": 0.1}},
             "model": {},
             "training": {
                 "loss": {"type": "FocalLoss"},
@@ -420,6 +426,13 @@ def _focal_loss_source() -> str:
     return inspect.getsource(FocalLoss)
 
 
+def _triplet_loss_source() -> str:
+    """The engine's triplet loss and its nearest-centroid accuracy, copied verbatim: the script
+    draws the same triplets and measures the embedding as the app does."""
+    pieces = (BatchTripletLoss, nearest_centroid_predictions)
+    return "\n\n".join(inspect.getsource(piece).rstrip() + "\n" for piece in pieces)
+
+
 def loss_source(experiment: Experiment, outputs: int) -> str:
     """`make_loss(device)`: the experiment's loss, with the target conversions it needs."""
     spec = experiment.training.loss
@@ -431,7 +444,7 @@ def loss_source(experiment: Experiment, outputs: int) -> str:
             args.append(f"{key}=torch.tensor({py_literal([float(v) for v in values])}, device=device)")
         else:
             args.append(f"{key}={py_literal(value)}")
-    owner = "FocalLoss" if spec.type == "FocalLoss" else f"nn.{spec.type}"
+    owner = {"FocalLoss": "FocalLoss", "TripletMarginLoss": "BatchTripletLoss"}.get(spec.type, f"nn.{spec.type}")
     help_line = LOSSES[spec.type].help
     lines = ["def make_loss(device):", *_docstring(f"{spec.type}: {help_line}", INDENT)]
     lines.extend(call_source(owner, args, "criterion = ", INDENT))
@@ -499,10 +512,12 @@ def scheduler_source(experiment: Experiment) -> str | None:
     return "\n".join(lines) + "\n"
 
 
-def evaluate_source(task: str, outputs: int) -> str:
+def evaluate_source(task: str, outputs: int, embedding: bool = False) -> str:
     if task == "classification":
         predicted = (
-            "(outputs.reshape(-1) > 0).long()  # one output: its sign decides the class"
+            "nearest_centroid_predictions(outputs, y)  # an embedding: the nearest class centroid of the others"
+            if embedding
+            else "(outputs.reshape(-1) > 0).long()  # one output: its sign decides the class"
             if outputs == 1
             else "outputs.argmax(dim=1)"
         )
@@ -531,6 +546,19 @@ def evaluate_source(task: str, outputs: int) -> str:
         *metrics,
     ]
     return "\n".join(lines) + "\n"
+
+
+def _augmentation(experiment: Experiment) -> dict[str, Any]:
+    """The augmentations the experiment switches on, by field (empty: none)."""
+    augmentation = experiment.data.augmentation
+    return active_settings(augmentation.model_dump()) if augmentation is not None else {}
+
+
+def augmentation_source() -> str:
+    """The engine's batch augmentation, copied verbatim: the script augments as the app does."""
+    functions = (augment_module.augment_seed, augment_module.shift_and_rotate, augment_module.augment_batch)
+    head = _section("Data augmentation of the training batches, as the playground applies it")
+    return head + "\n\n" + "\n\n".join(inspect.getsource(function).rstrip() + "\n" for function in functions)
 
 
 _LOAD_DATA = '''def load_data(path, device):
@@ -633,6 +661,9 @@ def main_source(experiment: Experiment, class_name: str, task: str, has_val: boo
             f"{i1}weights = [p for p in model.parameters() if p.requires_grad and p.dim() > 1]  # L1 penalises these"
         )
     lines.append(f"{i1}shuffle = torch.Generator().manual_seed(SEED)  # the order of the batches, as in the playground")
+    augmented = bool(_augmentation(experiment))
+    if augmented:
+        lines.append(f"{i1}augmenter = torch.Generator(device=device)  # the random changes of the training batches")
     if warmup:
         lines.append(f"{i1}step = 0  # optimizer steps so far")
     if keep_best is not None:
@@ -649,9 +680,23 @@ def main_source(experiment: Experiment, class_name: str, task: str, has_val: boo
         f"{i2}else:",
         f"{i3}order = torch.arange(n, device=device)  # full batch: the whole training set at once",
         f"{i2}loss_sum = 0.0",
-        f"{i2}for start in range(0, n, batch_size):",
-        f"{i3}batch = order[start : start + batch_size]",
-        f"{i3}inputs, targets = x_train[batch], y_train[batch]",
+    ]
+    if augmented:
+        lines += [
+            f"{i2}for index, start in enumerate(range(0, n, batch_size)):",
+            f"{i3}batch = order[start : start + batch_size]",
+            f"{i3}inputs, targets = x_train[batch], y_train[batch]",
+            f"{i3}# data augmentation: a changed copy of the batch, drawn from (seed, epoch, batch)",
+            f"{i3}augmenter.manual_seed(augment_seed(SEED, epoch, index))",
+            f"{i3}inputs = augment_batch(inputs, augmenter, **AUGMENTATION)",
+        ]
+    else:
+        lines += [
+            f"{i2}for start in range(0, n, batch_size):",
+            f"{i3}batch = order[start : start + batch_size]",
+            f"{i3}inputs, targets = x_train[batch], y_train[batch]",
+        ]
+    lines += [
         f"{i3}optimizer.zero_grad()",
         f"{i3}loss = loss_fn(model(inputs), targets)",
     ]
@@ -787,6 +832,11 @@ def _header(experiment: Experiment, file_name: str, data_name: str, weights_name
         f"training part only. The seed gives the same initial weights and batch order as in the app, so "
         f"the losses printed here match the app's."
     )
+    if _augmentation(experiment):
+        about_data += (
+            " The training batches are augmented as in the app (the same random changes, drawn from the "
+            "seed, the epoch and the batch); the validation and test data never are."
+        )
     lines += ["", *textwrap.wrap(about_data, 92, break_long_words=False, break_on_hyphens=False)]
     escaped = [_docstring_text(line) for line in lines]
     return '"""' + "\n".join(escaped) + '\n"""\n'
@@ -833,6 +883,11 @@ def _settings(experiment: Experiment, data_name: str) -> str:
     ]
     if training.l1:
         lines.append(f"L1 = {py_literal(training.l1)}  # strength of the L1 penalty on the weights")
+    augmentation = _augmentation(experiment)
+    if augmentation:
+        values = ", ".join(f"{_string_literal(name)}: {py_literal(value)}" for name, value in augmentation.items())
+        lines.append("# random changes of every training batch (never of the validation or test data)")
+        lines.append(f"AUGMENTATION = {{{values}}}")
     if training.scheduler is not None and training.scheduler.warmup_steps > 0:
         lines.append(f"WARMUP_STEPS = {training.scheduler.warmup_steps}  # optimizer steps of linear warmup")
     if training.early_stopping is not None:
@@ -855,6 +910,14 @@ def python_source(
     """The whole exported file as text (the graph must be valid)."""
     if not report.valid:
         raise ExportError("cannot export: the model graph is not valid")
+    if experiment.training.distillation is not None:  # the teacher and its training are not written out yet
+        raise ExportError(
+            _(
+                "cannot export the training script: knowledge distillation (training.distillation) is not "
+                "exported yet. Export the student model as ONNX, PT2 or safetensors, or remove "
+                "training.distillation to export a script that trains on the labels alone."
+            )
+        )
     sizes = tuple(getattr(facts, "sizes", (1, 1, 1)))
     has_val = sizes[1] > 0 if has_val is None else has_val
     has_test = sizes[2] > 0 if has_test is None else has_test
@@ -892,6 +955,10 @@ def _training_part(
     part: list[str] = [_settings(experiment, data_name)]
     if training.loss.type == "FocalLoss":
         part.append(_focal_loss_source().rstrip() + "\n")
+    if training.loss.type in EMBEDDING_LOSSES:
+        part.append(_triplet_loss_source())
+    if _augmentation(experiment):
+        part.append(augmentation_source())
     part.append(_LOAD_DATA)
     part.append(loss_source(experiment, outputs))
     part.append(optimizer_source(experiment))
@@ -902,7 +969,7 @@ def _training_part(
         part.append(_WARMUP)
     if training.early_stopping is not None or (training.keep_best is not None and training.keep_best.restore):
         part.append(_IMPROVED)
-    part.append(evaluate_source(task, outputs))
+    part.append(evaluate_source(task, outputs, training.loss.type in EMBEDDING_LOSSES))
     part.append(PICK_THREADS)
     part.append(main_source(experiment, class_name, task, has_val, has_test))
     part.append('if __name__ == "__main__":\n    main()\n')

@@ -446,11 +446,14 @@ class InsideProbe:
                 if gates.shape[0]:
                     result.gates = gates
                     result.gate_names = GATE_NAMES[node_type]
-        if self.info.modality == "image" and sample_x.is_floating_point():
+        scores = not getattr(self.loss, "embedding", False)  # an embedding has no predicted class
+        if self.info.modality == "image" and sample_x.is_floating_point() and scores:
             result.saliency = self._saliency(model, sample_x)
         return result
 
     def _prediction(self, output: torch.Tensor) -> tuple[int | float | None, float | None]:
+        if getattr(self.loss, "embedding", False):
+            return None, None  # an embedding has no class scores: its class comes from other samples
         if self.info.task == "classification":
             flat = output.reshape(1, -1)
             if flat.shape[1] == 1:

@@ -1,7 +1,8 @@
 """What the views need from the model, computed in the training worker between two steps.
 
-`TaskProbe` picks the kind of view from the dataset (decision boundary, image predictions,
-forecast, confusion matrix, predicted-vs-true), prepares its static data once (`setup()`), and
+`TaskProbe` picks the kind of view from the dataset and the loss (decision boundary, image
+predictions, forecast, confusion matrix, predicted-vs-true, an autoencoder's reconstructions and
+codes, an embedding's scatter), prepares its static data once (`setup()`), and
 computes fresh predictions on demand (`predict()`), always in eval mode without autograd and
 restoring the model's mode afterwards, so training continues exactly as it would have.
 
@@ -26,6 +27,8 @@ import torch
 from torch import nn
 
 from playground.core.catalogue import ACTIVATIONS as CATALOGUE_ACTIVATIONS
+from playground.core.catalogue.training import EMBEDDING_LOSSES
+from playground.core.graph.inference import check_experiment
 from playground.core.graph.topology import Topology
 from playground.core.runs.records import NeuronMaps, Prediction, ViewSetup
 from playground.core.training.metrics import evaluate
@@ -34,6 +37,11 @@ GRID_RESOLUTION = 100  # boundary grid: 100 × 100 outputs (a frame's worth of w
 IMAGE_COUNT = 24  # test images shown with their predictions
 FORECAST_COUNT = 60  # test windows in the forecast plot
 SCATTER_COUNT = 600  # test samples in predicted-vs-true
+CURVE_RESOLUTION = 200  # points of a fitted curve y(x)
+CURVE_SAMPLES = 2000  # training points drawn under the fitted curve
+RECONSTRUCTION_COUNT = 10  # test images shown with their reconstructions (one of each class where it can)
+CODE_COUNT = 2000  # test samples in the scatter of codes or embeddings
+CODE_NODE = "code"  # the node id that names an autoencoder's bottleneck (else: the narrowest node)
 TRAIN_SUBSET = 512  # training samples for the train accuracy/MAE/R² after each epoch
 COST_SHARE = 0.03  # at most this share of the time goes into one kind of extra work
 
@@ -43,6 +51,9 @@ BASE_INTERVAL = {  # seconds between predictions while training, before the cost
     "forecast": 0.1,
     "confusion": 0.2,
     "scatter": 0.2,
+    "curve": 0.1,
+    "reconstruction": 0.2,
+    "embedding": 0.2,
     "none": math.inf,
 }
 
@@ -106,8 +117,14 @@ def _split(dataset: Any) -> tuple[str, torch.Tensor, torch.Tensor]:
     return "train", dataset.x_train, dataset.y_train
 
 
-def choose_kind(dataset: Any) -> str:
+def choose_kind(dataset: Any, experiment: Any = None) -> str:
+    """The task view's kind for this data (and, where it matters, this experiment's loss)."""
     info = dataset.info
+    loss = getattr(getattr(getattr(experiment, "training", None), "loss", None), "type", None)
+    if loss in EMBEDDING_LOSSES and info.task == "classification":
+        return "embedding"
+    if getattr(info, "target_is_input", False) and info.modality == "image":
+        return "reconstruction"
     if info.modality == "points" and getattr(dataset, "point_features", None) is not None:
         if info.task == "classification" or (info.target_dim or 1) == 1:
             return "boundary"
@@ -115,17 +132,112 @@ def choose_kind(dataset: Any) -> str:
         return "images"
     if info.modality == "sequence" and info.task == "regression":
         return "forecast"
+    if is_curve(info):
+        return "curve"
     return "confusion" if info.task == "classification" else "scatter"
 
 
-class TaskProbe:
-    """The task view's data for one dataset and model, computed in the training thread."""
+def is_curve(info: Any) -> bool:
+    """Regression of one value on one input column (x → y): drawn as the fitted curve over x."""
+    return (
+        info.task == "regression"
+        and info.modality in ("points", "features")
+        and tuple(info.input_shape) == (1,)
+        and (info.target_dim or 1) == 1
+        and not getattr(info, "target_is_input", False)
+    )
 
-    def __init__(self, dataset: Any, device: torch.device, resolution: int = GRID_RESOLUTION) -> None:
+
+def input_map(dataset: Any) -> tuple[float, float] | None:
+    """(a, b) with model input = a·x + b for the raw x a 1-column dataset keeps in `points_train`
+    (its standardisation); None when it keeps no raw values (the view then shows model inputs)."""
+    raw = getattr(dataset, "points_train", None)
+    if raw is None or len(raw) != len(dataset.x_train) or np.asarray(raw).reshape(len(raw), -1).shape[1] != 1:
+        return None
+    x = np.asarray(raw, dtype=np.float64).reshape(-1)
+    inputs = dataset.x_train.reshape(-1).double().numpy()
+    if len(x) < 2 or np.ptp(x) == 0:
+        return None
+    a, b = np.polyfit(x, inputs, 1)
+    return float(a), float(b)
+
+
+def _report(experiment: Any, info: Any) -> Any:
+    try:
+        return check_experiment(experiment, info)
+    except Exception:  # noqa: BLE001 - a graph that cannot be checked has no code to show
+        return None
+
+
+def output_width(experiment: Any, info: Any) -> tuple[str, int] | None:
+    """(node, values per sample) of the model's output when it is one flat vector per sample."""
+    report = _report(experiment, info)
+    if report is None or report.output_id is None:
+        return None
+    output = report.nodes[report.output_id].output
+    return None if output is None or output.rank != 1 else (report.output_id, int(output.shape[0]))
+
+
+def bottleneck(experiment: Any, info: Any) -> tuple[str, int] | None:
+    """(node, units) of an autoencoder's code: the node called `code`, else the narrowest node
+    with one flat vector per sample between the input and the output (the later of equals, so an
+    activation after the code layer is what is shown); None when the graph has no such node."""
+    report = _report(experiment, info)
+    if report is None:
+        return None
+    flat = {}
+    for node_id in report.order:
+        output = report.nodes[node_id].output
+        if node_id not in (report.input_id, report.output_id) and output is not None and output.rank == 1:
+            flat[node_id] = int(output.shape[0])
+    if CODE_NODE in flat:
+        return CODE_NODE, flat[CODE_NODE]
+    if not flat:
+        return None
+    narrowest = min(flat.values())
+    return [node_id for node_id, units in flat.items() if units == narrowest][-1], narrowest
+
+
+def _class_order(labels: np.ndarray | None, count: int, total: int) -> np.ndarray:
+    """Indices of `count` samples: the first of each class in turn (0, 1, 2, ...), then the rest."""
+    if labels is None or not len(labels):
+        return np.arange(min(count, total))
+    chosen = [int(np.flatnonzero(labels == label)[0]) for label in np.unique(labels)]
+    taken = set(chosen)
+    rest = [index for index in range(len(labels)) if index not in taken]
+    return np.asarray((chosen + rest)[:count], dtype=np.int64)
+
+
+def plane_of(codes: np.ndarray) -> np.ndarray:
+    """(n, D) codes as (n, 2) points: themselves for D = 2, their first two principal axes for a
+    wider code (signs fixed so the picture does not flip between frames), a zero y for D = 1."""
+    codes = np.asarray(codes, dtype=np.float64).reshape(len(codes), -1)
+    if codes.shape[1] == 2 or not len(codes):
+        return codes.reshape(len(codes), -1)[:, :2] if codes.shape[1] >= 2 else np.zeros((len(codes), 2))
+    if codes.shape[1] == 1:
+        return np.column_stack([codes[:, 0], np.zeros(len(codes))])
+    finite = np.nan_to_num(codes, nan=0.0, posinf=0.0, neginf=0.0)
+    centred = finite - finite.mean(axis=0)
+    _, _, axes = np.linalg.svd(centred, full_matrices=False)
+    axes = axes[:2]
+    axes *= np.where(axes[np.arange(2), np.abs(axes).argmax(axis=1)] < 0, -1.0, 1.0)[:, None]
+    plane: np.ndarray = centred @ axes.T
+    return plane
+
+
+class TaskProbe:
+    """The task view's data for one dataset and model, computed in the training thread.
+
+    `experiment` (when given) lets the probe see the loss (an embedding is scattered, not scored)
+    and the graph (an autoencoder's bottleneck, whose codes are scattered)."""
+
+    def __init__(
+        self, dataset: Any, device: torch.device, resolution: int = GRID_RESOLUTION, experiment: Any = None
+    ) -> None:
         self.dataset = dataset
         self.device = device
         self.info = dataset.info
-        self.kind = choose_kind(dataset)
+        self.kind = choose_kind(dataset, experiment)
         self.budget = _Budget(BASE_INTERVAL[self.kind])
         self.resolution = resolution
         self.split, x, y = _split(dataset)
@@ -146,6 +258,26 @@ class TaskProbe:
             self._x, self._y = x[:SCATTER_COUNT], y[:SCATTER_COUNT]
         elif self.kind == "confusion":
             self._x, self._y = x, y
+        elif self.kind == "curve":
+            self._curve_inputs(dataset)
+        self.code_node: str | None = None
+        self.code_units = 0
+        self._labels: np.ndarray | None = None
+        self._shown = np.zeros(0, dtype=np.int64)  # reconstruction: the test images shown
+        self._forward: Any = None  # reconstruction: the model's forward that taps the code node
+        if self.kind in ("reconstruction", "embedding"):
+            self._x, self._y = x[:CODE_COUNT], y[:CODE_COUNT]
+            labels = dataset.labels(self.split) if hasattr(dataset, "labels") else None
+            self._labels = None if labels is None else np.asarray(labels[:CODE_COUNT], dtype=np.int64)
+        if self.kind == "reconstruction":
+            self._shown = _class_order(self._labels, RECONSTRUCTION_COUNT, int(x[:CODE_COUNT].shape[0]))
+            code = bottleneck(experiment, self.info) if experiment is not None else None
+            if code is not None and code[1] == 2:  # a plane of codes; a wider code only rebuilds
+                self.code_node, self.code_units = code
+        elif self.kind == "embedding":
+            output = output_width(experiment, self.info)
+            if output is not None:
+                self.code_node, self.code_units = output
 
     # ---- once per run ---------------------------------------------------------------------------
     def setup(self) -> ViewSetup:
@@ -170,7 +302,45 @@ class TaskProbe:
         elif self.kind == "scatter":
             _, y = self._samples()
             setup.truth = _numpy(y.reshape(y.shape[0], -1)[:, 0].float())
+        elif self.kind == "curve":
+            self._curve_setup(setup)
+        elif self.kind in ("reconstruction", "embedding"):
+            x, _ = self._samples()
+            names = info.class_names if self.kind == "embedding" else getattr(info, "label_names", ())
+            setup.class_names = list(names)
+            setup.code_node, setup.code_units = self.code_node, self.code_units
+            if self.code_node is not None and self._labels is not None:
+                setup.code_labels = self._labels.copy()
+            if self.kind == "reconstruction":
+                index = torch.from_numpy(self._shown)
+                setup.images = _numpy(x[index].float())
+                setup.labels = None if self._labels is None else self._labels[self._shown].copy()
         return setup
+
+    def _curve_inputs(self, dataset: Any) -> None:
+        """The x of the fitted curve: the training inputs' range and a little more, in raw units
+        where the dataset keeps them, fed to the model as the standardised column it was trained on."""
+        self.input_map = input_map(dataset)
+        a, b = self.input_map or (1.0, 0.0)
+        x = (dataset.x_train.reshape(-1).double().numpy() - b) / a
+        finite = x[np.isfinite(x)]
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
+        margin = 0.05 * (high - low) if high > low else 1.0
+        self.curve_x = np.linspace(low - margin, high + margin, CURVE_RESOLUTION)
+        self._x = torch.from_numpy(a * self.curve_x + b).float().reshape(-1, 1)
+
+    def _curve_setup(self, setup: ViewSetup) -> None:
+        dataset, count = self.dataset, CURVE_SAMPLES
+        a, b = self.input_map or (1.0, 0.0)
+        setup.curve_x = self.curve_x.copy()
+        setup.curve_standardised = self.input_map is None
+        setup.feature_names = list(self.info.feature_names[:1]) or ["x"]
+        setup.points_train = (dataset.x_train[:count].reshape(-1).double().numpy() - b) / a
+        setup.targets_train = self._targets(dataset.y_train[:count])
+        labels = dataset.labels("train") if hasattr(dataset, "labels") else None
+        if labels is not None:
+            setup.labels = np.asarray(labels[:count], dtype=np.int64)
+            setup.class_names = list(getattr(self.info, "label_names", ()))
 
     def _samples(self) -> tuple[torch.Tensor, torch.Tensor]:
         """The inputs and targets every kind but the boundary keeps (set in `__init__`)."""
@@ -202,7 +372,11 @@ class TaskProbe:
             self.budget.spent(started, time.perf_counter())
 
     def _predict(self, model: nn.Module, x: torch.Tensor) -> Prediction:
+        if self.kind == "reconstruction":
+            return self._reconstruct(model, x)
         outputs = _forward(model, x, self.device)
+        if self.kind == "embedding":
+            return Prediction(codes=plane_of(outputs.numpy()).astype(np.float32))
         if self.kind == "boundary":
             r = self.resolution
             if self.info.task == "classification":
@@ -227,6 +401,37 @@ class TaskProbe:
             return Prediction(confusion=confusion)
         values = outputs.reshape(outputs.shape[0], -1)[:, 0]
         return Prediction(predicted=values.numpy().astype(np.float64))
+
+    def _reconstruct(self, model: nn.Module, x: torch.Tensor) -> Prediction:
+        """The shown images rebuilt, and (a 2-unit bottleneck) every scattered sample's code."""
+        shape = (len(self._shown), *x.shape[1:])
+        if self.code_node is None or not hasattr(model, "forward_code"):
+            outputs = _forward(model, x[torch.from_numpy(self._shown)], self.device)
+            return Prediction(reconstructions=outputs.reshape(shape).numpy().astype(np.float32))
+        if self._forward is None:
+            from playground.core.runs.inside import tapped_forward  # noqa: PLC0415 - inside imports this module
+
+            self._forward = tapped_forward(model)
+        node, codes = self.code_node, []
+
+        def keep(name: str, value: Any) -> Any:
+            if name == node and isinstance(value, torch.Tensor):
+                codes.append(value.detach().float().cpu().reshape(value.shape[0], -1))
+            return value
+
+        was_training = model.training
+        model.eval()
+        try:
+            with torch.inference_mode():
+                chunks = [self._forward(model, x[i : i + 4096].to(self.device), keep) for i in range(0, len(x), 4096)]
+        finally:
+            model.train(was_training)
+        rebuilt = torch.cat(chunks).float().cpu()[torch.from_numpy(self._shown)]
+        plane = plane_of(torch.cat(codes).numpy()) if codes else None
+        return Prediction(
+            reconstructions=rebuilt.reshape(shape).numpy().astype(np.float32),
+            codes=None if plane is None else plane.astype(np.float32),
+        )
 
 
 class TrainSubsetMetrics:

@@ -54,7 +54,8 @@ class RunRequest:
 class ViewSetup:
     """The task view's kind and its static data, sent once per run."""
 
-    kind: str  # "boundary", "images", "forecast", "confusion", "scatter" or "none"
+    # "boundary", "images", "forecast", "confusion", "scatter", "curve", "reconstruction", "embedding" or "none"
+    kind: str
     task: str = "classification"
     class_names: list[str] = field(default_factory=list)
     split: str = "test"  # the split the view shows
@@ -65,10 +66,23 @@ class ViewSetup:
     targets_train: np.ndarray | None = None
     points_test: np.ndarray | None = None
     targets_test: np.ndarray | None = None
-    images: np.ndarray | None = None  # images: (k, C, H, W)
+    images: np.ndarray | None = None  # images, reconstruction: (k, C, H, W) the test inputs shown
     labels: np.ndarray | None = None
     history: np.ndarray | None = None  # forecast: input windows
     truth: np.ndarray | None = None  # forecast, scatter: true values
+    # reconstruction (a 2-unit bottleneck) and embedding: the node whose output is scattered, how
+    # many values it has per sample (more than 2 are shown on their first two principal axes), and
+    # the class of every scattered test sample, named by `class_names`
+    code_node: str | None = None
+    code_units: int = 0
+    code_labels: np.ndarray | None = None
+    # curve (x → y regression): the x of each point of the fitted curve (the model's outputs for
+    # them come as `Prediction.predicted`), and whether x is the standardised model input because
+    # the dataset keeps no raw values; the training points are `points_train` (n,) and
+    # `targets_train`, with `labels` (n,) naming each point's kind by `class_names` when the
+    # dataset marks some (its outliers)
+    curve_x: np.ndarray | None = None
+    curve_standardised: bool = False
 
 
 @dataclass
@@ -79,6 +93,8 @@ class Prediction:
     confusion: np.ndarray | None = None  # images, confusion: (k, k) counts
     predicted: np.ndarray | None = None  # images: class; forecast, scatter: value
     confidence: np.ndarray | None = None  # images: probability of the predicted class
+    reconstructions: np.ndarray | None = None  # reconstruction: (k, C, H, W) the outputs for `images`
+    codes: np.ndarray | None = None  # reconstruction, embedding: (n, 2) a point per scattered sample
 
 
 @dataclass

@@ -57,7 +57,7 @@ def replay_views(
     of `snapshot`'s weights. `dataset`: the loaded dataset the run trained on."""
     device = torch.device(device)
     model = snapshot_model(experiment, dataset, snapshot, device)
-    task = TaskProbe(dataset, device)
+    task = TaskProbe(dataset, device, experiment=experiment)
     prediction = task.predict(model)
     maps = None
     if neurons:
@@ -91,7 +91,7 @@ class Replayer:
         training = experiment.training
         info = self.dataset.info
         self.loss = build_loss(training.loss.type, training.loss.params, info.task, getattr(info, "num_classes", None))
-        self._task = TaskProbe(self.dataset, self.device)
+        self._task = TaskProbe(self.dataset, self.device, experiment=experiment)
         self._neurons: NeuronProbe | None = None
         self._inside: InsideProbe | None = None
         self._model: tuple[int, torch.nn.Module] | None = None  # (snapshot epoch, its model)

@@ -192,7 +192,7 @@ class RunSession:
         if request.fork is not None:
             trainer.fork_from(request.fork)  # SnapshotError (a user's error) when it does not fit
         if request.predictions:
-            self._probe = TaskProbe(dataset, trainer.device)
+            self._probe = TaskProbe(dataset, trainer.device, experiment=request.experiment)
             self._train_metrics = TrainSubsetMetrics(dataset, trainer.loss, trainer.device)
         if request.neuron_maps:
             probe = NeuronProbe(dataset, request.experiment, trainer.model, trainer.device)

@@ -20,6 +20,10 @@ from playground.core.i18n import _
 SIGMOID_LOW, SIGMOID_HIGH = 0.0125, 0.9875  # s(1 - s) < 0.0125
 TANH_LIMIT = 0.975  # 1 - t² < 0.05
 SOLVED_ACCURACY = 0.95  # validation accuracy from which saturated units are no longer a warning sign
+# A layer whose gradient is this many times the norm of its weights (or of 1, for tiny weights) is
+# exploding: one step of an ordinary learning rate throws the weights far off. Healthy runs of the
+# course's presets stay below 2.
+EXPLODING_GRADIENT = 100.0
 
 
 @dataclass
@@ -171,10 +175,31 @@ def _to_floats(scalars: list[torch.Tensor]) -> list[float]:
     return torch.stack(scalars).tolist()
 
 
+def _exploding_hint(diag: Diagnostics) -> list[str]:
+    """The hint for gradients that are huge in themselves: the norm of a layer's gradient far above
+    the norm of its weights. Every layer may get the same huge gradient (a deep stack that
+    amplifies its signal forwards and its gradient backwards), which the first/last ratio misses."""
+    grads, weights = diag.grad_norm, diag.weight_norm
+    if not len(grads) or len(weights) != len(grads) or not np.all(np.isfinite(grads)):
+        return []
+    scale = grads / np.maximum(np.nan_to_num(weights, nan=1.0, posinf=1.0), 1.0)
+    worst = int(np.argmax(scale))
+    if scale[worst] <= EXPLODING_GRADIENT:
+        return []
+    return [
+        _(
+            "Exploding gradients: the gradient of {layer} has norm {norm}, {ratio} times the norm of its "
+            "weights, so one step can throw the weights far off. Try gradient clipping, normalisation "
+            "layers (BatchNorm, LayerNorm), a smaller initialisation or a lower learning rate."
+        ).format(layer=diag.layers[worst], norm=f"{float(grads[worst]):.1e}", ratio=f"{float(scale[worst]):.0f}")
+    ]
+
+
 def diagnostic_hints(diag: Diagnostics) -> list[str]:
     """Plain-language readings of the numbers, for the panel beside the plots (in the current language)."""
     hints: list[str] = []
     grads = diag.grad_norm
+    exploding = False  # the first/last ratio said so already
     if len(grads) >= 3 and np.all(np.isfinite(grads)) and grads[-1] > 0:
         ratio = grads[0] / grads[-1]
         if ratio < 1e-3:
@@ -192,12 +217,15 @@ def diagnostic_hints(diag: Diagnostics) -> list[str]:
                 )
             hints.append(hint.format(layer=diag.layers[0], ratio=f"{ratio:.1e}"))
         elif ratio > 1e3:
+            exploding = True
             hints.append(
                 _(
                     "Exploding gradients: the first layer ({layer}) gets {ratio} times the gradient of the last. "
                     "Try gradient clipping or a lower learning rate."
                 ).format(layer=diag.layers[0], ratio=f"{ratio:.1e}")
             )
+    if not exploding:
+        hints.extend(_exploding_hint(diag))
     for name, share in diag.dead_fraction.items():
         if share >= 0.5:
             hints.append(

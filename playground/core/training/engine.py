@@ -12,7 +12,9 @@ throttled, so the engine runs at the speed of a hand-written loop.
 Reproducibility: the model is built right after ``torch.manual_seed(training.seed)``; batch
 order comes from a private generator seeded with the same seed; the global RNG state that
 dropout uses is kept with the trainer (restored on `run()`, after a pause, and from
-checkpoints). The same experiment and seed give the same curves bit for bit on CPU.
+checkpoints); data augmentation draws from a generator of its own, reseeded for each batch from
+(seed, epoch, batch), so it needs no state in checkpoints. The same experiment and seed give the
+same curves bit for bit on CPU.
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ import torch
 from pydantic import ValidationError
 from torch import nn
 
+from playground.core.catalogue.augmentations import augmentation_problems
 from playground.core.catalogue.training import SCHEDULERS
 from playground.core.data import load_dataset
+from playground.core.data.augment import BatchAugmenter, batch_augmenter
 from playground.core.errors import ExperimentError, Problem
 from playground.core.experiment.schema import Experiment, SchedulerSpec, TrainingSpec
 from playground.core.graph import build_model
@@ -53,6 +57,12 @@ from playground.core.training.checkpoint import (
 from playground.core.training.control import TrainingControl
 from playground.core.training.device import resolve_device
 from playground.core.training.diagnostics import Diagnostics, DiagnosticsProbe
+from playground.core.training.distillation import (
+    DistillationObjective,
+    TeacherFile,
+    check_distillation,
+    prepare_teacher,
+)
 from playground.core.training.events import (
     FINAL_METRICS,
     EpochEvent,
@@ -176,6 +186,7 @@ class Trainer:
         self._generator = torch.Generator().manual_seed(seed)
 
         self.x_train, self.y_train = self._on_device(dataset.x_train), self._on_device(dataset.y_train)
+        self._augment = self._augmenter(info)  # None without augmentation: the hot loop skips it
         self.x_val, self.y_val = dataset.x_val, dataset.y_val
         self.x_test, self.y_test = dataset.x_test, dataset.y_test
         self.train_samples = int(self.x_train.shape[0])
@@ -205,6 +216,11 @@ class Trainer:
             check_monitor(self.training.keep_best.monitor, self.task, has_val, "training.keep_best.monitor")
             self.keep_best = MetricTracker(self.training.keep_best.monitor)
         self._best_state: dict[str, torch.Tensor] | None = None
+        # knowledge distillation: the teacher file is checked now, trained (or loaded) at begin()
+        self._teacher_file: TeacherFile | None = None
+        self.distillation: DistillationObjective | None = None  # the loss of a distilled run, once prepared
+        if self.training.distillation is not None:
+            self._teacher_file = check_distillation(experiment, base_dir, self.task)
 
         self._weights = [p for p in self.model.parameters() if p.requires_grad and p.dim() > 1]
         self._probe = DiagnosticsProbe(self.model) if self.options.diagnostics else None
@@ -244,6 +260,18 @@ class Trainer:
         self._snapshot_meta: dict[str, Any] | None = None  # what every WeightSnapshot of this run names
 
     # ---- helpers -------------------------------------------------------------------------------
+    def _augmenter(self, info: Any) -> BatchAugmenter | None:
+        """The run's batch augmenter (None: no augmentation). Its draws depend only on the seed,
+        the epoch and the batch, so resumed and forked runs see the original's augmented batches."""
+        augmentation = self.experiment.data.augmentation
+        modality = getattr(info, "modality", None)
+        if augmentation is not None and modality is not None:  # a hand-made model skips the checks
+            shape = tuple(getattr(info, "input_shape", ()))
+            found = augmentation_problems(augmentation.model_dump(), self.experiment.data.dataset, modality, shape)
+            if found:
+                raise ExperimentError([Problem(path, message) for path, message in found])
+        return batch_augmenter(augmentation, self.training.seed, self.device)
+
     def _on_device(self, tensor: torch.Tensor) -> torch.Tensor:
         return tensor if tensor.device == self.device else tensor.to(self.device)
 
@@ -300,7 +328,37 @@ class Trainer:
             latest = store.latest()
             if latest is None or latest.epoch != self.epoch:  # epoch 0 of a new run, or a fork's start
                 store.add(self.snapshot())
+        if self._teacher_file is not None and self.distillation is None:
+            try:
+                self._prepare_distillation()
+            except BaseException:
+                self._end()
+                raise
+            if self._outcome is not None:  # stopped while the teacher trained
+                return
         self._emit(StateEvent("running", self.epoch + 1, self.step))
+
+    def _prepare_distillation(self) -> None:
+        """Train (or load) the teacher and make the distilled loss; a stop on the way ends the run
+        before the student's first step. The teacher's run changes nothing of the student's numbers:
+        `train_steps` puts the student's own RNG state back before every turn."""
+        spec, teacher = self.training.distillation, self._teacher_file
+        if spec is None or teacher is None:
+            return
+        prepared = prepare_teacher(
+            spec,
+            teacher,
+            self.dataset,
+            self.device,
+            control=self.control,
+            observer=self.observer,
+            at=lambda: (self.epoch + 1, self.step),
+        )
+        if prepared is None:
+            self._outcome = ("stopped", _("Stopped while the teacher was training, before the student's first step."))
+            return
+        hard = self.loss.loss if self.loss.passthrough else self.loss
+        self.distillation = DistillationObjective(spec, prepared, hard, per_batch=self._augment is not None)
 
     def train_steps(self, steps: int | None = None) -> Outcome | None:
         """Run up to `steps` more optimizer steps (None: to the end), finishing every epoch they
@@ -424,8 +482,10 @@ class Trainer:
         """
         model, optimizer, control, controller = self.model, self.optimizer, self.control, self.lr_controller
         loss_fn = self.loss.loss if self.loss.passthrough else self.loss
+        distill = self.distillation  # None without distillation: the hot loop calls loss_fn
         probe = self._probe
         x, y = self.x_train, self.y_train
+        augment, epoch_number = self._augment, self.epoch + 1
         n, batch_size, batches = self.train_samples, self.batch_size, self.batches_per_epoch
         l1 = float(self.training.l1)
         l1_weights = self._weights
@@ -497,13 +557,18 @@ class Trainer:
                         raise RuntimeError("no batch order for this epoch")
                     idx = perm[index * batch_size : (index + 1) * batch_size]
                     xb, yb = x[idx], y[idx]
+                if augment is not None:  # new tensors: the training split itself stays as it is
+                    xb = augment(xb, epoch_number, index)
                 diagnose = probe_this_epoch and index == batches - 1
                 if mid_epoch and not diagnose and time.perf_counter() >= self._next_diagnostics:
                     diagnose = True  # a long epoch: the live view gets its diagnostics mid-way too
                 if diagnose and probe is not None:  # diagnose implies a probe
                     probe.attach()
                 optimizer.zero_grad(set_to_none=True)
-                loss = loss_fn(model(xb), yb)
+                if distill is None:
+                    loss = loss_fn(model(xb), yb)
+                else:  # the teacher's soft targets for these samples (all of them in a full batch)
+                    loss = distill(model(xb), yb, None if full_batch else idx, xb)
                 objective = loss + l1 * sum(w.abs().sum() for w in l1_weights) if l1 else loss
                 value = objective.item()
                 if not value <= explode_at:  # NaN, inf, or exploded
@@ -781,7 +846,7 @@ class Trainer:
         if meta is None:
             meta = self._snapshot_meta = {
                 "training": self.training.model_dump(mode="json"),
-                "data": self.experiment.data.model_dump(mode="json"),
+                "data": _data_signature(self.experiment),
                 "graph": json.loads(json.dumps(graph_signature(self.experiment.model))),
                 "epochs": self.epochs,
                 "batches_per_epoch": self.batches_per_epoch,
@@ -813,7 +878,7 @@ class Trainer:
                     "the snapshot was taken from a different model graph ({detail}); fork from the run's own graph"
                 ).format(detail=detail)
             )
-        if snapshot.data != self.experiment.data.model_dump(mode="json"):
+        if snapshot.data != _data_signature(self.experiment):
             raise SnapshotError(_("the snapshot was trained on other data; a fork continues on the same data"))
         state = snapshot.state(history)
         try:
@@ -915,6 +980,15 @@ class Trainer:
     def diagnostics(self) -> Diagnostics | None:
         """The latest diagnostics of the current epoch (None when it has none yet, or skipped them)."""
         return self._diagnostics
+
+
+def _data_signature(experiment: Experiment) -> dict[str, Any]:
+    """The data section a snapshot records: without an unset augmentation, so snapshots saved
+    before augmentation existed still fit a run without it."""
+    data = experiment.data.model_dump(mode="json")
+    if data.get("augmentation") is None:
+        data.pop("augmentation", None)
+    return data
 
 
 def _optimizer_settings(training: TrainingSpec) -> dict[str, Any]:

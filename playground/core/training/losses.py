@@ -8,6 +8,7 @@ KL divergence wants log-probabilities against a distribution), so each loss is w
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from playground.core.catalogue.training import DEFAULT_LOSS, LOSSES
+from playground.core.catalogue.training import DEFAULT_LOSS, EMBEDDING_LOSSES, LOSSES
 from playground.core.errors import ExperimentError, Problem
 from playground.core.i18n import _
 from playground.core.params import resolved
@@ -65,6 +66,102 @@ class FocalLoss(nn.Module):
         return loss.mean()
 
 
+class BatchTripletLoss(nn.Module):
+    """Triplet margin loss over triplets drawn inside each batch from the class labels.
+
+    The model outputs an embedding (N, D). Every sample whose class has another member in the
+    batch, and which has a sample of another class beside it, is an anchor: it gets a random
+    positive (another sample of its class) and a random negative (a sample of another class), and
+    pays max(0, d(anchor, positive) - d(anchor, negative) + margin) (`F.triplet_margin_loss`). A
+    batch without a valid triplet costs exactly zero.
+
+    The draws are seeded by the batch itself (its labels and the embeddings' bits) and `seed`, not
+    by a random stream: the same run draws the same triplets every time, and an evaluation or a
+    live view computing this loss on the side never shifts the triplets training draws next.
+    """
+
+    def __init__(
+        self, margin: float = 1.0, p: float = 2.0, swap: bool = False, reduction: str = "mean", seed: int = 0
+    ) -> None:
+        super().__init__()
+        self.margin = float(margin)
+        self.p = float(p)
+        self.swap = bool(swap)
+        self.reduction = reduction
+        self.seed = int(seed)
+
+    @staticmethod
+    def sample_triplets(
+        labels: torch.Tensor, generator: torch.Generator
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(anchors, positives, negatives): index tensors (on the CPU) of one triplet per valid anchor."""
+        labels = labels.reshape(-1).long().cpu()
+        n = labels.numel()
+        _, classes, counts = torch.unique(labels, return_inverse=True, return_counts=True)
+        order = torch.argsort(classes, stable=True)  # the batch's indices grouped by class
+        starts = torch.cumsum(counts, 0) - counts  # where each class's group begins in `order`
+        rank = torch.empty(n, dtype=torch.long)
+        rank[order] = torch.arange(n) - starts[classes[order]]  # each sample's place in its group
+        size = counts[classes]
+        anchors = torch.nonzero((size >= 2) & (size < n)).reshape(-1)
+        draws = torch.rand(2, n, generator=generator, dtype=torch.float64)[:, anchors]
+        group, start, own = size[anchors], starts[classes[anchors]], rank[anchors]
+        pick = torch.minimum((draws[0] * (group - 1)).long(), group - 2)  # one of the others ...
+        pick = pick + (pick >= own).long()  # ... skipping the anchor itself
+        other = torch.minimum((draws[1] * (n - group)).long(), n - group - 1)  # outside the group
+        other = other + (other >= start).long() * group
+        return anchors, order[start + pick], order[other]
+
+    def batch_seed(self, embeddings: torch.Tensor, labels: torch.Tensor) -> int:
+        """A seed made from the batch's bits (without overflow: every term stays below 2**53)."""
+        bits = embeddings.detach().float().cpu().contiguous().view(torch.int32).reshape(-1).long()
+        values = torch.cat([bits, labels.detach().reshape(-1).long().cpu()]).remainder(65521)
+        weights = torch.arange(values.numel()).remainder(65519) + 1
+        return int((values * weights).sum()) * 1000003 + self.seed
+
+    def forward(self, embeddings: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        embeddings = embeddings.reshape(embeddings.shape[0], -1)
+        generator = torch.Generator().manual_seed(self.batch_seed(embeddings, labels) % 2**62)
+        anchors, positives, negatives = (
+            index.to(embeddings.device) for index in self.sample_triplets(labels, generator)
+        )
+        if anchors.numel() == 0:
+            return embeddings[:0].sum()  # zero, still part of the graph (no NaN, no triplet)
+        return F.triplet_margin_loss(
+            embeddings[anchors],
+            embeddings[positives],
+            embeddings[negatives],
+            margin=self.margin,
+            p=self.p,
+            swap=self.swap,
+            reduction=self.reduction,
+        )
+
+
+def nearest_centroid_predictions(
+    embeddings: torch.Tensor, labels: torch.Tensor, num_classes: int | None = None
+) -> torch.Tensor:
+    """The class of each sample by the nearest class centroid (Euclidean) of the *other* samples.
+
+    Leave-one-out: a sample's own class centroid is taken without it, so no sample is classified
+    with its own label; a class with no other member cannot be chosen.
+    """
+    e = embeddings.detach().reshape(embeddings.shape[0], -1).double()
+    y = labels.reshape(-1).long().to(e.device)
+    n = e.shape[0]
+    k = max(int(num_classes or 0), int(y.max()) + 1 if n else 1)
+    sums = torch.zeros(k, e.shape[1], dtype=e.dtype, device=e.device).index_add_(0, y, e)
+    counts = torch.bincount(y, minlength=k).to(e.dtype)
+    centroids = sums / counts.clamp_min(1).unsqueeze(1)
+    distances = ((e.unsqueeze(1) - centroids.unsqueeze(0)) ** 2).sum(dim=2)
+    distances[:, counts == 0] = math.inf
+    others = counts[y] - 1
+    own = (sums[y] - e) / others.clamp_min(1).unsqueeze(1)
+    own_distance = ((e - own) ** 2).sum(dim=1)
+    distances[torch.arange(n, device=e.device), y] = torch.where(others > 0, own_distance, math.inf)
+    return distances.argmin(dim=1)
+
+
 class LossAdapter:
     """A torch loss plus the conversions between the model output, the dataset target and it.
 
@@ -106,8 +203,18 @@ class LossAdapter:
             outputs = outputs.unsqueeze(1)
         return outputs, targets
 
-    def predictions(self, outputs: torch.Tensor) -> torch.Tensor:
-        """Class indices predicted by classification outputs."""
+    @property
+    def embedding(self) -> bool:
+        """True when the model outputs an embedding (triplet loss), not one score per class."""
+        return self.name in EMBEDDING_LOSSES
+
+    def predictions(self, outputs: torch.Tensor, targets: torch.Tensor | None = None) -> torch.Tensor:
+        """Class indices predicted by classification outputs. An embedding has no class scores: its
+        classes are those of the nearest centroid of the other samples, so it needs `targets`."""
+        if self.embedding:
+            if targets is None:
+                raise ValueError(f"{self.name} outputs an embedding: its predictions need the samples' labels")
+            return nearest_centroid_predictions(outputs, targets, self.num_classes)
         if outputs.dim() == 1 or outputs.shape[-1] == 1:
             return (outputs.reshape(-1) > 0).long()
         return outputs.argmax(dim=-1)
@@ -139,6 +246,8 @@ def build_loss(name: str, params: Mapping[str, Any] | None, task: str, num_class
         loss = nn.BCEWithLogitsLoss(**kwargs)
     elif name == "FocalLoss":
         loss = FocalLoss(**kwargs)
+    elif name == "TripletMarginLoss":
+        loss = BatchTripletLoss(**kwargs)
     else:
         loss = getattr(nn, name)(**kwargs)
     return LossAdapter(name, loss, task, num_classes)

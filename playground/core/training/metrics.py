@@ -46,12 +46,17 @@ def confusion_matrix(true: torch.Tensor, predicted: torch.Tensor, num_classes: i
     return counts.reshape(num_classes, num_classes).numpy().astype(np.int64)
 
 
-def r2_score(outputs: torch.Tensor, targets: torch.Tensor) -> float:
-    """Coefficient of determination, averaged uniformly over output columns (as scikit-learn)."""
+def r2_score(outputs: torch.Tensor, targets: torch.Tensor, pooled: bool = False) -> float:
+    """Coefficient of determination, averaged uniformly over output columns (as scikit-learn);
+    `pooled`: the share of the columns' total variance explained (scikit-learn's
+    "variance_weighted"), for columns in one unit such as an image's pixels, where the uniform
+    average would be ruled by border pixels that hardly ever change."""
     y = targets.double().reshape(targets.shape[0], -1)
     p = outputs.double().reshape(y.shape)
     ss_res = ((y - p) ** 2).sum(dim=0)
     ss_tot = ((y - y.mean(dim=0)) ** 2).sum(dim=0)
+    if pooled:
+        ss_res, ss_tot = ss_res.sum().reshape(1), ss_tot.sum().reshape(1)
     scores = torch.where(ss_tot > 0, 1 - ss_res / ss_tot.clamp_min(1e-300), torch.where(ss_res == 0, 1.0, 0.0).double())
     return float(scores.mean())
 
@@ -88,7 +93,7 @@ def evaluate(
     with torch.inference_mode():
         value = float(loss(outputs, targets))
         if loss.task == "classification":
-            predicted = loss.predictions(outputs)
+            predicted = loss.predictions(outputs, targets)  # an embedding's: nearest centroid of the others
             accuracy = float((predicted == targets.reshape(-1)).double().mean())
             confusion = None
             if with_confusion and loss.num_classes:
@@ -96,7 +101,14 @@ def evaluate(
             return SplitMetrics(value, accuracy=accuracy, confusion=confusion)
         prepared, prepared_targets = loss.prepare(outputs, targets)
         mae = float((prepared.double() - prepared_targets.double()).abs().mean())
-        return SplitMetrics(value, mae=mae, r2=r2_score(prepared, prepared_targets))
+        return SplitMetrics(value, mae=mae, r2=r2_score(prepared, prepared_targets, pooled=_rebuilds(x, y)))
+
+
+def _rebuilds(x: torch.Tensor, y: torch.Tensor) -> bool:
+    """True when every target is its sample's own input (an autoencoder's data), one row each."""
+    if not x.is_floating_point() or y.dim() != 2 or y.shape[1] < 2 or x[0].numel() != y.shape[1]:
+        return False
+    return bool(torch.equal(x.reshape(x.shape[0], -1).to(y.device), y))
 
 
 def finite_or_none(value: float | None) -> float | None:

@@ -3,7 +3,8 @@
 `check_experiment` calls `settings_issues` once the graph is valid, so `playground check`, the
 trainer, every export and the window refuse the same experiments with the same messages: a loss of
 the other task, class weights of the wrong length, a monitor the data cannot provide, a one-cycle
-schedule with an empty phase, a model too large for this machine. Torch is not imported here.
+schedule with an empty phase, an augmentation of another kind of data, a model too large for this
+machine. Torch is not imported here.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from playground.core.catalogue.augmentations import augmentation_problems
 from playground.core.catalogue.training import DEFAULT_LOSS, LOSSES
 from playground.core.errors import ExperimentError
 from playground.core.experiment.schema import Experiment
@@ -162,6 +164,18 @@ def _memory_issues(experiment: Experiment, report: Any, train_samples: int | Non
     ]
 
 
+def _augmentation_issues(experiment: Experiment, facts: Any) -> list[Any]:
+    """Augmentations that cannot work on this data (a mirror of 2-D points, a shift beyond the
+    picture); facts that do not say their kind of data (hand-made ones) are not checked."""
+    augmentation = experiment.data.augmentation
+    modality = getattr(facts, "modality", None)
+    if augmentation is None or modality is None:
+        return []
+    values, dataset = augmentation.model_dump(), experiment.data.dataset
+    shape = tuple(getattr(facts, "input_shape", ()))
+    return [_issue(path, message) for path, message in augmentation_problems(values, dataset, modality, shape)]
+
+
 def settings_issues(experiment: Experiment, facts: Any, report: Any) -> list[Any]:
     """Every reason a run with these settings would be refused on this dataset and machine."""
     sizes: Sequence[int] | None = getattr(facts, "sizes", None)
@@ -177,6 +191,7 @@ def settings_issues(experiment: Experiment, facts: Any, report: Any) -> list[Any
                 issues.append(_issue(f"training.{key}.monitor", problem))
     issues += _schedule_issues(experiment, train_samples, has_val)
     issues += _device_issues(experiment)
+    issues += _augmentation_issues(experiment, facts)
     if report.output_id is not None:
         issues += _memory_issues(experiment, report, train_samples)
     return issues

@@ -58,6 +58,7 @@ from playground.core.params import ParamError, coerce_value
 from playground.ui import theme
 from playground.ui.editor.commands import SetDataCommand, SetInitCommand, SetLocalizedTextCommand, SetTrainingCommand
 from playground.ui.i18n import current_language, language_events
+from playground.ui.inspector.augmentation_editor import AugmentationEditor
 from playground.ui.inspector.param_editors import (
     BoolEditor,
     ChoiceEditor,
@@ -303,6 +304,7 @@ class SettingsInspector(QWidget):
         document.settings_changed.connect(self._on_settings_changed)
         document.reset.connect(self.refresh)
         document.changed.connect(self._refresh_dataset_facts)
+        document.changed.connect(self._refresh_augmentation)
         # the datasets' names and help and the initialisations' help are the core's text
         self._subscriptions = Subscriptions(self)
         self._subscriptions.connect(language_events().changed, self._on_language_changed)
@@ -385,6 +387,11 @@ class SettingsInspector(QWidget):
         self.dataset_facts.setTextFormat(Qt.TextFormat.RichText)
         self.dataset_facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.dataset_facts)
+        self.augmentation_editor = AugmentationEditor(self.document, box)
+        self.augmentation_editor.edited.connect(
+            lambda augmentation, field: self._push_data({"augmentation": augmentation}, f"augmentation.{field}")
+        )
+        layout.addWidget(self.augmentation_editor)
         return box
 
     def _percent_spin(self, parent: QWidget, low: int, high: int, tooltip: str) -> PercentSpinBox:
@@ -590,6 +597,7 @@ class SettingsInspector(QWidget):
         self._show_test_share(split.test)
         self.data_seed.set_value(data.seed)
         self._refresh_dataset_facts()
+        self._refresh_augmentation()
 
     def _refresh_dataset_facts(self) -> None:
         colors = theme.colors()
@@ -616,6 +624,15 @@ class SettingsInspector(QWidget):
             f"<span style='color:{colors.muted_text}'>{html.escape(input_word)}</span> "
             f"<span style='font-family: monospace'>{shape}</span> · {html.escape(target)} · {html.escape(samples)}"
         )
+
+    def _refresh_augmentation(self) -> None:
+        """The augmentations that suit the dataset's kind of data (known once it loads)."""
+        modality: str | None
+        try:
+            modality = getattr(self.document.dataset_info(), "modality", None)
+        except Exception:  # report_error says why the data does not load
+            modality = None
+        self.augmentation_editor.show_augmentation(self.document.experiment.data.augmentation, modality)
 
     def _refresh_training(self) -> None:
         training = self.document.experiment.training

@@ -46,6 +46,13 @@ from playground.ui.plots.style import (
 
 # Anchors of a marker's label: right of the line (view centre to its right), else left of it.
 MARKER_ANCHORS = [(0, 0), (1, 0)]
+# Mid-tone colours, legible on the light and the dark plot background alike (contrast about 4:1)
+BEST_COLOR = "#3d9140"  # the best epoch (keep-best weights / early stopping): green
+STOP_COLOR = "#a67c00"  # where early stopping ended the run: amber, apart from the red of "diverged"
+# Where a marker's label sits along its line (0 bottom, 1 top): the stop marker comes a patience
+# after the best one, often a few pixels to its right, so their labels take different heights.
+LABEL_HEIGHT = 0.9
+BEST_LABEL_HEIGHT = 0.78
 
 METRIC_KEYS = ("train_loss", "val_loss", "train_accuracy", "val_accuracy", "train_mae", "val_mae", "train_r2", "val_r2")
 
@@ -75,6 +82,10 @@ class LossPlot(QWidget):
         self._dirty = False
         self._totals: dict[str, float | None] = {"step": None, "epoch": None}  # planned run length
         self._markers: list[tuple[float, float, pg.InfiniteLine]] = []  # step, epoch_x, line
+        # the best epoch so far of a run that keeps its best weights or stops early (the latest
+        # epoch whose monitor improved): (step, epoch, line), the line moving as the best does
+        self._best: tuple[float, float, pg.InfiniteLine] | None = None
+        self._fitted = False  # the x axis shows the steps that ran, not the plan (a run that ended early)
         self._cursor: tuple[float, float] | None = None  # the time machine's (step, epoch_x)
         self._cursor_lines: list[pg.InfiniteLine] = []
         self._raw_symbols: bool | None = None
@@ -278,6 +289,10 @@ class LossPlot(QWidget):
         for _step, _epoch_x, line in self._markers:
             self.loss_plot.removeItem(line)
         self._markers = []
+        if self._best is not None:
+            self.loss_plot.removeItem(self._best[2])
+            self._best = None
+        self._fitted = False
         self.set_time_cursor(None)
         for sticky in (self._loss_range, self._metric_range, self._metric2_range):
             sticky.reset()
@@ -298,13 +313,49 @@ class LossPlot(QWidget):
         self._dirty = True
 
     def add_epochs(self, rows: Iterable[EpochRow]) -> None:
-        """Finished epochs (a metric this run does not have is None: missing)."""
+        """Finished epochs (a metric this run does not have is None: missing). An epoch whose
+        monitor improved (keep best weights, early stopping) moves the "best" marker to it."""
+        best = None
         for row in rows:
             self._epoch.append(as_float(row.epoch))
             self._epoch_step.append(as_float(row.step))
             for key, series in self._metrics.items():
                 series.append(as_float(row.value(key)))
+            if row.improved:
+                best = row
             self._dirty = True
+        if best is not None:
+            self._mark_best(float(best.step), float(best.epoch))
+
+    def _mark_best(self, step: float, epoch: float) -> None:
+        text = QCoreApplication.translate("Plots", "best: epoch {epoch}").format(epoch=f"{epoch:g}")
+        if self._best is None:
+            line = self._marker_line(text, BEST_COLOR, BEST_LABEL_HEIGHT)
+            self.loss_plot.addItem(line, ignoreBounds=True)
+        else:
+            line = self._best[2]
+            line.label.setFormat(text)
+        self._best = (step, epoch, line)
+        line.setValue(epoch if self._x_mode == "epoch" else step)
+
+    def best_marker(self) -> pg.InfiniteLine | None:
+        """The line at the best epoch so far (None: the run keeps no best)."""
+        return self._best[2] if self._best is not None else None
+
+    def mark_end(self, status: str, steps: int, epochs: int) -> bool:
+        """The run ended after `steps` steps and `epochs` epochs: a run that early stopping ended
+        gets a marker there and, when it stopped before half its plan, an x axis fitted to the
+        epochs that ran (True: the axis was fitted, so the panel fits the LR plot to match)."""
+        if status != "early_stopped":
+            return False
+        self.add_marker(
+            float(steps), float(epochs), QCoreApplication.translate("Plots", "stopped early"), color=STOP_COLOR
+        )
+        planned = self._totals["epoch"]
+        if planned and epochs < 0.5 * planned:
+            self.fit_x_to_data()
+            return True
+        return False
 
     def refresh(self) -> None:
         """Push the data into the curves (the panel calls this at most ~25 times a second)."""
@@ -348,16 +399,20 @@ class LossPlot(QWidget):
         # The label sits right of the line, or left of it when the line is in the right half of
         # the view (pyqtgraph picks by the side the view's centre is on): it was cut to "d…"
         # where a run diverged near the right edge.
-        line = pg.InfiniteLine(
+        line = self._marker_line(text, color, LABEL_HEIGHT)
+        line.setValue(epoch_x if self._x_mode == "epoch" else step)
+        self.loss_plot.addItem(line, ignoreBounds=True)
+        self._markers.append((float(step), float(epoch_x), line))
+
+    @staticmethod
+    def _marker_line(text: str, color: str, height: float) -> pg.InfiniteLine:
+        return pg.InfiniteLine(
             angle=90,
             movable=False,
             pen=pen(color, 1.5, Qt.PenStyle.DashLine),
             label=text,
-            labelOpts={"position": 0.9, "color": color, "anchors": MARKER_ANCHORS},
+            labelOpts={"position": height, "color": color, "anchors": MARKER_ANCHORS},
         )
-        line.setValue(epoch_x if self._x_mode == "epoch" else step)
-        self.loss_plot.addItem(line, ignoreBounds=True)
-        self._markers.append((float(step), float(epoch_x), line))
 
     def set_time_cursor(self, step: float | None, epoch_x: float | None = None) -> None:
         """A line across every plot at the moment the time machine shows (None: live, no line)."""
@@ -395,6 +450,7 @@ class LossPlot(QWidget):
         x = self._step_epoch.values if self._x_mode == "epoch" else self._step.values
         markers = [epoch_x if self._x_mode == "epoch" else step for step, epoch_x, _ in self._markers]
         high = max([float(np.nanmax(x)) if len(x) else 0.0] + markers)
+        self._fitted = True
         self._x_range = StickyRange(0.0, nice_ceiling(max(high * 1.25, 1.0)))
         for plot in (self.loss_plot, self.metric_plot, self.metric_plot_2):
             plot.setXRange(self._x_range.low, self._x_range.high, padding=0.02)
@@ -506,11 +562,13 @@ class LossPlot(QWidget):
         if index >= 0 and self.x_axis.currentIndex() != index:
             self.x_axis.setCurrentIndex(index)
         self._apply_x_label()
-        for step, epoch_x, line in self._markers:
+        for step, epoch_x, line in self._markers + ([self._best] if self._best is not None else []):
             line.setValue(epoch_x if mode == "epoch" else step)
         self._place_cursor()
         self._dirty = True
         self._apply_x_range(reset=True)
+        if self._fitted:
+            self.fit_x_to_data()  # still the steps that ran, now counted in the other unit
         self.refresh()
         self.x_mode_changed.emit(mode)
 

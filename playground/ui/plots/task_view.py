@@ -3,6 +3,9 @@
 - 2-D points: the decision boundary (classification) or output surface (regression);
 - images: test images with predictions and a confusion matrix;
 - sequences with a value to forecast: forecast against the truth;
+- one input column to one value (x → y): the training points and the fitted curve;
+- an autoencoder's images: the reconstructions, and its 2-unit codes as a scatter by digit;
+- an embedding (triplet loss): the test samples' embeddings as a scatter by class;
 - anything else: the confusion matrix (classification) or predicted-vs-true (regression).
 
 The training bridge decides the kind (it knows the dataset) and sends a plain `setup` dict once
@@ -20,7 +23,9 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from playground.core.runs.records import Prediction, ViewSetup
 from playground.ui.plots.boundary_view import BoundaryView
+from playground.ui.plots.code_views import CodeScatter, ReconstructionView
 from playground.ui.plots.confusion_view import ConfusionMatrixView
+from playground.ui.plots.curve_fit_view import CurveFitView
 from playground.ui.plots.forecast_view import ForecastView
 from playground.ui.plots.image_grid import ImageTaskView
 from playground.ui.plots.style import (
@@ -33,7 +38,7 @@ from playground.ui.plots.style import (
     style_plot,
 )
 
-KINDS = ("none", "boundary", "images", "forecast", "confusion", "scatter")
+KINDS = ("none", "boundary", "images", "forecast", "confusion", "scatter", "curve", "reconstruction", "embedding")
 
 
 class ScatterView(QWidget):
@@ -127,6 +132,9 @@ class TaskView(QStackedWidget):
         self.forecast = ForecastView(self)
         self.confusion = _ConfusionPage(self)
         self.scatter = ScatterView(self)
+        self.curve = CurveFitView(self)
+        self.reconstruction = ReconstructionView(self)
+        self.embedding = CodeScatter(self)  # the very scatter of the autoencoder's codes
         self._pages: dict[str, QWidget] = {
             "none": self.placeholder,
             "boundary": self.boundary,
@@ -134,6 +142,9 @@ class TaskView(QStackedWidget):
             "forecast": self.forecast,
             "confusion": self.confusion,
             "scatter": self.scatter,
+            "curve": self.curve,
+            "reconstruction": self.reconstruction,
+            "embedding": self.embedding,
         }
         for page in self._pages.values():
             self.addWidget(page)

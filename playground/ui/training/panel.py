@@ -449,6 +449,8 @@ class TrainingPanel(QWidget):
             if step < 0.2 * (setup.epochs if setup is not None else 1) * batches:
                 self.loss_plot.fit_x_to_data()  # it ended early: show the steps that ran, not the plan
                 self.lr_plot.fit_x_to_data()
+        elif self.loss_plot.mark_end(summary.status, summary.steps, summary.epochs):
+            self.lr_plot.fit_x_to_data()  # early stopping ended it early: both plots show what ran
 
     def _refresh_visible(self, force: bool = False) -> None:
         """Redraw one view with new data that is visible and due (the most overdue first).
