@@ -128,6 +128,72 @@
     </message>
 </context>
 <context>
+    <name>AugmentPreview</name>
+    <message>
+        <source>Original</source>
+        <translation>原图</translation>
+    </message>
+    <message>
+        <source>Augmented: {count} random versions</source>
+        <translation>增强后：{count} 个随机版本</translation>
+    </message>
+    <message>
+        <source>○ original samples   ● {count} jittered copies of each</source>
+        <translation>○ 原始样本   ● 每个样本的 {count} 个抖动副本</translation>
+    </message>
+</context>
+<context>
+    <name>AugmentationEditor</name>
+    <message>
+        <source>Augmentation</source>
+        <translation>数据增强</translation>
+    </message>
+    <message>
+        <source>Preview augmentation…</source>
+        <translation>预览数据增强…</translation>
+    </message>
+    <message>
+        <source>Show training samples as the augmentation changes them, before training.</source>
+        <translation>在训练前显示经数据增强改变后的训练样本。</translation>
+    </message>
+    <message>
+        <source>The augmentations for this dataset appear once its data loads.</source>
+        <translation>此数据集的数据加载后，这里会显示可用的数据增强。</translation>
+    </message>
+    <message>
+        <source>The playground has no augmentation for this kind of data.</source>
+        <translation>Playground 没有适用于这类数据的数据增强。</translation>
+    </message>
+    <message>
+        <source>Random changes to every training batch, new in each epoch: more variety from the same samples. Validation and test data stay as they are.</source>
+        <translation>对每个训练批做随机改变，每轮都重新生成：用同样的样本获得更多变化。验证数据和测试数据保持不变。</translation>
+    </message>
+    <message>
+        <source>New samples</source>
+        <translation>重新抽样</translation>
+    </message>
+    <message>
+        <source>Augmentation preview</source>
+        <translation>数据增强预览</translation>
+    </message>
+    <message>
+        <source>Each row is one training image: the original, then {count} random versions of it as training batches could show it. Every epoch draws new ones.</source>
+        <translation>每行是一张训练图像：先是原图，然后是它在训练批次中可能呈现的 {count} 个随机版本。每轮都会重新生成。</translation>
+    </message>
+    <message>
+        <source>{name} (standardised)</source>
+        <translation>{name}（已标准化）</translation>
+    </message>
+    <message>
+        <source>Circles: {count} training samples (their first two inputs). Dots: {copies} jittered copies of each, as training batches could show them. Every epoch draws new ones.</source>
+        <translation>圆圈：{count} 个训练样本（取其前两个输入）。圆点：每个样本的 {copies} 个抖动副本，即它们在训练批次中可能呈现的样子。每轮都会重新生成。</translation>
+    </message>
+    <message>
+        <source>No preview: {reason}</source>
+        <translation>无法预览：{reason}</translation>
+    </message>
+</context>
+<context>
     <name>BoundaryThumbnail</name>
     <message>
         <source>epoch</source>
@@ -278,6 +344,10 @@
 <context>
     <name>ComparePanel</name>
     <message>
+        <source>Lesson race</source>
+        <translation>课程竞赛</translation>
+    </message>
+    <message>
         <source>Activations</source>
         <translation>激活函数</translation>
     </message>
@@ -292,6 +362,10 @@
     <message>
         <source>Run history</source>
         <translation>运行历史</translation>
+    </message>
+    <message>
+        <source>The variants this lesson compares, raced side by side</source>
+        <translation>本课程比较的各个变体，让它们并排竞赛</translation>
     </message>
     <message>
         <source>Activation functions and their derivatives; race them on the experiment</source>
@@ -320,6 +394,364 @@
     <message>
         <source>Run history ({n})</source>
         <translation>运行历史（{n}）</translation>
+    </message>
+</context>
+<context>
+    <name>CompressionLab</name>
+    <message>
+        <source>Train the model first</source>
+        <translation>请先训练模型</translation>
+    </message>
+    <message>
+        <source>Wait for the run to finish</source>
+        <translation>请等待运行结束</translation>
+    </message>
+    <message>
+        <source>A run is under way. The Compression Lab works on a finished run&apos;s weights: they appear here when it ends.</source>
+        <translation>正在进行一次运行。压缩实验室使用已完成运行的权重：运行结束后，它们会显示在这里。</translation>
+    </message>
+    <message>
+        <source>The Compression Lab prunes and quantises the weights of a trained model, and this experiment has no finished run yet. Press Train and let it finish: the lab fills in when the run ends.</source>
+        <translation>压缩实验室对训练好的模型的权重进行剪枝和量化，而此实验还没有已完成的运行。请点击“训练”并等待它完成：运行结束后，实验室就会显示内容。</translation>
+    </message>
+    <message>
+        <source>The last run diverged, so its weights are not worth compressing. Train again (a smaller learning rate often helps).</source>
+        <translation>上次运行已发散，其权重不值得压缩。请重新训练（较小的学习率通常有帮助）。</translation>
+    </message>
+    <message>
+        <source>The last run kept no weights (it ended before its first epoch). Train for at least one epoch.</source>
+        <translation>上次运行没有保留权重（它在第一轮之前就结束了）。请至少训练一轮。</translation>
+    </message>
+    <message>
+        <source>The last run stopped before it finished an epoch: its weights are the untrained ones.</source>
+        <translation>上次运行在完成一轮之前就停止了：它的权重仍是未训练的权重。</translation>
+    </message>
+</context>
+<context>
+    <name>CompressionWindow</name>
+    <message>
+        <source>Compression Lab</source>
+        <translation>压缩实验室</translation>
+    </message>
+    <message>
+        <source>Export Weights…</source>
+        <translation>导出权重…</translation>
+    </message>
+    <message>
+        <source>Save the selected row&apos;s weights as safetensors (pruned weights are zeros), with the experiment in a .weights.json file beside them</source>
+        <translation>把所选行的权重保存为 safetensors（被剪除的权重为零），并在旁边用一个 .weights.json 文件保存实验</translation>
+    </message>
+    <message>
+        <source>Pruning</source>
+        <translation>剪枝</translation>
+    </message>
+    <message>
+        <source>Unstructured: smallest weights (L1)</source>
+        <translation>非结构化：最小的权重（L1）</translation>
+    </message>
+    <message>
+        <source>Structured: whole units and filters (L2)</source>
+        <translation>结构化：整个单元和卷积核（L2）</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>Share removed</source>
+        <translation>剪除比例</translation>
+    </message>
+    <message>
+        <source>Moving the slider prunes a fresh copy of the trained weights and measures it.</source>
+        <translation>拖动滑块会对训练好的权重的一份新副本进行剪枝并测量。</translation>
+    </message>
+    <message>
+        <source>Fine-tuning epochs</source>
+        <translation>微调轮数</translation>
+    </message>
+    <message>
+        <source>Prune and Fine-tune</source>
+        <translation>剪枝并微调</translation>
+    </message>
+    <message>
+        <source>Prune at the slider&apos;s share, then train with the experiment&apos;s optimizer, learning rate and loss; the masks keep pruned weights at zero</source>
+        <translation>按滑块所示的比例剪枝，然后用实验的优化器、学习率和损失函数继续训练；掩码让被剪除的权重保持为零</translation>
+    </message>
+    <message>
+        <source>Quantisation</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Dynamic INT8: the weights of Linear, LSTM and GRU layers are stored as 8-bit integers and activations are quantised batch by batch; other layers stay float32. Runs on the CPU.</source>
+        <translation>动态 INT8：Linear、LSTM 和 GRU 层的权重以 8 位整数存储，激活值逐批量化；其他层保持 float32。在 CPU 上运行。</translation>
+    </message>
+    <message>
+        <source>Quantise to INT8</source>
+        <translation>量化为 INT8</translation>
+    </message>
+    <message>
+        <source>Accuracy against sparsity</source>
+        <translation>准确率与稀疏度</translation>
+    </message>
+    <message>
+        <source>targeted weights pruned (%)</source>
+        <translation>目标权重的剪除比例（%）</translation>
+    </message>
+    <message>
+        <source>unstructured</source>
+        <translation>非结构化</translation>
+    </message>
+    <message>
+        <source>structured</source>
+        <translation>结构化</translation>
+    </message>
+    <message>
+        <source>unstructured, fine-tuned</source>
+        <translation>非结构化，已微调</translation>
+    </message>
+    <message>
+        <source>structured, fine-tuned</source>
+        <translation>结构化，已微调</translation>
+    </message>
+    <message>
+        <source>INT8</source>
+        <translation>INT8</translation>
+    </message>
+    <message>
+        <source>Preparing</source>
+        <translation>正在准备</translation>
+    </message>
+    <message>
+        <source>Loading the data and the trained weights…</source>
+        <translation>正在加载数据和训练好的权重…</translation>
+    </message>
+    <message>
+        <source>test split</source>
+        <translation>测试集</translation>
+    </message>
+    <message>
+        <source>validation split</source>
+        <translation>验证集</translation>
+    </message>
+    <message>
+        <source>the best weights (epoch {epoch}) of the last run of “{name}”</source>
+        <translation>“{name}”上次运行的最佳权重（第 {epoch} 轮）</translation>
+    </message>
+    <message>
+        <source>the weights after epoch {epoch} of the last run of “{name}”</source>
+        <translation>“{name}”上次运行第 {epoch} 轮之后的权重</translation>
+    </message>
+    <message>
+        <source>Compressing {whose}. Every row is measured on the {split} ({samples} samples): {metric}, the state dict&apos;s size serialised in memory, and the median time of one batch of {batch} on the CPU.</source>
+        <translation>正在压缩{whose}。每一行都在{split}（{samples} 个样本）上测量：{metric}、state dict 在内存中序列化后的大小，以及在 CPU 上处理一批 {batch} 个样本的耗时中位数。</translation>
+    </message>
+    <message>
+        <source>R² against sparsity</source>
+        <translation>R² 与稀疏度</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>比例</translation>
+    </message>
+    <message>
+        <source>Non-zero parameters</source>
+        <translation>非零参数</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Time per batch</source>
+        <translation>每批耗时</translation>
+    </message>
+    <message>
+        <source>Ready. Move the slider to prune.</source>
+        <translation>就绪。拖动滑块即可剪枝。</translation>
+    </message>
+    <message>
+        <source>The Compression Lab cannot start</source>
+        <translation>压缩实验室无法启动</translation>
+    </message>
+    <message>
+        <source>R² (the Training tab&apos;s regression score; MAE in the tooltip)</source>
+        <translation>R²（“训练”标签页中的回归得分；MAE 见提示）</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>R² (test)</source>
+        <translation>R²（测试集）</translation>
+    </message>
+    <message>
+        <source>R² (validation)</source>
+        <translation>R²（验证集）</translation>
+    </message>
+    <message>
+        <source>Accuracy (test)</source>
+        <translation>准确率（测试集）</translation>
+    </message>
+    <message>
+        <source>Accuracy (validation)</source>
+        <translation>准确率（验证集）</translation>
+    </message>
+    <message>
+        <source>R²</source>
+        <translation>R²</translation>
+    </message>
+    <message>
+        <source>accuracy (%)</source>
+        <translation>准确率（%）</translation>
+    </message>
+    <message>
+        <source>Trained model (float32)</source>
+        <translation>训练好的模型（float32）</translation>
+    </message>
+    <message>
+        <source>Dynamic INT8 quantisation</source>
+        <translation>动态 INT8 量化</translation>
+    </message>
+    <message>
+        <source>Structured pruning (whole units, L2)</source>
+        <translation>结构化剪枝（整个单元，L2）</translation>
+    </message>
+    <message>
+        <source>Unstructured pruning (L1)</source>
+        <translation>非结构化剪枝（L1）</translation>
+    </message>
+    <message>
+        <source>{method}, fine-tuned 1 epoch</source>
+        <translation>{method}，微调 1 轮</translation>
+    </message>
+    <message>
+        <source>{method}, fine-tuned {epochs} epochs</source>
+        <translation>{method}，微调 {epochs} 轮</translation>
+    </message>
+    <message>
+        <source>Zeroes the smallest weights of all these layers together: {count} weights in {names}.</source>
+        <translation>把这些层的权重放在一起，将其中最小的置零：{names} 中共 {count} 个权重。</translation>
+    </message>
+    <message>
+        <source>Removes, in each layer, the units (rows) or filters of smallest L2 norm, with their biases: {count} units in {names}.</source>
+        <translation>在每一层中移除 L2 范数最小的单元（行）或卷积核，连同其偏置：{names} 中共 {count} 个单元。</translation>
+    </message>
+    <message>
+        <source>The output layer {name} keeps its units: they are the model&apos;s outputs.</source>
+        <translation>输出层 {name} 保留其全部单元：它们就是模型的输出。</translation>
+    </message>
+    <message>
+        <source>Stopping the fine-tuning after the current step…</source>
+        <translation>当前步完成后将停止微调…</translation>
+    </message>
+    <message>
+        <source>Pruning {share} and measuring…</source>
+        <translation>正在剪除 {share} 并测量…</translation>
+    </message>
+    <message>
+        <source>Pruning {share} and fine-tuning…</source>
+        <translation>正在剪除 {share} 并微调…</translation>
+    </message>
+    <message>
+        <source>Stop Fine-tuning</source>
+        <translation>停止微调</translation>
+    </message>
+    <message>
+        <source>Quantising to INT8 and measuring…</source>
+        <translation>正在量化为 INT8 并测量…</translation>
+    </message>
+    <message>
+        <source>Ready.</source>
+        <translation>就绪。</translation>
+    </message>
+    <message>
+        <source>Quantised.</source>
+        <translation>已量化。</translation>
+    </message>
+    <message>
+        <source>{nonzero} of {total} ({percent})</source>
+        <translation>{nonzero} / {total}（{percent}）</translation>
+    </message>
+    <message>
+        <source>{size} ({change})</source>
+        <translation>{size}（{change}）</translation>
+    </message>
+    <message>
+        <source>{bytes} bytes: the state dict serialised with torch.save. Zeros take as much room as any number in a dense file.</source>
+        <translation>{bytes} 字节：用 torch.save 序列化的 state dict。在稠密存储的文件中，零与其他任何数占用的空间一样多。</translation>
+    </message>
+    <message>
+        <source>Median of {passes} passes of a batch of {batch} samples, {threads} CPU threads</source>
+        <translation>一批 {batch} 个样本运行 {passes} 次的中位数，{threads} 个 CPU 线程</translation>
+    </message>
+    <message>
+        <source>MAE {mae}, loss {loss}</source>
+        <translation>MAE {mae}，损失 {loss}</translation>
+    </message>
+    <message>
+        <source>Loss {loss}</source>
+        <translation>损失 {loss}</translation>
+    </message>
+    <message>
+        <source>{zeroed} of the {targeted} weights pruning targets are zero ({percent})</source>
+        <translation>剪枝针对的 {targeted} 个权重中有 {zeroed} 个为零（{percent}）</translation>
+    </message>
+    <message>
+        <source>Size: {before} → {after} ({change})</source>
+        <translation>大小：{before} → {after}（{change}）</translation>
+    </message>
+    <message>
+        <source>{metric}: {before} → {after}</source>
+        <translation>{metric}：{before} → {after}</translation>
+    </message>
+    <message>
+        <source>Time per batch of {batch}: {before} → {after}</source>
+        <translation>每批（{batch} 个样本）耗时：{before} → {after}</translation>
+    </message>
+    <message>
+        <source>Same prediction for {share} of the samples; outputs differ by at most {difference}</source>
+        <translation>{share} 的样本预测相同；输出最多相差 {difference}</translation>
+    </message>
+    <message>
+        <source>Outputs differ by at most {difference}</source>
+        <translation>输出最多相差 {difference}</translation>
+    </message>
+    <message>
+        <source>Converted: {layers}</source>
+        <translation>已转换：{layers}</translation>
+    </message>
+    <message>
+        <source>Kept float: {name}, {reason}</source>
+        <translation>保留浮点：{name}，{reason}</translation>
+    </message>
+    <message>
+        <source>Export Weights</source>
+        <translation>导出权重</translation>
+    </message>
+    <message>
+        <source>The INT8 model&apos;s packed weights only load into PyTorch&apos;s quantised layers; export a pruned row.</source>
+        <translation>INT8 模型的打包权重只能载入 PyTorch 的量化层；请导出剪枝后的行。</translation>
+    </message>
+    <message>
+        <source>safetensors weights (*.safetensors)</source>
+        <translation>safetensors 权重 (*.safetensors)</translation>
+    </message>
+    <message>
+        <source>Cannot export {file}</source>
+        <translation>无法导出 {file}</translation>
+    </message>
+    <message>
+        <source>{path} was not written:
+
+{error}</source>
+        <translation>未能写入 {path}：
+
+{error}</translation>
+    </message>
+    <message>
+        <source>Exported {path}</source>
+        <translation>已导出 {path}</translation>
     </message>
 </context>
 <context>
@@ -394,6 +826,10 @@
     <message>
         <source>Change the controls students see</source>
         <translation>更改学生可见的控件</translation>
+    </message>
+    <message>
+        <source>Add {name} to the leaderboard</source>
+        <translation>将 {name} 加入排行榜</translation>
     </message>
 </context>
 <context>
@@ -896,6 +1332,184 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
     </message>
 </context>
 <context>
+    <name>LessonGoalsView</name>
+    <message>
+        <source>Met in epoch {epoch}: {conditions}</source>
+        <translation>第 {epoch} 轮达成：{conditions}</translation>
+    </message>
+    <message>
+        <source>Met: {conditions}</source>
+        <translation>已达成：{conditions}</translation>
+    </message>
+    <message>
+        <source>Not reached in this run: {conditions}</source>
+        <translation>本次运行未达成：{conditions}</translation>
+    </message>
+    <message>
+        <source>Race the variants first (Compare tab): this goal needs the result of {names}.</source>
+        <translation>请先让各变体竞赛（“比较”标签页）：此目标需要 {names} 的结果。</translation>
+    </message>
+    <message>
+        <source>met</source>
+        <translation>已达成</translation>
+    </message>
+    <message>
+        <source>missed</source>
+        <translation>未能达成</translation>
+    </message>
+    <message>
+        <source>not met yet</source>
+        <translation>尚未达成</translation>
+    </message>
+    <message>
+        <source>Goal, {status}: {text}</source>
+        <translation>目标，{status}：{text}</translation>
+    </message>
+    <message>
+        <source>Challenge</source>
+        <translation>挑战</translation>
+    </message>
+    <message>
+        <source>Add to leaderboard</source>
+        <translation>加入排行榜</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>你的名字</translation>
+    </message>
+    <message>
+        <source>Goals ({met} of {count} met)</source>
+        <translation>目标（已达成 {met}/{count}）</translation>
+    </message>
+    <message>
+        <source>Parameters: {count} / {limit} {mark}</source>
+        <translation>参数：{count} / {limit} {mark}</translation>
+    </message>
+    <message>
+        <source>Epochs: {count} / {limit} {mark}</source>
+        <translation>轮数：{count} / {limit} {mark}</translation>
+    </message>
+    <message>
+        <source>Layers: only {allowed} ✓</source>
+        <translation>层：仅限 {allowed} ✓</translation>
+    </message>
+    <message>
+        <source>Layers: only {allowed}; not {used} ✗</source>
+        <translation>层：仅限 {allowed}；不可用 {used} ✗</translation>
+    </message>
+    <message>
+        <source>Keep to these limits and train to the end: a run that does can go on the leaderboard, ranked by {quantity}.</source>
+        <translation>遵守这些限制并训练到结束：做到的运行可以进入排行榜，按{quantity}排名。</translation>
+    </message>
+    <message>
+        <source>This run is on the leaderboard.</source>
+        <translation>本次运行已进入排行榜。</translation>
+    </message>
+    <message>
+        <source>This run keeps to the challenge: {score}. Put it on the leaderboard as:</source>
+        <translation>本次运行符合挑战要求：{score}。用以下名字将它加入排行榜：</translation>
+    </message>
+    <message>
+        <source>Only a run that trains to its end, and reports the score, counts for the challenge.</source>
+        <translation>只有训练到结束并给出得分的运行才计入挑战。</translation>
+    </message>
+    <message>
+        <source>{count} epochs (at most {limit})</source>
+        <translation>{count} 轮（最多 {limit} 轮）</translation>
+    </message>
+    <message>
+        <source>This run does not count for the challenge: {problems}.</source>
+        <translation>本次运行不计入挑战：{problems}。</translation>
+    </message>
+    <message>
+        <source>Leaderboard</source>
+        <translation>排行榜</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名字</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>No attempt yet: train a network that keeps to the challenge, then add it here.</source>
+        <translation>还没有成绩：训练一个符合挑战要求的网络，然后把它加入这里。</translation>
+    </message>
+</context>
+<context>
+    <name>LessonPanel</name>
+    <message>
+        <source>Lesson race</source>
+        <translation>课程竞赛</translation>
+    </message>
+    <message>
+        <source>The variants this lesson compares. Each is the experiment with the settings shown changed; the race trains the checked ones from the same initial weights on the same batches.</source>
+        <translation>本课程比较的各个变体。每个变体都是更改了所示设置的当前实验；竞赛从相同的初始权重出发，在相同的批次上训练勾选的变体。</translation>
+    </message>
+    <message>
+        <source>Variant</source>
+        <translation>变体</translation>
+    </message>
+    <message>
+        <source>What it changes</source>
+        <translation>更改内容</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Multiply-adds</source>
+        <translation>乘加次数</translation>
+    </message>
+    <message>
+        <source>Multiply-adds of one sample&apos;s forward pass</source>
+        <translation>单个样本前向传播的乘加次数</translation>
+    </message>
+    <message>
+        <source>This experiment declares no variants. A lesson lists them in its file (&quot;lesson&quot;: {&quot;variants&quot;: [...]}); open a lesson such as Gradient descent: full batch, mini-batch, one sample.</source>
+        <translation>此实验没有声明变体。课程会在其文件中列出变体（&quot;lesson&quot;: {&quot;variants&quot;: [...]}）；请打开“梯度下降：全批量、小批量、单样本”这样的课程。</translation>
+    </message>
+    <message>
+        <source>Race the checked variants</source>
+        <translation>让所选变体竞赛</translation>
+    </message>
+    <message>
+        <source>the experiment as it is</source>
+        <translation>原实验，不做更改</translation>
+    </message>
+    <message>
+        <source>cannot be built: {reason}</source>
+        <translation>无法构建：{reason}</translation>
+    </message>
+    <message>
+        <source>cannot be built</source>
+        <translation>无法构建</translation>
+    </message>
+    <message>
+        <source>This experiment declares no variants to race.</source>
+        <translation>此实验没有声明可参加竞赛的变体。</translation>
+    </message>
+    <message>
+        <source>Check at least one variant to race.</source>
+        <translation>请至少勾选一个变体参加竞赛。</translation>
+    </message>
+    <message>
+        <source>A variant cannot be raced: {reason}</source>
+        <translation>有变体无法参加竞赛：{reason}</translation>
+    </message>
+</context>
+<context>
     <name>LessonView</name>
     <message>
         <source>(the lesson continues; {count} characters not shown — open Edit to see all)</source>
@@ -1163,6 +1777,14 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
     <message>
         <source>Freeze one mini-batch and step through one training step node by node, with the real numbers</source>
         <translation>冻结一个小批量，逐个节点地单步查看一次训练步骤，使用真实数值</translation>
+    </message>
+    <message>
+        <source>&amp;Compression Lab…</source>
+        <translation>压缩实验室(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Prune and quantise the last run&apos;s trained model, and compare size, accuracy and speed</source>
+        <translation>对上次运行训练好的模型进行剪枝和量化，并比较大小、准确率和速度</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -2016,6 +2638,14 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
         <translation>R²</translation>
     </message>
     <message>
+        <source>best: epoch {epoch}</source>
+        <translation>最佳：第 {epoch} 轮</translation>
+    </message>
+    <message>
+        <source>stopped early</source>
+        <translation>已早停</translation>
+    </message>
+    <message>
         <source>epoch</source>
         <translation>轮次</translation>
     </message>
@@ -2122,6 +2752,82 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
     <message>
         <source>Press Train: this view then shows what the model does with its data — the decision boundary for 2-D points, predictions on test images, or a forecast for sequences.</source>
         <translation>点击“训练”后，此视图会展示模型如何处理数据：二维点的决策边界、测试图像上的预测，或序列的预测值。</translation>
+    </message>
+    <message>
+        <source>Test images and their reconstructions</source>
+        <translation>测试图像及其重建</translation>
+    </message>
+    <message>
+        <source>Rebuilt test images · MSE {error:.3f}</source>
+        <translation>重建的测试图像 · MSE {error:.3f}</translation>
+    </message>
+    <message>
+        <source>original</source>
+        <translation>原图</translation>
+    </message>
+    <message>
+        <source>rebuilt</source>
+        <translation>重建</translation>
+    </message>
+    <message>
+        <source>Embedding of the test samples (&apos;{node}&apos;)</source>
+        <translation>测试样本的嵌入（“{node}”）</translation>
+    </message>
+    <message>
+        <source>Embedding of the test samples</source>
+        <translation>测试样本的嵌入</translation>
+    </message>
+    <message>
+        <source>Embedding</source>
+        <translation>嵌入</translation>
+    </message>
+    <message>
+        <source>Codes of the test images (&apos;{node}&apos;)</source>
+        <translation>测试图像的编码（“{node}”）</translation>
+    </message>
+    <message>
+        <source>Codes of the test images</source>
+        <translation>测试图像的编码</translation>
+    </message>
+    <message>
+        <source>Codes</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <source>principal axis 1</source>
+        <translation>主成分 1</translation>
+    </message>
+    <message>
+        <source>principal axis 2</source>
+        <translation>主成分 2</translation>
+    </message>
+    <message>
+        <source>unit 1</source>
+        <translation>单元 1</translation>
+    </message>
+    <message>
+        <source>unit 2</source>
+        <translation>单元 2</translation>
+    </message>
+    <message>
+        <source>data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>fitted curve</source>
+        <translation>拟合曲线</translation>
+    </message>
+    <message>
+        <source>Fit (training data): </source>
+        <translation>拟合（训练数据）：</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>拟合</translation>
+    </message>
+    <message>
+        <source>{name} (standardised)</source>
+        <translation>{name}（已标准化）</translation>
     </message>
 </context>
 <context>
