@@ -108,3 +108,24 @@ def test_a_variant_the_format_refuses_is_reported_and_nothing_runs(panel, qtbot)
     assert not lesson.race.is_running()
     assert "A variant cannot be raced" in lesson.race.status.text() and "nowhere" in lesson.race.status.text()
     assert len(panel.history) == 0
+
+
+def test_a_race_of_schedules_draws_the_learning_rate_of_every_step_under_the_loss(panel, qtbot):
+    experiment = _lesson_xor()
+    experiment.lesson = Lesson(
+        variants=[
+            Variant(name="Constant"),
+            Variant(name="Step", changes={"training.scheduler": {"type": "StepLR", "params": {"step_size": 1}}}),
+        ]
+    )
+    panel.document.replace(experiment, PRESETS / "xor.json")
+    lesson = panel.show_page("lesson")
+    assert lesson.race.view.mode == "step" and lesson.race.isVisible()
+    with qtbot.waitSignal(lesson.race.race_finished, timeout=60_000):
+        qtbot.mouseClick(lesson.race.start_button, Qt.MouseButton.LeftButton)
+    curves = [item for item in lesson.race.view.lr_plot.getPlotItem().listDataItems() if item.yData is not None]
+    drawn = [item.yData for item in curves if len(item.yData)]
+    assert len(drawn) == 2
+    assert any(values[-1] < values[0] for values in drawn)  # the step schedule lowered its LR
+    panel.document.replace(_lesson_xor(), PRESETS / "xor.json")
+    assert lesson.race.view.mode == "epoch"  # batch sizes compare per epoch again

@@ -20,7 +20,7 @@ from playground.core.compare.race import Contender, variant_contenders
 from playground.core.document import ExperimentDocument
 from playground.core.errors import PlaygroundError
 from playground.core.experiment.overrides import with_changes
-from playground.core.experiment.schema import Experiment, Variant
+from playground.core.experiment.schema import Experiment, Lesson, Variant
 from playground.core.graph import check_experiment
 from playground.ui import theme
 from playground.ui.compare.common import CompareTab, color_for, color_icon, heading, hint, split_panel
@@ -85,20 +85,13 @@ class LessonPanel(CompareTab):
         side.addWidget(self.empty)
         side.addStretch(1)
 
-        self.race = RaceSection(
-            document,
-            self.history,
-            self._contenders,
-            self.tr("Lesson race"),
-            self.tr("Race the checked variants"),
-            parent=splitter,
-        )
-        self.race.status_message.connect(self.status_message)
         splitter.addWidget(top)
+        self._splitter = splitter
+        self.race = self._make_race(_race_mode(document.experiment.lesson))
         splitter.addWidget(self.race)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        self._splitter, self._top = splitter, top
+        self._top = top
 
         subscriptions = Subscriptions(self)
         subscriptions.connect(document.reset, self._on_document_reset)
@@ -149,8 +142,34 @@ class LessonPanel(CompareTab):
         self.list.setVisible(bool(variants))
         self.intro.setVisible(bool(variants))
         self.empty.setVisible(not variants)
+        self._follow_mode()
         self.race.start_button.setEnabled(bool(variants) and not self.race.is_running())
         QTimer.singleShot(0, self._fit_top)  # once the new heights are laid out
+
+    def _make_race(self, mode: str) -> RaceSection:
+        """A race section (not yet in the splitter: the caller puts it there)."""
+        race = RaceSection(
+            self.document,
+            self.history,
+            self._contenders,
+            self.tr("Lesson race"),
+            self.tr("Race the checked variants"),
+            mode=mode,
+        )
+        race.status_message.connect(self.status_message)
+        return race
+
+    def _follow_mode(self) -> None:
+        """A lesson whose variants change the learning rate or its schedule races per step, with the
+        learning rate drawn under the loss; the others per epoch."""
+        mode = _race_mode(self.document.experiment.lesson)
+        if mode == self.race.view.mode or self.race.is_running():
+            return
+        old = self.race
+        self.race = self._make_race(mode)
+        self._splitter.replaceWidget(self._splitter.indexOf(old), self.race)
+        old.shutdown()
+        old.deleteLater()
 
     def _fit_top(self) -> None:
         """The variants take the height they need; the race below gets the rest."""
@@ -226,6 +245,14 @@ class LessonPanel(CompareTab):
     # ---- lifetime --------------------------------------------------------------------------------
     def shutdown(self) -> None:
         self.race.shutdown()
+
+
+_PER_STEP_SETTINGS = ("training.scheduler", "training.optimizer")  # what the LR under the loss shows
+
+
+def _race_mode(lesson: Lesson | None) -> str:
+    changes = [path for variant in (lesson.variants if lesson is not None else []) for path in variant.changes]
+    return "step" if any(path.startswith(_PER_STEP_SETTINGS) for path in changes) else "epoch"
 
 
 def _row_height(tree: QTreeWidget) -> int:
