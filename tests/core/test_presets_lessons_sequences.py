@@ -43,7 +43,15 @@ from playground.core.training import EpochEvent, Summary, Trainer
 
 PRESET_DIR = Path(__file__).resolve().parents[2] / "presets"
 
-torch.set_num_threads(2)
+
+@pytest.fixture(autouse=True)
+def two_threads():
+    """The figures above were measured with 2 threads; the LSTM's epoch of insight depends on the
+    summation order, so each test trains with exactly that many (other modules set other counts)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    yield
+    torch.set_num_threads(before)
 
 
 @dataclass
