@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("NN_PLAYGROUND_WARM_WORKER", "0")  # most tests never train: no worker before it is needed
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThread  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QSettings, QThread  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -21,19 +20,6 @@ def isolated_settings(tmp_path, monkeypatch):
     QCoreApplication.setOrganizationName("nn-playground-tests")
     QCoreApplication.setApplicationName("nn-playground-tests")
     yield
-
-
-@pytest.fixture(autouse=True)
-def garbage_collected_on_the_gui_thread(qapp):
-    """A test's closed windows and views are destroyed here, on the GUI thread, after their
-    deferred deletes: left to Python's cycle collector they could be destroyed whenever a later
-    test's background thread (a training bridge, a replay) happens to trigger a collection, and Qt
-    objects destroyed off the GUI thread corrupt memory that a later test then trips over."""
-    yield
-    qapp.processEvents()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the test's deleteLater calls
-    gc.collect()
-    qapp.processEvents()
 
 
 @pytest.fixture(autouse=True)
