@@ -27,7 +27,24 @@ def create_application(argv: list[str] | None = None):
     )
 
     register_qt_image_decoder()
+    collect_garbage_on_the_gui_thread()
     return app
+
+
+_garbage_collector = None
+
+
+def collect_garbage_on_the_gui_thread():
+    """Python's cycle collector runs from a GUI-thread timer instead of automatically. Left
+    automatic, a collection starts on whichever thread happens to allocate (a training run's
+    receiving thread, a replay) and may destroy Qt objects there, which corrupts memory; pyqtgraph's
+    collector disables automatic collection and collects every second on the GUI thread."""
+    global _garbage_collector
+    if _garbage_collector is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector  # lazy: pyqtgraph loads after Qt
+
+        _garbage_collector = GarbageCollector(interval=1.0)
+    return _garbage_collector
 
 
 def take_language_option(argv: list[str]) -> tuple[str | None, list[str]]:

@@ -25,6 +25,7 @@ from playground import __version__
 from playground.core.document import ExperimentDocument
 from playground.core.experiment import Experiment
 from playground.core.export_formats import window_formats
+from playground.core.lessons.challenge import layer_types
 from playground.core.presets import default_experiment, list_presets
 from playground.core.training.warmup import warm_optimizers_in_background
 from playground.ui import theme
@@ -32,11 +33,12 @@ from playground.ui.autosave import Autosaver
 from playground.ui.classroom import ClassroomControls, ClassroomDialog, unknown_names
 from playground.ui.compare import ComparePanel
 from playground.ui.editor import GraphEditor, LayerPalette
-from playground.ui.editor.commands import SetClassroomCommand
+from playground.ui.editor.commands import SetClassroomCommand, SetLessonCommand
 from playground.ui.i18n import LANGUAGES, current_language, language_events
 from playground.ui.i18n import set_language as install_language
 from playground.ui.inspector import InspectorPanel
 from playground.ui.panels import CodeView, LayerReferenceDialog, LessonView, SummaryView
+from playground.ui.panels.lesson_setup import LessonSetupDialog
 from playground.ui.problems_button import ProblemsButton
 from playground.ui.retranslate import relabel
 from playground.ui.settings import AppSettings
@@ -347,6 +349,15 @@ class MainWindow(WindowFiles, QMainWindow):
                 "MainWindow", "Choose which panels, settings, layer categories and buttons this lesson shows students"
             ),
         )
+        self._action(
+            "lesson_setup",
+            QCoreApplication.translate("MainWindow", "Lesson &Goals and Challenge…"),
+            self.edit_lesson_setup,
+            None,
+            QCoreApplication.translate(
+                "MainWindow", "Set the goals this lesson ticks while training, and a challenge with a leaderboard"
+            ),
+        )
         unlock = self._action(
             "unlock_controls",
             QCoreApplication.translate("MainWindow", "Show All &Controls"),
@@ -443,6 +454,7 @@ class MainWindow(WindowFiles, QMainWindow):
             self._actions[f"show_{key}"] = toggle
         view_menu.addSeparator()
         view_menu.addAction(self._actions["classroom_dialog"])
+        view_menu.addAction(self._actions["lesson_setup"])
         view_menu.addAction(self._actions["unlock_controls"])
         view_menu.addSeparator()
         view_menu.addAction(self._actions["zoom_in"])
@@ -712,6 +724,17 @@ class MainWindow(WindowFiles, QMainWindow):
                         "MainWindow", "Students now see only what you ticked; View ▸ Show All Controls shows the rest"
                     )
                 )
+
+    def edit_lesson_setup(self) -> None:
+        """View ▸ Lesson Goals and Challenge…: the teacher edits the lesson's goals and challenge
+        (one undoable edit)."""
+        experiment = self.document.experiment
+        dialog = LessonSetupDialog(experiment.lesson, layer_types(experiment), self)
+        if dialog.exec() != LessonSetupDialog.DialogCode.Accepted:
+            return
+        chosen = dialog.lesson()
+        if chosen != experiment.lesson:
+            self.undo_stack.push(SetLessonCommand(self.document, chosen))
 
     def _on_unlock_toggled(self, unlocked: bool) -> None:
         self.classroom.set_unlocked(unlocked)

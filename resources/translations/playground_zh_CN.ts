@@ -828,6 +828,10 @@
         <translation>更改学生可见的控件</translation>
     </message>
     <message>
+        <source>Change the lesson&apos;s goals and challenge</source>
+        <translation>更改课程的目标与挑战</translation>
+    </message>
+    <message>
         <source>Add {name} to the leaderboard</source>
         <translation>将 {name} 加入排行榜</translation>
     </message>
@@ -1510,6 +1514,133 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
     </message>
 </context>
 <context>
+    <name>LessonSetup</name>
+    <message>
+        <source>at least (≥)</source>
+        <translation>至少（≥）</translation>
+    </message>
+    <message>
+        <source>at most (≤)</source>
+        <translation>至多（≤）</translation>
+    </message>
+    <message>
+        <source>above (&gt;)</source>
+        <translation>高于（&gt;）</translation>
+    </message>
+    <message>
+        <source>below (&lt;)</source>
+        <translation>低于（&lt;）</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>一个数值</translation>
+    </message>
+    <message>
+        <source>what {variant} reaches</source>
+        <translation>{variant} 达到的值</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>after any epoch (met the first time it holds)</source>
+        <translation>每轮之后（首次成立即达成）</translation>
+    </message>
+    <message>
+        <source>on the run&apos;s final numbers</source>
+        <translation>按训练的最终结果</translation>
+    </message>
+    <message>
+        <source>Goal:</source>
+        <translation>目标：</translation>
+    </message>
+    <message>
+        <source>Shown when met:</source>
+        <translation>达成时显示：</translation>
+    </message>
+    <message>
+        <source>Checked:</source>
+        <translation>检查时机：</translation>
+    </message>
+    <message>
+        <source>Conditions:</source>
+        <translation>条件：</translation>
+    </message>
+    <message>
+        <source>Add Condition</source>
+        <translation>添加条件</translation>
+    </message>
+    <message>
+        <source>give the goal a text</source>
+        <translation>请给目标写上文字</translation>
+    </message>
+    <message>
+        <source>Challenge: every finished run that keeps to these may join the leaderboard</source>
+        <translation>挑战：每次遵守这些限制并完成的训练都可加入排行榜</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Allow What This Network Uses</source>
+        <translation>允许本网络所用的层</translation>
+    </message>
+    <message>
+        <source>Parameters at most:</source>
+        <translation>参数至多：</translation>
+    </message>
+    <message>
+        <source>Epochs at most:</source>
+        <translation>轮数至多：</translation>
+    </message>
+    <message>
+        <source>Ranked by:</source>
+        <translation>排名依据：</translation>
+    </message>
+    <message>
+        <source>Layers allowed (none ticked: any):</source>
+        <translation>允许的层（都不勾选：任意）：</translation>
+    </message>
+    <message>
+        <source>Lesson Goals and Challenge</source>
+        <translation>课程目标与挑战</translation>
+    </message>
+    <message>
+        <source>Goals are ticked in the lesson panel while a student trains, each with its explanation once met. A challenge sets limits; runs that keep to them can join the leaderboard saved in the file.</source>
+        <translation>学生训练时，课程面板会逐项勾选目标，达成后显示其说明。挑战设定限制；遵守限制的训练可以加入保存在文件中的排行榜。</translation>
+    </message>
+    <message>
+        <source>Goals</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Add Goal</source>
+        <translation>添加目标</translation>
+    </message>
+    <message>
+        <source>Remove Goal</source>
+        <translation>移除目标</translation>
+    </message>
+    <message>
+        <source>Clear the leaderboard ({count} entries)</source>
+        <translation>清空排行榜（{count} 条记录）</translation>
+    </message>
+    <message>
+        <source>Reach 90 % test accuracy</source>
+        <translation>测试准确率达到 90 %</translation>
+    </message>
+    <message>
+        <source>The challenge cannot be kept: {reasons}</source>
+        <translation>无法保存挑战：{reasons}</translation>
+    </message>
+    <message>
+        <source>Goal {number} cannot be kept: {reasons}</source>
+        <translation>无法保存目标 {number}：{reasons}</translation>
+    </message>
+</context>
+<context>
     <name>LessonView</name>
     <message>
         <source>(the lesson continues; {count} characters not shown — open Edit to see all)</source>
@@ -1697,6 +1828,14 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
     <message>
         <source>Choose which panels, settings, layer categories and buttons this lesson shows students</source>
         <translation>选择本课程向学生显示哪些面板、设置、层类别和按钮</translation>
+    </message>
+    <message>
+        <source>Lesson &amp;Goals and Challenge…</source>
+        <translation>课程目标与挑战(&amp;G)…</translation>
+    </message>
+    <message>
+        <source>Set the goals this lesson ticks while training, and a challenge with a leaderboard</source>
+        <translation>设置本课程在训练时勾选的目标，以及带排行榜的挑战</translation>
     </message>
     <message>
         <source>Show All &amp;Controls</source>
@@ -3423,6 +3562,10 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
         <translation>实验的标题（也是导出代码中的类名）。</translation>
     </message>
     <message>
+        <source>Experiments (*.json)</source>
+        <translation>实验文件 (*.json)</translation>
+    </message>
+    <message>
         <source>None</source>
         <translation>无</translation>
     </message>
@@ -3549,6 +3692,22 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
     <message>
         <source>restore them at the end</source>
         <translation>结束时恢复</translation>
+    </message>
+    <message>
+        <source>Learn from a teacher (distillation)</source>
+        <translation>向教师模型学习（知识蒸馏）</translation>
+    </message>
+    <message>
+        <source>Train on a trained teacher&apos;s softened outputs as well as on the labels; the teacher trains first (once, then it is reused).</source>
+        <translation>同时用标签和已训练教师模型软化后的输出来训练；教师模型先训练（只训练一次，之后复用）。</translation>
+    </message>
+    <message>
+        <source>teacher</source>
+        <translation>教师模型</translation>
+    </message>
+    <message>
+        <source>Choose the teacher experiment</source>
+        <translation>选择教师模型的实验文件</translation>
     </message>
     <message>
         <source>Model</source>

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("NN_PLAYGROUND_WARM_WORKER", "0")  # most tests never train: no worker before it is needed
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QCoreApplication, QSettings, QThread  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThread  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +21,21 @@ def isolated_settings(tmp_path, monkeypatch):
     QCoreApplication.setOrganizationName("nn-playground-tests")
     QCoreApplication.setApplicationName("nn-playground-tests")
     yield
+
+
+@pytest.fixture(autouse=True)
+def garbage_collected_on_the_gui_thread(qapp):
+    """Python's cycle collector never runs during a GUI test, and a test's garbage is collected
+    here, on the GUI thread, after its deferred deletes. Left automatic, a collection can start on
+    whichever thread allocates (a training bridge, a replay) and destroy Qt objects off the GUI
+    thread, which corrupts memory a later test trips over. The app does the same (`ui/app.py`)."""
+    gc.disable()
+    yield
+    qapp.processEvents()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the test's deleteLater calls
+    gc.collect()
+    qapp.processEvents()
+    gc.enable()
 
 
 @pytest.fixture(autouse=True)

@@ -32,7 +32,7 @@ def make_editor(qtbot, document_dict: dict, size=(1100, 650)) -> tuple[GraphEdit
     qtbot.waitExposed(editor)
     for _ in range(3):  # let the first automatic "fit" run now, not in the middle of a test
         QApplication.processEvents()
-    editor._stack_ref = stack  # keep the stack alive as long as the editor
+    stack.setParent(editor)  # as in the window: the stack lives and dies with its editor
     return editor, document, stack
 
 

@@ -67,3 +67,36 @@ INTERVAL = ParamSpec(
     "interval", "choice", "epoch", N_("Step the schedule after every epoch or every batch."), choices=("epoch", "step")
 )
 INIT = ParamSpec("init", "choice", "default", N_("How the weights start."), choices=tuple(INIT_SCHEMES))
+# Knowledge distillation (`training.distillation`); the bounds are the format's.
+TEACHER = ParamSpec(
+    "teacher",
+    "str",
+    "",
+    N_("The teacher: an experiment file (relative to this one's folder) or a bundled preset's file name."),
+)
+TEACHER_EPOCHS = ParamSpec(
+    "teacher_epochs",
+    "int",
+    None,
+    N_("Epochs the teacher trains before the student starts; unticked: the teacher's own number."),
+    minimum=1,
+    maximum=100_000,
+    optional=True,
+)
+TEMPERATURE = ParamSpec(
+    "temperature",
+    "float",
+    4.0,
+    N_("τ: how much both networks' outputs are softened (softmax(z/τ)); higher shows more of the classes' likeness."),
+    minimum=0.0,
+    maximum=100.0,
+    exclusive_minimum=True,
+)
+ALPHA = ParamSpec(
+    "alpha",
+    "float",
+    0.5,
+    N_("α: the weight of the labels' cross-entropy; 1 − α goes to matching the teacher (L = α·CE + (1 − α)·τ²·KL)."),
+    minimum=0.0,
+    maximum=1.0,
+)

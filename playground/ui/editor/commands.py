@@ -13,7 +13,7 @@ from PySide6.QtGui import QUndoCommand
 
 from playground.core.catalogue import Fix
 from playground.core.document import ExperimentDocument, RemovedNode
-from playground.core.experiment.schema import Classroom, DataSpec, Experiment, LeaderboardEntry, TrainingSpec
+from playground.core.experiment.schema import Classroom, DataSpec, Experiment, LeaderboardEntry, Lesson, TrainingSpec
 from playground.core.graph.fixes import apply_fix
 from playground.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -377,6 +377,31 @@ class SetClassroomCommand(_SettingCommand):
 
     def write(self, value: Classroom | None) -> None:
         self.document.set_classroom(value.model_copy(deep=True) if value is not None else None)
+
+
+class SetLessonCommand(_SettingCommand):
+    """Change the lesson's goals, challenge or leaderboard (None: the experiment has no lesson section)."""
+
+    merge_id = _MERGE_TEXT + 21
+
+    def __init__(self, document: ExperimentDocument, lesson: Lesson | None, parent: QUndoCommand | None = None):
+        super().__init__(
+            document,
+            lesson.model_copy(deep=True) if lesson is not None else None,
+            "lesson",
+            QCoreApplication.translate("EditorCommands", "Change the lesson's goals and challenge"),
+            parent,
+        )
+
+    def read(self) -> Lesson | None:
+        current = self.document.experiment.lesson
+        return current.model_copy(deep=True) if current is not None else None
+
+    def write(self, value: Lesson | None) -> None:
+        self.document.set_lesson(value)
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt override
+        return False  # each dialog's OK is its own step
 
 
 class AddLeaderboardEntryCommand(QUndoCommand):

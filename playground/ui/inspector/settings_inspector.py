@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from playground.core.catalogue.training import LOSSES, OPTIMIZERS, SCHEDULERS, ComponentType, init_help
 from playground.core.catalogue.training_fields import (
+    ALPHA,
     BATCH,
     CLIP_MAX,
     CLIP_MODE,
@@ -43,11 +45,15 @@ from playground.core.catalogue.training_fields import (
     PATIENCE,
     RESTORE,
     SEED,
+    TEACHER,
+    TEACHER_EPOCHS,
+    TEMPERATURE,
 )
 from playground.core.data import DATASET_TYPES
 from playground.core.document import ExperimentDocument
 from playground.core.experiment.schema import (
     ComponentSpec,
+    Distillation,
     EarlyStopping,
     GradientClipping,
     KeepBest,
@@ -65,7 +71,9 @@ from playground.ui.inspector.param_editors import (
     FloatEditor,
     IntEditor,
     NumberSpinBox,
+    OptionalEditor,
     ParamForm,
+    create_param_editor,
     guard_wheel,
     new_form,
 )
@@ -140,6 +148,10 @@ class PercentSpinBox(NumberSpinBox):
     def _stepped(self, value: float, steps: int) -> float:
         value = math.floor(value) + steps if steps > 0 else math.ceil(value) + steps
         return min(self.maximum(), max(self.minimum(), float(value)))
+
+
+def _teacher_filter() -> str:
+    return QCoreApplication.translate("SettingsInspector", "Experiments (*.json)")
 
 
 def _muted(text: str = "", parent: QWidget | None = None) -> QLabel:
@@ -538,7 +550,67 @@ class SettingsInspector(QWidget):
         self.best_monitor.committed.connect(lambda v: self._push_optional_field("keep_best", "monitor", v))
         self.best_restore.committed.connect(lambda v: self._push_optional_field("keep_best", "restore", v))
         form.addRow(self.best_group)
+        form.addRow(self._build_distillation_group(box))
         return box
+
+    def _build_distillation_group(self, box: QWidget) -> _OptionalGroup:
+        """Knowledge distillation: a teacher file and τ, α; ticking it asks for the teacher."""
+        self.distill_group = _OptionalGroup(
+            QCoreApplication.translate("SettingsInspector", "Learn from a teacher (distillation)"),
+            QCoreApplication.translate(
+                "SettingsInspector",
+                "Train on a trained teacher's softened outputs as well as on the labels; the teacher trains "
+                "first (once, then it is reused).",
+            ),
+            box,
+        )
+        body = self.distill_group.body
+        self.distill_teacher = create_param_editor(
+            TEACHER, body, browse="file", file_filter=_teacher_filter(), base_dir=self._base_dir_text
+        )
+        self.distill_epochs = create_param_editor(TEACHER_EPOCHS, body)
+        self.distill_temperature = FloatEditor(TEMPERATURE, body)
+        self.distill_alpha = FloatEditor(ALPHA, body)
+        group_form = self.distill_group.form
+        group_form.addRow(QCoreApplication.translate("SettingsInspector", "teacher"), self.distill_teacher)
+        group_form.addRow("teacher_epochs", self.distill_epochs)
+        group_form.addRow("τ", self.distill_temperature)
+        group_form.addRow("α", self.distill_alpha)
+        self.distill_group.check.toggled.connect(self._on_distillation_toggled)
+        self.distill_teacher.committed.connect(self._on_teacher_committed)
+        self.distill_epochs.committed.connect(lambda v: self._push_optional_field("distillation", "teacher_epochs", v))
+        self.distill_temperature.committed.connect(
+            lambda v: self._push_optional_field("distillation", "temperature", v)
+        )
+        self.distill_alpha.committed.connect(lambda v: self._push_optional_field("distillation", "alpha", v))
+        return self.distill_group
+
+    def _on_distillation_toggled(self, on: bool) -> None:
+        if not on:
+            self._push_training({"distillation": None}, "distillation")
+            return
+        chosen, _ = QFileDialog.getOpenFileName(
+            self,
+            QCoreApplication.translate("SettingsInspector", "Choose the teacher experiment"),
+            self._base_dir_text(),
+            _teacher_filter(),
+        )
+        if not chosen:  # no teacher, no distillation
+            self.distill_group.set_on(False)
+            return
+        spec = Distillation(
+            teacher=self._relative_to_experiment(chosen),
+            teacher_epochs=self.distill_epochs.value(),
+            temperature=self.distill_temperature.value(),
+            alpha=self.distill_alpha.value(),
+        )
+        self._push_training({"distillation": spec}, "distillation")
+
+    def _on_teacher_committed(self, value: Any) -> None:
+        if isinstance(value, str) and value:
+            self._push_optional_field("distillation", "teacher", self._relative_to_experiment(value))
+        else:  # an emptied field: a teacher is needed, show the one kept
+            self._refresh_training()
 
     def _build_model_box(self) -> QGroupBox:
         box = QGroupBox(QCoreApplication.translate("SettingsInspector", "Model"), self)
@@ -664,6 +736,15 @@ class SettingsInspector(QWidget):
         self.early_monitor.set_value(early.monitor)
         self.early_patience.set_value(early.patience)
         self.early_delta.set_value(early.min_delta)
+        distillation = training.distillation
+        self.distill_group.set_on(distillation is not None)
+        if distillation is not None:
+            self.distill_teacher.set_value(distillation.teacher)
+            self.distill_epochs.set_value(distillation.teacher_epochs)
+            if distillation.teacher_epochs is None and isinstance(self.distill_epochs, OptionalEditor):
+                self.distill_epochs.inner.set_value(EPOCHS.default)  # what it offers (greyed) until ticked
+            self.distill_temperature.set_value(distillation.temperature)
+            self.distill_alpha.set_value(distillation.alpha)
         best = training.keep_best
         self.best_group.set_on(best is not None)
         best = best or KeepBest()
