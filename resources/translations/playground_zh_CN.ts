@@ -3213,6 +3213,14 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
         <translation>每个参赛者用这么多个随机种子重复训练，并绘制均值 ± 标准差。</translation>
     </message>
     <message>
+        <source>log loss</source>
+        <translation>对数损失轴</translation>
+    </message>
+    <message>
+        <source>Draw the loss on a logarithmic scale: a run that explodes no longer flattens the others.</source>
+        <translation>用对数刻度画损失：爆炸的那次训练不再把其他曲线压平。</translation>
+    </message>
+    <message>
         <source>Choose at least one contender.</source>
         <translation>请至少选择一个参赛者。</translation>
     </message>

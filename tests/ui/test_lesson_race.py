@@ -129,3 +129,29 @@ def test_a_race_of_schedules_draws_the_learning_rate_of_every_step_under_the_los
     assert any(values[-1] < values[0] for values in drawn)  # the step schedule lowered its LR
     panel.document.replace(_lesson_xor(), PRESETS / "xor.json")
     assert lesson.race.view.mode == "epoch"  # batch sizes compare per epoch again
+
+
+def test_a_variant_that_diverges_is_reported_and_the_race_still_completes(qtbot):
+    experiment = _lesson_xor()
+    experiment.training.epochs = 4
+    experiment.lesson = Lesson(
+        variants=[Variant(name="As it is"), Variant(name="Huge step", changes={"training.optimizer.params.lr": 1e6})]
+    )
+    document = ExperimentDocument(experiment, PRESETS / "xor.json")
+    panel = ComparePanel(document, QUndoStack())
+    panel.undo_stack.setParent(panel)
+    qtbot.addWidget(panel)
+    panel.show()
+    try:
+        lesson = panel.show_page("lesson")
+        with qtbot.waitSignal(lesson.race.race_finished, timeout=60_000):
+            qtbot.mouseClick(lesson.race.start_button, Qt.MouseButton.LeftButton)
+        progress = lesson.race.progress
+        assert progress.value() == progress.maximum()  # not stuck where the diverged run ended
+        assert "The loss exploded" in lesson.race.status.text()  # the diverged variant says why
+        qtbot.mouseClick(lesson.race.log_loss, Qt.MouseButton.LeftButton)
+        assert lesson.race.view.log_loss()  # the exploded run no longer flattens the others
+        (low, high) = lesson.race.view.loss_plot.getPlotItem().viewRange()[1]
+        assert high - low < 12  # decades, not a linear axis up to 5e5
+    finally:
+        panel.shutdown()

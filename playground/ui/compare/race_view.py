@@ -20,6 +20,7 @@ from PySide6.QtCore import QCoreApplication, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -266,6 +267,7 @@ class RaceView(QWidget):
         self.thumbnails: list[BoundaryThumbnail] = []
         self._dirty: set[int] = set()
         self._started: RaceStarted | None = None
+        self._log_loss = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -360,6 +362,15 @@ class RaceView(QWidget):
         for index, thumb in enumerate(self.thumbnails):
             thumb.set_color(color_for(index))
         self._fill_table()
+
+    def set_log_loss(self, enabled: bool) -> None:
+        """The loss axis logarithmic or linear (the data stay as they are)."""
+        self._log_loss = bool(enabled)
+        self.loss_plot.setLogMode(y=self._log_loss)
+        self.loss_plot.getPlotItem().enableAutoRange(y=True)
+
+    def log_loss(self) -> bool:
+        return self._log_loss
 
     # ---- events --------------------------------------------------------------------------------
     def reset(self) -> None:
@@ -693,6 +704,10 @@ class RaceSection(QWidget):
         self.repeats.setRange(1, 10)
         self.repeats.setPrefix(self.tr("seeds: "))
         self.repeats.setToolTip(self.tr("Repeat each contender with this many seeds and draw mean ± std."))
+        self.log_loss = QCheckBox(self.tr("log loss"), self)
+        self.log_loss.setToolTip(
+            self.tr("Draw the loss on a logarithmic scale: a run that explodes no longer flattens the others.")
+        )
         self.progress = QProgressBar(self)
         self.progress.setMaximumWidth(200)
         self.progress.setTextVisible(True)
@@ -702,6 +717,7 @@ class RaceSection(QWidget):
         controls.addWidget(self.stop_button)
         controls.addWidget(self.epochs)
         controls.addWidget(self.repeats)
+        controls.addWidget(self.log_loss)
         controls.addWidget(self.progress)
         controls.addWidget(self.status, 1)
         layout.addLayout(controls)
@@ -710,6 +726,7 @@ class RaceSection(QWidget):
 
         self.start_button.clicked.connect(self.start)
         self.stop_button.clicked.connect(self.stop)
+        self.log_loss.toggled.connect(self.view.set_log_loss)
         document.settings_changed.connect(self._on_settings_changed)
         document.reset.connect(self._sync_epochs)
         self._sync_epochs()
@@ -785,6 +802,8 @@ class RaceSection(QWidget):
             record.experiment = self.document.session_id
         self.history.extend(records)
         problems = [run.message for run in race.runs if run.status in ("error", "diverged")]
+        if race.status != "stopped":  # a run that diverged or stopped early used no more of its epochs
+            self.progress.setValue(self.progress.maximum())
         if race.status == "stopped":
             text = self.tr("Stopped. {n} run(s) went into the history.").format(n=len(records))
         else:
