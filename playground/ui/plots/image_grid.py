@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QSplitter, QWidget
 
 from playground.core.runs.records import Prediction, ViewSetup
@@ -170,9 +170,17 @@ class ImageGrid(TimedPainting, QWidget):
             else:
                 text = QCoreApplication.translate("Plots", "true {true}").format(true=self._name(truth))
                 painter.setPen(foreground)
-            painter.setFont(caption_font)
+            painter.setFont(_fitted(caption_font, text, cell - 2))  # a neighbour's caption is never overdrawn
             painter.drawText(QRectF(x, y + cell - 2, cell, caption_height), Qt.AlignmentFlag.AlignCenter, text)
         painter.end()
+
+
+def _fitted(font: QFont, text: str, width: float, smallest: float = 6.0) -> QFont:
+    """`font`, made smaller until `text` fits `width` (down to `smallest` points)."""
+    fitted = QFont(font)
+    while QFontMetricsF(fitted).horizontalAdvance(text) > width and fitted.pointSizeF() - 0.5 >= smallest:
+        fitted.setPointSizeF(fitted.pointSizeF() - 0.5)
+    return fitted
 
 
 class ImageTaskView(QWidget):

@@ -511,7 +511,8 @@ class LossPlot(QWidget):
             self._set_y(self.loss_plot, self._loss_range, (-1.0, 1.0) if log else (0.0, 1.0), True)
         if self._task == "classification":
             low, _ = data_limits(self._metrics["train_accuracy"].values, self._metrics["val_accuracy"].values)
-            floor = max(0.0, math.floor(low * 10) / 10) if math.isfinite(low) else None
+            # at least a tenth below 1: a run at 100 % from its first epoch gets no degenerate axis
+            floor = min(0.9, max(0.0, math.floor(low * 10) / 10)) if math.isfinite(low) else None
             self._set_floor(self.metric_plot, self._metric_range, floor, 1.0, 0.0, reset)
         else:
             low, high = data_limits(self._metrics["train_mae"].values, self._metrics["val_mae"].values)
