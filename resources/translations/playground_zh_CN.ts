@@ -2553,6 +2553,10 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
         <translation>死亡 ReLU</translation>
     </message>
     <message>
+        <source>Dead</source>
+        <translation>死亡</translation>
+    </message>
+    <message>
         <source>saturated</source>
         <translation>饱和</translation>
     </message>

@@ -174,7 +174,15 @@ class LessonPanel(CompareTab):
     def _fit_top(self) -> None:
         """The variants take the height they need; the race below gets the rest."""
         total = sum(self._splitter.sizes()) or self.height()
-        wanted = self._top.minimumSizeHint().height()
+        layout = self._top.layout()
+        width = self._top.width() or self.width()
+        if layout is not None and layout.hasHeightForWidth() and width > 0:  # wrapped text at today's width
+            wanted = layout.totalHeightForWidth(width)
+        else:
+            wanted = self._top.minimumSizeHint().height()
+        # the splitter keeps a pane at least at its minimum, which for wrapped text Qt measures at the
+        # narrowest width (lines of empty space at today's width): the minimum is today's need
+        self._top.setMinimumHeight(wanted)
         if total > wanted:
             self._splitter.setSizes([wanted, total - wanted])
 
@@ -241,6 +249,11 @@ class LessonPanel(CompareTab):
         if self._stale:
             self.refresh(force=True)
         self._fit_top()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():  # the text wraps anew
+            QTimer.singleShot(0, self._fit_top)
 
     # ---- lifetime --------------------------------------------------------------------------------
     def shutdown(self) -> None:

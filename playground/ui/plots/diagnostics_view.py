@@ -45,9 +45,11 @@ FIRST_COLOR = REFERENCE_COLOR
 MAX_LABEL = 9  # characters of a layer name on the x axis
 
 
-def activation_title() -> str:
-    """The activation plot's two-coloured title, in the current language."""
-    dead = html.escape(QCoreApplication.translate("Plots", "Dead ReLU"))
+def activation_title(short: bool = False) -> str:
+    """The activation plot's two-coloured title, in the current language (`short`: for a narrow plot)."""
+    dead = html.escape(
+        QCoreApplication.translate("Plots", "Dead") if short else QCoreApplication.translate("Plots", "Dead ReLU")
+    )
     saturated = html.escape(QCoreApplication.translate("Plots", "saturated"))
     return f"<span style='color:{DEAD_COLOR}'>{dead}</span> / <span style='color:{SATURATED_COLOR}'>{saturated}</span>"
 
@@ -168,7 +170,10 @@ class DiagnosticsView(QWidget):
 
         self.activation_plot: pg.PlotItem = ci.addPlot(row=1, col=1, axisItems=_layer_axis())
         style_plot(
-            self.activation_plot, title=activation_title(), left=QCoreApplication.translate("Plots", "share of units")
+            self.activation_plot,
+            title=activation_title(),
+            short_titles=(activation_title(short=True),),
+            left=QCoreApplication.translate("Plots", "share of units"),
         )
         self.activation_plot.setYRange(0, 1.0, padding=0.02)
         self.activation_plot.setLimits(yMin=-0.02, yMax=1.02)
