@@ -23,6 +23,7 @@ import math
 import os
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,7 @@ from playground.core.runs.records import (
 from playground.core.runs.timeline import SnapshotStore, default_interval
 from playground.core.runs.view_thread import ViewThread
 from playground.core.training import Trainer, TrainerOptions, lr_schedule
+from playground.core.training.diagnostics import STALLED_EPOCHS, guess_loss
 from playground.core.training.events import Summary
 from playground.core.training.threads import threads_for
 
@@ -111,6 +113,7 @@ class RunSession:
         self._diagnostics: Any = None
         self._diagnostics_seen: Any = None  # the trainer's latest diagnostics already taken
         self._last_accuracy: float | None = None  # the latest epoch's validation accuracy
+        self._recent_losses: deque[float] = deque(maxlen=STALLED_EPOCHS)  # the last epochs' training losses
         self._prediction: Any = None
         self._neurons: Any = None
         self._lr_changes: list[LrChange] = []
@@ -435,6 +438,8 @@ class RunSession:
         )
         if event.val_accuracy is not None:
             self._last_accuracy = float(event.val_accuracy)
+        if event.train_loss is not None:
+            self._recent_losses.append(float(event.train_loss))
         if self._train_metrics is not None and (self._train_metrics.due() or event.epoch >= trainer.epochs):
             for name, value in self._train_metrics.measure(trainer.model).items():
                 setattr(row, name, value)
@@ -463,6 +468,13 @@ class RunSession:
         self._diagnostics_seen = diagnostics
         diagnostics.epoch = epoch
         diagnostics.accuracy = self._last_accuracy
+        diagnostics.recent_losses = list(self._recent_losses)
+        trainer = self.trainer
+        if trainer is not None:
+            training = trainer.experiment.training
+            diagnostics.guess_loss = guess_loss(
+                trainer.task, trainer.num_classes, training.loss.type, training.distillation is not None
+            )
         self._diagnostics = diagnostics
 
     def _on_state(self, event: Any) -> None:

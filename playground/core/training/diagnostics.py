@@ -7,6 +7,7 @@ batch and a handful of fused norm computations, so they are cheap enough to leav
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,6 +25,10 @@ SOLVED_ACCURACY = 0.95  # validation accuracy from which saturated units are no 
 # exploding: one step of an ordinary learning rate throws the weights far off. Healthy runs of the
 # course's presets stay below 2.
 EXPLODING_GRADIENT = 100.0
+# Learning has stalled at guessing when the training loss of the last STALLED_EPOCHS epochs stayed
+# within STALLED_SHARE of a guess's cross-entropy ln(C) (C classes: what every class at 1/C costs).
+STALLED_EPOCHS = 5
+STALLED_SHARE = 0.03
 
 
 @dataclass
@@ -38,6 +43,8 @@ class Diagnostics:
     saturated_fraction: dict[str, float] = field(default_factory=dict)  # Sigmoid/Tanh outputs near the flat ends
     epoch: int = 0  # the epoch they were gathered in (set by the run that reports them)
     accuracy: float | None = None  # the run's latest validation accuracy then (classification), if known
+    recent_losses: list[float] = field(default_factory=list)  # the last epochs' training losses, oldest first
+    guess_loss: float | None = None  # ln(C): the cross-entropy of a uniform guess over C classes, if that applies
 
     @property
     def hints(self) -> list[str]:
@@ -55,6 +62,8 @@ class Diagnostics:
             "hints": list(self.hints),
             "epoch": self.epoch,
             "accuracy": self.accuracy,
+            "recent_losses": list(self.recent_losses),
+            "guess_loss": self.guess_loss,
         }
 
 
@@ -195,9 +204,40 @@ def _exploding_hint(diag: Diagnostics) -> list[str]:
     ]
 
 
+def guess_loss(task: str, num_classes: int | None, loss_type: str, distilled: bool = False) -> float | None:
+    """ln(C), what a uniform guess over C classes costs, where the training loss is a plain
+    cross-entropy (a focal loss or a distillation term costs a guess something else)."""
+    if task != "classification" or not num_classes or num_classes < 2 or loss_type != "CrossEntropyLoss":
+        return None
+    return None if distilled else math.log(num_classes)
+
+
+def _stalled_hint(diag: Diagnostics) -> list[str]:
+    """The hint for a network that does not learn at all: its training loss has stayed at what a
+    uniform guess costs for several epochs, however healthy each layer's numbers look."""
+    guess, losses = diag.guess_loss, diag.recent_losses[-STALLED_EPOCHS:]
+    if guess is None or guess <= 0 or len(losses) < STALLED_EPOCHS or not all(map(math.isfinite, losses)):
+        return []
+    if max(abs(loss - guess) for loss in losses) > STALLED_SHARE * guess:
+        return []
+    return [
+        _(
+            "Not learning: for {epochs} epochs the training loss has stayed at {loss}, what guessing every "
+            "class with the same probability costs (ln {classes} = {guess}). The signal or the gradient does "
+            "not get through: try He initialisation, normalisation layers, a different learning rate or fewer "
+            "layers."
+        ).format(
+            epochs=len(losses),
+            loss=f"{losses[-1]:.3f}",
+            classes=round(math.exp(guess)),
+            guess=f"{guess:.3f}",
+        )
+    ]
+
+
 def diagnostic_hints(diag: Diagnostics) -> list[str]:
     """Plain-language readings of the numbers, for the panel beside the plots (in the current language)."""
-    hints: list[str] = []
+    hints: list[str] = _stalled_hint(diag)
     grads = diag.grad_norm
     exploding = False  # the first/last ratio said so already
     if len(grads) >= 3 and np.all(np.isfinite(grads)) and grads[-1] > 0:
