@@ -21,22 +21,23 @@ class Cycle:
 
 def test_garbage_made_on_a_background_thread_is_collected_on_the_gui_thread(qtbot, monkeypatch):
     monkeypatch.setattr(app_module, "_garbage_collector", None)
+    Cycle.destroyed_on = []
     gc.enable()  # as a fresh interpreter has it
     collector = app_module.collect_garbage_on_the_gui_thread()
     try:
         assert not gc.isenabled()
 
         def make_garbage() -> None:
-            for _ in range(5):
+            # far more new objects than a collection's threshold (700): left automatic, the cycle
+            # collector would run on this thread while they are made
+            for _ in range(2_000):
                 Cycle()
-            junk = [[index] for index in range(50_000)]  # far past the threshold of a collection
-            del junk
 
         worker = threading.Thread(target=make_garbage, name="background")
         worker.start()
         worker.join()
         assert Cycle.destroyed_on == []  # nothing collected where the garbage was made
-        qtbot.waitUntil(lambda: len(Cycle.destroyed_on) == 5, timeout=5000)
+        qtbot.waitUntil(lambda: len(Cycle.destroyed_on) == 2_000, timeout=5000)
         assert set(Cycle.destroyed_on) == {threading.main_thread().name}
     finally:
         collector.timer.stop()
