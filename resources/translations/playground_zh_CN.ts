@@ -937,6 +937,22 @@
         <translation>粘贴 {count} 个层</translation>
     </message>
     <message>
+        <source>The nn.Sequential cannot be pasted: {reason}</source>
+        <translation>无法粘贴这个 nn.Sequential：{reason}</translation>
+    </message>
+    <message>
+        <source>Paste nn.Sequential ({count} layers)</source>
+        <translation>粘贴 nn.Sequential（{count} 层）</translation>
+    </message>
+    <message>
+        <source>Pasted {count} layers from the nn.Sequential.</source>
+        <translation>已从 nn.Sequential 粘贴 {count} 层。</translation>
+    </message>
+    <message>
+        <source>Connect its first layer to the network&apos;s input.</source>
+        <translation>请把它的第一层连接到网络的输入。</translation>
+    </message>
+    <message>
         <source>Duplicate {count} layer(s)</source>
         <translation>创建 {count} 个层的副本</translation>
     </message>

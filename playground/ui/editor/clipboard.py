@@ -21,6 +21,7 @@ from PySide6.QtGui import QGuiApplication, QUndoStack
 from playground.core.catalogue import LAYERS
 from playground.core.document import ExperimentDocument
 from playground.core.experiment.schema import NodeSpec
+from playground.core.importers.sequential_source import SequentialSource, looks_like_sequential
 from playground.ui.editor.commands import AddEdgeCommand, AddNodeCommand
 
 NODES_MIME_TYPE = "application/x-nn-playground-nodes"
@@ -145,7 +146,27 @@ class NodeClipboard:
         return self._fallback
 
     def can_paste(self) -> bool:
-        return self.get() is not None
+        return self.get() is not None or looks_like_sequential(self.text())
+
+    def text(self) -> str:
+        """The clipboard's plain text ("" when it has none)."""
+        clipboard = QGuiApplication.clipboard()
+        return clipboard.text() if clipboard is not None else ""
+
+
+def source_fragment(source: SequentialSource) -> Fragment:
+    """The layers of a pasted `nn.Sequential` as a chain: nodes without positions, in order."""
+    nodes: list[NodeSpec] = []
+    used: set[str] = set()
+    for layer in source.layers:
+        base = layer.type.lower()
+        node_id, index = base, 2
+        while node_id in used:
+            node_id, index = f"{base}_{index}", index + 1
+        used.add(node_id)
+        nodes.append(NodeSpec(id=node_id, type=layer.type, params=dict(layer.params)))
+    edges = [(a.id, b.id) for a, b in zip(nodes, nodes[1:], strict=False)]
+    return Fragment(nodes, edges)
 
 
 def free_offset(
@@ -174,9 +195,15 @@ def free_offset(
 
 
 def paste_fragment(
-    document: ExperimentDocument, stack: QUndoStack, fragment: Fragment, offset: tuple[float, float], label: str
+    document: ExperimentDocument,
+    stack: QUndoStack,
+    fragment: Fragment,
+    offset: tuple[float, float],
+    label: str,
+    entry: tuple[str, str] | None = None,
 ) -> list[str]:
-    """Add `fragment`'s nodes with fresh ids, each shifted by `offset` (see `free_offset`).
+    """Add `fragment`'s nodes with fresh ids, each shifted by `offset` (see `free_offset`);
+    `entry` (a document node, a fragment node) connects the two in the same step.
 
     One undo step (a macro); returns the new ids in fragment order.
     """
@@ -193,6 +220,10 @@ def paste_fragment(
             new_source, new_target = renamed[source], renamed[target]
             if document.connection_problem(new_source, new_target) is None:
                 stack.push(AddEdgeCommand(document, new_source, new_target))
+        if entry is not None and entry[1] in renamed:
+            source, target = entry[0], renamed[entry[1]]
+            if document.connection_problem(source, target) is None:
+                stack.push(AddEdgeCommand(document, source, target))
     finally:
         stack.endMacro()
     return [renamed[node.id] for node in fragment.nodes]

@@ -20,7 +20,15 @@ from playground.core.document import ExperimentDocument
 from playground.core.experiment.schema import NodeSpec
 from playground.core.graph.fixes import apply_fix
 from playground.core.graph.topology import Topology
-from playground.ui.editor.clipboard import Fragment, NodeClipboard, fragment_of, free_offset, paste_fragment
+from playground.core.importers.sequential_source import SourceRefused, looks_like_sequential, parse_sequential
+from playground.ui.editor.clipboard import (
+    Fragment,
+    NodeClipboard,
+    fragment_of,
+    free_offset,
+    paste_fragment,
+    source_fragment,
+)
 from playground.ui.editor.commands import (
     AddEdgeCommand,
     AddNodeCommand,
@@ -261,9 +269,36 @@ class GraphEditor(QWidget):
             return []
         fragment = self.clipboard.get()
         if fragment is None:
+            text = self.clipboard.text()
+            if looks_like_sequential(text):
+                return self.paste_source(text)
             self.status_message.emit(self.tr("Nothing to paste"))
             return []
         return self._paste(fragment, self.tr("Paste {count} layer(s)").format(count=len(fragment.nodes)))
+
+    def paste_source(self, text: str) -> list[str]:
+        """Pasted `nn.Sequential(...)` source becomes a chain of cards (read with `ast`, never run),
+        after the selected card when one is selected; what cannot be read is said, and nothing is added."""
+        if self._refused():
+            return []
+        try:
+            source = parse_sequential(text)
+        except SourceRefused as exc:
+            self.status_message.emit(self.tr("The nn.Sequential cannot be pasted: {reason}").format(reason=exc))
+            return []
+        fragment = source_fragment(source)
+        selected = self.selected_node_ids()
+        entry = (selected[0], fragment.nodes[0].id) if len(selected) == 1 else None
+        new_ids = self._paste(
+            fragment, self.tr("Paste nn.Sequential ({count} layers)").format(count=len(fragment.nodes)), entry
+        )
+        message = self.tr("Pasted {count} layers from the nn.Sequential.").format(count=len(new_ids))
+        if entry is None:
+            message += " " + self.tr("Connect its first layer to the network's input.")
+        if source.notes:
+            message += " " + "; ".join(source.notes)
+        self.status_message.emit(message)
+        return new_ids
 
     def duplicate(self) -> list[str]:
         """Copies of the selection beside it (the clipboard is left alone)."""
@@ -272,7 +307,7 @@ class GraphEditor(QWidget):
             return []
         return self._paste(fragment, self.tr("Duplicate {count} layer(s)").format(count=len(fragment.nodes)))
 
-    def _paste(self, fragment: Fragment, label: str) -> list[str]:
+    def _paste(self, fragment: Fragment, label: str, entry: tuple[str, str] | None = None) -> list[str]:
         """Add the fragment's copies where no card is (none on the originals, none on earlier
         copies), select them and scroll them into view."""
         boxes = self._fragment_boxes(fragment)
@@ -288,7 +323,7 @@ class GraphEditor(QWidget):
             list(fragment.edges),
         )
         with self._scene.batch():
-            new_ids = paste_fragment(self.document, self.undo_stack, placed, offset, label)
+            new_ids = paste_fragment(self.document, self.undo_stack, placed, offset, label, entry)
         self.select_nodes(new_ids)
         self._view.reveal(self._cards_rect(new_ids))
         return new_ids

@@ -1,0 +1,1 @@
+"""Graphs from outside the playground: pasted `nn.Sequential` source and ONNX files."""
