@@ -70,18 +70,30 @@ class RemoveNodeCommand(QUndoCommand):
 
 
 class MoveNodesCommand(QUndoCommand):
-    """One drag of one or more nodes, pushed on mouse release."""
+    """One drag of one or more nodes, pushed on mouse release; or one arrow-key nudge (`nudge`),
+    where the nudges of the same nodes in a row merge into one step."""
 
     def __init__(
         self,
         document: ExperimentDocument,
         moves: dict[str, tuple[tuple[float, float] | None, tuple[float, float]]],
         parent: QUndoCommand | None = None,
+        nudge: bool = False,
     ):
         super().__init__(parent)
         self.document = document
         self.moves = dict(moves)  # id -> (old, new)
+        self.nudge = nudge
         self.setText(QCoreApplication.translate("EditorCommands", "Move {count} node(s)").format(count=len(moves)))
+
+    def id(self) -> int:
+        return _MERGE_MOVE if self.nudge else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt override
+        if not (isinstance(other, MoveNodesCommand) and other.nudge and set(other.moves) == set(self.moves)):
+            return False
+        self.moves = {node_id: (self.moves[node_id][0], other.moves[node_id][1]) for node_id in self.moves}
+        return True
 
     def redo(self) -> None:
         for node_id, (_, new) in self.moves.items():

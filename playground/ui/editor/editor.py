@@ -41,7 +41,7 @@ from playground.ui.editor.commands import (
 )
 from playground.ui.editor.edge_item import EdgeItem
 from playground.ui.editor.node_item import HEADER_HEIGHT, LINE_HEIGHT, NODE_HEIGHT, NODE_WIDTH, NodeItem
-from playground.ui.editor.scene import COLUMN_SPACING, ROW_SPACING, GraphScene, arranged_positions, snap
+from playground.ui.editor.scene import COLUMN_SPACING, GRID, ROW_SPACING, GraphScene, arranged_positions, snap
 from playground.ui.editor.view import GraphView
 
 PASTE_GAP = 20.0  # a pasted card keeps this much canvas between itself and any other card
@@ -73,6 +73,7 @@ class GraphEditor(QWidget):
         self._view.layer_dropped.connect(self._on_layer_dropped)
         self._view.delete_requested.connect(self.delete_selection)
         self._view.rename_requested.connect(self._on_rename_key)
+        self._view.nudge_requested.connect(self.nudge_selection)
         self._last_selection: list[str] = []
         self._last_path = document.path
 
@@ -222,6 +223,20 @@ class GraphEditor(QWidget):
         return moves
 
     # ---- deleting -----------------------------------------------------------------------------
+    def nudge_selection(self, steps_right: float, steps_down: float) -> None:
+        """Move the selected cards by whole grid steps (arrow keys); a run of nudges is one undo step."""
+        ids = self.selected_node_ids()
+        if not ids or self._refused():
+            return
+        moves = {}
+        for node_id in ids:
+            x, y = self._scene.display_position(node_id)
+            moves[node_id] = (
+                self.document.experiment.node(node_id).pos,
+                (x + steps_right * GRID, y + steps_down * GRID),
+            )
+        self.undo_stack.push(MoveNodesCommand(self.document, moves, nudge=True))
+
     def delete_selection(self) -> None:
         nodes = self.selected_node_ids()
         edges = [edge for edge in self._scene.selected_edges() if edge[0] not in nodes and edge[1] not in nodes]

@@ -146,10 +146,20 @@ class InlineEditor(QLineEdit):
                     self._on_commit(self.text().strip())
 
 
+NUDGE_SHIFT_STEPS = 5  # grid steps of one Shift+arrow nudge
+_ARROWS = {
+    Qt.Key.Key_Left: (-1.0, 0.0),
+    Qt.Key.Key_Right: (1.0, 0.0),
+    Qt.Key.Key_Up: (0.0, -1.0),
+    Qt.Key.Key_Down: (0.0, 1.0),
+}
+
+
 class GraphView(QGraphicsView):
     layer_dropped = Signal(str, QPointF)  # layer type, scene position of the drop
     delete_requested = Signal()
     rename_requested = Signal()  # F2
+    nudge_requested = Signal(float, float)  # arrow keys: grid steps right and down (Shift: bigger steps)
     zoom_changed = Signal(float)
 
     def __init__(self, scene: GraphScene, parent: QWidget | None = None):
@@ -291,6 +301,13 @@ class GraphView(QGraphicsView):
             return
         if key == Qt.Key.Key_F2:
             self.rename_requested.emit()
+            event.accept()
+            return
+        step = _ARROWS.get(Qt.Key(key))
+        shift_only = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier == Qt.KeyboardModifier.ShiftModifier
+        if step is not None and (plain or shift_only) and self.graph_scene().selected_node_ids():
+            factor = NUDGE_SHIFT_STEPS if shift_only else 1
+            self.nudge_requested.emit(step[0] * factor, step[1] * factor)
             event.accept()
             return
         if key == Qt.Key.Key_Escape:
