@@ -317,6 +317,7 @@ class MainWindow(WindowFiles, QMainWindow):
         self._action(
             "select_all", QCoreApplication.translate("MainWindow", "Select &All"), self.editor.select_all, key.SelectAll
         )
+        self._action("find_layer", QCoreApplication.translate("MainWindow", "&Find Layer…"), self.find_layer, key.Find)
         self._action(
             "auto_arrange",
             QCoreApplication.translate("MainWindow", "Auto-&arrange"),
@@ -434,6 +435,7 @@ class MainWindow(WindowFiles, QMainWindow):
             "delete",
             None,
             "select_all",
+            "find_layer",
             "auto_arrange",
         ):
             if name is None:
@@ -724,6 +726,11 @@ class MainWindow(WindowFiles, QMainWindow):
                         "MainWindow", "Students now see only what you ticked; View ▸ Show All Controls shows the rest"
                     )
                 )
+
+    def find_layer(self) -> None:
+        """Edit ▸ Find Layer…: on the Network tab, the field that finds a card by name or type."""
+        self.show_tab("network")
+        self.editor.find_layer()
 
     def edit_lesson_setup(self) -> None:
         """View ▸ Lesson Goals and Challenge…: the teacher edits the lesson's goals and challenge

@@ -837,6 +837,13 @@
     </message>
 </context>
 <context>
+    <name>FindBar</name>
+    <message>
+        <source>Find a layer by name or type</source>
+        <translation>按名称或类型查找层</translation>
+    </message>
+</context>
+<context>
     <name>ForkDialog</name>
     <message>
         <source>Rewind to the start</source>
@@ -919,6 +926,14 @@
     <message>
         <source>Add {type} after {id}</source>
         <translation>在 {id} 之后添加 {type}</translation>
+    </message>
+    <message>
+        <source>No layer matches &quot;{text}&quot;</source>
+        <translation>没有与“{text}”匹配的层</translation>
+    </message>
+    <message>
+        <source>{count} layers match &quot;{text}&quot;; showing {id}</source>
+        <translation>有 {count} 个层与“{text}”匹配；显示 {id}</translation>
     </message>
     <message>
         <source>Delete {count} item(s)</source>
@@ -1808,6 +1823,10 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
     <message>
         <source>Select &amp;All</source>
         <translation>全选(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Find Layer…</source>
+        <translation>查找层(<translation type="unfinished"></translation>amp;F)…</translation>
     </message>
     <message>
         <source>Auto-&amp;arrange</source>

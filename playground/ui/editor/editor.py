@@ -40,6 +40,7 @@ from playground.ui.editor.commands import (
     fix_command,
 )
 from playground.ui.editor.edge_item import EdgeItem
+from playground.ui.editor.find_bar import FindBar
 from playground.ui.editor.node_item import HEADER_HEIGHT, LINE_HEIGHT, NODE_HEIGHT, NODE_WIDTH, NodeItem
 from playground.ui.editor.scene import COLUMN_SPACING, GRID, ROW_SPACING, GraphScene, arranged_positions, snap
 from playground.ui.editor.view import GraphView
@@ -74,6 +75,8 @@ class GraphEditor(QWidget):
         self._view.delete_requested.connect(self.delete_selection)
         self._view.rename_requested.connect(self._on_rename_key)
         self._view.nudge_requested.connect(self.nudge_selection)
+        self.find_bar = FindBar(self)
+        self.find_bar.found.connect(self._on_found)
         self._last_selection: list[str] = []
         self._last_path = document.path
 
@@ -223,6 +226,24 @@ class GraphEditor(QWidget):
         return moves
 
     # ---- deleting -----------------------------------------------------------------------------
+    def find_layer(self) -> None:
+        """Edit ▸ Find Layer… (Ctrl+F): the find field over the canvas."""
+        self.find_bar.open([(node.id, node.type) for node in self.document.experiment.model.nodes])
+
+    def _on_found(self, ids: list[str]) -> None:
+        text = self.find_bar.text().strip()
+        if not ids:
+            self.status_message.emit(self.tr('No layer matches "{text}"').format(text=text))
+            return
+        self.select_nodes(ids[:1])
+        self._view.reveal(self._cards_rect(ids[:1]))
+        self.find_bar.hide()
+        self._view.setFocus()
+        if len(ids) > 1:
+            self.status_message.emit(
+                self.tr('{count} layers match "{text}"; showing {id}').format(count=len(ids), text=text, id=ids[0])
+            )
+
     def nudge_selection(self, steps_right: float, steps_down: float) -> None:
         """Move the selected cards by whole grid steps (arrow keys); a run of nudges is one undo step."""
         ids = self.selected_node_ids()
