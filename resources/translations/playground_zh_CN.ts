@@ -1826,7 +1826,7 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
     </message>
     <message>
         <source>&amp;Find Layer…</source>
-        <translation>查找层(<translation type="unfinished"></translation>amp;F)…</translation>
+        <translation>查找层(&amp;F)…</translation>
     </message>
     <message>
         <source>Auto-&amp;arrange</source>
