@@ -86,3 +86,20 @@ def test_fragment_round_trip_drops_dangling_edges():
     fragment = Fragment.from_json(text)
     assert [node.id for node in fragment.nodes] == ["a", "b"] and fragment.edges == [("a", "b")]
     assert Fragment.from_json(fragment.to_json()).nodes == fragment.nodes
+
+
+def test_a_paste_from_the_canvas_menu_lands_where_the_menu_opened(qtbot):
+    from PySide6.QtCore import QPointF
+
+    from playground.ui.editor.scene import snap
+
+    editor, document, stack = make_editor(qtbot, xor_document())
+    editor.select_nodes(["hidden", "act"])
+    editor.copy()
+    far = QPointF(2000.0, 1500.0)  # empty canvas, far from the originals
+    new_ids = editor.paste_at(far)
+    positions = [document.experiment.node(node_id).pos for node_id in new_ids]
+    assert min(x for x, _ in positions) == snap(far.x(), far.y())[0]
+    assert min(y for _, y in positions) == snap(far.x(), far.y())[1]
+    rect = editor.view().visible_scene_rect()
+    assert all(rect.contains(editor.scene().node_item(node_id).sceneBoundingRect().center()) for node_id in new_ids)

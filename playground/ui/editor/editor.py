@@ -12,7 +12,7 @@ from collections.abc import Collection
 
 from pydantic import ValidationError
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
-from PySide6.QtGui import QAction, QUndoStack
+from PySide6.QtGui import QAction, QCursor, QUndoStack
 from PySide6.QtWidgets import QGraphicsItem, QMenu, QVBoxLayout, QWidget
 
 from playground.core.catalogue import LAYERS, Fix
@@ -301,18 +301,31 @@ class GraphEditor(QWidget):
         self.delete_selection()
 
     def paste(self) -> list[str]:
+        """Paste what the clipboard holds: under the mouse when it is over the canvas, else beside
+        the originals (or in the middle of the view)."""
+        return self.paste_at(self._mouse_scene_point())
+
+    def paste_at(self, at: QPointF | None) -> list[str]:
+        """Paste with the group's top-left corner at `at` (the canvas menu's point), or as `paste`."""
         if self._refused():
             return []
         fragment = self.clipboard.get()
         if fragment is None:
             text = self.clipboard.text()
             if looks_like_sequential(text):
-                return self.paste_source(text)
+                return self.paste_source(text, at)
             self.status_message.emit(self.tr("Nothing to paste"))
             return []
-        return self._paste(fragment, self.tr("Paste {count} layer(s)").format(count=len(fragment.nodes)))
+        return self._paste(fragment, self.tr("Paste {count} layer(s)").format(count=len(fragment.nodes)), at=at)
 
-    def paste_source(self, text: str) -> list[str]:
+    def _mouse_scene_point(self) -> QPointF | None:
+        viewport = self._view.viewport()
+        if not viewport.underMouse():
+            return None
+        point = viewport.mapFromGlobal(QCursor.pos())
+        return self._view.mapToScene(point) if viewport.rect().contains(point) else None
+
+    def paste_source(self, text: str, at: QPointF | None = None) -> list[str]:
         """Pasted `nn.Sequential(...)` source becomes a chain of cards (read with `ast`, never run),
         after the selected card when one is selected; what cannot be read is said, and nothing is added."""
         if self._refused():
@@ -326,7 +339,7 @@ class GraphEditor(QWidget):
         selected = self.selected_node_ids()
         entry = (selected[0], fragment.nodes[0].id) if len(selected) == 1 else None
         new_ids = self._paste(
-            fragment, self.tr("Paste nn.Sequential ({count} layers)").format(count=len(fragment.nodes)), entry
+            fragment, self.tr("Paste nn.Sequential ({count} layers)").format(count=len(fragment.nodes)), entry, at
         )
         message = self.tr("Pasted {count} layers from the nn.Sequential.").format(count=len(new_ids))
         if entry is None:
@@ -343,10 +356,19 @@ class GraphEditor(QWidget):
             return []
         return self._paste(fragment, self.tr("Duplicate {count} layer(s)").format(count=len(fragment.nodes)))
 
-    def _paste(self, fragment: Fragment, label: str, entry: tuple[str, str] | None = None) -> list[str]:
+    def _paste(
+        self, fragment: Fragment, label: str, entry: tuple[str, str] | None = None, at: QPointF | None = None
+    ) -> list[str]:
         """Add the fragment's copies where no card is (none on the originals, none on earlier
-        copies), select them and scroll them into view."""
+        copies), from `at` when given (the group's top-left corner there), select them and
+        scroll them into view."""
         boxes = self._fragment_boxes(fragment)
+        if at is not None and boxes:
+            group = QRectF()
+            for box in boxes.values():
+                group = group.united(box)
+            x, y = snap(at.x(), at.y())
+            boxes = {node_id: box.translated(x - group.left(), y - group.top()) for node_id, box in boxes.items()}
         scene = self._scene
 
         def is_free(box: QRectF) -> bool:
@@ -581,7 +603,8 @@ class GraphEditor(QWidget):
     def canvas_menu(self) -> QMenu:
         """The context menu of the empty canvas."""
         menu = QMenu(self)
-        paste = menu.addAction(self.tr("Paste"), self.paste)
+        at = QPointF(self._scene.menu_scene_pos)
+        paste = menu.addAction(self.tr("Paste"), lambda: self.paste_at(at))
         paste.setEnabled(self.can_paste() and not self.is_read_only())
         menu.addAction(self.tr("Select All"), self.select_all)
         menu.addSeparator()

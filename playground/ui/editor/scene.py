@@ -134,6 +134,7 @@ class GraphScene(QGraphicsScene):
         self.read_only = False
         self.read_only_reason = ""
         self.menu_provider: Callable[[QGraphicsItem | None], QMenu | None] | None = None  # None: the canvas
+        self.menu_scene_pos = QPointF()
         self.setSceneRect(QRectF(-SCENE_EXTENT, -SCENE_EXTENT, 2 * SCENE_EXTENT, 2 * SCENE_EXTENT))
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)  # few items, often moved
         self._nodes: dict[str, NodeItem] = {}
@@ -495,6 +496,7 @@ class GraphScene(QGraphicsScene):
         if target is not None and not target.isSelected():
             self.clearSelection()
             target.setSelected(True)
+        self.menu_scene_pos = event.scenePos()  # where the menu opened: a paste from it lands there
         menu = self.menu_provider(target)
         if menu is not None:
             event.accept()
