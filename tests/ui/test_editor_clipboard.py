@@ -103,3 +103,22 @@ def test_a_paste_from_the_canvas_menu_lands_where_the_menu_opened(qtbot):
     assert min(y for _, y in positions) == snap(far.x(), far.y())[1]
     rect = editor.view().visible_scene_rect()
     assert all(rect.contains(editor.scene().node_item(node_id).sceneBoundingRect().center()) for node_id in new_ids)
+
+
+def test_ctrl_v_with_the_mouse_over_the_canvas_pastes_a_copy_under_it(qtbot):
+    from PySide6.QtCore import QPoint
+
+    from playground.ui.editor.scene import snap
+    from tests.ui.editor_helpers import at_unit_zoom
+
+    editor, document, stack = make_editor(qtbot, xor_document())
+    at_unit_zoom(editor)
+    editor.select_nodes(["hidden"])
+    editor.copy()  # the original stays: its spot is taken
+    viewport = editor.view().viewport()
+    target = QPoint(viewport.width() - 200, viewport.height() - 150)
+    qtbot.mouseMove(viewport, target)
+    qtbot.waitUntil(viewport.underMouse, timeout=2000)
+    (new_id,) = editor.paste()
+    scene_point = editor.view().mapToScene(target)
+    assert document.experiment.node(new_id).pos == snap(scene_point.x(), scene_point.y())

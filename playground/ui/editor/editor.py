@@ -301,9 +301,24 @@ class GraphEditor(QWidget):
         self.delete_selection()
 
     def paste(self) -> list[str]:
-        """Paste what the clipboard holds: under the mouse when it is over the canvas, else beside
-        the originals (or in the middle of the view)."""
-        return self.paste_at(self._mouse_scene_point())
+        """Paste what the clipboard holds: back in place when its spot is free (after a cut),
+        else under the mouse when it is over the canvas, else beside the originals (or in the
+        middle of the view)."""
+        at = self._mouse_scene_point()
+        fragment = self.clipboard.get()
+        if at is not None and fragment is not None and self._fits_in_place(fragment):
+            at = None
+        return self.paste_at(at)
+
+    def _fits_in_place(self, fragment: Fragment) -> bool:
+        if any(node.pos is None for node in fragment.nodes):
+            return False
+        return all(self._is_free(box) for box in self._fragment_boxes(fragment).values())
+
+    def _is_free(self, box: QRectF) -> bool:
+        """No card within `PASTE_GAP` of `box`."""
+        area = box.adjusted(-PASTE_GAP, -PASTE_GAP, PASTE_GAP, PASTE_GAP)
+        return not any(card.mapRectToScene(card.card_rect()).intersects(area) for card in self._scene.cards_in(area))
 
     def paste_at(self, at: QPointF | None) -> list[str]:
         """Paste with the group's top-left corner at `at` (the canvas menu's point), or as `paste`."""
@@ -369,13 +384,7 @@ class GraphEditor(QWidget):
                 group = group.united(box)
             x, y = snap(at.x(), at.y())
             boxes = {node_id: box.translated(x - group.left(), y - group.top()) for node_id, box in boxes.items()}
-        scene = self._scene
-
-        def is_free(box: QRectF) -> bool:
-            area = box.adjusted(-PASTE_GAP, -PASTE_GAP, PASTE_GAP, PASTE_GAP)
-            return not any(card.mapRectToScene(card.card_rect()).intersects(area) for card in scene.cards_in(area))
-
-        offset = free_offset(list(boxes.values()), is_free, (COLUMN_SPACING, ROW_SPACING))
+        offset = free_offset(list(boxes.values()), self._is_free, (COLUMN_SPACING, ROW_SPACING))
         placed = Fragment(
             [node.model_copy(update={"pos": (boxes[node.id].x(), boxes[node.id].y())}) for node in fragment.nodes],
             list(fragment.edges),
