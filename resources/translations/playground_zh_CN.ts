@@ -2254,6 +2254,13 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
     </message>
 </context>
 <context>
+    <name>Minimap</name>
+    <message>
+        <source>The whole graph: click or drag to move the canvas there</source>
+        <translation>整个计算图：单击或拖动，把画布移到那里</translation>
+    </message>
+</context>
+<context>
     <name>NodeInspector</name>
     <message>
         <source>The node&apos;s name: the attribute of the nn.Module in the generated code. Letters, digits and underscores.</source>

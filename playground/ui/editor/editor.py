@@ -41,6 +41,7 @@ from playground.ui.editor.commands import (
 )
 from playground.ui.editor.edge_item import EdgeItem
 from playground.ui.editor.find_bar import FindBar
+from playground.ui.editor.minimap import Minimap
 from playground.ui.editor.node_item import HEADER_HEIGHT, LINE_HEIGHT, NODE_HEIGHT, NODE_WIDTH, NodeItem
 from playground.ui.editor.scene import COLUMN_SPACING, GRID, ROW_SPACING, GraphScene, arranged_positions, snap
 from playground.ui.editor.view import GraphView
@@ -76,6 +77,7 @@ class GraphEditor(QWidget):
         self._view.rename_requested.connect(self._on_rename_key)
         self._view.nudge_requested.connect(self.nudge_selection)
         self.find_bar = FindBar(self)
+        self.minimap = Minimap(self._view, self)
         self.find_bar.found.connect(self._on_found)
         self._last_selection: list[str] = []
         self._last_path = document.path
@@ -518,6 +520,7 @@ class GraphEditor(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self.minimap.follow()
         if self._fit_pending and self.isVisible():
             QTimer.singleShot(0, self, self._fit_if_pending)
 
