@@ -19,11 +19,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
-from PySide6.QtWidgets import QSizePolicy, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from playground.core.runs.records import Prediction, ViewSetup
 from playground.ui import theme
-from playground.ui.plots.image_grid import to_qimages
+from playground.ui.plots.image_grid import SplitTaskView, to_qimages
 from playground.ui.plots.style import (
     CLASS_COLORS,
     PaintCost,
@@ -31,7 +31,6 @@ from playground.ui.plots.style import (
     TimedPainting,
     appearance,
     export_scene,
-    export_widget,
     legend_row,
     points,
     style_plot,
@@ -289,7 +288,7 @@ class CodeScatter(QWidget):
         export_scene(self.canvas, path)
 
 
-class ReconstructionView(QWidget):
+class ReconstructionView(SplitTaskView):
     """An autoencoder's task view: the reconstructions above the scatter of its 2-unit codes (the
     scatter is hidden when the bottleneck is wider: there is no plane to draw)."""
 
@@ -298,17 +297,7 @@ class ReconstructionView(QWidget):
         self.setObjectName("reconstructionView")
         self.strip = ReconstructionStrip(self)
         self.scatter = CodeScatter(self)
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(self.strip)
-        splitter.addWidget(self.scatter)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 5)
-        splitter.setChildrenCollapsible(False)
-        self.splitter = splitter
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
-        self._pending: Prediction | None = None
+        self._stack(self.strip, self.scatter, (3, 5))
 
     def configure(self, setup: ViewSetup) -> None:
         images = np.asarray(setup.images) if setup.images is not None else np.zeros((0, 1, 1, 1), np.float32)
@@ -319,13 +308,7 @@ class ReconstructionView(QWidget):
         if with_codes:
             self.scatter.configure(setup)
 
-    def set_predictions(self, prediction: Prediction) -> None:
-        self._pending = prediction
-
-    def refresh(self) -> None:
-        if self._pending is None:
-            return
-        prediction, self._pending = self._pending, None
+    def show_prediction(self, prediction: Prediction) -> None:
         self.strip.set_reconstructions(prediction.reconstructions)
         if not self.scatter.isHidden():
             self.scatter.set_codes(prediction.codes)
@@ -333,7 +316,3 @@ class ReconstructionView(QWidget):
 
     def paint_seconds(self) -> float:
         return self.strip.paint_seconds() + (0.0 if self.scatter.isHidden() else self.scatter.paint_seconds())
-
-    def export(self, path: str | Path) -> None:
-        self.refresh()
-        export_widget(self, path)

@@ -183,7 +183,43 @@ def _fitted(font: QFont, text: str, width: float, smallest: float = 6.0) -> QFon
     return fitted
 
 
-class ImageTaskView(QWidget):
+class SplitTaskView(QWidget):
+    """Two views of a task stacked in a vertical splitter. A prediction waits until `refresh`
+    (the panel's frame timer) hands it to `show_prediction`, so a burst of updates draws once."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setChildrenCollapsible(False)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        self._pending: Prediction | None = None
+
+    def _stack(self, top: QWidget, bottom: QWidget, stretch: tuple[int, int] = (1, 1)) -> None:
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(bottom)
+        self.splitter.setStretchFactor(0, stretch[0])
+        self.splitter.setStretchFactor(1, stretch[1])
+
+    def set_predictions(self, prediction: Prediction) -> None:
+        self._pending = prediction
+
+    def refresh(self) -> None:
+        if self._pending is None:
+            return
+        prediction, self._pending = self._pending, None
+        self.show_prediction(prediction)
+
+    def show_prediction(self, prediction: Prediction) -> None:
+        raise NotImplementedError
+
+    def export(self, path: str | Path) -> None:
+        self.refresh()
+        export_widget(self, path)
+
+
+class ImageTaskView(SplitTaskView):
     """Test images with predictions (left) and the confusion matrix (right)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -191,17 +227,7 @@ class ImageTaskView(QWidget):
         self.setObjectName("imageTaskView")
         self.grid = ImageGrid(self)
         self.confusion = ConfusionMatrixView(self)
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(self.grid)
-        splitter.addWidget(self.confusion)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        self.splitter = splitter
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
-        self._pending: Prediction | None = None
+        self._stack(self.grid, self.confusion)
 
     def set_orientation(self, orientation: Qt.Orientation) -> None:
         self.splitter.setOrientation(orientation)
@@ -211,20 +237,10 @@ class ImageTaskView(QWidget):
         self.grid.set_images(np.asarray(setup.images), np.asarray(setup.labels), names)
         self.confusion.set_classes(names, setup.split or QCoreApplication.translate("Plots", "test"))
 
-    def set_predictions(self, prediction: Prediction) -> None:
-        self._pending = prediction
-
-    def refresh(self) -> None:
-        if self._pending is None:
-            return
-        prediction, self._pending = self._pending, None
+    def show_prediction(self, prediction: Prediction) -> None:
         self.grid.set_predictions(prediction.predicted, prediction.confidence)
         if prediction.confusion is not None:
             self.confusion.set_matrix(prediction.confusion)
 
     def paint_seconds(self) -> float:
         return self.grid.paint_seconds() + self.confusion.paint_seconds()
-
-    def export(self, path: str | Path) -> None:
-        self.refresh()
-        export_widget(self, path)
