@@ -186,9 +186,8 @@ def test_teacher_logits_are_computed_once_in_eval_mode(tmp_path: Path, monkeypat
         assert not torch.equal(objective.logits, teacher(trainer.x_train))
 
 
-def test_each_batch_learns_from_its_own_rows_of_the_teacher_logits(tmp_path: Path) -> None:
-    """The first step's loss is the formula on the first batch of the seeded order, computed by hand."""
-    experiment = _student(tmp_path)
+def _stepping(experiment, tmp_path: Path) -> tuple[Trainer, list[StepEvent], torch.nn.Module]:
+    """A trainer that records every step's event, and a copy of its model before the first step."""
     steps: list[StepEvent] = []
     options = TrainerOptions(diagnostics=False, max_step_events_per_second=0.0)
     trainer = Trainer(
@@ -197,7 +196,13 @@ def test_each_batch_learns_from_its_own_rows_of_the_teacher_logits(tmp_path: Pat
         observer=lambda e: steps.append(e) if isinstance(e, StepEvent) else None,
         options=options,
     )
-    initial = copy.deepcopy(trainer.model)
+    return trainer, steps, copy.deepcopy(trainer.model)
+
+
+def test_each_batch_learns_from_its_own_rows_of_the_teacher_logits(tmp_path: Path) -> None:
+    """The first step's loss is the formula on the first batch of the seeded order, computed by hand."""
+    experiment = _student(tmp_path)
+    trainer, steps, initial = _stepping(experiment, tmp_path)
     trainer.begin()
     assert trainer.distillation is not None
     logits = trainer.distillation.logits.clone()
@@ -213,15 +218,7 @@ def test_each_batch_learns_from_its_own_rows_of_the_teacher_logits(tmp_path: Pat
 def test_full_batch_learns_from_all_the_teacher_logits(tmp_path: Path) -> None:
     experiment = _student(tmp_path)
     experiment.training.batch_size = "full"
-    steps: list[StepEvent] = []
-    options = TrainerOptions(diagnostics=False, max_step_events_per_second=0.0)
-    trainer = Trainer(
-        experiment,
-        base_dir=tmp_path,
-        observer=lambda e: steps.append(e) if isinstance(e, StepEvent) else None,
-        options=options,
-    )
-    initial = copy.deepcopy(trainer.model)
+    trainer, steps, initial = _stepping(experiment, tmp_path)
     trainer.begin()
     assert trainer.distillation is not None
     trainer.train_steps(1)
