@@ -7,7 +7,7 @@ graph does not fit the canvas at its zoom.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer
+from PySide6.QtCore import QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
@@ -36,14 +36,14 @@ class Minimap(QGraphicsView):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.resize(*SIZE)
         self.hide()
-        main.horizontalScrollBar().valueChanged.connect(self._on_main_moved)
-        main.verticalScrollBar().valueChanged.connect(self._on_main_moved)
-        main.zoom_changed.connect(self._on_main_moved)
-        self._pending = QTimer(self)  # scene changes come in bursts: follow once per burst
+        self._pending = QTimer(self)  # scrolls, zooms and scene changes come in bursts: follow once per burst
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)
         self._pending.timeout.connect(self.follow)
-        main.scene().changed.connect(self._on_scene_changed)
+        main.horizontalScrollBar().valueChanged.connect(self._schedule)
+        main.verticalScrollBar().valueChanged.connect(self._schedule)
+        main.zoom_changed.connect(self._schedule)
+        main.scene().changed.connect(self._schedule)
 
     def graph_rect(self) -> QRectF:
         scene = self.main.scene()
@@ -71,13 +71,9 @@ class Minimap(QGraphicsView):
         self.raise_()
         self.viewport().update()
 
-    def _on_scene_changed(self, *_: object) -> None:
+    def _schedule(self, *_: object) -> None:
         if not self._pending.isActive():
             self._pending.start()
-
-    def _on_main_moved(self, *_: object) -> None:
-        if self.isVisible() or self.needed():
-            self.follow()
 
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:  # noqa: N802 - Qt override
         """The frame of what the canvas shows."""
@@ -104,6 +100,3 @@ class Minimap(QGraphicsView):
 
     def wheelEvent(self, event) -> None:  # noqa: N802 - Qt override: the map itself never scrolls
         event.accept()
-
-    def center_of_frame(self) -> QPointF:
-        return self.main.visible_scene_rect().center()
