@@ -306,11 +306,15 @@ class GraphEditor(QWidget):
         """Paste what the clipboard holds: back in place when its spot is free (after a cut),
         else under the mouse when it is over the canvas, else beside the originals (or in the
         middle of the view)."""
-        at = self._mouse_scene_point()
         fragment = self.clipboard.get()
+        at = self._mouse_scene_point()
         if at is not None and fragment is not None and self._fits_in_place(fragment):
             at = None
-        return self.paste_at(at)
+        return self._paste_clipboard(fragment, at)
+
+    def paste_at(self, at: QPointF | None) -> list[str]:
+        """Paste with the group's top-left corner at `at` (the canvas menu's point), or as `paste`."""
+        return self._paste_clipboard(self.clipboard.get(), at)
 
     def _fits_in_place(self, fragment: Fragment) -> bool:
         if any(node.pos is None for node in fragment.nodes):
@@ -322,11 +326,10 @@ class GraphEditor(QWidget):
         area = box.adjusted(-PASTE_GAP, -PASTE_GAP, PASTE_GAP, PASTE_GAP)
         return not any(card.mapRectToScene(card.card_rect()).intersects(area) for card in self._scene.cards_in(area))
 
-    def paste_at(self, at: QPointF | None) -> list[str]:
-        """Paste with the group's top-left corner at `at` (the canvas menu's point), or as `paste`."""
+    def _paste_clipboard(self, fragment: Fragment | None, at: QPointF | None) -> list[str]:
+        """`fragment` (the clipboard's nodes, read once), else the clipboard's nn.Sequential text."""
         if self._refused():
             return []
-        fragment = self.clipboard.get()
         if fragment is None:
             text = self.clipboard.text()
             if looks_like_sequential(text):
