@@ -160,9 +160,7 @@ def _read_layer(call: ast.Call, name: str | None, notes: list[str]) -> SourceLay
         bound = signature.bind_partial(None, *positional, **keywords)  # None stands for self
     except TypeError as exc:
         raise SourceRefused(
-            _("line {line}: nn.{layer}{arguments}: {reason}").format(
-                line=line, layer=name, arguments=_describe(call)[len(_describe(call.func)) :], reason=exc
-            )
+            _("line {line}: {text}: {reason}").format(line=line, text=_describe(call), reason=exc)
         ) from None
     declared = {spec.name: spec for spec in layer.params}
     params: dict[str, Any] = {}
