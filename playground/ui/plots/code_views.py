@@ -18,18 +18,15 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
-from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from playground.core.runs.records import Prediction, ViewSetup
 from playground.ui import theme
-from playground.ui.plots.image_grid import SplitTaskView, to_qimages
+from playground.ui.plots.image_grid import PaintedImages, SplitTaskView, to_qimages
 from playground.ui.plots.style import (
     CLASS_COLORS,
-    PaintCost,
     PlotCanvas,
-    TimedPainting,
-    appearance,
     export_scene,
     legend_row,
     points,
@@ -49,23 +46,17 @@ def _shared_scale(originals: np.ndarray, rebuilt: np.ndarray | None) -> list[QIm
     return to_qimages(np.concatenate([originals, rebuilt.reshape(originals.shape)]))
 
 
-class ReconstructionStrip(TimedPainting, QWidget):
+class ReconstructionStrip(PaintedImages):
     """Test images, each above what the model rebuilds of it, with the digit under each pair and
     the mean squared error of the images shown in the title."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(QSize(240, 150), parent)
         self.setObjectName("reconstructionStrip")
         self._originals = np.zeros((0, 1, 1, 1), dtype=np.float32)
         self._rebuilt: np.ndarray | None = None
         self._labels: np.ndarray = np.zeros(0, dtype=np.int64)
-        self._names: list[str] = []
         self._images: list[QImage] = []
-        self.paint_cost = PaintCost()
-        self.setMinimumSize(QSize(240, 150))
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        theme.notifier().changed.connect(self._on_theme_changed)
-        appearance().scale_changed.connect(self._on_scale_changed)
 
     # ---- feeding -------------------------------------------------------------------------------
     def set_originals(self, images: np.ndarray, labels: np.ndarray | None, class_names: Sequence[str]) -> None:
@@ -97,18 +88,6 @@ class ReconstructionStrip(TimedPainting, QWidget):
         return float(np.mean((self._rebuilt - self._originals) ** 2))
 
     # ---- painting --------------------------------------------------------------------------------
-    def _on_theme_changed(self, _name: str) -> None:
-        self.update()
-
-    def _on_scale_changed(self, _factor: float) -> None:
-        self.update()
-
-    def _title_font(self) -> QFont:
-        font = QFont(self.font())
-        font.setPointSizeF(points(11))
-        font.setBold(True)
-        return font
-
     def _title(self) -> str:
         error = self.error()
         if error is None:
@@ -134,7 +113,7 @@ class ReconstructionStrip(TimedPainting, QWidget):
         foreground = QColor(colors.plot_foreground)
         painter.setPen(foreground)
         painter.setFont(self._title_font())
-        top = max(28.0, QFontMetrics(self._title_font()).height() + 10.0)
+        top = self._title_height()
         title = painter.fontMetrics().elidedText(self._title(), Qt.TextElideMode.ElideRight, max(20, self.width() - 8))
         painter.drawText(QRectF(0, 4, self.width(), top - 6), Qt.AlignmentFlag.AlignCenter, title)
         n = len(self._originals)
@@ -167,7 +146,7 @@ class ReconstructionStrip(TimedPainting, QWidget):
                     painter.drawImage(QRectF(x + 2, y + cell + 2, cell - 4, cell - 4), rebuilt[index])
                 if index < len(self._labels):
                     label = int(self._labels[index])
-                    text = self._names[label] if 0 <= label < len(self._names) else str(label)
+                    text = self._name(label)
                     box = QRectF(x, y + 2 * cell, cell, caption)
                     painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
         painter.end()

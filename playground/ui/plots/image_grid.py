@@ -45,22 +45,47 @@ def to_qimages(images: np.ndarray) -> list[QImage]:
     return out
 
 
-class ImageGrid(TimedPainting, QWidget):
+class PaintedImages(TimedPainting, QWidget):
+    """A widget that paints test images under a title (the image grid, the reconstructions):
+    repainted when the theme or the interface scale changes, with the plots' bold title and the
+    dataset's class names."""
+
+    def __init__(self, minimum: QSize, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._names: list[str] = []
+        self.paint_cost = PaintCost()
+        self.setMinimumSize(minimum)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        theme.notifier().changed.connect(self._on_appearance_changed)
+        appearance().scale_changed.connect(self._on_appearance_changed)
+
+    def _on_appearance_changed(self, *_: object) -> None:
+        self.update()
+
+    def _name(self, index: int) -> str:
+        return self._names[index] if 0 <= index < len(self._names) else str(index)
+
+    def _title_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(points(11))
+        font.setBold(True)
+        return font
+
+    def _title_height(self) -> float:
+        """The room above the images (28 px at 100 %; more for the presenter's larger title)."""
+        return max(28.0, QFontMetrics(self._title_font()).height() + 10.0)
+
+
+class ImageGrid(PaintedImages):
     """Painted grid of images with captions; a red frame and caption on every mistake."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(QSize(240, 200), parent)
         self.setObjectName("imageGrid")
         self._images: list[QImage] = []
         self._true: np.ndarray = np.zeros(0, dtype=np.int64)
         self._predicted: np.ndarray | None = None
         self._confidence: np.ndarray | None = None
-        self._names: list[str] = []
-        self.paint_cost = PaintCost()
-        self.setMinimumSize(QSize(240, 200))
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        theme.notifier().changed.connect(self._on_theme_changed)
-        appearance().scale_changed.connect(self._on_scale_changed)
 
     def set_images(self, images: np.ndarray, labels: np.ndarray, class_names: Sequence[str]) -> None:
         self._images = to_qimages(images) if len(images) else []
@@ -83,25 +108,6 @@ class ImageGrid(TimedPainting, QWidget):
             return 0
         n = min(len(self._predicted), len(self._true))
         return int((self._predicted[:n] != self._true[:n]).sum())
-
-    def _name(self, index: int) -> str:
-        return self._names[index] if 0 <= index < len(self._names) else str(index)
-
-    def _on_theme_changed(self, _name: str) -> None:
-        self.update()
-
-    def _on_scale_changed(self, _factor: float) -> None:
-        self.update()
-
-    def _title_font(self) -> QFont:
-        font = QFont(self.font())
-        font.setPointSizeF(points(11))
-        font.setBold(True)
-        return font
-
-    def _title_height(self) -> float:
-        """The room above the images (28 px at 100 %; more for the presenter's larger title)."""
-        return max(28.0, QFontMetrics(self._title_font()).height() + 10.0)
 
     @staticmethod
     def _caption_height() -> float:
