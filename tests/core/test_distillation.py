@@ -18,6 +18,7 @@ import torch.nn.functional as F
 
 from playground.core.errors import ExperimentError
 from playground.core.experiment import experiment_from_dict, experiment_to_dict
+from playground.core.experiment.schema import FORMAT_VERSION
 from playground.core.export.weights import export_weights
 from playground.core.training import StateEvent, StepEvent, Trainer, TrainerOptions, distillation
 from playground.core.training.distillation import DistillationObjective, distillation_loss
@@ -44,7 +45,7 @@ def _circle(**training: Any) -> dict[str, Any]:
         dataset="circle",
         data_params={"samples": 120, "noise": 0.2},
     )
-    doc["version"] = 3
+    doc["version"] = FORMAT_VERSION
     doc["training"]["epochs"] = 3
     doc["training"]["device"] = "cpu"
     doc["training"].update(training)
@@ -57,7 +58,7 @@ def _teacher_doc(dropout: float = 0.0, epochs: int = 4) -> dict[str, Any]:
         layers.append(("drop1", "Dropout", {"p": dropout}))
     layers.append(("logits", "Linear", {"out_features": 2}))
     doc = chain(*layers, dataset="circle", data_params={"samples": 120, "noise": 0.2})
-    doc["version"] = 3
+    doc["version"] = FORMAT_VERSION
     doc["name"] = "Test teacher"
     doc["training"]["epochs"] = epochs
     doc["training"]["device"] = "cpu"
@@ -425,7 +426,7 @@ def test_a_teacher_of_other_data_is_refused(tmp_path: Path) -> None:
 
 def test_distillation_is_for_classification_with_cross_entropy(tmp_path: Path) -> None:
     doc = chain(("fc", "Linear", {"out_features": 1}), dataset="outliers", loss="MSELoss")
-    doc["version"] = 3
+    doc["version"] = FORMAT_VERSION
     doc["training"]["distillation"] = {"teacher": "teacher.json"}
     _write(tmp_path, "teacher.json", _teacher_doc())
     problems = _problems(experiment_from_dict(doc), tmp_path)

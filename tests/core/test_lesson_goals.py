@@ -17,7 +17,7 @@ from playground.core.data import describe_dataset
 from playground.core.errors import ExperimentError
 from playground.core.experiment import experiment_from_dict, experiment_to_dict, experiment_to_json, load_experiment
 from playground.core.experiment.identity import trains_the_same
-from playground.core.experiment.schema import Challenge, Goal, GoalCondition, LeaderboardEntry, Lesson
+from playground.core.experiment.schema import FORMAT_VERSION, Challenge, Goal, GoalCondition, LeaderboardEntry, Lesson
 from playground.core.graph.builder import build_model
 from playground.core.lessons.challenge import (
     attempt_entry,
@@ -157,7 +157,7 @@ def test_a_goal_that_beats_a_variant_waits_for_its_race_then_is_judged_over_the_
 
 def test_variant_results_come_from_the_races_in_the_run_history():
     document = xor_document()
-    document["version"] = 3
+    document["version"] = FORMAT_VERSION
     document["lesson"] = {
         "variants": [{"name": "No dropout", "changes": {}, "translations": {"zh_CN": "无 Dropout"}}],
         "goals": [
@@ -216,7 +216,7 @@ def test_a_preview_shows_the_model_size_before_a_run_and_judges_nothing():
 # ---- challenge -------------------------------------------------------------------------------------
 def xor_experiment():
     document = xor_document()
-    document["version"] = 3
+    document["version"] = FORMAT_VERSION
     return experiment_from_dict(document)
 
 
@@ -314,7 +314,7 @@ LESSON = {
 
 def with_lesson(lesson: object) -> dict:
     document = xor_document()
-    document["version"] = 3
+    document["version"] = FORMAT_VERSION
     document["lesson"] = lesson
     return document
 

@@ -13,7 +13,7 @@ from playground.core.compare.race import Race, RaceOptions, variant_contenders
 from playground.core.errors import ExperimentError
 from playground.core.experiment import experiment_from_dict, experiment_to_dict, load_experiment
 from playground.core.experiment.overrides import parse_setting, with_changes
-from playground.core.experiment.schema import Lesson, Variant
+from playground.core.experiment.schema import FORMAT_VERSION, Lesson, Variant
 
 PRESETS = Path(__file__).resolve().parents[2] / "presets"
 
@@ -72,7 +72,7 @@ def test_variants_are_saved_with_the_lesson_and_read_back(xor):
         ]
     )
     document = experiment_to_dict(xor)
-    assert document["version"] == 3
+    assert document["version"] == FORMAT_VERSION
     assert document["lesson"]["variants"][1] == {
         "name": "Full batch",
         "changes": {"training.batch_size": "full"},
@@ -91,10 +91,10 @@ def test_two_variants_with_one_name_are_refused(xor):
         experiment_from_dict(document)
 
 
-def test_a_version_2_file_opens_as_version_3(xor):
+def test_a_version_2_file_opens_as_the_current_version(xor):
     document = experiment_to_dict(xor)
     document["version"] = 2
-    assert experiment_from_dict(document).version == 3
+    assert experiment_from_dict(document).version == FORMAT_VERSION
 
 
 def test_the_variants_race_from_the_same_weights_and_differ_in_what_they_change(xor):

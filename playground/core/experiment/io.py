@@ -118,6 +118,9 @@ def _apply_normalised(experiment: Experiment, normalised: dict[str, dict[str, An
         elif path.startswith("model.nodes["):
             index = int(path[len("model.nodes[") : path.index("]")])
             experiment.model.nodes[index].params = params
+        elif path.startswith("model.blocks."):
+            name, rest = path[len("model.blocks.") :].split(".nodes[", 1)
+            experiment.model.blocks[name].nodes[int(rest[: rest.index("]")])].params = params
         elif path == "training.loss.params":
             experiment.training.loss.params = params
         elif path == "training.optimizer.params":
@@ -200,6 +203,16 @@ def experiment_to_dict(experiment: Experiment) -> dict[str, Any]:
         document["data"]["augmentation"] = data.augmentation.model_dump(mode="json", exclude_defaults=True)
     if experiment.model.init != "default":
         document["model"]["init"] = experiment.model.init
+    if experiment.model.blocks:
+        document["model"]["blocks"] = {
+            name: {
+                "nodes": [_node_dict(node) for node in block.nodes],
+                "edges": [[source, target] for source, target in block.edges],
+                "output": block.output,
+                **({"description": block.description} if block.description else {}),
+            }
+            for name, block in experiment.model.blocks.items()
+        }
     if experiment.classroom is not None and experiment.classroom.hides_anything():
         document["classroom"] = experiment.classroom.model_dump(mode="json", exclude_defaults=True)
     if experiment.lesson is not None and not experiment.lesson.is_empty():

@@ -30,7 +30,13 @@ def _v2_to_v3(document: Document) -> Document:
     return document
 
 
-MIGRATIONS: dict[int, Callable[[Document], Document]] = {1: _v1_to_v2, 2: _v2_to_v3}
+def _v3_to_v4(document: Document) -> Document:
+    """v4 added block definitions (``model.blocks``) and nodes of type ``Block`` that use them: a
+    v3 file is a v4 file without blocks."""
+    return document
+
+
+MIGRATIONS: dict[int, Callable[[Document], Document]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def migrate(document: Document, source: str | None = None) -> Document:

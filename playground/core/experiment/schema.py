@@ -1,4 +1,4 @@
-"""The experiment document (format v2) as typed models.
+"""The experiment document (format v4) as typed models.
 
 The experiment object is the single source of truth: the editor changes it, the canvas mirrors
 it, and the builder, shape checker, exporters and save function read it. These models check
@@ -16,11 +16,12 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 
 from playground.core.catalogue.augmentations import AUGMENTATIONS
 from playground.core.catalogue.augmentations import maximum as augmentation_maximum
+from playground.core.catalogue.block_params import MAX_REPEAT as MAX_REPEAT
 from playground.core.i18n import _
 from playground.core.params import FLOAT_LIMIT, INT_MAX, MAX_EPOCHS
 
 FORMAT_ID: Final = "nn-playground.experiment"
-FORMAT_VERSION: Final = 3  # 2: per-language lesson text, classroom controls; 3: the lesson section
+FORMAT_VERSION: Final = 4  # 2: per-language lesson text, classroom controls; 3: the lesson section; 4: blocks
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # used with fullmatch: no trailing newline slips through
 MAX_ID_LENGTH = 64
@@ -173,10 +174,44 @@ class NodeSpec(Strict):
         return value
 
 
+# A node of this type is an instance of a block: params {"block": name, "repeat": N}
+BLOCK_TYPE: Final = "Block"
+# In a block's edges, the source that stands for the block's input (a keyword: no node has this id)
+BLOCK_INPUT: Final = "in"
+
+
+class BlockSpec(Strict):
+    """A reusable group of layers with one input and one output, shared by all its instances.
+
+    Edges from `BLOCK_INPUT` carry the block's input to the nodes that read it; `output` is the
+    node whose result leaves the block. Instances repeat it `repeat` times in sequence."""
+
+    nodes: list[NodeSpec] = Field(default_factory=list)
+    edges: list[tuple[str, str]] = Field(default_factory=list)
+    output: str
+    description: str = ""
+
+    def node_ids(self) -> list[str]:
+        return [node.id for node in self.nodes]
+
+
 class ModelSpec(Strict):
     nodes: list[NodeSpec] = Field(default_factory=list)
     edges: list[tuple[str, str]] = Field(default_factory=list)
     init: InitName = "default"
+    blocks: dict[str, BlockSpec] = Field(default_factory=dict)  # by name: an identifier
+
+    @field_validator("blocks")
+    @classmethod
+    def _block_names(cls, value: dict[str, BlockSpec]) -> dict[str, BlockSpec]:
+        for name in value:
+            if not _IDENTIFIER.fullmatch(name) or keyword.iskeyword(name) or len(name) > MAX_ID_LENGTH:
+                raise ValueError(
+                    _("block name must be a Python-style name (letters, digits, underscore), got {name!r}").format(
+                        name=name
+                    )
+                )
+        return value
 
     @field_validator("nodes", "edges")
     @classmethod
@@ -538,7 +573,7 @@ class Lesson(Strict):
 
 class Experiment(Strict):
     format: Literal["nn-playground.experiment"] = FORMAT_ID
-    version: Literal[3] = FORMAT_VERSION
+    version: Literal[4] = FORMAT_VERSION
     name: str = "Untitled experiment"
     description: str = ""
     # the name and description in other languages, by language code ("zh_CN"); `name` and

@@ -6,14 +6,15 @@ file. They are reported by `playground.core.graph.check_experiment`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from playground.core.catalogue import LAYERS
+from playground.core.catalogue.block_params import BLOCK_PARAMS
 from playground.core.catalogue.training import LOSSES, OPTIMIZERS, SCHEDULERS, ComponentType
 from playground.core.data.validation import validate_dataset_params
 from playground.core.errors import Problem
-from playground.core.experiment.schema import Experiment
+from playground.core.experiment.schema import BLOCK_INPUT, BLOCK_TYPE, BlockSpec, Experiment, NodeSpec
 from playground.core.i18n import _
 from playground.core.params import ParamSpec, validate_params
 
@@ -48,44 +49,15 @@ def semantic_problems(experiment: Experiment) -> tuple[list[Problem], dict[str, 
     if not data_found:
         normalised["data.params"] = data_clean
 
-    seen: dict[str, int] = {}
-    for index, node in enumerate(experiment.model.nodes):
-        path = f"model.nodes[{index}]"
-        if node.id in seen:
+    model = experiment.model
+    _check_graph(model.nodes, model.edges, "model", problems, check_params, blocks=model.blocks)
+    for name, block in model.blocks.items():
+        path = f"model.blocks.{name}"
+        _check_graph(block.nodes, block.edges, path, problems, check_params, entry=BLOCK_INPUT)
+        if block.output not in block.node_ids():
             problems.append(
-                Problem(
-                    f"{path}.id",
-                    _("duplicate node id {node!r} (also model.nodes[{index}])").format(
-                        node=node.id, index=seen[node.id]
-                    ),
-                )
+                Problem(f"{path}.output", _("no layer of the block has the id {node!r}").format(node=block.output))
             )
-        seen.setdefault(node.id, index)
-        if node.type not in LAYERS:
-            problems.append(
-                Problem(
-                    f"{path}.type",
-                    _("unknown layer type {type!r} (available: {available})").format(
-                        type=node.type, available=", ".join(LAYERS)
-                    ),
-                )
-            )
-            continue
-        check_params(LAYERS[node.type].params, node.params, f"{path}.params")
-
-    pairs: set[tuple[str, str]] = set()
-    for index, (source, target) in enumerate(experiment.model.edges):
-        path = f"model.edges[{index}]"
-        for end, node_id in ((0, source), (1, target)):
-            if node_id not in seen:
-                problems.append(Problem(f"{path}[{end}]", _("no node has the id {node!r}").format(node=node_id)))
-        if source == target:
-            problems.append(Problem(path, _("an edge from {source!r} to itself is a cycle").format(source=source)))
-        if (source, target) in pairs:
-            problems.append(
-                Problem(path, _("duplicate edge {source!r} → {target!r}").format(source=source, target=target))
-            )
-        pairs.add((source, target))
 
     training = experiment.training
     problems += _known(
@@ -125,6 +97,70 @@ def semantic_problems(experiment: Experiment) -> tuple[list[Problem], dict[str, 
     if experiment.lesson is not None:
         problems += _lesson_problems(experiment)
     return problems, normalised
+
+
+def _check_graph(
+    nodes: Sequence[NodeSpec],
+    edges: Sequence[tuple[str, str]],
+    path: str,
+    problems: list[Problem],
+    check_params: Callable[[Iterable[ParamSpec], Mapping[str, Any] | None, str], None],
+    blocks: Mapping[str, BlockSpec] | None = None,
+    entry: str | None = None,
+) -> None:
+    """Unique ids, known types with valid params, edges between known nodes (`entry` is the
+    block input's name inside a block; `blocks` the definitions instances may use)."""
+    seen: dict[str, int] = {}
+    for index, node in enumerate(nodes):
+        where = f"{path}.nodes[{index}]"
+        if node.id in seen:
+            problems.append(
+                Problem(
+                    f"{where}.id",
+                    _("duplicate node id {node!r} (also {path}.nodes[{index}])").format(
+                        node=node.id, path=path, index=seen[node.id]
+                    ),
+                )
+            )
+        seen.setdefault(node.id, index)
+        if node.type == BLOCK_TYPE and blocks is not None:
+            check_params(BLOCK_PARAMS, node.params, f"{where}.params")
+            name = node.params.get("block")
+            if name not in blocks:
+                problems.append(
+                    Problem(
+                        f"{where}.params.block",
+                        _("no block is named {block!r} (this file defines: {available})").format(
+                            block=name, available=", ".join(blocks) or _("none")
+                        ),
+                    )
+                )
+            continue
+        if node.type not in LAYERS:
+            problems.append(
+                Problem(
+                    f"{where}.type",
+                    _("unknown layer type {type!r} (available: {available})").format(
+                        type=node.type, available=", ".join(LAYERS)
+                    ),
+                )
+            )
+            continue
+        check_params(LAYERS[node.type].params, node.params, f"{where}.params")
+
+    pairs: set[tuple[str, str]] = set()
+    for index, (source, target) in enumerate(edges):
+        where = f"{path}.edges[{index}]"
+        for end, node_id in ((0, source), (1, target)):
+            if node_id not in seen and not (end == 0 and node_id == entry):
+                problems.append(Problem(f"{where}[{end}]", _("no node has the id {node!r}").format(node=node_id)))
+        if source == target:
+            problems.append(Problem(where, _("an edge from {source!r} to itself is a cycle").format(source=source)))
+        if (source, target) in pairs:
+            problems.append(
+                Problem(where, _("duplicate edge {source!r} → {target!r}").format(source=source, target=target))
+            )
+        pairs.add((source, target))
 
 
 def _lesson_problems(experiment: Experiment) -> list[Problem]:

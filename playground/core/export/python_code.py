@@ -39,7 +39,7 @@ from playground.core.catalogue.training import EMBEDDING_LOSSES, LOSSES, SCHEDUL
 from playground.core.data import augment as augment_module
 from playground.core.data import load_dataset
 from playground.core.errors import ExportError, PlaygroundError
-from playground.core.experiment.schema import Experiment
+from playground.core.experiment.schema import BLOCK_INPUT, Experiment
 from playground.core.export.common import (
     ExportResult,
     checked_report,
@@ -48,6 +48,7 @@ from playground.core.export.common import (
 )
 from playground.core.graph import GraphReport
 from playground.core.graph import init as init_module
+from playground.core.graph.blocks import BlockExpansion, block_order, expand_blocks
 from playground.core.graph.codegen import INPUT_VARIABLE, forward_lines
 from playground.core.i18n import _
 from playground.core.params import ParamSpec, resolved
@@ -305,6 +306,7 @@ def _first_paragraph(description: str, width: int = 92) -> list[str]:
 def _module_classes(experiment: Experiment, report: GraphReport) -> list[type]:
     """Playground module classes (no torch.nn class of their own) the graph uses, in first-use order."""
     classes: list[type] = []
+    experiment = expand_blocks(experiment).experiment
     for node_id in report.order:
         layer = LAYERS[experiment.node(node_id).type]
         if not layer.has_module or layer.torch_class is not None:
@@ -327,7 +329,12 @@ def model_source_parts(experiment: Experiment, report: GraphReport, class_name: 
         parts.append(head + inspect.getsource(cls).rstrip() + "\n")
     if experiment.model.init != "default":
         parts.append(init_source())
-    parts.append(_section("The model") + "\n\n" + model_class_source(experiment, report, class_name))
+    expansion = expand_blocks(experiment)
+    blocks = BlockClasses(experiment, expansion, report, taken={class_name})
+    for index, source in enumerate(blocks.sources()):
+        head = _section("The blocks: each one a module of its own, used by the model below") + "\n\n"
+        parts.append((head if index == 0 else "") + source)
+    parts.append(_section("The model") + "\n\n" + model_class_source(experiment, report, class_name, blocks))
     return parts
 
 
@@ -375,9 +382,44 @@ def _shape_of(report: GraphReport, node_id: str | None) -> TensorSpec:
     return spec
 
 
-def model_class_source(experiment: Experiment, report: GraphReport, class_name: str) -> str:
+def _layer_lines(
+    experiment: Experiment,
+    report: GraphReport,
+    node_id: str,
+    attribute: str,
+    body: str,
+    arguments: Mapping[str, str] | None = None,
+) -> list[str]:
+    """The comment and constructor call of one layer: ``self.<attribute> = nn.X(...)``; `arguments`
+    names the constructor's own parameters that replace a literal (a block's varying sizes)."""
+    node = report.nodes[node_id]
+    in_shape = _shape_of(report, report.input_id).text()
+    source = ", ".join(spec.text() for spec in node.inputs) or in_shape
+    plural = "" if node.params == 1 else "s"
+    output = _shape_of(report, node_id).text()
+    lines = [body + _comment(f"{attribute}: {source} -> {output}, {node.params:,} parameter{plural}")]
+    owner = _constructor_owner(experiment, report, node_id)
+    given = arguments or {}
+    args = [f"{key}={given[key]}" if key in given else f"{key}={py_literal(v)}" for key, v in node.kwargs.items()]
+    lines.extend(call_source(owner, args, f"self.{attribute} = ", body))
+    return lines
+
+
+def _forward_body(lines: list[str], code: list[str], shapes: list[str], body: str) -> None:
+    """Forward lines, each with its output shape as a comment, aligned."""
+    width = max((len(line) for line in code[:-1]), default=0)
+    width = min(width, LINE_LIMIT - len(body) - 20)
+    for line, shape in zip(code, shapes):
+        lines.append(f"{body}{line.ljust(width)}  {_comment(shape)}")
+    lines.append(f"{body}{code[-1]}")
+
+
+def model_class_source(
+    experiment: Experiment, report: GraphReport, class_name: str, blocks: BlockClasses | None = None
+) -> str:
     """The readable `nn.Module` class: named layers in graph order and `forward` written out."""
-    nodes = report.nodes
+    blocks = blocks or BlockClasses(experiment, expand_blocks(experiment), report, taken={class_name})
+    flat = blocks.expansion.experiment
     in_shape = _shape_of(report, report.input_id).text()
     out_shape = _shape_of(report, report.output_id).text()
     summary = (
@@ -393,32 +435,178 @@ def model_class_source(experiment: Experiment, report: GraphReport, class_name: 
     lines.append(f"{INDENT}def __init__(self):")
     body = INDENT * 2
     lines.append(f"{body}super().__init__()")
-    for node_id in report.order:
-        layer = LAYERS[experiment.node(node_id).type]
-        if not layer.has_module:
-            continue
-        node = nodes[node_id]
-        source = ", ".join(spec.text() for spec in node.inputs) or in_shape
-        plural = "" if node.params == 1 else "s"
-        output = _shape_of(report, node_id).text()
-        lines.append(body + _comment(f"{node_id}: {source} -> {output}, {node.params:,} parameter{plural}"))
-        owner = _constructor_owner(experiment, report, node_id)
-        lines.extend(call_source(owner, kwargs_source(node.kwargs), f"self.{node_id} = ", body))
+    steps = blocks.top_steps()
+    for node_id in steps:
+        if node_id in blocks.expansion.members:
+            lines.extend(blocks.instance_lines(node_id, body))
+        elif LAYERS[flat.node(node_id).type].has_module:
+            lines.extend(_layer_lines(flat, report, node_id, node_id, body))
     if experiment.model.init != "default":
         lines.append(f"{body}# the experiment's weight initialisation (applied after the layers are made)")
         lines.append(f"{body}apply_init(self, {py_literal(experiment.model.init)})")
     lines.append("")
     lines.append(f"{INDENT}def forward(self, {INPUT_VARIABLE}):")
-    steps = [node_id for node_id in report.order if node_id != report.input_id]
-    code = forward_lines(experiment, report)
     lines.append(body + _comment(f"{INPUT_VARIABLE}: {in_shape}"))
-    width = max((len(line) for line in code[:-1]), default=0)
-    width = min(width, LINE_LIMIT - len(body) - 20)
-    for node_id, line in zip(steps, code):
-        shape = _shape_of(report, node_id).text()
-        lines.append(f"{body}{line.ljust(width)}  {_comment(shape)}")
-    lines.append(f"{body}{code[-1]}")
+    code, shapes = blocks.top_forward(steps)
+    _forward_body(lines, code, shapes, body)
     return "\n".join(lines) + "\n"
+
+
+class BlockClasses:
+    """The exported classes of a graph's blocks: one `nn.Module` per block, whose constructor
+    takes the sizes that differ between its uses (a block's first copy may read 1 channel, the
+    next 16), and the lines that make and call each instance in the model class."""
+
+    def __init__(self, experiment: Experiment, expansion: BlockExpansion, report: GraphReport, taken: set[str]):
+        self.experiment = experiment
+        self.expansion = expansion
+        self.report = report
+        self.names: dict[str, str] = {}  # block -> class name
+        self.varying: dict[str, dict[str, list[str]]] = {}  # block -> layer -> constructor arguments that vary
+        used = list(dict.fromkeys(self._block(i) for i in self._instances()))
+        for block in used:
+            self.names[block] = class_name_for(f"{block} block", taken | set(self.names.values()))
+            self.varying[block] = self._varying(block)
+
+    def _instances(self) -> list[str]:
+        return [node_id for node_id in self.expansion.top_order if node_id in self.expansion.members]
+
+    def _block(self, instance: str) -> str:
+        return str(self.experiment.node(instance).params["block"])
+
+    def _copies(self, instance: str) -> list[dict[str, str]]:
+        """Per copy: layer id -> flat id."""
+        copies: dict[int, dict[str, str]] = {}
+        for flat_id in self.expansion.members[instance]:
+            where = self.expansion.origin[flat_id]
+            copies.setdefault(where.copy, {})[where.inner] = flat_id
+        return [copies[index] for index in sorted(copies)]
+
+    def _varying(self, block: str) -> dict[str, list[str]]:
+        seen: dict[str, dict[str, set[str]]] = {}
+        for instance in self._instances():
+            if self._block(instance) != block:
+                continue
+            for copy in self._copies(instance):
+                for inner, flat_id in copy.items():
+                    for key, value in self.report.nodes[flat_id].kwargs.items():
+                        seen.setdefault(inner, {}).setdefault(key, set()).add(py_literal(value))
+        return {inner: [k for k, values in keys.items() if len(values) > 1] for inner, keys in seen.items()}
+
+    def sources(self) -> list[str]:
+        return [self._class_source(block) for block in self.names]
+
+    def _class_source(self, block: str) -> str:
+        spec = self.experiment.model.blocks[block]
+        flat = self.expansion.experiment
+        instance = next(i for i in self._instances() if self._block(i) == block)
+        first = self._copies(instance)[0]
+        arguments = [f"{inner}_{key}" for inner in block_order(spec) for key in self.varying[block].get(inner, [])]
+        lines = [f"class {self.names[block]}(nn.Module):"]
+        text = spec.description or f"The block '{block}' of the playground graph, as one module."
+        lines.extend(_docstring(text, INDENT))
+        lines.append("")
+        lines.append(f"{INDENT}def __init__(self{''.join(', ' + a for a in arguments)}):")
+        body = INDENT * 2
+        lines.append(f"{body}super().__init__()")
+        for inner in block_order(spec):
+            flat_id = first[inner]
+            if not LAYERS[flat.node(flat_id).type].has_module:
+                continue
+            given = {key: f"{inner}_{key}" for key in self.varying[block].get(inner, [])}
+            lines.extend(_layer_lines(flat, self.report, flat_id, inner, body, given))
+        lines.append("")
+        lines.append(f"{INDENT}def forward(self, {INPUT_VARIABLE}):")
+        incoming: dict[str, list[str]] = {}
+        for source, target in spec.edges:
+            incoming.setdefault(target, []).append(INPUT_VARIABLE if source == BLOCK_INPUT else source)
+        code: list[str] = []
+        shapes: list[str] = []
+        for inner in block_order(spec):
+            node = next(n for n in spec.nodes if n.id == inner)
+            layer = LAYERS[node.type]
+            code.append(layer.forward(inner, incoming.get(inner, []), inner, resolved(layer.params, node.params)))
+            shapes.append(_shape_of(self.report, first[inner]).text())
+        code.append(f"return {spec.output}")
+        _forward_body(lines, code, shapes, body)
+        return "\n".join(lines) + "\n"
+
+    def instance_lines(self, instance: str, body: str) -> list[str]:
+        block = self._block(instance)
+        card = self.report.blocks[instance]
+        plural = "" if card.params == 1 else "s"
+        copies = self._copies(instance)
+        count = f" x{len(copies)}" if len(copies) > 1 else ""
+        output = card.output.text() if card.output is not None else "?"
+        source = ", ".join(spec.text() for spec in card.inputs)
+        lines = [
+            body
+            + _comment(f"{instance}: block {block}{count}: {source} -> {output}, {card.params:,} parameter{plural}")
+        ]
+        calls = []
+        for copy in copies:
+            args = [
+                f"{inner}_{key}={py_literal(self.report.nodes[copy[inner]].kwargs[key])}"
+                for inner in block_order(self.experiment.model.blocks[block])
+                for key in self.varying[block].get(inner, [])
+            ]
+            calls.append(f"{self.names[block]}({', '.join(args)})")
+        if len(calls) == 1:
+            lines.append(f"{body}self.{instance} = {calls[0]}")
+        else:
+            lines.append(f"{body}self.{instance} = nn.Sequential(")
+            lines.extend(f"{body}{INDENT}{call}," for call in calls)
+            lines.append(f"{body})")
+        return lines
+
+    def top_steps(self) -> list[str]:
+        """The unexpanded graph's nodes that take part, in the order the model runs them."""
+        if self.expansion.trivial:
+            return list(self.report.order)
+        taking_part = set(self.report.order)
+        return [
+            node_id
+            for node_id in self.expansion.top_order
+            if node_id in taking_part or node_id in self.expansion.members
+        ]
+
+    def top_forward(self, steps: list[str]) -> tuple[list[str], list[str]]:
+        """The model's forward lines over `steps` (instances called as one) and their shapes."""
+        if self.expansion.trivial:
+            code = forward_lines(self.experiment, self.report)
+            runs = [node_id for node_id in self.report.order if node_id != self.report.input_id]
+            return code, [_shape_of(self.report, node_id).text() for node_id in runs]
+        incoming: dict[str, list[str]] = {}
+        for source, target in self.experiment.model.edges:
+            incoming.setdefault(target, []).append(source)
+        names = {self.report.input_id: INPUT_VARIABLE}
+        code, shapes = [], []
+        for node_id in steps:
+            if node_id == self.report.input_id:
+                continue
+            ins = [str(names[source]) for source in incoming.get(node_id, [])]
+            names[node_id] = node_id
+            if node_id in self.expansion.members:
+                code.append(f"{node_id} = self.{node_id}({ins[0]})")
+                output = self.report.blocks[node_id].output
+                shapes.append(output.text() if output is not None else "?")
+                continue
+            node = self.experiment.node(node_id)
+            layer = LAYERS[node.type]
+            code.append(layer.forward(node_id, ins, node_id, resolved(layer.params, node.params)))
+            shapes.append(_shape_of(self.report, node_id).text())
+        code.append(f"return {names[self.report.output_id]}")
+        return code, shapes
+
+    def script_key(self, key: str) -> str:
+        """The exported class's name for a state-dict key of the app's flat model."""
+        module, _, rest = key.partition(".")
+        where = self.expansion.origin.get(module)
+        if where is None:
+            return key
+        repeat = len(self._copies(where.instance))
+        prefix = where.instance if repeat == 1 else f"{where.instance}.{where.copy - 1}"
+        return f"{prefix}.{where.inner}.{rest}"
 
 
 def _focal_loss_source() -> str:
@@ -1037,6 +1225,8 @@ def export_python(
         weights = {k: v.detach().cpu().clone() for k, v in state_dict.items()}
     if weights is not None:
         _check_weights(experiment, facts, report, weights)
+        blocks = BlockClasses(experiment, expand_blocks(experiment), report, taken=set())
+        weights = {blocks.script_key(key): value for key, value in weights.items()}
 
     stem = out_path.stem
     data_path = out_path.with_name(f"{stem}_data.npz")

@@ -10,6 +10,7 @@ from torch import nn
 from playground.core.catalogue import LAYERS
 from playground.core.errors import ExperimentError, Problem
 from playground.core.experiment.schema import Experiment
+from playground.core.graph.blocks import expand_blocks
 from playground.core.graph.codegen import forward_source
 from playground.core.graph.inference import GraphReport, TargetFacts, check_experiment
 from playground.core.graph.init import apply_init
@@ -27,16 +28,19 @@ class GraphError(ExperimentError):
 
 class GraphModule(nn.Module):
     """The experiment's network. Submodules are attributes named by node id (``self.fc1``), so the
-    state dict matches the exported code's; `forward` is generated source compiled once."""
+    state dict matches the exported code's; `forward` is generated source compiled once. A graph
+    with blocks is built flat: a block's layers are attributes too (``self.res1_conv1``)."""
 
     def __init__(self, experiment: Experiment, report: GraphReport):
         super().__init__()
+        expansion = expand_blocks(experiment)
+        experiment = expansion.experiment
         self.node_order: list[str] = list(report.order)
         self.node_types: dict[str, str] = {}
         self.input_id = report.input_id
         self.output_id = report.output_id
         nodes = experiment.nodes_by_id()
-        for node_id in report.order:
+        for node_id in expansion.construction_order(report.order):
             node = nodes[node_id]
             self.node_types[node_id] = node.type
             module = LAYERS[node.type].build(report.nodes[node_id].kwargs)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from playground.core.catalogue import LAYERS
 from playground.core.experiment.schema import Experiment
+from playground.core.graph.blocks import expand_blocks
 from playground.core.graph.inference import GraphReport
 from playground.core.params import resolved
 
@@ -18,6 +19,7 @@ def forward_lines(experiment: Experiment, report: GraphReport) -> list[str]:
     """Body lines of ``forward(self, x)`` (without indentation), ending in ``return``."""
     if not report.valid:
         raise ValueError("cannot write forward() for an invalid graph")
+    experiment = expand_blocks(experiment).experiment
     names = {report.input_id: INPUT_VARIABLE}
     lines: list[str] = []
     nodes = experiment.nodes_by_id()

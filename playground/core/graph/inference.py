@@ -13,7 +13,8 @@ from typing import Any, Protocol
 
 from playground.core.catalogue import LAYERS, Fix, InferContext, Inferred, ShapeError, TensorSpec
 from playground.core.catalogue.training import EMBEDDING_LOSSES
-from playground.core.experiment.schema import Experiment
+from playground.core.experiment.schema import BLOCK_TYPE, Experiment
+from playground.core.graph.blocks import BlockExpansion, expand_blocks
 from playground.core.graph.topology import Topology
 from playground.core.i18n import _, ngettext
 from playground.core.params import resolved
@@ -74,6 +75,12 @@ class GraphReport:
     input_id: str | None
     output_id: str | None
     incoming: dict[str, list[str]]  # node -> its inputs, in edge order
+    # the graph's block instances, each summed over its layers (the nodes above are the flat graph's)
+    blocks: dict[str, NodeReport] = field(default_factory=dict)
+
+    def card(self, node_id: str) -> NodeReport | None:
+        """What the canvas shows on the card of `node_id`: a layer's report or a block's sum."""
+        return self.blocks.get(node_id) or self.nodes.get(node_id)
 
     @property
     def errors(self) -> list[GraphIssue]:
@@ -114,7 +121,62 @@ class _Collector:
 
 
 def check_experiment(experiment: Experiment, facts: TargetFacts) -> GraphReport:
-    """Infer every node's shape and collect every problem; never raises for a bad graph."""
+    """Infer every node's shape and collect every problem; never raises for a bad graph.
+
+    A graph with blocks is checked as its flat graph; problems inside a block are reported on the
+    instance's node, and `blocks` sums each instance."""
+    expansion = expand_blocks(experiment)
+    report = _check_flat(expansion.experiment, facts)
+    if expansion.trivial:
+        return report
+    return _folded(experiment, expansion, report)
+
+
+def _folded(experiment: Experiment, expansion: BlockExpansion, report: GraphReport) -> GraphReport:
+    index = {node.id: i for i, node in enumerate(experiment.model.nodes)}
+    issues: list[GraphIssue] = [
+        GraphIssue(instance, f"model.nodes[{index[instance]}]", message)
+        for instance, message in expansion.problems.items()
+    ]
+    errors: dict[str, GraphIssue] = {issue.node: issue for issue in issues if issue.node}
+    for issue in report.issues:
+        where = expansion.origin.get(issue.node or "")
+        if where is None:
+            issues.append(issue)
+            continue
+        name = experiment.node(where.instance).params.get("block")
+        moved = GraphIssue(
+            where.instance,
+            f"model.nodes[{index[where.instance]}]",
+            _("in block {block} ('{node}'), layer '{layer}': {message}").format(
+                block=name, node=where.instance, layer=where.inner, message=issue.message
+            ),
+            issue.severity,
+        )
+        issues.append(moved)
+        if moved.severity == "error":
+            errors.setdefault(where.instance, moved)
+    report.issues = issues
+    for instance, members in expansion.members.items():
+        parts = [report.nodes[flat] for flat in members]
+        first = report.nodes[members[0]]
+        exit_report = report.nodes[expansion.exits[instance]]
+        macs = [part.macs for part in parts if part.macs is not None]
+        report.blocks[instance] = NodeReport(
+            instance,
+            BLOCK_TYPE,
+            inputs=first.inputs,
+            output=exit_report.output,
+            params=sum(part.params for part in parts),
+            macs=sum(macs) if macs else None,
+            error=errors.get(instance),
+        )
+    for instance in expansion.problems:
+        report.blocks[instance] = NodeReport(instance, BLOCK_TYPE, error=errors.get(instance))
+    return report
+
+
+def _check_flat(experiment: Experiment, facts: TargetFacts) -> GraphReport:
     nodes = experiment.model.nodes
     collect = _Collector(experiment)
     reports = {node.id: NodeReport(node.id, node.type) for node in nodes}
