@@ -166,14 +166,14 @@ def expand_blocks(experiment: Experiment) -> BlockExpansion:
         for index in range(1, repeat + 1):
             mapping: dict[str, str] = {}
             for inner_id in block_order(block):
-                flat = _flat_id(node.id, repeat, index, inner_id, taken)
-                mapping[inner_id] = flat
+                flat_id = _flat_id(node.id, repeat, index, inner_id, taken)
+                mapping[inner_id] = flat_id
                 inner = inner_nodes[inner_id]
                 flat_nodes.append(
-                    NodeSpec.model_construct(id=flat, type=inner.type, params=copy.deepcopy(inner.params))
+                    NodeSpec.model_construct(id=flat_id, type=inner.type, params=copy.deepcopy(inner.params))
                 )
-                origin[flat] = FlatOrigin(node.id, index, inner_id)
-                members[node.id].append(flat)
+                origin[flat_id] = FlatOrigin(node.id, index, inner_id)
+                members[node.id].append(flat_id)
             copies.append(mapping)
         names[node.id] = copies
         exits[node.id] = copies[-1][block.output]
