@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from playground.core.errors import ExperimentError, PlaygroundError
+from playground.core.graph.summary import summary_rows
 from playground.core.i18n import _, language, ngettext
 from playground.core.jsonio import canonical_json
 
@@ -64,21 +65,17 @@ class CheckResult:
     def node_rows(self) -> list[dict[str, Any]]:
         if self.experiment is None:
             return []
-        nodes = self.experiment.model.nodes
-        reports = self.report.nodes if self.report is not None else {}
-        order = list(self.report.order) if self.report is not None else []
-        order += [node.id for node in nodes if node.id not in set(order)]
         rows = []
-        for node_id in order:
-            node = self.experiment.node(node_id)
-            report = reports.get(node_id)
+        for entry in summary_rows(self.experiment, self.report):
+            report = entry.report
             shape = report.output if report is not None else None
             rows.append(
                 {
-                    "id": node_id,
-                    "type": node.type,
+                    "id": entry.node_id,
+                    "type": f"{entry.type} {entry.block}" if entry.block else entry.type,
                     "output_shape": [None, *shape.shape] if shape is not None else None,
                     "params": int(report.params) if report is not None and shape is not None else 0,
+                    **({"in_block": entry.card} if entry.depth else {}),
                     "_text": shape.text() if shape is not None else (_("error") if report and report.error else "?"),
                 }
             )

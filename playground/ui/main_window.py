@@ -319,6 +319,22 @@ class MainWindow(WindowFiles, QMainWindow):
         )
         self._action("find_layer", QCoreApplication.translate("MainWindow", "&Find Layer…"), self.find_layer, key.Find)
         self._action(
+            "make_block",
+            QCoreApplication.translate("MainWindow", "&Make Block…"),
+            self.make_block,
+            "Ctrl+G",
+            QCoreApplication.translate(
+                "MainWindow", "Group the selected layers into one named block card that can be reused and repeated"
+            ),
+        )
+        self._action(
+            "expand_block",
+            QCoreApplication.translate("MainWindow", "E&xpand Block"),
+            self.expand_block,
+            "Ctrl+Shift+G",
+            QCoreApplication.translate("MainWindow", "Put the selected block's layers back on the canvas"),
+        )
+        self._action(
             "auto_arrange",
             QCoreApplication.translate("MainWindow", "Auto-&arrange"),
             self.editor.auto_arrange,
@@ -436,6 +452,9 @@ class MainWindow(WindowFiles, QMainWindow):
             None,
             "select_all",
             "find_layer",
+            None,
+            "make_block",
+            "expand_block",
             "auto_arrange",
         ):
             if name is None:
@@ -726,6 +745,16 @@ class MainWindow(WindowFiles, QMainWindow):
                         "MainWindow", "Students now see only what you ticked; View ▸ Show All Controls shows the rest"
                     )
                 )
+
+    def make_block(self) -> None:
+        """Edit ▸ Make Block…: the selected layers become one block card (on the Network tab)."""
+        self.show_tab("network")
+        self.editor.blocks.make()
+
+    def expand_block(self) -> None:
+        """Edit ▸ Expand Block: the selected block card's layers go back on the canvas."""
+        self.show_tab("network")
+        self.editor.blocks.expand()
 
     def find_layer(self) -> None:
         """Edit ▸ Find Layer…: on the Network tab, the field that finds a card by name or type."""

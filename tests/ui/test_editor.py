@@ -345,10 +345,13 @@ def test_edge_context_menu_deletes_the_edge(qtbot):
     assert ("act", "logits") not in document.edges()
 
 
-def test_node_menu_offers_rename_duplicate_look_inside_delete(qtbot):
+def test_node_menu_offers_rename_duplicate_make_block_look_inside_delete(qtbot):
     editor, document, stack = make_editor(qtbot, xor_document())
     editor.select_nodes(["act"])
     texts = [action.text() for action in editor.node_menu("act").actions() if not action.isSeparator()]
+    assert texts == ["Rename…", "Duplicate", "Make Block…", "Look Inside", "Delete"]
+    editor.select_nodes(["input"])  # the Input cannot be inside a block: not offered
+    texts = [action.text() for action in editor.node_menu("input").actions() if not action.isSeparator()]
     assert texts == ["Rename…", "Duplicate", "Look Inside", "Delete"]
     canvas = [action.text() for action in editor.canvas_menu().actions() if not action.isSeparator()]
     assert canvas == ["Paste", "Select All", "Auto-arrange", "Fit Graph in View"]

@@ -28,6 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from playground.core.graph.blocks import expand_blocks
 from playground.core.graph.inference import check_experiment
 from playground.core.i18n import _
 from playground.core.runs.probes import _Budget, _split
@@ -217,7 +218,7 @@ def receptive_fields(experiment: Any, report: Any) -> dict[str, ReceptiveField]:
     if len(dims) != 3:
         return {}
     size = (int(dims[1]), int(dims[2]))
-    types = {node.id: node.type for node in experiment.model.nodes}
+    types = {node.id: node.type for node in expand_blocks(experiment).experiment.model.nodes}
     fields_: dict[str, tuple[tuple[float, float], tuple[float, float], tuple[float, float]]] = {
         input_node: ((1.0, 1.0), (1.0, 1.0), (0.0, 0.0))
     }

@@ -17,10 +17,11 @@ from PySide6.QtWidgets import QGraphicsItem, QMenu, QVBoxLayout, QWidget
 
 from playground.core.catalogue import LAYERS, Fix
 from playground.core.document import ExperimentDocument
-from playground.core.experiment.schema import NodeSpec
+from playground.core.experiment.schema import BLOCK_TYPE, NodeSpec
 from playground.core.graph.fixes import apply_fix
 from playground.core.graph.topology import Topology
 from playground.core.importers.sequential_source import SourceRefused, looks_like_sequential, parse_sequential
+from playground.ui.editor.block_actions import BlockActions
 from playground.ui.editor.clipboard import (
     Fragment,
     NodeClipboard,
@@ -71,6 +72,8 @@ class GraphEditor(QWidget):
         self._scene.selectionChanged.connect(self._on_selection_changed)
         self._scene.status_message.connect(self.status_message)
         self._scene.rename_requested.connect(self.start_rename)
+        self.blocks = BlockActions(self)
+        self._scene.block_opened.connect(self._on_block_opened)
         self._scene.rebuilt.connect(self._on_rebuilt)
         self._view.layer_dropped.connect(self._on_layer_dropped)
         self._view.delete_requested.connect(self.delete_selection)
@@ -595,17 +598,53 @@ class GraphEditor(QWidget):
         rename.setShortcut("F2")
         menu.addAction(self.tr("Duplicate"), self.duplicate)
         menu.addSeparator()
+        self._add_block_actions(menu, node_id)
+        menu.addSeparator()
         look = menu.addAction(self.tr("Look Inside"), lambda: self.look_inside_requested.emit(node_id))
         look.setObjectName("lookInsideAction")
         look.setToolTip(self.tr("What this node computes for one sample, live during training"))
-        look.setEnabled(self.document.experiment.node(node_id).type != "Input")
+        look.setEnabled(self.document.experiment.node(node_id).type not in ("Input", BLOCK_TYPE))
         menu.addSeparator()
         delete = menu.addAction(self.tr("Delete"), self.delete_selection)
         delete.setShortcut("Del")
         for action in menu.actions():
-            if action.objectName() not in ("fixAction", "lookInsideAction") and not action.isSeparator():
+            if (
+                action.objectName() not in ("fixAction", "lookInsideAction")
+                and not action.isSeparator()
+                and action.menu() is None
+            ):
                 action.setEnabled(not self.is_read_only())
         return menu
+
+    def _on_block_opened(self, node_id: str) -> None:
+        self.blocks.expand(node_id)
+
+    def _add_block_actions(self, menu: QMenu, node_id: str) -> None:
+        """Make Block (the selection), Expand Block (a block card), Update Block ▸ (an edited copy)."""
+        selected = self.selected_node_ids() if node_id in self.selected_node_ids() else [node_id]
+        editable = not self.is_read_only()
+        if self.document.experiment.node(node_id).type == BLOCK_TYPE:
+            expand = menu.addAction(self.tr("Expand Block"), lambda: self.blocks.expand(node_id))
+            expand.setShortcut("Ctrl+Shift+G")
+            expand.setEnabled(editable)
+            return
+        if not self.blocks.can_make(selected):
+            return
+        make = menu.addAction(self.tr("Make Block…"), self.blocks.make)
+        make.setShortcut("Ctrl+G")
+        make.setEnabled(editable)
+        names = list(self.document.experiment.model.blocks)
+        if names:
+            update = menu.addMenu(self.tr("Update Block"))
+            update.setToolTip(self.tr("These layers become the block's new definition: every use of it changes"))
+            for name in names:
+                action = update.addAction(name)
+                action.setData(name)
+                action.setEnabled(editable)
+            update.triggered.connect(self._on_update_block_chosen)
+
+    def _on_update_block_chosen(self, action: QAction) -> None:
+        self.blocks.update(str(action.data()))
 
     def edge_menu(self, source: str, target: str) -> QMenu:
         menu = QMenu(self)

@@ -8,6 +8,7 @@ turns the finished drag into one undo command.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPaint
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from playground.core.catalogue import LAYERS, Fix
-from playground.core.experiment.schema import NodeSpec
+from playground.core.experiment.schema import BLOCK_TYPE, BlockSpec, NodeSpec
 from playground.ui.editor.hover import HoverHighlight
 from playground.ui.editor.port_item import PortItem
 from playground.ui.editor.theme import CanvasColors, mix, readable_on
@@ -32,6 +33,8 @@ CORNER = 6.0
 LOD_OVERVIEW = 0.62  # below this zoom a card shows only its type and shape, in larger letters
 OVERVIEW_SCREEN_PIXELS = 10.0
 PADDING = 7.0
+BLOCK_COLOR = "#8e6cc4"  # block cards: one colour for every block, apart from every layer category
+STACK_OFFSET = 4.0  # a repeated block is drawn as a small stack of cards
 
 # Short labels for the key parameters shown on a card (the inspector shows full names).
 _SHORT_NAMES = {
@@ -100,9 +103,16 @@ class NodeContent:
 
 
 def describe_node(
-    node: NodeSpec, report: NodeReport | None, issues: list[GraphIssue], report_error: str | None, dataset: str = ""
+    node: NodeSpec,
+    report: NodeReport | None,
+    issues: list[GraphIssue],
+    report_error: str | None,
+    dataset: str = "",
+    blocks: Mapping[str, BlockSpec] | None = None,
 ) -> NodeContent:
     """Word the card of `node` from the shape report (None when the dataset cannot be read)."""
+    if node.type == BLOCK_TYPE:
+        return describe_block(node, report, issues, report_error, blocks or {})
     layer = LAYERS.get(node.type)
     content = NodeContent(node.type, color=layer.color if layer else "#888888")
     content.key_params = key_params_text(node)
@@ -160,6 +170,60 @@ def describe_node(
     return content
 
 
+def describe_block(
+    node: NodeSpec,
+    report: NodeReport | None,
+    issues: list[GraphIssue],
+    report_error: str | None,
+    blocks: Mapping[str, BlockSpec],
+) -> NodeContent:
+    """Word a block card: its name and repeat count, how many layers, the output and parameters."""
+    name = str(node.params.get("block", ""))
+    block = blocks.get(name)
+    repeat = node.params.get("repeat", 1)
+    title = f"{name} ×{repeat}" if repeat != 1 else name
+    content = NodeContent(title, color=BLOCK_COLOR, extra={"block": True, "repeat": repeat})
+    layers = [inner.type for inner in block.nodes] if block is not None else []
+    content.key_params = QCoreApplication.translate("NodeItem", "block of {count} layers").format(count=len(layers))
+    errors = [issue for issue in issues if issue.severity == "error"]
+    warnings = [issue for issue in issues if issue.severity != "error"]
+    if report is not None and report.output is not None:
+        content.output_text = content.shape = report.output.text()
+        content.params = QCoreApplication.translate("NodeItem", "{count} params").format(count=f"{report.params:,}")
+    else:
+        content.shape = QCoreApplication.translate("NodeItem", "shape unknown") if report_error else "—"
+    if errors:
+        content.error = errors[0].message
+    if warnings:
+        content.warning = warnings[0].message
+    lines = [
+        "<b>"
+        + html.escape(QCoreApplication.translate("NodeItem", "Block {name}").format(name=title))
+        + f"</b> &nbsp;<code>{html.escape(node.id)}</code>"
+    ]
+    for issue in errors:
+        lines.append(f"<p style='color:#d62728'>⚠ {html.escape(issue.message)}</p>")
+    for issue in warnings:
+        lines.append(f"<p style='color:#b07800'>⚠ {html.escape(issue.message)}</p>")
+    if layers:
+        lines.append(f"<p>{html.escape(' → '.join(layers))}</p>")
+    if report is not None and report.output is not None:
+        facts = QCoreApplication.translate("NodeItem", "Output {shape}").format(shape=report.output.text())
+        facts += " · " + QCoreApplication.translate("NodeItem", "{count} parameters").format(count=f"{report.params:,}")
+        lines.append(f"<p>{html.escape(facts)}</p>")
+    lines.append(
+        "<p><i>"
+        + html.escape(
+            QCoreApplication.translate(
+                "NodeItem", "Every card of this block shares its layers. Double-click to expand it in place."
+            )
+        )
+        + "</i></p>"
+    )
+    content.tooltip = "".join(lines)
+    return content
+
+
 class NodeItem(HoverHighlight, QGraphicsItem):
     """A rounded card; its position is the card's top-left corner (the document's `pos`)."""
 
@@ -195,6 +259,10 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         return bool(self.content.warning) and not self.content.error
 
     def set_content(self, content: NodeContent) -> None:
+        if content.extra.get("block") != self.content.extra.get("block") or content.extra.get(
+            "repeat"
+        ) != self.content.extra.get("repeat"):
+            self.prepareGeometryChange()
         self.content = content
         self.setToolTip(content.tooltip)
         self.update()
@@ -208,8 +276,15 @@ class NodeItem(HoverHighlight, QGraphicsItem):
     def card_rect(self) -> QRectF:
         return QRectF(0.0, 0.0, NODE_WIDTH, NODE_HEIGHT)
 
+    def stack_depth(self) -> int:
+        """How many cards a block draws behind its own: 1, or 2 when it repeats; 0 for a layer."""
+        if not self.content.extra.get("block"):
+            return 0
+        return 2 if self.content.extra.get("repeat", 1) != 1 else 1
+
     def boundingRect(self) -> QRectF:
-        return self.card_rect().adjusted(-8.0, -8.0, 8.0, 8.0)
+        grow = self.stack_depth() * STACK_OFFSET
+        return self.card_rect().adjusted(-8.0, -8.0, 8.0 + grow, 8.0 + grow)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -256,8 +331,13 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         rect = self.card_rect()
         content = self.content
 
-        # soft shadow, then the card
+        # soft shadow, then the card (a block: a stack of cards behind it, two when repeated)
         shadow = QColor(0, 0, 0, 90 if colors.dark else 40)
+        if self.stack_depth():
+            for depth in range(self.stack_depth(), 0, -1):
+                painter.setPen(QPen(colors.card_border, 1.0))
+                painter.setBrush(QBrush(mix(colors.card, colors.layer_color(content.color), 0.25)))
+                painter.drawRoundedRect(rect.translated(depth * STACK_OFFSET, depth * STACK_OFFSET), CORNER, CORNER)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(shadow)
         painter.drawRoundedRect(rect.translated(0.0, 2.0), CORNER, CORNER)

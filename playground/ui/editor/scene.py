@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.document import ExperimentDocument
-from playground.core.experiment.schema import Experiment
+from playground.core.experiment.schema import BLOCK_TYPE, Experiment
 from playground.core.graph.layout import COLUMN_WIDTH, ROW_HEIGHT, auto_layout
 from playground.core.graph.topology import Topology
 from playground.ui.editor.commands import AddEdgeCommand, MoveNodesCommand, RemoveEdgeCommand
@@ -125,6 +125,7 @@ class _ConnectionDrag:
 class GraphScene(QGraphicsScene):
     status_message = Signal(str)
     rename_requested = Signal(str)  # node id (double-click on a card)
+    block_opened = Signal(str)  # node id (double-click on a block card: expand it)
     rebuilt = Signal()  # after a reset rebuilt every item
 
     def __init__(self, document: ExperimentDocument, undo_stack: QUndoStack, parent=None):
@@ -279,13 +280,14 @@ class GraphScene(QGraphicsScene):
                 if issue.node:
                     issues[issue.node].append(issue)
         dataset = self.document.experiment.data.dataset
+        blocks = self.document.experiment.model.blocks
         for node_id, item in self._nodes.items():
             try:
                 node = self.document.experiment.node(node_id)
             except KeyError:
                 continue
-            node_report = report.nodes.get(node_id) if report is not None else None
-            item.set_content(describe_node(node, node_report, issues.get(node_id, []), report_error, dataset))
+            node_report = report.card(node_id) if report is not None else None
+            item.set_content(describe_node(node, node_report, issues.get(node_id, []), report_error, dataset, blocks))
         for edge in self._edges.values():
             edge.set_label(edge.source.content.output_text)
         self.reroute()
@@ -308,7 +310,12 @@ class GraphScene(QGraphicsScene):
 
     def _add_node_item(self, node_id: str) -> NodeItem:
         node = self.document.experiment.node(node_id)
-        item = NodeItem(node_id, describe_node(node, None, [], None, self.document.experiment.data.dataset))
+        item = NodeItem(
+            node_id,
+            describe_node(
+                node, None, [], None, self.document.experiment.data.dataset, self.document.experiment.model.blocks
+            ),
+        )
         item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, not self.read_only)
         self.addItem(item)
         item.setPos(*self.display_position(node_id))
@@ -477,7 +484,10 @@ class GraphScene(QGraphicsScene):
             node = self._node_at(event.scenePos())
             if node is not None and event.button() == Qt.MouseButton.LeftButton:
                 event.accept()
-                self.rename_requested.emit(node.node_id)
+                if self.document.experiment.node(node.node_id).type == BLOCK_TYPE:
+                    self.block_opened.emit(node.node_id)
+                else:
+                    self.rename_requested.emit(node.node_id)
                 return
         super().mouseDoubleClickEvent(event)
 

@@ -24,9 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.catalogue import LAYERS, Fix
+from playground.core.catalogue.block_params import BLOCK_PARAMS
 from playground.core.document import EditError, ExperimentDocument
+from playground.core.experiment.schema import BLOCK_TYPE, NodeSpec
+from playground.core.graph.blocks import instances_of, repeat_of
+from playground.core.params import ParamSpec
 from playground.ui import theme
 from playground.ui.editor.commands import RenameNodeCommand, SetNodeParamsCommand, fix_command
+from playground.ui.editor.node_item import BLOCK_COLOR
 from playground.ui.inspector.param_editors import ParamForm
 
 
@@ -167,11 +172,19 @@ class NodeInspector(QWidget):
         if node_id is None:
             return
         node = self.document.experiment.node(node_id)
+        if node.type == BLOCK_TYPE:
+            self._show_block(node)
+        else:
+            self._show_layer(node)
+        self._show_params()
+        self._refresh_facts()
+
+    def _show_layer(self, node: NodeSpec) -> None:
         layer = LAYERS[node.type]
         self.type_label.setText(node.type)
         self.category_label.setText(layer.category_text)
         self.swatch.setStyleSheet(f"background: {layer.color}; border-radius: 3px;")
-        self.id_edit.setText(node_id)
+        self.id_edit.setText(node.id)
         help_html = html.escape(layer.help_text)
         if layer.formula:
             help_html += (
@@ -184,22 +197,56 @@ class NodeInspector(QWidget):
             )
         self.help_label.setText(help_html)
         if self._form_type != node.type:
-            self._rebuild_form(node.type)
-        self._show_params()
-        self._refresh_facts()
+            self._rebuild_form(node.type, layer.params)
 
-    def _rebuild_form(self, layer_type: str) -> None:
+    def _show_block(self, node: NodeSpec) -> None:
+        """A block card: which block (any defined one), how many copies, and its layers."""
+        blocks = self.document.experiment.model.blocks
+        name = str(node.params.get("block", ""))
+        self.type_label.setText(QCoreApplication.translate("NodeInspector", "Block {name}").format(name=name))
+        self.category_label.setText(QCoreApplication.translate("NodeInspector", "Block"))
+        self.swatch.setStyleSheet(f"background: {BLOCK_COLOR}; border-radius: 3px;")
+        self.id_edit.setText(node.id)
+        block = blocks.get(name)
+        chain = " → ".join(inner.type for inner in block.nodes) if block is not None else ""
+        uses = len(instances_of(self.document.experiment, name))
+        help_html = html.escape(
+            QCoreApplication.translate(
+                "NodeInspector",
+                "A block of {count} layers, run {repeat} time(s) in a row, each copy with its own weights. "
+                "{uses} card(s) use block {name} and share its layers: to change them all, double-click a card "
+                "to expand it, edit the layers, and choose Update Block ▸ {name} from their menu.",
+            ).format(count=len(block.nodes) if block else 0, repeat=repeat_of(node), uses=uses, name=name)
+        )
+        if chain:
+            help_html += f"<div style='margin-top:4px; font-family: monospace'>{html.escape(chain)}</div>"
+        self.help_label.setText(help_html)
+        choices = tuple(blocks) or (name,)
+        specs = (
+            ParamSpec(
+                "block",
+                "choice",
+                name,
+                "The block this card stands for (its definition is shared by every card using it).",
+                choices=choices,
+            ),
+            *(spec for spec in BLOCK_PARAMS if spec.name != "block"),
+        )
+        form_key = f"{BLOCK_TYPE}:{','.join(choices)}"
+        if self._form_type != form_key:
+            self._rebuild_form(form_key, specs)
+
+    def _rebuild_form(self, form_key: str, specs: tuple[ParamSpec, ...]) -> None:
         if self._form is not None:
             self._form.hide()
             self._form.deleteLater()
             self._form = None
-        layer = LAYERS[layer_type]
-        self._form_type = layer_type
-        if layer.params:
-            self._form = ParamForm(layer.params, self)
+        self._form_type = form_key
+        if specs:
+            self._form = ParamForm(specs, self)
             self._form.param_committed.connect(self._on_param_committed)
             self.form_holder.addWidget(self._form)
-        self.no_params.setVisible(not layer.params)
+        self.no_params.setVisible(not specs)
 
     def _show_params(self) -> None:
         if self.node_id is None or self._form is None:
@@ -287,7 +334,7 @@ class NodeInspector(QWidget):
             self.problem_box.show()
             self.warning_label.hide()
             return
-        node = report.nodes.get(self.node_id)
+        node = report.card(self.node_id)
         rows = []
         if node is not None:
             inputs = ", ".join(spec.text() for spec in node.inputs) or ("—" if node.type != "Input" else "")

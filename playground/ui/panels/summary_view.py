@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.document import ExperimentDocument
+from playground.core.graph.summary import summary_rows
 from playground.ui import theme
 from playground.ui.subscriptions import Subscriptions
 from playground.ui.throttle import Throttle
@@ -169,26 +170,30 @@ class SummaryView(QWidget):
         error_brush = QBrush(QColor(colors.error))
         experiment = self.document.experiment
         report = self.document.report()
-        order: list[str] = list(report.order) if report is not None else []
-        order += [node.id for node in experiment.model.nodes if node.id not in set(order)]
+        rows = summary_rows(experiment, report)
         errors_by_node: dict[str, list[str]] = {}
         if report is not None:
             for issue in report.errors:
                 if issue.node:
                     errors_by_node.setdefault(issue.node, []).append(issue.message)
-        self.table.setRowCount(len(order) + 1)
-        for row, node_id in enumerate(order):
-            node = experiment.node(node_id)
-            node_report = report.nodes.get(node_id) if report is not None else None
+        self.table.setRowCount(len(rows) + 1)
+        for row, entry in enumerate(rows):
+            node_id = entry.card
+            node_report = entry.report
             output = node_report.output if node_report is not None else None
+            kind = (
+                QCoreApplication.translate("SummaryView", "Block {name}").format(name=entry.block)
+                if entry.block
+                else entry.type
+            )
             values = [
-                node_id,
-                node.type,
+                ("    " * entry.depth) + entry.node_id,
+                kind,
                 output.text() if output is not None else "?",
                 _count(node_report.params) if node_report is not None and output is not None else "—",
                 _count(node_report.macs) if node_report is not None and output is not None else "—",
             ]
-            problems = errors_by_node.get(node_id, [])
+            problems = errors_by_node.get(node_id, []) if entry.depth == 0 else []
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if column >= 3:
@@ -202,7 +207,7 @@ class SummaryView(QWidget):
                     item.setData(Qt.ItemDataRole.UserRole, node_id)
                     item.setData(Qt.ItemDataRole.UserRole + 1, bool(problems))
                 self.table.setItem(row, column, item)
-        total_row = len(order)
+        total_row = len(rows)
         total_font = QFont(self.table.font())
         total_font.setBold(True)
         totals = [

@@ -1,0 +1,112 @@
+"""Blocks on the canvas: Edit ▸ Make Block turns the selection into one card with the block's output
+shape and parameter count; a double-click expands it in place; each is one undo step; the inspector
+repeats it ×N; Update Block changes every card of the block."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QMouseEvent
+
+from playground.core.experiment import experiment_from_dict, experiment_to_json
+from playground.core.experiment.schema import BLOCK_TYPE
+from playground.core.graph.blocks import instances_of
+from tests.core.test_export import resnet_doc
+from tests.ui.editor_helpers import at_unit_zoom, make_editor, send_mouse, viewport_point
+
+RES_LAYERS = ["conv1", "bn1", "relu1", "conv2", "bn2", "shortcut", "shortcut_bn", "add"]
+
+
+def test_make_block_shows_one_card_with_the_block_output_and_undo_restores_exactly(make_window, qtbot):
+    window = make_window(experiment_from_dict(resnet_doc()), persistent=False)
+    document, editor = window.document, window.editor
+    before = experiment_to_json(document.experiment)
+    params_before = document.report().total_params
+    editor.select_nodes(RES_LAYERS)
+    messages: list[str] = []
+    editor.status_message.connect(messages.append)
+
+    assert editor.blocks.make("res") == "res"
+
+    assert [item.node_id for item in editor.scene().node_items()].count("res") == 1
+    assert not any(editor.scene().node_item(layer) for layer in RES_LAYERS)
+    card = editor.scene().node_item("res")
+    assert card.content.layer_type == "res" and card.content.shape == "(N, 8, 4, 4)"
+    assert card.content.params == f"{document.report().blocks['res'].params:,} params"
+    assert "Conv2d → BatchNorm2d" in card.toolTip()
+    assert document.report().total_params == params_before
+    assert editor.selected_node_ids() == ["res"]
+    assert "Block res made of 8 layers" in messages[-1]
+    # the inspector shows the block and its sums
+    inspector = window.inspector.node
+    assert "Block res" in inspector.type_label.text()
+    assert "(N, 8, 4, 4)" in inspector.facts_label.text()
+
+    window.undo_stack.undo()
+    assert experiment_to_json(document.experiment) == before
+    window.undo_stack.redo()
+    assert document.experiment.node("res").type == BLOCK_TYPE
+
+
+def test_double_click_on_a_block_card_expands_it_in_place(qtbot):
+    editor, document, stack = make_editor(qtbot, resnet_doc())
+    editor.select_nodes(RES_LAYERS)
+    editor.blocks.make("res")
+    made = experiment_to_json(document.experiment)
+    at_unit_zoom(editor, "res")
+    center = viewport_point(editor, editor.scene().node_item("res").sceneBoundingRect().center())
+    viewport = editor.view().viewport()
+    send_mouse(viewport, QMouseEvent.Type.MouseButtonPress, center)
+    send_mouse(viewport, QMouseEvent.Type.MouseButtonRelease, center)
+    send_mouse(viewport, QMouseEvent.Type.MouseButtonDblClick, center)
+    send_mouse(viewport, QMouseEvent.Type.MouseButtonRelease, center)
+
+    assert editor.scene().node_item("res") is None
+    assert sorted(editor.selected_node_ids()) == sorted(RES_LAYERS)
+    assert document.experiment.model.blocks == {}
+    assert editor.view().inline_editor is None  # no rename field: a block opens instead
+    stack.undo()
+    assert experiment_to_json(document.experiment) == made
+
+
+def test_repeat_in_the_inspector_multiplies_the_card_and_update_block_changes_every_use(make_window, qtbot):
+    nodes = [
+        {"id": "input", "type": "Input"},
+        {"id": "fc_in", "type": "Linear", "params": {"out_features": 16}},
+        {"id": "fc", "type": "Linear", "params": {"out_features": 16}},
+        {"id": "act", "type": "ReLU"},
+        {"id": "out", "type": "Linear", "params": {"out_features": 2}},
+    ]
+    edges = [["input", "fc_in"], ["fc_in", "fc"], ["fc", "act"], ["act", "out"]]
+    from tests.core.test_export import document as make_document
+
+    window = make_window(experiment_from_dict(make_document("Deep", nodes, edges, "moons")), persistent=False)
+    document, editor = window.document, window.editor
+    editor.select_nodes(["fc", "act"])
+    editor.blocks.make("layer")
+    one = document.report().blocks["layer"].params
+    form = window.inspector.node._form
+    form.editors["repeat"].spin.setValue(3)  # as the arrows or a typed 3 + Enter do
+    assert document.experiment.node("layer").params["repeat"] == 3
+    assert document.report().blocks["layer"].params == 3 * one
+    assert editor.scene().node_item("layer").content.layer_type == "layer ×3"
+
+    # expand, edit one layer, save it back: the block's definition (every use) changes
+    window.undo_stack.undo()  # back to ×1
+    ids = editor.blocks.expand("layer")
+    assert "layer" not in document.experiment.model.blocks  # no other use: the definition went with it
+    window.undo_stack.undo()
+    # a second card of the same block
+    twice = document.snapshot()
+    twice.model.nodes.append(twice.node("layer").model_copy(update={"id": "layer_b", "pos": (600.0, 0.0)}))
+    twice.model.edges = [e for e in twice.model.edges if e != ("layer", "out")] + [
+        ("layer", "layer_b"),
+        ("layer_b", "out"),
+    ]
+    document.replace(twice, in_place=True)
+    ids = editor.blocks.expand("layer_b")
+    fc = next(i for i in ids if document.experiment.node(i).type == "Linear")
+    changed = dict(document.experiment.node(fc).params, out_features=16, bias=False)
+    document.set_node_params(fc, changed)
+    editor.select_nodes(ids)
+    editor.blocks.update("layer")
+    assert len(instances_of(document.experiment, "layer")) == 2
+    assert document.report().blocks["layer"].params == 16 * 16  # the other card lost its bias too
