@@ -34,6 +34,7 @@ from playground.ui.classroom import ClassroomControls, ClassroomDialog, unknown_
 from playground.ui.compare import ComparePanel
 from playground.ui.editor import GraphEditor, LayerPalette
 from playground.ui.editor.commands import SetClassroomCommand, SetLessonCommand
+from playground.ui.editor.palette import TEMPLATE_PREFIX
 from playground.ui.i18n import LANGUAGES, current_language, language_events
 from playground.ui.i18n import set_language as install_language
 from playground.ui.inspector import InspectorPanel
@@ -461,6 +462,9 @@ class MainWindow(WindowFiles, QMainWindow):
                 edit_menu.addSeparator()
             else:
                 edit_menu.addAction(self._actions[name])
+        self.direction_menu = edit_menu.addMenu(QCoreApplication.translate("MainWindow", "Layout &Direction"))
+        self.direction_menu.aboutToShow.connect(self._fill_direction_menu)
+        self._fill_direction_menu()
 
         view_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&View"))
         for key, shortcut in zip(self.docks, ("Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4", "Ctrl+5", "Ctrl+6")):
@@ -746,6 +750,9 @@ class MainWindow(WindowFiles, QMainWindow):
                     )
                 )
 
+    def _fill_direction_menu(self) -> None:
+        self.editor.fill_direction_menu(self.direction_menu)
+
     def make_block(self) -> None:
         """Edit ▸ Make Block…: the selected layers become one block card (on the Network tab)."""
         self.show_tab("network")
@@ -848,6 +855,9 @@ class MainWindow(WindowFiles, QMainWindow):
 
     # ---- canvas helpers --------------------------------------------------------------------------
     def _on_layer_activated(self, layer_type: str) -> None:
+        if layer_type.startswith(TEMPLATE_PREFIX):
+            self.editor.blocks.insert_template(layer_type[len(TEMPLATE_PREFIX) :])
+            return
         node_id = self.editor.add_layer_after_selection(layer_type)
         if node_id:
             self.show_status(

@@ -53,8 +53,9 @@ def xor_document() -> dict[str, Any]:
     )
 
 
-def resnet_block_document() -> dict[str, Any]:
-    """A ResNet basic block with a 1×1 projection shortcut on digits (1×8×8, 10 classes)."""
+def resnet_block_document(direction: str | None = None) -> dict[str, Any]:
+    """A ResNet basic block with a 1×1 projection shortcut on digits (1×8×8, 10 classes); an image
+    model deep enough to be laid out top-down unless `direction` says otherwise."""
     nodes = [
         {"id": "input", "type": "Input"},
         {"id": "conv1", "type": "Conv2d", "params": {"out_channels": 16, "kernel_size": 3, "padding": 1}},
@@ -83,7 +84,10 @@ def resnet_block_document() -> dict[str, Any]:
         ["pool", "flatten"],
         ["flatten", "fc"],
     ]
-    return document(nodes, edges, dataset="digits")
+    made = document(nodes, edges, dataset="digits")
+    if direction is not None:
+        made["model"]["direction"] = direction
+    return made
 
 
 # What the shape check knows of the 8x8 digits dataset (no data loaded)

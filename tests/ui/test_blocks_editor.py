@@ -110,3 +110,52 @@ def test_repeat_in_the_inspector_multiplies_the_card_and_update_block_changes_ev
     editor.blocks.update("layer")
     assert len(instances_of(document.experiment, "layer")) == 2
     assert document.report().blocks["layer"].params == 16 * 16  # the other card lost its bias too
+
+
+def test_a_template_dragged_from_the_palette_lands_as_a_block_at_the_drop_point(qtbot):
+    from PySide6.QtCore import QPoint
+
+    from playground.ui.editor.palette import TEMPLATE_PREFIX, LayerPalette
+    from tests.ui.editor_helpers import drop_mime
+
+    editor, document, stack = make_editor(qtbot, resnet_doc())
+    palette = LayerPalette()
+    qtbot.addWidget(palette)
+    assert "resnet_basic" in palette.visible_templates() and len(palette.visible_templates()) == 9
+    palette.set_filter("bottleneck")
+    assert palette.visible_templates() == ["resnet_bottleneck"] and palette.visible_layers() == []
+    palette.set_filter("")
+    at_unit_zoom(editor)
+    viewport = editor.view().viewport()
+    target = QPoint(viewport.width() // 2, viewport.height() - 80)
+    scene_point = editor.view().mapToScene(target)
+    mime = palette.tree.mimeData([palette.item_for(TEMPLATE_PREFIX + "vgg_block")])
+
+    assert drop_mime(viewport, target, mime)
+
+    (instance,) = editor.selected_node_ids()
+    assert document.experiment.node(instance).type == BLOCK_TYPE and stack.count() == 1
+    assert "vgg_block" in document.experiment.model.blocks
+    assert editor.scene().node_item(instance).sceneBoundingRect().contains(scene_point)
+    stack.undo()
+    assert "vgg_block" not in document.experiment.model.blocks and not document.has_node(instance)
+
+
+def test_a_template_added_after_the_selected_layer_is_sized_for_what_it_reads(make_window, qtbot):
+    window = make_window(experiment_from_dict(resnet_doc()), persistent=False)
+    document, editor = window.document, window.editor
+    editor.select_nodes(["relu2"])  # (N, 8, 4, 4) here
+    window.palette_widget.layer_activated.emit("template:resnet_basic")  # a double-click on the item
+
+    (instance,) = editor.selected_node_ids()
+    assert ("relu2", instance) in document.edges() and (instance, "pool") in document.edges()
+    report = document.report()
+    assert report.valid and report.blocks[instance].output.shape == (8, 4, 4)
+    assert editor.scene().node_item(instance).content.shape == "(N, 8, 4, 4)"
+
+    editor.select_nodes(["fc"])  # a vector: an image block cannot go here
+    messages: list[str] = []
+    editor.status_message.connect(messages.append)
+    window.palette_widget.layer_activated.emit("template:resnet_basic")
+    assert "reads images" in messages[-1] and "(N, 10)" in messages[-1]
+    assert editor.selected_node_ids() == ["fc"]

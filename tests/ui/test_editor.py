@@ -285,7 +285,7 @@ def test_double_click_on_a_card_opens_the_rename_field(qtbot):
 
 
 def test_auto_arrange_is_one_undo_step(qtbot):
-    editor, document, stack = make_editor(qtbot, resnet_block_document())
+    editor, document, stack = make_editor(qtbot, resnet_block_document("left_to_right"))
     original = experiment_to_json(document.experiment)
     shown = {item.node_id: (item.pos().x(), item.pos().y()) for item in editor.scene().node_items()}
     assert all(node.pos is None for node in document.experiment.model.nodes)  # display-only layout
@@ -354,7 +354,7 @@ def test_node_menu_offers_rename_duplicate_make_block_look_inside_delete(qtbot):
     texts = [action.text() for action in editor.node_menu("input").actions() if not action.isSeparator()]
     assert texts == ["Rename…", "Duplicate", "Look Inside", "Delete"]
     canvas = [action.text() for action in editor.canvas_menu().actions() if not action.isSeparator()]
-    assert canvas == ["Paste", "Select All", "Auto-arrange", "Fit Graph in View"]
+    assert canvas == ["Paste", "Select All", "Auto-arrange", "Layout Direction", "Fit Graph in View"]
 
 
 def test_a_warning_marks_the_card_without_making_it_invalid(qtbot):

@@ -127,7 +127,7 @@ def overlapping(rects: dict[str, QRectF]) -> list[tuple[str, str]]:
 
 
 def test_duplicating_twice_puts_each_copy_on_free_canvas_and_selects_it(qtbot):
-    editor, _doc, stack = make_editor(qtbot, resnet_block_document())
+    editor, _doc, stack = make_editor(qtbot, resnet_block_document("left_to_right"))
     editor.auto_arrange()
     editor.select_nodes(["conv1"])  # the shortcut's card sits right below it
     first = editor.duplicate()
@@ -183,7 +183,7 @@ def test_paste_after_cut_puts_the_cards_back_where_they_were(qtbot):
 
 def flatten_missing(qtbot, size: tuple[int, int]):
     """The ResNet block, arranged, with its Flatten deleted: 'fc' wants an 'Insert Flatten' fix."""
-    editor, doc, stack = make_editor(qtbot, resnet_block_document(), size=size)
+    editor, doc, stack = make_editor(qtbot, resnet_block_document("left_to_right"), size=size)
     editor.auto_arrange()
     stack.push(RemoveEdgeCommand(doc, "pool", "flatten"))
     editor.select_nodes(["flatten"])

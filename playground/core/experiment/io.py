@@ -203,6 +203,8 @@ def experiment_to_dict(experiment: Experiment) -> dict[str, Any]:
         document["data"]["augmentation"] = data.augmentation.model_dump(mode="json", exclude_defaults=True)
     if experiment.model.init != "default":
         document["model"]["init"] = experiment.model.init
+    if experiment.model.direction != "auto":
+        document["model"]["direction"] = experiment.model.direction
     if experiment.model.blocks:
         document["model"]["blocks"] = {
             name: {

@@ -31,8 +31,15 @@ def _v2_to_v3(document: Document) -> Document:
 
 
 def _v3_to_v4(document: Document) -> Document:
-    """v4 added block definitions (``model.blocks``) and nodes of type ``Block`` that use them: a
-    v3 file is a v4 file without blocks."""
+    """v4 added block definitions (``model.blocks``), nodes of type ``Block`` that use them, and the
+    layout direction. A v3 file is a v4 file without blocks; one whose cards were placed by hand
+    was drawn left to right, and keeps that direction."""
+    model = document.get("model")
+    if isinstance(model, dict) and "direction" not in model:
+        nodes = model.get("nodes")
+        if isinstance(nodes, list) and any(isinstance(n, dict) and n.get("pos") is not None for n in nodes):
+            model = {**model, "direction": "left_to_right"}
+            document = {**document, "model": model}
     return document
 
 

@@ -200,6 +200,8 @@ class ModelSpec(Strict):
     edges: list[tuple[str, str]] = Field(default_factory=list)
     init: InitName = "default"
     blocks: dict[str, BlockSpec] = Field(default_factory=dict)  # by name: an identifier
+    # how the canvas lays the graph out; "auto": top-down for deep image models, else left to right
+    direction: Literal["auto", "left_to_right", "top_down"] = "auto"
 
     @field_validator("blocks")
     @classmethod

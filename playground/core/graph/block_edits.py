@@ -185,9 +185,12 @@ def _replace_selection(
     return result, instance_id
 
 
-def expand_block(experiment: Experiment, instance_id: str) -> tuple[Experiment, list[str]]:
+def expand_block(
+    experiment: Experiment, instance_id: str, direction: str = "left_to_right"
+) -> tuple[Experiment, list[str]]:
     """The experiment with an instance replaced by its layers (every copy, in sequence), at the
-    positions they were made at. The definition goes when nothing else uses it."""
+    positions they were made at (layers a block was given without positions, a template's, follow
+    each other in `direction`). The definition goes when nothing else uses it."""
     node = experiment.node(instance_id)
     if node.type != BLOCK_TYPE:
         raise BlockRefused(_("'{node}' is not a block").format(node=instance_id))
@@ -200,8 +203,13 @@ def expand_block(experiment: Experiment, instance_id: str) -> tuple[Experiment, 
     repeat = repeat_of(node)
     taken = set(result.node_ids()) - {instance_id}
     ox, oy = node.pos if node.pos is not None else (0.0, 0.0)
-    xs = [inner.pos[0] for inner in block.nodes if inner.pos is not None]
-    step = (max(xs) - min(xs) + 190.0) if xs else 190.0
+    down = direction == "top_down"
+    placed = {
+        inner.id: inner.pos if inner.pos is not None else ((0.0, i * 140.0) if down else (i * 190.0, 0.0))
+        for i, inner in enumerate(block.nodes)
+    }
+    spread = [xy[1] if down else xy[0] for xy in placed.values()]
+    step = max(spread) - min(spread) + (140.0 if down else 190.0)
     copies: list[dict[str, str]] = []
     new_nodes: list[NodeSpec] = []
     for index in range(repeat):
@@ -210,11 +218,9 @@ def expand_block(experiment: Experiment, instance_id: str) -> tuple[Experiment, 
             new_id = inner.id if inner.id not in taken else _free(inner.id, taken)
             taken.add(new_id)
             mapping[inner.id] = new_id
-            pos = (
-                (ox + inner.pos[0] + index * step, oy + inner.pos[1])
-                if inner.pos is not None and node.pos is not None
-                else None
-            )
+            dx, dy = placed[inner.id]
+            shift = (0.0, index * step) if down else (index * step, 0.0)
+            pos = (ox + dx + shift[0], oy + dy + shift[1]) if node.pos is not None else None
             new_nodes.append(NodeSpec(id=new_id, type=inner.type, params=dict(inner.params), pos=pos))
         copies.append(mapping)
     at = next(i for i, n in enumerate(model.nodes) if n.id == instance_id)
@@ -257,3 +263,28 @@ def _free(base: str, taken: set[str]) -> str:
     while f"{base}_{index}" in taken:
         index += 1
     return f"{base}_{index}"
+
+
+def insert_block(
+    experiment: Experiment,
+    name: str,
+    block: BlockSpec,
+    pos: tuple[float, float] | None,
+    after: str | None = None,
+) -> tuple[Experiment, str]:
+    """The experiment with block `name` defined and one instance of it at `pos`; after node
+    `after` when given (spliced in before that node's one successor, if it has exactly one)."""
+    result = copy_experiment(experiment)
+    model = result.model
+    instance_id = result.unique_id(name)
+    model.blocks = {**model.blocks, name: block}
+    model.nodes.append(NodeSpec(id=instance_id, type=BLOCK_TYPE, params={"block": name, "repeat": 1}, pos=pos))
+    if after is not None:
+        successors = [target for source, target in model.edges if source == after]
+        if len(successors) == 1:
+            index = model.edges.index((after, successors[0]))
+            model.edges[index] = (instance_id, successors[0])
+            model.edges.insert(index, (after, instance_id))
+        else:
+            model.edges.append((after, instance_id))
+    return result, instance_id

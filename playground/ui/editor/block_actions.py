@@ -6,20 +6,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QPointF
 from PySide6.QtWidgets import QInputDialog, QLineEdit
 
+from playground.core.catalogue.templates import TEMPLATES, TemplateRefused
 from playground.core.experiment.schema import BLOCK_TYPE, Experiment
 from playground.core.graph.block_edits import (
     BlockRefused,
     block_name_for,
     boundary,
     expand_block,
+    insert_block,
     make_block,
     update_block,
 )
 from playground.core.graph.blocks import instances_of
 from playground.ui.editor.commands import ReplaceExperimentCommand
+from playground.ui.editor.node_item import NODE_HEIGHT, NODE_WIDTH
+from playground.ui.editor.scene import snap
 
 if TYPE_CHECKING:
     from playground.ui.editor.editor import GraphEditor
@@ -109,7 +113,7 @@ class BlockActions:
         if instance is None or self.editor._refused():
             return []
         try:
-            after, ids = expand_block(self.experiment, instance)
+            after, ids = expand_block(self.experiment, instance, self.editor.scene().direction)
         except BlockRefused as exc:
             self._say(QCoreApplication.translate("BlockActions", "Cannot expand: {reason}").format(reason=exc))
             return []
@@ -123,6 +127,56 @@ class BlockActions:
                 ).format(name=name)
             )
         return ids
+
+    def insert_template(self, key: str, at: QPointF | None = None) -> str | None:
+        """A template's block: dropped at `at`, or added after the selected layer, sized for the
+        shape it reads there."""
+        editor = self.editor
+        template = TEMPLATES.get(key)
+        if template is None or editor._refused():
+            return None
+        experiment = self.experiment
+        anchor = None if at is not None else editor._anchor_node()
+        shape = self._shape_after(anchor)
+        try:
+            block = template.build(shape)
+        except TemplateRefused as exc:
+            self._say(
+                QCoreApplication.translate("BlockActions", "Cannot add the template: {reason}").format(reason=exc)
+            )
+            return None
+        scene = editor.scene()
+        if at is not None:
+            pos = snap(at.x() - NODE_WIDTH / 2, at.y() - NODE_HEIGHT / 2)
+        elif anchor is not None:
+            ax, ay = scene.display_position(anchor)
+            dx, dy = scene.downstream_step()
+            pos = snap(ax + dx, ay + dy)
+        else:
+            center = editor.view().center_point()
+            pos = snap(center.x() - NODE_WIDTH / 2, center.y() - NODE_HEIGHT / 2)
+        name = block_name_for(experiment, key)
+        after, instance = insert_block(experiment, name, block, pos, anchor)
+        if anchor is not None and editor._occupied(pos):  # make room downstream, as adding a layer does
+            for node_id, (_old, new) in editor._make_room(anchor, pos).items():
+                after.node(node_id).pos = new
+        self._push(
+            after,
+            QCoreApplication.translate("BlockActions", "Add template {name}").format(name=template.title_text),
+            [instance],
+        )
+        self._say(
+            QCoreApplication.translate(
+                "BlockActions", "Added {name} as block {block}: double-click it to see and edit its layers."
+            ).format(name=template.title_text, block=name)
+        )
+        return instance
+
+    def _shape_after(self, anchor: str | None) -> tuple[int, ...] | None:
+        """One sample's shape where a template joins the graph (None when unknown)."""
+        report = self.editor.document.report()
+        card = report.card(anchor) if report is not None and anchor is not None else None
+        return tuple(card.output.shape) if card is not None and card.output is not None else None
 
     def update(self, name: str) -> str | None:
         """The selection becomes block `name` again, with what was edited: every instance changes."""

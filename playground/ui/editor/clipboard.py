@@ -170,20 +170,29 @@ def source_fragment(source: SequentialSource) -> Fragment:
 
 
 def free_offset(
-    boxes: list[QRectF], is_free: Callable[[QRectF], bool], step: tuple[float, float], reach: tuple[int, int] = (8, 24)
+    boxes: list[QRectF],
+    is_free: Callable[[QRectF], bool],
+    step: tuple[float, float],
+    reach: tuple[int, int] = (8, 24),
+    across_x: bool = False,
 ) -> tuple[float, float]:
     """The shift, in whole columns and rows of `step`, that puts every box on free canvas.
 
     The nearest shift wins: no shift at all (a paste after a cut goes back where it was), then
     one row down, one row up, two rows down, ..., columns to the right before those to the left;
-    a row costs less than a column, so a copy stays in its column when there is room.
+    a row costs less than a column, so a copy stays in its column when there is room. With
+    `across_x` (a top-down graph) it is the other way round: a copy stays on its level.
     """
     column, row = step
-    columns, rows = reach
-    shifts = sorted(
-        ((i, j) for i in range(-columns, columns + 1) for j in range(-rows, rows + 1)),
-        key=lambda ij: (abs(ij[1]) + 1.5 * abs(ij[0]), ij[1] < 0, ij[0] < 0),
-    )
+    columns, rows = reach if not across_x else (reach[1], reach[0])
+
+    def cost(ij: tuple[int, int]) -> tuple[float, bool, bool]:
+        i, j = ij
+        if across_x:
+            return (abs(i) + 1.5 * abs(j), i < 0, j < 0)
+        return (abs(j) + 1.5 * abs(i), j < 0, i < 0)
+
+    shifts = sorted(((i, j) for i in range(-columns, columns + 1) for j in range(-rows, rows + 1)), key=cost)
     for i, j in shifts:
         dx, dy = i * column, j * row
         if all(is_free(box.translated(dx, dy)) for box in boxes):

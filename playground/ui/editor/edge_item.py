@@ -15,7 +15,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+from PySide6.QtGui import (
+    QBrush,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPolygonF,
+    QTransform,
+)
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
 
 from playground.ui.editor.hover import HoverHighlight
@@ -25,6 +35,7 @@ if TYPE_CHECKING:
     from playground.ui.editor.node_item import NodeItem
 
 ARROW_LENGTH = 9.0
+TRANSPOSE = QTransform(0.0, 1.0, 1.0, 0.0, 0.0, 0.0)  # (x, y) -> (y, x): top-down <-> left to right
 # Cards this far above or below an edge's ends (besides their vertical span) may block it; a detour
 # runs just outside the cards in its way, so nothing further off matters.
 OBSTACLE_MARGIN = 400.0
@@ -32,6 +43,7 @@ ARROW_HALF_WIDTH = 4.5
 # An edge keeps this far from a card it does not connect (the card's outline, its shadow and its
 # selection ring stay clear of the line); a detour is planned with a little more room than that.
 CARD_CLEARANCE = 10.0
+CARD_CLEARANCE_TOP_DOWN = 16.0
 ROUTE_GAP = 12.0
 CORNER_RADIUS = 14.0
 BEND_COST = 40.0  # a detour's turn costs as much as this much more length
@@ -244,6 +256,7 @@ class EdgeItem(HoverHighlight, QGraphicsItem):
         self._bounds = QRectF()
         self._route_key: tuple | None = None
         self._route_path = QPainterPath()
+        self._flip: QTransform | None = None  # top-down: the mirror that routes it as left to right
         self.update_path()
 
     @property
@@ -262,19 +275,30 @@ class EdgeItem(HoverHighlight, QGraphicsItem):
         return (incoming.index(self) if self in incoming else 0), max(1, len(incoming))
 
     def update_path(self) -> None:
+        """Route from the source's output to the target's input. A top-down graph is routed as
+        its mirror image across the diagonal, where it runs left to right, and mirrored back."""
         self.prepareGeometryChange()
-        start = self.source.output_anchor()
+        self._flip = TRANSPOSE if self.source.direction == "top_down" else None
+        start = self._space(self.source.output_anchor())
         index, count = self._target_index()
-        end = self.target.input_anchor(index, count)
+        end = self._space(self.target.input_anchor(index, count))
         end = QPointF(end.x() - PORT_RADIUS - 1.0, end.y())  # the tip touches the port's rim
-        self._end = end
         # stop short of the port so the arrow tip touches it
         tip = QPointF(end.x() - ARROW_LENGTH, end.y())
-        self._path = self._route(start, tip)
-        self._path.lineTo(end)
+        path = self._route(start, tip)
+        path.lineTo(end)
+        self._path = self._flip.map(path) if self._flip is not None else path
+        self._end = self._space(end)
         self._update_label_rect()
         self._update_bounds()
         self.update()
+
+    def _space(self, point: QPointF) -> QPointF:
+        """A point between scene and routing space (the same map both ways: a mirror)."""
+        return self._flip.map(point) if self._flip is not None else QPointF(point)
+
+    def _space_rect(self, rect: QRectF) -> QRectF:
+        return self._flip.mapRect(rect) if self._flip is not None else QRectF(rect)
 
     def _route(self, start: QPointF, tip: QPointF) -> QPainterPath:
         """`route` around the cards near the way; a detour that reaches cards further out is
@@ -332,19 +356,23 @@ class EdgeItem(HoverHighlight, QGraphicsItem):
         )
 
     def _cards_in(self, area: QRectF) -> list[QRectF]:
-        """The card rectangles (grown by `CARD_CLEARANCE`) of other nodes that overlap `area`."""
+        """The card rectangles (grown by `CARD_CLEARANCE`) of other nodes that overlap `area`
+        (in routing space, as the answer is)."""
         scene = self.scene()
         if scene is None or not hasattr(scene, "cards_in"):
             return []
         return [
-            self._card(item) for item in scene.cards_in(area) if item is not self.source and item is not self.target
+            self._card(item)
+            for item in scene.cards_in(self._space_rect(area))
+            if item is not self.source and item is not self.target
         ]
 
-    @staticmethod
-    def _card(item: NodeItem) -> QRectF:
-        return item.mapRectToScene(item.card_rect()).adjusted(
-            -CARD_CLEARANCE, -CARD_CLEARANCE, CARD_CLEARANCE, CARD_CLEARANCE
-        )
+    def _card(self, item: NodeItem) -> QRectF:
+        # top-down, an edge passes a card along its long side more often (a wrapped column's
+        # climb, a bundle into a merge): keep it further away
+        clearance = CARD_CLEARANCE_TOP_DOWN if self._flip is not None else CARD_CLEARANCE
+        rect = item.mapRectToScene(item.card_rect()).adjusted(-clearance, -clearance, clearance, clearance)
+        return self._space_rect(rect)
 
     def set_label(self, text: str) -> None:
         if text != self.label:
@@ -422,10 +450,11 @@ class EdgeItem(HoverHighlight, QGraphicsItem):
 class ConnectionLine(QGraphicsPathItem):
     """The rubber band that follows the mouse while a connection is dragged."""
 
-    def __init__(self, start: QPointF, from_output: bool, color):
+    def __init__(self, start: QPointF, from_output: bool, color, top_down: bool = False):
         super().__init__()
         self.start = start
         self.from_output = from_output
+        self.top_down = top_down
         pen = QPen(color, 2.0, Qt.PenStyle.DashLine, Qt.PenCapStyle.RoundCap)
         self.setPen(pen)
         self.setZValue(3.0)
@@ -433,7 +462,8 @@ class ConnectionLine(QGraphicsPathItem):
         self.follow(start)
 
     def follow(self, point: QPointF) -> None:
-        if self.from_output:
-            self.setPath(curve(self.start, point))
+        start, end = (self.start, point) if self.from_output else (point, self.start)
+        if self.top_down:
+            self.setPath(TRANSPOSE.map(curve(TRANSPOSE.map(start), TRANSPOSE.map(end))))
         else:
-            self.setPath(curve(point, self.start))
+            self.setPath(curve(start, end))

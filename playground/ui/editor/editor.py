@@ -12,13 +12,14 @@ from collections.abc import Collection
 
 from pydantic import ValidationError
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
-from PySide6.QtGui import QAction, QCursor, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCursor, QUndoStack
 from PySide6.QtWidgets import QGraphicsItem, QMenu, QVBoxLayout, QWidget
 
 from playground.core.catalogue import LAYERS, Fix
 from playground.core.document import ExperimentDocument
 from playground.core.experiment.schema import BLOCK_TYPE, NodeSpec
 from playground.core.graph.fixes import apply_fix
+from playground.core.graph.layout import resolved_direction
 from playground.core.graph.topology import Topology
 from playground.core.importers.sequential_source import SourceRefused, looks_like_sequential, parse_sequential
 from playground.ui.editor.block_actions import BlockActions
@@ -44,7 +45,17 @@ from playground.ui.editor.edge_item import EdgeItem
 from playground.ui.editor.find_bar import FindBar
 from playground.ui.editor.minimap import Minimap
 from playground.ui.editor.node_item import HEADER_HEIGHT, LINE_HEIGHT, NODE_HEIGHT, NODE_WIDTH, NodeItem
-from playground.ui.editor.scene import COLUMN_SPACING, GRID, ROW_SPACING, GraphScene, arranged_positions, snap
+from playground.ui.editor.palette import TEMPLATE_PREFIX
+from playground.ui.editor.scene import (
+    COLUMN_SPACING,
+    GRID,
+    LANE_SPACING,
+    LEVEL_SPACING,
+    ROW_SPACING,
+    GraphScene,
+    arranged_positions,
+    snap,
+)
 from playground.ui.editor.view import GraphView
 
 PASTE_GAP = 20.0  # a pasted card keeps this much canvas between itself and any other card
@@ -132,7 +143,10 @@ class GraphEditor(QWidget):
 
     # ---- adding -------------------------------------------------------------------------------
     def _on_layer_dropped(self, layer_type: str, scene_pos: QPointF) -> None:
-        self.add_layer_at(layer_type, scene_pos)
+        if layer_type.startswith(TEMPLATE_PREFIX):
+            self.blocks.insert_template(layer_type[len(TEMPLATE_PREFIX) :], scene_pos)
+        else:
+            self.add_layer_at(layer_type, scene_pos)
 
     def add_layer_at(self, layer_type: str, scene_pos: QPointF) -> str | None:
         """A new `layer_type` card centred on `scene_pos` (snapped to the grid); selected."""
@@ -158,7 +172,8 @@ class GraphEditor(QWidget):
             center = self._view.center_point()
             return self.add_layer_at(layer_type, center) or ""
         ax, ay = self._scene.display_position(anchor)
-        new_pos = snap(ax + COLUMN_SPACING, ay)
+        dx, dy = self._scene.downstream_step()
+        new_pos = snap(ax + dx, ay + dy)
         successors = Topology.of(experiment).successors(anchor)
         rewire = successors[0] if len(successors) == 1 else None
         new_id = experiment.unique_id(layer_type)
@@ -217,17 +232,22 @@ class GraphEditor(QWidget):
         )
 
     def _make_room(self, anchor: str, new_pos: tuple[float, float]) -> dict:
-        """Moves that shift everything downstream of `anchor` at or right of `new_pos` one column right."""
+        """Moves that shift everything downstream of `anchor` at or beyond `new_pos` one step on
+        (a column right, or a level down when the graph runs top-down)."""
+        scene = self._scene
         downstream = Topology.of(self.document.experiment).downstream(anchor) - {anchor}
+        size = NODE_HEIGHT if scene.top_down else NODE_WIDTH
+        start = scene.along(*new_pos)
         if not self._occupied(new_pos) and not any(
-            self._scene.display_position(n)[0] < new_pos[0] + NODE_WIDTH for n in downstream
+            scene.along(*scene.display_position(n)) < start + size for n in downstream
         ):
             return {}
+        dx, dy = scene.downstream_step()
         moves = {}
         for node_id in downstream:
-            x, y = self._scene.display_position(node_id)
-            if x >= new_pos[0] - NODE_WIDTH / 2:
-                moves[node_id] = (self.document.experiment.node(node_id).pos, (x + COLUMN_SPACING, y))
+            x, y = scene.display_position(node_id)
+            if scene.along(x, y) >= start - size / 2:
+                moves[node_id] = (self.document.experiment.node(node_id).pos, (x + dx, y + dy))
         return moves
 
     # ---- deleting -----------------------------------------------------------------------------
@@ -392,7 +412,10 @@ class GraphEditor(QWidget):
                 group = group.united(box)
             x, y = snap(at.x(), at.y())
             boxes = {node_id: box.translated(x - group.left(), y - group.top()) for node_id, box in boxes.items()}
-        offset = free_offset(list(boxes.values()), self._is_free, (COLUMN_SPACING, ROW_SPACING))
+        if self._scene.top_down:  # a copy stays on its level, a lane or two aside
+            offset = free_offset(list(boxes.values()), self._is_free, (LANE_SPACING, LEVEL_SPACING), across_x=True)
+        else:
+            offset = free_offset(list(boxes.values()), self._is_free, (COLUMN_SPACING, ROW_SPACING))
         placed = Fragment(
             [node.model_copy(update={"pos": (boxes[node.id].x(), boxes[node.id].y())}) for node in fragment.nodes],
             list(fragment.edges),
@@ -417,12 +440,15 @@ class GraphEditor(QWidget):
         if placed.isEmpty():
             center = self._view.center_point()
             x, y = snap(center.x() - NODE_WIDTH / 2, center.y() - NODE_HEIGHT / 2)
+        elif self._scene.top_down:
+            x, y = snap(placed.left(), placed.bottom() + LEVEL_SPACING - NODE_HEIGHT)
         else:
             x, y = snap(placed.right() + COLUMN_SPACING - NODE_WIDTH, placed.top())
+        dx, dy = self._scene.downstream_step()
         for node in fragment.nodes:
             if node.id not in boxes:
                 boxes[node.id] = QRectF(x, y, NODE_WIDTH, NODE_HEIGHT)
-                x += COLUMN_SPACING
+                x, y = x + dx, y + dy
         return boxes
 
     def _cards_rect(self, ids: list[str]) -> QRectF:
@@ -491,10 +517,29 @@ class GraphEditor(QWidget):
         if self._refused() or not self.document.experiment.model.nodes:
             return
         after = self.document.snapshot()
-        positions = arranged_positions(after)
+        positions = arranged_positions(after, self._scene.direction, self._scene.layout_viewport())
         for node in after.model.nodes:
             node.pos = positions[node.id]
         self.undo_stack.push(ReplaceExperimentCommand(self.document, after, self.tr("Auto-arrange")))
+        self.fit_to_view()
+
+    def set_direction(self, direction: str) -> None:
+        """Lay the graph out left to right, top-down, or as its data suggests ("auto"), and
+        arrange it that way (one undo step)."""
+        if self._refused() or direction == self.document.experiment.model.direction:
+            return
+        after = self.document.snapshot()
+        after.model.direction = direction  # type: ignore[assignment]
+        rank = self._scene.input_rank()
+        positions = arranged_positions(after, resolved_direction(after, rank), self._scene.layout_viewport())
+        for node in after.model.nodes:
+            node.pos = positions[node.id]
+        texts = {
+            "auto": self.tr("Lay out as the model suggests"),
+            "left_to_right": self.tr("Lay out left to right"),
+            "top_down": self.tr("Lay out top-down"),
+        }
+        self.undo_stack.push(ReplaceExperimentCommand(self.document, after, texts[direction]))
         self.fit_to_view()
 
     def zoom_in(self) -> None:
@@ -533,6 +578,8 @@ class GraphEditor(QWidget):
     def _fit_if_pending(self) -> None:
         if self._fit_pending and self._view.isVisible():
             self._fit_pending = False
+            if self._scene.direction == "top_down":
+                self._scene.relayout_unplaced()  # wrapped to the view's real size
             self.fit_to_view()
 
     # ---- fixes and context menus --------------------------------------------------------------
@@ -564,7 +611,7 @@ class GraphEditor(QWidget):
             self._view.reveal(self._cards_rect(changed), self._cards_rect(must or changed))
 
     def _place_created_node(self, experiment, created: str, target: str) -> None:
-        """Put a node a fix inserted before `target` where the target was, and shift the rest right."""
+        """Put a node a fix inserted before `target` where the target was, and shift the rest on."""
         node = experiment.node(created)
         positions = {
             n.id: (n.pos if n.pos is not None else self._scene.display_position(n.id))
@@ -575,10 +622,17 @@ class GraphEditor(QWidget):
             return  # an unplaced graph is laid out automatically anyway
         tx, ty = positions[target]
         node.pos = (tx, ty)
+        scene = self._scene
         downstream = Topology.of(experiment).downstream(target)
+        size = NODE_HEIGHT if scene.top_down else NODE_WIDTH
+        dx, dy = scene.downstream_step()
         for other in experiment.model.nodes:
-            if other.id in downstream and other.pos is not None and other.pos[0] >= tx - NODE_WIDTH / 2:
-                other.pos = (other.pos[0] + COLUMN_SPACING, other.pos[1])
+            if (
+                other.id in downstream
+                and other.pos is not None
+                and scene.along(*other.pos) >= scene.along(tx, ty) - size / 2
+            ):
+                other.pos = (other.pos[0] + dx, other.pos[1] + dy)
 
     def node_menu(self, node_id: str) -> QMenu:
         """The context menu of a card: its fixes first, then Rename, Duplicate, Delete."""
@@ -654,6 +708,31 @@ class GraphEditor(QWidget):
         action.setEnabled(not self.is_read_only())
         return menu
 
+    def direction_texts(self) -> dict[str, str]:
+        return {
+            "auto": self.tr("Automatic (top-down for deep image models)"),
+            "left_to_right": self.tr("Left to Right"),
+            "top_down": self.tr("Top-Down"),
+        }
+
+    def fill_direction_menu(self, menu: QMenu) -> None:
+        """The three layout directions, the experiment's ticked."""
+        menu.clear()
+        group = QActionGroup(menu)
+        current = self.document.experiment.model.direction
+        for key, text in self.direction_texts().items():
+            action = menu.addAction(text)
+            action.setObjectName(f"direction_{key}")
+            action.setCheckable(True)
+            action.setChecked(key == current)
+            action.setData(key)
+            action.setEnabled(not self.is_read_only())
+            group.addAction(action)
+        group.triggered.connect(self._on_direction_chosen)
+
+    def _on_direction_chosen(self, action: QAction) -> None:
+        self.set_direction(str(action.data()))
+
     def canvas_menu(self) -> QMenu:
         """The context menu of the empty canvas."""
         menu = QMenu(self)
@@ -664,6 +743,7 @@ class GraphEditor(QWidget):
         menu.addSeparator()
         arrange = menu.addAction(self.tr("Auto-arrange"), self.auto_arrange)
         arrange.setEnabled(not self.is_read_only())
+        self.fill_direction_menu(menu.addMenu(self.tr("Layout Direction")))
         menu.addAction(self.tr("Fit Graph in View"), self.fit_to_view)
         return menu
 

@@ -54,8 +54,19 @@ _SHORT_NAMES = {
 }
 
 
+MIN_HEADER_POINTS = 6.5  # a long type name (TransformerEncoderLayer) shrinks to this before it is cut
+
+
 def tr(text: str) -> str:
     return QCoreApplication.translate("NodeItem", text)
+
+
+def fitted_font(font: QFont, text: str, width: float, minimum_points: float) -> QFont:
+    """`font`, made smaller (down to `minimum_points`) until `text` fits in `width`."""
+    fitted = QFont(font)
+    while QFontMetricsF(fitted).horizontalAdvance(text) > width and fitted.pointSizeF() - 0.5 >= minimum_points:
+        fitted.setPointSizeF(fitted.pointSizeF() - 0.5)
+    return fitted
 
 
 def format_value(value: Any) -> str:
@@ -246,8 +257,25 @@ class NodeItem(HoverHighlight, QGraphicsItem):
             self.input_port = PortItem(self, is_output=False, multiple=multiple)
             self.input_port.setPos(0.0, NODE_HEIGHT / 2)
         self.output_port = PortItem(self, is_output=True)
-        self.output_port.setPos(NODE_WIDTH, NODE_HEIGHT / 2)
+        self.direction = "left_to_right"
+        self._place_ports()
         self.set_content(content)
+
+    def set_direction(self, direction: str) -> None:
+        """Ports left and right ("left_to_right"), or on the top and bottom edges ("top_down")."""
+        if direction != self.direction:
+            self.direction = direction
+            self._place_ports()
+            for edge in self.edges:
+                edge.update_path()
+
+    def _place_ports(self) -> None:
+        down = self.direction == "top_down"
+        if self.input_port is not None:
+            self.input_port.set_across(down)
+            self.input_port.setPos(*((NODE_WIDTH / 2, 0.0) if down else (0.0, NODE_HEIGHT / 2)))
+        self.output_port.set_across(down)
+        self.output_port.setPos(*((NODE_WIDTH / 2, NODE_HEIGHT) if down else (NODE_WIDTH, NODE_HEIGHT / 2)))
 
     # ---- what it shows ----------------------------------------------------------------------
     @property
@@ -296,7 +324,8 @@ class NodeItem(HoverHighlight, QGraphicsItem):
 
     def input_anchor(self, index: int = 0, count: int = 1) -> QPointF:
         if self.input_port is None:
-            return self.mapToScene(QPointF(0.0, NODE_HEIGHT / 2))
+            down = self.direction == "top_down"
+            return self.mapToScene(QPointF(NODE_WIDTH / 2, 0.0) if down else QPointF(0.0, NODE_HEIGHT / 2))
         return self.input_port.anchor(index, count)
 
     # ---- interaction ------------------------------------------------------------------------
@@ -361,6 +390,7 @@ class NodeItem(HoverHighlight, QGraphicsItem):
             self._paint_overview(painter, colors, header_font, lod)
             self._paint_border(painter, colors)
             return
+        header_font = fitted_font(header_font, content.layer_type, inner, MIN_HEADER_POINTS)
         painter.setFont(header_font)
         painter.setPen(readable_on(header_color))
         metrics = QFontMetricsF(header_font)
@@ -406,6 +436,8 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         inner = NODE_WIDTH - 2 * PADDING
         big = QFont(font)
         big.setPixelSize(max(8, min(26, round(OVERVIEW_SCREEN_PIXELS / max(lod, 0.05)))))
+        while big.pixelSize() > 8 and QFontMetricsF(big).horizontalAdvance(content.layer_type) > inner:
+            big.setPixelSize(big.pixelSize() - 1)  # a long type name shrinks before it is cut
         metrics = QFontMetricsF(big)
         body = QRectF(PADDING, HEADER_HEIGHT, inner, NODE_HEIGHT - HEADER_HEIGHT)
         painter.setFont(big)

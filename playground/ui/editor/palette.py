@@ -1,7 +1,7 @@
-"""The layer palette: every catalogue layer by category, with a search box.
+"""The layer palette: every catalogue layer by category, then the template library, with a search box.
 
 Drag an item onto the canvas to place it there (MIME type `LAYER_MIME_TYPE`, data: the layer
-type name); double-click it or press Enter to add it after the selected node.
+type name, or ``template:<key>``); double-click it or press Enter to add it after the selected node.
 """
 
 from __future__ import annotations
@@ -22,9 +22,13 @@ from PySide6.QtWidgets import (
 
 from playground.core.catalogue import CATEGORIES, LAYERS, LayerType
 from playground.core.catalogue.layer_type import category_label
+from playground.core.catalogue.templates import TEMPLATES
 from playground.ui.i18n import language_events
 
 LAYER_MIME_TYPE = "application/x-nn-playground-layer"
+TEMPLATE_PREFIX = "template:"  # a drag of a template carries "template:<key>"
+TEMPLATES_CATEGORY = "Templates"
+TEMPLATE_COLOR = "#8e6cc4"  # the block cards' colour
 _LAYER_ROLE = Qt.ItemDataRole.UserRole + 1
 _SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 _CATEGORY_ROLE = Qt.ItemDataRole.UserRole + 3  # a category row's English name (a lesson may hide it)
@@ -149,6 +153,34 @@ class LayerPalette(QWidget):
                 item.setToolTip(0, layer_tooltip(layer))
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
             category_item.setExpanded(True)
+        self._add_templates()
+
+    def _add_templates(self) -> None:
+        """The template library: classic architectures, each added as a block."""
+        label = QCoreApplication.translate("LayerPalette", "Templates")
+        category_item = QTreeWidgetItem(self.tree, [label])
+        font = category_item.font(0)
+        font.setBold(True)
+        category_item.setFont(0, font)
+        category_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        category_item.setData(0, _SEARCH_ROLE, f"{TEMPLATES_CATEGORY} {label} block".lower())
+        category_item.setData(0, _CATEGORY_ROLE, TEMPLATES_CATEGORY)
+        hint = QCoreApplication.translate(
+            "LayerPalette", "Drag onto the canvas, or double-click to add after the selected layer, as a block."
+        )
+        for template in TEMPLATES.values():
+            item = QTreeWidgetItem(category_item, [template.title_text])
+            item.setData(0, _LAYER_ROLE, TEMPLATE_PREFIX + template.key)
+            words = [template.title, template.title_text, template.help, template.help_text, "block template"]
+            item.setData(0, _SEARCH_ROLE, " ".join(words).lower())
+            item.setIcon(0, _swatch(TEMPLATE_COLOR))
+            item.setToolTip(
+                0,
+                f"<b>{html.escape(template.title_text)}</b><p>{html.escape(template.help_text)}</p>"
+                f"<p><i>{html.escape(hint)}</i></p>",
+            )
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
+        category_item.setExpanded(True)
 
     def _on_language_changed(self, language: str) -> None:
         """Show the catalogue in the new language, keeping the search and the current layer."""
@@ -177,6 +209,14 @@ class LayerPalette(QWidget):
         return next((item for item in self.layer_items() if item.data(0, _LAYER_ROLE) == layer_type), None)
 
     def visible_layers(self) -> list[str]:
+        """The layer types shown (templates not included: see `visible_templates`)."""
+        return [name for name in self._visible_payloads() if not name.startswith(TEMPLATE_PREFIX)]
+
+    def visible_templates(self) -> list[str]:
+        """The keys of the templates shown."""
+        return [name[len(TEMPLATE_PREFIX) :] for name in self._visible_payloads() if name.startswith(TEMPLATE_PREFIX)]
+
+    def _visible_payloads(self) -> list[str]:
         return [
             item.data(0, _LAYER_ROLE)
             for item in self.layer_items()
@@ -215,7 +255,7 @@ class LayerPalette(QWidget):
 
     def _on_search_return(self) -> None:
         """Enter in the search box adds the first match (type, Enter: a fast keyboard workflow)."""
-        visible = self.visible_layers()
+        visible = self._visible_payloads()
         current = self.tree.currentItem()
         if current is not None and current.data(0, _LAYER_ROLE) in visible:
             self.layer_activated.emit(current.data(0, _LAYER_ROLE))
@@ -228,7 +268,7 @@ class LayerPalette(QWidget):
                 self.tree.setFocus()
                 current = self.tree.currentItem()
                 if current is None or current.isHidden():
-                    visible = [self.item_for(name) for name in self.visible_layers()]
+                    visible = [self.item_for(name) for name in self._visible_payloads()]
                     if visible and visible[0] is not None:  # a visible layer always has its item
                         self.tree.setCurrentItem(visible[0])
                 return True

@@ -1,6 +1,7 @@
-"""A node's connection point: one input port on the left, one output port on the right.
+"""A node's connection point: one input port on the left, one output port on the right (on the
+top and bottom edges when the graph runs top-down).
 
-Merge nodes (Add, Concat) take several edges into one taller input port; their edges enter it
+Merge nodes (Add, Concat) take several edges into one longer input port; their edges enter it
 spread out in edge order, which is the order Concat joins its inputs in.
 """
 
@@ -31,6 +32,7 @@ class PortItem(HoverHighlight, QGraphicsItem):
         self.is_output = is_output
         self.multiple = multiple  # accepts several edges (merge nodes)
         self.state: str | None = None  # None, "valid" or "invalid" while a connection is dragged over it
+        self.across = False  # on a top or bottom edge: a merge port runs sideways
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.CrossCursor)
 
@@ -39,10 +41,19 @@ class PortItem(HoverHighlight, QGraphicsItem):
         return self.node.node_id
 
     def half_height(self) -> float:
+        """Half the port's length along the card's edge."""
         return MERGE_PORT_HEIGHT / 2 if self.multiple else PORT_RADIUS
+
+    def set_across(self, across: bool) -> None:
+        if across != self.across:
+            self.prepareGeometryChange()
+            self.across = across
+            self.update()
 
     def boundingRect(self) -> QRectF:
         half = max(self.half_height(), HIT_RADIUS)
+        if self.across:
+            return QRectF(-half, -HIT_RADIUS, 2 * half, 2 * HIT_RADIUS)
         return QRectF(-HIT_RADIUS, -half, 2 * HIT_RADIUS, 2 * half)
 
     def anchor(self, index: int = 0, count: int = 1) -> QPointF:
@@ -51,7 +62,7 @@ class PortItem(HoverHighlight, QGraphicsItem):
         if self.multiple and count > 1:
             span = MERGE_PORT_HEIGHT - 10
             offset = -span / 2 + span * index / (count - 1)
-        return self.mapToScene(QPointF(0.0, offset))
+        return self.mapToScene(QPointF(offset, 0.0) if self.across else QPointF(0.0, offset))
 
     def set_state(self, state: str | None) -> None:
         if state != self.state:
@@ -74,6 +85,11 @@ class PortItem(HoverHighlight, QGraphicsItem):
         radius = PORT_RADIUS + grow
         if self.multiple:
             half = self.half_height() + grow
-            painter.drawRoundedRect(QRectF(-radius, -half, 2 * radius, 2 * half), radius, radius)
+            shape = (
+                QRectF(-half, -radius, 2 * half, 2 * radius)
+                if self.across
+                else QRectF(-radius, -half, 2 * radius, 2 * half)
+            )
+            painter.drawRoundedRect(shape, radius, radius)
         else:
             painter.drawEllipse(QPointF(0, 0), radius, radius)

@@ -31,7 +31,14 @@ from PySide6.QtWidgets import (
 
 from playground.core.document import ExperimentDocument
 from playground.core.experiment.schema import BLOCK_TYPE, Experiment
-from playground.core.graph.layout import COLUMN_WIDTH, ROW_HEIGHT, auto_layout
+from playground.core.graph.layout import (
+    COLUMN_WIDTH,
+    ROW_HEIGHT,
+    Direction,
+    auto_layout,
+    resolved_direction,
+    wrapped_columns,
+)
 from playground.core.graph.topology import Topology
 from playground.ui.editor.commands import AddEdgeCommand, MoveNodesCommand, RemoveEdgeCommand
 from playground.ui.editor.edge_item import ConnectionLine, EdgeItem
@@ -43,6 +50,11 @@ from playground.ui.subscriptions import Subscriptions
 GRID = 20.0
 COLUMN_SPACING = 200.0  # cards are 140 wide: room for the edge between them
 ROW_SPACING = 120.0
+# top-down: lanes side by side, levels one below the other (room for the shape label between two)
+LANE_SPACING = 200.0
+LEVEL_SPACING = 140.0
+WRAP_GAP = 80.0  # between two columns of a wrapped top-down layout: room for the edge that climbs back
+DEFAULT_VIEWPORT = (900.0, 700.0)  # the canvas a layout is fitted to before the view has its size
 SCENE_EXTENT = 50_000.0
 
 
@@ -55,12 +67,17 @@ def snap(x: float, y: float) -> tuple[float, float]:
     return (round(x / GRID) * GRID, round(y / GRID) * GRID)
 
 
-def arranged_positions(experiment: Experiment) -> dict[str, tuple[float, float]]:
+def arranged_positions(
+    experiment: Experiment,
+    direction: Direction = "left_to_right",
+    viewport: tuple[float, float] = DEFAULT_VIEWPORT,
+) -> dict[str, tuple[float, float]]:
     """Columns from `auto_layout` (depth), rows that keep the main branch on one straight line.
 
     Each node takes the row of its deepest input (the main branch of a residual block, not the
     shortcut); nodes of a column that want the same row are stacked below each other, in
-    `auto_layout`'s order. Spaced for this canvas's cards and snapped to the grid.
+    `auto_layout`'s order. Spaced for this canvas's cards and snapped to the grid. Top-down, the
+    columns run down the page instead, wrapped into side-by-side columns to fit `viewport`.
     """
     layout = auto_layout(experiment)
     column = {node_id: round(x / COLUMN_WIDTH) for node_id, (x, _) in layout.items()}
@@ -78,6 +95,10 @@ def arranged_positions(experiment: Experiment) -> dict[str, tuple[float, float]]
         for node_id in sorted(members, key=lambda n: wanted[n]):  # stable: keeps auto_layout's order
             value = wanted[node_id] if previous is None else max(wanted[node_id], previous + 1)
             row[node_id] = previous = value
+    if direction == "top_down":
+        cells = {node_id: (column[node_id], row[node_id]) for node_id in layout}
+        down = wrapped_columns(cells, (LANE_SPACING, LEVEL_SPACING), (NODE_WIDTH, NODE_HEIGHT), viewport, WRAP_GAP)
+        return {node_id: snap(x, y) for node_id, (x, y) in down.items()}
     return {node_id: snap(column[node_id] * COLUMN_SPACING, row[node_id] * ROW_SPACING) for node_id in layout}
 
 
@@ -141,6 +162,7 @@ class GraphScene(QGraphicsScene):
         self._nodes: dict[str, NodeItem] = {}
         self._edges: dict[tuple[str, str], EdgeItem] = {}
         self._auto_positions: dict[str, tuple[float, float]] = {}
+        self.direction: Direction = "left_to_right"
         self._colors: tuple[int, CanvasColors] | None = None
         self._batch_depth = 0
         self._rebuilding = False  # rebuild() routes every edge once at the end
@@ -217,13 +239,56 @@ class GraphScene(QGraphicsScene):
     def incoming_order(self, node_id: str) -> list[str]:
         return [source for source, target in self.document.edges() if target == node_id]
 
+    # ---- layout direction -------------------------------------------------------------------------
+    def input_rank(self) -> int | None:
+        """How many dimensions one sample has (3 for an image), when the data can be read."""
+        report = self.document.report()
+        if report is None or report.input_id is None:
+            return None
+        spec = report.nodes[report.input_id].output
+        return len(spec.shape) if spec is not None else None
+
+    def resolved_direction(self) -> Direction:
+        """The experiment's direction; "auto" looks at the data (is it an image?) and the depth."""
+        return resolved_direction(self.document.experiment, self.input_rank())
+
+    def layout_viewport(self) -> tuple[float, float]:
+        """The canvas a layout should fit: the view's size less the fit margins."""
+        views = self.views()
+        if not views or min(views[0].viewport().width(), views[0].viewport().height()) < 200:
+            return DEFAULT_VIEWPORT
+        size = views[0].viewport().size()
+        return (size.width() - 80.0, size.height() - 80.0)
+
+    def arranged(self) -> dict[str, tuple[float, float]]:
+        """Auto-arranged positions of every node, in this scene's direction and for its view."""
+        return arranged_positions(self.document.experiment, self.direction, self.layout_viewport())
+
+    @property
+    def top_down(self) -> bool:
+        return self.direction == "top_down"
+
+    def downstream_step(self) -> tuple[float, float]:
+        """From a card to where the next layer goes: one column right, or one level down."""
+        return (0.0, LEVEL_SPACING) if self.top_down else (COLUMN_SPACING, 0.0)
+
+    def along(self, x: float, y: float) -> float:
+        """How far downstream a position is (x left to right, y top-down)."""
+        return y if self.top_down else x
+
+    def relayout_unplaced(self) -> None:
+        """Arrange the nodes without stored positions again, now that the view has its size."""
+        if all(node.pos is not None for node in self.document.experiment.model.nodes):
+            return
+        self.rebuild()
+
     def display_position(self, node_id: str) -> tuple[float, float]:
         """Where a node is drawn: its stored position, or the automatic layout's."""
         pos = self.document.experiment.node(node_id).pos
         if pos is not None:
             return (float(pos[0]), float(pos[1]))
         if node_id not in self._auto_positions:  # a new unplaced node: place it, leave the others
-            for other, position in arranged_positions(self.document.experiment).items():
+            for other, position in self.arranged().items():
                 self._auto_positions.setdefault(other, position)
         return self._auto_positions.get(node_id, (0.0, 0.0))
 
@@ -248,7 +313,8 @@ class GraphScene(QGraphicsScene):
                 self.removeItem(item)
             self._nodes.clear()
             self._edges.clear()
-            self._auto_positions = arranged_positions(self.document.experiment)
+            self.direction = self.resolved_direction()
+            self._auto_positions = self.arranged()
             for node in self.document.experiment.model.nodes:
                 self._add_node_item(node.id)
             self._rebuilding = True  # edges are routed once, by refresh() below, not one by one
@@ -317,6 +383,7 @@ class GraphScene(QGraphicsScene):
             ),
         )
         item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, not self.read_only)
+        item.set_direction(self.direction)
         self.addItem(item)
         item.setPos(*self.display_position(node_id))
         self._nodes[node_id] = item
@@ -394,7 +461,10 @@ class GraphScene(QGraphicsScene):
         self._relayout_incoming(edge.target.node_id)
 
     def _on_settings_changed(self, name: str) -> None:
-        pass  # the dataset shows on the Input card: `changed` follows and refreshes it
+        # the dataset shows on the Input card: `changed` follows and refreshes it; another kind of
+        # data (images, points) may call for the other direction
+        if name == "data" and self.resolved_direction() != self.direction:
+            self.rebuild()
 
     def _on_reset(self) -> None:
         self.rebuild()
@@ -540,7 +610,7 @@ class GraphScene(QGraphicsScene):
                 nearest.setVisible(False)
                 fixed, from_output = nearest.source.output_port, True
         start = fixed.anchor()
-        line = ConnectionLine(start, from_output, self.colors().highlight)
+        line = ConnectionLine(start, from_output, self.colors().highlight, self.direction == "top_down")
         self.addItem(line)
         line.follow(point)
         self._drag = _ConnectionDrag(fixed, from_output, line, detached)

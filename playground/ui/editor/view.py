@@ -28,8 +28,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsView, QLabel, QLineEdit, QWidget
 
 from playground.core.catalogue import LAYERS
+from playground.core.catalogue.templates import TEMPLATES
 from playground.ui import theme
-from playground.ui.editor.palette import LAYER_MIME_TYPE
+from playground.ui.editor.palette import LAYER_MIME_TYPE, TEMPLATE_PREFIX
 from playground.ui.editor.scene import GRID, GraphScene
 
 MIN_SCALE = 0.15
@@ -338,6 +339,8 @@ class GraphView(QGraphicsView):
         if mime is None or not mime.hasFormat(LAYER_MIME_TYPE):
             return None
         name = bytes(mime.data(LAYER_MIME_TYPE).data()).decode("utf-8", "replace").strip()
+        if name.startswith(TEMPLATE_PREFIX):
+            return name if name[len(TEMPLATE_PREFIX) :] in TEMPLATES else None
         return name if name in LAYERS else None
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
