@@ -194,6 +194,65 @@
     </message>
 </context>
 <context>
+    <name>BlockActions</name>
+    <message>
+        <source>Cannot make a block: {reason}</source>
+        <translation>无法创建块：{reason}</translation>
+    </message>
+    <message>
+        <source>Make block {name} ({count} layers)</source>
+        <translation>创建块 {name}（{count} 层）</translation>
+    </message>
+    <message>
+        <source>Block {name} made of {count} layers. Double-click it to expand it; set its repeat count in the inspector.</source>
+        <translation>已用 {count} 个层创建块 {name}。双击可展开；重复次数可在检查器中设置。</translation>
+    </message>
+    <message>
+        <source>Make Block</source>
+        <translation>创建块</translation>
+    </message>
+    <message>
+        <source>Name of the new block (used for its class in exported code):</source>
+        <translation>新块的名称（导出代码中用作它的类名）：</translation>
+    </message>
+    <message>
+        <source>Cannot expand: {reason}</source>
+        <translation>无法展开：{reason}</translation>
+    </message>
+    <message>
+        <source>Expand block {name}</source>
+        <translation>展开块 {name}</translation>
+    </message>
+    <message>
+        <source>Expanded. To change every use of {name}, edit these layers and choose Update Block ▸ {name}.</source>
+        <translation>已展开。要修改 {name} 的所有用处，请编辑这些层，然后选择“更新块 ▸ {name}”。</translation>
+    </message>
+    <message>
+        <source>Cannot add the template: {reason}</source>
+        <translation>无法添加模板：{reason}</translation>
+    </message>
+    <message>
+        <source>Add template {name}</source>
+        <translation>添加模板 {name}</translation>
+    </message>
+    <message>
+        <source>Added {name} as block {block}: double-click it to see and edit its layers.</source>
+        <translation>已把 {name} 添加为块 {block}：双击它可查看并编辑其中的层。</translation>
+    </message>
+    <message>
+        <source>Cannot update the block: {reason}</source>
+        <translation>无法更新块：{reason}</translation>
+    </message>
+    <message>
+        <source>Update block {name}</source>
+        <translation>更新块 {name}</translation>
+    </message>
+    <message>
+        <source>Block {name} updated; {count} other uses changed with it.</source>
+        <translation>块 {name} 已更新；另外 {count} 处用到它的地方也随之改变。</translation>
+    </message>
+</context>
+<context>
     <name>BoundaryThumbnail</name>
     <message>
         <source>epoch</source>
@@ -988,6 +1047,18 @@
         <translation>自动排列</translation>
     </message>
     <message>
+        <source>Lay out as the model suggests</source>
+        <translation>按模型自动选择布局</translation>
+    </message>
+    <message>
+        <source>Lay out left to right</source>
+        <translation>从左到右布局</translation>
+    </message>
+    <message>
+        <source>Lay out top-down</source>
+        <translation>从上到下布局</translation>
+    </message>
+    <message>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
@@ -1008,8 +1079,36 @@
         <translation>删除</translation>
     </message>
     <message>
+        <source>Expand Block</source>
+        <translation>展开块</translation>
+    </message>
+    <message>
+        <source>Make Block…</source>
+        <translation>创建块…</translation>
+    </message>
+    <message>
+        <source>Update Block</source>
+        <translation>更新块</translation>
+    </message>
+    <message>
+        <source>These layers become the block&apos;s new definition: every use of it changes</source>
+        <translation>这些层成为该块的新定义：所有用到它的地方都会改变</translation>
+    </message>
+    <message>
         <source>Delete connection {a} → {b}</source>
         <translation>删除连线 {a} → {b}</translation>
+    </message>
+    <message>
+        <source>Automatic (top-down for deep image models)</source>
+        <translation>自动（深层图像模型从上到下）</translation>
+    </message>
+    <message>
+        <source>Left to Right</source>
+        <translation>从左到右</translation>
+    </message>
+    <message>
+        <source>Top-Down</source>
+        <translation>从上到下</translation>
     </message>
     <message>
         <source>Paste</source>
@@ -1018,6 +1117,10 @@
     <message>
         <source>Select All</source>
         <translation>全选</translation>
+    </message>
+    <message>
+        <source>Layout Direction</source>
+        <translation>布局方向</translation>
     </message>
     <message>
         <source>Fit Graph in View</source>
@@ -1333,6 +1436,14 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
     <message>
         <source>Search layers…</source>
         <translation>搜索层…</translation>
+    </message>
+    <message>
+        <source>Templates</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <source>Drag onto the canvas, or double-click to add after the selected layer, as a block.</source>
+        <translation>拖到画布上，或双击添加到所选层之后，作为一个块。</translation>
     </message>
 </context>
 <context>
@@ -1829,6 +1940,22 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
         <translation>查找层(&amp;F)…</translation>
     </message>
     <message>
+        <source>&amp;Make Block…</source>
+        <translation>创建块(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Group the selected layers into one named block card that can be reused and repeated</source>
+        <translation>把所选的层组合成一张有名字的块卡片，可以复用和重复</translation>
+    </message>
+    <message>
+        <source>E&amp;xpand Block</source>
+        <translation>展开块(&amp;X)</translation>
+    </message>
+    <message>
+        <source>Put the selected block&apos;s layers back on the canvas</source>
+        <translation>把所选块中的层放回画布</translation>
+    </message>
+    <message>
         <source>Auto-&amp;arrange</source>
         <translation>自动排列(&amp;A)</translation>
     </message>
@@ -1907,6 +2034,10 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
     <message>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Layout &amp;Direction</source>
+        <translation>布局方向(&amp;D)</translation>
     </message>
     <message>
         <source>&amp;View</source>
@@ -2283,6 +2414,18 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
         <translation>形状与规模</translation>
     </message>
     <message>
+        <source>Block {name}</source>
+        <translation>块 {name}</translation>
+    </message>
+    <message>
+        <source>Block</source>
+        <translation>块</translation>
+    </message>
+    <message>
+        <source>A block of {count} layers, run {repeat} time(s) in a row, each copy with its own weights. {uses} card(s) use block {name} and share its layers: to change them all, double-click a card to expand it, edit the layers, and choose Update Block ▸ {name} from their menu.</source>
+        <translation>一个由 {count} 个层组成的块，连续运行 {repeat} 次，每个副本有自己的权重。共有 {uses} 张卡片使用块 {name} 并共享其中的层：要一起修改，请双击一张卡片将其展开，编辑这些层，再从它们的菜单中选择“更新块 ▸ {name}”。</translation>
+    </message>
+    <message>
         <source>A node called &apos;{id}&apos; already exists.</source>
         <translation>已存在名为“{id}”的节点。</translation>
     </message>
@@ -2356,6 +2499,18 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
     <message>
         <source>{count} multiply-adds</source>
         <translation>{count} 次乘加</translation>
+    </message>
+    <message>
+        <source>block of {count} layers</source>
+        <translation>由 {count} 层组成的块</translation>
+    </message>
+    <message>
+        <source>Block {name}</source>
+        <translation>块 {name}</translation>
+    </message>
+    <message>
+        <source>Every card of this block shares its layers. Double-click to expand it in place.</source>
+        <translation>这个块的所有卡片共享其中的层。双击可就地展开。</translation>
     </message>
     <message>
         <source>right-click to fix</source>
@@ -3837,6 +3992,10 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
     <message>
         <source>Multiply-accumulate operations per sample (a measure of compute)</source>
         <translation>每个样本的乘加运算次数（衡量计算量）</translation>
+    </message>
+    <message>
+        <source>Block {name}</source>
+        <translation>块 {name}</translation>
     </message>
     <message>
         <source>Total</source>

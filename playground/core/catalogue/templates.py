@@ -287,7 +287,7 @@ TEMPLATES: dict[str, Template] = {
         ),
         Template(
             "resnet_bottleneck",
-            N_("ResNet bottleneck block"),
+            N_("ResNet bottleneck"),
             N_(
                 "1×1 convolution down to a quarter of the channels, 3×3 there, 1×1 back up, plus the shortcut: "
                 "ResNet-50's block, cheap for wide inputs."
@@ -307,7 +307,7 @@ TEMPLATES: dict[str, Template] = {
         ),
         Template(
             "mobilenet",
-            N_("MobileNet depthwise-separable block"),
+            N_("MobileNet block"),
             N_(
                 "A depthwise 3×3 convolution (one filter per channel) and a pointwise 1×1: a convolution at a "
                 "fraction of the parameters."
@@ -317,7 +317,7 @@ TEMPLATES: dict[str, Template] = {
         ),
         Template(
             "transformer_encoder",
-            N_("Transformer encoder block"),
+            N_("Transformer block"),
             N_(
                 "Self-attention and a two-layer MLP, each added back to its input and normalised (LayerNorm): "
                 "the unit of a Transformer. Keeps its input's width."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QRegularExpression, Qt, Signal
@@ -222,15 +223,9 @@ class NodeInspector(QWidget):
             help_html += f"<div style='margin-top:4px; font-family: monospace'>{html.escape(chain)}</div>"
         self.help_label.setText(help_html)
         choices = tuple(blocks) or (name,)
-        specs = (
-            ParamSpec(
-                "block",
-                "choice",
-                name,
-                "The block this card stands for (its definition is shared by every card using it).",
-                choices=choices,
-            ),
-            *(spec for spec in BLOCK_PARAMS if spec.name != "block"),
+        specs = tuple(
+            replace(spec, kind="choice", default=name, choices=choices) if spec.name == "block" else spec
+            for spec in BLOCK_PARAMS
         )
         form_key = f"{BLOCK_TYPE}:{','.join(choices)}"
         if self._form_type != form_key:
