@@ -100,3 +100,19 @@ DIGITS = SimpleNamespace(
     target_dim=None,
     vocab_size=None,
 )
+
+
+def deep_mlp_document() -> dict[str, Any]:
+    """moons → Linear 16 → [Linear 16 → ReLU] → 2 classes: the bracket keeps its width (16 → 16),
+    so as a block every copy of it has the same parameters."""
+    nodes = [
+        {"id": "input", "type": "Input"},
+        {"id": "fc_in", "type": "Linear", "params": {"out_features": 16}},
+        {"id": "fc", "type": "Linear", "params": {"out_features": 16}},
+        {"id": "act", "type": "ReLU"},
+        {"id": "out", "type": "Linear", "params": {"out_features": 2}},
+    ]
+    edges = [["input", "fc_in"], ["fc_in", "fc"], ["fc", "act"], ["act", "out"]]
+    made = document(nodes, edges, dataset="moons")
+    made["training"]["epochs"] = 2
+    return made

@@ -19,6 +19,7 @@ from playground.core.graph import build_model, check_experiment
 from playground.core.graph.block_edits import BlockRefused, expand_block, make_block, update_block
 from playground.core.graph.blocks import expand_blocks
 from playground.core.presets import PRESETS_DIR
+from tests.core.factories import deep_mlp_document
 from tests.core.test_export import (
     app_model,
     assert_matches_engine,
@@ -120,18 +121,7 @@ def test_instances_share_one_definition_and_an_update_changes_them_all() -> None
 
 
 def test_repeat_n_times_gives_n_times_the_parameters_and_trains() -> None:
-    # a block that keeps the width (16 → 16), so every copy has the same parameters
-    nodes = [
-        {"id": "input", "type": "Input"},
-        {"id": "fc_in", "type": "Linear", "params": {"out_features": 16}},
-        {"id": "fc", "type": "Linear", "params": {"out_features": 16}},
-        {"id": "act", "type": "ReLU"},
-        {"id": "out", "type": "Linear", "params": {"out_features": 2}},
-    ]
-    edges = [["input", "fc_in"], ["fc_in", "fc"], ["fc", "act"], ["act", "out"]]
-    from tests.core.test_export import document
-
-    experiment = experiment_of(document("Deep MLP", nodes, edges, "moons", epochs=2))
+    experiment = experiment_of(deep_mlp_document())  # a block that keeps the width (16 → 16)
     blocked, instance = make_block(experiment, ["fc", "act"], "layer")
     info = app_model(experiment)[1]
     one = check_experiment(blocked, info).blocks[instance].params

@@ -9,6 +9,7 @@ from PySide6.QtGui import QMouseEvent
 from playground.core.experiment import experiment_from_dict, experiment_to_json
 from playground.core.experiment.schema import BLOCK_TYPE
 from playground.core.graph.blocks import instances_of
+from tests.core.factories import deep_mlp_document
 from tests.core.test_export import resnet_doc
 from tests.ui.editor_helpers import at_unit_zoom, make_editor, send_mouse, viewport_point
 
@@ -68,17 +69,7 @@ def test_double_click_on_a_block_card_expands_it_in_place(qtbot):
 
 
 def test_repeat_in_the_inspector_multiplies_the_card_and_update_block_changes_every_use(make_window, qtbot):
-    nodes = [
-        {"id": "input", "type": "Input"},
-        {"id": "fc_in", "type": "Linear", "params": {"out_features": 16}},
-        {"id": "fc", "type": "Linear", "params": {"out_features": 16}},
-        {"id": "act", "type": "ReLU"},
-        {"id": "out", "type": "Linear", "params": {"out_features": 2}},
-    ]
-    edges = [["input", "fc_in"], ["fc_in", "fc"], ["fc", "act"], ["act", "out"]]
-    from tests.core.test_export import document as make_document
-
-    window = make_window(experiment_from_dict(make_document("Deep", nodes, edges, "moons")), persistent=False)
+    window = make_window(experiment_from_dict(deep_mlp_document()), persistent=False)
     document, editor = window.document, window.editor
     editor.select_nodes(["fc", "act"])
     editor.blocks.make("layer")

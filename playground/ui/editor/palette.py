@@ -136,13 +136,7 @@ class LayerPalette(QWidget):
             if not layers:
                 continue
             label = category_label(category)
-            category_item = QTreeWidgetItem(self.tree, [label])
-            font = category_item.font(0)
-            font.setBold(True)
-            category_item.setFont(0, font)
-            category_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            category_item.setData(0, _SEARCH_ROLE, f"{category} {label}".lower())
-            category_item.setData(0, _CATEGORY_ROLE, category)
+            category_item = self._category_item(category, label, f"{category} {label}")
             for layer in layers:
                 item = QTreeWidgetItem(category_item, [layer.name])
                 item.setData(0, _LAYER_ROLE, layer.name)
@@ -155,16 +149,21 @@ class LayerPalette(QWidget):
             category_item.setExpanded(True)
         self._add_templates()
 
+    def _category_item(self, category: str, label: str, words: str) -> QTreeWidgetItem:
+        """A bold, unselectable category row; `category` is its English name (a lesson may hide it)."""
+        item = QTreeWidgetItem(self.tree, [label])
+        font = item.font(0)
+        font.setBold(True)
+        item.setFont(0, font)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        item.setData(0, _SEARCH_ROLE, words.lower())
+        item.setData(0, _CATEGORY_ROLE, category)
+        return item
+
     def _add_templates(self) -> None:
         """The template library: classic architectures, each added as a block."""
         label = QCoreApplication.translate("LayerPalette", "Templates")
-        category_item = QTreeWidgetItem(self.tree, [label])
-        font = category_item.font(0)
-        font.setBold(True)
-        category_item.setFont(0, font)
-        category_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-        category_item.setData(0, _SEARCH_ROLE, f"{TEMPLATES_CATEGORY} {label} block".lower())
-        category_item.setData(0, _CATEGORY_ROLE, TEMPLATES_CATEGORY)
+        category_item = self._category_item(TEMPLATES_CATEGORY, label, f"{TEMPLATES_CATEGORY} {label} block")
         hint = QCoreApplication.translate(
             "LayerPalette", "Drag onto the canvas, or double-click to add after the selected layer, as a block."
         )
