@@ -463,6 +463,7 @@ class BlockClasses:
         self.report = report
         self.names: dict[str, str] = {}  # block -> class name
         self.varying: dict[str, dict[str, list[str]]] = {}  # block -> layer -> constructor arguments that vary
+        self.copies = {instance: self._copies_of(instance) for instance in self._instances()}
         used = list(dict.fromkeys(self._block(i) for i in self._instances()))
         for block in used:
             self.names[block] = class_name_for(f"{block} block", taken | set(self.names.values()))
@@ -474,7 +475,7 @@ class BlockClasses:
     def _block(self, instance: str) -> str:
         return str(self.experiment.node(instance).params["block"])
 
-    def _copies(self, instance: str) -> list[dict[str, str]]:
+    def _copies_of(self, instance: str) -> list[dict[str, str]]:
         """Per copy: layer id -> flat id."""
         copies: dict[int, dict[str, str]] = {}
         for flat_id in self.expansion.members[instance]:
@@ -487,7 +488,7 @@ class BlockClasses:
         for instance in self._instances():
             if self._block(instance) != block:
                 continue
-            for copy in self._copies(instance):
+            for copy in self.copies[instance]:
                 for inner, flat_id in copy.items():
                     for key, value in self.report.nodes[flat_id].kwargs.items():
                         seen.setdefault(inner, {}).setdefault(key, set()).add(py_literal(value))
@@ -500,7 +501,7 @@ class BlockClasses:
         spec = self.experiment.model.blocks[block]
         flat = self.expansion.experiment
         instance = next(i for i in self._instances() if self._block(i) == block)
-        first = self._copies(instance)[0]
+        first = self.copies[instance][0]
         arguments = [f"{inner}_{key}" for inner in block_order(spec) for key in self.varying[block].get(inner, [])]
         lines = [f"class {self.names[block]}(nn.Module):"]
         text = spec.description or f"The block '{block}' of the playground graph, as one module."
@@ -535,7 +536,7 @@ class BlockClasses:
         block = self._block(instance)
         card = self.report.blocks[instance]
         plural = "" if card.params == 1 else "s"
-        copies = self._copies(instance)
+        copies = self.copies[instance]
         count = f" x{len(copies)}" if len(copies) > 1 else ""
         output = card.output.text() if card.output is not None else "?"
         source = ", ".join(spec.text() for spec in card.inputs)
@@ -604,7 +605,7 @@ class BlockClasses:
         where = self.expansion.origin.get(module)
         if where is None:
             return key
-        repeat = len(self._copies(where.instance))
+        repeat = len(self.copies[where.instance])
         prefix = where.instance if repeat == 1 else f"{where.instance}.{where.copy - 1}"
         return f"{prefix}.{where.inner}.{rest}"
 

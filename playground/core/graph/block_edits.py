@@ -22,7 +22,7 @@ from playground.core.experiment.schema import (
     Experiment,
     NodeSpec,
 )
-from playground.core.graph.blocks import instances_of, repeat_of
+from playground.core.graph.blocks import chained_edges, instances_of, repeat_of
 from playground.core.i18n import _
 
 
@@ -226,32 +226,19 @@ def expand_block(
     at = next(i for i, n in enumerate(model.nodes) if n.id == instance_id)
     model.nodes = model.nodes[:at] + new_nodes + model.nodes[at + 1 :]
 
-    def internal(entry: str | None) -> list[tuple[str, str]]:
-        edges: list[tuple[str, str]] = []
-        previous = entry
-        for mapping in copies:
-            for source, target in block.edges:
-                if source == BLOCK_INPUT:
-                    if previous is not None:
-                        edges.append((previous, mapping[target]))
-                else:
-                    edges.append((mapping[source], mapping[target]))
-            previous = mapping[block.output]
-        return edges
-
     exit_id = copies[-1][block.output]
     edges: list[tuple[str, str]] = []
     entered = False
     for source, target in model.edges:
         if target == instance_id:
-            edges.extend(internal(source))
+            edges.extend(chained_edges(block, copies, source))
             entered = True
         elif source == instance_id:
             edges.append((exit_id, target))
         else:
             edges.append((source, target))
     if not entered:
-        edges.extend(internal(None))
+        edges.extend(chained_edges(block, copies, None))
     model.edges = edges
     if not instances_of(result, name):
         model.blocks = {key: value for key, value in model.blocks.items() if key != name}

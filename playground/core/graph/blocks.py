@@ -102,6 +102,25 @@ def definition_problem(name: str, block: BlockSpec) -> str | None:
     return None
 
 
+def chained_edges(block: BlockSpec, copies: list[dict[str, str]], entry: str | None) -> list[tuple[str, str]]:
+    """The edges of `block`'s copies run one after another: each copy's input edges come from the
+    previous copy's output (the first copy's from `entry`, or none when it is None). A copy maps
+    the block's layer ids to the ids it has in the graph."""
+    edges: list[tuple[str, str]] = []
+    previous = entry
+    for mapping in copies:
+        for source, target in block.edges:
+            if target not in mapping:
+                continue
+            if source == BLOCK_INPUT:
+                if previous is not None:
+                    edges.append((previous, mapping[target]))
+            elif source in mapping:
+                edges.append((mapping[source], mapping[target]))
+        previous = mapping[block.output]
+    return edges
+
+
 def _flat_id(instance: str, repeat: int, index: int, inner: str, taken: set[str]) -> str:
     base = f"{instance}_{inner}" if repeat == 1 else f"{instance}_{index}_{inner}"
     base = base[:MAX_ID_LENGTH]
@@ -179,20 +198,7 @@ def expand_blocks(experiment: Experiment) -> BlockExpansion:
         exits[node.id] = copies[-1][block.output]
 
     def internal_edges(instance: str, entry: str | None) -> list[tuple[str, str]]:
-        block = model.blocks[str(instances[instance].params["block"])]
-        edges: list[tuple[str, str]] = []
-        previous = entry
-        for mapping in names[instance]:
-            for source, target in block.edges:
-                if target not in mapping:
-                    continue
-                if source == BLOCK_INPUT:
-                    if previous is not None:
-                        edges.append((previous, mapping[target]))
-                elif source in mapping:
-                    edges.append((mapping[source], mapping[target]))
-            previous = mapping[block.output]
-        return edges
+        return chained_edges(model.blocks[str(instances[instance].params["block"])], names[instance], entry)
 
     flat_edges: list[tuple[str, str]] = []
     entered: set[str] = set()

@@ -30,7 +30,8 @@ def summary_rows(experiment: Experiment, report: GraphReport | None) -> list[Sum
     else:
         taking_part = set(report.order) | set(report.blocks)
         order = [node_id for node_id in expansion.top_order if node_id in taking_part]
-    order += [node.id for node in experiment.model.nodes if node.id not in set(order)]
+    placed = set(order)
+    order += [node.id for node in experiment.model.nodes if node.id not in placed]
     flat = expansion.experiment.nodes_by_id()
     rows: list[SummaryRow] = []
     for node_id in order:
