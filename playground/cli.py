@@ -25,7 +25,10 @@ from playground import __version__
 from playground.core.errors import PlaygroundError
 from playground.core.i18n import LANGUAGES, N_, _, language, normalize_language, set_language, system_language
 
-SUBCOMMANDS = ("check", "export", "train", "snapshot")
+# the subcommands, by the module (in playground.commands) that implements each; a module may name its
+# command otherwise (COMMAND): "import" is a Python keyword
+COMMAND_MODULES = ("check", "export", "import_model", "train", "snapshot")
+SUBCOMMANDS = ("check", "export", "import", "train", "snapshot")
 LANG_OPTION = "--lang"
 
 
@@ -195,9 +198,10 @@ def _language_option(argv: list[str]) -> tuple[str | None, list[str]]:
 
 def _available_commands() -> dict:
     modules = {}
-    for name in SUBCOMMANDS:
+    for name in COMMAND_MODULES:
         try:
-            modules[name] = importlib.import_module(f"playground.commands.{name}")
+            module = importlib.import_module(f"playground.commands.{name}")
+            modules[getattr(module, "COMMAND", name)] = module
         except ModuleNotFoundError as exc:
             if exc.name != f"playground.commands.{name}":
                 raise

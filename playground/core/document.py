@@ -298,6 +298,14 @@ class ExperimentDocument:
         self._touched()
         return old
 
+    def set_starting_weights(self, name: str | None) -> str | None:
+        """Name the model's starting-weights file (None: start from the seeded draw); returns the old name."""
+        old = self._experiment.model.weights
+        self._experiment.model.weights = name
+        self.settings_changed.emit("weights")
+        self._touched()
+        return old
+
     def set_classroom(self, classroom: Classroom | None) -> Classroom | None:
         """Replace the controls the lesson hides (None: none); returns the old value."""
         old = self._experiment.classroom

@@ -47,7 +47,8 @@ from playground.ui.subscriptions import Subscriptions
 from playground.ui.training import TrainingController, TrainingPanel, TrainingToolBar, workers
 from playground.ui.training.forking import fork_last_run
 from playground.ui.training.snapshot import train_for_snapshot
-from playground.ui.window_files import TITLE_NAME_CHARS, WindowFiles, _elide, describe_exception
+from playground.ui.window_files import TITLE_NAME_CHARS, _elide, describe_exception
+from playground.ui.window_import import WindowImport
 
 APP_TITLE = "Neural Network Playground"
 STATE_VERSION = 2  # bump when the dock layout changes incompatibly: old saved layouts are then ignored
@@ -62,7 +63,7 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
 
 
-class MainWindow(WindowFiles, QMainWindow):
+class MainWindow(WindowImport, QMainWindow):
     """One experiment, its canvas and its panels.
 
     `persistent=False` (snapshots) neither reads nor writes QSettings and writes no recovery copies.
@@ -278,6 +279,16 @@ class MainWindow(WindowFiles, QMainWindow):
             QCoreApplication.translate("MainWindow", "Open an experiment file"),
         )
         self._action(
+            "import_onnx",
+            QCoreApplication.translate("MainWindow", "&Import ONNX Model…"),
+            self.import_onnx_model,
+            None,
+            QCoreApplication.translate(
+                "MainWindow",
+                "Turn an ONNX model into an experiment: its layers on the canvas, starting from its weights",
+            ),
+        )
+        self._action(
             "save",
             QCoreApplication.translate("MainWindow", "&Save"),
             self.save,
@@ -427,6 +438,7 @@ class MainWindow(WindowFiles, QMainWindow):
         self.recent_menu = file_menu.addMenu(QCoreApplication.translate("MainWindow", "Open &Recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._fill_recent_menu()
+        file_menu.addAction(self._actions["import_onnx"])
         file_menu.addSeparator()
         file_menu.addAction(self._actions["save"])
         file_menu.addAction(self._actions["save_as"])

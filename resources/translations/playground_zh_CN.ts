@@ -879,6 +879,14 @@
         <translation>修改初始化</translation>
     </message>
     <message>
+        <source>Start from seeded weights</source>
+        <translation>从种子初始化开始</translation>
+    </message>
+    <message>
+        <source>Start from {file}</source>
+        <translation>从 {file} 开始</translation>
+    </message>
+    <message>
         <source>Edit {field}</source>
         <translation>编辑 {field}</translation>
     </message>
@@ -1880,6 +1888,14 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
         <translation>打开实验文件</translation>
     </message>
     <message>
+        <source>&amp;Import ONNX Model…</source>
+        <translation>导入 ONNX 模型(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Turn an ONNX model into an experiment: its layers on the canvas, starting from its weights</source>
+        <translation>把 ONNX 模型变成实验：它的层显示在画布上，训练从它的权重开始</translation>
+    </message>
+    <message>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
@@ -2382,6 +2398,50 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
     <message>
         <source>Not Now</source>
         <translation>暂不</translation>
+    </message>
+    <message>
+        <source>ONNX models (*.onnx);;All files (*)</source>
+        <translation>ONNX 模型 (*.onnx);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Import ONNX model</source>
+        <translation>导入 ONNX 模型</translation>
+    </message>
+    <message>
+        <source>Cannot import {file}</source>
+        <translation>无法导入 {file}</translation>
+    </message>
+    <message>
+        <source>Importing {file}…</source>
+        <translation>正在导入 {file}…</translation>
+    </message>
+    <message>
+        <source>{path} could not be read:
+
+{problem}</source>
+        <translation>无法读取 {path}：
+
+{problem}</translation>
+    </message>
+    <message>
+        <source>Save the imported experiment</source>
+        <translation>保存导入的实验</translation>
+    </message>
+    <message>
+        <source>Import cancelled: nothing was written</source>
+        <translation>已取消导入：未写入任何文件</translation>
+    </message>
+    <message>
+        <source>The imported experiment was not saved to {path}:
+
+{error}</source>
+        <translation>导入的实验未保存到 {path}：
+
+{error}</translation>
+    </message>
+    <message>
+        <source>Imported {source}: {layers} layers, {params} parameters, starting from its weights in {weights} (the graph computes what the file computes: largest difference {difference:.1e})</source>
+        <translation>已导入 {source}：{layers} 层，{params} 个参数，训练从 {weights} 中的权重开始（图的计算结果与文件一致：最大差异 {difference:.1e}）</translation>
     </message>
 </context>
 <context>
@@ -3925,6 +3985,42 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
     <message>
         <source>Initialisation</source>
         <translation>初始化</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Start training from the weights in a .safetensors file the app wrote</source>
+        <translation>从本应用写出的 .safetensors 文件中的权重开始训练</translation>
+    </message>
+    <message>
+        <source>Use Seeded</source>
+        <translation>使用种子初始化</translation>
+    </message>
+    <message>
+        <source>Start from the seeded initialisation above instead of the weights file</source>
+        <translation>改用上面的种子初始化，而不是权重文件</translation>
+    </message>
+    <message>
+        <source>Starting weights</source>
+        <translation>初始权重</translation>
+    </message>
+    <message>
+        <source>none (seeded)</source>
+        <translation>无（种子初始化）</translation>
+    </message>
+    <message>
+        <source>Every tensor of this file whose name and shape fit the graph is loaded over the seeded initialisation when a run starts; the rest stay seeded</source>
+        <translation>训练开始时，此文件中名称和形状与图相符的张量会覆盖种子初始化；其余保持种子初始化</translation>
+    </message>
+    <message>
+        <source>Choose the starting weights</source>
+        <translation>选择初始权重</translation>
+    </message>
+    <message>
+        <source>safetensors weights (*.safetensors)</source>
+        <translation>safetensors 权重 (*.safetensors)</translation>
     </message>
     <message>
         <source>{count} classes</source>

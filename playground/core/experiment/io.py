@@ -205,6 +205,8 @@ def experiment_to_dict(experiment: Experiment) -> dict[str, Any]:
         document["model"]["init"] = experiment.model.init
     if experiment.model.direction != "auto":
         document["model"]["direction"] = experiment.model.direction
+    if experiment.model.weights is not None:
+        document["model"]["weights"] = experiment.model.weights
     if experiment.model.blocks:
         document["model"]["blocks"] = {
             name: {

@@ -43,7 +43,13 @@ def _v3_to_v4(document: Document) -> Document:
     return document
 
 
-MIGRATIONS: dict[int, Callable[[Document], Document]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+def _v4_to_v5(document: Document) -> Document:
+    """v5 added the optional starting weights (``model.weights``): a v4 file is a v5 file that
+    starts from its seeded initialisation."""
+    return document
+
+
+MIGRATIONS: dict[int, Callable[[Document], Document]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
 
 
 def migrate(document: Document, source: str | None = None) -> Document:

@@ -21,7 +21,8 @@ from playground.core.i18n import _
 from playground.core.params import FLOAT_LIMIT, INT_MAX, MAX_EPOCHS
 
 FORMAT_ID: Final = "nn-playground.experiment"
-FORMAT_VERSION: Final = 4  # 2: per-language lesson text, classroom controls; 3: the lesson section; 4: blocks
+FORMAT_VERSION: Final = 5  # 2: per-language lesson text, classroom controls; 3: the lesson section; 4: blocks;
+# 5: starting weights (model.weights)
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # used with fullmatch: no trailing newline slips through
 MAX_ID_LENGTH = 64
@@ -202,6 +203,16 @@ class ModelSpec(Strict):
     blocks: dict[str, BlockSpec] = Field(default_factory=dict)  # by name: an identifier
     # how the canvas lays the graph out; "auto": top-down for deep image models, else left to right
     direction: Literal["auto", "left_to_right", "top_down"] = "auto"
+    # starting weights: a .safetensors file (relative to the experiment's folder) loaded over the
+    # seeded initialisation wherever a tensor's name and shape fit (an imported ONNX model's weights)
+    weights: str | None = Field(default=None, min_length=1, max_length=1000)
+
+    @field_validator("weights")
+    @classmethod
+    def _weights_file(cls, value: str | None) -> str | None:
+        if value is not None and not value.endswith(".safetensors"):
+            raise ValueError(_("the starting weights must be a .safetensors file, got {name!r}").format(name=value))
+        return value
 
     @field_validator("blocks")
     @classmethod
@@ -575,7 +586,7 @@ class Lesson(Strict):
 
 class Experiment(Strict):
     format: Literal["nn-playground.experiment"] = FORMAT_ID
-    version: Literal[4] = FORMAT_VERSION
+    version: Literal[5] = FORMAT_VERSION
     name: str = "Untitled experiment"
     description: str = ""
     # the name and description in other languages, by language code ("zh_CN"); `name` and

@@ -51,7 +51,7 @@ def _export_initial_or_given_weights(
 ) -> ExportResult:
     facts = dataset_facts(experiment, base_dir)
     report = checked_report(experiment, facts)
-    module = prepared_model(experiment, facts, report, model, state_dict)
+    module = prepared_model(experiment, facts, report, model, state_dict, base_dir)
     return export_weights(module, out_path, experiment)
 
 

@@ -25,6 +25,7 @@ from playground.core.data import describe_dataset
 from playground.core.errors import ExportError, PlaygroundError
 from playground.core.experiment.schema import Experiment
 from playground.core.graph import GraphReport, build_model, check_experiment
+from playground.core.graph.starting_weights import apply_starting_weights
 from playground.core.i18n import _
 from playground.core.safe_files import atomic_write
 
@@ -76,8 +77,12 @@ def prepared_model(
     report: GraphReport,
     model: nn.Module | None = None,
     state_dict: Mapping[str, torch.Tensor] | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+    *,
+    starting_weights: bool = True,
 ) -> nn.Module:
-    """The model to export: `model` as given, or a fresh one built after seeding like the app.
+    """The model to export: `model` as given, or a fresh one built after seeding like the app
+    (starting weights included).
 
     `state_dict` (trained weights) is loaded into the model either way. The caller's global RNG
     state is not disturbed.
@@ -86,6 +91,8 @@ def prepared_model(
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(experiment.training.seed)
             model = build_model(experiment, facts, report)
+        if state_dict is None and starting_weights:
+            apply_starting_weights(model, experiment, base_dir)
     if state_dict is not None:
         try:
             model.load_state_dict(dict(state_dict))
@@ -126,7 +133,7 @@ def model_to_trace(
         # Exports are traced on the CPU, where they will run; the app's model stays on its GPU.
         state_dict = {key: value.detach().cpu() for key, value in model.state_dict().items()}
         model = None
-    module = prepared_model(experiment, facts, report, model, state_dict)
+    module = prepared_model(experiment, facts, report, model, state_dict, base_dir)
     return module, example_input(facts, EXAMPLE_BATCH)
 
 

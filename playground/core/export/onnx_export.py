@@ -47,17 +47,55 @@ def require_onnx() -> None:
         )
 
 
+class _Wrapped(nn.Module):
+    """The model one level down: a layer named like an attribute of torch.fx's GraphModule
+    (``code``, ``graph``) would otherwise clash with it during the export's decomposition."""
+
+    def __init__(self, model: nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, x: torch.Tensor) -> Any:
+        return self.model(x)
+
+
 def _onnx_program(model: nn.Module, example: torch.Tensor, dynamic: bool) -> Any:
     kwargs: dict[str, Any] = {
         "dynamo": True,
         "input_names": ["x"],
         "output_names": ["y"],
         "verbose": False,
-        "optimize": True,
+        "optimize": False,  # optimised below, keeping batch normalisation as its own operator
     }
     if dynamic:
         kwargs["dynamic_shapes"] = ({0: torch.export.Dim("batch", min=1, max=1 << 20)},)
-    return torch.onnx.export(model, (example,), **kwargs)
+    program = torch.onnx.export(_Wrapped(model), (example,), **kwargs)
+    if program is not None:  # the dynamo exporter always returns one
+        _optimize(program.model)
+    return program
+
+
+def _changes_the_graph(rule: Any) -> bool:
+    """Rewrites that fold a batch norm into its neighbour or drop an all-zero bias: both leave out
+    parameters the learner's graph has."""
+    name = getattr(rule, "name", "") or ""
+    return "BatchNorm" in name or "RemoveOptionalBias" in name
+
+
+def _optimize(model: Any) -> None:
+    """Fold constants and simplify like the exporter's own optimiser, but keep every layer and
+    parameter: the file then shows (and imports back as) the graph the learner built."""
+    from onnxscript import optimizer, rewriter  # lazy: the `onnx` extra
+
+    default_rules = getattr(rewriter, "_DEFAULT_REWRITE_RULES", None)
+    if default_rules is None:  # another onnxscript: its full optimiser (batch norms fused)
+        optimizer.optimize(model)
+        return
+    rules = [rule for rule in default_rules if not _changes_the_graph(rule)]
+    for _step in range(2):
+        optimizer.fold_constants(model)
+        rewriter.rewrite(model, pattern_rewrite_rules=rules)
+        optimizer.remove_unused_nodes(model)
 
 
 def onnx_program(model: nn.Module, example: torch.Tensor) -> tuple[Any, bool]:

@@ -796,8 +796,11 @@ PICK_THREADS = '''def pick_threads(model):
 '''
 
 
-def main_source(experiment: Experiment, class_name: str, task: str, has_val: bool, has_test: bool) -> str:
-    """`main()`: argument parsing, the training loop and the final test evaluation."""
+def main_source(
+    experiment: Experiment, class_name: str, task: str, has_val: bool, has_test: bool, starts_from_file: bool = False
+) -> str:
+    """`main()`: argument parsing, the training loop and the final test evaluation (`starts_from_file`:
+    the model starts from the START_FILE weights, as an imported model does in the app)."""
     training = experiment.training
     scheduler = training.scheduler
     plateau = scheduler is not None and scheduler.type == "ReduceLROnPlateau"
@@ -813,7 +816,12 @@ def main_source(experiment: Experiment, class_name: str, task: str, has_val: boo
         f'{i1}parser.add_argument("--epochs", type=int, default=EPOCHS, help="number of epochs (default: %(default)s)")',
         f'{i1}parser.add_argument("--data", type=Path, default=Path(__file__).with_name(DATA_FILE),',
         f'{i1}                    help="the .npz file with x_train, y_train, x_val, y_val, x_test, y_test")',
-        f'{i1}parser.add_argument("--weights", type=Path, help="start from these weights (a file written by --save)")',
+        (
+            f'{i1}parser.add_argument("--weights", type=Path, default=Path(__file__).with_name(START_FILE),\n'
+            f'{i1}                    help="start from these weights (default: the playground\'s starting weights)")'
+            if starts_from_file
+            else f'{i1}parser.add_argument("--weights", type=Path, help="start from these weights (a file written by --save)")'
+        ),
         f'{i1}parser.add_argument("--save", type=Path, help="save the trained weights to this file")',
         f'{i1}parser.add_argument("--device", default={_device_default(training.device)},',
         f'{i1}                    help="cpu or cuda (default: %(default)s, as the experiment asks)")',
@@ -1059,13 +1067,23 @@ def _all_imports() -> str:
     return _import_block(set(_OPTIONAL_IMPORTS))
 
 
-def _settings(experiment: Experiment, data_name: str) -> str:
+def _starts_from_weights(experiment: Experiment) -> bool:
+    """The experiment's model starts from a weights file (an imported model): so does the script."""
+    return experiment.model.weights is not None
+
+
+def _settings(experiment: Experiment, data_name: str, start_name: str | None = None) -> str:
     training = experiment.training
     batch = training.batch_size
     lines = [
         _section("Training, with the experiment's settings"),
         "",
         f"DATA_FILE = {py_literal(data_name)}  # the data, written beside this file by the playground",
+        *(
+            [f"START_FILE = {py_literal(start_name)}  # the starting weights, as in the playground"]
+            if start_name
+            else []
+        ),
         f"EPOCHS = {training.epochs}",
         f"BATCH_SIZE = {'None  # the whole training set in every step (full batch)' if batch == 'full' else batch}",
         f"SEED = {training.seed}",
@@ -1093,6 +1111,7 @@ def python_source(
     file_name: str = "model.py",
     data_name: str = "model_data.npz",
     weights_name: str | None = None,
+    start_name: str | None = None,
     has_val: bool | None = None,
     has_test: bool | None = None,
 ) -> str:
@@ -1111,7 +1130,7 @@ def python_source(
     has_val = sizes[1] > 0 if has_val is None else has_val
     has_test = sizes[2] > 0 if has_test is None else has_test
     pieces = functools.partial(
-        _file_text, experiment, report, facts.task, has_val, has_test, file_name, data_name, weights_name
+        _file_text, experiment, report, facts.task, has_val, has_test, file_name, data_name, weights_name, start_name
     )
     draft = _checked(pieces, _PLACEHOLDER_CLASS)
     # the class takes a name the file does not use otherwise (SEED, main, np, True, Exception...)
@@ -1127,21 +1146,29 @@ def _file_text(
     file_name: str,
     data_name: str,
     weights_name: str | None,
+    start_name: str | None,
     class_name: str,
 ) -> str:
     outputs = _shape_of(report, report.output_id).shape[-1]
     model_part = model_source_parts(experiment, report, class_name)
-    training_part = _training_part(experiment, class_name, task, outputs, has_val, has_test, data_name)
+    training_part = _training_part(experiment, class_name, task, outputs, has_val, has_test, data_name, start_name)
     body = "\n".join(_join_top_level(model_part + training_part))
     return _header(experiment, file_name, data_name, weights_name) + "\n" + _imports(body) + "\n\n" + body
 
 
 def _training_part(
-    experiment: Experiment, class_name: str, task: str, outputs: int, has_val: bool, has_test: bool, data_name: str
+    experiment: Experiment,
+    class_name: str,
+    task: str,
+    outputs: int,
+    has_val: bool,
+    has_test: bool,
+    data_name: str,
+    start_name: str | None = None,
 ) -> list[str]:
     """The training half of the file: settings, loss, optimizer, schedule, helpers and main()."""
     training = experiment.training
-    part: list[str] = [_settings(experiment, data_name)]
+    part: list[str] = [_settings(experiment, data_name, start_name)]
     if training.loss.type == "FocalLoss":
         part.append(_focal_loss_source().rstrip() + "\n")
     if training.loss.type in EMBEDDING_LOSSES:
@@ -1160,7 +1187,7 @@ def _training_part(
         part.append(_IMPROVED)
     part.append(evaluate_source(task, outputs, training.loss.type in EMBEDDING_LOSSES))
     part.append(PICK_THREADS)
-    part.append(main_source(experiment, class_name, task, has_val, has_test))
+    part.append(main_source(experiment, class_name, task, has_val, has_test, start_name is not None))
     part.append('if __name__ == "__main__":\n    main()\n')
     return part
 
@@ -1224,6 +1251,9 @@ def export_python(
         weights = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
     if state_dict is not None:
         weights = {k: v.detach().cpu().clone() for k, v in state_dict.items()}
+    starting = weights is None and _starts_from_weights(experiment)
+    if starting:  # the script starts where the app starts
+        weights = dict(prepared_model(experiment, facts, report, base_dir=base_dir).state_dict())
     if weights is not None:
         _check_weights(experiment, facts, report, weights)
         blocks = BlockClasses(experiment, expand_blocks(experiment), report, taken=set())
@@ -1238,7 +1268,8 @@ def export_python(
         facts,
         file_name=out_path.name,
         data_name=data_path.name,
-        weights_name=weights_path.name if weights_path else None,
+        weights_name=weights_path.name if weights_path and not starting else None,
+        start_name=weights_path.name if weights_path and starting else None,
         has_val=int(dataset.x_val.shape[0]) > 0,
         has_test=int(dataset.x_test.shape[0]) > 0,
     )
@@ -1287,7 +1318,7 @@ def is_exported_weights(path: Path) -> bool:
 
 def _check_weights(experiment: Experiment, facts: Any, report: GraphReport, weights: dict[str, torch.Tensor]) -> None:
     """Refuse trained weights that do not fit the exported class (a stale model after an edit)."""
-    fresh = prepared_model(experiment, facts, report)
+    fresh = prepared_model(experiment, facts, report, starting_weights=False)  # only the shapes are read
     expected = {k: tuple(v.shape) for k, v in fresh.state_dict().items()}
     given = {k: tuple(v.shape) for k, v in weights.items()}
     if expected != given:

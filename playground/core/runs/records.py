@@ -232,6 +232,7 @@ class RunSetup:
     threads: int
     view: ViewSetup
     process: str = "thread"  # "process" (a worker process) or "thread" (in this process)
+    notes: tuple[str, ...] = ()  # lines for the status bar (where the starting weights came from)
 
 
 @dataclass

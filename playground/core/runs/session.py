@@ -259,6 +259,7 @@ class RunSession:
             threads=threads,
             view=self._probe.setup() if self._probe is not None else ViewSetup(kind="none"),
             process=self.process,
+            notes=(trainer.starting_weights.describe(),) if trainer.starting_weights is not None else (),
         )
 
     def _start(self, request: RunRequest) -> None:

@@ -42,6 +42,7 @@ from playground.core.data.augment import BatchAugmenter, batch_augmenter
 from playground.core.errors import ExperimentError, Problem
 from playground.core.experiment.schema import Experiment, SchedulerSpec, TrainingSpec
 from playground.core.graph import build_model
+from playground.core.graph.starting_weights import StartingWeights, apply_starting_weights
 from playground.core.i18n import _
 from playground.core.params import resolved
 from playground.core.runs.timeline import SnapshotError, SnapshotStore, WeightSnapshot
@@ -177,8 +178,10 @@ class Trainer:
         self.num_classes: int | None = getattr(info, "num_classes", None)
 
         torch.manual_seed(seed)
+        self.starting_weights: StartingWeights | None = None  # what the model took from model.weights
         if model is None:
             model = build_model(experiment, info)
+            self.starting_weights = apply_starting_weights(model, experiment, base_dir)
         self.model = model.to(self.device)
         self.model.train()
         self._rng_state = torch.get_rng_state()

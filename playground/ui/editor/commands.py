@@ -286,6 +286,26 @@ class SetInitCommand(_SettingCommand):
         self.document.set_init(value)
 
 
+class SetStartingWeightsCommand(_SettingCommand):
+    """Start the model from a weights file, or (None) from its seeded initialisation again."""
+
+    merge_id = _MERGE_DATA + 11
+
+    def __init__(self, document: ExperimentDocument, name: str | None, parent: QUndoCommand | None = None):
+        label = (
+            QCoreApplication.translate("EditorCommands", "Start from seeded weights")
+            if name is None
+            else QCoreApplication.translate("EditorCommands", "Start from {file}").format(file=name)
+        )
+        super().__init__(document, name, "weights", label, parent)
+
+    def read(self) -> str | None:
+        return self.document.experiment.model.weights
+
+    def write(self, value: str | None) -> None:
+        self.document.set_starting_weights(value)
+
+
 class SetTextCommand(_SettingCommand):
     """Change the experiment's name or lesson text (`field` is "name" or "description")."""
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -62,7 +63,13 @@ from playground.core.experiment.schema import (
 )
 from playground.core.params import ParamError, coerce_value
 from playground.ui import theme
-from playground.ui.editor.commands import SetDataCommand, SetInitCommand, SetLocalizedTextCommand, SetTrainingCommand
+from playground.ui.editor.commands import (
+    SetDataCommand,
+    SetInitCommand,
+    SetLocalizedTextCommand,
+    SetStartingWeightsCommand,
+    SetTrainingCommand,
+)
 from playground.ui.i18n import current_language, language_events
 from playground.ui.inspector.augmentation_editor import AugmentationEditor
 from playground.ui.inspector.param_editors import (
@@ -622,7 +629,59 @@ class SettingsInspector(QWidget):
         form.addRow(QCoreApplication.translate("SettingsInspector", "Initialisation"), self.init_editor)
         self.init_help = _muted("", box)
         form.addRow(self.init_help)
+        weights_row = QWidget(box)
+        row = QHBoxLayout(weights_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.weights_label = QLabel(weights_row)
+        self.weights_label.setObjectName("starting_weights")
+        self.weights_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.weights_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        row.addWidget(self.weights_label, 1)
+        self.weights_choose = QPushButton(QCoreApplication.translate("SettingsInspector", "Choose…"), weights_row)
+        self.weights_choose.setToolTip(
+            QCoreApplication.translate(
+                "SettingsInspector", "Start training from the weights in a .safetensors file the app wrote"
+            )
+        )
+        self.weights_choose.clicked.connect(self._on_choose_weights)
+        row.addWidget(self.weights_choose)
+        self.weights_clear = QPushButton(QCoreApplication.translate("SettingsInspector", "Use Seeded"), weights_row)
+        self.weights_clear.setObjectName("use_seeded_weights")
+        self.weights_clear.setToolTip(
+            QCoreApplication.translate(
+                "SettingsInspector", "Start from the seeded initialisation above instead of the weights file"
+            )
+        )
+        self.weights_clear.clicked.connect(lambda: self.undo_stack.push(SetStartingWeightsCommand(self.document, None)))
+        row.addWidget(self.weights_clear)
+        form.addRow(QCoreApplication.translate("SettingsInspector", "Starting weights"), weights_row)
         return box
+
+    def _show_starting_weights(self) -> None:
+        name = self.document.experiment.model.weights
+        self.weights_label.setText(
+            name if name is not None else QCoreApplication.translate("SettingsInspector", "none (seeded)")
+        )
+        self.weights_label.setToolTip(
+            QCoreApplication.translate(
+                "SettingsInspector",
+                "Every tensor of this file whose name and shape fit the graph is loaded over the seeded "
+                "initialisation when a run starts; the rest stay seeded",
+            )
+            if name is not None
+            else ""
+        )
+        self.weights_clear.setEnabled(name is not None)
+
+    def _on_choose_weights(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self,
+            QCoreApplication.translate("SettingsInspector", "Choose the starting weights"),
+            self._base_dir_text(),
+            QCoreApplication.translate("SettingsInspector", "safetensors weights (*.safetensors)"),
+        )
+        if chosen:
+            self.undo_stack.push(SetStartingWeightsCommand(self.document, self._relative_to_experiment(chosen)))
 
     # ---- showing the document ----------------------------------------------------------------
     def refresh(self) -> None:
@@ -633,6 +692,7 @@ class SettingsInspector(QWidget):
         self._refresh_training()
         self.init_editor.set_value(experiment.model.init)
         self.init_help.setText(init_help(experiment.model.init))
+        self._show_starting_weights()
 
     def _refresh_data(self) -> None:
         data = self.document.experiment.data
@@ -759,6 +819,8 @@ class SettingsInspector(QWidget):
         elif field == "init":
             self.init_editor.set_value(self.document.experiment.model.init)
             self.init_help.setText(init_help(self.document.experiment.model.init))
+        elif field == "weights":
+            self._show_starting_weights()
         elif field == "name":
             self._show_name()
 
@@ -778,6 +840,7 @@ class SettingsInspector(QWidget):
         self._refresh_data()
         self.init_help.setText(init_help(self.document.experiment.model.init))
         self._show_name()  # the lesson's name in the new language
+        self._show_starting_weights()
 
     def _show_name(self) -> None:
         """The name in its field; a very long one shows its beginning (a line edit lays out and paints

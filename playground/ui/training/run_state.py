@@ -465,6 +465,8 @@ class TrainingRun(QObject):
         self._progress = Progress(batches=setup.batches_per_epoch, epochs=setup.epochs)
         self.run_prepared.emit(setup)
         self.progress_changed.emit(self.progress_text())
+        if setup.notes and not self._preview:
+            self.message.emit(" ".join(setup.notes))
 
     def _on_updated(self, update: RunUpdate) -> None:
         if update.probe is not None:
