@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from playground.commands.outputs import unnamed_output_exists
 from playground.core.errors import PlaygroundError
 from playground.core.export_formats import SUFFIXES, format_for_suffix
 from playground.core.i18n import _
@@ -83,12 +84,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    if args.output is None and (output.exists() or output.is_symlink()):
-        # A name the user did not give never replaces a file: naming it with -o does.
-        print(
-            _("error: {path} already exists; to replace it, name it: -o {name}").format(path=output, name=output.name),
-            file=sys.stderr,
-        )
+    if unnamed_output_exists(output, named=args.output is not None):
         return 1
 
     from playground.core.experiment import load_experiment  # lazy: saves ~2 s (torch) for `playground --help`

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from playground.commands.outputs import unnamed_output_exists
 from playground.core.errors import PlaygroundError
 from playground.core.i18n import _
 
@@ -50,11 +51,7 @@ def run(args: argparse.Namespace) -> int:
     if output.suffix != ".json":
         print(_("error: the experiment file must end in .json, got {path}").format(path=output), file=sys.stderr)
         return 1
-    if args.output is None and (output.exists() or output.is_symlink()):
-        print(
-            _("error: {path} already exists; to replace it, name it: -o {name}").format(path=output, name=output.name),
-            file=sys.stderr,
-        )
+    if unnamed_output_exists(output, named=args.output is not None):
         return 1
 
     from playground.core.importers.onnx_model import import_onnx, save_import  # lazy: torch and onnx

@@ -83,7 +83,7 @@ class WindowImport(WindowFiles):
         return self._save_import(imported, source, target)
 
     def _save_import(self, imported: object, source: Path, target: Path) -> bool:
-        from playground.core.importers.onnx_model import ImportedModel, save_import, weights_file_for
+        from playground.core.importers.onnx_model import ImportedModel, save_import
 
         assert isinstance(imported, ImportedModel)
         try:
@@ -105,14 +105,9 @@ class WindowImport(WindowFiles):
         self._remember(target)
         message = QCoreApplication.translate(
             "MainWindow",
-            "Imported {source}: {layers} layers, {params} parameters, starting from its weights in {weights} "
-            "(the graph computes what the file computes: largest difference {difference:.1e})",
+            "Imported {source}: {layers} layers, {params} parameters; training starts from its weights",
         ).format(
-            source=source.name,
-            layers=len(imported.experiment.model.nodes) - 1,
-            params=f"{imported.parameter_count:,}",
-            weights=weights_file_for(target).name,
-            difference=imported.difference,
+            source=source.name, layers=len(imported.experiment.model.nodes) - 1, params=f"{imported.parameter_count:,}"
         )
         self.show_status(" ".join([message, *imported.notes]), 15000)
         return True

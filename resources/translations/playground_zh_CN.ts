@@ -2440,8 +2440,8 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
 {error}</translation>
     </message>
     <message>
-        <source>Imported {source}: {layers} layers, {params} parameters, starting from its weights in {weights} (the graph computes what the file computes: largest difference {difference:.1e})</source>
-        <translation>已导入 {source}：{layers} 层，{params} 个参数，训练从 {weights} 中的权重开始（图的计算结果与文件一致：最大差异 {difference:.1e}）</translation>
+        <source>Imported {source}: {layers} layers, {params} parameters; training starts from its weights</source>
+        <translation>已导入 {source}：{layers} 层，{params} 个参数；训练从它的权重开始</translation>
     </message>
 </context>
 <context>

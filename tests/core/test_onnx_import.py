@@ -29,133 +29,101 @@ from playground.core.export.onnx_export import export_onnx  # noqa: E402
 from playground.core.graph.builder import build_model  # noqa: E402
 from playground.core.importers.onnx_model import OnnxRefused, import_onnx, save_import  # noqa: E402
 from playground.core.presets import PRESETS_DIR  # noqa: E402
+from tests.core.factories import chain, document  # noqa: E402
 
 PRESETS = sorted(path.stem for path in Path(PRESETS_DIR).glob("*.json"))
 ATOL = 1e-5
 
 
-def _document(nodes: list[tuple[str, str, dict[str, Any]]], dataset: str, loss: str = "CrossEntropyLoss") -> dict:
-    listed = [{"id": "input", "type": "Input"}] + [{"id": i, "type": t, "params": p} for i, t, p in nodes]
-    return {
-        "format": "nn-playground.experiment",
-        "version": 5,
-        "name": "import test",
-        "description": "",
-        "data": {"dataset": dataset, "params": {}, "split": {"train": 0.7, "val": 0.15, "test": 0.15}, "seed": 0},
-        "model": {"nodes": listed, "edges": [[a["id"], b["id"]] for a, b in zip(listed, listed[1:])]},
-        "training": {
-            "loss": {"type": loss, "params": {}},
-            "optimizer": {"type": "Adam", "params": {"lr": 0.01}},
-            "scheduler": None,
-            "epochs": 1,
-            "batch_size": 32,
-            "seed": 3,
-            "device": "cpu",
-        },
-    }
-
-
 # chains that hold every catalogue layer type at least once, with non-default settings
 CHAINS: dict[str, dict] = {
-    "dense": _document(
-        [
-            ("fc1", "Linear", {"out_features": 12}),
-            ("leaky", "LeakyReLU", {"negative_slope": 0.2}),
-            ("bn", "BatchNorm1d", {"eps": 0.001}),
-            ("fc2", "Linear", {"out_features": 12, "bias": False}),
-            ("elu", "ELU", {"alpha": 0.5}),
-            ("gelu", "GELU", {"approximate": "tanh"}),
-            ("norm", "LayerNorm", {}),
-            ("silu", "SiLU", {}),
-            ("mish", "Mish", {}),
-            ("drop", "Dropout", {"p": 0.3}),
-            ("same", "Identity", {}),
-            ("fc3", "Linear", {"out_features": 64}),
-            ("sigmoid", "Sigmoid", {}),
-            ("softplus", "Softplus", {}),
-            ("grid", "Unflatten", {"unflattened_size": [1, 8, 8]}),
-            ("conv", "Conv2d", {"out_channels": 3, "kernel_size": 3, "padding": 1}),
-            ("flat", "Flatten", {}),
-            ("tanh", "Tanh", {}),
-            ("out", "Linear", {"out_features": 2}),
-            ("probabilities", "Softmax", {}),
-        ],
-        "circle",
+    "dense": chain(
+        ("fc1", "Linear", {"out_features": 12}),
+        ("leaky", "LeakyReLU", {"negative_slope": 0.2}),
+        ("bn", "BatchNorm1d", {"eps": 0.001}),
+        ("fc2", "Linear", {"out_features": 12, "bias": False}),
+        ("elu", "ELU", {"alpha": 0.5}),
+        ("gelu", "GELU", {"approximate": "tanh"}),
+        ("norm", "LayerNorm", {}),
+        ("silu", "SiLU", {}),
+        ("mish", "Mish", {}),
+        ("drop", "Dropout", {"p": 0.3}),
+        ("same", "Identity", {}),
+        ("fc3", "Linear", {"out_features": 64}),
+        ("sigmoid", "Sigmoid", {}),
+        ("softplus", "Softplus", {}),
+        ("grid", "Unflatten", {"unflattened_size": [1, 8, 8]}),
+        ("conv", "Conv2d", {"out_channels": 3, "kernel_size": 3, "padding": 1}),
+        ("flat", "Flatten", {}),
+        ("tanh", "Tanh", {}),
+        ("out", "Linear", {"out_features": 2}),
+        ("probabilities", "Softmax", {}),
+        dataset="circle",
     ),
-    "images": _document(
-        [
-            ("conv1", "Conv2d", {"out_channels": 4, "kernel_size": [3, 2], "stride": 1, "padding": [1, 0]}),
-            ("bn", "BatchNorm2d", {}),
-            ("relu", "ReLU", {}),
-            ("drop", "Dropout2d", {"p": 0.1}),
-            ("depthwise", "Conv2d", {"out_channels": 8, "kernel_size": 3, "groups": 4, "padding": 1, "dilation": 1}),
-            ("up", "ConvTranspose2d", {"out_channels": 4, "kernel_size": 2, "stride": 2}),
-            ("avg", "AvgPool2d", {"kernel_size": 2}),
-            ("pool", "MaxPool2d", {"kernel_size": 3, "stride": 2, "padding": 1}),
-            ("gap", "AdaptiveAvgPool2d", {}),
-            ("flat", "Flatten", {}),
-            ("out", "Linear", {"out_features": 10}),
-        ],
-        "digits",
+    "images": chain(
+        ("conv1", "Conv2d", {"out_channels": 4, "kernel_size": [3, 2], "stride": 1, "padding": [1, 0]}),
+        ("bn", "BatchNorm2d", {}),
+        ("relu", "ReLU", {}),
+        ("drop", "Dropout2d", {"p": 0.1}),
+        ("depthwise", "Conv2d", {"out_channels": 8, "kernel_size": 3, "groups": 4, "padding": 1, "dilation": 1}),
+        ("up", "ConvTranspose2d", {"out_channels": 4, "kernel_size": 2, "stride": 2}),
+        ("avg", "AvgPool2d", {"kernel_size": 2}),
+        ("pool", "MaxPool2d", {"kernel_size": 3, "stride": 2, "padding": 1}),
+        ("gap", "AdaptiveAvgPool2d", {}),
+        ("flat", "Flatten", {}),
+        ("out", "Linear", {"out_features": 10}),
+        dataset="digits",
     ),
-    "recurrent": _document(
-        [
-            ("gru", "GRU", {"hidden_size": 8, "bidirectional": True}),
-            ("lstm", "LSTM", {"hidden_size": 6}),
-            ("rnn", "RNN", {"hidden_size": 5, "nonlinearity": "relu"}),
-            ("pool", "SequencePool", {"mode": "max"}),
-            ("out", "Linear", {"out_features": 1}),
-        ],
-        "sine",
-        "MSELoss",
+    "recurrent": chain(
+        ("gru", "GRU", {"hidden_size": 8, "bidirectional": True}),
+        ("lstm", "LSTM", {"hidden_size": 6}),
+        ("rnn", "RNN", {"hidden_size": 5, "nonlinearity": "relu"}),
+        ("pool", "SequencePool", {"mode": "max"}),
+        ("out", "Linear", {"out_features": 1}),
+        dataset="sine",
+        loss="MSELoss",
     ),
-    "signals": _document(
-        [
-            ("fc", "Linear", {"out_features": 32}),
-            ("channels", "Unflatten", {"unflattened_size": [2, 16]}),
-            ("conv", "Conv1d", {"out_channels": 4, "kernel_size": 3, "stride": 2, "padding": 1}),
-            ("relu", "ReLU", {}),
-            ("flat", "Flatten", {}),
-            ("out", "Linear", {"out_features": 2}),
-        ],
-        "circle",
+    "signals": chain(
+        ("fc", "Linear", {"out_features": 32}),
+        ("channels", "Unflatten", {"unflattened_size": [2, 16]}),
+        ("conv", "Conv1d", {"out_channels": 4, "kernel_size": 3, "stride": 2, "padding": 1}),
+        ("relu", "ReLU", {}),
+        ("flat", "Flatten", {}),
+        ("out", "Linear", {"out_features": 2}),
+        dataset="circle",
     ),
-    "attention": _document(
-        [
-            ("embed", "Embedding", {"embedding_dim": 16}),
-            ("positions", "PositionalEncoding", {}),
-            (
-                "encoder",
-                "TransformerEncoderLayer",
-                {"nhead": 4, "dim_feedforward": 24, "activation": "gelu", "norm_first": True},
-            ),
-            ("attention", "MultiheadAttention", {"num_heads": 2}),
-            ("pool", "SequencePool", {"mode": "last"}),
-            ("out", "Linear", {"out_features": 4}),
-        ],
-        "marked",
+    "attention": chain(
+        ("embed", "Embedding", {"embedding_dim": 16}),
+        ("positions", "PositionalEncoding", {}),
+        (
+            "encoder",
+            "TransformerEncoderLayer",
+            {"nhead": 4, "dim_feedforward": 24, "activation": "gelu", "norm_first": True},
+        ),
+        ("attention", "MultiheadAttention", {"num_heads": 2}),
+        ("pool", "SequencePool", {"mode": "last"}),
+        ("out", "Linear", {"out_features": 4}),
+        dataset="marked",
     ),
-    "branches": {
-        **_document([], "digits"),
-        "model": {
-            "nodes": [
-                {"id": "input", "type": "Input"},
-                {"id": "left", "type": "Conv2d", "params": {"out_channels": 2, "kernel_size": 1}},
-                {"id": "right", "type": "Conv2d", "params": {"out_channels": 3, "kernel_size": 3, "padding": 1}},
-                {"id": "joined", "type": "Concat", "params": {}},
-                {"id": "flat", "type": "Flatten"},
-                {"id": "out", "type": "Linear", "params": {"out_features": 10}},
-            ],
-            "edges": [
-                ["input", "left"],
-                ["input", "right"],
-                ["left", "joined"],
-                ["right", "joined"],
-                ["joined", "flat"],
-                ["flat", "out"],
-            ],
-        },
-    },
+    "branches": document(
+        [
+            {"id": "input", "type": "Input"},
+            {"id": "left", "type": "Conv2d", "params": {"out_channels": 2, "kernel_size": 1}},
+            {"id": "right", "type": "Conv2d", "params": {"out_channels": 3, "kernel_size": 3, "padding": 1}},
+            {"id": "joined", "type": "Concat", "params": {}},
+            {"id": "flat", "type": "Flatten"},
+            {"id": "out", "type": "Linear", "params": {"out_features": 10}},
+        ],
+        [
+            ["input", "left"],
+            ["input", "right"],
+            ["left", "joined"],
+            ["right", "joined"],
+            ["joined", "flat"],
+            ["flat", "out"],
+        ],
+        dataset="digits",
+    ),
 }
 
 
@@ -288,12 +256,12 @@ def test_a_changed_graph_keeps_the_weights_that_still_fit(tmp_path: Path) -> Non
     experiment = load_experiment(Path(PRESETS_DIR) / "cnn_mnist.json")
     export_onnx(experiment, tmp_path / "cnn.onnx", Path(PRESETS_DIR))
     save_import(import_onnx(tmp_path / "cnn.onnx"), tmp_path / "cnn.json")
-    document = json.loads((tmp_path / "cnn.json").read_text())
-    conv = next(node for node in document["model"]["nodes"] if node["type"] == "Conv2d")
+    saved = json.loads((tmp_path / "cnn.json").read_text())
+    conv = next(node for node in saved["model"]["nodes"] if node["type"] == "Conv2d")
     conv["params"]["out_channels"] = 8  # the learner narrows the convolution after the import
     from playground.core.graph.starting_weights import apply_starting_weights
 
-    changed = experiment_from_dict(document)
+    changed = experiment_from_dict(saved)
     model = build_model(changed, import_onnx(tmp_path / "cnn.onnx").facts)
     started = apply_starting_weights(model, changed, tmp_path)
     assert started is not None
@@ -306,10 +274,10 @@ def test_missing_starting_weights_say_what_to_do(tmp_path: Path) -> None:
     from playground.core.errors import ExperimentError
     from playground.core.graph.starting_weights import read_starting_weights
 
-    document = _document([("out", "Linear", {"out_features": 2})], "circle")
-    document["model"]["weights"] = "gone.safetensors"
+    missing = chain(("out", "Linear", {"out_features": 2}), dataset="circle")
+    missing["model"]["weights"] = "gone.safetensors"
     with pytest.raises(ExperimentError, match="gone.safetensors were not found"):
-        read_starting_weights(experiment_from_dict(document), tmp_path)
+        read_starting_weights(experiment_from_dict(missing), tmp_path)
 
 
 def test_the_import_never_replaces_a_file_it_did_not_write(tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ MAX_ONNX_BYTES = 512 * 1024 * 1024  # far beyond a model a learner reads on the 
 MAX_LAYERS = 500
 VERIFY_BATCH = 4
 VERIFY_TOLERANCE = 1e-4  # float32 rounding in a deep model stays far below this; a misread layer does not
+_IMPORTED_MARK = "<checked>"  # where the description says how closely the graph matched the file
 _ONNX_TO_DTYPE = {1: "float32", 7: "int64", 6: "int64"}  # TensorProto FLOAT, INT64, INT32
 
 
@@ -281,7 +282,7 @@ def _experiment(path: Path, layers: list[Layer], facts: OnnxFacts, dataset: str,
 
     document = experiment_to_dict(empty_experiment())
     document["name"] = _("{name} (imported)").format(name=path.stem)[:120]
-    lines = [_("Imported from the ONNX file {file}.").format(file=path.name)]
+    lines = [_("Imported from the ONNX file {file}.").format(file=path.name) + " " + _IMPORTED_MARK]
     lines += [f"- {note}" for note in notes]
     document["description"] = "\n\n".join([f"# {document['name']}", "\n".join(lines)])
     document["data"] = {**document["data"], "dataset": dataset, "params": {}}
@@ -425,6 +426,11 @@ def import_onnx(path: str | os.PathLike[str]) -> ImportedModel:
     experiment = _experiment(path, layers, facts, dataset, notes)
     weights, built = _weights(experiment, facts, layers, path)
     difference = _verified(model, built, facts, path)
+    checked = _(
+        "Checked on import: on a test batch, this graph with the file's weights gives the file's outputs "
+        "(largest difference {difference:.1e})."
+    ).format(difference=difference)
+    experiment.description = experiment.description.replace(_IMPORTED_MARK, checked)
     return ImportedModel(experiment, weights, facts, tuple(notes), difference)
 
 

@@ -161,6 +161,11 @@ def _teacher_filter() -> str:
     return QCoreApplication.translate("SettingsInspector", "Experiments (*.json)")
 
 
+def _breakable(name: str) -> str:
+    """A file name that may wrap after ``_``, ``.``, ``-`` and ``/`` (a word wrap never breaks inside a word)."""
+    return "".join(f"{ch}\u200b" if ch in "_.-/" else ch for ch in name)
+
+
 def _muted(text: str = "", parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
     label.setWordWrap(True)
@@ -630,13 +635,17 @@ class SettingsInspector(QWidget):
         self.init_help = _muted("", box)
         form.addRow(self.init_help)
         weights_row = QWidget(box)
-        row = QHBoxLayout(weights_row)
-        row.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(weights_row)
+        column.setContentsMargins(0, 0, 0, 0)
         self.weights_label = QLabel(weights_row)
         self.weights_label.setObjectName("starting_weights")
         self.weights_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.weights_label.setWordWrap(True)  # a long file name wraps instead of being cut
         self.weights_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        row.addWidget(self.weights_label, 1)
+        column.addWidget(self.weights_label)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        column.addLayout(row)
         self.weights_choose = QPushButton(QCoreApplication.translate("SettingsInspector", "Choose…"), weights_row)
         self.weights_choose.setToolTip(
             QCoreApplication.translate(
@@ -660,7 +669,7 @@ class SettingsInspector(QWidget):
     def _show_starting_weights(self) -> None:
         name = self.document.experiment.model.weights
         self.weights_label.setText(
-            name if name is not None else QCoreApplication.translate("SettingsInspector", "none (seeded)")
+            _breakable(name) if name is not None else QCoreApplication.translate("SettingsInspector", "none (seeded)")
         )
         self.weights_label.setToolTip(
             QCoreApplication.translate(
