@@ -784,6 +784,41 @@ def _device_default(device: str) -> str:
     return repr(device).replace("'", '"')
 
 
+DISTRIBUTED = '''def start_distributed(device_name):
+    """Under torchrun (WORLD_SIZE > 1) join the other processes: gloo on the CPU, nccl on GPUs, one
+    GPU per process. Returns (rank, world size, device); one process alone trains as before."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world == 1:
+        return 0, 1, torch.device(device_name)
+    cuda = device_name.startswith("cuda") and torch.cuda.is_available()
+    local = int(os.environ.get("LOCAL_RANK", "0"))
+    if cuda:
+        torch.cuda.set_device(local)
+    dist.init_process_group("nccl" if cuda else "gloo")
+    return dist.get_rank(), world, torch.device("cuda", local) if cuda else torch.device("cpu")
+
+
+def summed_over_processes(values, world, device):
+    """`values` (numbers) summed over every process: how metrics are reduced across ranks."""
+    if world == 1:
+        return values
+    total = torch.tensor(values, dtype=torch.float64, device=device)
+    dist.all_reduce(total)
+    return total.tolist()
+
+
+def my_share(inputs, targets, rank, world):
+    """This process's part of a batch: every world-th sample from its rank on, so that the processes
+    together take the batch one process would (DistributedDataParallel averages their gradients). A
+    batch smaller than the number of processes is taken whole by each."""
+    if world == 1 or len(targets) < world:
+        return inputs, targets
+    return inputs[rank::world], targets[rank::world]
+
+
+'''
+
+
 PICK_THREADS = '''def pick_threads(model):
     """One CPU thread for a small model (splitting its tiny steps over threads only slows them
     down), else torch's default: the rule the playground trains with."""
@@ -828,7 +863,9 @@ def main_source(
         f'{i1}parser.add_argument("--threads", type=int, help="CPU threads (default: 1 for a small model, '
         f"else torch's default)\")",
         f"{i1}args = parser.parse_args()",
-        f"{i1}device = torch.device(args.device)",
+        f"{i1}rank, world, device = start_distributed(args.device)  # one process, or one of torchrun's",
+        f"{i1}if rank != 0:",
+        f'{i2}sys.stdout = open(os.devnull, "w")  # the first process reports for all of them',
         "",
         f"{i1}data = load_data(args.data, device)",
         f'{i1}x_train, y_train = data["x_train"], data["y_train"]',
@@ -844,6 +881,12 @@ def main_source(
         f"{i2}torch.set_num_threads(threads)",
         f"{i2}print(f\"training with {{threads}} CPU thread{{'s' if threads != 1 else ''}}\")",
         "",
+        f"{i1}net = model  # what the training steps call: the model, or its DDP wrapper",
+        f"{i1}if world > 1:",
+        f'{i2}if device.type == "cuda":',
+        f"{i3}net = nn.SyncBatchNorm.convert_sync_batchnorm(model)  # batch statistics over every GPU",
+        f'{i2}net = DistributedDataParallel(net, device_ids=[device.index] if device.type == "cuda" else None)',
+        f'{i2}print(f"training on {{world}} processes ({{dist.get_backend()}}), each on its share of every batch")',
         f"{i1}loss_fn = make_loss(device)",
         f"{i1}optimizer = make_optimizer(model)",
         f"{i1}n = len(x_train)",
@@ -876,7 +919,7 @@ def main_source(
         f"{i3}order = torch.randperm(n, generator=shuffle).to(device)  # a new shuffle every epoch",
         f"{i2}else:",
         f"{i3}order = torch.arange(n, device=device)  # full batch: the whole training set at once",
-        f"{i2}loss_sum = 0.0",
+        f"{i2}loss_sum, seen = 0.0, 0",
     ]
     if augmented:
         lines += [
@@ -886,23 +929,27 @@ def main_source(
             f"{i3}# data augmentation: a changed copy of the batch, drawn from (seed, epoch, batch)",
             f"{i3}augmenter.manual_seed(augment_seed(SEED, epoch, index))",
             f"{i3}inputs = augment_batch(inputs, augmenter, **AUGMENTATION)",
+            f"{i3}inputs, targets = my_share(inputs, targets, rank, world)",
         ]
     else:
         lines += [
             f"{i2}for start in range(0, n, batch_size):",
             f"{i3}batch = order[start : start + batch_size]",
-            f"{i3}inputs, targets = x_train[batch], y_train[batch]",
+            f"{i3}inputs, targets = my_share(x_train[batch], y_train[batch], rank, world)",
         ]
     lines += [
         f"{i3}optimizer.zero_grad()",
-        f"{i3}loss = loss_fn(model(inputs), targets)",
+        f"{i3}loss = loss_fn(net(inputs), targets)",
     ]
     if training.l1:
         lines.append(f"{i3}total = loss + L1 * sum(w.abs().sum() for w in weights)  # L1 regularisation")
     else:
         lines.append(f"{i3}total = loss")
     lines += [
-        f"{i3}if not math.isfinite(total.item()):",
+        f"{i3}diverged = not math.isfinite(total.item())",
+        f"{i3}if world > 1:  # every process stops together",
+        f"{i4}diverged = summed_over_processes([float(diverged)], world, device)[0] > 0",
+        f"{i3}if diverged:",
         f'{i4}print(f"The loss became NaN/inf at epoch {{epoch}}: the learning rate is probably too high.")',
         f"{i4}return",
         f"{i3}total.backward()",
@@ -935,8 +982,10 @@ def main_source(
     if scheduler is not None and scheduler.interval == "step" and not plateau:
         lines.append(f"{i3}scheduler.step()")
     lines += [
-        f"{i3}loss_sum += loss.item() * len(targets)",
-        f"{i2}train_loss = loss_sum / n",
+        f"{i3}if world == 1 or len(batch) >= world or rank == 0:  # a batch every process took counts once",
+        f"{i4}loss_sum, seen = loss_sum + loss.item() * len(targets), seen + len(targets)",
+        f"{i2}loss_sum, seen = summed_over_processes([loss_sum, seen], world, device)",
+        f"{i2}train_loss = loss_sum / seen",
         f"{i2}last_epoch = epoch",
     ]
     if has_val:
@@ -997,7 +1046,7 @@ def main_source(
         lines.append(f'{i1}test = evaluate(model, loss_fn, data["x_test"], data["y_test"])')
         lines.append(f'{i1}print(f"{_metric_text(task, "test", "test")}")')
     lines += [
-        f"{i1}if args.save is not None:",
+        f"{i1}if args.save is not None and rank == 0:  # one file, written by the first process",
         f"{i2}torch.save({{k: v.cpu() for k, v in model.state_dict().items()}}, args.save)  # loads anywhere",
         f'{i2}print(f"saved the weights to {{args.save}}")',
     ]
@@ -1020,6 +1069,8 @@ def _header(experiment: Experiment, file_name: str, data_name: str, weights_name
         f"    {run}              # train for {training.epochs} epochs, as in the experiment",
         f"    {run} --epochs 5   # choose the number of epochs",
         f"    {run} --help       # all options",
+        f"    torchrun --nproc_per_node=2 {shlex.quote(file_name)}   # the same training shared by 2 processes (DDP);",
+        "        # across machines, torchrun's --nnodes, --node_rank and --rdzv_endpoint; GPUs: one per process",
     ]
     if weights_name:
         lines.append(f"    {run} --weights {shlex.quote(weights_name)} --epochs 0   # test the trained weights")
@@ -1044,16 +1095,21 @@ _OPTIONAL_IMPORTS = {
     "argparse": "import argparse",
     "copy": "import copy",
     "math": "import math",
+    "os": "import os",
+    "sys": "import sys",
+    "dist": "import torch.distributed as dist",
     "F": "import torch.nn.functional as F",
+    "DistributedDataParallel": "from torch.nn.parallel import DistributedDataParallel",
 }
 
 
 def _import_block(wanted: Collection[str]) -> str:
-    lines = [_OPTIONAL_IMPORTS[name] for name in ("argparse", "copy", "math") if name in wanted]
+    lines = [_OPTIONAL_IMPORTS[name] for name in ("argparse", "copy", "math", "os", "sys") if name in wanted]
     lines += ["from pathlib import Path", "", "import numpy as np", "import torch"]
-    if "F" in wanted:
-        lines.append(_OPTIONAL_IMPORTS["F"])
+    lines += [_OPTIONAL_IMPORTS[name] for name in ("dist", "F") if name in wanted]
     lines.append("from torch import nn")
+    if "DistributedDataParallel" in wanted:
+        lines.append(_OPTIONAL_IMPORTS["DistributedDataParallel"])
     return "\n".join(lines) + "\n"
 
 
@@ -1186,9 +1242,12 @@ def _training_part(
     if training.early_stopping is not None or (training.keep_best is not None and training.keep_best.restore):
         part.append(_IMPROVED)
     part.append(evaluate_source(task, outputs, training.loss.type in EMBEDDING_LOSSES))
+    part.append(DISTRIBUTED)
     part.append(PICK_THREADS)
     part.append(main_source(experiment, class_name, task, has_val, has_test, start_name is not None))
-    part.append('if __name__ == "__main__":\n    main()\n')
+    part.append(
+        'if __name__ == "__main__":\n    main()\n    if dist.is_initialized():\n        dist.destroy_process_group()\n'
+    )
     return part
 
 
