@@ -52,6 +52,11 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--out", metavar="DIR", help=_("the folder for the results (default: FILE's name + _sweep)"))
     parser.add_argument(
+        "--tensorboard",
+        metavar="DIR",
+        help=_("write each run's TensorBoard logs into a folder of its own in DIR"),
+    )
+    parser.add_argument(
         "--ray",
         metavar="ADDRESS",
         help=_('run on the Ray cluster at ADDRESS ("auto": the one this machine belongs to); needs the cluster extra'),
@@ -122,10 +127,15 @@ def run(args: argparse.Namespace) -> int:
             )
         )
         progress = _ProgressLine()
+        tensorboard = str(Path(args.tensorboard).resolve()) if args.tensorboard else None
+        if tensorboard is not None:
+            from playground.core.training.tensorboard import require_tensorboard
+
+            require_tensorboard()
         if args.ray:
-            rows = run_on_ray(args.ray, base, runs, results, str(source.parent), progress)
+            rows = run_on_ray(args.ray, base, runs, results, str(source.parent), progress, tensorboard_dir=tensorboard)
         else:
-            rows = run_locally(base, runs, results, str(source.parent), workers, progress)
+            rows = run_locally(base, runs, results, str(source.parent), workers, progress, tensorboard)
         csv_path = results.write_csv(runs)
     except KeyboardInterrupt:
         print(_("interrupted: the finished runs are kept; run the same command to go on"), file=sys.stderr)

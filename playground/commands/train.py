@@ -53,6 +53,11 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--resume", metavar="DIR", help=_("continue from the checkpoint in DIR"))
     parser.add_argument(
+        "--tensorboard",
+        metavar="DIR",
+        help=_("write TensorBoard logs (scalars, weight and gradient histograms, the graph) into DIR"),
+    )
+    parser.add_argument(
         "--threads",
         type=_threads,
         metavar="N",
@@ -498,6 +503,12 @@ def _train(args: argparse.Namespace, output: Any) -> int:
                 flush=True,
             )
     trainer.observer = output.on_event
+    if args.tensorboard:
+        from playground.core.export.common import example_input  # lazy: keeps torch out of `playground --help`
+        from playground.core.training.tensorboard import TensorBoardLog, chained
+
+        log = TensorBoardLog(args.tensorboard, trainer.model, example_input(dataset.info, 2))
+        trainer.observer = chained(output.on_event, log.on_event)
 
     restore = _stop_on_interrupt(control)
     try:

@@ -7,6 +7,7 @@ through the core's loader and atomic saver; every failure is shown to the user, 
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFileDialog,
     QMainWindow,
     QMessageBox,
     QScrollArea,
@@ -139,6 +141,10 @@ class MainWindow(WindowImport, QMainWindow):
         self._build_docks()
         self._build_actions()
         self._build_menus()
+        if persistent and self.tensorboard_action.isEnabled() and self.app_settings.tensorboard_dir():
+            self.training.tensorboard_dir = self.app_settings.tensorboard_dir()
+            with QSignalBlocker(self.tensorboard_action):
+                self.tensorboard_action.setChecked(True)
         self._build_status_bar()
         self.classroom = ClassroomControls(self)  # what the lesson hides (applied below, and on every change)
 
@@ -542,6 +548,29 @@ class MainWindow(WindowImport, QMainWindow):
         )
         self.separate_process_action.toggled.connect(self._on_separate_process_toggled)
         train_menu.addAction(self.separate_process_action)
+        self.tensorboard_action = QAction(
+            QCoreApplication.translate("MainWindow", "Write &TensorBoard Logs…"), self, checkable=True
+        )
+        self.tensorboard_action.setObjectName("action_tensorboard")
+        self._actions["tensorboard"] = self.tensorboard_action
+        if importlib.util.find_spec("tensorboard") is None:
+            self.tensorboard_action.setEnabled(False)
+            self.tensorboard_action.setToolTip(
+                QCoreApplication.translate(
+                    "MainWindow",
+                    'TensorBoard logs need the tensorboard package: pip install "nn-playground[tensorboard]"',
+                )
+            )
+        else:
+            self.tensorboard_action.setToolTip(
+                QCoreApplication.translate(
+                    "MainWindow",
+                    "Every run also writes TensorBoard logs (losses, metrics, learning rate, weight and gradient "
+                    "histograms, the graph) into a folder you choose; open them with tensorboard --logdir FOLDER",
+                )
+            )
+        self.tensorboard_action.toggled.connect(self._on_tensorboard_toggled)
+        train_menu.addAction(self.tensorboard_action)
         train_menu.addSeparator()
         self.xray_action = train_menu.addAction(
             QCoreApplication.translate("MainWindow", "Backprop &X-ray…"), self.open_xray
@@ -950,6 +979,31 @@ class MainWindow(WindowImport, QMainWindow):
                 "MainWindow", "Live views redraw up to {rate} times a second from the next run."
             ).format(rate=rate),
             5000,
+        )
+
+    def _on_tensorboard_toggled(self, on: bool, folder: str | None = None) -> None:
+        """On: ask for the folder runs log into (cancel: stay off); off: no more logs."""
+        if on and folder is None:
+            start = self.app_settings.tensorboard_dir() if self.persistent else None
+            folder = QFileDialog.getExistingDirectory(
+                self,
+                QCoreApplication.translate("MainWindow", "Folder for TensorBoard logs"),
+                start or self._start_directory(),
+            )
+            if not folder:
+                with QSignalBlocker(self.tensorboard_action):
+                    self.tensorboard_action.setChecked(False)
+                return
+        self.training.tensorboard_dir = folder if on else None
+        if self.persistent:
+            self.app_settings.set_tensorboard_dir(self.training.tensorboard_dir)
+        self.statusBar().showMessage(
+            QCoreApplication.translate("MainWindow", "From the next run, TensorBoard logs go into {folder}").format(
+                folder=folder
+            )
+            if on
+            else QCoreApplication.translate("MainWindow", "No TensorBoard logs from the next run."),
+            6000,
         )
 
     def _on_separate_process_toggled(self, separate: bool) -> None:

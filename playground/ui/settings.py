@@ -72,6 +72,14 @@ class AppSettings:
     def set_train_in_process(self, value: bool) -> None:
         self._settings.setValue("training/in_process", "true" if value else "false")
 
+    def tensorboard_dir(self) -> str | None:
+        """The folder runs write TensorBoard logs into (None: no logs)."""
+        value = self._settings.value("training/tensorboard_dir", "")
+        return str(value) if value else None
+
+    def set_tensorboard_dir(self, value: str | None) -> None:
+        self._settings.setValue("training/tensorboard_dir", value or "")
+
     def frames_per_second(self) -> float:
         """How often the live views redraw at most while training."""
         try:

@@ -2092,6 +2092,18 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
         <translation>训练在独立的进程中运行，窗口因此保持流畅，训练崩溃也不会拖垮窗口。在不允许创建子进程的环境中请关闭此项（届时训练与窗口共用同一进程）。</translation>
     </message>
     <message>
+        <source>Write &amp;TensorBoard Logs…</source>
+        <translation>写入 TensorBoard 日志(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>TensorBoard logs need the tensorboard package: pip install &quot;nn-playground[tensorboard]&quot;</source>
+        <translation>TensorBoard 日志需要 tensorboard 包：pip install &quot;nn-playground[tensorboard]&quot;</translation>
+    </message>
+    <message>
+        <source>Every run also writes TensorBoard logs (losses, metrics, learning rate, weight and gradient histograms, the graph) into a folder you choose; open them with tensorboard --logdir FOLDER</source>
+        <translation>每次运行还会把 TensorBoard 日志（损失、指标、学习率、权重和梯度直方图、网络图）写入你选择的文件夹；用 tensorboard --logdir FOLDER 打开</translation>
+    </message>
+    <message>
         <source>Backprop &amp;X-ray…</source>
         <translation>反向传播 X 光(&amp;X)…</translation>
     </message>
@@ -2186,6 +2198,18 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
     <message>
         <source>Live views redraw up to {rate} times a second from the next run.</source>
         <translation>从下一次运行起，实时视图每秒最多重绘 {rate} 次。</translation>
+    </message>
+    <message>
+        <source>Folder for TensorBoard logs</source>
+        <translation>TensorBoard 日志文件夹</translation>
+    </message>
+    <message>
+        <source>From the next run, TensorBoard logs go into {folder}</source>
+        <translation>从下一次运行起，TensorBoard 日志写入 {folder}</translation>
+    </message>
+    <message>
+        <source>No TensorBoard logs from the next run.</source>
+        <translation>从下一次运行起不再写 TensorBoard 日志。</translation>
     </message>
     <message>
         <source>Training runs in a separate process from the next run.</source>

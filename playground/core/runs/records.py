@@ -46,6 +46,7 @@ class RunRequest:
     snapshots: bool = True  # keep weight snapshots for the time machine (sent with the updates)
     fork: Any = None  # a WeightSnapshot to start from (a fork or a rewind), else a fresh start
     frames_per_second: float = DEFAULT_FRAMES_PER_SECOND  # how often updates are sent at most
+    tensorboard_dir: str | None = None  # write the run's TensorBoard logs into a new folder in this one
     # the language of the run's messages: a worker process has its own copy of the core's language
     language: str = field(default_factory=playground.core.i18n.language)
 

@@ -189,6 +189,9 @@ class RunSession:
             options.num_threads = threads_wanted
             torch.set_num_threads(threads_wanted)
         self.trainer = trainer
+        self._notes: list[str] = []
+        if request.tensorboard_dir and (request.epochs is None or request.epochs > 0):
+            self._log_to_tensorboard(trainer, dataset, request)
         if store is not None:
             parameters = sum(p.numel() for p in trainer.model.parameters())
             store.every = default_interval(parameters, trainer.epochs)
@@ -213,6 +216,21 @@ class RunSession:
         self._progress.samples_per_second = summary.samples_per_second
         self._flush(force=True)
         self.send(RunFinished(self.run_id, summary))
+
+    def _log_to_tensorboard(self, trainer: Any, dataset: Any, request: RunRequest) -> None:
+        """TensorBoard logs of this run in a folder of its own; a failure is a note, not a failed run."""
+        from playground.core.export.common import example_input
+        from playground.core.training.tensorboard import TensorBoardLog, chained
+
+        name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in request.experiment.name)[:60] or "run"
+        folder = Path(request.tensorboard_dir or ".") / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
+        try:
+            log = TensorBoardLog(folder, trainer.model, example_input(dataset.info))
+        except PlaygroundError as exc:
+            self._notes.append(_("no TensorBoard logs: {reason}").format(reason=exc))
+            return
+        trainer.observer = chained(trainer.observer, log.on_event)
+        self._notes.append(_("TensorBoard logs in {folder}").format(folder=folder))
 
     def _view_thread(self, model: Any) -> Any:
         """A thread for the probes when the model is small enough to keep a copy of (else they run
@@ -259,7 +277,10 @@ class RunSession:
             threads=threads,
             view=self._probe.setup() if self._probe is not None else ViewSetup(kind="none"),
             process=self.process,
-            notes=(trainer.starting_weights.describe(),) if trainer.starting_weights is not None else (),
+            notes=(
+                *((trainer.starting_weights.describe(),) if trainer.starting_weights is not None else ()),
+                *self._notes,
+            ),
         )
 
     def _start(self, request: RunRequest) -> None:

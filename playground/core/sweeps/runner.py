@@ -79,8 +79,21 @@ class SweepRow:
         )
 
 
-def train_run(document: dict[str, Any], run: SweepRun, base_dir: str | None, threads: int = 1) -> dict[str, Any]:
-    """Train one run of the sweep to its end; the row as a dict (plain data for any worker)."""
+def run_name(run: SweepRun) -> str:
+    """A folder name that says what the run varied: ``lr=0.01,batch_size=16,seed=0``."""
+    parts = [f"{path.rsplit('.', 1)[-1]}={value}" for path, value in run.settings] + [f"seed={run.seed}"]
+    return "".join(ch if ch.isalnum() or ch in "=,.-_" else "_" for ch in ",".join(parts))[:200]
+
+
+def train_run(
+    document: dict[str, Any],
+    run: SweepRun,
+    base_dir: str | None,
+    threads: int = 1,
+    tensorboard_dir: str | None = None,
+) -> dict[str, Any]:
+    """Train one run of the sweep to its end; the row as a dict (plain data for any worker).
+    With `tensorboard_dir`, the run's TensorBoard logs go to a folder of its own in it."""
     import torch
 
     from playground.core.training.engine import Trainer, TrainerOptions
@@ -91,7 +104,16 @@ def train_run(document: dict[str, Any], run: SweepRun, base_dir: str | None, thr
     try:
         experiment = run_experiment(base, run)
         options = TrainerOptions(diagnostics=False, max_step_events_per_second=0.0, num_threads=threads)
-        summary = Trainer(experiment, base_dir=base_dir, options=options).run()
+        trainer = Trainer(experiment, base_dir=base_dir, options=options)
+        if tensorboard_dir is not None:
+            from playground.core.export.common import example_input
+            from playground.core.training.tensorboard import TensorBoardLog
+
+            log = TensorBoardLog(
+                Path(tensorboard_dir) / run_name(run), trainer.model, example_input(trainer.dataset.info)
+            )
+            trainer.observer = log.on_event
+        summary = trainer.run()
     except PlaygroundError as exc:
         return SweepRow(run.key, run.settings_dict(), run.seed, "failed", {}, 0, 0.0, str(exc)).as_dict()
     metrics = {name: _finite(getattr(summary, name, None)) for name in FINAL_METRICS}
@@ -212,6 +234,7 @@ def run_locally(
     base_dir: str | None,
     workers: int,
     on_progress: Callable[[Progress, SweepRow | None], None] | None = None,
+    tensorboard_dir: str | None = None,
 ) -> list[SweepRow]:
     """Train the runs not done yet in `workers` spawned processes; every row as it finishes."""
     todo = [run for run in runs if not results.done(run)]
@@ -230,7 +253,7 @@ def run_locally(
     if not todo:
         return results.ordered(runs)
     with ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))), mp_context=get_context("spawn")) as pool:
-        for record in _as_finished(pool, document, todo, base_dir):
+        for record in _as_finished(pool, document, todo, base_dir, tensorboard_dir):
             row = results.add(record)
             finished += 1
             report(row)
@@ -238,9 +261,15 @@ def run_locally(
 
 
 def _as_finished(
-    pool: ProcessPoolExecutor, document: dict[str, Any], todo: list[SweepRun], base_dir: str | None
+    pool: ProcessPoolExecutor,
+    document: dict[str, Any],
+    todo: list[SweepRun],
+    base_dir: str | None,
+    tensorboard_dir: str | None,
 ) -> Iterator[dict[str, Any]]:
-    pending: set[Future[dict[str, Any]]] = {pool.submit(train_run, document, run, base_dir) for run in todo}
+    pending: set[Future[dict[str, Any]]] = {
+        pool.submit(train_run, document, run, base_dir, 1, tensorboard_dir) for run in todo
+    }
     try:
         while pending:
             ready, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -259,6 +288,7 @@ def run_on_ray(
     base_dir: str | None,
     on_progress: Callable[[Progress, SweepRow | None], None] | None = None,
     init: Callable[[], Any] | None = None,
+    tensorboard_dir: str | None = None,
 ) -> list[SweepRow]:
     """The same runs as Ray tasks on the cluster at `address` (``auto``: the one this machine is in)."""
     try:
@@ -272,7 +302,7 @@ def run_on_ray(
     document = experiment_to_dict(base)
     resumed = len(runs) - len(todo)
     started = time.perf_counter()
-    pending = {task.remote(document, run, base_dir): run for run in todo}
+    pending = {task.remote(document, run, base_dir, 1, tensorboard_dir): run for run in todo}
     finished = 0
     if on_progress is not None:
         on_progress(Progress(resumed, len(runs), resumed, 0.0, None), None)

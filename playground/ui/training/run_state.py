@@ -99,6 +99,7 @@ class TrainingRun(QObject):
         # predictions are then made only as fast as they are drawn.
         self.predictions_on_demand = False
         self.frames_per_second = 30.0
+        self.tensorboard_dir: str | None = None  # where runs (not previews) write TensorBoard logs
         self.record = RunLog()
         self._state = "idle"
         self._preview = False  # the current bridge run only shows the initial weights (Reset)
@@ -365,6 +366,7 @@ class TrainingRun(QObject):
             predictions_on_demand=self.predictions_on_demand,
             frames_per_second=self.frames_per_second,
             probe=self.probe,
+            tensorboard_dir=None if options.get("epochs") == 0 else self.tensorboard_dir,
             **options,
         )
 
