@@ -295,6 +295,17 @@ class MainWindow(WindowImport, QMainWindow):
             ),
         )
         self._action(
+            "export_report",
+            QCoreApplication.translate("MainWindow", "Export &Report…"),
+            self.export_report,
+            None,
+            QCoreApplication.translate(
+                "MainWindow",
+                "Write one HTML file to hand in: the lesson, the network, the layer table, the curves and the "
+                "results of the last run",
+            ),
+        )
+        self._action(
             "save",
             QCoreApplication.translate("MainWindow", "&Save"),
             self.save,
@@ -455,6 +466,7 @@ class MainWindow(WindowImport, QMainWindow):
             action.triggered.connect(lambda _checked=False, f=fmt.name: self.export_model(f))
             export_menu.addAction(action)
             self._actions[f"export_{fmt.name}"] = action
+        file_menu.addAction(self._actions["export_report"])
         file_menu.addSeparator()
         file_menu.addAction(self._actions["quit"])
 

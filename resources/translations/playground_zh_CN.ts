@@ -1896,6 +1896,14 @@ Select one layer to edit its parameters, or click the empty canvas for the exper
         <translation>把 ONNX 模型变成实验：它的层显示在画布上，训练从它的权重开始</translation>
     </message>
     <message>
+        <source>Export &amp;Report…</source>
+        <translation>导出报告(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Write one HTML file to hand in: the lesson, the network, the layer table, the curves and the results of the last run</source>
+        <translation>写出一个可提交的 HTML 文件：课程、网络、层表、曲线和上一次运行的结果</translation>
+    </message>
+    <message>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
@@ -2426,6 +2434,30 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
     <message>
         <source>ONNX models (*.onnx);;All files (*)</source>
         <translation>ONNX 模型 (*.onnx);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Export report</source>
+        <translation>导出报告</translation>
+    </message>
+    <message>
+        <source>HTML report (*.html)</source>
+        <translation>HTML 报告 (*.html)</translation>
+    </message>
+    <message>
+        <source>Cannot write {file}</source>
+        <translation>无法写入 {file}</translation>
+    </message>
+    <message>
+        <source>The report was not written:
+
+{error}</source>
+        <translation>报告未写出：
+
+{error}</translation>
+    </message>
+    <message>
+        <source>Wrote the report {path}</source>
+        <translation>已写出报告 {path}</translation>
     </message>
     <message>
         <source>Import ONNX model</source>
@@ -3647,6 +3679,17 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
     <message>
         <source>val R²</source>
         <translation>验证 R²</translation>
+    </message>
+</context>
+<context>
+    <name>Report</name>
+    <message>
+        <source>Loss and metrics</source>
+        <translation>损失与指标</translation>
+    </message>
+    <message>
+        <source>What the model does</source>
+        <translation>模型做了什么</translation>
     </message>
 </context>
 <context>
