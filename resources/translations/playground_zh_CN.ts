@@ -4489,6 +4489,10 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
         <translation>时间机器快照（safetensors）…</translation>
     </message>
     <message>
+        <source>Recording of the Run (GIF)…</source>
+        <translation>运行录像（GIF）…</translation>
+    </message>
+    <message>
         <source>Look inside</source>
         <translation>查看内部</translation>
     </message>
@@ -4551,6 +4555,18 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
     <message>
         <source>Timeline manifest (*.json)</source>
         <translation>时间线清单 (*.json)</translation>
+    </message>
+    <message>
+        <source>Animated GIF (*.gif)</source>
+        <translation>动画 GIF (*.gif)</translation>
+    </message>
+    <message>
+        <source>MP4 video (*.mp4)</source>
+        <translation>MP4 视频 (*.mp4)</translation>
+    </message>
+    <message>
+        <source>Save Recording</source>
+        <translation>保存录像</translation>
     </message>
     <message>
         <source>Export failed</source>

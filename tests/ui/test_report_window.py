@@ -35,3 +35,17 @@ def test_before_any_run_the_report_has_the_network_only(tmp_path: Path, make_win
     assert window.export_report(tmp_path / "empty.html")
     text = (tmp_path / "empty.html").read_text(encoding="utf-8")
     assert "Not trained yet" in text and text.count("data:image/png") == 1
+
+
+def test_a_recording_of_the_finished_run(tmp_path: Path, make_window, qtbot) -> None:
+    from PIL import Image
+
+    experiment = load_experiment(Path(PRESETS_DIR) / "xor.json")
+    experiment.training.epochs = 4
+    window = make_window(experiment, persistent=False)
+    assert window.training.start()
+    qtbot.waitUntil(lambda: window.training.state() == "finished", timeout=120_000)
+    kept = len(window.training.record.timeline)
+    assert window.training_panel.export_recording(tmp_path / "run.gif")
+    with Image.open(tmp_path / "run.gif") as gif:
+        assert gif.n_frames == kept >= 2

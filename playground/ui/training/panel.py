@@ -216,6 +216,9 @@ class TrainingPanel(QWidget):
         timeline = menu.addAction(QCoreApplication.translate("TrainingPanel", "Time Machine Snapshots (safetensors)…"))
         timeline.setObjectName("exportTimelineAction")
         timeline.triggered.connect(self._ask_export_timeline)
+        recording = menu.addAction(QCoreApplication.translate("TrainingPanel", "Recording of the Run (GIF)…"))
+        recording.setObjectName("exportRecordingAction")
+        recording.triggered.connect(lambda _checked=False: self.export_recording())
         self.controller.export_metrics_action.triggered.connect(lambda _checked=False: self._ask_export_csv("epochs"))
         menu.addAction(self.controller.export_metrics_action)
         self.controller.export_steps_action.triggered.connect(lambda _checked=False: self._ask_export_csv("steps"))
@@ -653,6 +656,42 @@ class TrainingPanel(QWidget):
             path += ".json"
         name = self.controller.record.experiment.name if self.controller.record.experiment is not None else ""
         self._run_export(lambda: timeline.save(path, name), path)
+
+    def export_recording(self, path: str | Path | None = None) -> bool:
+        """The decision boundary and loss of the last run, one frame per kept epoch, as a GIF (or MP4)."""
+        from playground.core.data import load_dataset  # lazy: the export menu only
+        from playground.core.runs.recording import mp4_available, recording_frames, write_recording
+
+        record = self.controller.record
+        timeline = record.timeline
+        if timeline is None or not len(timeline) or record.experiment is None:
+            QMessageBox.information(
+                self,
+                QCoreApplication.translate("TrainingPanel", "Export"),
+                QCoreApplication.translate(
+                    "TrainingPanel", "This run kept no weight snapshots yet: train at least one epoch first."
+                ),
+            )
+            return False
+        if path is None:
+            filters = QCoreApplication.translate("TrainingPanel", "Animated GIF (*.gif)")
+            if mp4_available():
+                filters += ";;" + QCoreApplication.translate("TrainingPanel", "MP4 video (*.mp4)")
+            chosen, _chosen = QFileDialog.getSaveFileName(
+                self, QCoreApplication.translate("TrainingPanel", "Save Recording"), "run.gif", filters
+            )
+            if not chosen:
+                return False
+            path = chosen if Path(chosen).suffix else chosen + ".gif"
+        experiment, history, snapshots = record.experiment, record.history(), list(timeline)
+        base_dir = self.controller.document.base_dir()
+
+        def write() -> None:
+            dataset = load_dataset(experiment.data, base_dir=base_dir)
+            write_recording(recording_frames(experiment, dataset, snapshots, history), str(path))
+
+        self._run_export(write, str(path))
+        return Path(path).is_file()
 
     def _run_export(self, write: Callable[[], None], path: str) -> None:
         try:
