@@ -27,8 +27,8 @@ from playground.core.i18n import LANGUAGES, N_, _, language, normalize_language,
 
 # the subcommands, by the module (in playground.commands) that implements each; a module may name its
 # command otherwise (COMMAND): "import" is a Python keyword
-COMMAND_MODULES = ("check", "export", "import_model", "train", "sweep", "snapshot", "report", "record")
-SUBCOMMANDS = ("check", "export", "import", "train", "sweep", "snapshot", "report", "record")
+COMMAND_MODULES = ("check", "export", "import_model", "train", "sweep", "snapshot", "report", "record", "desktop_entry")
+SUBCOMMANDS = ("check", "export", "import", "train", "sweep", "snapshot", "report", "record", "desktop-entry")
 LANG_OPTION = "--lang"
 
 

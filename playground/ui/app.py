@@ -22,6 +22,12 @@ def create_application(argv: list[str] | None = None):
         app.setApplicationName(APPLICATION)
         app.setApplicationDisplayName(APPLICATION)
     app.setApplicationVersion(__version__)
+    from PySide6.QtGui import QIcon  # lazy: Qt loads after cli's platform check
+
+    from playground.core.desktop_entry import APP_ID, ICON
+
+    QApplication.setWindowIcon(QIcon(str(ICON)))
+    QApplication.setDesktopFileName(APP_ID)  # the desktop entry `playground desktop-entry` installs
     from playground.ui.image_decoders import (  # lazy: keeps numpy (~0.3 s) off the platform check's path
         register_qt_image_decoder,
     )
