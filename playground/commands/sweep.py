@@ -50,7 +50,11 @@ def add_parser(subparsers: Any) -> None:
         metavar="N",
         help=_("local worker processes (default: the number of CPU cores)"),
     )
-    parser.add_argument("--out", metavar="DIR", help=_("the folder for the results (default: FILE's name + _sweep)"))
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        help=_("the folder for the results (default: FILE's name + _sweep, in the current folder)"),
+    )
     parser.add_argument(
         "--tensorboard",
         metavar="DIR",
@@ -107,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     from playground.core.sweeps.runner import SweepResults, run_locally, run_on_ray
 
     source = Path(args.file)
-    out = Path(args.out) if args.out else source.with_name(source.stem + "_sweep")
+    out = Path(args.out) if args.out else Path.cwd() / (source.stem + "_sweep")
     workers = args.workers or os.cpu_count() or 1
     if not 1 <= workers <= MAX_WORKERS:
         print(_("error: --workers must be between 1 and {limit}").format(limit=MAX_WORKERS), file=sys.stderr)

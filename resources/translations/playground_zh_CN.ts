@@ -423,6 +423,10 @@
         <translation>运行历史</translation>
     </message>
     <message>
+        <source>Sweep</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
         <source>The variants this lesson compares, raced side by side</source>
         <translation>本课程比较的各个变体，让它们并排竞赛</translation>
     </message>
@@ -441,6 +445,10 @@
     <message>
         <source>Every finished run of this session, overlaid and tabulated</source>
         <translation>本次会话中所有已完成的运行，叠加绘图并列表汇总</translation>
+    </message>
+    <message>
+        <source>The results of playground sweep: mean ± std over seeds, parallel coordinates</source>
+        <translation>playground sweep 的结果：各种子上的均值 ± 标准差，平行坐标图</translation>
     </message>
     <message>
         <source>Run {n}: {name}</source>
@@ -4191,6 +4199,49 @@ Choose the data in the inspector (click the empty canvas) before training.</sour
     <message>
         <source>{count} warnings</source>
         <translation>{count} 个警告</translation>
+    </message>
+</context>
+<context>
+    <name>SweepPanel</name>
+    <message>
+        <source>Open Sweep Results…</source>
+        <translation>打开扫描结果…</translation>
+    </message>
+    <message>
+        <source>A folder written by playground sweep (it holds results.jsonl)</source>
+        <translation>playground sweep 写出的文件夹（其中有 results.jsonl）</translation>
+    </message>
+    <message>
+        <source>The metric the plot shows and the lines are coloured by</source>
+        <translation>图中显示、并据以给线条着色的指标</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>No sweep open. Run one with playground sweep FILE --set PATH=V1,V2 --seeds N.</source>
+        <translation>尚未打开扫描。用 playground sweep FILE --set PATH=V1,V2 --seeds N 运行一次。</translation>
+    </message>
+    <message>
+        <source>Open Sweep Results</source>
+        <translation>打开扫描结果</translation>
+    </message>
+    <message>
+        <source>{folder} holds no {file}: choose the folder playground sweep wrote</source>
+        <translation>{folder} 中没有 {file}：请选择 playground sweep 写出的文件夹</translation>
+    </message>
+    <message>
+        <source>{folder}: {runs} runs, {combinations} combinations, up to {seeds} seeds each</source>
+        <translation>{folder}：{runs} 次运行，{combinations} 种组合，每种最多 {seeds} 个种子</translation>
+    </message>
+    <message>
+        <source>runs</source>
+        <translation>运行次数</translation>
+    </message>
+    <message>
+        <source>{metric} (mean ± std)</source>
+        <translation>{metric}（均值 ± 标准差）</translation>
     </message>
 </context>
 <context>

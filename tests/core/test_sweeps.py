@@ -132,3 +132,28 @@ def test_ray_gives_the_local_rows(tmp_path: Path) -> None:
     finally:
         ray.shutdown()
     assert _comparable(remote) == _comparable(local)
+
+
+def test_parallel_coordinates_place_settings_and_put_the_best_on_top() -> None:
+    from playground.core.sweeps.parallel import parallel_coordinates
+    from playground.core.sweeps.runner import SettingSummary
+
+    summaries = [
+        SettingSummary(
+            {"training.optimizer.params.lr": 0.001, "training.batch_size": 16}, 2, {"val_accuracy": 0.6}, {}
+        ),
+        SettingSummary({"training.optimizer.params.lr": 0.1, "training.batch_size": 64}, 2, {"val_accuracy": 0.9}, {}),
+        SettingSummary(
+            {"training.optimizer.params.lr": 0.01, "training.batch_size": "full"}, 2, {"val_accuracy": 0.7}, {}
+        ),
+    ]
+    picture = parallel_coordinates(summaries, "val_accuracy")
+    assert [axis.name for axis in picture.axes] == ["lr", "batch_size", "val_accuracy"]
+    lr = [line[0] for line in picture.lines]
+    assert lr == pytest.approx([0.0, 1.0, 0.5])  # a log scale: 0.01 halfway between 0.001 and 0.1
+    assert [line[-1] for line in picture.lines] == pytest.approx([0.0, 1.0, 1 / 3])  # the best at the top
+    losses = parallel_coordinates(
+        [SettingSummary({"x": 1}, 1, {"val_loss": 0.2}, {}), SettingSummary({"x": 2}, 1, {"val_loss": 0.8}, {})],
+        "val_loss",
+    )
+    assert [line[-1] for line in losses.lines] == [1.0, 0.0]  # a lower loss is better: on top

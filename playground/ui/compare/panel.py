@@ -16,6 +16,7 @@ from playground.core.runs.records import RunLog
 from playground.ui import theme
 from playground.ui.compare.common import restyle_plots
 from playground.ui.compare.history_panel import HistoryPanel
+from playground.ui.compare.sweep_panel import SweepPanel
 from playground.ui.subscriptions import Subscriptions
 
 if TYPE_CHECKING:
@@ -74,11 +75,14 @@ class ComparePanel(QTabWidget):
             self.addTab(holder, title)
         self.history_panel = HistoryPanel(document, undo_stack, self.history, self)
         self.addTab(self.history_panel, self.tr("Run history"))
+        self.sweep = SweepPanel(self)
+        self.addTab(self.sweep, self.tr("Sweep"))
         self.setTabToolTip(0, self.tr("The variants this lesson compares, raced side by side"))
         self.setTabToolTip(1, self.tr("Activation functions and their derivatives; race them on the experiment"))
         self.setTabToolTip(2, self.tr("Optimizer paths on 2-D surfaces; race optimizers on the experiment"))
         self.setTabToolTip(3, self.tr("Design learning-rate schedules, race them, find a good LR"))
         self.setTabToolTip(4, self.tr("Every finished run of this session, overlaid and tabulated"))
+        self.setTabToolTip(5, self.tr("The results of playground sweep: mean ± std over seeds, parallel coordinates"))
         self.history_panel.status_message.connect(self.status_message)
         self.currentChanged.connect(self._build_current)
         self.history.changed.connect(self._update_history_tab)
