@@ -62,3 +62,14 @@ def test_the_command_writes_the_gif(tmp_path: Path, capsys) -> None:
     with Image.open(tmp_path / "xor.gif") as gif:
         assert gif.n_frames == 4
     assert main(["record", str(experiment), "-o", str(tmp_path / "xor.png"), "--epochs", "1"]) == 1
+
+
+def test_an_mp4_where_the_encoder_is_installed(tmp_path: Path) -> None:
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg", reason="no MP4 encoder installed")
+    document = xor_document()
+    document["training"]["epochs"] = 3
+    experiment, dataset, store, summary = _trained(document)
+    frames = recording_frames(experiment, dataset, list(store), summary.history)
+    write_recording(frames, tmp_path / "run.mp4")
+    counted, _seconds = imageio_ffmpeg.count_frames_and_secs(str(tmp_path / "run.mp4"))
+    assert counted == len(frames) == 4

@@ -56,6 +56,7 @@ def test_every_panel_opens_and_draws_its_curves(make_panel, qtbot):
         "Optimizers",
         "LR schedules",
         "Run history",
+        "Sweep",
     ]
     activations = panel.activations
     assert activations.curve_count() == len(activations.checked()) == 4

@@ -808,12 +808,14 @@ def summed_over_processes(values, world, device):
 
 
 def my_share(inputs, targets, rank, world):
-    """This process's part of a batch: every world-th sample from its rank on, so that the processes
-    together take the batch one process would (DistributedDataParallel averages their gradients). A
-    batch smaller than the number of processes is taken whole by each."""
+    """This process's part of a batch, as a DistributedSampler deals it (every world-th sample from the
+    rank on, padded to equal parts), so that the processes together take the batch one process
+    would and DistributedDataParallel averages their gradients. A batch smaller than the number
+    of processes is taken whole by each."""
     if world == 1 or len(targets) < world:
         return inputs, targets
-    return inputs[rank::world], targets[rank::world]
+    share = list(DistributedSampler(range(len(targets)), num_replicas=world, rank=rank, shuffle=False))
+    return inputs[share], targets[share]
 
 
 '''
@@ -1100,6 +1102,7 @@ _OPTIONAL_IMPORTS = {
     "dist": "import torch.distributed as dist",
     "F": "import torch.nn.functional as F",
     "DistributedDataParallel": "from torch.nn.parallel import DistributedDataParallel",
+    "DistributedSampler": "from torch.utils.data import DistributedSampler",
 }
 
 
@@ -1108,8 +1111,7 @@ def _import_block(wanted: Collection[str]) -> str:
     lines += ["from pathlib import Path", "", "import numpy as np", "import torch"]
     lines += [_OPTIONAL_IMPORTS[name] for name in ("dist", "F") if name in wanted]
     lines.append("from torch import nn")
-    if "DistributedDataParallel" in wanted:
-        lines.append(_OPTIONAL_IMPORTS["DistributedDataParallel"])
+    lines += [_OPTIONAL_IMPORTS[name] for name in ("DistributedDataParallel", "DistributedSampler") if name in wanted]
     return "\n".join(lines) + "\n"
 
 

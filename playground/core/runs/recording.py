@@ -166,7 +166,7 @@ def recording_frames(
 
 
 def mp4_available() -> bool:
-    return importlib.util.find_spec("imageio") is not None and importlib.util.find_spec("imageio_ffmpeg") is not None
+    return importlib.util.find_spec("imageio_ffmpeg") is not None
 
 
 def write_recording(frames: Sequence[Any], path: str | os.PathLike[str], seconds_per_frame: float = 0.2) -> Path:
@@ -189,16 +189,25 @@ def write_recording(frames: Sequence[Any], path: str | os.PathLike[str], seconds
         return target
     if suffix == ".mp4":
         if not mp4_available():
-            raise RecordingError(_('MP4 needs an encoder: pip install "imageio[ffmpeg]", or write a .gif instead'))
-        import imageio.v2 as imageio  # lazy: an optional encoder
+            raise RecordingError(_("MP4 needs an encoder: pip install imageio-ffmpeg, or write a .gif instead"))
+        import imageio_ffmpeg  # lazy: an optional encoder (ffmpeg comes with it)
 
         def write_mp4(tmp: Path) -> None:
+            width, height = frames[0].size
             fps = max(1.0, 1.0 / seconds_per_frame)
-            options = {"format": "FFMPEG", "fps": fps, "codec": "libx264", "output_params": ["-f", "mp4"]}
-            with imageio.get_writer(str(tmp), **options) as writer:
+            writer = imageio_ffmpeg.write_frames(
+                str(tmp), (width, height), fps=fps, codec="libx264", pix_fmt_in="rgb24", output_params=["-f", "mp4"]
+            )
+            writer.send(None)  # start the encoder
+            try:
                 for frame in frames:
-                    writer.append_data(np.asarray(frame))
+                    writer.send(np.ascontiguousarray(np.asarray(frame.convert("RGB"))).tobytes())
+            finally:
+                writer.close()
 
-        atomic_write(target.with_suffix(".mp4"), write_mp4)
+        try:
+            atomic_write(target, write_mp4)
+        except (RuntimeError, OSError) as exc:
+            raise RecordingError(_("the video could not be encoded: {reason}").format(reason=exc)) from None
         return target
     raise RecordingError(_("a recording is a .gif or an .mp4 file, got {name}").format(name=target.name))
