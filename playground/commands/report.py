@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from playground.commands.outputs import unnamed_output_exists
-from playground.commands.snapshot import parse_size
+from playground.commands.snapshot import add_window_arguments
 from playground.commands.train import bounded_int
 from playground.core.i18n import _
 from playground.core.params import MAX_EPOCHS
@@ -44,14 +44,7 @@ def add_parser(subparsers: Any) -> None:
         metavar="N",
         help=_("train N epochs before the report (default: the experiment's)"),
     )
-    parser.add_argument(
-        "--size",
-        type=parse_size,
-        default=(1400, 900),
-        metavar="WxH",
-        help=_("window size in pixels (default 1400x900)"),
-    )
-    parser.add_argument("--theme", choices=("light", "dark"), default="light", help=_("colour theme (default light)"))
+    add_window_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:

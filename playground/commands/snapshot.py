@@ -31,9 +31,8 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", help=_("the experiment file (.json)"))
-    parser.add_argument("-o", "--output", required=True, metavar="OUT.png", help=_("where to write the PNG"))
+def add_window_arguments(parser: argparse.ArgumentParser) -> None:
+    """--size and --theme: the offscreen window a command draws with (snapshot, report)."""
     parser.add_argument(
         "--size",
         type=parse_size,
@@ -42,6 +41,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=_("window size in pixels (default 1400x900)"),
     )
     parser.add_argument("--theme", choices=("light", "dark"), default="light", help=_("colour theme (default light)"))
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help=_("the experiment file (.json)"))
+    parser.add_argument("-o", "--output", required=True, metavar="OUT.png", help=_("where to write the PNG"))
+    add_window_arguments(parser)
     parser.add_argument(
         "--epochs",
         type=bounded_int(1, MAX_EPOCHS),
