@@ -140,3 +140,27 @@ def test_the_train_menu_opens_the_backprop_xray_which_selects_each_stages_node_o
     xray.node_focused.emit("nowhere")  # a node deleted since: nothing breaks, the selection stays
     assert window.editor.selected_node_ids() == ["act"]
     xray.close()
+
+
+def test_look_inside_a_block_card_looks_at_the_layer_its_result_leaves_from(qtbot, make_window):
+    from playground.core.graph.block_edits import make_block
+    from tests.core.test_export import resnet_doc
+
+    document = resnet_doc()
+    document["training"].update({"epochs": 1, "device": "cpu"})
+    experiment, name = make_block(
+        experiment_from_dict(document),
+        ["conv1", "bn1", "relu1", "conv2", "bn2", "shortcut", "shortcut_bn", "add"],
+        "res",
+    )
+    window = make_window(experiment)
+    window.resize(1400, 900)
+    _look_inside_from_the_card(window, name)
+    view = window.training_panel.probe_view
+    assert view.node() == "res_add"  # the block's output layer, by its name in the built model
+    assert "res_conv1" in [view.node_box.itemData(i) for i in range(view.node_box.count())]
+    window.training.start()
+    qtbot.waitUntil(lambda: window.training.state() == "finished", timeout=60_000)
+    _wait_for_result(qtbot, view, "res_add")
+    result = view.result()
+    assert result.node_type == "Add" and result.shape == (8, 4, 4) and result.feature_maps is not None

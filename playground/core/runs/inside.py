@@ -310,7 +310,8 @@ class InsideProbe:
         self.split, x, y = _split(dataset)
         self.x, self.y = x, y
         self.batch_x, self.batch_y = x[:PROBE_BATCH], y[:PROBE_BATCH]
-        self.node_types = {node.id: node.type for node in experiment.model.nodes}
+        # the built model's nodes: a block's layers by their flat names (`res1_conv1`)
+        self.node_types = {node.id: node.type for node in expand_blocks(experiment).experiment.model.nodes}
         self.fields = receptive_fields(experiment, check_experiment(experiment, dataset.info))
         self.budget = _Budget(PROBE_INTERVAL)
         self._forward: Any = None
@@ -481,5 +482,6 @@ class InsideProbe:
 
 
 def probe_nodes(experiment: Any) -> list[str]:
-    """The nodes a probe can look inside, in the graph's order (every node but the input)."""
-    return [node.id for node in experiment.model.nodes if node.type != "Input"]
+    """The nodes a probe can look inside, in the graph's order (every node but the input; a block's
+    layers by their flat names)."""
+    return [node.id for node in expand_blocks(experiment).experiment.model.nodes if node.type != "Input"]

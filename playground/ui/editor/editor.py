@@ -657,7 +657,7 @@ class GraphEditor(QWidget):
         look = menu.addAction(self.tr("Look Inside"), lambda: self.look_inside_requested.emit(node_id))
         look.setObjectName("lookInsideAction")
         look.setToolTip(self.tr("What this node computes for one sample, live during training"))
-        look.setEnabled(self.document.experiment.node(node_id).type not in ("Input", BLOCK_TYPE))
+        look.setEnabled(self.document.experiment.node(node_id).type != "Input")  # a block: its last layer
         menu.addSeparator()
         delete = menu.addAction(self.tr("Delete"), self.delete_selection)
         delete.setShortcut("Del")

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.core.graph.blocks import expand_blocks
 from playground.core.runs.records import ProbeRequest, ProbeResult
 from playground.ui import theme
 from playground.ui.plots.style import TRAIN_COLOR, VAL_COLOR, PaintCost, color, export_widget
@@ -62,6 +63,7 @@ class ProbeView(QWidget):
         self._custom: np.ndarray | None = None  # the user's drawing, while it is the sample
         self._looking = False
         self._nodes: list[tuple[str, str]] = []
+        self._exits: dict[str, str] = {}  # block instance -> the flat layer its result leaves from
         self.experiment_source: Callable[[], Any] | None = None  # the model to offer the nodes of
 
         self.node_box = QComboBox(self)
@@ -174,8 +176,12 @@ class ProbeView(QWidget):
 
     # ---- what to look at -----------------------------------------------------------------------
     def set_experiment(self, experiment: Any) -> None:
-        """The nodes of the model a probe can look inside (the selection stays where it can)."""
-        nodes = [(node.id, node.type) for node in experiment.model.nodes if node.type != "Input"] if experiment else []
+        """The nodes of the model a probe can look inside (the selection stays where it can); a
+        block's layers are listed by their flat names (`res1_conv1`), as the built model has them."""
+        expansion = expand_blocks(experiment) if experiment else None
+        self._exits = dict(expansion.exits) if expansion is not None else {}
+        flat = expansion.experiment.model.nodes if expansion is not None else []
+        nodes = [(node.id, node.type) for node in flat if node.type != "Input"]
         if nodes == self._nodes:
             return
         current = self.node()
@@ -208,8 +214,9 @@ class ProbeView(QWidget):
         return str(data) if data is not None else ""
 
     def look_inside(self, node_id: str) -> bool:
-        """Choose `node_id` (the canvas's "Look inside"); False when the model has no such node."""
-        index = self.node_box.findData(node_id)
+        """Choose `node_id` (the canvas's "Look inside"; a block card: the layer its result leaves
+        from); False when the model has no such node."""
+        index = self.node_box.findData(self._exits.get(node_id, node_id))
         if index < 0:
             return False
         self.node_box.setCurrentIndex(index)
