@@ -107,3 +107,16 @@ def test_too_many_hidden_units_are_not_mapped(one_torch_thread):
     )
     probe, model, _ = probe_for(wide)
     assert not probe.enabled and probe.maps(model) is None
+
+
+def test_a_dense_chain_holding_a_block_is_mapped_by_its_layers(one_torch_thread):
+    from playground.core.experiment import experiment_to_dict
+    from playground.core.graph.block_edits import make_block
+    from tests.core.factories import deep_mlp_document
+
+    blocked, name = make_block(experiment_from_dict(deep_mlp_document()), ["fc", "act"], "dense")
+    blocked.node(name).params["repeat"] = 2
+    probe, model, _dataset = probe_for(experiment_to_dict(blocked))
+    assert probe.enabled
+    maps = probe.maps(model)
+    assert maps.layers == ["fc_in", "dense_1_fc", "dense_2_fc", "out"] and maps.units == [16, 16, 16, 2]

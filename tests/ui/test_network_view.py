@@ -204,3 +204,22 @@ def test_a_narrow_panel_reflows_into_tabs_and_back_keeping_every_view(qtbot):
     qtbot.waitUntil(panel.is_settled, timeout=5_000)  # every view drawn in its new place
     assert panel.network_view.has_maps() and panel.network_shown()
     assert len(panel.loss_plot.loss_curve_data()[0]) > 0  # the run's data went with the views
+
+
+def test_a_dense_chain_holding_a_block_shows_every_layer_of_it(qtbot):
+    from playground.core.graph.block_edits import make_block
+    from playground.ui.plots.network_view import unmapped_reason
+    from tests.core.factories import deep_mlp_document
+
+    blocked, name = make_block(experiment_from_dict(deep_mlp_document()), ["fc", "act"], "dense")
+    blocked.node(name).params["repeat"] = 2
+    assert unmapped_reason(blocked) is None
+    blocked.training.epochs = 100_000
+    host = open_host(qtbot, blocked)
+    panel, view = host.panel, host.panel.network_view
+    host.controller.train_action.trigger()
+    qtbot.waitUntil(lambda: view.has_maps(), timeout=60_000)
+    assert panel.network_shown()
+    assert view.columns() == [("input", 2), ("fc_in", 16), ("dense_1_fc", 16), ("dense_2_fc", 16), ("out", 2)]
+    host.controller.stop_action.trigger()
+    wait_for_state(qtbot, host, "stopped", timeout=10_000)

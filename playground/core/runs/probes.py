@@ -28,6 +28,7 @@ from torch import nn
 
 from playground.core.catalogue import ACTIVATIONS as CATALOGUE_ACTIVATIONS
 from playground.core.catalogue.training import EMBEDDING_LOSSES
+from playground.core.graph.blocks import expand_blocks
 from playground.core.graph.inference import check_experiment
 from playground.core.graph.topology import Topology
 from playground.core.runs.records import NeuronMaps, Prediction, ViewSetup
@@ -480,6 +481,7 @@ def dense_units(experiment: Any) -> list[tuple[str, str]] | None:
     Playground shows); for the output layer that is the model's output. A single Linear (a
     perceptron) is a network without hidden layers: one entry.
     """
+    experiment = expand_blocks(experiment).experiment  # a block's layers by their names in the built model
     nodes = experiment.nodes_by_id()
     topology = Topology.of(experiment)
     inputs = [node.id for node in experiment.model.nodes if node.type == "Input"]

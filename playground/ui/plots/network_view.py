@@ -90,6 +90,9 @@ def unmapped_reason(experiment: Any) -> str | None:
 
     if experiment is None:
         return None
+    from playground.core.graph.blocks import expand_blocks  # lazy, as above
+
+    experiment = expand_blocks(experiment).experiment  # a block's layers, as the built model has them
     layers = dense_units(experiment)
     if layers is None:
         others = sorted(
