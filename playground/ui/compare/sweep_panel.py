@@ -94,6 +94,7 @@ class SweepPanel(QWidget):
         self.plot.setMinimumHeight(220)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([400, 600])  # the plot gets the larger share (kept in proportion on resize)
         layout.addWidget(splitter, 1)
         restyle_plots(self)
         theme.notifier().changed.connect(self._on_theme_changed)
@@ -199,7 +200,7 @@ class SweepPanel(QWidget):
             title.setPos(index, 1.0)
             self.plot.addItem(title)
             for position, label in axis.ticks:
-                text = pg.TextItem(label, anchor=(-0.1, 0.5), color=foreground)
+                text = pg.TextItem(label, anchor=(-0.25, 0.5), color=foreground)  # clear of the lines
                 text.setPos(index, position)
                 self.plot.addItem(text)
         self.plot.setXRange(-0.3, count - 0.4)
