@@ -175,6 +175,20 @@ class NodeSpec(Strict):
         return value
 
 
+def unique_node_id(base: str, taken: set[str], limit: int = MAX_ID_LENGTH - 8) -> str:
+    """A valid node id derived from `base` and not in `taken` (``fc`` → ``fc``, ``fc_2``, ...):
+    other characters become ``_``, a leading digit gets ``n_``, and a name the built model uses
+    itself or a Python keyword is numbered like a taken one. `base` is cut to `limit` characters."""
+    base = re.sub(r"[^A-Za-z0-9_]", "_", base).strip("_").lower() or "node"
+    if base[0].isdigit():
+        base = "n_" + base
+    base = base[:limit]
+    candidate, index = base, 2
+    while candidate in taken or candidate in RESERVED_IDS or keyword.iskeyword(candidate):
+        candidate, index = f"{base}_{index}", index + 1
+    return candidate
+
+
 # A node of this type is an instance of a block: params {"block": name, "repeat": N}
 BLOCK_TYPE: Final = "Block"
 # In a block's edges, the source that stands for the block's input (a keyword: no node has this id)
@@ -649,14 +663,4 @@ class Experiment(Strict):
 
     def unique_id(self, base: str) -> str:
         """A node id not yet used, derived from `base` (``fc`` → ``fc``, ``fc_2``, ...)."""
-        base = re.sub(r"[^A-Za-z0-9_]", "_", base).strip("_").lower() or "node"
-        if base[0].isdigit():
-            base = "n_" + base
-        base = base[: MAX_ID_LENGTH - 8]
-        taken = set(self.node_ids())
-        if base not in taken and base not in RESERVED_IDS and not keyword.iskeyword(base):
-            return base
-        index = 2
-        while f"{base}_{index}" in taken:
-            index += 1
-        return f"{base}_{index}"
+        return unique_node_id(base, set(self.node_ids()))

@@ -10,7 +10,6 @@ by name, so that the caller can refuse the whole file at once: nothing is half-i
 
 from __future__ import annotations
 
-import keyword
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from playground.core.experiment.schema import BLOCK_INPUT, RESERVED_IDS
+from playground.core.experiment.schema import BLOCK_INPUT, unique_node_id
 from playground.core.i18n import _
 
-_NOT_IDS = frozenset({"input", BLOCK_INPUT, *RESERVED_IDS})  # "input": the Input node's own id
+_NOT_IDS = frozenset({"input", BLOCK_INPUT})  # the Input node's own id; a block's input
 # The batch dimension in a `Shape` result: 0 means "copy the input's size" to `Reshape`.
 BATCH_PLACEHOLDER = 0
 # Shape arithmetic that the reference evaluator runs when every input is known.
@@ -175,13 +174,7 @@ class GraphReader:
         return next(layer for layer in self.layers if layer.id == layer_id)
 
     def _new_id(self, base: str) -> str:
-        base = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in base).strip("_").lower() or "layer"
-        if base[0].isdigit():
-            base = "n_" + base
-        base = base[:40]
-        candidate, index = base, 2
-        while candidate in self._taken or candidate in _NOT_IDS or keyword.iskeyword(candidate):
-            candidate, index = f"{base}_{index}", index + 1
+        candidate = unique_node_id(base or "layer", self._taken | _NOT_IDS, limit=40)
         self._taken.add(candidate)
         return candidate
 

@@ -125,11 +125,6 @@ def _full_shapes(model: Any) -> dict[str, tuple[int | None, ...]]:
     return shapes
 
 
-def _per_sample_shapes(model: Any) -> dict[str, tuple[int | None, ...]]:
-    """Every tensor's shape without its first (batch) axis."""
-    return {name: dims[1:] for name, dims in _full_shapes(model).items()}
-
-
 def _graph_io(model: Any, path: Path) -> tuple[Any, Any]:
     initializers = {tensor.name for tensor in model.graph.initializer}
     inputs = [value for value in model.graph.input if value.name not in initializers]
@@ -159,7 +154,8 @@ def read_layers(model: Any, input_name: str, input_shape: tuple[int, ...]) -> Gr
     """Walk the graph; raise OnnxRefused listing every operator without a layer."""
     import onnx  # lazy: the `onnx` extra
 
-    reader = GraphReader(_per_sample_shapes(model), _full_shapes(model))
+    full = _full_shapes(model)
+    reader = GraphReader({name: dims[1:] for name, dims in full.items()}, full)  # shapes: per sample
     reader.shapes.setdefault(input_name, input_shape)
     reader.full.setdefault(input_name, (None, *input_shape))
     input_layer = Layer("input", "Input", {}, [])
@@ -226,9 +222,10 @@ def _reachable(reader: GraphReader, output: Layer) -> list[Layer]:
     return [layer for layer in reader.layers if layer.id in needed]
 
 
-def _output_facts(model: Any, output: Any, input_shape: tuple[int, ...], dtype: str, vocab: int | None) -> OnnxFacts:
-    shapes = _per_sample_shapes(model)
-    shape = shapes.get(output.name) or ()
+def _output_facts(
+    shape: tuple[int | None, ...], input_shape: tuple[int, ...], dtype: str, vocab: int | None
+) -> OnnxFacts:
+    """The task and sizes the model's output (of per-sample `shape`) implies."""
     width = int(shape[-1]) if shape and shape[-1] else None
     classification = len(shape) == 1 and width is not None and width >= 2
     return OnnxFacts(
@@ -417,7 +414,7 @@ def import_onnx(path: str | os.PathLike[str]) -> ImportedModel:
             )
         )
     vocab = next((int(layer.tensors["weight"].shape[0]) for layer in layers if layer.type == "Embedding"), None)
-    facts = _output_facts(model, output_value, input_shape, dtype, vocab)
+    facts = _output_facts(reader.shapes.get(output_value.name) or (), input_shape, dtype, vocab)
     dataset, dataset_note = _choose_dataset(facts)
     notes = [dataset_note] if dataset_note else []
     if layers[-1].type == "Softmax" and facts.task == "classification":
