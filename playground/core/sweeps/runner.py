@@ -238,25 +238,32 @@ def run_locally(
 ) -> list[SweepRow]:
     """Train the runs not done yet in `workers` spawned processes; every row as it finishes."""
     todo = [run for run in runs if not results.done(run)]
+    if not todo:
+        return _gather(runs, results, todo, iter(()), on_progress)
     document = experiment_to_dict(base)
+    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))), mp_context=get_context("spawn")) as pool:
+        return _gather(runs, results, todo, _as_finished(pool, document, todo, base_dir, tensorboard_dir), on_progress)
+
+
+def _gather(
+    runs: list[SweepRun],
+    results: SweepResults,
+    todo: list[SweepRun],
+    records: Iterator[dict[str, Any]],
+    on_progress: Callable[[Progress, SweepRow | None], None] | None,
+) -> list[SweepRow]:
+    """Keep each finished run's row as `records` yields it, reporting the progress and the time left
+    (from the pace so far); every row of the sweep, in the grid's order."""
     resumed = len(runs) - len(todo)
     started = time.perf_counter()
-    finished = 0
-
-    def report(row: SweepRow | None) -> None:
+    if on_progress is not None:
+        on_progress(Progress(resumed, len(runs), resumed, 0.0, None), None)
+    for finished, record in enumerate(records, start=1):
+        row = results.add(record)
         if on_progress is not None:
             elapsed = time.perf_counter() - started
-            eta = elapsed / finished * (len(todo) - finished) if finished else None
+            eta = elapsed / finished * (len(todo) - finished)
             on_progress(Progress(resumed + finished, len(runs), resumed, elapsed, eta), row)
-
-    report(None)
-    if not todo:
-        return results.ordered(runs)
-    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))), mp_context=get_context("spawn")) as pool:
-        for record in _as_finished(pool, document, todo, base_dir, tensorboard_dir):
-            row = results.add(record)
-            finished += 1
-            report(row)
     return results.ordered(runs)
 
 
@@ -300,23 +307,15 @@ def run_on_ray(
     task = ray.remote(num_cpus=1)(train_run)
     todo = [run for run in runs if not results.done(run)]
     document = experiment_to_dict(base)
-    resumed = len(runs) - len(todo)
-    started = time.perf_counter()
-    pending = {task.remote(document, run, base_dir, 1, tensorboard_dir): run for run in todo}
-    finished = 0
-    if on_progress is not None:
-        on_progress(Progress(resumed, len(runs), resumed, 0.0, None), None)
-    while pending:
-        ready, _rest = ray.wait(list(pending), num_returns=1)
-        for ref in ready:
-            pending.pop(ref)
-            row = results.add(ray.get(ref))
-            finished += 1
-            if on_progress is not None:
-                elapsed = time.perf_counter() - started
-                eta = elapsed / finished * (len(todo) - finished)
-                on_progress(Progress(resumed + finished, len(runs), resumed, elapsed, eta), row)
-    return results.ordered(runs)
+
+    def finished() -> Iterator[dict[str, Any]]:
+        pending = [task.remote(document, run, base_dir, 1, tensorboard_dir) for run in todo]
+        while pending:
+            ready, pending = ray.wait(pending, num_returns=1)
+            for ref in ready:
+                yield ray.get(ref)
+
+    return _gather(runs, results, todo, finished(), on_progress)
 
 
 @dataclass(frozen=True)
