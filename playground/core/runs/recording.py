@@ -1,8 +1,8 @@
 """A run as a short film for slides: the decision boundary and the loss curve, one frame per kept epoch.
 
 Each frame is drawn from one weight snapshot of the time machine: the model with that epoch's
-weights is asked for the boundary over the plane (`replay_views`, as the Training tab's time
-machine does), and the loss curve is drawn up to that epoch. Frames are Pillow images (the
+weights is asked for the boundary over the plane (the task view's own probe, as the Training
+tab's time machine asks it), and the loss curve is drawn up to that epoch. Frames are Pillow images (the
 optional `recording` extra); `write_recording` saves them as an animated GIF, or as MP4 where
 imageio's ffmpeg is installed. Only 2-D point datasets have a decision boundary to film.
 """
@@ -134,30 +134,40 @@ def recording_frames(
 ) -> list[Any]:
     """One frame per snapshot (in epoch order): the boundary at that epoch beside the loss so far."""
     require_pillow()
+    import torch
     from PIL import Image, ImageDraw  # lazy: the `recording` extra
 
-    from playground.core.runs.replay import replay_views
+    from playground.core.runs.probes import TaskProbe
+    from playground.core.runs.replay import snapshot_model
 
     if not snapshots:
         raise RecordingError(_("the run kept no epochs to record: train it (with the time machine on) first"))
     if len(snapshots) > MAX_FRAMES:
         step = math.ceil(len(snapshots) / MAX_FRAMES)
         snapshots = [*snapshots[::step][: MAX_FRAMES - 1], snapshots[-1]]
+    no_boundary = RecordingError(
+        _("only a run on a 2-D dataset has a decision boundary to record ({dataset} has none)").format(
+            dataset=experiment.data.dataset
+        )
+    )
+    device = torch.device("cpu")
+    task = TaskProbe(dataset, device, experiment=experiment)  # the boundary's grid, made once
+    if task.kind != "boundary":
+        raise no_boundary
+    ordered = sorted(snapshots, key=lambda kept: kept.epoch)
+    model = snapshot_model(experiment, dataset, ordered[0], device)  # built once, each epoch's weights loaded
     width, height = FRAME_SIZE
     frames = []
     points = getattr(dataset, "points_train", None)
     targets = dataset.y_train.numpy() if points is not None else None
-    for snapshot in sorted(snapshots, key=lambda kept: kept.epoch):
-        views = replay_views(experiment, dataset, snapshot, neurons=False)
-        if views.kind != "boundary" or views.prediction is None or views.prediction.values is None:
-            raise RecordingError(
-                _("only a run on a 2-D dataset has a decision boundary to record ({dataset} has none)").format(
-                    dataset=experiment.data.dataset
-                )
-            )
-        extent = dataset.point_range()
+    extent = dataset.point_range()
+    for snapshot in ordered:
+        model.load_state_dict(snapshot.weights())
+        prediction = task.predict(model)
+        if prediction is None or prediction.values is None:
+            raise no_boundary
         frame = Image.new("RGB", (width, height), (255, 255, 255))
-        frame.paste(_boundary_panel(views.prediction.values, points, targets, extent, height - 40), (10, 30))
+        frame.paste(_boundary_panel(prediction.values, points, targets, extent, height - 40), (10, 30))
         frame.paste(_loss_panel(history, snapshot.epoch, width - height - 10, height - 20), (height, 10))
         title = _("epoch {epoch}").format(epoch=snapshot.epoch)
         ImageDraw.Draw(frame).text((12, 6), title, fill=(30, 30, 30), font=_font(17))
