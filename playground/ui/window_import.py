@@ -27,36 +27,6 @@ def onnx_filter() -> str:
 class WindowImport(WindowFiles):
     """The window's import of models made elsewhere (a part of `MainWindow`)."""
 
-    def export_report(self, path: str | Path | None = None) -> bool:
-        """File ▸ Export Report…: the experiment and its last run as one HTML file."""
-        from playground.ui.report import export_report  # lazy: the report menu only
-
-        if path is None:
-            folder = self.document.path.parent if self.document.path else Path(self._start_directory())
-            stem = self.document.path.stem if self.document.path else "report"
-            chosen, _ = QFileDialog.getSaveFileName(
-                self,
-                QCoreApplication.translate("MainWindow", "Export report"),
-                str(folder / f"{stem}_report.html"),
-                QCoreApplication.translate("MainWindow", "HTML report (*.html)"),
-            )
-            if not chosen:
-                return False
-            path = chosen
-        path = Path(path)
-        if not path.suffix:
-            path = path.with_suffix(".html")
-        try:
-            export_report(self, path)  # type: ignore[arg-type]
-        except (PlaygroundError, OSError) as exc:
-            self._show_error(
-                QCoreApplication.translate("MainWindow", "Cannot write {file}").format(file=path.name),
-                QCoreApplication.translate("MainWindow", "The report was not written:\n\n{error}").format(error=exc),
-            )
-            return False
-        self.show_status(QCoreApplication.translate("MainWindow", "Wrote the report {path}").format(path=path), 10000)
-        return True
-
     def import_onnx_model(self, source: str | Path | None = None, target: str | Path | None = None) -> bool:
         """Import `source` (or ask for it) and save the experiment as `target` (or ask where)."""
         if not self.maybe_save():
